@@ -1,0 +1,179 @@
+/**
+ * PPU v3 HTTP client: used by the till toward any conformant switch, and by the switch toward each
+ * provider. It classifies every exchange into the interface's outcome classes, validates success
+ * bodies (a success we cannot read is *unknown*, never assumed good), and reports a trace of each
+ * request/response with timing to whoever wants it (the switch's message traces).
+ */
+import { Agent, request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { ErrorDetail } from './schemas';
+import type {
+  ConfirmationAdvice,
+  ErrorDetail as ErrorDetailT,
+  FaultReportRequest,
+  FaultReportResponse,
+  KeyChangeTokenRequest,
+  KeyChangeTokenResponse,
+  MeterLookupRequest,
+  MeterLookupResponse,
+  PurchaseRequest,
+  PurchaseResponse,
+  ReversalAdvice,
+  TokenReprintRequest,
+} from './schemas';
+import { OPERATIONS, pathFor, type PpuOperation } from './operations';
+import { outcomeOfStatus } from './outcome';
+
+export type PpuResult<T> =
+  | { outcome: 'successful'; status: number; body: T; ms: number }
+  | { outcome: 'failed'; status: number; error: ErrorDetailT | null; ms: number }
+  | { outcome: 'unknown'; status: number | null; reason: string; error: ErrorDetailT | null; ms: number };
+
+export interface PpuTrace {
+  operation: PpuOperation;
+  method: 'POST';
+  url: string;
+  requestBody: unknown;
+  status: number | null;
+  responseBody: unknown;
+  startedAt: string;
+  ms: number;
+  outcome: 'successful' | 'failed' | 'unknown';
+  reason?: string;
+}
+
+export interface PpuClientOptions {
+  baseUrl: string;
+  username: string;
+  password: string;
+  /** Client timeout per request; the interface's default is 60 s. */
+  timeoutMs?: number;
+  /** TLS: trusted CA, and client certificate/key for mTLS (PEM). */
+  tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized?: boolean };
+  onTrace?: (trace: PpuTrace) => void;
+  /** Concurrent keep-alive connections per origin. */
+  connections?: number;
+}
+
+export class PpuClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly authHeader: string;
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: PpuClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.authHeader = 'Basic ' + Buffer.from(`${options.username}:${options.password}`).toString('base64');
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.dispatcher = new Agent({
+      connections: options.connections ?? 128,
+      keepAliveTimeout: 30_000,
+      connect: options.tls ? { ...options.tls } : undefined,
+    });
+  }
+
+  meterLookup(req: MeterLookupRequest): Promise<PpuResult<MeterLookupResponse>> {
+    return this.send('meterLookup', { lookupId: req.id }, req);
+  }
+  purchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>> {
+    return this.send('purchase', { purchaseId: req.id }, req);
+  }
+  /** Repeats the original request unchanged, under the original purchase id. */
+  retryPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>> {
+    return this.send('purchaseRetry', { purchaseId: req.id }, req);
+  }
+  trialPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>> {
+    return this.send('trialPurchase', { purchaseId: req.id }, req);
+  }
+  confirm(advice: ConfirmationAdvice): Promise<PpuResult<unknown>> {
+    return this.send('confirmation', { purchaseId: advice.requestId, confirmationId: advice.id }, advice);
+  }
+  reverse(advice: ReversalAdvice): Promise<PpuResult<unknown>> {
+    return this.send('reversal', { purchaseId: advice.requestId, reversalId: advice.id }, advice);
+  }
+  reprint(req: TokenReprintRequest): Promise<PpuResult<PurchaseResponse>> {
+    return this.send('tokenReprint', { reprintId: req.id }, req);
+  }
+  faultReport(req: FaultReportRequest): Promise<PpuResult<FaultReportResponse>> {
+    return this.send('faultReport', { requestId: req.id }, req);
+  }
+  keyChangeToken(req: KeyChangeTokenRequest): Promise<PpuResult<KeyChangeTokenResponse>> {
+    return this.send('keyChangeToken', { requestId: req.id }, req);
+  }
+  confirmKeyChange(advice: ConfirmationAdvice): Promise<PpuResult<unknown>> {
+    return this.send('keyChangeConfirmation', { requestId: advice.requestId, confirmationId: advice.id }, advice);
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private async send<T>(op: PpuOperation, params: Record<string, string>, body: unknown): Promise<PpuResult<T>> {
+    const url = this.baseUrl + pathFor(op, params);
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    let result: PpuResult<T>;
+    let responseBody: unknown = null;
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        dispatcher: this.dispatcher,
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: this.authHeader },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      const text = await res.body.text();
+      responseBody = parseJson(text);
+      result = classify<T>(op, res.statusCode, responseBody, performance.now() - t0);
+    } catch (err) {
+      const reason = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'timeout' : `connection: ${describe(err)}`;
+      result = { outcome: 'unknown', status: null, reason, error: null, ms: performance.now() - t0 };
+    }
+    this.options.onTrace?.({
+      operation: op,
+      method: 'POST',
+      url,
+      requestBody: body,
+      status: result.status,
+      responseBody,
+      startedAt,
+      ms: result.ms,
+      outcome: result.outcome,
+      ...(result.outcome === 'unknown' ? { reason: result.reason } : {}),
+    });
+    return result;
+  }
+}
+
+function classify<T>(op: PpuOperation, status: number, body: unknown, ms: number): PpuResult<T> {
+  const outcome = outcomeOfStatus(status);
+  const parsedError = ErrorDetail.safeParse(body);
+  const error = parsedError.success ? parsedError.data : null;
+  if (outcome === 'failed') return { outcome, status, error, ms };
+  if (outcome === 'unknown') return { outcome, status, reason: `HTTP ${status}`, error, ms };
+  const schema: z.ZodType | null = OPERATIONS[op].response;
+  if (schema === null) return { outcome, status, body: body as T, ms };
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    // A success we cannot read may still have issued a token: treat as unknown so it is retried.
+    return { outcome: 'unknown', status, reason: `unreadable ${status} response: ${parsed.error.issues[0]?.message ?? ''}`, error: null, ms };
+  }
+  return { outcome, status, body: parsed.data as T, ms };
+}
+
+function parseJson(text: string): unknown {
+  if (text.length === 0) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as Error & { code?: string }).code;
+    return code ? `${code} ${err.message}` : err.message;
+  }
+  return String(err);
+}

@@ -1,0 +1,82 @@
+/**
+ * PPU v3 error vocabulary: the ErrorDetail error types, how a validation failure becomes a
+ * FORMAT_ERROR with `detailMessage.formatErrors[]`, and the constructors every edge uses so an
+ * error body always has the same shape.
+ */
+import type { z } from 'zod';
+import type { ErrorDetail, FormatError } from './schemas';
+
+export const ERROR_TYPES = [
+  'DUPLICATE_RECORD',
+  'FORMAT_ERROR',
+  'FUNCTION_NOT_SUPPORTED',
+  'GENERAL_ERROR',
+  'INVALID_AMOUNT',
+  'ROUTING_ERROR',
+  'TRANSACTION_NOT_SUPPORTED',
+  'UNABLE_TO_LOCATE_RECORD',
+  'UPSTREAM_UNAVAILABLE',
+  'UNKNOWN_METER_ID',
+  'TRANSACTION_DECLINED',
+  'INVALID_MERCHANT',
+  'DO_NOT_HONOR',
+  'INVALID_MSISDN',
+  'UTILITY_INVALID',
+  'SYSTEM_MALFUNCTION',
+  'METER_KEY_INVALID',
+  'AMOUNT_TOO_LOW',
+  'AMOUNT_TOO_HIGH',
+  'NO_FREE_UNITS_DUE',
+  'INSUFFICIENT_FUNDS',
+  'LIMIT_EXCEEDED',
+  'METER_ID_BLOCKED',
+  'OUTCOME_UNKNOWN',
+] as const;
+export type ErrorType = (typeof ERROR_TYPES)[number];
+
+/** Which HTTP status the interface pairs with an error type when a server answers with it. */
+export function statusForErrorType(errorType: ErrorType): number {
+  switch (errorType) {
+    case 'UNABLE_TO_LOCATE_RECORD':
+      return 404;
+    case 'FUNCTION_NOT_SUPPORTED':
+    case 'TRANSACTION_NOT_SUPPORTED':
+      return 501;
+    case 'UPSTREAM_UNAVAILABLE':
+      return 503;
+    case 'OUTCOME_UNKNOWN':
+      return 504;
+    case 'SYSTEM_MALFUNCTION':
+    case 'GENERAL_ERROR':
+      return 500;
+    default:
+      return 400;
+  }
+}
+
+export function errorDetail(
+  errorType: ErrorType,
+  errorMessage: string,
+  extra: { id?: string; originalId?: string; requestType?: string; detailMessage?: unknown } = {},
+): ErrorDetail {
+  return { errorType, errorMessage, ...extra };
+}
+
+/** Turns zod issues into the interface's `formatErrors[{field, msg, value}]`. */
+export function formatErrorsFromZod(error: z.ZodError): FormatError[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.') || '(body)',
+    msg: issue.message,
+    value: 'input' in issue ? issue.input : undefined,
+  }));
+}
+
+export function formatError(requestType: string, formatErrors: FormatError[], id?: string): ErrorDetail {
+  const first = formatErrors[0];
+  const summary = first ? `${first.field}: ${first.msg}` : 'invalid request';
+  return errorDetail('FORMAT_ERROR', `Invalid ${requestType}: ${summary}`, {
+    id,
+    requestType,
+    detailMessage: { formatErrors },
+  });
+}

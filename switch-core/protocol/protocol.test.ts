@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { outcomeOfStatus } from './outcome';
+import { pathFor } from './operations';
+import { validateRequest } from './validate';
+import { lookupRequest, purchaseRequest } from './test/fixtures';
+
+describe('outcome classes', () => {
+  it.each([
+    [200, 'successful'],
+    [201, 'successful'],
+    [202, 'successful'],
+    [500, 'unknown'],
+    [504, 'unknown'],
+    [undefined, 'unknown'],
+    [400, 'failed'],
+    [404, 'failed'],
+    [501, 'failed'],
+    [503, 'failed'],
+  ] as const)('HTTP %s is %s', (status, outcome) => {
+    expect(outcomeOfStatus(status)).toBe(outcome);
+  });
+});
+
+describe('request validation', () => {
+  it('accepts a valid purchase and keeps unknown fields', () => {
+    const req = { ...purchaseRequest('01234567890', 5000), vendorExtension: 'kept' };
+    const result = validateRequest('purchase', { purchaseId: req.id }, req);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.value).toMatchObject({ vendorExtension: 'kept' });
+  });
+
+  it('accepts an amount written as an integer string and reads it as a number', () => {
+    const req = purchaseRequest('01234567890', 5000);
+    const body = { ...req, purchaseAmount: { amount: '5000', currency: '710' } };
+    const result = validateRequest('purchase', { purchaseId: req.id }, body);
+    expect(result.ok && result.value.purchaseAmount.amount).toBe(5000);
+  });
+
+  it('refuses a fractional amount with a FORMAT_ERROR naming the field and value', () => {
+    const req = purchaseRequest('01234567890', 5000);
+    const body = { ...req, purchaseAmount: { amount: 50.5, currency: '710' } };
+    const result = validateRequest('purchase', { purchaseId: req.id }, body);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.errorType).toBe('FORMAT_ERROR');
+      expect(result.error.detailMessage).toMatchObject({
+        formatErrors: [expect.objectContaining({ field: 'purchaseAmount.amount', value: 50.5 })],
+      });
+    }
+  });
+
+  it('refuses a body whose id differs from the path id', () => {
+    const req = lookupRequest('01234567890');
+    const result = validateRequest('meterLookup', { lookupId: '2b7c1f0e-0000-4000-8000-000000000000' }, req);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.errorType).toBe('FORMAT_ERROR');
+  });
+
+  it('refuses garbage without throwing', () => {
+    for (const body of [null, 'text', 42, [], { id: 5 }]) {
+      const result = validateRequest('meterLookup', { lookupId: 'x' }, body);
+      expect(result.ok).toBe(false);
+    }
+  });
+
+  it('builds paths with the ids in place', () => {
+    expect(pathFor('confirmation', { purchaseId: 'p', confirmationId: 'c' })).toBe(
+      '/prepaidutility/v3/tokenPurchases/p/confirmations/c',
+    );
+  });
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and integration tests under plain Node. Browser e2e lives in e2e/ and runs with Playwright.
+export default defineConfig({
+  test: {
+    include: ['{switch-core,printer,electron,renderer,scripts}/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Two cores: integration tests start real servers; keep parallelism modest and predictable.
+    maxWorkers: 2,
+  },
+});
