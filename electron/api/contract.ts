@@ -1,0 +1,613 @@
+/**
+ * The TillApi contract: the ONE typed surface between the till's screens (renderer/) and its back end
+ * (electron/till). Plain types + zod schemas for every method's arguments; no Node imports, so the
+ * renderer imports it directly.
+ *
+ * Transport (same contract over both):
+ *  - Electron: preload exposes `window.till.invoke(method, args)` over IPC channel `till:invoke`;
+ *    main validates `args` with `METHODS[method].args` before calling the back end.
+ *  - Browser host: `POST /api/<method>` with the JSON args as body and header `x-till-token: <token>`;
+ *    the response body is always a `Result` JSON. The token is per launch: the page URL carries it
+ *    as `?token=…` (see `tokenFromLocation`), or the page may find it in `window.__TILL_TOKEN__`.
+ *  - Every result is `{ok:true, value} | {ok:false, error}`; nothing throws across the boundary.
+ *  - Sale progress: `getSale({saleId, sinceVersion, waitMs})` is a long poll that answers as soon as
+ *    the sale's `version` is greater than `sinceVersion` (or after waitMs with the current view).
+ */
+import { z } from 'zod';
+
+// ───────────────────────────── results and errors ─────────────────────────────
+
+export const API_ERROR_CODES = [
+  'INVALID_INPUT', // an argument is wrong; `field` names it
+  'NOT_SIGNED_IN',
+  'FORBIDDEN', // role does not allow it (e.g. cashier reprint)
+  'WRONG_PIN',
+  'NO_SHIFT', // a sale needs an open shift
+  'NOT_FOUND',
+  'CONFLICT', // the thing is not in a state that allows this (e.g. cancel a completed sale)
+  'DECLINED', // the switch answered with a final failure (nothing charged)
+  'SWITCH_UNREACHABLE',
+  'PRINTER_PROBLEM',
+  'NOT_SUPPORTED',
+  'UNAUTHORIZED', // HTTP transport: token missing or wrong
+  'INTERNAL',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export interface ApiError {
+  code: ApiErrorCode;
+  /** In the cashier's words, including what to do next. */
+  message: string;
+  /** Which argument / settings field is wrong (dot path), when there is one. */
+  field?: string;
+  /** Per-field messages when several fields are wrong (settings). */
+  fields?: Record<string, string>;
+  /** The PPU errorType behind a DECLINED, e.g. "UNKNOWN_METER_ID". */
+  ppuErrorType?: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: ApiErrorCode, message: string, extra: Omit<ApiError, 'code' | 'message'> = {}): Result<never> => ({
+  ok: false,
+  error: { code, message, ...extra },
+});
+
+// ───────────────────────────── shared value types ─────────────────────────────
+
+export type Role = 'cashier' | 'manager';
+export interface Operator {
+  id: string;
+  name: string;
+  role: Role;
+}
+export interface Shift {
+  id: string;
+  operatorId: string;
+  openedAt: string;
+  closedAt: string | null;
+}
+export interface SessionView {
+  operator: Operator | null;
+  shift: Shift | null;
+}
+
+export type TenderKind = 'CASH' | 'DEBIT_CARD' | 'CREDIT_CARD';
+export interface TenderInput {
+  type: TenderKind;
+  /** Masked PAN as printed on a card slip: 6 digits then digits or '*', e.g. "123456******7890". */
+  maskedCard?: string;
+}
+
+export interface LookupView {
+  /** The lookup's id; pass it to purchase so the sale carries what the cashier saw. */
+  lookupRef: string;
+  meterId: string;
+  customerName: string | null;
+  address: string | null;
+  accountNumber: string | null;
+  utilityName: string | null;
+  utilityType: 'ELECTRICITY' | 'WATER' | 'GAS' | null;
+  minCents: number | null;
+  maxCents: number | null;
+  arrearsCents: number | null;
+  freeUnitsDue: boolean;
+  /** Message from the utility to show the cashier, if any. */
+  message: string | null;
+  currency: '710' | string;
+}
+
+/**
+ * States of a sale (the pure machine in electron/till/sale-machine.ts):
+ * purchasing → succeeded | failed | retrying; retrying → succeeded | failed | pending (cashier left it);
+ * pending → succeeded (late answer, "succeeded-late") | cancelled (reversal queued).
+ */
+export type SaleState = 'purchasing' | 'retrying' | 'succeeded' | 'failed' | 'pending' | 'cancelled';
+export const FINAL_SALE_STATES: readonly SaleState[] = ['succeeded', 'failed', 'cancelled'];
+
+export type SaleStage = 'purchasing' | 'retrying' | 'waiting-retry' | 'printing' | 'done';
+export interface SaleProgress {
+  stage: SaleStage;
+  /** Attempt number of the current/last send of this purchase id (1 = first send). */
+  attempt: number;
+  /** When the next retry goes out, for 'waiting-retry'. */
+  nextAttemptAt: string | null;
+  /** Human words for the wait: "Retrying (attempt 3)…", "Printing slip…". */
+  message: string;
+}
+
+export interface TokenView {
+  type: string; // STD | BSST | REFUND | KC | PWRLMT
+  /** The token digits, no spaces. */
+  token: string;
+  /** The token in groups of four for display: "1234 5678 9012 3456 7890". */
+  grouped: string;
+  units: string | null;
+  amountCents: number | null;
+  receiptNum: string | null;
+}
+export interface ChargeView {
+  kind: 'debt' | 'service';
+  description: string;
+  amountCents: number;
+  balanceCents: number | null;
+}
+
+export interface SlipStatus {
+  printed: boolean;
+  /** Kind of the last slip printed for this sale. */
+  kind: 'sale' | 'pending' | 'cancelled' | null;
+  printError: string | null;
+  reprintCount: number;
+}
+
+export interface SaleView {
+  /** Same as the PPU purchase id (UUIDv4). */
+  saleId: string;
+  /** Increases on every change; use with getSale's sinceVersion. */
+  version: number;
+  state: SaleState;
+  /** True when a pending sale got its token after the cashier left it. */
+  late: boolean;
+  meterId: string;
+  amountCents: number;
+  currency: string;
+  tender: TenderInput;
+  operatorId: string;
+  customerName: string | null;
+  utilityName: string | null;
+  tokens: TokenView[];
+  charges: ChargeView[];
+  /** Failed: why, in plain words (nothing was charged). */
+  failure: { message: string; ppuErrorType: string | null } | null;
+  attempts: number;
+  lastError: string | null;
+  progress: SaleProgress;
+  slip: SlipStatus;
+  /** Confirmation/reversal delivery for this sale. */
+  advice: { kind: 'confirmation' | 'reversal'; delivered: boolean; attempts: number } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SaleSummary {
+  saleId: string;
+  state: SaleState;
+  late: boolean;
+  meterId: string;
+  amountCents: number;
+  tender: TenderKind;
+  operatorId: string;
+  utilityName: string | null;
+  provider: string | null;
+  /** First token (digits) when succeeded. */
+  token: string | null;
+  createdAt: string;
+  updatedAt: string;
+  reprintCount: number;
+}
+
+export interface PrintResult {
+  printed: boolean;
+  /** Why it did not print, and what to do ("Printer out of paper — load paper and reprint"). */
+  message: string | null;
+  jobId: string | null;
+}
+
+export type QueueKind = 'purchase' | 'confirmation' | 'reversal';
+export interface QueueItem {
+  id: string;
+  kind: QueueKind;
+  saleId: string;
+  meterId: string;
+  amountCents: number;
+  createdAt: string;
+  ageMs: number;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  status: 'queued' | 'delivered' | 'failed';
+}
+
+export interface ReprintLogEntry {
+  at: string;
+  operatorId: string;
+  source: 'local' | 'switch';
+  printed: boolean;
+}
+
+export interface TransactionDetail {
+  sale: SaleView;
+  advices: QueueItem[];
+  reprints: ReprintLogEntry[];
+  /** Till ↔ switch message traces kept locally for this sale. */
+  traces: TillTrace[];
+}
+export interface TillTrace {
+  at: string;
+  operation: string;
+  url: string;
+  status: number | null;
+  outcome: 'successful' | 'failed' | 'unknown';
+  ms: number;
+  requestBody: unknown;
+  responseBody: unknown;
+}
+
+export interface EodRow {
+  key: string;
+  label: string;
+  count: number;
+  amountCents: number;
+}
+export interface EodReport {
+  from: string;
+  to: string;
+  generatedAt: string;
+  terminalId: string;
+  succeeded: { count: number; amountCents: number };
+  failedCount: number;
+  byUtility: EodRow[];
+  byProvider: EodRow[];
+  byTender: EodRow[];
+  byCashier: EodRow[];
+  pending: SaleSummary[];
+  reversed: SaleSummary[];
+  /** The report as CSV text (RFC 4180), ready to save. */
+  csv: string;
+  /** The report as printable lines (what the printer prints). */
+  lines: string[];
+}
+
+export const PAPER_WIDTHS = [58, 80] as const;
+export type PrinterKind = 'virtual' | 'tcp' | 'serial' | 'none';
+export interface TillSettings {
+  switchUrl: string; // '' = embedded switch
+  switchUsername: string;
+  /** Never returned; true when a password is stored. */
+  switchPasswordSet: boolean;
+  institutionId: string;
+  institutionName: string;
+  clientId: string;
+  clientName: string;
+  terminalId: string; // exactly 8 chars
+  merchantId: string; // exactly 15 chars
+  merchantType: string; // 4 digits
+  merchantName: string; // ≤ 23
+  merchantCity: string; // ≤ 13
+  merchantRegion: string; // ≤ 2
+  merchantCountry: string; // ≤ 2
+  printer: { kind: PrinterKind; host: string; port: number; serialPath: string; baudRate: number; paperWidth: 58 | 80 };
+  timeouts: { requestMs: number; retryBaseMs: number; retryMaxMs: number; foregroundRetries: number };
+}
+
+export interface StatusView {
+  mode: 'electron' | 'browser' | 'cli';
+  switch: { reachable: boolean; url: string; embedded: boolean; checkedAt: string | null; message: string };
+  printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string };
+  pendingCount: number;
+  adviceCount: number;
+  operator: Operator | null;
+  shift: Shift | null;
+}
+
+export interface SerialPortView {
+  path: string;
+  manufacturer: string | null;
+}
+export interface VirtualPrintJob {
+  id: string;
+  at: string;
+  bytes: number;
+  /** The slip as plain text, as printed. */
+  text: string;
+  /** Decoded ESC/POS commands, one per line. */
+  commands: string[];
+  /** Relative URLs in browser mode (append ?token=); null over IPC — use virtualPrinterFile. */
+  pngUrl: string | null;
+  binUrl: string | null;
+}
+
+// Console views (proxied to the switch admin API; shapes as the switch serves them).
+export type SupportStatus = 'SUPPORTED' | 'NOT_SUPPORTED' | 'UNCONFIRMED';
+export interface MeterDetail {
+  meterId: string;
+  utility: { id: string; name: string; utilityType: string } | null;
+  rebroadcastFlag: boolean;
+  preferredProviderId: string | null;
+  providers: { providerId: string; providerName: string; status: SupportStatus; lastResponseAt: string | null }[];
+}
+export interface RoutingUtility {
+  id: string;
+  name: string;
+  utilityType: string;
+  ranked: { id: string; name: string }[];
+  unranked: { id: string; name: string }[];
+  excluded: { id: string; name: string }[];
+  unconfirmed: { id: string; name: string }[];
+  meterCount: number;
+}
+export interface ProviderHealth {
+  id: string;
+  name: string;
+  capabilities: Record<string, boolean>;
+  health: 'UP' | 'DEGRADED' | 'DOWN';
+  circuit: string;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  errorRate: number;
+  weight: number;
+  requests: number;
+  behaviour: ProviderBehaviourView | null;
+}
+export interface ProviderBehaviourView {
+  latencyMs: number;
+  timeoutRate: number;
+  serverErrorRate: number;
+  ignoreLookups: boolean;
+  down: boolean;
+  refusedMeters: string[];
+}
+export interface ProviderHistoryPoint {
+  at: string;
+  providerId: string;
+  latencyMs: number;
+  errorRate: number;
+  up: boolean;
+}
+/** Switch records are passed through as the switch serves them; the keys listed are the ones screens use. */
+export type SwitchRecord = Record<string, unknown> & { id?: string };
+
+// ───────────────────────────── argument schemas ─────────────────────────────
+
+const Empty = z.object({}).strict();
+const Id = z.string().min(1, 'is required').max(100);
+const IsoOrDate = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be a date (YYYY-MM-DD) or an ISO time');
+export const Cents = z.number().int('must be whole cents').min(0, 'cannot be negative').max(100_000_000, 'is too large');
+export const MaskedCard = z.string().regex(/^[0-9]{6}[0-9*]{0,13}$/, 'must be masked: the first 6 digits then digits or *');
+export const TenderArgs = z.object({ type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']), maskedCard: MaskedCard.optional() });
+
+export const SettingsPatch = z
+  .object({
+    switchUrl: z.string(),
+    switchUsername: z.string(),
+    switchPassword: z.string(),
+    institutionId: z.string(),
+    institutionName: z.string(),
+    clientId: z.string(),
+    clientName: z.string(),
+    terminalId: z.string(),
+    merchantId: z.string(),
+    merchantType: z.string(),
+    merchantName: z.string(),
+    merchantCity: z.string(),
+    merchantRegion: z.string(),
+    merchantCountry: z.string(),
+    printer: z
+      .object({
+        kind: z.enum(['virtual', 'tcp', 'serial', 'none']),
+        host: z.string(),
+        port: z.number().int(),
+        serialPath: z.string(),
+        baudRate: z.number().int(),
+        paperWidth: z.union([z.literal(58), z.literal(80)]),
+      })
+      .partial(),
+    timeouts: z
+      .object({ requestMs: z.number().int(), retryBaseMs: z.number().int(), retryMaxMs: z.number().int(), foregroundRetries: z.number().int() })
+      .partial(),
+  })
+  .partial()
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const TransactionFilter = z
+  .object({
+    from: IsoOrDate.optional(),
+    to: IsoOrDate.optional(),
+    state: z.enum(['purchasing', 'retrying', 'succeeded', 'failed', 'pending', 'cancelled']).optional(),
+    meterId: z.string().max(20).optional(),
+    operatorId: z.string().max(40).optional(),
+    tender: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']).optional(),
+    /** Any reference: sale id, meter, token digits, receipt number. */
+    q: z.string().max(100).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+export type TransactionFilter = z.infer<typeof TransactionFilter>;
+
+export const BehaviourPatch = z
+  .object({
+    latencyMs: z.number().int().min(0).max(600_000),
+    timeoutRate: z.number().min(0).max(1),
+    serverErrorRate: z.number().min(0).max(1),
+    ignoreLookups: z.boolean(),
+    down: z.boolean(),
+    refusedMeters: z.array(z.string().max(20)).max(1000),
+  })
+  .partial()
+  .strict();
+
+/**
+ * Every method: its argument schema and the least role that may call it
+ * ('public' = no sign-in needed; 'cashier' = any signed-in operator; 'manager' = managers only).
+ */
+export const METHODS = {
+  // session
+  signIn: { args: z.object({ operatorId: Id, pin: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits') }).strict(), role: 'public' },
+  signOut: { args: Empty, role: 'public' },
+  session: { args: Empty, role: 'public' },
+  openShift: { args: Empty, role: 'cashier' },
+  closeShift: { args: Empty, role: 'cashier' },
+  listOperators: { args: Empty, role: 'manager' },
+  saveOperator: {
+    args: z.object({ id: Id, name: z.string().min(1).max(40), role: z.enum(['cashier', 'manager']), pin: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits').optional() }).strict(),
+    role: 'manager',
+  },
+  // sale
+  lookupMeter: {
+    args: z
+      .object({ meterId: z.string().trim().max(40).optional(), track2: z.string().trim().max(80).optional() })
+      .strict()
+      .refine((a) => Boolean(a.meterId) || Boolean(a.track2), { message: 'type or scan a meter number', path: ['meterId'] }),
+    role: 'cashier',
+  },
+  purchase: {
+    args: z
+      .object({ lookupRef: z.string().max(100).optional(), meterId: z.string().trim().min(1, 'is required').max(20), amountCents: Cents, tender: TenderArgs })
+      .strict(),
+    role: 'cashier',
+  },
+  getSale: {
+    args: z.object({ saleId: Id, sinceVersion: z.number().int().min(0).optional(), waitMs: z.number().int().min(0).max(30_000).optional() }).strict(),
+    role: 'cashier',
+  },
+  lastSale: { args: Empty, role: 'cashier' },
+  leavePending: { args: z.object({ saleId: Id }).strict(), role: 'cashier' },
+  cancelPending: { args: z.object({ saleId: Id }).strict(), role: 'manager' },
+  retryNow: { args: z.object({ saleId: Id }).strict(), role: 'cashier' },
+  // reprints
+  searchSlips: {
+    args: z
+      .object({ meterId: z.string().max(20).optional(), reference: z.string().max(100).optional(), token: z.string().max(40).optional(), from: IsoOrDate.optional(), to: IsoOrDate.optional(), limit: z.number().int().min(1).max(500).optional() })
+      .strict(),
+    role: 'manager',
+  },
+  reprintLocal: { args: z.object({ saleId: Id }).strict(), role: 'manager' },
+  reprintFromSwitch: { args: z.object({ saleId: Id }).strict(), role: 'manager' },
+  // queue
+  listQueue: { args: z.object({ includeDelivered: z.boolean().optional() }).strict(), role: 'cashier' },
+  retryQueueItem: { args: z.object({ id: Id }).strict(), role: 'manager' },
+  // transactions and reports
+  listTransactions: { args: TransactionFilter, role: 'manager' },
+  getTransaction: { args: z.object({ saleId: Id }).strict(), role: 'manager' },
+  eodReport: { args: z.object({ from: IsoOrDate.optional(), to: IsoOrDate.optional() }).strict(), role: 'manager' },
+  printEodReport: { args: z.object({ from: IsoOrDate.optional(), to: IsoOrDate.optional() }).strict(), role: 'manager' },
+  // settings
+  getSettings: { args: Empty, role: 'manager' },
+  setSettings: { args: SettingsPatch, role: 'manager' },
+  testConnection: { args: Empty, role: 'manager' },
+  printTestPage: { args: Empty, role: 'manager' },
+  // status & printer
+  status: { args: Empty, role: 'public' },
+  listSerialPorts: { args: Empty, role: 'manager' },
+  virtualPrinterJobs: { args: z.object({ limit: z.number().int().min(1).max(200).optional() }).strict(), role: 'cashier' },
+  virtualPrinterFile: { args: z.object({ id: Id, kind: z.enum(['png', 'bin']) }).strict(), role: 'cashier' },
+  // console views (switch admin API)
+  meterSearch: { args: z.object({ prefix: z.string().max(20), limit: z.number().int().min(1).max(50).optional() }).strict(), role: 'manager' },
+  meterDetail: { args: z.object({ meterId: z.string().min(1).max(20) }).strict(), role: 'manager' },
+  confirmSupport: { args: z.object({ meterId: z.string().min(1).max(20) }).strict(), role: 'manager' },
+  routing: { args: Empty, role: 'manager' },
+  providers: { args: Empty, role: 'manager' },
+  alerts: { args: Empty, role: 'manager' },
+  switchTransactions: {
+    args: z
+      .object({ from: z.string().optional(), to: z.string().optional(), meter: z.string().optional(), provider: z.string().optional(), status: z.string().optional(), type: z.string().optional(), q: z.string().optional(), limit: z.number().int().min(1).max(1000).optional() })
+      .strict(),
+    role: 'manager',
+  },
+  switchTransaction: { args: z.object({ id: Id }).strict(), role: 'manager' },
+  switchAdvices: { args: Empty, role: 'manager' },
+  // field-tech tools
+  setProviderBehaviour: { args: z.object({ providerId: Id, patch: BehaviourPatch }).strict(), role: 'manager' },
+} as const;
+
+export type MethodName = keyof typeof METHODS;
+export type ArgsOf<M extends MethodName> = z.input<(typeof METHODS)[M]['args']>;
+export type RoleNeeded = 'public' | 'cashier' | 'manager';
+
+/** What each method answers (the `value` of an ok Result). */
+export interface TillValues {
+  signIn: SessionView;
+  signOut: SessionView;
+  session: SessionView;
+  openShift: Shift;
+  closeShift: { shift: Shift; report: EodReport };
+  listOperators: Operator[];
+  saveOperator: Operator;
+  lookupMeter: LookupView;
+  /** Answers once the sale is stored and first sent (state purchasing); poll getSale for the rest. */
+  purchase: SaleView;
+  getSale: SaleView;
+  lastSale: SaleView | null;
+  leavePending: SaleView;
+  cancelPending: SaleView;
+  retryNow: SaleView;
+  searchSlips: SaleSummary[];
+  reprintLocal: PrintResult & { reprintCount: number };
+  reprintFromSwitch: PrintResult & { tokens: TokenView[] };
+  listQueue: QueueItem[];
+  retryQueueItem: QueueItem;
+  listTransactions: SaleSummary[];
+  getTransaction: TransactionDetail;
+  eodReport: EodReport;
+  printEodReport: PrintResult;
+  getSettings: TillSettings;
+  setSettings: TillSettings;
+  testConnection: { reachable: boolean; ms: number; message: string };
+  printTestPage: PrintResult;
+  status: StatusView;
+  listSerialPorts: SerialPortView[];
+  virtualPrinterJobs: { enabled: boolean; jobs: VirtualPrintJob[] };
+  virtualPrinterFile: { mime: string; base64: string };
+  meterSearch: { meters: { meterId: string; utilityName: string | null }[] };
+  meterDetail: MeterDetail;
+  confirmSupport: { meter: MeterDetail; message: string };
+  routing: { utilities: RoutingUtility[] };
+  providers: { providers: ProviderHealth[]; history: ProviderHistoryPoint[] };
+  alerts: { alerts: SwitchRecord[] };
+  switchTransactions: { transactions: SwitchRecord[] };
+  switchTransaction: { transaction: SwitchRecord; traces: SwitchRecord[] };
+  switchAdvices: { advices: SwitchRecord[] };
+  setProviderBehaviour: { providerId: string; behaviour: ProviderBehaviourView };
+}
+
+// A compile-time check that METHODS and TillValues list the same methods.
+type _SameKeys = [Exclude<MethodName, keyof TillValues>, Exclude<keyof TillValues, MethodName>] extends [never, never] ? true : never;
+const _sameKeys: _SameKeys = true;
+void _sameKeys;
+
+export type TillApi = { [M in MethodName]: (args: ArgsOf<M>) => Promise<Result<TillValues[M]>> };
+
+/** The generic transport: both hosts and the preload speak this one function. */
+export type Invoke = <M extends MethodName>(method: M, args: ArgsOf<M>) => Promise<Result<TillValues[M]>>;
+
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
+export const isMethodName = (name: string): name is MethodName => Object.prototype.hasOwnProperty.call(METHODS, name);
+
+/** Builds a TillApi from any invoke function (IPC, HTTP, or in-process for tests and the CLI). */
+export function apiFromInvoke(invoke: Invoke): TillApi {
+  const api = {} as Record<MethodName, (args: unknown) => Promise<unknown>>;
+  for (const name of METHOD_NAMES) api[name] = (args: unknown) => invoke(name, (args ?? {}) as ArgsOf<typeof name>);
+  return api as unknown as TillApi;
+}
+
+/** Validates a method's arguments; a failure is the INVALID_INPUT result the cashier sees. */
+export function validateArgs<M extends MethodName>(method: M, args: unknown): Result<z.output<(typeof METHODS)[M]['args']>> {
+  const schema = METHODS[method].args as z.ZodType;
+  const parsed = schema.safeParse(args ?? {});
+  if (parsed.success) return ok(parsed.data as z.output<(typeof METHODS)[M]['args']>);
+  const fields: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.map(String).join('.') || '(arguments)';
+    fields[path] ??= issue.message;
+  }
+  const [field, msg] = Object.entries(fields)[0] ?? ['(arguments)', 'invalid'];
+  return fail('INVALID_INPUT', `${field}: ${msg}`, { field, fields });
+}
+
+// ───────────────────────────── transport constants ─────────────────────────────
+
+export const IPC_CHANNEL = 'till:invoke';
+export const TOKEN_HEADER = 'x-till-token';
+export const TOKEN_QUERY = 'token';
+export const API_PREFIX = '/api/';
+/** Where vite puts the built renderer, relative to the repository root; the browser host serves it. */
+export const RENDERER_DIST = 'dist/renderer';
+
+/** What preload puts on `window.till` (contextBridge). */
+export interface TillBridge {
+  mode: 'electron';
+  invoke: Invoke;
+}
