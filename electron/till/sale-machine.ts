@@ -1,0 +1,160 @@
+/**
+ * The sale state machine: pure decisions over plain data, no I/O. Given a sale's state and an event
+ * (an answer from the switch, the cashier leaving it pending, a manager cancelling), it returns the
+ * next state and the effects the caller must carry out (queue an advice, print a slip, schedule a retry).
+ *
+ *   purchasing ─successful→ succeeded  (+confirmation advice, sale slip)
+ *              ─failed────→ failed     (nothing charged)
+ *              ─unknown───→ retrying   (same purchase id, backoff)
+ *   retrying   ─successful→ succeeded · ─failed→ failed · ─unknown→ retrying · ─leave→ pending (pending slip)
+ *   pending    ─successful→ succeeded (late) · ─failed→ failed · ─unknown→ pending · ─cancel→ cancelled (+reversal)
+ *   retrying   ─cancel────→ cancelled (+reversal)
+ * Final states ignore answers that arrive late: a cancelled sale's reversal covers a token issued after it.
+ */
+import type { SaleState } from '../api/contract';
+
+export type Outcome = 'successful' | 'failed' | 'unknown';
+
+export interface MachineSale {
+  state: SaleState;
+  attempts: number;
+  late: boolean;
+  nextAttemptAt: number | null;
+  lastError: string | null;
+}
+
+export type SaleEvent =
+  | { type: 'send' } // an attempt is about to go out (persisted before sending)
+  | { type: 'answer'; outcome: Outcome; error?: string }
+  | { type: 'leave-pending' }
+  | { type: 'cancel' }
+  | { type: 'retry-now' };
+
+export type Effect =
+  | { type: 'queue-confirmation' }
+  | { type: 'queue-reversal'; reason: 'CANCELLED' }
+  | { type: 'print'; slip: 'sale' | 'pending' | 'cancelled' }
+  | { type: 'stop-retrying' };
+
+export interface RetryPolicy {
+  baseMs: number;
+  maxMs: number;
+}
+
+export type Transition = { ok: true; sale: MachineSale; effects: Effect[] } | { ok: false; reason: string };
+
+export const FINAL: ReadonlySet<SaleState> = new Set(['succeeded', 'failed', 'cancelled']);
+const RETRYABLE: ReadonlySet<SaleState> = new Set(['purchasing', 'retrying', 'pending']);
+
+/** Exponential backoff after the n-th unknown outcome (n ≥ 1): base, 2·base, 4·base … capped at max. */
+export function backoffMs(attempts: number, policy: RetryPolicy): number {
+  const exp = Math.min(Math.max(attempts - 1, 0), 30);
+  return Math.min(policy.maxMs, policy.baseMs * 2 ** exp);
+}
+
+export function nextSale(sale: MachineSale, event: SaleEvent, now: number, policy: RetryPolicy): Transition {
+  const s = sale.state;
+  switch (event.type) {
+    case 'send':
+      if (!RETRYABLE.has(s)) return { ok: false, reason: `a ${s} sale is not sent again` };
+      return { ok: true, sale: { ...sale, attempts: sale.attempts + 1, nextAttemptAt: null }, effects: [] };
+
+    case 'answer': {
+      if (FINAL.has(s)) return { ok: true, sale, effects: [] }; // late answer after a final state: ignored
+      if (event.outcome === 'successful') {
+        return {
+          ok: true,
+          sale: { ...sale, state: 'succeeded', late: s === 'pending', nextAttemptAt: null, lastError: null },
+          effects: [{ type: 'queue-confirmation' }, { type: 'print', slip: 'sale' }],
+        };
+      }
+      if (event.outcome === 'failed') {
+        return { ok: true, sale: { ...sale, state: 'failed', nextAttemptAt: null, lastError: event.error ?? sale.lastError }, effects: [] };
+      }
+      const next: SaleState = s === 'pending' ? 'pending' : 'retrying';
+      return {
+        ok: true,
+        sale: { ...sale, state: next, nextAttemptAt: now + backoffMs(Math.max(sale.attempts, 1), policy), lastError: event.error ?? 'no answer' },
+        effects: [],
+      };
+    }
+
+    case 'leave-pending':
+      if (s === 'pending') return { ok: true, sale, effects: [] };
+      if (s !== 'retrying' && s !== 'purchasing') return { ok: false, reason: `a ${s} sale cannot be left pending` };
+      return { ok: true, sale: { ...sale, state: 'pending' }, effects: [{ type: 'print', slip: 'pending' }] };
+
+    case 'cancel':
+      if (s !== 'pending' && s !== 'retrying') return { ok: false, reason: `only a pending sale can be cancelled; this one is ${s}` };
+      return {
+        ok: true,
+        sale: { ...sale, state: 'cancelled', nextAttemptAt: null },
+        effects: [{ type: 'stop-retrying' }, { type: 'queue-reversal', reason: 'CANCELLED' }, { type: 'print', slip: 'cancelled' }],
+      };
+
+    case 'retry-now':
+      if (s !== 'pending' && s !== 'retrying') return { ok: false, reason: `a ${s} sale has nothing to retry` };
+      return { ok: true, sale: { ...sale, nextAttemptAt: now }, effects: [] };
+  }
+}
+
+/** Advice delivery (confirmation / reversal): head of queue repeated until a final status. */
+export interface MachineAdvice {
+  status: 'queued' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastError: string | null;
+}
+
+export function nextAdvice(advice: MachineAdvice, outcome: Outcome, error: string | null, now: number, policy: RetryPolicy): MachineAdvice {
+  if (advice.status !== 'queued') return advice;
+  const attempts = advice.attempts + 1;
+  if (outcome === 'successful') return { status: 'delivered', attempts, nextAttemptAt: null, lastError: null };
+  if (outcome === 'failed') return { status: 'failed', attempts, nextAttemptAt: null, lastError: error };
+  return { status: 'queued', attempts, nextAttemptAt: now + backoffMs(attempts, policy), lastError: error ?? 'no answer' };
+}
+
+/** Groups a token's digits in fours for the screen and the slip: "1234 5678 9012 3456 7890". */
+export function groupToken(token: string): string {
+  return token.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/** 11-digit meter numbers carry a Luhn check digit (the demo scheme); other lengths are passed to the switch. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+export type MeterCheck = { ok: true; meterId: string } | { ok: false; message: string };
+
+/** Validates a typed or scanned meter number before anything is sent. Track 2 (";…=…?") gives the PAN part. */
+export function checkMeter(input: { meterId?: string; track2?: string }): MeterCheck {
+  let raw = (input.meterId ?? '').replace(/[\s-]/g, '');
+  if (!raw && input.track2) {
+    const m = /^;?(\d{1,20})=/.exec(input.track2.trim());
+    if (!m || !m[1]) return { ok: false, message: 'The card swipe could not be read. Swipe again or type the meter number.' };
+    raw = m[1];
+  }
+  if (!raw) return { ok: false, message: 'Type or scan the meter number.' };
+  if (!/^[a-zA-Z0-9]{1,20}$/.test(raw)) return { ok: false, message: 'A meter number has only letters and digits (at most 20). Check the number and try again.' };
+  if (/^\d{11}$/.test(raw) && !luhnValid(raw)) return { ok: false, message: 'This meter number is not valid: the check digit does not match. Check each digit and type it again.' };
+  return { ok: true, meterId: raw };
+}
+
+export type AmountCheck = { ok: true } | { ok: false; message: string };
+
+export function checkAmount(amountCents: number, min: number | null, max: number | null): AmountCheck {
+  if (!Number.isSafeInteger(amountCents) || amountCents < 0) return { ok: false, message: 'Enter the amount in rands and cents.' };
+  const r = (c: number) => `R${(c / 100).toFixed(2)}`;
+  if (min !== null && amountCents < min) return { ok: false, message: `The smallest amount for this meter is ${r(min)}. Ask the customer for at least ${r(min)}.` };
+  if (max !== null && amountCents > max) return { ok: false, message: `The largest amount for this meter is ${r(max)}. Sell ${r(max)} or less.` };
+  return { ok: true };
+}

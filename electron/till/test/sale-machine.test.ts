@@ -1,0 +1,80 @@
+/** Table tests for the sale machine: the rules a cashier relies on, one row each. */
+import { describe, expect, it } from 'vitest';
+import { backoffMs, checkAmount, checkMeter, groupToken, nextAdvice, nextSale, type MachineSale, type SaleEvent } from '../sale-machine';
+
+const policy = { baseMs: 1000, maxMs: 8000 };
+const sale = (state: MachineSale['state'], attempts = 1): MachineSale => ({ state, attempts, late: false, nextAttemptAt: null, lastError: null });
+
+describe('sale machine', () => {
+  const rows: [string, MachineSale, SaleEvent, string, string[]][] = [
+    ['success gives tokens, a slip and a confirmation', sale('purchasing'), { type: 'answer', outcome: 'successful' }, 'succeeded', ['queue-confirmation', 'print']],
+    ['a final failure charges nothing', sale('purchasing'), { type: 'answer', outcome: 'failed', error: 'UNKNOWN_METER_ID' }, 'failed', []],
+    ['unknown (504/500/timeout) keeps retrying the same purchase', sale('purchasing'), { type: 'answer', outcome: 'unknown' }, 'retrying', []],
+    ['a retry that succeeds completes the sale', sale('retrying', 2), { type: 'answer', outcome: 'successful' }, 'succeeded', ['queue-confirmation', 'print']],
+    ['the cashier may leave a retrying sale pending', sale('retrying'), { type: 'leave-pending' }, 'pending', ['print']],
+    ['a pending sale keeps retrying in the background', sale('pending', 3), { type: 'answer', outcome: 'unknown' }, 'pending', []],
+    ['a pending sale that succeeds late is completed', sale('pending', 4), { type: 'answer', outcome: 'successful' }, 'succeeded', ['queue-confirmation', 'print']],
+    ['a cancelled pending sale gets a reversal', sale('pending'), { type: 'cancel' }, 'cancelled', ['stop-retrying', 'queue-reversal', 'print']],
+    ['an answer after cancel is ignored (the reversal covers it)', sale('cancelled'), { type: 'answer', outcome: 'successful' }, 'cancelled', []],
+    ['an answer after success is ignored', sale('succeeded'), { type: 'answer', outcome: 'unknown' }, 'succeeded', []],
+  ];
+  it.each(rows)('%s', (_name, before, event, state, effects) => {
+    const t = nextSale(before, event, 0, policy);
+    expect(t.ok).toBe(true);
+    if (!t.ok) return;
+    expect(t.sale.state).toBe(state);
+    expect(t.effects.map((e) => e.type)).toEqual(effects);
+  });
+
+  it('a pending sale that succeeds is marked late', () => {
+    const t = nextSale(sale('pending'), { type: 'answer', outcome: 'successful' }, 0, policy);
+    expect(t.ok && t.sale.late).toBe(true);
+  });
+
+  const refused: [MachineSale['state'], SaleEvent][] = [
+    ['succeeded', { type: 'cancel' }],
+    ['failed', { type: 'cancel' }],
+    ['succeeded', { type: 'send' }],
+    ['failed', { type: 'leave-pending' }],
+    ['succeeded', { type: 'retry-now' }],
+  ];
+  it.each(refused)('a %s sale refuses %o', (state, event) => {
+    expect(nextSale(sale(state), event, 0, policy).ok).toBe(false);
+  });
+
+  it('backs off exponentially, capped', () => {
+    expect([1, 2, 3, 4, 5, 9].map((n) => backoffMs(n, policy))).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+    const t = nextSale(sale('purchasing', 2), { type: 'answer', outcome: 'unknown' }, 100, policy);
+    expect(t.ok && t.sale.nextAttemptAt).toBe(2100);
+  });
+
+  it('advices repeat until a final status', () => {
+    const a0 = { status: 'queued' as const, attempts: 0, nextAttemptAt: null, lastError: null };
+    const a1 = nextAdvice(a0, 'unknown', 'HTTP 504', 0, policy);
+    expect(a1).toMatchObject({ status: 'queued', attempts: 1, nextAttemptAt: 1000 });
+    expect(nextAdvice(a1, 'successful', null, 0, policy).status).toBe('delivered');
+    expect(nextAdvice(a1, 'failed', '404', 0, policy).status).toBe('failed');
+  });
+});
+
+describe('input checks the cashier sees', () => {
+  it.each([
+    [{ meterId: '' }, false],
+    [{ meterId: '1234 5678 903' }, null],
+    [{ meterId: 'TST001' }, true],
+    [{ meterId: '12345678901' }, false],
+    [{ meterId: 'abc$' }, false],
+    [{ track2: ';12345678903=2912?' }, true],
+  ])('%o', (input, valid) => {
+    const r = checkMeter(input);
+    if (valid !== null) expect(r.ok).toBe(valid);
+    if (!r.ok) expect(r.message.length).toBeGreaterThan(10);
+  });
+  it('amount within min/max in whole cents', () => {
+    expect(checkAmount(1000, 500, 2000).ok).toBe(true);
+    expect(checkAmount(100, 500, 2000)).toMatchObject({ ok: false, message: expect.stringContaining('R5.00') });
+    expect(checkAmount(3000, 500, 2000).ok).toBe(false);
+    expect(checkAmount(10.5, null, null).ok).toBe(false);
+  });
+  it('groups tokens in fours', () => expect(groupToken('12345678901234567890')).toBe('1234 5678 9012 3456 7890'));
+});
