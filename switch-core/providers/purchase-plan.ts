@@ -1,0 +1,261 @@
+/**
+ * The simulated utility's payment rules, MicroPowerManager style (seed 004), as pure functions
+ * over plain data: a purchase first recovers arrears (a share of the payment, capped at what is
+ * owed), then pays the period's service/access charge, and only the remainder becomes an STD
+ * token priced on stepped block tariffs; key change tokens (KC pair) come first when the meter's
+ * keys changed, and the month's free basic electricity (BSST) token is added when due.
+ * All money is integer cents (VAT-inclusive, VAT 15%); units are integer hundredths.
+ */
+import type { ErrorType, TokenType, UtilityType } from '../protocol';
+
+export const VAT_RATE_PERCENT = 15;
+/** Share of each purchase that goes to arrears, in percent (capped at the arrears). */
+export const ARREARS_SHARE_PERCENT = 25;
+
+export type UnitName = 'kWh' | 'kL' | 'kg';
+
+export interface TariffBlockDef {
+  /** Upper bound of the block in units consumed this month (cumulative); null = no upper bound. */
+  readonly upToUnits: number | null;
+  /** Price per unit in cents, excluding VAT. */
+  readonly rateCents: number;
+  readonly description: string;
+}
+
+export interface Tariff {
+  readonly id: string;
+  readonly name: string;
+  readonly unit: UnitName;
+  readonly blocks: readonly TariffBlockDef[];
+}
+
+export interface PeriodicCharge {
+  readonly description: string;
+  /** Per period (a calendar month), VAT-inclusive. */
+  readonly amountCents: number;
+}
+
+export interface UtilityRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly utilityType: UtilityType;
+  readonly address: string;
+  readonly vatRegNum: string;
+  readonly minAmountCents: number;
+  readonly maxAmountCents: number;
+  readonly tariff: Tariff;
+  readonly serviceCharge?: PeriodicCharge;
+  /** Free basic units per month for eligible (indigent-register) meters, e.g. 50 kWh. */
+  readonly freeBasicUnits?: number;
+  readonly message?: string;
+}
+
+export interface KeyData {
+  readonly supplyGroupCode: string;
+  readonly keyRevisionNum: string;
+  readonly tariffIndex: string;
+}
+
+/** The parts of a meter's account that a purchase reads and changes. */
+export interface MeterAccount {
+  readonly arrearsCents: number;
+  readonly blocked: boolean;
+  readonly keys: KeyData;
+  /** New keys not yet loaded on the meter: the next purchase carries the KC pair. */
+  readonly pendingKeyChange?: KeyData;
+  readonly freeBasicEligible: boolean;
+  /** Month ("YYYY-MM") whose free basic token was issued. */
+  readonly freeBasicIssuedMonth?: string;
+  /** Service charge owed and not yet recovered, VAT-inclusive cents. */
+  readonly serviceChargeOwedCents: number;
+  /** Last month whose service charge has been added to what is owed. */
+  readonly serviceChargeMonth?: string;
+  /** Units bought this month (hundredths), for the stepped tariff. */
+  readonly unitsThisMonthHundredths: number;
+  readonly unitsMonth?: string;
+}
+
+export interface PlannedTariffStep {
+  readonly unitsHundredths: number;
+  readonly rateCents: number;
+  /** Excluding VAT. */
+  readonly amountCents: number;
+  readonly description: string;
+}
+
+export interface PlannedToken {
+  readonly tokenType: TokenType;
+  readonly unitsHundredths: number;
+  /** VAT-inclusive. */
+  readonly amountCents: number;
+  readonly taxCents: number;
+  readonly tariffCalc?: readonly PlannedTariffStep[];
+}
+
+export interface PlannedDebtRecovery {
+  readonly amountCents: number;
+  readonly taxCents: number;
+  readonly balanceCents: number;
+  readonly description: string;
+}
+
+export interface PlannedServiceCharge {
+  readonly amountCents: number;
+  readonly taxCents: number;
+  readonly description: string;
+}
+
+export interface PurchasePlan {
+  readonly tokens: readonly PlannedToken[];
+  readonly debtRecoveryCharges: readonly PlannedDebtRecovery[];
+  readonly serviceCharges: readonly PlannedServiceCharge[];
+  readonly purchaseTotalCents: number;
+  readonly taxTotalCents: number;
+}
+
+export type PlanResult =
+  | { readonly ok: true; readonly plan: PurchasePlan; readonly next: MeterAccount }
+  | { readonly ok: false; readonly errorType: ErrorType; readonly message: string };
+
+/** "YYYY-MM" in South African time (UTC+2, no daylight saving). */
+export function monthKey(nowMs: number): string {
+  return new Date(nowMs + 2 * 3600_000).toISOString().slice(0, 7);
+}
+
+/** The VAT contained in a VAT-inclusive amount, rounded to the cent. */
+export function vatIncluded(inclusiveCents: number, ratePercent = VAT_RATE_PERCENT): number {
+  return inclusiveCents - Math.round((inclusiveCents * 100) / (100 + ratePercent));
+}
+
+export function formatUnits(hundredths: number): string {
+  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
+}
+
+/**
+ * Splits an amount (excluding VAT) across the stepped blocks, starting from the units already
+ * bought this month. Whole blocks are priced exactly; the last block takes whatever cents remain,
+ * so the steps always add up to the amount to the cent.
+ */
+export function tariffSteps(tariff: Tariff, usedHundredths: number, exclVatCents: number): PlannedTariffStep[] {
+  const steps: PlannedTariffStep[] = [];
+  let used = usedHundredths;
+  let remaining = exclVatCents;
+  for (const block of tariff.blocks) {
+    if (remaining <= 0) break;
+    const upTo = block.upToUnits === null ? Number.POSITIVE_INFINITY : block.upToUnits * 100;
+    if (used >= upTo) continue;
+    const capacity = upTo - used;
+    // Does the rest of this block cost no more than what is left? (Compared in cents × 100, exact.)
+    if (Number.isFinite(capacity) && capacity * block.rateCents < remaining * 100) {
+      const amount = Math.round((capacity * block.rateCents) / 100);
+      steps.push({ unitsHundredths: capacity, rateCents: block.rateCents, amountCents: amount, description: block.description });
+      remaining -= amount;
+      used += capacity;
+      continue;
+    }
+    const units = Math.floor((remaining * 100) / block.rateCents);
+    steps.push({ unitsHundredths: units, rateCents: block.rateCents, amountCents: remaining, description: block.description });
+    used += units;
+    remaining = 0;
+  }
+  return steps;
+}
+
+/** A VAT-inclusive amount turned into a standard token priced on the tariff. */
+export function standardToken(tariff: Tariff, usedHundredths: number, amountCents: number): PlannedToken {
+  const taxCents = vatIncluded(amountCents);
+  const tariffCalc = tariffSteps(tariff, usedHundredths, amountCents - taxCents);
+  const unitsHundredths = tariffCalc.reduce((sum, s) => sum + s.unitsHundredths, 0);
+  return { tokenType: 'STD', unitsHundredths, amountCents, taxCents, tariffCalc };
+}
+
+export function keyChangePair(): PlannedToken[] {
+  return [
+    { tokenType: 'KC', unitsHundredths: 0, amountCents: 0, taxCents: 0 },
+    { tokenType: 'KC', unitsHundredths: 0, amountCents: 0, taxCents: 0 },
+  ];
+}
+
+export function isFreeBasicDue(utility: UtilityRecord, account: MeterAccount, nowMs: number): boolean {
+  return (utility.freeBasicUnits ?? 0) > 0 && account.freeBasicEligible && account.freeBasicIssuedMonth !== monthKey(nowMs);
+}
+
+/** What the customer owes before a token: arrears plus the service charge due this period. */
+export function serviceChargeOwed(utility: UtilityRecord, account: MeterAccount, nowMs: number): number {
+  const month = monthKey(nowMs);
+  const addThisMonth = utility.serviceCharge && account.serviceChargeMonth !== month ? utility.serviceCharge.amountCents : 0;
+  return account.serviceChargeOwedCents + addThisMonth;
+}
+
+/** Decides a purchase of `amountCents` (VAT-inclusive) on a meter: the parts and the account after it. */
+export function planPurchase(utility: UtilityRecord, account: MeterAccount, amountCents: number, nowMs: number): PlanResult {
+  if (account.blocked) return { ok: false, errorType: 'METER_ID_BLOCKED', message: 'This meter is blocked by the utility; the customer must contact the utility.' };
+  if (!Number.isSafeInteger(amountCents) || amountCents < 0) return { ok: false, errorType: 'INVALID_AMOUNT', message: 'The amount must be a whole number of cents.' };
+  const month = monthKey(nowMs);
+  const freeDue = isFreeBasicDue(utility, account, nowMs);
+  const freeToken: PlannedToken | null = freeDue
+    ? { tokenType: 'BSST', unitsHundredths: (utility.freeBasicUnits ?? 0) * 100, amountCents: 0, taxCents: 0 }
+    : null;
+
+  if (amountCents === 0 && freeToken) {
+    // Collecting only the month's free units: nothing is paid, so nothing is recovered.
+    const plan: PurchasePlan = { tokens: [freeToken], debtRecoveryCharges: [], serviceCharges: [], purchaseTotalCents: 0, taxTotalCents: 0 };
+    return { ok: true, plan, next: { ...account, freeBasicIssuedMonth: month } };
+  }
+  if (amountCents < utility.minAmountCents) {
+    return { ok: false, errorType: 'AMOUNT_TOO_LOW', message: `The minimum purchase is ${rands(utility.minAmountCents)}.` };
+  }
+  if (amountCents > utility.maxAmountCents) {
+    return { ok: false, errorType: 'AMOUNT_TOO_HIGH', message: `The maximum purchase is ${rands(utility.maxAmountCents)}.` };
+  }
+
+  let remaining = amountCents;
+  const debtRecoveryCharges: PlannedDebtRecovery[] = [];
+  let arrears = account.arrearsCents;
+  if (arrears > 0) {
+    const recovered = Math.min(arrears, Math.floor((amountCents * ARREARS_SHARE_PERCENT) / 100));
+    arrears -= recovered;
+    remaining -= recovered;
+    debtRecoveryCharges.push({ amountCents: recovered, taxCents: 0, balanceCents: arrears, description: 'Arrears recovery' });
+  }
+
+  const serviceCharges: PlannedServiceCharge[] = [];
+  let owed = serviceChargeOwed(utility, account, nowMs);
+  if (owed > 0) {
+    const paid = Math.min(owed, remaining);
+    owed -= paid;
+    remaining -= paid;
+    if (paid > 0) serviceCharges.push({ amountCents: paid, taxCents: vatIncluded(paid), description: utility.serviceCharge?.description ?? 'Service charge' });
+  }
+
+  const used = account.unitsMonth === month ? account.unitsThisMonthHundredths : 0;
+  const tokens: PlannedToken[] = [];
+  if (account.pendingKeyChange) tokens.push(...keyChangePair());
+  let unitsAfter = used;
+  if (remaining > 0) {
+    const std = standardToken(utility.tariff, used, remaining);
+    tokens.push(std);
+    unitsAfter += std.unitsHundredths;
+  }
+  if (freeToken) tokens.push(freeToken);
+
+  const taxTotalCents =
+    tokens.reduce((s, t) => s + t.taxCents, 0) +
+    debtRecoveryCharges.reduce((s, d) => s + d.taxCents, 0) +
+    serviceCharges.reduce((s, c) => s + c.taxCents, 0);
+  const next: MeterAccount = {
+    ...account,
+    arrearsCents: arrears,
+    serviceChargeOwedCents: owed,
+    serviceChargeMonth: utility.serviceCharge ? month : account.serviceChargeMonth,
+    unitsThisMonthHundredths: unitsAfter,
+    unitsMonth: month,
+    ...(account.pendingKeyChange ? { keys: account.pendingKeyChange, pendingKeyChange: undefined } : {}),
+    ...(freeToken ? { freeBasicIssuedMonth: month } : {}),
+  };
+  return { ok: true, plan: { tokens, debtRecoveryCharges, serviceCharges, purchaseTotalCents: amountCents, taxTotalCents }, next };
+}
+
+export function rands(cents: number): string {
+  return `R${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+}
