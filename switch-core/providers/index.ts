@@ -5,6 +5,7 @@
  */
 import { UtilityBackOffice } from './back-office';
 import { certificationData, certificationSeed } from './certification';
+import { demoProfile } from './demo';
 import { PROVIDER_DESCRIPTORS } from './descriptors';
 import { startSimulatedProvider, type SimulatedProviderOptions } from './server';
 import type { ProfileSeed, ProviderBehaviour, SimulatedProvider } from './types';
@@ -19,6 +20,7 @@ export { startSimulatedProvider, type SimulatedProviderOptions } from './server'
 export { parseBehaviourPatch, ProviderBehaviourPatch } from './behaviour';
 export { CERTIFICATION_METER_IDS, CERTIFICATION_SCENARIOS, CERTIFICATION_PROVIDER_ID, CERTIFICATION_SERVICE_PROVIDER_ID, CERTIFICATION_UTILITY_ID, certificationData, certificationSeed } from './certification';
 export { tokenNumber } from './token-digits';
+export { DEMO_METERS, DEMO_DEFAULT_SEED, DEMO_SLOW_PROVIDER_ID, DEMO_SLOW_PROVIDER_LATENCY_MS, demoProfile, type DemoMeterName, type DemoProfile } from './demo';
 
 export type ProfileName = 'demo' | 'certification';
 
@@ -34,7 +36,8 @@ export function buildProfile(profile: ProfileName, opts: { seed?: number; clock?
   if (profile === 'certification') {
     return { backOffice: new UtilityBackOffice(certificationData(), { clock: opts.clock }), seed: certificationSeed(), behaviours: {} };
   }
-  throw new Error(`profile ${profile} is not available yet`);
+  const demo = demoProfile({ seed: opts.seed, nowMs: (opts.clock ?? Date.now)() });
+  return { backOffice: new UtilityBackOffice(demo.data, { clock: opts.clock }), seed: demo.seed, behaviours: demo.behaviours };
 }
 
 export interface SimulatedProviders {
