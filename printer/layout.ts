@@ -1,0 +1,365 @@
+/**
+ * Pure slip layout: Slip → SlipLines, one entry per physical printed line (or barcode, QR, rule,
+ * feed, cut). Wraps every text to the paper's columns at its character scale, so nothing ever
+ * overflows; the encoder then only has to translate lines to ESC/POS.
+ */
+import type { Slip, SlipAmount, SlipToken } from './slip';
+
+export type Paper = '58mm' | '80mm';
+export type Align = 'left' | 'center' | 'right';
+
+export type PrintLine =
+  | {
+      kind: 'text';
+      text: string;
+      align: Align;
+      bold?: boolean;
+      underline?: boolean;
+      invert?: boolean;
+      /** Character scale 1..8 (ESC/POS GS !). */
+      width: number;
+      height: number;
+    }
+  | { kind: 'rule' }
+  | { kind: 'feed'; lines: number }
+  | { kind: 'barcode'; symbology: 'CODE128' | 'CODE39' | 'EAN13'; data: string; moduleWidth: number; height: number }
+  | { kind: 'qr'; data: string; cellSize: number }
+  | { kind: 'cut' };
+
+export interface SlipLines {
+  paper: Paper;
+  columns: number;
+  lines: PrintLine[];
+}
+
+export interface LayoutOptions {
+  paper: Paper;
+  columns?: 32 | 42 | 48;
+}
+
+/** Printable dots per line at 203 dpi for each paper width. */
+export const PAPER_DOTS: Record<Paper, number> = { '58mm': 384, '80mm': 576 };
+
+const CURRENCY_SYMBOL: Record<string, string> = { '710': 'R' };
+
+/** Integer cents to "R1 234.56" style text; never touches floats. */
+export function formatMoney(cents: number, currency = '710'): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(Math.trunc(cents));
+  const whole = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  const frac = (abs % 100).toString().padStart(2, '0');
+  return `${sign}${CURRENCY_SYMBOL[currency] ?? currency + ' '}${whole}.${frac}`;
+}
+
+/** "2026-11-22T10:05:00+02:00" → "2026-11-22 10:05:00 +02:00" as the till recorded it (no clock, no tz database). */
+export function formatTime(iso: string): string {
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$/.exec(iso);
+  if (!m) return iso;
+  const zone = m[3] === undefined || m[3] === 'Z' ? 'UTC' : m[3];
+  return `${m[1]} ${m[2]} ${zone}`;
+}
+
+/** Word wrap to `max` characters; words longer than a line are split hard. */
+export function wrap(text: string, max: number): string[] {
+  const width = Math.max(1, max);
+  const out: string[] = [];
+  for (const para of text.split(/\r?\n/)) {
+    // A line that fits keeps its own spacing (column padding from pair()).
+    if (para.length <= width) {
+      out.push(para);
+      continue;
+    }
+    let line = '';
+    for (const word of para.split(/\s+/).filter((w) => w.length > 0)) {
+      let w = word;
+      if (line.length > 0 && line.length + 1 + w.length <= width) {
+        line += ' ' + w;
+        continue;
+      }
+      if (line.length > 0) out.push(line);
+      line = '';
+      while (w.length > width) {
+        // Prefer breaking a long reference after a dash so each piece stays readable.
+        const dash = w.lastIndexOf('-', width - 1);
+        const cut = dash > 0 ? dash + 1 : width;
+        out.push(w.slice(0, cut));
+        w = w.slice(cut);
+      }
+      line = w;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** Group token digits in fours: "1234 5678 9012 3456 7890". */
+export function groupToken(token: string): string {
+  return token.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/** CODE128 (code set B) width in modules: start + data + check + stop (13) + quiet zones (10 each side). */
+export function code128Modules(data: string): number {
+  return 11 * (data.length + 2) + 13 + 20;
+}
+
+const TOKEN_LABEL: Record<SlipToken['type'], string> = {
+  STD: 'TOKEN',
+  BSST: 'FREE BASIC SERVICES TOKEN (BSST)',
+  KC: 'KEY CHANGE TOKEN',
+  REFUND: 'REFUND TOKEN',
+  PWRLMT: 'POWER LIMIT TOKEN',
+};
+
+type TextStyle = { align?: Align; bold?: boolean; underline?: boolean; invert?: boolean; width?: number; height?: number };
+
+class Builder {
+  readonly lines: PrintLine[] = [];
+  constructor(readonly columns: number, readonly dots: number) {}
+
+  text(text: string, style: TextStyle = {}): void {
+    const width = Math.min(8, Math.max(1, style.width ?? 1));
+    const height = Math.min(8, Math.max(1, style.height ?? 1));
+    const perLine = Math.max(1, Math.floor(this.columns / width));
+    for (const t of wrap(text, perLine)) {
+      this.lines.push({
+        kind: 'text',
+        text: t,
+        align: style.align ?? 'left',
+        ...(style.bold ? { bold: true } : {}),
+        ...(style.underline ? { underline: true } : {}),
+        ...(style.invert ? { invert: true } : {}),
+        width,
+        height,
+      });
+    }
+  }
+
+  /** Label left, value right on one line; wraps the label when both do not fit. */
+  pair(label: string, value: string, style: TextStyle = {}): void {
+    const cols = Math.floor(this.columns / (style.width ?? 1));
+    if (label.length + 1 + value.length <= cols) {
+      this.text(label + ' '.repeat(cols - label.length - value.length) + value, { ...style, align: 'left' });
+      return;
+    }
+    this.text(label, { ...style, align: 'left' });
+    this.text(value, { ...style, align: 'right' });
+  }
+
+  rule(): void {
+    this.lines.push({ kind: 'rule' });
+  }
+  feed(lines = 1): void {
+    this.lines.push({ kind: 'feed', lines });
+  }
+  cut(): void {
+    this.lines.push({ kind: 'cut' });
+  }
+
+  barcode(data: string): boolean {
+    for (const moduleWidth of [2, 1]) {
+      if (code128Modules(data) * moduleWidth <= this.dots && /^[\x20-\x7e]+$/.test(data)) {
+        this.lines.push({ kind: 'barcode', symbology: 'CODE128', data, moduleWidth, height: 80 });
+        return true;
+      }
+    }
+    return false;
+  }
+
+  qr(data: string): void {
+    // Cell size 4 keeps a 36-character reference (version 3, 29 modules + quiet zone) well inside 58 mm.
+    this.lines.push({ kind: 'qr', data, cellSize: this.columns <= 32 ? 4 : 5 });
+  }
+}
+
+function amountText(a: SlipAmount | undefined, currency: string): string {
+  return a ? formatMoney(a.cents, currency) : '';
+}
+
+function header(b: Builder, slip: Slip): void {
+  const h = slip.header;
+  b.text(h.merchantName, { align: 'center', bold: true, height: 2 });
+  for (const line of h.address) b.text(line, { align: 'center' });
+  if (h.vatNumber) b.text(`VAT No: ${h.vatNumber}`, { align: 'center' });
+  if (h.terminalId) b.pair('Terminal:', h.terminalId);
+  if (h.operator) b.pair('Operator:', h.operator);
+  b.pair('Date:', formatTime(slip.at));
+  if (slip.reprint) {
+    b.feed();
+    b.text(' REPRINT ', { align: 'center', bold: true, invert: true, width: 2, height: 2 });
+    b.text(`Reprinted ${formatTime(slip.reprint.at)}`, { align: 'center' });
+    if (slip.reprint.operator) b.text(`by ${slip.reprint.operator}`, { align: 'center' });
+  }
+  b.rule();
+}
+
+function reference(b: Builder, slip: Slip): void {
+  if (!slip.reference) return;
+  b.text('Reference:', { align: 'left' });
+  b.text(slip.reference, { align: 'left', bold: true });
+  b.feed();
+  let printedBarcode = false;
+  if (slip.referenceCode !== 'qr') printedBarcode = b.barcode(slip.reference);
+  // A reference too long for a scannable CODE128 on this paper always gets a QR code instead.
+  if (slip.referenceCode !== 'barcode' || !printedBarcode) {
+    if (printedBarcode) b.feed();
+    b.qr(slip.reference);
+  }
+}
+
+function footer(b: Builder, slip: Slip): void {
+  if (slip.footer.length > 0) {
+    b.feed();
+    for (const line of slip.footer) b.text(line, { align: 'center' });
+  }
+  b.feed(3);
+  b.cut();
+}
+
+function token(b: Builder, t: SlipToken, currency: string, index: number, ofKind: number): void {
+  const label = ofKind > 1 ? `${TOKEN_LABEL[t.type]} ${index} OF ${ofKind}` : TOKEN_LABEL[t.type];
+  b.text(label, { align: 'center', bold: true });
+  const grouped = groupToken(t.token);
+  // Large print: double width and height when the grouped token fits one line, else double height.
+  const width = grouped.length * 2 <= b.columns ? 2 : 1;
+  b.text(grouped, { align: 'center', bold: true, width, height: 2 });
+  if (t.units) b.pair('Units:', `${t.units} kWh`);
+  if (t.amount) b.pair('Amount:', amountText(t.amount, currency));
+  if (t.amount?.taxCents !== undefined) b.pair('  incl. VAT:', formatMoney(t.amount.taxCents, currency));
+  if (t.tariff.length > 0) {
+    b.text('Tariff:');
+    for (const block of t.tariff) {
+      b.pair(`  ${block.description ? block.description + ' ' : ''}${block.units} kWh`, `@ ${formatMoney(block.rateCents, currency)}/kWh`);
+    }
+  }
+  if (t.receiptNum) b.pair('Receipt no:', t.receiptNum);
+  b.feed();
+}
+
+function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
+  const s = slip.sale;
+  b.text('TAX INVOICE', { align: 'center', bold: true });
+  b.text(`PREPAID ${s.utilityType ?? 'ELECTRICITY'}`, { align: 'center', bold: true });
+  b.text(s.utilityName, { align: 'center' });
+  if (s.utilityVatNumber) b.text(`Utility VAT No: ${s.utilityVatNumber}`, { align: 'center' });
+  b.rule();
+  if (s.customerName) b.text(`Customer: ${s.customerName}`);
+  if (s.customerAddress) b.text(`Address: ${s.customerAddress}`);
+  if (s.accountNumber) b.pair('Account:', s.accountNumber);
+  b.pair('Meter:', s.meterId, { bold: true });
+  b.rule();
+  const kc = s.tokens.filter((t) => t.type === 'KC');
+  if (kc.length > 0) {
+    b.text('KEY CHANGE: ENTER KEY CHANGE TOKENS FIRST, IN ORDER, THEN THE OTHER TOKENS', {
+      align: 'center',
+      bold: true,
+      invert: true,
+    });
+    b.feed();
+  }
+  const counts = new Map<string, number>();
+  for (const t of s.tokens) counts.set(t.type, (counts.get(t.type) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  for (const t of s.tokens) {
+    const n = (seen.get(t.type) ?? 0) + 1;
+    seen.set(t.type, n);
+    token(b, t, s.currency, n, counts.get(t.type) ?? 1);
+  }
+  if (s.debts.length > 0) {
+    b.rule();
+    b.text('DEBT RECOVERED', { bold: true });
+    for (const d of s.debts) {
+      b.pair(d.description, formatMoney(d.amount.cents, s.currency));
+      if (d.balanceCents !== undefined) b.pair('  Balance left:', formatMoney(d.balanceCents, s.currency));
+      if (d.receiptNum) b.pair('  Receipt no:', d.receiptNum);
+    }
+  }
+  if (s.serviceCharges.length > 0) {
+    b.rule();
+    b.text('SERVICE CHARGES', { bold: true });
+    for (const c of s.serviceCharges) {
+      b.pair(c.description, formatMoney(c.amount.cents, s.currency));
+      if (c.receiptNum) b.pair('  Receipt no:', c.receiptNum);
+    }
+  }
+  b.rule();
+  if (s.vatCents !== undefined) b.pair('VAT:', formatMoney(s.vatCents, s.currency));
+  if (s.totalCents !== undefined) b.pair('TOTAL', formatMoney(s.totalCents, s.currency), { bold: true, height: 2 });
+  if (s.vatInvoiceNumber) b.pair('VAT invoice no:', s.vatInvoiceNumber);
+  b.rule();
+}
+
+function pending(b: Builder, slip: Extract<Slip, { kind: 'pending' }>): void {
+  const p = slip.pending;
+  b.text(' PURCHASE PENDING ', { align: 'center', bold: true, invert: true, width: b.columns >= 36 ? 2 : 1, height: 2 });
+  b.feed();
+  b.text('The outcome of this purchase is not known yet. NO TOKEN HAS BEEN ISSUED ON THIS SLIP.', { bold: true });
+  b.text('DO NOT SELL AGAIN for this meter: the till keeps trying this same purchase.');
+  b.text('Come back with this slip and its reference to collect your token.');
+  b.rule();
+  if (p.utilityName) b.pair('Utility:', p.utilityName);
+  b.pair('Meter:', p.meterId, { bold: true });
+  b.pair('Amount:', formatMoney(p.amountCents, p.currency), { bold: true });
+  b.rule();
+}
+
+function switchSlip(b: Builder, slip: Extract<Slip, { kind: 'switch' }>): void {
+  let cutSeen = false;
+  for (const l of slip.lines) {
+    cutSeen = false;
+    if (l.line) b.rule();
+    if (l.text.length > 0) b.text(l.text, { width: l.widthScale, height: l.heightScale });
+    else if (!l.line && !l.barcode && !l.cut) b.feed();
+    if (l.barcode && !b.barcode(l.barcode.data)) b.qr(l.barcode.data);
+    if (l.cut) {
+      b.feed(3);
+      b.cut();
+      cutSeen = true;
+    }
+  }
+  if (!cutSeen) {
+    b.feed(3);
+    b.cut();
+  }
+}
+
+function testPage(b: Builder): void {
+  b.text('ALIGN LEFT', { align: 'left' });
+  b.text('ALIGN CENTRE', { align: 'center' });
+  b.text('ALIGN RIGHT', { align: 'right' });
+  b.rule();
+  for (let s = 1; s <= 3; s++) b.text(`Size ${s}x${s}`, { width: s, height: s });
+  b.text('Double width', { width: 2 });
+  b.text('Double height', { height: 2 });
+  b.text('Bold text', { bold: true });
+  b.text('Underlined text', { underline: true });
+  b.text(' Inverted text ', { invert: true });
+  b.rule();
+  b.text('Code page sample:');
+  b.text('Zoë Nkosi Ntuli-Müller, Ångström');
+  b.text('àáâãäå çèéêë ìíîï ñòóôõö ùúûü ý ß £ €');
+  b.text('0123456789'.repeat(Math.ceil(b.columns / 10)).slice(0, b.columns));
+  b.rule();
+}
+
+/** Lay out a slip for the given paper; pure and deterministic. */
+export function layoutSlip(slip: Slip, opts: LayoutOptions): SlipLines {
+  const columns = opts.columns ?? (opts.paper === '58mm' ? 32 : 48);
+  const dots = Math.min(PAPER_DOTS[opts.paper], columns * 12);
+  const b = new Builder(columns, dots);
+  if (slip.kind === 'switch') {
+    if (slip.reprint) {
+      b.text(' REPRINT ', { align: 'center', bold: true, invert: true, width: 2, height: 2 });
+      b.text(`Reprinted ${formatTime(slip.reprint.at)}`, { align: 'center' });
+      b.rule();
+    }
+    switchSlip(b, slip);
+    return { paper: opts.paper, columns, lines: b.lines };
+  }
+  header(b, slip);
+  if (slip.kind === 'sale') sale(b, slip);
+  else if (slip.kind === 'pending') pending(b, slip);
+  else testPage(b);
+  reference(b, slip);
+  footer(b, slip);
+  return { paper: opts.paper, columns, lines: b.lines };
+}

@@ -1,0 +1,250 @@
+/**
+ * Slip model: the one plain-data description of what a customer's slip says, built from a
+ * PurchaseResponse, from the switch's slipData, or for a pending (unknown-outcome) purchase.
+ * Pure: no I/O, no clock (times are passed in), so the till, tests and the CLI agree on content.
+ */
+import type { PurchaseResponse, SlipData, Token, TokenType } from '../switch-core/protocol';
+
+/** Store header and who/when, supplied by the till for every slip. */
+export interface SlipContext {
+  merchantName: string;
+  /** Address lines (printed one per line, wrapped if long). */
+  address?: string[];
+  vatNumber?: string;
+  terminalId?: string;
+  operator?: string;
+  /** Footer lines, e.g. "Thank you" or a help line. */
+  footer?: string[];
+  /** When the slip is printed (defaults to the transaction time). */
+  at?: Date;
+  /** How the reference is shown: QR, CODE128 barcode, or both (default). */
+  referenceCode?: 'qr' | 'barcode' | 'both';
+}
+
+export interface SlipAmount {
+  cents: number;
+  taxCents?: number;
+}
+
+export interface SlipTariffBlock {
+  units: string;
+  rateCents: number;
+  description?: string;
+}
+
+export interface SlipToken {
+  type: TokenType;
+  /** Digits only, as issued (usually 20). */
+  token: string;
+  units?: string;
+  amount?: SlipAmount;
+  receiptNum?: string;
+  tariff: SlipTariffBlock[];
+}
+
+export interface SlipDebt {
+  description: string;
+  amount: SlipAmount;
+  balanceCents?: number;
+  receiptNum?: string;
+}
+
+export interface SlipServiceCharge {
+  description: string;
+  amount: SlipAmount;
+  receiptNum?: string;
+}
+
+export interface SlipSwitchLine {
+  text: string;
+  widthScale: number;
+  heightScale: number;
+  line: boolean;
+  cut: boolean;
+  barcode?: { data: string; encoding?: string };
+}
+
+export interface SlipHeader {
+  merchantName: string;
+  address: string[];
+  vatNumber?: string;
+  terminalId?: string;
+  operator?: string;
+}
+
+export type Slip =
+  | (SlipCommon & { kind: 'sale'; sale: SaleContent })
+  | (SlipCommon & { kind: 'pending'; pending: PendingContent })
+  | (SlipCommon & { kind: 'switch'; lines: SlipSwitchLine[]; issuerReference?: string })
+  | (SlipCommon & { kind: 'test' });
+
+export interface SlipCommon {
+  header: SlipHeader;
+  /** ISO time of the transaction (or of printing for a test page). */
+  at: string;
+  /** The transaction reference: printed, and encoded as QR and/or CODE128. */
+  reference: string;
+  referenceCode: 'qr' | 'barcode' | 'both';
+  footer: string[];
+  reprint?: { at: string; operator?: string };
+}
+
+export interface SaleContent {
+  utilityName: string;
+  utilityVatNumber?: string;
+  utilityType?: string;
+  customerName?: string;
+  customerAddress?: string;
+  accountNumber?: string;
+  meterId: string;
+  tokens: SlipToken[];
+  debts: SlipDebt[];
+  serviceCharges: SlipServiceCharge[];
+  totalCents?: number;
+  vatCents?: number;
+  vatInvoiceNumber?: string;
+  currency: string;
+}
+
+export interface PendingContent {
+  purchaseId: string;
+  meterId: string;
+  amountCents: number;
+  utilityName?: string;
+  currency: string;
+}
+
+export interface PendingInfo {
+  purchaseId: string;
+  meterId: string;
+  amountCents: number;
+  utilityName?: string;
+  at: Date;
+  currency?: string;
+}
+
+function headerOf(ctx: SlipContext): SlipHeader {
+  return {
+    merchantName: ctx.merchantName,
+    address: ctx.address ?? [],
+    vatNumber: ctx.vatNumber,
+    terminalId: ctx.terminalId,
+    operator: ctx.operator,
+  };
+}
+
+function common(ctx: SlipContext, at: string, reference: string): SlipCommon {
+  return {
+    header: headerOf(ctx),
+    at: ctx.at ? ctx.at.toISOString() : at,
+    reference,
+    referenceCode: ctx.referenceCode ?? 'both',
+    footer: ctx.footer ?? [],
+  };
+}
+
+function amountOf(a: Token['amount']): SlipAmount | undefined {
+  if (!a) return undefined;
+  return { cents: a.amount, taxCents: a.tax?.amount };
+}
+
+/** Key change tokens first (the meter must take them before the new STD token), then STD/BSST/REFUND. */
+const TOKEN_ORDER: Record<TokenType, number> = { KC: 0, STD: 1, BSST: 2, PWRLMT: 3, REFUND: 4 };
+
+export function slipFromPurchase(resp: PurchaseResponse, ctx: SlipContext): Slip {
+  const tokens: SlipToken[] = resp.tokens
+    .map((t) => ({
+      type: t.tokenType,
+      token: t.token.replace(/\s+/g, ''),
+      units: t.units,
+      amount: amountOf(t.amount),
+      receiptNum: t.receiptNum,
+      tariff: (t.tariffCalc ?? []).map((b) => ({ units: b.units, rateCents: b.rate.amount, description: b.description })),
+    }))
+    // Stable sort: keeps the switch's order within a kind (KC pair order matters).
+    .map((t, i) => ({ t, i }))
+    .sort((a, b) => TOKEN_ORDER[a.t.type] - TOKEN_ORDER[b.t.type] || a.i - b.i)
+    .map((x) => x.t);
+  const customerName = [resp.customer?.firstName, resp.customer?.lastName].filter(Boolean).join(' ') || undefined;
+  const currency = resp.purchaseTotal?.currency ?? resp.tokens.find((t) => t.amount)?.amount?.currency ?? '710';
+  return {
+    ...common(ctx, resp.time, resp.id),
+    kind: 'sale',
+    sale: {
+      utilityName: resp.utility.name,
+      utilityVatNumber: resp.utility.vatRegNum,
+      utilityType: resp.utilityType,
+      customerName,
+      customerAddress: resp.customer?.address,
+      accountNumber: resp.customer?.accountNumber,
+      meterId: resp.meter.meterId,
+      tokens,
+      debts: (resp.debtRecoveryCharges ?? []).map((d) => ({
+        description: d.description ?? 'Debt recovery',
+        amount: { cents: d.amount.amount, taxCents: d.amount.tax?.amount },
+        balanceCents: d.balance?.amount,
+        receiptNum: d.receiptNum,
+      })),
+      serviceCharges: (resp.serviceCharges ?? []).map((s) => ({
+        description: s.description ?? 'Service charge',
+        amount: { cents: s.amount.amount, taxCents: s.amount.tax?.amount },
+        receiptNum: s.receiptNum,
+      })),
+      totalCents: resp.purchaseTotal?.amount,
+      vatCents: resp.taxTotal?.amount,
+      vatInvoiceNumber: resp.vatInvoiceNumber,
+      currency,
+    },
+  };
+}
+
+/** The switch's own printable slip, kept line for line (scales clamped to what a printer does). */
+export function slipFromSlipData(data: SlipData, ctx: SlipContext & { reference?: string }): Slip {
+  const clamp = (n: number | undefined) => Math.min(8, Math.max(1, Math.trunc(n ?? 1)));
+  return {
+    ...common(ctx, (ctx.at ?? new Date(0)).toISOString(), ctx.reference ?? data.issuerReference ?? ''),
+    kind: 'switch',
+    issuerReference: data.issuerReference,
+    lines: data.messageLines.map((l) => ({
+      text: l.text,
+      widthScale: clamp(l.fontWidthScaleFactor),
+      heightScale: clamp(l.fontHeightScaleFactor),
+      line: l.line === true,
+      cut: l.cut === true,
+      barcode: l.barcode ? { data: l.barcode.data, encoding: l.barcode.encoding } : undefined,
+    })),
+  };
+}
+
+/** Slip for a purchase whose outcome is unknown: the customer keeps it and comes back with the reference. */
+export function pendingSlip(info: PendingInfo, ctx: SlipContext): Slip {
+  return {
+    ...common(ctx, info.at.toISOString(), info.purchaseId),
+    at: info.at.toISOString(),
+    kind: 'pending',
+    pending: {
+      purchaseId: info.purchaseId,
+      meterId: info.meterId,
+      amountCents: info.amountCents,
+      utilityName: info.utilityName,
+      currency: info.currency ?? '710',
+    },
+  };
+}
+
+/** A copy of a slip marked REPRINT with the reprint time (the original time stays). */
+export function markReprint(slip: Slip, at: Date, operator?: string): Slip {
+  return { ...slip, reprint: { at: at.toISOString(), operator } };
+}
+
+/** Printer test page: all sizes, alignment, barcode, QR, code page sample, cut. */
+export function testPageSlip(at: Date = new Date(0), ctx?: Partial<SlipContext>): Slip {
+  return {
+    header: headerOf({ merchantName: ctx?.merchantName ?? 'PRINTER TEST PAGE', ...ctx }),
+    at: at.toISOString(),
+    reference: 'TEST-0123456789',
+    referenceCode: 'both',
+    footer: ctx?.footer ?? ['End of test page'],
+    kind: 'test',
+  };
+}
