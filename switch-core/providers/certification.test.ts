@@ -1,24 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { PpuClient, newId, nowIso, pathFor, type PpuResult } from '../protocol';
+import { PpuClient, newId, nowIso, pathFor } from '../protocol';
+import { clientPool, ok } from './test/helpers';
 import { lookupRequest, purchaseRequest, TEST_ORIGINATOR } from '../protocol/test/fixtures';
-import { startSimulatedProviders, CERTIFICATION_METER_IDS, type SimulatedProviders, type SimulatedProvider } from './index';
+import { startSimulatedProviders, CERTIFICATION_METER_IDS, type SimulatedProviders } from './index';
 
 let sims: SimulatedProviders;
 let easyPay: PpuClient;
 let iPay: PpuClient;
-const clients: PpuClient[] = [];
-
-function clientFor(p: SimulatedProvider, timeoutMs = 5_000): PpuClient {
-  const c = new PpuClient({ baseUrl: p.baseUrl, username: p.username, password: p.password, timeoutMs });
-  clients.push(c);
-  return c;
-}
-
-function ok<T>(r: PpuResult<T>): T {
-  if (r.outcome !== 'successful') throw new Error(`expected success, got ${JSON.stringify(r)}`);
-  return r.body;
-}
+const pool = clientPool();
+const clientFor = pool.clientFor;
 
 beforeAll(async () => {
   sims = await startSimulatedProviders({ profile: 'certification' });
@@ -26,7 +17,7 @@ beforeAll(async () => {
   iPay = clientFor(sims.get('iPay'));
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
+  await pool.closeAll();
   await sims.close();
 });
 
@@ -188,8 +179,7 @@ describe('protocol edges on a simulated provider', () => {
     expect(res.statusCode).toBe(401);
     expect(res.headers['www-authenticate']).toMatch(/^Basic/);
     await res.body.dump();
-    const wrong = new PpuClient({ baseUrl: p.baseUrl, username: p.username, password: 'wrong' });
-    clients.push(wrong);
+    const wrong = clientFor({ ...p, password: 'wrong' });
     expect((await wrong.meterLookup(lookupRequest('TST001'))).status).toBe(401);
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PpuClient, newId, nowIso, type PpuResult, type PurchaseResponse } from '../protocol';
+import { PpuClient, newId, nowIso, type PurchaseResponse } from '../protocol';
+import { clientPool, ok } from './test/helpers';
 import { lookupRequest, purchaseRequest, TEST_ORIGINATOR } from '../protocol/test/fixtures';
 import {
   DEMO_METERS,
@@ -9,21 +10,12 @@ import {
   isValidMeterNumber,
   startSimulatedProvider,
   startSimulatedProviders,
-  type SimulatedProvider,
   type SimulatedProviders,
 } from './index';
 
 let sims: SimulatedProviders;
-const clients: PpuClient[] = [];
-function clientFor(p: SimulatedProvider, timeoutMs = 5_000): PpuClient {
-  const c = new PpuClient({ baseUrl: p.baseUrl, username: p.username, password: p.password, timeoutMs });
-  clients.push(c);
-  return c;
-}
-function ok<T>(r: PpuResult<T>): T {
-  if (r.outcome !== 'successful') throw new Error(`expected success, got ${JSON.stringify(r)}`);
-  return r.body;
-}
+const pool = clientPool();
+const clientFor = pool.clientFor;
 const kinds = (r: PurchaseResponse): string[] => r.tokens.map((t) => t.tokenType);
 const base = { time: nowIso(), originator: TEST_ORIGINATOR, client: { id: '0001', name: 'Test Retailer' }, thirdPartyIdentifiers: [] };
 
@@ -31,7 +23,7 @@ beforeAll(async () => {
   sims = await startSimulatedProviders({ profile: 'demo', seed: 7 });
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
+  await pool.closeAll();
   await sims.close();
 });
 

@@ -72,13 +72,15 @@ export function utilityOf(u: UtilityRecord): Utility {
   return { name: u.name, address: u.address, vatRegNum: u.vatRegNum, clientId: u.id, ...(u.message ? { message: u.message } : {}) };
 }
 
+/** The meter, customer and utility every lookup and purchase answer carries. */
+export function accountOf(requested: Meter, view: MeterView, u: UtilityRecord): Pick<PurchaseResponse, 'meter' | 'customer' | 'utility' | 'utilityType'> {
+  return { meter: meterOf(view, requested), customer: customerOf(view.customer), utility: utilityOf(u), utilityType: u.utilityType };
+}
+
 export function lookupResponse(base: Transaction, requested: Meter, view: MeterView, u: UtilityRecord): MeterLookupResponse {
   return {
     ...base,
-    meter: meterOf(view, requested),
-    customer: customerOf(view.customer),
-    utility: utilityOf(u),
-    utilityType: u.utilityType,
+    ...accountOf(requested, view, u),
     minAmount: ledger(view.minAmountCents),
     maxAmount: ledger(view.maxAmountCents),
     arrearsAmount: ledger(view.arrearsCents),
@@ -123,10 +125,7 @@ export function purchaseResponse(
   const slip = slipOf(record);
   return {
     ...base,
-    meter: meterOf(view, requested),
-    customer: customerOf(view.customer),
-    utility: utilityOf(u),
-    utilityType: u.utilityType,
+    ...accountOf(requested, view, u),
     ...partsOf(record.plan, record.tokens, record.receiptNums, opts.tariffCalc ?? true),
     vatInvoiceNumber: record.vatInvoiceNumber,
     ...(slip ? { slipData: slip } : {}),

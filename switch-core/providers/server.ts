@@ -21,7 +21,7 @@ import {
 } from '../protocol';
 import type { UtilityBackOffice } from './back-office';
 import { parseBehaviourPatch } from './behaviour';
-import { echo, lookupResponse, partsOf, purchaseResponse, meterOf, customerOf, utilityOf, tokenOf } from './responses';
+import { accountOf, echo, lookupResponse, meterOf, partsOf, purchaseResponse, tokenOf } from './responses';
 import { DEFAULT_BEHAVIOUR, type ProviderBehaviour, type ProviderCapabilities, type ProviderDescriptor, type SimulatedProvider } from './types';
 import { digitsFor } from './token-digits';
 
@@ -217,10 +217,7 @@ export async function startSimulatedProvider(
         const tokens = t.value.plan.tokens.map((p) => ({ ...p, token: '', receiptNum: '', units: (p.unitsHundredths / 100).toFixed(2) }));
         return reply.code(201).send({
           ...echo(r, descriptor.id, reference(r.id)),
-          meter: meterOf(t.value.meter, r.meter),
-          customer: customerOf(t.value.meter.customer),
-          utility: utilityOf(utility),
-          utilityType: utility.utilityType,
+          ...accountOf(r.meter, t.value.meter, utility),
           ...partsOf(t.value.plan, tokens, { debt: [], service: [] }, true),
           tokens: tokens.map((tk) => tokenOf(tk, true)),
         });
