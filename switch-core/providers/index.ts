@@ -55,13 +55,15 @@ export async function startSimulatedProviders(opts: {
   host?: string;
   seed?: number;
   clock?: () => number;
+  /** Start behaviour per provider id, over the profile's own (e.g. `{ P09: { latencyMs: 0 } }` for fast tests). */
+  behaviours?: Readonly<Record<string, Partial<ProviderBehaviour>>>;
   /** Passed to every provider (e.g. a fixed `random` in tests). */
   providerOptions?: Omit<SimulatedProviderOptions, 'host' | 'behaviour' | 'username' | 'password' | 'port'>;
 }): Promise<SimulatedProviders> {
   const built = buildProfile(opts.profile, { seed: opts.seed, clock: opts.clock });
   const started = await Promise.allSettled(
     PROVIDER_DESCRIPTORS.map((d) =>
-      startSimulatedProvider(d, built.backOffice, { ...opts.providerOptions, host: opts.host ?? '127.0.0.1', behaviour: built.behaviours[d.id] ?? {} }),
+      startSimulatedProvider(d, built.backOffice, { ...opts.providerOptions, host: opts.host ?? '127.0.0.1', behaviour: { ...built.behaviours[d.id], ...opts.behaviours?.[d.id] } }),
     ),
   );
   const providers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
