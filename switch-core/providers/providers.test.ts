@@ -234,6 +234,25 @@ describe('behaviour knobs', () => {
     expect(p.behaviour().timeoutRate).toBe(0);
   });
 
+  it('a withheld answer is bounded: after the hang limit a patient client still gets the tokens', async () => {
+    const single = await startSimulatedProvider(PROVIDER_DESCRIPTORS[3]!, sims.backOffice, { behaviour: { timeoutRate: 1 }, withheldAnswerMs: 50 });
+    const c = clientFor(single);
+    const r = ok(await c.purchase(purchaseRequest(DEMO_METERS.plain, 5_000)));
+    await single.close();
+    expect(kinds(r)).toEqual(['STD']);
+  });
+
+  it('start behaviours can be overridden per provider', async () => {
+    const fast = await startSimulatedProviders({ profile: 'certification', behaviours: { P09: { latencyMs: 5 }, P01: { down: true } } });
+    try {
+      expect(fast.get('P09').behaviour().latencyMs).toBe(5);
+      expect(fast.get('P01').behaviour().down).toBe(true);
+      expect(fast.get('P04').behaviour().down).toBe(false);
+    } finally {
+      await fast.close();
+    }
+  });
+
   it('close() ends a withheld answer at once instead of waiting out the hang', async () => {
     const single = await startSimulatedProvider(PROVIDER_DESCRIPTORS[3]!, sims.backOffice, { behaviour: { timeoutRate: 1 } });
     const c = new PpuClient({ baseUrl: single.baseUrl, username: single.username, password: single.password, timeoutMs: 60_000 });
