@@ -36,7 +36,22 @@ const BARCODE_B: Record<number, string> = { 65: 'UPC-A', 66: 'UPC-E', 67: 'EAN13
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').replace(/(..)(?=.)/g, '$1 ');
 
 export function decodeEscPos(input: Uint8Array): DecodedCommand[] {
+  return mergeQr(decodeWithEnds(input).commands);
+}
+
+/**
+ * Byte offset just past the first cut (or -1): where a streaming printer ends one job.
+ * Used by the virtual printer on connections that stay open (serial lines).
+ */
+export function firstCutEnd(input: Uint8Array): number {
+  const { commands, ends } = decodeWithEnds(input);
+  const k = commands.findIndex((c) => c.op === 'cut');
+  return k < 0 ? -1 : (ends[k] ?? -1);
+}
+
+function decodeWithEnds(input: Uint8Array): { commands: DecodedCommand[]; ends: number[] } {
   const b = input;
+  const ends: number[] = [];
   const out: DecodedCommand[] = [];
   let codePage = 'CP437';
   let i = 0;
@@ -62,6 +77,7 @@ export function decodeEscPos(input: Uint8Array): DecodedCommand[] {
   };
 
   while (i < b.length) {
+    while (ends.length < out.length) ends.push(i);
     const c = b[i] as number;
     if (c >= 0x20 && c !== 0x7f) {
       if (textStart < 0) textStart = i;
@@ -225,7 +241,8 @@ export function decodeEscPos(input: Uint8Array): DecodedCommand[] {
     i++;
   }
   flushText(Math.min(i, b.length));
-  return mergeQr(out);
+  while (ends.length < out.length) ends.push(b.length);
+  return { commands: out, ends };
 }
 
 /**

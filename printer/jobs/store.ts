@@ -1,0 +1,135 @@
+/**
+ * PrintJobStore: all SQL for print jobs (better-sqlite3, WAL, numbered migrations in ./migrations).
+ * Callers see functions over plain PrintJob objects, never statements.
+ */
+import Database from 'better-sqlite3';
+import * as m0001 from './migrations/0001-print-jobs';
+import * as m0002 from './migrations/0002-reprint-of';
+
+export const MIGRATIONS = [m0001, m0002];
+
+export type JobState = 'queued' | 'printing' | 'printed' | 'failed';
+
+export interface PrintJob {
+  id: string;
+  label: string;
+  bytes: Buffer;
+  state: JobState;
+  attempts: number;
+  lastError?: string;
+  createdAt: string;
+  updatedAt: string;
+  printedAt?: string;
+  reprintOf?: string;
+}
+
+interface Row {
+  id: string;
+  label: string;
+  bytes: Buffer;
+  state: JobState;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  printed_at: string | null;
+  reprint_of: string | null;
+}
+
+const toJob = (r: Row): PrintJob => ({
+  id: r.id,
+  label: r.label,
+  bytes: r.bytes,
+  state: r.state,
+  attempts: r.attempts,
+  lastError: r.last_error ?? undefined,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  printedAt: r.printed_at ?? undefined,
+  reprintOf: r.reprint_of ?? undefined,
+});
+
+/** Applies every migration newer than the file's user_version, each in its own transaction. */
+export function migrate(db: Database.Database, upTo = MIGRATIONS.length): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}
+
+export class PrintJobStore {
+  readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL'); // a stored job must survive a power cut
+    migrate(this.db);
+  }
+
+  insert(job: { id: string; label: string; bytes: Uint8Array; at: string; reprintOf?: string }): PrintJob {
+    const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM print_jobs').get() as { s: number }).s;
+    this.db
+      .prepare(
+        `INSERT INTO print_jobs (id, seq, label, bytes, state, attempts, created_at, updated_at, reprint_of)
+         VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)`,
+      )
+      .run(job.id, seq, job.label, Buffer.from(job.bytes), job.at, job.at, job.reprintOf ?? null);
+    return this.get(job.id) as PrintJob;
+  }
+
+  get(id: string): PrintJob | undefined {
+    const r = this.db.prepare('SELECT * FROM print_jobs WHERE id = ?').get(id) as Row | undefined;
+    return r ? toJob(r) : undefined;
+  }
+
+  list(filter: { states?: JobState[] } = {}): PrintJob[] {
+    const rows = this.db.prepare('SELECT * FROM print_jobs ORDER BY seq').all() as Row[];
+    return rows.map(toJob).filter((j) => !filter.states || filter.states.includes(j.state));
+  }
+
+  /** Jobs waiting to print: queued, and failed ones still under the automatic attempt limit. */
+  due(maxAttempts: number): PrintJob[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM print_jobs WHERE state = 'queued' OR (state = 'failed' AND attempts < ?) ORDER BY seq`)
+      .all(maxAttempts) as Row[];
+    return rows.map(toJob);
+  }
+
+  markPrinting(id: string, at: string): void {
+    this.db.prepare(`UPDATE print_jobs SET state = 'printing', attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(at, id);
+  }
+
+  markPrinted(id: string, at: string): void {
+    this.db.prepare(`UPDATE print_jobs SET state = 'printed', last_error = NULL, printed_at = ?, updated_at = ? WHERE id = ?`).run(at, at, id);
+  }
+
+  markFailed(id: string, error: string, at: string, countAttempt = false): void {
+    this.db
+      .prepare(`UPDATE print_jobs SET state = 'failed', last_error = ?, updated_at = ?, attempts = attempts + ? WHERE id = ?`)
+      .run(error, at, countAttempt ? 1 : 0, id);
+  }
+
+  /** Manual retry: back to queued with a fresh attempt count. */
+  requeue(id: string, at: string): boolean {
+    return this.db.prepare(`UPDATE print_jobs SET state = 'queued', attempts = 0, updated_at = ? WHERE id = ? AND state = 'failed'`).run(at, id).changes === 1;
+  }
+
+  /**
+   * After a crash, a job left 'printing' may or may not have reached the paper. We send it again in
+   * full (a torn partial slip followed by a whole one beats a customer without a token).
+   */
+  recoverInterrupted(at: string): number {
+    return this.db
+      .prepare(`UPDATE print_jobs SET state = 'queued', last_error = 'interrupted while printing; will print again', updated_at = ? WHERE state = 'printing'`)
+      .run(at).changes;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The virtual printer: listens like a network printer (raw TCP, any port) or sits at the far end of
+ * a serial line, answers DLE EOT status queries from its simulated state, and turns each job (bytes
+ * up to a cut, or up to the connection's close) into <n>.bin, <n>.png, <n>.txt and <n>.json in outDir.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { decodeEscPos, firstCutEnd, type DecodedCommand } from './decode';
+import type { Paper } from './layout';
+import { renderSlipPng, slipText } from './render';
+
+export interface VirtualStatus {
+  paperOut: boolean;
+  coverOpen: boolean;
+  offline: boolean;
+  /** Accept connections but never read or answer: a printer that hangs. */
+  stalled: boolean;
+  /** Reset (destroy) each connection after this many bytes of a job: a cable pulled mid-job. */
+  resetAfterBytes?: number;
+}
+
+export interface VirtualJob {
+  n: number;
+  bytes: number;
+  /** False when the connection ended without a cut (the paper would show a torn-off partial slip). */
+  complete: boolean;
+  text: string;
+  commands: DecodedCommand[];
+  files: { bin: string; png: string; txt: string; json: string };
+}
+
+export interface VirtualPrinterOptions {
+  host?: string;
+  port?: number;
+  outDir: string;
+  paper?: Paper;
+}
+
+export interface VirtualPrinter {
+  port: number;
+  jobs(): VirtualJob[];
+  onJob(cb: (job: VirtualJob) => void): void;
+  setStatus(s: Partial<VirtualStatus>): void;
+  /** Serve a byte stream that stays open (e.g. the far end of a serial PTY). */
+  attach(stream: Duplex): void;
+  close(): Promise<void>;
+}
+
+const PRINTABLE = new Set(['text', 'barcode', 'qr', 'raster']);
+
+/** Epson DLE EOT n replies: fixed bits 0x12 plus the cause bits for the simulated state. */
+export function statusByte(n: number, s: VirtualStatus): number {
+  let v = 0x12;
+  if (n === 1 && (s.offline || s.paperOut || s.coverOpen)) v |= 0x08;
+  if (n === 2) {
+    if (s.coverOpen) v |= 0x04;
+    if (s.paperOut) v |= 0x20;
+  }
+  if (n === 4 && s.paperOut) v |= 0x60;
+  return v;
+}
+
+export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<VirtualPrinter> {
+  const paper = opts.paper ?? '80mm';
+  mkdirSync(opts.outDir, { recursive: true });
+  const status: VirtualStatus = { paperOut: false, coverOpen: false, offline: false, stalled: false };
+  const jobs: VirtualJob[] = [];
+  const listeners: ((j: VirtualJob) => void)[] = [];
+  const sockets = new Set<Duplex>();
+
+  const save = (bytes: Buffer, complete: boolean): void => {
+    const commands = decodeEscPos(bytes);
+    if (!commands.some((c) => PRINTABLE.has(c.op))) return; // status polls and bare resets print nothing
+    const n = jobs.length + 1;
+    const base = join(opts.outDir, String(n));
+    const text = slipText(commands, { paper });
+    const files = { bin: `${base}.bin`, png: `${base}.png`, txt: `${base}.txt`, json: `${base}.json` };
+    writeFileSync(files.bin, bytes);
+    writeFileSync(files.png, renderSlipPng(commands, { paper }));
+    writeFileSync(files.txt, text);
+    writeFileSync(files.json, JSON.stringify(commands, null, 1));
+    const job: VirtualJob = { n, bytes: bytes.length, complete, text, commands, files };
+    jobs.push(job);
+    for (const l of listeners) l(job);
+  };
+
+  const serve = (stream: Duplex, closesEndJob: boolean): void => {
+    sockets.add(stream);
+    if (status.stalled) {
+      // Hangs: reads nothing, answers nothing, prints nothing.
+      stream.pause();
+      stream.on('error', () => undefined);
+      stream.on('close', () => sockets.delete(stream));
+      return;
+    }
+    let pending = Buffer.alloc(0);
+    let received = 0;
+    let dropped = false;
+    stream.on('data', (chunk: Buffer) => {
+      if (dropped) return;
+      received += chunk.length;
+      // Answer status queries at once, as a real printer does even while busy.
+      for (let k = 0; k + 2 < chunk.length; k++) {
+        if (chunk[k] === 0x10 && chunk[k + 1] === 0x04) stream.write(Buffer.from([statusByte(chunk[k + 2] as number, status)]));
+      }
+      if (status.resetAfterBytes !== undefined && received > status.resetAfterBytes) {
+        dropped = true;
+        const kept = chunk.subarray(0, Math.max(0, chunk.length - (received - status.resetAfterBytes)));
+        save(Buffer.concat([pending, kept]), false); // what reached the paper before the reset
+        pending = Buffer.alloc(0);
+        if (stream instanceof net.Socket) stream.resetAndDestroy();
+        else stream.destroy();
+        return;
+      }
+      // A printer that is out of paper, open or offline drops the data it cannot print.
+      if (status.paperOut || status.coverOpen || status.offline) return;
+      pending = Buffer.concat([pending, chunk]);
+      for (let guard = 0; guard < 1000; guard++) {
+        const end = firstCutEnd(pending);
+        if (end < 0) break;
+        save(pending.subarray(0, end), true);
+        pending = pending.subarray(end);
+      }
+    });
+    const finish = () => {
+      if (!dropped && pending.length > 0) save(pending, false);
+      pending = Buffer.alloc(0);
+    };
+    stream.on('end', () => {
+      finish();
+      if (closesEndJob) stream.end();
+    });
+    stream.on('error', () => undefined);
+    stream.on('close', () => {
+      finish();
+      sockets.delete(stream);
+    });
+  };
+
+  const server = net.createServer((socket) => serve(socket, true));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  return {
+    port,
+    jobs: () => [...jobs],
+    onJob: (cb) => listeners.push(cb),
+    setStatus: (s) => Object.assign(status, s),
+    attach: (stream) => serve(stream, false),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
