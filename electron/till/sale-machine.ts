@@ -33,7 +33,7 @@ export type SaleEvent =
 export type Effect =
   | { type: 'queue-confirmation' }
   | { type: 'queue-reversal'; reason: 'CANCELLED' }
-  | { type: 'print'; slip: 'sale' | 'pending' | 'cancelled' }
+  | { type: 'print'; slip: 'sale' | 'pending' }
   | { type: 'stop-retrying' };
 
 export interface RetryPolicy {
@@ -89,7 +89,7 @@ export function nextSale(sale: MachineSale, event: SaleEvent, now: number, polic
       return {
         ok: true,
         sale: { ...sale, state: 'cancelled', nextAttemptAt: null },
-        effects: [{ type: 'stop-retrying' }, { type: 'queue-reversal', reason: 'CANCELLED' }, { type: 'print', slip: 'cancelled' }],
+        effects: [{ type: 'stop-retrying' }, { type: 'queue-reversal', reason: 'CANCELLED' }],
       };
 
     case 'retry-now':

@@ -1,0 +1,296 @@
+/**
+ * The till's store: ALL of its SQL. SQLite (better-sqlite3) in WAL mode with synchronous=FULL, so a
+ * row written before a purchase is sent survives a crash or power cut the moment the call returns.
+ * Callers see functions over plain rows, never statements.
+ */
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { migrate } from './migrations';
+
+export interface SaleRow {
+  id: string;
+  version: number;
+  state: string;
+  late: boolean;
+  meterId: string;
+  amountCents: number;
+  currency: string;
+  tenderType: string;
+  maskedCard: string | null;
+  operatorId: string;
+  shiftId: string | null;
+  lookupRef: string | null;
+  requestJson: string;
+  responseJson: string | null;
+  customerName: string | null;
+  utilityName: string | null;
+  provider: string | null;
+  failureMessage: string | null;
+  failureType: string | null;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: number | null;
+  slipPrinted: boolean;
+  slipKind: string | null;
+  printError: string | null;
+  tokenText: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AdviceRow {
+  id: string;
+  seq: number;
+  kind: 'confirmation' | 'reversal';
+  saleId: string;
+  bodyJson: string;
+  status: 'queued' | 'delivered' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: number | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export interface OperatorRow {
+  id: string;
+  name: string;
+  role: 'cashier' | 'manager';
+  pinHash: string;
+}
+export interface ShiftRow {
+  id: string;
+  operatorId: string;
+  openedAt: string;
+  closedAt: string | null;
+}
+export interface ReprintRow {
+  saleId: string;
+  operatorId: string;
+  at: string;
+  source: 'local' | 'switch';
+  printed: boolean;
+}
+export interface TraceRow {
+  saleId: string | null;
+  at: string;
+  operation: string;
+  url: string;
+  status: number | null;
+  outcome: string;
+  ms: number;
+  requestJson: string | null;
+  responseJson: string | null;
+}
+
+export interface SaleQuery {
+  from?: string;
+  to?: string;
+  state?: string;
+  meterId?: string;
+  operatorId?: string;
+  tender?: string;
+  q?: string;
+  limit?: number;
+}
+
+const SALE_COLS: Record<keyof SaleRow, string> = {
+  id: 'id', version: 'version', state: 'state', late: 'late', meterId: 'meter_id', amountCents: 'amount_cents', currency: 'currency',
+  tenderType: 'tender_type', maskedCard: 'masked_card', operatorId: 'operator_id', shiftId: 'shift_id', lookupRef: 'lookup_ref',
+  requestJson: 'request_json', responseJson: 'response_json', customerName: 'customer_name', utilityName: 'utility_name', provider: 'provider',
+  failureMessage: 'failure_message', failureType: 'failure_type', attempts: 'attempts', lastError: 'last_error', nextAttemptAt: 'next_attempt_at',
+  slipPrinted: 'slip_printed', slipKind: 'slip_kind', printError: 'print_error', tokenText: 'token_text', createdAt: 'created_at', updatedAt: 'updated_at',
+};
+const BOOL_COLS = new Set<keyof SaleRow>(['late', 'slipPrinted']);
+const SALE_SELECT = `SELECT ${Object.entries(SALE_COLS).map(([k, c]) => `${c} AS ${k}`).join(', ')} FROM sales`;
+const ADVICE_SELECT = `SELECT id, seq, kind, sale_id AS saleId, body_json AS bodyJson, status, attempts, last_error AS lastError,
+  next_attempt_at AS nextAttemptAt, created_at AS createdAt, delivered_at AS deliveredAt FROM advices`;
+
+type Raw = Record<string, unknown>;
+function toSale(r: Raw | undefined): SaleRow | null {
+  if (!r) return null;
+  return { ...(r as unknown as SaleRow), late: Boolean(r.late), slipPrinted: Boolean(r.slipPrinted) };
+}
+function toDb(patch: Partial<SaleRow>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(patch)) {
+    const key = k as keyof SaleRow;
+    if (!(key in SALE_COLS)) continue;
+    out[key] = BOOL_COLS.has(key) ? (v ? 1 : 0) : v;
+  }
+  return out;
+}
+
+export const OPEN_STATES = ['purchasing', 'retrying', 'pending'] as const;
+
+export function openTillDb(path: string): Db {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+export type TillStore = ReturnType<typeof openTillStore>;
+
+export function openTillStore(path: string) {
+  const db = openTillDb(path);
+  migrate(db);
+
+  const insertSaleStmt = db.prepare(
+    `INSERT INTO sales (${Object.values(SALE_COLS).join(', ')}) VALUES (${Object.keys(SALE_COLS).map((k) => '@' + k).join(', ')})`,
+  );
+  const getSaleStmt = db.prepare(`${SALE_SELECT} WHERE id = ?`);
+  const insertAdviceStmt = db.prepare(
+    `INSERT INTO advices (id, seq, kind, sale_id, body_json, status, attempts, created_at)
+     VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM advices), @kind, @saleId, @bodyJson, 'queued', 0, @createdAt)`,
+  );
+
+  function updateSaleRaw(id: string, patch: Partial<SaleRow>): SaleRow | null {
+    const p = toDb({ ...patch });
+    delete p.id;
+    delete p.version;
+    const sets = Object.keys(p).map((k) => `${SALE_COLS[k as keyof SaleRow]} = @${k}`);
+    sets.push('version = version + 1');
+    db.prepare(`UPDATE sales SET ${sets.join(', ')} WHERE id = @id`).run({ ...p, id });
+    return toSale(getSaleStmt.get(id) as Raw | undefined);
+  }
+
+  const store = {
+    db,
+    close: () => db.close(),
+
+    // ── sales ──
+    insertSale(row: SaleRow): void {
+      insertSaleStmt.run(toDb(row));
+    },
+    getSale(id: string): SaleRow | null {
+      return toSale(getSaleStmt.get(id) as Raw | undefined);
+    },
+    /** Updates a sale and (optionally) queues an advice in ONE transaction: a confirmation is never lost between the two. */
+    transitionSale(id: string, patch: Partial<SaleRow>, advice?: { id: string; kind: 'confirmation' | 'reversal'; bodyJson: string; createdAt: string }): SaleRow | null {
+      return db.transaction(() => {
+        const row = updateSaleRaw(id, patch);
+        if (advice) insertAdviceStmt.run({ ...advice, saleId: id });
+        return row;
+      })();
+    },
+    /** Sales still waiting for a final answer whose next attempt is due (or all open ones with due = Infinity). */
+    dueSales(now: number): SaleRow[] {
+      return (db.prepare(`${SALE_SELECT} WHERE state IN ('purchasing','retrying','pending') AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at`).all(now) as Raw[]).map(
+        (r) => toSale(r)!,
+      );
+    },
+    openSales(): SaleRow[] {
+      return (db.prepare(`${SALE_SELECT} WHERE state IN ('purchasing','retrying','pending') ORDER BY created_at`).all() as Raw[]).map((r) => toSale(r)!);
+    },
+    lastSale(operatorId?: string): SaleRow | null {
+      const r = operatorId
+        ? db.prepare(`${SALE_SELECT} WHERE operator_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(operatorId)
+        : db.prepare(`${SALE_SELECT} ORDER BY created_at DESC, rowid DESC LIMIT 1`).get();
+      return toSale(r as Raw | undefined);
+    },
+    findSales(q: SaleQuery): SaleRow[] {
+      const where: string[] = [];
+      const params: Record<string, unknown> = {};
+      if (q.from) (where.push('created_at >= @from'), (params.from = q.from));
+      if (q.to) (where.push('created_at < @to'), (params.to = q.to));
+      if (q.state) (where.push('state = @state'), (params.state = q.state));
+      if (q.meterId) (where.push('meter_id LIKE @meter'), (params.meter = q.meterId + '%'));
+      if (q.operatorId) (where.push('operator_id = @op'), (params.op = q.operatorId));
+      if (q.tender) (where.push('tender_type = @tender'), (params.tender = q.tender));
+      if (q.q) {
+        where.push(`(id LIKE @q OR meter_id LIKE @q OR token_text LIKE @q OR response_json LIKE @q)`);
+        params.q = `%${q.q.replace(/\s+/g, '')}%`;
+      }
+      const sql = `${SALE_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, rowid DESC LIMIT ${Math.min(q.limit ?? 200, 5000)}`;
+      return (db.prepare(sql).all(params) as Raw[]).map((r) => toSale(r)!);
+    },
+    countOpenSales(): number {
+      return Number((db.prepare(`SELECT COUNT(*) AS n FROM sales WHERE state IN ('retrying','pending','purchasing')`).get() as { n: number }).n);
+    },
+
+    // ── advices (must-deliver outbox) ──
+    /** The head of the queue: the oldest advice without a final status. */
+    headAdvice(): AdviceRow | null {
+      return (db.prepare(`${ADVICE_SELECT} WHERE status = 'queued' ORDER BY seq LIMIT 1`).get() as AdviceRow | undefined) ?? null;
+    },
+    updateAdvice(id: string, patch: Pick<AdviceRow, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt'> & { deliveredAt?: string | null }): void {
+      db.prepare(
+        `UPDATE advices SET status=@status, attempts=@attempts, last_error=@lastError, next_attempt_at=@nextAttemptAt, delivered_at=@deliveredAt WHERE id=@id`,
+      ).run({ ...patch, deliveredAt: patch.deliveredAt ?? null, id });
+    },
+    getAdvice(id: string): AdviceRow | null {
+      return (db.prepare(`${ADVICE_SELECT} WHERE id = ?`).get(id) as AdviceRow | undefined) ?? null;
+    },
+    listAdvices(includeFinal: boolean): AdviceRow[] {
+      return db.prepare(`${ADVICE_SELECT} ${includeFinal ? '' : "WHERE status = 'queued'"} ORDER BY seq`).all() as AdviceRow[];
+    },
+    advicesForSale(saleId: string): AdviceRow[] {
+      return db.prepare(`${ADVICE_SELECT} WHERE sale_id = ? ORDER BY seq`).all(saleId) as AdviceRow[];
+    },
+    countQueuedAdvices(): number {
+      return Number((db.prepare(`SELECT COUNT(*) AS n FROM advices WHERE status = 'queued'`).get() as { n: number }).n);
+    },
+
+    // ── operators and shifts ──
+    upsertOperator(op: OperatorRow): void {
+      db.prepare(`INSERT INTO operators (id, name, role, pin_hash) VALUES (@id, @name, @role, @pinHash)
+        ON CONFLICT(id) DO UPDATE SET name=excluded.name, role=excluded.role, pin_hash=excluded.pin_hash`).run(op);
+    },
+    getOperator(id: string): OperatorRow | null {
+      return (db.prepare(`SELECT id, name, role, pin_hash AS pinHash FROM operators WHERE id = ?`).get(id) as OperatorRow | undefined) ?? null;
+    },
+    listOperators(): OperatorRow[] {
+      return db.prepare(`SELECT id, name, role, pin_hash AS pinHash FROM operators ORDER BY id`).all() as OperatorRow[];
+    },
+    openShift(s: ShiftRow): void {
+      db.prepare(`INSERT INTO shifts (id, operator_id, opened_at, closed_at) VALUES (@id, @operatorId, @openedAt, NULL)`).run(s);
+    },
+    closeShift(id: string, at: string): void {
+      db.prepare(`UPDATE shifts SET closed_at = ? WHERE id = ?`).run(at, id);
+    },
+    currentShift(operatorId: string): ShiftRow | null {
+      return (
+        (db.prepare(`SELECT id, operator_id AS operatorId, opened_at AS openedAt, closed_at AS closedAt FROM shifts WHERE operator_id = ? AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1`).get(operatorId) as
+          | ShiftRow
+          | undefined) ?? null
+      );
+    },
+    getShift(id: string): ShiftRow | null {
+      return (db.prepare(`SELECT id, operator_id AS operatorId, opened_at AS openedAt, closed_at AS closedAt FROM shifts WHERE id = ?`).get(id) as ShiftRow | undefined) ?? null;
+    },
+
+    // ── reprints and traces ──
+    addReprint(r: ReprintRow): number {
+      db.prepare(`INSERT INTO reprints (sale_id, operator_id, at, source, printed) VALUES (@saleId, @operatorId, @at, @source, @printed)`).run({ ...r, printed: r.printed ? 1 : 0 });
+      return store.reprintCount(r.saleId);
+    },
+    reprintsFor(saleId: string): ReprintRow[] {
+      return (db.prepare(`SELECT sale_id AS saleId, operator_id AS operatorId, at, source, printed FROM reprints WHERE sale_id = ? ORDER BY id`).all(saleId) as Raw[]).map(
+        (r) => ({ ...(r as unknown as ReprintRow), printed: Boolean(r.printed) }),
+      );
+    },
+    reprintCount(saleId: string): number {
+      return Number((db.prepare(`SELECT COUNT(*) AS n FROM reprints WHERE sale_id = ?`).get(saleId) as { n: number }).n);
+    },
+    addTrace(t: TraceRow): void {
+      db.prepare(`INSERT INTO traces (sale_id, at, operation, url, status, outcome, ms, request_json, response_json)
+        VALUES (@saleId, @at, @operation, @url, @status, @outcome, @ms, @requestJson, @responseJson)`).run(t);
+    },
+    tracesFor(saleId: string): TraceRow[] {
+      return db.prepare(`SELECT sale_id AS saleId, at, operation, url, status, outcome, ms, request_json AS requestJson, response_json AS responseJson FROM traces WHERE sale_id = ? ORDER BY id`).all(saleId) as TraceRow[];
+    },
+
+    // ── settings ──
+    getSetting<T>(key: string): T | null {
+      const r = db.prepare(`SELECT value_json FROM settings WHERE key = ?`).get(key) as { value_json: string } | undefined;
+      return r ? (JSON.parse(r.value_json) as T) : null;
+    },
+    setSetting(key: string, value: unknown): void {
+      db.prepare(`INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json`).run(key, JSON.stringify(value));
+    },
+  };
+  return store;
+}
