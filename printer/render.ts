@@ -263,7 +263,7 @@ export function renderSlipPng(commands: DecodedCommand[], opts: RenderOptions = 
   const gray = Buffer.allocUnsafe(width * page.height);
   for (let k = 0; k < gray.length; k++) gray[k] = page.data[k] ? 0 : 255;
   png.data = gray;
-  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8, deflateLevel: 3, filterType: 1 });
+  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8, deflateLevel: 3, filterType: 0 });
 }
 
 export interface TextOptions {
