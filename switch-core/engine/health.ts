@@ -1,0 +1,154 @@
+/**
+ * Provider health: a rolling window of outcomes per provider (latency percentiles, error rate), a
+ * circuit breaker (closed → open after consecutive failures → half-open probe after a cool-down)
+ * and health-change alerts. Decisions are pure functions; ProviderMonitor only holds the state
+ * and takes its clock as an argument.
+ */
+import type { CircuitState, HealthAlert, HealthSample, ProviderHealth } from './model';
+
+export interface HealthConfig {
+  failureThreshold: number;
+  openMs: number;
+  windowSize: number;
+  degradedErrorRate: number;
+  degradedP50Ms: number;
+}
+
+export const DEFAULT_HEALTH_CONFIG: HealthConfig = { failureThreshold: 5, openMs: 5_000, windowSize: 200, degradedErrorRate: 0.2, degradedP50Ms: 1_000 };
+
+export interface BreakerState {
+  readonly state: CircuitState;
+  readonly consecutiveFailures: number;
+  readonly openedAt: number;
+}
+
+export const CLOSED: BreakerState = { state: 'closed', consecutiveFailures: 0, openedAt: 0 };
+
+/** The breaker as seen at `now`: an open circuit becomes half-open once the cool-down has passed. */
+export function breakerAt(s: BreakerState, now: number, cfg: HealthConfig): BreakerState {
+  if (s.state === 'open' && now - s.openedAt >= cfg.openMs) return { ...s, state: 'half-open' };
+  return s;
+}
+
+export function breakerOnResult(s: BreakerState, ok: boolean, now: number, cfg: HealthConfig): BreakerState {
+  if (ok) return CLOSED;
+  const failures = s.consecutiveFailures + 1;
+  if (s.state === 'half-open' || failures >= cfg.failureThreshold) return { state: 'open', consecutiveFailures: failures, openedAt: now };
+  return { ...s, consecutiveFailures: failures };
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] ?? 0;
+}
+
+export function healthOf(circuit: CircuitState, errorRate: number, p50Ms: number, cfg: HealthConfig): ProviderHealth {
+  if (circuit === 'open') return 'DOWN';
+  if (circuit === 'half-open' || errorRate > cfg.degradedErrorRate || p50Ms > cfg.degradedP50Ms) return 'DEGRADED';
+  return 'UP';
+}
+
+export interface ProviderStats {
+  providerId: string;
+  health: ProviderHealth;
+  circuit: CircuitState;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  errorRate: number;
+  requests: number;
+}
+
+interface Window {
+  ms: number[];
+  errors: boolean[];
+  next: number;
+  requests: number;
+  breaker: BreakerState;
+  health: ProviderHealth;
+}
+
+export class ProviderMonitor {
+  private readonly windows = new Map<string, Window>();
+
+  constructor(
+    private readonly clock: () => number,
+    private readonly onAlert: (a: HealthAlert) => void,
+    private readonly cfg: HealthConfig = DEFAULT_HEALTH_CONFIG,
+  ) {}
+
+  private win(id: string): Window {
+    let w = this.windows.get(id);
+    if (!w) {
+      w = { ms: [], errors: [], next: 0, requests: 0, breaker: CLOSED, health: 'UP' };
+      this.windows.set(id, w);
+    }
+    return w;
+  }
+
+  circuit(id: string): CircuitState {
+    return breakerAt(this.win(id).breaker, this.clock(), this.cfg).state;
+  }
+
+  /** `error`: the provider failed us (timeout, 5xx, refused, 503) — not a business refusal. */
+  record(id: string, ms: number, error: boolean): void {
+    const w = this.win(id);
+    const now = this.clock();
+    if (w.ms.length < this.cfg.windowSize) {
+      w.ms.push(ms);
+      w.errors.push(error);
+    } else {
+      w.ms[w.next] = ms;
+      w.errors[w.next] = error;
+      w.next = (w.next + 1) % this.cfg.windowSize;
+    }
+    w.requests++;
+    w.breaker = breakerOnResult(breakerAt(w.breaker, now, this.cfg), !error, now, this.cfg);
+    this.refreshHealth(id, w);
+  }
+
+  private refreshHealth(id: string, w: Window): void {
+    const s = this.statsOf(id, w);
+    if (s.health !== w.health) {
+      const from = w.health;
+      w.health = s.health;
+      this.onAlert({
+        at: new Date(this.clock()).toISOString(),
+        providerId: id,
+        from,
+        to: s.health,
+        message: `${id} is ${s.health} (was ${from}): circuit ${s.circuit}, error rate ${(s.errorRate * 100).toFixed(0)}%, p50 ${s.latencyP50Ms.toFixed(0)} ms`,
+      });
+    }
+  }
+
+  private statsOf(id: string, w: Window): ProviderStats {
+    const sorted = [...w.ms].sort((a, b) => a - b);
+    const errorRate = w.errors.length ? w.errors.filter(Boolean).length / w.errors.length : 0;
+    const circuit = breakerAt(w.breaker, this.clock(), this.cfg).state;
+    const p50 = percentile(sorted, 50);
+    return {
+      providerId: id,
+      health: healthOf(circuit, errorRate, p50, this.cfg),
+      circuit,
+      latencyP50Ms: p50,
+      latencyP99Ms: percentile(sorted, 99),
+      errorRate,
+      requests: w.requests,
+    };
+  }
+
+  stats(id: string): ProviderStats {
+    const w = this.win(id);
+    this.refreshHealth(id, w);
+    return this.statsOf(id, w);
+  }
+
+  sample(ids: readonly string[]): HealthSample[] {
+    const at = new Date(this.clock()).toISOString();
+    return ids.map((id) => {
+      const s = this.stats(id);
+      return { at, providerId: id, latencyMs: s.latencyP50Ms, errorRate: s.errorRate, up: s.health !== 'DOWN' };
+    });
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Plain data the switch's decisions work on and the store persists: the contract table's rows,
+ * routing preferences, transactions, traces, advices and provider health. Types only — no I/O.
+ */
+import type { SupportStatus } from '../providers/types';
+import type { UtilityType } from '../protocol';
+
+export type { SupportStatus };
+
+export interface ProviderSupport {
+  readonly providerId: string;
+  readonly status: SupportStatus;
+  readonly lastResponseAt: string | null;
+}
+
+/** One meter's row in the contract table; `null` from the store means the meter is unknown. */
+export interface MeterState {
+  readonly meterId: string;
+  readonly utilityId: string | null;
+  readonly rebroadcastFlag: boolean;
+  readonly preferredProviderId: string | null;
+  readonly support: readonly ProviderSupport[];
+}
+
+export interface UtilityPrefs {
+  readonly id: string;
+  readonly name: string;
+  readonly utilityType: UtilityType;
+  /** Providers in the order they are tried. */
+  readonly ranked: readonly string[];
+  /** Never used for this utility. */
+  readonly excluded: readonly string[];
+}
+
+export interface ProviderRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly weight: number;
+  readonly enabled: boolean;
+}
+
+export const TX_TYPES = ['LOOKUP', 'PURCHASE', 'RETRY', 'CONFIRMATION', 'REVERSAL', 'REPRINT', 'TRIAL', 'FAULT_REPORT', 'KEY_CHANGE'] as const;
+export type TxType = (typeof TX_TYPES)[number];
+export const TX_STATUSES = ['SUCCESSFUL', 'FAILED', 'UNKNOWN'] as const;
+export type TxStatus = (typeof TX_STATUSES)[number];
+
+/** A transaction as the admin API lists it. */
+export interface TransactionSummary {
+  id: string;
+  type: TxType;
+  meterId: string | null;
+  providerId: string | null;
+  status: TxStatus;
+  errorType: string | null;
+  amount: number | null;
+  startedAt: string;
+  ms: number;
+  references: string[];
+  /** For retries and advices: the purchase they belong to. */
+  purchaseId: string | null;
+}
+
+/** What the switch keeps of a transaction to answer a retry or route an advice. */
+export interface StoredTransaction extends TransactionSummary {
+  request: unknown;
+  responseStatus: number | null;
+  responseBody: unknown;
+  final: boolean;
+}
+
+export type TraceDirection = 'till->switch' | 'switch->provider';
+
+export interface TraceRecord {
+  txId: string;
+  direction: TraceDirection;
+  providerId: string | null;
+  operation: string;
+  url: string;
+  requestBody: unknown;
+  status: number | null;
+  responseBody: unknown;
+  startedAt: string;
+  ms: number;
+}
+
+export type AdviceKind = 'confirmation' | 'reversal';
+export type AdviceStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+export type AdviceOperation = 'confirmation' | 'reversal' | 'keyChangeConfirmation';
+
+export interface AdviceRecord {
+  id: string;
+  purchaseId: string;
+  kind: AdviceKind;
+  operation: AdviceOperation;
+  providerId: string;
+  body: unknown;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  nextAttemptAt: string;
+  status: AdviceStatus;
+}
+
+export type ProviderHealth = 'UP' | 'DEGRADED' | 'DOWN';
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+export interface HealthAlert {
+  at: string;
+  providerId: string;
+  from: ProviderHealth;
+  to: ProviderHealth;
+  message: string;
+}
+
+export interface HealthSample {
+  at: string;
+  providerId: string;
+  latencyMs: number;
+  errorRate: number;
+  up: boolean;
+}

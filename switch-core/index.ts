@@ -1,0 +1,165 @@
+/**
+ * The switch core's public entry: `startSwitch` wires the SQLite store, the ten simulated providers
+ * (or external ones), one PPU v3 client per provider, the engine and the HTTP server, plus the
+ * background work (advice queue, health sampling, periodic re-broadcast). Everything it starts,
+ * `close()` stops.
+ */
+import { join } from 'node:path';
+import { PpuClient } from './protocol';
+import { startSimulatedProviders } from './providers';
+import type { ProfileSeed, ProviderEndpoint, SimulatedProvider } from './providers/types';
+import { SwitchEngine, type EngineConfig } from './engine/switch-engine';
+import { buildServer } from './server/app';
+import { openStore, type SwitchStore } from './store';
+
+export { SwitchEngine } from './engine/switch-engine';
+export type { Reply, ProviderClient, EngineConfig } from './engine/switch-engine';
+export { openStore, SwitchStore } from './store';
+
+export interface SwitchOptions {
+  dataDir: string;
+  /** 0 = ephemeral. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  profile?: 'demo' | 'certification';
+  auth: { username: string; password: string };
+  /** mTLS when caPath is set. */
+  tls?: { keyPath: string; certPath: string; caPath?: string };
+  /** External providers instead of the simulated ones. */
+  providers?: ProviderEndpoint[];
+  broadcastTimeoutMs?: number;
+  providerTimeoutMs?: number;
+  /** Default 30 days. */
+  rebroadcastIntervalMs?: number;
+  log?: boolean;
+  /** Seed for the simulated providers' demo data. */
+  seed?: number;
+  /** Engine tuning (advice backoff, circuit breaker, ...) for tests and field techs. */
+  engine?: Partial<EngineConfig>;
+  /** Load-balancer randomness, injectable for tests. */
+  rng?: () => number;
+}
+
+export interface RunningSwitch {
+  /** Base origin, e.g. http://127.0.0.1:PORT; PPU at url+'/prepaidutility/v3', admin at url+'/admin/v1'. */
+  url: string;
+  username: string;
+  password: string;
+  /** Empty when external providers are used. */
+  providers: SimulatedProvider[];
+  engine: SwitchEngine;
+  store: SwitchStore;
+  close(): Promise<void>;
+}
+
+const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
+
+/** First start only: the profile's contract table, utilities' preferences and load-balancer weights. */
+function seedStore(store: SwitchStore, endpoints: readonly ProviderEndpoint[], seed: ProfileSeed | null, profile: string): void {
+  store.upsertProviders(endpoints.map((e) => ({ id: e.descriptor.id, name: e.descriptor.name, weight: seed?.weights[e.descriptor.id] ?? 1, enabled: true })));
+  if (!seed || store.getMeta('seeded_profile') !== null) return;
+  const now = new Date().toISOString();
+  for (const u of seed.utilities) store.upsertUtility({ id: u.id, name: u.name, utilityType: u.utilityType, ranked: u.ranked, excluded: u.excluded });
+  store.insertMeters(
+    seed.contractTable.map((m) => ({
+      meterId: m.meterId,
+      utilityId: m.utilityId,
+      preferredProviderId: m.preferredProviderId ?? null,
+      support: Object.entries(m.support).map(([providerId, status]) => ({ providerId, status, lastResponseAt: status === 'UNCONFIRMED' ? null : now })),
+    })),
+    now,
+  );
+  for (const [id, w] of Object.entries(seed.weights)) store.setProviderWeight(id, w);
+  store.setMeta('seeded_profile', profile);
+}
+
+export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
+  const store = openStore(join(opts.dataDir, 'switch.db'));
+  let sim: Awaited<ReturnType<typeof startSimulatedProviders>> | null = null;
+  const cleanup: Array<() => Promise<void> | void> = [() => store.close()];
+  try {
+    let endpoints: readonly ProviderEndpoint[];
+    let seed: ProfileSeed | null = null;
+    if (opts.providers) {
+      endpoints = opts.providers;
+    } else {
+      sim = await startSimulatedProviders({ profile: opts.profile ?? 'demo', host: '127.0.0.1', seed: opts.seed });
+      const started = sim;
+      cleanup.unshift(() => started.close());
+      endpoints = sim.providers;
+      seed = sim.seed;
+    }
+    seedStore(store, endpoints, seed, opts.profile ?? 'demo');
+
+    let engineRef: SwitchEngine | null = null;
+    const providers = endpoints.map((e) => ({
+      descriptor: e.descriptor,
+      client: new PpuClient({
+        baseUrl: e.baseUrl,
+        username: e.username,
+        password: e.password,
+        timeoutMs: opts.providerTimeoutMs ?? 15_000,
+        onTrace: (t) => engineRef?.onProviderTrace(e.descriptor.id, t),
+      }),
+    }));
+    cleanup.unshift(() => Promise.all(providers.map((p) => p.client.close())).then(() => undefined));
+    const engine = new SwitchEngine({
+      store,
+      providers,
+      config: { ...opts.engine, ...(opts.broadcastTimeoutMs !== undefined ? { broadcastTimeoutMs: opts.broadcastTimeoutMs } : {}) },
+      rng: opts.rng,
+    });
+    engineRef = engine;
+    cleanup.unshift(() => engine.close());
+
+    const simulated = new Map((sim?.providers ?? []).map((p) => [p.descriptor.id, p]));
+    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log });
+    const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
+    cleanup.unshift(() => app.close());
+    const port = new URL(address).port;
+    const url = `${opts.tls ? 'https' : 'http'}://${opts.host ?? '127.0.0.1'}:${port}`;
+
+    // Background work: the must-deliver queue resumes what a previous run left pending.
+    engine.kickAdvices();
+    const healthTimer = setInterval(() => store.insertHealthSamples(engine.monitor.sample(engine.providerIds())), 10_000);
+    healthTimer.unref();
+    const interval = opts.rebroadcastIntervalMs ?? THIRTY_DAYS_MS;
+    if (store.getMeta('last_rebroadcast_at') === null) store.setMeta('last_rebroadcast_at', new Date().toISOString());
+    let rebroadcasting = false;
+    // setTimeout cannot wait 30 days (2^31 ms cap), so check regularly whether the period has passed.
+    const rebroadcastTimer = setInterval(
+      () => {
+        const last = Date.parse(store.getMeta('last_rebroadcast_at') ?? new Date().toISOString());
+        if (rebroadcasting || Date.now() - last < interval) return;
+        rebroadcasting = true;
+        void engine.rebroadcastAll().finally(() => (rebroadcasting = false));
+      },
+      Math.max(50, Math.min(interval / 4, 3_600_000)),
+    );
+    rebroadcastTimer.unref();
+    cleanup.unshift(() => {
+      clearInterval(healthTimer);
+      clearInterval(rebroadcastTimer);
+    });
+
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      username: opts.auth.username,
+      password: opts.auth.password,
+      providers: sim?.providers ?? [],
+      engine,
+      store,
+      close() {
+        closing ??= (async () => {
+          for (const step of cleanup) await step();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    for (const step of cleanup) await step();
+    throw err;
+  }
+}

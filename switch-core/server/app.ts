@@ -1,0 +1,62 @@
+/**
+ * Builds the switch's fastify server: basic auth on every request, optional TLS/mTLS, the PPU v3
+ * routes and the admin API. Any bad input (unparsable JSON, wrong content type, oversize body)
+ * becomes 400 FORMAT_ERROR; an unexpected fault is a 500 ErrorDetail, never a crash.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { errorDetail } from '../protocol';
+import type { SimulatedProvider } from '../providers/types';
+import type { SwitchEngine } from '../engine/switch-engine';
+import { registerAdminRoutes } from './admin-routes';
+import { basicAuthChecker } from './auth';
+import { registerPpuRoutes } from './ppu-routes';
+
+export interface ServerOptions {
+  auth: { username: string; password: string };
+  tls?: { keyPath: string; certPath: string; caPath?: string };
+  log?: boolean;
+}
+
+export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string, SimulatedProvider>, opts: ServerOptions): FastifyInstance {
+  const https = opts.tls
+    ? {
+        key: readFileSync(opts.tls.keyPath),
+        cert: readFileSync(opts.tls.certPath),
+        ...(opts.tls.caPath ? { ca: readFileSync(opts.tls.caPath), requestCert: true, rejectUnauthorized: true } : {}),
+      }
+    : null;
+  const app = (https ? Fastify({ https, logger: opts.log ?? false, bodyLimit: 1 << 20 }) : Fastify({ logger: opts.log ?? false, bodyLimit: 1 << 20 })) as FastifyInstance;
+  const allowed = basicAuthChecker(opts.auth.username, opts.auth.password);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!allowed(request.headers.authorization)) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Basic realm="ppu-switch", charset="UTF-8"')
+        .send(errorDetail('GENERAL_ERROR', 'Authentication required: HTTP basic auth with the switch credentials'));
+    }
+  });
+
+  app.setErrorHandler((caught, request, reply) => {
+    const err = caught instanceof Error ? (caught as Error & { statusCode?: number }) : Object.assign(new Error(String(caught)), { statusCode: 500 });
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(400).send(
+        errorDetail('FORMAT_ERROR', `Unreadable request: ${err.message}`, {
+          detailMessage: { formatErrors: [{ field: '(body)', msg: err.message }] },
+        }),
+      );
+    }
+    request.log.error(err);
+    return reply.code(500).send(errorDetail('SYSTEM_MALFUNCTION', 'The switch hit an internal error; the outcome is unknown, retry'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorDetail('UNABLE_TO_LOCATE_RECORD', `No such resource: ${request.method} ${request.url}`));
+  });
+
+  registerPpuRoutes(app, engine);
+  registerAdminRoutes(app, engine, simulated);
+  return app;
+}

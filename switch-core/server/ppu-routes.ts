@@ -1,0 +1,42 @@
+/**
+ * The switch's PPU v3 face: one POST route per operation in the protocol's OPERATIONS table,
+ * validated with the protocol module (FORMAT_ERROR, path id ≠ body id) and handed to the engine.
+ */
+import type { FastifyInstance } from 'fastify';
+import {
+  OPERATIONS,
+  PPU_BASE_PATH,
+  validateRequest,
+  type ConfirmationAdvice,
+  type FaultReportRequest,
+  type KeyChangeTokenRequest,
+  type MeterLookupRequest,
+  type PpuOperation,
+  type PurchaseRequest,
+  type ReversalAdvice,
+  type TokenReprintRequest,
+} from '../protocol';
+import type { Reply, SwitchEngine } from '../engine/switch-engine';
+
+export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): void {
+  const dispatch: Record<PpuOperation, (body: unknown) => Promise<Reply> | Reply> = {
+    meterLookup: (b) => engine.lookup(b as MeterLookupRequest),
+    purchase: (b) => engine.purchase(b as PurchaseRequest),
+    purchaseRetry: (b) => engine.retry(b as PurchaseRequest),
+    trialPurchase: (b) => engine.purchase(b as PurchaseRequest, 'trialPurchase'),
+    confirmation: (b) => engine.advice('confirmation', b as ConfirmationAdvice),
+    reversal: (b) => engine.advice('reversal', b as ReversalAdvice),
+    keyChangeConfirmation: (b) => engine.advice('keyChangeConfirmation', b as ConfirmationAdvice),
+    tokenReprint: (b) => engine.reprint(b as TokenReprintRequest),
+    faultReport: (b) => engine.faultReport(b as FaultReportRequest),
+    keyChangeToken: (b) => engine.keyChange(b as KeyChangeTokenRequest),
+  };
+  for (const op of Object.keys(OPERATIONS) as PpuOperation[]) {
+    app.post(PPU_BASE_PATH + OPERATIONS[op].route, async (request, reply) => {
+      const v = validateRequest(op, request.params as Record<string, string>, request.body);
+      if (!v.ok) return reply.code(v.status).send(v.error);
+      const out = await dispatch[op](v.value);
+      return reply.code(out.status).send(out.body);
+    });
+  }
+}
