@@ -35,6 +35,8 @@ export interface SwitchOptions {
   log?: boolean;
   /** Seed for the simulated providers' demo data. */
   seed?: number;
+  /** Contract table and preferences to seed on first start when `providers` are external. */
+  contractSeed?: ProfileSeed;
   /** Engine tuning (advice backoff, circuit breaker, ...) for tests and field techs. */
   engine?: Partial<EngineConfig>;
   /** Load-balancer randomness, injectable for tests. */
@@ -80,7 +82,7 @@ export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
   const cleanup: Array<() => Promise<void> | void> = [() => store.close()];
   try {
     let endpoints: readonly ProviderEndpoint[];
-    let seed: ProfileSeed | null = null;
+    let seed: ProfileSeed | null = opts.contractSeed ?? null;
     if (opts.providers) {
       endpoints = opts.providers;
     } else {

@@ -359,6 +359,8 @@ export class SwitchEngine {
         decide(refusal, anyAnswer || refusal ? null : 'none-answered');
       };
       if (ask.length === 0) {
+        // Everyone already answered and nobody supports the meter: the contract table decides.
+        anyAnswer = true;
         void tryFailover();
         return;
       }

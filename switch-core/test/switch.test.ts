@@ -1,0 +1,221 @@
+/**
+ * The switch end to end over real HTTP on loopback, against the ten real simulated providers
+ * (demo profile): auth, bad input, broadcast with a provider that never answers, the rebroadcast
+ * flag life cycle, ranked/excluded/weighted routing with a down provider, unknown-outcome retry at
+ * the same provider, duplicate ids, capabilities and the admin views.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_METERS, DEFAULT_BEHAVIOUR } from '../providers';
+import { lookupRequest, purchaseRequest } from '../protocol/test/fixtures';
+import { newId, PpuClient } from '../protocol';
+import { startSwitch, type RunningSwitch } from '../index';
+import { admin, fixedRng, tillClient, until, type MeterDetail, type TxDetail } from './helpers';
+
+let sw: RunningSwitch;
+let till: PpuClient;
+let dir: string;
+
+const statusOf = (d: MeterDetail, id: string) => d.providers.find((p) => p.providerId === id)?.status;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'switch-test-'));
+  sw = await startSwitch({ dataDir: dir, port: 0, profile: 'demo', auth: { username: 'till', password: 's3cret' }, broadcastTimeoutMs: 1_000, providerTimeoutMs: 600, rng: fixedRng() });
+  till = tillClient(sw);
+});
+
+beforeEach(() => {
+  for (const p of sw.providers) p.setBehaviour({ ...DEFAULT_BEHAVIOUR });
+});
+
+afterAll(async () => {
+  await till?.close();
+  await sw?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function providerOf(id: string): Promise<string | null> {
+  const d = await admin(sw).get<TxDetail>(`/transactions/${id}`);
+  return d.body.transaction.providerId;
+}
+
+describe('auth and bad input', () => {
+  it('refuses a request without or with wrong credentials with 401 and WWW-Authenticate', async () => {
+    const none = await fetch(sw.url + '/admin/v1/health');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Basic/);
+    const wrong = tillClient(sw, 'wrong');
+    const r = await wrong.meterLookup(lookupRequest(DEMO_METERS.plain));
+    expect(r.status).toBe(401);
+    await wrong.close();
+  });
+
+  it('answers unparsable JSON and a path id that differs from the body id with 400 FORMAT_ERROR', async () => {
+    const auth = 'Basic ' + Buffer.from('till:s3cret').toString('base64');
+    const bad = await fetch(`${sw.url}/prepaidutility/v3/meterLookups/${newId()}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: '{"id":' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errorType: string }).errorType).toBe('FORMAT_ERROR');
+    const req = lookupRequest(DEMO_METERS.plain);
+    const mismatch = await fetch(`${sw.url}/prepaidutility/v3/meterLookups/${newId()}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(req) });
+    expect(mismatch.status).toBe(400);
+  });
+});
+
+describe('contract table: broadcast and rebroadcast', () => {
+  it('broadcasts an unknown meter to every provider, answers without waiting for one that never answers, and asks it again later', async () => {
+    const meter = DEMO_METERS.unknownToContractTable; // Ekurhuleni: iPay, Ontec, Blue Label, EasyPay, Kazang
+    expect((await admin(sw).get(`/meters/${meter}`)).status).toBe(404);
+    sw.providers.find((p) => p.descriptor.id === 'P03')!.setBehaviour({ ignoreLookups: true });
+    const r = await till.meterLookup(lookupRequest(meter));
+    expect(r.outcome).toBe('successful');
+    const after = await until(async () => {
+      const d = (await admin(sw).get<MeterDetail>(`/meters/${meter}`)).body;
+      return ['P01', 'P02', 'P04', 'P07'].every((id) => statusOf(d, id) === 'SUPPORTED') && statusOf(d, 'P05') === 'NOT_SUPPORTED' ? d : null;
+    });
+    expect(statusOf(after, 'P03')).toBe('UNCONFIRMED');
+    expect(after.utility?.name).toBe('City of Ekurhuleni');
+
+    sw.providers.find((p) => p.descriptor.id === 'P03')!.setBehaviour({ ignoreLookups: false });
+    expect((await till.meterLookup(lookupRequest(meter))).outcome).toBe('successful');
+    const later = await until(async () => {
+      const d = (await admin(sw).get<MeterDetail>(`/meters/${meter}`)).body;
+      return statusOf(d, 'P03') === 'SUPPORTED' ? d : null;
+    });
+    expect(later.providers.every((p) => p.status !== 'UNCONFIRMED')).toBe(true);
+  });
+
+  it('Confirm support: Unconfirmed until the next lookup, which asks them, updates statuses and clears the flag', async () => {
+    const meter = DEMO_METERS.staleNotSupported; // Polokwane, stale: everyone Not supported
+    const blocked = await till.meterLookup(lookupRequest(meter));
+    expect(blocked.outcome).toBe('failed');
+    expect(blocked.outcome === 'failed' && blocked.error?.errorType).toBe('UNKNOWN_METER_ID');
+
+    const confirmed = await admin(sw).post<{ meter: MeterDetail; message: string }>(`/meters/${meter}/confirm-support`);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.meter.rebroadcastFlag).toBe(true);
+    expect(confirmed.body.meter.providers.every((p) => p.status === 'UNCONFIRMED')).toBe(true);
+    expect(confirmed.body.message).toMatch(/rebroadcast/);
+
+    const unblocked = await till.meterLookup(lookupRequest(meter));
+    expect(unblocked.outcome).toBe('successful');
+    const d = await until(async () => {
+      const x = (await admin(sw).get<MeterDetail>(`/meters/${meter}`)).body;
+      return !x.rebroadcastFlag ? x : null;
+    });
+    for (const id of ['P03', 'P04', 'P07', 'P10']) expect(statusOf(d, id)).toBe('SUPPORTED');
+    expect(statusOf(d, 'P01')).toBe('NOT_SUPPORTED');
+    expect(d.providers.find((p) => p.providerId === 'P04')?.lastResponseAt).not.toBeNull();
+    expect((await till.purchase(purchaseRequest(meter, 5000))).outcome).toBe('successful');
+  });
+});
+
+describe('routing', () => {
+  it('routes to the ranked provider, fails over to the next ranked when it is down, never to an excluded one', async () => {
+    const meter = DEMO_METERS.plain; // Cape Town: ranked EasyPay (P04), Syntell (P06); iPay (P01) excluded
+    const first = purchaseRequest(meter, 5000);
+    expect((await till.purchase(first)).outcome).toBe('successful');
+    expect(await providerOf(first.id)).toBe('P04');
+
+    sw.providers.find((p) => p.descriptor.id === 'P04')!.setBehaviour({ down: true });
+    const second = purchaseRequest(meter, 5000);
+    expect((await till.purchase(second)).outcome).toBe('successful');
+    expect(await providerOf(second.id)).toBe('P06');
+
+    sw.providers.find((p) => p.descriptor.id === 'P06')!.setBehaviour({ down: true });
+    const used = new Set<string | null>();
+    for (let i = 0; i < 4; i++) {
+      const p = purchaseRequest(meter, 5000);
+      expect((await till.purchase(p)).outcome).toBe('successful');
+      used.add(await providerOf(p.id));
+    }
+    expect(used.has('P01')).toBe(false);
+  });
+
+  it('spreads a meter without preferences over its supporting providers by load-balancer weight', async () => {
+    const meter = DEMO_METERS.weighted; // Ekurhuleni: no ranked providers
+    const used = new Set<string | null>();
+    for (let i = 0; i < 8; i++) {
+      const p = purchaseRequest(meter, 2000);
+      expect((await till.purchase(p)).outcome).toBe('successful');
+      used.add(await providerOf(p.id));
+    }
+    expect(used.size).toBeGreaterThan(1);
+  });
+
+  it('answers FUNCTION_NOT_SUPPORTED when no provider serving the meter offers the operation', async () => {
+    const r = await till.trialPurchase(purchaseRequest(DEMO_METERS.serviceChargeDue, 5000)); // Tshwane: no Ontec
+    expect(r.status).toBe(501);
+    expect(r.outcome === 'failed' && r.error?.errorType).toBe('FUNCTION_NOT_SUPPORTED');
+  });
+});
+
+describe('unknown outcomes and idempotency', () => {
+  it('never sends an unknown purchase to a second provider: 504 downstream, the till retry goes to the same provider and gets the token', async () => {
+    const meter = DEMO_METERS.slowProviderRoute; // Buffalo City: ranked Sandulela (P09) first
+    sw.providers.find((p) => p.descriptor.id === 'P09')!.setBehaviour({ serverErrorRate: 1 });
+    const req = purchaseRequest(meter, 5000);
+    const r = await till.purchase(req);
+    expect(r.status).toBe(504);
+    expect(r.outcome).toBe('unknown');
+    const detail = (await admin(sw).get<TxDetail>(`/transactions/${req.id}`)).body;
+    const sent = detail.traces.filter((t) => t.direction === 'switch->provider');
+    expect(sent.length).toBeGreaterThanOrEqual(2); // original + a retry at the same provider
+    expect(new Set(sent.map((t) => t.providerId))).toEqual(new Set(['P09']));
+
+    sw.providers.find((p) => p.descriptor.id === 'P09')!.setBehaviour({ serverErrorRate: 0 });
+    const retried = await till.retryPurchase(req);
+    expect(retried.outcome).toBe('successful');
+    expect(await providerOf(req.id)).toBe('P09');
+    // A further retry is answered from the switch's store with the same tokens.
+    const again = await till.retryPurchase(req);
+    expect(again.outcome === 'successful' && again.body.tokens).toEqual(retried.outcome === 'successful' ? retried.body.tokens : null);
+  });
+
+  it('declines a reused id with DUPLICATE_RECORD and answers an advice for an unknown purchase with 404', async () => {
+    const lookup = lookupRequest(DEMO_METERS.plain);
+    expect((await till.meterLookup(lookup)).outcome).toBe('successful');
+    const dup = await till.meterLookup(lookup);
+    expect(dup.outcome === 'failed' && dup.error?.errorType).toBe('DUPLICATE_RECORD');
+
+    const p = purchaseRequest(DEMO_METERS.plain, 5000);
+    expect((await till.purchase(p)).outcome).toBe('successful');
+    const again = await till.purchase(p);
+    expect(again.status).toBe(400);
+    expect(again.outcome === 'failed' && again.error?.errorType).toBe('DUPLICATE_RECORD');
+
+    const orphan = await till.confirm({ id: newId(), requestId: newId(), time: new Date().toISOString(), thirdPartyIdentifiers: [] });
+    expect(orphan.status).toBe(404);
+  });
+});
+
+describe('admin views', () => {
+  it('finds meters by prefix, lists transactions searchable by token, with till and provider traces', async () => {
+    const found = await admin(sw).get<{ meters: { meterId: string; utilityName: string | null }[] }>(`/meters?prefix=${DEMO_METERS.plain.slice(0, 6)}&limit=5`);
+    expect(found.body.meters.length).toBeGreaterThan(0);
+    expect(found.body.meters.every((m) => m.meterId.startsWith(DEMO_METERS.plain.slice(0, 6)))).toBe(true);
+
+    const p = purchaseRequest(DEMO_METERS.plain, 5000);
+    const r = await till.purchase(p);
+    const token = r.outcome === 'successful' ? r.body.tokens[0]?.token : undefined;
+    expect(token).toBeDefined();
+    const list = await admin(sw).get<{ transactions: { id: string }[] }>(`/transactions?q=${token}`);
+    expect(list.body.transactions.map((t) => t.id)).toEqual([p.id]);
+    const detail = (await admin(sw).get<TxDetail>(`/transactions/${p.id}`)).body;
+    expect(detail.traces.map((t) => t.direction).sort()).toEqual(['switch->provider', 'till->switch']);
+
+    const routing = await admin(sw).get<{ utilities: { name: string; ranked: { id: string }[]; excluded: { id: string }[]; meterCount: number }[] }>('/routing');
+    const cpt = routing.body.utilities.find((u) => u.name === 'City of Cape Town')!;
+    expect(cpt.ranked.map((x) => x.id)).toEqual(['P04', 'P06']);
+    expect(cpt.excluded.map((x) => x.id)).toEqual(['P01']);
+    expect(cpt.meterCount).toBeGreaterThan(100);
+
+    const providers = await admin(sw).get<{ providers: { id: string; health: string; requests: number }[] }>('/providers');
+    expect(providers.body.providers).toHaveLength(10);
+    const patched = await admin(sw).patch<{ latencyMs: number }>('/providers/P05/behaviour', { latencyMs: 5 });
+    expect(patched.body.latencyMs).toBe(5);
+    expect((await admin(sw).patch('/providers/P05/behaviour', { latencyMs: -1 })).status).toBe(400);
+    expect((await admin(sw).patch('/providers/NOPE/behaviour', { latencyMs: 1 })).status).toBe(404);
+  });
+});
