@@ -1,0 +1,127 @@
+/** Table tests for the switch's pure decisions, phrased as the seeds' rules. */
+import { describe, expect, it } from 'vitest';
+import { applyLookupAnswers, classifyLookupResult, keepPreferences, markForRebroadcast, newMeter, whomToBroadcast } from './contract';
+import { nextAdviceState } from './advices';
+import { breakerAt, breakerOnResult, CLOSED, DEFAULT_HEALTH_CONFIG, healthOf } from './health';
+import type { AdviceRecord, MeterState, SupportStatus } from './model';
+import { routePurchase, weightedOrder, type RoutingProvider } from './routing';
+
+const meter = (support: Record<string, SupportStatus>, extra: Partial<MeterState> = {}): MeterState => ({
+  meterId: 'M1',
+  utilityId: 'U1',
+  rebroadcastFlag: false,
+  preferredProviderId: null,
+  support: Object.entries(support).map(([providerId, status]) => ({ providerId, status, lastResponseAt: status === 'UNCONFIRMED' ? null : '2026-01-01T00:00:00.000Z' })),
+  ...extra,
+});
+const ALL = ['A', 'B', 'C', 'D'];
+const caps = { retries: true, reprints: true, trialPurchases: false, faultReports: false, keyChange: false };
+const providers: RoutingProvider[] = ALL.map((id) => ({ id, weight: id === 'C' ? 3 : 1, enabled: true, capabilities: { ...caps, trialPurchases: id === 'D' } }));
+
+describe('whomToBroadcast', () => {
+  it.each([
+    ['an unknown meter goes to every enabled provider', null, ALL],
+    ['a fully answered meter needs no broadcast', meter({ A: 'SUPPORTED', B: 'NOT_SUPPORTED', C: 'NOT_SUPPORTED', D: 'SUPPORTED' }), []],
+    ['non-responders are asked again', meter({ A: 'SUPPORTED', B: 'UNCONFIRMED', C: 'NOT_SUPPORTED' }), ['B', 'D']],
+  ] as const)('%s', (_name, m, expected) => {
+    expect(whomToBroadcast(m, ALL)).toEqual(expected);
+  });
+});
+
+describe('Confirm support and the rebroadcast flag (seed 001)', () => {
+  it('makes everyone not explicitly Supported Unconfirmed and raises the flag; the next lookup asks them and clears it', () => {
+    const marked = markForRebroadcast(meter({ A: 'SUPPORTED', B: 'NOT_SUPPORTED' }), ALL);
+    expect(marked.rebroadcastFlag).toBe(true);
+    expect(marked.support.map((s) => [s.providerId, s.status])).toEqual([['A', 'SUPPORTED'], ['B', 'UNCONFIRMED'], ['C', 'UNCONFIRMED'], ['D', 'UNCONFIRMED']]);
+    expect(whomToBroadcast(marked, ALL)).toEqual(['B', 'C', 'D']);
+    const after = applyLookupAnswers(marked, [{ providerId: 'B', answer: 'SUPPORTED', at: 'T' }, { providerId: 'C', answer: 'NOT_SUPPORTED', at: 'T' }, { providerId: 'D', answer: 'NO_ANSWER', at: 'T' }], { clearRebroadcastFlag: true });
+    expect(after.rebroadcastFlag).toBe(false);
+    expect(after.support.map((s) => [s.providerId, s.status, s.lastResponseAt])).toEqual([['A', 'SUPPORTED', '2026-01-01T00:00:00.000Z'], ['B', 'SUPPORTED', 'T'], ['C', 'NOT_SUPPORTED', 'T'], ['D', 'UNCONFIRMED', null]]);
+  });
+
+  it('a Supported provider keeps its support through a lookup it did not answer', () => {
+    const m = applyLookupAnswers(meter({ A: 'SUPPORTED' }), [{ providerId: 'A', answer: 'NO_ANSWER', at: 'T' }]);
+    expect(m.support[0]?.status).toBe('SUPPORTED');
+  });
+
+  it.each([
+    [{ outcome: 'successful', status: 201, body: {}, ms: 1 }, 'SUPPORTED'],
+    [{ outcome: 'failed', status: 400, error: { errorType: 'UNKNOWN_METER_ID' }, ms: 1 }, 'NOT_SUPPORTED'],
+    [{ outcome: 'failed', status: 400, error: { errorType: 'METER_ID_BLOCKED' }, ms: 1 }, 'SUPPORTED'],
+    [{ outcome: 'failed', status: 503, error: null, ms: 1 }, 'NO_ANSWER'],
+    [{ outcome: 'unknown', status: null, reason: 'timeout', error: null, ms: 1 }, 'NO_ANSWER'],
+  ] as const)('classifies a lookup result %#', (result, expected) => {
+    expect(classifyLookupResult(result)).toBe(expected);
+  });
+
+  it('the periodic re-broadcast keeps a meter preference only while that provider still supports the meter', () => {
+    expect(keepPreferences(meter({ A: 'SUPPORTED' }, { preferredProviderId: 'A' })).preferredProviderId).toBe('A');
+    expect(keepPreferences(meter({ A: 'NOT_SUPPORTED' }, { preferredProviderId: 'A' })).preferredProviderId).toBeNull();
+    expect(newMeter('X').support).toEqual([]);
+  });
+});
+
+describe('routePurchase', () => {
+  const closed = () => 'closed' as const;
+  const rng = () => 0;
+  const utility = { id: 'U1', name: 'U', utilityType: 'ELECTRICITY' as const, ranked: ['B', 'A'], excluded: ['D'] };
+  const all = meter({ A: 'SUPPORTED', B: 'SUPPORTED', C: 'SUPPORTED', D: 'SUPPORTED' });
+
+  it.each([
+    ['meter preference first, then ranked, then weights; excluded never', all, { preferredProviderId: 'C' }, closed, ['C', 'B', 'A']],
+    ['ranked order when no meter preference', all, {}, closed, ['B', 'A', 'C']],
+    ['an open circuit is skipped (fail over to the next)', all, {}, (id: string) => (id === 'B' ? ('open' as const) : ('closed' as const)), ['A', 'C']],
+    ['only providers that support the meter', meter({ A: 'NOT_SUPPORTED', B: 'UNCONFIRMED', C: 'SUPPORTED' }), {}, closed, ['C']],
+  ] as const)('%s', (_n, m, extra, circuit, expected) => {
+    const d = routePurchase({ meter: { ...m, ...extra }, utility, providers, circuit, rng });
+    expect(d).toEqual({ ok: true, candidates: expected });
+  });
+
+  it('says why it cannot route', () => {
+    expect(routePurchase({ meter: meter({ D: 'SUPPORTED' }), utility, providers, circuit: closed, rng })).toEqual({ ok: false, reason: 'NO_SUPPORTING_PROVIDER' });
+    expect(routePurchase({ meter: meter({ A: 'SUPPORTED' }), utility, providers, circuit: closed, rng, capability: 'trialPurchases' })).toEqual({ ok: false, reason: 'NOT_CAPABLE' });
+    expect(routePurchase({ meter: meter({ A: 'SUPPORTED' }), utility, providers, circuit: () => 'open', rng })).toEqual({ ok: false, reason: 'ALL_UNAVAILABLE' });
+  });
+
+  it('load-balancer weights pick proportionally (C has weight 3 of 5)', () => {
+    let s = 1;
+    const r = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+    const firsts = Array.from({ length: 5000 }, () => weightedOrder(['A', 'B', 'C'], (id) => (id === 'C' ? 3 : 1), r)[0]);
+    const share = firsts.filter((x) => x === 'C').length / firsts.length;
+    expect(share).toBeGreaterThan(0.55);
+    expect(share).toBeLessThan(0.65);
+  });
+});
+
+describe('circuit breaker and health', () => {
+  const cfg = DEFAULT_HEALTH_CONFIG;
+  it('opens after consecutive failures, half-opens after the cool-down, closes on a good probe', () => {
+    let b = CLOSED;
+    for (let i = 0; i < cfg.failureThreshold; i++) b = breakerOnResult(b, false, 1000, cfg);
+    expect(b.state).toBe('open');
+    expect(healthOf(breakerAt(b, 1000, cfg).state, 1, 0, cfg)).toBe('DOWN');
+    expect(breakerAt(b, 1000 + cfg.openMs, cfg).state).toBe('half-open');
+    expect(breakerOnResult(breakerAt(b, 1000 + cfg.openMs, cfg), false, 9e9, cfg).state).toBe('open');
+    expect(breakerOnResult(breakerAt(b, 1000 + cfg.openMs, cfg), true, 9e9, cfg).state).toBe('closed');
+    expect(healthOf('closed', 0.5, 10, cfg)).toBe('DEGRADED');
+    expect(healthOf('closed', 0, 10, cfg)).toBe('UP');
+  });
+});
+
+describe('advice delivery rule', () => {
+  const advice: AdviceRecord = { id: 'a', purchaseId: 'p', kind: 'confirmation', operation: 'confirmation', providerId: 'A', body: {}, attempts: 0, lastError: null, createdAt: 'T', nextAttemptAt: 'T', status: 'PENDING' };
+  const cfg = { baseMs: 100, maxMs: 1000 };
+  it.each([
+    [{ outcome: 'successful', status: 202, body: null, ms: 1 }, 'DELIVERED'],
+    [{ outcome: 'unknown', status: null, reason: 'timeout', error: null, ms: 1 }, 'PENDING'],
+    [{ outcome: 'failed', status: 503, error: null, ms: 1 }, 'PENDING'],
+    [{ outcome: 'failed', status: 404, error: null, ms: 1 }, 'FAILED'],
+  ] as const)('%# → %s', (result, status) => {
+    expect(nextAdviceState(advice, result, 0, cfg).status).toBe(status);
+  });
+  it('backs off exponentially up to the cap', () => {
+    const r = { outcome: 'unknown', status: null, reason: 'timeout', error: null, ms: 1 } as const;
+    expect(Date.parse(nextAdviceState({ ...advice, attempts: 0 }, r, 0, cfg).nextAttemptAt)).toBe(100);
+    expect(Date.parse(nextAdviceState({ ...advice, attempts: 9 }, r, 0, cfg).nextAttemptAt)).toBe(1000);
+  });
+});

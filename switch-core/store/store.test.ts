@@ -1,0 +1,36 @@
+/** The switch store on a real SQLite file: migrating an old database, prefix search, duplicates. */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DuplicateIdError, LATEST_VERSION, migrate, openStore } from './index';
+
+const dir = mkdtempSync(join(tmpdir(), 'switch-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('switch store', () => {
+  it('opens a version-1 database (contract table only) and migrates it, keeping its meters', () => {
+    const file = join(dir, 'old.db');
+    const old = new Database(file);
+    migrate(old, 1);
+    old.prepare("INSERT INTO meters (meter_id, utility_id, rebroadcast_flag, preferred_provider_id, created_at) VALUES ('01234567890', NULL, 1, NULL, 'T')").run();
+    old.close();
+    const store = openStore(file);
+    expect(Number(store.db.pragma('user_version', { simple: true }))).toBe(LATEST_VERSION);
+    expect(store.getMeter('01234567890')).toMatchObject({ meterId: '01234567890', rebroadcastFlag: true, utilityId: null });
+    expect(store.listAdvices()).toEqual([]);
+    store.close();
+  });
+
+  it('finds meters by prefix in key order and refuses a reused transaction id', () => {
+    const store = openStore(join(dir, 'new.db'));
+    store.insertMeters(['0123', '0124', '0130', '1000', '012'].map((meterId) => ({ meterId, utilityId: null })), 'T');
+    expect(store.searchMeters('012', 10).map((m) => m.meterId)).toEqual(['012', '0123', '0124']);
+    expect(store.searchMeters('', 2).map((m) => m.meterId)).toEqual(['012', '0123']);
+    const tx = { id: 'x', type: 'LOOKUP' as const, meterId: '0123', providerId: null, status: 'UNKNOWN' as const, amount: null, startedAt: 'T', purchaseId: null, request: {} };
+    store.insertTransaction(tx);
+    expect(() => store.insertTransaction(tx)).toThrow(DuplicateIdError);
+    store.close();
+  });
+});
