@@ -157,7 +157,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     if (client) return client;
     const t = switchTarget();
     if (!t.root) throw new ApiFail('SWITCH_UNREACHABLE', 'No switch is configured. Ask the manager to set the switch URL in Settings.');
-    client = new PpuClient({ baseUrl: t.root + PPU_BASE_PATH, username: t.username, password: t.password, timeoutMs: settings.timeouts.requestMs, onTrace: recordTrace });
+    client = new PpuClient({ baseUrl: t.root, username: t.username, password: t.password, timeoutMs: settings.timeouts.requestMs, onTrace: recordTrace });
     return client;
   }
   function resetClient(): void {

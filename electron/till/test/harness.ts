@@ -1,0 +1,123 @@
+/**
+ * Test harness: a real PPU v3 server over HTTP on 127.0.0.1 and a till back end on a real SQLite file.
+ * It uses the real switch (switch-core/index.ts startSwitch, certification profile) when that module
+ * is present, else the simulated provider that serves the certification meters directly — also a
+ * conformant PPU v3 server, which is all the till may assume.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ProviderBehaviour } from '../../../switch-core/providers';
+import { createSlipPrinter, type ByteSink } from '../printing';
+import { createTillBackend, type SecretStore, type TillBackend } from '../service';
+import { openTillStore } from '../store/repository';
+import { apiFromInvoke, type TillApi } from '../../api/contract';
+
+export interface Target {
+  url: string;
+  username: string;
+  password: string;
+  kind: 'switch' | 'provider';
+  setBehaviour(patch: Partial<ProviderBehaviour>): void;
+  /** Purchases the provider side holds for a purchase id (0 or 1 — never 2). */
+  purchaseCount(purchaseId: string): number;
+  /** Takes the server off the network (connection refused) until `up()`; same port, same data. */
+  down(): Promise<void>;
+  up(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface SwitchModule {
+  startSwitch(opts: Record<string, unknown>): Promise<{ url: string; username: string; password: string; providers: { setBehaviour(p: Partial<ProviderBehaviour>): unknown }[]; close(): Promise<void> }>;
+}
+
+export async function startTarget(): Promise<Target> {
+  const root = resolve(import.meta.dirname, '../../..');
+  const swPath = join(root, 'switch-core/index.ts');
+  if (existsSync(swPath) && !process.env.TILL_TEST_PROVIDER_ONLY) {
+    const mod = (await import(/* @vite-ignore */ swPath)) as Partial<SwitchModule>;
+    if (typeof mod.startSwitch === 'function') {
+      const dataDir = mkdtempSync(join(tmpdir(), 'till-sw-'));
+      const start = (port: number) => mod.startSwitch!({ dataDir, port, profile: 'certification', auth: { username: 'till', password: 'till-secret' }, providerTimeoutMs: 2000 });
+      let sw: Awaited<ReturnType<SwitchModule['startSwitch']>> | null = await start(0);
+      const url = sw.url;
+      const port = Number(new URL(url).port);
+      return {
+        url, username: sw.username, password: sw.password, kind: 'switch',
+        setBehaviour: (p) => sw?.providers.forEach((x) => x.setBehaviour(p)),
+        purchaseCount: () => -1,
+        down: async () => {
+          await sw?.close();
+          sw = null;
+        },
+        up: async () => {
+          sw ??= await start(port);
+        },
+        close: async () => {
+          await sw?.close();
+          sw = null;
+        },
+      };
+    }
+  }
+  const { startSimulatedProviders, CERTIFICATION_PROVIDER_ID } = await import('../../../switch-core/providers');
+  const all = await startSimulatedProviders({ profile: 'certification' });
+  const p = all.get(CERTIFICATION_PROVIDER_ID);
+  return {
+    url: p.baseUrl.replace(/\/prepaidutility\/v3\/?$/, ''), username: p.username, password: p.password, kind: 'provider',
+    setBehaviour: (patch) => void p.setBehaviour(patch),
+    purchaseCount: (id) => (all.backOffice.findPurchase(id) ? 1 : 0),
+    down: async () => void p.setBehaviour({ serverErrorRate: 1 }),
+    up: async () => void p.setBehaviour({ serverErrorRate: 0 }),
+    close: () => all.close(),
+  };
+}
+
+export function memorySecrets(): SecretStore {
+  const m = new Map<string, string>();
+  return { get: (k) => m.get(k) ?? null, set: (k, v) => void m.set(k, v) };
+}
+
+export function memorySink(): ByteSink & { jobs: Uint8Array[] } {
+  const jobs: Uint8Array[] = [];
+  return { description: 'memory', jobs, send: async (b) => void jobs.push(b), status: async () => ({ state: 'ready', message: 'Ready' }) };
+}
+
+export interface TestTill {
+  backend: TillBackend;
+  api: TillApi;
+  sink: ReturnType<typeof memorySink>;
+  dir: string;
+}
+
+export async function startTill(target: Target, opts: { dir?: string; workerIntervalMs?: number } = {}): Promise<TestTill> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'till-'));
+  const store = openTillStore(join(dir, 'till.db'));
+  const sink = memorySink();
+  const backend = createTillBackend({
+    store,
+    printer: createSlipPrinter(() => sink, () => 80),
+    secrets: memorySecrets(),
+    mode: 'cli',
+    embeddedSwitch: { url: target.url, username: target.username, password: target.password },
+    workerIntervalMs: opts.workerIntervalMs ?? 20,
+  });
+  const api = apiFromInvoke(backend.invoke);
+  const signed = await api.signIn({ operatorId: 'manager', pin: '9999' });
+  if (!signed.ok) throw new Error(signed.error.message);
+  const set = await api.setSettings({ timeouts: { requestMs: 3000, retryBaseMs: 20, retryMaxMs: 200 } });
+  if (!set.ok) throw new Error(set.error.message);
+  return { backend, api, sink, dir };
+}
+
+/** Polls getSale until the sale leaves the given states (bounded). */
+export async function waitSale(api: TillApi, saleId: string, until: (s: string) => boolean, rounds = 200) {
+  let version = 0;
+  for (let i = 0; i < rounds; i++) {
+    const r = await api.getSale({ saleId, sinceVersion: version, waitMs: 500 });
+    if (!r.ok) throw new Error(r.error.message);
+    if (until(r.value.state)) return r.value;
+    version = r.value.version;
+  }
+  throw new Error(`sale ${saleId} did not reach the expected state`);
+}

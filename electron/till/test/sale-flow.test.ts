@@ -1,0 +1,188 @@
+/** The till against a real PPU v3 server over HTTP: every outcome class, retries, pending/cancel, advices, duplicates. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PpuClient, type PurchaseRequest } from '../../../switch-core/protocol';
+import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
+
+let target: Target;
+let till: TestTill;
+beforeAll(async () => {
+  target = await startTarget();
+  till = await startTill(target);
+});
+afterAll(async () => {
+  await till?.backend.close();
+  await target?.close();
+});
+
+const cash = { type: 'CASH' as const };
+
+async function sell(meterId: string, amountCents: number) {
+  const lk = await till.api.lookupMeter({ meterId });
+  expect(lk.ok, JSON.stringify(lk)).toBe(true);
+  const p = await till.api.purchase({ lookupRef: lk.ok ? lk.value.lookupRef : undefined, meterId, amountCents, tender: cash });
+  expect(p.ok, JSON.stringify(p)).toBe(true);
+  return p.ok ? p.value : (null as never);
+}
+
+describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'provider' : 'switch or provider'})`, () => {
+  it('success: tokens shown grouped, slip printed, confirmation delivered', async () => {
+    const jobsBefore = till.sink.jobs.length;
+    const sale = await sell('TST001', 10000);
+    const done = await waitSale(till.api, sale.saleId, (s) => s === 'succeeded' || s === 'failed');
+    expect(done.state).toBe('succeeded');
+    expect(done.tokens[0]?.grouped).toMatch(/^\d{4}( \d{4}){4}$/);
+    for (let i = 0; i < 50 && !(await till.api.getSale({ saleId: sale.saleId })).ok; i++);
+    await till.backend.idle();
+    await till.backend.tick();
+    const after = await till.api.getTransaction({ saleId: sale.saleId });
+    expect(after.ok && after.value.sale.slip.printed).toBe(true);
+    expect(after.ok && after.value.advices[0]).toMatchObject({ kind: 'confirmation', status: 'delivered' });
+    expect(till.sink.jobs.length).toBeGreaterThan(jobsBefore);
+  });
+
+  it('failed: a clear reason and nothing charged', async () => {
+    const p = await till.api.purchase({ meterId: 'TST001', amountCents: 5000, tender: cash });
+    const sale = p.ok ? p.value : (null as never);
+    const done = await waitSale(till.api, sale.saleId, (s) => s !== 'purchasing' && s !== 'retrying');
+    expect(done.state).toBe('failed');
+    expect(done.failure?.message).toMatch(/Nothing was charged/);
+    if (target.kind === 'provider') expect(target.purchaseCount(sale.saleId)).toBe(0);
+  });
+
+  it('refuses a bad meter number and an unknown meter before selling', async () => {
+    const bad = await till.api.lookupMeter({ meterId: '12345678901' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'meterId' } });
+    const unknown = await till.api.lookupMeter({ meterId: 'NOSUCH1' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'DECLINED' } });
+  });
+
+  it('unknown then retried to success: a 500/504 answer, the same purchase id is retried', async () => {
+    // Against the provider TST011 answers 504 first; the switch absorbs that itself, so there a 500 is injected.
+    const lk = await till.api.lookupMeter({ meterId: 'TST011' });
+    if (target.kind === 'switch') target.setBehaviour({ serverErrorRate: 1 });
+    const p = await till.api.purchase({ lookupRef: lk.ok ? lk.value.lookupRef : undefined, meterId: 'TST011', amountCents: 10000, tender: cash });
+    const sale = p.ok ? p.value : (null as never);
+    if (target.kind === 'switch') {
+      await waitSale(till.api, sale.saleId, (s) => s !== 'purchasing');
+      target.setBehaviour({ serverErrorRate: 0 });
+    }
+    const done = await waitSale(till.api, sale.saleId, (s) => s === 'succeeded' || s === 'failed');
+    expect(done.state).toBe('succeeded');
+    expect(done.attempts).toBeGreaterThanOrEqual(2);
+    const tx = await till.api.getTransaction({ saleId: sale.saleId });
+    const ops = tx.ok ? tx.value.traces.map((t) => `${t.operation}:${t.status}`) : [];
+    expect(ops[0]).toMatch(/^purchase:50[04]$/);
+    expect(ops).toContain('purchaseRetry:201');
+    if (target.kind === 'provider') expect(target.purchaseCount(sale.saleId)).toBe(1);
+  });
+
+  it('a pending purchase cancelled by the manager gets a delivered reversal', async () => {
+    target.setBehaviour({ serverErrorRate: 1 });
+    const lk = await till.api.lookupMeter({ meterId: 'TST001' }); // lookups fail too: sell without one
+    expect(lk.ok).toBe(false);
+    const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'DEBIT_CARD', maskedCard: '123456******7890' } });
+    expect(p.ok).toBe(true);
+    const saleId = p.ok ? p.value.saleId : '';
+    await waitSale(till.api, saleId, (s) => s === 'retrying');
+    const left = await till.api.leavePending({ saleId });
+    expect(left.ok && left.value.state).toBe('pending');
+    const cancelled = await till.api.cancelPending({ saleId });
+    expect(cancelled.ok && cancelled.value.state).toBe('cancelled');
+    target.setBehaviour({ serverErrorRate: 0 });
+    for (let i = 0; i < 100; i++) {
+      await till.backend.tick();
+      const q = await till.api.getTransaction({ saleId });
+      if (q.ok && q.value.advices.some((a) => a.kind === 'reversal' && a.status !== 'queued')) break;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    const tx = await till.api.getTransaction({ saleId });
+    expect(tx.ok && tx.value.advices.find((a) => a.kind === 'reversal')?.status).toBe('delivered');
+    const queue = await till.api.listQueue({});
+    expect(queue.ok && queue.value.some((q) => q.saleId === saleId)).toBe(false);
+  });
+
+  it('advices wait while the switch is down and are delivered, in order, afterwards', async () => {
+    const sale = await sell('TST003', 10000);
+    await waitSale(till.api, sale.saleId, (s) => s === 'succeeded');
+    // The switch goes away: a sale stays unknown, is left pending and cancelled; its reversal must wait.
+    await target.down();
+    const p2 = await till.api.purchase({ meterId: 'TST004', amountCents: 10000, tender: cash });
+    const id2 = p2.ok ? p2.value.saleId : '';
+    await waitSale(till.api, id2, (s) => s === 'retrying');
+    await till.api.leavePending({ saleId: id2 });
+    await till.api.cancelPending({ saleId: id2 });
+    for (let i = 0; i < 5; i++) {
+      await till.backend.tick();
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    const held = await till.api.listQueue({});
+    const advices = held.ok ? held.value.filter((q) => q.kind !== 'purchase') : [];
+    expect(advices.find((q) => q.saleId === id2 && q.kind === 'reversal')?.status).toBe('queued');
+    expect(advices[0]?.attempts).toBeGreaterThanOrEqual(1); // the head is repeated, with its age and last error
+    expect(advices[0]?.lastError).toBeTruthy();
+    await target.up();
+    for (let i = 0; i < 200; i++) {
+      await till.backend.tick();
+      const st = await till.api.status({});
+      if (st.ok && st.value.adviceCount === 0) break;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    const st = await till.api.status({});
+    expect(st.ok && st.value.adviceCount).toBe(0);
+  });
+
+  it('duplicate protection: a sale that reached the switch before the till crashed is retried under its id and sold once', async () => {
+    await target.down();
+    const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: cash });
+    const saleId = p.ok ? p.value.saleId : '';
+    await waitSale(till.api, saleId, (s) => s === 'retrying');
+    await till.backend.close(); // the till "crashes" with the sale unknown
+    await target.up();
+    // …but the first send had in fact reached the switch:
+    const req = JSON.parse(till.backend.store.getSale(saleId)!.requestJson) as PurchaseRequest;
+    const direct = new PpuClient({ baseUrl: target.url, username: target.username, password: target.password });
+    const first = await direct.purchase(req);
+    expect(first.outcome).toBe('successful');
+    const again = await direct.purchase(req);
+    expect(again).toMatchObject({ outcome: 'failed', error: { errorType: 'DUPLICATE_RECORD' } });
+    await direct.close();
+    till.backend.store.close();
+    till = await startTill(target, { dir: till.dir }); // restart on the same database
+    const done = await waitSale(till.api, saleId, (s) => s === 'succeeded' || s === 'failed');
+    expect(done.state).toBe('succeeded');
+    expect(done.tokens.map((t) => t.token)).toEqual(first.outcome === 'successful' ? first.body.tokens.map((t) => t.token) : []);
+    if (target.kind === 'provider') expect(target.purchaseCount(saleId)).toBe(1);
+  });
+
+  it('roles: a cashier may not reprint; a manager reprint is marked and logged', async () => {
+    const last = await till.api.listTransactions({ state: 'succeeded', limit: 1 });
+    const saleId = last.ok ? last.value[0]!.saleId : '';
+    await till.api.signOut({});
+    await till.api.signIn({ operatorId: 'cashier', pin: '1111' });
+    expect(await till.api.reprintLocal({ saleId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await till.api.signIn({ operatorId: 'manager', pin: '9999' });
+    const r = await till.api.reprintLocal({ saleId });
+    expect(r).toMatchObject({ ok: true, value: { printed: true, reprintCount: 1 } });
+    const tx = await till.api.getTransaction({ saleId });
+    expect(tx.ok && tx.value.reprints[0]).toMatchObject({ operatorId: 'manager', source: 'local' });
+    expect(await till.api.signIn({ operatorId: 'manager', pin: '0000' })).toMatchObject({ ok: false, error: { code: 'WRONG_PIN' } });
+  });
+
+  it('end-of-day report totals per utility, tender and cashier, with CSV', async () => {
+    const r = await till.api.eodReport({});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.succeeded.count).toBeGreaterThanOrEqual(2);
+    expect(r.value.byTender.find((t) => t.key === 'CASH')?.count).toBeGreaterThanOrEqual(2);
+    expect(r.value.reversed.length).toBeGreaterThanOrEqual(2);
+    expect(r.value.csv.split('\r\n')[0]).toBe('section,key,label,count,amount');
+  });
+
+  it('settings: invalid values refused per field, nothing half-applied', async () => {
+    const before = await till.api.getSettings({});
+    const bad = await till.api.setSettings({ terminalId: 'SHORT', merchantName: 'New name', merchantType: 'abc' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: { terminalId: expect.any(String), merchantType: expect.any(String) } } });
+    const after = await till.api.getSettings({});
+    expect(after).toEqual(before);
+  });
+});
