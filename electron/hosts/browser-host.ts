@@ -1,0 +1,79 @@
+/**
+ * Browser host: serves the built renderer (dist/renderer) and the TillApi as `POST /api/<method>` on
+ * 127.0.0.1 only, guarded by a per-launch random token (header x-till-token, or ?token= for file
+ * downloads). Every answer is a Result JSON; a wrong token gets 401 with a Result too.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY, fail, isMethodName, type Invoke, type MethodName } from '../api/contract';
+import type { VirtualJobsSource } from '../till/service';
+
+export interface BrowserHostOptions {
+  invoke: Invoke;
+  port?: number;
+  host?: string;
+  token?: string;
+  /** Directory of the built renderer; default <repo>/dist/renderer. */
+  rendererDir?: string;
+  virtualPrinter?: VirtualJobsSource | null;
+}
+
+export interface BrowserHost {
+  url: string;
+  /** The URL to open: includes the token. */
+  openUrl: string;
+  token: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const tokenBuf = Buffer.from(token);
+  const valid = (t: unknown) => typeof t === 'string' && t.length === token.length && timingSafeEqual(Buffer.from(t), tokenBuf);
+  const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
+  const rendererDir = opts.rendererDir ?? join(REPO_ROOT, RENDERER_DIST);
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('content-security-policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
+    return payload;
+  });
+
+  app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
+    if (!valid(req.headers[TOKEN_HEADER])) return reply.code(401).send(fail('UNAUTHORIZED', 'This page has no valid till token. Open the address the till printed at start.'));
+    const name = req.params.method;
+    if (!isMethodName(name)) return reply.code(404).send(fail('NOT_FOUND', `Unknown till method "${name}".`));
+    const result = await opts.invoke(name as MethodName, (req.body ?? {}) as never);
+    return reply.send(result);
+  });
+
+  app.get<{ Params: { n: string; ext: string }; Querystring: Record<string, string> }>('/print-jobs/:n.:ext', async (req, reply) => {
+    if (!valid(req.query[TOKEN_QUERY]) && !valid(req.headers[TOKEN_HEADER])) return reply.code(401).send(fail('UNAUTHORIZED', 'Missing till token.'));
+    const job = opts.virtualPrinter?.jobs().find((j) => String(j.n) === req.params.n);
+    const file = job ? (req.params.ext === 'png' ? job.files.png : req.params.ext === 'bin' ? job.files.bin : null) : null;
+    if (!file || !existsSync(file)) return reply.code(404).send(fail('NOT_FOUND', 'No such print job.'));
+    return reply
+      .type(req.params.ext === 'png' ? 'image/png' : 'application/octet-stream')
+      .header('content-disposition', `${req.params.ext === 'bin' ? 'attachment' : 'inline'}; filename="slip-${req.params.n}.${req.params.ext}"`)
+      .send(readFileSync(file));
+  });
+
+  if (existsSync(join(rendererDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: rendererDir, index: ['index.html'] });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply.type('text/html').send(`<!doctype html><meta charset="utf-8"><title>Till</title><p>The till's screens are not built yet. Run <code>npx vite build</code> (renderer) and reload. The API is up at /api/&lt;method&gt;.</p>`),
+    );
+  }
+
+  const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
+  const url = address.replace('[::1]', '127.0.0.1');
+  return { url, openUrl: `${url}/?${TOKEN_QUERY}=${encodeURIComponent(token)}`, token, app, close: () => app.close() };
+}

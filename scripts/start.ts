@@ -1,0 +1,61 @@
+/**
+ * `npm start`: the whole till with nothing else to start. The embedded switch (demo profile) unless a
+ * switch URL is configured, the virtual printer unless a printer is configured, then Electron if its
+ * binary is on disk, else the browser host with its URL printed. Default operators are printed too.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startBrowserHost } from '../electron/hosts/browser-host';
+import { DEFAULT_OPERATORS } from '../electron/till/service';
+import { startTillRuntime } from '../electron/till/runtime';
+
+const root = resolve(import.meta.dirname, '..');
+const dataDir = process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till');
+
+function electronBinary(): string | null {
+  if (process.env.PPU_TILL_BROWSER) return null;
+  try {
+    const require = createRequire(import.meta.url);
+    const path = require('electron') as unknown as string; // the electron package exports its binary path
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+function printOperators(): void {
+  console.log('Operators (change the PINs in Settings):');
+  for (const o of DEFAULT_OPERATORS) console.log(`  ${o.role.padEnd(8)} id ${o.id.padEnd(8)} PIN ${o.pin}`);
+}
+
+const electron = electronBinary();
+if (electron) {
+  // Electron's main process runs the same back end (electron/main.ts through tsx's loader).
+  console.log(`Starting the till in Electron (data in ${dataDir})`);
+  printOperators();
+  const child = spawn(electron, [join(root, 'electron/main.ts')], {
+    stdio: 'inherit',
+    env: { ...process.env, PPU_TILL_DATA: dataDir, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim() },
+  });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: true, log: (l) => console.log(l) });
+  const host = await startBrowserHost({ invoke: runtime.backend.invoke, port: Number(process.env.PORT ?? 0), virtualPrinter: runtime.virtualPrinter });
+  const built = existsSync(join(root, 'dist/renderer/index.html'));
+  console.log('');
+  console.log(`Till is running (browser mode${electron === null ? ': Electron binary not found' : ''}). Open:`);
+  console.log(`  ${host.openUrl}`);
+  if (!built) console.log('  (screens not built yet: run `npx vite build` for the renderer)');
+  printOperators();
+  console.log(`Data: ${dataDir}   Stop with Ctrl+C.`);
+  const stop = async () => {
+    await host.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
