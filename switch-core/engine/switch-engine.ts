@@ -195,8 +195,8 @@ export class SwitchEngine {
   }
 
   private enabledIds(): string[] {
-    const enabled = new Set(this.store.listProviders().filter((p) => p.enabled).map((p) => p.id));
-    return this.providerIds().filter((id) => enabled.size === 0 || enabled.has(id));
+    const w = this.providerWeights();
+    return this.providerIds().filter((id) => w.get(id)?.enabled ?? true);
   }
 
   private utilityOf(meter: MeterState): UtilityPrefs | null {
@@ -392,10 +392,18 @@ export class SwitchEngine {
 
   private applyAnswer(meterId: string, providerId: string, r: PpuResult<unknown> | null, clear: boolean): ProviderLookupAnswer['answer'] {
     const answer = r ? classifyLookupResult(r) : 'NO_ANSWER';
+    const at = this.now();
     const current = this.store.getMeter(meterId) ?? newMeter(meterId);
-    let utilityId: string | null = null;
-    if (r && r.outcome === 'successful') utilityId = this.utilityIdFor(r.body);
-    this.store.saveMeter(applyLookupAnswers(current, [{ providerId, answer, at: this.now() }], { clearRebroadcastFlag: clear, utilityId }), this.now());
+    const utilityId = r && r.outcome === 'successful' && current.utilityId === null ? this.utilityIdFor(r.body) : null;
+    const next = applyLookupAnswers(current, [{ providerId, answer, at }], { clearRebroadcastFlag: clear, utilityId });
+    if (current.support.length > 0 && utilityId === null && !clear) {
+      // Hot path (a known meter answered again): write only the provider's row that changed.
+      const row = next.support.find((x) => x.providerId === providerId);
+      const before = current.support.find((x) => x.providerId === providerId);
+      if (row && (row.status !== before?.status || row.lastResponseAt !== before?.lastResponseAt)) this.store.setSupport(meterId, row);
+    } else {
+      this.store.saveMeter(next, at);
+    }
     return answer;
   }
 

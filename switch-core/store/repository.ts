@@ -297,6 +297,11 @@ export class SwitchStore {
     })();
   }
 
+  /** One provider's support row for a meter the table already holds. */
+  setSupport(meterId: string, s: ProviderSupport): void {
+    this.s.upsertSupport.run(meterId, s.providerId, s.status, s.lastResponseAt);
+  }
+
   /** Bulk load for seeding and benchmarks: one transaction, prepared statements. */
   insertMeters(meters: Iterable<{ meterId: string; utilityId: string | null; preferredProviderId?: string | null; support?: readonly ProviderSupport[] }>, now: string): number {
     let n = 0;
