@@ -1,0 +1,147 @@
+/**
+ * `ppu-till` — the till back end from a terminal, for field techs and scripts: lookup, sell, pending,
+ * reprint, eod. Same back end and store as the app (default data dir ~/.ppu-till); `--json` prints
+ * the TillApi result as JSON. Exit codes: 0 ok/succeeded, 1 error, 2 sale failed, 3 sale pending.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { apiFromInvoke, type Result, type SaleView, type TillApi } from './api/contract';
+import { startTillRuntime, type TillRuntime } from './till/runtime';
+
+const program = new Command();
+program
+  .name('ppu-till')
+  .description('Prepaid-utility till back end from the command line')
+  .option('--data-dir <dir>', 'till data directory', process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till'))
+  .option('--operator <id>', 'operator id', 'cashier')
+  .option('--pin <pin>', 'operator PIN', process.env.PPU_TILL_PIN ?? '1111')
+  .option('--json', 'print results as JSON');
+
+interface Global {
+  dataDir: string;
+  operator: string;
+  pin: string;
+  json?: boolean;
+}
+
+const money = (c: number) => `R${(c / 100).toFixed(2)}`;
+
+async function withTill<T>(fn: (api: TillApi, rt: TillRuntime) => Promise<Result<T>>, show: (v: T) => string, exitFor: (v: T) => number = () => 0): Promise<void> {
+  const g = program.opts<Global>();
+  const rt = await startTillRuntime({ dataDir: g.dataDir, mode: 'cli', workerIntervalMs: 200 });
+  const api = apiFromInvoke(rt.backend.invoke);
+  let code = 1;
+  try {
+    const signed = await api.signIn({ operatorId: g.operator, pin: g.pin });
+    const res = signed.ok ? await fn(api, rt) : signed;
+    if (g.json) console.log(JSON.stringify(res, null, 2));
+    if (res.ok) {
+      if (!g.json) console.log(show(res.value));
+      code = exitFor(res.value);
+    } else if (!g.json) console.error(`${res.error.code}: ${res.error.message}`);
+  } finally {
+    // Give the advice outbox one chance to deliver before the process ends; what is left stays queued.
+    await rt.backend.tick().catch(() => undefined);
+    await rt.backend.idle();
+    await rt.close();
+  }
+  process.exitCode = code;
+}
+
+function saleText(s: SaleView): string {
+  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  meter ${s.meterId}  ${money(s.amountCents)}  attempts ${s.attempts}`];
+  for (const t of s.tokens) lines.push(`  ${t.type.padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} units` : ''}`);
+  if (s.failure) lines.push(`  ${s.failure.message}`);
+  if (s.state === 'pending') lines.push('  PENDING: do not sell again; the till keeps retrying. Reference: ' + s.saleId);
+  if (s.slip.printError) lines.push(`  ${s.slip.printError}`);
+  return lines.join('\n');
+}
+
+program
+  .command('lookup <meter>')
+  .description('look up a meter: customer, utility, min/max amount')
+  .action((meter: string) =>
+    withTill(
+      (api) => api.lookupMeter({ meterId: meter }),
+      (v) => `${v.meterId}  ${v.customerName ?? '-'}  ${v.utilityName ?? '-'} (${v.utilityType ?? '?'})\n  ${v.address ?? ''}\n  min ${v.minCents === null ? '-' : money(v.minCents)}  max ${v.maxCents === null ? '-' : money(v.maxCents)}  arrears ${v.arrearsCents === null ? '-' : money(v.arrearsCents)}${v.freeUnitsDue ? '  free units due' : ''}`,
+    ),
+  );
+
+program
+  .command('sell <meter> <amount>')
+  .description('sell a token: amount in rands, e.g. 50 or 50.00')
+  .option('--tender <type>', 'CASH | DEBIT_CARD | CREDIT_CARD', 'CASH')
+  .option('--card <masked>', 'masked card number, e.g. 123456******7890')
+  .option('--wait <ms>', 'how long to wait for a final answer before leaving the sale pending', '60000')
+  .action((meter: string, amount: string, o: { tender: string; card?: string; wait: string }) =>
+    withTill<SaleView>(
+      async (api) => {
+        if (!/^\d+(\.\d{1,2})?$/.test(amount)) return { ok: false, error: { code: 'INVALID_INPUT', message: 'Amount must be rands with up to 2 decimals, e.g. 50 or 50.00', field: 'amountCents' } };
+        const [r, c = ''] = amount.split('.');
+        const amountCents = Number(r) * 100 + Number(c.padEnd(2, '0'));
+        const lk = await api.lookupMeter({ meterId: meter });
+        if (!lk.ok) return lk;
+        const p = await api.purchase({ lookupRef: lk.value.lookupRef, meterId: meter, amountCents, tender: { type: o.tender as 'CASH', ...(o.card ? { maskedCard: o.card } : {}) } });
+        if (!p.ok) return p;
+        const deadline = Date.now() + Number(o.wait);
+        let s = p.value;
+        for (let i = 0; i < 10_000 && !['succeeded', 'failed', 'cancelled'].includes(s.state) && Date.now() < deadline; i++) {
+          const n = await api.getSale({ saleId: s.saleId, sinceVersion: s.version, waitMs: 1000 });
+          if (!n.ok) return n;
+          s = n.value;
+        }
+        for (let i = 0; i < 50 && s.state === 'succeeded' && !s.slip.printed && !s.slip.printError; i++) {
+          const n = await api.getSale({ saleId: s.saleId, sinceVersion: s.version, waitMs: 200 });
+          if (n.ok) s = n.value;
+        }
+        if (s.state === 'retrying' || s.state === 'purchasing') {
+          const left = await api.leavePending({ saleId: s.saleId });
+          if (left.ok) s = left.value;
+        }
+        return { ok: true, value: s };
+      },
+      saleText,
+      (s) => (s.state === 'succeeded' ? 0 : s.state === 'failed' ? 2 : 3),
+    ),
+  );
+
+program
+  .command('pending')
+  .description('pending sales and the advice queue, with age, attempts and last error')
+  .option('--all', 'include delivered advices')
+  .action((o: { all?: boolean }) =>
+    withTill(
+      (api) => api.listQueue({ includeDelivered: Boolean(o.all) }),
+      (items) =>
+        items.length === 0
+          ? 'Nothing pending.'
+          : items.map((q) => `${q.kind.padEnd(12)} ${q.status.padEnd(9)} ${q.saleId}  meter ${q.meterId}  ${money(q.amountCents)}  age ${Math.round(q.ageMs / 1000)}s  attempts ${q.attempts}${q.lastError ? `  last error: ${q.lastError}` : ''}`).join('\n'),
+    ),
+  );
+
+program
+  .command('reprint <saleId>')
+  .description('reprint a slip (manager): --from-switch asks the switch for the token again')
+  .option('--from-switch', 'token reprint from the switch (where the provider supports it)')
+  .action((saleId: string, o: { fromSwitch?: boolean }) =>
+    withTill<{ printed: boolean; message: string | null }>(
+      (api) => (o.fromSwitch ? api.reprintFromSwitch({ saleId }) : api.reprintLocal({ saleId })),
+      (v) => (v.printed ? 'Reprinted (marked REPRINT, logged).' : `Not printed: ${v.message}`),
+    ),
+  );
+
+program
+  .command('eod')
+  .description('end-of-day report (manager)')
+  .option('--from <date>', 'YYYY-MM-DD or ISO time')
+  .option('--to <date>', 'YYYY-MM-DD or ISO time')
+  .option('--csv', 'print CSV')
+  .action((o: { from?: string; to?: string; csv?: boolean }) =>
+    withTill(
+      (api) => api.eodReport({ from: o.from, to: o.to }),
+      (r) => (o.csv ? r.csv : r.lines.join('\n')),
+    ),
+  );
+
+await program.parseAsync(process.argv);
