@@ -33,13 +33,12 @@ function printOperators(): void {
 
 const electron = electronBinary();
 if (electron) {
-  // Electron's main process runs the same back end (electron/main.ts through tsx's loader).
+  // Electron runs the bundled main/preload (a sandboxed preload must be plain CommonJS).
+  const { buildElectron } = await import('../electron/build');
+  await buildElectron();
   console.log(`Starting the till in Electron (data in ${dataDir})`);
   printOperators();
-  const child = spawn(electron, [join(root, 'electron/main.ts')], {
-    stdio: 'inherit',
-    env: { ...process.env, PPU_TILL_DATA: dataDir, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim() },
-  });
+  const child = spawn(electron, [join(root, 'dist-electron/main.js')], { stdio: 'inherit', env: { ...process.env, PPU_TILL_DATA: dataDir } });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: true, log: (l) => console.log(l) });

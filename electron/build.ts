@@ -1,0 +1,17 @@
+/**
+ * Bundles the Electron entry points for the shell and for packaging: main → dist-electron/main.js
+ * (ESM, Node platform, native modules left external), preload → dist-electron/preload.cjs (CommonJS,
+ * as a sandboxed preload must be). The renderer is built separately by vite into dist/renderer.
+ */
+import { build } from 'esbuild';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const external = ['electron', 'better-sqlite3', 'serialport', '@serialport/*', 'node-thermal-printer', 'pino', 'fastify', '@fastify/*', 'undici'];
+
+export async function buildElectron(): Promise<void> {
+  await build({ entryPoints: [resolve(root, 'electron/main.ts')], outfile: resolve(root, 'dist-electron/main.js'), bundle: true, platform: 'node', format: 'esm', target: 'node20', external, sourcemap: true, logLevel: 'warning' });
+  await build({ entryPoints: [resolve(root, 'electron/preload.ts')], outfile: resolve(root, 'dist-electron/preload.cjs'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['electron'], logLevel: 'warning' });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) await buildElectron();
