@@ -94,12 +94,21 @@ export default async function (): Promise<void> {
     // Warm up both paths (JIT, connections).
     await load(() => viaSwitch.meterLookup(lookupRequest(meter)), 600);
     await load(() => direct.meterLookup(lookupRequest(meter)), 600);
+    await load(() => viaSwitch.purchase(purchaseRequest(meter, 2000)), 600);
+    await load(() => direct.purchase(purchaseRequest(meter, 2000)), 600);
 
     console.log(`-- ${CONCURRENCY} concurrent clients, zero-latency providers, meter ${meter} routed to ${target.descriptor.name}`);
     console.log('   (load generator, switch and providers share one Node process and CPU here)');
     console.log(`-- paced: each client sends every 200 ms (${CONCURRENCY * 5} req/s offered) — the latency the switch adds`);
-    row('lookup', await paced(() => viaSwitch.meterLookup(lookupRequest(meter)), 200, 3_000), await paced(() => direct.meterLookup(lookupRequest(meter)), 200, 3_000));
-    row('purchase', await paced(() => viaSwitch.purchase(purchaseRequest(meter, 2000)), 200, 3_000), await paced(() => direct.purchase(purchaseRequest(meter, 2000)), 200, 3_000));
+    console.log('   3 interleaved rounds of 2 s each; the round with the median p99 overhead is shown (the machine is shared)');
+    const median = async (viaSwitchSend: () => Promise<PpuResult<unknown>>, directSend: () => Promise<PpuResult<unknown>>): Promise<[Run, Run]> => {
+      const rounds: [Run, Run][] = [];
+      for (let i = 0; i < 3; i++) rounds.push([await paced(viaSwitchSend, 200, 2_000), await paced(directSend, 200, 2_000)]);
+      rounds.sort((a, b) => a[0].p99 - a[1].p99 - (b[0].p99 - b[1].p99));
+      return rounds[1]!;
+    };
+    row('lookup', ...(await median(() => viaSwitch.meterLookup(lookupRequest(meter)), () => direct.meterLookup(lookupRequest(meter)))));
+    row('purchase', ...(await median(() => viaSwitch.purchase(purchaseRequest(meter, 2000)), () => direct.purchase(purchaseRequest(meter, 2000)))));
     console.log('-- saturated: each client sends its next request as soon as the last is answered — throughput');
     const lookupDirect = await load(() => direct.meterLookup(lookupRequest(meter)), 2_500);
     const lookupSwitch = await load(() => viaSwitch.meterLookup(lookupRequest(meter)), 2_500);

@@ -5,7 +5,9 @@
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type {
   AdviceRecord,
   AdviceStatus,
@@ -108,11 +110,30 @@ export class DuplicateIdError extends Error {
   }
 }
 
+/**
+ * Checkpoints the WAL from a worker thread with its own connection, so the fsync of a checkpoint
+ * never stalls the event loop that serves purchases (the main connection's auto-checkpoint is off).
+ */
+const CHECKPOINTER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+const timer = setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) {} }, workerData.everyMs);
+parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
+
+export interface StoreOptions {
+  /** Checkpoint the WAL from a background thread every this many ms (servers); off: SQLite's own auto-checkpoint. */
+  backgroundCheckpointMs?: number;
+}
+
 export class SwitchStore {
   readonly db: Database.Database;
   private readonly s;
+  private checkpointer: Worker | null = null;
 
-  constructor(file: string) {
+  constructor(file: string, opts: StoreOptions = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -120,6 +141,14 @@ export class SwitchStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    if (opts.backgroundCheckpointMs && file !== ':memory:') {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new Worker(CHECKPOINTER, {
+        eval: true,
+        workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: opts.backgroundCheckpointMs },
+      });
+      this.checkpointer.unref();
+    }
     const db = this.db;
     this.s = {
       getMeter: db.prepare<[string], { meter_id: string; utility_id: string | null; rebroadcast_flag: number; preferred_provider_id: string | null }>(
@@ -195,7 +224,14 @@ export class SwitchStore {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.checkpointer) {
+      this.checkpointer.postMessage('stop');
+      this.checkpointer = null;
+    }
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+      this.db.close();
+    }
   }
 
   // ---- meta ----
@@ -484,6 +520,6 @@ function toAdvice(r: AdviceRow): AdviceRecord {
   };
 }
 
-export function openStore(file: string): SwitchStore {
-  return new SwitchStore(file);
+export function openStore(file: string, opts: StoreOptions = {}): SwitchStore {
+  return new SwitchStore(file, opts);
 }
