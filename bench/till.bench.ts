@@ -1,0 +1,103 @@
+/**
+ * Till bench: (1) the till's own overhead per sale — store writes before and after sending, the
+ * advice outbox, slip layout + ESC/POS encoding — against the raw PPU round trip to the same switch;
+ * (2) durable queue inserts/s (sale row + outbox row, WAL, synchronous=FULL) against raw
+ * better-sqlite3 inserts with the same pragmas.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PpuClient, newId, type PurchaseRequest } from '../switch-core/protocol';
+import { apiFromInvoke } from '../electron/api/contract';
+import { createSlipPrinter } from '../electron/till/printing';
+import { createTillBackend } from '../electron/till/service';
+import { openTillStore, type SaleRow } from '../electron/till/store/repository';
+import { memorySecrets } from '../electron/till/test/harness';
+import { startSwitch } from '../switch-core/index';
+
+const SALES = 150;
+const INSERTS = 2000;
+
+export default async function (): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'till-bench-'));
+  const sw = await startSwitch({ dataDir: join(dir, 'sw'), port: 0, profile: 'certification', auth: { username: 'b', password: 'b' } });
+  try {
+    // ── till sale vs raw round trip ──
+    const store = openTillStore(join(dir, 'till.db'));
+    const backend = createTillBackend({
+      store,
+      printer: createSlipPrinter(() => ({ description: 'null', send: async () => undefined, status: async () => ({ state: 'ready', message: '' }) }), () => 80),
+      secrets: memorySecrets(),
+      mode: 'cli',
+      embeddedSwitch: { url: sw.url, username: sw.username, password: sw.password },
+      workerIntervalMs: 5,
+    });
+    const api = apiFromInvoke(backend.invoke);
+    await api.signIn({ operatorId: 'cashier', pin: '1111' });
+    const raw = new PpuClient({ baseUrl: sw.url, username: sw.username, password: sw.password });
+    const template = async () => {
+      const p = await api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } });
+      if (!p.ok) throw new Error(p.error.message);
+      return JSON.parse(store.getSale(p.value.saleId)!.requestJson) as PurchaseRequest;
+    };
+    const req = await template();
+    await backend.idle();
+    const timeRaw = async () => {
+      const t0 = performance.now();
+      for (let i = 0; i < SALES; i++) {
+        const r = await raw.purchase({ ...req, id: newId(), time: new Date().toISOString() });
+        if (r.outcome !== 'successful') throw new Error('raw purchase failed');
+      }
+      return (performance.now() - t0) / SALES;
+    };
+    const timeTill = async () => {
+      const t0 = performance.now();
+      for (let i = 0; i < SALES; i++) {
+        const p = await api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } });
+        if (!p.ok) throw new Error(p.error.message);
+        let v = p.value;
+        for (let k = 0; k < 200 && !(v.state === 'succeeded' && v.slip.printed); k++) {
+          const n = await api.getSale({ saleId: v.saleId, sinceVersion: v.version, waitMs: 1000 });
+          if (n.ok) v = n.value;
+        }
+      }
+      return (performance.now() - t0) / SALES;
+    };
+    await timeRaw(); // warm-up both paths
+    const rawMs = await timeRaw();
+    const tillMs = await timeTill();
+    console.log(`sale, ${SALES} sequential (switch certification profile, TST001):`);
+    console.log(`  raw PPU purchase round trip  ${rawMs.toFixed(2)} ms/sale`);
+    console.log(`  till sale (store→send→store+advice→slip encoded)  ${tillMs.toFixed(2)} ms/sale`);
+    console.log(`  till overhead  ${(tillMs - rawMs).toFixed(2)} ms/sale  (ratio ${(tillMs / rawMs).toFixed(2)}×)`);
+    await backend.close();
+    await raw.close();
+
+    // ── durable queue inserts/s ──
+    const base = store.getSale(req.id)!;
+    const t1 = performance.now();
+    for (let i = 0; i < INSERTS; i++) {
+      const id = newId();
+      const row: SaleRow = { ...base, id, state: 'succeeded' };
+      store.insertSale(row);
+      store.transitionSale(id, { updatedAt: new Date().toISOString() }, { id: newId(), kind: 'confirmation', bodyJson: '{"id":"x"}', createdAt: new Date().toISOString() });
+    }
+    const tillRate = INSERTS / ((performance.now() - t1) / 1000);
+    store.close();
+    const db = new Database(join(dir, 'raw.db'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE q (id TEXT PRIMARY KEY, body TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL)');
+    const ins = db.prepare('INSERT INTO q VALUES (?, ?, ?, ?)');
+    const t2 = performance.now();
+    for (let i = 0; i < INSERTS; i++) ins.run(newId(), '{"id":"x"}', 'queued', new Date().toISOString());
+    const rawRate = INSERTS / ((performance.now() - t2) / 1000);
+    db.close();
+    console.log(`durable queue, ${INSERTS} entries (WAL, synchronous=FULL, one commit each):`);
+    console.log(`  raw better-sqlite3 single-row insert  ${rawRate.toFixed(0)} /s`);
+    console.log(`  till sale row + advice row (2 commits: insert, then transition+advice)  ${tillRate.toFixed(0)} /s  (ratio ${(tillRate / rawRate).toFixed(2)}× raw)`);
+  } finally {
+    await sw.close();
+  }
+}
