@@ -77,7 +77,7 @@ function seedStore(store: SwitchStore, endpoints: readonly ProviderEndpoint[], s
 }
 
 export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
-  const store = openStore(join(opts.dataDir, 'switch.db'), { backgroundCheckpointMs: 1_000 });
+  const store = openStore(join(opts.dataDir, 'switch.db'), { backgroundCheckpointMs: 30_000 });
   let sim: Awaited<ReturnType<typeof startSimulatedProviders>> | null = null;
   const cleanup: Array<() => Promise<void> | void> = [() => store.close()];
   try {
