@@ -772,6 +772,16 @@ export function createTillBackend(deps: TillDeps): TillBackend {
 
     async status() {
       const t = switchTarget();
+      if (t.root && (!lastSwitchContact || clock() - lastSwitchContact.at > 15_000)) {
+        // Cheap reachability probe: any HTTP answer (even 404) means the switch is there.
+        try {
+          const r = await fetch(t.root + PPU_BASE_PATH, { signal: AbortSignal.timeout(2000) });
+          await r.body?.cancel();
+          lastSwitchContact = { at: clock(), reachable: true, message: `HTTP ${r.status}` };
+        } catch {
+          lastSwitchContact = { at: clock(), reachable: false, message: 'The switch cannot be reached' };
+        }
+      }
       const p = await printer.status().catch(() => ({ state: 'problem' as const, message: 'Printer status unknown' }));
       return {
         mode: deps.mode,

@@ -53,7 +53,7 @@ it(`survives ${KILLS} SIGKILLs across ${SALES} sales: none lost, none sold twice
   const started = new Set<string>();
   let kills = 0;
   for (let i = 0; i < KILLS * 2 && kills < KILLS; i++) {
-    const r = await run(dir, 'sell', Math.floor(Math.random() * 250));
+    const r = await run(dir, 'sell', Math.floor(Math.random() * 150));
     r.started.forEach((id) => started.add(id));
     if (r.killed) kills++;
   }
