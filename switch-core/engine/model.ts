@@ -2,8 +2,7 @@
  * Plain data the switch's decisions work on and the store persists: the contract table's rows,
  * routing preferences, transactions, traces, advices and provider health. Types only — no I/O.
  */
-import type { SupportStatus } from '../providers/types';
-import type { UtilityType } from '../protocol';
+import type { SupportStatus, UtilitySeed } from '../providers/types';
 
 export type { SupportStatus };
 
@@ -22,15 +21,8 @@ export interface MeterState {
   readonly support: readonly ProviderSupport[];
 }
 
-export interface UtilityPrefs {
-  readonly id: string;
-  readonly name: string;
-  readonly utilityType: UtilityType;
-  /** Providers in the order they are tried. */
-  readonly ranked: readonly string[];
-  /** Never used for this utility. */
-  readonly excluded: readonly string[];
-}
+/** A utility's routing preferences: the same shape a profile seeds (ranked in order, excluded never). */
+export type UtilityPrefs = UtilitySeed;
 
 export interface ProviderRecord {
   readonly id: string;
