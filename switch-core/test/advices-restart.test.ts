@@ -11,7 +11,7 @@ import { DEMO_METERS, startSimulatedProviders } from '../providers';
 import { lookupRequest, purchaseRequest } from '../protocol/test/fixtures';
 import { newId } from '../protocol';
 import { startSwitch, type RunningSwitch } from '../index';
-import { admin, tillClient, until, type TxDetail } from './helpers';
+import { admin, tillClient, until, type MeterDetail, type TxDetail } from './helpers';
 
 const dirs: string[] = [];
 const closers: Array<() => Promise<void>> = [];
@@ -69,7 +69,7 @@ describe('advice queue', () => {
 });
 
 describe('certification profile', () => {
-  it('TST011: the provider times out, the switch retries at the same provider and the purchase is approved', async () => {
+  it('TST011: the provider times out, the switch retries at the same provider and the purchase is approved; a re-broadcast refreshes the table', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switch-cert-'));
     dirs.push(dir);
     const sw = await startSwitch({ dataDir: dir, port: 0, profile: 'certification', auth: { username: 'till', password: 'pw' }, broadcastTimeoutMs: 1000 });
@@ -86,5 +86,16 @@ describe('certification profile', () => {
     const sent = d.traces.filter((t) => t.direction === 'switch->provider');
     expect(sent.map((t) => t.operation)).toEqual(['purchase', 'purchaseRetry']);
     expect(new Set(sent.map((t) => t.providerId)).size).toBe(1);
+
+    // Periodic re-broadcast (run on demand here): every meter asked again, statuses refreshed.
+    const serving = sw.providers.find((x) => x.descriptor.id === sent[0]!.providerId)!;
+    serving.setBehaviour({ refusedMeters: ['TST001'] });
+    const before = (await admin(sw).get<MeterDetail>('/meters/TST001')).body;
+    expect(before.providers.find((x) => x.providerId === serving.descriptor.id)?.status).toBe('SUPPORTED');
+    const run = await admin(sw).post<{ meters: number }>('/rebroadcast');
+    expect(run.body.meters).toBeGreaterThanOrEqual(11);
+    const after = (await admin(sw).get<MeterDetail>('/meters/TST001')).body;
+    expect(after.providers.find((x) => x.providerId === serving.descriptor.id)?.status).toBe('NOT_SUPPORTED');
+    expect(after.providers.every((x) => x.status !== 'UNCONFIRMED')).toBe(true);
   });
 });

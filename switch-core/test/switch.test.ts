@@ -144,6 +144,23 @@ describe('routing', () => {
     expect(used.size).toBeGreaterThan(1);
   });
 
+  it('sends a reprint to the provider that sold the token, and fault reports and key changes to a capable provider', async () => {
+    const p = purchaseRequest(DEMO_METERS.plain, 5000);
+    const sold = await till.purchase(p);
+    expect(sold.outcome).toBe('successful');
+    const base = lookupRequest(DEMO_METERS.plain);
+    const reprint = await till.reprint({ ...base, id: newId(), originalRef: p.id });
+    expect(reprint.outcome === 'successful' && reprint.body.tokens[0]?.token).toBe(sold.outcome === 'successful' ? sold.body.tokens[0]?.token : 'x');
+    expect(await providerOf(reprint.outcome === 'successful' ? reprint.body.id : '')).toBe(await providerOf(p.id));
+
+    const tsh = lookupRequest(DEMO_METERS.keyChange); // Tshwane: Contour (P05) reports faults and issues key changes
+    const fault = await till.faultReport({ ...tsh, id: newId(), faultType: 'NO_POWER', contactNumber: '0820000000' });
+    expect(fault.outcome).toBe('successful');
+    expect(await providerOf(fault.outcome === 'successful' ? fault.body.id : '')).toBe('P05');
+    const kc = await till.keyChangeToken({ ...tsh, id: newId() });
+    expect(kc.outcome).toBe('successful');
+  });
+
   it('answers FUNCTION_NOT_SUPPORTED when no provider serving the meter offers the operation', async () => {
     const r = await till.trialPurchase(purchaseRequest(DEMO_METERS.serviceChargeDue, 5000)); // Tshwane: no Ontec
     expect(r.status).toBe(501);
