@@ -2,6 +2,7 @@
  * Plain data the switch's decisions work on and the store persists: the contract table's rows,
  * routing preferences, transactions, traces, advices and provider health. Types only — no I/O.
  */
+import type { PpuTrace } from '../protocol';
 import type { SupportStatus, UtilitySeed } from '../providers/types';
 
 export type { SupportStatus };
@@ -62,17 +63,13 @@ export interface StoredTransaction extends TransactionSummary {
 
 export type TraceDirection = 'till->switch' | 'switch->provider';
 
-export interface TraceRecord {
+/** One message exchange as stored: the client's trace fields plus which transaction and hop it belongs to. */
+export interface TraceRecord extends Pick<PpuTrace, 'url' | 'requestBody' | 'status' | 'responseBody' | 'startedAt' | 'ms'> {
   txId: string;
   direction: TraceDirection;
   providerId: string | null;
+  /** A PPU operation name, e.g. purchase, purchaseRetry. */
   operation: string;
-  url: string;
-  requestBody: unknown;
-  status: number | null;
-  responseBody: unknown;
-  startedAt: string;
-  ms: number;
 }
 
 export type AdviceKind = 'confirmation' | 'reversal';
