@@ -4,10 +4,10 @@
  * binary is on disk, else the browser host with its URL printed. Default operators are printed too.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { startBrowserHost } from '../electron/hosts/browser-host';
 import { DEFAULT_OPERATORS } from '../electron/till/service';
 import { startTillRuntime } from '../electron/till/runtime';
@@ -18,9 +18,12 @@ const dataDir = process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till');
 function electronBinary(): string | null {
   if (process.env.PPU_TILL_BROWSER) return null;
   try {
-    const require = createRequire(import.meta.url);
-    const path = require('electron') as unknown as string; // the electron package exports its binary path
-    return typeof path === 'string' && existsSync(path) ? path : null;
+    // The binary path the electron package would report, read without loading it: <pkg>/dist/<path.txt>.
+    const pkgDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const pathTxt = join(pkgDir, 'path.txt');
+    if (!existsSync(pathTxt)) return null;
+    const bin = join(pkgDir, 'dist', readFileSync(pathTxt, 'utf8').trim());
+    return existsSync(bin) ? bin : null;
   } catch {
     return null;
   }

@@ -167,6 +167,8 @@ export interface SaleView {
   slip: SlipStatus;
   /** Confirmation/reversal delivery for this sale. */
   advice: { kind: 'confirmation' | 'reversal'; delivered: boolean; attempts: number } | null;
+  /** Who cancelled a pending sale, and when. */
+  cancelled: { by: string; at: string } | null;
   createdAt: string;
   updatedAt: string;
 }

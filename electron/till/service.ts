@@ -256,6 +256,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       },
       slip: { printed: row.slipPrinted, kind: (row.slipKind as 'sale' | 'pending' | null) ?? null, printError: row.printError, reprintCount: store.reprintCount(row.id) },
       advice: adv ? { kind: adv.kind, delivered: adv.status === 'delivered', attempts: adv.attempts } : null,
+      cancelled: row.cancelledBy ? { by: row.cancelledBy, at: row.cancelledAt ?? row.updatedAt } : null,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     };
@@ -623,7 +624,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
         maskedCard: args.tender.maskedCard ?? null, operatorId: op.id, shiftId: store.currentShift(op.id)?.id ?? null, lookupRef: args.lookupRef ?? null,
         requestJson: JSON.stringify(req), responseJson: null, customerName: lk?.customerName ?? null, utilityName: lk?.utilityName ?? null, provider: null,
         failureMessage: null, failureType: null, attempts: 0, lastError: null, nextAttemptAt: null, slipPrinted: false, slipKind: null, printError: null,
-        tokenText: null, createdAt: now, updatedAt: now,
+        tokenText: null, cancelledBy: null, cancelledAt: null, createdAt: now, updatedAt: now,
       });
       void attempt(id);
       return saleView(needSale(id));
@@ -657,8 +658,8 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       return saleView(apply(saleId, { type: 'leave-pending' }).row);
     },
     cancelPending({ saleId }) {
-      need('manager');
-      const res = apply(saleId, { type: 'cancel' }).row;
+      const op = need('manager');
+      const res = apply(saleId, { type: 'cancel' }, { cancelledBy: op.id, cancelledAt: nowIso() }).row;
       void deliverHead();
       return saleView(res);
     },

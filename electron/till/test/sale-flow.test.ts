@@ -88,6 +88,7 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     expect(left.ok && left.value.state).toBe('pending');
     const cancelled = await till.api.cancelPending({ saleId });
     expect(cancelled.ok && cancelled.value.state).toBe('cancelled');
+    expect(cancelled.ok && cancelled.value.cancelled?.by).toBe('manager');
     target.setBehaviour({ serverErrorRate: 0 });
     for (let i = 0; i < 100; i++) {
       await till.backend.tick();

@@ -18,7 +18,7 @@ it('opens a version-1 database and migrates it without losing a pending sale', (
   expect(Number(store.db.pragma('user_version', { simple: true }))).toBe(LATEST_VERSION);
   expect(String(store.db.pragma('journal_mode', { simple: true }))).toBe('wal');
   const sale = store.getSale('a1');
-  expect(sale).toMatchObject({ state: 'pending', attempts: 3, tokenText: null });
+  expect(sale).toMatchObject({ state: 'pending', attempts: 3, tokenText: null, cancelledBy: null });
   expect(store.openSales().map((s) => s.id)).toEqual(['a1']);
   store.close();
 });
