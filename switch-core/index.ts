@@ -105,7 +105,10 @@ export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
         onTrace: (t) => engineRef?.onProviderTrace(e.descriptor.id, t),
       }),
     }));
-    cleanup.unshift(() => Promise.all(providers.map((p) => p.client.close())).then(() => undefined));
+    // A provider that never answers would hold close() until the client timeout: bound the wait.
+    cleanup.unshift(() =>
+      Promise.race([Promise.all(providers.map((p) => p.client.close())).then(() => undefined), new Promise<void>((r) => setTimeout(r, 1_000).unref())]),
+    );
     const engine = new SwitchEngine({
       store,
       providers,

@@ -264,7 +264,8 @@ export class SwitchEngine {
   ): Reply {
     const ms = performance.now() - started.t0;
     const body = reply.body as { errorType?: string } | null;
-    this.store.finishTransaction(txId, {
+    // The answer is already decided; recording it can ride the next batch (reads flush first).
+    this.traces.defer(() => this.store.finishTransaction(txId, {
       providerId,
       status,
       errorType: status === 'SUCCESSFUL' ? null : body?.errorType ?? null,
@@ -272,7 +273,7 @@ export class SwitchEngine {
       responseStatus: reply.status,
       responseBody: reply.body,
       final,
-    });
+    }));
     this.traces.add({
       txId,
       direction: 'till->switch',
@@ -400,7 +401,8 @@ export class SwitchEngine {
       // Hot path (a known meter answered again): write only the provider's row that changed.
       const row = next.support.find((x) => x.providerId === providerId);
       const before = current.support.find((x) => x.providerId === providerId);
-      if (row && (row.status !== before?.status || row.lastResponseAt !== before?.lastResponseAt)) this.store.setSupport(meterId, row);
+      if (row && row.status !== before?.status) this.store.setSupport(meterId, row);
+      else if (row && row.lastResponseAt !== before?.lastResponseAt) this.traces.defer(() => this.store.setSupport(meterId, row)); // only the time moved
     } else {
       this.store.saveMeter(next, at);
     }
@@ -524,6 +526,7 @@ export class SwitchEngine {
     const rt = OPERATIONS.purchaseRetry.requestType;
     const running = this.inFlight.get(req.id);
     if (running) await running;
+    this.traces.flush();
     const original = this.store.getTransaction(req.id);
     if (!original) {
       // The switch never saw the original: this retry is the purchase.
@@ -562,6 +565,7 @@ export class SwitchEngine {
           reply = await this.resolveUnknown(req, 'purchase', origStarted, providerId, r, 0);
         }
       }
+      this.traces.flush();
       const after = this.store.getTransaction(req.id);
       return this.finish(retryId, 'purchaseRetry', req, started, reply, after?.providerId ?? original.providerId, after?.status ?? 'UNKNOWN', true);
     })();
@@ -621,6 +625,7 @@ export class SwitchEngine {
   }
 
   reprint(req: TokenReprintRequest): Promise<Reply> {
+    this.traces.flush();
     const original = this.store.getTransaction(req.originalRef) ?? this.findByReference(req.originalRef);
     return this.simpleRouted('tokenReprint', req, 'reprints', (c, b) => c.reprint(b), original?.providerId ?? null);
   }
@@ -641,6 +646,7 @@ export class SwitchEngine {
   advice(op: 'confirmation' | 'reversal' | 'keyChangeConfirmation', advice: ConfirmationAdvice | ReversalAdvice): Reply {
     const rt = OPERATIONS[op].requestType;
     const kind: AdviceKind = op === 'reversal' ? 'reversal' : 'confirmation';
+    this.traces.flush();
     const parent = this.store.getTransaction(advice.requestId);
     const parentTypes: TxType[] = op === 'keyChangeConfirmation' ? ['KEY_CHANGE'] : ['PURCHASE', 'TRIAL'];
     if (!parent || !parentTypes.includes(parent.type)) {
@@ -717,6 +723,7 @@ export class SwitchEngine {
       const next = nextAdviceState(a, r, this.clock(), this.config.backoff);
       this.store.updateAdvice(next);
       if (next.status !== 'PENDING') {
+        this.traces.flush();
         const tx = this.store.getTransaction(a.id);
         if (tx) {
           this.store.finishTransaction(a.id, {

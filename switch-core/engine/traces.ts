@@ -1,5 +1,5 @@
 /**
- * Message traces and search references are written off the hot path: buffered in memory and
+ * Message traces, search references and other after-the-answer writes are written off the hot path: buffered in memory and
  * flushed in one SQLite transaction every few milliseconds (or when the buffer grows), so a
  * purchase never waits on trace I/O. Admin reads flush first, so what is shown is complete.
  */
@@ -9,6 +9,7 @@ import type { TraceRecord } from './model';
 export class TraceWriter {
   private traces: TraceRecord[] = [];
   private refs: { txId: string; ref: string }[] = [];
+  private jobs: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -30,8 +31,15 @@ export class TraceWriter {
     this.schedule();
   }
 
+  /** A store write that may wait for the next batch (never one that must precede a send). */
+  defer(job: () => void): void {
+    if (this.closed) return job();
+    this.jobs.push(job);
+    this.schedule();
+  }
+
   private schedule(): void {
-    if (this.traces.length + this.refs.length >= this.maxBuffered) return this.flush();
+    if (this.traces.length + this.refs.length + this.jobs.length >= this.maxBuffered) return this.flush();
     if (this.timer) return;
     this.timer = setTimeout(() => this.flush(), this.flushMs);
     this.timer.unref?.();
@@ -40,12 +48,14 @@ export class TraceWriter {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.traces.length === 0 && this.refs.length === 0) return;
+    if (this.traces.length === 0 && this.refs.length === 0 && this.jobs.length === 0) return;
     const traces = this.traces;
     const refs = this.refs;
+    const jobs = this.jobs;
     this.traces = [];
     this.refs = [];
-    this.store.writeBatch(traces, refs);
+    this.jobs = [];
+    this.store.writeBatch(traces, refs, jobs);
   }
 
   close(): void {

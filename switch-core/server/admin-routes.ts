@@ -21,6 +21,7 @@ export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, 
   const base = ADMIN_BASE_PATH;
 
   const meterDetail = (meterId: string) => {
+    engine.flushTraces();
     const m = store.getMeter(meterId);
     if (!m) return null;
     const utility = m.utilityId ? store.listUtilities().find((u) => u.id === m.utilityId) ?? null : null;

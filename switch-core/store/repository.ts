@@ -439,8 +439,10 @@ export class SwitchStore {
   }
 
   /** Deferred writes from the hot path (traces and references), in one transaction. */
-  writeBatch(traces: readonly TraceRecord[], refs: readonly { txId: string; ref: string }[]): void {
+  writeBatch(traces: readonly TraceRecord[], refs: readonly { txId: string; ref: string }[], jobs: readonly (() => void)[] = []): void {
     this.db.transaction(() => {
+      // Deferred repository writes (finished transactions, refreshed response times) share the commit.
+      for (const job of jobs) job();
       for (const t of traces) {
         this.s.insertTrace.run({
           ...t,
