@@ -186,4 +186,25 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     const after = await till.api.getSettings({});
     expect(after).toEqual(before);
   });
+
+  it('console views are proxied to the switch admin API', async () => {
+    if (target.kind !== 'switch') return void console.log('console proxy test needs the switch (provider-only run)');
+    const meter = await till.api.meterDetail({ meterId: 'TST001' });
+    expect(meter).toMatchObject({ ok: true, value: { meterId: 'TST001' } });
+    const search = await till.api.meterSearch({ prefix: 'TST00' });
+    expect(search.ok && search.value.meters.length).toBeGreaterThan(0);
+    const routing = await till.api.routing({});
+    expect(routing.ok && routing.value.utilities.length).toBeGreaterThan(0);
+    const providers = await till.api.providers({});
+    expect(providers.ok && providers.value.providers.length).toBe(10);
+    const id = providers.ok ? providers.value.providers[0]!.id : '';
+    const set = await till.api.setProviderBehaviour({ providerId: id, patch: { latencyMs: 5 } });
+    expect(set.ok, JSON.stringify(set)).toBe(true);
+    await till.api.setProviderBehaviour({ providerId: id, patch: { latencyMs: 0 } });
+    const last = await till.api.listTransactions({ state: 'succeeded', limit: 1 });
+    const saleId = last.ok ? last.value[0]!.saleId : '';
+    const txs = await till.api.switchTransactions({ q: saleId });
+    expect(txs.ok && txs.value.transactions.length).toBeGreaterThan(0);
+    expect(await till.api.meterDetail({ meterId: 'NOPE99' })).toMatchObject({ ok: false });
+  });
 });
