@@ -226,7 +226,16 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     const adv = advices[advices.length - 1];
     const now = clock();
     const busy = inflight.has(row.id);
-    const stage = row.state === 'purchasing' ? 'purchasing' : row.state === 'retrying' || row.state === 'pending' ? (busy ? 'retrying' : 'waiting-retry') : 'done';
+    const stage =
+      row.state === 'purchasing'
+        ? 'purchasing'
+        : row.state === 'retrying' || row.state === 'pending'
+          ? busy
+            ? 'retrying'
+            : 'waiting-retry'
+          : row.state === 'succeeded' && !row.slipPrinted && !row.printError
+            ? 'printing'
+            : 'done';
     return {
       saleId: row.id,
       version: row.version,
@@ -252,7 +261,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
         attempt: row.attempts,
         nextAttemptAt: row.nextAttemptAt !== null && row.nextAttemptAt > now ? new Date(row.nextAttemptAt).toISOString() : null,
         message:
-          stage === 'purchasing' ? 'Buying the token…' : stage === 'retrying' ? `Retrying (attempt ${row.attempts})…` : stage === 'waiting-retry' ? `No answer yet — retrying automatically (attempt ${row.attempts + 1} next)…` : row.state === 'succeeded' ? (row.slipPrinted ? 'Slip printed' : row.printError ? 'Slip not printed' : 'Printing slip…') : '',
+          stage === 'purchasing' ? 'Buying the token…' : stage === 'retrying' ? `Retrying (attempt ${row.attempts})…` : stage === 'waiting-retry' ? `No answer yet — retrying automatically (attempt ${row.attempts + 1} next)…` : stage === 'printing' ? 'Printing slip…' : row.state === 'succeeded' ? (row.slipPrinted ? 'Slip printed' : row.printError ? 'Slip not printed' : 'Printing slip…') : '',
       },
       slip: { printed: row.slipPrinted, kind: (row.slipKind as 'sale' | 'pending' | null) ?? null, printError: row.printError, reprintCount: store.reprintCount(row.id) },
       advice: adv ? { kind: adv.kind, delivered: adv.status === 'delivered', attempts: adv.attempts } : null,

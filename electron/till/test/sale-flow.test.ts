@@ -86,6 +86,9 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     await waitSale(till.api, saleId, (s) => s === 'retrying');
     const left = await till.api.leavePending({ saleId });
     expect(left.ok && left.value.state).toBe('pending');
+    await till.backend.idle();
+    const pendingView = await till.api.getSale({ saleId });
+    expect(pendingView.ok && pendingView.value.slip).toMatchObject({ kind: 'pending', printed: true }); // customer keeps the reference
     const cancelled = await till.api.cancelPending({ saleId });
     expect(cancelled.ok && cancelled.value.state).toBe('cancelled');
     expect(cancelled.ok && cancelled.value.cancelled?.by).toBe('manager');
@@ -166,6 +169,10 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     expect(r).toMatchObject({ ok: true, value: { printed: true, reprintCount: 1 } });
     const tx = await till.api.getTransaction({ saleId });
     expect(tx.ok && tx.value.reprints[0]).toMatchObject({ operatorId: 'manager', source: 'local' });
+    const fromSwitch = await till.api.reprintFromSwitch({ saleId });
+    expect(fromSwitch, JSON.stringify(fromSwitch)).toMatchObject({ ok: true, value: { printed: true } });
+    const original = await till.api.getSale({ saleId });
+    expect(fromSwitch.ok && fromSwitch.value.tokens.map((t) => t.token)).toEqual(original.ok ? original.value.tokens.map((t) => t.token) : []);
     expect(await till.api.signIn({ operatorId: 'manager', pin: '0000' })).toMatchObject({ ok: false, error: { code: 'WRONG_PIN' } });
   });
 
