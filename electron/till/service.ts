@@ -612,7 +612,11 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       const op = need('cashier');
       const m = checkMeter({ meterId: args.meterId });
       if (!m.ok) throw new ApiFail('INVALID_INPUT', m.message, { field: 'meterId' });
+      // A second Sell for the same lookup (double press, resubmitted request) answers the first sale: never two.
+      const already = args.lookupRef ? store.saleByLookupRef(args.lookupRef) : null;
+      if (already) return saleView(already);
       const lk = args.lookupRef ? lookups.get(args.lookupRef) : undefined;
+      if (lk && lk.meterId !== m.meterId) throw new ApiFail('INVALID_INPUT', 'The meter number changed after the lookup. Look the meter up again.', { field: 'meterId' });
       const amt = checkAmount(args.amountCents, lk?.minCents ?? null, lk?.maxCents ?? null);
       if (!amt.ok) throw new ApiFail('INVALID_INPUT', amt.message, { field: 'amountCents' });
       if (args.tender.type !== 'CASH' && args.tender.maskedCard && !/^[0-9]{6}[0-9*]{0,13}$/.test(args.tender.maskedCard)) throw new ApiFail('INVALID_INPUT', 'Card number must be masked.', { field: 'tender.maskedCard' });

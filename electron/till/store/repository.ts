@@ -184,6 +184,9 @@ export function openTillStore(path: string) {
         (r) => toSale(r)!,
       );
     },
+    saleByLookupRef(lookupRef: string): SaleRow | null {
+      return toSale(db.prepare(`${SALE_SELECT} WHERE lookup_ref = ? LIMIT 1`).get(lookupRef) as Raw | undefined);
+    },
     openSales(): SaleRow[] {
       return (db.prepare(`${SALE_SELECT} WHERE state IN ('purchasing','retrying','pending') ORDER BY created_at`).all() as Raw[]).map((r) => toSale(r)!);
     },

@@ -38,6 +38,9 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     expect(after.ok && after.value.sale.slip.printed).toBe(true);
     expect(after.ok && after.value.advices[0]).toMatchObject({ kind: 'confirmation', status: 'delivered' });
     expect(till.sink.jobs.length).toBeGreaterThan(jobsBefore);
+    // Pressing Sell again for the same lookup answers the same sale, never a second one.
+    const again = await till.api.purchase({ lookupRef: (await till.backend.store.getSale(sale.saleId))!.lookupRef!, meterId: 'TST001', amountCents: 10000, tender: cash });
+    expect(again.ok && again.value.saleId).toBe(sale.saleId);
   });
 
   it('failed: a clear reason and nothing charged', async () => {
