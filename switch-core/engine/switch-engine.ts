@@ -246,17 +246,25 @@ export class SwitchEngine {
     return result;
   }
 
-  private begin(id: string, type: TxType, meterId: string | null, amount: number | null, purchaseId: string | null, request: unknown): { startedAt: string; t0: number } {
+  private begin(
+    id: string,
+    type: TxType,
+    meterId: string | null,
+    amount: number | null,
+    purchaseId: string | null,
+    request: unknown,
+    providerId: string | null = null,
+  ): { startedAt: string; t0: number; providerId: string | null } {
     const startedAt = this.now();
-    this.store.insertTransaction({ id, type, meterId, providerId: null, status: 'UNKNOWN', amount, startedAt, purchaseId, request });
-    return { startedAt, t0: performance.now() };
+    this.store.insertTransaction({ id, type, meterId, providerId, status: 'UNKNOWN', amount, startedAt, purchaseId, request });
+    return { startedAt, t0: performance.now(), providerId };
   }
 
   private finish(
     txId: string,
     op: PpuOperation,
     request: unknown,
-    started: { startedAt: string; t0: number },
+    started: { startedAt: string; t0: number; providerId?: string | null },
     reply: Reply,
     providerId: string | null,
     status: TxStatus,
@@ -431,21 +439,31 @@ export class SwitchEngine {
 
   purchase(req: PurchaseRequest, op: 'purchase' | 'trialPurchase' = 'purchase'): Promise<Reply> {
     let started;
+    // The provider the purchase will most likely go to is stored with the insert itself, so the
+    // usual case persists once before sending; a failover updates it before its own send.
+    const meter = this.store.getMeter(req.meter.meterId);
+    const likely = meter ? this.route(meter, op === 'trialPurchase' ? 'trialPurchases' : undefined) : null;
     try {
-      started = this.begin(req.id, TX_OF_OPERATION[op], req.meter.meterId, req.purchaseAmount.amount, null, req);
+      started = this.begin(req.id, TX_OF_OPERATION[op], req.meter.meterId, req.purchaseAmount.amount, null, req, likely?.ok ? likely.candidates[0]! : null);
     } catch (e) {
       if (e instanceof DuplicateIdError) return Promise.resolve(this.duplicate(op, req.id));
       throw e;
     }
-    const p = this.routeAndSend(req, op, started).finally(() => this.inFlight.delete(req.id));
+    const p = this.routeAndSend(req, op, started, likely ?? undefined).finally(() => this.inFlight.delete(req.id));
     this.inFlight.set(req.id, p);
     return p;
   }
 
-  private async routeAndSend(req: PurchaseRequest, op: 'purchase' | 'trialPurchase' | 'purchaseRetry', started: { startedAt: string; t0: number }): Promise<Reply> {
+  private async routeAndSend(
+    req: PurchaseRequest,
+    op: 'purchase' | 'trialPurchase' | 'purchaseRetry',
+    started: { startedAt: string; t0: number; providerId?: string | null },
+    pre?: RouteDecision,
+  ): Promise<Reply> {
     const rt = OPERATIONS[op].requestType;
     let meter = this.store.getMeter(req.meter.meterId);
-    if (!meter || (!meter.support.some((s) => s.status === 'SUPPORTED') && whomToBroadcast(meter, this.enabledIds()).length > 0)) {
+    const known = pre?.ok === true;
+    if (!known && (!meter || (!meter.support.some((s) => s.status === 'SUPPORTED') && whomToBroadcast(meter, this.enabledIds()).length > 0))) {
       // A purchase for a meter nobody confirmed yet: broadcast first, as a lookup would.
       const lookup: MeterLookupRequest = {
         id: globalThis.crypto.randomUUID(),
@@ -458,7 +476,8 @@ export class SwitchEngine {
       await this.discover(req.id, lookup);
       meter = this.store.getMeter(req.meter.meterId);
     }
-    const decision = meter ? this.route(meter, op === 'trialPurchase' ? 'trialPurchases' : undefined) : ({ ok: false, reason: 'NO_SUPPORTING_PROVIDER' } as const);
+    const decision =
+      known && pre ? pre : meter ? this.route(meter, op === 'trialPurchase' ? 'trialPurchases' : undefined) : ({ ok: false, reason: 'NO_SUPPORTING_PROVIDER' } as const);
     if (!decision.ok) {
       const reply =
         decision.reason === 'NOT_CAPABLE'
@@ -471,7 +490,10 @@ export class SwitchEngine {
     let lastFailure: { providerId: string; result: PpuResult<unknown> } | null = null;
     for (const providerId of decision.candidates) {
       if (this.monitor.circuit(providerId) === 'open') continue;
-      this.store.setTransactionProvider(req.id, providerId); // persist before send
+      if (started.providerId !== providerId) {
+        this.store.setTransactionProvider(req.id, providerId); // persist before send
+        started.providerId = providerId;
+      }
       const send = op === 'trialPurchase' ? (c: ProviderClient, b: never) => c.trialPurchase(b) : (c: ProviderClient, b: never) => c.purchase(b);
       const r = await this.call(req.id, providerId, req, send);
       if (r.outcome === 'successful') return this.finish(req.id, op, req, started, { status: r.status, body: r.body }, providerId, 'SUCCESSFUL', true);
@@ -504,7 +526,7 @@ export class SwitchEngine {
   private async resolveUnknown(
     req: PurchaseRequest,
     op: 'purchase' | 'trialPurchase' | 'purchaseRetry',
-    started: { startedAt: string; t0: number },
+    started: { startedAt: string; t0: number; providerId?: string | null },
     providerId: string,
     first: PpuResult<unknown>,
     retries = this.config.unknownOutcomeRetries,
