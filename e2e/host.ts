@@ -1,0 +1,24 @@
+/**
+ * The e2e target: the till back end with its embedded switch (demo profile) and virtual printer,
+ * behind the browser host on a fixed port with a fixed token (both from the environment), serving
+ * the built renderer. Playwright starts it as its webServer and stops it after the run.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBrowserHost } from '../electron/hosts/browser-host';
+import { startTillRuntime } from '../electron/till/runtime';
+
+const port = Number(process.env.E2E_PORT ?? 47311);
+const token = process.env.E2E_TOKEN ?? 'e2e-token-0123456789';
+const dataDir = mkdtempSync(join(tmpdir(), 'till-e2e-'));
+const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: true, workerIntervalMs: 500 });
+const host = await startBrowserHost({ invoke: runtime.backend.invoke, port, token, virtualPrinter: runtime.virtualPrinter });
+console.log(`e2e till at ${host.openUrl} (data ${dataDir})`);
+const stop = async () => {
+  await host.close();
+  await runtime.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());

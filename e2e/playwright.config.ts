@@ -1,0 +1,35 @@
+/** Playwright: Debian's Chromium against the browser host (embedded switch + virtual printer). */
+import { defineConfig } from '@playwright/test';
+
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 47311);
+export const E2E_TOKEN = process.env.E2E_TOKEN ?? 'e2e-token-0123456789';
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '**/*.spec.ts',
+  outputDir: '../test-results/e2e',
+  fullyParallel: false,
+  workers: 1, // one till, one signed-in session: specs run in order
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    viewport: { width: 1280, height: 860 },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  webServer: {
+    command: 'npx tsx e2e/host.ts',
+    cwd: '..',
+    url: `http://127.0.0.1:${E2E_PORT}/`,
+    env: { E2E_PORT: String(E2E_PORT), E2E_TOKEN },
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+  },
+});
