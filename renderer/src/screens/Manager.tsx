@@ -124,7 +124,7 @@ export function Transactions() {
           ))}
         </tbody>
       </table>
-      {detail && <pre className="trace" aria-label="Transaction detail with message traces">{detail}</pre>}
+      {detail && <pre tabIndex={0} className="trace" aria-label="Transaction detail with message traces">{detail}</pre>}
     </section>
   );
 }
@@ -144,7 +144,7 @@ export function Eod() {
       {rep && (
         <>
           <p>Sold {rep.succeeded.count} for {rand(rep.succeeded.amountCents)}; failed {rep.failedCount}; pending {rep.pending.length}; reversed {rep.reversed.length}.</p>
-          <pre className="trace">{rep.lines.join('\n')}</pre>
+          <pre tabIndex={0} className="trace">{rep.lines.join('\n')}</pre>
           <button className="btn" onClick={() => void call('printEodReport', {}).then((r) => setMsg(r.ok ? (r.value.printed ? 'Report printed.' : r.value.message) : r.error.message))}>Print report</button>
           <a className="btn" href={csvHref} download="end-of-day.csv">Download CSV</a>
           <button className="btn" onClick={() => void call('closeShift', {}).then((r) => setMsg(r.ok ? 'Shift closed.' : r.error.message))}>Close shift</button>
@@ -182,7 +182,7 @@ export function Settings() {
       <button className="btn" onClick={() => void call('testConnection', {}).then((r) => setMsg(r.ok ? r.value.message : r.error.message))}>Test connection</button>
       <button className="btn" onClick={() => void call('printTestPage', {}).then((r) => setMsg(r.ok ? (r.value.printed ? 'Test page printed.' : r.value.message) : r.error.message))}>Print test page</button>
       {msg && <p role="status">{msg}</p>}
-      <pre className="trace" aria-label="Current settings">{json}</pre>
+      <pre tabIndex={0} className="trace" aria-label="Current settings">{json}</pre>
     </section>
   );
 }
@@ -358,8 +358,8 @@ export function PrinterView() {
           <h2>Job {j.id} · {ago(j.at)} · {j.bytes} bytes</h2>
           <div className="jobcols">
             {j.pngUrl && <img src={withToken(j.pngUrl)} alt={`Rendered slip of job ${j.id}`} />}
-            <pre className="slip" data-testid="job-text">{j.text}</pre>
-            <details><summary>Decoded commands</summary><pre className="trace">{j.commands.join('\n')}</pre></details>
+            <pre tabIndex={0} className="slip" data-testid="job-text">{j.text}</pre>
+            <details><summary>Decoded commands</summary><pre tabIndex={0} className="trace">{j.commands.join('\n')}</pre></details>
           </div>
           {j.pngUrl && <a className="btn" href={withToken(j.pngUrl)} download>Download PNG</a>}
           {j.binUrl && <a className="btn" href={withToken(j.binUrl)} download>Download BIN</a>}

@@ -1,0 +1,61 @@
+/** Accessibility: axe-core on every main screen (no serious or critical violations) and keyboard-only use. */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { E2E_TOKEN } from './playwright.config';
+import { api, shot, signIn } from './helpers';
+
+const SCREENS = ['Sell', 'Reprint', 'Pending queue', 'Transactions', 'End of day', 'Settings', 'Meters', 'Routing', 'Providers', 'Virtual printer'];
+
+async function axe(page: import('@playwright/test').Page, name: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+test('axe: sign-in and every main screen have no serious or critical violations', async ({ page }) => {
+  await api('signOut', {});
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await expect(page.getByLabel('PIN')).toBeVisible();
+  await axe(page, 'sign-in');
+  await shot(page, 'sign-in');
+  await signIn(page, 'manager');
+  for (const name of SCREENS) {
+    await page.getByRole('button', { name, exact: true }).click();
+    await expect(page.locator('main h1')).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    await axe(page, name);
+    await shot(page, `screen-${name.toLowerCase().replace(/\s+/g, '-')}`);
+  }
+});
+
+test('keyboard only: sign in, sell, and reach every screen with Tab', async ({ page }) => {
+  await api('signOut', {});
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await expect(page.getByLabel('PIN')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('cashier');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('1111');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Meter number')).toBeFocused();
+  await page.keyboard.type('00200000016');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Amount (R)')).toBeFocused();
+  await page.keyboard.type('100');
+  await page.keyboard.press('F2');
+  await expect(page.getByTestId('outcome-success')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByLabel('Meter number')).toBeFocused();
+  await expect(page.getByLabel('Meter number')).toHaveValue('');
+
+  // Every control of the shell is reachable with Tab (bounded walk).
+  const reached = new Set<string>();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    reached.add((await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')) || '');
+  }
+  for (const name of ['Sell', 'Reprint', 'Virtual printer', 'F8 Reprint last', 'Sign out']) expect([...reached]).toContain(name);
+  await page.keyboard.press('F8');
+  await expect(page.getByRole('status').last()).toContainText(/manager|reprint/i);
+});
