@@ -1,7 +1,8 @@
 /**
  * Transports that carry ESC/POS bytes to a printer: raw TCP (port 9100), a serial port, or the
- * virtual printer (TCP). Every step has a timeout; status comes from DLE EOT where the printer
- * answers, and a clear "no answer" message where it does not.
+ * virtual printer (TCP). Every step has a timeout; status comes from DLE EOT, or from automatic
+ * status back (ASB) where the printer reports only that way, and a clear "no answer" message
+ * where it does not.
  */
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
@@ -46,12 +47,16 @@ export function statusFromBytes(answers: (number | undefined)[]): PrinterStatus 
   if (s1 === undefined) {
     return {
       answered: false, ready: false, paperOut: false, coverOpen: false, offline: false,
-      message: 'The printer did not answer the status query (DLE EOT): it may be off, unplugged, busy, or not support status.',
+      message: 'The printer did not answer the status query (DLE EOT or ASB): it may be off, unplugged, busy, or not support status.',
     };
   }
   const offline = (s1 & 0x08) !== 0;
   const coverOpen = s2 !== undefined && (s2 & 0x04) !== 0;
   const paperOut = (s2 !== undefined && (s2 & 0x20) !== 0) || (s4 !== undefined && (s4 & 0x60) === 0x60);
+  return describe(offline, coverOpen, paperOut);
+}
+
+function describe(offline: boolean, coverOpen: boolean, paperOut: boolean): PrinterStatus {
   const problems = [paperOut && 'out of paper', coverOpen && 'cover open', offline && !paperOut && !coverOpen && 'offline'].filter(Boolean);
   return {
     answered: true,
@@ -81,36 +86,75 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<net.
   });
 }
 
-/** Reads one byte per query, each within the timeout; undefined when the printer stays silent. */
-async function askStatus(write: (b: Buffer) => void, onData: (cb: (d: Buffer) => void) => void, timeoutMs: number): Promise<(number | undefined)[]> {
+/** The bytes a printer sends back, read with a bound on each wait. */
+function byteReader(onData: (cb: (d: Buffer) => void) => void) {
   const queue: number[] = [];
   let waiter: (() => void) | undefined;
   onData((d) => {
     queue.push(...d);
     waiter?.();
   });
+  return {
+    /** Drops bytes that came before a question, so they are not read as its answer. */
+    clear: () => void queue.splice(0),
+    /** The next byte that satisfies `accept` (others are skipped), or undefined after timeoutMs. */
+    next: (timeoutMs: number, accept: (b: number) => boolean = () => true) =>
+      new Promise<number | undefined>((resolve) => {
+        const timer = setTimeout(() => {
+          waiter = undefined;
+          resolve(undefined);
+        }, timeoutMs);
+        const check = () => {
+          while (queue.length > 0) {
+            const b = queue.shift() as number;
+            if (!accept(b)) continue;
+            clearTimeout(timer);
+            waiter = undefined;
+            resolve(b);
+            return;
+          }
+        };
+        waiter = check;
+        check();
+      }),
+  };
+}
+
+/** An Epson ASB block's first byte: bits 0, 1 and 7 clear, bit 4 set. */
+const isAsbHeader = (b: number) => (b & 0x93) === 0x10;
+
+/** Epson ASB (4 bytes): offline and cover open in byte 1, paper end sensors in byte 3. */
+export function statusFromAsb(bytes: readonly number[]): PrinterStatus {
+  const [b1 = 0, , b3 = 0] = bytes;
+  const offline = (b1 & 0x08) !== 0;
+  const coverOpen = (b1 & 0x20) !== 0;
+  const paperOut = (b3 & 0x0c) !== 0;
+  return describe(offline, coverOpen, paperOut);
+}
+
+/**
+ * Asks DLE EOT 1, 2, 4 (one byte each). A printer set to report only by automatic status back
+ * stays silent there, so then ASB is switched on (GS a), its first block read and ASB switched off.
+ */
+async function probeStatus(write: (b: Buffer) => void, onData: (cb: (d: Buffer) => void) => void, timeoutMs: number): Promise<PrinterStatus> {
+  const reader = byteReader(onData);
   const answers: (number | undefined)[] = [];
   for (const n of [1, 2, 4]) {
+    reader.clear();
     write(Buffer.from([0x10, 0x04, n]));
-    const got = await new Promise<number | undefined>((resolve) => {
-      const timer = setTimeout(() => {
-        waiter = undefined;
-        resolve(undefined);
-      }, timeoutMs);
-      const check = () => {
-        if (queue.length > 0) {
-          clearTimeout(timer);
-          waiter = undefined;
-          resolve(queue.shift());
-        }
-      };
-      waiter = check;
-      check();
-    });
+    const got = await reader.next(timeoutMs);
     answers.push(got);
     if (got === undefined) break;
   }
-  return answers;
+  if (answers[0] !== undefined) return statusFromBytes(answers);
+  reader.clear();
+  write(Buffer.from([0x1d, 0x61, 0x0f]));
+  const first = await reader.next(timeoutMs, isAsbHeader);
+  const rest: (number | undefined)[] = [];
+  for (let k = 0; first !== undefined && k < 3; k++) rest.push(await reader.next(timeoutMs));
+  write(Buffer.from([0x1d, 0x61, 0x00]));
+  if (first === undefined || rest.includes(undefined)) return statusFromBytes([]);
+  return statusFromAsb([first, ...(rest as number[])]);
 }
 
 function tcpTransport(host: string, port: number, timeoutMs: number, label: string): Transport {
@@ -147,7 +191,7 @@ function tcpTransport(host: string, port: number, timeoutMs: number, label: stri
       }
       socket.on('error', () => undefined);
       try {
-        return statusFromBytes(await askStatus((b) => socket.write(b), (cb) => socket.on('data', cb), Math.min(timeoutMs, 2000)));
+        return await probeStatus((b) => socket.write(b), (cb) => socket.on('data', cb), Math.min(timeoutMs, 2000));
       } finally {
         socket.destroy();
       }
@@ -207,7 +251,7 @@ function serialTransport(cfg: Extract<PrinterConfig, { kind: 'serial' }>): Trans
         return { ...statusFromBytes([]), message: e instanceof Error ? e.message : String(e) };
       }
       try {
-        return statusFromBytes(await askStatus((b) => port.write(b), (cb) => port.on('data', cb), Math.min(timeoutMs, 2000)));
+        return await probeStatus((b) => port.write(b), (cb) => port.on('data', cb), Math.min(timeoutMs, 2000));
       } finally {
         await closeSerial(port);
       }

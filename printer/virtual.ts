@@ -1,6 +1,7 @@
 /**
  * The virtual printer: listens like a network printer (raw TCP, any port) or sits at the far end of
- * a serial line, answers DLE EOT status queries from its simulated state, and turns each job (bytes
+ * a serial line, answers DLE EOT status queries and GS a (automatic status back) from its simulated
+ * state, and turns each job (bytes
  * up to a cut, or up to the connection's close) into <n>.bin, <n>.png, <n>.txt and <n>.json in outDir.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ export interface VirtualStatus {
   paperOut: boolean;
   coverOpen: boolean;
   offline: boolean;
+  /** False: DLE EOT stays unanswered (a printer set to report only by ASB). */
+  answersDleEot: boolean;
   /** Accept connections but never read or answer: a printer that hangs. */
   stalled: boolean;
   /** Reset (destroy) each connection after this many bytes of a job: a cable pulled mid-job. */
@@ -62,13 +65,27 @@ export function statusByte(n: number, s: VirtualStatus): number {
   return v;
 }
 
+/**
+ * Epson ASB: four bytes, fixed bits 0x10 in the first and 0 in bit 4 of the others; offline and
+ * cover open in byte 1, paper near-end/end (both sensor pairs) in byte 3.
+ */
+export function asbBytes(s: VirtualStatus): Buffer {
+  let b1 = 0x10;
+  if (s.offline || s.paperOut || s.coverOpen) b1 |= 0x08;
+  if (s.coverOpen) b1 |= 0x20;
+  const b3 = s.paperOut ? 0x0f : 0x00;
+  return Buffer.from([b1, 0x00, b3, 0x00]);
+}
+
 export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<VirtualPrinter> {
   const paper = opts.paper ?? '80mm';
   mkdirSync(opts.outDir, { recursive: true });
-  const status: VirtualStatus = { paperOut: false, coverOpen: false, offline: false, stalled: false };
+  const status: VirtualStatus = { paperOut: false, coverOpen: false, offline: false, stalled: false, answersDleEot: true };
   const jobs: VirtualJob[] = [];
   const listeners: ((j: VirtualJob) => void)[] = [];
   const sockets = new Set<Duplex>();
+  /** Streams that enabled ASB (GS a n, n ≠ 0): they are told of every status change. */
+  const asbStreams = new Set<Duplex>();
 
   const save = (bytes: Buffer, complete: boolean): void => {
     const commands = decodeEscPos(bytes);
@@ -103,7 +120,15 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       received += chunk.length;
       // Answer status queries at once, as a real printer does even while busy.
       for (let k = 0; k + 2 < chunk.length; k++) {
-        if (chunk[k] === 0x10 && chunk[k + 1] === 0x04) stream.write(Buffer.from([statusByte(chunk[k + 2] as number, status)]));
+        if (chunk[k] === 0x10 && chunk[k + 1] === 0x04 && status.answersDleEot) stream.write(Buffer.from([statusByte(chunk[k + 2] as number, status)]));
+        if (chunk[k] === 0x1d && chunk[k + 1] === 0x61) {
+          // Enabling ASB makes the printer send its status at once (Epson), then on every change.
+          if (chunk[k + 2] === 0) asbStreams.delete(stream);
+          else {
+            asbStreams.add(stream);
+            stream.write(asbBytes(status));
+          }
+        }
       }
       if (status.resetAfterBytes !== undefined && received > status.resetAfterBytes) {
         dropped = true;
@@ -136,6 +161,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     stream.on('close', () => {
       finish();
       sockets.delete(stream);
+      asbStreams.delete(stream);
     });
   };
 
@@ -151,7 +177,10 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     port,
     jobs: () => [...jobs],
     onJob: (cb) => listeners.push(cb),
-    setStatus: (s) => Object.assign(status, s),
+    setStatus: (s) => {
+      Object.assign(status, s);
+      for (const stream of asbStreams) stream.write(asbBytes(status));
+    },
     attach: (stream) => serve(stream, false),
     close: () =>
       new Promise<void>((resolve) => {
