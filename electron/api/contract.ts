@@ -14,6 +14,7 @@
  *    the sale's `version` is greater than `sinceVersion` (or after waitMs with the current view).
  */
 import { z } from 'zod';
+import type { ProviderBehaviour } from '../../switch-core/providers/types';
 
 // ───────────────────────────── results and errors ─────────────────────────────
 
@@ -343,14 +344,8 @@ export interface ProviderHealth {
   requests: number;
   behaviour: ProviderBehaviourView | null;
 }
-export interface ProviderBehaviourView {
-  latencyMs: number;
-  timeoutRate: number;
-  serverErrorRate: number;
-  ignoreLookups: boolean;
-  down: boolean;
-  refusedMeters: string[];
-}
+/** The faults a field tech can inject, exactly as the simulated providers define them. */
+export type ProviderBehaviourView = ProviderBehaviour;
 export interface ProviderHistoryPoint {
   at: string;
   providerId: string;

@@ -11,6 +11,7 @@
  *   retrying   ─cancel────→ cancelled (+reversal)
  * Final states ignore answers that arrive late: a cancelled sale's reversal covers a token issued after it.
  */
+import { isValidMeterNumber } from '../../switch-core/protocol';
 import type { SaleState } from '../api/contract';
 
 export type Outcome = 'successful' | 'failed' | 'unknown';
@@ -119,20 +120,6 @@ export function groupToken(token: string): string {
   return token.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-/** 11-digit meter numbers carry a Luhn check digit (the demo scheme); other lengths are passed to the switch. */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
 export type MeterCheck = { ok: true; meterId: string } | { ok: false; message: string };
 
 /** Validates a typed or scanned meter number before anything is sent. Track 2 (";…=…?") gives the PAN part. */
@@ -145,7 +132,7 @@ export function checkMeter(input: { meterId?: string; track2?: string }): MeterC
   }
   if (!raw) return { ok: false, message: 'Type or scan the meter number.' };
   if (!/^[a-zA-Z0-9]{1,20}$/.test(raw)) return { ok: false, message: 'A meter number has only letters and digits (at most 20). Check the number and try again.' };
-  if (/^\d{11}$/.test(raw) && !luhnValid(raw)) return { ok: false, message: 'This meter number is not valid: the check digit does not match. Check each digit and type it again.' };
+  if (/^\d{11}$/.test(raw) && !isValidMeterNumber(raw)) return { ok: false, message: 'This meter number is not valid: the check digit does not match. Check each digit and type it again.' };
   return { ok: true, meterId: raw };
 }
 

@@ -6,3 +6,4 @@ export * from './operations';
 export * from './validate';
 export * from './client';
 export * from './ids';
+export * from './meter-number';

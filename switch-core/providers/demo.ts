@@ -10,7 +10,7 @@
 import type { UtilityType } from '../protocol';
 import type { BackOfficeData, CustomerRecord, MeterRecord } from './back-office';
 import { PROVIDER_DESCRIPTORS, PROVIDER_IDS as P } from './descriptors';
-import { withCheckDigit } from './meter-number';
+import { withCheckDigit } from '../protocol/meter-number';
 import { monthKey, type MeterAccount, type Tariff, type UtilityRecord } from './purchase-plan';
 import { seededRng, type Rng } from './rng';
 import type { MeterSeed, ProfileSeed, ProviderBehaviour, SupportStatus, UtilitySeed } from './types';

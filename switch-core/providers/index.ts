@@ -15,7 +15,7 @@ export { PROVIDER_DESCRIPTORS, PROVIDER_IDS, descriptorById } from './descriptor
 export { UtilityBackOffice } from './back-office';
 export type { BackOfficeData, BoResult, CustomerRecord, FixedScenario, IssuedToken, KeyChangeAnswer, LookupAnswer, MeterRecord, MeterView, PurchaseRecord } from './back-office';
 export * from './purchase-plan';
-export { isValidMeterNumber, meterCheckDigit, withCheckDigit } from './meter-number';
+export { isValidMeterNumber, meterCheckDigit, withCheckDigit } from '../protocol/meter-number';
 export { startSimulatedProvider, type SimulatedProviderOptions } from './server';
 export { parseBehaviourPatch, ProviderBehaviourPatch } from './behaviour';
 export { CERTIFICATION_METER_IDS, CERTIFICATION_SCENARIOS, CERTIFICATION_PROVIDER_ID, CERTIFICATION_SERVICE_PROVIDER_ID, CERTIFICATION_UTILITY_ID, certificationData, certificationSeed } from './certification';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UtilityBackOffice, type BackOfficeData } from './back-office';
-import { isValidMeterNumber, meterCheckDigit, withCheckDigit } from './meter-number';
+import { isValidMeterNumber, meterCheckDigit, withCheckDigit } from '../protocol/meter-number';
 import { formatUnits, monthKey, planPurchase, tariffSteps, vatIncluded, type MeterAccount, type Tariff, type UtilityRecord } from './purchase-plan';
 import { tokenNumber } from './token-digits';
 

@@ -1,6 +1,7 @@
 /**
- * Meter numbers of the simulated back office: 11 digits, the last a Luhn check digit over the
- * first ten. Pure, so the till can validate a typed number before it sends anything.
+ * Meter numbers of the 11-digit scheme (the simulated back office uses it): the last digit is a
+ * Luhn check digit over the first ten. Pure, so the till checks a typed number before it sends
+ * anything and the simulators make valid ones from the same rule.
  */
 
 /** Luhn check digit for a string of digits (the digit to append). */
