@@ -4,10 +4,10 @@
  * binary is on disk, else the browser host with its URL printed. Default operators are printed too.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { findElectronBinary } from '../electron/binary';
 import { startBrowserHost } from '../electron/hosts/browser-host';
 import { DEFAULT_OPERATORS } from '../electron/till/service';
 import { startTillRuntime } from '../electron/till/runtime';
@@ -15,40 +15,26 @@ import { startTillRuntime } from '../electron/till/runtime';
 const root = resolve(import.meta.dirname, '..');
 const dataDir = process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till');
 
-function electronBinary(): string | null {
-  if (process.env.PPU_TILL_BROWSER) return null;
-  try {
-    // The binary path the electron package would report, read without loading it: <pkg>/dist/<path.txt>.
-    const pkgDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-    const pathTxt = join(pkgDir, 'path.txt');
-    if (!existsSync(pathTxt)) return null;
-    const bin = join(pkgDir, 'dist', readFileSync(pathTxt, 'utf8').trim());
-    return existsSync(bin) ? bin : null;
-  } catch {
-    return null;
-  }
-}
-
 function printOperators(): void {
   console.log('Operators (change the PINs in Settings):');
   for (const o of DEFAULT_OPERATORS) console.log(`  ${o.role.padEnd(8)} id ${o.id.padEnd(8)} PIN ${o.pin}`);
 }
 
-const electron = electronBinary();
-if (electron) {
+const binary = process.env.PPU_TILL_BROWSER ? ({ found: false, reason: 'PPU_TILL_BROWSER is set' } as const) : findElectronBinary();
+if (binary.found) {
   // Electron runs the bundled main/preload (a sandboxed preload must be plain CommonJS).
   const { buildElectron } = await import('../electron/build');
   await buildElectron();
   console.log(`Starting the till in Electron (data in ${dataDir})`);
   printOperators();
-  const child = spawn(electron, [join(root, 'dist-electron/main.js')], { stdio: 'inherit', env: { ...process.env, PPU_TILL_DATA: dataDir } });
+  const child = spawn(binary.path, [join(root, 'dist-electron/main.js')], { stdio: 'inherit', env: { ...process.env, PPU_TILL_DATA: dataDir } });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: true, log: (l) => console.log(l) });
   const host = await startBrowserHost({ invoke: runtime.backend.invoke, port: Number(process.env.PORT ?? 0), virtualPrinter: runtime.virtualPrinter });
   const built = existsSync(join(root, 'dist/renderer/index.html'));
   console.log('');
-  console.log(`Till is running (browser mode${electron === null ? ': Electron binary not found' : ''}). Open:`);
+  console.log(`Till is running in browser mode (Electron not started: ${binary.reason}). Open:`);
   console.log(`  ${host.openUrl}`);
   if (!built) console.log('  (screens not built yet: run `npx vite build` for the renderer)');
   printOperators();
