@@ -1,4 +1,5 @@
 /** Entry: mounts the till's screens. */
+import './boot'; // first: the session request leaves before React loads
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles.css';

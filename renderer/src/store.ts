@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { ApiError, LookupView, SaleView, SessionView, StatusView } from '../../electron/api/contract';
 import { call } from './api';
+import { fetchSession } from './boot';
 
 export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer';
 
@@ -41,7 +42,7 @@ export const useTill = create<TillState>((set, get) => ({
     if (r.ok) set({ status: r.value });
   },
   async refreshSession() {
-    const r = await call('session', {});
+    const r = await fetchSession();
     if (r.ok) set({ session: r.value });
   },
   async signIn(operatorId, pin) {

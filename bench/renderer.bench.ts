@@ -1,0 +1,120 @@
+/**
+ * The till's screens against a blank vite + react page built the same way (same vite, same react
+ * plugin, same target) and served by the same browser host: gzip size of everything the browser
+ * downloads, and time to an interactive cashier screen (meter field focused, operator already
+ * signed in) in Debian's Chromium, cold (browser launched for the run) and warm (new context in a
+ * running browser). Target: ≤ 1.5× the blank page.
+ */
+import react from '@vitejs/plugin-react';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser } from 'playwright-core';
+import { build } from 'vite';
+import { startBrowserHost } from '../electron/hosts/browser-host';
+import { startTillRuntime } from '../electron/till/runtime';
+
+const root = resolve(import.meta.dirname, '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const WARM_RUNS = 15;
+const COLD_RUNS = 5;
+
+/** The blank page: React mounting one autofocused field with the cashier's id, nothing else. */
+const BLANK_HTML = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Blank</title></head><body><div id="root"></div><script type="module" src="./main.tsx"></script></body></html>';
+const BLANK_MAIN = "import { createRoot } from 'react-dom/client';\ncreateRoot(document.getElementById('root')!).render(<input id=\"meter\" aria-label=\"Meter number\" autoFocus />);\n";
+
+/** Records, from navigation start, the moment the meter field takes focus (ready for the first keystroke). */
+const READY_PROBE = `document.addEventListener('focusin', (e) => { if (e.target && e.target.id === 'meter' && window.__ready === undefined) window.__ready = performance.now(); }, true);`;
+
+function gzipBytes(dir: string): number {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) total += gzipBytes(path);
+    else if (/\.(js|css|html)$/.test(name)) total += gzipSync(readFileSync(path)).length;
+  }
+  return total;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function timeToReady(browser: Browser, url: string): Promise<number> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(READY_PROBE);
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { __ready?: number }).__ready !== undefined, undefined, { timeout: 15_000 });
+    return await page.evaluate(() => (window as unknown as { __ready: number }).__ready);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Wall time from launching Chromium to the focused meter field. */
+async function coldToReady(url: string): Promise<number> {
+  const start = performance.now();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage();
+    await page.addInitScript(READY_PROBE);
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { __ready?: number }).__ready !== undefined, undefined, { timeout: 15_000 });
+    return performance.now() - start;
+  } finally {
+    await browser.close();
+  }
+}
+
+export default async function (): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'bench-renderer-'));
+  // The blank page's sources sit under node_modules/.cache so `react` resolves from the project.
+  const blankSrc = join(root, 'node_modules/.cache/bench-blank-page');
+  mkdirSync(blankSrc, { recursive: true });
+  writeFileSync(join(blankSrc, 'index.html'), BLANK_HTML);
+  writeFileSync(join(blankSrc, 'main.tsx'), BLANK_MAIN);
+  const tillOut = join(work, 'till');
+  const blankOut = join(work, 'blank');
+  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'silent', build: { outDir: tillOut, emptyOutDir: true } });
+  await build({ configFile: false, root: blankSrc, base: './', plugins: [react()], logLevel: 'silent', build: { outDir: blankOut, emptyOutDir: true, target: 'es2022' } });
+  const tillGz = gzipBytes(tillOut);
+  const blankGz = gzipBytes(blankOut);
+
+  const runtime = await startTillRuntime({ dataDir: join(work, 'data'), mode: 'browser', fileUrls: true });
+  const till = await startBrowserHost({ invoke: runtime.backend.invoke, port: 0, rendererDir: tillOut, virtualPrinter: runtime.virtualPrinter });
+  const blank = await startBrowserHost({ invoke: runtime.backend.invoke, port: 0, rendererDir: blankOut });
+  const signedIn = await runtime.backend.invoke('signIn', { operatorId: 'cashier', pin: '1111' });
+  if (!signedIn.ok) throw new Error(`bench could not sign the cashier in: ${signedIn.error.message}`);
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const warm = { till: [] as number[], blank: [] as number[] };
+  const cold = { till: [] as number[], blank: [] as number[] };
+  try {
+    // One unmeasured load each, then alternate so drift hits both pages alike.
+    await timeToReady(browser, till.openUrl);
+    await timeToReady(browser, blank.openUrl);
+    for (let i = 0; i < WARM_RUNS; i++) {
+      warm.till.push(await timeToReady(browser, till.openUrl));
+      warm.blank.push(await timeToReady(browser, blank.openUrl));
+    }
+  } finally {
+    await browser.close();
+  }
+  for (let i = 0; i < COLD_RUNS; i++) {
+    cold.till.push(await coldToReady(till.openUrl));
+    cold.blank.push(await coldToReady(blank.openUrl));
+  }
+  await till.close();
+  await blank.close();
+  await runtime.close();
+  rmSync(work, { recursive: true, force: true });
+
+  const row = (label: string, a: number, b: number, unit: string) =>
+    console.log(`${label.padEnd(52)} ${`${a.toFixed(unit === 'KiB' ? 1 : 0)} ${unit}`.padStart(12)} ${`${b.toFixed(unit === 'KiB' ? 1 : 0)} ${unit}`.padStart(12)} ${`${(a / b).toFixed(2)}×`.padStart(8)}`);
+  console.log(`${'renderer (target ≤ 1.50× the blank page)'.padEnd(52)} ${'till'.padStart(12)} ${'blank page'.padStart(12)} ${'ratio'.padStart(8)}`);
+  row('bundle, gzip (html + js + css)', tillGz / 1024, blankGz / 1024, 'KiB');
+  row(`navigation start → meter field focused (median of ${WARM_RUNS})`, median(warm.till), median(warm.blank), 'ms');
+  row(`Chromium launch → meter field focused (median of ${COLD_RUNS})`, median(cold.till), median(cold.blank), 'ms');
+}
