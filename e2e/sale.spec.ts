@@ -1,6 +1,9 @@
-/** The cashier's sale, end to end in Chromium: lookup by scanner, sell, tokens on screen, slip read back from the virtual printer. */
+/** The cashier's sale, end to end in Chromium: lookup by scanner, sell, tokens on screen, slip read back from the virtual printer (text and the rendered image's QR code). */
 import { expect, test } from '@playwright/test';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { api, sell, shot, signIn } from './helpers';
+import { E2E_PORT, E2E_TOKEN } from './playwright.config';
 
 test('a full cash sale: tokens in groups of four on screen and on the rendered slip', async ({ page }) => {
   await signIn(page, 'cashier');
@@ -19,6 +22,15 @@ test('a full cash sale: tokens in groups of four on screen and on the rendered s
   if (!jobs.ok) return;
   const slip = jobs.value.jobs.find((j) => j.text.includes(groups!));
   expect(slip, 'a printed slip carrying the token groups').toBeTruthy();
+
+  // The rendered slip image itself: its QR code scans back to this sale's reference.
+  const last = await api('lastSale', {});
+  expect(last.ok && last.value).toBeTruthy();
+  const png = await fetch(`http://127.0.0.1:${E2E_PORT}${slip!.pngUrl}?token=${E2E_TOKEN}`);
+  expect(png.status).toBe(200);
+  const image = PNG.sync.read(Buffer.from(await png.arrayBuffer()));
+  const qr = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
+  expect(qr?.data).toBe(last.ok ? last.value?.saleId : undefined);
 
   // The field-tech view shows the same job: image, text, decoded commands.
   await page.getByRole('button', { name: 'Virtual printer' }).click();
@@ -55,4 +67,26 @@ test('a sale through provider 5xx answers, retried with the same purchase until 
   }
   await expect(page.getByTestId('outcome-success')).toBeVisible({ timeout: 45_000 });
   await expect(page.getByTestId('token').first()).toHaveText(/\d{4} \d{4} \d{4} \d{4} \d{4}/);
+});
+
+test('a card sale from a card swipe: track 2 finds the meter, a full card number is refused, the masked one is kept', async ({ page }) => {
+  await signIn(page, 'cashier');
+  await expect(page.getByLabel('Meter number')).toBeFocused();
+  await page.keyboard.type(';00100000017=4912?', { delay: 5 }); // a magnetic stripe reader types track 2, then Enter
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('customer')).toBeVisible();
+  await page.getByLabel('Amount (R)').fill('30');
+  await page.getByLabel('Debit card').check();
+  await page.getByLabel(/Card \(masked/).fill('4111111111111111');
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('alert')).toContainText('Never the full number');
+  await expect(page.getByTestId('outcome-success')).toHaveCount(0);
+
+  await page.getByLabel(/Card \(masked/).fill('411111******1111');
+  await page.keyboard.press('F2');
+  await expect(page.getByTestId('outcome-success')).toBeVisible();
+  await shot(page, 'cashier-card-sale');
+  const last = await api('lastSale', {});
+  expect(last.ok && last.value?.tender).toEqual({ type: 'DEBIT_CARD', maskedCard: '411111******1111' });
+  expect(last.ok && last.value?.meterId).toBe('00100000017');
 });

@@ -14,6 +14,7 @@
  *    the sale's `version` is greater than `sinceVersion` (or after waitMs with the current view).
  */
 import { z } from 'zod';
+import { MASKED_CARD } from './masked-card';
 import type { ProviderBehaviour } from '../../switch-core/providers/types';
 
 // ───────────────────────────── results and errors ─────────────────────────────
@@ -77,7 +78,7 @@ export interface SessionView {
 export type TenderKind = 'CASH' | 'DEBIT_CARD' | 'CREDIT_CARD';
 export interface TenderInput {
   type: TenderKind;
-  /** Masked PAN as printed on a card slip: 6 digits then digits or '*', e.g. "123456******7890". */
+  /** Masked PAN as printed on a card terminal slip (MASKED_CARD), e.g. "123456******7890". */
   maskedCard?: string;
 }
 
@@ -362,7 +363,7 @@ const Empty = z.object({}).strict();
 const Id = z.string().min(1, 'is required').max(100);
 const IsoOrDate = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be a date (YYYY-MM-DD) or an ISO time');
 export const Cents = z.number().int('must be whole cents').min(0, 'cannot be negative').max(100_000_000, 'is too large');
-export const MaskedCard = z.string().regex(/^[0-9]{6}[0-9*]{0,13}$/, 'must be masked: the first 6 digits then digits or *');
+export const MaskedCard = z.string().regex(MASKED_CARD, 'must be masked as on the card terminal slip: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890)');
 export const TenderArgs = z.object({ type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']), maskedCard: MaskedCard.optional() });
 
 export const SettingsPatch = z

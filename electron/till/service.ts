@@ -7,6 +7,7 @@
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { MASKED_CARD } from '../api/masked-card';
 import { PPU_BASE_PATH, PpuClient, newId, type ConfirmationAdvice, type MeterLookupResponse, type PpuResult, type PpuTrace, type PurchaseRequest, type PurchaseResponse, type ReversalAdvice } from '../../switch-core/protocol';
 import {
   METHODS,
@@ -619,7 +620,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       if (lk && lk.meterId !== m.meterId) throw new ApiFail('INVALID_INPUT', 'The meter number changed after the lookup. Look the meter up again.', { field: 'meterId' });
       const amt = checkAmount(args.amountCents, lk?.minCents ?? null, lk?.maxCents ?? null);
       if (!amt.ok) throw new ApiFail('INVALID_INPUT', amt.message, { field: 'amountCents' });
-      if (args.tender.type !== 'CASH' && args.tender.maskedCard && !/^[0-9]{6}[0-9*]{0,13}$/.test(args.tender.maskedCard)) throw new ApiFail('INVALID_INPUT', 'Card number must be masked.', { field: 'tender.maskedCard' });
+      if (args.tender.type !== 'CASH' && args.tender.maskedCard && !MASKED_CARD.test(args.tender.maskedCard)) throw new ApiFail('INVALID_INPUT', 'Card number must be masked.', { field: 'tender.maskedCard' });
       const id = newId();
       const amount = { amount: args.amountCents, currency: '710' };
       const req: PurchaseRequest = {

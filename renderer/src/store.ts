@@ -1,6 +1,6 @@
 /** App-wide state (zustand): session, status bar, current screen, and the cashier's sale in progress. */
 import { create } from 'zustand';
-import type { ApiError, LookupView, SaleView, SessionView, StatusView } from '../../electron/api/contract';
+import type { ApiError, LookupView, SaleView, SessionView, StatusView, TenderInput } from '../../electron/api/contract';
 import { call } from './api';
 import { fetchSession } from './boot';
 
@@ -19,8 +19,9 @@ interface TillState {
   refreshSession(): Promise<void>;
   signIn(operatorId: string, pin: string): Promise<ApiError | null>;
   signOut(): Promise<void>;
+  /** Looks up a typed or scanned meter number, or a card swipe's track 2. */
   doLookup(meterId: string): Promise<void>;
-  sell(amountCents: number): Promise<void>;
+  sell(amountCents: number, tender: TenderInput): Promise<void>;
   follow(saleId: string, since: number): Promise<void>;
   newSale(): void;
   leavePending(): Promise<void>;
@@ -62,16 +63,18 @@ export const useTill = create<TillState>((set, get) => ({
   },
   async doLookup(meterId) {
     set({ busy: 'Looking up the meter…', error: null, lookup: null, sale: null });
-    const r = await call('lookupMeter', { meterId: meterId.trim() });
+    // A magnetic card swipe arrives as track 2 (";<digits>=<data>?"); the back end reads the meter from it.
+    const typed = meterId.trim();
+    const r = await call('lookupMeter', /^;?\d+=/.test(typed) ? { track2: typed } : { meterId: typed });
     set({ busy: null });
     if (r.ok) set({ lookup: r.value });
     else set({ error: r.error });
   },
-  async sell(amountCents) {
+  async sell(amountCents, tender) {
     const lookup = get().lookup;
     if (!lookup) return;
     set({ busy: 'Buying the token…', error: null });
-    const r = await call('purchase', { lookupRef: lookup.lookupRef, meterId: lookup.meterId, amountCents, tender: { type: 'CASH' } });
+    const r = await call('purchase', { lookupRef: lookup.lookupRef, meterId: lookup.meterId, amountCents, tender });
     if (!r.ok) {
       set({ busy: null, error: r.error });
       return;

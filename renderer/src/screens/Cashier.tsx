@@ -4,16 +4,25 @@
  * cancel, F8 reprint last, Esc new sale.
  */
 import { useEffect, useRef, useState } from 'react';
+import type { TenderKind } from '../../../electron/api/contract';
+import { MASKED_CARD } from '../../../electron/api/masked-card';
 import { call } from '../api';
 import { parseRand, rand } from '../format';
 import { useTill } from '../store';
 
 const QUICK = [2000, 5000, 10000, 20000];
+const TENDERS: { type: TenderKind; label: string }[] = [
+  { type: 'CASH', label: 'Cash' },
+  { type: 'DEBIT_CARD', label: 'Debit card' },
+  { type: 'CREDIT_CARD', label: 'Credit card' },
+];
 
 export function Cashier() {
   const { lookup, sale, busy, error, doLookup, sell, newSale, leavePending, setError } = useTill();
   const [meter, setMeter] = useState('');
   const [amount, setAmount] = useState('');
+  const [tender, setTender] = useState<TenderKind>('CASH');
+  const [maskedCard, setMaskedCard] = useState('');
   const [note, setNote] = useState<string | null>(null);
   const meterRef = useRef<HTMLInputElement>(null);
   const amountRef = useRef<HTMLInputElement>(null);
@@ -30,7 +39,13 @@ export function Cashier() {
       amountRef.current?.focus();
       return;
     }
-    void sell(cents);
+    if (tender === 'CASH') return void sell(cents, { type: 'CASH' });
+    const card = maskedCard.replace(/\s/g, '');
+    if (card && !MASKED_CARD.test(card)) {
+      setError({ code: 'INVALID_INPUT', message: 'Type the card number as the card terminal slip shows it: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890). Never the full number.', field: 'tender' });
+      return;
+    }
+    void sell(cents, card ? { type: tender, maskedCard: card } : { type: tender });
   };
   const reprintLast = async () => {
     const r = await call('lastSale', {});
@@ -42,6 +57,8 @@ export function Cashier() {
     newSale();
     setMeter('');
     setAmount('');
+    setTender('CASH');
+    setMaskedCard('');
     setNote(null);
     meterRef.current?.focus();
   };
@@ -114,7 +131,21 @@ export function Cashier() {
                   <button type="button" key={c} className="btn" onClick={() => { setAmount((c / 100).toFixed(2)); amountRef.current?.focus(); }}>{rand(c)}</button>
                 ))}
               </div>
-              <button type="submit" className="btn primary" disabled={Boolean(busy)}>Sell (cash) <kbd>F2</kbd></button>
+              <fieldset className="tender">
+                <legend>Paid by</legend>
+                {TENDERS.map((t) => (
+                  <label key={t.type} className="choice">
+                    <input type="radio" name="tender" value={t.type} checked={tender === t.type} onChange={() => setTender(t.type)} /> {t.label}
+                  </label>
+                ))}
+                {tender !== 'CASH' && (
+                  <>
+                    <label htmlFor="card">Card (masked, from the terminal slip)</label>
+                    <input id="card" autoComplete="off" placeholder="123456******7890" value={maskedCard} onChange={(e) => setMaskedCard(e.target.value)} />
+                  </>
+                )}
+              </fieldset>
+              <button type="submit" className="btn primary" disabled={Boolean(busy)}>Sell ({TENDERS.find((t) => t.type === tender)?.label.toLowerCase()}) <kbd>F2</kbd></button>
             </form>
           )}
         </div>
