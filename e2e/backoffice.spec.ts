@@ -1,4 +1,4 @@
-/** Manager back office and console views in Chromium: pending cancelled into a reversal, reprints and their refusal to a cashier, Confirm support, routing preferences. */
+/** Manager back office and console views in Chromium: pending cancelled into a reversal, reprints and their refusal to a cashier, Confirm support, routing preferences, settings refused whole or saved, transaction detail with message traces. */
 import { expect, test } from '@playwright/test';
 import { api, shot, signIn } from './helpers';
 
@@ -109,4 +109,37 @@ test('routing preferences for a utility: ranked in order, excluded, meter count'
   await page.getByRole('button', { name: 'Providers' }).click();
   await expect(page.getByRole('heading', { name: /Provider health/ })).toBeVisible();
   await shot(page, 'console-providers');
+});
+
+test('settings: a wrong terminal id is refused beside the field and nothing changes; a right one is saved', async ({ page }) => {
+  await signIn(page, 'manager');
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const before = await api('getSettings', {});
+  expect(before.ok).toBe(true);
+  await page.getByLabel('Terminal id (8 characters)').fill('T1');
+  await page.getByLabel('Merchant city (up to 13)').fill('Stellenbosch');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.locator('#s-terminalId-err')).toBeVisible();
+  const unchanged = await api('getSettings', {});
+  expect(unchanged.ok && before.ok && unchanged.value).toEqual(before.ok ? before.value : null); // refused whole, never half-applied
+
+  await page.getByLabel('Terminal id (8 characters)').fill('TILL0042');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status')).toContainText('Settings saved.');
+  const after = await api('getSettings', {});
+  expect(after.ok && [after.value.terminalId, after.value.merchantCity]).toEqual(['TILL0042', 'Stellenbosch']);
+  await shot(page, 'manager-settings');
+});
+
+test('transactions: search by meter, then the detail shows the till-switch messages and the switch-provider record', async ({ page }) => {
+  await signIn(page, 'manager');
+  await page.getByRole('button', { name: 'Transactions', exact: true }).click();
+  await page.getByLabel('Search any reference').fill('00100000017');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByTestId('tx-row').first().getByRole('button', { name: /^Detail/ }).click();
+  const detail = page.getByTestId('tx-detail');
+  await expect(detail.getByTestId('trace-row').filter({ hasText: 'purchase' }).first()).toBeVisible();
+  await detail.getByRole('button', { name: 'Switch ↔ provider traces' }).click();
+  await expect(detail.getByLabel("The switch's record of this sale")).toContainText('trace');
+  await shot(page, 'manager-transaction-detail');
 });

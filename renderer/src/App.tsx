@@ -1,7 +1,15 @@
 /** App shell: sign-in, navigation by role, the current screen, and the status bar. */
 import { useEffect, useState } from 'react';
 import { Cashier } from './screens/Cashier';
-import { Eod, Meters, PrinterView, Providers, Queue, Reprint, Routing, Settings, Transactions } from './screens/Manager';
+import { Eod } from './screens/Eod';
+import { Meters } from './screens/Meters';
+import { PrinterView } from './screens/PrinterView';
+import { Providers } from './screens/Providers';
+import { Queue } from './screens/Queue';
+import { Reprint } from './screens/Reprint';
+import { Routing } from './screens/Routing';
+import { Settings } from './screens/Settings';
+import { Transactions } from './screens/Transactions';
 import { useTill, type Screen } from './store';
 
 const NAV: { id: Screen; label: string; manager: boolean }[] = [

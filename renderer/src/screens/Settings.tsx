@@ -1,0 +1,144 @@
+/**
+ * Manager: the till's settings (switch and its credentials, merchant and terminal ids, printer and
+ * paper width, timeouts), "Test connection" and "Print test page". The whole form is saved at once;
+ * the back end refuses it whole with a reason per field, shown beside each field.
+ */
+import { useEffect, useState } from 'react';
+import type { ApiError, PrinterKind, SerialPortView, SettingsPatch, TillSettings } from '../../../electron/api/contract';
+import { call } from '../api';
+import { Err } from './ErrorLine';
+
+type Form = Omit<TillSettings, 'switchPasswordSet'> & { switchPassword: string };
+
+const ID_FIELDS: { key: keyof Form & string; label: string }[] = [
+  { key: 'terminalId', label: 'Terminal id (8 characters)' },
+  { key: 'merchantId', label: 'Merchant id (15 characters)' },
+  { key: 'merchantType', label: 'Merchant type (4 digits)' },
+  { key: 'merchantName', label: 'Merchant name (up to 23)' },
+  { key: 'merchantCity', label: 'Merchant city (up to 13)' },
+  { key: 'merchantRegion', label: 'Region (2)' },
+  { key: 'merchantCountry', label: 'Country (2)' },
+  { key: 'institutionId', label: 'Institution id' },
+  { key: 'institutionName', label: 'Institution name' },
+  { key: 'clientId', label: 'Client id' },
+  { key: 'clientName', label: 'Client name' },
+];
+
+function Field(props: { id: string; label: string; value: string | number; error?: string; type?: string; onChange(v: string): void; placeholder?: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type={props.type ?? 'text'}
+        value={props.value}
+        placeholder={props.placeholder}
+        autoComplete="off"
+        aria-invalid={Boolean(props.error)}
+        aria-describedby={props.error ? `${props.id}-err` : undefined}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {props.error && <span id={`${props.id}-err`} className="field-error">{props.error}</span>}
+    </div>
+  );
+}
+
+export function Settings() {
+  const [form, setForm] = useState<Form | null>(null);
+  const [passwordSet, setPasswordSet] = useState(false);
+  const [ports, setPorts] = useState<SerialPortView[]>([]);
+  const [err, setErr] = useState<ApiError | null>(null);
+  const [msg, setMsg] = useState<string | null>(null);
+  const load = (s: TillSettings) => {
+    const { switchPasswordSet, ...rest } = s;
+    setPasswordSet(switchPasswordSet);
+    setForm({ ...rest, switchPassword: '' });
+  };
+  useEffect(() => {
+    void call('getSettings', {}).then((r) => (r.ok ? load(r.value) : setErr(r.error)));
+    void call('listSerialPorts', {}).then((r) => r.ok && setPorts(r.value));
+  }, []);
+  if (!form) return <section aria-labelledby="s-h"><h1 id="s-h">Settings</h1><Err e={err} /></section>;
+
+  const fieldErr = (path: string) => err?.fields?.[path];
+  const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
+  const setPrinter = (patch: Partial<Form['printer']>) => setForm({ ...form, printer: { ...form.printer, ...patch } });
+  const setTimeouts = (patch: Partial<Form['timeouts']>) => setForm({ ...form, timeouts: { ...form.timeouts, ...patch } });
+  const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
+
+  const save = async () => {
+    setMsg(null);
+    const { switchPassword, ...rest } = form;
+    const patch: SettingsPatch = switchPassword ? { ...rest, switchPassword } : rest;
+    const r = await call('setSettings', patch);
+    setErr(r.ok ? null : r.error);
+    if (r.ok) {
+      load(r.value);
+      setMsg('Settings saved.');
+    }
+  };
+
+  return (
+    <section aria-labelledby="s-h">
+      <h1 id="s-h">Settings</h1>
+      <form onSubmit={(e) => { e.preventDefault(); void save(); }}>
+        <fieldset className="group">
+          <legend>Switch</legend>
+          <Field id="s-url" label="Switch URL (empty: the embedded switch)" value={form.switchUrl} error={fieldErr('switchUrl')} placeholder="https://switch.example:8443" onChange={(v) => set('switchUrl', v)} />
+          <Field id="s-user" label="User name" value={form.switchUsername} error={fieldErr('switchUsername')} onChange={(v) => set('switchUsername', v)} />
+          <Field id="s-pass" label={passwordSet ? 'Password (stored; type to replace)' : 'Password'} type="password" value={form.switchPassword} error={fieldErr('switchPassword')} onChange={(v) => set('switchPassword', v)} />
+        </fieldset>
+        <fieldset className="group">
+          <legend>Merchant and terminal</legend>
+          {ID_FIELDS.map((f) => (
+            <Field key={f.key} id={`s-${f.key}`} label={f.label} value={form[f.key] as string} error={fieldErr(f.key)} onChange={(v) => set(f.key, v)} />
+          ))}
+        </fieldset>
+        <fieldset className="group">
+          <legend>Printer</legend>
+          <div className="field">
+            <label htmlFor="s-pkind">Printer</label>
+            <select id="s-pkind" value={form.printer.kind} onChange={(e) => setPrinter({ kind: e.target.value as PrinterKind })}>
+              <option value="virtual">Virtual printer (no paper)</option>
+              <option value="tcp">Network printer (TCP)</option>
+              <option value="serial">Serial / USB printer</option>
+              <option value="none">No printer</option>
+            </select>
+          </div>
+          {form.printer.kind === 'tcp' && (
+            <>
+              <Field id="s-phost" label="Printer address" value={form.printer.host} error={fieldErr('printer.host')} onChange={(v) => setPrinter({ host: v })} />
+              <Field id="s-pport" label="Port" type="number" value={form.printer.port} error={fieldErr('printer.port')} onChange={(v) => setPrinter({ port: num(v) })} />
+            </>
+          )}
+          {form.printer.kind === 'serial' && (
+            <>
+              <Field id="s-ppath" label="Serial port" value={form.printer.serialPath} error={fieldErr('printer.serialPath')} placeholder={ports[0]?.path ?? '/dev/ttyUSB0'} onChange={(v) => setPrinter({ serialPath: v })} />
+              {ports.length > 0 && <p className="hint">Ports found: {ports.map((p) => p.path).join(', ')}</p>}
+              <Field id="s-pbaud" label="Baud rate" type="number" value={form.printer.baudRate} error={fieldErr('printer.baudRate')} onChange={(v) => setPrinter({ baudRate: num(v) })} />
+            </>
+          )}
+          <div className="field">
+            <label htmlFor="s-paper">Paper width</label>
+            <select id="s-paper" value={form.printer.paperWidth} onChange={(e) => setPrinter({ paperWidth: e.target.value === '58' ? 58 : 80 })}>
+              <option value="80">80 mm</option>
+              <option value="58">58 mm</option>
+            </select>
+          </div>
+        </fieldset>
+        <fieldset className="group">
+          <legend>Timeouts and retries</legend>
+          <Field id="s-treq" label="Request timeout (ms)" type="number" value={form.timeouts.requestMs} error={fieldErr('timeouts.requestMs')} onChange={(v) => setTimeouts({ requestMs: num(v) })} />
+          <Field id="s-tbase" label="First retry after (ms)" type="number" value={form.timeouts.retryBaseMs} error={fieldErr('timeouts.retryBaseMs')} onChange={(v) => setTimeouts({ retryBaseMs: num(v) })} />
+          <Field id="s-tmax" label="Longest wait between retries (ms)" type="number" value={form.timeouts.retryMaxMs} error={fieldErr('timeouts.retryMaxMs')} onChange={(v) => setTimeouts({ retryMaxMs: num(v) })} />
+          <Field id="s-tfg" label="Retries while the cashier waits" type="number" value={form.timeouts.foregroundRetries} error={fieldErr('timeouts.foregroundRetries')} onChange={(v) => setTimeouts({ foregroundRetries: num(v) })} />
+        </fieldset>
+        <button className="btn primary" type="submit">Save settings</button>
+      </form>
+      <Err e={err} />
+      <button className="btn" onClick={() => void call('testConnection', {}).then((r) => setMsg(r.ok ? r.value.message : r.error.message))}>Test connection</button>
+      <button className="btn" onClick={() => void call('printTestPage', {}).then((r) => setMsg(r.ok ? (r.value.printed ? 'Test page printed.' : r.value.message) : r.error.message))}>Print test page</button>
+      {msg && <p role="status">{msg}</p>}
+    </section>
+  );
+}
