@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Unit and integration tests under plain Node. Browser e2e lives in e2e/ and runs with Playwright.
 export default defineConfig({
   test: {
-    include: ['{switch-core,printer,electron,renderer,scripts}/**/*.test.ts'],
+    include: ['{common,switch-core,printer,electron,renderer,scripts}/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,5 +1,5 @@
 /**
- * Keeps the layering the team agreed on (shared/STYLE.md): protocol ← everything; printer and
+ * Keeps the layering the team agreed on (shared/STYLE.md): protocol and common/ ← everything; printer and
  * switch-core never reach into the till or its screens; only electron/main.ts and
  * electron/preload.ts import electron; the renderer never imports Node. A wrong import fails here
  * with the file and the line, instead of failing at run time in a packaged app.
@@ -58,7 +58,7 @@ const isTest = (f: string) => /(\.test\.ts|\.spec\.ts)$/.test(f) || f.includes('
 
 describe('architecture: imports follow the layers', () => {
   it('only electron/main.ts and electron/preload.ts import electron', () => {
-    const files = ['electron', 'renderer', 'printer', 'switch-core', 'scripts', 'bench'].flatMap(sourceFiles);
+    const files = ['common', 'electron', 'renderer', 'printer', 'switch-core', 'scripts', 'bench'].flatMap(sourceFiles);
     const allowed = new Set(['electron/main.ts', 'electron/preload.ts']);
     expect(violations(files, (r) => r.specifier === 'electron' && !allowed.has(r.file) && !r.typeOnly)).toEqual([]);
   });
@@ -67,6 +67,12 @@ describe('architecture: imports follow the layers', () => {
     const files = sourceFiles('switch-core/protocol');
     expect(files.length).toBeGreaterThan(0);
     expect(violations(files, (r) => r.specifier.startsWith('.') && !r.target.startsWith('switch-core/protocol'))).toEqual([]);
+  });
+
+  it('common/ (shared plumbing such as SQLite) depends on no other part of the project', () => {
+    const files = sourceFiles('common');
+    expect(files.length).toBeGreaterThan(0);
+    expect(violations(files, (r) => r.specifier.startsWith('.') && !r.target.startsWith('common/'))).toEqual([]);
   });
 
   it('switch-core and printer never reach into the till, its screens or each other', () => {
@@ -80,7 +86,7 @@ describe('architecture: imports follow the layers', () => {
     const files = sourceFiles('renderer').filter((f) => !isTest(f));
     expect(violations(files, (r) => NODE_BUILTIN.test(r.specifier))).toEqual([]);
     expect(
-      violations(files, (r) => /^(printer|switch-core)\//.test(r.target) && !r.typeOnly),
+      violations(files, (r) => /^(printer|switch-core|common)\//.test(r.target) && !r.typeOnly),
     ).toEqual([]);
     expect(
       violations(files, (r) => r.target.startsWith('electron/') && !r.target.startsWith('electron/api/')),

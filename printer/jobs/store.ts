@@ -2,7 +2,8 @@
  * PrintJobStore: all SQL for print jobs (better-sqlite3, WAL, numbered migrations in ./migrations).
  * Callers see functions over plain PrintJob objects, never statements.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { migrate as migrateWith, openDatabase } from '../../common/sqlite';
 import * as m0001 from './migrations/0001-print-jobs';
 import * as m0002 from './migrations/0002-reprint-of';
 
@@ -49,25 +50,16 @@ const toJob = (r: Row): PrintJob => ({
   reprintOf: r.reprint_of ?? undefined,
 });
 
-/** Applies every migration newer than the file's user_version, each in its own transaction. */
-export function migrate(db: Database.Database, upTo = MIGRATIONS.length): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > upTo) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
+/** Applies every migration newer than the file's user_version (see common/sqlite.ts). */
+export function migrate(db: Database.Database, upTo = MIGRATIONS.length): number {
+  return migrateWith(db, MIGRATIONS, upTo);
 }
 
 export class PrintJobStore {
   readonly db: Database.Database;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL'); // a stored job must survive a power cut
+    this.db = openDatabase(file, { synchronous: 'FULL' }); // a stored job must survive a power cut
     migrate(this.db);
   }
 

@@ -27,7 +27,7 @@ import { DuplicateIdError, type SwitchStore } from '../store';
 import { nextAdviceState, DEFAULT_BACKOFF, type BackoffConfig } from './advices';
 import { applyLookupAnswers, classifyLookupResult, keepPreferences, markForRebroadcast, newMeter, whomToBroadcast, type ProviderLookupAnswer } from './contract';
 import { ProviderMonitor, DEFAULT_HEALTH_CONFIG, type HealthConfig } from './health';
-import type { AdviceKind, AdviceOperation, AdviceRecord, MeterState, TraceRecord, TxStatus, TxType, UtilityPrefs } from './model';
+import type { AdviceKind, AdviceOperation, AdviceRecord, MeterState, TxStatus, TxType, UtilityPrefs } from './model';
 import { routePurchase, type RouteDecision } from './routing';
 import { TraceWriter } from './traces';
 

@@ -3,10 +3,8 @@
  * behind functions named after the domain (getMeter, markForRebroadcast, applySupport, ...).
  * Statements are prepared once; callers see plain data from engine/model.ts.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type {
   AdviceRecord,
@@ -25,6 +23,7 @@ import type {
   UtilityPrefs,
 } from '../engine/model';
 import type { UtilityType } from '../protocol';
+import { openDatabase } from '../../common/sqlite';
 import { migrate } from './migrations';
 
 export interface TransactionFilter {
@@ -134,12 +133,8 @@ export class SwitchStore {
   private checkpointer: Worker | null = null;
 
   constructor(file: string, opts: StoreOptions = {}) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
     // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the tail.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDatabase(file, { synchronous: 'NORMAL' });
     migrate(this.db);
     if (opts.backgroundCheckpointMs && file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');

@@ -3,8 +3,7 @@
  * row written before a purchase is sent survives a crash or power cut the moment the call returns.
  * Callers see functions over plain rows, never statements.
  */
-import Database from 'better-sqlite3';
-import type { Database as Db } from 'better-sqlite3';
+import { openDatabase } from '../../../common/sqlite';
 import { migrate } from './migrations';
 
 export interface SaleRow {
@@ -125,19 +124,11 @@ function toDb(patch: Partial<SaleRow>): Record<string, unknown> {
 
 export const OPEN_STATES = ['purchasing', 'retrying', 'pending'] as const;
 
-export function openTillDb(path: string): Db {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  return db;
-}
-
 export type TillStore = ReturnType<typeof openTillStore>;
 
 export function openTillStore(path: string) {
-  const db = openTillDb(path);
+  // FULL: a sale stored before it is sent must survive a power cut, not only a crash.
+  const db = openDatabase(path, { synchronous: 'FULL', foreignKeys: true });
   migrate(db);
 
   const insertSaleStmt = db.prepare(

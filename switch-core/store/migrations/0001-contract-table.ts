@@ -3,7 +3,7 @@
  * preferences, meters and each provider's support status per meter. Never edit after release;
  * add a new numbered migration instead.
  */
-import type { Migration } from './types';
+import type { Migration } from '../../../common/sqlite';
 
 const migration: Migration = {
   version: 1,

@@ -2,7 +2,7 @@
  * Migration 2: transactions the switch handled (with the till's request and the final response, so
  * a retry can be answered from the store), their searchable references, and message traces.
  */
-import type { Migration } from './types';
+import type { Migration } from '../../../common/sqlite';
 
 const migration: Migration = {
   version: 2,

@@ -2,7 +2,7 @@
  * Migration 3: the switch's must-deliver advice queue (confirmations and reversals toward
  * providers), provider health history and health-change alerts.
  */
-import type { Migration } from './types';
+import type { Migration } from '../../../common/sqlite';
 
 const migration: Migration = {
   version: 3,

@@ -3,20 +3,12 @@ import type { Database } from 'better-sqlite3';
 import m0001 from './0001-contract-table';
 import m0002 from './0002-transactions-traces';
 import m0003 from './0003-advices-health';
-import type { Migration } from './types';
+import { migrate as migrateWith, type Migration } from '../../../common/sqlite';
 
 export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003];
 export const LATEST_VERSION = MIGRATIONS.length;
 
-/** Applies every migration above the file's user_version, each in its own transaction. */
+/** Applies every migration above the file's user_version (see common/sqlite.ts). */
 export function migrate(db: Database, upTo: number = LATEST_VERSION): number {
-  const current = Number(db.pragma('user_version', { simple: true }));
-  for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > upTo) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
-  return Number(db.pragma('user_version', { simple: true }));
+  return migrateWith(db, MIGRATIONS, upTo);
 }

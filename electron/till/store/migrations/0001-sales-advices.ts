@@ -1,5 +1,5 @@
 /** Sales (one row per purchase id, written before sending), the advice outbox, operators and shifts. */
-import type { Migration } from './types';
+import type { Migration } from '../../../../common/sqlite';
 
 const m: Migration = {
   version: 1,

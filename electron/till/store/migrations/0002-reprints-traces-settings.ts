@@ -1,5 +1,5 @@
 /** Reprint log (who and when), till ↔ switch message traces per sale, and the settings document. */
-import type { Migration } from './types';
+import type { Migration } from '../../../../common/sqlite';
 
 const m: Migration = {
   version: 2,

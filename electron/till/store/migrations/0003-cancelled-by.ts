@@ -1,5 +1,5 @@
 /** Who cancelled a pending sale (every sale, reprint and cancel carries its operator). */
-import type { Migration } from './types';
+import type { Migration } from '../../../../common/sqlite';
 
 const m: Migration = {
   version: 3,

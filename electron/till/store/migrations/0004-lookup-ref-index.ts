@@ -1,5 +1,5 @@
 /** Finding a sale by its lookup (a repeated Sell answers the first sale) without a table scan. */
-import type { Migration } from './types';
+import type { Migration } from '../../../../common/sqlite';
 
 const m: Migration = {
   version: 4,

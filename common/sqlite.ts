@@ -1,0 +1,51 @@
+/**
+ * How every local store of the project opens its SQLite file (better-sqlite3, WAL, a busy timeout,
+ * the durability the store asks for) and the one runner for numbered migrations. The switch, the
+ * till and the print queue share it; it depends on no other part of the project.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** One numbered schema change; never edited after release. */
+export interface Migration {
+  readonly version: number;
+  readonly name?: string;
+  up(db: Database.Database): void;
+}
+
+export interface OpenOptions {
+  /** FULL where a committed row must survive a power cut (sales, print jobs); NORMAL survives process crashes only. */
+  synchronous: 'NORMAL' | 'FULL';
+  foreignKeys?: boolean;
+}
+
+export function openDatabase(file: string, opts: OpenOptions): Database.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${opts.synchronous}`);
+  db.pragma('busy_timeout = 5000');
+  if (opts.foreignKeys) db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/**
+ * Applies every migration above the file's user_version up to `upTo`, each in its own transaction
+ * with its version bump, so a failing step leaves the file at the previous version. Returns the
+ * version the file is at afterwards.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[], upTo: number = migrations.length): number {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration list out of order: position ${i + 1} holds version ${m.version}`);
+  });
+  const current = Number(db.pragma('user_version', { simple: true }));
+  for (const m of migrations) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return Number(db.pragma('user_version', { simple: true }));
+}
