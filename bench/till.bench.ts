@@ -27,7 +27,7 @@ export default async function (): Promise<void> {
     const store = openTillStore(join(dir, 'till.db'));
     const backend = createTillBackend({
       store,
-      printer: createSlipPrinter(() => ({ description: 'null', send: async () => undefined, status: async () => ({ state: 'ready', message: '' }) }), () => 80),
+      printer: createSlipPrinter(() => ({ description: 'null', send: async () => undefined, status: async () => ({ state: 'ready', message: '' }) }), () => 80, join(dir, 'print-jobs.db')),
       secrets: memorySecrets(),
       mode: 'cli',
       embeddedSwitch: { url: sw.url, username: sw.username, password: sw.password },

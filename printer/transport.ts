@@ -149,9 +149,11 @@ async function probeStatus(write: (b: Buffer) => void, onData: (cb: (d: Buffer) 
   if (answers[0] !== undefined) return statusFromBytes(answers);
   reader.clear();
   write(Buffer.from([0x1d, 0x61, 0x0f]));
-  const first = await reader.next(timeoutMs, isAsbHeader);
+  // A printer that answers ASB does so at once; a short wait keeps a status-less printer from stalling each slip.
+  const asbWait = Math.min(timeoutMs, 500);
+  const first = await reader.next(asbWait, isAsbHeader);
   const rest: (number | undefined)[] = [];
-  for (let k = 0; first !== undefined && k < 3; k++) rest.push(await reader.next(timeoutMs));
+  for (let k = 0; first !== undefined && k < 3; k++) rest.push(await reader.next(asbWait));
   write(Buffer.from([0x1d, 0x61, 0x00]));
   if (first === undefined || rest.includes(undefined)) return statusFromBytes([]);
   return statusFromAsb([first, ...(rest as number[])]);
@@ -191,7 +193,7 @@ function tcpTransport(host: string, port: number, timeoutMs: number, label: stri
       }
       socket.on('error', () => undefined);
       try {
-        return await probeStatus((b) => socket.write(b), (cb) => socket.on('data', cb), Math.min(timeoutMs, 2000));
+        return await probeStatus((b) => socket.write(b), (cb) => socket.on('data', cb), Math.min(timeoutMs, 1000));
       } finally {
         socket.destroy();
       }
@@ -251,7 +253,7 @@ function serialTransport(cfg: Extract<PrinterConfig, { kind: 'serial' }>): Trans
         return { ...statusFromBytes([]), message: e instanceof Error ? e.message : String(e) };
       }
       try {
-        return await probeStatus((b) => port.write(b), (cb) => port.on('data', cb), Math.min(timeoutMs, 2000));
+        return await probeStatus((b) => port.write(b), (cb) => port.on('data', cb), Math.min(timeoutMs, 1000));
       } finally {
         await closeSerial(port);
       }

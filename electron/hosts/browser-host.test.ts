@@ -13,8 +13,9 @@ import { startBrowserHost, type BrowserHost } from './browser-host';
 let host: BrowserHost;
 let backend: TillBackend;
 beforeAll(async () => {
-  const store = openTillStore(join(mkdtempSync(join(tmpdir(), 'till-host-')), 'till.db'));
-  backend = createTillBackend({ store, printer: createSlipPrinter(() => memorySink(), () => 80), secrets: memorySecrets(), mode: 'browser', workerIntervalMs: 0 });
+  const dir = mkdtempSync(join(tmpdir(), 'till-host-'));
+  const store = openTillStore(join(dir, 'till.db'));
+  backend = createTillBackend({ store, printer: createSlipPrinter(() => memorySink(), () => 80, join(dir, 'print-jobs.db')), secrets: memorySecrets(), mode: 'browser', workerIntervalMs: 0 });
   host = await startBrowserHost({ invoke: backend.invoke, rendererDir: '/nonexistent' });
 });
 afterAll(async () => {

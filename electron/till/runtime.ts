@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTransport, listSerialPorts, startVirtualPrinter, type VirtualPrinter } from '../../printer';
-import { createSlipPrinter, NO_PRINTER, type ByteSink } from './printing';
+import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink } from './printing';
 import { fileSecretStore } from './secrets';
 import { createTillBackend, type SecretStore, type TillBackend } from './service';
 import type { StoredSettings } from './settings';
@@ -66,9 +66,9 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
         closers.push(() => started.close());
         log(`virtual printer on 127.0.0.1:${vp.port} (jobs in ${join(opts.dataDir, 'virtual-printer')})`);
       }
-      sink = vp ? transportSink(createTransport({ kind: 'virtual', host: '127.0.0.1', port: vp.port })) : NO_PRINTER;
-    } else if (p.kind === 'tcp') sink = transportSink(createTransport({ kind: 'tcp', host: p.host, port: p.port }));
-    else if (p.kind === 'serial') sink = transportSink(createTransport({ kind: 'serial', path: p.serialPath, baudRate: p.baudRate }));
+      sink = vp ? sinkFromTransport(createTransport({ kind: 'virtual', host: '127.0.0.1', port: vp.port })) : NO_PRINTER;
+    } else if (p.kind === 'tcp') sink = sinkFromTransport(createTransport({ kind: 'tcp', host: p.host, port: p.port }));
+    else if (p.kind === 'serial') sink = sinkFromTransport(createTransport({ kind: 'serial', path: p.serialPath, baudRate: p.baudRate }));
     else sink = NO_PRINTER;
   };
   await buildSink(settings);
@@ -76,7 +76,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
 
   const backend = createTillBackend({
     store,
-    printer: createSlipPrinter(() => sink, () => paper),
+    printer: createSlipPrinter(() => sink, () => paper, join(opts.dataDir, 'print-jobs.db')),
     secrets: opts.secrets ?? fileSecretStore(join(opts.dataDir, 'secrets.json')),
     mode: opts.mode,
     embeddedSwitch: embedded,
@@ -99,20 +99,6 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
       await backend.close();
       store.close();
       for (const c of closers.reverse()) await c().catch(() => undefined);
-    },
-  };
-}
-
-function transportSink(t: ReturnType<typeof createTransport>): ByteSink {
-  return {
-    description: t.description,
-    send: (b) => t.send(b),
-    async status() {
-      const s = await t.queryStatus();
-      if (s.ready) return { state: 'ready', message: 'Printer ready' };
-      if (s.paperOut) return { state: 'paper-out', message: 'Printer out of paper — load paper' };
-      if (!s.answered) return { state: 'offline', message: s.message };
-      return { state: 'problem', message: s.message };
     },
   };
 }

@@ -346,6 +346,18 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   }
 
   const printing = new Set<string>();
+  const slipKey = (saleId: string, kind: 'sale' | 'pending') => `sale:${saleId}:${kind}`;
+  /** A slip that failed earlier and printed later (printer back): the sale says so now. */
+  function markSlipsPrinted(keys: string[]): void {
+    for (const key of keys) {
+      const m = /^sale:(.+):(sale|pending)$/.exec(key);
+      const row = m ? store.getSale(m[1] as string) : undefined;
+      // Only the slip the sale is owed: a pending slip printing late does not stand for the sale's own.
+      if (!m || !row || row.slipPrinted || (row.slipKind !== null && row.slipKind !== m[2])) continue;
+      store.transitionSale(row.id, { slipPrinted: true, slipKind: m[2] as 'sale' | 'pending', printError: null, updatedAt: nowIso() });
+      notify(row.id);
+    }
+  }
   async function printFor(saleId: string, kind: 'sale' | 'pending'): Promise<void> {
     if (printing.has(saleId) || closed) return;
     printing.add(saleId);
@@ -353,10 +365,12 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       const row = needSale(saleId);
       const op = store.getOperator(row.operatorId);
       const resp = responseOf(row);
+      // Keyed per sale and slip kind: after a crash the stored job is found, never printed twice.
+      const key = slipKey(saleId, kind);
       const res =
         kind === 'sale' && resp
-          ? await printer.printSale(resp, slipCtx(op?.name))
-          : await printer.printPending({ purchaseId: row.id, meterId: row.meterId, amountCents: row.amountCents, utilityName: row.utilityName ?? undefined, at: new Date(clock()) }, slipCtx(op?.name));
+          ? await printer.printSale(resp, slipCtx(op?.name), { key })
+          : await printer.printPending({ purchaseId: row.id, meterId: row.meterId, amountCents: row.amountCents, utilityName: row.utilityName ?? undefined, at: new Date(clock()) }, slipCtx(op?.name), key);
       if (closed) return;
       store.transitionSale(saleId, { slipPrinted: res.printed, slipKind: kind, printError: res.message, updatedAt: nowIso() });
       notify(saleId);
@@ -441,6 +455,8 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     for (const row of store.dueSales(now)) if (!inflight.has(row.id)) jobs.push(attempt(row.id));
     // Slips owed after a crash between the answer and the print.
     for (const row of store.findSales({ state: 'succeeded', limit: 50 })) if (!row.slipPrinted && !row.printError && !row.slipKind && !printing.has(row.id)) jobs.push(printFor(row.id, 'sale'));
+    // Slips that could not print before go out when the printer is back, in order.
+    if (!closed) markSlipsPrinted(await printer.drain());
     // Advices: keep delivering the head while it is final-ly answered, bounded per tick.
     for (let i = 0; i < 20; i++) {
       const head = store.headAdvice();
@@ -693,11 +709,14 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       const row = needSale(saleId);
       const resp = responseOf(row);
       const at = new Date(clock());
-      const res = resp
-        ? await printer.printSale(resp, slipCtx(store.getOperator(row.operatorId)?.name), { at, operator: op.name })
+      // The customer never got the first slip: send that one (not a REPRINT copy that would print beside it later).
+      const first = row.slipPrinted ? null : await printer.resend(slipKey(saleId, resp ? 'sale' : 'pending'));
+      if (first) markSlipsPrinted(first.printed ? [slipKey(saleId, resp ? 'sale' : 'pending')] : []);
+      const res = first ?? (resp
+        ? await printer.printSale(resp, slipCtx(store.getOperator(row.operatorId)?.name), { reprint: { at, operator: op.name } })
         : row.state === 'pending' || row.state === 'retrying'
           ? await printer.printPending({ purchaseId: row.id, meterId: row.meterId, amountCents: row.amountCents, utilityName: row.utilityName ?? undefined, at }, slipCtx(op.name))
-          : null;
+          : null);
       if (!res) throw new ApiFail('CONFLICT', `A ${row.state} sale has no slip to reprint.`);
       const reprintCount = store.addReprint({ saleId, operatorId: op.id, at: at.toISOString(), source: 'local', printed: res.printed });
       return { ...res, reprintCount };
@@ -715,7 +734,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       }
       if (res.outcome === 'unknown') throw new ApiFail('SWITCH_UNREACHABLE', 'The switch did not answer. Use the local reprint or try again.');
       const at = new Date(clock());
-      const printed = await printer.printSale({ ...res.body, id: row.id }, slipCtx(store.getOperator(row.operatorId)?.name), { at, operator: op.name });
+      const printed = await printer.printSale({ ...res.body, id: row.id }, slipCtx(store.getOperator(row.operatorId)?.name), { reprint: { at, operator: op.name } });
       store.addReprint({ saleId, operatorId: op.id, at: at.toISOString(), source: 'switch', printed: printed.printed });
       return { ...printed, tokens: tokensOf(res.body) };
     },
@@ -915,6 +934,8 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       closed = true;
       for (const set of waiters.values()) for (const w of set) w();
       resetClient();
+      await printer.drain().catch(() => []);
+      printer.close();
     },
   };
 }

@@ -44,16 +44,23 @@ export class PrintQueue {
     return this.clock().toISOString();
   }
 
-  /** Stores the job (state queued); nothing is sent yet. */
-  enqueue(bytes: Uint8Array, label: string): PrintJob {
-    return this.deps.store.insert({ id: this.newId(), label, bytes, at: this.now() });
+  /**
+   * Stores the job (state queued); nothing is sent yet. With a key, asking again (after a crash,
+   * say) returns the job already stored for that key, printed or not: one slip per key.
+   */
+  enqueue(bytes: Uint8Array, label: string, key?: string): PrintJob {
+    return this.deps.store.insert({ id: this.newId(), label, bytes, at: this.now(), ...(key === undefined ? {} : { key }) });
   }
 
   /** Stores then drains: the usual call after a sale. */
-  async print(bytes: Uint8Array, label: string): Promise<PrintJob> {
-    const job = this.enqueue(bytes, label);
-    await this.drain();
+  async print(bytes: Uint8Array, label: string, key?: string): Promise<PrintJob> {
+    const job = this.enqueue(bytes, label, key);
+    if (job.state !== 'printed') await this.drain();
     return this.deps.store.get(job.id) as PrintJob;
+  }
+
+  byKey(key: string): PrintJob | undefined {
+    return this.deps.store.byKey(key);
   }
 
   /** A failed job goes back to the queue with a fresh attempt count; then the queue drains. */

@@ -6,8 +6,9 @@ import type Database from 'better-sqlite3';
 import { migrate as migrateWith, openDatabase } from '../../common/sqlite';
 import * as m0001 from './migrations/0001-print-jobs';
 import * as m0002 from './migrations/0002-reprint-of';
+import * as m0003 from './migrations/0003-job-key';
 
-export const MIGRATIONS = [m0001, m0002];
+export const MIGRATIONS = [m0001, m0002, m0003];
 
 export type JobState = 'queued' | 'printing' | 'printed' | 'failed';
 
@@ -22,6 +23,8 @@ export interface PrintJob {
   updatedAt: string;
   printedAt?: string;
   reprintOf?: string;
+  /** The caller's key: one job per key, ever. */
+  key?: string;
 }
 
 interface Row {
@@ -35,6 +38,7 @@ interface Row {
   updated_at: string;
   printed_at: string | null;
   reprint_of: string | null;
+  job_key: string | null;
 }
 
 const toJob = (r: Row): PrintJob => ({
@@ -48,6 +52,7 @@ const toJob = (r: Row): PrintJob => ({
   updatedAt: r.updated_at,
   printedAt: r.printed_at ?? undefined,
   reprintOf: r.reprint_of ?? undefined,
+  key: r.job_key ?? undefined,
 });
 
 /** Applies every migration newer than the file's user_version (see common/sqlite.ts). */
@@ -63,15 +68,25 @@ export class PrintJobStore {
     migrate(this.db);
   }
 
-  insert(job: { id: string; label: string; bytes: Uint8Array; at: string; reprintOf?: string }): PrintJob {
-    const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM print_jobs').get() as { s: number }).s;
-    this.db
-      .prepare(
-        `INSERT INTO print_jobs (id, seq, label, bytes, state, attempts, created_at, updated_at, reprint_of)
-         VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)`,
-      )
-      .run(job.id, seq, job.label, Buffer.from(job.bytes), job.at, job.at, job.reprintOf ?? null);
-    return this.get(job.id) as PrintJob;
+  /** Stores a job; with a key already stored, returns that job instead (nothing new is inserted). */
+  insert(job: { id: string; label: string; bytes: Uint8Array; at: string; reprintOf?: string; key?: string }): PrintJob {
+    return this.db.transaction(() => {
+      const existing = job.key === undefined ? undefined : this.byKey(job.key);
+      if (existing) return existing;
+      const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM print_jobs').get() as { s: number }).s;
+      this.db
+        .prepare(
+          `INSERT INTO print_jobs (id, seq, label, bytes, state, attempts, created_at, updated_at, reprint_of, job_key)
+           VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
+        )
+        .run(job.id, seq, job.label, Buffer.from(job.bytes), job.at, job.at, job.reprintOf ?? null, job.key ?? null);
+      return this.get(job.id) as PrintJob;
+    })();
+  }
+
+  byKey(key: string): PrintJob | undefined {
+    const r = this.db.prepare('SELECT * FROM print_jobs WHERE job_key = ?').get(key) as Row | undefined;
+    return r ? toJob(r) : undefined;
   }
 
   get(id: string): PrintJob | undefined {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport, encodeEscPos, layoutSlip, PrintJobStore, PrintQueue, startVirtualPrinter, type VirtualPrinter } from '../index';
-import { migrate } from '../jobs/store';
+import { migrate, MIGRATIONS } from '../jobs/store';
 import { SAMPLES } from './samples';
 
 let dir: string;
@@ -112,8 +112,8 @@ describe('print queue with a stalling, resetting, paper-out printer', () => {
     db.prepare(`INSERT INTO print_jobs (id, seq, label, bytes, state, attempts, created_at, updated_at) VALUES ('x', 1, 'old', x'1b40', 'queued', 0, 't', 't')`).run();
     db.close();
     const store = new PrintJobStore(file);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
-    expect(store.get('x')).toMatchObject({ label: 'old', state: 'queued', reprintOf: undefined });
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(store.get('x')).toMatchObject({ label: 'old', state: 'queued', reprintOf: undefined, key: undefined });
     store.close();
   });
 });

@@ -16,7 +16,7 @@ const total = Number(totalArg);
 const store = openTillStore(join(dataDir, 'till.db'));
 const backend = createTillBackend({
   store,
-  printer: createSlipPrinter(() => ({ description: 'ok', send: async () => undefined, status: async () => ({ state: 'ready', message: 'ok' }) }), () => 80),
+  printer: createSlipPrinter(() => ({ description: 'ok', send: async () => undefined, status: async () => ({ state: 'ready', message: 'ok' }) }), () => 80, join(dataDir, 'print-jobs.db')),
   secrets: memorySecrets(),
   mode: 'cli',
   embeddedSwitch: { url, username, password },

@@ -90,13 +90,13 @@ export interface TestTill {
   dir: string;
 }
 
-export async function startTill(target: Target, opts: { dir?: string; workerIntervalMs?: number } = {}): Promise<TestTill> {
+export async function startTill(target: Target, opts: { dir?: string; workerIntervalMs?: number; printer?: ByteSink } = {}): Promise<TestTill> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'till-'));
   const store = openTillStore(join(dir, 'till.db'));
   const sink = memorySink();
   const backend = createTillBackend({
     store,
-    printer: createSlipPrinter(() => sink, () => 80),
+    printer: createSlipPrinter(() => opts.printer ?? sink, () => 80, join(dir, 'print-jobs.db')),
     secrets: memorySecrets(),
     mode: 'cli',
     embeddedSwitch: { url: target.url, username: target.username, password: target.password },

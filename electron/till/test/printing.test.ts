@@ -1,0 +1,108 @@
+/**
+ * Slips through the durable print queue, against the real virtual printer over TCP: a sale made
+ * while the printer is out of paper shows the printer problem and keeps its slip; when paper is
+ * back the slip prints by itself exactly once and the sale says "printed"; a till restarted on the
+ * same data does not print a sale's slip a second time; a manager's reprint of a sale whose slip
+ * never printed sends that first slip, not a REPRINT copy beside it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../../../printer';
+import { sinkFromTransport } from '../printing';
+import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
+
+let target: Target;
+let vp: VirtualPrinter;
+let dir: string;
+const printer = () => sinkFromTransport(createTransport({ kind: 'virtual', port: vp.port, timeoutMs: 1000 }));
+const slipsFor = (saleId: string) => vp.jobs().filter((j) => j.complete && j.text.includes(saleId.slice(0, 8)));
+
+beforeAll(async () => {
+  target = await startTarget();
+  dir = mkdtempSync(join(tmpdir(), 'till-printing-'));
+  vp = await startVirtualPrinter({ port: 0, outDir: join(dir, 'vp') });
+});
+afterAll(async () => {
+  await vp?.close();
+  await target?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function sellOne(till: TestTill): Promise<string> {
+  const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } });
+  expect(p.ok, JSON.stringify(p)).toBe(true);
+  const saleId = p.ok ? p.value.saleId : '';
+  await waitSale(till.api, saleId, (s) => s === 'succeeded');
+  await till.backend.idle();
+  return saleId;
+}
+
+async function slipState(till: TestTill, saleId: string) {
+  const t = await till.api.getTransaction({ saleId });
+  return t.ok ? t.value.sale.slip : null;
+}
+
+describe('till slips through the durable print queue', () => {
+  it('out of paper: the token is safe and the slip waits; paper back: it prints once by itself', async () => {
+    const till = await startTill(target, { dir: join(dir, 'a'), workerIntervalMs: 0, printer: printer() });
+    try {
+      vp.setStatus({ paperOut: true });
+      const saleId = await sellOne(till);
+      const waiting = await slipState(till, saleId);
+      expect(waiting).toMatchObject({ printed: false });
+      expect(waiting?.printError).toMatch(/out of paper/i);
+      expect(slipsFor(saleId)).toHaveLength(0);
+
+      vp.setStatus({ paperOut: false });
+      await till.backend.tick();
+      await till.backend.tick();
+      expect(await slipState(till, saleId)).toMatchObject({ printed: true, printError: null, kind: 'sale' });
+      expect(slipsFor(saleId)).toHaveLength(1);
+    } finally {
+      vp.setStatus({ paperOut: false });
+      await till.backend.close();
+    }
+  });
+
+  it('a restarted till finds the stored slip job and does not print it again', async () => {
+    const data = join(dir, 'b');
+    let till = await startTill(target, { dir: data, workerIntervalMs: 0, printer: printer() });
+    const saleId = await sellOne(till);
+    expect(slipsFor(saleId)).toHaveLength(1);
+    // As after a crash between the print and recording it: the sale still owes its slip.
+    till.backend.store.transitionSale(saleId, { slipPrinted: false, slipKind: null, printError: null, updatedAt: new Date().toISOString() });
+    await till.backend.close();
+
+    till = await startTill(target, { dir: data, workerIntervalMs: 0, printer: printer() });
+    try {
+      await till.backend.tick();
+      await till.backend.idle();
+      expect(await slipState(till, saleId)).toMatchObject({ printed: true });
+      expect(slipsFor(saleId)).toHaveLength(1);
+    } finally {
+      await till.backend.close();
+    }
+  });
+
+  it("a manager's reprint of a slip that never printed sends the first slip, not a REPRINT copy", async () => {
+    const till = await startTill(target, { dir: join(dir, 'c'), workerIntervalMs: 0, printer: printer() });
+    try {
+      vp.setStatus({ coverOpen: true });
+      const saleId = await sellOne(till);
+      expect(await slipState(till, saleId)).toMatchObject({ printed: false });
+      vp.setStatus({ coverOpen: false });
+      const r = await till.api.reprintLocal({ saleId });
+      expect(r.ok && r.value.printed).toBe(true);
+      await till.backend.tick();
+      const slips = slipsFor(saleId);
+      expect(slips).toHaveLength(1);
+      expect(slips[0]?.text).not.toMatch(/REPRINT/);
+      expect(await slipState(till, saleId)).toMatchObject({ printed: true });
+    } finally {
+      vp.setStatus({ coverOpen: false });
+      await till.backend.close();
+    }
+  });
+});
