@@ -90,3 +90,34 @@ test('a card sale from a card swipe: track 2 finds the meter, a full card number
   expect(last.ok && last.value?.tender).toEqual({ type: 'DEBIT_CARD', maskedCard: '411111******1111' });
   expect(last.ok && last.value?.meterId).toBe('00100000017');
 });
+
+test('printer out of paper: the token is on screen and safe, the problem is plain; paper back: the slip prints by itself, once', async ({ page }) => {
+  await signIn(page, 'cashier');
+  // The field-tech screen runs the virtual printer out of paper.
+  await page.getByRole('button', { name: 'Virtual printer' }).click();
+  await page.getByLabel('Out of paper').click(); // applied by the back end, then shown
+  await expect(page.getByLabel('Out of paper')).toBeChecked();
+  await page.getByRole('button', { name: 'Sell', exact: true }).click();
+  await sell(page, '00100000017', '25');
+  await expect(page.getByTestId('outcome-success')).toBeVisible();
+  const problem = page.getByTestId('printer-problem');
+  await expect(problem).toContainText('tokens above are safe');
+  await expect(problem).toContainText(/out of paper/i);
+  const shown = (await page.getByTestId('token').first().textContent()) ?? '';
+  const groups = shown.match(/\d{4}( \d{4}){4}/)?.[0] ?? 'no token on screen';
+  await expect(page.getByLabel('Till status')).toContainText('Printer: PAPER OUT', { timeout: 10_000 }); // the status bar says it too
+  await shot(page, 'cashier-printer-problem');
+
+  await page.getByRole('button', { name: 'Virtual printer' }).click();
+  await page.getByLabel('Out of paper').click();
+  await expect(page.getByLabel('Out of paper')).not.toBeChecked();
+  const printedOnce = async () => {
+    const jobs = await api('virtualPrinterJobs', { limit: 50 });
+    return jobs.ok ? jobs.value.jobs.filter((j) => j.text.includes(groups)).length : -1;
+  };
+  await expect.poll(printedOnce, { timeout: 15_000 }).toBe(1);
+  const last = await api('lastSale', {});
+  expect(last.ok && last.value?.slip.printed).toBe(true);
+  await page.waitForTimeout(1500); // further worker rounds must not print it again
+  expect(await printedOnce()).toBe(1);
+});

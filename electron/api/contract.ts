@@ -300,6 +300,11 @@ export interface SerialPortView {
   path: string;
   manufacturer: string | null;
 }
+export interface VirtualPrinterStatus {
+  paperOut: boolean;
+  coverOpen: boolean;
+  offline: boolean;
+}
 export interface VirtualPrintJob {
   id: string;
   at: string;
@@ -491,6 +496,8 @@ export const METHODS = {
   status: { args: Empty, role: 'public' },
   listSerialPorts: { args: Empty, role: 'manager' },
   virtualPrinterJobs: { args: z.object({ limit: z.number().int().min(1).max(200).optional() }).strict(), role: 'cashier' },
+  /** Field-tech rehearsal: make the virtual printer run out of paper, open its cover or go offline. */
+  setVirtualPrinterStatus: { args: z.object({ paperOut: z.boolean().optional(), coverOpen: z.boolean().optional(), offline: z.boolean().optional() }).strict(), role: 'cashier' },
   virtualPrinterFile: { args: z.object({ id: Id, kind: z.enum(['png', 'bin']) }).strict(), role: 'cashier' },
   // console views (switch admin API)
   meterSearch: { args: z.object({ prefix: z.string().max(20), limit: z.number().int().min(1).max(50).optional() }).strict(), role: 'manager' },
@@ -547,7 +554,8 @@ export interface TillValues {
   printTestPage: PrintResult;
   status: StatusView;
   listSerialPorts: SerialPortView[];
-  virtualPrinterJobs: { enabled: boolean; jobs: VirtualPrintJob[] };
+  virtualPrinterJobs: { enabled: boolean; status: VirtualPrinterStatus | null; jobs: VirtualPrintJob[] };
+  setVirtualPrinterStatus: VirtualPrinterStatus;
   virtualPrinterFile: { mime: string; base64: string };
   meterSearch: { meters: { meterId: string; utilityName: string | null }[] };
   meterDetail: MeterDetail;

@@ -18,7 +18,8 @@ export interface BrowserHostOptions {
   token?: string;
   /** Directory of the built renderer; default <repo>/dist/renderer. */
   rendererDir?: string;
-  virtualPrinter?: VirtualJobsSource | null;
+  /** Where the virtual printer's job files are, for the download links. */
+  virtualPrinter?: Pick<VirtualJobsSource, 'jobs'> | null;
 }
 
 export interface BrowserHost {

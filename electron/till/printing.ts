@@ -67,7 +67,7 @@ function asTransport(sink: ByteSink): Transport {
 function resultOf(job: PrintJob): PrintResult {
   if (job.state === 'printed') return { printed: true, message: null, jobId: job.id };
   const why = job.lastError ?? 'the printer has not taken it yet';
-  return { printed: false, message: `The slip did not print: ${why}. The token is safe; the slip prints by itself when the printer is back, or reprint.`, jobId: job.id };
+  return { printed: false, message: `The slip did not print (${why}). Fix the printer: the slip then prints by itself, or a manager reprints it.`, jobId: job.id };
 }
 
 /**

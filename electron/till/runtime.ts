@@ -56,6 +56,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   }
 
   let vp: VirtualPrinter | null = null;
+  const vpState = { paperOut: false, coverOpen: false, offline: false };
   let sink: ByteSink = NO_PRINTER;
   const buildSink = async (s: StoredSettings): Promise<void> => {
     const p = s.printer;
@@ -80,7 +81,15 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
     secrets: opts.secrets ?? fileSecretStore(join(opts.dataDir, 'secrets.json')),
     mode: opts.mode,
     embeddedSwitch: embedded,
-    virtualPrinter: { jobs: () => vp?.jobs() ?? [] },
+    virtualPrinter: {
+      jobs: () => vp?.jobs() ?? [],
+      status: () => ({ ...vpState }),
+      setStatus(st) {
+        vp?.setStatus(st);
+        Object.assign(vpState, st);
+        return { ...vpState };
+      },
+    },
     listSerialPorts,
     workerIntervalMs: opts.workerIntervalMs,
     fileUrls: opts.fileUrls,

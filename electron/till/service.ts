@@ -29,6 +29,7 @@ import {
   type SaleView,
   type SessionView,
   type TenderKind,
+  type VirtualPrinterStatus,
   type TillSettings,
   type TillValues,
   type TokenView,
@@ -46,6 +47,9 @@ export interface SecretStore {
 
 export interface VirtualJobsSource {
   jobs(): { n: number; bytes: number; text: string; commands: { name?: string; text?: string }[] | unknown[]; files: { bin: string; png: string } }[];
+  /** Applies a simulated printer state and answers the whole state. */
+  setStatus?(s: Partial<VirtualPrinterStatus>): VirtualPrinterStatus;
+  status?(): VirtualPrinterStatus;
 }
 
 export interface TillDeps {
@@ -839,10 +843,11 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     },
     virtualPrinterJobs({ limit }) {
       const vp = deps.virtualPrinter;
-      if (!vp) return { enabled: false, jobs: [] };
+      if (!vp) return { enabled: false, status: null, jobs: [] };
       const jobs = vp.jobs().slice(-(limit ?? 50)).reverse();
       return {
         enabled: true,
+        status: vp.status?.() ?? null,
         jobs: jobs.map((j) => ({
           id: String(j.n),
           at: nowIso(),
@@ -853,6 +858,11 @@ export function createTillBackend(deps: TillDeps): TillBackend {
           binUrl: deps.fileUrls ? `/print-jobs/${j.n}.bin` : null,
         })),
       };
+    },
+    setVirtualPrinterStatus(s) {
+      const set = deps.virtualPrinter?.setStatus;
+      if (!set) throw new ApiFail('NOT_FOUND', 'The virtual printer is not in use (a real printer is configured).');
+      return set(s);
     },
     virtualPrinterFile({ id, kind }) {
       const job = deps.virtualPrinter?.jobs().find((j) => String(j.n) === id);

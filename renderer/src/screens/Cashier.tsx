@@ -182,7 +182,7 @@ function SaleOutcome() {
           <p className="ok" data-testid="slip-printed">Slip printed.</p>
         ) : (
           <p className="warn" role="alert" data-testid="printer-problem">
-            Printer problem: {sale.slip.printError ?? 'the slip did not print'}. The token is safe — fix the printer, then reprint (F8).
+            Printer problem — the tokens above are safe; read them to the customer if they cannot wait. {sale.slip.printError ?? 'The slip did not print.'}
           </p>
         )}
       </div>

@@ -1,19 +1,33 @@
-/** Field-tech tool: the virtual printer's jobs as the rendered slip, its text and decoded commands, with PNG/BIN downloads. */
+/**
+ * Field-tech tool: the virtual printer's jobs as the rendered slip, its text and decoded commands,
+ * with PNG/BIN downloads; and switches that make it run out of paper, open its cover or go
+ * offline, to rehearse the cashier's printer-problem state without a real printer.
+ */
 import { useEffect, useState } from 'react';
-import type { ApiError, VirtualPrintJob } from '../../../electron/api/contract';
+import type { ApiError, VirtualPrinterStatus, VirtualPrintJob } from '../../../electron/api/contract';
 import { call, withToken } from '../api';
-import { ago } from '../format';
 import { Err } from './ErrorLine';
 
 export function PrinterView() {
   const [jobs, setJobs] = useState<VirtualPrintJob[]>([]);
   const [enabled, setEnabled] = useState(true);
+  const [status, setStatus] = useState<VirtualPrinterStatus | null>(null);
   const [err, setErr] = useState<ApiError | null>(null);
   const load = async () => {
     const r = await call('virtualPrinterJobs', { limit: 20 });
     setErr(r.ok ? null : r.error);
-    if (r.ok) { setJobs(r.value.jobs); setEnabled(r.value.enabled); }
+    if (r.ok) { setJobs(r.value.jobs); setEnabled(r.value.enabled); setStatus(r.value.status); }
   };
+  const toggle = async (key: keyof VirtualPrinterStatus, on: boolean) => {
+    const r = await call('setVirtualPrinterStatus', { [key]: on });
+    setErr(r.ok ? null : r.error);
+    if (r.ok) setStatus(r.value);
+  };
+  const SWITCHES: { key: keyof VirtualPrinterStatus; label: string }[] = [
+    { key: 'paperOut', label: 'Out of paper' },
+    { key: 'coverOpen', label: 'Cover open' },
+    { key: 'offline', label: 'Offline' },
+  ];
   useEffect(() => void load(), []);
   return (
     <section aria-labelledby="vp-h">
@@ -21,9 +35,19 @@ export function PrinterView() {
       <button className="btn" onClick={() => void load()}>Refresh</button>
       <Err e={err} />
       {!enabled && <p>The virtual printer is not in use (a real printer is configured).</p>}
+      {status && (
+        <fieldset className="group">
+          <legend>Rehearse a printer problem</legend>
+          {SWITCHES.map((s) => (
+            <label key={s.key} className="choice">
+              <input type="checkbox" checked={status[s.key]} onChange={(e) => void toggle(s.key, e.target.checked)} /> {s.label}
+            </label>
+          ))}
+        </fieldset>
+      )}
       {jobs.map((j) => (
         <article key={j.id} className="card job" data-testid="print-job">
-          <h2>Job {j.id} · {ago(j.at)} · {j.bytes} bytes</h2>
+          <h2>Job {j.id} · {j.bytes} bytes</h2>
           <div className="jobcols">
             {j.pngUrl && <img src={withToken(j.pngUrl)} alt={`Rendered slip of job ${j.id}`} />}
             <pre tabIndex={0} className="slip" data-testid="job-text">{j.text}</pre>
