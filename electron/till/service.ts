@@ -7,7 +7,6 @@
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { MASKED_CARD } from '../api/masked-card';
 import { PPU_BASE_PATH, PpuClient, newId, type ConfirmationAdvice, type MeterLookupResponse, type PpuResult, type PpuTrace, type PurchaseRequest, type PurchaseResponse, type ReversalAdvice } from '../../switch-core/protocol';
 import {
   METHODS,
@@ -640,7 +639,6 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       if (lk && lk.meterId !== m.meterId) throw new ApiFail('INVALID_INPUT', 'The meter number changed after the lookup. Look the meter up again.', { field: 'meterId' });
       const amt = checkAmount(args.amountCents, lk?.minCents ?? null, lk?.maxCents ?? null);
       if (!amt.ok) throw new ApiFail('INVALID_INPUT', amt.message, { field: 'amountCents' });
-      if (args.tender.type !== 'CASH' && args.tender.maskedCard && !MASKED_CARD.test(args.tender.maskedCard)) throw new ApiFail('INVALID_INPUT', 'Card number must be masked.', { field: 'tender.maskedCard' });
       const id = newId();
       const amount = { amount: args.amountCents, currency: '710' };
       const req: PurchaseRequest = {
@@ -714,8 +712,9 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       const resp = responseOf(row);
       const at = new Date(clock());
       // The customer never got the first slip: send that one (not a REPRINT copy that would print beside it later).
-      const first = row.slipPrinted ? null : await printer.resend(slipKey(saleId, resp ? 'sale' : 'pending'));
-      if (first) markSlipsPrinted(first.printed ? [slipKey(saleId, resp ? 'sale' : 'pending')] : []);
+      const firstKey = slipKey(saleId, resp ? 'sale' : 'pending');
+      const first = row.slipPrinted ? null : await printer.resend(firstKey);
+      if (first?.printed) markSlipsPrinted([firstKey]);
       const res = first ?? (resp
         ? await printer.printSale(resp, slipCtx(store.getOperator(row.operatorId)?.name), { reprint: { at, operator: op.name } })
         : row.state === 'pending' || row.state === 'retrying'
