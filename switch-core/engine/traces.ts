@@ -1,7 +1,8 @@
 /**
- * Message traces, search references and other after-the-answer writes are written off the hot path: buffered in memory and
- * flushed in one SQLite transaction every few milliseconds (or when the buffer grows), so a
- * purchase never waits on trace I/O. Admin reads flush first, so what is shown is complete.
+ * Message traces, search references and other after-the-answer writes are written off the hot
+ * path: buffered in memory and flushed every few milliseconds in small transactions (or at once
+ * when the buffer grows), so a purchase never waits on trace I/O. Admin reads flush first, so
+ * what is shown is complete.
  */
 import type { SwitchStore } from '../store';
 import type { TraceRecord } from './model';
@@ -17,6 +18,7 @@ export class TraceWriter {
     private readonly store: SwitchStore,
     private readonly flushMs: number,
     private readonly maxBuffered = 2_000,
+    private readonly slice = 32,
   ) {}
 
   add(t: TraceRecord): void {
@@ -41,8 +43,24 @@ export class TraceWriter {
   private schedule(): void {
     if (this.traces.length + this.refs.length + this.jobs.length >= this.maxBuffered) return this.flush();
     if (this.timer) return;
-    this.timer = setTimeout(() => this.flush(), this.flushMs);
+    this.timer = setTimeout(() => this.flushSlice(), this.flushMs);
     this.timer.unref?.();
+  }
+
+  /**
+   * The timer's flush: at most `slice` rows of each kind per transaction, the rest on the next
+   * turn of the event loop, so one big batch never holds up the requests waiting behind it.
+   */
+  private flushSlice(): void {
+    this.timer = null;
+    const traces = this.traces.splice(0, this.slice);
+    const refs = this.refs.splice(0, this.slice);
+    const jobs = this.jobs.splice(0, this.slice);
+    if (traces.length + refs.length + jobs.length > 0) this.store.writeBatch(traces, refs, jobs);
+    if (this.traces.length + this.refs.length + this.jobs.length > 0) {
+      this.timer = setTimeout(() => this.flushSlice(), 0);
+      this.timer.unref?.();
+    }
   }
 
   flush(): void {
