@@ -141,6 +141,8 @@ export class SwitchEngine {
   private readonly clock: () => number;
   private readonly rng: () => number;
   private readonly traces: TraceWriter;
+  /** Lookup ids whose row waits in the batch (checked with the store for reused ids). */
+  private readonly unwrittenLookups = new Set<string>();
   /** Links an outgoing request body to the transaction it belongs to, for the client's trace hook. */
   private readonly txOfBody = new WeakMap<object, { txId: string; providerId: string }>();
   private readonly inFlight = new Map<string, Promise<Reply>>();
@@ -256,7 +258,19 @@ export class SwitchEngine {
     providerId: string | null = null,
   ): { startedAt: string; t0: number; providerId: string | null } {
     const startedAt = this.now();
-    this.store.insertTransaction({ id, type, meterId, providerId, status: 'UNKNOWN', amount, startedAt, purchaseId, request });
+    const tx = { id, type, meterId, providerId, status: 'UNKNOWN' as const, amount, startedAt, purchaseId, request };
+    if (this.unwrittenLookups.has(id)) throw new DuplicateIdError(id);
+    if (type === 'LOOKUP') {
+      // No money moves on a lookup, so its row may ride the next batch; a reused id is still refused now.
+      if (this.store.hasTransaction(id)) throw new DuplicateIdError(id);
+      this.unwrittenLookups.add(id);
+      this.traces.defer(() => {
+        this.unwrittenLookups.delete(id);
+        this.store.insertTransaction(tx);
+      });
+    } else {
+      this.store.insertTransaction(tx);
+    }
     return { startedAt, t0: performance.now(), providerId };
   }
 

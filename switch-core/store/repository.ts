@@ -176,6 +176,7 @@ export class SwitchStore {
       ),
       setTxProvider: db.prepare<[string | null, string]>('UPDATE transactions SET provider_id = ? WHERE id = ?'),
       getTx: db.prepare<[string], TxRow>('SELECT * FROM transactions WHERE id = ?'),
+      hasTx: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM transactions WHERE id = ?'),
       refsOf: db.prepare<[string], { ref: string }>('SELECT ref FROM transaction_refs WHERE tx_id = ?'),
       insertRef: db.prepare<[string, string]>('INSERT OR IGNORE INTO transaction_refs (ref, tx_id) VALUES (?, ?)'),
       insertTrace: db.prepare(
@@ -365,6 +366,10 @@ export class SwitchStore {
       if (err instanceof Error && (err as Error & { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateIdError(tx.id);
       throw err;
     }
+  }
+
+  hasTransaction(id: string): boolean {
+    return this.s.hasTx.get(id) !== undefined;
   }
 
   setTransactionProvider(id: string, providerId: string | null): void {

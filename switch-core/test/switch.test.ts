@@ -195,6 +195,13 @@ describe('unknown outcomes and idempotency', () => {
     expect((await till.meterLookup(lookup)).outcome).toBe('successful');
     const dup = await till.meterLookup(lookup);
     expect(dup.outcome === 'failed' && dup.error?.errorType).toBe('DUPLICATE_RECORD');
+    // A purchase may not reuse the lookup's id either, even while the lookup's row waits in the write batch.
+    const lookup2 = lookupRequest(DEMO_METERS.plain);
+    expect((await till.meterLookup(lookup2)).outcome).toBe('successful');
+    const reused = await till.purchase(purchaseRequest(DEMO_METERS.plain, 5000, { id: lookup2.id }));
+    expect(reused.outcome === 'failed' && reused.error?.errorType).toBe('DUPLICATE_RECORD');
+    const listed = await admin(sw).get<{ transactions: { id: string; type: string }[] }>(`/transactions?q=${lookup2.id}`);
+    expect(listed.body.transactions.map((t) => [t.id, t.type])).toEqual([[lookup2.id, 'LOOKUP']]);
 
     const p = purchaseRequest(DEMO_METERS.plain, 5000);
     expect((await till.purchase(p)).outcome).toBe('successful');
