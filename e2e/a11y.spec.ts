@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 import { E2E_TOKEN } from './playwright.config';
 import { api, shot, signIn } from './helpers';
 
-const SCREENS = ['Sell', 'Reprint', 'Pending queue', 'Transactions', 'End of day', 'Settings', 'Meters', 'Routing', 'Providers', 'Virtual printer'];
+const SCREENS = ['Sell', 'Reprint', 'Pending queue', 'Transactions', 'End of day', 'Settings', 'Meters', 'Routing', 'Providers', 'Virtual printer', 'Provider faults'];
 
 async function axe(page: import('@playwright/test').Page, name: string): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();

@@ -1,13 +1,12 @@
-/** Manager back office and console views in Chromium: pending cancelled into a reversal, reprints and their refusal to a cashier, Confirm support, routing preferences, settings refused whole or saved, transaction detail with message traces. */
-import { expect, test } from '@playwright/test';
-import { api, shot, signIn } from './helpers';
-
-async function setProviderErrors(rate: number, then: 'cashier' | 'manager'): Promise<void> {
-  await api('signIn', { operatorId: 'manager', pin: '9999' });
-  const ps = await api('providers', {});
-  if (ps.ok) for (const p of ps.value.providers.filter((x) => x.behaviour)) await api('setProviderBehaviour', { providerId: p.id, patch: { serverErrorRate: rate } });
-  if (then === 'cashier') await api('signIn', { operatorId: 'cashier', pin: '1111' });
-}
+/**
+ * Manager back office, console views and field-tech tools in Chromium: pending cancelled into a
+ * reversal, reprints and their refusal to a cashier, Confirm support, routing preferences, settings,
+ * transaction detail with message traces, end of day, the virtual printer's jobs, and a provider
+ * taken down from the faults screen as seen in the health view.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { api, shot, signIn, withFaults } from './helpers';
 
 test('a pending sale is left by the cashier, then cancelled by a manager into a reversal', async ({ page }) => {
   await signIn(page, 'cashier');
@@ -16,13 +15,13 @@ test('a pending sale is left by the cashier, then cancelled by a manager into a 
   await expect(page.getByTestId('customer')).toBeVisible();
   await page.getByLabel('Amount (R)').fill('30');
   let saleId = '';
-  try {
-    await setProviderErrors(1, 'cashier');
+  await withFaults({ serverErrorRate: 1 }, 'cashier', async () => {
     await page.keyboard.press('F2');
     await expect(page.getByTestId('outcome-pending')).toContainText(/retrying/i);
     await page.keyboard.press('F4');
     await expect(page.getByTestId('outcome-pending')).toContainText('PENDING — DO NOT RESELL');
     saleId = (await page.getByTestId('reference').textContent()) ?? '';
+    await expect(page.getByTestId('pending-count')).toHaveText('Pending: 1'); // the status bar counts it
     await shot(page, 'cashier-pending');
 
     // The manager cancels it from the pending queue while the providers still fail.
@@ -30,15 +29,20 @@ test('a pending sale is left by the cashier, then cancelled by a manager into a 
     await page.getByRole('button', { name: 'Pending queue' }).click();
     const row = page.getByTestId('queue-row').filter({ hasText: '00100000025' }).filter({ hasText: 'purchase' });
     await expect(row).toBeVisible();
+    // Age, attempts and the last error, as the manager needs them to decide.
+    await expect(row.locator('td').nth(3)).toHaveText(/\d+ (s|min) ago/);
+    await expect(row.locator('td').nth(4)).toHaveText(/^[1-9]\d*$/);
+    await expect(row.locator('td').nth(5)).not.toHaveText('—');
     await shot(page, 'manager-queue');
     await row.getByRole('button', { name: 'Cancel (reversal)' }).click();
     await expect.poll(async () => {
       const t = await api('getTransaction', { saleId });
       return t.ok ? t.value.sale.state : t.error.code;
     }).toBe('cancelled');
-  } finally {
-    await setProviderErrors(0, 'manager');
-  }
+    await expect(row).toHaveCount(0);
+    await expect(page.getByTestId('pending-count')).toHaveText('Pending: 0');
+  });
+  await api('signIn', { operatorId: 'manager', pin: '9999' });
   const t = await api('getTransaction', { saleId });
   expect(t.ok && t.value.sale.advice?.kind).toBe('reversal');
 });
@@ -69,6 +73,17 @@ test('a manager reprints a slip (logged); a cashier is refused with a clear mess
   await page.getByRole('button', { name: 'Reprint 00100000017' }).first().click();
   await expect(page.getByRole('status')).toContainText('Reprint printed and logged');
   await shot(page, 'manager-reprint');
+  // The same slip found by its token and by its reference.
+  const sold = await api('getSale', { saleId: bought.ok ? bought.value.saleId : '' });
+  const digits = sold.ok ? sold.value.tokens[0]?.token ?? 'no token' : 'no sale';
+  await page.getByLabel('Meter').fill('');
+  await page.getByLabel('Token').fill(digits);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('row').filter({ hasText: 'Reprint 00100000017' })).toHaveCount(1);
+  await page.getByLabel('Token').fill('');
+  await page.getByLabel('Reference').fill(bought.ok ? bought.value.saleId : '');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('row').filter({ hasText: 'Reprint 00100000017' })).toHaveCount(1);
   const jobs = await api('virtualPrinterJobs', { limit: 3 });
   expect(jobs.ok && jobs.value.jobs.some((j) => /REPRINT/.test(j.text))).toBe(true);
 });
@@ -85,6 +100,8 @@ test('Confirm support marks the meter for rebroadcast; statuses change after the
   await page.getByRole('button', { name: 'Confirm support' }).click();
   await expect(page.getByTestId('rebroadcast-message')).toContainText(/rebroadcast|re-check/i);
   await expect(page.getByRole('button', { name: 'Confirm support' })).toHaveCount(0);
+  const lastResponse = page.getByTestId('last-response');
+  await expect(lastResponse.filter({ hasText: 'Awaiting confirmation' })).toHaveCount(await lastResponse.count()); // nobody has answered since the flag
   await shot(page, 'console-meter-confirmed');
 
   // The next lookup for this meter rebroadcasts to every provider.
@@ -95,6 +112,10 @@ test('Confirm support marks the meter for rebroadcast; statuses change after the
   // Providers that answered are Supported / Not supported now; one that did not answer stays Unconfirmed.
   const after = await page.getByTestId('support-status').allTextContents();
   expect(after.filter((x) => x === 'Unconfirmed').length).toBeLessThan(after.length / 2);
+  // A provider that answered: time since its answer, the exact time on hover.
+  const answered = page.getByTestId('provider-row').filter({ has: page.getByTestId('support-status').getByText('Supported', { exact: true }) }).first();
+  await expect(answered.getByTestId('last-response')).toHaveText(/^\d+ s ago$/);
+  await expect(answered.locator('time')).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   await shot(page, 'console-meter-after-lookup');
 });
 
@@ -128,6 +149,12 @@ test('settings: a wrong terminal id is refused beside the field and nothing chan
   await expect(page.getByRole('status')).toContainText('Settings saved.');
   const after = await api('getSettings', {});
   expect(after.ok && [after.value.terminalId, after.value.merchantCity]).toEqual(['TILL0042', 'Stellenbosch']);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByRole('status')).toHaveText(/The switch answered in \d+ ms\./);
+  await page.getByRole('button', { name: 'Print test page' }).click();
+  await expect(page.getByRole('status')).toHaveText('Test page printed.');
+  const jobs = await api('virtualPrinterJobs', { limit: 1 });
+  expect(jobs.ok && jobs.value.jobs[0]?.text).toContain('TILL0042'); // the test page carries the new terminal id
   await shot(page, 'manager-settings');
 });
 
@@ -142,4 +169,88 @@ test('transactions: search by meter, then the detail shows the till-switch messa
   await detail.getByRole('button', { name: 'Switch ↔ provider traces' }).click();
   await expect(detail.getByLabel("The switch's record of this sale")).toContainText('trace');
   await shot(page, 'manager-transaction-detail');
+});
+
+/** Clicks a download link and returns the downloaded bytes. */
+async function download(page: Page, name: string): Promise<Buffer> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).first().click()]);
+  return readFileSync(await file.path());
+}
+
+test('end of day: on screen, printed, as CSV; the shift closed and opened again', async ({ page }) => {
+  await signIn(page, 'manager');
+  await page.getByRole('button', { name: 'End of day' }).click();
+  const summary = page.getByText(/^Sold \d+ for R \d+\.\d\d; failed \d+; pending \d+; reversed \d+\.$/);
+  await expect(summary).toBeVisible();
+  const sold = Number((await summary.textContent())?.match(/^Sold (\d+)/)?.[1]);
+  await expect(page.locator('pre')).toContainText('END OF DAY REPORT');
+  await page.getByRole('button', { name: 'Print report' }).click();
+  await expect(page.getByRole('status')).toHaveText('Report printed.');
+  const jobs = await api('virtualPrinterJobs', { limit: 1 });
+  expect(jobs.ok && jobs.value.jobs[0]?.text).toContain(`Sales: ${sold}`);
+  const csv = (await download(page, 'Download CSV')).toString('utf8').split('\r\n');
+  expect(csv[0]).toBe('section,key,label,count,amount');
+  expect(csv[1]).toMatch(new RegExp(`^total,succeeded,Succeeded,${sold},\\d+\\.\\d\\d$`));
+  await shot(page, 'manager-end-of-day');
+  await page.getByRole('button', { name: 'Close shift' }).click();
+  await expect(page.getByRole('status')).toHaveText('Shift closed.');
+  const closed = await api('session', {});
+  expect(closed.ok && closed.value.shift).toBeNull();
+  await page.getByRole('button', { name: 'Open shift' }).click();
+  await expect(page.getByRole('status')).toHaveText('Shift open.');
+  const s = await api('session', {});
+  expect(s.ok && s.value.shift?.operatorId).toBe('manager');
+});
+
+test('virtual printer: each job as the rendered slip, its text and decoded commands; PNG and BIN download', async ({ page }) => {
+  await signIn(page, 'manager');
+  await page.getByRole('button', { name: 'Virtual printer' }).click();
+  const job = page.getByTestId('print-job').first();
+  await expect(job.getByRole('img')).toHaveJSProperty('complete', true);
+  expect(await job.getByRole('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
+  await job.getByText('Decoded commands').click();
+  await expect(job.locator('details pre')).toBeVisible();
+  const png = await download(page, 'Download PNG');
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  const bin = await download(page, 'Download BIN');
+  const bytes = Number((await job.getByRole('heading').textContent())?.match(/(\d+) bytes/)?.[1]);
+  expect(bin.length).toBe(bytes);
+  expect([...bin.subarray(0, 2)]).toEqual([0x1b, 0x40]); // ESC @: every job starts by initialising the printer
+});
+
+test('a field tech takes a provider down; the health view shows it failing over time while sales go to the next provider', async ({ page }) => {
+  await signIn(page, 'manager');
+  await page.getByRole('button', { name: 'Provider faults' }).click();
+  const easyPay = page.getByTestId('fault-row').filter({ hasText: 'EasyPay (P04)' });
+  await page.getByLabel('EasyPay down').check();
+  await page.getByLabel('Added latency (ms) for EasyPay').fill('120');
+  await page.getByRole('button', { name: 'Apply EasyPay' }).click();
+  await expect(easyPay.getByTestId('fault-now')).toHaveText('down (503), +120 ms');
+  await shot(page, 'field-tech-provider-faults');
+  try {
+    // Cape Town ranks EasyPay first: each sale is refused there and goes to the next ranked provider.
+    for (let i = 0; i < 5; i++) {
+      const lk = await api('lookupMeter', { meterId: '00100000017' });
+      const bought = lk.ok ? await api('purchase', { lookupRef: lk.value.lookupRef, meterId: '00100000017', amountCents: 1000, tender: { type: 'CASH' } }) : lk;
+      expect(bought.ok).toBe(true);
+      const saleId = bought.ok ? bought.value.saleId : '';
+      await expect.poll(async () => {
+        const sale = await api('getSale', { saleId });
+        return sale.ok ? sale.value.state : sale.error.code;
+      }).toBe('succeeded');
+    }
+    await page.getByRole('button', { name: 'Providers', exact: true }).click();
+    const health = page.getByTestId('provider-health-row').filter({ hasText: 'EasyPay (P04)' });
+    await expect(health.getByTestId('provider-health')).toHaveText(/DOWN|Degraded/); // circuit open, or half-open after its cool-down
+    await expect(health.getByTestId('provider-error-rate')).not.toHaveText('0.0 %');
+    const chart = health.getByTestId('health-chart');
+    const samples = Number(await chart.getAttribute('data-samples'));
+    await expect.poll(async () => Number(await chart.getAttribute('data-samples'))).toBeGreaterThan(samples); // the chart moves while watched
+    await expect(chart).toHaveAttribute('aria-label', /errors now [1-9]\d* %/);
+    await shot(page, 'console-provider-health');
+  } finally {
+    await page.getByRole('button', { name: 'Provider faults' }).click();
+    await page.getByRole('button', { name: 'Clear EasyPay' }).click();
+    await expect(easyPay.getByTestId('fault-now')).toHaveText('healthy');
+  }
 });

@@ -33,3 +33,56 @@ export async function sell(page: Page, meterId: string, rands: string): Promise<
   await page.keyboard.type(rands);
   await page.keyboard.press('F2');
 }
+
+type FaultPatch = ArgsOf<'setProviderBehaviour'>['patch'];
+
+/** Runs `step` as the manager (the fault knobs need one), then hands the till's one session back to `then`. */
+async function asManager<T>(then: 'cashier' | 'manager', step: () => Promise<T>): Promise<T> {
+  await api('signIn', { operatorId: 'manager', pin: '9999' });
+  try {
+    return await step();
+  } finally {
+    if (then === 'cashier') await api('signIn', { operatorId: 'cashier', pin: '1111' });
+  }
+}
+
+/**
+ * Runs `body` with the same faults set on every simulated provider, then puts back what each had
+ * before (the demo's slow provider keeps its own latency). The page's screens follow the session
+ * on their next call, so `then` says who is signed in while `body` runs and after.
+ */
+export async function withFaults(patch: FaultPatch, then: 'cashier' | 'manager', body: () => Promise<void>): Promise<void> {
+  const keys = Object.keys(patch) as (keyof FaultPatch)[];
+  const before = await asManager(then, async () => {
+    const ps = await api('providers', {});
+    const saved = new Map<string, FaultPatch>();
+    for (const p of ps.ok ? ps.value.providers : []) {
+      if (!p.behaviour) continue;
+      saved.set(p.id, Object.fromEntries(keys.map((k) => [k, p.behaviour![k]])));
+      await api('setProviderBehaviour', { providerId: p.id, patch });
+    }
+    return saved;
+  });
+  try {
+    await body();
+  } finally {
+    await asManager(then, async () => {
+      for (const [providerId, old] of before) await api('setProviderBehaviour', { providerId, patch: old });
+    });
+  }
+}
+
+/** Records every text the cashier's progress line shows, however briefly (installed before the page loads). */
+export async function recordProgress(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __progress: string[] }).__progress = seen;
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll('.progress')) {
+        const t = el.textContent?.trim() ?? '';
+        if (t && seen[seen.length - 1] !== t) seen.push(t);
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
+}

@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { api, sell, shot, signIn } from './helpers';
+import { api, recordProgress, sell, shot, signIn, withFaults } from './helpers';
 import { E2E_PORT, E2E_TOKEN } from './playwright.config';
 
 test('a full cash sale: tokens in groups of four on screen and on the rendered slip', async ({ page }) => {
@@ -12,6 +12,12 @@ test('a full cash sale: tokens in groups of four on screen and on the rendered s
   const success = page.getByTestId('outcome-success');
   await expect(success).toBeVisible();
   await expect(page.getByTestId('slip-printed')).toBeVisible();
+  // The status bar: switch reachable, printer ready, nothing pending, who is signed in.
+  const bar = page.getByLabel('Till status');
+  await expect(bar).toContainText('Switch: reachable');
+  await expect(bar).toContainText('Printer: ready');
+  await expect(page.getByTestId('pending-count')).toHaveText('Pending: 0');
+  await expect(page.getByTestId('operator')).toHaveText('Cashier One (cashier)');
   const shown = (await page.getByTestId('token').first().textContent()) ?? '';
   const groups = shown.match(/\d{4}( \d{4}){4}/)?.[0];
   expect(groups, `token groups in "${shown}"`).toBeTruthy();
@@ -38,35 +44,77 @@ test('a full cash sale: tokens in groups of four on screen and on the rendered s
   await shot(page, 'virtual-printer');
 });
 
-test('a sale through provider 5xx answers, retried with the same purchase until it succeeds', async ({ page }) => {
+test('a sale through a 504 then retry: the switch answers 504, the till retries the same purchase until it succeeds', async ({ page }) => {
   await signIn(page, 'cashier');
   await page.keyboard.type('00100000017', { delay: 5 });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('customer')).toBeVisible();
   await page.getByLabel('Amount (R)').fill('20');
-  // The till has one signed-in session: the simulator knobs need a manager, so switch over the API
-  // for the set-up and back to the cashier before the cashier presses Sell.
-  const asManager = async (fn: () => Promise<void>) => {
-    await api('signIn', { operatorId: 'manager', pin: '9999' });
-    await fn();
-    await api('signIn', { operatorId: 'cashier', pin: '1111' });
-  };
-  let sim: string[] = [];
-  const setErrors = (rate: number) => asManager(async () => {
-    const ps = await api('providers', {});
-    if (ps.ok) sim = ps.value.providers.filter((p) => p.behaviour).map((p) => p.id);
-    for (const id of sim) await api('setProviderBehaviour', { providerId: id, patch: { serverErrorRate: rate } });
-  });
-  await setErrors(1);
-  try {
+  // Every provider answers 500: the switch's own retries fail too and it answers the till 504.
+  await withFaults({ serverErrorRate: 1 }, 'cashier', async () => {
     await page.keyboard.press('F2');
     await expect(page.getByTestId('outcome-pending')).toContainText(/retrying \(attempt \d+\)/i);
+    await expect(page.getByRole('status').filter({ hasText: /retrying/i })).toContainText(/attempt \d+/);
     await shot(page, 'cashier-retrying');
-  } finally {
-    await setErrors(0);
-  }
+  });
   await expect(page.getByTestId('outcome-success')).toBeVisible({ timeout: 45_000 });
   await expect(page.getByTestId('token').first()).toHaveText(/\d{4} \d{4} \d{4} \d{4} \d{4}/);
+
+  // The till's message traces: one purchase id, answered 504 first, then approved on a retry.
+  const last = await api('lastSale', {});
+  await api('signIn', { operatorId: 'manager', pin: '9999' });
+  const tx = last.ok && last.value ? await api('getTransaction', { saleId: last.value.saleId }) : null;
+  const sends = tx?.ok ? tx.value.traces.filter((t) => /^purchase/.test(t.operation)) : [];
+  expect(sends[0]?.status).toBe(504);
+  expect(sends.length).toBeGreaterThan(1);
+  expect(sends.at(-1)?.operation).toBe('purchaseRetry');
+  expect(sends.at(-1)?.outcome).toBe('successful');
+});
+
+test('every wait says what it waits for: looking up, buying, printing', async ({ page }) => {
+  const progress = await recordProgress(page);
+  // Slow providers, so each wait is on screen long enough to read.
+  await withFaults({ latencyMs: 900 }, 'cashier', async () => {
+    await signIn(page, 'cashier');
+    await page.keyboard.type('00100000017', { delay: 5 });
+    await page.keyboard.press('Enter');
+    await expect(page.locator('.progress')).toHaveText('Looking up the meter…');
+    await expect(page.getByTestId('customer')).toBeVisible();
+    await page.keyboard.type('40');
+    await page.keyboard.press('F2');
+    await expect(page.locator('.progress')).toHaveText('Buying the token…');
+    await shot(page, 'cashier-buying');
+    await expect(page.getByTestId('slip-printed')).toBeVisible();
+    await expect(page.locator('.progress')).toHaveCount(0);
+  });
+  expect(await progress()).toEqual(['Looking up the meter…', 'Buying the token…', 'Printing slip…']);
+});
+
+test('a failed sale says why in plain words, that nothing was charged, and what to do next', async ({ page }) => {
+  await signIn(page, 'cashier');
+  await page.keyboard.type('00100000017', { delay: 5 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('customer')).toBeVisible();
+  await page.keyboard.type('60');
+  // Every provider refuses (503) between the lookup and the sale.
+  await withFaults({ down: true }, 'cashier', async () => {
+    await page.keyboard.press('F2');
+    const failed = page.getByTestId('outcome-failed');
+    await expect(failed).toContainText('Sale failed — nothing was charged');
+    await expect(failed).toContainText(/unavailable|no provider/i);
+    await expect(failed).toContainText('Give the customer their money back');
+    await expect(page.getByTestId('token')).toHaveCount(0);
+    await shot(page, 'cashier-failed');
+    const last = await api('lastSale', {});
+    expect(last.ok && [last.value?.state, last.value?.tokens.length]).toEqual(['failed', 0]);
+
+    // A lookup while they are down: refused up front, with what to do next.
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('00100000017', { delay: 5 });
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('alert')).toContainText('Try again in a few minutes');
+  });
+  await expect(page.getByTestId('pending-count')).toHaveText('Pending: 0');
 });
 
 test('a card sale from a card swipe: track 2 finds the meter, a full card number is refused, the masked one is kept', async ({ page }) => {

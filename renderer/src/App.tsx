@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { Cashier } from './screens/Cashier';
 import { Eod } from './screens/Eod';
+import { Faults } from './screens/Faults';
 import { Meters } from './screens/Meters';
 import { PrinterView } from './screens/PrinterView';
 import { Providers } from './screens/Providers';
@@ -23,6 +24,7 @@ const NAV: { id: Screen; label: string; manager: boolean }[] = [
   { id: 'routing', label: 'Routing', manager: true },
   { id: 'providers', label: 'Providers', manager: true },
   { id: 'printer', label: 'Virtual printer', manager: false },
+  { id: 'faults', label: 'Provider faults', manager: true },
 ];
 
 function SignIn() {
@@ -79,7 +81,7 @@ export function App() {
   if (!session) return <main className="signin" aria-busy="true"><p role="status">Connecting to the till…</p></main>;
   if (!session.operator) return <SignIn />;
   const manager = session.operator.role === 'manager';
-  const Current = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView }[screen];
+  const Current = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults }[screen];
   return (
     <div className="shell">
       <nav aria-label="Screens">

@@ -53,6 +53,8 @@ export function Cashier() {
     const p = await call('reprintLocal', { saleId: r.value.saleId });
     setNote(p.ok ? (p.value.printed ? 'Reprint printed (marked REPRINT).' : p.value.message) : p.error.message);
   };
+  /** F4: a sale still waiting for an answer is left pending (the customer gets a pending slip); otherwise a new sale. */
+  const cancelOrLeave = () => (sale?.state === 'retrying' || sale?.state === 'purchasing' ? void leavePending() : reset());
   const reset = () => {
     newSale();
     setMeter('');
@@ -70,8 +72,7 @@ export function Cashier() {
         if (lookup && !sale) trySell();
       } else if (e.key === 'F4') {
         e.preventDefault();
-        if (sale?.state === 'retrying' || sale?.state === 'purchasing') void leavePending();
-        else reset();
+        cancelOrLeave();
       } else if (e.key === 'F8') {
         e.preventDefault();
         void reprintLast();
@@ -156,7 +157,7 @@ export function Cashier() {
 
       <div className="shortcuts" aria-label="Shortcuts">
         <button type="button" className="btn" onClick={trySell} disabled={!lookup || Boolean(sale)}>F2 Sell</button>
-        <button type="button" className="btn" onClick={() => (sale?.state === 'retrying' ? void leavePending() : reset())}>F4 Cancel / leave pending</button>
+        <button type="button" className="btn" onClick={cancelOrLeave}>F4 Cancel / leave pending</button>
         <button type="button" className="btn" onClick={() => void reprintLast()}>F8 Reprint last</button>
         <button type="button" className="btn" onClick={reset}>Esc New sale</button>
       </div>

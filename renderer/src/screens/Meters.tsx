@@ -2,8 +2,8 @@
 import { useEffect, useState } from 'react';
 import type { ApiError, MeterDetail } from '../../../electron/api/contract';
 import { call } from '../api';
-import { ago } from '../format';
 import { Err } from './ErrorLine';
+import { When } from './When';
 
 const STATUS_WORDS = { SUPPORTED: 'Supported', NOT_SUPPORTED: 'Not supported', UNCONFIRMED: 'Unconfirmed' } as const;
 export function Meters() {
@@ -56,7 +56,7 @@ export function Meters() {
               {meter.providers.map((p) => (
                 <tr key={p.providerId} data-testid="provider-row">
                   <td>{p.providerId}</td><td>{p.providerName}</td>
-                  <td title={p.lastResponseAt ?? undefined}>{p.lastResponseAt && !(meter.rebroadcastFlag && p.status === 'UNCONFIRMED') ? ago(p.lastResponseAt) : 'Awaiting confirmation'}</td>
+                  <td data-testid="last-response">{p.lastResponseAt && !(meter.rebroadcastFlag && p.status === 'UNCONFIRMED') ? <When iso={p.lastResponseAt} /> : 'Awaiting confirmation'}</td>
                   <td data-testid="support-status">{STATUS_WORDS[p.status]}</td>
                 </tr>
               ))}

@@ -1,62 +1,56 @@
-/** Provider health and load balancer (with a latency chart over time) and the simulated providers' fault controls for field techs. */
+/**
+ * Console view: provider health and the load balancer (up/down, latency, error rate, weight) with
+ * a chart over time, polled from the switch's admin API every 2 s while the screen is open.
+ */
 import { useEffect, useState } from 'react';
 import type { ApiError, ProviderHealth, ProviderHistoryPoint } from '../../../electron/api/contract';
 import { call } from '../api';
+import { livePoints, mergeSeries } from '../health-series';
 import { Err } from './ErrorLine';
+import { HealthChart } from './HealthChart';
 
-function Chart({ points, id }: { points: ProviderHistoryPoint[]; id: string }) {
-  const pts = points.filter((p) => p.providerId === id).slice(-60);
-  if (pts.length < 2) return <span>—</span>;
-  const max = Math.max(1, ...pts.map((p) => p.latencyMs));
-  const d = pts.map((p, i) => `${(i / (pts.length - 1)) * 160},${40 - (p.latencyMs / max) * 38}`).join(' ');
-  return (
-    <svg width="160" height="40" role="img" aria-label={`Latency over time, up to ${max} ms`}>
-      <polyline fill="none" stroke="currentColor" strokeWidth="2" points={d} />
-    </svg>
-  );
-}
+const POLL_MS = 2000;
+const HEALTH_WORDS = { UP: 'Up', DEGRADED: 'Degraded', DOWN: 'DOWN' } as const;
+
 export function Providers() {
   const [list, setList] = useState<ProviderHealth[]>([]);
-  const [hist, setHist] = useState<ProviderHistoryPoint[]>([]);
+  const [series, setSeries] = useState<ProviderHistoryPoint[]>([]);
   const [err, setErr] = useState<ApiError | null>(null);
-  const load = async () => {
-    const r = await call('providers', {});
-    setErr(r.ok ? null : r.error);
-    if (r.ok) { setList(r.value.providers); setHist(r.value.history); }
-  };
   useEffect(() => {
-    // The chart moves as the switch's health history grows.
+    let live = true;
+    const load = async () => {
+      const r = await call('providers', {});
+      if (!live) return;
+      setErr(r.ok ? null : r.error);
+      if (!r.ok) return;
+      setList(r.value.providers);
+      setSeries((prev) => mergeSeries(prev, [...r.value.history, ...livePoints(r.value.providers, new Date().toISOString())]));
+    };
     void load();
-    const t = setInterval(() => void load(), 5000);
-    return () => clearInterval(t);
+    const t = setInterval(() => void load(), POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(t);
+    };
   }, []);
-  const knob = async (providerId: string, patch: { down?: boolean; serverErrorRate?: number; timeoutRate?: number; latencyMs?: number }) => {
-    const r = await call('setProviderBehaviour', { providerId, patch });
-    setErr(r.ok ? null : r.error);
-    await load();
-  };
+  const totalWeight = list.reduce((s, p) => s + (p.health === 'DOWN' ? 0 : p.weight), 0);
   return (
     <section aria-labelledby="p-h">
       <h1 id="p-h">Provider health and load balancer</h1>
+      <p className="hint">Refreshed every 2 s. Chart: latency (solid, scaled to its peak), error rate (dashed, 0–100 %), shaded while down. Weights share the purchases no preference decides.</p>
       <Err e={err} />
       <table>
-        <thead><tr><th>Provider</th><th>Health</th><th>Latency p50/p99</th><th>Error rate</th><th>Weight</th><th>Latency over time</th><th>Simulator controls</th></tr></thead>
+        <thead><tr><th>Provider</th><th>Health</th><th>Latency p50 / p99</th><th>Error rate</th><th>Requests</th><th>Weight (share)</th><th>Over time</th></tr></thead>
         <tbody>
           {list.map((p) => (
-            <tr key={p.id}>
-              <td>{p.name} ({p.id})</td><td className={p.health === 'UP' ? 'ok' : 'warn'}>{p.health}</td>
-              <td>{p.latencyP50Ms} / {p.latencyP99Ms} ms</td><td>{(p.errorRate * 100).toFixed(1)}%</td><td>{p.weight}</td>
-              <td><Chart points={hist} id={p.id} /></td>
-              <td>
-                {p.behaviour ? (
-                  <>
-                    <button className="btn" onClick={() => void knob(p.id, { down: !p.behaviour!.down })}>{p.behaviour.down ? 'Bring up' : 'Take down'}</button>
-                    <button className="btn" onClick={() => void knob(p.id, { serverErrorRate: p.behaviour!.serverErrorRate > 0 ? 0 : 1 })}>{p.behaviour.serverErrorRate > 0 ? 'Stop errors' : 'Fail all (5xx)'}</button>
-                    <button className="btn" onClick={() => void knob(p.id, { timeoutRate: p.behaviour!.timeoutRate > 0 ? 0 : 1 })}>{p.behaviour.timeoutRate > 0 ? 'Stop timeouts' : 'Time out all'}</button>
-                    <button className="btn" onClick={() => void knob(p.id, { latencyMs: p.behaviour!.latencyMs > 0 ? 0 : 2000 })}>{p.behaviour.latencyMs > 0 ? `Latency ${p.behaviour.latencyMs} ms → 0` : 'Add 2 s latency'}</button>
-                  </>
-                ) : 'not simulated'}
-              </td>
+            <tr key={p.id} data-testid="provider-health-row">
+              <td>{p.name} ({p.id})</td>
+              <td className={{ UP: 'ok', DEGRADED: 'warn', DOWN: 'bad' }[p.health]} data-testid="provider-health">{HEALTH_WORDS[p.health]}</td>
+              <td>{Math.round(p.latencyP50Ms)} / {Math.round(p.latencyP99Ms)} ms</td>
+              <td data-testid="provider-error-rate">{(p.errorRate * 100).toFixed(1)} %</td>
+              <td>{p.requests}</td>
+              <td>{p.weight}{totalWeight > 0 && p.health !== 'DOWN' ? ` (${Math.round((p.weight / totalWeight) * 100)} %)` : ''}</td>
+              <td><HealthChart name={p.name} points={series.filter((s) => s.providerId === p.id)} /></td>
             </tr>
           ))}
         </tbody>

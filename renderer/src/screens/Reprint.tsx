@@ -2,8 +2,9 @@
 import { useEffect, useState } from 'react';
 import type { ApiError, SaleSummary } from '../../../electron/api/contract';
 import { call } from '../api';
-import { ago, rand } from '../format';
+import { rand } from '../format';
 import { Err } from './ErrorLine';
+import { When } from './When';
 
 export function Reprint() {
   const [meterId, setMeter] = useState('');
@@ -49,7 +50,7 @@ export function Reprint() {
         <tbody>
           {rows.map((s) => (
             <tr key={s.saleId}>
-              <td title={s.createdAt}>{ago(s.createdAt)}</td><td>{s.meterId}</td><td>{rand(s.amountCents)}</td><td>{s.state}</td><td>{s.token ?? '—'}</td><td>{s.reprintCount}</td>
+              <td><When iso={s.createdAt} /></td><td>{s.meterId}</td><td>{rand(s.amountCents)}</td><td>{s.state}</td><td>{s.token ?? '—'}</td><td>{s.reprintCount}</td>
               <td>
                 <button className="btn" onClick={() => void reprint(s.saleId)}>Reprint {s.meterId}</button>
                 {s.state === 'succeeded' && <button className="btn" onClick={() => void reprintFromSwitch(s.saleId)}>Token reprint from switch</button>}

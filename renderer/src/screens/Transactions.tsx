@@ -8,6 +8,7 @@ import type { ApiError, SaleSummary, SwitchRecord, TransactionDetail } from '../
 import { call } from '../api';
 import { ago, rand } from '../format';
 import { Err } from './ErrorLine';
+import { When } from './When';
 
 type Filter = { q: string; from: string; to: string; state: string; tender: string; operatorId: string };
 const STATES = ['succeeded', 'failed', 'pending', 'retrying', 'purchasing', 'cancelled'] as const;
@@ -42,7 +43,7 @@ function Detail({ d }: { d: TransactionDetail }) {
         <tbody>
           {d.traces.map((t, i) => (
             <tr key={i} data-testid="trace-row">
-              <td title={t.at}>{ago(t.at)}</td><td>{t.operation}</td><td>{t.status ?? 'no answer'}</td><td>{t.outcome}</td><td>{t.ms}</td>
+              <td><When iso={t.at} /></td><td>{t.operation}</td><td>{t.status ?? 'no answer'}</td><td>{t.outcome}</td><td>{t.ms}</td>
               <td>
                 <details><summary>Request and response</summary><pre tabIndex={0} className="trace">{JSON.stringify({ request: t.requestBody, response: t.responseBody }, null, 2)}</pre></details>
               </td>
@@ -105,7 +106,7 @@ export function Transactions() {
         <tbody>
           {rows.map((s) => (
             <tr key={s.saleId} data-testid="tx-row">
-              <td title={s.createdAt}>{ago(s.createdAt)}</td><td>{s.meterId}</td><td>{rand(s.amountCents)}</td><td>{s.state}</td><td>{s.tender}</td><td>{s.provider ?? '—'}</td><td>{s.operatorId}</td>
+              <td><When iso={s.createdAt} /></td><td>{s.meterId}</td><td>{rand(s.amountCents)}</td><td>{s.state}</td><td>{s.tender}</td><td>{s.provider ?? '—'}</td><td>{s.operatorId}</td>
               <td><button className="btn" onClick={() => void open(s.saleId)}>Detail {s.meterId}</button></td>
             </tr>
           ))}
