@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { startBrowserHost } from '../electron/hosts/browser-host';
 import { startTillRuntime } from '../electron/till/runtime';
@@ -40,13 +40,21 @@ function gzipBytes(dir: string): number {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
+/** Waits for the focused meter field, then checks it takes a keystroke (a focused field that drops input is not ready). */
+async function readyAndTyping(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { __ready?: number }).__ready !== undefined, undefined, { timeout: 15_000 });
+  await page.keyboard.type('0');
+  const value = await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value);
+  if (value !== '0') throw new Error(`the meter field was focused but did not take a keystroke (value ${JSON.stringify(value)})`);
+}
+
 async function timeToReady(browser: Browser, url: string): Promise<number> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     await page.addInitScript(READY_PROBE);
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { __ready?: number }).__ready !== undefined, undefined, { timeout: 15_000 });
+    await readyAndTyping(page);
     return await page.evaluate(() => (window as unknown as { __ready: number }).__ready);
   } finally {
     await context.close();
@@ -62,7 +70,9 @@ async function coldToReady(url: string): Promise<number> {
     await page.addInitScript(READY_PROBE);
     await page.goto(url);
     await page.waitForFunction(() => (window as unknown as { __ready?: number }).__ready !== undefined, undefined, { timeout: 15_000 });
-    return performance.now() - start;
+    const ms = performance.now() - start;
+    await readyAndTyping(page);
+    return ms;
   } finally {
     await browser.close();
   }
@@ -83,33 +93,39 @@ export default async function (): Promise<void> {
   const blankGz = gzipBytes(blankOut);
 
   const runtime = await startTillRuntime({ dataDir: join(work, 'data'), mode: 'browser', fileUrls: true });
-  const till = await startBrowserHost({ invoke: runtime.backend.invoke, port: 0, rendererDir: tillOut, virtualPrinter: runtime.virtualPrinter });
-  const blank = await startBrowserHost({ invoke: runtime.backend.invoke, port: 0, rendererDir: blankOut });
-  const signedIn = await runtime.backend.invoke('signIn', { operatorId: 'cashier', pin: '1111' });
-  if (!signedIn.ok) throw new Error(`bench could not sign the cashier in: ${signedIn.error.message}`);
-
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const hosts: { close(): Promise<void> }[] = [];
   const warm = { till: [] as number[], blank: [] as number[] };
   const cold = { till: [] as number[], blank: [] as number[] };
   try {
-    // One unmeasured load each, then alternate so drift hits both pages alike.
-    await timeToReady(browser, till.openUrl);
-    await timeToReady(browser, blank.openUrl);
-    for (let i = 0; i < WARM_RUNS; i++) {
-      warm.till.push(await timeToReady(browser, till.openUrl));
-      warm.blank.push(await timeToReady(browser, blank.openUrl));
+    const till = await startBrowserHost({ invoke: runtime.backend.invoke, port: 0, rendererDir: tillOut, virtualPrinter: runtime.virtualPrinter });
+    hosts.push(till);
+    const blank = await startBrowserHost({ invoke: runtime.backend.invoke, port: 0, rendererDir: blankOut });
+    hosts.push(blank);
+    const signedIn = await runtime.backend.invoke('signIn', { operatorId: 'cashier', pin: '1111' });
+    if (!signedIn.ok) throw new Error(`bench could not sign the cashier in: ${signedIn.error.message}`);
+
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    try {
+      // One unmeasured load each, then alternate so drift hits both pages alike.
+      await timeToReady(browser, till.openUrl);
+      await timeToReady(browser, blank.openUrl);
+      for (let i = 0; i < WARM_RUNS; i++) {
+        warm.till.push(await timeToReady(browser, till.openUrl));
+        warm.blank.push(await timeToReady(browser, blank.openUrl));
+      }
+    } finally {
+      await browser.close();
+    }
+    for (let i = 0; i < COLD_RUNS; i++) {
+      cold.till.push(await coldToReady(till.openUrl));
+      cold.blank.push(await coldToReady(blank.openUrl));
     }
   } finally {
-    await browser.close();
+    for (const h of hosts) await h.close();
+    await runtime.close();
+    rmSync(work, { recursive: true, force: true });
+    rmSync(blankSrc, { recursive: true, force: true });
   }
-  for (let i = 0; i < COLD_RUNS; i++) {
-    cold.till.push(await coldToReady(till.openUrl));
-    cold.blank.push(await coldToReady(blank.openUrl));
-  }
-  await till.close();
-  await blank.close();
-  await runtime.close();
-  rmSync(work, { recursive: true, force: true });
 
   const row = (label: string, a: number, b: number, unit: string) =>
     console.log(`${label.padEnd(52)} ${`${a.toFixed(unit === 'KiB' ? 1 : 0)} ${unit}`.padStart(12)} ${`${b.toFixed(unit === 'KiB' ? 1 : 0)} ${unit}`.padStart(12)} ${`${(a / b).toFixed(2)}×`.padStart(8)}`);
