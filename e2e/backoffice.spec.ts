@@ -91,8 +91,12 @@ test('a manager reprints a slip (logged); a cashier is refused with a clear mess
 test('Confirm support marks the meter for rebroadcast; statuses change after the next lookup', async ({ page }) => {
   await signIn(page, 'manager');
   await page.getByRole('button', { name: 'Meters' }).click();
+  // Typeahead, by keyboard: part of the number, the suggestions appear, down arrow to the meter, Enter.
   await page.getByLabel('Search meter number').pressSequentially('0060000001');
-  await page.getByRole('option').filter({ hasText: '00600000012' }).getByRole('button').click();
+  await expect(page.getByRole('option').first()).toContainText('00600000012');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('option').first().getByRole('button')).toBeFocused();
+  await page.keyboard.press('Enter');
   const meterPage = page.getByTestId('meter-page');
   await expect(meterPage).toContainText('Polokwane');
   const before = await page.getByTestId('support-status').allTextContents();

@@ -35,13 +35,41 @@ export function Meters() {
       <h1 id="m-h">Meters</h1>
       <form className="row" onSubmit={(e) => { e.preventDefault(); void open(prefix); }}>
         <label htmlFor="m-search">Search meter number</label>
-        <input id="m-search" role="combobox" aria-expanded={hits.length > 0} aria-controls="m-hits" autoComplete="off" value={prefix} onChange={(e) => setPrefix(e.target.value)} />
+        <input
+          id="m-search"
+          role="combobox"
+          aria-expanded={hits.length > 0}
+          aria-controls="m-hits"
+          aria-autocomplete="list"
+          autoComplete="off"
+          value={prefix}
+          onChange={(e) => setPrefix(e.target.value)}
+          onKeyDown={(e) => {
+            // Down arrow moves into the suggestions; Tab and Enter work there as on any button.
+            if (e.key !== 'ArrowDown' || hits.length === 0) return;
+            e.preventDefault();
+            document.querySelector<HTMLButtonElement>('#m-hits button')?.focus();
+          }}
+        />
         <button className="btn" type="submit">Open</button>
       </form>
       {hits.length > 0 && (
         <ul id="m-hits" role="listbox" aria-label="Matching meters" className="hits">
           {hits.map((h) => (
-            <li key={h.meterId} role="option" aria-selected="false"><button className="btn link" onClick={() => void open(h.meterId)}>{h.meterId} · {h.utilityName ?? 'Unassigned'}</button></li>
+            <li key={h.meterId} role="option" aria-selected="false">
+              <button
+                className="btn link"
+                onClick={() => void open(h.meterId)}
+                onKeyDown={(e) => {
+                  const li = e.currentTarget.parentElement;
+                  const to = e.key === 'ArrowDown' ? li?.nextElementSibling : e.key === 'ArrowUp' ? li?.previousElementSibling : null;
+                  if (e.key === 'ArrowUp' && !to) document.getElementById('m-search')?.focus();
+                  to?.querySelector('button')?.focus();
+                }}
+              >
+                {h.meterId} · {h.utilityName ?? 'Unassigned'}
+              </button>
+            </li>
           ))}
         </ul>
       )}

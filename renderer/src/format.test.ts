@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ago, exactTime, parseRand, rand } from './format';
+
+describe('display helpers', () => {
+  it('shows money in rand from integer cents', () => {
+    expect(rand(5000)).toBe('R 50.00');
+    expect(rand(1)).toBe('R 0.01');
+    expect(rand(null)).toBe('—');
+  });
+
+  it('reads what a cashier types as cents, and refuses what is not an amount', () => {
+    expect(parseRand('50')).toBe(5000);
+    expect(parseRand('R 50,5')).toBe(5050);
+    expect(parseRand('19.99')).toBe(1999);
+    expect(parseRand('5O')).toBeNull();
+    expect(parseRand('1.234')).toBeNull();
+  });
+
+  it('says how long ago, and the exact local time for a hover', () => {
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    expect(ago('2026-11-23T11:59:48Z', now)).toBe('12 s ago');
+    expect(ago('2026-11-23T11:55:00Z', now)).toBe('5 min ago');
+    expect(ago('2026-11-21T12:00:00Z', now)).toBe('2 d ago');
+    expect(ago(null, now)).toBe('—');
+    const d = new Date(2026, 10, 23, 9, 5, 7); // local time, whatever the machine's zone
+    expect(exactTime(d.toISOString())).toBe('2026-11-23 09:05:07');
+    expect(exactTime('not a time')).toBe('not a time');
+  });
+});
