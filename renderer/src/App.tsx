@@ -54,6 +54,8 @@ function SignIn() {
   );
 }
 
+const PRINTER_WORDS = { ready: 'ready', 'paper-out': 'PAPER OUT', problem: 'PROBLEM', offline: 'OFFLINE', none: 'none set up' } as const;
+
 function StatusBar() {
   const st = useTill((s) => s.status);
   const signOut = useTill((s) => s.signOut);
@@ -61,7 +63,7 @@ function StatusBar() {
   return (
     <footer className="statusbar" aria-label="Till status">
       <span className={st.switch.reachable ? 'ok' : 'warn'} title={st.switch.message}>Switch: {st.switch.reachable ? 'reachable' : 'NOT reachable'}</span>
-      <span className={st.printer.state === 'ready' ? 'ok' : 'warn'} title={st.printer.message}>Printer: {st.printer.state === 'paper-out' ? 'PAPER OUT' : st.printer.state}</span>
+      <span className={st.printer.state === 'ready' ? 'ok' : 'warn'} title={st.printer.message}>Printer: {PRINTER_WORDS[st.printer.state]}</span>
       <span className={st.pendingCount ? 'warn' : 'ok'} data-testid="pending-count">Pending: {st.pendingCount}</span>
       <span>Advices queued: {st.adviceCount}</span>
       <span data-testid="operator">{st.operator ? `${st.operator.name} (${st.operator.role})` : 'Not signed in'}</span>
