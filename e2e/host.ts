@@ -1,9 +1,10 @@
 /**
  * The e2e target: the till back end with its embedded switch (demo profile) and virtual printer,
  * behind the browser host on a fixed port with a fixed token (both from the environment), serving
- * the built renderer. Playwright starts it as its webServer and stops it after the run.
+ * the built renderer, over a fresh data directory removed at the end. Playwright starts it as its
+ * webServer and stops it after the run.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBrowserHost } from '../electron/hosts/browser-host';
@@ -18,6 +19,7 @@ console.log(`e2e till at ${host.openUrl} (data ${dataDir})`);
 const stop = async () => {
   await host.close();
   await runtime.close();
+  rmSync(dataDir, { recursive: true, force: true }); // each run starts from a fresh till
   process.exit(0);
 };
 process.on('SIGTERM', () => void stop());

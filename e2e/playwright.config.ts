@@ -31,5 +31,6 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 }, // lets host.ts close the till and remove its data directory
   },
 });
