@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyLookupAnswers, classifyLookupResult, keepPreferences, markForRebroadcast, newMeter, whomToBroadcast } from './contract';
 import { nextAdviceState } from './advices';
-import { breakerAt, breakerOnResult, CLOSED, DEFAULT_HEALTH_CONFIG, healthOf } from './health';
+import { breakerAt, breakerOnResult, CLOSED, DEFAULT_HEALTH_CONFIG, healthOf, ProviderMonitor } from './health';
+import type { HealthAlert } from './model';
 import type { AdviceRecord, MeterState, SupportStatus } from './model';
 import { routePurchase, weightedOrder, type RoutingProvider } from './routing';
 
@@ -105,6 +106,26 @@ describe('circuit breaker and health', () => {
     expect(breakerOnResult(breakerAt(b, 1000 + cfg.openMs, cfg), true, 9e9, cfg).state).toBe('closed');
     expect(healthOf('closed', 0.5, 10, cfg)).toBe('DEGRADED');
     expect(healthOf('closed', 0, 10, cfg)).toBe('UP');
+  });
+
+  it('turns DEGRADED when the median answer over the window is slow or errors pass the rate, and UP again as they leave the window', () => {
+    const alerts: HealthAlert[] = [];
+    const m = new ProviderMonitor(() => 0, (a) => alerts.push(a), { ...cfg, windowSize: 4, degradedP50Ms: 100, degradedErrorRate: 0.5, failureThreshold: 99 });
+    const health = () => alerts.map((a) => a.to);
+    for (const ms of [10, 500, 10, 500]) m.record('A', ms, false);
+    expect(health()).toEqual([]); // median of [10, 10, 500, 500] is 10
+    m.record('A', 500, false); // window [500, 500, 10, 500]
+    expect(health()).toEqual(['DEGRADED']);
+    expect(m.stats('A')).toMatchObject({ health: 'DEGRADED', latencyP50Ms: 500, requests: 5 });
+    for (const ms of [10, 10]) m.record('A', ms, false); // window [10, 10, 10, 500]
+    expect(health()).toEqual(['DEGRADED', 'UP']);
+    for (let i = 0; i < 3; i++) m.record('A', 10, i < 2); // 2 errors of 4 is not above 0.5 ...
+    expect(health()).toEqual(['DEGRADED', 'UP']);
+    m.record('A', 10, true); // ... 3 of 4 is
+    expect(health()).toEqual(['DEGRADED', 'UP', 'DEGRADED']);
+    expect(m.stats('A').errorRate).toBe(0.75);
+    for (let i = 0; i < 4; i++) m.record('A', 10, false);
+    expect(health()).toEqual(['DEGRADED', 'UP', 'DEGRADED', 'UP']);
   });
 });
 

@@ -66,6 +66,14 @@ interface Window {
   requests: number;
   breaker: BreakerState;
   health: ProviderHealth;
+  /** Running counts over the window, so recording an outcome needs no sort. */
+  errorCount: number;
+  slowCount: number;
+}
+
+/** p50 > limit, from how many samples exceed it: the same test as percentile(sorted, 50) > limit. */
+export function medianAbove(n: number, above: number): boolean {
+  return n > 0 && above > n - Math.max(1, Math.ceil(n / 2));
 }
 
 export class ProviderMonitor {
@@ -80,7 +88,7 @@ export class ProviderMonitor {
   private win(id: string): Window {
     let w = this.windows.get(id);
     if (!w) {
-      w = { ms: [], errors: [], next: 0, requests: 0, breaker: CLOSED, health: 'UP' };
+      w = { ms: [], errors: [], next: 0, requests: 0, breaker: CLOSED, health: 'UP', errorCount: 0, slowCount: 0 };
       this.windows.set(id, w);
     }
     return w;
@@ -94,37 +102,45 @@ export class ProviderMonitor {
   record(id: string, ms: number, error: boolean): void {
     const w = this.win(id);
     const now = this.clock();
+    const slow = ms > this.cfg.degradedP50Ms;
     if (w.ms.length < this.cfg.windowSize) {
       w.ms.push(ms);
       w.errors.push(error);
     } else {
+      if (w.errors[w.next]) w.errorCount--;
+      if (w.ms[w.next]! > this.cfg.degradedP50Ms) w.slowCount--;
       w.ms[w.next] = ms;
       w.errors[w.next] = error;
       w.next = (w.next + 1) % this.cfg.windowSize;
     }
+    if (error) w.errorCount++;
+    if (slow) w.slowCount++;
     w.requests++;
     w.breaker = breakerOnResult(breakerAt(w.breaker, now, this.cfg), !error, now, this.cfg);
     this.refreshHealth(id, w);
   }
 
   private refreshHealth(id: string, w: Window): void {
+    // Called on every provider answer: decide from the running counts, sort only on a change.
+    const n = w.ms.length;
+    const circuit = breakerAt(w.breaker, this.clock(), this.cfg).state;
+    const health = healthOf(circuit, n ? w.errorCount / n : 0, medianAbove(n, w.slowCount) ? Infinity : 0, this.cfg);
+    if (health === w.health) return;
     const s = this.statsOf(id, w);
-    if (s.health !== w.health) {
-      const from = w.health;
-      w.health = s.health;
-      this.onAlert({
-        at: new Date(this.clock()).toISOString(),
-        providerId: id,
-        from,
-        to: s.health,
-        message: `${id} is ${s.health} (was ${from}): circuit ${s.circuit}, error rate ${(s.errorRate * 100).toFixed(0)}%, p50 ${s.latencyP50Ms.toFixed(0)} ms`,
-      });
-    }
+    const from = w.health;
+    w.health = s.health;
+    this.onAlert({
+      at: new Date(this.clock()).toISOString(),
+      providerId: id,
+      from,
+      to: s.health,
+      message: `${id} is ${s.health} (was ${from}): circuit ${s.circuit}, error rate ${(s.errorRate * 100).toFixed(0)}%, p50 ${s.latencyP50Ms.toFixed(0)} ms`,
+    });
   }
 
   private statsOf(id: string, w: Window): ProviderStats {
     const sorted = [...w.ms].sort((a, b) => a - b);
-    const errorRate = w.errors.length ? w.errors.filter(Boolean).length / w.errors.length : 0;
+    const errorRate = w.errors.length ? w.errorCount / w.errors.length : 0;
     const circuit = breakerAt(w.breaker, this.clock(), this.cfg).state;
     const p50 = percentile(sorted, 50);
     return {

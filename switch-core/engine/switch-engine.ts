@@ -23,12 +23,12 @@ import {
   type TokenReprintRequest,
 } from '../protocol';
 import type { ProviderCapabilities, ProviderDescriptor } from '../providers/types';
-import { DuplicateIdError, type SwitchStore } from '../store';
+import { DuplicateIdError, rememberJson, type SwitchStore } from '../store';
 import { nextAdviceState, DEFAULT_BACKOFF, type BackoffConfig } from './advices';
 import { applyLookupAnswers, classifyLookupResult, keepPreferences, markForRebroadcast, newMeter, whomToBroadcast, type ProviderLookupAnswer } from './contract';
 import { ProviderMonitor, DEFAULT_HEALTH_CONFIG, type HealthConfig } from './health';
 import type { AdviceKind, AdviceOperation, AdviceRecord, MeterState, TxStatus, TxType, UtilityPrefs } from './model';
-import { routePurchase, type RouteDecision } from './routing';
+import { routePurchase, type RouteDecision, type RoutingProvider } from './routing';
 import { TraceWriter } from './traces';
 
 /** What the engine needs of a provider connection (PpuClient satisfies it). */
@@ -117,17 +117,22 @@ const isProviderError = (r: PpuResult<unknown>): boolean => r.outcome === 'unkno
 /** Nothing reached the provider: safe to try the next one even for a purchase. */
 const neverSent = (r: PpuResult<unknown>): boolean => r.outcome === 'unknown' && r.status === null && /ECONNREFUSED/.test(r.reason);
 
+const REFERENCE_KEYS = new Set(['id', 'requestId', 'rrn', 'stan', 'basketRef', 'meterId', 'token', 'receiptNum', 'vatInvoiceNumber', 'reference', 'issuerReference', 'transactionIdentifier', 'originalRef']);
+
 /** Every reference a cashier or support agent might search by. */
 export function referencesOf(...bodies: unknown[]): string[] {
   const out = new Set<string>();
   const visit = (v: unknown, key: string, depth: number) => {
     if (depth > 6 || v === null || v === undefined) return;
     if (typeof v === 'string' || typeof v === 'number') {
-      if (/^(id|requestId|rrn|stan|basketRef|meterId|token|receiptNum|vatInvoiceNumber|reference|issuerReference|transactionIdentifier|originalRef)$/.test(key)) out.add(String(v));
+      if (REFERENCE_KEYS.has(key)) out.add(String(v));
       return;
     }
     if (Array.isArray(v)) return v.forEach((x) => visit(x, key, depth + 1));
-    if (typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k !== 'originator' && k !== 'client') visit(x, k, depth + 1);
+    if (typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k in o) if (k !== 'originator' && k !== 'client' && Object.hasOwn(o, k)) visit(o[k], k, depth + 1);
+    }
   };
   for (const b of bodies) visit(b, '', 0);
   return [...out];
@@ -150,6 +155,7 @@ export class SwitchEngine {
   private adviceTimer: NodeJS.Timeout | null = null;
   private readonly adviceBusy = new Set<string>();
   private closed = false;
+  private readonly sortedIds: readonly string[];
 
   constructor(deps: EngineDeps) {
     this.store = deps.store;
@@ -157,12 +163,13 @@ export class SwitchEngine {
     this.clock = deps.clock ?? Date.now;
     this.rng = deps.rng ?? Math.random;
     for (const p of deps.providers) this.providers.set(p.descriptor.id, p);
+    this.sortedIds = [...this.providers.keys()].sort();
     this.traces = new TraceWriter(this.store, this.config.traceFlushMs);
     this.monitor = new ProviderMonitor(this.clock, (a) => this.store.insertAlert(a), this.config.health);
   }
 
   providerIds(): string[] {
-    return [...this.providers.keys()].sort();
+    return [...this.sortedIds];
   }
   descriptor(id: string): ProviderDescriptor | null {
     return this.providers.get(id)?.descriptor ?? null;
@@ -172,6 +179,9 @@ export class SwitchEngine {
   onProviderTrace(providerId: string, t: PpuTrace): void {
     const link = typeof t.requestBody === 'object' && t.requestBody !== null ? this.txOfBody.get(t.requestBody) : undefined;
     if (!link) return;
+    // The trace stores the bytes as they crossed the wire instead of serialising the bodies again.
+    rememberJson(t.requestBody, t.requestText);
+    if (t.responseText !== null) rememberJson(t.responseBody, t.responseText);
     this.traces.add({
       txId: link.txId,
       direction: 'switch->provider',
@@ -197,8 +207,7 @@ export class SwitchEngine {
   }
 
   private enabledIds(): string[] {
-    const w = this.providerWeights();
-    return this.providerIds().filter((id) => w.get(id)?.enabled ?? true);
+    return this.routing().filter((p) => p.enabled).map((p) => p.id);
   }
 
   private utilityOf(meter: MeterState): UtilityPrefs | null {
@@ -213,30 +222,34 @@ export class SwitchEngine {
   }
   invalidateCaches(): void {
     this.utilities = null;
-    this.weights = null;
+    this.routingProviders = null;
   }
-  private weights: Map<string, { weight: number; enabled: boolean }> | null = null;
-  private providerWeights(): Map<string, { weight: number; enabled: boolean }> {
-    if (!this.weights) this.weights = new Map(this.store.listProviders().map((p) => [p.id, { weight: p.weight, enabled: p.enabled }]));
-    return this.weights;
-  }
-
-  route(meter: MeterState, capability?: keyof ProviderCapabilities): RouteDecision {
-    const w = this.providerWeights();
-    return routePurchase({
-      meter,
-      utility: this.utilityOf(meter),
-      providers: this.providerIds().map((id) => ({
+  /** Connected providers in id order with their stored weights; rebuilt after an admin change. */
+  private routingProviders: RoutingProvider[] | null = null;
+  private routing(): RoutingProvider[] {
+    if (!this.routingProviders) {
+      const w = new Map(this.store.listProviders().map((p) => [p.id, p]));
+      this.routingProviders = this.sortedIds.map((id) => ({
         id,
         weight: w.get(id)?.weight ?? 1,
         enabled: w.get(id)?.enabled ?? true,
         capabilities: this.providers.get(id)!.descriptor.capabilities,
-      })),
-      circuit: (id) => this.monitor.circuit(id),
+      }));
+    }
+    return this.routingProviders;
+  }
+
+  route(meter: MeterState, capability?: keyof ProviderCapabilities): RouteDecision {
+    return routePurchase({
+      meter,
+      utility: this.utilityOf(meter),
+      providers: this.routing(),
+      circuit: this.circuitOf,
       rng: this.rng,
       capability,
     });
   }
+  private readonly circuitOf = (id: string) => this.monitor.circuit(id);
 
   /** Sends through a provider's client with the body linked to `txId`, and feeds health. */
   private async call<T>(txId: string, providerId: string, body: object, send: (c: ProviderClient, b: never) => Promise<PpuResult<T>>): Promise<PpuResult<T>> {
@@ -424,7 +437,10 @@ export class SwitchEngine {
       const row = next.support.find((x) => x.providerId === providerId);
       const before = current.support.find((x) => x.providerId === providerId);
       if (row && row.status !== before?.status) this.store.setSupport(meterId, row);
-      else if (row && row.lastResponseAt !== before?.lastResponseAt) this.traces.defer(() => this.store.setSupport(meterId, row)); // only the time moved
+      else if (row?.lastResponseAt && row.lastResponseAt !== before?.lastResponseAt) {
+        const at = row.lastResponseAt; // only the time moved
+        this.traces.defer(() => this.store.touchSupport(meterId, providerId, at));
+      }
     } else {
       this.store.saveMeter(next, at);
     }

@@ -40,6 +40,9 @@ export interface PpuTrace {
   ms: number;
   outcome: 'successful' | 'failed' | 'unknown';
   reason?: string;
+  /** The JSON sent and the text received, as on the wire (null when nothing came back). */
+  requestText: string;
+  responseText: string | null;
 }
 
 export interface PpuClientOptions {
@@ -114,15 +117,18 @@ export class PpuClient {
     const t0 = performance.now();
     let result: PpuResult<T>;
     let responseBody: unknown = null;
+    let responseText: string | null = null;
+    const requestText = JSON.stringify(body);
     try {
       const res = await request(url, {
         method: 'POST',
         dispatcher: this.dispatcher,
         headers: { 'content-type': 'application/json', accept: 'application/json', authorization: this.authHeader },
-        body: JSON.stringify(body),
+        body: requestText,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       const text = await res.body.text();
+      responseText = text;
       responseBody = parseJson(text);
       result = classify<T>(op, res.statusCode, responseBody, performance.now() - t0);
     } catch (err) {
@@ -140,6 +146,8 @@ export class PpuClient {
       ms: result.ms,
       outcome: result.outcome,
       ...(result.outcome === 'unknown' ? { reason: result.reason } : {}),
+      requestText,
+      responseText,
     });
     return result;
   }
@@ -147,10 +155,11 @@ export class PpuClient {
 
 function classify<T>(op: PpuOperation, status: number, body: unknown, ms: number): PpuResult<T> {
   const outcome = outcomeOfStatus(status);
-  const parsedError = ErrorDetail.safeParse(body);
-  const error = parsedError.success ? parsedError.data : null;
-  if (outcome === 'failed') return { outcome, status, error, ms };
-  if (outcome === 'unknown') return { outcome, status, reason: `HTTP ${status}`, error, ms };
+  if (outcome !== 'successful') {
+    const parsedError = ErrorDetail.safeParse(body);
+    const error = parsedError.success ? parsedError.data : null;
+    return outcome === 'failed' ? { outcome, status, error, ms } : { outcome, status, reason: `HTTP ${status}`, error, ms };
+  }
   const schema: z.ZodType | null = OPERATIONS[op].response;
   if (schema === null) return { outcome, status, body: body as T, ms };
   const parsed = schema.safeParse(body);

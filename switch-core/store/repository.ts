@@ -103,6 +103,30 @@ interface AdviceRow {
 
 const parse = (text: string | null): unknown => (text === null ? null : (JSON.parse(text) as unknown));
 
+/**
+ * The JSON text of a message body, serialised once: a body is stored with its transaction, in one
+ * or two traces and sent on the wire, and the edges that already hold its text (the bytes a
+ * provider answered, the reply the switch serialised) hand it over with rememberJson. Bodies are
+ * never changed after they are built, so a remembered text stays true.
+ */
+const jsonTexts = new WeakMap<object, string>();
+export function rememberJson(value: unknown, text: string): void {
+  if (typeof value === 'object' && value !== null) jsonTexts.set(value, text);
+}
+export function jsonOf(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  let text = jsonTexts.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    jsonTexts.set(value, text);
+  }
+  return text;
+}
+const jsonOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : jsonOf(value));
+
+/** Meters whose rows are held in memory (the ones being sold to); the table itself may hold millions. */
+const METER_CACHE_SIZE = 10_000;
+
 export class DuplicateIdError extends Error {
   constructor(readonly id: string) {
     super(`id ${id} was already used`);
@@ -131,6 +155,11 @@ export class SwitchStore {
   readonly db: Database.Database;
   private readonly s;
   private checkpointer: Worker | null = null;
+  /**
+   * Read-through cache of contract-table rows, kept in step by every write below (this store is
+   * the table's only writer): a lookup or purchase reads its meter two or three times.
+   */
+  private readonly meters = new Map<string, MeterState | null>();
 
   constructor(file: string, opts: StoreOptions = {}) {
     // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the tail.
@@ -161,6 +190,10 @@ export class SwitchStore {
       upsertSupport: db.prepare<[string, string, SupportStatus, string | null]>(
         `INSERT INTO meter_support (meter_id, provider_id, status, last_response_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (meter_id, provider_id) DO UPDATE SET status = excluded.status, last_response_at = excluded.last_response_at`,
+      ),
+      touchSupport: db.prepare<[string, string, string, string]>(
+        `UPDATE meter_support SET last_response_at = ? WHERE meter_id = ? AND provider_id = ?
+         AND (last_response_at IS NULL OR last_response_at < ?)`,
       ),
       prefix: db.prepare<[string, string, number], { meter_id: string; name: string | null }>(
         `SELECT m.meter_id, u.name FROM meters m LEFT JOIN utilities u ON u.id = m.utility_id
@@ -309,15 +342,29 @@ export class SwitchStore {
 
   // ---- contract table ----
   getMeter(meterId: string): MeterState | null {
+    const cached = this.meters.get(meterId);
+    if (cached !== undefined) return cached;
     const row = this.s.getMeter.get(meterId);
-    if (!row) return null;
-    return {
-      meterId: row.meter_id,
-      utilityId: row.utility_id,
-      rebroadcastFlag: row.rebroadcast_flag === 1,
-      preferredProviderId: row.preferred_provider_id,
-      support: this.s.getSupport.all(meterId).map((s) => ({ providerId: s.provider_id, status: s.status, lastResponseAt: s.last_response_at })),
-    };
+    const state: MeterState | null = row
+      ? {
+          meterId: row.meter_id,
+          utilityId: row.utility_id,
+          rebroadcastFlag: row.rebroadcast_flag === 1,
+          preferredProviderId: row.preferred_provider_id,
+          support: this.s.getSupport.all(meterId).map((s) => ({ providerId: s.provider_id, status: s.status, lastResponseAt: s.last_response_at })),
+        }
+      : null;
+    this.cacheMeter(meterId, state);
+    return state;
+  }
+
+  private cacheMeter(meterId: string, state: MeterState | null): void {
+    if (!this.meters.has(meterId) && this.meters.size >= METER_CACHE_SIZE) {
+      // Oldest first (a Map iterates in insertion order): a plain FIFO bound is enough here.
+      const oldest = this.meters.keys().next().value;
+      if (oldest !== undefined) this.meters.delete(oldest);
+    }
+    this.meters.set(meterId, state);
   }
 
   /** Writes a meter's whole row (creating it when new) in one transaction. */
@@ -327,16 +374,29 @@ export class SwitchStore {
       this.s.updateMeter.run(state.utilityId, state.rebroadcastFlag ? 1 : 0, state.preferredProviderId, state.meterId);
       for (const s of state.support) this.s.upsertSupport.run(state.meterId, s.providerId, s.status, s.lastResponseAt);
     })();
+    // Providers the state leaves out keep their stored rows: read the merged row back on next use.
+    this.meters.delete(state.meterId);
   }
 
   /** One provider's support row for a meter the table already holds. */
   setSupport(meterId: string, s: ProviderSupport): void {
     this.s.upsertSupport.run(meterId, s.providerId, s.status, s.lastResponseAt);
+    this.meters.delete(meterId);
+  }
+
+  /**
+   * Moves a provider's last-response time forward and nothing else: a write that may ride a later
+   * batch must not put back a status that changed in the meantime.
+   */
+  touchSupport(meterId: string, providerId: string, at: string): void {
+    this.s.touchSupport.run(at, meterId, providerId, at);
+    this.meters.delete(meterId);
   }
 
   /** Bulk load for seeding and benchmarks: one transaction, prepared statements. */
   insertMeters(meters: Iterable<{ meterId: string; utilityId: string | null; preferredProviderId?: string | null; support?: readonly ProviderSupport[] }>, now: string): number {
     let n = 0;
+    this.meters.clear();
     this.db.transaction(() => {
       for (const m of meters) {
         this.s.insertMeter.run(m.meterId, m.utilityId, 0, m.preferredProviderId ?? null, now);
@@ -361,7 +421,7 @@ export class SwitchStore {
   /** Persists a new transaction before anything is sent; a reused id throws DuplicateIdError. */
   insertTransaction(tx: NewTransaction): void {
     try {
-      this.s.insertTx.run({ ...tx, request: JSON.stringify(tx.request) });
+      this.s.insertTx.run({ ...tx, request: jsonOf(tx.request) });
     } catch (err) {
       if (err instanceof Error && (err as Error & { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateIdError(tx.id);
       throw err;
@@ -384,7 +444,7 @@ export class SwitchStore {
       errorType: o.errorType,
       ms: o.ms,
       responseStatus: o.responseStatus,
-      responseBody: o.responseBody === undefined || o.responseBody === null ? null : JSON.stringify(o.responseBody),
+      responseBody: jsonOrNull(o.responseBody),
       final: o.final ? 1 : 0,
     });
   }
@@ -446,8 +506,8 @@ export class SwitchStore {
       for (const t of traces) {
         this.s.insertTrace.run({
           ...t,
-          requestBody: t.requestBody === undefined ? null : JSON.stringify(t.requestBody),
-          responseBody: t.responseBody === undefined ? null : JSON.stringify(t.responseBody),
+          requestBody: t.requestBody === undefined ? null : jsonOf(t.requestBody),
+          responseBody: t.responseBody === undefined ? null : jsonOf(t.responseBody),
         });
       }
       for (const r of refs) this.s.insertRef.run(r.ref, r.txId);

@@ -33,4 +33,22 @@ describe('switch store', () => {
     expect(() => store.insertTransaction(tx)).toThrow(DuplicateIdError);
     store.close();
   });
+
+  it('a late last-response time never puts back a support status that changed meanwhile, and reads see every write', () => {
+    const file = join(dir, 'support.db');
+    const store = openStore(file);
+    const at = (s: number) => `2026-01-01T00:00:0${s}.000Z`;
+    store.saveMeter({ meterId: '0555', utilityId: null, rebroadcastFlag: false, preferredProviderId: null, support: [{ providerId: 'A', status: 'SUPPORTED', lastResponseAt: at(1) }] }, 'T');
+    expect(store.getMeter('0555')?.support).toEqual([{ providerId: 'A', status: 'SUPPORTED', lastResponseAt: at(1) }]);
+    store.setSupport('0555', { providerId: 'A', status: 'NOT_SUPPORTED', lastResponseAt: at(3) });
+    store.touchSupport('0555', 'A', at(2)); // an answer from before the refusal, written late
+    expect(store.getMeter('0555')?.support).toEqual([{ providerId: 'A', status: 'NOT_SUPPORTED', lastResponseAt: at(3) }]);
+    store.touchSupport('0555', 'A', at(4));
+    expect(store.getMeter('0555')?.support).toEqual([{ providerId: 'A', status: 'NOT_SUPPORTED', lastResponseAt: at(4) }]);
+    store.close();
+    // What was read through the store's cache is what the file holds.
+    const reopened = openStore(file);
+    expect(reopened.getMeter('0555')?.support).toEqual([{ providerId: 'A', status: 'NOT_SUPPORTED', lastResponseAt: at(4) }]);
+    reopened.close();
+  });
 });
