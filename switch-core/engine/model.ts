@@ -70,6 +70,9 @@ export interface TraceRecord extends Pick<PpuTrace, 'url' | 'requestBody' | 'sta
   providerId: string | null;
   /** A PPU operation name, e.g. purchase, purchaseRetry. */
   operation: string;
+  /** The bodies' JSON as it crossed the wire, when the edge already holds it (saves serialising again). */
+  requestJson?: string;
+  responseJson?: string;
 }
 
 export type AdviceKind = 'confirmation' | 'reversal';

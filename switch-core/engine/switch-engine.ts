@@ -23,7 +23,7 @@ import {
   type TokenReprintRequest,
 } from '../protocol';
 import type { ProviderCapabilities, ProviderDescriptor } from '../providers/types';
-import { DuplicateIdError, rememberJson, type SwitchStore } from '../store';
+import { DuplicateIdError, type SwitchStore } from '../store';
 import { nextAdviceState, DEFAULT_BACKOFF, type BackoffConfig } from './advices';
 import { applyLookupAnswers, classifyLookupResult, keepPreferences, markForRebroadcast, newMeter, whomToBroadcast, type ProviderLookupAnswer } from './contract';
 import { ProviderMonitor, DEFAULT_HEALTH_CONFIG, type HealthConfig } from './health';
@@ -82,6 +82,8 @@ export interface EngineDeps {
 export interface Reply {
   status: number;
   body: unknown;
+  /** body as JSON, when the engine already serialised it to store it: sent as is. */
+  json?: string;
 }
 
 const TX_OF_OPERATION: Record<PpuOperation, TxType> = {
@@ -149,7 +151,12 @@ export class SwitchEngine {
   /** Lookup ids whose row waits in the batch (checked with the store for reused ids). */
   private readonly unwrittenLookups = new Set<string>();
   /** Links an outgoing request body to the transaction it belongs to, for the client's trace hook. */
-  private readonly txOfBody = new WeakMap<object, { txId: string; providerId: string }>();
+  /**
+   * The body each provider call is sending, linked to its transaction until the call returns. A
+   * Map with explicit deletes, not a WeakMap: V8's young-generation GC keeps WeakMap keys alive,
+   * so per-request keys made every scavenge copy and promote a megabyte of finished requests.
+   */
+  private readonly txOfBody = new Map<object, { txId: string; providerId: string }>();
   private readonly inFlight = new Map<string, Promise<Reply>>();
   private readonly background = new Set<Promise<unknown>>();
   private adviceTimer: NodeJS.Timeout | null = null;
@@ -179,9 +186,7 @@ export class SwitchEngine {
   onProviderTrace(providerId: string, t: PpuTrace): void {
     const link = typeof t.requestBody === 'object' && t.requestBody !== null ? this.txOfBody.get(t.requestBody) : undefined;
     if (!link) return;
-    // The trace stores the bytes as they crossed the wire instead of serialising the bodies again.
-    rememberJson(t.requestBody, t.requestText);
-    if (t.responseText !== null) rememberJson(t.responseBody, t.responseText);
+    const answered = !(t.outcome === 'unknown' && t.status === null);
     this.traces.add({
       txId: link.txId,
       direction: 'switch->provider',
@@ -190,9 +195,13 @@ export class SwitchEngine {
       url: t.url,
       requestBody: t.requestBody,
       status: t.status,
-      responseBody: t.outcome === 'unknown' && t.status === null ? { reason: t.reason ?? 'no answer' } : t.responseBody,
+      responseBody: answered ? t.responseBody : { reason: t.reason ?? 'no answer' },
       startedAt: t.startedAt,
       ms: t.ms,
+      // The bytes as they crossed the wire, instead of serialising the bodies again.
+      requestJson: t.requestText,
+      // Only an answer that parsed as JSON is stored as sent (an empty 202 or an HTML error page is not).
+      ...(answered && typeof t.responseBody === 'object' && t.responseBody !== null && t.responseText ? { responseJson: t.responseText } : {}),
     });
   }
 
@@ -256,7 +265,12 @@ export class SwitchEngine {
     const provider = this.providers.get(providerId)!;
     const copy = { ...body };
     this.txOfBody.set(copy, { txId, providerId });
-    const result = await send(provider.client, copy as never);
+    let result: PpuResult<T>;
+    try {
+      result = await send(provider.client, copy as never);
+    } finally {
+      this.txOfBody.delete(copy);
+    }
     this.monitor.record(providerId, result.ms, isProviderError(result));
     return result;
   }
@@ -299,6 +313,7 @@ export class SwitchEngine {
   ): Reply {
     const ms = performance.now() - started.t0;
     const body = reply.body as { errorType?: string } | null;
+    const json = JSON.stringify(reply.body); // once: stored, traced and sent
     // The answer is already decided; recording it can ride the next batch (reads flush first).
     this.traces.defer(() => this.store.finishTransaction(txId, {
       providerId,
@@ -307,6 +322,7 @@ export class SwitchEngine {
       ms,
       responseStatus: reply.status,
       responseBody: reply.body,
+      responseJson: json,
       final,
     }));
     this.traces.add({
@@ -320,9 +336,10 @@ export class SwitchEngine {
       responseBody: reply.body,
       startedAt: started.startedAt,
       ms,
+      responseJson: json,
     });
     this.traces.addRefs(txId, referencesOf(request, reply.body));
-    return reply;
+    return { ...reply, json };
   }
 
   private duplicate(op: PpuOperation, id: string): Reply {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'undici';
 import { PpuClient, newId, nowIso, pathFor } from '../protocol';
 import { clientPool, ok } from './test/helpers';
 import { lookupRequest, purchaseRequest, TEST_ORIGINATOR } from '../protocol/test/fixtures';
@@ -146,13 +145,13 @@ describe('protocol edges on a simulated provider', () => {
 
   it('answers a garbage body with 400 FORMAT_ERROR naming the body', async () => {
     const p = sims.get('P04');
-    const res = await request(p.baseUrl + pathFor('purchase', { purchaseId: newId() }), {
+    const res = await fetch(p.baseUrl + pathFor('purchase', { purchaseId: newId() }), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Basic ' + Buffer.from(`${p.username}:${p.password}`).toString('base64') },
       body: '{not json',
     });
-    expect(res.statusCode).toBe(400);
-    expect(await res.body.json()).toMatchObject({ errorType: 'FORMAT_ERROR', detailMessage: { formatErrors: [{ field: '(body)' }] } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errorType: 'FORMAT_ERROR', detailMessage: { formatErrors: [{ field: '(body)' }] } });
   });
 
   it('answers a missing field with FORMAT_ERROR listing it', async () => {
@@ -164,21 +163,21 @@ describe('protocol edges on a simulated provider', () => {
   it('refuses a path id that differs from the body id', async () => {
     const p = sims.get('P04');
     const req = purchaseRequest('TST001', 10000);
-    const res = await request(p.baseUrl + pathFor('purchase', { purchaseId: newId() }), {
+    const res = await fetch(p.baseUrl + pathFor('purchase', { purchaseId: newId() }), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Basic ' + Buffer.from(`${p.username}:${p.password}`).toString('base64') },
       body: JSON.stringify(req),
     });
-    expect(res.statusCode).toBe(400);
-    expect(await res.body.json()).toMatchObject({ errorType: 'FORMAT_ERROR' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errorType: 'FORMAT_ERROR' });
   });
 
   it('asks for credentials (401 with WWW-Authenticate) without or with wrong basic auth', async () => {
     const p = sims.get('P04');
-    const res = await request(p.baseUrl + pathFor('meterLookup', { lookupId: newId() }), { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
-    expect(res.statusCode).toBe(401);
-    expect(res.headers['www-authenticate']).toMatch(/^Basic/);
-    await res.body.dump();
+    const res = await fetch(p.baseUrl + pathFor('meterLookup', { lookupId: newId() }), { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);
+    await res.body?.cancel();
     const wrong = clientFor({ ...p, password: 'wrong' });
     expect((await wrong.meterLookup(lookupRequest('TST001'))).status).toBe(401);
   });

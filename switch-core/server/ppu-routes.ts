@@ -17,7 +17,6 @@ import {
   type TokenReprintRequest,
 } from '../protocol';
 import type { Reply, SwitchEngine } from '../engine/switch-engine';
-import { jsonOf } from '../store';
 
 export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): void {
   const dispatch: Record<PpuOperation, (body: unknown) => Promise<Reply> | Reply> = {
@@ -37,8 +36,8 @@ export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): v
       const v = validateRequest(op, request.params as Record<string, string>, request.body);
       if (!v.ok) return reply.code(v.status).send(v.error);
       const out = await dispatch[op](v.value);
-      // Serialised once: the same text is the transaction's stored answer and its trace.
-      return reply.code(out.status).type('application/json; charset=utf-8').send(jsonOf(out.body));
+      // Serialised once where the engine stored it: the same text is the stored answer and its trace.
+      return reply.code(out.status).type('application/json; charset=utf-8').send(out.json ?? JSON.stringify(out.body));
     });
   }
 }

@@ -56,6 +56,8 @@ export interface TransactionOutcome {
   ms: number;
   responseStatus: number | null;
   responseBody: unknown;
+  /** responseBody already serialised, when the caller has it. */
+  responseJson?: string;
   final: boolean;
 }
 
@@ -101,28 +103,9 @@ interface AdviceRow {
   status: AdviceStatus;
 }
 
-const parse = (text: string | null): unknown => (text === null ? null : (JSON.parse(text) as unknown));
+const parse = (text: string | null): unknown => (text === null || text === '' ? null : (JSON.parse(text) as unknown));
 
-/**
- * The JSON text of a message body, serialised once: a body is stored with its transaction, in one
- * or two traces and sent on the wire, and the edges that already hold its text (the bytes a
- * provider answered, the reply the switch serialised) hand it over with rememberJson. Bodies are
- * never changed after they are built, so a remembered text stays true.
- */
-const jsonTexts = new WeakMap<object, string>();
-export function rememberJson(value: unknown, text: string): void {
-  if (typeof value === 'object' && value !== null) jsonTexts.set(value, text);
-}
-export function jsonOf(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
-  let text = jsonTexts.get(value);
-  if (text === undefined) {
-    text = JSON.stringify(value);
-    jsonTexts.set(value, text);
-  }
-  return text;
-}
-const jsonOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : jsonOf(value));
+const jsonOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
 /** Meters whose rows are held in memory (the ones being sold to); the table itself may hold millions. */
 const METER_CACHE_SIZE = 10_000;
@@ -421,7 +404,7 @@ export class SwitchStore {
   /** Persists a new transaction before anything is sent; a reused id throws DuplicateIdError. */
   insertTransaction(tx: NewTransaction): void {
     try {
-      this.s.insertTx.run({ ...tx, request: jsonOf(tx.request) });
+      this.s.insertTx.run({ ...tx, request: JSON.stringify(tx.request) });
     } catch (err) {
       if (err instanceof Error && (err as Error & { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateIdError(tx.id);
       throw err;
@@ -444,7 +427,7 @@ export class SwitchStore {
       errorType: o.errorType,
       ms: o.ms,
       responseStatus: o.responseStatus,
-      responseBody: jsonOrNull(o.responseBody),
+      responseBody: o.responseJson ?? jsonOrNull(o.responseBody),
       final: o.final ? 1 : 0,
     });
   }
@@ -505,9 +488,16 @@ export class SwitchStore {
       for (const job of jobs) job();
       for (const t of traces) {
         this.s.insertTrace.run({
-          ...t,
-          requestBody: t.requestBody === undefined ? null : jsonOf(t.requestBody),
-          responseBody: t.responseBody === undefined ? null : jsonOf(t.responseBody),
+          txId: t.txId,
+          direction: t.direction,
+          providerId: t.providerId,
+          operation: t.operation,
+          url: t.url,
+          requestBody: t.requestJson ?? jsonOrNull(t.requestBody),
+          status: t.status,
+          responseBody: t.responseJson ?? jsonOrNull(t.responseBody),
+          startedAt: t.startedAt,
+          ms: t.ms,
         });
       }
       for (const r of refs) this.s.insertRef.run(r.ref, r.txId);
