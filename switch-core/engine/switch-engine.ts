@@ -23,7 +23,7 @@ import {
   type TokenReprintRequest,
 } from '../protocol';
 import type { ProviderCapabilities, ProviderDescriptor } from '../providers/types';
-import { DuplicateIdError, type SwitchStore } from '../store';
+import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store';
 import { nextAdviceState, DEFAULT_BACKOFF, type BackoffConfig } from './advices';
 import { applyLookupAnswers, classifyLookupResult, keepPreferences, markForRebroadcast, newMeter, whomToBroadcast, type ProviderLookupAnswer } from './contract';
 import { ProviderMonitor, DEFAULT_HEALTH_CONFIG, type HealthConfig } from './health';
@@ -79,6 +79,14 @@ export interface EngineDeps {
 }
 
 /** A reply to the till: HTTP status and JSON body. */
+/** A transaction under way: when it began, and a lookup's row until it is written finished. */
+interface Started {
+  startedAt: string;
+  t0: number;
+  providerId: string | null;
+  unwritten?: NewTransaction;
+}
+
 export interface Reply {
   status: number;
   body: unknown;
@@ -120,9 +128,15 @@ const isProviderError = (r: PpuResult<unknown>): boolean => r.outcome === 'unkno
 const neverSent = (r: PpuResult<unknown>): boolean => r.outcome === 'unknown' && r.status === null && /ECONNREFUSED/.test(r.reason);
 
 const REFERENCE_KEYS = new Set(['id', 'requestId', 'rrn', 'stan', 'basketRef', 'meterId', 'token', 'receiptNum', 'vatInvoiceNumber', 'reference', 'issuerReference', 'transactionIdentifier', 'originalRef']);
+/** Parties, not references: every transaction with the same till or provider would share them. */
+const PARTY_KEYS = new Set(['originator', 'client', 'receiver', 'settlementEntity']);
 
-/** Every reference a cashier or support agent might search by. */
-export function referencesOf(...bodies: unknown[]): string[] {
+/**
+ * Every reference a cashier or support agent might search by, except the transaction's own id and
+ * meter number: the transactions table's own indexes answer those (see listTransactions), and
+ * each row left out here is a random B-tree insert less on the hot path.
+ */
+export function referencesOf(txId: string, meterId: string | null, ...bodies: unknown[]): string[] {
   const out = new Set<string>();
   const visit = (v: unknown, key: string, depth: number) => {
     if (depth > 6 || v === null || v === undefined) return;
@@ -133,10 +147,12 @@ export function referencesOf(...bodies: unknown[]): string[] {
     if (Array.isArray(v)) return v.forEach((x) => visit(x, key, depth + 1));
     if (typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      for (const k in o) if (k !== 'originator' && k !== 'client' && Object.hasOwn(o, k)) visit(o[k], k, depth + 1);
+      for (const k in o) if (!PARTY_KEYS.has(k) && Object.hasOwn(o, k)) visit(o[k], k, depth + 1);
     }
   };
   for (const b of bodies) visit(b, '', 0);
+  out.delete(txId);
+  if (meterId !== null) out.delete(meterId);
   return [...out];
 }
 
@@ -283,21 +299,18 @@ export class SwitchEngine {
     purchaseId: string | null,
     request: unknown,
     providerId: string | null = null,
-  ): { startedAt: string; t0: number; providerId: string | null } {
+  ): Started {
     const startedAt = this.now();
     const tx = { id, type, meterId, providerId, status: 'UNKNOWN' as const, amount, startedAt, purchaseId, request };
     if (this.unwrittenLookups.has(id)) throw new DuplicateIdError(id);
     if (type === 'LOOKUP') {
-      // No money moves on a lookup, so its row may ride the next batch; a reused id is still refused now.
+      // No money moves on a lookup, so its row is written once, finished, with the next batch; a
+      // reused id is still refused now.
       if (this.store.hasTransaction(id)) throw new DuplicateIdError(id);
       this.unwrittenLookups.add(id);
-      this.traces.defer(() => {
-        this.unwrittenLookups.delete(id);
-        this.store.insertTransaction(tx);
-      });
-    } else {
-      this.store.insertTransaction(tx);
+      return { startedAt, t0: performance.now(), providerId, unwritten: tx };
     }
+    this.store.insertTransaction(tx);
     return { startedAt, t0: performance.now(), providerId };
   }
 
@@ -305,7 +318,7 @@ export class SwitchEngine {
     txId: string,
     op: PpuOperation,
     request: unknown,
-    started: { startedAt: string; t0: number; providerId?: string | null },
+    started: Pick<Started, 'startedAt' | 't0' | 'unwritten'>,
     reply: Reply,
     providerId: string | null,
     status: TxStatus,
@@ -314,8 +327,7 @@ export class SwitchEngine {
     const ms = performance.now() - started.t0;
     const body = reply.body as { errorType?: string } | null;
     const json = JSON.stringify(reply.body); // once: stored, traced and sent
-    // The answer is already decided; recording it can ride the next batch (reads flush first).
-    this.traces.defer(() => this.store.finishTransaction(txId, {
+    const outcome: TransactionOutcome = {
       providerId,
       status,
       errorType: status === 'SUCCESSFUL' ? null : body?.errorType ?? null,
@@ -324,7 +336,20 @@ export class SwitchEngine {
       responseBody: reply.body,
       responseJson: json,
       final,
-    }));
+    };
+    const meterId = (request as { meter?: { meterId?: unknown } } | null)?.meter?.meterId;
+    this.traces.addRefs(txId, referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body));
+    // The answer is already decided; recording it can ride the next batch (reads flush first).
+    const row = started.unwritten;
+    if (row) {
+      // A lookup: one finished row, and no till->switch trace (the row is that exchange; see tracesOf).
+      this.traces.defer(() => {
+        this.unwrittenLookups.delete(row.id);
+        this.store.insertFinishedTransaction(row, outcome);
+      });
+      return { ...reply, json };
+    }
+    this.traces.defer(() => this.store.finishTransaction(txId, outcome));
     this.traces.add({
       txId,
       direction: 'till->switch',
@@ -338,7 +363,6 @@ export class SwitchEngine {
       ms,
       responseJson: json,
     });
-    this.traces.addRefs(txId, referencesOf(request, reply.body));
     return { ...reply, json };
   }
 
@@ -357,7 +381,15 @@ export class SwitchEngine {
       if (e instanceof DuplicateIdError) return this.duplicate('meterLookup', req.id);
       throw e;
     }
-    const { result, providerId } = await this.discover(req.id, req);
+    let discovered;
+    try {
+      discovered = await this.discover(req.id, req);
+    } catch (e) {
+      // Still recorded (the id stays used), then the server answers its 500.
+      this.finish(req.id, 'meterLookup', req, started, fail('SYSTEM_MALFUNCTION', `The lookup failed inside the switch: ${e instanceof Error ? e.message : String(e)}`, rt, req.id), null, 'UNKNOWN', true);
+      throw e;
+    }
+    const { result, providerId } = discovered;
     const reply = result
       ? replyOf(result.result, rt, req.id, result.providerId)
       : fail('UNKNOWN_METER_ID', `Meter ${req.meter.meterId} is not supported by any provider that answered`, rt, req.id);

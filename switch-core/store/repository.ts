@@ -22,7 +22,7 @@ import type {
   TxType,
   UtilityPrefs,
 } from '../engine/model';
-import type { UtilityType } from '../protocol';
+import { OPERATIONS, type UtilityType } from '../protocol';
 import { openDatabase } from '../../common/sqlite';
 import { migrate } from './migrations';
 
@@ -189,6 +189,10 @@ export class SwitchStore {
       finishTx: db.prepare(
         `UPDATE transactions SET provider_id = @providerId, status = @status, error_type = @errorType, ms = @ms,
          response_status = @responseStatus, response_body = @responseBody, final = @final WHERE id = @id`,
+      ),
+      insertFinishedTx: db.prepare(
+        `INSERT INTO transactions (id, type, meter_id, provider_id, status, error_type, amount, started_at, ms, purchase_id, request, response_status, response_body, final)
+         VALUES (@id, @type, @meterId, @providerId, @status, @errorType, @amount, @startedAt, @ms, @purchaseId, @request, @responseStatus, @responseBody, @final)`,
       ),
       setTxProvider: db.prepare<[string | null, string]>('UPDATE transactions SET provider_id = ? WHERE id = ?'),
       getTx: db.prepare<[string], TxRow>('SELECT * FROM transactions WHERE id = ?'),
@@ -411,6 +415,26 @@ export class SwitchStore {
     }
   }
 
+  /** A transaction written once, already answered (a lookup: nothing to persist before sending). */
+  insertFinishedTransaction(tx: NewTransaction, o: TransactionOutcome): void {
+    this.s.insertFinishedTx.run({
+      id: tx.id,
+      type: tx.type,
+      meterId: tx.meterId,
+      providerId: o.providerId,
+      status: o.status,
+      errorType: o.errorType,
+      amount: tx.amount,
+      startedAt: tx.startedAt,
+      ms: o.ms,
+      purchaseId: tx.purchaseId,
+      request: JSON.stringify(tx.request),
+      responseStatus: o.responseStatus,
+      responseBody: o.responseJson ?? jsonOrNull(o.responseBody),
+      final: o.final ? 1 : 0,
+    });
+  }
+
   hasTransaction(id: string): boolean {
     return this.s.hasTx.get(id) !== undefined;
   }
@@ -446,7 +470,8 @@ export class SwitchStore {
     if (f.provider) (where.push('t.provider_id = @provider'), (args.provider = f.provider));
     if (f.status) (where.push('t.status = @status'), (args.status = f.status));
     if (f.type) (where.push('t.type = @type'), (args.type = f.type));
-    if (f.q) (where.push('(t.id = @q OR t.id IN (SELECT tx_id FROM transaction_refs WHERE ref = @q))'), (args.q = f.q));
+    // A transaction's own id and meter number are not stored as references: its indexes answer them.
+    if (f.q) (where.push('(t.id = @q OR t.meter_id = @q OR t.id IN (SELECT tx_id FROM transaction_refs WHERE ref = @q))'), (args.q = f.q));
     args.limit = Math.max(1, Math.min(f.limit ?? 100, 1000));
     const sql = `SELECT * FROM transactions t ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY t.started_at DESC, t.rowid DESC LIMIT @limit`;
     return this.db
@@ -466,7 +491,7 @@ export class SwitchStore {
       amount: r.amount,
       startedAt: r.started_at,
       ms: r.ms,
-      references: this.s.refsOf.all(r.id).map((x) => x.ref),
+      references: [...new Set([r.id, ...(r.meter_id === null ? [] : [r.meter_id]), ...this.s.refsOf.all(r.id).map((x) => x.ref)])],
       purchaseId: r.purchase_id,
     };
   }
@@ -504,8 +529,13 @@ export class SwitchStore {
     })();
   }
 
+  /**
+   * A transaction's message traces in order. A lookup's till->switch exchange is its transaction
+   * row (request, answer, status, time), so it is not written twice; rows stored before that
+   * change carry it as a trace and are shown as stored.
+   */
   tracesOf(txId: string): TraceRecord[] {
-    return this.s.tracesOf.all(txId).map((t) => ({
+    const stored: TraceRecord[] = this.s.tracesOf.all(txId).map((t) => ({
       txId: t.tx_id,
       direction: t.direction,
       providerId: t.provider_id,
@@ -517,6 +547,21 @@ export class SwitchStore {
       startedAt: t.started_at,
       ms: t.ms,
     }));
+    const tx = this.s.getTx.get(txId);
+    if (!tx || tx.type !== 'LOOKUP' || stored.some((t) => t.direction === 'till->switch')) return stored;
+    const outer: TraceRecord = {
+      txId,
+      direction: 'till->switch',
+      providerId: null,
+      operation: 'meterLookup',
+      url: OPERATIONS.meterLookup.route,
+      requestBody: parse(tx.request),
+      status: tx.response_status,
+      responseBody: parse(tx.response_body),
+      startedAt: tx.started_at,
+      ms: tx.ms,
+    };
+    return [outer, ...stored];
   }
 
   // ---- advices ----

@@ -215,6 +215,25 @@ describe('unknown outcomes and idempotency', () => {
 });
 
 describe('admin views', () => {
+  it("shows a lookup's till and provider exchanges, and finds it by its id, its meter number and the provider's reference", async () => {
+    const lookup = lookupRequest(DEMO_METERS.plain);
+    const r = await till.meterLookup(lookup);
+    expect(r.outcome).toBe('successful');
+    const detail = (await admin(sw).get<TxDetail & { traces: { requestBody: { id?: string } | null; responseBody: { thirdPartyIdentifiers?: { transactionIdentifier: string }[] } | null }[] }>(`/transactions/${lookup.id}`)).body;
+    expect(detail.traces.map((t) => [t.direction, t.operation, t.status])).toEqual([
+      ['till->switch', 'meterLookup', 201],
+      ['switch->provider', 'meterLookup', 201],
+    ]);
+    expect(detail.traces[0]!.requestBody?.id).toBe(lookup.id);
+    const providerRef = detail.traces[1]!.responseBody?.thirdPartyIdentifiers?.find((x) => x.transactionIdentifier.startsWith(detail.transaction.providerId!))?.transactionIdentifier;
+    expect(providerRef).toBeDefined();
+    expect(detail.transaction.references).toEqual(expect.arrayContaining([lookup.id, DEMO_METERS.plain, providerRef]));
+    for (const q of [lookup.id, DEMO_METERS.plain, providerRef!]) {
+      const list = await admin(sw).get<{ transactions: { id: string }[] }>(`/transactions?q=${encodeURIComponent(q)}&limit=1000`);
+      expect(list.body.transactions.map((t) => t.id)).toContain(lookup.id);
+    }
+  });
+
   it('finds meters by prefix, lists transactions searchable by token, with till and provider traces', async () => {
     const found = await admin(sw).get<{ meters: { meterId: string; utilityName: string | null }[] }>(`/meters?prefix=${DEMO_METERS.plain.slice(0, 6)}&limit=5`);
     expect(found.body.meters.length).toBeGreaterThan(0);
