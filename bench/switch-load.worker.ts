@@ -1,11 +1,15 @@
 /**
- * The switch bench's load generator, in a worker thread: 100 clients' requests, their timing and
- * the percentile maths run on their own event loop, so the latencies measured through the switch
- * and straight to the provider are not queued behind the generator's own work in one loop.
+ * The switch bench's outside world, in a worker thread: the ten simulated providers and the 100
+ * clients (their requests, timing and percentile maths). The switch has the main thread to
+ * itself, as in production where providers are other companies' servers: nothing the providers
+ * or the clients do (their CPU, their garbage) queues in the switch's event loop. Both paths
+ * measured cross the same loopback TCP; only the switch path also crosses the switch.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { PpuClient, type PpuResult } from '../switch-core/protocol';
 import { lookupRequest, purchaseRequest } from '../switch-core/protocol/test/fixtures';
+import { startSimulatedProviders } from '../switch-core/providers';
+import type { ProfileSeed, ProviderEndpoint } from '../switch-core/providers/types';
 
 export interface Endpoint {
   baseUrl: string;
@@ -14,12 +18,23 @@ export interface Endpoint {
 }
 export interface LoadSetup {
   switch: Endpoint;
-  direct: Endpoint;
+  /** Id of the simulated provider the direct path talks to. */
+  directProviderId: string;
   meter: string;
   concurrency: number;
 }
+/** The worker's first message: where its simulated providers listen, and their contract seed. */
+export interface ProvidersReady {
+  endpoints: ProviderEndpoint[];
+  seed: ProfileSeed;
+}
+/** Messages to the worker, each answered with `{ seq, run? }`. */
+export type WorkerCommand =
+  | { seq: number; kind: 'connect'; setup: LoadSetup }
+  | { seq: number; kind: 'latencies'; latencyMs: Record<string, number> }
+  | ({ seq: number; kind: 'run' } & LoadCommand)
+  | { seq: number; kind: 'close' };
 export interface LoadCommand {
-  seq: number;
   shape: 'saturated' | 'paced';
   target: 'switch' | 'direct';
   op: 'lookup' | 'purchase';
@@ -86,21 +101,37 @@ async function paced(send: () => Promise<PpuResult<unknown>>, clients: number, e
 }
 
 if (parentPort) {
-  const setup = workerData as LoadSetup;
   const port = parentPort;
-  const clients = {
-    switch: new PpuClient({ ...setup.switch, connections: setup.concurrency }),
-    direct: new PpuClient({ ...setup.direct, connections: setup.concurrency }),
+  const sims = await startSimulatedProviders({ profile: 'demo', behaviours: { P09: { latencyMs: 0 } } });
+  const ready: ProvidersReady = {
+    endpoints: sims.providers.map((p) => ({ descriptor: p.descriptor, baseUrl: p.baseUrl, username: p.username, password: p.password })),
+    seed: sims.seed,
   };
-  port.on('message', async (cmd: LoadCommand | 'close') => {
-    if (cmd === 'close') {
-      await Promise.all([clients.switch.close(), clients.direct.close()]);
+  port.postMessage(ready);
+  let load: { setup: LoadSetup; switch: PpuClient; direct: PpuClient } | null = null;
+  port.on('message', async (cmd: WorkerCommand) => {
+    if (cmd.kind === 'connect') {
+      const target = sims.get(cmd.setup.directProviderId);
+      load = {
+        setup: cmd.setup,
+        switch: new PpuClient({ ...cmd.setup.switch, connections: cmd.setup.concurrency }),
+        direct: new PpuClient({ baseUrl: target.baseUrl, username: target.username, password: target.password, connections: cmd.setup.concurrency }),
+      };
+      port.postMessage({ seq: cmd.seq });
+    } else if (cmd.kind === 'latencies') {
+      for (const [id, latencyMs] of Object.entries(cmd.latencyMs)) sims.get(id).setBehaviour({ latencyMs });
+      port.postMessage({ seq: cmd.seq });
+    } else if (cmd.kind === 'close') {
+      if (load) await Promise.all([load.switch.close(), load.direct.close()]);
+      await sims.close();
       port.close();
-      return;
+    } else {
+      if (!load) throw new Error('connect first');
+      const { setup } = load;
+      const c = load[cmd.target];
+      const send = cmd.op === 'lookup' ? () => c.meterLookup(lookupRequest(setup.meter)) : () => c.purchase(purchaseRequest(setup.meter, 2000));
+      const run = cmd.shape === 'paced' ? await paced(send, setup.concurrency, cmd.everyMs ?? 200, cmd.ms) : await saturated(send, setup.concurrency, cmd.ms);
+      port.postMessage({ seq: cmd.seq, run });
     }
-    const c = clients[cmd.target];
-    const send = cmd.op === 'lookup' ? () => c.meterLookup(lookupRequest(setup.meter)) : () => c.purchase(purchaseRequest(setup.meter, 2000));
-    const run = cmd.shape === 'paced' ? await paced(send, setup.concurrency, cmd.everyMs ?? 200, cmd.ms) : await saturated(send, setup.concurrency, cmd.ms);
-    port.postMessage({ seq: cmd.seq, run });
   });
 }
