@@ -79,7 +79,9 @@ export class PpuClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.authHeader = 'Basic ' + Buffer.from(`${options.username}:${options.password}`).toString('base64');
     this.timeoutMs = options.timeoutMs ?? 60_000;
-    const agentOptions = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: options.connections ?? 128, scheduling: 'lifo' as const };
+    // An idle kept-alive socket is closed after 4 s (sooner if the server's Keep-Alive hint says
+    // so): a server closing it first while we reuse it would turn a sale into an unknown outcome.
+    const agentOptions = { keepAlive: true, timeout: 4_000, maxSockets: options.connections ?? 128, scheduling: 'lifo' as const };
     const secure = this.baseUrl.startsWith('https:');
     this.agent = secure ? new https.Agent({ ...agentOptions, ...options.tls }) : new http.Agent(agentOptions);
     this.transport = secure ? https.request : http.request;
