@@ -47,6 +47,44 @@ test('a pending sale is left by the cashier, then cancelled by a manager into a 
   expect(t.ok && t.value.sale.advice?.kind).toBe('reversal');
 });
 
+test('"Retry now" sends a pending sale at once instead of at its next scheduled attempt', async ({ page }) => {
+  // Retries spaced minutes apart, so only the button can explain a quick success.
+  await api('signIn', { operatorId: 'manager', pin: '9999' });
+  const before = await api('getSettings', {});
+  expect(before.ok).toBe(true);
+  if (!before.ok) return;
+  expect((await api('setSettings', { timeouts: { retryBaseMs: 300_000, retryMaxMs: 600_000 } })).ok).toBe(true);
+  try {
+    await signIn(page, 'cashier');
+    await page.keyboard.type('00200000016');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('customer')).toBeVisible();
+    await page.getByLabel('Amount (R)').fill('40');
+    let saleId = '';
+    await withFaults({ serverErrorRate: 1 }, 'cashier', async () => {
+      await page.keyboard.press('F2');
+      await expect(page.getByTestId('outcome-pending')).toContainText(/retrying/i);
+      await page.keyboard.press('F4');
+      await expect(page.getByTestId('outcome-pending')).toContainText('PENDING — DO NOT RESELL');
+      saleId = (await page.getByTestId('reference').textContent()) ?? '';
+    });
+    // The providers answer again, but the sale's next attempt is minutes away: the queue says so.
+    await signIn(page, 'manager');
+    await page.getByRole('button', { name: 'Pending queue' }).click();
+    const row = page.getByTestId('queue-row').filter({ hasText: '00200000016' }).filter({ hasText: 'purchase' });
+    await expect(row.locator('td').nth(6)).toHaveText(/^in \d+ min$/);
+    await expect(row.locator('td').nth(6).locator('time')).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    await row.getByRole('button', { name: 'Retry now' }).click();
+    await expect(row).toHaveCount(0);
+    const t = await api('getTransaction', { saleId });
+    expect(t.ok && t.value.sale.state).toBe('succeeded');
+    await shot(page, 'manager-queue-retried');
+  } finally {
+    await api('signIn', { operatorId: 'manager', pin: '9999' });
+    await api('setSettings', { timeouts: before.value.timeouts });
+  }
+});
+
 test('a manager reprints a slip (logged); a cashier is refused with a clear message', async ({ page }) => {
   // A completed sale to reprint, made over the API as the cashier.
   await api('signIn', { operatorId: 'cashier', pin: '1111' });

@@ -22,6 +22,10 @@ describe('display helpers', () => {
     expect(ago('2026-11-23T11:55:00Z', now)).toBe('5 min ago');
     expect(ago('2026-11-21T12:00:00Z', now)).toBe('2 d ago');
     expect(ago(null, now)).toBe('—');
+    // A scheduled time (the queue's next attempt) reads forward.
+    expect(ago('2026-11-23T12:04:50Z', now)).toBe('in 5 min');
+    expect(ago('2026-11-23T12:00:09Z', now)).toBe('in 9 s');
+    expect(ago('2026-11-23T12:00:00Z', now)).toBe('0 s ago');
     const d = new Date(2026, 10, 23, 9, 5, 7); // local time, whatever the machine's zone
     expect(exactTime(d.toISOString())).toBe('2026-11-23 09:05:07');
     expect(exactTime('not a time')).toBe('not a time');

@@ -1,14 +1,12 @@
 /** Display helpers: money in rand from integer cents, relative times. Pure functions. */
 export const rand = (cents: number | null | undefined) => (cents == null ? '—' : `R ${(cents / 100).toFixed(2)}`);
 
-/** "12 s ago", "5 min ago", "3 h ago", "2 d ago". */
+/** "12 s ago", "5 min ago", "3 h ago", "2 d ago"; a time still to come reads "in 5 min". */
 export function ago(iso: string | null, now = Date.now()): string {
   if (!iso) return '—';
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} d ago`;
+  const s = Math.round((now - Date.parse(iso)) / 1000);
+  const span = (n: number) => (n < 60 ? `${n} s` : n < 3600 ? `${Math.round(n / 60)} min` : n < 86400 ? `${Math.round(n / 3600)} h` : `${Math.round(n / 86400)} d`);
+  return s < 0 ? `in ${span(-s)}` : `${span(s)} ago`;
 }
 export const ageText = (ms: number) => ago(new Date(Date.now() - ms).toISOString());
 

@@ -4,6 +4,7 @@ import type { ApiError, QueueItem } from '../../../electron/api/contract';
 import { call } from '../api';
 import { ageText, rand } from '../format';
 import { Err } from './ErrorLine';
+import { When } from './When';
 
 export function Queue() {
   const [items, setItems] = useState<QueueItem[]>([]);
@@ -26,11 +27,11 @@ export function Queue() {
       <Err e={err} />
       {items.length === 0 && <p>Nothing waiting.</p>}
       <table>
-        <thead><tr><th>Kind</th><th>Meter</th><th>Amount</th><th>Age</th><th>Attempts</th><th>Last error</th><th>Status</th><th><span className="sr">Actions</span></th></tr></thead>
+        <thead><tr><th>Kind</th><th>Meter</th><th>Amount</th><th>Age</th><th>Attempts</th><th>Last error</th><th>Next attempt</th><th>Status</th><th><span className="sr">Actions</span></th></tr></thead>
         <tbody>
           {items.map((q) => (
             <tr key={q.id} data-testid="queue-row">
-              <td>{q.kind}</td><td>{q.meterId}</td><td>{rand(q.amountCents)}</td><td>{ageText(q.ageMs)}</td><td>{q.attempts}</td><td>{q.lastError ?? '—'}</td><td>{q.status}</td>
+              <td>{q.kind}</td><td>{q.meterId}</td><td>{rand(q.amountCents)}</td><td>{ageText(q.ageMs)}</td><td>{q.attempts}</td><td>{q.lastError ?? '—'}</td><td>{q.nextAttemptAt ? <When iso={q.nextAttemptAt} /> : '—'}</td><td>{q.status}</td>
               <td>
                 <button className="btn" onClick={() => void act(q.kind === 'purchase' ? call('retryNow', { saleId: q.saleId }) : call('retryQueueItem', { id: q.id }))}>Retry now</button>
                 {q.kind === 'purchase' && <button className="btn danger" onClick={() => void act(call('cancelPending', { saleId: q.saleId }))}>Cancel (reversal)</button>}
