@@ -26,6 +26,8 @@ export interface VirtualStatus {
 
 export interface VirtualJob {
   n: number;
+  /** When the job's last byte arrived (ISO time). */
+  receivedAt: string;
   bytes: number;
   /** False when the connection ended without a cut (the paper would show a torn-off partial slip). */
   complete: boolean;
@@ -98,7 +100,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     writeFileSync(files.png, renderSlipPng(commands, { paper }));
     writeFileSync(files.txt, text);
     writeFileSync(files.json, JSON.stringify(commands, null, 1));
-    const job: VirtualJob = { n, bytes: bytes.length, complete, text, commands, files };
+    const job: VirtualJob = { n, receivedAt: new Date().toISOString(), bytes: bytes.length, complete, text, commands, files };
     jobs.push(job);
     for (const l of listeners) l(job);
   };

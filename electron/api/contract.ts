@@ -307,6 +307,7 @@ export interface VirtualPrinterStatus {
 }
 export interface VirtualPrintJob {
   id: string;
+  /** When the printer received the job (ISO time). */
   at: string;
   bytes: number;
   /** The slip as plain text, as printed. */

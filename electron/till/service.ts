@@ -45,7 +45,7 @@ export interface SecretStore {
 }
 
 export interface VirtualJobsSource {
-  jobs(): { n: number; bytes: number; text: string; commands: { name?: string; text?: string }[] | unknown[]; files: { bin: string; png: string } }[];
+  jobs(): { n: number; receivedAt: string; bytes: number; text: string; commands: { name?: string; text?: string }[] | unknown[]; files: { bin: string; png: string } }[];
   /** Applies a simulated printer state and answers the whole state. */
   setStatus?(s: Partial<VirtualPrinterStatus>): VirtualPrinterStatus;
   status?(): VirtualPrinterStatus;
@@ -849,7 +849,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
         status: vp.status?.() ?? null,
         jobs: jobs.map((j) => ({
           id: String(j.n),
-          at: nowIso(),
+          at: j.receivedAt,
           bytes: j.bytes,
           text: j.text,
           commands: (j.commands as unknown[]).map((c) => (typeof c === 'string' ? c : JSON.stringify(c))),

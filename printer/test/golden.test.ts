@@ -47,11 +47,15 @@ for (const paper of ['58mm', '80mm'] as const) {
     it.each(Object.keys(SAMPLES))('%s slip prints exactly as the golden', async (name) => {
       const bytes = encodeEscPos(layoutSlip(SAMPLES[name]!, { paper }), { commandSet: 'epson' });
       const before = vp.jobs().length;
+      const sentAt = Date.now();
       await createTransport({ kind: 'virtual', port: vp.port, timeoutMs: 5000 }).send(bytes);
       const jobs = vp.jobs().slice(before);
       expect(jobs).toHaveLength(1);
       const job = jobs[0]!;
       expect(job.complete).toBe(true);
+      // The job list says when each slip arrived (the field tech's "which one was mine?").
+      expect(Date.parse(job.receivedAt)).toBeGreaterThanOrEqual(sentAt - 1);
+      expect(Date.parse(job.receivedAt)).toBeLessThanOrEqual(Date.now());
       const txt = join(FIXTURES, `${name}-${paper}.txt`);
       const png = join(FIXTURES, `${name}-${paper}.png`);
       const gotPng = readFileSync(job.files.png);

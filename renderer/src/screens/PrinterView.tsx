@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { ApiError, VirtualPrinterStatus, VirtualPrintJob } from '../../../electron/api/contract';
 import { call, withToken } from '../api';
 import { Err } from './ErrorLine';
+import { When } from './When';
 
 export function PrinterView() {
   const [jobs, setJobs] = useState<VirtualPrintJob[]>([]);
@@ -47,7 +48,7 @@ export function PrinterView() {
       )}
       {jobs.map((j) => (
         <article key={j.id} className="card job" data-testid="print-job">
-          <h2>Job {j.id} · {j.bytes} bytes</h2>
+          <h2>Job {j.id} · {j.bytes} bytes · <When iso={j.at} /></h2>
           <div className="jobcols">
             {j.pngUrl && <img src={withToken(j.pngUrl)} alt={`Rendered slip of job ${j.id}`} />}
             <pre tabIndex={0} className="slip" data-testid="job-text">{j.text}</pre>
