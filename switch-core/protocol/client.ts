@@ -63,6 +63,9 @@ export interface PpuClientOptions {
   connections?: number;
 }
 
+/** A PPU answer is a few KB; more than this is a fault at the far end, not a message to read. */
+export const MAX_ANSWER_BYTES = 1 << 20;
+
 /** A request that got no answer in time; classified as an unknown outcome ("timeout"). */
 class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
@@ -138,11 +141,17 @@ export class PpuClient {
       });
       req.once('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_ANSWER_BYTES) return req.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
+          chunks.push(c);
+        });
         res.once('end', () => {
           clearTimeout(timer);
           resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
         });
+        // A connection cut mid-answer ends here (ECONNRESET), never in a success read from half a body.
         res.once('error', (err) => {
           clearTimeout(timer);
           reject(err);
