@@ -78,7 +78,6 @@ export interface EngineDeps {
   rng?: () => number;
 }
 
-/** A reply to the till: HTTP status and JSON body. */
 /** A transaction under way: when it began, and a lookup's row until it is written finished. */
 interface Started {
   startedAt: string;
@@ -87,6 +86,7 @@ interface Started {
   unwritten?: NewTransaction;
 }
 
+/** A reply to the till: HTTP status and JSON body. */
 export interface Reply {
   status: number;
   body: unknown;
@@ -166,10 +166,9 @@ export class SwitchEngine {
   private readonly traces: TraceWriter;
   /** Lookup ids whose row waits in the batch (checked with the store for reused ids). */
   private readonly unwrittenLookups = new Set<string>();
-  /** Links an outgoing request body to the transaction it belongs to, for the client's trace hook. */
   /**
-   * The body each provider call is sending, linked to its transaction until the call returns. A
-   * Map with explicit deletes, not a WeakMap: V8's young-generation GC keeps WeakMap keys alive,
+   * The body each provider call is sending, linked to its transaction until the call returns (for
+   * the client's trace hook). A Map with explicit deletes, not a WeakMap: V8's young-generation GC keeps WeakMap keys alive,
    * so per-request keys made every scavenge copy and promote a megabyte of finished requests.
    */
   private readonly txOfBody = new Map<object, { txId: string; providerId: string }>();
