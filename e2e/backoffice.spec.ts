@@ -6,21 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { api, shot, signIn, withFaults } from './helpers';
+import { api, leavePending, lookUp, shot, signIn, withFaults } from './helpers';
 
 test('a pending sale is left by the cashier, then cancelled by a manager into a reversal', async ({ page }) => {
   await signIn(page, 'cashier');
-  await page.keyboard.type('00100000025');
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('customer')).toBeVisible();
-  await page.getByLabel('Amount (R)').fill('30');
+  await lookUp(page, '00100000025', '30');
   let saleId = '';
   await withFaults({ serverErrorRate: 1 }, 'cashier', async () => {
-    await page.keyboard.press('F2');
-    await expect(page.getByTestId('outcome-pending')).toContainText(/retrying/i);
-    await page.keyboard.press('F4');
-    await expect(page.getByTestId('outcome-pending')).toContainText('PENDING — DO NOT RESELL');
-    saleId = (await page.getByTestId('reference').textContent()) ?? '';
+    saleId = await leavePending(page);
     await expect(page.getByTestId('pending-count')).toHaveText('Pending: 1'); // the status bar counts it
     await shot(page, 'cashier-pending');
 
@@ -56,17 +49,10 @@ test('"Retry now" sends a pending sale at once instead of at its next scheduled 
   expect((await api('setSettings', { timeouts: { retryBaseMs: 300_000, retryMaxMs: 600_000 } })).ok).toBe(true);
   try {
     await signIn(page, 'cashier');
-    await page.keyboard.type('00200000016');
-    await page.keyboard.press('Enter');
-    await expect(page.getByTestId('customer')).toBeVisible();
-    await page.getByLabel('Amount (R)').fill('40');
+    await lookUp(page, '00200000016', '40');
     let saleId = '';
     await withFaults({ serverErrorRate: 1 }, 'cashier', async () => {
-      await page.keyboard.press('F2');
-      await expect(page.getByTestId('outcome-pending')).toContainText(/retrying/i);
-      await page.keyboard.press('F4');
-      await expect(page.getByTestId('outcome-pending')).toContainText('PENDING — DO NOT RESELL');
-      saleId = (await page.getByTestId('reference').textContent()) ?? '';
+      saleId = await leavePending(page);
     });
     // The providers answer again, but the sale's next attempt is minutes away: the queue says so.
     await signIn(page, 'manager');

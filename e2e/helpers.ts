@@ -23,15 +23,29 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 }
 
-/** Looks a meter up and sells an amount from the cashier screen, by keyboard as a cashier would. */
-export async function sell(page: Page, meterId: string, rands: string): Promise<void> {
+/** Looks a meter up and types an amount on the cashier screen, by keyboard as a cashier would: ready to sell. */
+export async function lookUp(page: Page, meterId: string, rands: string): Promise<void> {
   await expect(page.getByLabel('Meter number')).toBeFocused();
   await page.keyboard.type(meterId, { delay: 5 }); // a scanner: fast keystrokes then Enter
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('customer')).toBeVisible();
   await expect(page.getByLabel('Amount (R)')).toBeFocused();
   await page.keyboard.type(rands);
+}
+
+/** Looks a meter up and sells an amount (F2). */
+export async function sell(page: Page, meterId: string, rands: string): Promise<void> {
+  await lookUp(page, meterId, rands);
   await page.keyboard.press('F2');
+}
+
+/** With the providers failing: sells (F2), sees the sale retrying, leaves it pending (F4). Answers its reference. */
+export async function leavePending(page: Page): Promise<string> {
+  await page.keyboard.press('F2');
+  await expect(page.getByTestId('outcome-pending')).toContainText(/retrying/i);
+  await page.keyboard.press('F4');
+  await expect(page.getByTestId('outcome-pending')).toContainText('PENDING — DO NOT RESELL');
+  return (await page.getByTestId('reference').textContent()) ?? '';
 }
 
 type FaultPatch = ArgsOf<'setProviderBehaviour'>['patch'];

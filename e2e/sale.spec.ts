@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { api, recordProgress, sell, shot, signIn, withFaults } from './helpers';
+import { api, lookUp, recordProgress, sell, shot, signIn, withFaults } from './helpers';
 import { E2E_PORT, E2E_TOKEN } from './playwright.config';
 
 test('a full cash sale: tokens in groups of four on screen and on the rendered slip', async ({ page }) => {
@@ -46,10 +46,7 @@ test('a full cash sale: tokens in groups of four on screen and on the rendered s
 
 test('a sale through a 504 then retry: the switch answers 504, the till retries the same purchase until it succeeds', async ({ page }) => {
   await signIn(page, 'cashier');
-  await page.keyboard.type('00100000017', { delay: 5 });
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('customer')).toBeVisible();
-  await page.getByLabel('Amount (R)').fill('20');
+  await lookUp(page, '00100000017', '20');
   // Every provider answers 500: the switch's own retries fail too and it answers the till 504.
   await withFaults({ serverErrorRate: 1 }, 'cashier', async () => {
     await page.keyboard.press('F2');
