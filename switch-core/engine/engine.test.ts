@@ -100,12 +100,13 @@ describe('circuit breaker and health', () => {
     let b = CLOSED;
     for (let i = 0; i < cfg.failureThreshold; i++) b = breakerOnResult(b, false, 1000, cfg);
     expect(b.state).toBe('open');
-    expect(healthOf(breakerAt(b, 1000, cfg).state, 1, 0, cfg)).toBe('DOWN');
+    expect(healthOf(breakerAt(b, 1000, cfg).state, 1, false, cfg)).toBe('DOWN');
     expect(breakerAt(b, 1000 + cfg.openMs, cfg).state).toBe('half-open');
     expect(breakerOnResult(breakerAt(b, 1000 + cfg.openMs, cfg), false, 9e9, cfg).state).toBe('open');
     expect(breakerOnResult(breakerAt(b, 1000 + cfg.openMs, cfg), true, 9e9, cfg).state).toBe('closed');
-    expect(healthOf('closed', 0.5, 10, cfg)).toBe('DEGRADED');
-    expect(healthOf('closed', 0, 10, cfg)).toBe('UP');
+    expect(healthOf('closed', 0.5, false, cfg)).toBe('DEGRADED');
+    expect(healthOf('closed', 0, false, cfg)).toBe('UP');
+    expect(healthOf('closed', 0, true, cfg)).toBe('DEGRADED');
   });
 
   it('turns DEGRADED when the median answer over the window is slow or errors pass the rate, and UP again as they leave the window', () => {

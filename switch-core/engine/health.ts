@@ -43,9 +43,10 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[i] ?? 0;
 }
 
-export function healthOf(circuit: CircuitState, errorRate: number, p50Ms: number, cfg: HealthConfig): ProviderHealth {
+/** `slowMedian`: the window's p50 latency is above `cfg.degradedP50Ms`. */
+export function healthOf(circuit: CircuitState, errorRate: number, slowMedian: boolean, cfg: HealthConfig): ProviderHealth {
   if (circuit === 'open') return 'DOWN';
-  if (circuit === 'half-open' || errorRate > cfg.degradedErrorRate || p50Ms > cfg.degradedP50Ms) return 'DEGRADED';
+  if (circuit === 'half-open' || errorRate > cfg.degradedErrorRate || slowMedian) return 'DEGRADED';
   return 'UP';
 }
 
@@ -120,12 +121,15 @@ export class ProviderMonitor {
     this.refreshHealth(id, w);
   }
 
-  private refreshHealth(id: string, w: Window): void {
-    // Called on every provider answer: decide from the running counts, sort only on a change.
+  /** The one place health is decided: from the window's running counts, so no sort per answer. */
+  private healthNow(w: Window): ProviderHealth {
     const n = w.ms.length;
-    const circuit = breakerAt(w.breaker, this.clock(), this.cfg).state;
-    const health = healthOf(circuit, n ? w.errorCount / n : 0, medianAbove(n, w.slowCount) ? Infinity : 0, this.cfg);
-    if (health === w.health) return;
+    return healthOf(breakerAt(w.breaker, this.clock(), this.cfg).state, n ? w.errorCount / n : 0, medianAbove(n, w.slowCount), this.cfg);
+  }
+
+  private refreshHealth(id: string, w: Window): void {
+    // Called on every provider answer; the sorted figures are built only on a change.
+    if (this.healthNow(w) === w.health) return;
     const s = this.statsOf(id, w);
     const from = w.health;
     w.health = s.health;
@@ -140,16 +144,13 @@ export class ProviderMonitor {
 
   private statsOf(id: string, w: Window): ProviderStats {
     const sorted = [...w.ms].sort((a, b) => a - b);
-    const errorRate = w.errors.length ? w.errorCount / w.errors.length : 0;
-    const circuit = breakerAt(w.breaker, this.clock(), this.cfg).state;
-    const p50 = percentile(sorted, 50);
     return {
       providerId: id,
-      health: healthOf(circuit, errorRate, p50, this.cfg),
-      circuit,
-      latencyP50Ms: p50,
+      health: this.healthNow(w),
+      circuit: breakerAt(w.breaker, this.clock(), this.cfg).state,
+      latencyP50Ms: percentile(sorted, 50),
       latencyP99Ms: percentile(sorted, 99),
-      errorRate,
+      errorRate: w.errors.length ? w.errorCount / w.errors.length : 0,
       requests: w.requests,
     };
   }
