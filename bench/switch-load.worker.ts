@@ -6,6 +6,7 @@
  * measured cross the same loopback TCP; only the switch path also crosses the switch.
  */
 import { parentPort } from 'node:worker_threads';
+import { percentile } from '../switch-core/engine/health';
 import { PpuClient, type PpuResult } from '../switch-core/protocol';
 import { lookupRequest, purchaseRequest } from '../switch-core/protocol/test/fixtures';
 import { startSimulatedProviders } from '../switch-core/providers';
@@ -49,13 +50,9 @@ export interface Run {
   errors: number;
 }
 
-export function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-}
-
 function summarise(lat: number[], errors: number, seconds: number): Run {
   lat.sort((a, b) => a - b);
-  return { rps: lat.length / seconds, p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length, errors };
+  return { rps: lat.length / seconds, p50: percentile(lat, 50), p99: percentile(lat, 99), n: lat.length, errors };
 }
 
 /** Each client sends its next request as soon as the last is answered (closed loop: throughput). */

@@ -16,7 +16,8 @@ import { PpuClient } from '../switch-core/protocol';
 import { lookupRequest } from '../switch-core/protocol/test/fixtures';
 import { DEMO_METERS } from '../switch-core/providers';
 import { startSwitch, openStore } from '../switch-core/index';
-import { pct, type LoadCommand, type LoadSetup, type ProvidersReady, type Run, type WorkerCommand } from './switch-load.worker';
+import { percentile } from '../switch-core/engine/health';
+import { type LoadCommand, type LoadSetup, type ProvidersReady, type Run, type WorkerCommand } from './switch-load.worker';
 
 const CONCURRENCY = 100;
 /** Paced rounds per operation; the median round is the figure. */
@@ -144,8 +145,8 @@ export default async function (): Promise<void> {
     slowest.sort((a, b) => a - b);
     const sum = endpoints.reduce((acc, _p, i) => acc + 5 + i * 5, 0);
     console.log(
-      `broadcast wall p50 ${f(pct(walls, 50))} ms p99 ${f(pct(walls, 99))} ms | slowest provider p50 ${f(pct(slowest, 50))} ms p99 ${f(pct(slowest, 99))} ms | ` +
-        `wall − slowest p50 ${f(pct(walls, 50) - pct(slowest, 50))} ms (target ≤ 10) | sum of latencies would be ${sum} ms`,
+      `broadcast wall p50 ${f(percentile(walls, 50))} ms p99 ${f(percentile(walls, 99))} ms | slowest provider p50 ${f(percentile(slowest, 50))} ms p99 ${f(percentile(slowest, 99))} ms | ` +
+        `wall − slowest p50 ${f(percentile(walls, 50) - percentile(slowest, 50))} ms (target ≤ 10) | sum of latencies would be ${sum} ms`,
     );
   } finally {
     await viaSwitch.close();
@@ -181,7 +182,7 @@ export default async function (): Promise<void> {
   scanLat.sort((a, b) => a - b);
   console.log(
     `-- meter prefix search over ${N.toLocaleString('en')} meters (loaded in ${loaded.toFixed(1)} s)\n` +
-      `prefix search p50 ${f(pct(lat, 50))} ms p99 ${f(pct(lat, 99))} ms (target ≤ 5) | unindexed LIKE scan p50 ${f(pct(scanLat, 50))} ms | ratio ${(pct(scanLat, 50) / pct(lat, 50)).toFixed(0)}x faster`,
+      `prefix search p50 ${f(percentile(lat, 50))} ms p99 ${f(percentile(lat, 99))} ms (target ≤ 5) | unindexed LIKE scan p50 ${f(percentile(scanLat, 50))} ms | ratio ${(percentile(scanLat, 50) / percentile(lat, 50)).toFixed(0)}x faster`,
   );
   store.close();
   rmSync(dir, { recursive: true, force: true });
