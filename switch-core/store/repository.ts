@@ -107,6 +107,17 @@ const parse = (text: string | null): unknown => (text === null || text === '' ? 
 
 const jsonOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
+/** A transaction's outcome as its row's columns (named parameters of finishTx and insertFinishedTx). */
+const outcomeColumns = (o: TransactionOutcome) => ({
+  providerId: o.providerId,
+  status: o.status,
+  errorType: o.errorType,
+  ms: o.ms,
+  responseStatus: o.responseStatus,
+  responseBody: o.responseJson ?? jsonOrNull(o.responseBody),
+  final: o.final ? 1 : 0,
+});
+
 /** Meters whose rows are held in memory (the ones being sold to); the table itself may hold millions. */
 const METER_CACHE_SIZE = 10_000;
 
@@ -417,22 +428,7 @@ export class SwitchStore {
 
   /** A transaction written once, already answered (a lookup: nothing to persist before sending). */
   insertFinishedTransaction(tx: NewTransaction, o: TransactionOutcome): void {
-    this.s.insertFinishedTx.run({
-      id: tx.id,
-      type: tx.type,
-      meterId: tx.meterId,
-      providerId: o.providerId,
-      status: o.status,
-      errorType: o.errorType,
-      amount: tx.amount,
-      startedAt: tx.startedAt,
-      ms: o.ms,
-      purchaseId: tx.purchaseId,
-      request: JSON.stringify(tx.request),
-      responseStatus: o.responseStatus,
-      responseBody: o.responseJson ?? jsonOrNull(o.responseBody),
-      final: o.final ? 1 : 0,
-    });
+    this.s.insertFinishedTx.run({ ...tx, request: JSON.stringify(tx.request), ...outcomeColumns(o) });
   }
 
   hasTransaction(id: string): boolean {
@@ -444,16 +440,7 @@ export class SwitchStore {
   }
 
   finishTransaction(id: string, o: TransactionOutcome): void {
-    this.s.finishTx.run({
-      id,
-      providerId: o.providerId,
-      status: o.status,
-      errorType: o.errorType,
-      ms: o.ms,
-      responseStatus: o.responseStatus,
-      responseBody: o.responseJson ?? jsonOrNull(o.responseBody),
-      final: o.final ? 1 : 0,
-    });
+    this.s.finishTx.run({ id, ...outcomeColumns(o) });
   }
 
   getTransaction(id: string): StoredTransaction | null {
