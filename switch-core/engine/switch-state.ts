@@ -131,7 +131,10 @@ export class SwitchState {
     for (const p of deps.providers) this.providers.set(p.descriptor.id, p);
     this.sortedIds = [...this.providers.keys()].sort();
     this.traces = new TraceWriter(this.store, this.config.traceFlushMs);
-    this.monitor = new ProviderMonitor(this.clock, (a) => this.store.insertAlert(a), this.config.health);
+    // A provider answering after close must not write into a closed store.
+    this.monitor = new ProviderMonitor(this.clock, (a) => {
+      if (!this.closed) this.store.insertAlert(a);
+    }, this.config.health);
   }
 
   providerIds(): string[] {

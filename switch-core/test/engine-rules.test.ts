@@ -1,0 +1,71 @@
+/**
+ * The engine's rules from issue 9 end to end over real HTTP on loopback against the demo profile's
+ * simulated providers: a purchase for a meter the contract table does not know is routed (never
+ * UNKNOWN_METER_ID while a provider supports it), and an empty meter number is refused before
+ * anything is stored or broadcast.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lookupRequest, purchaseRequest } from '../protocol/test/fixtures';
+import type { PpuClient } from '../protocol';
+import { startSwitch, type RunningSwitch } from '../index';
+import { admin, tillClient, type MeterDetail, type TxDetail } from './helpers';
+
+let sw: RunningSwitch;
+let till: PpuClient;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'switch-rules-'));
+  sw = await startSwitch({ dataDir: dir, port: 0, profile: 'demo', auth: { username: 'till', password: 'pw' }, broadcastTimeoutMs: 2_000 });
+  till = tillClient(sw);
+});
+
+afterAll(async () => {
+  await till?.close();
+  await sw?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const requestsSoFar = async () =>
+  (await admin(sw).get<{ providers: { requests: number }[] }>('/providers')).body.providers.reduce((sum, p) => sum + p.requests, 0);
+
+describe('a purchase for a meter the contract table does not know', () => {
+  // Cape Town meters outside the contract table: iPay (excluded for Cape Town) tends to answer the
+  // broadcast first, so a purchase that routed on the first Supported answer found nobody to use.
+  it.each(['00128217734', '00128217908'])('%s: broadcasts as a lookup would and sells through a provider it may use', async (meterId) => {
+    expect((await admin(sw).get(`/meters/${meterId}`)).status).toBe(404);
+    const req = purchaseRequest(meterId, 5000);
+    const r = await till.purchase(req);
+    expect(r.outcome === 'failed' ? r.error : null).toBeNull();
+    expect(r.status).toBe(201);
+    const providerId = (await admin(sw).get<TxDetail>(`/transactions/${req.id}`)).body.transaction.providerId;
+    const meter = (await admin(sw).get<MeterDetail>(`/meters/${meterId}`)).body;
+    expect(meter.utility?.name).toBe('City of Cape Town');
+    expect(meter.providers.find((p) => p.providerId === providerId)?.status).toBe('SUPPORTED');
+    expect(providerId).not.toBe('P01'); // iPay is excluded for Cape Town
+  });
+});
+
+describe('an empty meter number', () => {
+  it('is a FORMAT_ERROR for a lookup and a purchase, with nothing stored and nothing sent to a provider', async () => {
+    const before = await requestsSoFar();
+    const lookup = lookupRequest('');
+    const purchase = purchaseRequest('', 5000);
+    for (const [req, send] of [
+      [lookup, () => till.meterLookup(lookup)],
+      [purchase, () => till.purchase(purchase)],
+    ] as const) {
+      const r = await send();
+      expect(r.status).toBe(400);
+      expect(r.outcome === 'failed' && r.error?.errorType).toBe('FORMAT_ERROR');
+      expect(JSON.stringify(r.outcome === 'failed' && r.error?.detailMessage)).toContain('meter.meterId');
+      sw.engine.flushTraces();
+      expect((await admin(sw).get(`/transactions/${req.id}`)).status).toBe(404);
+    }
+    expect((await admin(sw).get<{ meters: { meterId: string }[] }>('/meters?limit=1')).body.meters[0]?.meterId).not.toBe('');
+    expect(await requestsSoFar()).toBe(before);
+  });
+});
