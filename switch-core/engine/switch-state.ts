@@ -22,7 +22,7 @@ import {
 } from '../protocol';
 import type { ProviderCapabilities, ProviderDescriptor } from '../providers/types';
 import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store';
-import { DEFAULT_BACKOFF, type BackoffConfig } from './advices';
+import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF, type BackoffConfig } from './advices';
 import { DEFAULT_HEALTH_CONFIG, ProviderMonitor, type HealthConfig } from './health';
 import type { MeterState, TxStatus, TxType, UtilityPrefs } from './model';
 import { referencesOf } from './references';
@@ -56,6 +56,8 @@ export interface EngineConfig {
   /** How many times an unknown purchase outcome is retried at the same provider before answering 504. */
   unknownOutcomeRetries: number;
   backoff: BackoffConfig;
+  /** An advice without a final answer (202 or 400) this long after it arrived is parked as needing reconciliation. */
+  adviceMaxAgeMs: number;
   health: HealthConfig;
   /** Trace/reference writes are batched off the hot path and flushed this often. */
   traceFlushMs: number;
@@ -65,6 +67,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   broadcastTimeoutMs: 10_000,
   unknownOutcomeRetries: 1,
   backoff: DEFAULT_BACKOFF,
+  adviceMaxAgeMs: DEFAULT_ADVICE_MAX_AGE_MS,
   health: DEFAULT_HEALTH_CONFIG,
   traceFlushMs: 25,
 };
