@@ -3,7 +3,7 @@
  * switch whose methods are the PPU operations and the contract-table admin actions. It owns the
  * shared state (switch-state.ts) and hands each operation to the module of its concern:
  * meter-lookup.ts and broadcast.ts, purchase-routing.ts, retries.ts, optional-operations.ts,
- * advice-queue.ts; replies.ts and references.ts serve them all.
+ * advice-queue.ts, events.ts; replies.ts and references.ts serve them all.
  */
 import {
   OPERATIONS,
@@ -21,6 +21,7 @@ import type { ProviderDescriptor } from '../providers/types';
 import type { SwitchStore } from '../store';
 import { AdviceQueue } from './advice-queue';
 import { confirmSupport, rebroadcastAll } from './broadcast';
+import { notifyTokenPurchase } from './events';
 import type { ProviderMonitor } from './health';
 import { lookup } from './meter-lookup';
 import type { AdviceOperation, MeterState } from './model';
@@ -33,6 +34,7 @@ import { SwitchState, type EngineDeps } from './switch-state';
 export type { Reply } from './replies';
 export type { EngineConfig, EngineDeps, EngineProvider, ProviderClient } from './switch-state';
 export { DEFAULT_ENGINE_CONFIG } from './switch-state';
+export { NOTIFY_TOKEN_PURCHASE_ROUTE } from './events';
 
 export class SwitchEngine {
   private readonly s: SwitchState;
@@ -88,6 +90,10 @@ export class SwitchEngine {
   }
   advice(op: AdviceOperation, advice: ConfirmationAdvice | ReversalAdvice): Reply {
     return this.advices.accept(op, advice);
+  }
+  /** `POST /events/tokenPurchases`: informational, filed under the purchase. */
+  notifyTokenPurchase(purchaseId: unknown, body: unknown): Reply {
+    return notifyTokenPurchase(this.s, purchaseId, body);
   }
   /** Starts (or resumes after a restart) delivery of the advice queue. */
   kickAdvices(): void {

@@ -90,3 +90,32 @@ describe('a reprint without originalRef', () => {
     expect(await providerOf(reprint.id)).toBe(await providerOf(last.id));
   });
 });
+
+describe('POST /events/tokenPurchases', () => {
+  const notify = (purchaseId: string | null, body: unknown) =>
+    fetch(`${sw.url}/prepaidutility/v3/events/tokenPurchases${purchaseId === null ? '' : `?purchaseId=${purchaseId}`}`, {
+      method: 'POST',
+      headers: { authorization: 'Basic ' + Buffer.from('till:pw').toString('base64'), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('accepts the notification of a purchase with 202 and files it under that purchase; an unknown purchase is 404, a missing id 400', async () => {
+    const req = purchaseRequest('00128217908', 2500);
+    const sold = await till.purchase(req);
+    if (sold.outcome !== 'successful') throw new Error(`purchase failed: ${JSON.stringify(sold)}`);
+    const res = await notify(req.id, sold.body);
+    expect(res.status).toBe(202);
+    sw.engine.flushTraces();
+    const detail = (await admin(sw).get<TxDetail>(`/transactions/${req.id}`)).body;
+    expect(detail.traces.filter((t) => t.operation === 'notifyTokenPurchase').map((t) => t.status)).toEqual([202]);
+    expect(detail.transaction.status).toBe('SUCCESSFUL');
+
+    const stranger = purchaseRequest('00128217908', 2500);
+    const unknown = await notify(stranger.id, { ...sold.body, id: stranger.id });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { errorType: string }).errorType).toBe('UNABLE_TO_LOCATE_RECORD');
+    const missing = await notify(null, sold.body);
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { errorType: string }).errorType).toBe('FORMAT_ERROR');
+  });
+});
