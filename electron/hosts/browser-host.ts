@@ -10,6 +10,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY, fail, isMethodName, type Invoke, type MethodName } from '../api/contract';
 import type { VirtualJobsSource } from '../till/service';
+import { CSP_HEADER } from './app-protocol';
 
 export interface BrowserHostOptions {
   invoke: Invoke;
@@ -43,7 +44,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
-    reply.header('content-security-policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
+    reply.header('content-security-policy', CSP_HEADER);
     return payload;
   });
 
