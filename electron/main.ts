@@ -1,13 +1,13 @@
 /**
  * Electron main process: the till back end in-process, one window with contextIsolation, sandbox,
  * no nodeIntegration, a strict CSP, navigation and new windows denied, and one IPC handler that
- * checks the sender and validates every argument with the contract's zod schemas before the call.
+ * checks the sender and hands the call to the back end, whose invoke validates every argument.
  * The switch password is encrypted with safeStorage (injected into the back end as its SecretStore).
  */
 import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { IPC_CHANNEL, RENDERER_DIST, fail, isMethodName, validateArgs, type MethodName } from './api/contract';
+import { IPC_CHANNEL, RENDERER_DIST, fail, isMethodName, type ArgsOf } from './api/contract';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
 import { fileSecretStore } from './till/secrets';
 
@@ -53,12 +53,10 @@ app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   runtime = await startTillRuntime({ dataDir, mode: 'electron', secrets: secretStore() });
   ipcMain.handle(IPC_CHANNEL, async (event, method: unknown, args: unknown) => {
-    // Only our own window may call, and only with a known method and valid arguments.
+    // Only our own window may call; the back end's invoke validates the arguments (the one check).
     if (!win || event.sender !== win.webContents) return fail('UNAUTHORIZED', 'Calls are accepted only from the till window.');
     if (typeof method !== 'string' || !isMethodName(method)) return fail('NOT_FOUND', 'Unknown till method.');
-    const v = validateArgs(method, args);
-    if (!v.ok) return v;
-    return runtime!.backend.invoke(method as MethodName, v.value as never);
+    return runtime!.backend.invoke(method, args as ArgsOf<typeof method>);
   });
   await createWindow();
 });
