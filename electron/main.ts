@@ -1,17 +1,10 @@
 /**
-<<<<<<< HEAD
  * Electron main process (the checklist, item by item): the till back end in-process; one window with
  * contextIsolation, sandbox and no nodeIntegration; the renderer served from our own `app://till/`
  * origin (never file://) with the CSP on every response; navigation, redirects, new windows, webviews
- * and every permission denied; one IPC handler that answers only our own top-level frame and
- * validates every argument (in the back end's invoke) with the contract's zod schemas. Fuses are set at packaging
+ * and every permission denied; one IPC handler that answers only our own top-level frame and hands
+ * the call to the back end, whose invoke validates every argument. Fuses are set at packaging
  * (electron-builder.yml). The switch password is encrypted with safeStorage.
-=======
- * Electron main process: the till back end in-process, one window with contextIsolation, sandbox,
- * no nodeIntegration, a strict CSP, navigation and new windows denied, and one IPC handler that
- * checks the sender and hands the call to the back end, whose invoke validates every argument.
- * The switch password is encrypted with safeStorage (injected into the back end as its SecretStore).
->>>>>>> wip/till
  */
 import { app, BrowserWindow, ipcMain, protocol, safeStorage, session } from 'electron';
 import { existsSync } from 'node:fs';
