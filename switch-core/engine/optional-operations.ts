@@ -8,6 +8,7 @@ import type { ProviderCapabilities } from '../providers/types';
 import { DuplicateIdError } from '../store';
 import { lastPurchaseOf, purchaseByReference } from './references';
 import { fail, neverSent, replyOf, statusOf, type Reply } from './replies';
+import { withSlipData } from './slip-data';
 import { TX_OF_OPERATION, type ProviderClient, type SwitchState } from './switch-state';
 
 async function sendRouted<Req extends { id: string; meter: { meterId: string } }>(
@@ -58,7 +59,9 @@ async function sendRouted<Req extends { id: string; meter: { meterId: string } }
     break;
   }
   const { p, r } = last!;
-  return s.finish(req.id, op, req, started, replyOf(r, rt, req.id, s.nameOf(p)), p, statusOf(r), r.outcome !== 'unknown');
+  // A reprinted token is printed again: it gets a slip like the sale's.
+  const reply = r.outcome === 'successful' && op === 'tokenReprint' ? { status: r.status, body: withSlipData(r.body, s.config.slipWidth) } : replyOf(r, rt, req.id, s.nameOf(p));
+  return s.finish(req.id, op, req, started, reply, p, statusOf(r), r.outcome !== 'unknown');
 }
 
 /**

@@ -10,6 +10,7 @@ import { applyAnswer, discover } from './broadcast';
 import { whomToBroadcast } from './contract';
 import { fail, neverSent, replyOf, type Reply } from './replies';
 import { resolveUnknown } from './retries';
+import { withSlipData } from './slip-data';
 import type { MeterState } from './model';
 import type { RouteDecision } from './routing';
 import { TX_OF_OPERATION, type ProviderClient, type Started, type SwitchState } from './switch-state';
@@ -70,7 +71,11 @@ export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: Pur
     }
     const send = op === 'trialPurchase' ? (c: ProviderClient, b: never) => c.trialPurchase(b) : (c: ProviderClient, b: never) => c.purchase(b);
     const r = await s.call(req.id, providerId, req, send);
-    if (r.outcome === 'successful') return s.finish(req.id, op, req, started, { status: r.status, body: r.body }, providerId, 'SUCCESSFUL', true);
+    if (r.outcome === 'successful') {
+      // A trial's answer is not a sale: no printable slip for it.
+      const body = op === 'purchase' ? withSlipData(r.body, s.config.slipWidth) : r.body;
+      return s.finish(req.id, op, req, started, { status: r.status, body }, providerId, 'SUCCESSFUL', true);
+    }
     if (r.outcome === 'failed') {
       if (r.status === 503 || r.error?.errorType === 'UNKNOWN_METER_ID') {
         if (r.error?.errorType === 'UNKNOWN_METER_ID') applyAnswer(s, req.meter.meterId, providerId, r);

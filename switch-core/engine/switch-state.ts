@@ -28,6 +28,7 @@ import type { MeterState, TxStatus, TxType, UtilityPrefs } from './model';
 import { referencesOf } from './references';
 import { fail, isProviderError, type Reply } from './replies';
 import { routePurchase, type RouteDecision, type RoutingProvider } from './routing';
+import { DEFAULT_SLIP_WIDTH } from './slip-data';
 import { TraceWriter } from './traces';
 
 /** What the engine needs of a provider connection (PpuClient satisfies it). */
@@ -61,6 +62,8 @@ export interface EngineConfig {
   health: HealthConfig;
   /** Trace/reference writes are batched off the hot path and flushed this often. */
   traceFlushMs: number;
+  /** Columns of the slipData the switch builds for an answer that has none. */
+  slipWidth: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -70,6 +73,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   adviceMaxAgeMs: DEFAULT_ADVICE_MAX_AGE_MS,
   health: DEFAULT_HEALTH_CONFIG,
   traceFlushMs: 25,
+  slipWidth: DEFAULT_SLIP_WIDTH,
 };
 
 export interface EngineDeps {
