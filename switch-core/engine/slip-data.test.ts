@@ -36,7 +36,10 @@ describe('slipData built by the switch', () => {
   it('says what the customer needs: utility and message, meter, customer, tokens in fours with type and units, tariff, charges, VAT, receipts', () => {
     const lines = textOf();
     const all = lines.join('\n');
-    expect(lines[0]?.trim()).toBe('CITY OF CAPE TOWN');
+    expect(lines[0]?.trim()).toBe('Corner Store, Cape Town');
+    expect(lines[1]?.trim()).toBe('2026-11-30 10:00');
+    expect(all).toMatch(/^ +CITY OF CAPE TOWN$/m);
+    expect(all).toMatch(/Reference\s+8f0c3a52-3f1e-4c57-9d1e-6a6f1f6e2b10/);
     expect(all).toContain('VAT reg no 4500193497');
     expect(all).toContain('Save electricity: switch off geysers');
     expect(all).toMatch(/Meter +00128217734/);

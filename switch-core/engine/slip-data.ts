@@ -3,7 +3,8 @@
  * for a POS device to print"): a pure function from a provider's answer to the interface's SlipData
  * — utility and its message, meter, customer, each token in groups of four with its type and units,
  * tariff blocks, debt recovery and service charges, VAT and receipt numbers — every line at most
- * `width` characters. A provider's own slipData is never replaced.
+ * `width` characters, with the shop and time above and the transaction's reference below. A
+ * provider's own slipData is never replaced.
  */
 import type { PurchaseResponse, SlipData, SlipLine } from '../protocol';
 
@@ -100,6 +101,12 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
   const text = (...t: string[]) => t.forEach((x) => lines.push({ text: x }));
   const rule = () => lines.push({ text: '', line: true });
 
+  // Where and when: the shop the answer echoes (originator) and the answer's own time.
+  const shop = (resp.originator as { merchant?: { merchantName?: { name?: string; city?: string } } } | undefined)?.merchant?.merchantName;
+  if (shop?.name) text(...centred([shop.name, shop.city].filter(Boolean).join(', '), w));
+  if (typeof resp.time === 'string') text(...centred(resp.time.slice(0, 16).replace('T', ' '), w));
+  if (shop?.name || typeof resp.time === 'string') rule();
+
   const utility = resp.utility as { name?: string; vatRegNum?: string; message?: string; address?: string } | undefined;
   if (utility?.name) text(...centred(utility.name.toUpperCase(), w));
   if (utility?.address) text(...centred(utility.address, w));
@@ -159,6 +166,8 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
   const vat = centsOf(resp.taxTotal);
   if (vat !== null) text(...pair('VAT', money(vat, currency), w));
   if (resp.vatInvoiceNumber) text(...pair('VAT invoice', resp.vatInvoiceNumber, w));
+  // The transaction's reference: what the customer quotes to have the slip reprinted or a query answered.
+  text(...pair('Reference', resp.id, w));
   lines.push({ text: '', cut: true });
 
   const issuerReference = [resp.vatInvoiceNumber, ...tokens.map((t) => t.receiptNum)].find((r): r is string => typeof r === 'string' && /^[A-Z0-9]{1,40}$/.test(r));
