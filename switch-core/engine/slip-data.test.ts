@@ -59,13 +59,13 @@ describe('slipData built by the switch', () => {
     expect(all).toMatch(/VAT invoice +INV20261130001/);
   });
 
-  it('puts the key change tokens first, numbered, and prints each token line double height', () => {
+  it('puts the key change tokens first, numbered, prints each token line double height, and ends with the reference as a QR code', () => {
     const slip = slipDataOf(answer);
     const titles = slip.messageLines.map((l) => l.text.trim()).filter((t) => /TOKEN/.test(t));
     expect(titles).toEqual(['KEY CHANGE TOKEN 1 OF 2', 'KEY CHANGE TOKEN 2 OF 2', 'TOKEN']);
     const tokenLines = slip.messageLines.filter((l) => l.fontHeightScaleFactor === 2).map((l) => l.text.trim());
     expect(tokenLines).toEqual(['1234 5678 9012 3456 7890', '0987 6543 2109 8765 4321', '3120 3910 0957 5118 8095']);
-    expect(slip.messageLines.at(-1)).toEqual({ text: '', cut: true });
+    expect(slip.messageLines.slice(-2)).toEqual([{ text: '', barcode: { data: answer.id, encoding: 'QR' } }, { text: '', cut: true }]);
     expect(slip.issuerReference).toBe('INV20261130001');
   });
 

@@ -168,6 +168,7 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
   if (resp.vatInvoiceNumber) text(...pair('VAT invoice', resp.vatInvoiceNumber, w));
   // The transaction's reference: what the customer quotes to have the slip reprinted or a query answered.
   text(...pair('Reference', resp.id, w));
+  lines.push({ text: '', barcode: { data: resp.id, encoding: 'QR' } });
   lines.push({ text: '', cut: true });
 
   const issuerReference = [resp.vatInvoiceNumber, ...tokens.map((t) => t.receiptNum)].find((r): r is string => typeof r === 'string' && /^[A-Z0-9]{1,40}$/.test(r));
