@@ -3,7 +3,7 @@
  * provider monitor, the trace writer, the routing caches, and the transaction bookkeeping every
  * operation goes through (begin persists before anything is sent; finish records the reply, its
  * references and its trace). The operations themselves live in meter-lookup.ts, broadcast.ts,
- * purchase-routing.ts, retries.ts, optional-operations.ts and advice-queue.ts.
+ * purchase-routing.ts, retries.ts, optional-operations.ts, advice-queue.ts and events.ts.
  */
 import {
   nowIso,
