@@ -53,6 +53,8 @@ function unitName(utilityType: string | undefined): string {
 
 /** Word-wraps text to the width; a word longer than the width is cut. */
 export function wrap(text: string, width: number): string[] {
+  const trimmed = text.trim();
+  if (trimmed.length <= width) return trimmed ? [trimmed] : []; // most lines: nothing to break
   const out: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
