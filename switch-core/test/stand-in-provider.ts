@@ -1,7 +1,7 @@
 /**
  * A stand-in provider for tests: an HTTP server on loopback that passes every PPU request on to a
- * real (simulated) provider, except where the test answers it itself or rewrites the provider's
- * answer — for answers the simulators never give (a 404 to an advice, a purchase without slipData).
+ * real (simulated) provider, except where the test answers it itself — for answers the simulators
+ * never give (a 404 to an advice).
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,15 +20,11 @@ export interface Answer {
 
 export interface StandInOptions {
   /** An answer of the stand-in's own instead of the provider's; null passes the request on. */
-  answer?: (x: Exchange) => Answer | null;
-  /** Changes the provider's answer before it is returned. */
-  rewrite?: (x: Exchange, answer: Answer) => Answer;
+  answer: (x: Exchange) => Answer | null;
 }
 
 export interface StandIn {
   endpoint: ProviderEndpoint;
-  /** Every request received, in order. */
-  seen: Exchange[];
   close(): Promise<void>;
 }
 
@@ -47,13 +43,11 @@ const parse = (text: string): unknown => {
 };
 
 export async function startStandIn(target: ProviderEndpoint, opts: StandInOptions): Promise<StandIn> {
-  const seen: Exchange[] = [];
   const server = createServer((req, res) => {
     void (async () => {
       const text = await bodyOf(req);
       const x: Exchange = { path: req.url ?? '/', body: parse(text) };
-      seen.push(x);
-      let answer = opts.answer?.(x) ?? null;
+      let answer = opts.answer(x);
       if (!answer) {
         const upstream = await fetch(target.baseUrl + x.path, {
           method: req.method,
@@ -61,7 +55,6 @@ export async function startStandIn(target: ProviderEndpoint, opts: StandInOption
           body: req.method === 'GET' ? undefined : text,
         });
         answer = { status: upstream.status, body: parse(await upstream.text()) };
-        if (opts.rewrite) answer = opts.rewrite(x, answer);
       }
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
@@ -74,7 +67,6 @@ export async function startStandIn(target: ProviderEndpoint, opts: StandInOption
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: { ...target, baseUrl: `http://127.0.0.1:${port}` },
-    seen,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
