@@ -20,7 +20,7 @@ export function backoffMs(attempts: number, cfg: BackoffConfig): number {
   return Math.min(cfg.maxMs, cfg.baseMs * 2 ** Math.max(0, attempts - 1));
 }
 
-export type AdviceState = Pick<AdviceRecord, 'id' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'status'>;
+type AdviceState = Pick<AdviceRecord, 'id' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'status'>;
 
 export function nextAdviceState(advice: AdviceRecord, result: PpuResult<unknown>, now: number, cfg: BackoffConfig, maxAgeMs: number): AdviceState {
   const attempts = advice.attempts + 1;

@@ -52,7 +52,7 @@ function unitName(utilityType: string | undefined): string {
 }
 
 /** Word-wraps text to the width; a word longer than the width is cut. */
-export function wrap(text: string, width: number): string[] {
+function wrap(text: string, width: number): string[] {
   const trimmed = text.trim();
   if (trimmed.length <= width) return trimmed ? [trimmed] : []; // most lines: nothing to break
   const out: string[] = [];
