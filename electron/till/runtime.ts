@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createTransport, listSerialPorts, startVirtualPrinter, type VirtualPrinter } from '../../printer';
 import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink } from './printing';
 import { fileSecretStore } from './secrets';
-import { createTillBackend, type SecretStore, type TillBackend } from './service';
+import { createTillBackend, parseProvisionedOperators, type ProvisionedOperator, type SecretStore, type TillBackend } from './service';
 import type { StoredSettings } from './settings';
 import { DEFAULT_SETTINGS } from './settings';
 import { openTillStore } from './store/repository';
@@ -25,6 +25,8 @@ export interface TillRuntimeOptions {
   workerIntervalMs?: number;
   fileUrls?: boolean;
   log?: (line: string) => void;
+  /** A fresh till's operators; default PPU_TILL_OPERATORS (id:role:pin,…), else the shipped defaults. */
+  operators?: readonly ProvisionedOperator[];
 }
 
 export interface TillRuntime {
@@ -94,6 +96,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
       },
     },
     listSerialPorts,
+    operators: opts.operators ?? (process.env.PPU_TILL_OPERATORS ? parseProvisionedOperators(process.env.PPU_TILL_OPERATORS) : undefined),
     workerIntervalMs: opts.workerIntervalMs,
     fileUrls: opts.fileUrls,
     onSettingsChanged: (s) => {
