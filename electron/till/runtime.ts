@@ -90,6 +90,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
         return { ...vpState };
       },
     },
+    virtualMeterDir: join(opts.dataDir, 'virtual-meters'),
     listSerialPorts,
     workerIntervalMs: opts.workerIntervalMs,
     fileUrls: opts.fileUrls,

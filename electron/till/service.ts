@@ -35,6 +35,7 @@ import {
 } from '../api/contract';
 import { checkAmount, checkMeter, groupToken, nextAdvice, nextSale, type Effect, type MachineSale, type Outcome, type SaleEvent } from './sale-machine';
 import type { SlipPrinter } from './printing';
+import { enterOnTillMeter, VirtualMeterProblem } from './virtual-meter';
 import { DEFAULT_SETTINGS, settingsView, validateSettings, type StoredSettings } from './settings';
 import type { SaleRow, TillStore } from './store/repository';
 
@@ -60,6 +61,8 @@ export interface TillDeps {
   /** Embedded switch, when the till started one (its URL wins when settings leave switchUrl empty). */
   embeddedSwitch?: { url: string; username: string; password: string } | null;
   virtualPrinter?: VirtualJobsSource | null;
+  /** Folder for the field tech's virtual meters (SQLite); null leaves the tool off. */
+  virtualMeterDir?: string | null;
   listSerialPorts?: () => Promise<{ path: string; manufacturer?: string | null }[]>;
   /** Called when printer settings change so the host can rebuild its transport. */
   onSettingsChanged?: (s: StoredSettings) => void;
@@ -867,6 +870,16 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       const job = deps.virtualPrinter?.jobs().find((j) => String(j.n) === id);
       if (!job) throw new ApiFail('NOT_FOUND', 'No such print job.');
       return { mime: kind === 'png' ? 'image/png' : 'application/octet-stream', base64: readFileSync(kind === 'png' ? job.files.png : job.files.bin).toString('base64') };
+    },
+
+    async virtualMeterEnter({ meter, token }) {
+      if (!deps.virtualMeterDir) throw new ApiFail('NOT_FOUND', 'The virtual meter is not available on this till.');
+      try {
+        return await enterOnTillMeter(deps.virtualMeterDir, meter, token, clock());
+      } catch (e) {
+        if (e instanceof VirtualMeterProblem) throw new ApiFail('NOT_FOUND', e.message);
+        throw e;
+      }
     },
 
     meterSearch: ({ prefix, limit }) => admin('GET', `/meters?prefix=${encodeURIComponent(prefix)}&limit=${limit ?? 10}`),
