@@ -1,4 +1,5 @@
 /** A field tech checks a sale end to end: the token from a cash sale, typed into the Virtual meter, is taken once, for the slip's units, and only by its own meter. */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { api, sell, shot, signIn } from './helpers';
 
@@ -33,6 +34,8 @@ test('a cash sale’s token on the virtual meter: Accept for the slip’s units,
   const after = Number(await page.getByTestId('meter-credit').textContent());
   expect(Math.round((after - before) * 10)).toBe(Math.round(slipUnits * 10));
   await shot(page, 'virtual-meter-accept');
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 
   await typeToken(page, METER, groups);
   await expect(page.getByTestId('meter-display')).toHaveText('Used');
