@@ -4,6 +4,7 @@
  * The meter itself is switch-core's (sts-tools/virtual-meter.ts); loaded on first use only.
  */
 import type { VirtualMeterView } from '../api/contract';
+import { ApiFail, type Handlers, type TillContext } from './backend-context';
 
 const MEANING: Record<Exclude<VirtualMeterView['show'], 'Accept' | '2ndKCT' | 'Lockout'>, string> = {
   '1stKCT': 'First key change token held. Enter the second.',
@@ -21,14 +22,22 @@ function units(tenths: number): string {
   return `${Math.floor(tenths / 10)}.${tenths % 10}`;
 }
 
-export class VirtualMeterProblem extends Error {}
+export function virtualMeterHandlers(ctx: TillContext): Handlers<'virtualMeterEnter'> {
+  return {
+    async virtualMeterEnter({ meter, token }) {
+      const dir = ctx.deps.virtualMeterDir;
+      if (!dir) throw new ApiFail('NOT_FOUND', 'The virtual meter is not available on this till.');
+      return enterOnTillMeter(dir, meter.trim(), token, ctx.clock());
+    },
+  };
+}
 
-export async function enterOnTillMeter(stateDir: string, meter: string, token: string, nowMs: number): Promise<VirtualMeterView> {
+async function enterOnTillMeter(stateDir: string, meter: string, token: string, nowMs: number): Promise<VirtualMeterView> {
   const { enterOnVirtualMeter } = await import('../../switch-core/sts-tools/virtual-meter');
   const { meterPan } = await import('../../switch-core/sts');
   const pan = meter.length === 11 ? meterPan(meter) : meter;
   const r = enterOnVirtualMeter({ stateDir, pan, token, nowMs });
-  if (!r.ok) throw new VirtualMeterProblem(`Meter ${meter} is not one of the simulated utilities' meters, so the virtual meter has no key for it.`);
+  if (!r.ok) throw new ApiFail('NOT_FOUND', `Meter ${meter} is not one of the simulated utilities' meters, so the virtual meter has no key for it.`);
   const d = r.display;
   const base = { pan, credit: units(r.state.creditTenths), creditBefore: null, creditAfter: null, lockedUntil: null };
   switch (d.show) {
