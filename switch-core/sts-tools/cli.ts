@@ -15,6 +15,7 @@ import {
   MAX_AMOUNT_TENTHS,
   type BaseDate,
   type KeyType,
+  type ReadToken,
   type Subclass,
 } from '../sts';
 import { addMeterCommand } from './meter-command';
@@ -59,6 +60,20 @@ function isoTime(value: string): Date {
 function baseDate(value: string): BaseDate {
   if (value !== '1993' && value !== '2014') throw new InvalidArgumentError('expected 1993 or 2014');
   return Number(value) as BaseDate;
+}
+
+/** A token read with its CRC holding, as `decode` prints it. */
+function decodedFields(read: Exclude<ReadToken, { kind: 'format' | 'crc' }>): Record<string, unknown> {
+  switch (read.kind) {
+    case 'credit':
+      return { tokenClass: 0, subclass: read.subclass, random: read.random, tid: read.tid, units: read.tenths / 10, crcOk: true };
+    case 'kct1':
+      return { tokenClass: 2, subclass: 3, kenHighNibble: read.ken >> 4, krn: read.krn, keyType: read.keyType, rollover: read.rollover, crcOk: true };
+    case 'kct2':
+      return { tokenClass: 2, subclass: 4, kenLowNibble: read.ken, tariffIndex: read.tariffIndex, crcOk: true };
+    case 'other':
+      return { tokenClass: read.tokenClass, subclass: read.subclass, crcOk: true };
+  }
 }
 
 /** A usage error in commander's words, so every bad input reads and exits the same way. */
@@ -112,26 +127,13 @@ export function buildProgram(): Command {
     .argument('<token20>', 'the 20-digit token', digits(20))
     .action((token: string, o: { decoderKey: string }) => {
       const read = readToken(token, o.decoderKey);
-      switch (read.kind) {
-        case 'format':
-          usage(program, "argument 'token20' is not a token (its value is 2^66 or more)");
-        // falls through: usage() never returns
-        case 'crc':
-          console.log(JSON.stringify({ tokenClass: read.tokenClass, crcOk: false }));
-          process.exitCode = 1;
-          return;
-        case 'credit':
-          console.log(JSON.stringify({ tokenClass: 0, subclass: read.subclass, random: read.random, tid: read.tid, units: read.tenths / 10, crcOk: true }));
-          return;
-        case 'kct1':
-          console.log(JSON.stringify({ tokenClass: 2, subclass: 3, ken: read.ken >> 4, krn: read.krn, keyType: read.keyType, rollover: read.rollover, crcOk: true }));
-          return;
-        case 'kct2':
-          console.log(JSON.stringify({ tokenClass: 2, subclass: 4, ken: read.ken, tariffIndex: read.tariffIndex, crcOk: true }));
-          return;
-        case 'other':
-          console.log(JSON.stringify({ tokenClass: read.tokenClass, subclass: read.subclass, crcOk: true }));
+      if (read.kind === 'format') usage(program, "argument 'token20' is not a token (its value is 2^66 or more)");
+      if (read.kind === 'crc') {
+        console.log(JSON.stringify({ tokenClass: read.tokenClass, crcOk: false }));
+        process.exitCode = 1;
+        return;
       }
+      console.log(JSON.stringify(decodedFields(read)));
     });
 
   program
