@@ -95,6 +95,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
         return { ...vpState };
       },
     },
+    virtualMeterDir: join(opts.dataDir, 'virtual-meters'),
     listSerialPorts,
     operators: opts.operators ?? (process.env.PPU_TILL_OPERATORS ? parseProvisionedOperators(process.env.PPU_TILL_OPERATORS) : undefined),
     workerIntervalMs: opts.workerIntervalMs,
