@@ -35,28 +35,40 @@ export const ESC_T_CODE_PAGES: Record<number, string> = { 0: 'CP437', 2: 'CP850'
 const BARCODE_A: Record<number, string> = { 0: 'UPC-A', 1: 'UPC-E', 2: 'EAN13', 3: 'EAN8', 4: 'CODE39', 5: 'ITF', 6: 'CODABAR' };
 const BARCODE_B: Record<number, string> = { 65: 'UPC-A', 66: 'UPC-E', 67: 'EAN13', 68: 'EAN8', 69: 'CODE39', 70: 'ITF', 71: 'CODABAR', 72: 'CODE93', 73: 'CODE128' };
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').replace(/(..)(?=.)/g, '$1 ');
+/** Bytes shown of an unknown command: enough to recognise it, never a copy of a whole bad job. */
+const HEX_SHOWN = 32;
+const hex = (b: Uint8Array) => {
+  const shown = Buffer.from(b.subarray(0, HEX_SHOWN)).toString('hex').replace(/(..)(?=.)/g, '$1 ');
+  return b.length > HEX_SHOWN ? `${shown} … (${b.length} bytes)` : shown;
+};
+/** GS k function A data is at most 255 bytes (Epson): the NUL is looked for no further. */
+const MAX_BARCODE_A = 255;
 
 export function decodeEscPos(input: Uint8Array): DecodedCommand[] {
   return mergeQr(decodeWithEnds(input).commands);
 }
 
 /**
- * Byte offset just past the first cut (or -1): where a streaming printer ends one job.
- * Used by the virtual printer on connections that stay open (serial lines).
+ * Where a streaming printer ends a job: the byte offset just past the first cut at or after `from`,
+ * or, when there is none yet, the offset to scan again from once more bytes arrive (the start of a
+ * command cut short by the end of the input, else the end). Each byte is scanned about once, so
+ * framing a stream is linear in its length.
  */
-export function firstCutEnd(input: Uint8Array): number {
-  const { commands, ends } = decodeWithEnds(input);
+export function scanForCut(input: Uint8Array, from: number): { cutEnd: number } | { resumeAt: number } {
+  const { commands, ends, truncatedAt } = decodeWithEnds(input, from);
   const k = commands.findIndex((c) => c.op === 'cut');
-  return k < 0 ? -1 : (ends[k] ?? -1);
+  if (k >= 0) return { cutEnd: ends[k] ?? input.length };
+  return { resumeAt: truncatedAt >= 0 ? truncatedAt : input.length };
 }
 
-function decodeWithEnds(input: Uint8Array): { commands: DecodedCommand[]; ends: number[] } {
+function decodeWithEnds(input: Uint8Array, from = 0): { commands: DecodedCommand[]; ends: number[]; truncatedAt: number } {
   const b = input;
   const ends: number[] = [];
   const out: DecodedCommand[] = [];
   let codePage = 'CP437';
-  let i = 0;
+  let i = from;
+  /** Start of a command the input ends in the middle of (-1: none). */
+  let truncatedAt = -1;
   let textStart = -1;
   const flushText = (end: number) => {
     if (textStart >= 0 && end > textStart) {
@@ -73,6 +85,7 @@ function decodeWithEnds(input: Uint8Array): { commands: DecodedCommand[]; ends: 
   /** Needs n bytes from i (inclusive); if missing, records the truncated tail. */
   const need = (start: number, n: number): boolean => {
     if (i + n <= b.length) return true;
+    truncatedAt = start;
     unknown(start, b.length, 'truncated command');
     i = b.length;
     return false;
@@ -190,8 +203,10 @@ function decodeWithEnds(input: Uint8Array): { commands: DecodedCommand[]; ends: 
           if (m <= 6) {
             // Function A: NUL-terminated data.
             let end = i + 3;
-            while (end < b.length && b[end] !== 0) end++;
-            if (end >= b.length) { unknown(start, b.length, 'barcode data without NUL terminator'); i = b.length; continue; }
+            const last = Math.min(b.length, i + 3 + MAX_BARCODE_A + 1);
+            while (end < last && b[end] !== 0) end++;
+            if (end >= b.length) { truncatedAt = start; unknown(start, b.length, 'barcode data without NUL terminator'); i = b.length; continue; }
+            if (end >= last) { unknown(start, end, 'barcode data longer than 255 bytes'); i = end; continue; }
             out.push({ op: 'barcode', symbology: BARCODE_A[m] ?? `type ${m}`, data: Buffer.from(b.subarray(i + 3, end)).toString('latin1') });
             i = end + 1;
             continue;
@@ -245,7 +260,7 @@ function decodeWithEnds(input: Uint8Array): { commands: DecodedCommand[]; ends: 
   }
   flushText(Math.min(i, b.length));
   while (ends.length < out.length) ends.push(b.length);
-  return { commands: out, ends };
+  return { commands: out, ends, truncatedAt };
 }
 
 /**
