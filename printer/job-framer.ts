@@ -6,6 +6,9 @@
 import { scanForCut } from './decode';
 import { jobTooLarge, PRINT_LIMITS } from './limits';
 
+/** Finds the end of the first cut at or after `from`, else where to scan again from (decode.ts's scanForCut). */
+export type CutScanner = (input: Uint8Array, from: number) => { cutEnd: number } | { resumeAt: number };
+
 export type FramedJob =
   | { kind: 'job'; bytes: Buffer; complete: boolean }
   | { kind: 'refused'; bytes: number; reason: string };
@@ -18,7 +21,14 @@ export class JobFramer {
   /** The current job was refused: its bytes are dropped up to its cut. */
   private skipping = false;
 
-  constructor(private readonly maxJobBytes: number = PRINT_LIMITS.maxJobBytes) {}
+  private readonly maxJobBytes: number;
+  private readonly scan: CutScanner;
+
+  /** `scan` is the command set's cut scanner (ESC/POS by default; a Star decoder passes its own). */
+  constructor(opts: { maxJobBytes?: number; scan?: CutScanner } = {}) {
+    this.maxJobBytes = opts.maxJobBytes ?? PRINT_LIMITS.maxJobBytes;
+    this.scan = opts.scan ?? scanForCut;
+  }
 
   /** Adds bytes; answers the jobs they complete (or refuse). */
   push(chunk: Uint8Array): FramedJob[] {
@@ -26,7 +36,7 @@ export class JobFramer {
     this.append(chunk);
     for (;;) {
       const view = this.buf.subarray(0, this.len);
-      const found = scanForCut(view, this.scanned);
+      const found = this.scan(view, this.scanned);
       if ('cutEnd' in found) {
         if (found.cutEnd > this.maxJobBytes && !this.skipping) out.push(this.refuse(found.cutEnd));
         else if (!this.skipping) out.push({ kind: 'job', bytes: Buffer.from(view.subarray(0, found.cutEnd)), complete: true });

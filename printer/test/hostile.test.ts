@@ -98,7 +98,7 @@ describe('job framing', () => {
   });
 
   it('refuses a job past the cap once, skips it to its cut, and frames the next job', () => {
-    const framer = new JobFramer(1000);
+    const framer = new JobFramer({ maxJobBytes: 1000 });
     const out = [framer.push(Buffer.alloc(800, 0x41)), framer.push(Buffer.alloc(800, 0x41)), framer.push(Buffer.from([...CUT, 0x42, ...CUT]))].flat();
     expect(out).toEqual([
       { kind: 'refused', bytes: 1600, reason: 'job larger than 1 KB (at least 2 KB)' },
