@@ -3,6 +3,7 @@
  * string decodes, unknown or truncated sequences become { op: 'unknown', hex } and never throw.
  */
 import iconv from 'iconv-lite';
+import { PRINT_LIMITS } from './limits';
 
 export type DecodedCommand =
   | { op: 'init' }
@@ -44,9 +45,13 @@ const hex = (b: Uint8Array) => {
 /** GS k function A data is at most 255 bytes (Epson): the NUL is looked for no further. */
 const MAX_BARCODE_A = 255;
 
+/** Decodes up to one command past PRINT_LIMITS.maxCommands (enough for the refusal to see it). */
 export function decodeEscPos(input: Uint8Array): DecodedCommand[] {
-  return mergeQr(decodeWithEnds(input).commands);
+  return mergeQr(decodeWithEnds(input, 0, PRINT_LIMITS.maxCommands + 1).commands);
 }
+
+/** Commands held at once while scanning for a cut: scanning costs no more memory for a longer job. */
+const SCAN_BATCH = 4096;
 
 /**
  * Where a streaming printer ends a job: the byte offset just past the first cut at or after `from`,
@@ -55,13 +60,20 @@ export function decodeEscPos(input: Uint8Array): DecodedCommand[] {
  * framing a stream is linear in its length.
  */
 export function scanForCut(input: Uint8Array, from: number): { cutEnd: number } | { resumeAt: number } {
-  const { commands, ends, truncatedAt } = decodeWithEnds(input, from);
-  const k = commands.findIndex((c) => c.op === 'cut');
-  if (k >= 0) return { cutEnd: ends[k] ?? input.length };
-  return { resumeAt: truncatedAt >= 0 ? truncatedAt : input.length };
+  for (let at = from; ; ) {
+    const { commands, ends, truncatedAt, stoppedAt } = decodeWithEnds(input, at, SCAN_BATCH);
+    const k = commands.findIndex((c) => c.op === 'cut');
+    if (k >= 0) return { cutEnd: ends[k] ?? input.length };
+    if (stoppedAt < 0) return { resumeAt: truncatedAt >= 0 ? truncatedAt : input.length };
+    at = stoppedAt;
+  }
 }
 
-function decodeWithEnds(input: Uint8Array, from = 0): { commands: DecodedCommand[]; ends: number[]; truncatedAt: number } {
+/**
+ * Decodes from `from` until the input ends or `maxCommands` commands are out; `stoppedAt` is the
+ * command boundary it stopped at (-1 when it reached the end).
+ */
+function decodeWithEnds(input: Uint8Array, from: number, maxCommands: number): { commands: DecodedCommand[]; ends: number[]; truncatedAt: number; stoppedAt: number } {
   const b = input;
   const ends: number[] = [];
   const out: DecodedCommand[] = [];
@@ -69,6 +81,7 @@ function decodeWithEnds(input: Uint8Array, from = 0): { commands: DecodedCommand
   let i = from;
   /** Start of a command the input ends in the middle of (-1: none). */
   let truncatedAt = -1;
+  let stoppedAt = -1;
   let textStart = -1;
   const flushText = (end: number) => {
     if (textStart >= 0 && end > textStart) {
@@ -93,6 +106,10 @@ function decodeWithEnds(input: Uint8Array, from = 0): { commands: DecodedCommand
 
   while (i < b.length) {
     while (ends.length < out.length) ends.push(i);
+    if (out.length >= maxCommands) {
+      stoppedAt = i;
+      break;
+    }
     const c = b[i] as number;
     if (c >= 0x20 && c !== 0x7f) {
       if (textStart < 0) textStart = i;
@@ -260,7 +277,7 @@ function decodeWithEnds(input: Uint8Array, from = 0): { commands: DecodedCommand
   }
   flushText(Math.min(i, b.length));
   while (ends.length < out.length) ends.push(b.length);
-  return { commands: out, ends, truncatedAt };
+  return { commands: out, ends, truncatedAt, stoppedAt };
 }
 
 /**

@@ -24,13 +24,18 @@ export type ThreadedVirtualPrinter = Omit<VirtualPrinter, 'attach'> & {
 
 /** Heap of the printer's thread: far above what a job within the limits needs (see limits.ts). */
 const HEAP_MB = 256;
+
+export interface ThreadedVirtualPrinterOptions extends VirtualPrinterOptions {
+  /** The thread's heap cap in MB (default 256); past it the thread ends and is started again. */
+  heapMb?: number;
+}
 const JOBS_LISTED = 200;
 /** Restarts allowed per minute before the printer is left stopped (and says so). */
 const MAX_RESTARTS_PER_MINUTE = 5;
 
 /** The bundled worker beside this file (Electron build), else the TypeScript source through tsx. */
-function spawnPrinterThread(init: PrinterThreadInit): Worker {
-  const opts = { workerData: init, resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } };
+function spawnPrinterThread(init: PrinterThreadInit, heapMb: number): Worker {
+  const opts = { workerData: init, resourceLimits: { maxOldGenerationSizeMb: heapMb } };
   const bundled = new URL('./virtual-printer.worker.js', import.meta.url);
   if (existsSync(fileURLToPath(bundled))) return new Worker(bundled, opts);
   const tsx = import.meta.resolve('tsx/esm/api');
@@ -39,7 +44,7 @@ function spawnPrinterThread(init: PrinterThreadInit): Worker {
   return new Worker(boot, { ...opts, eval: true });
 }
 
-export async function startThreadedVirtualPrinter(opts: VirtualPrinterOptions): Promise<ThreadedVirtualPrinter> {
+export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOptions): Promise<ThreadedVirtualPrinter> {
   const log = opts.log ?? ((line: string) => console.error(line));
   const jobs: VirtualJob[] = [];
   const listeners: ((j: VirtualJob) => void)[] = [];
@@ -53,7 +58,7 @@ export async function startThreadedVirtualPrinter(opts: VirtualPrinterOptions): 
 
   const start = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const w = spawnPrinterThread({ options: { host: opts.host, port, outDir: opts.outDir, paper: opts.paper }, status: { ...status } });
+      const w = spawnPrinterThread({ options: { host: opts.host, port, outDir: opts.outDir, paper: opts.paper }, status: { ...status } }, opts.heapMb ?? HEAP_MB);
       worker = w;
       let ready = false;
       w.on('message', (m: FromPrinterThread) => {
@@ -61,6 +66,7 @@ export async function startThreadedVirtualPrinter(opts: VirtualPrinterOptions): 
           ready = true;
           alive = true;
           port = m.port;
+          if (restarts > 0) log(`virtual printer thread started again on port ${port}`);
           resolve();
         } else if (m.type === 'log') log(m.line);
         else {

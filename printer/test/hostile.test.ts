@@ -87,6 +87,40 @@ describe('virtual printer on its own thread, against hostile jobs over TCP', () 
   });
 });
 
+describe('virtual printer thread that runs out of memory', () => {
+  it('ends alone, this thread carries on, and it is started again on the same port', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vp-oom-'));
+    const logged: string[] = [];
+    // An 8 MB heap starts the printer but holds no job: the first slip takes the thread down.
+    const vp = await startThreadedVirtualPrinter({ outDir: dir, log: (l) => logged.push(l), heapMb: 8 });
+    try {
+      const port = vp.port;
+      await send(port, normalSlip());
+      for (let k = 0; k < 200 && !logged.some((l) => l.includes('started again')); k++) await new Promise((r) => setTimeout(r, 50));
+      expect(logged.slice(0, 3)).toEqual([
+        'virtual printer thread failed: Worker terminated due to reaching memory limit: JS heap out of memory',
+        `virtual printer thread ended (exit code 1); starting it again on port ${port}`,
+        `virtual printer thread started again on port ${port}`,
+      ]);
+      expect(vp.restarts()).toBe(1);
+      expect(vp.port).toBe(port);
+      // Listening again: a status query is answered (DLE EOT 1 → 0x16 with the fixed bits).
+      const reply = await new Promise<number>((resolve, reject) => {
+        const s = net.connect(port, '127.0.0.1', () => s.write(Buffer.from([0x10, 0x04, 0x01])));
+        s.once('data', (d) => {
+          resolve(d[0] as number);
+          s.destroy();
+        });
+        s.on('error', reject);
+      });
+      expect(reply & 0x12).toBe(0x12);
+    } finally {
+      await vp.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('job framing', () => {
   it('finds cuts split across chunks and never inside raster data', () => {
     const raster = [0x1d, 0x76, 0x30, 0x00, 1, 0, 3, 0, 0x1d, 0x56, 0x00];
