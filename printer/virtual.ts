@@ -148,9 +148,9 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
   };
   const print = (bytes: Buffer, complete: boolean): void => {
     const commands = decodeEscPos(bytes);
-    if (!commands.some((c) => PRINTABLE.has(c.op))) return; // status polls and bare resets print nothing
     const refusal = commandsRefusal(commands);
     if (refusal) return refuse(bytes.length, refusal, complete, bytes);
+    if (!commands.some((c) => PRINTABLE.has(c.op))) return; // status polls and bare resets print nothing
     let text: string;
     let png: Buffer;
     try {
