@@ -5,9 +5,9 @@
  * lines. It does less than we do (no layout, no code-page fallback), so the ratio is our real cost.
  * (2) virtual-printer decode + render per slip against writing a PNG of the same size with the
  * same settings (the floor of any renderer). (3) the hostile jobs of issue 10 refused by the
- * virtual printer, and framing 4 MB vs 8 MB without a cut (linear: about 2×).
+ * virtual printer, and framing 16 MB vs 4 MB without a cut (linear: about 4×, quadratic 16×).
  * Targets: layout+encode ≥ 5,000 slips/s and ≤ 3× node-thermal-printer's time per slip;
- * decode+render ≤ 20 ms per slip; each hostile job refused within 1 s.
+ * decode+render ≤ 20 ms per slip; each hostile job refused within 1 s; framing 16 MB ≤ 8× 4 MB.
  */
 import pkg from 'node-thermal-printer';
 import { PNG } from 'pngjs';
@@ -125,8 +125,10 @@ export default async function (): Promise<TargetCheck[]> {
     return { name, ms: performance.now() - start, reason };
   });
   frameWithoutCut(4);
-  const frame4 = frameWithoutCut(4);
-  const frame8 = frameWithoutCut(8);
+  // Best of three each: a stall of the shared machine lands in one run, not in the figure.
+  const best = (mb: number) => Math.min(frameWithoutCut(mb), frameWithoutCut(mb), frameWithoutCut(mb));
+  const frame4 = best(4);
+  const frame16 = best(16);
 
   const row = (name: string, value: string, base: string, ratio: string) => console.log(`${name.padEnd(40)} ${value.padStart(12)} ${base.padStart(14)} ${ratio.padStart(8)}`);
   console.log(`slips: ${cases.length} layouts (${Object.keys(SAMPLES).length} kinds x 58/80 mm), ${avgBytes} bytes average (node-thermal-printer's: ${avgNtp})`);
@@ -136,13 +138,13 @@ export default async function (): Promise<TargetCheck[]> {
   row('decode+render ms/slip (vs blank PNG)', renderMs.toFixed(2), floorMs.toFixed(2), `${(renderMs / floorMs).toFixed(1)}x`);
   for (const r of refusals) row(`hostile: ${r.name} ms`, r.ms.toFixed(0), '', '');
   for (const r of refusals) console.log(`  ${r.name}: ${r.reason ?? 'PRINTED (not refused)'}`);
-  row('framing without a cut: 8 MB vs 4 MB ms', frame8.toFixed(0), frame4.toFixed(0), `${(frame8 / frame4).toFixed(2)}x`);
+  row('framing without a cut: 16 MB vs 4 MB ms', frame16.toFixed(0), frame4.toFixed(0), `${(frame16 / frame4).toFixed(2)}x`);
 
   return [
     atLeast('layout+encode slips/s', ours, 5000, 'slips/s'),
     atMost('layout+encode time vs node-thermal-printer direct', ntp / ours, 3, '×'),
     atMost('decode+render per slip', renderMs, 20, 'ms'),
     ...refusals.map((r) => ({ name: `hostile job refused: ${r.name}`, met: r.reason !== null && r.ms <= 1000, detail: `${r.reason === null ? 'printed' : 'refused'} in ${r.ms.toFixed(0)} ms (target: refused within 1,000 ms)` })),
-    atMost('framing 8 MB vs 4 MB without a cut (linear ≈ 2)', frame8 / frame4, 3, '×'),
+    atMost('framing 16 MB vs 4 MB without a cut (linear ≈ 4, quadratic ≈ 16)', frame16 / frame4, 8, '×'),
   ];
 }
