@@ -15,7 +15,6 @@ export type { VirtualJob, VirtualPrinter, VirtualPrinterOptions, VirtualStatus }
 export { startVirtualPrinter } from './virtual';
 export type { ThreadedVirtualPrinter } from './virtual-thread';
 export { startThreadedVirtualPrinter } from './virtual-thread';
-export { PRINT_LIMITS } from './limits';
 export type { PrinterConfig, PrinterStatus, Transport, SerialPortInfo } from './transport';
 export { createTransport, listSerialPorts, PrinterError } from './transport';
 export type { PrintJob, JobState } from './jobs/store';

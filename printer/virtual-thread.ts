@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { VirtualJob, VirtualPrinter, VirtualPrinterOptions, VirtualStatus } from './virtual';
+import { JOBS_LISTED, type VirtualJob, type VirtualPrinter, type VirtualPrinterOptions, type VirtualStatus } from './virtual';
 
 export interface PrinterThreadInit {
   options: Omit<VirtualPrinterOptions, 'log'>;
@@ -30,7 +30,6 @@ export interface ThreadedVirtualPrinterOptions extends VirtualPrinterOptions {
   /** The thread's heap cap in MB (default 256); past it the thread ends and is started again. */
   heapMb?: number;
 }
-const JOBS_LISTED = 200;
 /** Restarts allowed per minute before the printer is left stopped (and says so). */
 const MAX_RESTARTS_PER_MINUTE = 5;
 

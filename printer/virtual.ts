@@ -64,11 +64,11 @@ export interface VirtualPrinter {
 }
 
 const PRINTABLE = new Set(['text', 'barcode', 'qr', 'raster']);
-/** Jobs kept in memory for the job list (the files stay on disk). */
-const JOBS_LISTED = 200;
+/** Jobs kept in memory for the job list (the files stay on disk); the threaded printer's list too. */
+export const JOBS_LISTED = 200;
 
 /** The number after the highest job number among the files in dir. */
-export function nextJobNumber(dir: string): number {
+function nextJobNumber(dir: string): number {
   let max = 0;
   for (const f of readdirSync(dir)) {
     const m = /^(\d+)\.(bin|png|txt|json)$/.exec(f);
@@ -77,7 +77,7 @@ export function nextJobNumber(dir: string): number {
   return max + 1;
 }
 
-function describe(e: unknown): string {
+function reasonOf(e: unknown): string {
   if (e instanceof JobRefused) return e.reason;
   return `the printer could not print it (${e instanceof Error ? e.message : String(e)})`;
 }
@@ -157,7 +157,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       text = slipText(commands, { paper });
       png = renderSlipPng(commands, { paper });
     } catch (e) {
-      return refuse(bytes.length, describe(e), complete, bytes);
+      return refuse(bytes.length, reasonOf(e), complete, bytes);
     }
     const { n, files } = claim();
     writeFileSync(files.bin, bytes);
@@ -192,8 +192,9 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     stream.on('data', (chunk: Buffer) => {
       if (dropped) return;
       received += chunk.length;
-      // Answer status queries at once, as a real printer does even while busy.
-      for (let k = 0; k + 2 < chunk.length; k++) {
+      // Answer status queries at once, as a real printer does even while busy; a sender that
+      // floods queries without reading the answers gets no more once 4 KB of them wait.
+      for (let k = 0; k + 2 < chunk.length && stream.writableLength < 4096; k++) {
         if (chunk[k] === 0x10 && chunk[k + 1] === 0x04 && status.answersDleEot) stream.write(Buffer.from([statusByte(chunk[k + 2] as number, status)]));
         if (chunk[k] === 0x1d && chunk[k + 1] === 0x61) {
           // Enabling ASB makes the printer send its status at once (Epson), then on every change.
