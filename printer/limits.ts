@@ -35,10 +35,10 @@ export interface JobRefusal {
   reason: string;
 }
 
-const size = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.round(n / 1024)} KB`);
+const size = (n: number) => (n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.round(n / 1024)} KB`);
 
 export function jobTooLarge(bytes: number, max: number = PRINT_LIMITS.maxJobBytes): string {
-  return `job larger than ${size(max)} (at least ${size(bytes)})`;
+  return `job of ${bytes.toLocaleString('en')} bytes or more is larger than the ${size(max)} a job may have`;
 }
 
 /** Why a decoded job may not be printed, checked before anything is drawn; null when it may. */
