@@ -10,13 +10,6 @@ import { call, withToken } from '../api';
 import { Err } from './ErrorLine';
 import { When } from './When';
 
-/** The printer's reason for refusing a job (then its one decoded command says so), else null. */
-function refusal(j: VirtualPrintJob): string | null {
-  if (j.commands.length !== 1 || !j.commands[0]?.startsWith('{"op":"refused"')) return null;
-  const c = JSON.parse(j.commands[0]) as { reason?: unknown };
-  return typeof c.reason === 'string' ? c.reason : null;
-}
-
 function PrintedJob({ j }: { j: VirtualPrintJob }) {
   return (
     <article className="card job" data-testid="print-job">
@@ -78,10 +71,7 @@ export function PrinterView() {
           ))}
         </fieldset>
       )}
-      {jobs.map((j) => {
-        const reason = refusal(j);
-        return reason === null ? <PrintedJob key={j.id} j={j} /> : <RefusedJob key={j.id} j={j} reason={reason} />;
-      })}
+      {jobs.map((j) => (j.refused === null ? <PrintedJob key={j.id} j={j} /> : <RefusedJob key={j.id} j={j} reason={j.refused} />))}
     </section>
   );
 }
