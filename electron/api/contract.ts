@@ -330,6 +330,8 @@ export interface VirtualPrintJob {
   bytes: number;
   /** The slip as plain text, as printed. */
   text: string;
+  /** Why the printer refused the job (past its limits, see docs/printing.md); null when it printed. */
+  refused: string | null;
   /** Decoded ESC/POS commands, one per line. */
   commands: string[];
   /** Relative URLs in browser mode (append ?token=); null over IPC — use virtualPrinterFile. */

@@ -17,7 +17,7 @@ export interface SecretStore {
 }
 
 export interface VirtualJobsSource {
-  jobs(): { n: number; receivedAt: string; bytes: number; text: string; commands: { name?: string; text?: string }[] | unknown[]; files: { bin: string; png: string } }[];
+  jobs(): { n: number; receivedAt: string; bytes: number; text: string; refused: string | null; commands: { name?: string; text?: string }[] | unknown[]; files: { bin: string; png: string } }[];
   /** Applies a simulated printer state and answers the whole state. */
   setStatus?(s: Partial<VirtualPrinterStatus>): VirtualPrinterStatus;
   status?(): VirtualPrinterStatus;
