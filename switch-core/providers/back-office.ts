@@ -36,6 +36,12 @@ export interface FixedScenario {
   readonly slipLines?: readonly SlipLine[];
   /** The first purchase attempt takes effect but answers 504; a retry is approved. */
   readonly firstAttemptOutcomeUnknown?: boolean;
+  /** Fixed token numbers and receipt numbers in plan order (the public test server's), instead of generated ones. */
+  readonly issued?: {
+    readonly tokens: readonly { readonly token: string; readonly receiptNum: string }[];
+    readonly debtReceipts: readonly string[];
+    readonly serviceReceipts: readonly string[];
+  };
 }
 
 export interface MeterRecord {
@@ -288,10 +294,13 @@ export class UtilityBackOffice {
       amountCents,
       timeMs: this.clock(),
       plan,
-      tokens: plan.tokens.map((t, i) => issue(purchaseId, t, i)),
+      tokens: plan.tokens.map((t, i) => {
+        const fixed = meter.scenario?.issued?.tokens[i];
+        return fixed ? { ...t, ...fixed, units: formatUnits(t.unitsHundredths) } : issue(purchaseId, t, i);
+      }),
       receiptNums: {
-        debt: plan.debtRecoveryCharges.map((_d, i) => receipt(purchaseId, `debt${i}`)),
-        service: plan.serviceCharges.map((_s, i) => receipt(purchaseId, `svc${i}`)),
+        debt: plan.debtRecoveryCharges.map((_d, i) => meter.scenario?.issued?.debtReceipts[i] ?? receipt(purchaseId, `debt${i}`)),
+        service: plan.serviceCharges.map((_s, i) => meter.scenario?.issued?.serviceReceipts[i] ?? receipt(purchaseId, `svc${i}`)),
       },
       vatInvoiceNumber: `INV${digitsFor(`inv:${purchaseId}`, 10)}`,
       ...(meter.scenario?.slipLines ? { slipLines: meter.scenario.slipLines } : {}),

@@ -1,7 +1,8 @@
 /**
- * Builds the switch's fastify server: basic auth on every request, optional TLS/mTLS, the PPU v3
- * routes and the admin API. Any bad input (unparsable JSON, wrong content type, oversize body)
- * becomes 400 FORMAT_ERROR; an unexpected fault is a 500 ErrorDetail, never a crash.
+ * Builds the switch's fastify server: basic auth on every request (or, with OAuth2 on, a bearer token
+ * from the token endpoint served here), optional TLS/mTLS, the PPU v3 routes and the admin API. Any
+ * bad input (unparsable JSON, wrong content type, oversize body) becomes 400 FORMAT_ERROR; an
+ * unexpected fault is a 500 ErrorDetail, never a crash.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
@@ -9,14 +10,19 @@ import { errorDetail } from '../protocol';
 import type { SimulatedProvider } from '../providers/types';
 import type { SwitchEngine } from '../engine/switch-engine';
 import { registerAdminRoutes } from './admin-routes';
-import { basicAuthChecker } from './auth';
+import { basicAuthChecker, basicCredentials, bearerTokens, credentialsChecker } from './auth';
 import { registerPpuRoutes } from './ppu-routes';
 
 export interface ServerOptions {
   auth: { username: string; password: string };
   tls?: { keyPath: string; certPath: string; caPath?: string };
   log?: boolean;
+  /** OAuth2 client-credentials on top of basic auth: bearer tokens valid this long. */
+  oauth2?: { tokenTtlSeconds: number };
 }
+
+/** The switch's OAuth2 token endpoint (client-credentials grant), outside /prepaidutility/v3. */
+export const OAUTH2_TOKEN_PATH = '/oauth2/token';
 
 export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string, SimulatedProvider>, opts: ServerOptions): FastifyInstance {
   const https = opts.tls
@@ -28,15 +34,60 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
     : null;
   const app = (https ? Fastify({ https, logger: opts.log ?? false, bodyLimit: 1 << 20 }) : Fastify({ logger: opts.log ?? false, bodyLimit: 1 << 20 })) as FastifyInstance;
   const allowed = basicAuthChecker(opts.auth.username, opts.auth.password);
+  const tokens = opts.oauth2 ? bearerTokens(opts.oauth2.tokenTtlSeconds) : null;
+  const basicChallenge = 'Basic realm="ppu-switch", charset="UTF-8"';
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!allowed(request.headers.authorization)) {
+    if (tokens && request.routeOptions.url === OAUTH2_TOKEN_PATH) return; // the token endpoint checks the client itself
+    const header = request.headers.authorization;
+    if (tokens && header?.startsWith('Bearer ')) {
+      if (await tokens.verify(header.slice(7).trim())) return;
       return reply
         .code(401)
-        .header('www-authenticate', 'Basic realm="ppu-switch", charset="UTF-8"')
-        .send(errorDetail('GENERAL_ERROR', 'Authentication required: HTTP basic auth with the switch credentials'));
+        .header('www-authenticate', ['Bearer realm="ppu-switch", error="invalid_token", error_description="the token is unknown or expired"', basicChallenge])
+        .send(errorDetail('GENERAL_ERROR', `Authentication failed: the bearer token is unknown or expired; fetch a new one at ${OAUTH2_TOKEN_PATH}`));
+    }
+    if (!allowed(header)) {
+      return reply
+        .code(401)
+        .header('www-authenticate', tokens ? ['Bearer realm="ppu-switch"', basicChallenge] : basicChallenge)
+        .send(errorDetail('GENERAL_ERROR', `Authentication required: ${tokens ? `a bearer token from ${OAUTH2_TOKEN_PATH} or ` : ''}HTTP basic auth with the switch credentials`));
     }
   });
+
+  if (tokens) {
+    const clientMatches = credentialsChecker(opts.auth.username, opts.auth.password);
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
+    });
+    // RFC 6749 §4.4 and §5: errors are {error, error_description}; nothing here is cached.
+    app.post(OAUTH2_TOKEN_PATH, async (request, reply) => {
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      const form = (request.body ?? {}) as Record<string, unknown>;
+      const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+      const fromHeader = basicCredentials(request.headers.authorization);
+      // §2.3.1: id and secret are form-encoded inside the basic header.
+      const decode = (s: string): string => {
+        try {
+          return decodeURIComponent(s.replace(/\+/g, ' '));
+        } catch {
+          return s;
+        }
+      };
+      const id = fromHeader ? decode(fromHeader.id) : str(form.client_id);
+      const secret = fromHeader ? decode(fromHeader.secret) : str(form.client_secret);
+      if (id === null || secret === null || !clientMatches(id, secret)) {
+        return reply
+          .code(401)
+          .header('www-authenticate', basicChallenge)
+          .send({ error: 'invalid_client', error_description: 'client id or secret wrong (they are the switch credentials)' });
+      }
+      if (form.grant_type !== 'client_credentials') {
+        return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'only grant_type=client_credentials is served' });
+      }
+      return reply.code(200).send(await tokens.issue(id));
+    });
+  }
 
   app.setErrorHandler((caught, request, reply) => {
     const err = caught instanceof Error ? (caught as Error & { statusCode?: number }) : Object.assign(new Error(String(caught)), { statusCode: 500 });
