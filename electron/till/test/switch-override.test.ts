@@ -38,7 +38,7 @@ describe('the till runtime under PPU_TILL_SWITCH_*', () => {
       if (!p.ok) throw new Error(p.error.message);
       const done = await waitSale(api, p.value.saleId, (s) => s === 'succeeded' || s === 'failed');
       expect(done.tokens.map((t) => t.grouped)).toEqual(['0000 0000 0000 0000 0000']);
-      const shown = await api.getSettings();
+      const shown = await api.getSettings({});
       expect(shown.ok && shown.value.switchUrl).toBe(`${sw.url}/prepaidutility/v3`);
       expect((await api.setSettings({ merchantName: 'Renamed Store' })).ok).toBe(true);
     } finally {
