@@ -54,6 +54,21 @@ const adminGet = async <T>(path: string): Promise<T> => {
   return (await res.json()) as T;
 };
 
+describe('ppu-switch serve --profile certification, as the public test server', () => {
+  it("TST011: the till's first purchase answers 504 with an ErrorDetail; its /retry with the same id gets the tokens", async () => {
+    const direct = new PpuClient({ baseUrl: b.url, username: 'agg', password: B_PASSWORD, timeoutMs: 20_000 });
+    try {
+      const req = purchaseRequest('TST011', 10000);
+      const first = await direct.purchase(req);
+      expect(first).toMatchObject({ outcome: 'unknown', status: 504, error: { errorType: 'OUTCOME_UNKNOWN' } });
+      const retry = await direct.retryPurchase(req);
+      expect(retry).toMatchObject({ outcome: 'successful', body: { id: req.id, tokens: [{ tokenType: 'STD', token: '00000000000000000000', receiptNum: 'RCT110001' }] } });
+    } finally {
+      await direct.close();
+    }
+  });
+});
+
 describe('a switch with --providers pointing at a certification switch', () => {
   it('announces its external provider', () => {
     expect(a.output()).toMatch(/providers: 1 external/);
