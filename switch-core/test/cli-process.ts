@@ -31,8 +31,9 @@ export async function startSwitchProcess(args: string[], env: Record<string, str
   const url = await new Promise<string>((ok, fail) => {
     child.stdout?.on('data', (b: Buffer) => {
       output += b.toString();
-      const m = /PPU switch listening on (\S+)\n.*providers: .*\n/.exec(output);
-      if (m?.[1]) ok(m[1]);
+      // The banner's two lines; with --log, request log lines may fall between them.
+      const m = /PPU switch listening on (\S+)\n/.exec(output);
+      if (m?.[1] && /PPU v3: .*providers: .*\n/.test(output)) ok(m[1]);
     });
     child.once('exit', (code) => fail(new Error(`ppu-switch exited ${code} before listening:\n${output}`)));
   });
