@@ -10,6 +10,7 @@ import { startSimulatedProviders } from './providers';
 import type { ProfileSeed, ProviderEndpoint, SimulatedProvider } from './providers/types';
 import { SwitchEngine, type EngineConfig } from './engine/switch-engine';
 import { buildServer } from './server/app';
+import type { ConnectionLimits } from './server/connection-limits';
 import { openStore, type SwitchStore } from './store';
 
 export { SwitchEngine } from './engine/switch-engine';
@@ -48,6 +49,8 @@ export interface SwitchOptions {
   engine?: Partial<EngineConfig>;
   /** Load-balancer randomness, injectable for tests. */
   rng?: () => number;
+  /** Request/header timeouts and open-connection caps (server/connection-limits.ts). */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningSwitch {
@@ -133,7 +136,7 @@ export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
     cleanup.unshift(() => engine.close());
 
     const simulated = new Map((sim?.providers ?? []).map((p) => [p.descriptor.id, p]));
-    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, oauth2: opts.oauth2 });
+    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, oauth2: opts.oauth2 });
     const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
     cleanup.unshift(() => app.close());
     const port = new URL(address).port;
