@@ -10,7 +10,7 @@ import { errorDetail } from '../protocol';
 import type { SimulatedProvider } from '../providers/types';
 import type { SwitchEngine } from '../engine/switch-engine';
 import { registerAdminRoutes } from './admin-routes';
-import { basicAuthChecker, basicCredentials, bearerTokens, credentialsChecker } from './auth';
+import { basicAuthChecker, bearerTokens, credentialsChecker, registerTokenEndpoint } from './auth';
 import { DEFAULT_CONNECTION_LIMITS, applyConnectionLimits, type ConnectionLimits } from './connection-limits';
 import { registerPpuRoutes } from './ppu-routes';
 
@@ -64,39 +64,7 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
     }
   });
 
-  if (tokens) {
-    const clientMatches = credentialsChecker(opts.auth.username, opts.auth.password);
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
-    });
-    // RFC 6749 §4.4 and §5: errors are {error, error_description}; nothing here is cached.
-    app.post(OAUTH2_TOKEN_PATH, async (request, reply) => {
-      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-      const form = (request.body ?? {}) as Record<string, unknown>;
-      const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-      const fromHeader = basicCredentials(request.headers.authorization);
-      // §2.3.1: id and secret are form-encoded inside the basic header.
-      const decode = (s: string): string => {
-        try {
-          return decodeURIComponent(s.replace(/\+/g, ' '));
-        } catch {
-          return s;
-        }
-      };
-      const id = fromHeader ? decode(fromHeader.id) : str(form.client_id);
-      const secret = fromHeader ? decode(fromHeader.secret) : str(form.client_secret);
-      if (id === null || secret === null || !clientMatches(id, secret)) {
-        return reply
-          .code(401)
-          .header('www-authenticate', basicChallenge)
-          .send({ error: 'invalid_client', error_description: 'client id or secret wrong (they are the switch credentials)' });
-      }
-      if (form.grant_type !== 'client_credentials') {
-        return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'only grant_type=client_credentials is served' });
-      }
-      return reply.code(200).send(await tokens.issue(id));
-    });
-  }
+  if (tokens) registerTokenEndpoint(app, OAUTH2_TOKEN_PATH, tokens, credentialsChecker(opts.auth.username, opts.auth.password));
 
   app.setErrorHandler((caught, request, reply) => {
     const err = caught instanceof Error ? (caught as Error & { statusCode?: number }) : Object.assign(new Error(String(caught)), { statusCode: 500 });

@@ -6,6 +6,7 @@
  * comparison is constant-time over digests so neither the password nor its length leaks by timing.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import { SignJWT, jwtVerify } from 'jose';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -65,4 +66,42 @@ export function bearerTokens(ttlSeconds: number): BearerTokens {
       }
     },
   };
+}
+
+/** RFC 6749 §2.3.1 form-encodes id and secret inside the basic header; many clients send them raw. */
+function formDecoded(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * The client-credentials token endpoint (RFC 6749 §4.4): the client authenticates with HTTP basic or
+ * `client_id`/`client_secret` form fields; errors are `{error, error_description}` (§5.2); nothing is cached.
+ */
+export function registerTokenEndpoint(app: FastifyInstance, path: string, tokens: BearerTokens, clientMatches: (id: string, secret: string) => boolean): void {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
+  });
+  app.post(path, async (request, reply) => {
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    const form = (request.body ?? {}) as Record<string, unknown>;
+    const fromHeader = basicCredentials(request.headers.authorization);
+    const fromForm = typeof form.client_id === 'string' && typeof form.client_secret === 'string' ? { id: form.client_id, secret: form.client_secret } : null;
+    const matched = fromHeader
+      ? clientMatches(fromHeader.id, fromHeader.secret) || clientMatches(formDecoded(fromHeader.id), formDecoded(fromHeader.secret))
+      : fromForm !== null && clientMatches(fromForm.id, fromForm.secret);
+    if (!matched) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Basic realm="ppu-switch", charset="UTF-8"')
+        .send({ error: 'invalid_client', error_description: 'client id or secret wrong (they are the switch credentials)' });
+    }
+    if (form.grant_type !== 'client_credentials') {
+      return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'only grant_type=client_credentials is served' });
+    }
+    return reply.code(200).send(await tokens.issue(fromHeader?.id ?? fromForm?.id ?? ''));
+  });
 }
