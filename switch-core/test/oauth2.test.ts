@@ -8,6 +8,8 @@ import { PpuClient } from '../protocol';
 import { lookupRequest } from '../protocol/test/fixtures';
 import { startSwitch, type RunningSwitch } from '../index';
 import { bearerSource } from '../oauth2/client-credentials';
+import { parseProvidersFile } from '../config/providers-file';
+import { purchaseRequest } from '../protocol/test/fixtures';
 
 const TTL_S = 2;
 let sw: RunningSwitch;
@@ -138,5 +140,50 @@ describe('OAuth2 toward a provider (client-credentials grant)', () => {
     const r = await client.meterLookup(lookupRequest('TST001'));
     expect(r).toMatchObject({ outcome: 'unknown', status: null, reason: 'authorization: token endpoint answered HTTP 401' });
     await client.close();
+  });
+});
+
+describe('a switch whose provider uses OAuth2', () => {
+  const front = async (secret: string): Promise<RunningSwitch> => {
+    const file = parseProvidersFile(
+      {
+        providers: [
+          {
+            id: 'EXT1',
+            name: 'Upstream',
+            baseUrl: sw.url,
+            auth: { type: 'oauth2', tokenUrl: `${sw.url}/oauth2/token`, clientId: 'till', clientSecretEnv: 'SECRET' },
+            capabilities: ['retries'],
+            utilityTypes: ['ELECTRICITY'],
+          },
+        ],
+      },
+      { SECRET: secret },
+      () => Buffer.alloc(0),
+    );
+    if (!file.ok) throw new Error(file.message);
+    return startSwitch({
+      dataDir: mkdtempSync(join(tmpdir(), 'oauth2-front-')),
+      port: 0,
+      auth: { username: 'shop', password: 'shop-pw' },
+      providers: file.value.providers,
+      contractSeed: { ...file.value.seed, contractTable: [{ meterId: 'TST001', utilityId: 'U', support: { EXT1: 'SUPPORTED' } }] },
+    });
+  };
+
+  it('sells with a bearer token from the provider; a refused token means nothing was sent (503, not an unknown outcome)', async () => {
+    for (const [secret, expected] of [
+      ['till-secret', { outcome: 'successful', status: 201 }],
+      ['wrong', { outcome: 'failed', status: 503, error: { errorType: 'UPSTREAM_UNAVAILABLE' } }],
+    ] as const) {
+      const s = await front(secret);
+      const client = new PpuClient({ baseUrl: s.url, username: 'shop', password: 'shop-pw' });
+      try {
+        expect(await client.purchase(purchaseRequest('TST001', 10000))).toMatchObject(expected);
+      } finally {
+        await client.close();
+        await s.close();
+      }
+    }
   });
 });
