@@ -41,6 +41,8 @@ export interface FixedScenario {
     readonly tokens: readonly { readonly token: string; readonly receiptNum: string }[];
     readonly debtReceipts: readonly string[];
     readonly serviceReceipts: readonly string[];
+    /** The two KC token numbers a key change request answers. */
+    readonly keyChange?: readonly [string, string];
   };
 }
 
@@ -253,7 +255,8 @@ export class UtilityBackOffice {
     if (!found.ok) return found;
     const m = found.value;
     if (m.account.blocked) return blocked();
-    const tokens = keyChangePair().map((t, i) => issue(requestId, t, i));
+    const fixed = m.scenario?.issued?.keyChange;
+    const tokens = keyChangePair().map((t, i) => (fixed?.[i] ? { ...t, token: fixed[i], receiptNum: '', units: formatUnits(t.unitsHundredths) } : issue(requestId, t, i)));
     if (m.account.pendingKeyChange) m.account = { ...m.account, keys: m.account.pendingKeyChange, pendingKeyChange: undefined };
     return { ok: true, value: { meter: this.view(m), tokens } };
   }

@@ -109,6 +109,7 @@ function scenario(
     plan,
     issued: {
       tokens: tokens.map(([, token, receiptNum]) => ({ token, receiptNum })),
+      keyChange: [ONES, '22222222222222222222'],
       debtReceipts: (charges.debts ?? []).map(([, r]) => r ?? ''),
       serviceReceipts: (charges.services ?? []).map(([, r]) => r ?? ''),
     },
