@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { startBrowserHost } from '../electron/hosts/browser-host';
 import { startTillRuntime } from '../electron/till/runtime';
+import { DEFAULT_OPERATORS } from '../electron/till/service';
 
 const root = resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -92,14 +93,14 @@ export default async function (): Promise<void> {
   const tillGz = gzipBytes(tillOut);
   const blankGz = gzipBytes(blankOut);
 
-  const runtime = await startTillRuntime({ dataDir: join(work, 'data'), mode: 'browser', fileUrls: true });
+  const runtime = await startTillRuntime({ dataDir: join(work, 'data'), mode: 'browser', fileUrls: true, operators: DEFAULT_OPERATORS });
   const hosts: { close(): Promise<void> }[] = [];
   const warm = { till: [] as number[], blank: [] as number[] };
   const cold = { till: [] as number[], blank: [] as number[] };
   try {
-    const till = await startBrowserHost({ invoke: runtime.backend.invoke, port: 0, rendererDir: tillOut, virtualPrinter: runtime.virtualPrinter });
+    const till = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port: 0, rendererDir: tillOut, virtualPrinter: runtime.virtualPrinter });
     hosts.push(till);
-    const blank = await startBrowserHost({ invoke: runtime.backend.invoke, port: 0, rendererDir: blankOut });
+    const blank = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port: 0, rendererDir: blankOut });
     hosts.push(blank);
     const signedIn = await runtime.backend.invoke('signIn', { operatorId: 'cashier', pin: '1111' });
     if (!signedIn.ok) throw new Error(`bench could not sign the cashier in: ${signedIn.error.message}`);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { PpuClient, newId, type PurchaseRequest } from '../switch-core/protocol';
 import { apiFromInvoke } from '../electron/api/contract';
 import { createSlipPrinter } from '../electron/till/printing';
-import { createTillBackend } from '../electron/till/service';
+import { DEFAULT_OPERATORS, createTillBackend } from '../electron/till/service';
 import { openTillStore, type SaleRow } from '../electron/till/store/repository';
 import { memorySecrets } from '../electron/till/test/harness';
 import { startSwitch } from '../switch-core/index';
@@ -32,6 +32,7 @@ export default async function (): Promise<void> {
       mode: 'cli',
       embeddedSwitch: { url: sw.url, username: sw.username, password: sw.password },
       workerIntervalMs: 5,
+      operators: DEFAULT_OPERATORS,
     });
     const api = apiFromInvoke(backend.invoke);
     await api.signIn({ operatorId: 'cashier', pin: '1111' });

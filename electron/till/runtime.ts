@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createTransport, listSerialPorts, startVirtualPrinter, type VirtualPrinter } from '../../printer';
 import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink } from './printing';
 import { fileSecretStore } from './secrets';
-import { createTillBackend, type SecretStore, type TillBackend } from './service';
+import { createTillBackend, parseProvisionedOperators, type ProvisionedOperator, type SecretStore, type TillBackend } from './service';
 import { applySwitchOverride, DEFAULT_SETTINGS, switchOverrideFromEnv, withoutSwitchOverride, type StoredSettings, type SwitchOverride } from './settings';
 import { openTillStore, type TillStore } from './store/repository';
 
@@ -25,6 +25,8 @@ export interface TillRuntimeOptions {
   workerIntervalMs?: number;
   fileUrls?: boolean;
   log?: (line: string) => void;
+  /** A fresh till's operators; default PPU_TILL_OPERATORS (id:role:pin,…), else the shipped defaults. */
+  operators?: readonly ProvisionedOperator[];
   /** Where PPU_TILL_SWITCH_URL / _USERNAME / _PASSWORD are read (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -99,6 +101,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
       },
     },
     listSerialPorts,
+    operators: opts.operators ?? (process.env.PPU_TILL_OPERATORS ? parseProvisionedOperators(process.env.PPU_TILL_OPERATORS) : undefined),
     workerIntervalMs: opts.workerIntervalMs,
     fileUrls: opts.fileUrls,
     onSettingsChanged: (s) => {

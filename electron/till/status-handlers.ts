@@ -4,19 +4,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
-import type { Session } from './session';
 import type { SwitchLink } from './switch-link';
 
 type StatusMethod = 'status' | 'listSerialPorts' | 'virtualPrinterJobs' | 'setVirtualPrinterStatus' | 'virtualPrinterFile';
 
-export function statusHandlers(ctx: TillContext, link: SwitchLink, session: Session): Handlers<StatusMethod> {
+export function statusHandlers(ctx: TillContext, link: SwitchLink): Handlers<StatusMethod> {
   const { store, printer, deps } = ctx;
   return {
-    async status() {
+    async status(_args, operator) {
       const t = link.target();
       const last = await link.contact();
       const p = await printer.status().catch(() => ({ state: 'problem' as const, message: 'Printer status unknown' }));
-      const operator = session.operator();
       return {
         mode: deps.mode,
         switch: {

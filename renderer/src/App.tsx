@@ -1,6 +1,7 @@
 /** App shell: sign-in, navigation by role, the current screen, and the status bar. */
 import { useEffect, useState } from 'react';
 import { Cashier } from './screens/Cashier';
+import { ChangePin } from './screens/ChangePin';
 import { Eod } from './screens/Eod';
 import { Faults } from './screens/Faults';
 import { Meters } from './screens/Meters';
@@ -82,6 +83,7 @@ export function App() {
   }, [refreshSession, refreshStatus]);
   if (!session) return <main className="signin" aria-busy="true"><p role="status">Connecting to the till…</p></main>;
   if (!session.operator) return <SignIn />;
+  if (session.mustChangePin) return <ChangePin />;
   const manager = session.operator.role === 'manager';
   const Current = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults }[screen];
   return (

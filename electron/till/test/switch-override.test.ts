@@ -13,6 +13,7 @@ import { apiFromInvoke } from '../../api/contract';
 import { startTillRuntime } from '../runtime';
 import { openTillStore } from '../store/repository';
 import type { StoredSettings } from '../settings';
+import { DEFAULT_OPERATORS } from '../operators';
 import { memorySecrets, waitSale } from './harness';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -27,7 +28,7 @@ const envFor = (url: string) => ({ PPU_TILL_SWITCH_URL: url, PPU_TILL_SWITCH_USE
 describe('the till runtime under PPU_TILL_SWITCH_*', () => {
   it('sells against the given server (no embedded switch) and never saves the override', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'override-till-'));
-    const rt = await startTillRuntime({ dataDir, mode: 'cli', virtualPrinter: false, secrets: memorySecrets(), workerIntervalMs: 20, env: envFor(`${sw.url}/prepaidutility/v3`) });
+    const rt = await startTillRuntime({ dataDir, mode: 'cli', virtualPrinter: false, secrets: memorySecrets(), workerIntervalMs: 20, operators: DEFAULT_OPERATORS, env: envFor(`${sw.url}/prepaidutility/v3`) });
     try {
       expect(rt.embeddedSwitch).toBeNull();
       const api = apiFromInvoke(rt.backend.invoke);
@@ -71,7 +72,7 @@ function ppuTill(args: string[], env: Record<string, string>): Promise<{ code: n
 
 describe('ppu-till under PPU_TILL_SWITCH_*', () => {
   it('an origin alone means /prepaidutility/v3 under it', async () => {
-    const r = await ppuTill(['lookup', 'TST007'], envFor(sw.url));
+    const r = await ppuTill(['lookup', 'TST007'], { ...envFor(sw.url), PPU_TILL_OPERATORS: 'cashier:cashier:4826', PPU_TILL_PIN: '4826' });
     expect(r.out).toContain('John Palmer');
     expect(r.code).toBe(0);
   });
