@@ -109,6 +109,15 @@ describe('ppu-switch serve with a wrong providers file', () => {
     expect(r.output).not.toMatch(/\n\s+at /);
   });
 
+  it('a file that is not JSON is refused without quoting its text', async () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{"providers": [{"password": hunter2-secret}]}');
+    const r = await runCli(['serve', '--port', '0', '--data', join(dir, 'data'), '--providers', file]);
+    expect(r.code).toBe(2);
+    expect(r.output).toContain('is not valid JSON');
+    expect(r.output).not.toContain('hunter2');
+  });
+
   it('refuses --profile together with --providers', async () => {
     const file = join(dir, 'good.json');
     writeFileSync(file, JSON.stringify(EXAMPLE));

@@ -125,7 +125,9 @@ export function loadProvidersFile(path: string, env: Readonly<Record<string, str
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { ok: false, message: `the providers file ${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+    // Only where: the parser's own message may quote the text around the error, a password included.
+    const where = /(at position \d+(?: \(line \d+ column \d+\))?)/.exec(e instanceof Error ? e.message : '')?.[1];
+    return { ok: false, message: `the providers file ${path} is not valid JSON${where ? ` (${where})` : ''}` };
   }
   return parseProvidersFile(json, env, (p) => readFileSync(resolve(dirname(path), p)));
 }
