@@ -330,11 +330,27 @@ export interface VirtualPrintJob {
   bytes: number;
   /** The slip as plain text, as printed. */
   text: string;
+  /** Why the printer refused the job (past its limits, see docs/printing.md); null when it printed. */
+  refused: string | null;
   /** Decoded ESC/POS commands, one per line. */
   commands: string[];
   /** Relative URLs in browser mode (append ?token=); null over IPC — use virtualPrinterFile. */
   pngUrl: string | null;
   binUrl: string | null;
+}
+
+/** What the field tech's virtual meter shows after a token is typed in (STS meter display words). */
+export interface VirtualMeterView {
+  pan: string;
+  show: 'Accept' | '1stKCT' | '2ndKCT' | 'Used' | 'Old' | 'Key expired' | 'DDTK' | 'Overflow' | 'Reject' | 'Format' | 'Function' | 'Lockout';
+  /** What the display means, in the field tech's words. */
+  message: string;
+  /** The credit register, units with one decimal ("12.5"); before/after only on Accept. */
+  credit: string;
+  creditBefore: string | null;
+  creditAfter: string | null;
+  /** Lockout: when the keypad opens again (ISO time). */
+  lockedUntil: string | null;
 }
 
 // Console views (proxied to the switch admin API; shapes as the switch serves them).
@@ -523,6 +539,8 @@ export const METHODS = {
   /** Field-tech rehearsal: make the virtual printer run out of paper, open its cover or go offline. */
   setVirtualPrinterStatus: { args: z.object({ paperOut: z.boolean().optional(), coverOpen: z.boolean().optional(), offline: z.boolean().optional() }).strict(), role: 'cashier' },
   virtualPrinterFile: { args: z.object({ id: Id, kind: z.enum(['png', 'bin']) }).strict(), role: 'cashier' },
+  /** Field-tech tool: type a token into a virtual STS meter (11-digit meter number or 18-digit PAN). */
+  virtualMeterEnter: { args: z.object({ meter: z.string().trim().regex(/^(\d{11}|\d{18})$/, 'type the 11-digit meter number or the 18-digit PAN'), token: z.string().max(40) }).strict(), role: 'cashier' },
   // console views (switch admin API)
   meterSearch: { args: z.object({ prefix: z.string().max(20), limit: z.number().int().min(1).max(50).optional() }).strict(), role: 'manager' },
   meterDetail: { args: z.object({ meterId: z.string().min(1).max(20) }).strict(), role: 'manager' },
@@ -583,6 +601,7 @@ export interface TillValues {
   virtualPrinterJobs: { enabled: boolean; status: VirtualPrinterStatus | null; jobs: VirtualPrintJob[] };
   setVirtualPrinterStatus: VirtualPrinterStatus;
   virtualPrinterFile: { mime: string; base64: string };
+  virtualMeterEnter: VirtualMeterView;
   meterSearch: { meters: { meterId: string; utilityName: string | null }[] };
   meterDetail: MeterDetail;
   confirmSupport: { meter: MeterDetail; message: string };

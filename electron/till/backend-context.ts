@@ -17,7 +17,7 @@ export interface SecretStore {
 }
 
 export interface VirtualJobsSource {
-  jobs(): { n: number; receivedAt: string; bytes: number; text: string; commands: { name?: string; text?: string }[] | unknown[]; files: { bin: string; png: string } }[];
+  jobs(): { n: number; receivedAt: string; bytes: number; text: string; refused: string | null; commands: { name?: string; text?: string }[] | unknown[]; files: { bin: string; png: string } }[];
   /** Applies a simulated printer state and answers the whole state. */
   setStatus?(s: Partial<VirtualPrinterStatus>): VirtualPrinterStatus;
   status?(): VirtualPrinterStatus;
@@ -32,6 +32,8 @@ export interface TillDeps {
   /** Embedded switch, when the till started one (its URL wins when settings leave switchUrl empty). */
   embeddedSwitch?: { url: string; username: string; password: string } | null;
   virtualPrinter?: VirtualJobsSource | null;
+  /** Folder for the field tech's virtual meters (SQLite); null leaves the tool off. */
+  virtualMeterDir?: string | null;
   listSerialPorts?: () => Promise<{ path: string; manufacturer?: string | null }[]>;
   /** Called when printer settings change so the host can rebuild its transport. */
   onSettingsChanged?: (s: StoredSettings) => void;

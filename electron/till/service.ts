@@ -27,6 +27,7 @@ import { LOCAL_SESSION, createSessions } from './session';
 import { settingsHandlers } from './settings-handlers';
 import { shiftHandlers } from './shift-handlers';
 import { statusHandlers } from './status-handlers';
+import { virtualMeterHandlers } from './virtual-meter';
 import { createSwitchLink } from './switch-link';
 import type { TillStore } from './store/repository';
 
@@ -71,6 +72,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     ...reports.handlers,
     ...settingsHandlers(ctx, link),
     ...statusHandlers(ctx, link),
+    ...virtualMeterHandlers(ctx),
     ...consoleHandlers(link),
   };
 

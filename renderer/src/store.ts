@@ -4,7 +4,7 @@ import type { ApiError, LookupView, SaleView, SessionView, StatusView, TenderInp
 import { call } from './api';
 import { fetchSession } from './boot';
 
-export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults';
+export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter';
 
 interface TillState {
   session: SessionView | null;
