@@ -153,6 +153,8 @@ export function certificationData(): BackOfficeData {
       arrearsCents: 0,
       blocked: false,
       keys: { supplyGroupCode: '000001', keyRevisionNum: '1', tariffIndex: '01' },
+      // TST006's answer carries a key change pair: its lookup says which keys the pair loads.
+      ...(meterId === 'TST006' ? { pendingKeyChange: { supplyGroupCode: '000001', keyRevisionNum: '2', tariffIndex: '01' } } : {}),
       freeBasicEligible: meterId === 'TST002' || meterId === 'TST003',
       serviceChargeOwedCents: 0,
       unitsThisMonthHundredths: 0,
