@@ -7,6 +7,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { loadProvidersFile, type ProvidersFile } from './config/providers-file';
+import { DEFAULT_SLIP_WIDTH, MAX_SLIP_WIDTH, MIN_SLIP_WIDTH } from './engine/slip-data';
 import { startSwitch } from './index';
 
 function parseAuth(value: string): { username: string; password: string } {
@@ -24,6 +25,18 @@ function parseMs(value: string): number {
 function parseSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 86_400) throw new InvalidArgumentError('expected seconds 1..86400');
+  return n;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function parseSlipWidth(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_SLIP_WIDTH || n > MAX_SLIP_WIDTH) throw new InvalidArgumentError(`expected a whole number of columns ${MIN_SLIP_WIDTH}..${MAX_SLIP_WIDTH}`);
   return n;
 }
 
@@ -47,6 +60,8 @@ interface ServeOptions {
   tlsCert?: string;
   tlsCa?: string;
   broadcastTimeout?: number;
+  adviceMaxAge: number;
+  slipWidth: number;
   log?: boolean;
 }
 
@@ -68,6 +83,8 @@ program
   .option('--tls-cert <path>', 'TLS certificate (PEM)')
   .option('--tls-ca <path>', 'CA for client certificates: turns on mTLS')
   .option('--broadcast-timeout <ms>', 'overall bound on a broadcast lookup', (v) => parsePort(v))
+  .option('--advice-max-age <hours>', 'how long an advice without a final answer is repeated before it is parked for reconciliation', parsePositive, 7 * 24)
+  .option('--slip-width <columns>', 'width of the slipData the switch builds for answers without one', parseSlipWidth, DEFAULT_SLIP_WIDTH)
   .option('--log', 'log every request')
   .action(async (o: ServeOptions) => {
     if (o.profile !== undefined && o.providers !== undefined) {
@@ -115,6 +132,7 @@ program
       ...(o.oauth2 ? { oauth2: { tokenTtlSeconds: o.oauth2Ttl } } : {}),
       tls: o.tlsKey && o.tlsCert ? { keyPath: o.tlsKey, certPath: o.tlsCert, caPath: o.tlsCa } : undefined,
       broadcastTimeoutMs: o.broadcastTimeout,
+      engine: { adviceMaxAgeMs: o.adviceMaxAge * 3600 * 1000, slipWidth: o.slipWidth },
       log: o.log ?? false,
     });
     if (generated) console.log(`Generated credentials (shown once): ${auth.username}:${auth.password}`);
