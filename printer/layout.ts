@@ -51,6 +51,9 @@ export function formatMoney(cents: number, currency = '710'): string {
   return `${sign}${CURRENCY_SYMBOL[currency] ?? currency + ' '}${whole}.${frac}`;
 }
 
+/** The last 8 characters of a reference: what the cashier reads out, printed large on a pending slip. */
+export const shortReference = (reference: string) => reference.slice(-8);
+
 /** "2026-11-22T10:05:00+02:00" → "2026-11-22 10:05:00 +02:00" as the till recorded it (no clock, no tz database). */
 export function formatTime(iso: string): string {
   const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$/.exec(iso);
@@ -292,9 +295,12 @@ function pending(b: Builder, slip: Extract<Slip, { kind: 'pending' }>): void {
   const p = slip.pending;
   b.text(' PURCHASE PENDING ', { align: 'center', bold: true, invert: true, width: b.columns >= 36 ? 2 : 1, height: 2 });
   b.feed();
-  b.text('The outcome of this purchase is not known yet. NO TOKEN HAS BEEN ISSUED ON THIS SLIP.', { bold: true });
-  b.text('DO NOT SELL AGAIN for this meter: the till keeps trying this same purchase.');
-  b.text('Come back with this slip and its reference to collect your token.');
+  b.text('Your payment is received. The token is not ready yet: this slip has no token.', { bold: true });
+  b.text('The till keeps trying this same purchase. Do not buy again for this meter.');
+  b.text('Come back with this slip for your token, or for a refund if the manager cancels the purchase.');
+  b.rule();
+  b.text('Short reference', { align: 'center' });
+  b.text(shortReference(slip.reference), { align: 'center', bold: true, width: 2, height: 2 });
   b.rule();
   if (p.utilityName) b.pair('Utility:', p.utilityName);
   b.pair('Meter:', p.meterId, { bold: true });
