@@ -288,6 +288,8 @@ export interface TillSettings {
 
 export interface StatusView {
   mode: 'electron' | 'browser' | 'cli';
+  /** What the counter header shows: the store's name (merchant name) and this till's terminal id. */
+  till: { storeName: string; terminalId: string };
   switch: { reachable: boolean; url: string; embedded: boolean; checkedAt: string | null; message: string };
   printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string };
   pendingCount: number;
@@ -498,7 +500,7 @@ export const METHODS = {
   listSerialPorts: { args: Empty, role: 'manager' },
   virtualPrinterJobs: { args: z.object({ limit: z.number().int().min(1).max(200).optional() }).strict(), role: 'cashier' },
   /** Field-tech rehearsal: make the virtual printer run out of paper, open its cover or go offline. */
-  setVirtualPrinterStatus: { args: z.object({ paperOut: z.boolean().optional(), coverOpen: z.boolean().optional(), offline: z.boolean().optional() }).strict(), role: 'cashier' },
+  setVirtualPrinterStatus: { args: z.object({ paperOut: z.boolean().optional(), coverOpen: z.boolean().optional(), offline: z.boolean().optional() }).strict(), role: 'manager' },
   virtualPrinterFile: { args: z.object({ id: Id, kind: z.enum(['png', 'bin']) }).strict(), role: 'cashier' },
   // console views (switch admin API)
   meterSearch: { args: z.object({ prefix: z.string().max(20), limit: z.number().int().min(1).max(50).optional() }).strict(), role: 'manager' },

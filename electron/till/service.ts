@@ -822,6 +822,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       const p = await printer.status().catch(() => ({ state: 'problem' as const, message: 'Printer status unknown' }));
       return {
         mode: deps.mode,
+        till: { storeName: settings.merchantName, terminalId: settings.terminalId },
         switch: {
           reachable: lastSwitchContact?.reachable ?? false,
           url: t.root,
