@@ -20,7 +20,7 @@ const TENDERS: { type: TenderKind; key: string }[] = [
   { type: 'DEBIT_CARD', key: 'F6' },
   { type: 'CREDIT_CARD', key: 'F7' },
 ];
-const PAD = ['7', '8', '9', '4', '5', '6', '1', '2', '3', '0', '00', '.'];
+const PAD = ['7', '8', '9', '4', '5', '6', '1', '2', '3', '00', '0', '.'];
 
 export function Cashier() {
   const { lookup, sale, busy, error, readyTick, doLookup, sell, newSale, leavePending, setError } = useTill();
@@ -179,6 +179,7 @@ export function Cashier() {
             {lookup.message && <p className="hint">{lookup.message}</p>}
           </div>
           <form className="card tender-panel" onSubmit={(e) => { e.preventDefault(); trySell(); }}>
+            <div className="tender-controls">
             <div className="amount-row">
               <label htmlFor="amount">Amount (R)</label>
               <input id="amount" ref={amountRef} className="big amount" inputMode="decimal" autoComplete="off" value={amount} onFocus={() => setPadTarget('amount')} onChange={(e) => setAmount(e.target.value)} />
@@ -187,13 +188,6 @@ export function Cashier() {
               {QUICK.map((c) => (
                 <button type="button" key={c} className="btn quick-amount" onClick={() => { setAmount((c / 100).toFixed(2)); amountRef.current?.focus(); }}>{rand(c)}</button>
               ))}
-            </div>
-            <div className="keypad" role="group" aria-label={padTarget === 'cash' ? 'Keypad for cash received' : 'Keypad for the amount'}>
-              {PAD.map((k) => (
-                <button type="button" key={k} className="btn key" onClick={() => press(k)}>{k}</button>
-              ))}
-              <button type="button" className="btn key" aria-label="Delete last digit" onClick={() => press('back')}>⌫</button>
-              <button type="button" className="btn key" aria-label="Clear" onClick={() => press('clear')}>C</button>
             </div>
             <fieldset className="tender">
               <legend>Paid by</legend>
@@ -221,6 +215,14 @@ export function Cashier() {
             <button type="submit" className="btn sell" disabled={selling}>
               Sell {cents != null ? rand(cents) : ''} ({TENDER_WORDS[tender].toLowerCase()}) <kbd>F2</kbd>
             </button>
+            </div>
+            <div className="keypad" role="group" aria-label={padTarget === 'cash' ? 'Keypad for cash received' : 'Keypad for the amount'}>
+              {PAD.map((k) => (
+                <button type="button" key={k} className="btn key" onClick={() => press(k)}>{k}</button>
+              ))}
+              <button type="button" className="btn key" aria-label="Delete last digit" onClick={() => press('back')}>⌫</button>
+              <button type="button" className="btn key" aria-label="Clear" onClick={() => press('clear')}>C</button>
+            </div>
           </form>
         </div>
       )}

@@ -37,7 +37,7 @@ export function CounterHeader() {
       <span className="till-id" data-testid="till-id">Till {st?.till.terminalId ?? '…'}</span>
       <Clock />
       <span data-testid="shift" className={shift ? 'ok' : 'warn'} title={shift ? new Date(shift.openedAt).toLocaleString() : undefined}>
-        {shift ? `Shift open since ${since(shift.openedAt)}` : 'No shift open'}
+        {shift ? `Shift since ${since(shift.openedAt)}` : 'No shift open'}
       </span>
       {st && (
         <>
