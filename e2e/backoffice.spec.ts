@@ -265,7 +265,7 @@ test('virtual printer: each job as the rendered slip, its text and decoded comma
 test('a field tech takes a provider down; the health view shows it failing over time while sales go to the next provider', async ({ page }) => {
   await signIn(page, 'manager');
   await page.getByRole('button', { name: 'Provider faults' }).click();
-  const easyPay = page.getByTestId('fault-row').filter({ hasText: 'EasyPay (P04)' });
+  const easyPay = page.getByTestId('fault-row').filter({ hasText: 'EasyPay' });
   await page.getByLabel('EasyPay down').check();
   await page.getByLabel('Added latency (ms) for EasyPay').fill('120');
   await page.getByRole('button', { name: 'Apply EasyPay' }).click();
@@ -284,13 +284,20 @@ test('a field tech takes a provider down; the health view shows it failing over 
       }).toBe('succeeded');
     }
     await page.getByRole('button', { name: 'Providers', exact: true }).click();
-    const health = page.getByTestId('provider-health-row').filter({ hasText: 'EasyPay (P04)' });
-    await expect(health.getByTestId('provider-health')).toHaveText(/DOWN|Degraded/); // circuit open, or half-open after its cool-down
+    const health = page.getByTestId('provider-health-row').filter({ hasText: 'EasyPay' });
+    // DOWN, and it stays DOWN past the breaker's cool-down (5 s) while no sale probes it.
+    await expect(health.getByTestId('provider-health')).toHaveText('DOWN');
+    await page.waitForTimeout(6000);
+    await expect(health.getByTestId('provider-health')).toHaveText('DOWN');
     await expect(health.getByTestId('provider-error-rate')).not.toHaveText('0.0 %');
     const chart = health.getByTestId('health-chart');
     const samples = Number(await chart.getAttribute('data-samples'));
     await expect.poll(async () => Number(await chart.getAttribute('data-samples'))).toBeGreaterThan(samples); // the chart moves while watched
-    await expect(chart).toHaveAttribute('aria-label', /errors now [1-9]\d* %/);
+    await expect(chart).toHaveAttribute('aria-label', /errors now [1-9]\d* %.*down for part of it/);
+    await expect(chart.getByTestId('chart-down').first()).toBeVisible(); // shaded while down
+    await expect(chart).toContainText('latency (ms)'); // legend and axes
+    await expect(chart).toContainText('errors (%)');
+    await expect(chart).toContainText('now');
     await shot(page, 'console-provider-health');
   } finally {
     await page.getByRole('button', { name: 'Provider faults' }).click();

@@ -45,9 +45,11 @@ export function App() {
   const Current = SCREENS[screen];
   return (
     <div className="shell">
-      <CounterHeader />
-      <ProblemBanner />
-      <LateNotices />
+      <div className="top">
+        <CounterHeader />
+        <ProblemBanner />
+        <LateNotices />
+      </div>
       <nav aria-label="Screens">
         {NAV.filter((n) => manager || !n.manager).map((n) => (
           <button key={n.id} className={`nav ${screen === n.id ? 'active' : ''}`} aria-current={screen === n.id ? 'page' : undefined} onClick={() => setScreen(n.id)}>

@@ -56,7 +56,7 @@ export function PrinterView() {
       )}
       {jobs.map((j) => (
         <article key={j.id} className="card job" data-testid="print-job">
-          <h2>Job {j.id} · <When iso={j.at} /> · {(j.bytes / 1024).toFixed(1)} KB</h2>
+          <h2>Job {j.id} · {j.bytes} bytes · <When iso={j.at} /></h2>
           <div className="jobcols">
             {j.pngUrl && <img src={withToken(j.pngUrl)} alt={`Rendered slip of job ${j.id}`} />}
             <pre tabIndex={0} className="slip" data-testid="job-text">{j.text}</pre>
