@@ -221,25 +221,46 @@ async function download(page: Page, name: string): Promise<Buffer> {
   return readFileSync(await file.path());
 }
 
-test('end of day: on screen, printed, as CSV; the shift closed and opened again', async ({ page }) => {
+test('end of day: a cash-up with a difference, pending and reversed listed, printed as a receipt, a CSV row per sale named by its day; only the shift action that applies', async ({ page }) => {
   await signIn(page, 'manager');
   await page.getByRole('button', { name: 'End of day' }).click();
   const summary = page.getByText(/^Sold \d+ for R \d+\.\d\d; failed \d+; pending \d+; reversed \d+\.$/);
   await expect(summary).toBeVisible();
-  const sold = Number((await summary.textContent())?.match(/^Sold (\d+)/)?.[1]);
-  await expect(page.locator('pre')).toContainText('END OF DAY REPORT');
+  // The expected cash with a R500 float and R100 dropped, then a count R5 short of it.
+  await page.getByLabel('Opening float (R)').fill('500');
+  await page.getByLabel('Cash drops to the safe (R)').fill('100');
+  await page.getByRole('button', { name: 'Work out the cash-up' }).click();
+  const cash = page.getByTestId('cashup-row').filter({ hasText: 'Cash' }).first();
+  const day = await page.getByLabel('From day').inputValue();
+  const tx = await api('listTransactions', { from: day, to: day, limit: 1000 });
+  const sales = tx.ok ? tx.value : [];
+  const inDrawer = sales.filter((t) => t.tender === 'CASH' && ['succeeded', 'pending', 'retrying', 'purchasing'].includes(t.state)).reduce((a, t) => a + t.amountCents, 0);
+  const expected = 50_000 + inDrawer - 10_000;
+  await expect(cash.getByTestId('cashup-expected')).toHaveText(`R ${(expected / 100).toFixed(2)}`);
+  await page.getByLabel('Cash counted in the drawer (R)').fill(((expected - 500) / 100).toFixed(2));
+  await page.getByRole('button', { name: 'Work out the cash-up' }).click();
+  await expect(cash.getByTestId('cashup-difference')).toHaveText('short R 5.00');
+  await expect(page.getByTestId('eod-reversed').locator('li')).toHaveCount(sales.filter((t) => t.state === 'cancelled').length);
+  await shot(page, 'manager-end-of-day');
+
   await page.getByRole('button', { name: 'Print report' }).click();
   await expect(page.getByRole('status')).toHaveText('Report printed.');
   const jobs = await api('virtualPrinterJobs', { limit: 1 });
-  expect(jobs.ok && jobs.value.jobs[0]?.text).toContain(`Sales: ${sold}`);
-  const csv = (await download(page, 'Download CSV')).toString('utf8').split('\r\n');
-  expect(csv[0]).toBe('section,key,label,count,amount');
-  expect(csv[1]).toMatch(new RegExp(`^total,succeeded,Succeeded,${sold},\\d+\\.\\d\\d$`));
-  await shot(page, 'manager-end-of-day');
+  const printed = jobs.ok ? jobs.value.jobs[0]?.text ?? '' : '';
+  expect(printed).toContain('CASH-UP');
+  expect(printed).toMatch(/SHORT\s+-R5\.00/);
+  const csvFile = await page.getByRole('link', { name: /Download CSV/ }).getAttribute('download');
+  expect(csvFile).toBe(`end-of-day-${day}.csv`);
+  const csv = (await download(page, 'Download CSV')).toString('utf8').trim().split('\r\n');
+  expect(csv[0]).toBe('date,reference,meter,state,tender,amount,cashier,utility,provider');
+  expect(csv.length - 1).toBe(sales.length);
+
+  await expect(page.getByRole('button', { name: 'Open shift' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Close shift' }).click();
   await expect(page.getByRole('status')).toHaveText('Shift closed.');
   const closed = await api('session', {});
   expect(closed.ok && closed.value.shift).toBeNull();
+  await expect(page.getByRole('button', { name: 'Close shift' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Open shift' }).click();
   await expect(page.getByRole('status')).toHaveText('Shift open.');
   const s = await api('session', {});

@@ -30,7 +30,7 @@ export function CounterHeader() {
   const st = useTill((s) => s.status);
   const session = useTill((s) => s.session);
   const signOut = useTill((s) => s.signOut);
-  const shift = st?.shift ?? session?.shift ?? null;
+  const shift = st ? st.shift : session?.shift ?? null;
   return (
     <header className="counter-header" aria-label="Till status">
       <span className="store" data-testid="store">{st?.till.storeName || 'PPU Till'}</span>
