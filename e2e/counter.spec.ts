@@ -201,3 +201,39 @@ test('roles: a cashier sees only cashier screens and no printer fault switches',
   expect((await api('setVirtualPrinterStatus', { paperOut: true })).ok).toBe(false); // the back end refuses it too
   await shotBoth(page, 'cashier-virtual-printer');
 });
+
+test('58 mm paper: the virtual printer renders the slip 384 dots wide, every line within 32 columns, tariff lines included', async ({ page }) => {
+  await api('signIn', { operatorId: 'manager', pin: '9999' });
+  const before = await api('getSettings', {});
+  expect(before.ok).toBe(true);
+  if (!before.ok) return;
+  expect((await api('setSettings', { printer: { paperWidth: 58 } })).ok).toBe(true);
+  try {
+    await signIn(page, 'cashier');
+    await sell(page, DEMO_METERS.everything, '250');
+    await expect(page.getByTestId('slip-printed')).toBeVisible();
+    const credit = (await page.getByTestId('token').nth(2).textContent()) ?? 'no token';
+    await asManagerView(page);
+    const job = page.getByTestId('print-job').filter({ hasText: credit }).first();
+    await expect(job).toBeVisible();
+    const img = job.getByRole('img');
+    await expect(img).toHaveJSProperty('complete', true);
+    expect(await img.evaluate((i: HTMLImageElement) => i.naturalWidth)).toBe(384);
+    const text = (await job.getByTestId('job-text').textContent()) ?? '';
+    expect(text).toMatch(/kWh/); // the tariff block lines are there
+    // Printed text lines; "[QR …]", "[cut]" stand for graphics and commands in the text view.
+    for (const line of text.split('\n').filter((l) => !/^\[.*\]$/.test(l))) expect(line.length, line).toBeLessThanOrEqual(32);
+    // The text panel does not wrap: each printed line is one line on screen.
+    expect(await job.getByTestId('job-text').evaluate((e) => getComputedStyle(e).whiteSpace)).toBe('pre');
+    await shotBoth(page, 'virtual-printer-58mm');
+  } finally {
+    await api('signIn', { operatorId: 'manager', pin: '9999' });
+    await api('setSettings', { printer: { paperWidth: before.value.printer.paperWidth } });
+  }
+});
+
+/** The manager's virtual-printer screen, where the field tech reads a job. */
+async function asManagerView(page: Page): Promise<void> {
+  await signIn(page, 'manager');
+  await page.getByRole('button', { name: 'Virtual printer' }).click();
+}
