@@ -185,6 +185,7 @@ test('settings: a wrong terminal id is refused beside the field and nothing chan
   await page.getByLabel('Merchant city (up to 13)').fill('Stellenbosch');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.locator('#s-terminalId-err')).toBeVisible();
+  await expect(page.getByRole('alert').first()).toHaveText('Nothing was saved: one setting needs a change (marked beside it).'); // no field codes
   const unchanged = await api('getSettings', {});
   expect(unchanged.ok && before.ok && unchanged.value).toEqual(before.ok ? before.value : null); // refused whole, never half-applied
 

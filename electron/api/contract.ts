@@ -191,7 +191,7 @@ export interface SaleSummary {
   operatorId: string;
   utilityName: string | null;
   provider: string | null;
-  /** First token (digits) when succeeded. */
+  /** The token the customer loads for credit, in groups of four, when succeeded. */
   token: string | null;
   createdAt: string;
   updatedAt: string;
