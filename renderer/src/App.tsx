@@ -1,19 +1,22 @@
 /** App shell: sign-in, the counter header, problem banner and late-sale notices, navigation by role, the current screen. */
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { Cashier } from './screens/Cashier';
 import { CounterHeader, LateNotices, ProblemBanner } from './screens/Counter';
-import { Eod } from './screens/Eod';
-import { Faults } from './screens/Faults';
-import { Meters } from './screens/Meters';
-import { PrinterView } from './screens/PrinterView';
-import { Providers } from './screens/Providers';
-import { Queue } from './screens/Queue';
-import { Reprint } from './screens/Reprint';
-import { Routing } from './screens/Routing';
-import { Settings } from './screens/Settings';
 import { SignIn } from './screens/SignIn';
-import { Transactions } from './screens/Transactions';
 import { useTill, type Screen } from './store';
+
+// Only the cashier's screen is in the first bundle: the meter field is ready sooner; the rest load on first use.
+const lazyScreen = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
+const Eod = lazyScreen(() => import('./screens/Eod'), 'Eod');
+const Faults = lazyScreen(() => import('./screens/Faults'), 'Faults');
+const Meters = lazyScreen(() => import('./screens/Meters'), 'Meters');
+const PrinterView = lazyScreen(() => import('./screens/PrinterView'), 'PrinterView');
+const Providers = lazyScreen(() => import('./screens/Providers'), 'Providers');
+const Queue = lazyScreen(() => import('./screens/Queue'), 'Queue');
+const Reprint = lazyScreen(() => import('./screens/Reprint'), 'Reprint');
+const Routing = lazyScreen(() => import('./screens/Routing'), 'Routing');
+const Settings = lazyScreen(() => import('./screens/Settings'), 'Settings');
+const Transactions = lazyScreen(() => import('./screens/Transactions'), 'Transactions');
 
 /** Screens in the order of the navigation; `manager` ones are for managers and field techs only. Add a screen here and in SCREENS. */
 const NAV: { id: Screen; label: string; manager: boolean }[] = [
@@ -58,7 +61,9 @@ export function App() {
         ))}
       </nav>
       <main>
-        <Current key={screen} />
+        <Suspense fallback={<p role="status">Opening…</p>}>
+          <Current key={screen} />
+        </Suspense>
       </main>
     </div>
   );

@@ -4,13 +4,14 @@
  * miss, and notices of pending sales that succeeded late until a cashier acknowledges them.
  */
 import { useEffect, useState } from 'react';
-import { rand } from '../format';
+import { exactTime, rand } from '../format';
 import { useTill } from '../store';
 import { shortRef } from '../words';
 
 const PRINTER_WORDS = { ready: 'ready', 'paper-out': 'PAPER OUT', problem: 'PROBLEM', offline: 'OFFLINE', none: 'none set up' } as const;
 
-const hhmm = (d: Date) => d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
+// Plain arithmetic, not Intl: the header renders before the meter field takes focus, and Intl's first use is slow.
+const hhmm = (d: Date) => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 /** "16:05" today, "Mon 29 Nov 16:05" for a shift opened another day. */
 const since = (iso: string) => {
   const d = new Date(iso);
@@ -36,7 +37,7 @@ export function CounterHeader() {
       <span className="store" data-testid="store">{st?.till.storeName || 'PPU Till'}</span>
       <span className="till-id" data-testid="till-id">Till {st?.till.terminalId ?? '…'}</span>
       <Clock />
-      <span data-testid="shift" className={shift ? 'ok' : 'warn'} title={shift ? new Date(shift.openedAt).toLocaleString() : undefined}>
+      <span data-testid="shift" className={shift ? 'ok' : 'warn'} title={shift ? exactTime(shift.openedAt) : undefined}>
         {shift ? `Shift since ${since(shift.openedAt)}` : 'No shift open'}
       </span>
       {st && (
