@@ -3,6 +3,7 @@
  * feed, cut). Wraps every text to the paper's columns at its character scale, so nothing ever
  * overflows; the encoder then only has to translate lines to ESC/POS.
  */
+import { shortReference } from '../switch-core/protocol';
 import type { Slip, SlipAmount, SlipToken } from './slip';
 
 export type Paper = '58mm' | '80mm';
@@ -50,9 +51,6 @@ export function formatMoney(cents: number, currency = '710'): string {
   const frac = (abs % 100).toString().padStart(2, '0');
   return `${sign}${CURRENCY_SYMBOL[currency] ?? currency + ' '}${whole}.${frac}`;
 }
-
-/** The last 8 characters of a reference: what the cashier reads out, printed large on a pending slip. */
-export const shortReference = (reference: string) => reference.slice(-8);
 
 /** "2026-11-22T10:05:00+02:00" → "2026-11-22 10:05:00 +02:00" as the till recorded it (no clock, no tz database). */
 export function formatTime(iso: string): string {

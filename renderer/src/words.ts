@@ -88,7 +88,7 @@ export function saleStateWords(state: SaleState, late: boolean): string {
   return state;
 }
 
-export { shortReference as shortRef } from '../../printer/layout';
+export { shortReference as shortRef } from '../../electron/api/short-reference';
 
 /** A duration rounded for reading: "850 ms", "1.2 s", "30 s", "4 min". */
 export function duration(ms: number): string {

@@ -3,7 +3,7 @@
  * sale to it shows, to rehearse every case at the counter. The numbers come from the demo profile
  * itself; the words here are typed against its names, so a new demo meter cannot be left out.
  */
-import { DEMO_METERS, type DemoMeterName } from '../../../switch-core/providers/demo';
+import { DEMO_METERS, type DemoMeterName } from '../../../electron/api/demo-meters';
 
 const SHOWS: Record<DemoMeterName, string> = {
   plain: 'City of Cape Town, nothing owed: one electricity token.',
