@@ -62,6 +62,7 @@ test('pending: progress in words with a countdown, what to do with the cash, a s
       const slip = jobs.ok ? jobs.value.jobs.find((j) => j.text.includes('PURCHASE PENDING') && j.text.includes(saleId.slice(0, 8))) : undefined;
       expect(slip?.text.split('\n').map((l) => l.trim())).toContain(saleId.slice(-8));
       expect(slip?.text).toContain('this slip has no token');
+      expect(slip?.text).not.toContain('until the token is loaded'); // no word of a token it does not carry
     });
 
     // The providers answer again: the till's own retry sells it. Every screen says so until a cashier acknowledges it.
