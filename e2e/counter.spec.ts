@@ -5,8 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO_METERS } from '../switch-core/providers';
-import { E2E_TOKEN } from './playwright.config';
-import { api, COUNTER_SIZES, lookUp, sell, shotBoth, signIn, withFaults } from './helpers';
+import { api, COUNTER_SIZES, lookUp, openSignedOut, sell, shotBoth, signIn, withFaults } from './helpers';
 
 /** Runs `body` with quick background retries (a late success within seconds), then puts the settings back. */
 async function withQuickRetries(body: () => Promise<void>): Promise<void> {
@@ -35,7 +34,7 @@ test('pending: progress in words with a countdown, what to do with the cash, a s
     await signIn(page, 'cashier');
     await lookUp(page, DEMO_METERS.withArrears, '35');
     let saleId = '';
-    await withFaults({ serverErrorRate: 1 }, 'cashier', async () => {
+    await withFaults({ serverErrorRate: 1 }, async () => {
       await page.keyboard.press('F2');
       // While it retries: which attempt, why in words (never a raw code), and when the next try goes.
       const progress = page.getByRole('status').filter({ hasText: /Attempt \d+ in \d+ s\./ });
@@ -138,8 +137,7 @@ test('sold panel: a 4-token sale shows every token in words with its units, the 
 });
 
 test('counter look: PIN pad sign-in, tender tiles and keypad, a Sell button that says what it sells, store, till, clock and shift on screen', async ({ page }) => {
-  await api('signOut', {});
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await openSignedOut(page);
   await shotBoth(page, 'sign-in');
   await page.getByLabel('Operator').fill('cashier');
   for (const d of '1111') await page.getByRole('group', { name: 'Keypad' }).getByRole('button', { name: d, exact: true }).click();
@@ -195,7 +193,7 @@ test('printer out of paper: a banner across every screen, gone when the paper is
 test('roles: a cashier sees only cashier screens and no printer fault switches', async ({ page }) => {
   await signIn(page, 'cashier');
   const nav = page.getByRole('navigation', { name: 'Screens' });
-  await expect(nav.getByRole('button')).toHaveText(['Sell', 'Virtual printer']);
+  await expect(nav.getByRole('button')).toHaveText(['Sell', 'Virtual printer', 'Virtual meter']);
   await page.getByRole('button', { name: 'Virtual printer' }).click();
   await expect(page.getByLabel('Out of paper')).toHaveCount(0);
   await expect(page.getByRole('button', { name: /F8/ })).toHaveCount(0);

@@ -48,7 +48,7 @@ test('a sale through a 504 then retry: the switch answers 504, the till retries 
   await signIn(page, 'cashier');
   await lookUp(page, '00100000017', '20');
   // Every provider answers 500: the switch's own retries fail too and it answers the till 504.
-  await withFaults({ serverErrorRate: 1 }, 'cashier', async () => {
+  await withFaults({ serverErrorRate: 1 }, async () => {
     await page.keyboard.press('F2');
     await expect(page.getByTestId('outcome-pending')).toContainText(/retrying \(attempt \d+\)/i);
     await expect(page.getByRole('status').filter({ hasText: /attempt \d+/i })).toBeVisible();
@@ -71,7 +71,7 @@ test('a sale through a 504 then retry: the switch answers 504, the till retries 
 test('every wait says what it waits for: looking up, buying, printing', async ({ page }) => {
   const progress = await recordProgress(page);
   // Slow providers, so each wait is on screen long enough to read.
-  await withFaults({ latencyMs: 900 }, 'cashier', async () => {
+  await withFaults({ latencyMs: 900 }, async () => {
     await signIn(page, 'cashier');
     await page.keyboard.type('00100000017', { delay: 5 });
     await page.keyboard.press('Enter');
@@ -94,7 +94,7 @@ test('a failed sale says why in plain words, that nothing was charged, and what 
   await expect(page.getByTestId('customer')).toBeVisible();
   await page.keyboard.type('60');
   // Every provider refuses (503) between the lookup and the sale.
-  await withFaults({ down: true }, 'cashier', async () => {
+  await withFaults({ down: true }, async () => {
     await page.keyboard.press('F2');
     const failed = page.getByTestId('outcome-failed');
     await expect(failed).toContainText('Sale failed — nothing was charged');
@@ -138,7 +138,7 @@ test('a card sale from a card swipe: track 2 finds the meter, a full card number
 
 test('printer out of paper: the token is on screen and safe, the problem is plain; paper back: the slip prints by itself, once, and the screen says so without a reload', async ({ page }) => {
   // The field tech (a manager) runs the virtual printer out of paper; the cashier sells.
-  await asManager('cashier', () => api('setVirtualPrinterStatus', { paperOut: true }));
+  await asManager(() => api('setVirtualPrinterStatus', { paperOut: true }));
   await signIn(page, 'cashier');
   await sell(page, '00100000017', '25');
   await expect(page.getByTestId('outcome-success')).toBeVisible();
@@ -150,7 +150,7 @@ test('printer out of paper: the token is on screen and safe, the problem is plai
   await expect(page.getByLabel('Till status')).toContainText('Printer: PAPER OUT', { timeout: 10_000 }); // the header says it too
   await shot(page, 'cashier-printer-problem');
 
-  await asManager('cashier', () => api('setVirtualPrinterStatus', { paperOut: false }));
+  await asManager(() => api('setVirtualPrinterStatus', { paperOut: false }));
   const printedOnce = async () => {
     const jobs = await api('virtualPrinterJobs', { limit: 50 });
     return jobs.ok ? jobs.value.jobs.filter((j) => j.text.includes(groups)).length : -1;

@@ -14,12 +14,17 @@ const dataDir = mkdtempSync(join(tmpdir(), 'till-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function till(...args: string[]): { code: number | null; out: string } {
-  const r = spawnSync('npx', ['tsx', 'electron/cli.ts', '--data-dir', dataDir, ...args], { encoding: 'utf8', timeout: 90_000 });
+  return run({ PPU_TILL_PIN: '2580' }, ...args);
+}
+function run(env: Record<string, string>, ...args: string[]): { code: number | null; out: string } {
+  const r = spawnSync('npx', ['tsx', 'electron/cli.ts', '--data-dir', dataDir, ...args], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, ...env } });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
 describe('ppu-till exit codes', () => {
   it('0 when sold, 2 when a blocked meter is refused, 2 when the providers are down, 3 when they do not answer', () => {
+    const changed = run({ PPU_TILL_PIN: '1111', PPU_TILL_NEW_PIN: '2580' }, 'change-pin'); // the default PIN must go first
+    expect(changed.code, changed.out).toBe(0);
     const sold = till('sell', DEMO_METERS.plain, '20');
     expect(sold.code, sold.out).toBe(0);
     expect(sold.out).toMatch(/SUCCEEDED/);

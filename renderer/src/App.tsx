@@ -3,6 +3,7 @@ import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { Cashier } from './screens/Cashier';
 import { CounterHeader, LateNotices, ProblemBanner } from './screens/Counter';
 import { SignIn } from './screens/SignIn';
+import { ChangePin } from './screens/ChangePin';
 import { useTill, type Screen } from './store';
 
 // Only the cashier's screen is in the first bundle: the meter field is ready sooner; the rest load on first use.
@@ -17,6 +18,7 @@ const Reprint = lazyScreen(() => import('./screens/Reprint'), 'Reprint');
 const Routing = lazyScreen(() => import('./screens/Routing'), 'Routing');
 const Settings = lazyScreen(() => import('./screens/Settings'), 'Settings');
 const Transactions = lazyScreen(() => import('./screens/Transactions'), 'Transactions');
+const VirtualMeter = lazyScreen(() => import('./screens/VirtualMeter'), 'VirtualMeter');
 
 /** Screens in the order of the navigation; `manager` ones are for managers and field techs only. Add a screen here and in SCREENS. */
 const NAV: { id: Screen; label: string; manager: boolean }[] = [
@@ -31,8 +33,9 @@ const NAV: { id: Screen; label: string; manager: boolean }[] = [
   { id: 'providers', label: 'Providers', manager: true },
   { id: 'printer', label: 'Virtual printer', manager: false },
   { id: 'faults', label: 'Provider faults', manager: true },
+  { id: 'virtualMeter', label: 'Virtual meter', manager: false },
 ];
-const SCREENS = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults };
+const SCREENS = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults, virtualMeter: VirtualMeter };
 
 export function App() {
   const { session, screen, setScreen, refreshSession, refreshStatus } = useTill();
@@ -44,6 +47,7 @@ export function App() {
   }, [refreshSession, refreshStatus]);
   if (!session) return <main className="signin" aria-busy="true"><p role="status">Connecting to the till…</p></main>;
   if (!session.operator) return <SignIn />;
+  if (session.mustChangePin) return <ChangePin />;
   const manager = session.operator.role === 'manager';
   const Current = SCREENS[screen];
   return (

@@ -1,6 +1,7 @@
 /**
  * Field-tech tool: the virtual printer's jobs as the rendered slip, its text and decoded commands,
- * with PNG/BIN downloads, kept in step as jobs arrive; and, for managers and field techs only,
+ * with PNG/BIN downloads, or as refused with the printer's reason (a job past its limits), kept in
+ * step as jobs arrive; and, for managers and field techs only,
  * switches that make it run out of paper, open its cover or go offline, to rehearse the cashier's
  * printer-problem state without a real printer.
  */
@@ -10,6 +11,30 @@ import { call, withToken } from '../api';
 import { useTill } from '../store';
 import { Err } from './ErrorLine';
 import { When } from './When';
+
+function PrintedJob({ j }: { j: VirtualPrintJob }) {
+  return (
+    <article className="card job" data-testid="print-job">
+      <h2>Job {j.id} · {j.bytes} bytes · <When iso={j.at} /></h2>
+      <div className="jobcols">
+        {j.pngUrl && <img src={withToken(j.pngUrl)} alt={`Rendered slip of job ${j.id}`} />}
+        <pre tabIndex={0} className="slip" data-testid="job-text">{j.text}</pre>
+        <details><summary>Decoded commands</summary><pre tabIndex={0} className="trace">{j.commands.join('\n')}</pre></details>
+      </div>
+      {j.pngUrl && <a className="btn" href={withToken(j.pngUrl)} download>Download PNG</a>}
+      {j.binUrl && <a className="btn" href={withToken(j.binUrl)} download>Download BIN</a>}
+    </article>
+  );
+}
+
+function RefusedJob({ j, reason }: { j: VirtualPrintJob; reason: string }) {
+  return (
+    <article className="card job" data-testid="print-job">
+      <h2>Job {j.id} · refused · {j.bytes} bytes · <When iso={j.at} /></h2>
+      <p className="bad" data-testid="job-refused">Not printed: {reason}.</p>
+    </article>
+  );
+}
 
 export function PrinterView() {
   const [jobs, setJobs] = useState<VirtualPrintJob[]>([]);
@@ -54,18 +79,7 @@ export function PrinterView() {
           <button className="btn" onClick={() => void apply({ paperOut: false, coverOpen: false, offline: false })}>Clear all printer problems</button>
         </fieldset>
       )}
-      {jobs.map((j) => (
-        <article key={j.id} className="card job" data-testid="print-job">
-          <h2>Job {j.id} · {j.bytes} bytes · <When iso={j.at} /></h2>
-          <div className="jobcols">
-            {j.pngUrl && <img src={withToken(j.pngUrl)} alt={`Rendered slip of job ${j.id}`} />}
-            <pre tabIndex={0} className="slip" data-testid="job-text">{j.text}</pre>
-            <details><summary>Decoded commands</summary><pre tabIndex={0} className="trace">{j.commands.join('\n')}</pre></details>
-          </div>
-          {j.pngUrl && <a className="btn" href={withToken(j.pngUrl)} download>Download PNG</a>}
-          {j.binUrl && <a className="btn" href={withToken(j.binUrl)} download>Download BIN</a>}
-        </article>
-      ))}
+      {jobs.map((j) => (j.refused === null ? <PrintedJob key={j.id} j={j} /> : <RefusedJob key={j.id} j={j} reason={j.refused} />))}
     </section>
   );
 }
