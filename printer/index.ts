@@ -15,6 +15,8 @@ export type { VirtualJob, VirtualPrinter, VirtualPrinterOptions, VirtualStatus }
 export { startVirtualPrinter } from './virtual';
 export type { PrinterConfig, PrinterStatus, Transport, SerialPortInfo } from './transport';
 export { createTransport, listSerialPorts, PrinterError } from './transport';
+export type { PrinterAddress, PrinterTarget, AddressResult } from './address';
+export { parsePrinterAddress, formatPrinterAddress } from './address';
 export type { PrintJob, JobState } from './jobs/store';
 export { PrintJobStore } from './jobs/store';
 export type { PrintQueueDeps, DrainResult } from './jobs/queue';
