@@ -6,8 +6,9 @@ export type { Slip, SlipContext, SlipToken, SlipDebt, SlipServiceCharge, Pending
 export { slipFromPurchase, slipFromSlipData, pendingSlip, markReprint, testPageSlip } from './slip';
 export type { SlipLines, PrintLine, Paper, LayoutOptions } from './layout';
 export { layoutSlip, formatMoney, groupToken, PAPER_DOTS } from './layout';
-export type { CommandSet, CodePage, EncodeOptions } from './encode';
-export { encodeEscPos, encodeText } from './encode';
+export type { CommandSet, CodePage, EncodeOptions, DrawerPulse } from './encode';
+export { encodeEscPos, encodeText, encodeDrawerKick } from './encode';
+export { decodeStar } from './decode-star';
 export type { DecodedCommand } from './decode';
 export { decodeEscPos } from './decode';
 export { renderSlipPng, slipText } from './render';

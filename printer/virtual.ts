@@ -9,6 +9,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { decodeEscPos, firstCutEnd, type DecodedCommand } from './decode';
+import { decodeStar, starFirstCutEnd } from './decode-star';
 import type { Paper } from './layout';
 import { renderSlipPng, slipText } from './render';
 
@@ -41,6 +42,8 @@ export interface VirtualPrinterOptions {
   port?: number;
   outDir: string;
   paper?: Paper;
+  /** The command set it understands: an Epson (ESC/POS, default) or a Star in Star Line mode. */
+  commandSet?: 'epson' | 'star';
 }
 
 export interface VirtualPrinter {
@@ -81,6 +84,7 @@ export function asbBytes(s: VirtualStatus): Buffer {
 
 export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<VirtualPrinter> {
   const paper = opts.paper ?? '80mm';
+  const [decode, cutEnd] = opts.commandSet === 'star' ? [decodeStar, starFirstCutEnd] : [decodeEscPos, firstCutEnd];
   mkdirSync(opts.outDir, { recursive: true });
   const status: VirtualStatus = { paperOut: false, coverOpen: false, offline: false, stalled: false, answersDleEot: true };
   const jobs: VirtualJob[] = [];
@@ -90,7 +94,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
   const asbStreams = new Set<Duplex>();
 
   const save = (bytes: Buffer, complete: boolean): void => {
-    const commands = decodeEscPos(bytes);
+    const commands = decode(bytes);
     if (!commands.some((c) => PRINTABLE.has(c.op))) return; // status polls and bare resets print nothing
     const n = jobs.length + 1;
     const base = join(opts.outDir, String(n));
@@ -145,7 +149,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       if (status.paperOut || status.coverOpen || status.offline) return;
       pending = Buffer.concat([pending, chunk]);
       for (let guard = 0; guard < 1000; guard++) {
-        const end = firstCutEnd(pending);
+        const end = cutEnd(pending);
         if (end < 0) break;
         save(pending.subarray(0, end), true);
         pending = pending.subarray(end);
