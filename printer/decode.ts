@@ -23,7 +23,8 @@ export type DecodedCommand =
   | { op: 'qr'; data: string }
   | { op: 'raster'; width: number; height: number; scale: number; data: string }
   | { op: 'cut'; partial: boolean }
-  | { op: 'status-query'; kind: 'DLE EOT' | 'GS r'; n: number }
+  /** Questions to the printer: status (DLE EOT, GS r) and what it is (GS I). */
+  | { op: 'status-query'; kind: 'DLE EOT' | 'GS r' | 'GS I'; n: number }
   /** GS a n: automatic status back (ASB) enabled for the events in n (0 turns it off). */
   | { op: 'asb'; n: number }
   | { op: 'beep' }
@@ -175,6 +176,7 @@ function decodeWithEnds(input: Uint8Array): { commands: DecodedCommand[]; ends: 
         case 0x4c: if (!need(start, 4)) break; out.push({ op: 'setting', name: 'leftMargin', value: arg(1) + arg(2) * 256 }); i += 4; continue;
         case 0x57: if (!need(start, 4)) break; out.push({ op: 'setting', name: 'printWidth', value: arg(1) + arg(2) * 256 }); i += 4; continue;
         case 0x72: if (!need(start, 3)) break; out.push({ op: 'status-query', kind: 'GS r', n: arg(1) }); i += 3; continue;
+        case 0x49: if (!need(start, 3)) break; out.push({ op: 'status-query', kind: 'GS I', n: arg(1) }); i += 3; continue;
         case 0x61: if (!need(start, 3)) break; out.push({ op: 'asb', n: arg(1) }); i += 3; continue;
         case 0x56: {
           if (!need(start, 3)) break;

@@ -11,7 +11,17 @@ export interface PrinterStatus {
   paperOut: boolean;
   coverOpen: boolean;
   offline: boolean;
+  /** Paper near-end sensor: a warning before paper-out (absent when the printer does not say). */
+  paperLow?: boolean;
+  /** The drawer-open sensor (drawer connector pin 3 high); absent when the printer does not say. */
+  drawerOpen?: boolean;
   message: string;
+}
+
+/** Printers and transports that speak back: write a question, hear the bytes that come back. */
+export interface PrinterLink {
+  write(b: Buffer): void;
+  onData(cb: (d: Buffer) => void): void;
 }
 
 export function statusFromBytes(answers: (number | undefined)[]): PrinterStatus {
@@ -25,23 +35,36 @@ export function statusFromBytes(answers: (number | undefined)[]): PrinterStatus 
   const offline = (s1 & 0x08) !== 0;
   const coverOpen = s2 !== undefined && (s2 & 0x04) !== 0;
   const paperOut = (s2 !== undefined && (s2 & 0x20) !== 0) || (s4 !== undefined && (s4 & 0x60) === 0x60);
-  return describe(offline, coverOpen, paperOut);
+  return describe({ offline, coverOpen, paperOut, paperLow: s4 === undefined ? undefined : (s4 & 0x0c) !== 0, drawerOpen: (s1 & 0x04) !== 0 });
 }
 
-function describe(offline: boolean, coverOpen: boolean, paperOut: boolean): PrinterStatus {
+interface Sensors {
+  offline: boolean;
+  coverOpen: boolean;
+  paperOut: boolean;
+  paperLow?: boolean;
+  drawerOpen?: boolean;
+}
+
+function describe({ offline, coverOpen, paperOut, paperLow, drawerOpen }: Sensors): PrinterStatus {
   const problems = [paperOut && 'out of paper', coverOpen && 'cover open', offline && !paperOut && !coverOpen && 'offline'].filter(Boolean);
+  const ready = !offline && !paperOut && !coverOpen;
+  const notes = [ready && paperLow && 'paper low: load a new roll soon', drawerOpen && 'drawer open'].filter(Boolean);
+  const head = problems.length ? `Printer ${problems.join(', ')}` : 'Printer ready';
   return {
     answered: true,
-    ready: !offline && !paperOut && !coverOpen,
+    ready,
     paperOut,
     coverOpen,
     offline,
-    message: problems.length ? `Printer ${problems.join(', ')}` : 'Printer ready',
+    ...(paperLow === undefined ? {} : { paperLow: paperLow && !paperOut }),
+    ...(drawerOpen === undefined ? {} : { drawerOpen }),
+    message: notes.length ? `${head} (${notes.join('; ')})` : head,
   };
 }
 
 /** The bytes a printer sends back, read with a bound on each wait. */
-function byteReader(onData: (cb: (d: Buffer) => void) => void) {
+export function byteReader(onData: (cb: (d: Buffer) => void) => void) {
   const queue: number[] = [];
   let waiter: (() => void) | undefined;
   onData((d) => {
@@ -80,17 +103,15 @@ const isAsbHeader = (b: number) => (b & 0x93) === 0x10;
 /** Epson ASB (4 bytes): offline and cover open in byte 1, paper end sensors in byte 3. */
 export function statusFromAsb(bytes: readonly number[]): PrinterStatus {
   const [b1 = 0, , b3 = 0] = bytes;
-  const offline = (b1 & 0x08) !== 0;
-  const coverOpen = (b1 & 0x20) !== 0;
   const paperOut = (b3 & 0x0c) !== 0;
-  return describe(offline, coverOpen, paperOut);
+  return describe({ offline: (b1 & 0x08) !== 0, coverOpen: (b1 & 0x20) !== 0, paperOut, paperLow: (b3 & 0x03) !== 0, drawerOpen: (b1 & 0x04) !== 0 });
 }
 
 /**
  * Asks DLE EOT 1, 2, 4 (one byte each). A printer set to report only by automatic status back
  * stays silent there, so then ASB is switched on (GS a), its first block read and ASB switched off.
  */
-export async function probeStatus(write: (b: Buffer) => void, onData: (cb: (d: Buffer) => void) => void, timeoutMs: number): Promise<PrinterStatus> {
+export async function probeStatus({ write, onData }: PrinterLink, timeoutMs: number): Promise<PrinterStatus> {
   const reader = byteReader(onData);
   const answers: (number | undefined)[] = [];
   for (const n of [1, 2, 4]) {

@@ -7,6 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { FlowControl } from './address';
+import type { PrinterIdentity } from './identify';
 import type { PrinterStatus } from './status';
 import { cupsTransport } from './transports/cups';
 import { deviceTransport } from './transports/device';
@@ -32,6 +33,8 @@ export interface Transport {
   /** Resolves once every byte is written and the printer side closed cleanly; rejects with a clear message otherwise. */
   send(bytes: Uint8Array): Promise<void>;
   queryStatus(): Promise<PrinterStatus>;
+  /** What the printer says it is (GS I), or what its spooler queue's name says; null when unknown. */
+  identify?(): Promise<PrinterIdentity | null>;
 }
 
 export class PrinterError extends Error {

@@ -23,6 +23,10 @@ export interface VirtualStatus {
   stalled: boolean;
   /** Reset (destroy) each connection after this many bytes of a job: a cable pulled mid-job. */
   resetAfterBytes?: number;
+  /** Paper near-end sensor: reported as a warning while it still prints. */
+  paperLow?: boolean;
+  /** Drawer-open sensor (pin 3): a drawer kick opens it, the cashier closes it (setStatus). */
+  drawerOpen?: boolean;
 }
 
 export interface VirtualJob {
@@ -44,6 +48,14 @@ export interface VirtualPrinterOptions {
   paper?: Paper;
   /** The command set it understands: an Epson (ESC/POS, default) or a Star in Star Line mode. */
   commandSet?: 'epson' | 'star';
+  /** The model name it answers to GS I 67 (default: a common model for its command set and paper). */
+  model?: string;
+}
+
+export interface DrawerKick {
+  at: string;
+  pin: 2 | 5;
+  onMs: number;
 }
 
 export interface VirtualPrinter {
@@ -51,10 +63,17 @@ export interface VirtualPrinter {
   jobs(): VirtualJob[];
   onJob(cb: (job: VirtualJob) => void): void;
   setStatus(s: Partial<VirtualStatus>): void;
+  /** Drawer kicks received, in order. */
+  drawerKicks(): DrawerKick[];
   /** Serve a byte stream that stays open (e.g. the far end of a serial PTY). */
   attach(stream: Duplex): void;
   close(): Promise<void>;
 }
+
+const DEFAULT_MODELS = {
+  epson: { '80mm': 'TM-T20III', '58mm': 'TM-m10' },
+  star: { '80mm': 'TSP143IIIU', '58mm': 'mC-Print2' },
+} as const;
 
 const PRINTABLE = new Set(['text', 'barcode', 'qr', 'raster']);
 
@@ -62,11 +81,13 @@ const PRINTABLE = new Set(['text', 'barcode', 'qr', 'raster']);
 export function statusByte(n: number, s: VirtualStatus): number {
   let v = 0x12;
   if (n === 1 && (s.offline || s.paperOut || s.coverOpen)) v |= 0x08;
+  if (n === 1 && s.drawerOpen) v |= 0x04;
   if (n === 2) {
     if (s.coverOpen) v |= 0x04;
     if (s.paperOut) v |= 0x20;
   }
   if (n === 4 && s.paperOut) v |= 0x60;
+  if (n === 4 && (s.paperLow || s.paperOut)) v |= 0x0c;
   return v;
 }
 
@@ -78,13 +99,17 @@ export function asbBytes(s: VirtualStatus): Buffer {
   let b1 = 0x10;
   if (s.offline || s.paperOut || s.coverOpen) b1 |= 0x08;
   if (s.coverOpen) b1 |= 0x20;
-  const b3 = s.paperOut ? 0x0f : 0x00;
+  if (s.drawerOpen) b1 |= 0x04;
+  const b3 = s.paperOut ? 0x0f : s.paperLow ? 0x03 : 0x00;
   return Buffer.from([b1, 0x00, b3, 0x00]);
 }
 
 export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<VirtualPrinter> {
   const paper = opts.paper ?? '80mm';
   const [decode, cutEnd] = opts.commandSet === 'star' ? [decodeStar, starFirstCutEnd] : [decodeEscPos, firstCutEnd];
+  const model = opts.model ?? DEFAULT_MODELS[opts.commandSet ?? 'epson'][paper];
+  const maker = opts.commandSet === 'star' ? 'STAR' : 'EPSON';
+  const kicks: DrawerKick[] = [];
   mkdirSync(opts.outDir, { recursive: true });
   const status: VirtualStatus = { paperOut: false, coverOpen: false, offline: false, stalled: false, answersDleEot: true };
   const jobs: VirtualJob[] = [];
@@ -95,6 +120,11 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
 
   const save = (bytes: Buffer, complete: boolean): void => {
     const commands = decode(bytes);
+    for (const c of commands) {
+      if (c.op !== 'drawer') continue;
+      kicks.push({ at: new Date().toISOString(), pin: c.pin, onMs: c.onMs });
+      status.drawerOpen = true;
+    }
     if (!commands.some((c) => PRINTABLE.has(c.op))) return; // status polls and bare resets print nothing
     const n = jobs.length + 1;
     const base = join(opts.outDir, String(n));
@@ -127,6 +157,9 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       // Answer status queries at once, as a real printer does even while busy.
       for (let k = 0; k + 2 < chunk.length; k++) {
         if (chunk[k] === 0x10 && chunk[k + 1] === 0x04 && status.answersDleEot) stream.write(Buffer.from([statusByte(chunk[k + 2] as number, status)]));
+        if (chunk[k] === 0x1d && chunk[k + 1] === 0x49 && (chunk[k + 2] === 0x42 || chunk[k + 2] === 0x43)) {
+          stream.write(Buffer.from(`_${chunk[k + 2] === 0x42 ? maker : model}\0`, 'latin1'));
+        }
         if (chunk[k] === 0x1d && chunk[k + 1] === 0x61) {
           // Enabling ASB makes the printer send its status at once (Epson), then on every change.
           if (chunk[k + 2] === 0) asbStreams.delete(stream);
@@ -187,6 +220,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       Object.assign(status, s);
       for (const stream of asbStreams) stream.write(asbBytes(status));
     },
+    drawerKicks: () => [...kicks],
     attach: (stream) => serve(stream, false),
     close: () =>
       new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@
  * (`lpstat -p`): a stopped queue is not sent to, since CUPS would hold the slip unseen.
  */
 import { spawn } from 'node:child_process';
+import { identity } from '../identify';
 import { statusFromBytes, type PrinterStatus } from '../status';
 import { PrinterError, type Transport } from '../transport';
 
@@ -58,6 +59,7 @@ export function cupsTransport(queue: string, timeoutMs: number, server?: string)
       const r = await run('lp', ['-d', queue, '-o', 'raw', '-t', 'till slip'], bytes, timeoutMs, env);
       if (r.code !== 0) throw new PrinterError(`CUPS did not take the job for ${queue} (${r.stderr.trim() || `lp exit ${r.code}`})`, 'UNREACHABLE');
     },
+    identify: async () => identity(queue, 'queue name'),
     async queryStatus() {
       try {
         return statusFromLpstat(queue, await run('lpstat', ['-p', queue], null, timeoutMs, env));

@@ -7,7 +7,8 @@
  */
 import { constants, promises as fsp } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { probeStatus, statusFromBytes } from '../status';
+import { probeIdentity } from '../identify';
+import { probeStatus, statusFromBytes, type PrinterLink } from '../status';
 import { PrinterError, type Transport } from '../transport';
 
 const POLL_MS = 10;
@@ -79,6 +80,20 @@ function pollReads(fh: Handle, cb: (d: Buffer) => void): () => void {
 }
 
 export function deviceTransport(path: string, timeoutMs: number): Transport {
+  const converse = async <T>(ask: (link: PrinterLink) => Promise<T>): Promise<T> => {
+    const fh = await openDevice(path);
+    const stops: (() => void)[] = [];
+    try {
+      return await ask({
+        write: (b) => void writeAll(fh, path, b, timeoutMs).catch(() => undefined),
+        onData: (cb) => void stops.push(pollReads(fh, cb)),
+      });
+    } finally {
+      for (const stop of stops) stop();
+      await sleep(POLL_MS * 2);
+      await fh.close().catch(() => undefined);
+    }
+  };
   return {
     description: `device ${path}`,
     async send(bytes) {
@@ -90,24 +105,12 @@ export function deviceTransport(path: string, timeoutMs: number): Transport {
       }
     },
     async queryStatus() {
-      let fh: Handle;
       try {
-        fh = await openDevice(path);
+        return await converse((link) => probeStatus(link, Math.min(timeoutMs, 1000)));
       } catch (e) {
         return { ...statusFromBytes([]), message: e instanceof Error ? e.message : String(e) };
       }
-      const stops: (() => void)[] = [];
-      try {
-        return await probeStatus(
-          (b) => void writeAll(fh, path, b, timeoutMs).catch(() => undefined),
-          (cb) => void stops.push(pollReads(fh, cb)),
-          Math.min(timeoutMs, 1000),
-        );
-      } finally {
-        for (const stop of stops) stop();
-        await sleep(POLL_MS * 2);
-        await fh.close().catch(() => undefined);
-      }
     },
+    identify: () => converse((link) => probeIdentity(link, Math.min(timeoutMs, 1000))).catch(() => null),
   };
 }

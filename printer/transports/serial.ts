@@ -4,7 +4,8 @@
  */
 import { SerialPort } from 'serialport';
 import type { FlowControl } from '../address';
-import { probeStatus, statusFromBytes } from '../status';
+import { probeIdentity } from '../identify';
+import { probeStatus, statusFromBytes, type PrinterLink } from '../status';
 import { DEFAULT_TIMEOUT, PrinterError, type SerialConfig, type Transport } from '../transport';
 
 function openSerial(path: string, baudRate: number, flow: FlowControl, timeoutMs: number): Promise<SerialPort> {
@@ -26,6 +27,14 @@ function closeSerial(port: SerialPort): Promise<void> {
 export function serialTransport(cfg: SerialConfig): Transport {
   const timeoutMs = cfg.timeoutMs ?? DEFAULT_TIMEOUT;
   const flow = cfg.flowControl ?? 'none';
+  const converse = async <T>(ask: (link: PrinterLink) => Promise<T>): Promise<T> => {
+    const port = await openSerial(cfg.path, cfg.baudRate, flow, timeoutMs);
+    try {
+      return await ask({ write: (b) => port.write(b), onData: (cb) => port.on('data', cb) });
+    } finally {
+      await closeSerial(port);
+    }
+  };
   return {
     description: `serial ${cfg.path} @${cfg.baudRate}`,
     async send(bytes) {
@@ -52,18 +61,13 @@ export function serialTransport(cfg: SerialConfig): Transport {
       }
     },
     async queryStatus() {
-      let port: SerialPort;
       try {
-        port = await openSerial(cfg.path, cfg.baudRate, flow, timeoutMs);
+        return await converse((link) => probeStatus(link, Math.min(timeoutMs, 1000)));
       } catch (e) {
         return { ...statusFromBytes([]), message: e instanceof Error ? e.message : String(e) };
       }
-      try {
-        return await probeStatus((b) => port.write(b), (cb) => port.on('data', cb), Math.min(timeoutMs, 1000));
-      } finally {
-        await closeSerial(port);
-      }
     },
+    identify: () => converse((link) => probeIdentity(link, Math.min(timeoutMs, 1000))).catch(() => null),
   };
 }
 

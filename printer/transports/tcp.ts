@@ -3,7 +3,8 @@
  * the last byte, the job done when the printer closes its side; status on a connection of its own.
  */
 import net from 'node:net';
-import { probeStatus, statusFromBytes } from '../status';
+import { probeIdentity } from '../identify';
+import { probeStatus, statusFromBytes, type PrinterLink } from '../status';
 import { PrinterError, type Transport } from '../transport';
 
 function tcpConnect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
@@ -25,6 +26,16 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<net.
 }
 
 export function tcpTransport(host: string, port: number, timeoutMs: number, label: string): Transport {
+  /** A connection of its own for a question and its answer. */
+  const converse = async <T>(ask: (link: PrinterLink) => Promise<T>): Promise<T> => {
+    const socket = await tcpConnect(host, port, timeoutMs);
+    socket.on('error', () => undefined);
+    try {
+      return await ask({ write: (b) => socket.write(b), onData: (cb) => socket.on('data', cb) });
+    } finally {
+      socket.destroy();
+    }
+  };
   return {
     description: `${label} ${host}:${port}`,
     async send(bytes) {
@@ -50,19 +61,13 @@ export function tcpTransport(host: string, port: number, timeoutMs: number, labe
       });
     },
     async queryStatus() {
-      let socket: net.Socket;
       try {
-        socket = await tcpConnect(host, port, timeoutMs);
+        return await converse((link) => probeStatus(link, Math.min(timeoutMs, 1000)));
       } catch (e) {
         return { ...statusFromBytes([]), message: e instanceof Error ? e.message : String(e) };
       }
-      socket.on('error', () => undefined);
-      try {
-        return await probeStatus((b) => socket.write(b), (cb) => socket.on('data', cb), Math.min(timeoutMs, 1000));
-      } finally {
-        socket.destroy();
-      }
     },
+    identify: () => converse((link) => probeIdentity(link, Math.min(timeoutMs, 1000))).catch(() => null),
   };
 }
 

@@ -4,6 +4,7 @@
  * module is loaded only when a Windows printer is used (it builds on Windows tills, not here),
  * behind the typed interface below.
  */
+import { identity } from '../identify';
 import { statusFromBytes, type PrinterStatus } from '../status';
 import { PrinterError, type Transport } from '../transport';
 
@@ -65,6 +66,7 @@ export function windowsTransport(printer: string, timeoutMs: number, load: () =>
         });
       });
     },
+    identify: async () => identity(printer, 'queue name'),
     async queryStatus() {
       try {
         const spooler = await load();
