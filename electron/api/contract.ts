@@ -251,6 +251,14 @@ export interface EodRow {
   count: number;
   amountCents: number;
 }
+export interface DrawerOpenView {
+  at: string;
+  operator: string;
+  reason: string;
+  /** False when the printer did not take the drawer kick. */
+  opened: boolean;
+}
+
 export interface EodReport {
   from: string;
   to: string;
@@ -264,6 +272,8 @@ export interface EodReport {
   byCashier: EodRow[];
   pending: SaleSummary[];
   reversed: SaleSummary[];
+  /** Drawer opened by a manager without a sale ("no sale"), with who and why. */
+  drawerOpens: DrawerOpenView[];
   /** The report as CSV text (RFC 4180), ready to save. */
   csv: string;
   /** The report as printable lines (what the printer prints). */
@@ -271,7 +281,17 @@ export interface EodReport {
 }
 
 export const PAPER_WIDTHS = [58, 80] as const;
-export type PrinterKind = 'virtual' | 'tcp' | 'serial' | 'none';
+/** The kinds of printer address (docs/printing.md); 'none' when the address is empty. */
+export type PrinterKind = 'virtual' | 'tcp' | 'serial' | 'device' | 'cups' | 'windows' | 'none';
+/** How the cash drawer hangs off the printer's drawer port. */
+export interface DrawerSettings {
+  /** Open the drawer when a cash sale succeeds. */
+  kickOnCash: boolean;
+  /** Drawer connector pin: 2 (drawer 1, the usual) or 5 (drawer 2). */
+  pin: 2 | 5;
+  /** Solenoid pulse in ms (most drawers: 100–200). */
+  pulseMs: number;
+}
 export interface TillSettings {
   switchUrl: string; // '' = embedded switch
   switchUsername: string;
@@ -288,14 +308,16 @@ export interface TillSettings {
   merchantCity: string; // ≤ 13
   merchantRegion: string; // ≤ 2
   merchantCountry: string; // ≤ 2
-  printer: { kind: PrinterKind; host: string; port: number; serialPath: string; baudRate: number; paperWidth: 58 | 80 };
+  /** address: a printer address (tcp://HOST:9100, device:/dev/usb/lp0, cups:QUEUE, …; '' = no printer). */
+  printer: { address: string; paperWidth: 58 | 80; drawer: DrawerSettings };
   timeouts: { requestMs: number; retryBaseMs: number; retryMaxMs: number; foregroundRetries: number };
 }
 
 export interface StatusView {
   mode: 'electron' | 'browser' | 'cli';
   switch: { reachable: boolean; url: string; embedded: boolean; checkedAt: string | null; message: string };
-  printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string };
+  /** name: the model the printer said it is; paperLow: near-end warning; drawerOpen: the drawer sensor, when reported. */
+  printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string; name?: string; paperLow?: boolean; drawerOpen?: boolean };
   pendingCount: number;
   adviceCount: number;
   operator: Operator | null;
@@ -396,14 +418,12 @@ export const SettingsPatch = z
     merchantCountry: z.string(),
     printer: z
       .object({
-        kind: z.enum(['virtual', 'tcp', 'serial', 'none']),
-        host: z.string(),
-        port: z.number().int(),
-        serialPath: z.string(),
-        baudRate: z.number().int(),
+        address: z.string().max(300),
         paperWidth: z.union([z.literal(58), z.literal(80)]),
+        drawer: z.object({ kickOnCash: z.boolean(), pin: z.union([z.literal(2), z.literal(5)]), pulseMs: z.number().int() }).partial().strict(),
       })
-      .partial(),
+      .partial()
+      .strict(),
     timeouts: z
       .object({ requestMs: z.number().int(), retryBaseMs: z.number().int(), retryMaxMs: z.number().int(), foregroundRetries: z.number().int() })
       .partial(),
@@ -499,6 +519,8 @@ export const METHODS = {
   setSettings: { args: SettingsPatch, role: 'manager' },
   testConnection: { args: Empty, role: 'manager' },
   printTestPage: { args: Empty, role: 'manager' },
+  /** "No sale": a manager opens the cash drawer, saying why; recorded and shown in end of day. */
+  openDrawer: { args: z.object({ reason: z.string().trim().min(3, 'say why the drawer is opened').max(200) }).strict(), role: 'manager' },
   // status & printer
   status: { args: Empty, role: 'public' },
   listSerialPorts: { args: Empty, role: 'manager' },
@@ -555,6 +577,7 @@ export interface TillValues {
   getTransaction: TransactionDetail;
   eodReport: EodReport;
   printEodReport: PrintResult;
+  openDrawer: { opened: boolean; message: string | null };
   getSettings: TillSettings;
   setSettings: TillSettings;
   testConnection: { reachable: boolean; ms: number; message: string };

@@ -1,10 +1,10 @@
 /**
  * The end-of-day report: totals of succeeded sales by utility, provider, tender and cashier, the
- * failed count, the pending and reversed sales, as data, CSV (RFC 4180) and printable lines.
+ * failed count, the pending and reversed sales, the drawer opened without a sale, as data, CSV (RFC 4180) and printable lines.
  * Pure: plain rows in, the report out.
  */
 import { isOpenSaleState, type EodReport, type EodRow, type SaleSummary } from '../api/contract';
-import type { SaleRow } from './store/repository';
+import type { DrawerOpenRow, SaleRow } from './store/repository';
 
 const DAY_MS = 86_400_000;
 
@@ -23,13 +23,15 @@ export interface EodInput {
   /** Every sale created in the period. */
   rows: SaleRow[];
   operatorNames: ReadonlyMap<string, string>;
+  /** Drawer openings in the period (those of cash sales are left out of the report: the sale stands for them). */
+  drawerOpens: DrawerOpenRow[];
   summary: (row: SaleRow) => SaleSummary;
 }
 
 const money = (c: number) => (c / 100).toFixed(2);
 const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-export function buildEodReport({ from, to, generatedAt, terminalId, rows, operatorNames, summary }: EodInput): EodReport {
+export function buildEodReport({ from, to, generatedAt, terminalId, rows, operatorNames, drawerOpens, summary }: EodInput): EodReport {
   const sold = rows.filter((r) => r.state === 'succeeded');
   const group = (key: (r: SaleRow) => string, label: (k: string) => string = (k) => k): EodRow[] => {
     const m = new Map<string, EodRow>();
@@ -55,6 +57,9 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
     byCashier: group((r) => r.operatorId, (k) => operatorNames.get(k) ?? k),
     pending: rows.filter((r) => isOpenSaleState(r.state)).map(summary),
     reversed: rows.filter((r) => r.state === 'cancelled').map(summary),
+    drawerOpens: drawerOpens
+      .filter((d) => d.saleId === null)
+      .map((d) => ({ at: d.at, operator: operatorNames.get(d.operatorId ?? '') ?? d.operatorId ?? 'unknown', reason: d.reason ?? '', opened: d.opened })),
   };
   const sections = [
     ['utility', 'By utility', report.byUtility],
@@ -67,6 +72,7 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
   for (const [sec, , list] of sections) for (const r of list) csv.push([sec, csvField(r.key), csvField(r.label), r.count, money(r.amountCents)].join(','));
   for (const p of report.pending) csv.push(['pending', p.saleId, csvField(p.meterId), 1, money(p.amountCents)].join(','));
   for (const p of report.reversed) csv.push(['reversed', p.saleId, csvField(p.meterId), 1, money(p.amountCents)].join(','));
+  for (const d of report.drawerOpens) csv.push(['no-sale', d.at, csvField(`${d.operator}: ${d.reason}${d.opened ? '' : ' (did not open)'}`), 1, '0.00'].join(','));
   const saleLine = (p: SaleSummary) => `  ${p.meterId} R${money(p.amountCents)} ${p.saleId.slice(0, 8)}`;
   const lines = [
     'END OF DAY REPORT',
@@ -79,6 +85,8 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
     ...report.pending.map(saleLine),
     `Reversed: ${report.reversed.length}`,
     ...report.reversed.map(saleLine),
+    `Drawer opened, no sale: ${report.drawerOpens.length}`,
+    ...report.drawerOpens.map((d) => `  ${d.at.slice(11, 16)} ${d.operator}: ${d.reason}${d.opened ? '' : ' (did not open)'}`),
   ];
   return { ...report, csv: csv.join('\r\n') + '\r\n', lines };
 }

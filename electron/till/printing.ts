@@ -4,7 +4,7 @@
  * The sink is injected so the composition root chooses TCP/serial/virtual/none and tests can use
  * the real virtual printer.
  */
-import { encodeEscPos, layoutSlip, markReprint, pendingSlip, PrintJobStore, PrintQueue, slipFromPurchase, slipFromSlipData, testPageSlip, type CommandSet, type PrinterIdentity, type PrintJob, type Slip, type SlipContext, type Transport } from '../../printer';
+import { encodeDrawerKick, encodeEscPos, layoutSlip, markReprint, pendingSlip, PrintJobStore, PrintQueue, slipFromPurchase, slipFromSlipData, testPageSlip, type CommandSet, type DrawerPulse, type PrinterIdentity, type PrintJob, type Slip, type SlipContext, type Transport } from '../../printer';
 import type { PurchaseResponse } from '../../switch-core/protocol';
 import type { PrintResult } from '../api/contract';
 
@@ -80,6 +80,12 @@ export interface SlipPrinter {
   printPending(info: { purchaseId: string; meterId: string; amountCents: number; utilityName?: string; at: Date }, ctx: SlipContext, key?: string): Promise<PrintResult>;
   printTestPage(ctx: Partial<SlipContext>, at: Date): Promise<PrintResult>;
   printLines(lines: string[], ctx: SlipContext): Promise<PrintResult>;
+  /**
+   * Opens the cash drawer now or never: the kick goes straight to the printer, not into the print
+   * queue, since a drawer springing open hours later when the printer is back is worse than a
+   * drawer opened with its key.
+   */
+  kickDrawer(pulse: DrawerPulse): Promise<{ opened: boolean; message: string | null }>;
   /** The job stored under `key`, sent again if it has not printed yet; null when there is none. */
   resend(key: string): Promise<PrintResult | null>;
   /** Sends every job still owed (the printer may be back); answers the keys of the jobs printed now. */
@@ -115,7 +121,20 @@ function resultOf(job: PrintJob): PrintResult {
  */
 export function createSlipPrinter(sink: () => ByteSink, paper: () => 58 | 80, jobsFile: string, format: () => PrinterFormat = () => ({ commandSet: 'epson' })): SlipPrinter {
   const store = new PrintJobStore(jobsFile);
-  const queue = new PrintQueue({ store, transport: () => asTransport(sink()) });
+  // One conversation with the printer at a time: a USB printer device or a serial port opens once.
+  let last: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = last.then(fn, fn);
+    last = run.catch(() => undefined);
+    return run;
+  };
+  const queue = new PrintQueue({
+    store,
+    transport: () => {
+      const t = asTransport(sink());
+      return { description: t.description, send: (b) => exclusive(() => t.send(b)), queryStatus: () => exclusive(() => t.queryStatus()) };
+    },
+  });
   const encode = async (slip: Slip) => {
     const f = format();
     const id = (await sink().identify?.()) ?? null;
@@ -132,6 +151,14 @@ export function createSlipPrinter(sink: () => ByteSink, paper: () => 58 | 80, jo
     printTestPage: (ctx, at) => print(testPageSlip(at, ctx), 'test page'),
     printLines(lines, ctx) {
       return print(slipFromSlipData({ messageLines: [...lines.map((text) => ({ text })), { text: '', cut: true }] }, { ...ctx, at: ctx.at ?? new Date() }), 'report');
+    },
+    async kickDrawer(pulse) {
+      try {
+        await exclusive(() => sink().send(encodeDrawerKick(format().commandSet, pulse)));
+        return { opened: true, message: null };
+      } catch (e) {
+        return { opened: false, message: `The cash drawer did not open (${e instanceof Error ? e.message : String(e)}). Open it with its key.` };
+      }
     },
     async resend(key) {
       const job = queue.byKey(key);

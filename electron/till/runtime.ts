@@ -6,12 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTransport, listSerialPorts, startVirtualPrinter, type VirtualPrinter } from '../../printer';
-import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink } from './printing';
+import { createTransport, listSerialPorts, parsePrinterAddress, startVirtualPrinter, type PrinterAddress, type VirtualPrinter } from '../../printer';
+import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink, type PrinterFormat } from './printing';
 import { fileSecretStore } from './secrets';
 import { createTillBackend, type SecretStore, type TillBackend } from './service';
-import type { StoredSettings } from './settings';
-import { DEFAULT_SETTINGS } from './settings';
+import { upgradeSettings, type StoredSettings } from './settings';
 import { openTillStore } from './store/repository';
 
 export interface TillRuntimeOptions {
@@ -25,6 +24,8 @@ export interface TillRuntimeOptions {
   workerIntervalMs?: number;
   fileUrls?: boolean;
   log?: (line: string) => void;
+  /** A printer address that wins over the settings (default: PPU_TILL_PRINTER). */
+  printerAddress?: string;
 }
 
 export interface TillRuntime {
@@ -44,7 +45,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   chmodSync(opts.dataDir, 0o700);
   const log = opts.log ?? (() => undefined);
   const store = openTillStore(join(opts.dataDir, 'till.db'));
-  const settings: StoredSettings = { ...DEFAULT_SETTINGS, ...(store.getSetting<StoredSettings>('settings') ?? {}) };
+  const settings: StoredSettings = upgradeSettings(store.getSetting<StoredSettings>('settings'));
   const closers: (() => Promise<void>)[] = [];
 
   let embedded: TillRuntime['embeddedSwitch'] = null;
@@ -61,26 +62,49 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   let vp: VirtualPrinter | null = null;
   const vpState = { paperOut: false, coverOpen: false, offline: false };
   let sink: ByteSink = NO_PRINTER;
+  let format: PrinterFormat = { commandSet: 'epson' };
+  const override = opts.printerAddress ?? process.env.PPU_TILL_PRINTER;
+  /** The address in force: PPU_TILL_PRINTER when it parses, else the settings' (null: no printer). */
+  const addressOf = (s: StoredSettings): PrinterAddress | null => {
+    for (const [text, from] of [[override, 'PPU_TILL_PRINTER'], [s.printer.address, 'settings']] as const) {
+      if (text === undefined || text.trim() === '') continue;
+      const r = parsePrinterAddress(text);
+      if (r.ok) return r.address;
+      log(`printer address from ${from} refused: ${r.error}`);
+    }
+    return null;
+  };
   const buildSink = async (s: StoredSettings): Promise<void> => {
-    const p = s.printer;
-    if (p.kind === 'virtual') {
-      if (!vp && opts.virtualPrinter !== false) {
-        vp = await startVirtualPrinter({ port: 0, outDir: join(opts.dataDir, 'virtual-printer'), paper: p.paperWidth === 58 ? '58mm' : '80mm' });
-        const started = vp;
-        closers.push(() => started.close());
-        log(`virtual printer on 127.0.0.1:${vp.port} (jobs in ${join(opts.dataDir, 'virtual-printer')})`);
-      }
-      sink = vp ? sinkFromTransport(createTransport({ kind: 'virtual', host: '127.0.0.1', port: vp.port })) : NO_PRINTER;
-    } else if (p.kind === 'tcp') sink = sinkFromTransport(createTransport({ kind: 'tcp', host: p.host, port: p.port }));
-    else if (p.kind === 'serial') sink = sinkFromTransport(createTransport({ kind: 'serial', path: p.serialPath, baudRate: p.baudRate }));
-    else sink = NO_PRINTER;
+    const a = addressOf(s);
+    const commandSet = a?.commandSet === 'star' ? 'star' : 'epson';
+    format = { commandSet, ...(a?.paper ? { addressPaper: a.paper } : {}) };
+    if (!a) {
+      sink = NO_PRINTER;
+      return;
+    }
+    if (a.target.kind !== 'virtual') {
+      sink = sinkFromTransport(createTransport(a.target));
+      return;
+    }
+    if (opts.virtualPrinter === false) {
+      sink = NO_PRINTER;
+      return;
+    }
+    if (!vp) {
+      const paper = (a.paper ?? s.printer.paperWidth) === 58 ? '58mm' : '80mm';
+      vp = await startVirtualPrinter({ port: 0, outDir: join(opts.dataDir, 'virtual-printer'), paper, commandSet });
+      const started = vp;
+      closers.push(() => started.close());
+      log(`virtual printer (${commandSet === 'star' ? 'Star' : 'Epson'}) on 127.0.0.1:${vp.port} (jobs in ${join(opts.dataDir, 'virtual-printer')})`);
+    }
+    sink = sinkFromTransport(createTransport({ kind: 'virtual', host: '127.0.0.1', port: vp.port }));
   };
   await buildSink(settings);
   let paper: 58 | 80 = settings.printer.paperWidth;
 
   const backend = createTillBackend({
     store,
-    printer: createSlipPrinter(() => sink, () => paper, join(opts.dataDir, 'print-jobs.db')),
+    printer: createSlipPrinter(() => sink, () => paper, join(opts.dataDir, 'print-jobs.db'), () => format),
     secrets: opts.secrets ?? fileSecretStore(join(opts.dataDir, 'secrets.json')),
     mode: opts.mode,
     embeddedSwitch: embedded,

@@ -4,7 +4,7 @@
  * the back end refuses it whole with a reason per field, shown beside each field.
  */
 import { useEffect, useState } from 'react';
-import type { ApiError, PrinterKind, SerialPortView, SettingsPatch, TillSettings } from '../../../electron/api/contract';
+import type { ApiError, SerialPortView, SettingsPatch, TillSettings } from '../../../electron/api/contract';
 import { call } from '../api';
 import { Err } from './ErrorLine';
 
@@ -63,6 +63,7 @@ export function Settings() {
   const fieldErr = (path: string) => err?.fields?.[path];
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
   const setPrinter = (patch: Partial<Form['printer']>) => setForm({ ...form, printer: { ...form.printer, ...patch } });
+  const setDrawer = (patch: Partial<Form['printer']['drawer']>) => setPrinter({ drawer: { ...form.printer.drawer, ...patch } });
   const setTimeouts = (patch: Partial<Form['timeouts']>) => setForm({ ...form, timeouts: { ...form.timeouts, ...patch } });
   const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
 
@@ -96,28 +97,18 @@ export function Settings() {
         </fieldset>
         <fieldset className="group">
           <legend>Printer</legend>
-          <div className="field">
-            <label htmlFor="s-pkind">Printer</label>
-            <select id="s-pkind" value={form.printer.kind} onChange={(e) => setPrinter({ kind: e.target.value as PrinterKind })}>
-              <option value="virtual">Virtual printer (no paper)</option>
-              <option value="tcp">Network printer (TCP)</option>
-              <option value="serial">Serial / USB printer</option>
-              <option value="none">No printer</option>
-            </select>
-          </div>
-          {form.printer.kind === 'tcp' && (
-            <>
-              <Field id="s-phost" label="Printer address" value={form.printer.host} error={fieldErr('printer.host')} onChange={(v) => setPrinter({ host: v })} />
-              <Field id="s-pport" label="Port" type="number" value={form.printer.port} error={fieldErr('printer.port')} onChange={(v) => setPrinter({ port: num(v) })} />
-            </>
-          )}
-          {form.printer.kind === 'serial' && (
-            <>
-              <Field id="s-ppath" label="Serial port" value={form.printer.serialPath} error={fieldErr('printer.serialPath')} placeholder={ports[0]?.path ?? '/dev/ttyUSB0'} onChange={(v) => setPrinter({ serialPath: v })} />
-              {ports.length > 0 && <p className="hint">Ports found: {ports.map((p) => p.path).join(', ')}</p>}
-              <Field id="s-pbaud" label="Baud rate" type="number" value={form.printer.baudRate} error={fieldErr('printer.baudRate')} onChange={(v) => setPrinter({ baudRate: num(v) })} />
-            </>
-          )}
+          <Field
+            id="s-paddr"
+            label="Printer address (empty = no printer)"
+            value={form.printer.address}
+            error={fieldErr('printer.address')}
+            placeholder="tcp://192.168.1.50:9100, device:/dev/usb/lp0, cups:TM-T20, windows:EPSON TM-T20III Receipt, virtual"
+            onChange={(v) => setPrinter({ address: v })}
+          />
+          <p className="hint">
+            Add ?cmd=star for a Star printer in Star Line mode, ?paper=58 to force the paper width.
+            {ports.length > 0 && ` Serial ports found: ${ports.map((p) => `serial:${p.path}`).join(', ')}.`}
+          </p>
           <div className="field">
             <label htmlFor="s-paper">Paper width</label>
             <select id="s-paper" value={form.printer.paperWidth} onChange={(e) => setPrinter({ paperWidth: e.target.value === '58' ? 58 : 80 })}>
@@ -125,6 +116,19 @@ export function Settings() {
               <option value="58">58 mm</option>
             </select>
           </div>
+          <div className="field">
+            <label htmlFor="s-dkick">
+              <input id="s-dkick" type="checkbox" checked={form.printer.drawer.kickOnCash} onChange={(e) => setDrawer({ kickOnCash: e.target.checked })} /> Open the cash drawer after a cash sale
+            </label>
+          </div>
+          <div className="field">
+            <label htmlFor="s-dpin">Drawer wired to</label>
+            <select id="s-dpin" value={form.printer.drawer.pin} onChange={(e) => setDrawer({ pin: e.target.value === '5' ? 5 : 2 })}>
+              <option value="2">Pin 2 (drawer 1)</option>
+              <option value="5">Pin 5 (drawer 2)</option>
+            </select>
+          </div>
+          <Field id="s-dpulse" label="Drawer pulse (ms)" type="number" value={form.printer.drawer.pulseMs} error={fieldErr('printer.drawer.pulseMs')} onChange={(v) => setDrawer({ pulseMs: num(v) })} />
         </fieldset>
         <fieldset className="group">
           <legend>Timeouts and retries</legend>
