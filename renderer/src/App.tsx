@@ -64,8 +64,9 @@ function StatusBar() {
     <footer className="statusbar" aria-label="Till status">
       <span className={st.switch.reachable ? 'ok' : 'warn'} title={st.switch.message}>Switch: {st.switch.reachable ? 'reachable' : 'NOT reachable'}</span>
       <span className={st.printer.state === 'ready' && !st.printer.paperLow ? 'ok' : 'warn'} title={st.printer.message} data-testid="printer-status">
-        Printer{st.printer.name ? ` ${st.printer.name}` : ''}: {PRINTER_WORDS[st.printer.state]}
+        Printer: {PRINTER_WORDS[st.printer.state]}
         {st.printer.state === 'ready' && st.printer.paperLow ? ', paper low' : ''}
+        {st.printer.name ? ` (${st.printer.name})` : ''}
         {st.printer.drawerOpen ? ' · drawer open' : ''}
       </span>
       <span className={st.pendingCount ? 'warn' : 'ok'} data-testid="pending-count">Pending: {st.pendingCount}</span>
