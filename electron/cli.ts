@@ -16,20 +16,22 @@ program
   .option('--data-dir <dir>', 'till data directory', process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till'))
   .option('--operator <id>', 'operator id', 'cashier')
   .option('--pin <pin>', 'operator PIN', process.env.PPU_TILL_PIN ?? '1111')
-  .option('--json', 'print results as JSON');
+  .option('--json', 'print results as JSON')
+  .option('--printer <address>', 'printer address for this run, e.g. device:/dev/usb/lp0 (default: PPU_TILL_PRINTER, else the settings)');
 
 interface Global {
   dataDir: string;
   operator: string;
   pin: string;
   json?: boolean;
+  printer?: string;
 }
 
 const money = (c: number) => `R${(c / 100).toFixed(2)}`;
 
 async function withTill<T>(fn: (api: TillApi, rt: TillRuntime) => Promise<Result<T>>, show: (v: T) => string, exitFor: (v: T) => number = () => 0): Promise<void> {
   const g = program.opts<Global>();
-  const rt = await startTillRuntime({ dataDir: g.dataDir, mode: 'cli', workerIntervalMs: 200 });
+  const rt = await startTillRuntime({ dataDir: g.dataDir, mode: 'cli', workerIntervalMs: 200, ...(g.printer ? { printerAddress: g.printer } : {}) });
   const api = apiFromInvoke(rt.backend.invoke);
   let code = 1;
   try {

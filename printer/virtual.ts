@@ -187,6 +187,12 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
         save(pending.subarray(0, end), true);
         pending = pending.subarray(end);
       }
+      // A drawer kick sent on its own acts at once, as on a real printer, also on a line that stays open.
+      const head = pending.length <= 64 ? decode(pending) : [];
+      if (head.some((c) => c.op === 'drawer') && !head.some((c) => PRINTABLE.has(c.op))) {
+        save(pending, true);
+        pending = Buffer.alloc(0);
+      }
     });
     const finish = () => {
       if (!dropped && pending.length > 0) save(pending, false);
