@@ -1,6 +1,7 @@
 /**
- * Manager: the till's settings (switch and its credentials, merchant and terminal ids, printer and
- * paper width, timeouts), "Test connection" and "Print test page". The whole form is saved at once;
+ * Manager: the till's settings (switch and its credentials, merchant and terminal ids, printer
+ * address, paper width and cash drawer wiring, timeouts), "Test connection", "Print test page" and
+ * "Open drawer (no sale)" with its reason. The whole form is saved at once;
  * the back end refuses it whole with a reason per field, shown beside each field.
  */
 import { useEffect, useState } from 'react';
@@ -49,6 +50,7 @@ export function Settings() {
   const [ports, setPorts] = useState<SerialPortView[]>([]);
   const [err, setErr] = useState<ApiError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
+  const [drawerReason, setDrawerReason] = useState('');
   const load = (s: TillSettings) => {
     const { switchPasswordSet, ...rest } = s;
     setPasswordSet(switchPasswordSet);
@@ -142,6 +144,21 @@ export function Settings() {
       <Err e={err} />
       <button className="btn" onClick={() => void call('testConnection', {}).then((r) => setMsg(r.ok ? r.value.message : r.error.message))}>Test connection</button>
       <button className="btn" onClick={() => void call('printTestPage', {}).then((r) => setMsg(r.ok ? (r.value.printed ? 'Test page printed.' : r.value.message) : r.error.message))}>Print test page</button>
+      <div className="field">
+        <label htmlFor="s-dreason">Open the cash drawer without a sale: why?</label>
+        <input id="s-dreason" value={drawerReason} autoComplete="off" placeholder="e.g. change for the float" onChange={(e) => setDrawerReason(e.target.value)} />
+      </div>
+      <button
+        className="btn"
+        onClick={() =>
+          void call('openDrawer', { reason: drawerReason }).then((r) => {
+            setMsg(r.ok ? (r.value.opened ? 'Drawer opened; recorded for end of day.' : r.value.message) : r.error.message);
+            if (r.ok) setDrawerReason('');
+          })
+        }
+      >
+        Open drawer (no sale)
+      </button>
       {msg && <p role="status">{msg}</p>}
     </section>
   );
