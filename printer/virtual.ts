@@ -63,6 +63,8 @@ export interface VirtualPrinter {
   jobs(): VirtualJob[];
   onJob(cb: (job: VirtualJob) => void): void;
   setStatus(s: Partial<VirtualStatus>): void;
+  /** The simulated sensors and faults now. */
+  status(): VirtualStatus;
   /** Drawer kicks received, in order. */
   drawerKicks(): DrawerKick[];
   /** Serve a byte stream that stays open (e.g. the far end of a serial PTY). */
@@ -227,6 +229,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       for (const stream of asbStreams) stream.write(asbBytes(status));
     },
     drawerKicks: () => [...kicks],
+    status: () => ({ ...status }),
     attach: (stream) => serve(stream, false),
     close: () =>
       new Promise<void>((resolve) => {

@@ -332,6 +332,10 @@ export interface VirtualPrinterStatus {
   paperOut: boolean;
   coverOpen: boolean;
   offline: boolean;
+  /** Paper near-end: prints, with a warning. */
+  paperLow: boolean;
+  /** The drawer sensor: a drawer kick opens it, this closes it. */
+  drawerOpen: boolean;
 }
 export interface VirtualPrintJob {
   id: string;
@@ -526,7 +530,10 @@ export const METHODS = {
   listSerialPorts: { args: Empty, role: 'manager' },
   virtualPrinterJobs: { args: z.object({ limit: z.number().int().min(1).max(200).optional() }).strict(), role: 'cashier' },
   /** Field-tech rehearsal: make the virtual printer run out of paper, open its cover or go offline. */
-  setVirtualPrinterStatus: { args: z.object({ paperOut: z.boolean().optional(), coverOpen: z.boolean().optional(), offline: z.boolean().optional() }).strict(), role: 'cashier' },
+  setVirtualPrinterStatus: {
+    args: z.object({ paperOut: z.boolean().optional(), coverOpen: z.boolean().optional(), offline: z.boolean().optional(), paperLow: z.boolean().optional(), drawerOpen: z.boolean().optional() }).strict(),
+    role: 'cashier',
+  },
   virtualPrinterFile: { args: z.object({ id: Id, kind: z.enum(['png', 'bin']) }).strict(), role: 'cashier' },
   // console views (switch admin API)
   meterSearch: { args: z.object({ prefix: z.string().max(20), limit: z.number().int().min(1).max(50).optional() }).strict(), role: 'manager' },

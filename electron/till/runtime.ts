@@ -60,7 +60,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   }
 
   let vp: VirtualPrinter | null = null;
-  const vpState = { paperOut: false, coverOpen: false, offline: false };
+  const vpState = { paperOut: false, coverOpen: false, offline: false, paperLow: false };
   let sink: ByteSink = NO_PRINTER;
   let format: PrinterFormat = { commandSet: 'epson' };
   const override = opts.printerAddress ?? process.env.PPU_TILL_PRINTER;
@@ -110,11 +110,13 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
     embeddedSwitch: embedded,
     virtualPrinter: {
       jobs: () => vp?.jobs() ?? [],
-      status: () => ({ ...vpState }),
+      // The drawer sensor is the printer's own: a kick opens it, so it is read back, not remembered here.
+      status: () => ({ ...vpState, drawerOpen: vp?.status().drawerOpen ?? false }),
       setStatus(st) {
         vp?.setStatus(st);
-        Object.assign(vpState, st);
-        return { ...vpState };
+        const { drawerOpen: _sensor, ...rest } = st;
+        Object.assign(vpState, rest);
+        return { ...vpState, drawerOpen: vp?.status().drawerOpen ?? false };
       },
     },
     listSerialPorts,
