@@ -38,6 +38,11 @@ export function statusFromBytes(answers: (number | undefined)[]): PrinterStatus 
   return describe({ offline, coverOpen, paperOut, paperLow: s4 === undefined ? undefined : (s4 & 0x0c) !== 0, drawerOpen: (s1 & 0x04) !== 0 });
 }
 
+/** The status of a printer that could not be asked (it could not be opened or reached): why, in its words. */
+export function unanswered(e: unknown): PrinterStatus {
+  return { ...statusFromBytes([]), message: e instanceof Error ? e.message : String(e) };
+}
+
 interface Sensors {
   offline: boolean;
   coverOpen: boolean;

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { identity } from '../identify';
-import { statusFromBytes, type PrinterStatus } from '../status';
+import { statusFromBytes, unanswered, type PrinterStatus } from '../status';
 import { PrinterError, type Transport } from '../transport';
 
 interface Run {
@@ -64,7 +64,7 @@ export function cupsTransport(queue: string, timeoutMs: number, server?: string)
       try {
         return statusFromLpstat(queue, await run('lpstat', ['-p', queue], null, timeoutMs, env));
       } catch (e) {
-        return { ...statusFromBytes([]), message: e instanceof Error ? e.message : String(e) };
+        return unanswered(e);
       }
     },
   };

@@ -7,9 +7,8 @@
  */
 import { constants, promises as fsp } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { probeIdentity } from '../identify';
-import { probeStatus, statusFromBytes, type PrinterLink } from '../status';
 import { PrinterError, type Transport } from '../transport';
+import { questionsOver, type Converse } from './questions';
 
 const POLL_MS = 10;
 type Handle = fsp.FileHandle;
@@ -80,7 +79,7 @@ function pollReads(fh: Handle, cb: (d: Buffer) => void): () => void {
 }
 
 export function deviceTransport(path: string, timeoutMs: number): Transport {
-  const converse = async <T>(ask: (link: PrinterLink) => Promise<T>): Promise<T> => {
+  const converse: Converse = async (ask) => {
     const fh = await openDevice(path);
     const stops: (() => void)[] = [];
     try {
@@ -104,13 +103,6 @@ export function deviceTransport(path: string, timeoutMs: number): Transport {
         await fh.close().catch(() => undefined);
       }
     },
-    async queryStatus() {
-      try {
-        return await converse((link) => probeStatus(link, Math.min(timeoutMs, 1000)));
-      } catch (e) {
-        return { ...statusFromBytes([]), message: e instanceof Error ? e.message : String(e) };
-      }
-    },
-    identify: () => converse((link) => probeIdentity(link, Math.min(timeoutMs, 1000))).catch(() => null),
+    ...questionsOver(converse, timeoutMs),
   };
 }

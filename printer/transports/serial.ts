@@ -4,9 +4,8 @@
  */
 import { SerialPort } from 'serialport';
 import type { FlowControl } from '../address';
-import { probeIdentity } from '../identify';
-import { probeStatus, statusFromBytes, type PrinterLink } from '../status';
 import { DEFAULT_TIMEOUT, PrinterError, type SerialConfig, type Transport } from '../transport';
+import { questionsOver, type Converse } from './questions';
 
 function openSerial(path: string, baudRate: number, flow: FlowControl, timeoutMs: number): Promise<SerialPort> {
   return new Promise((resolve, reject) => {
@@ -27,7 +26,7 @@ function closeSerial(port: SerialPort): Promise<void> {
 export function serialTransport(cfg: SerialConfig): Transport {
   const timeoutMs = cfg.timeoutMs ?? DEFAULT_TIMEOUT;
   const flow = cfg.flowControl ?? 'none';
-  const converse = async <T>(ask: (link: PrinterLink) => Promise<T>): Promise<T> => {
+  const converse: Converse = async (ask) => {
     const port = await openSerial(cfg.path, cfg.baudRate, flow, timeoutMs);
     try {
       return await ask({ write: (b) => port.write(b), onData: (cb) => port.on('data', cb) });
@@ -60,14 +59,7 @@ export function serialTransport(cfg: SerialConfig): Transport {
         await closeSerial(port);
       }
     },
-    async queryStatus() {
-      try {
-        return await converse((link) => probeStatus(link, Math.min(timeoutMs, 1000)));
-      } catch (e) {
-        return { ...statusFromBytes([]), message: e instanceof Error ? e.message : String(e) };
-      }
-    },
-    identify: () => converse((link) => probeIdentity(link, Math.min(timeoutMs, 1000))).catch(() => null),
+    ...questionsOver(converse, timeoutMs),
   };
 }
 

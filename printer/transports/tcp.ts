@@ -3,9 +3,8 @@
  * the last byte, the job done when the printer closes its side; status on a connection of its own.
  */
 import net from 'node:net';
-import { probeIdentity } from '../identify';
-import { probeStatus, statusFromBytes, type PrinterLink } from '../status';
 import { PrinterError, type Transport } from '../transport';
+import { questionsOver, type Converse } from './questions';
 
 function tcpConnect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
@@ -27,7 +26,7 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<net.
 
 export function tcpTransport(host: string, port: number, timeoutMs: number, label: string): Transport {
   /** A connection of its own for a question and its answer. */
-  const converse = async <T>(ask: (link: PrinterLink) => Promise<T>): Promise<T> => {
+  const converse: Converse = async (ask) => {
     const socket = await tcpConnect(host, port, timeoutMs);
     socket.on('error', () => undefined);
     try {
@@ -60,14 +59,7 @@ export function tcpTransport(host: string, port: number, timeoutMs: number, labe
         socket.end(Buffer.from(bytes));
       });
     },
-    async queryStatus() {
-      try {
-        return await converse((link) => probeStatus(link, Math.min(timeoutMs, 1000)));
-      } catch (e) {
-        return { ...statusFromBytes([]), message: e instanceof Error ? e.message : String(e) };
-      }
-    },
-    identify: () => converse((link) => probeIdentity(link, Math.min(timeoutMs, 1000))).catch(() => null),
+    ...questionsOver(converse, timeoutMs),
   };
 }
 

@@ -5,7 +5,7 @@
  * behind the typed interface below.
  */
 import { identity } from '../identify';
-import { statusFromBytes, type PrinterStatus } from '../status';
+import { statusFromBytes, unanswered, type PrinterStatus } from '../status';
 import { PrinterError, type Transport } from '../transport';
 
 export const WINDOWS_PRINTER_MODULE = '@thiagoelg/node-printer';
@@ -72,7 +72,7 @@ export function windowsTransport(printer: string, timeoutMs: number, load: () =>
         const spooler = await load();
         return statusFromSpooler(printer, spooler.getPrinter(printer));
       } catch (e) {
-        return { ...statusFromBytes([]), message: e instanceof Error ? e.message : String(e) };
+        return unanswered(e);
       }
     },
   };
