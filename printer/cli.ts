@@ -67,7 +67,8 @@ program
   .option('--baud <n>', 'serial baud rate', intOpt, 19200)
   .action(async (o: { port: number; host: string; out: string; paper: Paper; star?: boolean; model?: string; serial?: string; baud: number }) => {
     const vp = await startVirtualPrinter({ host: o.host, port: o.port, outDir: o.out, paper: o.paper, commandSet: o.star ? 'star' : 'epson', ...(o.model ? { model: o.model } : {}) });
-    vp.onJob((j) => console.log(`job ${j.n}: ${j.bytes} bytes${j.complete ? '' : ' (no cut: partial)'} -> ${j.files.png}`));
+    vp.onJob((j) => console.log(`job ${j.n}: ${j.bytes} bytes${j.complete ? '' : ' (no cut: partial)'} -> ${j.refused === null ? j.files.png : `refused: ${j.refused}`}`));
+    vp.onDrawer((k) => console.log(`drawer kick: pin ${k.pin}, ${k.onMs} ms`));
     if (o.serial) {
       const port = new SerialPort({ path: o.serial, baudRate: o.baud, autoOpen: false });
       await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));

@@ -25,21 +25,28 @@ export function decodeStar(input: Uint8Array): DecodedCommand[] {
   return decodeStarWithEnds(input).commands;
 }
 
-/** Byte offset just past the first cut (or -1): where a Star printer on an open stream ends a job. */
-export function starFirstCutEnd(input: Uint8Array): number {
-  const { commands, ends } = decodeStarWithEnds(input);
+/**
+ * Where a Star printer ends a job on a stream (the job framer's cut scanner, as decode.ts's
+ * scanForCut for ESC/POS): just past the first cut at or after `from`, else where to scan again
+ * from once more bytes arrive (the start of a command cut short, else the end).
+ */
+export function starScanForCut(input: Uint8Array, from: number): { cutEnd: number } | { resumeAt: number } {
+  const { commands, ends, truncatedAt } = decodeStarWithEnds(input, from);
   const k = commands.findIndex((c) => c.op === 'cut');
-  return k < 0 ? -1 : (ends[k] ?? -1);
+  if (k >= 0) return { cutEnd: ends[k] ?? input.length };
+  return { resumeAt: truncatedAt >= 0 ? truncatedAt : input.length };
 }
 
-function decodeStarWithEnds(b: Uint8Array): { commands: DecodedCommand[]; ends: number[] } {
+function decodeStarWithEnds(b: Uint8Array, from = 0): { commands: DecodedCommand[]; ends: number[]; truncatedAt: number } {
   const out: DecodedCommand[] = [];
   const ends: number[] = [];
   let codePage = 'CP437';
   let drawerOnMs = 200;
   let drawerOffMs = 200;
   let qrData = '';
-  let i = 0;
+  let i = from;
+  /** Start of a command the input ends in the middle of (-1: none). */
+  let truncatedAt = -1;
   let textStart = -1;
   const flushText = (end: number) => {
     if (textStart >= 0 && end > textStart) {
@@ -54,6 +61,7 @@ function decodeStarWithEnds(b: Uint8Array): { commands: DecodedCommand[]; ends: 
   /** Needs n bytes from the command start; if missing, records the truncated tail and ends decoding. */
   const need = (start: number, n: number): boolean => {
     if (start + n <= b.length) return true;
+    truncatedAt = start;
     unknown(start, b.length, 'truncated command');
     i = b.length;
     return false;
@@ -130,7 +138,7 @@ function decodeStarWithEnds(b: Uint8Array): { commands: DecodedCommand[]; ends: 
         const last = Math.min(b.length, i + 6 + MAX_BARCODE + 1);
         let end = i + 6;
         while (end < last && b[end] !== 0x1e) end++;
-        if (end >= b.length) { unknown(start, b.length, 'barcode data without RS terminator'); i = b.length; continue; }
+        if (end >= b.length) { truncatedAt = start; unknown(start, b.length, 'barcode data without RS terminator'); i = b.length; continue; }
         if (end >= last) { unknown(start, end, 'barcode data longer than 255 bytes'); i = end; continue; }
         const symbology = STAR_BARCODES[type];
         if (!symbology) { unknown(start, end + 1, `unknown Star barcode type ${type}`); i = end + 1; continue; }
@@ -202,5 +210,5 @@ function decodeStarWithEnds(b: Uint8Array): { commands: DecodedCommand[]; ends: 
   }
   flushText(Math.min(i, b.length));
   while (ends.length < out.length) ends.push(b.length);
-  return { commands: out, ends };
+  return { commands: out, ends, truncatedAt };
 }

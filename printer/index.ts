@@ -14,6 +14,8 @@ export { decodeEscPos } from './decode';
 export { renderSlipPng, slipText } from './render';
 export type { VirtualJob, VirtualPrinter, VirtualPrinterOptions, VirtualStatus, DrawerKick } from './virtual';
 export { startVirtualPrinter } from './virtual';
+export type { ThreadedVirtualPrinter } from './virtual-thread';
+export { startThreadedVirtualPrinter } from './virtual-thread';
 export type { PrinterConfig, PrinterStatus, Transport, SerialPortInfo } from './transport';
 export { createTransport, listSerialPorts, PrinterError } from './transport';
 export type { PrinterAddress, PrinterTarget, AddressResult } from './address';

@@ -2,14 +2,15 @@
  * Composition root of the till back end, shared by the Electron shell, the browser host, the CLI and
  * the start script: opens the store, starts the embedded switch (demo profile) unless a switch URL is
  * configured, the virtual printer unless a real printer is configured, and builds the backend.
+ * The virtual printer runs on a thread of its own: a job that takes it down leaves the till selling.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTransport, listSerialPorts, parsePrinterAddress, startVirtualPrinter, type PrinterAddress, type VirtualPrinter } from '../../printer';
+import { createTransport, listSerialPorts, parsePrinterAddress, startThreadedVirtualPrinter, type PrinterAddress, type ThreadedVirtualPrinter } from '../../printer';
 import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink, type PrinterFormat } from './printing';
 import { fileSecretStore } from './secrets';
-import { createTillBackend, type SecretStore, type TillBackend } from './service';
+import { createTillBackend, parseProvisionedOperators, type ProvisionedOperator, type SecretStore, type TillBackend } from './service';
 import { upgradeSettings, type StoredSettings } from './settings';
 import { openTillStore } from './store/repository';
 
@@ -26,12 +27,14 @@ export interface TillRuntimeOptions {
   log?: (line: string) => void;
   /** A printer address that wins over the settings (default: PPU_TILL_PRINTER). */
   printerAddress?: string;
+  /** A fresh till's operators; default PPU_TILL_OPERATORS (id:role:pin,…), else the shipped defaults. */
+  operators?: readonly ProvisionedOperator[];
 }
 
 export interface TillRuntime {
   backend: TillBackend;
   embeddedSwitch: { url: string; username: string; password: string } | null;
-  virtualPrinter: VirtualPrinter | null;
+  virtualPrinter: ThreadedVirtualPrinter | null;
   close(): Promise<void>;
 }
 
@@ -59,7 +62,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
     log(`embedded switch (demo profile) at ${sw.url}`);
   }
 
-  let vp: VirtualPrinter | null = null;
+  let vp: ThreadedVirtualPrinter | null = null;
   const vpState = { paperOut: false, coverOpen: false, offline: false, paperLow: false };
   let sink: ByteSink = NO_PRINTER;
   let format: PrinterFormat = { commandSet: 'epson' };
@@ -92,7 +95,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
     }
     if (!vp) {
       const paper = (a.paper ?? s.printer.paperWidth) === 58 ? '58mm' : '80mm';
-      vp = await startVirtualPrinter({ port: 0, outDir: join(opts.dataDir, 'virtual-printer'), paper, commandSet });
+      vp = await startThreadedVirtualPrinter({ port: 0, outDir: join(opts.dataDir, 'virtual-printer'), paper, commandSet, log });
       const started = vp;
       closers.push(() => started.close());
       log(`virtual printer (${commandSet === 'star' ? 'Star' : 'Epson'}) on 127.0.0.1:${vp.port} (jobs in ${join(opts.dataDir, 'virtual-printer')})`);
@@ -119,7 +122,9 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
         return { ...vpState, drawerOpen: vp?.status().drawerOpen ?? false };
       },
     },
+    virtualMeterDir: join(opts.dataDir, 'virtual-meters'),
     listSerialPorts,
+    operators: opts.operators ?? (process.env.PPU_TILL_OPERATORS ? parseProvisionedOperators(process.env.PPU_TILL_OPERATORS) : undefined),
     workerIntervalMs: opts.workerIntervalMs,
     fileUrls: opts.fileUrls,
     onSettingsChanged: (s) => {

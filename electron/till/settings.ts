@@ -25,6 +25,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   merchantCountry: 'ZA',
   printer: { address: 'virtual', paperWidth: 80, drawer: { kickOnCash: true, pin: 2, pulseMs: 100 } },
   timeouts: { requestMs: 60_000, retryBaseMs: 2_000, retryMaxMs: 60_000, foregroundRetries: 3 },
+  security: { pinMinLength: 4, sessionIdleMinutes: 15 },
 };
 
 const Full = z.object({
@@ -59,17 +60,22 @@ const Full = z.object({
     retryMaxMs: z.number().int().min(10, 'at least 10 ms').max(3_600_000),
     foregroundRetries: z.number().int().min(0).max(20),
   }),
+  security: z.object({
+    pinMinLength: z.number().int().min(4, 'must be 4 to 8 digits').max(8, 'must be 4 to 8 digits'),
+    sessionIdleMinutes: z.number().int().min(1, 'at least 1 minute').max(240, 'at most 240 minutes'),
+  }),
 });
 
 export type SettingsCheck = { ok: true; value: StoredSettings } | { ok: false; fields: Record<string, string> };
 
 export function validateSettings(current: StoredSettings, patch: SettingsPatch): SettingsCheck {
-  const { switchPassword: _pw, printer, timeouts, ...rest } = patch;
+  const { switchPassword: _pw, printer, timeouts, security, ...rest } = patch;
   const merged = {
     ...current,
     ...rest,
     printer: { ...current.printer, ...(printer ?? {}), drawer: { ...current.printer.drawer, ...(printer?.drawer ?? {}) } },
     timeouts: { ...current.timeouts, ...(timeouts ?? {}) },
+    security: { ...current.security, ...(security ?? {}) },
   };
   const parsed = Full.safeParse(merged);
   const fields: Record<string, string> = {};
@@ -116,5 +122,5 @@ export function upgradeSettings(stored: Partial<StoredSettings> | null): StoredS
 }
 
 export function settingsView(s: StoredSettings, passwordSet: boolean): TillSettings {
-  return { ...s, printer: { ...s.printer, drawer: { ...s.printer.drawer } }, timeouts: { ...s.timeouts }, switchPasswordSet: passwordSet };
+  return { ...s, printer: { ...s.printer, drawer: { ...s.printer.drawer } }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet };
 }

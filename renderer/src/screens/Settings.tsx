@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import type { ApiError, SerialPortView, SettingsPatch, TillSettings } from '../../../electron/api/contract';
 import { call } from '../api';
 import { Err } from './ErrorLine';
+import { Operators } from './Operators';
 
 type Form = Omit<TillSettings, 'switchPasswordSet'> & { switchPassword: string };
 
@@ -67,6 +68,7 @@ export function Settings() {
   const setPrinter = (patch: Partial<Form['printer']>) => setForm({ ...form, printer: { ...form.printer, ...patch } });
   const setDrawer = (patch: Partial<Form['printer']['drawer']>) => setPrinter({ drawer: { ...form.printer.drawer, ...patch } });
   const setTimeouts = (patch: Partial<Form['timeouts']>) => setForm({ ...form, timeouts: { ...form.timeouts, ...patch } });
+  const setSecurity = (patch: Partial<Form['security']>) => setForm({ ...form, security: { ...form.security, ...patch } });
   const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
 
   const save = async () => {
@@ -139,6 +141,11 @@ export function Settings() {
           <Field id="s-tmax" label="Longest wait between retries (ms)" type="number" value={form.timeouts.retryMaxMs} error={fieldErr('timeouts.retryMaxMs')} onChange={(v) => setTimeouts({ retryMaxMs: num(v) })} />
           <Field id="s-tfg" label="Retries while the cashier waits" type="number" value={form.timeouts.foregroundRetries} error={fieldErr('timeouts.foregroundRetries')} onChange={(v) => setTimeouts({ foregroundRetries: num(v) })} />
         </fieldset>
+        <fieldset className="group">
+          <legend>Sign-in and PINs</legend>
+          <Field id="s-pinlen" label="Shortest PIN (4 to 8 digits)" type="number" value={form.security.pinMinLength} error={fieldErr('security.pinMinLength')} onChange={(v) => setSecurity({ pinMinLength: num(v) })} />
+          <Field id="s-idle" label="Sign out after this many minutes without use" type="number" value={form.security.sessionIdleMinutes} error={fieldErr('security.sessionIdleMinutes')} onChange={(v) => setSecurity({ sessionIdleMinutes: num(v) })} />
+        </fieldset>
         <button className="btn primary" type="submit">Save settings</button>
       </form>
       <Err e={err} />
@@ -160,6 +167,7 @@ export function Settings() {
         Open drawer (no sale)
       </button>
       {msg && <p role="status">{msg}</p>}
+      <Operators />
     </section>
   );
 }

@@ -2,7 +2,7 @@
 import type { Migration } from '../../../../common/sqlite';
 
 const m: Migration = {
-  version: 5,
+  version: 6,
   name: 'drawer-opens',
   up(db) {
     db.exec(`CREATE TABLE drawer_opens (
