@@ -1,7 +1,8 @@
 /**
  * Composition root of the till back end, shared by the Electron shell, the browser host, the CLI and
- * the start script: opens the store, starts the embedded switch (demo profile) unless a switch URL is
- * configured, the virtual printer unless a real printer is configured, and builds the backend.
+ * the start script: opens the store, applies the PPU_TILL_SWITCH_* overrides, starts the embedded
+ * switch (demo profile) unless a switch URL is configured, the virtual printer unless a real printer
+ * is configured, and builds the backend.
  * The virtual printer runs on a thread of its own: a job that takes it down leaves the till selling.
  */
 import { randomBytes } from 'node:crypto';
@@ -11,8 +12,8 @@ import { createTransport, listSerialPorts, parsePrinterAddress, startThreadedVir
 import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink, type PrinterFormat } from './printing';
 import { fileSecretStore } from './secrets';
 import { createTillBackend, parseProvisionedOperators, type ProvisionedOperator, type SecretStore, type TillBackend } from './service';
-import { upgradeSettings, type StoredSettings } from './settings';
-import { openTillStore } from './store/repository';
+import { applySwitchOverride, switchOverrideFromEnv, upgradeSettings, withoutSwitchOverride, type StoredSettings, type SwitchOverride } from './settings';
+import { openTillStore, type TillStore } from './store/repository';
 
 export interface TillRuntimeOptions {
   dataDir: string;
@@ -29,6 +30,8 @@ export interface TillRuntimeOptions {
   printerAddress?: string;
   /** A fresh till's operators; default PPU_TILL_OPERATORS (id:role:pin,…), else the shipped defaults. */
   operators?: readonly ProvisionedOperator[];
+  /** Where PPU_TILL_SWITCH_URL / _USERNAME / _PASSWORD are read (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface TillRuntime {
@@ -43,12 +46,15 @@ interface SwitchModule {
 }
 
 export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRuntime> {
+  const override = switchOverrideFromEnv(opts.env ?? process.env);
+  if (!override.ok) throw new Error(override.message);
   // Sales, PIN hashes and secrets live here: the owner's alone, also when an older till made it 0755.
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(opts.dataDir, 0o700);
   const log = opts.log ?? (() => undefined);
-  const store = openTillStore(join(opts.dataDir, 'till.db'));
+  const store = overridden(openTillStore(join(opts.dataDir, 'till.db')), override.value);
   const settings: StoredSettings = upgradeSettings(store.getSetting<StoredSettings>('settings'));
+  if (override.value.switchUrl) log(`switch from PPU_TILL_SWITCH_URL: ${override.value.switchUrl}`);
   const closers: (() => Promise<void>)[] = [];
 
   let embedded: TillRuntime['embeddedSwitch'] = null;
@@ -66,10 +72,10 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   const vpState = { paperOut: false, coverOpen: false, offline: false, paperLow: false };
   let sink: ByteSink = NO_PRINTER;
   let format: PrinterFormat = { commandSet: 'epson' };
-  const override = opts.printerAddress ?? process.env.PPU_TILL_PRINTER;
+  const printerOverride = opts.printerAddress ?? (opts.env ?? process.env).PPU_TILL_PRINTER;
   /** The address in force: PPU_TILL_PRINTER when it parses, else the settings' (null: no printer). */
   const addressOf = (s: StoredSettings): PrinterAddress | null => {
-    for (const [text, from] of [[override, 'PPU_TILL_PRINTER'], [s.printer.address, 'settings']] as const) {
+    for (const [text, from] of [[printerOverride, 'PPU_TILL_PRINTER'], [s.printer.address, 'settings']] as const) {
       if (text === undefined || text.trim() === '') continue;
       const r = parsePrinterAddress(text);
       if (r.ok) return r.address;
@@ -108,7 +114,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   const backend = createTillBackend({
     store,
     printer: createSlipPrinter(() => sink, () => paper, join(opts.dataDir, 'print-jobs.db'), () => format),
-    secrets: opts.secrets ?? fileSecretStore(join(opts.dataDir, 'secrets.json')),
+    secrets: overriddenSecrets(opts.secrets ?? fileSecretStore(join(opts.dataDir, 'secrets.json')), override.value),
     mode: opts.mode,
     embeddedSwitch: embedded,
     virtualPrinter: {
@@ -144,4 +150,25 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
       for (const c of closers.reverse()) await c().catch(() => undefined);
     },
   };
+}
+
+/** The store as the back end sees it: the environment's switch settings read over the stored ones, never saved. */
+function overridden(store: TillStore, o: SwitchOverride): TillStore {
+  if (o.switchUrl === undefined && o.switchUsername === undefined) return store;
+  return {
+    ...store,
+    getSetting<T>(key: string): T | null {
+      const v = store.getSetting<StoredSettings>(key);
+      return (key === 'settings' ? applySwitchOverride(upgradeSettings(v), o) : v) as T | null;
+    },
+    setSetting(key: string, value: unknown): void {
+      store.setSetting(key, key === 'settings' ? withoutSwitchOverride(value as StoredSettings, store.getSetting<StoredSettings>('settings'), o) : value);
+    },
+  };
+}
+
+function overriddenSecrets(secrets: SecretStore, o: SwitchOverride): SecretStore {
+  const password = o.switchPassword;
+  if (password === undefined) return secrets;
+  return { get: (k) => (k === 'switchPassword' ? password : secrets.get(k)), set: (k, v) => secrets.set(k, v) };
 }
