@@ -1,13 +1,16 @@
 /**
- * The interface's operations as data: path, request schema, success status and the path
- * parameters that must match the body. The switch's server, the simulators and the client all
- * route from this table, so a path is spelled exactly once.
+ * The interface's operations as data: path, request schema, success status (v3.13's `SUCCESS`
+ * constants in the published resources) and the path parameters that must match the body. The
+ * switch's server, the simulators and the client all route from this table, so a path and its
+ * success code are spelled exactly once.
  */
 import type { z } from 'zod';
+import type { SuccessStatus } from './outcome';
 import {
   ConfirmationAdvice,
   FaultReportRequest,
   FaultReportResponse,
+  KeyChangeConfirmation,
   KeyChangeTokenRequest,
   KeyChangeTokenResponse,
   MeterLookupRequest,
@@ -20,14 +23,27 @@ import {
 
 export const PPU_BASE_PATH = '/prepaidutility/v3';
 
+/** ErrorDetail.requestType as the model enumerates it. */
+export type RequestType =
+  | 'METER_LOOKUP_REQUEST'
+  | 'TOKEN_PURCHASE_REQUEST'
+  | 'TOKEN_PURCHASE_RETRY_REQUEST'
+  | 'TOKEN_REPRINT_REQUEST'
+  | 'FAULT_REPORT_REQUEST'
+  | 'KEY_CHANGE_TOKEN_REQUEST'
+  | 'CONFIRMATION_ADVICE'
+  | 'REVERSAL_ADVICE'
+  | 'NOTIFY_TOKEN_PURCHASE'
+  | 'TOKEN_PURCHASE_TRIAL_REQUEST';
+
 interface OperationSpec {
   /** Fastify-style route under the base path. */
   readonly route: string;
-  /** Name used in ErrorDetail.requestType and in traces. */
-  readonly requestType: string;
+  /** ErrorDetail.requestType (the model's enum) for errors answering this operation. */
+  readonly requestType: RequestType;
   readonly request: z.ZodType;
   readonly response: z.ZodType | null;
-  readonly successStatus: 201 | 202;
+  readonly successStatus: SuccessStatus;
   /** Path parameter that must equal body.id. */
   readonly idParam: string;
   /** Path parameter that must equal body.requestId (advices). */
@@ -53,23 +69,23 @@ export const OPERATIONS = {
   },
   purchaseRetry: {
     route: '/tokenPurchases/:purchaseId/retry',
-    requestType: 'TOKEN_PURCHASE_RETRY',
+    requestType: 'TOKEN_PURCHASE_RETRY_REQUEST',
     request: PurchaseRequest,
     response: PurchaseResponse,
-    successStatus: 201,
+    successStatus: 202,
     idParam: 'purchaseId',
   },
   trialPurchase: {
     route: '/tokenPurchases/:purchaseId/trial',
-    requestType: 'TRIAL_PURCHASE_REQUEST',
+    requestType: 'TOKEN_PURCHASE_TRIAL_REQUEST',
     request: PurchaseRequest,
     response: PurchaseResponse,
-    successStatus: 201,
+    successStatus: 200,
     idParam: 'purchaseId',
   },
   confirmation: {
     route: '/tokenPurchases/:purchaseId/confirmations/:confirmationId',
-    requestType: 'TOKEN_PURCHASE_CONFIRMATION',
+    requestType: 'CONFIRMATION_ADVICE',
     request: ConfirmationAdvice,
     response: null,
     successStatus: 202,
@@ -78,7 +94,7 @@ export const OPERATIONS = {
   },
   reversal: {
     route: '/tokenPurchases/:purchaseId/reversals/:reversalId',
-    requestType: 'TOKEN_PURCHASE_REVERSAL',
+    requestType: 'REVERSAL_ADVICE',
     request: ReversalAdvice,
     response: null,
     successStatus: 202,
@@ -90,7 +106,7 @@ export const OPERATIONS = {
     requestType: 'TOKEN_REPRINT_REQUEST',
     request: TokenReprintRequest,
     response: PurchaseResponse,
-    successStatus: 201,
+    successStatus: 200,
     idParam: 'reprintId',
   },
   faultReport: {
@@ -111,8 +127,8 @@ export const OPERATIONS = {
   },
   keyChangeConfirmation: {
     route: '/keyChangeTokenRequests/:requestId/confirmations/:confirmationId',
-    requestType: 'KEY_CHANGE_TOKEN_CONFIRMATION',
-    request: ConfirmationAdvice,
+    requestType: 'CONFIRMATION_ADVICE',
+    request: KeyChangeConfirmation,
     response: null,
     successStatus: 202,
     idParam: 'confirmationId',

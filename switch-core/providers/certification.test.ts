@@ -111,7 +111,7 @@ describe('certification profile (public test server scenarios)', () => {
 
   it.each(CERTIFICATION_METER_IDS)('fault report and key change request succeed for %s (at Contour)', async (meterId) => {
     const contour = clientFor(sims.get('Contour'));
-    const fault = ok(await contour.faultReport({ ...base, id: newId(), meter: { meterId }, faultType: 'NO_SUPPLY', contactNumber: '0820000000' }));
+    const fault = ok(await contour.faultReport({ ...base, id: newId(), meter: { meterId }, faultType: 'METER_DEAD', contactNumber: '0820000000' }));
     expect(fault.reference).toMatch(/^FR\d{8}$/);
     const kc = ok(await contour.keyChangeToken({ ...base, id: newId(), meter: { meterId } }));
     expect(kinds(kc)).toEqual(['KC', 'KC']);
@@ -127,7 +127,7 @@ describe('certification profile (public test server scenarios)', () => {
 
   it('acknowledges a confirmation for a known purchase and 404s an unknown one', async () => {
     const sale = ok(await easyPay.purchase(purchaseRequest('TST001', 10000)));
-    const advice = { id: newId(), requestId: sale.id, time: nowIso(), thirdPartyIdentifiers: [] };
+    const advice = { id: newId(), requestId: sale.id, time: nowIso(), thirdPartyIdentifiers: [], tenders: [] };
     expect((await easyPay.confirm(advice)).status).toBe(202);
     expect((await easyPay.confirm(advice)).status).toBe(202);
     const unknown = await easyPay.confirm({ ...advice, id: newId(), requestId: newId() });
@@ -193,7 +193,7 @@ describe('protocol edges on a simulated provider', () => {
   });
 
   it('refuses fault reports and key change at EasyPay, which lacks them', async () => {
-    const fault = await easyPay.faultReport({ ...base, id: newId(), meter: { meterId: 'TST001' }, faultType: 'NO_SUPPLY', contactNumber: '0820000000' });
+    const fault = await easyPay.faultReport({ ...base, id: newId(), meter: { meterId: 'TST001' }, faultType: 'METER_DEAD', contactNumber: '0820000000' });
     expect(fault).toMatchObject({ status: 501, error: { errorType: 'FUNCTION_NOT_SUPPORTED' } });
     const kc = await easyPay.keyChangeToken({ ...base, id: newId(), meter: { meterId: 'TST001' } });
     expect(kc).toMatchObject({ status: 501 });

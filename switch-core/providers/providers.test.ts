@@ -135,7 +135,7 @@ describe('demo lookups and purchases over HTTP', () => {
   it('a reprint (originalRef = purchase id) answers the same tokens', async () => {
     const easyPay = clientFor(sims.get('EasyPay'));
     const sale = ok(await easyPay.purchase(purchaseRequest(DEMO_METERS.water, 20_000)));
-    expect(sale.tokens[0]?.tariffCalc?.[0]?.description).toMatch(/kL/);
+    expect(sale.tokens[0]?.tariffCalc?.[0]).toMatchObject({ units: expect.any(Number), rate: expect.any(Number) });
     const reprint = ok(await easyPay.reprint({ ...base, id: newId(), meter: { meterId: DEMO_METERS.water }, originalRef: sale.id }));
     expect(reprint.tokens.map((t) => t.token)).toEqual(sale.tokens.map((t) => t.token));
   });
