@@ -3,7 +3,7 @@
  * confirmations): a 202 delivers; a definite refusal is final; anything else (timeout, 5xx, a
  * provider that is down) keeps the advice at the head of its provider's queue with backoff.
  */
-import type { PpuResult } from '../protocol';
+import { errorText, type PpuResult } from '../protocol';
 import type { AdviceRecord } from './model';
 
 export interface BackoffConfig {
@@ -30,7 +30,7 @@ export function nextAdviceState(
   const lastError =
     result.outcome === 'unknown'
       ? result.reason
-      : `HTTP ${result.status}${result.error ? ` ${result.error.errorType}: ${result.error.errorMessage ?? ''}` : ''}`;
+      : `HTTP ${result.status}${result.error ? ` ${result.error.errorType}: ${errorText(result.error) ?? ''}` : ''}`;
   if (!retryable) return { id: advice.id, attempts, lastError, nextAttemptAt: at, status: 'FAILED' };
   return { id: advice.id, attempts, lastError, nextAttemptAt: new Date(now + backoffMs(attempts, cfg)).toISOString(), status: 'PENDING' };
 }

@@ -4,7 +4,7 @@
  * error body always has the same shape.
  */
 import type { z } from 'zod';
-import type { ErrorDetail, FormatError } from './schemas';
+import { maskCardNumber, type ErrorDetail, type FormatError } from './schemas';
 
 export const ERROR_TYPES = [
   'DUPLICATE_RECORD',
@@ -56,21 +56,36 @@ export function statusForErrorType(errorType: ErrorType): number {
   }
 }
 
+/** The model limits errorMessage to 20 characters: longer text is cut there and kept whole in detailMessage.message. */
+export const ERROR_MESSAGE_MAX = 20;
+
 export function errorDetail(
   errorType: ErrorType,
-  errorMessage: string,
-  extra: { id?: string; originalId?: string; requestType?: string; detailMessage?: unknown } = {},
+  message: string,
+  extra: { id?: string; originalId?: string; requestType?: string; detailMessage?: Record<string, unknown> } = {},
 ): ErrorDetail {
-  return { errorType, errorMessage, ...extra };
+  const { detailMessage, ...ids } = extra;
+  const short = message.length <= ERROR_MESSAGE_MAX ? message : message.slice(0, ERROR_MESSAGE_MAX - 1) + '…';
+  return { errorType, errorMessage: short, ...ids, detailMessage: { message, ...detailMessage } };
 }
 
-/** Turns zod issues into the interface's `formatErrors[{field, msg, value}]`. */
+/** The whole text of an error: detailMessage.message when the sender gave one, else errorMessage. */
+export function errorText(error: ErrorDetail): string | undefined {
+  const detail = error.detailMessage;
+  const full = typeof detail === 'object' && detail !== null && 'message' in detail ? detail.message : undefined;
+  return typeof full === 'string' ? full : error.errorMessage;
+}
+
+/**
+ * Turns zod issues into the interface's `formatErrors[{field, msg, value}]`. A card number is
+ * echoed masked: a refused full number must not come back in the answer (or in the traces of it).
+ */
 export function formatErrorsFromZod(error: z.ZodError): FormatError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || '(body)',
-    msg: issue.message,
-    value: 'input' in issue ? issue.input : undefined,
-  }));
+  return error.issues.map((issue) => {
+    const field = issue.path.map(String).join('.') || '(body)';
+    const value = 'input' in issue ? issue.input : undefined;
+    return { field, msg: issue.message, value: /cardNumber$/.test(field) && typeof value === 'string' ? maskCardNumber(value) : value };
+  });
 }
 
 export function formatError(requestType: string, formatErrors: FormatError[], id?: string): ErrorDetail {

@@ -48,6 +48,8 @@ interface OperationSpec {
   readonly idParam: string;
   /** Path parameter that must equal body.requestId (advices). */
   readonly requestIdParam?: string;
+  /** The published models of the request and of the success answer (names in MODELS.md). */
+  readonly models: { readonly request: string; readonly response: string };
 }
 
 export const OPERATIONS = {
@@ -58,6 +60,7 @@ export const OPERATIONS = {
     response: MeterLookupResponse,
     successStatus: 201,
     idParam: 'lookupId',
+    models: { request: 'MeterLookupRequest', response: 'MeterLookupResponse' },
   },
   purchase: {
     route: '/tokenPurchases/:purchaseId',
@@ -66,6 +69,7 @@ export const OPERATIONS = {
     response: PurchaseResponse,
     successStatus: 201,
     idParam: 'purchaseId',
+    models: { request: 'PurchaseRequest', response: 'PurchaseResponse' },
   },
   purchaseRetry: {
     route: '/tokenPurchases/:purchaseId/retry',
@@ -74,6 +78,7 @@ export const OPERATIONS = {
     response: PurchaseResponse,
     successStatus: 202,
     idParam: 'purchaseId',
+    models: { request: 'PurchaseRequest', response: 'PurchaseResponse' },
   },
   trialPurchase: {
     route: '/tokenPurchases/:purchaseId/trial',
@@ -82,6 +87,7 @@ export const OPERATIONS = {
     response: PurchaseResponse,
     successStatus: 200,
     idParam: 'purchaseId',
+    models: { request: 'PurchaseRequest', response: 'PurchaseResponse' },
   },
   confirmation: {
     route: '/tokenPurchases/:purchaseId/confirmations/:confirmationId',
@@ -91,6 +97,7 @@ export const OPERATIONS = {
     successStatus: 202,
     idParam: 'confirmationId',
     requestIdParam: 'purchaseId',
+    models: { request: 'ConfirmationAdvice', response: 'BasicAdviceResponse' },
   },
   reversal: {
     route: '/tokenPurchases/:purchaseId/reversals/:reversalId',
@@ -100,6 +107,7 @@ export const OPERATIONS = {
     successStatus: 202,
     idParam: 'reversalId',
     requestIdParam: 'purchaseId',
+    models: { request: 'ReversalAdvice', response: 'BasicAdviceResponse' },
   },
   tokenReprint: {
     route: '/tokenReprints/:reprintId',
@@ -108,6 +116,7 @@ export const OPERATIONS = {
     response: PurchaseResponse,
     successStatus: 200,
     idParam: 'reprintId',
+    models: { request: 'TokenReprintRequest', response: 'PurchaseResponse' },
   },
   faultReport: {
     route: '/faultReports/:requestId',
@@ -116,6 +125,7 @@ export const OPERATIONS = {
     response: FaultReportResponse,
     successStatus: 201,
     idParam: 'requestId',
+    models: { request: 'FaultReportRequest', response: 'FaultReportResponse' },
   },
   keyChangeToken: {
     route: '/keyChangeTokenRequests/:requestId',
@@ -124,6 +134,7 @@ export const OPERATIONS = {
     response: KeyChangeTokenResponse,
     successStatus: 201,
     idParam: 'requestId',
+    models: { request: 'KeyChangeTokenRequest', response: 'KeyChangeTokenResponse' },
   },
   keyChangeConfirmation: {
     route: '/keyChangeTokenRequests/:requestId/confirmations/:confirmationId',
@@ -133,6 +144,7 @@ export const OPERATIONS = {
     successStatus: 202,
     idParam: 'confirmationId',
     requestIdParam: 'requestId',
+    models: { request: 'KeyChangeConfirmation', response: 'BasicAdviceResponse' },
   },
 } as const satisfies Record<string, OperationSpec>;
 

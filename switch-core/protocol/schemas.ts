@@ -196,6 +196,11 @@ export const TenderType = z.enum(['CASH', 'CHEQUE', 'CREDIT_CARD', 'DEBIT_CARD',
 export function cardNumberIsMasked(cardNumber: string): boolean {
   return !/[0-9]/.test(cardNumber.slice(6, Math.max(6, cardNumber.length - 4)));
 }
+/** A card number with everything but its first 6 and last 4 characters replaced by *. */
+export function maskCardNumber(cardNumber: string): string {
+  const hidden = Math.max(0, cardNumber.length - 10);
+  return cardNumber.slice(0, 6) + '*'.repeat(hidden) + cardNumber.slice(6 + hidden);
+}
 export const Tender = z.object({
   accountType: z.enum(['DEFAULT', 'SAVINGS', 'CHEQUE', 'CREDIT', 'UNIVERSAL', 'ELECTRONIC_PURSE', 'STORED_VALUE']).optional(),
   amount: LedgerAmount,

@@ -73,9 +73,9 @@ export function utilityOf(u: UtilityRecord): Utility {
   return { name: u.name, address: u.address, vatRegNum: u.vatRegNum, clientId: u.id, ...(u.message ? { message: u.message } : {}) };
 }
 
-/** The meter, customer and utility every lookup and purchase answer carries. */
-export function accountOf(requested: Meter, view: MeterView, u: UtilityRecord): Pick<PurchaseResponse, 'meter' | 'customer' | 'utility' | 'utilityType'> {
-  return { meter: meterOf(view, requested), customer: customerOf(view.customer), utility: utilityOf(u), utilityType: u.utilityType };
+/** The meter, customer and utility every lookup and purchase answer carries (a purchase adds utilityType). */
+export function accountOf(requested: Meter, view: MeterView, u: UtilityRecord): Pick<PurchaseResponse, 'meter' | 'customer' | 'utility'> {
+  return { meter: meterOf(view, requested), customer: customerOf(view.customer), utility: utilityOf(u) };
 }
 
 export function lookupResponse(base: Transaction, requested: Meter, view: MeterView, u: UtilityRecord): MeterLookupResponse {
@@ -121,6 +121,7 @@ export function purchaseResponse(
   return {
     ...base,
     ...accountOf(requested, view, u),
+    utilityType: u.utilityType,
     ...partsOf(record.plan, record.tokens, record.receiptNums, opts.tariffCalc ?? true),
     vatInvoiceNumber: record.vatInvoiceNumber,
     ...(slip ? { slipData: slip } : {}),

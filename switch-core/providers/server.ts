@@ -8,6 +8,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import {
+  BasicAdviceResponse,
   OPERATIONS,
   PPU_BASE_PATH,
   errorDetail,
@@ -218,6 +219,7 @@ export async function startSimulatedProvider(
         return reply.code(OPERATIONS[op].successStatus).send({
           ...echo(r, descriptor.id, reference(r.id)),
           ...accountOf(r.meter, t.value.meter, utility),
+          utilityType: utility.utilityType,
           ...partsOf(t.value.plan, tokens, { debt: [], service: [] }, true),
           tokens: tokens.map((tk) => tokenOf(tk, true)),
         });
@@ -266,7 +268,7 @@ export async function startSimulatedProvider(
         advices.set(a.id, a.requestId);
         if (op === 'confirmation') backOffice.markConfirmed(a.requestId);
         if (op === 'reversal') backOffice.markReversed(a.requestId);
-        return reply.code(202).send();
+        return reply.code(OPERATIONS[op].successStatus).send(BasicAdviceResponse.parse(a));
       }
     }
   }
