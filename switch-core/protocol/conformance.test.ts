@@ -21,7 +21,7 @@ import { PpuClient, type PpuTrace } from './client';
 import { lookupRequest, purchaseRequest } from './test/fixtures';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const SCHEMA = JSON.parse(readFileSync(join(ROOT, SCHEMA_FILE), 'utf8')) as { $defs: Record<string, unknown> };
+const SCHEMA = JSON.parse(readFileSync(join(ROOT, SCHEMA_FILE), 'utf8')) as { $id: string; $defs: Record<string, unknown> };
 
 // ajv-formats is CommonJS: its default export arrives as the module object under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
@@ -31,7 +31,7 @@ ajv.addSchema(SCHEMA);
 
 /** The model's validation errors for one message, as readable lines (empty when it conforms). */
 function violations(model: string, message: unknown): string[] {
-  const validate = ajv.getSchema(`${SCHEMA.$id as string}#/$defs/${model}`);
+  const validate = ajv.getSchema(`${SCHEMA.$id}#/$defs/${model}`);
   if (!validate) throw new Error(`no model ${model} in ${SCHEMA_FILE}`);
   return validate(message) ? [] : (validate.errors ?? []).map((e) => `${model}${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
