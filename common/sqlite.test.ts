@@ -1,5 +1,5 @@
 /** The shared migration runner on a real SQLite file: applied once, partial upTo, a failing step rolled back alone. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,21 @@ describe('openDatabase + migrate', () => {
     const db = openDatabase(join(dir, 'new/folder/a.sqlite'), { synchronous: 'FULL' });
     expect([db.pragma('journal_mode', { simple: true }), db.pragma('synchronous', { simple: true })]).toEqual(['wal', 2]);
     db.close();
+  });
+
+  it('keeps stores readable by their owner only: folder 0700, database and WAL 0600, an old 0644 file tightened', () => {
+    const file = join(dir, 'private/till.db');
+    const db = openDatabase(file, { synchronous: 'FULL' });
+    db.exec('CREATE TABLE t (x)');
+    db.prepare('INSERT INTO t VALUES (1)').run();
+    const mode = (p: string) => statSync(p).mode & 0o777;
+    expect([mode(join(dir, 'private')), mode(file), mode(file + '-wal')]).toEqual([0o700, 0o600, 0o600]);
+    db.close();
+    const old = join(dir, 'old.db');
+    writeFileSync(old, '');
+    chmodSync(old, 0o644);
+    openDatabase(old, { synchronous: 'NORMAL' }).close();
+    expect(mode(old)).toBe(0o600);
   });
 
   it('applies up to a version, then the rest, and never twice', () => {

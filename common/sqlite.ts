@@ -4,7 +4,7 @@
  * till and the print queue share it; it depends on no other part of the project.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** One numbered schema change; never edited after release. */
@@ -20,8 +20,17 @@ export interface OpenOptions {
   foreignKeys?: boolean;
 }
 
+/**
+ * Opens (creating when missing) a store readable by its owner only: the folder is made 0700 and the
+ * file 0600 before SQLite writes to it (SQLite gives its -wal and -shm files the database's mode), so
+ * PIN hashes and sales never sit world-readable, not even for the first write.
+ */
 export function openDatabase(file: string, opts: OpenOptions): Database.Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (!existsSync(file)) writeFileSync(file, '', { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${opts.synchronous}`);

@@ -1,19 +1,26 @@
 /**
- * Electron main process: the till back end in-process, one window with contextIsolation, sandbox,
- * no nodeIntegration, a strict CSP, navigation and new windows denied, and one IPC handler that
- * checks the sender and validates every argument with the contract's zod schemas before the call.
- * The switch password is encrypted with safeStorage (injected into the back end as its SecretStore).
+ * Electron main process (the checklist, item by item): the till back end in-process; one window with
+ * contextIsolation, sandbox and no nodeIntegration; the renderer served from our own `app://till/`
+ * origin (never file://) with the CSP on every response; navigation, redirects, new windows, webviews
+ * and every permission denied; one IPC handler that answers only our own top-level frame and
+ * validates every argument with the contract's zod schemas. Fuses are set at packaging
+ * (electron-builder.yml). The switch password is encrypted with safeStorage.
  */
-import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session } from 'electron';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { IPC_CHANNEL, RENDERER_DIST, fail, isMethodName, validateArgs, type MethodName } from './api/contract';
+import { APP_INDEX_URL, APP_SCHEME, CSP_HEADER, contentTypeOf, isTrustedSenderUrl, resolveAppFile } from './hosts/app-protocol';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
 import { fileSecretStore } from './till/secrets';
 
 const root = resolve(import.meta.dirname, '..');
+const rendererDir = join(root, RENDERER_DIST);
 const dataDir = process.env.PPU_TILL_DATA ?? join(app.getPath('userData'), 'till');
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+// Must run before ready: a standard, secure scheme resolves relative URLs and counts as a secure context.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let runtime: TillRuntime | null = null;
 let win: BrowserWindow | null = null;
@@ -40,21 +47,33 @@ async function createWindow(): Promise<void> {
       webSecurity: true,
     },
   });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
   win.once('ready-to-show', () => win?.show());
-  const index = join(root, RENDERER_DIST, 'index.html');
-  if (existsSync(index)) await win.loadFile(index);
+  if (existsSync(join(rendererDir, 'index.html'))) await win.loadURL(APP_INDEX_URL);
   else await win.loadURL('data:text/html,<p>The till screens are not built. Run npx vite build.</p>');
 }
 
+/** Serves dist/renderer on app://till/ with the CSP header; anything outside it is a 404. */
+function serveAppProtocol(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppFile(rendererDir, request.url);
+    if (!file || !existsSync(file)) return new Response('Not found', { status: 404 });
+    const body = await readFile(file);
+    return new Response(body, { headers: { 'content-type': contentTypeOf(file), 'content-security-policy': CSP_HEADER, 'x-content-type-options': 'nosniff' } });
+  });
+}
+
 app.whenReady().then(async () => {
-  session.defaultSession.webRequest.onHeadersReceived((details, cb) => cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }));
+  serveAppProtocol();
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
   runtime = await startTillRuntime({ dataDir, mode: 'electron', secrets: secretStore() });
   ipcMain.handle(IPC_CHANNEL, async (event, method: unknown, args: unknown) => {
-    // Only our own window may call, and only with a known method and valid arguments.
-    if (!win || event.sender !== win.webContents) return fail('UNAUTHORIZED', 'Calls are accepted only from the till window.');
+    // Only our own window's top-level frame on app://till/ may call (a subframe or a page that
+    // navigated elsewhere is refused), and only with a known method and valid arguments.
+    const frame = event.senderFrame;
+    if (!win || event.sender !== win.webContents || !frame || frame !== win.webContents.mainFrame || !isTrustedSenderUrl(frame.url)) {
+      return fail('UNAUTHORIZED', 'Calls are accepted only from the till window.');
+    }
     if (typeof method !== 'string' || !isMethodName(method)) return fail('NOT_FOUND', 'Unknown till method.');
     const v = validateArgs(method, args);
     if (!v.ok) return v;
@@ -65,6 +84,8 @@ app.whenReady().then(async () => {
 
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.on('will-navigate', (e) => e.preventDefault());
+  contents.on('will-redirect', (e) => e.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 

@@ -10,6 +10,7 @@ import { startSimulatedProviders } from './providers';
 import type { ProfileSeed, ProviderEndpoint, SimulatedProvider } from './providers/types';
 import { SwitchEngine, type EngineConfig } from './engine/switch-engine';
 import { buildServer } from './server/app';
+import type { ConnectionLimits } from './server/connection-limits';
 import { openStore, type SwitchStore } from './store';
 
 export { SwitchEngine } from './engine/switch-engine';
@@ -41,6 +42,8 @@ export interface SwitchOptions {
   engine?: Partial<EngineConfig>;
   /** Load-balancer randomness, injectable for tests. */
   rng?: () => number;
+  /** Request/header timeouts and open-connection caps (server/connection-limits.ts). */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningSwitch {
@@ -119,7 +122,7 @@ export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
     cleanup.unshift(() => engine.close());
 
     const simulated = new Map((sim?.providers ?? []).map((p) => [p.descriptor.id, p]));
-    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log });
+    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits });
     const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
     cleanup.unshift(() => app.close());
     const port = new URL(address).port;

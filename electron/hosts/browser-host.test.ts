@@ -1,8 +1,10 @@
 /** Browser host over real HTTP: the token is required, arguments are validated, results are the contract's. */
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { TOKEN_HEADER } from '../api/contract';
 import { createHttpTillApi } from '../api/http-client';
 import { createSlipPrinter } from '../till/printing';
 import { createTillBackend, type TillBackend } from '../till/service';
@@ -40,4 +42,27 @@ it('serves the TillApi with the token: sign-in, roles, validation errors per fie
   expect(await api.purchase({ meterId: '12345678901', amountCents: 1000, tender: { type: 'CASH' } })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'meterId' } });
   const status = await api.status({});
   expect(status).toMatchObject({ ok: true, value: { mode: 'browser', pendingCount: 0, operator: { id: 'cashier' } } });
+});
+
+/** A raw request with chosen Host and Origin headers (fetch does not let a caller set Host). */
+function rawPost(path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(host.url);
+    const req = request({ host: u.hostname, port: Number(u.port), method: 'POST', path, headers: { 'content-type': 'application/json', [TOKEN_HEADER]: host.token, ...headers } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end('{}');
+  });
+}
+
+it('refuses a foreign Host (DNS rebinding) and a foreign Origin even with the launch token', async () => {
+  const own = new URL(host.url).host;
+  expect(await rawPost('/api/status', { host: own })).toBe(200);
+  expect(await rawPost('/api/status', { host: `localhost:${new URL(host.url).port}`, origin: `http://localhost:${new URL(host.url).port}` })).toBe(200);
+  expect(await rawPost('/api/status', { host: `attacker.example:${new URL(host.url).port}` })).toBe(421);
+  expect(await rawPost('/api/status', { host: own, origin: 'https://attacker.example' })).toBe(403);
+  expect(await rawPost('/api/status', { host: own, origin: `http://127.0.0.1:${Number(new URL(host.url).port) + 1}` })).toBe(403);
+  expect(await rawPost('/api/status', { host: own, origin: 'null' })).toBe(403);
 });

@@ -1,7 +1,8 @@
 /**
  * Browser host: serves the built renderer (dist/renderer) and the TillApi as `POST /api/<method>` on
  * 127.0.0.1 only, guarded by a per-launch random token (header x-till-token, or ?token= for file
- * downloads). Every answer is a Result JSON; a wrong token gets 401 with a Result too.
+ * downloads). Every answer is a Result JSON; a wrong token gets 401 with a Result too. A request whose
+ * Host is not loopback at our port (DNS rebinding) or whose Origin is another site is refused first.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY, fail, isMethodName, type Invoke, type MethodName } from '../api/contract';
 import type { VirtualJobsSource } from '../till/service';
+import { CSP_HEADER } from './app-protocol';
+import { isOwnHost, isOwnOrigin } from './request-origin';
 
 export interface BrowserHostOptions {
   invoke: Invoke;
@@ -40,10 +43,17 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
   const rendererDir = opts.rendererDir ?? join(REPO_ROOT, RENDERER_DIST);
 
+  // Known only once listening: the port the Host and Origin headers must name.
+  let port = -1;
+  app.addHook('onRequest', async (req, reply) => {
+    if (!isOwnHost(req.headers.host, port)) return reply.code(421).send(fail('UNAUTHORIZED', 'Open the till at the address it printed at start (127.0.0.1).'));
+    if (!isOwnOrigin(req.headers.origin, port)) return reply.code(403).send(fail('UNAUTHORIZED', 'Calls from another web site are refused.'));
+  });
+
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
-    reply.header('content-security-policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
+    reply.header('content-security-policy', CSP_HEADER);
     return payload;
   });
 
@@ -75,6 +85,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   }
 
   const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
+  port = Number(new URL(address).port);
   const url = address.replace('[::1]', '127.0.0.1');
   return { url, openUrl: `${url}/?${TOKEN_QUERY}=${encodeURIComponent(token)}`, token, app, close: () => app.close() };
 }

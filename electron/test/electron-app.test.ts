@@ -18,7 +18,7 @@ if (!binary.found) console.log(`Electron e2e skipped: ${binary.reason}. The brow
 
 interface TillBridge {
   mode: string;
-  invoke(method: string, args: unknown): Promise<{ ok: boolean; error?: { code: string } }>;
+  invoke(method: string, args: unknown): Promise<{ ok: boolean; error?: { code: string; field?: string } }>;
 }
 
 describe.skipIf(!binary.found)('the till in Electron', () => {
@@ -36,15 +36,33 @@ describe.skipIf(!binary.found)('the till in Electron', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('isolates the renderer: only window.till, no Node, and main refuses bad arguments', async () => {
+  it('isolates the renderer on app://till: only window.till, no Node, a CSP, and main refuses bad arguments to real methods', async () => {
     const page = await app.firstWindow();
     await page.getByLabel('PIN').waitFor();
+    expect(page.url()).toBe('app://till/index.html');
     const seen = await page.evaluate(async () => {
       const till = (window as unknown as { till: TillBridge }).till;
-      const bad = await till.invoke('sell', { meterId: 17, amountCents: 'fifty' });
-      return { keys: Object.keys(till).sort(), mode: till.mode, hasRequire: 'require' in window, hasProcess: 'process' in window, bad };
+      return {
+        keys: Object.keys(till).sort(),
+        mode: till.mode,
+        hasRequire: 'require' in window,
+        hasProcess: 'process' in window,
+        csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? null,
+        purchase: await till.invoke('purchase', { meterId: 17, amountCents: 'fifty', tender: { type: 'CASH' } }),
+        signIn: await till.invoke('signIn', { operatorId: 'cashier', pin: 1111 }),
+        unknown: await till.invoke('sell', {}),
+      };
     });
-    expect(seen).toMatchObject({ keys: ['invoke', 'mode'], mode: 'electron', hasRequire: false, hasProcess: false, bad: { ok: false } });
+    expect(seen).toMatchObject({
+      keys: ['invoke', 'mode'],
+      mode: 'electron',
+      hasRequire: false,
+      hasProcess: false,
+      purchase: { ok: false, error: { code: 'INVALID_INPUT' } },
+      signIn: { ok: false, error: { code: 'INVALID_INPUT', field: 'pin' } },
+      unknown: { ok: false, error: { code: 'NOT_FOUND' } },
+    });
+    expect(seen.csp).toContain("default-src 'self'");
   });
 
   it('signs a cashier in and sells a token with the slip printed', async () => {

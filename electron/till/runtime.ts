@@ -3,7 +3,8 @@
  * the start script: opens the store, starts the embedded switch (demo profile) unless a switch URL is
  * configured, the virtual printer unless a real printer is configured, and builds the backend.
  */
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTransport, listSerialPorts, startVirtualPrinter, type VirtualPrinter } from '../../printer';
 import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink } from './printing';
@@ -38,7 +39,9 @@ interface SwitchModule {
 }
 
 export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRuntime> {
-  mkdirSync(opts.dataDir, { recursive: true });
+  // Sales, PIN hashes and secrets live here: the owner's alone, also when an older till made it 0755.
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(opts.dataDir, 0o700);
   const log = opts.log ?? (() => undefined);
   const store = openTillStore(join(opts.dataDir, 'till.db'));
   const settings: StoredSettings = { ...DEFAULT_SETTINGS, ...(store.getSetting<StoredSettings>('settings') ?? {}) };
@@ -48,7 +51,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   if (!settings.switchUrl && opts.embedSwitch !== false) {
     // Imported lazily: a till pointed at an external switch never loads the switch core.
     const mod = (await import('../../switch-core/index')) as unknown as SwitchModule;
-    const password = 'demo-' + Math.random().toString(36).slice(2, 10);
+    const password = randomBytes(18).toString('base64url');
     const sw = await mod.startSwitch({ dataDir: join(opts.dataDir, 'switch'), port: 0, profile: 'demo', auth: { username: 'till', password } });
     embedded = { url: sw.url, username: sw.username, password: sw.password };
     closers.push(() => sw.close());

@@ -10,23 +10,32 @@ import type { SimulatedProvider } from '../providers/types';
 import type { SwitchEngine } from '../engine/switch-engine';
 import { registerAdminRoutes } from './admin-routes';
 import { basicAuthChecker } from './auth';
+import { DEFAULT_CONNECTION_LIMITS, applyConnectionLimits, type ConnectionLimits } from './connection-limits';
 import { registerPpuRoutes } from './ppu-routes';
 
 export interface ServerOptions {
   auth: { username: string; password: string };
   tls?: { keyPath: string; certPath: string; caPath?: string };
   log?: boolean;
+  /** Request/header timeouts and open-connection caps; defaults in connection-limits.ts. */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string, SimulatedProvider>, opts: ServerOptions): FastifyInstance {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...opts.limits };
+  // Node checks request and header timeouts only every connectionsCheckingInterval (30 s by default).
+  const checking = { connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2))) };
   const https = opts.tls
     ? {
+        ...checking,
         key: readFileSync(opts.tls.keyPath),
         cert: readFileSync(opts.tls.certPath),
         ...(opts.tls.caPath ? { ca: readFileSync(opts.tls.caPath), requestCert: true, rejectUnauthorized: true } : {}),
       }
     : null;
-  const app = (https ? Fastify({ https, logger: opts.log ?? false, bodyLimit: 1 << 20 }) : Fastify({ logger: opts.log ?? false, bodyLimit: 1 << 20 })) as FastifyInstance;
+  const common = { logger: opts.log ?? false, bodyLimit: 1 << 20, requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs };
+  const app = (https ? Fastify({ ...common, https }) : Fastify({ ...common, http: checking })) as FastifyInstance;
+  applyConnectionLimits(app.server, limits);
   const allowed = basicAuthChecker(opts.auth.username, opts.auth.password);
 
   app.addHook('onRequest', async (request, reply) => {

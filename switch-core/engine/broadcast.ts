@@ -1,0 +1,188 @@
+/**
+ * Broadcast (seeds 000–002): asking providers whether they support a meter and folding their
+ * answers into the contract table — the fan-out behind a meter lookup (and a purchase for a meter
+ * nobody confirmed yet), "Confirm support", and the periodic re-broadcast of the whole table.
+ */
+import type { MeterLookupRequest, PpuResult } from '../protocol';
+import { applyLookupAnswers, classifyLookupResult, keepPreferences, markForRebroadcast, newMeter, whomToBroadcast, type LookupAnswer } from './contract';
+import type { MeterState, UtilityPrefs } from './model';
+import { isProviderError } from './replies';
+import type { SwitchState } from './switch-state';
+
+export interface Discovery {
+  /** The first Supported answer, else the first definite refusal; null when nobody could say. */
+  result: { providerId: string; result: PpuResult<unknown> } | null;
+  /** 'none-answered' when no provider gave any answer at all. */
+  providerId: string | null;
+}
+
+/**
+ * The lookup's fan-out: unconfirmed providers (all of them for an unknown or flagged meter) plus
+ * the provider a purchase would go to, in parallel, bounded by the broadcast timeout. Resolves
+ * with the first Supported answer (or the first definite refusal once everyone answered) while
+ * late answers keep updating the contract table until the timeout.
+ */
+export function discover(s: SwitchState, txId: string, req: MeterLookupRequest): Promise<Discovery> {
+  const meterId = req.meter.meterId;
+  const before = s.store.getMeter(meterId);
+  const wasFlagged = before?.rebroadcastFlag ?? false;
+  const broadcast = whomToBroadcast(before, s.enabledIds()).filter((id) => s.monitor.circuit(id) !== 'open');
+  const route = before ? s.route(before) : null;
+  const primaries = route && route.ok ? route.candidates : [];
+  const first = primaries.find((p) => !broadcast.includes(p));
+  const ask = first ? [first, ...broadcast] : broadcast;
+  if (!before) s.store.saveMeter(applyLookupAnswers(newMeter(meterId), broadcast.map((p) => ({ providerId: p, answer: 'NO_ANSWER', at: s.now() }))), s.now());
+
+  return new Promise((resolve) => {
+    let decided = false;
+    let pending = ask.length;
+    let refusal: { providerId: string; result: PpuResult<unknown> } | null = null;
+    let anyAnswer = false;
+    const decide = (v: { providerId: string; result: PpuResult<unknown> } | null, why: string | null) => {
+      if (decided) return;
+      decided = true;
+      resolve({ result: v, providerId: why });
+    };
+    const deadline = s.clock() + s.config.broadcastTimeoutMs;
+    let timer: NodeJS.Timeout | null = null;
+    const done = new Promise<void>((res) => {
+      timer = setTimeout(res, s.config.broadcastTimeoutMs);
+      timer.unref?.();
+    });
+    const tryFailover = async () => {
+      // Known meter whose first supporting provider could not answer: ask the next ones in route order.
+      for (const p of primaries) {
+        if (ask.includes(p)) continue;
+        const r = await s.call(txId, p, req, (c, b) => c.meterLookup(b));
+        applyAnswer(s, meterId, p, r);
+        if (r.outcome === 'successful') return decide({ providerId: p, result: r }, null);
+        if (r.outcome === 'failed' && r.status !== 503) refusal ??= { providerId: p, result: r };
+      }
+      decide(refusal, anyAnswer || refusal ? null : 'none-answered');
+    };
+    if (ask.length === 0) {
+      // Everyone already answered and nobody supports the meter: the contract table decides.
+      anyAnswer = true;
+      void tryFailover();
+      return;
+    }
+    const all = ask.map(async (p) => {
+      const r = await Promise.race([s.call(txId, p, req, (c, b) => c.meterLookup(b)), done.then(() => null)]);
+      if (s.closed) return;
+      if (r === null || s.clock() > deadline + 5) {
+        applyAnswer(s, meterId, p, null);
+      } else {
+        const answer = applyAnswer(s, meterId, p, r);
+        if (answer !== 'NO_ANSWER') anyAnswer = true;
+        if (r.outcome === 'successful') decide({ providerId: p, result: r }, null);
+        else if (r.outcome === 'failed' && r.status !== 503 && r.error?.errorType !== 'UNKNOWN_METER_ID') refusal ??= { providerId: p, result: r };
+      }
+      pending--;
+      if (pending === 0 && !decided) void tryFailover();
+    });
+    const finished = Promise.all(all).then(() => {
+      if (timer) clearTimeout(timer);
+      if (wasFlagged && !s.closed) {
+        // The rebroadcast cycle ends once the flagged lookup has been sent to everyone unconfirmed.
+        const m = s.store.getMeter(meterId);
+        if (m) s.store.saveMeter({ ...m, rebroadcastFlag: false }, s.now());
+      }
+    });
+    s.track(finished);
+  });
+}
+
+/** One provider's answer (null: none in time) into the meter's row, writing as little as it can. */
+export function applyAnswer(s: SwitchState, meterId: string, providerId: string, r: PpuResult<unknown> | null): LookupAnswer {
+  const answer = r ? classifyLookupResult(r) : 'NO_ANSWER';
+  const at = s.now();
+  const current = s.store.getMeter(meterId) ?? newMeter(meterId);
+  const utilityId = r && r.outcome === 'successful' && current.utilityId === null ? utilityIdFor(s, r.body) : null;
+  const next = applyLookupAnswers(current, [{ providerId, answer, at }], { utilityId });
+  if (current.support.length > 0 && utilityId === null) {
+    // Hot path (a known meter answered again): write only the provider's row that changed.
+    const row = next.support.find((x) => x.providerId === providerId);
+    const before = current.support.find((x) => x.providerId === providerId);
+    if (row && row.status !== before?.status) s.store.setSupport(meterId, row);
+    else if (row?.lastResponseAt && row.lastResponseAt !== before?.lastResponseAt) {
+      const at = row.lastResponseAt; // only the time moved
+      s.traces.defer(() => s.store.touchSupport(meterId, providerId, at));
+    }
+  } else {
+    s.store.saveMeter(next, at);
+  }
+  return answer;
+}
+
+/** Learns a meter's utility from a provider's answer (by name), adding a utility the table lacks. */
+function utilityIdFor(s: SwitchState, body: unknown): string | null {
+  const u = (body as { utility?: { name?: string; clientId?: string }; utilityType?: string } | null)?.utility;
+  if (!u?.name) return null;
+  for (const x of s.utilityCache().values()) if (x.id === u.clientId || x.name.toLowerCase() === u.name.toLowerCase()) return x.id;
+  const id = 'U-' + u.name.toUpperCase().replace(/[^A-Z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const utilityType = ((body as { utilityType?: string }).utilityType ?? 'ELECTRICITY') as UtilityPrefs['utilityType'];
+  s.store.upsertUtility({ id, name: u.name, utilityType, ranked: [], excluded: [] });
+  s.forgetUtilities();
+  return id;
+}
+
+/** "Confirm support" on a meter (seed 001). */
+export function confirmSupport(s: SwitchState, meterId: string): MeterState | null {
+  const meter = s.store.getMeter(meterId);
+  if (!meter) return null;
+  const next = markForRebroadcast(meter, s.providerIds());
+  s.store.saveMeter(next, s.now());
+  return next;
+}
+
+const REBROADCAST_ORIGINATOR = {
+  institution: { id: 'SWITCH', name: 'PPU switch' },
+  terminalId: 'SWITCH01',
+  merchant: { merchantId: '000000000000000', merchantType: '0000', merchantName: { name: 'PPU switch', city: 'Switch', region: 'ZA', country: 'ZA' } },
+};
+
+/**
+ * Periodic re-broadcast of the contract table: every meter is looked up at every enabled provider
+ * again (a few meters at a time), statuses refreshed, meter preferences kept only where the
+ * preferred provider still supports the meter.
+ */
+export async function rebroadcastAll(s: SwitchState, opts: { concurrency?: number; batch?: number } = {}): Promise<{ meters: number }> {
+  const concurrency = opts.concurrency ?? 4;
+  const batch = opts.batch ?? 200;
+  let after = '';
+  let meters = 0;
+  const providers = s.enabledIds();
+  for (;;) {
+    const ids = s.store.meterIdsAfter(after, batch);
+    if (ids.length === 0 || s.closed) break;
+    after = ids[ids.length - 1]!;
+    for (let i = 0; i < ids.length; i += concurrency) {
+      await Promise.all(
+        ids.slice(i, i + concurrency).map(async (meterId) => {
+          const req: MeterLookupRequest = {
+            id: globalThis.crypto.randomUUID(),
+            time: s.now(),
+            originator: REBROADCAST_ORIGINATOR,
+            client: { id: 'SWITCH', name: 'PPU switch' },
+            thirdPartyIdentifiers: [],
+            meter: { meterId },
+          };
+          const answers = await Promise.all(
+            providers.map(async (p) => {
+              const r = await s.client(p)!.meterLookup(req);
+              s.monitor.record(p, r.ms, isProviderError(r));
+              return { providerId: p, answer: classifyLookupResult(r), at: s.now(), r };
+            }),
+          );
+          const utilityId = answers.map((a) => (a.r.outcome === 'successful' ? utilityIdFor(s, a.r.body) : null)).find((x) => x) ?? null;
+          const current = s.store.getMeter(meterId);
+          if (!current) return;
+          s.store.saveMeter(keepPreferences(applyLookupAnswers(current, answers, { utilityId })), s.now());
+        }),
+      );
+      meters += Math.min(concurrency, ids.length - i);
+    }
+  }
+  s.store.setMeta('last_rebroadcast_at', s.now());
+  return { meters };
+}

@@ -1,0 +1,37 @@
+/**
+ * The till's meter lookup (seeds 000/001): recorded as a transaction, answered from the first
+ * provider that supports the meter after a broadcast, UNKNOWN_METER_ID when every answer said no,
+ * UPSTREAM_UNAVAILABLE when nobody answered.
+ */
+import { OPERATIONS, type MeterLookupRequest } from '../protocol';
+import { DuplicateIdError } from '../store';
+import { discover, type Discovery } from './broadcast';
+import { fail, replyOf, statusOf, type Reply } from './replies';
+import type { SwitchState } from './switch-state';
+
+export async function lookup(s: SwitchState, req: MeterLookupRequest): Promise<Reply> {
+  const rt = OPERATIONS.meterLookup.requestType;
+  let started;
+  try {
+    started = s.begin(req.id, 'LOOKUP', req.meter.meterId, null, null, req);
+  } catch (e) {
+    if (e instanceof DuplicateIdError) return s.duplicate('meterLookup', req.id);
+    throw e;
+  }
+  let discovered: Discovery;
+  try {
+    discovered = await discover(s, req.id, req);
+  } catch (e) {
+    // Still recorded (the id stays used), then the server answers its 500.
+    s.finish(req.id, 'meterLookup', req, started, fail('SYSTEM_MALFUNCTION', `The lookup failed inside the switch: ${e instanceof Error ? e.message : String(e)}`, rt, req.id), null, 'UNKNOWN', true);
+    throw e;
+  }
+  const { result, providerId } = discovered;
+  const reply = result
+    ? replyOf(result.result, rt, req.id, result.providerId)
+    : fail('UNKNOWN_METER_ID', `Meter ${req.meter.meterId} is not supported by any provider that answered`, rt, req.id);
+  if (!result && providerId === 'none-answered') {
+    Object.assign(reply, fail('UPSTREAM_UNAVAILABLE', `No provider answered the lookup for meter ${req.meter.meterId}; try again`, rt, req.id));
+  }
+  return s.finish(req.id, 'meterLookup', req, started, reply, result?.providerId ?? null, result ? statusOf(result.result) : 'FAILED', true);
+}

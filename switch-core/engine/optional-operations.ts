@@ -1,0 +1,74 @@
+/**
+ * The interface's optional operations (token reprint, fault report, key change token): routed like
+ * a purchase to a supporting provider that offers the operation, a reprint to the provider that
+ * issued the original purchase; only a 503 or a request that never left may move to the next one.
+ */
+import { OPERATIONS, type FaultReportRequest, type KeyChangeTokenRequest, type PpuResult, type TokenReprintRequest } from '../protocol';
+import type { ProviderCapabilities } from '../providers/types';
+import { DuplicateIdError } from '../store';
+import { purchaseByReference } from './references';
+import { fail, neverSent, replyOf, statusOf, type Reply } from './replies';
+import { TX_OF_OPERATION, type ProviderClient, type SwitchState } from './switch-state';
+
+async function sendRouted<Req extends { id: string; meter: { meterId: string } }>(
+  s: SwitchState,
+  op: 'tokenReprint' | 'faultReport' | 'keyChangeToken',
+  req: Req,
+  capability: keyof ProviderCapabilities,
+  send: (c: ProviderClient, b: never) => Promise<PpuResult<unknown>>,
+  fixedProvider: string | null,
+): Promise<Reply> {
+  const rt = OPERATIONS[op].requestType;
+  let started;
+  try {
+    started = s.begin(req.id, TX_OF_OPERATION[op], req.meter.meterId, null, null, req);
+  } catch (e) {
+    if (e instanceof DuplicateIdError) return s.duplicate(op, req.id);
+    throw e;
+  }
+  let candidates: string[];
+  if (fixedProvider) {
+    if (!s.descriptor(fixedProvider)?.capabilities[capability]) {
+      return s.finish(req.id, op, req, started, fail('FUNCTION_NOT_SUPPORTED', `${s.nameOf(fixedProvider)} does not offer this operation`, rt, req.id), fixedProvider, 'FAILED', true);
+    }
+    candidates = [fixedProvider];
+  } else {
+    const meter = s.store.getMeter(req.meter.meterId);
+    const d = meter ? s.route(meter, capability) : ({ ok: false, reason: 'NO_SUPPORTING_PROVIDER' } as const);
+    if (!d.ok) {
+      const reply =
+        d.reason === 'NOT_CAPABLE'
+          ? fail('FUNCTION_NOT_SUPPORTED', `No provider supporting meter ${req.meter.meterId} offers this operation`, rt, req.id)
+          : d.reason === 'ALL_UNAVAILABLE'
+            ? fail('UPSTREAM_UNAVAILABLE', 'Every capable provider is unavailable', rt, req.id)
+            : fail('UNKNOWN_METER_ID', `Meter ${req.meter.meterId} is not supported by any enabled provider; look it up first`, rt, req.id);
+      return s.finish(req.id, op, req, started, reply, null, 'FAILED', true);
+    }
+    candidates = d.candidates;
+  }
+  let last: { p: string; r: PpuResult<unknown> } | null = null;
+  for (const p of candidates) {
+    s.store.setTransactionProvider(req.id, p);
+    const r = await s.call(req.id, p, req, send);
+    last = { p, r };
+    if (r.outcome === 'failed' && r.status === 503) continue;
+    if (neverSent(r)) continue;
+    break;
+  }
+  const { p, r } = last!;
+  return s.finish(req.id, op, req, started, replyOf(r, rt, req.id, s.nameOf(p)), p, statusOf(r), r.outcome !== 'unknown');
+}
+
+export function reprint(s: SwitchState, req: TokenReprintRequest): Promise<Reply> {
+  s.traces.flush();
+  const original = purchaseByReference(s.store, req.originalRef);
+  return sendRouted(s, 'tokenReprint', req, 'reprints', (c, b) => c.reprint(b), original?.providerId ?? null);
+}
+
+export function faultReport(s: SwitchState, req: FaultReportRequest): Promise<Reply> {
+  return sendRouted(s, 'faultReport', req, 'faultReports', (c, b) => c.faultReport(b), null);
+}
+
+export function keyChange(s: SwitchState, req: KeyChangeTokenRequest): Promise<Reply> {
+  return sendRouted(s, 'keyChangeToken', req, 'keyChange', (c, b) => c.keyChangeToken(b), null);
+}

@@ -1,0 +1,92 @@
+/**
+ * Purchase routing (seeds 002/003): a purchase or trial purchase is persisted with the provider it
+ * will most likely go to, broadcast first when nobody confirmed the meter yet, then sent down the
+ * route's candidates — failing over only while nothing can have been issued (503, the provider does
+ * not know the meter, nothing was sent). An unknown outcome stays with its provider (retries.ts).
+ */
+import { OPERATIONS, type MeterLookupRequest, type PpuResult, type PurchaseRequest } from '../protocol';
+import { DuplicateIdError } from '../store';
+import { applyAnswer, discover } from './broadcast';
+import { whomToBroadcast } from './contract';
+import { fail, neverSent, replyOf, type Reply } from './replies';
+import { resolveUnknown } from './retries';
+import type { RouteDecision } from './routing';
+import { TX_OF_OPERATION, type ProviderClient, type Started, type SwitchState } from './switch-state';
+
+export type PurchaseOperation = 'purchase' | 'trialPurchase';
+
+export function purchase(s: SwitchState, req: PurchaseRequest, op: PurchaseOperation = 'purchase'): Promise<Reply> {
+  let started;
+  // The provider the purchase will most likely go to is stored with the insert itself, so the
+  // usual case persists once before sending; a failover updates it before its own send.
+  const meter = s.store.getMeter(req.meter.meterId);
+  const likely = meter ? s.route(meter, op === 'trialPurchase' ? 'trialPurchases' : undefined) : null;
+  try {
+    started = s.begin(req.id, TX_OF_OPERATION[op], req.meter.meterId, req.purchaseAmount.amount, null, req, likely?.ok ? likely.candidates[0]! : null);
+  } catch (e) {
+    if (e instanceof DuplicateIdError) return Promise.resolve(s.duplicate(op, req.id));
+    throw e;
+  }
+  const p = routeAndSend(s, req, op, started, likely ?? undefined).finally(() => s.inFlight.delete(req.id));
+  s.inFlight.set(req.id, p);
+  return p;
+}
+
+export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: PurchaseOperation, started: Started, pre?: RouteDecision): Promise<Reply> {
+  const rt = OPERATIONS[op].requestType;
+  let meter = s.store.getMeter(req.meter.meterId);
+  const known = pre?.ok === true;
+  if (!known && (!meter || (!meter.support.some((x) => x.status === 'SUPPORTED') && whomToBroadcast(meter, s.enabledIds()).length > 0))) {
+    // A purchase for a meter nobody confirmed yet: broadcast first, as a lookup would.
+    const lookup: MeterLookupRequest = {
+      id: globalThis.crypto.randomUUID(),
+      time: req.time,
+      originator: req.originator,
+      client: req.client,
+      thirdPartyIdentifiers: [],
+      meter: req.meter,
+    };
+    await discover(s, req.id, lookup);
+    meter = s.store.getMeter(req.meter.meterId);
+  }
+  const decision = known && pre ? pre : meter ? s.route(meter, op === 'trialPurchase' ? 'trialPurchases' : undefined) : ({ ok: false, reason: 'NO_SUPPORTING_PROVIDER' } as const);
+  if (!decision.ok) {
+    const reply =
+      decision.reason === 'NOT_CAPABLE'
+        ? fail('FUNCTION_NOT_SUPPORTED', `No provider supporting meter ${req.meter.meterId} offers this operation`, rt, req.id)
+        : decision.reason === 'ALL_UNAVAILABLE'
+          ? fail('UPSTREAM_UNAVAILABLE', `Every provider supporting meter ${req.meter.meterId} is unavailable; try again later`, rt, req.id)
+          : fail('UNKNOWN_METER_ID', `Meter ${req.meter.meterId} is not supported by any enabled provider`, rt, req.id);
+    return s.finish(req.id, op, req, started, reply, null, 'FAILED', true);
+  }
+  let lastFailure: { providerId: string; result: PpuResult<unknown> } | null = null;
+  for (const providerId of decision.candidates) {
+    if (s.monitor.circuit(providerId) === 'open') continue;
+    if (started.providerId !== providerId) {
+      s.store.setTransactionProvider(req.id, providerId); // persist before send
+      started.providerId = providerId;
+    }
+    const send = op === 'trialPurchase' ? (c: ProviderClient, b: never) => c.trialPurchase(b) : (c: ProviderClient, b: never) => c.purchase(b);
+    const r = await s.call(req.id, providerId, req, send);
+    if (r.outcome === 'successful') return s.finish(req.id, op, req, started, { status: r.status, body: r.body }, providerId, 'SUCCESSFUL', true);
+    if (r.outcome === 'failed') {
+      if (r.status === 503 || r.error?.errorType === 'UNKNOWN_METER_ID') {
+        if (r.error?.errorType === 'UNKNOWN_METER_ID') applyAnswer(s, req.meter.meterId, providerId, r);
+        lastFailure = { providerId, result: r };
+        continue; // nothing was issued: the next supporting provider may take it
+      }
+      return s.finish(req.id, op, req, started, replyOf(r, rt, req.id, s.nameOf(providerId)), providerId, 'FAILED', true);
+    }
+    if (neverSent(r)) {
+      lastFailure = { providerId, result: r };
+      continue;
+    }
+    // Outcome unknown: never a second provider. Retry here where the provider supports retries.
+    return resolveUnknown(s, req, op, started, providerId, r);
+  }
+  const reply = lastFailure
+    ? replyOf(lastFailure.result, rt, req.id, s.nameOf(lastFailure.providerId))
+    : fail('UPSTREAM_UNAVAILABLE', `Every provider supporting meter ${req.meter.meterId} is unavailable`, rt, req.id);
+  if (lastFailure?.result.outcome === 'unknown') Object.assign(reply, fail('UPSTREAM_UNAVAILABLE', `No provider could be reached for meter ${req.meter.meterId}`, rt, req.id));
+  return s.finish(req.id, op, req, started, reply, lastFailure?.providerId ?? null, 'FAILED', true);
+}

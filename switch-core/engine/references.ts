@@ -1,0 +1,40 @@
+/**
+ * Transaction references (seeds 002/003): every value in a request or answer that a cashier or
+ * support agent might search by, and finding a purchase again by one of them.
+ */
+import type { SwitchStore } from '../store';
+import type { TransactionSummary } from './model';
+
+const REFERENCE_KEYS = new Set(['id', 'requestId', 'rrn', 'stan', 'basketRef', 'meterId', 'token', 'receiptNum', 'vatInvoiceNumber', 'reference', 'issuerReference', 'transactionIdentifier', 'originalRef']);
+/** Parties, not references: every transaction with the same till or provider would share them. */
+const PARTY_KEYS = new Set(['originator', 'client', 'receiver', 'settlementEntity']);
+
+/**
+ * Every reference a cashier or support agent might search by, except the transaction's own id and
+ * meter number: the transactions table's own indexes answer those (see listTransactions), and
+ * each row left out here is a random B-tree insert less on the hot path.
+ */
+export function referencesOf(txId: string, meterId: string | null, ...bodies: unknown[]): string[] {
+  const out = new Set<string>();
+  const visit = (v: unknown, key: string, depth: number) => {
+    if (depth > 6 || v === null || v === undefined) return;
+    if (typeof v === 'string' || typeof v === 'number') {
+      if (REFERENCE_KEYS.has(key)) out.add(String(v));
+      return;
+    }
+    if (Array.isArray(v)) return v.forEach((x) => visit(x, key, depth + 1));
+    if (typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k in o) if (!PARTY_KEYS.has(k) && Object.hasOwn(o, k)) visit(o[k], k, depth + 1);
+    }
+  };
+  for (const b of bodies) visit(b, '', 0);
+  out.delete(txId);
+  if (meterId !== null) out.delete(meterId);
+  return [...out];
+}
+
+/** The purchase a reference (its id, token, receipt number, ...) belongs to, if a provider took it. */
+export function purchaseByReference(store: SwitchStore, ref: string): TransactionSummary | null {
+  return store.getTransaction(ref) ?? store.listTransactions({ q: ref, limit: 10 }).find((t) => t.type === 'PURCHASE' && t.providerId) ?? null;
+}

@@ -1,0 +1,319 @@
+/**
+ * What every part of the engine shares: the store, the connected providers and their clients, the
+ * provider monitor, the trace writer, the routing caches, and the transaction bookkeeping every
+ * operation goes through (begin persists before anything is sent; finish records the reply, its
+ * references and its trace). The operations themselves live in meter-lookup.ts, broadcast.ts,
+ * purchase-routing.ts, retries.ts, optional-operations.ts and advice-queue.ts.
+ */
+import {
+  nowIso,
+  OPERATIONS,
+  type ConfirmationAdvice,
+  type FaultReportRequest,
+  type KeyChangeTokenRequest,
+  type MeterLookupRequest,
+  type PpuOperation,
+  type PpuResult,
+  type PpuTrace,
+  type PurchaseRequest,
+  type PurchaseResponse,
+  type ReversalAdvice,
+  type TokenReprintRequest,
+} from '../protocol';
+import type { ProviderCapabilities, ProviderDescriptor } from '../providers/types';
+import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store';
+import { DEFAULT_BACKOFF, type BackoffConfig } from './advices';
+import { DEFAULT_HEALTH_CONFIG, ProviderMonitor, type HealthConfig } from './health';
+import type { MeterState, TxStatus, TxType, UtilityPrefs } from './model';
+import { referencesOf } from './references';
+import { fail, isProviderError, type Reply } from './replies';
+import { routePurchase, type RouteDecision, type RoutingProvider } from './routing';
+import { TraceWriter } from './traces';
+
+/** What the engine needs of a provider connection (PpuClient satisfies it). */
+export interface ProviderClient {
+  meterLookup(req: MeterLookupRequest): Promise<PpuResult<unknown>>;
+  purchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>>;
+  retryPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>>;
+  trialPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>>;
+  confirm(advice: ConfirmationAdvice): Promise<PpuResult<unknown>>;
+  reverse(advice: ReversalAdvice): Promise<PpuResult<unknown>>;
+  reprint(req: TokenReprintRequest): Promise<PpuResult<PurchaseResponse>>;
+  faultReport(req: FaultReportRequest): Promise<PpuResult<unknown>>;
+  keyChangeToken(req: KeyChangeTokenRequest): Promise<PpuResult<unknown>>;
+  confirmKeyChange(advice: ConfirmationAdvice): Promise<PpuResult<unknown>>;
+  close(): Promise<void>;
+}
+
+export interface EngineProvider {
+  readonly descriptor: ProviderDescriptor;
+  readonly client: ProviderClient;
+}
+
+export interface EngineConfig {
+  /** Overall bound on a broadcast lookup; late answers are still stored until then. */
+  broadcastTimeoutMs: number;
+  /** How many times an unknown purchase outcome is retried at the same provider before answering 504. */
+  unknownOutcomeRetries: number;
+  backoff: BackoffConfig;
+  health: HealthConfig;
+  /** Trace/reference writes are batched off the hot path and flushed this often. */
+  traceFlushMs: number;
+}
+
+export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
+  broadcastTimeoutMs: 10_000,
+  unknownOutcomeRetries: 1,
+  backoff: DEFAULT_BACKOFF,
+  health: DEFAULT_HEALTH_CONFIG,
+  traceFlushMs: 25,
+};
+
+export interface EngineDeps {
+  store: SwitchStore;
+  providers: readonly EngineProvider[];
+  config?: Partial<EngineConfig>;
+  clock?: () => number;
+  rng?: () => number;
+}
+
+/** A transaction under way: when it began, and a lookup's row until it is written finished. */
+export interface Started {
+  startedAt: string;
+  t0: number;
+  providerId?: string | null;
+  unwritten?: NewTransaction;
+}
+
+export const TX_OF_OPERATION: Record<PpuOperation, TxType> = {
+  meterLookup: 'LOOKUP',
+  purchase: 'PURCHASE',
+  purchaseRetry: 'RETRY',
+  trialPurchase: 'TRIAL',
+  confirmation: 'CONFIRMATION',
+  reversal: 'REVERSAL',
+  tokenReprint: 'REPRINT',
+  faultReport: 'FAULT_REPORT',
+  keyChangeToken: 'KEY_CHANGE',
+  keyChangeConfirmation: 'CONFIRMATION',
+};
+
+export class SwitchState {
+  readonly store: SwitchStore;
+  readonly monitor: ProviderMonitor;
+  readonly config: EngineConfig;
+  readonly clock: () => number;
+  readonly traces: TraceWriter;
+  /** Purchases under way by id, so a retry waits for its original instead of racing it. */
+  readonly inFlight = new Map<string, Promise<Reply>>();
+  closed = false;
+  private readonly providers = new Map<string, EngineProvider>();
+  private readonly rng: () => number;
+  private readonly sortedIds: readonly string[];
+  /** Lookup ids whose row waits in the batch (checked with the store for reused ids). */
+  private readonly unwrittenLookups = new Set<string>();
+  /**
+   * The body each provider call is sending, linked to its transaction until the call returns (for
+   * the client's trace hook). A Map with explicit deletes, not a WeakMap: V8's young-generation GC keeps WeakMap keys alive,
+   * so per-request keys made every scavenge copy and promote a megabyte of finished requests.
+   */
+  private readonly txOfBody = new Map<object, { txId: string; providerId: string }>();
+  private readonly background = new Set<Promise<unknown>>();
+  private utilities: Map<string, UtilityPrefs> | null = null;
+  /** Connected providers in id order with their stored weights. */
+  private routingProviders: RoutingProvider[] | null = null;
+
+  constructor(deps: EngineDeps) {
+    this.store = deps.store;
+    this.config = { ...DEFAULT_ENGINE_CONFIG, ...deps.config };
+    this.clock = deps.clock ?? Date.now;
+    this.rng = deps.rng ?? Math.random;
+    for (const p of deps.providers) this.providers.set(p.descriptor.id, p);
+    this.sortedIds = [...this.providers.keys()].sort();
+    this.traces = new TraceWriter(this.store, this.config.traceFlushMs);
+    this.monitor = new ProviderMonitor(this.clock, (a) => this.store.insertAlert(a), this.config.health);
+  }
+
+  providerIds(): string[] {
+    return [...this.sortedIds];
+  }
+  descriptor(id: string): ProviderDescriptor | null {
+    return this.providers.get(id)?.descriptor ?? null;
+  }
+  client(id: string): ProviderClient | null {
+    return this.providers.get(id)?.client ?? null;
+  }
+  nameOf(providerId: string): string {
+    return this.providers.get(providerId)?.descriptor.name ?? providerId;
+  }
+  now(): string {
+    return nowIso(this.clock);
+  }
+
+  /** Hook for each provider client's onTrace: files the exchange under its transaction. */
+  onProviderTrace(providerId: string, t: PpuTrace): void {
+    const link = typeof t.requestBody === 'object' && t.requestBody !== null ? this.txOfBody.get(t.requestBody) : undefined;
+    if (!link) return;
+    const answered = !(t.outcome === 'unknown' && t.status === null);
+    this.traces.add({
+      txId: link.txId,
+      direction: 'switch->provider',
+      providerId,
+      operation: t.operation,
+      url: t.url,
+      requestBody: t.requestBody,
+      status: t.status,
+      responseBody: answered ? t.responseBody : { reason: t.reason ?? 'no answer' },
+      startedAt: t.startedAt,
+      ms: t.ms,
+      // The bytes as they crossed the wire, instead of serialising the bodies again.
+      requestJson: t.requestText,
+      // Only an answer that parsed as JSON is stored as sent (an empty 202 or an HTML error page is not).
+      ...(answered && typeof t.responseBody === 'object' && t.responseBody !== null && t.responseText ? { responseJson: t.responseText } : {}),
+    });
+  }
+
+  enabledIds(): string[] {
+    return this.routing().filter((p) => p.enabled).map((p) => p.id);
+  }
+
+  utilityCache(): Map<string, UtilityPrefs> {
+    if (!this.utilities) this.utilities = new Map(this.store.listUtilities().map((u) => [u.id, u]));
+    return this.utilities;
+  }
+  /** After a utility was added to the store. */
+  forgetUtilities(): void {
+    this.utilities = null;
+  }
+
+  private routing(): RoutingProvider[] {
+    if (!this.routingProviders) {
+      const w = new Map(this.store.listProviders().map((p) => [p.id, p]));
+      this.routingProviders = this.sortedIds.map((id) => ({
+        id,
+        weight: w.get(id)?.weight ?? 1,
+        enabled: w.get(id)?.enabled ?? true,
+        capabilities: this.providers.get(id)!.descriptor.capabilities,
+      }));
+    }
+    return this.routingProviders;
+  }
+
+  route(meter: MeterState, capability?: keyof ProviderCapabilities): RouteDecision {
+    return routePurchase({
+      meter,
+      utility: meter.utilityId ? (this.utilityCache().get(meter.utilityId) ?? null) : null,
+      providers: this.routing(),
+      circuit: this.circuitOf,
+      rng: this.rng,
+      capability,
+    });
+  }
+  private readonly circuitOf = (id: string) => this.monitor.circuit(id);
+
+  /** Sends through a provider's client with the body linked to `txId`, and feeds health. */
+  async call<T>(txId: string, providerId: string, body: object, send: (c: ProviderClient, b: never) => Promise<PpuResult<T>>): Promise<PpuResult<T>> {
+    const provider = this.providers.get(providerId)!;
+    const copy = { ...body };
+    this.txOfBody.set(copy, { txId, providerId });
+    let result: PpuResult<T>;
+    try {
+      result = await send(provider.client, copy as never);
+    } finally {
+      this.txOfBody.delete(copy);
+    }
+    this.monitor.record(providerId, result.ms, isProviderError(result));
+    return result;
+  }
+
+  begin(
+    id: string,
+    type: TxType,
+    meterId: string | null,
+    amount: number | null,
+    purchaseId: string | null,
+    request: unknown,
+    providerId: string | null = null,
+  ): Started {
+    const startedAt = this.now();
+    const tx = { id, type, meterId, providerId, status: 'UNKNOWN' as const, amount, startedAt, purchaseId, request };
+    if (this.unwrittenLookups.has(id)) throw new DuplicateIdError(id);
+    if (type === 'LOOKUP') {
+      // No money moves on a lookup, so its row is written once, finished, with the next batch; a
+      // reused id is still refused now.
+      if (this.store.hasTransaction(id)) throw new DuplicateIdError(id);
+      this.unwrittenLookups.add(id);
+      return { startedAt, t0: performance.now(), providerId, unwritten: tx };
+    }
+    this.store.insertTransaction(tx);
+    return { startedAt, t0: performance.now(), providerId };
+  }
+
+  finish(
+    txId: string,
+    op: PpuOperation,
+    request: unknown,
+    started: Pick<Started, 'startedAt' | 't0' | 'unwritten'>,
+    reply: Reply,
+    providerId: string | null,
+    status: TxStatus,
+    final: boolean,
+  ): Reply {
+    const ms = performance.now() - started.t0;
+    const body = reply.body as { errorType?: string } | null;
+    const json = JSON.stringify(reply.body); // once: stored, traced and sent
+    const outcome: TransactionOutcome = {
+      providerId,
+      status,
+      errorType: status === 'SUCCESSFUL' ? null : body?.errorType ?? null,
+      ms,
+      responseStatus: reply.status,
+      responseBody: reply.body,
+      responseJson: json,
+      final,
+    };
+    const meterId = (request as { meter?: { meterId?: unknown } } | null)?.meter?.meterId;
+    this.traces.addRefs(txId, referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body));
+    // The answer is already decided; recording it can ride the next batch (reads flush first).
+    const row = started.unwritten;
+    if (row) {
+      // A lookup: one finished row, and no till->switch trace (the row is that exchange; see tracesOf).
+      this.traces.defer(() => {
+        this.unwrittenLookups.delete(row.id);
+        this.store.insertFinishedTransaction(row, outcome);
+      });
+      return { ...reply, json };
+    }
+    this.traces.defer(() => this.store.finishTransaction(txId, outcome));
+    this.traces.add({
+      txId,
+      direction: 'till->switch',
+      providerId: null,
+      operation: op,
+      url: OPERATIONS[op].route,
+      requestBody: request,
+      status: reply.status,
+      responseBody: reply.body,
+      startedAt: started.startedAt,
+      ms,
+      responseJson: json,
+    });
+    return { ...reply, json };
+  }
+
+  duplicate(op: PpuOperation, id: string): Reply {
+    return fail('DUPLICATE_RECORD', `id ${id} was already used for another request`, OPERATIONS[op].requestType, id);
+  }
+
+  /** Work that outlives its request (late broadcast answers, advice deliveries): awaited on close. */
+  track(p: Promise<unknown>): void {
+    this.background.add(p);
+    void p.finally(() => this.background.delete(p));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.race([Promise.allSettled([...this.background]), new Promise((r) => setTimeout(r, 200))]);
+    this.traces.close();
+  }
+}
