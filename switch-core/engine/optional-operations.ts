@@ -61,7 +61,8 @@ async function sendRouted<Req extends { id: string; meter: { meterId: string } }
 
 export function reprint(s: SwitchState, req: TokenReprintRequest): Promise<Reply> {
   s.traces.flush();
-  const original = purchaseByReference(s.store, req.originalRef);
+  // Without originalRef the provider answers the meter's last token: routed like any other request.
+  const original = req.originalRef ? purchaseByReference(s.store, req.originalRef) : null;
   return sendRouted(s, 'tokenReprint', req, 'reprints', (c, b) => c.reprint(b), original?.providerId ?? null);
 }
 

@@ -135,11 +135,13 @@ export const Transaction = z.object({
 
 /**
  * The utility types this project routes by. The interface types `utilityType` as a free string
- * ("Electricity" is as valid as "ELECTRICITY"); `utilityTypeOf` maps one onto ours.
+ * ("Electricity" is as valid as "ELECTRICITY"); `utilityTypeOf` maps one — or a meter's
+ * serviceType such as "ELEC" — onto ours.
  */
 export const UtilityType = z.enum(['ELECTRICITY', 'WATER', 'GAS']);
 export function utilityTypeOf(value: string | undefined): UtilityType | undefined {
-  const parsed = UtilityType.safeParse(value?.trim().toUpperCase());
+  const upper = value?.trim().toUpperCase();
+  const parsed = UtilityType.safeParse(upper === 'ELEC' ? 'ELECTRICITY' : upper);
   return parsed.success ? parsed.data : undefined;
 }
 
