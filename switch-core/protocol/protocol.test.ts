@@ -22,11 +22,35 @@ describe('outcome classes', () => {
 });
 
 describe('request validation', () => {
-  it('accepts a valid purchase and keeps unknown fields', () => {
-    const req = { ...purchaseRequest('01234567890', 5000), vendorExtension: 'kept' };
+  it('accepts a purchase with a property the models lack, and drops it as Jackson would', () => {
+    const req = { ...purchaseRequest('01234567890', 5000), vendorExtension: 'dropped' };
     const result = validateRequest('purchase', { purchaseId: req.id }, req);
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.value).toMatchObject({ vendorExtension: 'kept' });
+    if (result.ok) expect(result.value).not.toHaveProperty('vendorExtension');
+  });
+
+  it('reads what the models allow: a numeric currency, any utilityType string, amounts as integer strings', () => {
+    const req = purchaseRequest('01234567890', 5000);
+    const body = { ...req, utilityType: 'Electricity', purchaseAmount: { amount: '5000', currency: 710 } };
+    const result = validateRequest('purchase', { purchaseId: req.id }, body);
+    expect(result.ok && result.value).toMatchObject({ utilityType: 'Electricity', purchaseAmount: { amount: 5000, currency: '710' } });
+  });
+
+  it.each([
+    ['4921811234567890', false],
+    ['492181123456', false],
+    ['492181******7890', true],
+    ['4921817890', true],
+    ['492181', true],
+  ])('a tender card number %s is accepted: %s (first 6 and last 4 digits at most)', (cardNumber, accepted) => {
+    const req = purchaseRequest('01234567890', 5000, { tenders: [{ tenderType: 'DEBIT_CARD', amount: { amount: 5000, currency: '710' }, cardNumber }] });
+    const result = validateRequest('purchase', { purchaseId: req.id }, req);
+    expect(result.ok).toBe(accepted);
+    if (!result.ok) {
+      const [first] = (result.error.detailMessage as { formatErrors: { field: string; value: unknown }[] }).formatErrors;
+      expect(first?.field).toBe('tenders.0.cardNumber');
+      expect(JSON.stringify(result.error)).not.toContain(cardNumber);
+    }
   });
 
   it('accepts an amount written as an integer string and reads it as a number', () => {
