@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { apiFromInvoke, type Result, type SaleView, type TillApi } from './api/contract';
+import { apiFromInvoke, isFinalSaleState, type Result, type SaleView, type TillApi } from './api/contract';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
 
 const program = new Command();
@@ -86,7 +86,7 @@ program
         if (!p.ok) return p;
         const deadline = Date.now() + Number(o.wait);
         let s = p.value;
-        for (let i = 0; i < 10_000 && !['succeeded', 'failed', 'cancelled'].includes(s.state) && Date.now() < deadline; i++) {
+        for (let i = 0; i < 10_000 && !isFinalSaleState(s.state) && Date.now() < deadline; i++) {
           const n = await api.getSale({ saleId: s.saleId, sinceVersion: s.version, waitMs: 1000 });
           if (!n.ok) return n;
           s = n.value;

@@ -2,15 +2,15 @@
  * Electron main process (the checklist, item by item): the till back end in-process; one window with
  * contextIsolation, sandbox and no nodeIntegration; the renderer served from our own `app://till/`
  * origin (never file://) with the CSP on every response; navigation, redirects, new windows, webviews
- * and every permission denied; one IPC handler that answers only our own top-level frame and
- * validates every argument with the contract's zod schemas. Fuses are set at packaging
+ * and every permission denied; one IPC handler that answers only our own top-level frame and hands
+ * the call to the back end, whose invoke validates every argument. Fuses are set at packaging
  * (electron-builder.yml). The switch password is encrypted with safeStorage.
  */
 import { app, BrowserWindow, ipcMain, protocol, safeStorage, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { IPC_CHANNEL, RENDERER_DIST, fail, isMethodName, validateArgs, type MethodName } from './api/contract';
+import { IPC_CHANNEL, RENDERER_DIST, fail, isMethodName, type ArgsOf } from './api/contract';
 import { APP_INDEX_URL, APP_SCHEME, CSP_HEADER, contentTypeOf, isTrustedSenderUrl, resolveAppFile } from './hosts/app-protocol';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
 import { fileSecretStore } from './till/secrets';
@@ -69,15 +69,13 @@ app.whenReady().then(async () => {
   runtime = await startTillRuntime({ dataDir, mode: 'electron', secrets: secretStore() });
   ipcMain.handle(IPC_CHANNEL, async (event, method: unknown, args: unknown) => {
     // Only our own window's top-level frame on app://till/ may call (a subframe or a page that
-    // navigated elsewhere is refused), and only with a known method and valid arguments.
+    // navigated elsewhere is refused); the back end's invoke validates the arguments (the one check).
     const frame = event.senderFrame;
     if (!win || event.sender !== win.webContents || !frame || frame !== win.webContents.mainFrame || !isTrustedSenderUrl(frame.url)) {
       return fail('UNAUTHORIZED', 'Calls are accepted only from the till window.');
     }
     if (typeof method !== 'string' || !isMethodName(method)) return fail('NOT_FOUND', 'Unknown till method.');
-    const v = validateArgs(method, args);
-    if (!v.ok) return v;
-    return runtime!.backend.invoke(method as MethodName, v.value as never);
+    return runtime!.backend.invoke(method, args as ArgsOf<typeof method>);
   });
   await createWindow();
 });

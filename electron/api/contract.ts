@@ -105,8 +105,14 @@ export interface LookupView {
  * purchasing → succeeded | failed | retrying; retrying → succeeded | failed | pending (cashier left it);
  * pending → succeeded (late answer, "succeeded-late") | cancelled (reversal queued).
  */
-export type SaleState = 'purchasing' | 'retrying' | 'succeeded' | 'failed' | 'pending' | 'cancelled';
-export const FINAL_SALE_STATES: readonly SaleState[] = ['succeeded', 'failed', 'cancelled'];
+export const SALE_STATES = ['purchasing', 'retrying', 'succeeded', 'failed', 'pending', 'cancelled'] as const;
+export type SaleState = (typeof SALE_STATES)[number];
+/** The one definition of a sale's final states: no answer changes them, nothing retries them. */
+export const FINAL_SALE_STATES = ['succeeded', 'failed', 'cancelled'] as const satisfies readonly SaleState[];
+/** States in which the till still owes the customer an answer (it retries the same purchase id). */
+export const OPEN_SALE_STATES = ['purchasing', 'retrying', 'pending'] as const satisfies readonly SaleState[];
+export const isFinalSaleState = (s: string): boolean => (FINAL_SALE_STATES as readonly string[]).includes(s);
+export const isOpenSaleState = (s: string): boolean => (OPEN_SALE_STATES as readonly string[]).includes(s);
 
 export type SaleStage = 'purchasing' | 'retrying' | 'waiting-retry' | 'printing' | 'done';
 export interface SaleProgress {
@@ -410,7 +416,7 @@ export const TransactionFilter = z
   .object({
     from: IsoOrDate.optional(),
     to: IsoOrDate.optional(),
-    state: z.enum(['purchasing', 'retrying', 'succeeded', 'failed', 'pending', 'cancelled']).optional(),
+    state: z.enum(SALE_STATES).optional(),
     meterId: z.string().max(20).optional(),
     operatorId: z.string().max(40).optional(),
     tender: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']).optional(),

@@ -12,7 +12,7 @@
  * Final states ignore answers that arrive late: a cancelled sale's reversal covers a token issued after it.
  */
 import { isValidMeterNumber } from '../../switch-core/protocol';
-import type { SaleState } from '../api/contract';
+import { isFinalSaleState, isOpenSaleState, type SaleState } from '../api/contract';
 
 export type Outcome = 'successful' | 'failed' | 'unknown';
 
@@ -44,8 +44,6 @@ export interface RetryPolicy {
 
 export type Transition = { ok: true; sale: MachineSale; effects: Effect[] } | { ok: false; reason: string };
 
-export const FINAL: ReadonlySet<SaleState> = new Set(['succeeded', 'failed', 'cancelled']);
-const RETRYABLE: ReadonlySet<SaleState> = new Set(['purchasing', 'retrying', 'pending']);
 
 /** Exponential backoff after the n-th unknown outcome (n ≥ 1): base, 2·base, 4·base … capped at max. */
 export function backoffMs(attempts: number, policy: RetryPolicy): number {
@@ -57,11 +55,11 @@ export function nextSale(sale: MachineSale, event: SaleEvent, now: number, polic
   const s = sale.state;
   switch (event.type) {
     case 'send':
-      if (!RETRYABLE.has(s)) return { ok: false, reason: `a ${s} sale is not sent again` };
+      if (!isOpenSaleState(s)) return { ok: false, reason: `a ${s} sale is not sent again` };
       return { ok: true, sale: { ...sale, attempts: sale.attempts + 1, nextAttemptAt: null }, effects: [] };
 
     case 'answer': {
-      if (FINAL.has(s)) return { ok: true, sale, effects: [] }; // late answer after a final state: ignored
+      if (isFinalSaleState(s)) return { ok: true, sale, effects: [] }; // late answer after a final state: ignored
       if (event.outcome === 'successful') {
         return {
           ok: true,

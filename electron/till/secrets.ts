@@ -3,7 +3,7 @@
  * to the database. Electron: main.ts passes an encrypting store built on safeStorage (same interface).
  */
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { SecretStore } from './service';
+import type { SecretStore } from './backend-context';
 
 export function fileSecretStore(path: string, codec: { encode(s: string): string; decode(s: string): string } = { encode: (s) => s, decode: (s) => s }): SecretStore {
   const read = (): Record<string, string> => {

@@ -5,6 +5,10 @@
  */
 import { openDatabase } from '../../../common/sqlite';
 import { migrate } from './migrations';
+import { OPEN_SALE_STATES } from '../../api/contract';
+
+/** The open states as an SQL list (constants from the contract, never user input). */
+const OPEN_IN = OPEN_SALE_STATES.map((s) => `'${s}'`).join(',');
 
 export interface SaleRow {
   id: string;
@@ -122,7 +126,6 @@ function toDb(patch: Partial<SaleRow>): Record<string, unknown> {
   return out;
 }
 
-export const OPEN_STATES = ['purchasing', 'retrying', 'pending'] as const;
 
 export type TillStore = ReturnType<typeof openTillStore>;
 
@@ -171,7 +174,7 @@ export function openTillStore(path: string) {
     },
     /** Sales still waiting for a final answer whose next attempt is due (or all open ones with due = Infinity). */
     dueSales(now: number): SaleRow[] {
-      return (db.prepare(`${SALE_SELECT} WHERE state IN ('purchasing','retrying','pending') AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at`).all(now) as Raw[]).map(
+      return (db.prepare(`${SALE_SELECT} WHERE state IN (${OPEN_IN}) AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at`).all(now) as Raw[]).map(
         (r) => toSale(r)!,
       );
     },
@@ -179,7 +182,7 @@ export function openTillStore(path: string) {
       return toSale(db.prepare(`${SALE_SELECT} WHERE lookup_ref = ? LIMIT 1`).get(lookupRef) as Raw | undefined);
     },
     openSales(): SaleRow[] {
-      return (db.prepare(`${SALE_SELECT} WHERE state IN ('purchasing','retrying','pending') ORDER BY created_at`).all() as Raw[]).map((r) => toSale(r)!);
+      return (db.prepare(`${SALE_SELECT} WHERE state IN (${OPEN_IN}) ORDER BY created_at`).all() as Raw[]).map((r) => toSale(r)!);
     },
     lastSale(operatorId?: string): SaleRow | null {
       const r = operatorId
@@ -204,7 +207,7 @@ export function openTillStore(path: string) {
       return (db.prepare(sql).all(params) as Raw[]).map((r) => toSale(r)!);
     },
     countOpenSales(): number {
-      return Number((db.prepare(`SELECT COUNT(*) AS n FROM sales WHERE state IN ('retrying','pending','purchasing')`).get() as { n: number }).n);
+      return Number((db.prepare(`SELECT COUNT(*) AS n FROM sales WHERE state IN (${OPEN_IN})`).get() as { n: number }).n);
     },
 
     // ── advices (must-deliver outbox) ──

@@ -5,7 +5,7 @@
  * The parent SIGKILLs it at random moments and starts it again on the same database.
  */
 import { join } from 'node:path';
-import { apiFromInvoke } from '../../api/contract';
+import { apiFromInvoke, isFinalSaleState } from '../../api/contract';
 import { createSlipPrinter } from '../printing';
 import { createTillBackend } from '../service';
 import { openTillStore } from '../store/repository';
@@ -50,7 +50,7 @@ if (mode === 'sell') {
     let v = p.value.version;
     for (let i = 0; i < 40; i++) {
       const s = await api.getSale({ saleId: p.value.saleId, sinceVersion: v, waitMs: 100 });
-      if (!s.ok || ['succeeded', 'failed', 'cancelled'].includes(s.value.state)) break;
+      if (!s.ok || isFinalSaleState(s.value.state)) break;
       v = s.value.version;
     }
   }

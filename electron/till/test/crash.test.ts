@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FINAL_SALE_STATES } from '../../api/contract';
 import { openTillStore } from '../store/repository';
 import { startTarget, type Target } from './harness';
 
@@ -78,7 +79,7 @@ it(`survives ${KILLS} SIGKILLs across ${SALES} sales: none lost, none sold twice
   expect([...perId.values()].every((n) => n === 1)).toBe(true);
 
   for (const s of sales) {
-    expect(['succeeded', 'failed', 'cancelled'], `sale ${s.id} left ${s.state}`).toContain(s.state);
+    expect(FINAL_SALE_STATES, `sale ${s.id} left ${s.state}`).toContain(s.state);
     counts[s.state as keyof typeof counts]++;
     if (s.state === 'succeeded') {
       expect(s.slipPrinted, `sale ${s.id} without slip`).toBe(true);

@@ -1,0 +1,95 @@
+/**
+ * What every part of the till back end shares: its dependencies (store, printer, secrets, the host's
+ * hooks), the clock, the current settings, the refusal type a handler throws, and the shape of a
+ * group of TillApi handlers. The parts (operators, sales, reports, console …) each take this context
+ * and answer their own methods; service.ts puts them together behind one `invoke`.
+ */
+import type { ApiErrorCode, ArgsOf, MethodName, Operator, TillValues, VirtualPrinterStatus, METHODS } from '../api/contract';
+import type { SlipPrinter } from './printing';
+import { DEFAULT_SETTINGS, type StoredSettings } from './settings';
+import type { TillStore } from './store/repository';
+
+/** Where secrets live: Electron safeStorage in the shell, a 0600 file in browser mode, memory in tests. */
+export interface SecretStore {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+}
+
+export interface VirtualJobsSource {
+  jobs(): { n: number; receivedAt: string; bytes: number; text: string; commands: { name?: string; text?: string }[] | unknown[]; files: { bin: string; png: string } }[];
+  /** Applies a simulated printer state and answers the whole state. */
+  setStatus?(s: Partial<VirtualPrinterStatus>): VirtualPrinterStatus;
+  status?(): VirtualPrinterStatus;
+}
+
+export interface TillDeps {
+  store: TillStore;
+  printer: SlipPrinter;
+  secrets: SecretStore;
+  clock?: () => number;
+  mode: 'electron' | 'browser' | 'cli';
+  /** Embedded switch, when the till started one (its URL wins when settings leave switchUrl empty). */
+  embeddedSwitch?: { url: string; username: string; password: string } | null;
+  virtualPrinter?: VirtualJobsSource | null;
+  listSerialPorts?: () => Promise<{ path: string; manufacturer?: string | null }[]>;
+  /** Called when printer settings change so the host can rebuild its transport. */
+  onSettingsChanged?: (s: StoredSettings) => void;
+  /** Worker tick; 0 disables the background worker (tests drive `tick()`). */
+  workerIntervalMs?: number;
+  /** Browser host: URLs to virtual printer files. */
+  fileUrls?: boolean;
+}
+
+/** A refusal in the cashier's words; `invoke` turns it into the `{ok:false}` result. */
+export class ApiFail extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly extra: { field?: string; fields?: Record<string, string>; ppuErrorType?: string } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Who calls: a signed-in operator for cashier and manager methods, maybe nobody for public ones. */
+export type CallerOf<M extends MethodName> = (typeof METHODS)[M]['role'] extends 'public' ? Operator | null : Operator;
+
+/** One handler per method: validated arguments in, the method's value out (or an ApiFail thrown). */
+export type Handler<M extends MethodName> = (args: ArgsOf<M>, caller: CallerOf<M>) => Promise<TillValues[M]> | TillValues[M];
+export type Handlers<K extends MethodName = MethodName> = { [M in K]: Handler<M> };
+
+export interface TillContext {
+  deps: TillDeps;
+  store: TillStore;
+  printer: SlipPrinter;
+  secrets: SecretStore;
+  clock: () => number;
+  nowIso: () => string;
+  /** The settings in force now (setSettings replaces them). */
+  settings: () => StoredSettings;
+  replaceSettings: (s: StoredSettings) => void;
+  /** True once close() began: background work stops writing. */
+  closed: () => boolean;
+}
+
+export function createContext(deps: TillDeps): TillContext & { close(): void } {
+  const clock = deps.clock ?? Date.now;
+  let settings: StoredSettings = { ...DEFAULT_SETTINGS, ...(deps.store.getSetting<StoredSettings>('settings') ?? {}) };
+  let closed = false;
+  return {
+    deps,
+    store: deps.store,
+    printer: deps.printer,
+    secrets: deps.secrets,
+    clock,
+    nowIso: () => new Date(clock()).toISOString(),
+    settings: () => settings,
+    replaceSettings: (s) => {
+      settings = s;
+    },
+    closed: () => closed,
+    close: () => {
+      closed = true;
+    },
+  };
+}

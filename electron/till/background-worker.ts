@@ -1,0 +1,49 @@
+/**
+ * The till's background worker: on every tick it retries the open sales that are due, prints the
+ * slips owed after a crash, sends the print jobs that could not print before, and delivers the due
+ * advices. One tick at a time; `tick()` is also called directly by tests and the CLI.
+ */
+import type { TillContext } from './backend-context';
+import type { AdviceDelivery } from './advice-delivery';
+import type { SaleRunner } from './sale-runner';
+import type { SaleSlips } from './sale-slips';
+
+export interface BackgroundWorker {
+  tick(): Promise<void>;
+  stop(): void;
+}
+
+export function startBackgroundWorker(ctx: TillContext, runner: SaleRunner, slips: SaleSlips, advices: AdviceDelivery, intervalMs: number): BackgroundWorker {
+  const { store, printer, clock } = ctx;
+
+  async function tick(): Promise<void> {
+    if (ctx.closed()) return;
+    const jobs: Promise<void>[] = [];
+    for (const row of store.dueSales(clock())) if (!runner.busy(row.id)) jobs.push(runner.attempt(row.id));
+    // Slips owed after a crash between the answer and the print.
+    for (const row of store.findSales({ state: 'succeeded', limit: 50 })) if (!row.slipPrinted && !row.printError && !row.slipKind && !slips.isPrinting(row.id)) jobs.push(slips.printFor(row.id, 'sale'));
+    // Slips that could not print before go out when the printer is back, in order.
+    if (!ctx.closed()) slips.markPrinted(await printer.drain());
+    await advices.deliverDue(20);
+    await Promise.all(jobs);
+  }
+
+  let timer: NodeJS.Timeout | null = null;
+  if (intervalMs > 0) {
+    let ticking = false;
+    timer = setInterval(() => {
+      if (ticking) return;
+      ticking = true;
+      void tick().finally(() => {
+        ticking = false;
+      });
+    }, intervalMs);
+    timer.unref?.();
+  }
+  return {
+    tick,
+    stop: () => {
+      if (timer) clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The manager's records: the transaction list and one sale's full record (advices, reprints,
+ * switch traces), and the end-of-day report on screen, as CSV and printed.
+ */
+import type { EodReport } from '../api/contract';
+import type { Handlers, TillContext } from './backend-context';
+import { buildEodReport, dayRange } from './end-of-day';
+import { needSale } from './sale-transitions';
+import { slipContext } from './sale-slips';
+import type { SaleViews } from './sale-views';
+
+export interface Reports {
+  /** The end-of-day report for a period (today by default). */
+  eod(from?: string, to?: string): EodReport;
+  handlers: Handlers<'listTransactions' | 'getTransaction' | 'eodReport' | 'printEodReport'>;
+}
+
+export function createReports(ctx: TillContext, views: SaleViews): Reports {
+  const { store, clock, nowIso, printer } = ctx;
+
+  function eod(fromArg?: string, toArg?: string): EodReport {
+    const { from, to } = dayRange(clock(), fromArg, toArg);
+    return buildEodReport({
+      from,
+      to,
+      generatedAt: nowIso(),
+      terminalId: ctx.settings().terminalId,
+      rows: store.findSales({ from, to, limit: 5000 }),
+      operatorNames: new Map(store.listOperators().map((o) => [o.id, o.name])),
+      summary: views.summary,
+    });
+  }
+
+  return {
+    eod,
+    handlers: {
+      listTransactions(f) {
+        const r = f.from || f.to ? dayRange(clock(), f.from, f.to) : { from: undefined, to: undefined };
+        return store.findSales({ ...f, from: r.from, to: r.to }).map(views.summary);
+      },
+      getTransaction({ saleId }) {
+        const row = needSale(ctx, saleId);
+        return {
+          sale: views.saleView(row),
+          advices: store.advicesForSale(saleId).map(views.adviceItem),
+          reprints: store.reprintsFor(saleId).map((r) => ({ at: r.at, operatorId: r.operatorId, source: r.source, printed: r.printed })),
+          traces: store.tracesFor(saleId).map((t) => ({ at: t.at, operation: t.operation, url: t.url, status: t.status, outcome: t.outcome as 'successful', ms: t.ms, requestBody: JSON.parse(t.requestJson ?? 'null') as unknown, responseBody: JSON.parse(t.responseJson ?? 'null') as unknown })),
+        };
+      },
+      eodReport: ({ from, to }) => eod(from, to),
+      printEodReport: ({ from, to }, op) => printer.printLines(eod(from, to).lines, slipContext(ctx, op.name)),
+    },
+  };
+}

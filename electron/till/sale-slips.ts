@@ -1,0 +1,73 @@
+/**
+ * A sale's slips: the slip a sale is owed (sale or pending) printed as a durable job keyed per sale
+ * and kind, so after a crash the stored job is found and never printed twice; a slip that printed
+ * late (printer back) marks its sale printed.
+ */
+import type { SlipContext } from '../../printer';
+import type { TillContext } from './backend-context';
+import type { SaleChanges } from './sale-changes';
+import { responseOf } from './sale-views';
+
+export type SlipKind = 'sale' | 'pending';
+
+export interface SaleSlips {
+  /** Prints the slip a sale is owed now; records printed / the print error on the sale. */
+  printFor(saleId: string, kind: SlipKind): Promise<void>;
+  /** Jobs printed later (printer back): their sales say so now. */
+  markPrinted(keys: string[]): void;
+  isPrinting(saleId: string): boolean;
+  printingCount(): number;
+}
+
+export const slipKey = (saleId: string, kind: SlipKind) => `sale:${saleId}:${kind}`;
+
+/** The merchant lines every slip and report carries. */
+export function slipContext(ctx: TillContext, operatorName?: string): SlipContext {
+  const s = ctx.settings();
+  return {
+    merchantName: s.merchantName,
+    address: [s.merchantCity].filter(Boolean),
+    terminalId: s.terminalId,
+    operator: operatorName,
+    footer: ['Keep this slip until the token is loaded.'],
+  };
+}
+
+export function createSaleSlips(ctx: TillContext, changes: SaleChanges): SaleSlips {
+  const { store, printer, clock, nowIso } = ctx;
+  const printing = new Set<string>();
+
+  function markPrinted(keys: string[]): void {
+    for (const key of keys) {
+      const m = /^sale:(.+):(sale|pending)$/.exec(key);
+      const row = m ? store.getSale(m[1] as string) : undefined;
+      // Only the slip the sale is owed: a pending slip printing late does not stand for the sale's own.
+      if (!m || !row || row.slipPrinted || (row.slipKind !== null && row.slipKind !== m[2])) continue;
+      store.transitionSale(row.id, { slipPrinted: true, slipKind: m[2] as SlipKind, printError: null, updatedAt: nowIso() });
+      changes.notify(row.id);
+    }
+  }
+
+  async function printFor(saleId: string, kind: SlipKind): Promise<void> {
+    if (printing.has(saleId) || ctx.closed()) return;
+    printing.add(saleId);
+    try {
+      const row = store.getSale(saleId);
+      if (!row) return;
+      const op = store.getOperator(row.operatorId);
+      const resp = responseOf(row);
+      const key = slipKey(saleId, kind);
+      const res =
+        kind === 'sale' && resp
+          ? await printer.printSale(resp, slipContext(ctx, op?.name), { key })
+          : await printer.printPending({ purchaseId: row.id, meterId: row.meterId, amountCents: row.amountCents, utilityName: row.utilityName ?? undefined, at: new Date(clock()) }, slipContext(ctx, op?.name), key);
+      if (ctx.closed()) return;
+      store.transitionSale(saleId, { slipPrinted: res.printed, slipKind: kind, printError: res.message, updatedAt: nowIso() });
+      changes.notify(saleId);
+    } finally {
+      printing.delete(saleId);
+    }
+  }
+
+  return { printFor, markPrinted, isPrinting: (id) => printing.has(id), printingCount: () => printing.size };
+}

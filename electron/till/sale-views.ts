@@ -1,0 +1,139 @@
+/**
+ * What the screens see of a stored sale: the full SaleView (tokens, charges, progress words, slip
+ * and advice status), the one-line summary for lists, and queue items for the pending/advice queue.
+ */
+import type { PurchaseResponse } from '../../switch-core/protocol';
+import type { QueueItem, SaleState, SaleSummary, SaleView, TenderKind, TokenView } from '../api/contract';
+import type { TillContext } from './backend-context';
+import { groupToken } from './sale-machine';
+import type { AdviceRow, SaleRow } from './store/repository';
+
+export interface SaleViews {
+  saleView(row: SaleRow): SaleView;
+  summary(row: SaleRow): SaleSummary;
+  adviceItem(a: AdviceRow): QueueItem;
+  purchaseItem(r: SaleRow): QueueItem;
+}
+
+export function responseOf(row: SaleRow): PurchaseResponse | null {
+  return row.responseJson ? (JSON.parse(row.responseJson) as PurchaseResponse) : null;
+}
+
+export function tokensOf(resp: PurchaseResponse | null): TokenView[] {
+  return (resp?.tokens ?? []).map((t) => ({
+    type: t.tokenType,
+    token: t.token.replace(/\s+/g, ''),
+    grouped: groupToken(t.token),
+    units: t.units ?? null,
+    amountCents: t.amount?.amount ?? null,
+    receiptNum: t.receiptNum ?? null,
+  }));
+}
+
+/** `busy(saleId)`: a send of this sale is in flight now. */
+export function createSaleViews({ store, clock }: TillContext, busy: (saleId: string) => boolean): SaleViews {
+  const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
+
+  function saleView(row: SaleRow): SaleView {
+    const resp = responseOf(row);
+    const advices = store.advicesForSale(row.id);
+    const adv = advices[advices.length - 1];
+    const now = clock();
+    const stage =
+      row.state === 'purchasing'
+        ? 'purchasing'
+        : row.state === 'retrying' || row.state === 'pending'
+          ? busy(row.id)
+            ? 'retrying'
+            : 'waiting-retry'
+          : row.state === 'succeeded' && !row.slipPrinted && !row.printError
+            ? 'printing'
+            : 'done';
+    return {
+      saleId: row.id,
+      version: row.version,
+      state: row.state as SaleState,
+      late: row.late,
+      meterId: row.meterId,
+      amountCents: row.amountCents,
+      currency: row.currency,
+      tender: { type: row.tenderType as TenderKind, ...(row.maskedCard ? { maskedCard: row.maskedCard } : {}) },
+      operatorId: row.operatorId,
+      customerName: row.customerName,
+      utilityName: row.utilityName,
+      tokens: tokensOf(resp),
+      charges: [
+        ...(resp?.debtRecoveryCharges ?? []).map((d) => ({ kind: 'debt' as const, description: d.description ?? 'Debt recovery', amountCents: d.amount.amount, balanceCents: d.balance?.amount ?? null })),
+        ...(resp?.serviceCharges ?? []).map((s) => ({ kind: 'service' as const, description: s.description ?? 'Service charge', amountCents: s.amount.amount, balanceCents: null })),
+      ],
+      failure: row.state === 'failed' ? { message: row.failureMessage ?? 'The sale failed. Nothing was charged.', ppuErrorType: row.failureType } : null,
+      attempts: row.attempts,
+      lastError: row.lastError,
+      progress: {
+        stage,
+        attempt: row.attempts,
+        nextAttemptAt: row.nextAttemptAt !== null && row.nextAttemptAt > now ? new Date(row.nextAttemptAt).toISOString() : null,
+        message:
+          stage === 'purchasing' ? 'Buying the token…' : stage === 'retrying' ? `Retrying (attempt ${row.attempts})…` : stage === 'waiting-retry' ? `No answer yet — retrying automatically (attempt ${row.attempts + 1} next)…` : stage === 'printing' ? 'Printing slip…' : row.state === 'succeeded' ? (row.slipPrinted ? 'Slip printed' : row.printError ? 'Slip not printed' : 'Printing slip…') : '',
+      },
+      slip: { printed: row.slipPrinted, kind: (row.slipKind as 'sale' | 'pending' | null) ?? null, printError: row.printError, reprintCount: store.reprintCount(row.id) },
+      advice: adv ? { kind: adv.kind, delivered: adv.status === 'delivered', attempts: adv.attempts } : null,
+      cancelled: row.cancelledBy ? { by: row.cancelledBy, at: row.cancelledAt ?? row.updatedAt } : null,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+
+  function summary(row: SaleRow): SaleSummary {
+    return {
+      saleId: row.id,
+      state: row.state as SaleState,
+      late: row.late,
+      meterId: row.meterId,
+      amountCents: row.amountCents,
+      tender: row.tenderType as TenderKind,
+      operatorId: row.operatorId,
+      utilityName: row.utilityName,
+      provider: row.provider,
+      token: row.tokenText ? (row.tokenText.split(' ')[0] ?? null) : null,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      reprintCount: store.reprintCount(row.id),
+    };
+  }
+
+  function adviceItem(a: AdviceRow): QueueItem {
+    const sale = store.getSale(a.saleId);
+    return {
+      id: a.id,
+      kind: a.kind,
+      saleId: a.saleId,
+      meterId: sale?.meterId ?? '',
+      amountCents: sale?.amountCents ?? 0,
+      createdAt: a.createdAt,
+      ageMs: clock() - Date.parse(a.createdAt),
+      attempts: a.attempts,
+      lastError: a.lastError,
+      nextAttemptAt: iso(a.nextAttemptAt),
+      status: a.status,
+    };
+  }
+
+  function purchaseItem(r: SaleRow): QueueItem {
+    return {
+      id: r.id,
+      kind: 'purchase',
+      saleId: r.id,
+      meterId: r.meterId,
+      amountCents: r.amountCents,
+      createdAt: r.createdAt,
+      ageMs: clock() - Date.parse(r.createdAt),
+      attempts: r.attempts,
+      lastError: r.lastError,
+      nextAttemptAt: iso(r.nextAttemptAt),
+      status: r.state === 'succeeded' ? 'delivered' : r.state === 'failed' ? 'failed' : 'queued',
+    };
+  }
+
+  return { saleView, summary, adviceItem, purchaseItem };
+}

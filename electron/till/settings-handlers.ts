@@ -1,0 +1,31 @@
+/**
+ * The manager's Settings methods: read, change (all or nothing; the password goes to the secret
+ * store), test the switch connection, print a test page.
+ */
+import { ApiFail, type Handlers, type TillContext } from './backend-context';
+import { settingsView, validateSettings } from './settings';
+import type { SwitchLink } from './switch-link';
+
+export function settingsHandlers(ctx: TillContext, link: SwitchLink): Handlers<'getSettings' | 'setSettings' | 'testConnection' | 'printTestPage'> {
+  const { store, secrets, printer, clock } = ctx;
+  const view = () => settingsView(ctx.settings(), Boolean(secrets.get('switchPassword')));
+  return {
+    getSettings: view,
+    setSettings(patch) {
+      const v = validateSettings(ctx.settings(), patch);
+      if (!v.ok) {
+        const [field, msg] = Object.entries(v.fields)[0]!;
+        throw new ApiFail('INVALID_INPUT', `${field}: ${msg}`, { field, fields: v.fields });
+      }
+      // All or nothing: the password and the document are stored only after every field passed.
+      if (patch.switchPassword !== undefined) secrets.set('switchPassword', patch.switchPassword);
+      store.setSetting('settings', v.value);
+      ctx.replaceSettings(v.value);
+      link.reset();
+      ctx.deps.onSettingsChanged?.(v.value);
+      return view();
+    },
+    testConnection: () => link.testConnection(),
+    printTestPage: () => printer.printTestPage({ merchantName: ctx.settings().merchantName, terminalId: ctx.settings().terminalId }, new Date(clock())),
+  };
+}

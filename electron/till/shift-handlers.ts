@@ -1,0 +1,25 @@
+/**
+ * Shifts: an operator's shift opened (at sign-in or on request) and closed with its end-of-day report.
+ */
+import { newId } from '../../switch-core/protocol';
+import { ApiFail, type Handlers, type TillContext } from './backend-context';
+import type { Reports } from './report-handlers';
+
+export function shiftHandlers({ store, nowIso }: TillContext, reports: Reports): Handlers<'openShift' | 'closeShift'> {
+  return {
+    openShift(_args, op) {
+      const cur = store.currentShift(op.id);
+      if (cur) return cur;
+      const s = { id: newId(), operatorId: op.id, openedAt: nowIso(), closedAt: null };
+      store.openShift(s);
+      return s;
+    },
+    closeShift(_args, op) {
+      const cur = store.currentShift(op.id);
+      if (!cur) throw new ApiFail('NO_SHIFT', 'No shift is open.');
+      const at = nowIso();
+      store.closeShift(cur.id, at);
+      return { shift: { ...cur, closedAt: at }, report: reports.eod(cur.openedAt, at) };
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The status bar and the printer tools: switch reachability, printer state, pending and advice
+ * counts, who is signed in; serial ports; the virtual printer's jobs, files and simulated faults.
+ */
+import { readFileSync } from 'node:fs';
+import { ApiFail, type Handlers, type TillContext } from './backend-context';
+import type { Session } from './session';
+import type { SwitchLink } from './switch-link';
+
+type StatusMethod = 'status' | 'listSerialPorts' | 'virtualPrinterJobs' | 'setVirtualPrinterStatus' | 'virtualPrinterFile';
+
+export function statusHandlers(ctx: TillContext, link: SwitchLink, session: Session): Handlers<StatusMethod> {
+  const { store, printer, deps } = ctx;
+  return {
+    async status() {
+      const t = link.target();
+      const last = await link.contact();
+      const p = await printer.status().catch(() => ({ state: 'problem' as const, message: 'Printer status unknown' }));
+      const operator = session.operator();
+      return {
+        mode: deps.mode,
+        switch: {
+          reachable: last?.reachable ?? false,
+          url: t.root,
+          embedded: t.embedded,
+          checkedAt: last ? new Date(last.at).toISOString() : null,
+          message: last ? last.message : 'Not contacted yet',
+        },
+        printer: { state: p.state, kind: ctx.settings().printer.kind, message: p.message },
+        pendingCount: store.countOpenSales(),
+        adviceCount: store.countQueuedAdvices(),
+        operator,
+        shift: operator ? store.currentShift(operator.id) : null,
+      };
+    },
+    async listSerialPorts() {
+      const ports = (await deps.listSerialPorts?.()) ?? [];
+      return ports.map((p) => ({ path: p.path, manufacturer: p.manufacturer ?? null }));
+    },
+    virtualPrinterJobs({ limit }) {
+      const vp = deps.virtualPrinter;
+      if (!vp) return { enabled: false, status: null, jobs: [] };
+      const jobs = vp.jobs().slice(-(limit ?? 50)).reverse();
+      return {
+        enabled: true,
+        status: vp.status?.() ?? null,
+        jobs: jobs.map((j) => ({
+          id: String(j.n),
+          at: j.receivedAt,
+          bytes: j.bytes,
+          text: j.text,
+          commands: (j.commands as unknown[]).map((c) => (typeof c === 'string' ? c : JSON.stringify(c))),
+          pngUrl: deps.fileUrls ? `/print-jobs/${j.n}.png` : null,
+          binUrl: deps.fileUrls ? `/print-jobs/${j.n}.bin` : null,
+        })),
+      };
+    },
+    setVirtualPrinterStatus(s) {
+      const set = deps.virtualPrinter?.setStatus;
+      if (!set) throw new ApiFail('NOT_FOUND', 'The virtual printer is not in use (a real printer is configured).');
+      return set(s);
+    },
+    virtualPrinterFile({ id, kind }) {
+      const job = deps.virtualPrinter?.jobs().find((j) => String(j.n) === id);
+      if (!job) throw new ApiFail('NOT_FOUND', 'No such print job.');
+      return { mime: kind === 'png' ? 'image/png' : 'application/octet-stream', base64: readFileSync(kind === 'png' ? job.files.png : job.files.bin).toString('base64') };
+    },
+  };
+}
