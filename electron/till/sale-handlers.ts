@@ -2,7 +2,7 @@
  * The cashier's sale methods: look a meter up, sell (stored before it is sent), follow the sale's
  * progress (long poll), leave it pending, retry it now, and the manager's cancel of a pending sale.
  */
-import { newId, type MeterLookupResponse, type PurchaseRequest } from '../../switch-core/protocol';
+import { newId, utilityTypeOf, type MeterLookupResponse, type PurchaseRequest } from '../../switch-core/protocol';
 import type { LookupView } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import type { AdviceDelivery } from './advice-delivery';
@@ -44,9 +44,9 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
         meterId: b.meter.meterId || m.meterId,
         customerName: [b.customer?.firstName, b.customer?.lastName].filter(Boolean).join(' ') || null,
         address: b.customer?.address ?? null,
-        accountNumber: b.customer?.accountNumber ?? null,
         utilityName: b.utility?.name ?? null,
-        utilityType: b.utilityType ?? null,
+        // A lookup answer has no utilityType in the models: the meter's serviceType ("ELEC") says it.
+        utilityType: utilityTypeOf(b.meter.serviceType) ?? null,
         minCents: b.minAmount?.amount ?? null,
         maxCents: b.maxAmount?.amount ?? null,
         arrearsCents: b.arrearsAmount?.amount ?? null,

@@ -175,7 +175,7 @@ function SaleOutcome() {
         {sale.tokens.map((t, i) => (
           <p key={i} className="token" data-testid="token">
             <span className="token-type">{t.type}</span> {t.grouped}
-            {t.units && <span className="units"> {t.units}</span>}
+            {t.units !== null && t.units > 0 && <span className="units"> {t.units}</span>}
           </p>
         ))}
         <p>{rand(sale.amountCents)} · {sale.utilityName}</p>
