@@ -150,9 +150,11 @@ export const KeyChangeData = z.object({
   newKeyRevisionNumber: pattern(/^[0-9]$/, 'must be 1 digit').optional(),
   newTariffIndex: pattern(/^[0-9]{2}$/, 'must be 2 digits').optional(),
 });
+/** A meter card's track 2 as the model takes it: exactly 34 letters, digits or =, no sentinels. */
+export const TRACK2_DATA_PATTERN = /^[a-zA-Z0-9=]{34}$/;
 export const Meter = z.object({
   meterId: pattern(/^[a-zA-Z0-9]{0,20}$/, 'must be up to 20 letters or digits'),
-  track2Data: pattern(/^[a-zA-Z0-9=]{34}$/, 'must be 34 letters, digits or =').optional(),
+  track2Data: pattern(TRACK2_DATA_PATTERN, 'must be 34 letters, digits or =').optional(),
   serviceType: pattern(/^[a-zA-Z0-9]{0,12}$/, 'must be up to 12 letters or digits').optional(),
   supplyGroupCode: pattern(/^[0-9]{6}$/, 'must be 6 digits').optional(),
   keyRevisionNum: pattern(/^[0-9]$/, 'must be 1 digit').optional(),

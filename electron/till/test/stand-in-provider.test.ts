@@ -47,6 +47,13 @@ describe('the till against a provider answering in the published shapes', () => 
     expect(sent?.tenders).toEqual([{ tenderType: 'DEBIT_CARD', amount: { amount: 10000, currency: '710' }, cardNumber: '492181******7890' }]);
   });
 
+  it('a card swipe looks the meter up by its number: a track 2 short of the model’s 34 characters is not sent', async () => {
+    const lk = await till.api.lookupMeter({ track2: `;${STAND_IN_METERS.published}=4912?` });
+    expect(lk.ok, JSON.stringify(lk)).toBe(true);
+    const sent = provider.requests.find((q) => q.body.id === (lk.ok ? lk.value.lookupRef : ''))?.body;
+    expect(sent?.meter).toEqual({ meterId: STAND_IN_METERS.published });
+  });
+
   it('an answer with no tokens at all (TST010-like) is a sale, printed from the provider’s slipData', async () => {
     const { sale, printed } = await sell(STAND_IN_METERS.noTokens);
     expect(sale.state).toBe('succeeded');
