@@ -13,12 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findModelsMd, SCHEMA_FILE, schemaText } from '../../scripts/ppu-json-schema';
 import { startSwitch, type RunningSwitch } from '../index';
 import { DEMO_METERS } from '../providers';
-import { admin, until } from '../test/helpers';
-import { newId, nowIso } from './ids';
-import { OPERATIONS, type PpuOperation } from './operations';
-import { isSuccessStatus } from './outcome';
-import { PpuClient, type PpuTrace } from './client';
-import { lookupRequest, purchaseRequest } from './test/fixtures';
+import { admin, until } from './helpers';
+import { isSuccessStatus, newId, nowIso, OPERATIONS, PpuClient, type PpuOperation, type PpuTrace } from '../protocol';
+import { lookupRequest, purchaseRequest } from '../protocol/test/fixtures';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SCHEMA = JSON.parse(readFileSync(join(ROOT, SCHEMA_FILE), 'utf8')) as { $id: string; $defs: Record<string, unknown> };
