@@ -2,7 +2,8 @@
  * The switch in front of a provider it did not write, answering in the published models' shapes
  * (stand-in-provider.ts), over real HTTP on loopback: every value reaches the till intact and typed
  * as the models say, an answer carrying no tokens is a success, a 504 is an unknown outcome whose
- * retry is approved, and each answer to the till carries the v3.13 success code of its operation.
+ * retry is approved, and each answer to the till carries the v3.13 success code of its operation
+ * (a token purchase event included).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,6 +113,22 @@ describe('the switch in front of a provider answering in the published shapes', 
       expect(first.body.tokens[0]?.token).toBe(STAND_IN_RETRY_TOKEN);
     }
     expect(provider.requests.some((q) => q.path.endsWith(`/tokenPurchases/${sale.id}/retry`))).toBe(true);
+  });
+
+  it('accepts a token purchase event (POST /events/tokenPurchases?purchaseId=…) with 202, and refuses one for another id', async () => {
+    const sale = purchaseRequest(STAND_IN_METERS.published, 10000);
+    const r = await till.purchase(sale);
+    expect(r.outcome).toBe('successful');
+    const notify = (purchaseId: string) =>
+      fetch(`${sw.url}/prepaidutility/v3/events/tokenPurchases?purchaseId=${purchaseId}`, {
+        method: 'POST',
+        headers: { authorization: 'Basic ' + Buffer.from(`${sw.username}:${sw.password}`).toString('base64'), 'content-type': 'application/json' },
+        body: answerText(sale.id, 'purchase'),
+      });
+    expect((await notify(sale.id)).status).toBe(202);
+    const wrong = await notify(newId());
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ errorType: 'FORMAT_ERROR', requestType: 'NOTIFY_TOKEN_PURCHASE' });
   });
 
   it('refuses a full card number with 400 FORMAT_ERROR naming the field, and neither stores nor serves it', async () => {
