@@ -56,17 +56,26 @@ export function statusForErrorType(errorType: ErrorType): number {
   }
 }
 
-/** The model limits errorMessage to 20 characters: longer text is cut there and kept whole in detailMessage.message. */
+/**
+ * The model limits errorMessage to 20 characters: a longer message is cut there and kept whole in
+ * detailMessage.message (beside the detail's own fields, or beside it as `detail` when the detail is
+ * not an object). A short message leaves the detail as given.
+ */
 export const ERROR_MESSAGE_MAX = 20;
 
 export function errorDetail(
   errorType: ErrorType,
   message: string,
-  extra: { id?: string; originalId?: string; requestType?: string; detailMessage?: Record<string, unknown> } = {},
+  extra: { id?: string; originalId?: string; requestType?: string; detailMessage?: unknown } = {},
 ): ErrorDetail {
   const { detailMessage, ...ids } = extra;
-  const short = message.length <= ERROR_MESSAGE_MAX ? message : message.slice(0, ERROR_MESSAGE_MAX - 1) + '…';
-  return { errorType, errorMessage: short, ...ids, detailMessage: { message, ...detailMessage } };
+  if (message.length <= ERROR_MESSAGE_MAX) return { errorType, errorMessage: message, ...ids, ...(detailMessage !== undefined ? { detailMessage } : {}) };
+  const detail = isRecord(detailMessage) ? detailMessage : detailMessage === undefined ? {} : { detail: detailMessage };
+  return { errorType, errorMessage: message.slice(0, ERROR_MESSAGE_MAX - 1) + '…', ...ids, detailMessage: { message, ...detail } };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The whole text of an error: detailMessage.message when the sender gave one, else errorMessage. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { outcomeOfStatus } from './outcome';
 import { pathFor } from './operations';
 import { validateRequest } from './validate';
+import { errorDetail, errorText } from './errors';
 import { lookupRequest, purchaseRequest } from './test/fixtures';
 
 describe('outcome classes', () => {
@@ -91,5 +92,19 @@ describe('request validation', () => {
     expect(pathFor('confirmation', { purchaseId: 'p', confirmationId: 'c' })).toBe(
       '/prepaidutility/v3/tokenPurchases/p/confirmations/c',
     );
+  });
+});
+
+describe('error bodies', () => {
+  it('keep errorMessage within the model\'s 20 characters and the whole text in detailMessage.message', () => {
+    const e = errorDetail('UNKNOWN_METER_ID', 'Meter 01234567890 is not known to EasyPay', { id: 'x', detailMessage: { hint: 'look it up' } });
+    expect(e.errorMessage?.length).toBeLessThanOrEqual(20);
+    expect(e.detailMessage).toEqual({ message: 'Meter 01234567890 is not known to EasyPay', hint: 'look it up' });
+    expect(errorText(e)).toBe('Meter 01234567890 is not known to EasyPay');
+  });
+  it('leave a short message and its detail as given', () => {
+    const e = errorDetail('UPSTREAM_UNAVAILABLE', 'Timeout', { detailMessage: 'No response from upstream service' });
+    expect(e).toEqual({ errorType: 'UPSTREAM_UNAVAILABLE', errorMessage: 'Timeout', detailMessage: 'No response from upstream service' });
+    expect(errorText(e)).toBe('Timeout');
   });
 });
