@@ -1,8 +1,7 @@
 /** Accessibility: axe-core on every main screen (no serious or critical violations) and keyboard-only use. */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { E2E_TOKEN } from './playwright.config';
-import { api, shot, signIn } from './helpers';
+import { openSignedOut, shot, signIn } from './helpers';
 
 const SCREENS = ['Sell', 'Reprint', 'Pending queue', 'Transactions', 'End of day', 'Settings', 'Meters', 'Routing', 'Providers', 'Virtual printer', 'Provider faults'];
 
@@ -13,8 +12,7 @@ async function axe(page: import('@playwright/test').Page, name: string): Promise
 }
 
 test('axe: sign-in and every main screen have no serious or critical violations', async ({ page }) => {
-  await api('signOut', {});
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await openSignedOut(page);
   await expect(page.getByLabel('PIN')).toBeVisible();
   await axe(page, 'sign-in');
   await shot(page, 'sign-in');
@@ -29,8 +27,7 @@ test('axe: sign-in and every main screen have no serious or critical violations'
 });
 
 test('keyboard only: sign in, sell, and reach every screen with Tab', async ({ page }) => {
-  await api('signOut', {});
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await openSignedOut(page);
   await expect(page.getByLabel('PIN')).toBeFocused();
   await page.keyboard.press('Shift+Tab');
   await page.keyboard.press('ControlOrMeta+a');

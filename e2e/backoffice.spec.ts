@@ -12,7 +12,7 @@ test('a pending sale is left by the cashier, then cancelled by a manager into a 
   await signIn(page, 'cashier');
   await lookUp(page, '00100000025', '30');
   let saleId = '';
-  await withFaults({ serverErrorRate: 1 }, 'cashier', async () => {
+  await withFaults({ serverErrorRate: 1 }, async () => {
     saleId = await leavePending(page);
     await expect(page.getByTestId('pending-count')).toHaveText('Pending: 1'); // the status bar counts it
     await shot(page, 'cashier-pending');
@@ -51,7 +51,7 @@ test('"Retry now" sends a pending sale at once instead of at its next scheduled 
     await signIn(page, 'cashier');
     await lookUp(page, '00200000016', '40');
     let saleId = '';
-    await withFaults({ serverErrorRate: 1 }, 'cashier', async () => {
+    await withFaults({ serverErrorRate: 1 }, async () => {
       saleId = await leavePending(page);
     });
     // The providers answer again, but the sale's next attempt is minutes away: the queue says so.
@@ -206,7 +206,7 @@ async function download(page: Page, name: string): Promise<Buffer> {
 }
 
 test('end of day: on screen, printed, as CSV; the shift closed and opened again', async ({ page }) => {
-  await signIn(page, 'manager');
+  await signIn(page, 'manager'); // reads the manager's shift as the page changes it
   await page.getByRole('button', { name: 'End of day' }).click();
   const summary = page.getByText(/^Sold \d+ for R \d+\.\d\d; failed \d+; pending \d+; reversed \d+\.$/);
   await expect(summary).toBeVisible();

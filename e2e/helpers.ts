@@ -5,14 +5,39 @@ import { E2E_PORT, E2E_TOKEN } from './playwright.config';
 
 export const ARTIFACTS = 'test-results/e2e-artifacts';
 
+/**
+ * The tests' own client for set-up and read-back: a second browser with its own sign-in session
+ * (cookie), apart from the page's. It signs itself in as the cashier on first use (so "the cashier's
+ * last sale" reads what the page sold); tests sign it in as the manager where they need one.
+ */
+let apiCookie = '';
+let apiOperator = '';
+const PINS: Record<string, string> = { cashier: '1111', manager: '9999' };
+const SESSIONLESS: readonly MethodName[] = ['signIn', 'signOut', 'session', 'status'];
 export async function api<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<Result<TillValues[M]>> {
-  const res = await fetch(`http://127.0.0.1:${E2E_PORT}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-till-token': E2E_TOKEN }, body: JSON.stringify(args) });
-  return (await res.json()) as Result<TillValues[M]>;
+  if (!apiCookie && !SESSIONLESS.includes(method)) await api('signIn', { operatorId: 'cashier', pin: '1111' });
+  const res = await fetch(`http://127.0.0.1:${E2E_PORT}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-till-token': E2E_TOKEN, ...(apiCookie ? { cookie: apiCookie } : {}) },
+    body: JSON.stringify(args),
+  });
+  for (const line of res.headers.getSetCookie()) apiCookie = /^till_session=[^;]+/.exec(line)?.[0] ?? '';
+  const result = (await res.json()) as Result<TillValues[M]>;
+  if (method === 'signIn' && result.ok) apiOperator = (args as ArgsOf<'signIn'>).operatorId;
+  if (method === 'signOut') apiOperator = '';
+  return result;
 }
 
-export async function signIn(page: Page, operatorId: 'cashier' | 'manager'): Promise<void> {
-  await api('signOut', {});
+/** Opens the till signed out (a fresh session cookie), as a new browser on the counter would. */
+export async function openSignedOut(page: Page): Promise<void> {
+  await page.context().clearCookies();
   await page.goto(`/?token=${E2E_TOKEN}`);
+}
+
+/** Signs the page in as `operatorId`, and the tests' own client as the same operator (so read-backs see what the page did). */
+export async function signIn(page: Page, operatorId: 'cashier' | 'manager'): Promise<void> {
+  await api('signIn', { operatorId, pin: PINS[operatorId] ?? '' });
+  await openSignedOut(page);
   await page.getByLabel('Operator').fill(operatorId);
   await page.getByLabel('PIN').fill(operatorId === 'cashier' ? '1111' : '9999');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -50,24 +75,24 @@ export async function leavePending(page: Page): Promise<string> {
 
 type FaultPatch = ArgsOf<'setProviderBehaviour'>['patch'];
 
-/** Runs `step` as the manager (the fault knobs need one), then hands the till's one session back to `then`. */
-async function asManager<T>(then: 'cashier' | 'manager', step: () => Promise<T>): Promise<T> {
+/** Runs `step` with the tests' own session signed in as the manager (the fault knobs need one), then gives it back to whoever had it; the page's session is untouched. */
+async function asManager<T>(step: () => Promise<T>): Promise<T> {
+  const before = apiOperator;
   await api('signIn', { operatorId: 'manager', pin: '9999' });
   try {
     return await step();
   } finally {
-    if (then === 'cashier') await api('signIn', { operatorId: 'cashier', pin: '1111' });
+    if (before && before !== 'manager') await api('signIn', { operatorId: before, pin: PINS[before] ?? '' });
   }
 }
 
 /**
  * Runs `body` with the same faults set on every simulated provider, then puts back what each had
- * before (the demo's slow provider keeps its own latency). The page's screens follow the session
- * on their next call, so `then` says who is signed in while `body` runs and after.
+ * before (the demo's slow provider keeps its own latency).
  */
-export async function withFaults(patch: FaultPatch, then: 'cashier' | 'manager', body: () => Promise<void>): Promise<void> {
+export async function withFaults(patch: FaultPatch, body: () => Promise<void>): Promise<void> {
   const keys = Object.keys(patch) as (keyof FaultPatch)[];
-  const before = await asManager(then, async () => {
+  const before = await asManager(async () => {
     const ps = await api('providers', {});
     const saved = new Map<string, FaultPatch>();
     for (const p of ps.ok ? ps.value.providers : []) {
@@ -80,7 +105,7 @@ export async function withFaults(patch: FaultPatch, then: 'cashier' | 'manager',
   try {
     await body();
   } finally {
-    await asManager(then, async () => {
+    await asManager(async () => {
       for (const [providerId, old] of before) await api('setProviderBehaviour', { providerId, patch: old });
     });
   }

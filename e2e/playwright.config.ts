@@ -1,8 +1,12 @@
 /** Playwright: Debian's Chromium against the browser host (embedded switch + virtual printer). */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 47311);
 export const E2E_TOKEN = process.env.E2E_TOKEN ?? 'e2e-token-0123456789';
+/** Where the e2e host writes its virtual printer's port, for specs that send it raw jobs. */
+export const E2E_PRINTER_PORT_FILE = join(tmpdir(), `till-e2e-printer-port-${E2E_PORT}`);
 
 export default defineConfig({
   testDir: '.',
@@ -27,7 +31,7 @@ export default defineConfig({
     command: 'npx tsx e2e/host.ts',
     cwd: '..',
     url: `http://127.0.0.1:${E2E_PORT}/`,
-    env: { E2E_PORT: String(E2E_PORT), E2E_TOKEN },
+    env: { E2E_PORT: String(E2E_PORT), E2E_TOKEN, E2E_PRINTER_PORT_FILE },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

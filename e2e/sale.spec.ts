@@ -48,7 +48,7 @@ test('a sale through a 504 then retry: the switch answers 504, the till retries 
   await signIn(page, 'cashier');
   await lookUp(page, '00100000017', '20');
   // Every provider answers 500: the switch's own retries fail too and it answers the till 504.
-  await withFaults({ serverErrorRate: 1 }, 'cashier', async () => {
+  await withFaults({ serverErrorRate: 1 }, async () => {
     await page.keyboard.press('F2');
     await expect(page.getByTestId('outcome-pending')).toContainText(/retrying \(attempt \d+\)/i);
     await expect(page.getByRole('status').filter({ hasText: /retrying/i })).toContainText(/attempt \d+/);
@@ -71,7 +71,7 @@ test('a sale through a 504 then retry: the switch answers 504, the till retries 
 test('every wait says what it waits for: looking up, buying, printing', async ({ page }) => {
   const progress = await recordProgress(page);
   // Slow providers, so each wait is on screen long enough to read.
-  await withFaults({ latencyMs: 900 }, 'cashier', async () => {
+  await withFaults({ latencyMs: 900 }, async () => {
     await signIn(page, 'cashier');
     await page.keyboard.type('00100000017', { delay: 5 });
     await page.keyboard.press('Enter');
@@ -94,7 +94,7 @@ test('a failed sale says why in plain words, that nothing was charged, and what 
   await expect(page.getByTestId('customer')).toBeVisible();
   await page.keyboard.type('60');
   // Every provider refuses (503) between the lookup and the sale.
-  await withFaults({ down: true }, 'cashier', async () => {
+  await withFaults({ down: true }, async () => {
     await page.keyboard.press('F2');
     const failed = page.getByTestId('outcome-failed');
     await expect(failed).toContainText('Sale failed — nothing was charged');

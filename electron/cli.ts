@@ -2,6 +2,8 @@
  * `ppu-till` — the till back end from a terminal, for field techs and scripts: lookup, sell, pending,
  * reprint, eod. Same back end and store as the app (default data dir ~/.ppu-till); `--json` prints
  * the TillApi result as JSON. Exit codes: 0 ok/succeeded, 1 error, 2 sale failed, 3 sale pending.
+ * The PIN comes from PPU_TILL_PIN or the first line of standard input (--pin-stdin) so it never shows
+ * in `ps`; --pin still works for a quick test on a bench till.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -15,14 +17,32 @@ program
   .description('Prepaid-utility till back end from the command line')
   .option('--data-dir <dir>', 'till data directory', process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till'))
   .option('--operator <id>', 'operator id', 'cashier')
-  .option('--pin <pin>', 'operator PIN', process.env.PPU_TILL_PIN ?? '1111')
+  .option('--pin <pin>', 'operator PIN (visible in ps: prefer PPU_TILL_PIN or --pin-stdin)')
+  .option('--pin-stdin', 'read the PIN from the first line of standard input (change-pin: the new PIN from the second)')
   .option('--json', 'print results as JSON');
 
 interface Global {
   dataDir: string;
   operator: string;
-  pin: string;
+  pin?: string;
+  pinStdin?: boolean;
   json?: boolean;
+}
+
+let stdinLines: Promise<string[]> | null = null;
+/** Standard input's lines, read once (the PIN first, then a new PIN for change-pin). */
+function stdinLine(n: number): Promise<string | undefined> {
+  stdinLines ??= new Promise((resolve) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (d: string) => (text += d));
+    process.stdin.on('end', () => resolve(text.split(/\r?\n/)));
+  });
+  return stdinLines.then((lines) => lines[n]?.trim() || undefined);
+}
+
+async function pinOf(g: Global): Promise<string | undefined> {
+  return g.pinStdin ? stdinLine(0) : (g.pin ?? process.env.PPU_TILL_PIN);
 }
 
 const money = (c: number) => `R${(c / 100).toFixed(2)}`;
@@ -33,7 +53,10 @@ async function withTill<T>(fn: (api: TillApi, rt: TillRuntime) => Promise<Result
   const api = apiFromInvoke(rt.backend.invoke);
   let code = 1;
   try {
-    const signed = await api.signIn({ operatorId: g.operator, pin: g.pin });
+    const pin = await pinOf(g);
+    const signed: Result<unknown> = pin
+      ? await api.signIn({ operatorId: g.operator, pin })
+      : { ok: false, error: { code: 'INVALID_INPUT', field: 'pin', message: 'Give the PIN in PPU_TILL_PIN or on standard input with --pin-stdin.' } };
     const res = signed.ok ? await fn(api, rt) : signed;
     if (g.json) console.log(JSON.stringify(res, null, 2));
     if (res.ok) {
@@ -141,6 +164,22 @@ program
     withTill(
       (api) => api.eodReport({ from: o.from, to: o.to }),
       (r) => (o.csv ? r.csv : r.lines.join('\n')),
+    ),
+  );
+
+program
+  .command('change-pin')
+  .description("choose a new PIN (a fresh till's default PINs must be changed first); the new PIN from PPU_TILL_NEW_PIN or the second line of standard input")
+  .action(() =>
+    withTill(
+      async (api) => {
+        const g = program.opts<Global>();
+        const currentPin = (await pinOf(g)) ?? '';
+        const newPin = g.pinStdin ? await stdinLine(1) : process.env.PPU_TILL_NEW_PIN;
+        if (!newPin) return { ok: false, error: { code: 'INVALID_INPUT', field: 'newPin', message: 'Give the new PIN in PPU_TILL_NEW_PIN or as the second line of standard input with --pin-stdin.' } };
+        return api.changePin({ currentPin, newPin });
+      },
+      () => 'PIN changed.',
     ),
   );
 

@@ -10,7 +10,8 @@ import { app, BrowserWindow, ipcMain, protocol, safeStorage, session } from 'ele
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { IPC_CHANNEL, RENDERER_DIST, fail, isMethodName, type ArgsOf } from './api/contract';
+import { randomBytes } from 'node:crypto';
+import { IPC_CHANNEL, RENDERER_DIST, fail, isMethodName, type MethodName } from './api/contract';
 import { APP_INDEX_URL, APP_SCHEME, CSP_HEADER, contentTypeOf, isTrustedSenderUrl, resolveAppFile } from './hosts/app-protocol';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
 import { fileSecretStore } from './till/secrets';
@@ -23,6 +24,25 @@ const dataDir = process.env.PPU_TILL_DATA ?? join(app.getPath('userData'), 'till
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let runtime: TillRuntime | null = null;
+/** Each window's sign-in session key (a new one at every sign-in), as the browser host keeps a cookie. */
+const windowSessions = new Map<number, string>();
+
+async function invokeForWindow(windowId: number, method: MethodName, args: unknown) {
+  const backend = runtime!.backend;
+  const current = windowSessions.get(windowId) ?? null;
+  if (method === 'signIn') {
+    const key = randomBytes(32).toString('base64url');
+    const result = await backend.invokeAs(key, method, args);
+    if (result.ok) {
+      if (current) await backend.invokeAs(current, 'signOut', {});
+      windowSessions.set(windowId, key);
+    }
+    return result;
+  }
+  const result = await backend.invokeAs(current, method, args);
+  if (method === 'signOut') windowSessions.delete(windowId);
+  return result;
+}
 let win: BrowserWindow | null = null;
 
 function secretStore() {
@@ -48,6 +68,12 @@ async function createWindow(): Promise<void> {
     },
   });
   win.once('ready-to-show', () => win?.show());
+  const windowId = win.webContents.id;
+  win.on('closed', () => {
+    const key = windowSessions.get(windowId);
+    windowSessions.delete(windowId);
+    if (key) void runtime?.backend.invokeAs(key, 'signOut', {});
+  });
   if (existsSync(join(rendererDir, 'index.html'))) await win.loadURL(APP_INDEX_URL);
   else await win.loadURL('data:text/html,<p>The till screens are not built. Run npx vite build.</p>');
 }
@@ -75,7 +101,7 @@ app.whenReady().then(async () => {
       return fail('UNAUTHORIZED', 'Calls are accepted only from the till window.');
     }
     if (typeof method !== 'string' || !isMethodName(method)) return fail('NOT_FOUND', 'Unknown till method.');
-    return runtime!.backend.invoke(method, args as ArgsOf<typeof method>);
+    return invokeForWindow(event.sender.id, method, args);
   });
   await createWindow();
 });

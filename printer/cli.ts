@@ -61,7 +61,7 @@ program
   .option('--baud <n>', 'serial baud rate', intOpt, 19200)
   .action(async (o: { port: number; host: string; out: string; paper: Paper; serial?: string; baud: number }) => {
     const vp = await startVirtualPrinter({ host: o.host, port: o.port, outDir: o.out, paper: o.paper });
-    vp.onJob((j) => console.log(`job ${j.n}: ${j.bytes} bytes${j.complete ? '' : ' (no cut: partial)'} -> ${j.files.png}`));
+    vp.onJob((j) => console.log(`job ${j.n}: ${j.bytes} bytes${j.complete ? '' : ' (no cut: partial)'} -> ${j.refused === null ? j.files.png : `refused: ${j.refused}`}`));
     if (o.serial) {
       const port = new SerialPort({ path: o.serial, baudRate: o.baud, autoOpen: false });
       await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));

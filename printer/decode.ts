@@ -3,6 +3,7 @@
  * string decodes, unknown or truncated sequences become { op: 'unknown', hex } and never throw.
  */
 import iconv from 'iconv-lite';
+import { PRINT_LIMITS } from './limits';
 
 export type DecodedCommand =
   | { op: 'init' }
@@ -35,28 +36,52 @@ export const ESC_T_CODE_PAGES: Record<number, string> = { 0: 'CP437', 2: 'CP850'
 const BARCODE_A: Record<number, string> = { 0: 'UPC-A', 1: 'UPC-E', 2: 'EAN13', 3: 'EAN8', 4: 'CODE39', 5: 'ITF', 6: 'CODABAR' };
 const BARCODE_B: Record<number, string> = { 65: 'UPC-A', 66: 'UPC-E', 67: 'EAN13', 68: 'EAN8', 69: 'CODE39', 70: 'ITF', 71: 'CODABAR', 72: 'CODE93', 73: 'CODE128' };
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').replace(/(..)(?=.)/g, '$1 ');
+/** Bytes shown of an unknown command: enough to recognise it, never a copy of a whole bad job. */
+const HEX_SHOWN = 32;
+const hex = (b: Uint8Array) => {
+  const shown = Buffer.from(b.subarray(0, HEX_SHOWN)).toString('hex').replace(/(..)(?=.)/g, '$1 ');
+  return b.length > HEX_SHOWN ? `${shown} … (${b.length} bytes)` : shown;
+};
+/** GS k function A data is at most 255 bytes (Epson): the NUL is looked for no further. */
+const MAX_BARCODE_A = 255;
 
+/** Decodes up to one command past PRINT_LIMITS.maxCommands (enough for the refusal to see it). */
 export function decodeEscPos(input: Uint8Array): DecodedCommand[] {
-  return mergeQr(decodeWithEnds(input).commands);
+  return mergeQr(decodeWithEnds(input, 0, PRINT_LIMITS.maxCommands + 1).commands);
+}
+
+/** Commands held at once while scanning for a cut: scanning costs no more memory for a longer job. */
+const SCAN_BATCH = 4096;
+
+/**
+ * Where a streaming printer ends a job: the byte offset just past the first cut at or after `from`,
+ * or, when there is none yet, the offset to scan again from once more bytes arrive (the start of a
+ * command cut short by the end of the input, else the end). Each byte is scanned about once, so
+ * framing a stream is linear in its length.
+ */
+export function scanForCut(input: Uint8Array, from: number): { cutEnd: number } | { resumeAt: number } {
+  for (let at = from; ; ) {
+    const { commands, ends, truncatedAt, stoppedAt } = decodeWithEnds(input, at, SCAN_BATCH);
+    const k = commands.findIndex((c) => c.op === 'cut');
+    if (k >= 0) return { cutEnd: ends[k] ?? input.length };
+    if (stoppedAt < 0) return { resumeAt: truncatedAt >= 0 ? truncatedAt : input.length };
+    at = stoppedAt;
+  }
 }
 
 /**
- * Byte offset just past the first cut (or -1): where a streaming printer ends one job.
- * Used by the virtual printer on connections that stay open (serial lines).
+ * Decodes from `from` until the input ends or `maxCommands` commands are out; `stoppedAt` is the
+ * command boundary it stopped at (-1 when it reached the end).
  */
-export function firstCutEnd(input: Uint8Array): number {
-  const { commands, ends } = decodeWithEnds(input);
-  const k = commands.findIndex((c) => c.op === 'cut');
-  return k < 0 ? -1 : (ends[k] ?? -1);
-}
-
-function decodeWithEnds(input: Uint8Array): { commands: DecodedCommand[]; ends: number[] } {
+function decodeWithEnds(input: Uint8Array, from: number, maxCommands: number): { commands: DecodedCommand[]; ends: number[]; truncatedAt: number; stoppedAt: number } {
   const b = input;
   const ends: number[] = [];
   const out: DecodedCommand[] = [];
   let codePage = 'CP437';
-  let i = 0;
+  let i = from;
+  /** Start of a command the input ends in the middle of (-1: none). */
+  let truncatedAt = -1;
+  let stoppedAt = -1;
   let textStart = -1;
   const flushText = (end: number) => {
     if (textStart >= 0 && end > textStart) {
@@ -73,6 +98,7 @@ function decodeWithEnds(input: Uint8Array): { commands: DecodedCommand[]; ends: 
   /** Needs n bytes from i (inclusive); if missing, records the truncated tail. */
   const need = (start: number, n: number): boolean => {
     if (i + n <= b.length) return true;
+    truncatedAt = start;
     unknown(start, b.length, 'truncated command');
     i = b.length;
     return false;
@@ -80,6 +106,10 @@ function decodeWithEnds(input: Uint8Array): { commands: DecodedCommand[]; ends: 
 
   while (i < b.length) {
     while (ends.length < out.length) ends.push(i);
+    if (out.length >= maxCommands) {
+      stoppedAt = i;
+      break;
+    }
     const c = b[i] as number;
     if (c >= 0x20 && c !== 0x7f) {
       if (textStart < 0) textStart = i;
@@ -190,8 +220,10 @@ function decodeWithEnds(input: Uint8Array): { commands: DecodedCommand[]; ends: 
           if (m <= 6) {
             // Function A: NUL-terminated data.
             let end = i + 3;
-            while (end < b.length && b[end] !== 0) end++;
-            if (end >= b.length) { unknown(start, b.length, 'barcode data without NUL terminator'); i = b.length; continue; }
+            const last = Math.min(b.length, i + 3 + MAX_BARCODE_A + 1);
+            while (end < last && b[end] !== 0) end++;
+            if (end >= b.length) { truncatedAt = start; unknown(start, b.length, 'barcode data without NUL terminator'); i = b.length; continue; }
+            if (end >= last) { unknown(start, end, 'barcode data longer than 255 bytes'); i = end; continue; }
             out.push({ op: 'barcode', symbology: BARCODE_A[m] ?? `type ${m}`, data: Buffer.from(b.subarray(i + 3, end)).toString('latin1') });
             i = end + 1;
             continue;
@@ -245,7 +277,7 @@ function decodeWithEnds(input: Uint8Array): { commands: DecodedCommand[]; ends: 
   }
   flushText(Math.min(i, b.length));
   while (ends.length < out.length) ends.push(b.length);
-  return { commands: out, ends };
+  return { commands: out, ends, truncatedAt, stoppedAt };
 }
 
 /**

@@ -13,6 +13,8 @@ export { decodeEscPos } from './decode';
 export { renderSlipPng, slipText } from './render';
 export type { VirtualJob, VirtualPrinter, VirtualPrinterOptions, VirtualStatus } from './virtual';
 export { startVirtualPrinter } from './virtual';
+export type { ThreadedVirtualPrinter } from './virtual-thread';
+export { startThreadedVirtualPrinter } from './virtual-thread';
 export type { PrinterConfig, PrinterStatus, Transport, SerialPortInfo } from './transport';
 export { createTransport, listSerialPorts, PrinterError } from './transport';
 export type { PrintJob, JobState } from './jobs/store';

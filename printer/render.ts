@@ -11,6 +11,7 @@ import type { DecodedCommand } from './decode';
 import { FONT_A_CODEPOINTS, FONT_A_GLYPHS_BASE64, FONT_A_HEIGHT, FONT_A_WIDTH } from './font/font-a-12x24';
 import type { Paper } from './layout';
 import { PAPER_DOTS } from './layout';
+import { pageTooLong, PRINT_LIMITS, tooManyLines } from './limits';
 
 const GLYPHS = Buffer.from(FONT_A_GLYPHS_BASE64, 'base64');
 const GLYPH_BYTES = FONT_A_HEIGHT * 2;
@@ -57,10 +58,12 @@ class Page {
     this.data = new Uint8Array(width * 1024);
   }
   ensure(rows: number): void {
+    if (this.height + rows > PRINT_LIMITS.maxPageDots) throw pageTooLong();
     const need = (this.height + rows) * this.width;
     if (need <= this.data.length) return;
     let size = this.data.length;
     while (size < need) size *= 2;
+    size = Math.min(size, PRINT_LIMITS.maxPageDots * this.width);
     const next = new Uint8Array(size);
     next.set(this.data.subarray(0, this.height * this.width));
     this.data = next;
@@ -255,7 +258,7 @@ export interface RenderOptions {
   paper: Paper;
 }
 
-/** Decoded commands → PNG bytes (grayscale, black on white) at 203 dpi. */
+/** Decoded commands → PNG bytes (grayscale, black on white) at 203 dpi; throws JobRefused past the paper-length cap. */
 export function renderSlipPng(commands: DecodedCommand[], opts: RenderOptions = { paper: '80mm' }): Buffer {
   const width = PAPER_DOTS[opts.paper];
   const page = paint(commands, width);
@@ -272,7 +275,7 @@ export interface TextOptions {
   paper?: Paper;
 }
 
-/** Decoded commands → the slip as plain text (alignment as spaces; codes and cuts as [tags]). */
+/** Decoded commands → the slip as plain text (alignment as spaces; codes and cuts as [tags]); throws JobRefused past the line cap. */
 export function slipText(commands: DecodedCommand[], opts: TextOptions = {}): string {
   const columns = opts.columns ?? (opts.paper === '58mm' ? 32 : 48);
   const lines: string[] = [];
@@ -280,6 +283,7 @@ export function slipText(commands: DecodedCommand[], opts: TextOptions = {}): st
   let cur = '';
   let curCols = 0;
   const push = (text: string, cols: number, align: PrintState['align']) => {
+    if (lines.length >= PRINT_LIMITS.maxLines) throw tooManyLines();
     const pad = align === 'center' ? Math.max(0, Math.floor((columns - cols) / 2)) : align === 'right' ? Math.max(0, columns - cols) : 0;
     lines.push((' '.repeat(pad) + text).trimEnd());
   };
@@ -305,7 +309,7 @@ export function slipText(commands: DecodedCommand[], opts: TextOptions = {}): st
       case 'feed': {
         flushIfPending();
         const n = c.lines ?? Math.round((c.dots ?? 0) / LINE_SPACING);
-        for (let k = 0; k < n; k++) lines.push('');
+        for (let k = 0; k < n; k++) push('', 0, 'left');
         break;
       }
       case 'align': st.align = c.align; break;
@@ -316,11 +320,11 @@ export function slipText(commands: DecodedCommand[], opts: TextOptions = {}): st
       case 'raster':
         flushIfPending();
         // A thin full-width raster is how our encoder draws a solid rule.
-        if (c.height <= 8 && c.width >= columns * 6) lines.push('-'.repeat(columns));
+        if (c.height <= 8 && c.width >= columns * 6) push('-'.repeat(columns), columns, 'left');
         else push(`[image ${c.width}x${c.height}]`, 16, st.align);
         break;
-      case 'cut': flushIfPending(); lines.push(c.partial ? '[partial cut]' : '[cut]'); break;
-      case 'unknown': flushIfPending(); lines.push(`[unknown ${c.hex}: ${c.reason}]`); break;
+      case 'cut': flushIfPending(); push(c.partial ? '[partial cut]' : '[cut]', 0, 'left'); break;
+      case 'unknown': flushIfPending(); push(`[unknown ${c.hex}: ${c.reason}]`, 0, 'left'); break;
       default: break;
     }
   }

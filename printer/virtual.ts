@@ -1,15 +1,19 @@
 /**
  * The virtual printer: listens like a network printer (raw TCP, any port) or sits at the far end of
  * a serial line, answers DLE EOT status queries and GS a (automatic status back) from its simulated
- * state, and turns each job (bytes
- * up to a cut, or up to the connection's close) into <n>.bin, <n>.png, <n>.txt and <n>.json in outDir.
+ * state, and turns each job (bytes up to a cut, or up to the connection's close) into <n>.bin,
+ * <n>.png, <n>.txt and <n>.json in outDir. A job past the limits (limits.ts) or one it cannot
+ * print is listed as refused with the reason; nothing a job holds throws out of it. Job numbers
+ * continue from the files already in outDir, so a restart never overwrites an earlier job.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { decodeEscPos, firstCutEnd, type DecodedCommand } from './decode';
+import { decodeEscPos, type DecodedCommand } from './decode';
+import { JobFramer, type FramedJob } from './job-framer';
 import type { Paper } from './layout';
+import { commandsRefusal, JobRefused, type JobRefusal } from './limits';
 import { renderSlipPng, slipText } from './render';
 
 export interface VirtualStatus {
@@ -31,8 +35,12 @@ export interface VirtualJob {
   bytes: number;
   /** False when the connection ended without a cut (the paper would show a torn-off partial slip). */
   complete: boolean;
+  /** The slip as text, or "Refused: <reason>". */
   text: string;
-  commands: DecodedCommand[];
+  /** Why the printer did not print it; null when it printed. */
+  refused: string | null;
+  /** The decoded commands; for a refused job the one entry saying why. */
+  commands: DecodedCommand[] | [JobRefusal];
   files: { bin: string; png: string; txt: string; json: string };
 }
 
@@ -41,6 +49,8 @@ export interface VirtualPrinterOptions {
   port?: number;
   outDir: string;
   paper?: Paper;
+  /** Where a job that could not be saved (disk full, folder gone) is reported; default stderr. */
+  log?: (line: string) => void;
 }
 
 export interface VirtualPrinter {
@@ -54,6 +64,23 @@ export interface VirtualPrinter {
 }
 
 const PRINTABLE = new Set(['text', 'barcode', 'qr', 'raster']);
+/** Jobs kept in memory for the job list (the files stay on disk); the threaded printer's list too. */
+export const JOBS_LISTED = 200;
+
+/** The number after the highest job number among the files in dir. */
+function nextJobNumber(dir: string): number {
+  let max = 0;
+  for (const f of readdirSync(dir)) {
+    const m = /^(\d+)\.(bin|png|txt|json)$/.exec(f);
+    if (m) max = Math.max(max, Number(m[1]));
+  }
+  return max + 1;
+}
+
+function reasonOf(e: unknown): string {
+  if (e instanceof JobRefused) return e.reason;
+  return `the printer could not print it (${e instanceof Error ? e.message : String(e)})`;
+}
 
 /** Epson DLE EOT n replies: fixed bits 0x12 plus the cause bits for the simulated state. */
 export function statusByte(n: number, s: VirtualStatus): number {
@@ -89,20 +116,65 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
   /** Streams that enabled ASB (GS a n, n ≠ 0): they are told of every status change. */
   const asbStreams = new Set<Duplex>();
 
-  const save = (bytes: Buffer, complete: boolean): void => {
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const onError = (e: unknown) => log(`virtual printer: a job could not be saved: ${e instanceof Error ? e.message : String(e)}`);
+  let next = nextJobNumber(opts.outDir);
+  const claim = (): { n: number; files: VirtualJob['files'] } => {
+    for (;;) {
+      const n = next++;
+      const base = join(opts.outDir, String(n));
+      const files = { bin: `${base}.bin`, png: `${base}.png`, txt: `${base}.txt`, json: `${base}.json` };
+      try {
+        writeFileSync(files.txt, '', { flag: 'wx' }); // claims n: another printer on this folder skips it
+        return { n, files };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
+  };
+  const list = (job: VirtualJob): void => {
+    jobs.push(job);
+    if (jobs.length > JOBS_LISTED) jobs.shift();
+    for (const l of listeners) l(job);
+  };
+  const refuse = (bytes: number, reason: string, complete: boolean, raw?: Buffer): void => {
+    const { n, files } = claim();
+    const commands: [JobRefusal] = [{ op: 'refused', reason }];
+    const text = `Refused: ${reason}`;
+    writeFileSync(files.txt, text + '\n');
+    writeFileSync(files.json, JSON.stringify(commands, null, 1));
+    if (raw) writeFileSync(files.bin, raw);
+    list({ n, receivedAt: new Date().toISOString(), bytes, complete, text, refused: reason, commands, files });
+  };
+  const print = (bytes: Buffer, complete: boolean): void => {
     const commands = decodeEscPos(bytes);
+    const refusal = commandsRefusal(commands);
+    if (refusal) return refuse(bytes.length, refusal, complete, bytes);
     if (!commands.some((c) => PRINTABLE.has(c.op))) return; // status polls and bare resets print nothing
-    const n = jobs.length + 1;
-    const base = join(opts.outDir, String(n));
-    const text = slipText(commands, { paper });
-    const files = { bin: `${base}.bin`, png: `${base}.png`, txt: `${base}.txt`, json: `${base}.json` };
+    let text: string;
+    let png: Buffer;
+    try {
+      text = slipText(commands, { paper });
+      png = renderSlipPng(commands, { paper });
+    } catch (e) {
+      return refuse(bytes.length, reasonOf(e), complete, bytes);
+    }
+    const { n, files } = claim();
     writeFileSync(files.bin, bytes);
-    writeFileSync(files.png, renderSlipPng(commands, { paper }));
+    writeFileSync(files.png, png);
     writeFileSync(files.txt, text);
     writeFileSync(files.json, JSON.stringify(commands, null, 1));
-    const job: VirtualJob = { n, receivedAt: new Date().toISOString(), bytes: bytes.length, complete, text, commands, files };
-    jobs.push(job);
-    for (const l of listeners) l(job);
+    list({ n, receivedAt: new Date().toISOString(), bytes: bytes.length, complete, text, refused: null, commands, files });
+  };
+  /** Prints or refuses one framed job; a failure to save it is reported, never thrown into the socket. */
+  const save = (job: FramedJob | null): void => {
+    if (!job) return;
+    try {
+      if (job.kind === 'refused') refuse(job.bytes, job.reason, false);
+      else print(job.bytes, job.complete);
+    } catch (e) {
+      onError(e);
+    }
   };
 
   const serve = (stream: Duplex, closesEndJob: boolean): void => {
@@ -114,14 +186,15 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       stream.on('close', () => sockets.delete(stream));
       return;
     }
-    let pending = Buffer.alloc(0);
+    const framer = new JobFramer();
     let received = 0;
     let dropped = false;
     stream.on('data', (chunk: Buffer) => {
       if (dropped) return;
       received += chunk.length;
-      // Answer status queries at once, as a real printer does even while busy.
-      for (let k = 0; k + 2 < chunk.length; k++) {
+      // Answer status queries at once, as a real printer does even while busy; a sender that
+      // floods queries without reading the answers gets no more once 4 KB of them wait.
+      for (let k = 0; k + 2 < chunk.length && stream.writableLength < 4096; k++) {
         if (chunk[k] === 0x10 && chunk[k + 1] === 0x04 && status.answersDleEot) stream.write(Buffer.from([statusByte(chunk[k + 2] as number, status)]));
         if (chunk[k] === 0x1d && chunk[k + 1] === 0x61) {
           // Enabling ASB makes the printer send its status at once (Epson), then on every change.
@@ -135,25 +208,18 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       if (status.resetAfterBytes !== undefined && received > status.resetAfterBytes) {
         dropped = true;
         const kept = chunk.subarray(0, Math.max(0, chunk.length - (received - status.resetAfterBytes)));
-        save(Buffer.concat([pending, kept]), false); // what reached the paper before the reset
-        pending = Buffer.alloc(0);
+        for (const job of framer.push(kept)) save(job);
+        save(framer.end()); // what reached the paper before the reset
         if (stream instanceof net.Socket) stream.resetAndDestroy();
         else stream.destroy();
         return;
       }
       // A printer that is out of paper, open or offline drops the data it cannot print.
       if (status.paperOut || status.coverOpen || status.offline) return;
-      pending = Buffer.concat([pending, chunk]);
-      for (let guard = 0; guard < 1000; guard++) {
-        const end = firstCutEnd(pending);
-        if (end < 0) break;
-        save(pending.subarray(0, end), true);
-        pending = pending.subarray(end);
-      }
+      for (const job of framer.push(chunk)) save(job);
     });
     const finish = () => {
-      if (!dropped && pending.length > 0) save(pending, false);
-      pending = Buffer.alloc(0);
+      if (!dropped) save(framer.end());
     };
     stream.on('end', () => {
       finish();

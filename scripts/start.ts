@@ -9,16 +9,19 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findElectronBinary } from '../electron/binary';
 import { startBrowserHost } from '../electron/hosts/browser-host';
-import { DEFAULT_OPERATORS } from '../electron/till/service';
+import { DEFAULT_OPERATORS, operatorsWithShippedPins, type ProvisionedOperator } from '../electron/till/service';
 import { startTillRuntime } from '../electron/till/runtime';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till');
 
-function printOperators(): void {
-  console.log('Operators (change the PINs in Settings):');
-  for (const o of DEFAULT_OPERATORS) console.log(`  ${o.role.padEnd(8)} id ${o.id.padEnd(8)} PIN ${o.pin}`);
+/** The shipped operators whose PINs are still the shipped ones (each must choose a PIN at first sign-in); nobody else's. */
+function printOperators(shipped: readonly ProvisionedOperator[]): void {
+  if (shipped.length === 0) return;
+  console.log('First sign-in (each operator chooses their own PIN then):');
+  for (const o of shipped) console.log(`  ${o.role.padEnd(8)} id ${o.id.padEnd(8)} PIN ${o.pin}`);
 }
+const freshTill = !existsSync(join(dataDir, 'till.db')) && !process.env.PPU_TILL_OPERATORS;
 
 const binary = process.env.PPU_TILL_BROWSER ? ({ found: false, reason: 'PPU_TILL_BROWSER is set' } as const) : findElectronBinary();
 if (binary.found) {
@@ -26,18 +29,18 @@ if (binary.found) {
   const { buildElectron } = await import('../electron/build');
   await buildElectron();
   console.log(`Starting the till in Electron (data in ${dataDir})`);
-  printOperators();
+  printOperators(freshTill ? DEFAULT_OPERATORS : []);
   const child = spawn(binary.path, [join(root, 'dist-electron/main.js')], { stdio: 'inherit', env: { ...process.env, PPU_TILL_DATA: dataDir } });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: true, log: (l) => console.log(l) });
-  const host = await startBrowserHost({ invoke: runtime.backend.invoke, port: Number(process.env.PORT ?? 0), virtualPrinter: runtime.virtualPrinter });
+  const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port: Number(process.env.PORT ?? 0), virtualPrinter: runtime.virtualPrinter });
   const built = existsSync(join(root, 'dist/renderer/index.html'));
   console.log('');
   console.log(`Till is running in browser mode (Electron not started: ${binary.reason}). Open:`);
   console.log(`  ${host.openUrl}`);
   if (!built) console.log('  (screens not built yet: run `npx vite build` for the renderer)');
-  printOperators();
+  printOperators(operatorsWithShippedPins(runtime.backend.store.listOperators()));
   console.log(`Data: ${dataDir}   Stop with Ctrl+C.`);
   const stop = async () => {
     await host.close();

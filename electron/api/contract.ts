@@ -24,6 +24,8 @@ export const API_ERROR_CODES = [
   'NOT_SIGNED_IN',
   'FORBIDDEN', // role does not allow it (e.g. cashier reprint)
   'WRONG_PIN',
+  'PIN_LOCKED', // too many wrong PINs: wait, or a manager unlocks
+  'PIN_CHANGE_REQUIRED', // signed in with a default or manager-set PIN: choose a new one first
   'NO_SHIFT', // a sale needs an open shift
   'NOT_FOUND',
   'CONFLICT', // the thing is not in a state that allows this (e.g. cancel a completed sale)
@@ -73,6 +75,14 @@ export interface Shift {
 export interface SessionView {
   operator: Operator | null;
   shift: Shift | null;
+  /** Signed in with a default or manager-set PIN: only changePin and signOut work until it is changed. */
+  mustChangePin: boolean;
+}
+/** An operator as the manager's list shows it. */
+export interface OperatorView extends Operator {
+  mustChangePin: boolean;
+  /** Until when wrong PINs keep this operator out (null when not locked). */
+  lockedUntil: string | null;
 }
 
 export type TenderKind = 'CASH' | 'DEBIT_CARD' | 'CREDIT_CARD';
@@ -290,6 +300,8 @@ export interface TillSettings {
   merchantCountry: string; // ≤ 2
   printer: { kind: PrinterKind; host: string; port: number; serialPath: string; baudRate: number; paperWidth: 58 | 80 };
   timeouts: { requestMs: number; retryBaseMs: number; retryMaxMs: number; foregroundRetries: number };
+  /** PIN rules and sign-in sessions. */
+  security: { pinMinLength: number; sessionIdleMinutes: number };
 }
 
 export interface StatusView {
@@ -318,11 +330,27 @@ export interface VirtualPrintJob {
   bytes: number;
   /** The slip as plain text, as printed. */
   text: string;
+  /** Why the printer refused the job (past its limits, see docs/printing.md); null when it printed. */
+  refused: string | null;
   /** Decoded ESC/POS commands, one per line. */
   commands: string[];
   /** Relative URLs in browser mode (append ?token=); null over IPC — use virtualPrinterFile. */
   pngUrl: string | null;
   binUrl: string | null;
+}
+
+/** What the field tech's virtual meter shows after a token is typed in (STS meter display words). */
+export interface VirtualMeterView {
+  pan: string;
+  show: 'Accept' | '1stKCT' | '2ndKCT' | 'Used' | 'Old' | 'Key expired' | 'DDTK' | 'Overflow' | 'Reject' | 'Format' | 'Function' | 'Lockout';
+  /** What the display means, in the field tech's words. */
+  message: string;
+  /** The credit register, units with one decimal ("12.5"); before/after only on Accept. */
+  credit: string;
+  creditBefore: string | null;
+  creditAfter: string | null;
+  /** Lockout: when the keypad opens again (ISO time). */
+  lockedUntil: string | null;
 }
 
 // Console views (proxied to the switch admin API; shapes as the switch serves them).
@@ -373,6 +401,8 @@ export type SwitchRecord = Record<string, unknown> & { id?: string };
 
 const Empty = z.object({}).strict();
 const Id = z.string().min(1, 'is required').max(100);
+/** Any PIN the till may hold; the shortest allowed for a new PIN is a setting (security.pinMinLength). */
+const Pin = z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits');
 const IsoOrDate = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be a date (YYYY-MM-DD) or an ISO time');
 export const Cents = z.number().int('must be whole cents').min(0, 'cannot be negative').max(100_000_000, 'is too large');
 export const MaskedCard = z.string().regex(MASKED_CARD, 'must be masked as on the card terminal slip: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890)');
@@ -407,6 +437,7 @@ export const SettingsPatch = z
     timeouts: z
       .object({ requestMs: z.number().int(), retryBaseMs: z.number().int(), retryMaxMs: z.number().int(), foregroundRetries: z.number().int() })
       .partial(),
+    security: z.object({ pinMinLength: z.number().int(), sessionIdleMinutes: z.number().int() }).partial(),
   })
   .partial()
   .strict();
@@ -445,14 +476,16 @@ export const BehaviourPatch = z
  */
 export const METHODS = {
   // session
-  signIn: { args: z.object({ operatorId: Id, pin: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits') }).strict(), role: 'public' },
+  signIn: { args: z.object({ operatorId: Id, pin: Pin }).strict(), role: 'public' },
   signOut: { args: Empty, role: 'public' },
   session: { args: Empty, role: 'public' },
+  changePin: { args: z.object({ currentPin: Pin, newPin: Pin }).strict(), role: 'cashier' },
+  unlockOperator: { args: z.object({ operatorId: Id }).strict(), role: 'manager' },
   openShift: { args: Empty, role: 'cashier' },
   closeShift: { args: Empty, role: 'cashier' },
   listOperators: { args: Empty, role: 'manager' },
   saveOperator: {
-    args: z.object({ id: Id, name: z.string().min(1).max(40), role: z.enum(['cashier', 'manager']), pin: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits').optional() }).strict(),
+    args: z.object({ id: Id, name: z.string().min(1).max(40), role: z.enum(['cashier', 'manager']), pin: Pin.optional() }).strict(),
     role: 'manager',
   },
   // sale
@@ -506,6 +539,8 @@ export const METHODS = {
   /** Field-tech rehearsal: make the virtual printer run out of paper, open its cover or go offline. */
   setVirtualPrinterStatus: { args: z.object({ paperOut: z.boolean().optional(), coverOpen: z.boolean().optional(), offline: z.boolean().optional() }).strict(), role: 'cashier' },
   virtualPrinterFile: { args: z.object({ id: Id, kind: z.enum(['png', 'bin']) }).strict(), role: 'cashier' },
+  /** Field-tech tool: type a token into a virtual STS meter (11-digit meter number or 18-digit PAN). */
+  virtualMeterEnter: { args: z.object({ meter: z.string().trim().regex(/^(\d{11}|\d{18})$/, 'type the 11-digit meter number or the 18-digit PAN'), token: z.string().max(40) }).strict(), role: 'cashier' },
   // console views (switch admin API)
   meterSearch: { args: z.object({ prefix: z.string().max(20), limit: z.number().int().min(1).max(50).optional() }).strict(), role: 'manager' },
   meterDetail: { args: z.object({ meterId: z.string().min(1).max(20) }).strict(), role: 'manager' },
@@ -534,9 +569,11 @@ export interface TillValues {
   signIn: SessionView;
   signOut: SessionView;
   session: SessionView;
+  changePin: SessionView;
+  unlockOperator: OperatorView;
   openShift: Shift;
   closeShift: { shift: Shift; report: EodReport };
-  listOperators: Operator[];
+  listOperators: OperatorView[];
   saveOperator: Operator;
   lookupMeter: LookupView;
   /** Answers once the sale is stored and first sent (state purchasing); poll getSale for the rest. */
@@ -564,6 +601,7 @@ export interface TillValues {
   virtualPrinterJobs: { enabled: boolean; status: VirtualPrinterStatus | null; jobs: VirtualPrintJob[] };
   setVirtualPrinterStatus: VirtualPrinterStatus;
   virtualPrinterFile: { mime: string; base64: string };
+  virtualMeterEnter: VirtualMeterView;
   meterSearch: { meters: { meterId: string; utilityName: string | null }[] };
   meterDetail: MeterDetail;
   confirmSupport: { meter: MeterDetail; message: string };
@@ -585,6 +623,12 @@ export type TillApi = { [M in MethodName]: (args: ArgsOf<M>) => Promise<Result<T
 
 /** The generic transport: both hosts and the preload speak this one function. */
 export type Invoke = <M extends MethodName>(method: M, args: ArgsOf<M>) => Promise<Result<TillValues[M]>>;
+
+/**
+ * The back end's entry for hosts with several callers: the same call made on behalf of one sign-in
+ * session (the browser host's cookie, an Electron window). null = no session: public methods only.
+ */
+export type SessionInvoke = <M extends MethodName>(session: string | null, method: M, args: unknown) => Promise<Result<TillValues[M]>>;
 
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
 export const isMethodName = (name: string): name is MethodName => Object.prototype.hasOwnProperty.call(METHODS, name);

@@ -7,18 +7,19 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TOKEN_HEADER } from '../api/contract';
 import { createHttpTillApi } from '../api/http-client';
 import { createSlipPrinter } from '../till/printing';
-import { createTillBackend, type TillBackend } from '../till/service';
+import { DEFAULT_OPERATORS, createTillBackend, type TillBackend } from '../till/service';
 import { openTillStore } from '../till/store/repository';
 import { memorySecrets, memorySink } from '../till/test/harness';
 import { startBrowserHost, type BrowserHost } from './browser-host';
+import { browserClient } from './test/browser-client';
 
 let host: BrowserHost;
 let backend: TillBackend;
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'till-host-'));
   const store = openTillStore(join(dir, 'till.db'));
-  backend = createTillBackend({ store, printer: createSlipPrinter(() => memorySink(), () => 80, join(dir, 'print-jobs.db')), secrets: memorySecrets(), mode: 'browser', workerIntervalMs: 0 });
-  host = await startBrowserHost({ invoke: backend.invoke, rendererDir: '/nonexistent' });
+  backend = createTillBackend({ store, printer: createSlipPrinter(() => memorySink(), () => 80, join(dir, 'print-jobs.db')), secrets: memorySecrets(), mode: 'browser', workerIntervalMs: 0, operators: DEFAULT_OPERATORS });
+  host = await startBrowserHost({ invokeAs: backend.invokeAs, rendererDir: '/nonexistent' });
 });
 afterAll(async () => {
   await host?.close();
@@ -34,7 +35,7 @@ it('refuses calls without the per-launch token', async () => {
 
 it('serves the TillApi with the token: sign-in, roles, validation errors per field', async () => {
   expect(host.openUrl).toContain(`token=${encodeURIComponent(host.token)}`);
-  const api = createHttpTillApi(host.url, host.token);
+  const api = browserClient(host.url, host.token);
   expect(await api.lookupMeter({ meterId: '1' })).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
   expect(await api.signIn({ operatorId: 'cashier', pin: '12' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'pin' } });
   expect(await api.signIn({ operatorId: 'cashier', pin: '1111' })).toMatchObject({ ok: true, value: { operator: { id: 'cashier', role: 'cashier' } } });

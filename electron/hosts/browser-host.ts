@@ -1,21 +1,28 @@
 /**
  * Browser host: serves the built renderer (dist/renderer) and the TillApi as `POST /api/<method>` on
  * 127.0.0.1 only, guarded by a per-launch random token (header x-till-token, or ?token= for file
- * downloads). Every answer is a Result JSON; a wrong token gets 401 with a Result too. A request whose
+ * downloads). Every answer is a Result JSON; a wrong token gets 401 with a Result too. Each sign-in
+ * gets its own session, kept in an HttpOnly SameSite=Strict cookie issued afresh at every sign-in, so
+ * a second tab or client with the launch token but no sign-in of its own can do nothing. A request whose
  * Host is not loopback at our port (DNS rebinding) or whose Origin is another site is refused first.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY, fail, isMethodName, type Invoke, type MethodName } from '../api/contract';
+import { RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY, fail, isMethodName, type SessionInvoke } from '../api/contract';
 import type { VirtualJobsSource } from '../till/service';
 import { CSP_HEADER } from './app-protocol';
 import { isOwnHost, isOwnOrigin } from './request-origin';
 
+/** The sign-in session's cookie: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */
+export const SESSION_COOKIE = 'till_session';
+
 export interface BrowserHostOptions {
-  invoke: Invoke;
+  /** The back end's per-session entry (TillBackend.invokeAs). */
+  invokeAs: SessionInvoke;
   port?: number;
   host?: string;
   token?: string;
@@ -42,6 +49,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const valid = (t: unknown) => typeof t === 'string' && t.length === token.length && timingSafeEqual(Buffer.from(t), tokenBuf);
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
   const rendererDir = opts.rendererDir ?? join(REPO_ROOT, RENDERER_DIST);
+  await app.register(fastifyCookie);
 
   // Known only once listening: the port the Host and Origin headers must name.
   let port = -1;
@@ -61,7 +69,20 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (!valid(req.headers[TOKEN_HEADER])) return reply.code(401).send(fail('UNAUTHORIZED', 'This page has no valid till token. Open the address the till printed at start.'));
     const name = req.params.method;
     if (!isMethodName(name)) return reply.code(404).send(fail('NOT_FOUND', `Unknown till method "${name}".`));
-    const result = await opts.invoke(name as MethodName, (req.body ?? {}) as never);
+    const current = req.cookies[SESSION_COOKIE] ?? null;
+    const args = req.body ?? {};
+    if (name === 'signIn') {
+      // A fresh key at every sign-in: a key planted or seen before sign-in is worth nothing after it.
+      const key = randomBytes(32).toString('base64url');
+      const result = await opts.invokeAs(key, name, args);
+      if (result.ok) {
+        if (current) await opts.invokeAs(current, 'signOut', {});
+        void reply.setCookie(SESSION_COOKIE, key, { httpOnly: true, sameSite: 'strict', path: '/' });
+      }
+      return reply.send(result);
+    }
+    const result = await opts.invokeAs(current, name, args);
+    if (name === 'signOut') void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.send(result);
   });
 

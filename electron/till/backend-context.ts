@@ -5,6 +5,7 @@
  * and answer their own methods; service.ts puts them together behind one `invoke`.
  */
 import type { ApiErrorCode, ArgsOf, MethodName, Operator, TillValues, VirtualPrinterStatus, METHODS } from '../api/contract';
+import type { ProvisionedOperator } from './operators';
 import type { SlipPrinter } from './printing';
 import { DEFAULT_SETTINGS, type StoredSettings } from './settings';
 import type { TillStore } from './store/repository';
@@ -16,7 +17,7 @@ export interface SecretStore {
 }
 
 export interface VirtualJobsSource {
-  jobs(): { n: number; receivedAt: string; bytes: number; text: string; commands: { name?: string; text?: string }[] | unknown[]; files: { bin: string; png: string } }[];
+  jobs(): { n: number; receivedAt: string; bytes: number; text: string; refused: string | null; commands: { name?: string; text?: string }[] | unknown[]; files: { bin: string; png: string } }[];
   /** Applies a simulated printer state and answers the whole state. */
   setStatus?(s: Partial<VirtualPrinterStatus>): VirtualPrinterStatus;
   status?(): VirtualPrinterStatus;
@@ -31,6 +32,8 @@ export interface TillDeps {
   /** Embedded switch, when the till started one (its URL wins when settings leave switchUrl empty). */
   embeddedSwitch?: { url: string; username: string; password: string } | null;
   virtualPrinter?: VirtualJobsSource | null;
+  /** Folder for the field tech's virtual meters (SQLite); null leaves the tool off. */
+  virtualMeterDir?: string | null;
   listSerialPorts?: () => Promise<{ path: string; manufacturer?: string | null }[]>;
   /** Called when printer settings change so the host can rebuild its transport. */
   onSettingsChanged?: (s: StoredSettings) => void;
@@ -38,6 +41,8 @@ export interface TillDeps {
   workerIntervalMs?: number;
   /** Browser host: URLs to virtual printer files. */
   fileUrls?: boolean;
+  /** A fresh till's operators as the installer provisions them; without them it ships the defaults (PIN change at first sign-in). */
+  operators?: readonly ProvisionedOperator[];
 }
 
 /** A refusal in the cashier's words; `invoke` turns it into the `{ok:false}` result. */
@@ -54,8 +59,11 @@ export class ApiFail extends Error {
 /** Who calls: a signed-in operator for cashier and manager methods, maybe nobody for public ones. */
 export type CallerOf<M extends MethodName> = (typeof METHODS)[M]['role'] extends 'public' ? Operator | null : Operator;
 
-/** One handler per method: validated arguments in, the method's value out (or an ApiFail thrown). */
-export type Handler<M extends MethodName> = (args: ArgsOf<M>, caller: CallerOf<M>) => Promise<TillValues[M]> | TillValues[M];
+/**
+ * One handler per method: validated arguments in, the method's value out (or an ApiFail thrown).
+ * `session` is the caller's sign-in session key (only the session methods need it).
+ */
+export type Handler<M extends MethodName> = (args: ArgsOf<M>, caller: CallerOf<M>, session: string | null) => Promise<TillValues[M]> | TillValues[M];
 export type Handlers<K extends MethodName = MethodName> = { [M in K]: Handler<M> };
 
 export interface TillContext {

@@ -1,9 +1,14 @@
 /**
- * Operators: PIN hashing (scrypt, constant-time compare), the default operators a fresh till starts
- * with, and the manager's methods to list and save operators.
+ * Operators: PIN hashing (scrypt, constant-time compare), the operators a fresh till starts with, and
+ * the manager's methods to list and save operators. A fresh till either gets its operators from the
+ * installer (`TillDeps.operators`, e.g. PPU_TILL_OPERATORS) or ships with two default ones whose PINs
+ * must be changed at the first sign-in; a PIN a manager sets for someone else must be changed too.
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { OperatorView, Role } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
+import { lockedForMs } from './pin-attempts';
+import type { OperatorRow } from './store/repository';
 
 export function hashPin(pin: string): string {
   const salt = randomBytes(16);
@@ -18,24 +23,81 @@ export function checkPin(pin: string, stored: string): boolean {
   return timingSafeEqual(want, got);
 }
 
-export const DEFAULT_OPERATORS = [
-  { id: 'cashier', name: 'Cashier One', role: 'cashier' as const, pin: '1111' },
-  { id: 'manager', name: 'Manager', role: 'manager' as const, pin: '9999' },
-];
-
-/** Seeds the default operators once so a fresh till can be used at once (PINs printed at start). */
-export function seedDefaultOperators(ctx: TillContext): void {
-  if (ctx.store.listOperators().length > 0) return;
-  for (const o of DEFAULT_OPERATORS) ctx.store.upsertOperator({ id: o.id, name: o.name, role: o.role, pinHash: hashPin(o.pin) });
+export interface ProvisionedOperator {
+  id: string;
+  name: string;
+  role: Role;
+  pin: string;
 }
 
-export function operatorHandlers({ store }: TillContext): Handlers<'listOperators' | 'saveOperator'> {
+export const DEFAULT_OPERATORS: readonly ProvisionedOperator[] = [
+  { id: 'cashier', name: 'Cashier One', role: 'cashier', pin: '1111' },
+  { id: 'manager', name: 'Manager', role: 'manager', pin: '9999' },
+];
+
+/**
+ * `id:role:pin[:name]` entries, comma-separated (PPU_TILL_OPERATORS), as an installer provisions a
+ * till; a wrong entry is named in the error.
+ */
+export function parseProvisionedOperators(text: string): ProvisionedOperator[] {
+  return text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [id, role, pin, name] = entry.split(':');
+      if (!id || (role !== 'cashier' && role !== 'manager') || !pin || !/^\d{4,8}$/.test(pin)) {
+        throw new Error(`PPU_TILL_OPERATORS: "${entry.replace(/:\d+/g, ':****')}" must be id:cashier|manager:PIN (4 to 8 digits)[:name]`);
+      }
+      return { id, role, pin, name: name || id };
+    });
+}
+
+const PIN_RULES_KEY = 'operators.pinRules';
+
+/**
+ * First start: the installer's operators, else the defaults marked "change at first sign-in". A till
+ * from before the PIN rules whose default operators still have their default PINs gets them marked too.
+ */
+export function seedOperators(ctx: TillContext, provisioned: readonly ProvisionedOperator[] | undefined): void {
+  const { store } = ctx;
+  if (store.getSetting<number>(PIN_RULES_KEY) !== null) return;
+  const existing = store.listOperators();
+  if (existing.length === 0) {
+    const fromInstaller = provisioned && provisioned.length > 0;
+    for (const o of fromInstaller ? provisioned : DEFAULT_OPERATORS) {
+      store.upsertOperator({ id: o.id, name: o.name, role: o.role, pinHash: hashPin(o.pin), mustChangePin: !fromInstaller });
+    }
+  } else {
+    for (const d of DEFAULT_OPERATORS) {
+      const row = existing.find((r) => r.id === d.id);
+      if (row && checkPin(d.pin, row.pinHash)) store.upsertOperator({ ...row, mustChangePin: true });
+    }
+  }
+  store.setSetting(PIN_RULES_KEY, 1);
+}
+
+/** Default operators that still have their shipped PIN (start-up prints only these). */
+export function operatorsWithShippedPins(rows: readonly OperatorRow[]): ProvisionedOperator[] {
+  return DEFAULT_OPERATORS.filter((d) => rows.some((r) => r.id === d.id && r.mustChangePin && checkPin(d.pin, r.pinHash)));
+}
+
+export function operatorView(row: OperatorRow, now: number): OperatorView {
+  const locked = lockedForMs(row.pinState, now) > 0;
+  return { id: row.id, name: row.name, role: row.role, mustChangePin: row.mustChangePin, lockedUntil: locked ? row.pinState.lockedUntil : null };
+}
+
+export function operatorHandlers({ store, clock, settings }: TillContext): Handlers<'listOperators' | 'saveOperator'> {
   return {
-    listOperators: () => store.listOperators().map(({ id, name, role }) => ({ id, name, role })),
-    saveOperator({ id, name, role, pin }) {
+    listOperators: () => store.listOperators().map((r) => operatorView(r, clock())),
+    saveOperator({ id, name, role, pin }, manager) {
       const existing = store.getOperator(id);
       if (!existing && !pin) throw new ApiFail('INVALID_INPUT', 'A new operator needs a PIN.', { field: 'pin' });
-      store.upsertOperator({ id, name, role, pinHash: pin ? hashPin(pin) : existing!.pinHash });
+      const min = settings().security.pinMinLength;
+      if (pin && pin.length < min) throw new ApiFail('INVALID_INPUT', `The PIN must have at least ${min} digits.`, { field: 'pin' });
+      // A PIN given to someone else is theirs to replace at their next sign-in.
+      const mustChangePin = pin ? id !== manager.id : (existing?.mustChangePin ?? false);
+      store.upsertOperator({ id, name, role, pinHash: pin ? hashPin(pin) : existing!.pinHash, mustChangePin });
       return { id, name, role };
     },
   };

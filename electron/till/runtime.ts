@@ -2,14 +2,15 @@
  * Composition root of the till back end, shared by the Electron shell, the browser host, the CLI and
  * the start script: opens the store, starts the embedded switch (demo profile) unless a switch URL is
  * configured, the virtual printer unless a real printer is configured, and builds the backend.
+ * The virtual printer runs on a thread of its own: a job that takes it down leaves the till selling.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTransport, listSerialPorts, startVirtualPrinter, type VirtualPrinter } from '../../printer';
+import { createTransport, listSerialPorts, startThreadedVirtualPrinter, type ThreadedVirtualPrinter } from '../../printer';
 import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink } from './printing';
 import { fileSecretStore } from './secrets';
-import { createTillBackend, type SecretStore, type TillBackend } from './service';
+import { createTillBackend, parseProvisionedOperators, type ProvisionedOperator, type SecretStore, type TillBackend } from './service';
 import type { StoredSettings } from './settings';
 import { DEFAULT_SETTINGS } from './settings';
 import { openTillStore } from './store/repository';
@@ -25,12 +26,14 @@ export interface TillRuntimeOptions {
   workerIntervalMs?: number;
   fileUrls?: boolean;
   log?: (line: string) => void;
+  /** A fresh till's operators; default PPU_TILL_OPERATORS (id:role:pin,…), else the shipped defaults. */
+  operators?: readonly ProvisionedOperator[];
 }
 
 export interface TillRuntime {
   backend: TillBackend;
   embeddedSwitch: { url: string; username: string; password: string } | null;
-  virtualPrinter: VirtualPrinter | null;
+  virtualPrinter: ThreadedVirtualPrinter | null;
   close(): Promise<void>;
 }
 
@@ -58,14 +61,14 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
     log(`embedded switch (demo profile) at ${sw.url}`);
   }
 
-  let vp: VirtualPrinter | null = null;
+  let vp: ThreadedVirtualPrinter | null = null;
   const vpState = { paperOut: false, coverOpen: false, offline: false };
   let sink: ByteSink = NO_PRINTER;
   const buildSink = async (s: StoredSettings): Promise<void> => {
     const p = s.printer;
     if (p.kind === 'virtual') {
       if (!vp && opts.virtualPrinter !== false) {
-        vp = await startVirtualPrinter({ port: 0, outDir: join(opts.dataDir, 'virtual-printer'), paper: p.paperWidth === 58 ? '58mm' : '80mm' });
+        vp = await startThreadedVirtualPrinter({ port: 0, outDir: join(opts.dataDir, 'virtual-printer'), paper: p.paperWidth === 58 ? '58mm' : '80mm', log });
         const started = vp;
         closers.push(() => started.close());
         log(`virtual printer on 127.0.0.1:${vp.port} (jobs in ${join(opts.dataDir, 'virtual-printer')})`);
@@ -93,7 +96,9 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
         return { ...vpState };
       },
     },
+    virtualMeterDir: join(opts.dataDir, 'virtual-meters'),
     listSerialPorts,
+    operators: opts.operators ?? (process.env.PPU_TILL_OPERATORS ? parseProvisionedOperators(process.env.PPU_TILL_OPERATORS) : undefined),
     workerIntervalMs: opts.workerIntervalMs,
     fileUrls: opts.fileUrls,
     onSettingsChanged: (s) => {

@@ -8,12 +8,12 @@
  * counted on disk before the bytes leave (sale-runner), an answer and its advice are written in one
  * transaction (sale-transitions), the slip prints last (sale-slips).
  */
-import { METHODS, fail, ok, validateArgs, type ArgsOf, type Invoke, type MethodName, type Result, type TillValues } from '../api/contract';
+import { METHODS, fail, ok, validateArgs, type Invoke, type MethodName, type Result, type SessionInvoke, type TillValues } from '../api/contract';
 import { createAdviceDelivery } from './advice-delivery';
 import { ApiFail, createContext, type Handlers, type TillDeps } from './backend-context';
 import { startBackgroundWorker } from './background-worker';
 import { consoleHandlers } from './console-proxy';
-import { operatorHandlers, seedDefaultOperators } from './operators';
+import { operatorHandlers, seedOperators } from './operators';
 import { queueHandlers } from './queue-handlers';
 import { reprintHandlers } from './reprint-handlers';
 import { createReports } from './report-handlers';
@@ -23,18 +23,23 @@ import { createSaleRunner } from './sale-runner';
 import { createSaleSlips } from './sale-slips';
 import { createApplySale } from './sale-transitions';
 import { createSaleViews } from './sale-views';
-import { createSession } from './session';
+import { LOCAL_SESSION, createSessions } from './session';
 import { settingsHandlers } from './settings-handlers';
 import { shiftHandlers } from './shift-handlers';
 import { statusHandlers } from './status-handlers';
+import { virtualMeterHandlers } from './virtual-meter';
 import { createSwitchLink } from './switch-link';
 import type { TillStore } from './store/repository';
 
 export type { SecretStore, TillDeps, VirtualJobsSource } from './backend-context';
-export { DEFAULT_OPERATORS, checkPin, hashPin } from './operators';
+export { DEFAULT_OPERATORS, checkPin, hashPin, operatorsWithShippedPins, parseProvisionedOperators, type ProvisionedOperator } from './operators';
+export { LOCAL_SESSION } from './session';
 
 export interface TillBackend {
+  /** The process's own caller (CLI, tests): one session, LOCAL_SESSION. */
   invoke: Invoke;
+  /** Hosts with several callers (browser tabs, Electron windows): the call on behalf of one session. */
+  invokeAs: SessionInvoke;
   /** One round of background work (retries, owed slips, advices); tests and the CLI call it. */
   tick(): Promise<void>;
   /** Resolves when no send is in flight (tests, shutdown). */
@@ -45,8 +50,8 @@ export interface TillBackend {
 
 export function createTillBackend(deps: TillDeps): TillBackend {
   const ctx = createContext(deps);
-  seedDefaultOperators(ctx);
-  const session = createSession(ctx);
+  seedOperators(ctx, deps.operators);
+  const sessions = createSessions(ctx);
   const link = createSwitchLink(ctx);
   const changes = createSaleChanges();
   const slips = createSaleSlips(ctx, changes);
@@ -58,7 +63,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   const worker = startBackgroundWorker(ctx, runner, slips, advices, deps.workerIntervalMs ?? 250);
 
   const handlers: Handlers = {
-    ...session.handlers,
+    ...sessions.handlers,
     ...shiftHandlers(ctx, reports),
     ...operatorHandlers(ctx),
     ...saleHandlers(ctx, { link, views, apply, runner, changes, advices }),
@@ -66,27 +71,30 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     ...queueHandlers(ctx, views, apply, runner, advices),
     ...reports.handlers,
     ...settingsHandlers(ctx, link),
-    ...statusHandlers(ctx, link, session),
+    ...statusHandlers(ctx, link),
+    ...virtualMeterHandlers(ctx),
     ...consoleHandlers(link),
   };
 
-  const invoke: Invoke = async <M extends MethodName>(method: M, args: ArgsOf<M>): Promise<Result<TillValues[M]>> => {
+  const invokeAs: SessionInvoke = async <M extends MethodName>(session: string | null, method: M, args: unknown): Promise<Result<TillValues[M]>> => {
     if (!Object.prototype.hasOwnProperty.call(METHODS, method)) return fail('NOT_FOUND', `Unknown till method "${String(method)}".`);
     const v = validateArgs(method, args);
     if (!v.ok) return v;
     try {
-      const caller = session.caller(METHODS[method].role);
-      const fn = handlers[method] as (a: unknown, c: typeof caller) => Promise<TillValues[M]> | TillValues[M];
-      return ok(await fn(v.value, caller));
+      const caller = sessions.caller(session, method);
+      const fn = handlers[method] as (a: unknown, c: typeof caller, s: string | null) => Promise<TillValues[M]> | TillValues[M];
+      return ok(await fn(v.value, caller, session));
     } catch (err) {
       if (err instanceof ApiFail) return fail(err.code, err.message, err.extra);
       return fail('INTERNAL', `Something went wrong in the till: ${err instanceof Error ? err.message : String(err)}. Nothing was lost; try again.`);
     }
   };
+  const invoke: Invoke = (method, args) => invokeAs(LOCAL_SESSION, method, args);
 
   const inFlight = () => Promise.all([runner.settled(), advices.inflight() ?? Promise.resolve()]);
   return {
     invoke,
+    invokeAs,
     tick: worker.tick,
     store: deps.store,
     async idle() {

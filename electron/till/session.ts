@@ -1,45 +1,142 @@
 /**
- * Who is signed in, and the role check every non-public method passes before it runs. Signing in
- * opens the operator's shift when none is open.
+ * Sign-in sessions: one per sign-in, keyed by an opaque id the host keeps for its caller (the browser
+ * host's HttpOnly cookie, an Electron window, the CLI's own process). Each session knows its operator,
+ * whether they must choose a new PIN before anything else, and when it was last used; it ends at
+ * sign-out or after the idle time in Settings. The role check every non-public method passes is here,
+ * and so is the wrong-PIN lockout at sign-in (pin-attempts.ts), the same for known and unknown ids.
  */
+import { randomBytes } from 'node:crypto';
 import { newId } from '../../switch-core/protocol';
-import type { Operator, RoleNeeded, SessionView } from '../api/contract';
+import { METHODS, type MethodName, type Operator, type SessionView } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
-import { checkPin } from './operators';
+import { DEFAULT_OPERATORS, checkPin, hashPin } from './operators';
+import { CLEAR_PIN_STATE, WRONG_PINS_BEFORE_LOCK, afterWrongPin, lockedForMs, waitInWords, weakPinReason, type PinState } from './pin-attempts';
 
-export interface Session {
-  operator(): Operator | null;
-  /** The caller for a method needing `role`: the signed-in operator, or a refusal in their words. */
-  caller(role: RoleNeeded): Operator | null;
-  view(): SessionView;
-  handlers: Handlers<'signIn' | 'signOut' | 'session'>;
+/** The CLI's and tests' in-process caller: one session for the whole process. */
+export const LOCAL_SESSION = 'local';
+
+/** Methods a screen calls on a timer: they neither need a PIN change first nor count as use. */
+const BACKGROUND_CALLS: ReadonlySet<MethodName> = new Set<MethodName>(['status', 'session', 'providers']);
+/** What an operator who must choose a new PIN may still do. */
+const BEFORE_PIN_CHANGE: ReadonlySet<MethodName> = new Set<MethodName>(['signIn', 'signOut', 'session', 'status', 'changePin']);
+/** Unknown operator ids get a lockout too (else a guesser learns which ids exist); bounded. */
+const MAX_UNKNOWN_IDS = 1_000;
+const MAX_SESSIONS = 200;
+
+interface OpenSession {
+  operator: Operator;
+  mustChangePin: boolean;
+  lastUsed: number;
 }
 
-export function createSession({ store, nowIso }: TillContext): Session {
-  let operator: Operator | null = null;
-  const view = (): SessionView => ({ operator, shift: operator ? store.currentShift(operator.id) : null });
+export interface Sessions {
+  /** The caller of `method` on session `key`, or a refusal in the operator's words. */
+  caller(key: string | null, method: MethodName): Operator | null;
+  view(key: string | null): SessionView;
+  handlers: Handlers<'signIn' | 'signOut' | 'session' | 'changePin' | 'unlockOperator'>;
+}
+
+export function createSessions({ store, clock, nowIso, settings }: TillContext): Sessions {
+  const open = new Map<string, OpenSession>();
+  const unknownIds = new Map<string, PinState>();
+  // A real hash to check unknown ids against, so they take the time a known id takes.
+  const decoyHash = hashPin(randomBytes(8).toString('hex'));
+  const shippedPins = DEFAULT_OPERATORS.map((o) => o.pin);
+
+  const idleMs = () => settings().security.sessionIdleMinutes * 60_000;
+  const view = (key: string | null): SessionView => {
+    const s = key ? open.get(key) : undefined;
+    return { operator: s?.operator ?? null, shift: s ? store.currentShift(s.operator.id) : null, mustChangePin: s?.mustChangePin ?? false };
+  };
+
+  /** The live session for `key`, ending it first when it sat idle too long. */
+  function live(key: string | null): OpenSession | null {
+    if (!key) return null;
+    const s = open.get(key);
+    if (!s) return null;
+    if (clock() - s.lastUsed > idleMs()) {
+      open.delete(key);
+      throw new ApiFail('NOT_SIGNED_IN', `You were signed out after ${settings().security.sessionIdleMinutes} minutes without use. Sign in again.`);
+    }
+    return s;
+  }
+
+  function pinStateOf(operatorId: string): PinState {
+    return store.getOperator(operatorId)?.pinState ?? unknownIds.get(operatorId) ?? CLEAR_PIN_STATE;
+  }
+  function savePinState(operatorId: string, st: PinState): void {
+    if (store.getOperator(operatorId)) return store.setPinState(operatorId, st);
+    unknownIds.delete(operatorId);
+    unknownIds.set(operatorId, st);
+    if (unknownIds.size > MAX_UNKNOWN_IDS) unknownIds.delete(unknownIds.keys().next().value!);
+  }
+
+  /**
+   * Checks a PIN under the lockout rule: a locked operator is refused before the PIN is looked at;
+   * a wrong one counts, and the fifth in a row locks. Unknown ids go through the same steps.
+   */
+  function verifyPin(operatorId: string, pin: string, field: 'pin' | 'currentPin'): void {
+    const now = clock();
+    const state = pinStateOf(operatorId);
+    const wait = lockedForMs(state, now);
+    if (wait > 0) throw new ApiFail('PIN_LOCKED', `Too many wrong PINs. Try again in ${waitInWords(wait)}, or ask a manager to unlock you.`, { field });
+    const row = store.getOperator(operatorId);
+    const right = checkPin(pin, row?.pinHash ?? decoyHash) && row !== null;
+    if (right) {
+      if (state.failedPins > 0 || state.lockouts > 0) savePinState(operatorId, CLEAR_PIN_STATE);
+      return;
+    }
+    const next = afterWrongPin(state, now);
+    savePinState(operatorId, next);
+    const locked = lockedForMs(next, now);
+    if (locked > 0) throw new ApiFail('PIN_LOCKED', `That was ${WRONG_PINS_BEFORE_LOCK} wrong PINs in a row. Sign-in is locked for ${waitInWords(locked)}; a manager can unlock you.`, { field });
+    const left = WRONG_PINS_BEFORE_LOCK - next.failedPins;
+    throw new ApiFail('WRONG_PIN', `Operator id or PIN is wrong. ${left} ${left === 1 ? 'try' : 'tries'} left before sign-in locks.`, { field });
+  }
+
   return {
-    operator: () => operator,
-    caller(role) {
-      if (role === 'public') return operator;
-      if (!operator) throw new ApiFail('NOT_SIGNED_IN', 'Sign in with your operator id and PIN first.');
-      if (role === 'manager' && operator.role !== 'manager') throw new ApiFail('FORBIDDEN', 'Only a manager can do this. Ask a manager to sign in.');
-      return operator;
+    caller(key, method) {
+      const s = live(key);
+      const role = METHODS[method].role;
+      if (s && !BACKGROUND_CALLS.has(method)) s.lastUsed = clock();
+      if (role === 'public') return s?.operator ?? null;
+      if (!s) throw new ApiFail('NOT_SIGNED_IN', 'Sign in with your operator id and PIN first.');
+      if (s.mustChangePin && !BEFORE_PIN_CHANGE.has(method)) throw new ApiFail('PIN_CHANGE_REQUIRED', 'Choose your own PIN first: the one you signed in with was given to you.');
+      if (role === 'manager' && s.operator.role !== 'manager') throw new ApiFail('FORBIDDEN', 'Only a manager can do this. Ask a manager to sign in.');
+      return s.operator;
     },
     view,
     handlers: {
-      signIn({ operatorId, pin }) {
-        const row = store.getOperator(operatorId);
-        if (!row || !checkPin(pin, row.pinHash)) throw new ApiFail('WRONG_PIN', 'Operator id or PIN is wrong. Try again.', { field: 'pin' });
-        operator = { id: row.id, name: row.name, role: row.role };
+      signIn({ operatorId, pin }, _caller, key) {
+        if (!key) throw new ApiFail('UNAUTHORIZED', 'This screen has no session. Reload the page.');
+        verifyPin(operatorId, pin, 'pin');
+        const row = store.getOperator(operatorId)!;
+        open.delete(key);
+        open.set(key, { operator: { id: row.id, name: row.name, role: row.role }, mustChangePin: row.mustChangePin, lastUsed: clock() });
+        if (open.size > MAX_SESSIONS) open.delete(open.keys().next().value!);
         if (!store.currentShift(row.id)) store.openShift({ id: newId(), operatorId: row.id, openedAt: nowIso(), closedAt: null });
-        return view();
+        return view(key);
       },
-      signOut() {
-        operator = null;
-        return view();
+      signOut(_args, _caller, key) {
+        if (key) open.delete(key);
+        return view(null);
       },
-      session: () => view(),
+      session: (_args, _caller, key) => view(key),
+      changePin({ currentPin, newPin }, op, key) {
+        verifyPin(op.id, currentPin, 'currentPin');
+        const weak = newPin === currentPin ? 'must differ from the PIN you have now' : weakPinReason(newPin, settings().security.pinMinLength, shippedPins);
+        if (weak) throw new ApiFail('INVALID_INPUT', `New PIN ${weak}.`, { field: 'newPin' });
+        const row = store.getOperator(op.id)!;
+        store.upsertOperator({ id: row.id, name: row.name, role: row.role, pinHash: hashPin(newPin), mustChangePin: false });
+        for (const s of open.values()) if (s.operator.id === op.id) s.mustChangePin = false;
+        return view(key);
+      },
+      unlockOperator({ operatorId }) {
+        const row = store.getOperator(operatorId);
+        if (!row) throw new ApiFail('NOT_FOUND', `There is no operator "${operatorId}".`, { field: 'operatorId' });
+        store.setPinState(row.id, CLEAR_PIN_STATE);
+        return { id: row.id, name: row.name, role: row.role, mustChangePin: row.mustChangePin, lockedUntil: null };
+      },
     },
   };
 }

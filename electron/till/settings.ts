@@ -24,6 +24,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   merchantCountry: 'ZA',
   printer: { kind: 'virtual', host: '127.0.0.1', port: 9100, serialPath: '', baudRate: 19200, paperWidth: 80 },
   timeouts: { requestMs: 60_000, retryBaseMs: 2_000, retryMaxMs: 60_000, foregroundRetries: 3 },
+  security: { pinMinLength: 4, sessionIdleMinutes: 15 },
 };
 
 const Full = z.object({
@@ -54,13 +55,23 @@ const Full = z.object({
     retryMaxMs: z.number().int().min(10, 'at least 10 ms').max(3_600_000),
     foregroundRetries: z.number().int().min(0).max(20),
   }),
+  security: z.object({
+    pinMinLength: z.number().int().min(4, 'must be 4 to 8 digits').max(8, 'must be 4 to 8 digits'),
+    sessionIdleMinutes: z.number().int().min(1, 'at least 1 minute').max(240, 'at most 240 minutes'),
+  }),
 });
 
 export type SettingsCheck = { ok: true; value: StoredSettings } | { ok: false; fields: Record<string, string> };
 
 export function validateSettings(current: StoredSettings, patch: SettingsPatch): SettingsCheck {
-  const { switchPassword: _pw, printer, timeouts, ...rest } = patch;
-  const merged = { ...current, ...rest, printer: { ...current.printer, ...(printer ?? {}) }, timeouts: { ...current.timeouts, ...(timeouts ?? {}) } };
+  const { switchPassword: _pw, printer, timeouts, security, ...rest } = patch;
+  const merged = {
+    ...current,
+    ...rest,
+    printer: { ...current.printer, ...(printer ?? {}) },
+    timeouts: { ...current.timeouts, ...(timeouts ?? {}) },
+    security: { ...current.security, ...(security ?? {}) },
+  };
   const parsed = Full.safeParse(merged);
   const fields: Record<string, string> = {};
   if (!parsed.success) for (const i of parsed.error.issues) fields[i.path.map(String).join('.')] ??= i.message;
@@ -72,5 +83,5 @@ export function validateSettings(current: StoredSettings, patch: SettingsPatch):
 }
 
 export function settingsView(s: StoredSettings, passwordSet: boolean): TillSettings {
-  return { ...s, printer: { ...s.printer }, timeouts: { ...s.timeouts }, switchPasswordSet: passwordSet };
+  return { ...s, printer: { ...s.printer }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet };
 }

@@ -2,21 +2,19 @@
  * The status bar and the printer tools: switch reachability, printer state, pending and advice
  * counts, who is signed in; serial ports; the virtual printer's jobs, files and simulated faults.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
-import type { Session } from './session';
 import type { SwitchLink } from './switch-link';
 
 type StatusMethod = 'status' | 'listSerialPorts' | 'virtualPrinterJobs' | 'setVirtualPrinterStatus' | 'virtualPrinterFile';
 
-export function statusHandlers(ctx: TillContext, link: SwitchLink, session: Session): Handlers<StatusMethod> {
+export function statusHandlers(ctx: TillContext, link: SwitchLink): Handlers<StatusMethod> {
   const { store, printer, deps } = ctx;
   return {
-    async status() {
+    async status(_args, operator) {
       const t = link.target();
       const last = await link.contact();
       const p = await printer.status().catch(() => ({ state: 'problem' as const, message: 'Printer status unknown' }));
-      const operator = session.operator();
       return {
         mode: deps.mode,
         switch: {
@@ -49,6 +47,7 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, session: Sess
           at: j.receivedAt,
           bytes: j.bytes,
           text: j.text,
+          refused: j.refused,
           commands: (j.commands as unknown[]).map((c) => (typeof c === 'string' ? c : JSON.stringify(c))),
           pngUrl: deps.fileUrls ? `/print-jobs/${j.n}.png` : null,
           binUrl: deps.fileUrls ? `/print-jobs/${j.n}.bin` : null,
@@ -63,7 +62,11 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, session: Sess
     virtualPrinterFile({ id, kind }) {
       const job = deps.virtualPrinter?.jobs().find((j) => String(j.n) === id);
       if (!job) throw new ApiFail('NOT_FOUND', 'No such print job.');
-      return { mime: kind === 'png' ? 'image/png' : 'application/octet-stream', base64: readFileSync(kind === 'png' ? job.files.png : job.files.bin).toString('base64') };
+      const file = kind === 'png' ? job.files.png : job.files.bin;
+      if (!existsSync(file)) {
+        throw new ApiFail('NOT_FOUND', job.refused === null ? 'This print job\'s file is no longer on disk.' : `Job ${id} was refused (${job.refused}): the printer kept no ${kind === 'png' ? 'slip image' : 'bytes'} of it.`);
+      }
+      return { mime: kind === 'png' ? 'image/png' : 'application/octet-stream', base64: readFileSync(file).toString('base64') };
     },
   };
 }

@@ -28,9 +28,17 @@ describe('decoder robustness', () => {
 
   it('shows truncated and unknown commands as such', () => {
     const slip = encodeEscPos(layoutSlip(SAMPLES.std!, { paper: '58mm' }), { commandSet: 'epson' });
-    for (const cut of [3, 10, 57, 200, slip.length - 5]) {
-      const cmds = decodeEscPos(slip.subarray(0, cut));
-      expect(Array.isArray(cmds)).toBe(true);
+    const full = decodeEscPos(slip);
+    // Cut the slip inside its first raster rule (GS v 0) and inside its first QR command (GS ( k):
+    // everything before decodes as in the whole slip, and the cut command is shown as truncated.
+    for (const start of [[0x1d, 0x76, 0x30], [0x1d, 0x28, 0x6b]]) {
+      const at = slip.indexOf(Buffer.from(start));
+      expect(at, `sample slip has ${Buffer.from(start).toString('hex')}`).toBeGreaterThan(0);
+      for (const cut of [at + 2, at + 4, at + 6]) {
+        const cmds = decodeEscPos(slip.subarray(0, cut));
+        expect(cmds.at(-1)).toEqual({ op: 'unknown', hex: slip.subarray(at, cut).toString('hex').replace(/(..)(?=.)/g, '$1 '), reason: 'truncated command' });
+        expect(cmds.slice(0, -1)).toEqual(full.slice(0, cmds.length - 1));
+      }
     }
     const cmds = decodeEscPos(Buffer.from([0x1b, 0x40, 0x1b, 0x99, 0x41, 0x1d, 0x6b, 0x49, 0x20]));
     expect(cmds).toContainEqual({ op: 'unknown', hex: '1b 99', reason: 'unknown ESC command' });

@@ -2,7 +2,8 @@
  * Golden slips: every sample, on 58 and 80 mm, encoded, sent through a real TCP socket to the
  * virtual printer, decoded; the text must equal the committed golden .txt and the PNG must match
  * the committed review PNG within a small pixel-difference ratio.
- * Set UPDATE_GOLDEN=1 to rewrite the fixtures after an intended layout change.
+ * Only `npm run golden:update` (UPDATE_GOLDEN=1) writes the fixtures, after an intended layout
+ * change; a missing fixture fails.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,10 +60,12 @@ for (const paper of ['58mm', '80mm'] as const) {
       const txt = join(FIXTURES, `${name}-${paper}.txt`);
       const png = join(FIXTURES, `${name}-${paper}.png`);
       const gotPng = readFileSync(job.files.png);
-      if (UPDATE || (!existsSync(txt) && !process.env.CI)) {
+      if (UPDATE) {
         writeFileSync(txt, job.text);
         writeFileSync(png, gotPng);
       }
+      // A missing golden is a failure: only `npm run golden:update` writes one, after a look at the slip.
+      expect(existsSync(txt) && existsSync(png), `${name}-${paper} has no golden file; run npm run golden:update and review it`).toBe(true);
       expect(job.text).toBe(readFileSync(txt, 'utf8'));
       expect(diffRatio(gotPng, readFileSync(png))).toBeLessThan(0.002);
     });

@@ -1,6 +1,7 @@
 /** App shell: sign-in, navigation by role, the current screen, and the status bar. */
 import { useEffect, useState } from 'react';
 import { Cashier } from './screens/Cashier';
+import { ChangePin } from './screens/ChangePin';
 import { Eod } from './screens/Eod';
 import { Faults } from './screens/Faults';
 import { Meters } from './screens/Meters';
@@ -11,6 +12,7 @@ import { Reprint } from './screens/Reprint';
 import { Routing } from './screens/Routing';
 import { Settings } from './screens/Settings';
 import { Transactions } from './screens/Transactions';
+import { VirtualMeter } from './screens/VirtualMeter';
 import { useTill, type Screen } from './store';
 
 const NAV: { id: Screen; label: string; manager: boolean }[] = [
@@ -25,6 +27,7 @@ const NAV: { id: Screen; label: string; manager: boolean }[] = [
   { id: 'providers', label: 'Providers', manager: true },
   { id: 'printer', label: 'Virtual printer', manager: false },
   { id: 'faults', label: 'Provider faults', manager: true },
+  { id: 'virtualMeter', label: 'Virtual meter', manager: false },
 ];
 
 function SignIn() {
@@ -82,8 +85,9 @@ export function App() {
   }, [refreshSession, refreshStatus]);
   if (!session) return <main className="signin" aria-busy="true"><p role="status">Connecting to the till…</p></main>;
   if (!session.operator) return <SignIn />;
+  if (session.mustChangePin) return <ChangePin />;
   const manager = session.operator.role === 'manager';
-  const Current = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults }[screen];
+  const Current = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults, virtualMeter: VirtualMeter }[screen];
   return (
     <div className="shell">
       <nav aria-label="Screens">

@@ -4,7 +4,7 @@ import type { ApiError, LookupView, SaleView, SessionView, StatusView, TenderInp
 import { call } from './api';
 import { fetchSession } from './boot';
 
-export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults';
+export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter';
 
 interface TillState {
   session: SessionView | null;
@@ -19,6 +19,8 @@ interface TillState {
   refreshSession(): Promise<void>;
   signIn(operatorId: string, pin: string): Promise<ApiError | null>;
   signOut(): Promise<void>;
+  /** Replaces a default or manager-given PIN; null when saved, else the reason. */
+  changePin(currentPin: string, newPin: string): Promise<ApiError | null>;
   /** Looks up a typed or scanned meter number, or a card swipe's track 2. */
   doLookup(meterId: string): Promise<void>;
   sell(amountCents: number, tender: TenderInput): Promise<void>;
@@ -50,7 +52,7 @@ export const useTill = create<TillState>((set, get) => ({
     const r = await call('signIn', { operatorId, pin });
     if (!r.ok) return r.error;
     set({ session: r.value, screen: 'cashier' });
-    if (!r.value.shift) {
+    if (!r.value.shift && !r.value.mustChangePin) {
       const s = await call('openShift', {});
       if (s.ok) set({ session: { ...r.value, shift: s.value } });
     }
@@ -59,7 +61,14 @@ export const useTill = create<TillState>((set, get) => ({
   },
   async signOut() {
     await call('signOut', {});
-    set({ session: { operator: null, shift: null }, lookup: null, sale: null, error: null });
+    set({ session: { operator: null, shift: null, mustChangePin: false }, lookup: null, sale: null, error: null });
+  },
+  async changePin(currentPin, newPin) {
+    const r = await call('changePin', { currentPin, newPin });
+    if (!r.ok) return r.error;
+    set({ session: r.value });
+    void get().refreshStatus();
+    return null;
   },
   async doLookup(meterId) {
     set({ busy: 'Looking up the meter…', error: null, lookup: null, sale: null });

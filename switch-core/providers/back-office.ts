@@ -17,7 +17,10 @@ import {
   type PurchasePlan,
   type UtilityRecord,
 } from './purchase-plan';
-import { digitsFor, tokenNumber } from './token-digits';
+import { createHash } from 'node:crypto';
+import { KEY_EXPIRY, KEY_TYPE, decoderKeyOf, stsDataOf, vendTokens, type MeterStsData } from './sts-vending';
+import { digitsFor } from './token-digits';
+import type { BaseDate, KeyType } from '../sts';
 
 export interface CustomerRecord {
   readonly id: string;
@@ -87,6 +90,8 @@ export interface MeterView {
   readonly customer: CustomerRecord;
   readonly keys: KeyData;
   readonly pendingKeyChange?: KeyData;
+  /** PAN, key type, token tech and algorithm codes (STS). */
+  readonly sts: MeterStsData;
   readonly arrearsCents: number;
   readonly serviceChargeOwedCents: number;
   readonly blocked: boolean;
@@ -103,6 +108,18 @@ export interface LookupAnswer {
   readonly utility: UtilityRecord;
 }
 
+/** What a field tech's virtual meter starts from: the key the meter holds today (before any pending change). */
+export interface MeterKeySetup {
+  readonly meterId: string;
+  readonly pan: string;
+  readonly decoderKey: string;
+  readonly keyType: KeyType;
+  readonly keyRevision: number;
+  readonly keyExpiry: number;
+  readonly tariffIndex: number;
+  readonly baseDate: BaseDate;
+}
+
 export interface KeyChangeAnswer {
   readonly meter: MeterView;
   readonly tokens: readonly IssuedToken[];
@@ -115,6 +132,8 @@ export class UtilityBackOffice {
   private readonly servedBy: Readonly<Record<string, readonly string[]>>;
   private readonly purchases = new Map<string, PurchaseRecord>();
   private readonly faultReports = new Map<string, string>();
+  /** The last TID issued per meter, so two tokens for a meter never share one. */
+  private readonly lastTids = new Map<string, number>();
   private readonly clock: () => number;
 
   constructor(data: BackOfficeData, opts: { clock?: () => number } = {}) {
@@ -247,9 +266,29 @@ export class UtilityBackOffice {
     if (!found.ok) return found;
     const m = found.value;
     if (m.account.blocked) return blocked();
-    const tokens = keyChangePair().map((t, i) => issue(requestId, t, i));
+    const tokens = this.issueAll(requestId, m, keyChangePair(), this.clock());
     if (m.account.pendingKeyChange) m.account = { ...m.account, keys: m.account.pendingKeyChange, pendingKeyChange: undefined };
     return { ok: true, value: { meter: this.view(m), tokens } };
+  }
+
+  /** The field tech's virtual meter for a PAN: its keys as the meter holds them now; undefined for an unknown PAN. */
+  meterKeySetup(pan: string): MeterKeySetup | undefined {
+    for (const m of this.metersById.values()) {
+      const sts = stsDataOf(m.meterId);
+      if (sts.pan !== pan) continue;
+      const keys = m.account.keys;
+      return {
+        meterId: m.meterId,
+        pan,
+        decoderKey: decoderKeyOf(vendingKeyOf(keys.supplyGroupCode), m.meterId, keys),
+        keyType: KEY_TYPE,
+        keyRevision: Number(keys.keyRevisionNum),
+        keyExpiry: KEY_EXPIRY,
+        tariffIndex: Number(keys.tariffIndex),
+        baseDate: 2014,
+      };
+    }
+    return undefined;
   }
 
   faultReport(providerId: string, requestId: string, meterId: string, faultType: string): BoResult<{ reference: string; description: string }> {
@@ -280,15 +319,16 @@ export class UtilityBackOffice {
   }
 
   private record(providerId: string, purchaseId: string, meter: MeterRecord, amountCents: number, plan: PurchasePlan): PurchaseRecord {
+    const timeMs = this.clock();
     return {
       purchaseId,
       providerId,
       meterId: meter.meterId,
       utilityId: meter.utilityId,
       amountCents,
-      timeMs: this.clock(),
+      timeMs,
       plan,
-      tokens: plan.tokens.map((t, i) => issue(purchaseId, t, i)),
+      tokens: this.issueAll(purchaseId, meter, plan.tokens, timeMs),
       receiptNums: {
         debt: plan.debtRecoveryCharges.map((_d, i) => receipt(purchaseId, `debt${i}`)),
         service: plan.serviceCharges.map((_s, i) => receipt(purchaseId, `svc${i}`)),
@@ -299,6 +339,27 @@ export class UtilityBackOffice {
       reversed: false,
       confirmed: false,
     };
+  }
+
+  /** Real STS tokens for planned tokens; a KC pair moves the meter from its keys to its pending ones. */
+  private issueAll(txId: string, m: MeterRecord, planned: readonly PlannedToken[], timeMs: number): IssuedToken[] {
+    const { keys, pendingKeyChange } = m.account;
+    const newKeys = pendingKeyChange ?? keys;
+    const vended = vendTokens(planned, {
+      txId,
+      meterId: m.meterId,
+      utilityType: this.utility(m).utilityType,
+      timeMs,
+      lastTid: this.lastTids.get(m.meterId) ?? -1,
+      oldKey: decoderKeyOf(vendingKeyOf(keys.supplyGroupCode), m.meterId, keys),
+      newKey: { decoderKey: decoderKeyOf(vendingKeyOf(newKeys.supplyGroupCode), m.meterId, newKeys), keys: newKeys },
+    });
+    this.lastTids.set(m.meterId, vended.lastTid);
+    return planned.map((t, i) => {
+      const v = vended.tokens[i];
+      if (!v) throw new Error(`no token vended for ${t.tokenType} #${i}`);
+      return { ...t, token: v.token, receiptNum: receipt(txId, `t${i}`), units: formatUnits(t.tokenType === 'KC' ? t.unitsHundredths : v.creditedHundredths) };
+    });
   }
 
   private servedMeter(providerId: string, meterId: string): BoResult<MeterRecord> {
@@ -327,6 +388,7 @@ export class UtilityBackOffice {
       utilityType: u.utilityType,
       customer,
       keys: m.account.keys,
+      sts: stsDataOf(m.meterId),
       ...(m.account.pendingKeyChange ? { pendingKeyChange: m.account.pendingKeyChange } : {}),
       arrearsCents: m.account.arrearsCents,
       serviceChargeOwedCents: m.scenario ? 0 : serviceChargeOwed(u, m.account, now),
@@ -348,6 +410,10 @@ function receipt(txId: string, part: string): string {
   return digitsFor(`receipt:${txId}:${part}`, 12);
 }
 
-function issue(txId: string, t: PlannedToken, index: number): IssuedToken {
-  return { ...t, token: tokenNumber(txId, index), receiptNum: receipt(txId, `t${index}`), units: formatUnits(t.unitsHundredths) };
+/**
+ * A supply group's vending key: the back office's secret, derived here from the group code so every
+ * run of the simulation (and the field tech's virtual meter) agrees. Never put in an answer or a log.
+ */
+function vendingKeyOf(supplyGroupCode: string): string {
+  return createHash('sha256').update(`simulated vending key ${supplyGroupCode}`).digest('hex').slice(0, 16);
 }

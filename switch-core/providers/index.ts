@@ -13,13 +13,13 @@ import type { ProfileSeed, ProviderBehaviour, SimulatedProvider } from './types'
 export * from './types';
 export { PROVIDER_DESCRIPTORS, PROVIDER_IDS, descriptorById } from './descriptors';
 export { UtilityBackOffice } from './back-office';
-export type { BackOfficeData, BoResult, CustomerRecord, FixedScenario, IssuedToken, KeyChangeAnswer, LookupAnswer, MeterRecord, MeterView, PurchaseRecord } from './back-office';
+export type { BackOfficeData, BoResult, CustomerRecord, FixedScenario, IssuedToken, KeyChangeAnswer, LookupAnswer, MeterKeySetup, MeterRecord, MeterView, PurchaseRecord } from './back-office';
 export * from './purchase-plan';
 export { isValidMeterNumber, meterCheckDigit, withCheckDigit } from '../protocol/meter-number';
 export { startSimulatedProvider, type SimulatedProviderOptions } from './server';
 export { parseBehaviourPatch, ProviderBehaviourPatch } from './behaviour';
 export { CERTIFICATION_METER_IDS, CERTIFICATION_SCENARIOS, CERTIFICATION_PROVIDER_ID, CERTIFICATION_SERVICE_PROVIDER_ID, CERTIFICATION_UTILITY_ID, certificationData, certificationSeed } from './certification';
-export { tokenNumber } from './token-digits';
+export { ALGORITHM_CODE, TOKEN_TECH_CODE, drnOf, stsDataOf, type MeterStsData } from './sts-vending';
 export { DEMO_METERS, DEMO_DEFAULT_SEED, DEMO_SLOW_PROVIDER_ID, DEMO_SLOW_PROVIDER_LATENCY_MS, demoProfile, type DemoMeterName, type DemoProfile } from './demo';
 
 export type ProfileName = 'demo' | 'certification';

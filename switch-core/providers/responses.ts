@@ -51,8 +51,8 @@ export function meterOf(view: MeterView, requested: Meter): Meter {
     supplyGroupCode: view.keys.supplyGroupCode,
     keyRevisionNum: view.keys.keyRevisionNum,
     tariffIndex: view.keys.tariffIndex,
-    tokenTechCode: '02',
-    algorithmCode: '07',
+    tokenTechCode: view.sts.tokenTechCode,
+    algorithmCode: view.sts.algorithmCode,
     ...(view.pendingKeyChange
       ? {
           keyChangeData: {

@@ -1,7 +1,7 @@
 /**
- * Token and reference numbers derived from a transaction id: deterministic (a reprint or a retry
- * of the same purchase shows the same 20 digits) and, for distinct ids, unique in practice
- * (two independent 64-bit FNV-1a hashes, reduced to 20 decimal digits).
+ * Reference numbers and tokens' random digits derived from a transaction id: deterministic (a reprint
+ * or a retry of the same purchase shows the same digits) and, for distinct ids, unique in practice
+ * (two independent 64-bit FNV-1a hashes, reduced to decimal digits).
  */
 const FNV_OFFSET = 0xcbf29ce484222325n;
 const FNV_PRIME = 0x100000001b3n;
@@ -20,9 +20,4 @@ function fnv1a64(text: string): bigint {
 export function digitsFor(key: string, digits: number): string {
   const wide = (fnv1a64('a:' + key) << 64n) | fnv1a64('b:' + key);
   return (wide % 10n ** BigInt(digits)).toString().padStart(digits, '0');
-}
-
-/** A 20-digit STS-style token number for the `index`-th token of transaction `txId`. */
-export function tokenNumber(txId: string, index: number): string {
-  return digitsFor(`token:${txId}:${index}`, 20);
 }

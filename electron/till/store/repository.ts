@@ -5,6 +5,7 @@
  */
 import { openDatabase } from '../../../common/sqlite';
 import { migrate } from './migrations';
+import type { PinState } from '../pin-attempts';
 import { OPEN_SALE_STATES } from '../../api/contract';
 
 /** The open states as an SQL list (constants from the contract, never user input). */
@@ -62,6 +63,9 @@ export interface OperatorRow {
   name: string;
   role: 'cashier' | 'manager';
   pinHash: string;
+  /** The PIN is a default or was set by a manager: the operator must choose their own at sign-in. */
+  mustChangePin: boolean;
+  pinState: PinState;
 }
 export interface ShiftRow {
   id: string;
@@ -128,6 +132,21 @@ function toDb(patch: Partial<SaleRow>): Record<string, unknown> {
 
 
 export type TillStore = ReturnType<typeof openTillStore>;
+
+const OPERATOR_SELECT = `SELECT id, name, role, pin_hash AS pinHash, must_change_pin AS must, failed_pins AS failedPins, lockouts, locked_until AS lockedUntil FROM operators`;
+interface OperatorRaw {
+  id: string;
+  name: string;
+  role: 'cashier' | 'manager';
+  pinHash: string;
+  must: number;
+  failedPins: number;
+  lockouts: number;
+  lockedUntil: string | null;
+}
+function operatorRow(r: OperatorRaw): OperatorRow {
+  return { id: r.id, name: r.name, role: r.role, pinHash: r.pinHash, mustChangePin: r.must === 1, pinState: { failedPins: r.failedPins, lockouts: r.lockouts, lockedUntil: r.lockedUntil } };
+}
 
 export function openTillStore(path: string) {
   // FULL: a sale stored before it is sent must survive a power cut, not only a crash.
@@ -234,15 +253,24 @@ export function openTillStore(path: string) {
     },
 
     // ── operators and shifts ──
-    upsertOperator(op: OperatorRow): void {
-      db.prepare(`INSERT INTO operators (id, name, role, pin_hash) VALUES (@id, @name, @role, @pinHash)
-        ON CONFLICT(id) DO UPDATE SET name=excluded.name, role=excluded.role, pin_hash=excluded.pin_hash`).run(op);
+    /** Adds or updates an operator; a new PIN hash clears their lockout. */
+    upsertOperator(op: Pick<OperatorRow, 'id' | 'name' | 'role' | 'pinHash' | 'mustChangePin'>): void {
+      db.prepare(`INSERT INTO operators (id, name, role, pin_hash, must_change_pin) VALUES (@id, @name, @role, @pinHash, @must)
+        ON CONFLICT(id) DO UPDATE SET name=excluded.name, role=excluded.role, must_change_pin=excluded.must_change_pin,
+          failed_pins = CASE WHEN pin_hash = excluded.pin_hash THEN failed_pins ELSE 0 END,
+          lockouts = CASE WHEN pin_hash = excluded.pin_hash THEN lockouts ELSE 0 END,
+          locked_until = CASE WHEN pin_hash = excluded.pin_hash THEN locked_until ELSE NULL END,
+          pin_hash=excluded.pin_hash`).run({ ...op, must: op.mustChangePin ? 1 : 0 });
     },
     getOperator(id: string): OperatorRow | null {
-      return (db.prepare(`SELECT id, name, role, pin_hash AS pinHash FROM operators WHERE id = ?`).get(id) as OperatorRow | undefined) ?? null;
+      const r = db.prepare(`${OPERATOR_SELECT} WHERE id = ?`).get(id) as OperatorRaw | undefined;
+      return r ? operatorRow(r) : null;
     },
     listOperators(): OperatorRow[] {
-      return db.prepare(`SELECT id, name, role, pin_hash AS pinHash FROM operators ORDER BY id`).all() as OperatorRow[];
+      return (db.prepare(`${OPERATOR_SELECT} ORDER BY id`).all() as OperatorRaw[]).map(operatorRow);
+    },
+    setPinState(id: string, st: PinState): void {
+      db.prepare(`UPDATE operators SET failed_pins = ?, lockouts = ?, locked_until = ? WHERE id = ?`).run(st.failedPins, st.lockouts, st.lockedUntil, id);
     },
     openShift(s: ShiftRow): void {
       db.prepare(`INSERT INTO shifts (id, operator_id, opened_at, closed_at) VALUES (@id, @operatorId, @openedAt, NULL)`).run(s);

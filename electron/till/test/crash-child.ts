@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { apiFromInvoke, isFinalSaleState } from '../../api/contract';
 import { createSlipPrinter } from '../printing';
-import { createTillBackend } from '../service';
+import { DEFAULT_OPERATORS, createTillBackend } from '../service';
 import { openTillStore } from '../store/repository';
 import { memorySecrets } from './harness';
 
@@ -21,6 +21,7 @@ const backend = createTillBackend({
   mode: 'cli',
   embeddedSwitch: { url, username, password },
   workerIntervalMs: 10,
+  operators: DEFAULT_OPERATORS,
 });
 const api = apiFromInvoke(backend.invoke);
 await api.signIn({ operatorId: 'manager', pin: '9999' });

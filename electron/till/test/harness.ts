@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ProviderBehaviour } from '../../../switch-core/providers';
 import { createSlipPrinter, type ByteSink } from '../printing';
-import { createTillBackend, type SecretStore, type TillBackend } from '../service';
+import { DEFAULT_OPERATORS, createTillBackend, type SecretStore, type TillBackend } from '../service';
 import { openTillStore } from '../store/repository';
 import { apiFromInvoke, type TillApi } from '../../api/contract';
 
@@ -101,6 +101,7 @@ export async function startTill(target: Pick<Target, 'url' | 'username' | 'passw
     mode: 'cli',
     embeddedSwitch: { url: target.url, username: target.username, password: target.password },
     workerIntervalMs: opts.workerIntervalMs ?? 20,
+    operators: DEFAULT_OPERATORS,
   });
   const api = apiFromInvoke(backend.invoke);
   const signed = await api.signIn({ operatorId: 'manager', pin: '9999' });

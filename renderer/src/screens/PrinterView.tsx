@@ -1,13 +1,38 @@
 /**
  * Field-tech tool: the virtual printer's jobs as the rendered slip, its text and decoded commands,
- * with PNG/BIN downloads; and switches that make it run out of paper, open its cover or go
- * offline, to rehearse the cashier's printer-problem state without a real printer.
+ * with PNG/BIN downloads, or as refused with the printer's reason (a job past its limits); and
+ * switches that make it run out of paper, open its cover or go offline, to rehearse the cashier's
+ * printer-problem state without a real printer.
  */
 import { useEffect, useState } from 'react';
 import type { ApiError, VirtualPrinterStatus, VirtualPrintJob } from '../../../electron/api/contract';
 import { call, withToken } from '../api';
 import { Err } from './ErrorLine';
 import { When } from './When';
+
+function PrintedJob({ j }: { j: VirtualPrintJob }) {
+  return (
+    <article className="card job" data-testid="print-job">
+      <h2>Job {j.id} · {j.bytes} bytes · <When iso={j.at} /></h2>
+      <div className="jobcols">
+        {j.pngUrl && <img src={withToken(j.pngUrl)} alt={`Rendered slip of job ${j.id}`} />}
+        <pre tabIndex={0} className="slip" data-testid="job-text">{j.text}</pre>
+        <details><summary>Decoded commands</summary><pre tabIndex={0} className="trace">{j.commands.join('\n')}</pre></details>
+      </div>
+      {j.pngUrl && <a className="btn" href={withToken(j.pngUrl)} download>Download PNG</a>}
+      {j.binUrl && <a className="btn" href={withToken(j.binUrl)} download>Download BIN</a>}
+    </article>
+  );
+}
+
+function RefusedJob({ j, reason }: { j: VirtualPrintJob; reason: string }) {
+  return (
+    <article className="card job" data-testid="print-job">
+      <h2>Job {j.id} · refused · {j.bytes} bytes · <When iso={j.at} /></h2>
+      <p className="bad" data-testid="job-refused">Not printed: {reason}.</p>
+    </article>
+  );
+}
 
 export function PrinterView() {
   const [jobs, setJobs] = useState<VirtualPrintJob[]>([]);
@@ -46,18 +71,7 @@ export function PrinterView() {
           ))}
         </fieldset>
       )}
-      {jobs.map((j) => (
-        <article key={j.id} className="card job" data-testid="print-job">
-          <h2>Job {j.id} · {j.bytes} bytes · <When iso={j.at} /></h2>
-          <div className="jobcols">
-            {j.pngUrl && <img src={withToken(j.pngUrl)} alt={`Rendered slip of job ${j.id}`} />}
-            <pre tabIndex={0} className="slip" data-testid="job-text">{j.text}</pre>
-            <details><summary>Decoded commands</summary><pre tabIndex={0} className="trace">{j.commands.join('\n')}</pre></details>
-          </div>
-          {j.pngUrl && <a className="btn" href={withToken(j.pngUrl)} download>Download PNG</a>}
-          {j.binUrl && <a className="btn" href={withToken(j.binUrl)} download>Download BIN</a>}
-        </article>
-      ))}
+      {jobs.map((j) => (j.refused === null ? <PrintedJob key={j.id} j={j} /> : <RefusedJob key={j.id} j={j} reason={j.refused} />))}
     </section>
   );
 }

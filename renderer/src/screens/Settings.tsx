@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { ApiError, PrinterKind, SerialPortView, SettingsPatch, TillSettings } from '../../../electron/api/contract';
 import { call } from '../api';
 import { Err } from './ErrorLine';
+import { Operators } from './Operators';
 
 type Form = Omit<TillSettings, 'switchPasswordSet'> & { switchPassword: string };
 
@@ -64,6 +65,7 @@ export function Settings() {
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
   const setPrinter = (patch: Partial<Form['printer']>) => setForm({ ...form, printer: { ...form.printer, ...patch } });
   const setTimeouts = (patch: Partial<Form['timeouts']>) => setForm({ ...form, timeouts: { ...form.timeouts, ...patch } });
+  const setSecurity = (patch: Partial<Form['security']>) => setForm({ ...form, security: { ...form.security, ...patch } });
   const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
 
   const save = async () => {
@@ -133,12 +135,18 @@ export function Settings() {
           <Field id="s-tmax" label="Longest wait between retries (ms)" type="number" value={form.timeouts.retryMaxMs} error={fieldErr('timeouts.retryMaxMs')} onChange={(v) => setTimeouts({ retryMaxMs: num(v) })} />
           <Field id="s-tfg" label="Retries while the cashier waits" type="number" value={form.timeouts.foregroundRetries} error={fieldErr('timeouts.foregroundRetries')} onChange={(v) => setTimeouts({ foregroundRetries: num(v) })} />
         </fieldset>
+        <fieldset className="group">
+          <legend>Sign-in and PINs</legend>
+          <Field id="s-pinlen" label="Shortest PIN (4 to 8 digits)" type="number" value={form.security.pinMinLength} error={fieldErr('security.pinMinLength')} onChange={(v) => setSecurity({ pinMinLength: num(v) })} />
+          <Field id="s-idle" label="Sign out after this many minutes without use" type="number" value={form.security.sessionIdleMinutes} error={fieldErr('security.sessionIdleMinutes')} onChange={(v) => setSecurity({ sessionIdleMinutes: num(v) })} />
+        </fieldset>
         <button className="btn primary" type="submit">Save settings</button>
       </form>
       <Err e={err} />
       <button className="btn" onClick={() => void call('testConnection', {}).then((r) => setMsg(r.ok ? r.value.message : r.error.message))}>Test connection</button>
       <button className="btn" onClick={() => void call('printTestPage', {}).then((r) => setMsg(r.ok ? (r.value.printed ? 'Test page printed.' : r.value.message) : r.error.message))}>Print test page</button>
       {msg && <p role="status">{msg}</p>}
+      <Operators />
     </section>
   );
 }

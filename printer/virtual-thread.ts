@@ -1,0 +1,122 @@
+/**
+ * The virtual printer on a worker thread of its own, as the till runs it: whatever a job does to
+ * that thread (memory, time, a crash) stays there, and the till's back end keeps selling. The
+ * thread's heap is capped; when it ends unexpectedly it is started again on the same port, and
+ * the job list (kept here, fed by the thread) carries on.
+ */
+import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { JOBS_LISTED, type VirtualJob, type VirtualPrinter, type VirtualPrinterOptions, type VirtualStatus } from './virtual';
+
+export interface PrinterThreadInit {
+  options: Omit<VirtualPrinterOptions, 'log'>;
+  status: Partial<VirtualStatus>;
+}
+export type ToPrinterThread = { type: 'setStatus'; status: Partial<VirtualStatus> } | { type: 'close' };
+export type FromPrinterThread = { type: 'ready'; port: number } | { type: 'job'; job: VirtualJob } | { type: 'log'; line: string };
+
+/** The printer on its own thread: everything a VirtualPrinter does except serving a local stream. */
+export type ThreadedVirtualPrinter = Omit<VirtualPrinter, 'attach'> & {
+  /** How many times the thread ended unexpectedly and was started again. */
+  restarts(): number;
+};
+
+/** Heap of the printer's thread: far above what a job within the limits needs (see limits.ts). */
+const HEAP_MB = 256;
+
+export interface ThreadedVirtualPrinterOptions extends VirtualPrinterOptions {
+  /** The thread's heap cap in MB (default 256); past it the thread ends and is started again. */
+  heapMb?: number;
+}
+/** Restarts allowed per minute before the printer is left stopped (and says so). */
+const MAX_RESTARTS_PER_MINUTE = 5;
+
+/**
+ * The bundled worker beside this file (Electron build), else the TypeScript source through tsx.
+ * A worker cannot load from inside an asar archive (electron/electron#22446), so the packaged
+ * app runs the copy electron-builder unpacks beside it (asarUnpack in electron-builder.yml).
+ */
+function spawnPrinterThread(init: PrinterThreadInit, heapMb: number): Worker {
+  const opts = { workerData: init, resourceLimits: { maxOldGenerationSizeMb: heapMb } };
+  const bundled = fileURLToPath(new URL('./virtual-printer.worker.js', import.meta.url)).replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
+  if (existsSync(bundled)) return new Worker(bundled, opts);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const source = new URL('./virtual-printer.worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(boot, { ...opts, eval: true });
+}
+
+export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOptions): Promise<ThreadedVirtualPrinter> {
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const jobs: VirtualJob[] = [];
+  const listeners: ((j: VirtualJob) => void)[] = [];
+  const status: Partial<VirtualStatus> = {};
+  let port = opts.port ?? 0;
+  let worker: Worker;
+  let closing = false;
+  let alive = false;
+  let restarts = 0;
+  const recent: number[] = [];
+
+  const start = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const w = spawnPrinterThread({ options: { host: opts.host, port, outDir: opts.outDir, paper: opts.paper }, status: { ...status } }, opts.heapMb ?? HEAP_MB);
+      worker = w;
+      let ready = false;
+      w.on('message', (m: FromPrinterThread) => {
+        if (m.type === 'ready') {
+          ready = true;
+          alive = true;
+          port = m.port;
+          if (restarts > 0) log(`virtual printer thread started again on port ${port}`);
+          resolve();
+        } else if (m.type === 'log') log(m.line);
+        else {
+          jobs.push(m.job);
+          if (jobs.length > JOBS_LISTED) jobs.shift();
+          for (const l of listeners) l(m.job);
+        }
+      });
+      w.on('error', (e) => log(`virtual printer thread failed: ${e.message}`));
+      w.on('exit', (code) => {
+        alive = false;
+        if (!ready) return reject(new Error(`the virtual printer did not start (thread exit code ${code})`));
+        if (closing) return;
+        const now = Date.now();
+        recent.push(now);
+        while (recent.length > 0 && (recent[0] as number) < now - 60_000) recent.shift();
+        if (recent.length > MAX_RESTARTS_PER_MINUTE) {
+          log(`virtual printer stopped: its thread ended ${recent.length} times within a minute`);
+          return;
+        }
+        restarts++;
+        log(`virtual printer thread ended (exit code ${code}); starting it again on port ${port}`);
+        start().catch((e: Error) => log(e.message));
+      });
+    });
+
+  await start();
+  return {
+    get port() {
+      return port;
+    },
+    jobs: () => [...jobs],
+    onJob: (cb) => listeners.push(cb),
+    setStatus: (s) => {
+      Object.assign(status, s);
+      worker.postMessage({ type: 'setStatus', status: s } satisfies ToPrinterThread);
+    },
+    restarts: () => restarts,
+    close: async () => {
+      closing = true;
+      if (!alive) return;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage({ type: 'close' } satisfies ToPrinterThread);
+      const timer = setTimeout(() => void worker.terminate(), 2000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
