@@ -148,20 +148,6 @@ export const OPERATIONS = {
   },
 } as const satisfies Record<string, OperationSpec>;
 
-/**
- * The token purchase event (v3.13 `notifyTokenPurchase`): informational, a PurchaseResponse body with
- * the purchase id as a query parameter, accepted with 202 and no body. Not a request/answer pair of
- * the switch's routing, so it stands beside the operations table.
- */
-export const TOKEN_PURCHASE_EVENT = {
-  route: '/events/tokenPurchases',
-  requestType: 'NOTIFY_TOKEN_PURCHASE',
-  request: PurchaseResponse,
-  successStatus: 202,
-  idQuery: 'purchaseId',
-  models: { request: 'PurchaseResponse' },
-} as const satisfies { route: string; requestType: RequestType; request: z.ZodType; successStatus: SuccessStatus; idQuery: string; models: { request: string } };
-
 export type PpuOperation = keyof typeof OPERATIONS;
 export type RequestOf<Op extends PpuOperation> = z.infer<(typeof OPERATIONS)[Op]['request']>;
 

@@ -3,8 +3,8 @@
  * body id, and the FORMAT_ERROR body the interface asks for. Never throws on bad input.
  */
 import { formatError, formatErrorsFromZod } from './errors';
-import { OPERATIONS, TOKEN_PURCHASE_EVENT, type PpuOperation, type RequestOf } from './operations';
-import type { ErrorDetail, PurchaseResponse } from './schemas';
+import { OPERATIONS, type PpuOperation, type RequestOf } from './operations';
+import type { ErrorDetail } from './schemas';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; status: 400; error: ErrorDetail };
 
@@ -43,15 +43,4 @@ export function validateRequest<Op extends PpuOperation>(
     }
   }
   return { ok: true, value };
-}
-
-/** A token purchase event: a PurchaseResponse whose id is the `purchaseId` query parameter. */
-export function validateTokenPurchaseEvent(query: Record<string, string | undefined>, body: unknown): Validated<PurchaseResponse> {
-  const { requestType, request, idQuery } = TOKEN_PURCHASE_EVENT;
-  const parsed = request.safeParse(body, { reportInput: true });
-  if (!parsed.success) return { ok: false, status: 400, error: formatError(requestType, formatErrorsFromZod(parsed.error), query[idQuery]) };
-  if (query[idQuery] !== parsed.data.id) {
-    return { ok: false, status: 400, error: formatError(requestType, [{ field: idQuery, msg: `must equal the body's id ${parsed.data.id}`, value: query[idQuery] ?? null }], parsed.data.id) };
-  }
-  return { ok: true, value: parsed.data };
 }

@@ -3,7 +3,6 @@
  * validated with the protocol module (FORMAT_ERROR, path id ≠ body id) and handed to the engine.
  * A success is answered with the operation's own v3.13 code (retry 202, trial and reprint 200),
  * whatever code the provider behind it used; an advice's 202 carries the BasicAdviceResponse.
- * A token purchase event is informational (v3.13): validated, then accepted with 202.
  */
 import type { FastifyInstance } from 'fastify';
 import {
@@ -11,9 +10,7 @@ import {
   isSuccessStatus,
   OPERATIONS,
   PPU_BASE_PATH,
-  TOKEN_PURCHASE_EVENT,
   validateRequest,
-  validateTokenPurchaseEvent,
   type ConfirmationAdvice,
   type FaultReportRequest,
   type KeyChangeTokenRequest,
@@ -23,7 +20,7 @@ import {
   type ReversalAdvice,
   type TokenReprintRequest,
 } from '../protocol';
-import type { Reply, SwitchEngine } from '../engine/switch-engine';
+import { NOTIFY_TOKEN_PURCHASE_ROUTE, type Reply, type SwitchEngine } from '../engine/switch-engine';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -55,9 +52,8 @@ export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): v
       return reply.code(spec.successStatus).type(JSON_TYPE).send(out.json ?? JSON.stringify(out.body));
     });
   }
-  app.post(PPU_BASE_PATH + TOKEN_PURCHASE_EVENT.route, async (request, reply) => {
-    const v = validateTokenPurchaseEvent(request.query as Record<string, string | undefined>, request.body);
-    if (!v.ok) return reply.code(v.status).send(v.error);
-    return reply.code(TOKEN_PURCHASE_EVENT.successStatus).send();
+  app.post(PPU_BASE_PATH + NOTIFY_TOKEN_PURCHASE_ROUTE, async (request, reply) => {
+    const out = engine.notifyTokenPurchase((request.query as { purchaseId?: unknown }).purchaseId, request.body);
+    return out.body === null ? reply.code(out.status).send() : reply.code(out.status).send(out.body);
   });
 }

@@ -1,107 +1,76 @@
 /**
- * A stand-in PPU v3 provider for tests, written by hand on node:http (not our simulators, not our
- * schemas): it answers in the published models' shapes exactly as a Java provider's JSON binding
- * writes them — units and tariff rates as JSON numbers (117.30 keeps its trailing zero on the wire),
- * tax an integer, currency the number 710, utilityType "Electricity". Three meters: one answered in
- * full, one answered like the test server's TST010 (slipData, no tokens at all), and one whose first
- * purchase answers 504 and whose retry is approved with 202. Lookups are answered 200 rather than
- * the interface's 201, as a lenient peer might: a success all the same.
+ * A stand-in provider for tests: an HTTP server on loopback that passes every PPU request on to a
+ * real (simulated) provider, except where the test answers it itself — for answers the simulators
+ * never give (a 404 to an advice).
  */
-import http from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { withCheckDigit } from '../protocol';
+import type { ProviderEndpoint } from '../providers/types';
 
-export const STAND_IN_METERS = {
-  published: withCheckDigit('0400444488'),
-  noTokens: withCheckDigit('0400444489'),
-  timeoutThenRetry: withCheckDigit('0400444490'),
-} as const;
+export interface Exchange {
+  /** Path and query, e.g. /prepaidutility/v3/tokenPurchases/ID/confirmations/ID2. */
+  path: string;
+  body: unknown;
+}
 
-export const STAND_IN_TOKEN = '58301273601937465021';
-export const STAND_IN_RETRY_TOKEN = '11223344556677889900';
-export const STAND_IN_SLIP_LINE = 'TST010 SLIP: KEEP FOR YOUR RECORDS';
+export interface Answer {
+  status: number;
+  body?: unknown;
+}
 
-export interface StandInProvider {
-  /** The origin; the interface is under /prepaidutility/v3. */
-  origin: string;
-  username: string;
-  password: string;
-  /** Every request received: method, path and the JSON body. */
-  requests: { path: string; body: Record<string, unknown> }[];
+export interface StandInOptions {
+  /** An answer of the stand-in's own instead of the provider's; null passes the request on. */
+  answer: (x: Exchange) => Answer | null;
+}
+
+export interface StandIn {
+  endpoint: ProviderEndpoint;
   close(): Promise<void>;
 }
 
-const USER = 'standin';
-const PASSWORD = 'standin-pw';
-
-/** A Transaction's echo fields, as a provider answers them. */
-function echo(req: Record<string, unknown>): string {
-  return ['id', 'time', 'originator', 'client', 'thirdPartyIdentifiers'].map((k) => `${JSON.stringify(k)}:${JSON.stringify(req[k])}`).join(',');
+async function bodyOf(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
-const METER = (meterId: string) => `"meter":{"meterId":"${meterId}","supplyGroupCode":"600445","keyRevisionNum":"1","tariffIndex":"01","tokenTechCode":"02","algorithmCode":"07"}`;
-const PARTIES = `"customer":{"firstName":"Thandeka","lastName":"Mokoena","address":"14 Voortrekker Road, Bellville"},"utility":{"name":"Stand-in Municipality","vatRegNum":"4000111222","clientId":"SIM01","message":"Pay your rates on time"}`;
+const parse = (text: string): unknown => {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return text;
+  }
+};
 
-function purchaseAnswer(req: Record<string, unknown>, meterId: string, token: string): string {
-  return `{${echo(req)},${METER(meterId)},${PARTIES},"utilityType":"Electricity",` +
-    `"purchaseTotal":{"amount":10000,"currency":710},"taxTotal":{"amount":1400,"currency":710},` +
-    `"tokens":[{"tokenType":"STD","units":73.8,"token":"${token}","receiptNum":"RCPT000001",` +
-    `"amount":{"amount":8600,"currency":710,"tax":1400,"taxType":"VAT","taxRate":15.00},` +
-    `"tariffCalc":[{"units":50.0,"rate":117.30},{"units":23.8,"rate":134.55}]}],` +
-    `"debtRecoveryCharges":[],"serviceCharges":[],"vatInvoiceNumber":"VAT000001"}`;
-}
-
-function noTokensAnswer(req: Record<string, unknown>, meterId: string): string {
-  return `{${echo(req)},${METER(meterId)},${PARTIES},"utilityType":"Electricity",` +
-    `"slipData":{"messageLines":[{"text":"${STAND_IN_SLIP_LINE}","fontWidthScaleFactor":1.0},{"text":"","cut":true}],"slipWidth":42,"issuerReference":"TST010REF"}}`;
-}
-
-export async function startStandInProvider(): Promise<StandInProvider> {
-  const requests: StandInProvider['requests'] = [];
-  const auth = 'Basic ' + Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const path = req.url ?? '';
-      const send = (status: number, text = '') => res.writeHead(status, { 'content-type': 'application/json' }).end(text);
-      if (req.headers.authorization !== auth) return send(401);
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      requests.push({ path, body });
-      const meterId = (body.meter as { meterId?: string } | undefined)?.meterId ?? '';
-      const known = (Object.values(STAND_IN_METERS) as string[]).includes(meterId);
-      const error = (status: number, errorType: string, errorMessage: string) =>
-        send(status, JSON.stringify({ id: body.id, errorType, errorMessage, requestType: 'TOKEN_PURCHASE_REQUEST' }));
-      const p = path.replace(/^\/prepaidutility\/v3/, '');
-      if (/^\/tokenPurchases\/[^/]+\/(confirmations|reversals)\/[^/]+$/.test(p)) {
-        return send(202, JSON.stringify({ id: body.id, requestId: body.requestId, time: body.time, thirdPartyIdentifiers: body.thirdPartyIdentifiers }));
+export async function startStandIn(target: ProviderEndpoint, opts: StandInOptions): Promise<StandIn> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      const text = await bodyOf(req);
+      const x: Exchange = { path: req.url ?? '/', body: parse(text) };
+      let answer = opts.answer(x);
+      if (!answer) {
+        const upstream = await fetch(target.baseUrl + x.path, {
+          method: req.method,
+          headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' },
+          body: req.method === 'GET' ? undefined : text,
+        });
+        answer = { status: upstream.status, body: parse(await upstream.text()) };
       }
-      if (!known && /^\/(meterLookups|tokenPurchases)\//.test(p)) return error(400, 'UNKNOWN_METER_ID', 'Unknown meter');
-      if (/^\/meterLookups\/[^/]+$/.test(p)) {
-        // 200, not the 201 the interface names: any 2xx success code must be read as a success.
-        return send(200, `{${echo(body)},${METER(meterId)},${PARTIES},"minAmount":{"amount":1000,"currency":710},"maxAmount":{"amount":"300000","currency":"710"},"bsstDue":false}`);
-      }
-      const retry = /^\/tokenPurchases\/[^/]+\/retry$/.test(p);
-      if (retry || /^\/tokenPurchases\/[^/]+$/.test(p)) {
-        if (meterId === STAND_IN_METERS.noTokens) return send(201, noTokensAnswer(body, meterId));
-        if (meterId === STAND_IN_METERS.timeoutThenRetry) {
-          return retry ? send(202, purchaseAnswer(body, meterId, STAND_IN_RETRY_TOKEN)) : error(504, 'OUTCOME_UNKNOWN', 'Upstream timeout');
-        }
-        return send(retry ? 202 : 201, purchaseAnswer(body, meterId, STAND_IN_TOKEN));
-      }
-      return error(501, 'FUNCTION_NOT_SUPPORTED', 'Not supported');
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+    })().catch((e: unknown) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(e));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    username: USER,
-    password: PASSWORD,
-    requests,
+    endpoint: { ...target, baseUrl: `http://127.0.0.1:${port}` },
     close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // the switch's client keeps connections alive
       }),
   };
 }

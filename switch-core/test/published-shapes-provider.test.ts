@@ -1,6 +1,6 @@
 /**
  * The switch in front of a provider it did not write, answering in the published models' shapes
- * (stand-in-provider.ts), over real HTTP on loopback: every value reaches the till intact and typed
+ * (published-shapes-provider.ts), over real HTTP on loopback: every value reaches the till intact and typed
  * as the models say, an answer carrying no tokens is a success, a 504 is an unknown outcome whose
  * retry is approved, and each answer to the till carries the v3.13 success code of its operation
  * (a token purchase event included).
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, nowIso, PpuClient, type PpuTrace } from '../protocol';
 import { lookupRequest, purchaseRequest } from '../protocol/test/fixtures';
 import { startSwitch } from '../index';
-import { STAND_IN_METERS, STAND_IN_RETRY_TOKEN, STAND_IN_SLIP_LINE, STAND_IN_TOKEN, startStandInProvider, type StandInProvider } from './stand-in-provider';
+import { STAND_IN_METERS, STAND_IN_RETRY_TOKEN, STAND_IN_SLIP_LINE, STAND_IN_TOKEN, startStandInProvider, type StandInProvider } from './published-shapes-provider';
 
 /** A switch under test in front of the stand-in: its URL and the till's credentials. */
 interface SwitchUnderTest {

@@ -6,7 +6,7 @@
  * a 504 is retried under the same id until the provider's 202.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STAND_IN_METERS, STAND_IN_RETRY_TOKEN, STAND_IN_SLIP_LINE, STAND_IN_TOKEN, startStandInProvider, type StandInProvider } from '../../../switch-core/test/stand-in-provider';
+import { STAND_IN_METERS, STAND_IN_RETRY_TOKEN, STAND_IN_SLIP_LINE, STAND_IN_TOKEN, startStandInProvider, type StandInProvider } from '../../../switch-core/test/published-shapes-provider';
 import { startTill, waitSale, type TestTill } from './harness';
 
 let provider: StandInProvider;
