@@ -5,13 +5,14 @@
  * retry is approved, and each answer to the till carries the v3.13 success code of its operation
  * (a token purchase event included).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, nowIso, PpuClient, type PpuTrace } from '../protocol';
 import { lookupRequest, purchaseRequest } from '../protocol/test/fixtures';
 import { startSwitch } from '../index';
+import { startSwitchProcess } from './cli-process';
 import { STAND_IN_METERS, STAND_IN_RETRY_TOKEN, STAND_IN_SLIP_LINE, STAND_IN_TOKEN, startStandInProvider, type StandInProvider } from './published-shapes-provider';
 
 /** A switch under test in front of the stand-in: its URL and the till's credentials. */
@@ -176,3 +177,39 @@ function behindSwitch(label: string, start: (provider: StandInProvider) => Promi
 }
 
 behindSwitch('the switch (startSwitch)', inProcess);
+
+/** `ppu-switch serve --providers FILE` as a child process, the provider named in the file. */
+async function throughCli(provider: StandInProvider): Promise<SwitchUnderTest> {
+  const dir = mkdtempSync(join(tmpdir(), 'switch-standin-cli-'));
+  const file = join(dir, 'providers.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      providers: [
+        {
+          id: 'EXT1',
+          name: 'Stand-in',
+          baseUrl: `${provider.origin}/prepaidutility/v3`,
+          username: provider.username,
+          passwordEnv: 'STAND_IN_PASSWORD',
+          capabilities: ['retries'],
+          utilityTypes: ['ELECTRICITY'],
+          weight: 1,
+          timeoutMs: 2000,
+        },
+      ],
+    }),
+  );
+  const proc = await startSwitchProcess(['--providers', file, '--data', join(dir, 'data'), '--auth', 'till:cli-pw'], { STAND_IN_PASSWORD: provider.password });
+  return {
+    url: proc.url,
+    username: 'till',
+    password: 'cli-pw',
+    stop: async () => {
+      await proc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+behindSwitch('ppu-switch serve --providers FILE', throughCli);
