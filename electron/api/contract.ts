@@ -98,7 +98,6 @@ export interface LookupView {
   meterId: string;
   customerName: string | null;
   address: string | null;
-  accountNumber: string | null;
   utilityName: string | null;
   utilityType: 'ELECTRICITY' | 'WATER' | 'GAS' | null;
   minCents: number | null;
@@ -141,7 +140,8 @@ export interface TokenView {
   token: string;
   /** The token in groups of four for display: "1234 5678 9012 3456 7890". */
   grouped: string;
-  units: string | null;
+  /** Units as the provider gave them (the model's BigDecimal), e.g. 73.8. */
+  units: number | null;
   amountCents: number | null;
   receiptNum: string | null;
 }

@@ -143,7 +143,7 @@ export function createSlipPrinter(sink: () => ByteSink, paper: () => 58 | 80, jo
   const print = async (slip: Slip, label: string, key?: string) => resultOf(await queue.print(await encode(slip), label, key));
   return {
     printSale(resp, ctx, o = {}) {
-      let slip = resp.slipData && resp.slipData.messageLines.length > 0 ? slipFromSlipData(resp.slipData, { ...ctx, reference: resp.id, at: new Date(resp.time) }) : slipFromPurchase(resp, ctx);
+      let slip = resp.slipData?.messageLines?.length ? slipFromSlipData(resp.slipData, { ...ctx, reference: resp.id, at: new Date(resp.time) }) : slipFromPurchase(resp, ctx);
       if (o.reprint) slip = markReprint(slip, o.reprint.at, o.reprint.operator);
       return print(slip, `${o.reprint ? 'reprint' : 'sale'} ${resp.id}`, o.key);
     },

@@ -40,7 +40,7 @@ export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: S
     let advice: { id: string; kind: 'confirmation' | 'reversal'; bodyJson: string; createdAt: string } | undefined;
     for (const e of t.effects) {
       if (e.type === 'queue-confirmation') {
-        const body: ConfirmationAdvice = { id: newId(), requestId: saleId, time: nowIso(), thirdPartyIdentifiers: [], tenders: (JSON.parse(row.requestJson) as PurchaseRequest).tenders };
+        const body: ConfirmationAdvice = { id: newId(), requestId: saleId, time: nowIso(), thirdPartyIdentifiers: [], tenders: (JSON.parse(row.requestJson) as PurchaseRequest).tenders ?? [] };
         advice = { id: body.id, kind: 'confirmation', bodyJson: JSON.stringify(body), createdAt: body.time };
       } else if (e.type === 'queue-reversal') {
         const body: ReversalAdvice = { id: newId(), requestId: saleId, time: nowIso(), thirdPartyIdentifiers: [], reversalReason: e.reason };
