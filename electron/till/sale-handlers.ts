@@ -60,6 +60,8 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
     },
 
     purchase(args, op) {
+      const shift = store.currentShift(op.id);
+      if (!shift) throw new ApiFail('NO_SHIFT', 'Your shift is closed. Open a shift before selling.');
       const m = checkMeter({ meterId: args.meterId });
       if (!m.ok) throw new ApiFail('INVALID_INPUT', m.message, { field: 'meterId' });
       // A second Sell for the same lookup (double press, resubmitted request) answers the first sale: never two.
@@ -83,7 +85,7 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
       // Persist BEFORE sending: from here on a crash leads to a retry of this same id, never a second sale.
       store.insertSale({
         id, version: 1, state: 'purchasing', late: false, meterId: m.meterId, amountCents: args.amountCents, currency: '710', tenderType: args.tender.type,
-        maskedCard: args.tender.maskedCard ?? null, operatorId: op.id, shiftId: store.currentShift(op.id)?.id ?? null, lookupRef: args.lookupRef ?? null,
+        maskedCard: args.tender.maskedCard ?? null, operatorId: op.id, shiftId: shift.id, lookupRef: args.lookupRef ?? null,
         requestJson: JSON.stringify(req), responseJson: null, customerName: lk?.customerName ?? null, utilityName: lk?.utilityName ?? null, provider: null,
         failureMessage: null, failureType: null, attempts: 0, lastError: null, nextAttemptAt: null, slipPrinted: false, slipKind: null, printError: null,
         tokenText: null, cancelledBy: null, cancelledAt: null, createdAt: now, updatedAt: now,

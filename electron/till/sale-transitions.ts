@@ -13,7 +13,7 @@ export type ApplySale = (saleId: string, event: SaleEvent, extra?: Partial<SaleR
 
 export function retryPolicy(ctx: TillContext): RetryPolicy {
   const t = ctx.settings().timeouts;
-  return { baseMs: t.retryBaseMs, maxMs: t.retryMaxMs };
+  return { baseMs: t.retryBaseMs, maxMs: t.retryMaxMs, foregroundRetries: t.foregroundRetries };
 }
 
 export function needSale(ctx: TillContext, saleId: string): SaleRow {

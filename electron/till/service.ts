@@ -53,7 +53,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   const apply = createApplySale(ctx, changes, slips);
   const runner = createSaleRunner(ctx, link, apply, changes);
   const views = createSaleViews(ctx, runner.busy);
-  const advices = createAdviceDelivery(ctx, link, changes);
+  const advices = createAdviceDelivery(ctx, link, changes, runner.busy);
   const reports = createReports(ctx, views);
   const worker = startBackgroundWorker(ctx, runner, slips, advices, deps.workerIntervalMs ?? 250);
 

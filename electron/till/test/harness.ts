@@ -19,7 +19,7 @@ export interface Target {
   password: string;
   kind: 'switch' | 'provider';
   setBehaviour(patch: Partial<ProviderBehaviour>): void;
-  /** Purchases the provider side holds for a purchase id (0 or 1 — never 2). */
+  /** Whether this purchase id was sold (the switch's ledger, or the provider's back office): 0 or 1. */
   purchaseCount(purchaseId: string): number;
   /** Takes the server off the network (connection refused) until `up()`; same port, same data. */
   down(): Promise<void>;
@@ -28,7 +28,15 @@ export interface Target {
 }
 
 interface SwitchModule {
-  startSwitch(opts: Record<string, unknown>): Promise<{ url: string; username: string; password: string; providers: { setBehaviour(p: Partial<ProviderBehaviour>): unknown }[]; close(): Promise<void> }>;
+  startSwitch(opts: Record<string, unknown>): Promise<{
+    url: string;
+    username: string;
+    password: string;
+    providers: { setBehaviour(p: Partial<ProviderBehaviour>): unknown }[];
+    store: { db: { prepare(sql: string): { get(...a: unknown[]): unknown } } };
+    engine: { flushTraces(): void };
+    close(): Promise<void>;
+  }>;
 }
 
 export async function startTarget(): Promise<Target> {
@@ -42,10 +50,17 @@ export async function startTarget(): Promise<Target> {
       let sw: Awaited<ReturnType<SwitchModule['startSwitch']>> | null = await start(0);
       const url = sw.url;
       const port = Number(new URL(url).port);
+      // The switch's ledger: a purchase id sold when its purchase (or a retry of it) succeeded upstream.
+      const sold = (id: string) => {
+        if (!sw) throw new Error('the switch is down: bring it up before reading its ledger');
+        sw.engine.flushTraces(); // outcomes are written in batches; a read flushes first, as the admin API does
+        const row = sw.store.db.prepare(`SELECT COUNT(*) AS n FROM transactions WHERE (id = ? OR purchase_id = ?) AND type IN ('PURCHASE', 'RETRY') AND status = 'SUCCESSFUL'`).get(id, id) as { n: number };
+        return row.n > 0 ? 1 : 0;
+      };
       return {
         url, username: sw.username, password: sw.password, kind: 'switch',
         setBehaviour: (p) => sw?.providers.forEach((x) => x.setBehaviour(p)),
-        purchaseCount: () => -1,
+        purchaseCount: sold,
         down: async () => {
           await sw?.close();
           sw = null;
