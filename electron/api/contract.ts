@@ -25,6 +25,7 @@ export const API_ERROR_CODES = [
   'FORBIDDEN', // role does not allow it (e.g. cashier reprint)
   'WRONG_PIN',
   'NO_SHIFT', // a sale needs an open shift
+  'NEEDS_APPROVAL', // the meter has a pending sale: a manager must approve a second one (`pendingSaleId`)
   'NOT_FOUND',
   'CONFLICT', // the thing is not in a state that allows this (e.g. cancel a completed sale)
   'DECLINED', // the switch answered with a final failure (nothing charged)
@@ -46,6 +47,8 @@ export interface ApiError {
   fields?: Record<string, string>;
   /** The PPU errorType behind a DECLINED, e.g. "UNKNOWN_METER_ID". */
   ppuErrorType?: string;
+  /** NEEDS_APPROVAL: the reference of the meter's pending sale the manager approves over. */
+  pendingSaleId?: string;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
@@ -378,6 +381,14 @@ export const Cents = z.number().int('must be whole cents').min(0, 'cannot be neg
 export const MaskedCard = z.string().regex(MASKED_CARD, 'must be masked as on the card terminal slip: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890)');
 export const TenderArgs = z.object({ type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']), maskedCard: MaskedCard.optional() });
 
+const Pin = z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits');
+/**
+ * A manager's approval to sell to a meter that has a pending sale: the manager signs it with their
+ * PIN, naming the pending sale's reference they were shown (it must still be the meter's open sale).
+ */
+export const SaleApproval = z.object({ managerId: Id, pin: Pin, pendingSaleId: Id }).strict();
+export type SaleApproval = z.infer<typeof SaleApproval>;
+
 export const SettingsPatch = z
   .object({
     switchUrl: z.string(),
@@ -445,14 +456,14 @@ export const BehaviourPatch = z
  */
 export const METHODS = {
   // session
-  signIn: { args: z.object({ operatorId: Id, pin: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits') }).strict(), role: 'public' },
+  signIn: { args: z.object({ operatorId: Id, pin: Pin }).strict(), role: 'public' },
   signOut: { args: Empty, role: 'public' },
   session: { args: Empty, role: 'public' },
   openShift: { args: Empty, role: 'cashier' },
   closeShift: { args: Empty, role: 'cashier' },
   listOperators: { args: Empty, role: 'manager' },
   saveOperator: {
-    args: z.object({ id: Id, name: z.string().min(1).max(40), role: z.enum(['cashier', 'manager']), pin: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits').optional() }).strict(),
+    args: z.object({ id: Id, name: z.string().min(1).max(40), role: z.enum(['cashier', 'manager']), pin: Pin.optional() }).strict(),
     role: 'manager',
   },
   // sale
@@ -465,7 +476,7 @@ export const METHODS = {
   },
   purchase: {
     args: z
-      .object({ lookupRef: z.string().max(100).optional(), meterId: z.string().trim().min(1, 'is required').max(20), amountCents: Cents, tender: TenderArgs })
+      .object({ lookupRef: z.string().max(100).optional(), meterId: z.string().trim().min(1, 'is required').max(20), amountCents: Cents, tender: TenderArgs, approval: SaleApproval.optional() })
       .strict(),
     role: 'cashier',
   },
@@ -539,7 +550,11 @@ export interface TillValues {
   listOperators: Operator[];
   saveOperator: Operator;
   lookupMeter: LookupView;
-  /** Answers once the sale is stored and first sent (state purchasing); poll getSale for the rest. */
+  /**
+   * Answers once the sale is stored and first sent (state purchasing); poll getSale for the rest.
+   * Refused with NEEDS_APPROVAL (and `pendingSaleId`) when the meter has a pending sale and no
+   * manager's `approval` names it.
+   */
   purchase: SaleView;
   getSale: SaleView;
   lastSale: SaleView | null;

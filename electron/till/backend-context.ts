@@ -4,7 +4,7 @@
  * group of TillApi handlers. The parts (operators, sales, reports, console …) each take this context
  * and answer their own methods; service.ts puts them together behind one `invoke`.
  */
-import type { ApiErrorCode, ArgsOf, MethodName, Operator, TillValues, VirtualPrinterStatus, METHODS } from '../api/contract';
+import type { ApiError, ApiErrorCode, ArgsOf, MethodName, Operator, TillValues, VirtualPrinterStatus, METHODS } from '../api/contract';
 import type { SlipPrinter } from './printing';
 import { DEFAULT_SETTINGS, type StoredSettings } from './settings';
 import type { TillStore } from './store/repository';
@@ -45,7 +45,7 @@ export class ApiFail extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
-    readonly extra: { field?: string; fields?: Record<string, string>; ppuErrorType?: string } = {},
+    readonly extra: Omit<ApiError, 'code' | 'message'> = {},
   ) {
     super(message);
   }

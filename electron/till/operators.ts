@@ -4,6 +4,7 @@
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
+import type { OperatorRow } from './store/repository';
 
 export function hashPin(pin: string): string {
   const salt = randomBytes(16);
@@ -22,6 +23,12 @@ export const DEFAULT_OPERATORS = [
   { id: 'cashier', name: 'Cashier One', role: 'cashier' as const, pin: '1111' },
   { id: 'manager', name: 'Manager', role: 'manager' as const, pin: '9999' },
 ];
+
+/** The operator whose id and PIN these are, or null (the one place a PIN is checked: sign-in and approvals). */
+export function verifyOperatorPin(store: TillContext['store'], operatorId: string, pin: string): OperatorRow | null {
+  const row = store.getOperator(operatorId);
+  return row && checkPin(pin, row.pinHash) ? row : null;
+}
 
 /** Seeds the default operators once so a fresh till can be used at once (PINs printed at start). */
 export function seedDefaultOperators(ctx: TillContext): void {

@@ -5,7 +5,7 @@
 import { newId } from '../../switch-core/protocol';
 import type { Operator, RoleNeeded, SessionView } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
-import { checkPin } from './operators';
+import { verifyOperatorPin } from './operators';
 
 export interface Session {
   operator(): Operator | null;
@@ -29,8 +29,8 @@ export function createSession({ store, nowIso }: TillContext): Session {
     view,
     handlers: {
       signIn({ operatorId, pin }) {
-        const row = store.getOperator(operatorId);
-        if (!row || !checkPin(pin, row.pinHash)) throw new ApiFail('WRONG_PIN', 'Operator id or PIN is wrong. Try again.', { field: 'pin' });
+        const row = verifyOperatorPin(store, operatorId, pin);
+        if (!row) throw new ApiFail('WRONG_PIN', 'Operator id or PIN is wrong. Try again.', { field: 'pin' });
         operator = { id: row.id, name: row.name, role: row.role };
         if (!store.currentShift(row.id)) store.openShift({ id: newId(), operatorId: row.id, openedAt: nowIso(), closedAt: null });
         return view();

@@ -219,6 +219,36 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     expect(Date.parse(reversal!.at)).toBeGreaterThanOrEqual(Date.parse(purchase.at) + purchase.ms - 5); // sent after the sale's answer
   });
 
+  it('a second sale to a meter with a pending sale needs a manager who names that pending sale', async () => {
+    await target.down();
+    const first = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: cash });
+    const pendingId = first.ok ? first.value.saleId : '';
+    await waitSale(till.api, pendingId, (s) => s === 'retrying' || s === 'pending');
+    await till.api.leavePending({ saleId: pendingId });
+    await target.up();
+    target.setBehaviour({ serverErrorRate: 1 }); // the pending sale stays open while the cashier tries again
+    await till.api.signIn({ operatorId: 'cashier', pin: '1111' });
+    const again = { meterId: 'TST001', amountCents: 10000, tender: cash };
+    const refused = await till.api.purchase(again);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NEEDS_APPROVAL', pendingSaleId: pendingId } });
+    expect(!refused.ok && refused.error.message).toContain(pendingId); // the cashier's screen shows the reference and why
+    expect(!refused.ok && refused.error.message).toMatch(/charge the customer twice/);
+    const byCashier = await till.api.purchase({ ...again, approval: { managerId: 'cashier', pin: '1111', pendingSaleId: pendingId } });
+    expect(byCashier).toMatchObject({ ok: false, error: { code: 'WRONG_PIN' } });
+    const wrongPin = await till.api.purchase({ ...again, approval: { managerId: 'manager', pin: '1234', pendingSaleId: pendingId } });
+    expect(wrongPin).toMatchObject({ ok: false, error: { code: 'WRONG_PIN' } });
+    const otherRef = await till.api.purchase({ ...again, approval: { managerId: 'manager', pin: '9999', pendingSaleId: '00000000-0000-4000-8000-000000000000' } });
+    expect(otherRef).toMatchObject({ ok: false, error: { code: 'NEEDS_APPROVAL' } });
+    expect(till.backend.store.findSales({ meterId: 'TST001' }).length).toBe(1); // nothing refused was stored or sent
+    const other = await till.api.purchase({ meterId: 'TST003', amountCents: 10000, tender: cash }); // other meters sell as usual
+    expect(other.ok).toBe(true);
+    target.setBehaviour({ serverErrorRate: 0 });
+    const approved = await till.api.purchase({ ...again, approval: { managerId: 'manager', pin: '9999', pendingSaleId: pendingId } });
+    expect(approved.ok, JSON.stringify(approved)).toBe(true);
+    const row = till.backend.store.getSale(approved.ok ? approved.value.saleId : '');
+    expect(row).toMatchObject({ approvedBy: 'manager', approvedOver: pendingId, operatorId: 'cashier' });
+  });
+
   it('roles: a cashier may not reprint; a manager reprint is marked and logged', async () => {
     const { saleId } = await sell('TST001', 10000);
     await waitSale(till.api, saleId, (s) => s === 'succeeded');

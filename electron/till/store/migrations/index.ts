@@ -4,9 +4,10 @@ import m0001 from './0001-sales-advices';
 import m0002 from './0002-reprints-traces-settings';
 import m0003 from './0003-cancelled-by';
 import m0004 from './0004-lookup-ref-index';
+import m0005 from './0005-approved-by';
 import { migrate as migrateWith, type Migration } from '../../../../common/sqlite';
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 /** Applies every migration above the file's user_version (see common/sqlite.ts). */
