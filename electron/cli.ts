@@ -74,7 +74,9 @@ program
   .option('--tender <type>', 'CASH | DEBIT_CARD | CREDIT_CARD', 'CASH')
   .option('--card <masked>', 'masked card number, e.g. 123456******7890')
   .option('--wait <ms>', 'how long to wait for a final answer before leaving the sale pending', '60000')
-  .action((meter: string, amount: string, o: { tender: string; card?: string; wait: string }) =>
+  .option('--approve-over <saleId>', "sell although the meter has this pending sale; a manager approves (--approver, PIN in PPU_TILL_APPROVER_PIN)")
+  .option('--approver <id>', 'the approving manager', 'manager')
+  .action((meter: string, amount: string, o: { tender: string; card?: string; wait: string; approveOver?: string; approver: string }) =>
     withTill<SaleView>(
       async (api) => {
         if (!/^\d+(\.\d{1,2})?$/.test(amount)) return { ok: false, error: { code: 'INVALID_INPUT', message: 'Amount must be rands with up to 2 decimals, e.g. 50 or 50.00', field: 'amountCents' } };
@@ -82,7 +84,8 @@ program
         const amountCents = Number(r) * 100 + Number(c.padEnd(2, '0'));
         const lk = await api.lookupMeter({ meterId: meter });
         if (!lk.ok) return lk;
-        const p = await api.purchase({ lookupRef: lk.value.lookupRef, meterId: meter, amountCents, tender: { type: o.tender as 'CASH', ...(o.card ? { maskedCard: o.card } : {}) } });
+        const approval = o.approveOver ? { managerId: o.approver, pin: process.env.PPU_TILL_APPROVER_PIN ?? '', pendingSaleId: o.approveOver } : undefined;
+        const p = await api.purchase({ lookupRef: lk.value.lookupRef, meterId: meter, amountCents, tender: { type: o.tender as 'CASH', ...(o.card ? { maskedCard: o.card } : {}) }, ...(approval ? { approval } : {}) });
         if (!p.ok) return p;
         const deadline = Date.now() + Number(o.wait);
         let s = p.value;

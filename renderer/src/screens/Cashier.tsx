@@ -4,7 +4,7 @@
  * cancel, F8 reprint last, Esc new sale.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { TenderKind } from '../../../electron/api/contract';
+import type { SaleApproval, TenderKind } from '../../../electron/api/contract';
 import { MASKED_CARD } from '../../../electron/api/masked-card';
 import { call } from '../api';
 import { parseRand, rand } from '../format';
@@ -32,20 +32,20 @@ export function Cashier() {
     if (lookup && !sale) amountRef.current?.focus();
   }, [lookup, sale]);
 
-  const trySell = () => {
+  const trySell = (approval?: SaleApproval) => {
     const cents = parseRand(amount);
     if (cents == null) {
       setError({ code: 'INVALID_INPUT', message: 'Type the amount in rand, e.g. 50 or 50.00.', field: 'amountCents' });
       amountRef.current?.focus();
       return;
     }
-    if (tender === 'CASH') return void sell(cents, { type: 'CASH' });
+    if (tender === 'CASH') return void sell(cents, { type: 'CASH' }, approval);
     const card = maskedCard.replace(/\s/g, '');
     if (card && !MASKED_CARD.test(card)) {
       setError({ code: 'INVALID_INPUT', message: 'Type the card number as the card terminal slip shows it: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890). Never the full number.', field: 'tender' });
       return;
     }
-    void sell(cents, card ? { type: tender, maskedCard: card } : { type: tender });
+    void sell(cents, card ? { type: tender, maskedCard: card } : { type: tender }, approval);
   };
   const reprintLast = async () => {
     const r = await call('lastSale', {});
@@ -108,9 +108,10 @@ export function Cashier() {
       )}
       {error && (
         <div role="alert" className="state failed">
-          <strong>{error.code === 'DECLINED' ? 'Sale failed — nothing was charged.' : 'Cannot continue.'}</strong> {error.message}
+          <strong>{error.code === 'DECLINED' ? 'Sale failed — nothing was charged.' : error.code === 'NEEDS_APPROVAL' ? 'Manager approval needed.' : 'Cannot continue.'}</strong> {error.message}
         </div>
       )}
+      {error?.pendingSaleId && lookup && !sale && <ApprovalForm pendingSaleId={error.pendingSaleId} onApprove={trySell} />}
 
       {lookup && (
         <div className="card" aria-label="Customer">
@@ -156,7 +157,7 @@ export function Cashier() {
       {note && <p role="status" className="note">{note}</p>}
 
       <div className="shortcuts" aria-label="Shortcuts">
-        <button type="button" className="btn" onClick={trySell} disabled={!lookup || Boolean(sale)}>F2 Sell</button>
+        <button type="button" className="btn" onClick={() => trySell()} disabled={!lookup || Boolean(sale)}>F2 Sell</button>
         <button type="button" className="btn" onClick={cancelOrLeave}>F4 Cancel / leave pending</button>
         <button type="button" className="btn" onClick={() => void reprintLast()}>F8 Reprint last</button>
         <button type="button" className="btn" onClick={reset}>Esc New sale</button>
@@ -210,4 +211,20 @@ function SaleOutcome() {
   }
   if (sale.state === 'cancelled') return <div className="state failed" role="alert"><h2>Cancelled — reversal sent</h2></div>;
   return null;
+}
+
+/** A manager approves selling over the meter's pending sale, whose reference the screen shows. */
+function ApprovalForm({ pendingSaleId, onApprove }: { pendingSaleId: string; onApprove: (a: SaleApproval) => void }) {
+  const [managerId, setManagerId] = useState('');
+  const [pin, setPin] = useState('');
+  return (
+    <form className="card row" aria-label="Manager approval" onSubmit={(e) => { e.preventDefault(); onApprove({ managerId: managerId.trim(), pin, pendingSaleId }); setPin(''); }}>
+      <p>Pending sale reference <strong data-testid="pending-ref">{pendingSaleId}</strong></p>
+      <label htmlFor="approve-id">Manager id</label>
+      <input id="approve-id" autoComplete="off" value={managerId} onChange={(e) => setManagerId(e.target.value)} />
+      <label htmlFor="approve-pin">Manager PIN</label>
+      <input id="approve-pin" type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />
+      <button type="submit" className="btn">Approve second sale</button>
+    </form>
+  );
 }
