@@ -25,6 +25,8 @@ export const API_ERROR_CODES = [
   'FORBIDDEN', // role does not allow it (e.g. cashier reprint)
   'WRONG_PIN',
   'NO_SHIFT', // a sale needs an open shift
+  'DISK_FULL', // the till cannot be sure to record the answer: nothing was sent
+  'STORE_DAMAGED', // the till's database failed its check: no sales until a manager restores it
   'NEEDS_APPROVAL', // the meter has a pending sale: a manager must approve a second one (`pendingSaleId`)
   'NOT_FOUND',
   'CONFLICT', // the thing is not in a state that allows this (e.g. cancel a completed sale)
@@ -182,6 +184,8 @@ export interface SaleView {
   cancelled: { by: string; at: string } | null;
   createdAt: string;
   updatedAt: string;
+  /** False while the switch's answer is shown but not yet written (disk full); it is written when space returns. */
+  saved: boolean;
 }
 
 export interface SaleSummary {
@@ -301,6 +305,13 @@ export interface StatusView {
   printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string };
   pendingCount: number;
   adviceCount: number;
+  /**
+   * The till's own storage: `full` when free space is under the margin or a write failed (answers
+   * then kept in memory, `unsavedCount`), `damaged` when the database failed its check.
+   */
+  storage: { state: 'ok' | 'full' | 'damaged'; message: string; unsavedCount: number };
+  /** The latest background error (retry worker, printing, advices), in words, with its time. */
+  lastBackgroundError: { at: string; where: string; message: string } | null;
   operator: Operator | null;
   shift: Shift | null;
 }

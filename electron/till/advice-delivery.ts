@@ -5,6 +5,7 @@
  */
 import type { ConfirmationAdvice, PpuResult, ReversalAdvice } from '../../switch-core/protocol';
 import type { TillContext } from './backend-context';
+import type { BackgroundErrors } from './background-errors';
 import { nextAdvice, type Outcome } from './sale-machine';
 import type { SaleChanges } from './sale-changes';
 import { retryPolicy } from './sale-transitions';
@@ -20,7 +21,7 @@ export interface AdviceDelivery {
 }
 
 /** `sending(saleId)`: a send of that sale's purchase is in flight now. */
-export function createAdviceDelivery(ctx: TillContext, link: SwitchLink, changes: SaleChanges, sending: (saleId: string) => boolean): AdviceDelivery {
+export function createAdviceDelivery(ctx: TillContext, link: SwitchLink, changes: SaleChanges, sending: (saleId: string) => boolean, errors: BackgroundErrors): AdviceDelivery {
   const { store, clock, nowIso } = ctx;
   let running: Promise<void> | null = null;
   const due = (at: number | null) => at === null || at <= clock();
@@ -45,7 +46,7 @@ export function createAdviceDelivery(ctx: TillContext, link: SwitchLink, changes
       store.updateAdvice(head.id, { ...next, deliveredAt: next.status === 'delivered' ? nowIso() : null });
       changes.notify(head.saleId);
     })()
-      .catch(() => undefined)
+      .catch((err: unknown) => errors.report('delivering an advice', err))
       .finally(() => {
         running = null;
       });

@@ -38,6 +38,10 @@ export interface TillDeps {
   workerIntervalMs?: number;
   /** Browser host: URLs to virtual printer files. */
   fileUrls?: boolean;
+  /** Free bytes where the till's data lives (the disk-space rule); absent = not checked. */
+  freeBytes?: () => number;
+  /** Where background errors are logged (default: stderr). */
+  log?: (line: string) => void;
 }
 
 /** A refusal in the cashier's words; `invoke` turns it into the `{ok:false}` result. */

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTransport, listSerialPorts, startVirtualPrinter, type VirtualPrinter } from '../../printer';
+import { freeBytesOf } from './disk-space';
 import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink } from './printing';
 import { fileSecretStore } from './secrets';
 import { createTillBackend, type SecretStore, type TillBackend } from './service';
@@ -93,6 +94,8 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
     listSerialPorts,
     workerIntervalMs: opts.workerIntervalMs,
     fileUrls: opts.fileUrls,
+    freeBytes: freeBytesOf(opts.dataDir),
+    log: opts.log,
     onSettingsChanged: (s) => {
       paper = s.printer.paperWidth;
       void buildSink(s);

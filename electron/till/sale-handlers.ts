@@ -7,6 +7,7 @@ import type { LookupView, SaleApproval } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import type { AdviceDelivery } from './advice-delivery';
 import { ppuErrorWords } from './ppu-error-words';
+import { DISK_MARGIN_BYTES, isStorageFull, megabytes } from './disk-space';
 import { verifyOperatorPin } from './operators';
 import { checkAmount, checkMeter } from './sale-machine';
 import type { SaleChanges } from './sale-changes';
@@ -33,6 +34,23 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
   const { store, nowIso } = ctx;
   /** What the cashier saw at lookup, so the sale carries it (bounded: oldest dropped). */
   const lookups = new Map<string, LookupView>();
+
+  const diskFull = (detail: string) =>
+    new ApiFail('DISK_FULL', `The till's disk is full (${detail}): the sale was NOT sent and nothing was charged. Ask the manager to free space on the till, then sell again.`);
+  /** The disk-space rule, part 1: the margin is free before anything is sent. */
+  function requireDiskSpace(): void {
+    const free = ctx.deps.freeBytes?.();
+    if (free !== undefined && free < DISK_MARGIN_BYTES) throw diskFull(`${megabytes(free)} free, ${megabytes(DISK_MARGIN_BYTES)} needed`);
+  }
+  /** Part 2: the write before the send succeeded. */
+  function writeBeforeSend(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      if (isStorageFull(err)) throw diskFull('the sale could not be written');
+      throw err;
+    }
+  }
 
   /**
    * A meter with a sale still waiting for its answer must not be sold again without a manager: the
@@ -96,6 +114,7 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
       if (lk && lk.meterId !== m.meterId) throw new ApiFail('INVALID_INPUT', 'The meter number changed after the lookup. Look the meter up again.', { field: 'meterId' });
       const amt = checkAmount(args.amountCents, lk?.minCents ?? null, lk?.maxCents ?? null);
       if (!amt.ok) throw new ApiFail('INVALID_INPUT', amt.message, { field: 'amountCents' });
+      requireDiskSpace();
       const id = newId();
       const amount = { amount: args.amountCents, currency: '710' };
       const req: PurchaseRequest = {
@@ -108,13 +127,14 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
       req.originator.operatorId = op.id;
       const now = nowIso();
       // Persist BEFORE sending: from here on a crash leads to a retry of this same id, never a second sale.
-      store.insertSale({
+      // This write is also the proof that the answer can be written: if it fails, nothing is sent.
+      writeBeforeSend(() => store.insertSale({
         id, version: 1, state: 'purchasing', late: false, meterId: m.meterId, amountCents: args.amountCents, currency: '710', tenderType: args.tender.type,
         maskedCard: args.tender.maskedCard ?? null, operatorId: op.id, shiftId: shift.id, lookupRef: args.lookupRef ?? null,
         requestJson: JSON.stringify(req), responseJson: null, customerName: lk?.customerName ?? null, utilityName: lk?.utilityName ?? null, provider: null,
         failureMessage: null, failureType: null, attempts: 0, lastError: null, nextAttemptAt: null, slipPrinted: false, slipKind: null, printError: null,
         tokenText: null, cancelledBy: null, cancelledAt: null, approvedBy: approval?.managerId ?? null, approvedOver: approval?.pendingSaleId ?? null, createdAt: now, updatedAt: now,
-      });
+      }));
       void runner.attempt(id);
       return views.saleView(needSale(ctx, id));
     },

@@ -11,7 +11,10 @@
 import { METHODS, fail, ok, validateArgs, type ArgsOf, type Invoke, type MethodName, type Result, type TillValues } from '../api/contract';
 import { createAdviceDelivery } from './advice-delivery';
 import { ApiFail, createContext, type Handlers, type TillDeps } from './backend-context';
+import { createBackgroundErrors } from './background-errors';
 import { startBackgroundWorker } from './background-worker';
+import { storageStatus } from './disk-space';
+import { createUnsavedAnswers } from './unsaved-answers';
 import { consoleHandlers } from './console-proxy';
 import { operatorHandlers, seedDefaultOperators } from './operators';
 import { queueHandlers } from './queue-handlers';
@@ -48,14 +51,17 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   seedDefaultOperators(ctx);
   const session = createSession(ctx);
   const link = createSwitchLink(ctx);
+  const errors = createBackgroundErrors(ctx.clock, deps.log);
   const changes = createSaleChanges();
   const slips = createSaleSlips(ctx, changes);
-  const apply = createApplySale(ctx, changes, slips);
-  const runner = createSaleRunner(ctx, link, apply, changes);
-  const views = createSaleViews(ctx, runner.busy);
-  const advices = createAdviceDelivery(ctx, link, changes, runner.busy);
+  const apply = createApplySale(ctx, changes, slips, errors);
+  const unsaved = createUnsavedAnswers(ctx, apply);
+  const runner = createSaleRunner(ctx, link, apply, changes, unsaved, errors);
+  const views = createSaleViews(ctx, runner.busy, unsaved.overlay);
+  const advices = createAdviceDelivery(ctx, link, changes, runner.busy, errors);
   const reports = createReports(ctx, views);
-  const worker = startBackgroundWorker(ctx, runner, slips, advices, deps.workerIntervalMs ?? 250);
+  const worker = startBackgroundWorker(ctx, runner, slips, advices, unsaved, errors, deps.workerIntervalMs ?? 250);
+  const storage = () => storageStatus(deps.freeBytes?.(), unsaved.count(), null);
 
   const handlers: Handlers = {
     ...session.handlers,
@@ -66,7 +72,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     ...queueHandlers(ctx, views, apply, runner, advices),
     ...reports.handlers,
     ...settingsHandlers(ctx, link),
-    ...statusHandlers(ctx, link, session),
+    ...statusHandlers(ctx, link, session, storage, errors),
     ...consoleHandlers(link),
   };
 

@@ -3,13 +3,15 @@
  * counts, who is signed in; serial ports; the virtual printer's jobs, files and simulated faults.
  */
 import { readFileSync } from 'node:fs';
+import type { StatusView } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
+import type { BackgroundErrors } from './background-errors';
 import type { Session } from './session';
 import type { SwitchLink } from './switch-link';
 
 type StatusMethod = 'status' | 'listSerialPorts' | 'virtualPrinterJobs' | 'setVirtualPrinterStatus' | 'virtualPrinterFile';
 
-export function statusHandlers(ctx: TillContext, link: SwitchLink, session: Session): Handlers<StatusMethod> {
+export function statusHandlers(ctx: TillContext, link: SwitchLink, session: Session, storage: () => StatusView['storage'], errors: BackgroundErrors): Handlers<StatusMethod> {
   const { store, printer, deps } = ctx;
   return {
     async status() {
@@ -29,6 +31,8 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, session: Sess
         printer: { state: p.state, kind: ctx.settings().printer.kind, message: p.message },
         pendingCount: store.countOpenSales(),
         adviceCount: store.countQueuedAdvices(),
+        storage: storage(),
+        lastBackgroundError: errors.latest(),
         operator,
         shift: operator ? store.currentShift(operator.id) : null,
       };

@@ -105,7 +105,7 @@ export interface TestTill {
   dir: string;
 }
 
-export async function startTill(target: Target, opts: { dir?: string; workerIntervalMs?: number; printer?: ByteSink } = {}): Promise<TestTill> {
+export async function startTill(target: Target, opts: { dir?: string; workerIntervalMs?: number; printer?: ByteSink; freeBytes?: () => number } = {}): Promise<TestTill> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'till-'));
   const store = openTillStore(join(dir, 'till.db'));
   const sink = memorySink();
@@ -116,6 +116,8 @@ export async function startTill(target: Target, opts: { dir?: string; workerInte
     mode: 'cli',
     embeddedSwitch: { url: target.url, username: target.username, password: target.password },
     workerIntervalMs: opts.workerIntervalMs ?? 20,
+    freeBytes: opts.freeBytes,
+    log: () => undefined,
   });
   const api = apiFromInvoke(backend.invoke);
   const signed = await api.signIn({ operatorId: 'manager', pin: '9999' });
