@@ -33,7 +33,7 @@ interface SwitchModule {
     username: string;
     password: string;
     providers: { setBehaviour(p: Partial<ProviderBehaviour>): unknown }[];
-    store: { db: { prepare(sql: string): { get(...a: unknown[]): unknown } } };
+    store: { db: { prepare(sql: string): { get(...a: unknown[]): unknown } }; pendingAdviceHeads(): unknown[] };
     engine: { flushTraces(): void };
     close(): Promise<void>;
   }>;
@@ -69,6 +69,9 @@ export async function startTarget(): Promise<Target> {
           sw ??= await start(port);
         },
         close: async () => {
+          // Let the switch finish forwarding advices first: its engine writes after an in-flight call returns.
+          for (let i = 0; i < 100 && sw && sw.store.pendingAdviceHeads().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+          await new Promise((r) => setTimeout(r, 50));
           await sw?.close();
           sw = null;
         },
