@@ -66,6 +66,8 @@ function StatusBar() {
       <span className={st.printer.state === 'ready' ? 'ok' : 'warn'} title={st.printer.message}>Printer: {PRINTER_WORDS[st.printer.state]}</span>
       <span className={st.pendingCount ? 'warn' : 'ok'} data-testid="pending-count">Pending: {st.pendingCount}</span>
       <span>Advices queued: {st.adviceCount}</span>
+      {st.storage.state !== 'ok' && <span className="warn" role="alert" data-testid="storage">{st.storage.message}</span>}
+      {st.lastBackgroundError && <span className="warn" title={`${st.lastBackgroundError.at} ${st.lastBackgroundError.where}`}>Last problem: {st.lastBackgroundError.message}</span>}
       <span data-testid="operator">{st.operator ? `${st.operator.name} (${st.operator.role})` : 'Not signed in'}</span>
       <button className="btn small" onClick={() => void signOut()}>Sign out</button>
     </footer>

@@ -180,7 +180,12 @@ function SaleOutcome() {
           </p>
         ))}
         <p>{rand(sale.amountCents)} · {sale.utilityName}</p>
-        {sale.slip.printed ? (
+        {!sale.saved && (
+          <p className="warn" role="alert" data-testid="not-saved">
+            The till&apos;s disk is full: this sale is not saved yet and the slip cannot print. Write the token down for the customer now; the till saves it by itself when space is freed. Reference {sale.saleId}.
+          </p>
+        )}
+        {!sale.saved ? null : sale.slip.printed ? (
           <p className="ok" data-testid="slip-printed">Slip printed.</p>
         ) : (
           <p className="warn" role="alert" data-testid="printer-problem">
