@@ -316,6 +316,14 @@ export interface StatusView {
   shift: Shift | null;
 }
 
+/** A backup of the till's database (automatic at shift close and daily; the last 14 kept). */
+export interface BackupInfo {
+  name: string;
+  at: string;
+  reason: string;
+  bytes: number;
+}
+
 export interface SerialPortView {
   path: string;
   manufacturer: string | null;
@@ -521,6 +529,9 @@ export const METHODS = {
   setSettings: { args: SettingsPatch, role: 'manager' },
   testConnection: { args: Empty, role: 'manager' },
   printTestPage: { args: Empty, role: 'manager' },
+  // database backups (a damaged database is restored from the newest good one)
+  listBackups: { args: Empty, role: 'manager' },
+  restoreBackup: { args: z.object({ name: z.string().regex(/^till-[0-9TZ]+-[a-z-]+\.db$/, 'must be a backup name from the list') }).strict(), role: 'manager' },
   // status & printer
   status: { args: Empty, role: 'public' },
   listSerialPorts: { args: Empty, role: 'manager' },
@@ -585,6 +596,10 @@ export interface TillValues {
   setSettings: TillSettings;
   testConnection: { reachable: boolean; ms: number; message: string };
   printTestPage: PrintResult;
+  /** `damaged`: why the database was refused at start (null when sound); `newestGood`: the backup to restore. */
+  listBackups: { damaged: string | null; backups: BackupInfo[]; newestGood: string | null };
+  /** The backup is in place and the damaged file kept as `keptAs`; the till must be started again. */
+  restoreBackup: { restoredFrom: string; keptAs: string; message: string };
   status: StatusView;
   listSerialPorts: SerialPortView[];
   virtualPrinterJobs: { enabled: boolean; status: VirtualPrinterStatus | null; jobs: VirtualPrintJob[] };

@@ -6,6 +6,7 @@
  */
 import type { ApiError, ApiErrorCode, ArgsOf, MethodName, Operator, TillValues, VirtualPrinterStatus, METHODS } from '../api/contract';
 import type { SlipPrinter } from './printing';
+import type { StoreBackups } from './store-backups';
 import { DEFAULT_SETTINGS, type StoredSettings } from './settings';
 import type { TillStore } from './store/repository';
 
@@ -42,6 +43,13 @@ export interface TillDeps {
   freeBytes?: () => number;
   /** Where background errors are logged (default: stderr). */
   log?: (line: string) => void;
+  /** Backups of the till's database (shift close, daily) and restore; absent in tests that need none. */
+  backups?: StoreBackups;
+  /**
+   * Why the database file was refused at start (PRAGMA quick_check); the store is then a stand-in
+   * in memory, and the till refuses everything but sign-in, status and restore.
+   */
+  damage?: string | null;
 }
 
 /** A refusal in the cashier's words; `invoke` turns it into the `{ok:false}` result. */

@@ -36,6 +36,8 @@ export function startBackgroundWorker(ctx: TillContext, runner: SaleRunner, slip
       if (!ctx.closed()) slips.markPrinted(await printer.drain());
     });
     await errors.guard('delivering advices', () => advices.deliverDue(20));
+    const backups = ctx.deps.backups;
+    if (backups && !ctx.deps.damage) await errors.guard('daily backup', () => backups.backupIfDue(clock()));
     await Promise.all(jobs);
   }
 

@@ -3,7 +3,8 @@
  * the start script: opens the store, starts the embedded switch (demo profile) unless a switch URL is
  * configured, the virtual printer unless a real printer is configured, and builds the backend.
  */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport, listSerialPorts, startVirtualPrinter, type VirtualPrinter } from '../../printer';
 import { freeBytesOf } from './disk-space';
@@ -12,7 +13,25 @@ import { fileSecretStore } from './secrets';
 import { createTillBackend, type SecretStore, type TillBackend } from './service';
 import type { StoredSettings } from './settings';
 import { DEFAULT_SETTINGS } from './settings';
-import { openTillStore } from './store/repository';
+import { checkDatabase, storeBackups } from './store-backups';
+import { openTillStore, type TillStore } from './store/repository';
+
+/**
+ * The store a till with a damaged database runs on: in memory, holding only the operators of the
+ * newest good backup (so managers sign in with their own PINs to restore it). Nothing else is read.
+ */
+function standInStore(file: string, backupsDir: string): TillStore {
+  const store = openTillStore(':memory:');
+  const good = storeBackups(file, backupsDir, () => null).newestGood();
+  if (good) {
+    const copy = join(mkdtempSync(join(tmpdir(), 'till-backup-')), 'till.db');
+    copyFileSync(join(backupsDir, good.name), copy);
+    const backup = openTillStore(copy);
+    for (const op of backup.listOperators()) store.upsertOperator(op);
+    backup.close();
+  }
+  return store;
+}
 
 export interface TillRuntimeOptions {
   dataDir: string;
@@ -41,7 +60,13 @@ interface SwitchModule {
 export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRuntime> {
   mkdirSync(opts.dataDir, { recursive: true });
   const log = opts.log ?? (() => undefined);
-  const store = openTillStore(join(opts.dataDir, 'till.db'));
+  const file = join(opts.dataDir, 'till.db');
+  const backupsDir = join(opts.dataDir, 'backups');
+  // A damaged file is never opened for use: the till runs on a stand-in in memory and offers restore.
+  const damage = checkDatabase(file);
+  const store = damage ? standInStore(file, backupsDir) : openTillStore(file);
+  if (damage) log(`till database damaged (${damage}); kept as is, sales refused until a manager restores a backup`);
+  const backups = storeBackups(file, backupsDir, () => (damage ? null : store.db));
   const settings: StoredSettings = { ...DEFAULT_SETTINGS, ...(store.getSetting<StoredSettings>('settings') ?? {}) };
   const closers: (() => Promise<void>)[] = [];
 
@@ -96,6 +121,8 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
     fileUrls: opts.fileUrls,
     freeBytes: freeBytesOf(opts.dataDir),
     log: opts.log,
+    backups,
+    damage,
     onSettingsChanged: (s) => {
       paper = s.printer.paperWidth;
       void buildSink(s);

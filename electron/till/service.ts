@@ -15,6 +15,7 @@ import { createBackgroundErrors } from './background-errors';
 import { startBackgroundWorker } from './background-worker';
 import { storageStatus } from './disk-space';
 import { createUnsavedAnswers } from './unsaved-answers';
+import { backupHandlers } from './backup-handlers';
 import { consoleHandlers } from './console-proxy';
 import { operatorHandlers, seedDefaultOperators } from './operators';
 import { queueHandlers } from './queue-handlers';
@@ -35,6 +36,17 @@ import type { TillStore } from './store/repository';
 
 export type { SecretStore, TillDeps, VirtualJobsSource } from './backend-context';
 export { DEFAULT_OPERATORS, checkPin, hashPin } from './operators';
+
+/** What still works on a damaged database: signing in, the status bar, and restoring a backup. */
+const WHILE_DAMAGED: ReadonlySet<MethodName> = new Set(['signIn', 'signOut', 'session', 'status', 'listBackups', 'restoreBackup']);
+
+function damagedWords(damage: string, newestGood: string | null): string {
+  return (
+    `The till's database is damaged (${damage}); the till sells nothing until a manager restores it. ` +
+    (newestGood ? `Manager: restore the newest good backup, ${newestGood} (Backups). ` : 'No good backup was found: call support. ') +
+    'The damaged file is kept.'
+  );
+}
 
 export interface TillBackend {
   invoke: Invoke;
@@ -61,11 +73,12 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   const advices = createAdviceDelivery(ctx, link, changes, runner.busy, errors);
   const reports = createReports(ctx, views);
   const worker = startBackgroundWorker(ctx, runner, slips, advices, unsaved, errors, deps.workerIntervalMs ?? 250);
-  const storage = () => storageStatus(deps.freeBytes?.(), unsaved.count(), null);
+  const damage = deps.damage ? damagedWords(deps.damage, deps.backups?.newestGood()?.name ?? null) : null;
+  const storage = () => storageStatus(deps.freeBytes?.(), unsaved.count(), damage);
 
   const handlers: Handlers = {
     ...session.handlers,
-    ...shiftHandlers(ctx, reports),
+    ...shiftHandlers(ctx, reports, errors),
     ...operatorHandlers(ctx),
     ...saleHandlers(ctx, { link, views, apply, runner, changes, advices }),
     ...reprintHandlers(ctx, link, views, slips),
@@ -74,12 +87,15 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     ...settingsHandlers(ctx, link),
     ...statusHandlers(ctx, link, session, storage, errors),
     ...consoleHandlers(link),
+    ...backupHandlers(ctx),
   };
 
   const invoke: Invoke = async <M extends MethodName>(method: M, args: ArgsOf<M>): Promise<Result<TillValues[M]>> => {
     if (!Object.prototype.hasOwnProperty.call(METHODS, method)) return fail('NOT_FOUND', `Unknown till method "${String(method)}".`);
     const v = validateArgs(method, args);
     if (!v.ok) return v;
+    // A damaged database answers nothing: no sales, and no "Nothing pending" or totals read from it.
+    if (damage && !WHILE_DAMAGED.has(method)) return fail('STORE_DAMAGED', damage);
     try {
       const caller = session.caller(METHODS[method].role);
       const fn = handlers[method] as (a: unknown, c: typeof caller) => Promise<TillValues[M]> | TillValues[M];
