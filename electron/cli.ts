@@ -1,6 +1,6 @@
 /**
  * `ppu-till` — the till back end from a terminal, for field techs and scripts: lookup, sell, pending,
- * reprint, eod. Same back end and store as the app (default data dir ~/.ppu-till); `--json` prints
+ * reprint, eod, backups, restore. Same back end and store as the app (default data dir ~/.ppu-till); `--json` prints
  * the TillApi result as JSON. Exit codes: 0 ok/succeeded, 1 error, 2 sale failed, 3 sale pending.
  */
 import { homedir } from 'node:os';
@@ -144,6 +144,26 @@ program
     withTill(
       (api) => api.eodReport({ from: o.from, to: o.to }),
       (r) => (o.csv ? r.csv : r.lines.join('\n')),
+    ),
+  );
+
+program
+  .command('backups')
+  .description('database backups (manager): why the database was refused, if it was, and the backups newest first')
+  .action(() =>
+    withTill(
+      (api) => api.listBackups({}),
+      (v) => [v.damaged ? `DATABASE DAMAGED: ${v.damaged}\nRestore with: ppu-till restore ${v.newestGood ?? '<name>'}` : 'Database OK.', ...v.backups.map((b) => `${b.name}  ${b.reason}  ${b.at}  ${b.bytes} bytes`)].join('\n'),
+    ),
+  );
+
+program
+  .command('restore <name>')
+  .description('restore a damaged database from a backup (manager); the damaged file is kept')
+  .action((name: string) =>
+    withTill(
+      (api) => api.restoreBackup({ name }),
+      (v) => v.message,
     ),
   );
 
