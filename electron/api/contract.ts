@@ -303,8 +303,9 @@ export interface StatusView {
   mode: 'electron' | 'browser' | 'cli';
   switch: { reachable: boolean; url: string; embedded: boolean; checkedAt: string | null; message: string };
   printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string };
-  pendingCount: number;
-  adviceCount: number;
+  /** Open sales and queued advices; null while the database is damaged (unknown, never "none"). */
+  pendingCount: number | null;
+  adviceCount: number | null;
   /**
    * The till's own storage: `full` when free space is under the margin or a write failed (answers
    * then kept in memory, `unsavedCount`), `damaged` when the database failed its check.

@@ -64,8 +64,8 @@ function StatusBar() {
     <footer className="statusbar" aria-label="Till status">
       <span className={st.switch.reachable ? 'ok' : 'warn'} title={st.switch.message}>Switch: {st.switch.reachable ? 'reachable' : 'NOT reachable'}</span>
       <span className={st.printer.state === 'ready' ? 'ok' : 'warn'} title={st.printer.message}>Printer: {PRINTER_WORDS[st.printer.state]}</span>
-      <span className={st.pendingCount ? 'warn' : 'ok'} data-testid="pending-count">Pending: {st.pendingCount}</span>
-      <span>Advices queued: {st.adviceCount}</span>
+      <span className={st.pendingCount === 0 ? 'ok' : 'warn'} data-testid="pending-count">Pending: {st.pendingCount ?? 'unknown'}</span>
+      <span>Advices queued: {st.adviceCount ?? 'unknown'}</span>
       {st.storage.state !== 'ok' && <span className="warn" role="alert" data-testid="storage">{st.storage.message}</span>}
       {st.lastBackgroundError && <span className="warn" title={`${st.lastBackgroundError.at} ${st.lastBackgroundError.where}`}>Last problem: {st.lastBackgroundError.message}</span>}
       <span data-testid="operator">{st.operator ? `${st.operator.name} (${st.operator.role})` : 'Not signed in'}</span>

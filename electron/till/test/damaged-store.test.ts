@@ -50,6 +50,7 @@ it('a damaged database is refused with its message, kept, and restored from the 
   api = await start(dir);
   const st = await api.status({});
   expect(st.ok && st.value.storage).toMatchObject({ state: 'damaged', message: expect.stringMatching(/database is damaged.*restore the newest good backup, till-.*-shift-close\.db.*damaged file is kept/) });
+  expect(st.ok && [st.value.pendingCount, st.value.adviceCount]).toEqual([null, null]); // unknown, never "nothing pending"
   expect((await api.signIn({ operatorId: 'manager', pin: '9999' })).ok).toBe(false); // operators come from the backup, not defaults
   expect((await api.signIn({ operatorId: 'manager', pin: '4321' })).ok).toBe(true);
   for (const refused of [
