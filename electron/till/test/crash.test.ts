@@ -78,18 +78,22 @@ afterAll(async () => {
   await sw?.stop();
 });
 
-function run(dir: string, mode: 'sell' | 'drain', killAfterReadyMs: number | null, onReady: () => void = () => undefined): Promise<{ started: string[]; killed: boolean; out: string }> {
+/**
+ * Runs the till child; `killAfterMs` after its first sale started (mid-sale, however slow the box
+ * is) it is SIGKILLed, and `onSale` runs at that same moment.
+ */
+function run(dir: string, mode: 'sell' | 'drain', killAfterMs: number | null, onSale: () => void = () => undefined): Promise<{ started: string[]; killed: boolean; out: string }> {
   return new Promise((done) => {
     const p = spawn(process.execPath, ['--import', 'tsx', child, dir, sw.url, AUTH.username, AUTH.password, mode, String(SALES)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    let ready = false;
+    let selling = false;
     let timer: NodeJS.Timeout | null = null;
     p.stdout.on('data', (b: Buffer) => {
       out += b.toString();
-      if (!ready && out.includes('ready\n')) {
-        ready = true;
-        onReady();
-        if (killAfterReadyMs !== null) timer = setTimeout(() => p.kill('SIGKILL'), killAfterReadyMs);
+      if (!selling && out.includes('started ')) {
+        selling = true;
+        onSale();
+        if (killAfterMs !== null) timer = setTimeout(() => p.kill('SIGKILL'), killAfterMs);
       }
     });
     p.stderr.on('data', (b: Buffer) => (out += b.toString()));
@@ -133,7 +137,7 @@ it(`survives ${KILLS} till SIGKILLs and ${SWITCH_KILLS} switch SIGKILLs across $
     // Now and then the switch dies mid-sale as well, at its own random moment.
     const killSwitch = switchKills < SWITCH_KILLS && i % every === every - 1;
     let switchDeath: Promise<void> | null = null;
-    const r = await run(dir, 'sell', Math.floor(Math.random() * 150), () => {
+    const r = await run(dir, 'sell', Math.floor(Math.random() * 300), () => {
       if (killSwitch) switchDeath = new Promise((ok) => setTimeout(() => void sw.kill().then(ok), Math.floor(Math.random() * 100)));
     });
     if (switchDeath) {
