@@ -1,6 +1,6 @@
 /**
  * `ppu-till` — the till back end from a terminal, for field techs and scripts: lookup, sell, pending,
- * reprint, eod. Same back end and store as the app (default data dir ~/.ppu-till; PPU_TILL_SWITCH_URL,
+ * reprint, eod, backups, restore. Same back end and store as the app (default data dir ~/.ppu-till; PPU_TILL_SWITCH_URL,
  * _USERNAME and _PASSWORD point it at any PPU server); `--json` prints the TillApi result as JSON.
  * Exit codes: 0 ok/sold, 1 error (sign-in, arguments, the till itself), 2 sale failed (nothing
  * charged: a refused lookup — unknown or blocked meter — or a declined sale), 3 sale pending.
@@ -135,7 +135,9 @@ program
   .option('--card <masked>', 'masked card number, e.g. 123456******7890')
   .option('--wait <ms>', 'how long to wait for a final answer before leaving the sale pending', '60000')
   .option('--simulate <fault>', 'rehearse a provider fault on the embedded switch for this sale: slow (3 s), down (refuses: exit 2), no-answer (times out: pending, exit 3)')
-  .action((meter: string, amount: string, o: { tender: string; card?: string; wait: string; simulate?: string }) =>
+  .option('--approve-over <saleId>', "sell although the meter has this pending sale; a manager approves (--approver, PIN in PPU_TILL_APPROVER_PIN)")
+  .option('--approver <id>', 'the approving manager', 'manager')
+  .action((meter: string, amount: string, o: { tender: string; card?: string; wait: string; simulate?: string; approveOver?: string; approver: string }) =>
     withTill<SaleView>(
       async (api, rt) => {
         if (!/^\d+(\.\d{1,2})?$/.test(amount)) return { ok: false, error: { code: 'INVALID_INPUT', message: 'Amount must be rands with up to 2 decimals, e.g. 50 or 50.00', field: 'amountCents' } };
@@ -148,7 +150,8 @@ program
         const amountCents = Number(r) * 100 + Number(c.padEnd(2, '0'));
         const lk = await api.lookupMeter({ meterId: meter });
         if (!lk.ok) return lk;
-        const p = await api.purchase({ lookupRef: lk.value.lookupRef, meterId: meter, amountCents, tender: { type: o.tender as 'CASH', ...(o.card ? { maskedCard: o.card } : {}) } });
+        const approval = o.approveOver ? { managerId: o.approver, pin: process.env.PPU_TILL_APPROVER_PIN ?? '', pendingSaleId: o.approveOver } : undefined;
+        const p = await api.purchase({ lookupRef: lk.value.lookupRef, meterId: meter, amountCents, tender: { type: o.tender as 'CASH', ...(o.card ? { maskedCard: o.card } : {}) }, ...(approval ? { approval } : {}) });
         if (!p.ok) return p;
         const deadline = Date.now() + Number(o.wait);
         let s = p.value;
@@ -224,6 +227,26 @@ program
         return api.changePin({ currentPin, newPin });
       },
       () => 'PIN changed.',
+    ),
+  );
+
+program
+  .command('backups')
+  .description('database backups (manager): why the database was refused, if it was, and the backups newest first')
+  .action(() =>
+    withTill(
+      (api) => api.listBackups({}),
+      (v) => [v.damaged ? `DATABASE DAMAGED: ${v.damaged}\nRestore with: ppu-till restore ${v.newestGood ?? '<name>'}` : 'Database OK.', ...v.backups.map((b) => `${b.name}  ${b.reason}  ${b.at}  ${b.bytes} bytes`)].join('\n'),
+    ),
+  );
+
+program
+  .command('restore <name>')
+  .description('restore a damaged database from a backup (manager); the damaged file is kept')
+  .action((name: string) =>
+    withTill(
+      (api) => api.restoreBackup({ name }),
+      (v) => v.message,
     ),
   );
 

@@ -27,6 +27,9 @@ export const API_ERROR_CODES = [
   'PIN_LOCKED', // too many wrong PINs: wait, or a manager unlocks
   'PIN_CHANGE_REQUIRED', // signed in with a default or manager-set PIN: choose a new one first
   'NO_SHIFT', // a sale needs an open shift
+  'DISK_FULL', // the till cannot be sure to record the answer: nothing was sent
+  'STORE_DAMAGED', // the till's database failed its check: no sales until a manager restores it
+  'NEEDS_APPROVAL', // the meter has a pending sale: a manager must approve a second one (`pendingSaleId`)
   'NOT_FOUND',
   'CONFLICT', // the thing is not in a state that allows this (e.g. cancel a completed sale)
   'DECLINED', // the switch answered with a final failure (nothing charged)
@@ -48,6 +51,8 @@ export interface ApiError {
   fields?: Record<string, string>;
   /** The PPU errorType behind a DECLINED, e.g. "UNKNOWN_METER_ID". */
   ppuErrorType?: string;
+  /** NEEDS_APPROVAL: the reference of the meter's pending sale the manager approves over. */
+  pendingSaleId?: string;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
@@ -189,6 +194,8 @@ export interface SaleView {
   cancelled: { by: string; at: string } | null;
   createdAt: string;
   updatedAt: string;
+  /** False while the switch's answer is shown but not yet written (disk full); it is written when space returns. */
+  saved: boolean;
 }
 
 export interface SaleSummary {
@@ -353,10 +360,26 @@ export interface StatusView {
   switch: { reachable: boolean; url: string; embedded: boolean; checkedAt: string | null; message: string };
   /** name: the model the printer said it is; paperLow: near-end warning; drawerOpen: the drawer sensor, when reported. */
   printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string; name?: string; paperLow?: boolean; drawerOpen?: boolean };
-  pendingCount: number;
-  adviceCount: number;
+  /** Open sales and queued advices; null while the database is damaged (unknown, never "none"). */
+  pendingCount: number | null;
+  adviceCount: number | null;
+  /**
+   * The till's own storage: `full` when free space is under the margin or a write failed (answers
+   * then kept in memory, `unsavedCount`), `damaged` when the database failed its check.
+   */
+  storage: { state: 'ok' | 'full' | 'damaged'; message: string; unsavedCount: number };
+  /** The latest background error (retry worker, printing, advices), in words, with its time. */
+  lastBackgroundError: { at: string; where: string; message: string } | null;
   operator: Operator | null;
   shift: Shift | null;
+}
+
+/** A backup of the till's database (automatic at shift close and daily; the last 14 kept). */
+export interface BackupInfo {
+  name: string;
+  at: string;
+  reason: string;
+  bytes: number;
 }
 
 export interface SerialPortView {
@@ -464,6 +487,13 @@ export const CashCountArgs = z
   .strict();
 export const TenderArgs = z.object({ type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']), maskedCard: MaskedCard.optional() });
 
+/**
+ * A manager's approval to sell to a meter that has a pending sale: the manager signs it with their
+ * PIN, naming the pending sale's reference they were shown (it must still be the meter's open sale).
+ */
+export const SaleApproval = z.object({ managerId: Id, pin: Pin, pendingSaleId: Id }).strict();
+export type SaleApproval = z.infer<typeof SaleApproval>;
+
 export const SettingsPatch = z
   .object({
     switchUrl: z.string(),
@@ -552,7 +582,7 @@ export const METHODS = {
   },
   purchase: {
     args: z
-      .object({ lookupRef: z.string().max(100).optional(), meterId: z.string().trim().min(1, 'is required').max(20), amountCents: Cents, tender: TenderArgs })
+      .object({ lookupRef: z.string().max(100).optional(), meterId: z.string().trim().min(1, 'is required').max(20), amountCents: Cents, tender: TenderArgs, approval: SaleApproval.optional() })
       .strict(),
     role: 'cashier',
   },
@@ -588,6 +618,9 @@ export const METHODS = {
   printTestPage: { args: Empty, role: 'manager' },
   /** "No sale": a manager opens the cash drawer, saying why; recorded and shown in end of day. */
   openDrawer: { args: z.object({ reason: z.string().trim().min(3, 'say why the drawer is opened').max(200) }).strict(), role: 'manager' },
+  // database backups (a damaged database is restored from the newest good one)
+  listBackups: { args: Empty, role: 'manager' },
+  restoreBackup: { args: z.object({ name: z.string().regex(/^till-[0-9TZ]+-[a-z-]+\.db$/, 'must be a backup name from the list') }).strict(), role: 'manager' },
   // status & printer
   status: { args: Empty, role: 'public' },
   listSerialPorts: { args: Empty, role: 'manager' },
@@ -635,7 +668,11 @@ export interface TillValues {
   listOperators: OperatorView[];
   saveOperator: Operator;
   lookupMeter: LookupView;
-  /** Answers once the sale is stored and first sent (state purchasing); poll getSale for the rest. */
+  /**
+   * Answers once the sale is stored and first sent (state purchasing); poll getSale for the rest.
+   * Refused with NEEDS_APPROVAL (and `pendingSaleId`) when the meter has a pending sale and no
+   * manager's `approval` names it.
+   */
   purchase: SaleView;
   getSale: SaleView;
   lastSale: SaleView | null;
@@ -656,6 +693,10 @@ export interface TillValues {
   setSettings: TillSettings;
   testConnection: { reachable: boolean; ms: number; message: string };
   printTestPage: PrintResult;
+  /** `damaged`: why the database was refused at start (null when sound); `newestGood`: the backup to restore. */
+  listBackups: { damaged: string | null; backups: BackupInfo[]; newestGood: string | null };
+  /** The backup is in place and the damaged file kept as `keptAs`; the till must be started again. */
+  restoreBackup: { restoredFrom: string; keptAs: string; message: string };
   status: StatusView;
   listSerialPorts: SerialPortView[];
   virtualPrinterJobs: { enabled: boolean; status: VirtualPrinterStatus | null; jobs: VirtualPrintJob[] };

@@ -5,6 +5,7 @@
  */
 import type { ConfirmationAdvice, PpuResult, ReversalAdvice } from '../../switch-core/protocol';
 import type { TillContext } from './backend-context';
+import type { BackgroundErrors } from './background-errors';
 import { nextAdvice, type Outcome } from './sale-machine';
 import type { SaleChanges } from './sale-changes';
 import { retryPolicy } from './sale-transitions';
@@ -19,7 +20,8 @@ export interface AdviceDelivery {
   inflight(): Promise<void> | null;
 }
 
-export function createAdviceDelivery(ctx: TillContext, link: SwitchLink, changes: SaleChanges): AdviceDelivery {
+/** `sending(saleId)`: a send of that sale's purchase is in flight now. */
+export function createAdviceDelivery(ctx: TillContext, link: SwitchLink, changes: SaleChanges, sending: (saleId: string) => boolean, errors: BackgroundErrors): AdviceDelivery {
   const { store, clock, nowIso } = ctx;
   let running: Promise<void> | null = null;
   const due = (at: number | null) => at === null || at <= clock();
@@ -28,6 +30,8 @@ export function createAdviceDelivery(ctx: TillContext, link: SwitchLink, changes
     if (running) return running;
     const head = store.headAdvice();
     if (!head || (!force && !due(head.nextAttemptAt))) return Promise.resolve();
+    // A reversal goes out only after the last send of its purchase settled, so it covers what that send bought.
+    if (head.kind === 'reversal' && sending(head.saleId)) return Promise.resolve();
     running = (async () => {
       let res: PpuResult<unknown>;
       try {
@@ -42,7 +46,7 @@ export function createAdviceDelivery(ctx: TillContext, link: SwitchLink, changes
       store.updateAdvice(head.id, { ...next, deliveredAt: next.status === 'delivered' ? nowIso() : null });
       changes.notify(head.saleId);
     })()
-      .catch(() => undefined)
+      .catch((err: unknown) => errors.report('delivering an advice', err))
       .finally(() => {
         running = null;
       });
@@ -52,7 +56,7 @@ export function createAdviceDelivery(ctx: TillContext, link: SwitchLink, changes
   async function deliverDue(max: number): Promise<void> {
     for (let i = 0; i < max; i++) {
       const head = store.headAdvice();
-      if (!head || !due(head.nextAttemptAt)) return;
+      if (!head || !due(head.nextAttemptAt) || (head.kind === 'reversal' && sending(head.saleId))) return;
       await deliverHead();
       if (store.getAdvice(head.id)?.status === 'queued') return;
     }

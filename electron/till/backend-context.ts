@@ -4,9 +4,10 @@
  * group of TillApi handlers. The parts (operators, sales, reports, console …) each take this context
  * and answer their own methods; service.ts puts them together behind one `invoke`.
  */
-import type { ApiErrorCode, ArgsOf, MethodName, Operator, TillValues, VirtualPrinterStatus, METHODS } from '../api/contract';
+import type { ApiError, ApiErrorCode, ArgsOf, MethodName, Operator, TillValues, VirtualPrinterStatus, METHODS } from '../api/contract';
 import type { ProvisionedOperator } from './operators';
 import type { SlipPrinter } from './printing';
+import type { StoreBackups } from './store-backups';
 import { upgradeSettings, type StoredSettings } from './settings';
 import type { TillStore } from './store/repository';
 
@@ -43,6 +44,17 @@ export interface TillDeps {
   fileUrls?: boolean;
   /** A fresh till's operators as the installer provisions them; without them it ships the defaults (PIN change at first sign-in). */
   operators?: readonly ProvisionedOperator[];
+  /** Free bytes where the till's data lives (the disk-space rule); absent = not checked. */
+  freeBytes?: () => number;
+  /** Where background errors are logged (default: stderr). */
+  log?: (line: string) => void;
+  /** Backups of the till's database (shift close, daily) and restore; absent in tests that need none. */
+  backups?: StoreBackups;
+  /**
+   * Why the database file was refused at start (PRAGMA quick_check); the store is then a stand-in
+   * in memory, and the till refuses everything but sign-in, status and restore.
+   */
+  damage?: string | null;
 }
 
 /** A refusal in the cashier's words; `invoke` turns it into the `{ok:false}` result. */
@@ -50,7 +62,7 @@ export class ApiFail extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
-    readonly extra: { field?: string; fields?: Record<string, string>; ppuErrorType?: string } = {},
+    readonly extra: Omit<ApiError, 'code' | 'message'> = {},
   ) {
     super(message);
   }

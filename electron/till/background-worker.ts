@@ -1,30 +1,43 @@
 /**
  * The till's background worker: on every tick it retries the open sales that are due, prints the
  * slips owed after a crash, sends the print jobs that could not print before, and delivers the due
- * advices. One tick at a time; `tick()` is also called directly by tests and the CLI.
+ * advices, after first writing answers kept in memory while the disk was full. Every error is
+ * caught and reported (background-errors); one tick at a time; tests and the CLI call `tick()` too.
  */
 import type { TillContext } from './backend-context';
 import type { AdviceDelivery } from './advice-delivery';
 import type { SaleRunner } from './sale-runner';
 import type { SaleSlips } from './sale-slips';
+import type { BackgroundErrors } from './background-errors';
+import type { UnsavedAnswers } from './unsaved-answers';
 
 export interface BackgroundWorker {
   tick(): Promise<void>;
   stop(): void;
 }
 
-export function startBackgroundWorker(ctx: TillContext, runner: SaleRunner, slips: SaleSlips, advices: AdviceDelivery, intervalMs: number): BackgroundWorker {
+export function startBackgroundWorker(ctx: TillContext, runner: SaleRunner, slips: SaleSlips, advices: AdviceDelivery, unsaved: UnsavedAnswers, errors: BackgroundErrors, intervalMs: number): BackgroundWorker {
   const { store, printer, clock } = ctx;
 
   async function tick(): Promise<void> {
     if (ctx.closed()) return;
+    // Answers kept in memory (disk full) are written first, the moment space returns.
+    await errors.guard('saving kept answers', async () => unsaved.flush());
     const jobs: Promise<void>[] = [];
-    for (const row of store.dueSales(clock())) if (!runner.busy(row.id)) jobs.push(runner.attempt(row.id));
-    // Slips owed after a crash between the answer and the print.
-    for (const row of store.findSales({ state: 'succeeded', limit: 50 })) if (!row.slipPrinted && !row.printError && !row.slipKind && !slips.isPrinting(row.id)) jobs.push(slips.printFor(row.id, 'sale'));
+    await errors.guard('retrying open sales', async () => {
+      for (const row of store.dueSales(clock())) if (!runner.busy(row.id)) jobs.push(runner.attempt(row.id));
+      // Slips owed after a crash between the answer and the print.
+      for (const row of store.findSales({ state: 'succeeded', limit: 50 })) {
+        if (!row.slipPrinted && !row.printError && !row.slipKind && !slips.isPrinting(row.id)) jobs.push(errors.guard('printing a slip', () => slips.printFor(row.id, 'sale')));
+      }
+    });
     // Slips that could not print before go out when the printer is back, in order.
-    if (!ctx.closed()) slips.markPrinted(await printer.drain());
-    await advices.deliverDue(20);
+    await errors.guard('sending queued print jobs', async () => {
+      if (!ctx.closed()) slips.markPrinted(await printer.drain());
+    });
+    await errors.guard('delivering advices', () => advices.deliverDue(20));
+    const backups = ctx.deps.backups;
+    if (backups && !ctx.deps.damage) await errors.guard('daily backup', () => backups.backupIfDue(clock()));
     await Promise.all(jobs);
   }
 

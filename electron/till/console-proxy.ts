@@ -48,7 +48,7 @@ export function consoleHandlers(link: SwitchLink): Handlers<ConsoleMethod> {
       return { transactions: await list(`/transactions${qs ? '?' + qs : ''}`, 'transactions') };
     },
     switchTransaction: ({ id }) => admin('GET', `/transactions/${encodeURIComponent(id)}`),
-    switchAdvices: async () => ({ advices: await list('/advices', 'advices') }),
+    switchAdvices: async () => ({ advices: await list('/advices', 'queue') }), // the switch serves {queue: […]}
     async setProviderBehaviour({ providerId, patch }) {
       const d = await admin<Record<string, unknown>>('PATCH', `/providers/${encodeURIComponent(providerId)}/behaviour`, patch);
       return { providerId, behaviour: (d.behaviour ?? d) as TillValues['setProviderBehaviour']['behaviour'] };

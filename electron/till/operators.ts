@@ -7,7 +7,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { OperatorView, Role } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
-import { lockedForMs } from './pin-attempts';
+import { CLEAR_PIN_STATE, afterWrongPin, lockedForMs } from './pin-attempts';
 import type { OperatorRow } from './store/repository';
 
 export function hashPin(pin: string): string {
@@ -28,6 +28,21 @@ export interface ProvisionedOperator {
   name: string;
   role: Role;
   pin: string;
+}
+
+/**
+ * A manager's PIN given for an approval (a sale over a pending one): checked under the same lockout
+ * as sign-in — refused unchecked while locked, a wrong one counts. The operator, or null.
+ */
+export function verifyOperatorPin(store: TillContext['store'], operatorId: string, pin: string, now: number): OperatorRow | null {
+  const row = store.getOperator(operatorId);
+  if (!row || lockedForMs(row.pinState, now) > 0) return null;
+  if (checkPin(pin, row.pinHash)) {
+    if (row.pinState.failedPins > 0 || row.pinState.lockouts > 0) store.setPinState(row.id, CLEAR_PIN_STATE);
+    return row;
+  }
+  store.setPinState(row.id, afterWrongPin(row.pinState, now));
+  return null;
 }
 
 export const DEFAULT_OPERATORS: readonly ProvisionedOperator[] = [

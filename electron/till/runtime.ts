@@ -6,14 +6,34 @@
  * The virtual printer runs on a thread of its own: a job that takes it down leaves the till selling.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport, listSerialPorts, parsePrinterAddress, startThreadedVirtualPrinter, type PrinterAddress, type ThreadedVirtualPrinter } from '../../printer';
+import { freeBytesOf } from './disk-space';
 import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink, type PrinterFormat } from './printing';
 import { fileSecretStore } from './secrets';
 import { createTillBackend, parseProvisionedOperators, type ProvisionedOperator, type SecretStore, type TillBackend } from './service';
 import { applySwitchOverride, switchOverrideFromEnv, upgradeSettings, withoutSwitchOverride, type StoredSettings, type SwitchOverride } from './settings';
+import { checkDatabase, storeBackups } from './store-backups';
 import { openTillStore, type TillStore } from './store/repository';
+
+/**
+ * The store a till with a damaged database runs on: in memory, holding only the operators of the
+ * newest good backup (so managers sign in with their own PINs to restore it). Nothing else is read.
+ */
+function standInStore(file: string, backupsDir: string): TillStore {
+  const store = openTillStore(':memory:');
+  const good = storeBackups(file, backupsDir, () => null).newestGood();
+  if (good) {
+    const copy = join(mkdtempSync(join(tmpdir(), 'till-backup-')), 'till.db');
+    copyFileSync(join(backupsDir, good.name), copy);
+    const backup = openTillStore(copy);
+    for (const op of backup.listOperators()) store.upsertOperator(op);
+    backup.close();
+  }
+  return store;
+}
 
 export interface TillRuntimeOptions {
   dataDir: string;
@@ -52,7 +72,13 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(opts.dataDir, 0o700);
   const log = opts.log ?? (() => undefined);
-  const store = overridden(openTillStore(join(opts.dataDir, 'till.db')), override.value);
+  const file = join(opts.dataDir, 'till.db');
+  const backupsDir = join(opts.dataDir, 'backups');
+  // A damaged file is never opened for use: the till runs on a stand-in in memory and offers restore.
+  const damage = checkDatabase(file);
+  const store = overridden(damage ? standInStore(file, backupsDir) : openTillStore(file), override.value);
+  if (damage) log(`till database damaged (${damage}); kept as is, sales refused until a manager restores a backup`);
+  const backups = storeBackups(file, backupsDir, () => (damage ? null : store.db));
   const settings: StoredSettings = upgradeSettings(store.getSetting<StoredSettings>('settings'));
   if (override.value.switchUrl) log(`switch from PPU_TILL_SWITCH_URL: ${override.value.switchUrl}`);
   const closers: (() => Promise<void>)[] = [];
@@ -133,6 +159,10 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
     operators: opts.operators ?? (process.env.PPU_TILL_OPERATORS ? parseProvisionedOperators(process.env.PPU_TILL_OPERATORS) : undefined),
     workerIntervalMs: opts.workerIntervalMs,
     fileUrls: opts.fileUrls,
+    freeBytes: freeBytesOf(opts.dataDir),
+    log: opts.log,
+    backups,
+    damage,
     onSettingsChanged: (s) => {
       paper = s.printer.paperWidth;
       vp?.setPaper(paper === 58 ? '58mm' : '80mm'); // the virtual printer renders on the paper the till lays out for

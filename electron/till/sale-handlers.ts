@@ -3,16 +3,21 @@
  * progress (long poll), leave it pending, retry it now, and the manager's cancel of a pending sale.
  */
 import { newId, TRACK2_DATA_PATTERN, utilityTypeOf, type MeterLookupResponse, type PurchaseRequest } from '../../switch-core/protocol';
-import type { LookupView } from '../api/contract';
+import type { LookupView, SaleApproval } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import type { AdviceDelivery } from './advice-delivery';
 import { ppuErrorWords } from './ppu-error-words';
+import { DISK_MARGIN_BYTES, isStorageFull, megabytes } from './disk-space';
+import { verifyOperatorPin } from './operators';
 import { checkAmount, checkMeter } from './sale-machine';
 import type { SaleChanges } from './sale-changes';
 import type { SaleRunner } from './sale-runner';
 import { needSale, type ApplySale } from './sale-transitions';
 import type { SaleViews } from './sale-views';
+import type { SaleRow } from './store/repository';
 import type { SwitchLink } from './switch-link';
+
+const rands = (c: number) => `R${(c / 100).toFixed(2)}`;
 
 type SaleMethod = 'lookupMeter' | 'purchase' | 'getSale' | 'lastSale' | 'leavePending' | 'cancelPending' | 'retryNow';
 
@@ -29,6 +34,43 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
   const { store, nowIso } = ctx;
   /** What the cashier saw at lookup, so the sale carries it (bounded: oldest dropped). */
   const lookups = new Map<string, LookupView>();
+
+  const diskFull = (detail: string) =>
+    new ApiFail('DISK_FULL', `The till's disk is full (${detail}): the sale was NOT sent and nothing was charged. Ask the manager to free space on the till, then sell again.`);
+  /** The disk-space rule, part 1: the margin is free before anything is sent. */
+  function requireDiskSpace(): void {
+    const free = ctx.deps.freeBytes?.();
+    if (free !== undefined && free < DISK_MARGIN_BYTES) throw diskFull(`${megabytes(free)} free, ${megabytes(DISK_MARGIN_BYTES)} needed`);
+  }
+  /** Part 2: the write before the send succeeded. */
+  function writeBeforeSend(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      if (isStorageFull(err)) throw diskFull('the sale could not be written');
+      throw err;
+    }
+  }
+
+  /**
+   * A meter with a sale still waiting for its answer must not be sold again without a manager: the
+   * customer may be charged twice. The approval must name that very sale (the reference the screen
+   * showed) and carry a manager's PIN. Answers the approval to record, or null when none was needed.
+   */
+  function approvalOver(open: SaleRow | null, approval: SaleApproval | undefined): SaleApproval | null {
+    if (!open) return null;
+    if (!approval || approval.pendingSaleId !== open.id) {
+      throw new ApiFail(
+        'NEEDS_APPROVAL',
+        `Meter ${open.meterId} already has a pending sale: reference ${open.id}, ${rands(open.amountCents)}, started ${open.createdAt.slice(0, 16).replace('T', ' ')}. ` +
+          'The till is still finishing it, so selling again may charge the customer twice. A manager must approve a second sale.',
+        { pendingSaleId: open.id },
+      );
+    }
+    const manager = verifyOperatorPin(store, approval.managerId, approval.pin, ctx.clock());
+    if (!manager || manager.role !== 'manager') throw new ApiFail('WRONG_PIN', 'The manager id or PIN is wrong: the second sale is not approved.', { field: 'approval.pin', pendingSaleId: open.id });
+    return approval;
+  }
 
   return {
     async lookupMeter(args) {
@@ -64,15 +106,19 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
     },
 
     purchase(args, op) {
+      const shift = store.currentShift(op.id);
+      if (!shift) throw new ApiFail('NO_SHIFT', 'Your shift is closed. Open a shift before selling.');
       const m = checkMeter({ meterId: args.meterId });
       if (!m.ok) throw new ApiFail('INVALID_INPUT', m.message, { field: 'meterId' });
       // A second Sell for the same lookup (double press, resubmitted request) answers the first sale: never two.
       const already = args.lookupRef ? store.saleByLookupRef(args.lookupRef) : null;
       if (already) return views.saleView(already);
+      const approval = approvalOver(store.openSaleForMeter(m.meterId), args.approval);
       const lk = args.lookupRef ? lookups.get(args.lookupRef) : undefined;
       if (lk && lk.meterId !== m.meterId) throw new ApiFail('INVALID_INPUT', 'The meter number changed after the lookup. Look the meter up again.', { field: 'meterId' });
       const amt = checkAmount(args.amountCents, lk?.minCents ?? null, lk?.maxCents ?? null);
       if (!amt.ok) throw new ApiFail('INVALID_INPUT', amt.message, { field: 'amountCents' });
+      requireDiskSpace();
       const id = newId();
       const amount = { amount: args.amountCents, currency: '710' };
       const req: PurchaseRequest = {
@@ -85,13 +131,14 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
       req.originator.operatorId = op.id;
       const now = nowIso();
       // Persist BEFORE sending: from here on a crash leads to a retry of this same id, never a second sale.
-      store.insertSale({
+      // This write is also the proof that the answer can be written: if it fails, nothing is sent.
+      writeBeforeSend(() => store.insertSale({
         id, version: 1, state: 'purchasing', late: false, meterId: m.meterId, amountCents: args.amountCents, currency: '710', tenderType: args.tender.type,
-        maskedCard: args.tender.maskedCard ?? null, operatorId: op.id, shiftId: store.currentShift(op.id)?.id ?? null, lookupRef: args.lookupRef ?? null,
+        maskedCard: args.tender.maskedCard ?? null, operatorId: op.id, shiftId: shift.id, lookupRef: args.lookupRef ?? null,
         requestJson: JSON.stringify(req), responseJson: null, customerName: lk?.customerName ?? null, utilityName: lk?.utilityName ?? null, provider: null,
         failureMessage: null, failureType: null, attempts: 0, lastError: null, nextAttemptAt: null, slipPrinted: false, slipKind: null, printError: null,
-        tokenText: null, cancelledBy: null, cancelledAt: null, createdAt: now, updatedAt: now,
-      });
+        tokenText: null, cancelledBy: null, cancelledAt: null, approvedBy: approval?.managerId ?? null, approvedOver: approval?.pendingSaleId ?? null, createdAt: now, updatedAt: now,
+      }));
       void runner.attempt(id);
       return views.saleView(needSale(ctx, id));
     },

@@ -7,9 +7,12 @@
  *              ─failed────→ failed     (nothing charged)
  *              ─unknown───→ retrying   (same purchase id, backoff)
  *   retrying   ─successful→ succeeded · ─failed→ failed · ─unknown→ retrying · ─leave→ pending (pending slip)
+ *   purchasing/retrying ─unknown after 1 + foregroundRetries sends→ pending (pending slip): the cashier
+ *              does not wait for ever; the till keeps retrying in the background
  *   pending    ─successful→ succeeded (late) · ─failed→ failed · ─unknown→ pending · ─cancel→ cancelled (+reversal)
  *   retrying   ─cancel────→ cancelled (+reversal)
  * Final states ignore answers that arrive late: a cancelled sale's reversal covers a token issued after it.
+ * An event that changes nothing answers the very sale object it was given (callers then write nothing).
  */
 import { isValidMeterNumber } from '../../switch-core/protocol';
 import { isFinalSaleState, isOpenSaleState, type SaleState } from '../api/contract';
@@ -34,19 +37,20 @@ export type SaleEvent =
 export type Effect =
   | { type: 'queue-confirmation' }
   | { type: 'queue-reversal'; reason: 'CANCELLED' }
-  | { type: 'print'; slip: 'sale' | 'pending' }
-  | { type: 'stop-retrying' };
+  | { type: 'print'; slip: 'sale' | 'pending' };
 
 export interface RetryPolicy {
   baseMs: number;
   maxMs: number;
+  /** Retries the cashier waits for before the sale is left pending by itself (Settings). */
+  foregroundRetries: number;
 }
 
 export type Transition = { ok: true; sale: MachineSale; effects: Effect[] } | { ok: false; reason: string };
 
 
 /** Exponential backoff after the n-th unknown outcome (n ≥ 1): base, 2·base, 4·base … capped at max. */
-export function backoffMs(attempts: number, policy: RetryPolicy): number {
+export function backoffMs(attempts: number, policy: Pick<RetryPolicy, 'baseMs' | 'maxMs'>): number {
   const exp = Math.min(Math.max(attempts - 1, 0), 30);
   return Math.min(policy.maxMs, policy.baseMs * 2 ** exp);
 }
@@ -70,11 +74,13 @@ export function nextSale(sale: MachineSale, event: SaleEvent, now: number, polic
       if (event.outcome === 'failed') {
         return { ok: true, sale: { ...sale, state: 'failed', nextAttemptAt: null, lastError: event.error ?? sale.lastError }, effects: [] };
       }
-      const next: SaleState = s === 'pending' ? 'pending' : 'retrying';
+      // `attempts` counts sends: the first one plus the retries the cashier has waited through.
+      const leave = s !== 'pending' && sale.attempts > policy.foregroundRetries;
+      const next: SaleState = s === 'pending' || leave ? 'pending' : 'retrying';
       return {
         ok: true,
         sale: { ...sale, state: next, nextAttemptAt: now + backoffMs(Math.max(sale.attempts, 1), policy), lastError: event.error ?? 'no answer' },
-        effects: [],
+        effects: leave ? [{ type: 'print', slip: 'pending' }] : [],
       };
     }
 
@@ -88,7 +94,9 @@ export function nextSale(sale: MachineSale, event: SaleEvent, now: number, polic
       return {
         ok: true,
         sale: { ...sale, state: 'cancelled', nextAttemptAt: null },
-        effects: [{ type: 'stop-retrying' }, { type: 'queue-reversal', reason: 'CANCELLED' }],
+        // Nothing retries a cancelled sale (it is final); a send still in flight is answered into the
+        // void, and the reversal waits for it (advice-delivery) so it covers whatever that send bought.
+        effects: [{ type: 'queue-reversal', reason: 'CANCELLED' }],
       };
 
     case 'retry-now':
@@ -105,7 +113,7 @@ export interface MachineAdvice {
   lastError: string | null;
 }
 
-export function nextAdvice(advice: MachineAdvice, outcome: Outcome, error: string | null, now: number, policy: RetryPolicy): MachineAdvice {
+export function nextAdvice(advice: MachineAdvice, outcome: Outcome, error: string | null, now: number, policy: Pick<RetryPolicy, 'baseMs' | 'maxMs'>): MachineAdvice {
   if (advice.status !== 'queued') return advice;
   const attempts = advice.attempts + 1;
   if (outcome === 'successful') return { status: 'delivered', attempts, nextAttemptAt: null, lastError: null };

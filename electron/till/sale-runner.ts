@@ -6,10 +6,15 @@
 import type { PpuResult, PurchaseRequest, PurchaseResponse } from '../../switch-core/protocol';
 import { isOpenSaleState } from '../api/contract';
 import type { TillContext } from './backend-context';
+import type { BackgroundErrors } from './background-errors';
+import { isStorageFull } from './disk-space';
 import { ppuErrorWords } from './ppu-error-words';
 import type { SaleChanges } from './sale-changes';
+import type { SaleEvent } from './sale-machine';
 import type { ApplySale } from './sale-transitions';
+import type { SaleRow } from './store/repository';
 import type { SwitchLink } from './switch-link';
+import type { UnsavedAnswers } from './unsaved-answers';
 
 export interface SaleRunner {
   /** Sends the sale once (or joins the send in flight). */
@@ -20,12 +25,13 @@ export interface SaleRunner {
   inflightCount(): number;
 }
 
-export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: ApplySale, changes: SaleChanges): SaleRunner {
+export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: ApplySale, changes: SaleChanges, unsaved: UnsavedAnswers, errors: BackgroundErrors): SaleRunner {
   const inflight = new Map<string, Promise<void>>();
 
   async function send(saleId: string): Promise<void> {
     let row = ctx.store.getSale(saleId);
-    if (!row || !isOpenSaleState(row.state)) return;
+    // A sale whose answer waits in memory for disk space is not sent again.
+    if (!row || !isOpenSaleState(row.state) || unsaved.has(saleId)) return;
     const first = row.attempts === 0;
     row = apply(saleId, { type: 'send' }).row; // attempt counted on disk before the bytes leave
     const req = JSON.parse(row.requestJson) as PurchaseRequest;
@@ -36,9 +42,19 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
       res = { outcome: 'unknown', status: null, reason: err instanceof Error ? err.message : String(err), error: null, ms: 0 };
     }
     if (ctx.closed()) return;
+    /** The answer is written; when the disk is full it is kept in memory (the cashier still sees it). */
+    const record = (event: SaleEvent, extra: Partial<SaleRow> = {}) => {
+      try {
+        apply(saleId, event, extra);
+      } catch (err) {
+        if (!isStorageFull(err) || event.type !== 'answer' || event.outcome === 'unknown') throw err;
+        unsaved.keep(saleId, event, extra);
+        errors.report('recording a sale answer', new Error(`the answer to sale ${saleId} could not be written (${(err as Error).message}); it is kept in memory until space returns`));
+      }
+    };
     if (res.outcome === 'successful') {
       const b = res.body;
-      apply(saleId, { type: 'answer', outcome: 'successful' }, {
+      record({ type: 'answer', outcome: 'successful' }, {
         responseJson: JSON.stringify(b),
         utilityName: b.utility.name,
         customerName: [b.customer?.firstName, b.customer?.lastName].filter(Boolean).join(' ') || row.customerName,
@@ -47,17 +63,17 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
       });
     } else if (res.outcome === 'failed') {
       // A retry the switch has no record of means the first send never arrived: nothing was charged.
-      apply(saleId, { type: 'answer', outcome: 'failed', error: res.error?.errorType ?? `HTTP ${res.status}` }, { failureMessage: ppuErrorWords(res.error, res.status) + ' Nothing was charged.', failureType: res.error?.errorType ?? null });
+      record({ type: 'answer', outcome: 'failed', error: res.error?.errorType ?? `HTTP ${res.status}` }, { failureMessage: ppuErrorWords(res.error, res.status) + ' Nothing was charged.', failureType: res.error?.errorType ?? null });
     } else {
-      apply(saleId, { type: 'answer', outcome: 'unknown', error: res.error?.errorType ?? res.reason });
+      record({ type: 'answer', outcome: 'unknown', error: res.error?.errorType ?? res.reason });
     }
   }
 
   function attempt(saleId: string): Promise<void> {
     const running = inflight.get(saleId);
     if (running) return running;
-    const p = send(saleId)
-      .catch(() => undefined)
+    const p = errors
+      .guard(`sending sale ${saleId}`, () => send(saleId))
       .finally(() => {
         inflight.delete(saleId);
         changes.notify(saleId);

@@ -5,6 +5,7 @@
 import { newId, type ConfirmationAdvice, type PurchaseRequest, type ReversalAdvice } from '../../switch-core/protocol';
 import { ApiFail, type TillContext } from './backend-context';
 import { nextSale, type Effect, type MachineSale, type RetryPolicy, type SaleEvent } from './sale-machine';
+import type { BackgroundErrors } from './background-errors';
 import type { SaleChanges } from './sale-changes';
 import type { SaleSlips } from './sale-slips';
 import type { SaleRow } from './store/repository';
@@ -13,7 +14,7 @@ export type ApplySale = (saleId: string, event: SaleEvent, extra?: Partial<SaleR
 
 export function retryPolicy(ctx: TillContext): RetryPolicy {
   const t = ctx.settings().timeouts;
-  return { baseMs: t.retryBaseMs, maxMs: t.retryMaxMs };
+  return { baseMs: t.retryBaseMs, maxMs: t.retryMaxMs, foregroundRetries: t.foregroundRetries };
 }
 
 export function needSale(ctx: TillContext, saleId: string): SaleRow {
@@ -26,32 +27,46 @@ function machineOf(row: SaleRow): MachineSale {
   return { state: row.state as MachineSale['state'], attempts: row.attempts, late: row.late, nextAttemptAt: row.nextAttemptAt, lastError: row.lastError };
 }
 
-export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: SaleSlips, onSucceeded: (row: SaleRow) => void = () => undefined): ApplySale {
-  const { store, clock, nowIso } = ctx;
+/** What an event does to a stored sale: the row patch and advice to write, and the effects after. */
+export interface SalePlan {
+  patch: Partial<SaleRow>;
+  advice?: { id: string; kind: 'confirmation' | 'reversal'; bodyJson: string; createdAt: string };
+  effects: Effect[];
+}
+
+/** Plans an event on a sale (pure apart from new advice ids and the clock); null when it changes nothing. */
+export function planSale(ctx: TillContext, row: SaleRow, event: SaleEvent, extra: Partial<SaleRow> = {}): SalePlan | null {
+  const { clock, nowIso } = ctx;
+  const before = machineOf(row);
+  const t = nextSale(before, event, clock(), retryPolicy(ctx));
+  if (!t.ok) throw new ApiFail('CONFLICT', `This sale cannot be changed: ${t.reason}.`);
+  // The machine answers the very object it was given when the event changes nothing (a late answer
+  // to a final sale, leaving a pending sale pending): nothing is written.
+  if (t.sale === before) return null;
+  const patch: Partial<SaleRow> = { ...extra, state: t.sale.state, attempts: t.sale.attempts, late: t.sale.late, nextAttemptAt: t.sale.nextAttemptAt, lastError: t.sale.lastError, updatedAt: nowIso() };
+  let advice: SalePlan['advice'];
+  for (const e of t.effects) {
+    if (e.type === 'queue-confirmation') {
+      const body: ConfirmationAdvice = { id: newId(), requestId: row.id, time: nowIso(), thirdPartyIdentifiers: [], tenders: (JSON.parse(row.requestJson) as PurchaseRequest).tenders ?? [] };
+      advice = { id: body.id, kind: 'confirmation', bodyJson: JSON.stringify(body), createdAt: body.time };
+    } else if (e.type === 'queue-reversal') {
+      const body: ReversalAdvice = { id: newId(), requestId: row.id, time: nowIso(), thirdPartyIdentifiers: [], reversalReason: e.reason };
+      advice = { id: body.id, kind: 'reversal', bodyJson: JSON.stringify(body), createdAt: body.time };
+    }
+  }
+  return { patch, advice, effects: t.effects };
+}
+
+export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: SaleSlips, errors: BackgroundErrors, onSucceeded: (row: SaleRow) => void = () => undefined): ApplySale {
   return (saleId, event, extra = {}) => {
     const row = needSale(ctx, saleId);
-    const before = machineOf(row);
-    const t = nextSale(before, event, clock(), retryPolicy(ctx));
-    if (!t.ok) throw new ApiFail('CONFLICT', `This sale cannot be changed: ${t.reason}.`);
-    // The machine answers the very object it was given when the event changes nothing (a late answer
-    // to a final sale, leaving a pending sale pending): nothing is written.
-    if (t.sale === before) return { row, effects: [] };
-    const patch: Partial<SaleRow> = { ...extra, state: t.sale.state, attempts: t.sale.attempts, late: t.sale.late, nextAttemptAt: t.sale.nextAttemptAt, lastError: t.sale.lastError, updatedAt: nowIso() };
-    let advice: { id: string; kind: 'confirmation' | 'reversal'; bodyJson: string; createdAt: string } | undefined;
-    for (const e of t.effects) {
-      if (e.type === 'queue-confirmation') {
-        const body: ConfirmationAdvice = { id: newId(), requestId: saleId, time: nowIso(), thirdPartyIdentifiers: [], tenders: (JSON.parse(row.requestJson) as PurchaseRequest).tenders ?? [] };
-        advice = { id: body.id, kind: 'confirmation', bodyJson: JSON.stringify(body), createdAt: body.time };
-      } else if (e.type === 'queue-reversal') {
-        const body: ReversalAdvice = { id: newId(), requestId: saleId, time: nowIso(), thirdPartyIdentifiers: [], reversalReason: e.reason };
-        advice = { id: body.id, kind: 'reversal', bodyJson: JSON.stringify(body), createdAt: body.time };
-      }
-    }
-    const next = store.transitionSale(saleId, patch, advice)!;
+    const plan = planSale(ctx, row, event, extra);
+    if (!plan) return { row, effects: [] };
+    const next = ctx.store.transitionSale(saleId, plan.patch, plan.advice)!;
     changes.notify(saleId);
     // The drawer opens before the slip prints, while the customer waits.
-    if (next.state === 'succeeded' && before.state !== 'succeeded') onSucceeded(next);
-    for (const e of t.effects) if (e.type === 'print') void slips.printFor(saleId, e.slip);
-    return { row: next, effects: t.effects };
+    if (next.state === 'succeeded' && row.state !== 'succeeded') onSucceeded(next);
+    for (const e of plan.effects) if (e.type === 'print') void errors.guard('printing a slip', () => slips.printFor(saleId, e.slip));
+    return { row: next, effects: plan.effects };
   };
 }

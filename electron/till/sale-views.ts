@@ -36,11 +36,15 @@ export function tokensOf(resp: PurchaseResponse | null): TokenView[] {
   }));
 }
 
-/** `busy(saleId)`: a send of this sale is in flight now. */
-export function createSaleViews({ store, clock }: TillContext, busy: (saleId: string) => boolean): SaleViews {
+/**
+ * `busy(saleId)`: a send of this sale is in flight now. `overlay(row)`: the row with any answer
+ * not yet written laid over it (disk full), and whether what is shown is saved.
+ */
+export function createSaleViews({ store, clock }: TillContext, busy: (saleId: string) => boolean, overlay: (row: SaleRow) => { row: SaleRow; saved: boolean }): SaleViews {
   const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
 
-  function saleView(row: SaleRow): SaleView {
+  function saleView(stored: SaleRow): SaleView {
+    const { row, saved } = overlay(stored);
     const resp = responseOf(row);
     const advices = store.advicesForSale(row.id);
     const adv = advices[advices.length - 1];
@@ -87,6 +91,7 @@ export function createSaleViews({ store, clock }: TillContext, busy: (saleId: st
       cancelled: row.cancelledBy ? { by: row.cancelledBy, at: row.cancelledAt ?? row.updatedAt } : null,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
+      saved,
     };
   }
 

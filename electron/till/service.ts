@@ -12,7 +12,11 @@ import { METHODS, fail, ok, validateArgs, type Invoke, type MethodName, type Res
 import { createAdviceDelivery } from './advice-delivery';
 import { createCashDrawer } from './cash-drawer';
 import { ApiFail, createContext, type Handlers, type TillDeps } from './backend-context';
+import { createBackgroundErrors } from './background-errors';
 import { startBackgroundWorker } from './background-worker';
+import { storageStatus } from './disk-space';
+import { createUnsavedAnswers } from './unsaved-answers';
+import { backupHandlers } from './backup-handlers';
 import { consoleHandlers } from './console-proxy';
 import { operatorHandlers, seedOperators } from './operators';
 import { queueHandlers } from './queue-handlers';
@@ -36,6 +40,17 @@ export type { SecretStore, TillDeps, VirtualJobsSource } from './backend-context
 export { DEFAULT_OPERATORS, checkPin, hashPin, operatorsWithShippedPins, parseProvisionedOperators, type ProvisionedOperator } from './operators';
 export { LOCAL_SESSION } from './session';
 
+/** What still works on a damaged database: signing in, the status bar, and restoring a backup. */
+const WHILE_DAMAGED: ReadonlySet<MethodName> = new Set(['signIn', 'signOut', 'session', 'status', 'listBackups', 'restoreBackup']);
+
+function damagedWords(damage: string, newestGood: string | null): string {
+  return (
+    `The till's database is damaged (${damage}); the till sells nothing until a manager restores it. ` +
+    (newestGood ? `Manager: restore the newest good backup, ${newestGood} (Backups). ` : 'No good backup was found: call support. ') +
+    'The damaged file is kept.'
+  );
+}
+
 export interface TillBackend {
   /** The process's own caller (CLI, tests): one session, LOCAL_SESSION. */
   invoke: Invoke;
@@ -54,19 +69,23 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   seedOperators(ctx, deps.operators);
   const sessions = createSessions(ctx);
   const link = createSwitchLink(ctx);
+  const errors = createBackgroundErrors(ctx.clock, deps.log);
   const changes = createSaleChanges();
   const slips = createSaleSlips(ctx, changes);
   const drawer = createCashDrawer(ctx);
-  const apply = createApplySale(ctx, changes, slips, drawer.saleSucceeded);
-  const runner = createSaleRunner(ctx, link, apply, changes);
-  const views = createSaleViews(ctx, runner.busy);
-  const advices = createAdviceDelivery(ctx, link, changes);
+  const apply = createApplySale(ctx, changes, slips, errors, drawer.saleSucceeded);
+  const unsaved = createUnsavedAnswers(ctx, apply);
+  const runner = createSaleRunner(ctx, link, apply, changes, unsaved, errors);
+  const views = createSaleViews(ctx, runner.busy, unsaved.overlay);
+  const advices = createAdviceDelivery(ctx, link, changes, runner.busy, errors);
   const reports = createReports(ctx, views);
-  const worker = startBackgroundWorker(ctx, runner, slips, advices, deps.workerIntervalMs ?? 250);
+  const worker = startBackgroundWorker(ctx, runner, slips, advices, unsaved, errors, deps.workerIntervalMs ?? 250);
+  const damage = deps.damage ? damagedWords(deps.damage, deps.backups?.newestGood()?.name ?? null) : null;
+  const storage = () => storageStatus(deps.freeBytes?.(), unsaved.count(), damage);
 
   const handlers: Handlers = {
     ...sessions.handlers,
-    ...shiftHandlers(ctx, reports),
+    ...shiftHandlers(ctx, reports, errors),
     ...operatorHandlers(ctx),
     ...saleHandlers(ctx, { link, views, apply, runner, changes, advices }),
     ...reprintHandlers(ctx, link, views, slips),
@@ -74,15 +93,18 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     ...reports.handlers,
     ...drawer.handlers,
     ...settingsHandlers(ctx, link),
-    ...statusHandlers(ctx, link),
+    ...statusHandlers(ctx, link, storage, errors),
     ...virtualMeterHandlers(ctx),
     ...consoleHandlers(link),
+    ...backupHandlers(ctx),
   };
 
   const invokeAs: SessionInvoke = async <M extends MethodName>(session: string | null, method: M, args: unknown): Promise<Result<TillValues[M]>> => {
     if (!Object.prototype.hasOwnProperty.call(METHODS, method)) return fail('NOT_FOUND', `Unknown till method "${String(method)}".`);
     const v = validateArgs(method, args);
     if (!v.ok) return v;
+    // A damaged database answers nothing: no sales, and no "Nothing pending" or totals read from it.
+    if (damage && !WHILE_DAMAGED.has(method)) return fail('STORE_DAMAGED', damage);
     try {
       const caller = sessions.caller(session, method);
       const fn = handlers[method] as (a: unknown, c: typeof caller, s: string | null) => Promise<TillValues[M]> | TillValues[M];

@@ -3,13 +3,15 @@
  * counts, who is signed in; serial ports; the virtual printer's jobs, files and simulated faults.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { StatusView } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
+import type { BackgroundErrors } from './background-errors';
 import { printerKindOf } from './settings';
 import type { SwitchLink } from './switch-link';
 
 type StatusMethod = 'status' | 'listSerialPorts' | 'virtualPrinterJobs' | 'setVirtualPrinterStatus' | 'virtualPrinterFile';
 
-export function statusHandlers(ctx: TillContext, link: SwitchLink): Handlers<StatusMethod> {
+export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () => StatusView['storage'], errors: BackgroundErrors): Handlers<StatusMethod> {
   const { store, printer, deps } = ctx;
   return {
     async status(_args, operator) {
@@ -27,8 +29,10 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink): Handlers<Sta
           message: last ? last.message : 'Not contacted yet',
         },
         printer: { ...p, kind: printerKindOf(ctx.settings().printer.address) },
-        pendingCount: store.countOpenSales(),
-        adviceCount: store.countQueuedAdvices(),
+        pendingCount: ctx.deps.damage ? null : store.countOpenSales(),
+        adviceCount: ctx.deps.damage ? null : store.countQueuedAdvices(),
+        storage: storage(),
+        lastBackgroundError: errors.latest(),
         operator,
         shift: operator ? store.currentShift(operator.id) : null,
       };

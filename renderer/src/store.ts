@@ -1,6 +1,6 @@
 /** App-wide state (zustand): session, status bar, current screen, and the cashier's sale in progress. */
 import { create } from 'zustand';
-import type { ApiError, LookupView, SaleView, SessionView, StatusView, TenderInput } from '../../electron/api/contract';
+import type { ApiError, LookupView, SaleApproval, SaleView, SessionView, StatusView, TenderInput } from '../../electron/api/contract';
 import { call } from './api';
 import { fetchSession } from './boot';
 import { loadNotices, loadWatch, noticeFor, saveNotices, saveWatch, settleWatch, type LateNotice } from './late-sales';
@@ -28,7 +28,8 @@ interface TillState {
   changePin(currentPin: string, newPin: string): Promise<ApiError | null>;
   /** Looks up a typed or scanned meter number, or a card swipe's track 2. */
   doLookup(meterId: string): Promise<void>;
-  sell(amountCents: number, tender: TenderInput): Promise<void>;
+  /** `approval`: a manager's approval to sell over the meter's pending sale (after NEEDS_APPROVAL). */
+  sell(amountCents: number, tender: TenderInput, approval?: SaleApproval): Promise<void>;
   follow(saleId: string, since: number): Promise<void>;
   newSale(): void;
   leavePending(): Promise<void>;
@@ -132,11 +133,11 @@ export const useTill = create<TillState>((set, get) => ({
     if (r.ok) set({ lookup: r.value });
     else set({ error: r.error, readyTick: get().readyTick + 1 });
   },
-  async sell(amountCents, tender) {
+  async sell(amountCents, tender, approval) {
     const lookup = get().lookup;
     if (!lookup) return;
     set({ busy: 'Buying the token…', error: null });
-    const r = await call('purchase', { lookupRef: lookup.lookupRef, meterId: lookup.meterId, amountCents, tender });
+    const r = await call('purchase', { lookupRef: lookup.lookupRef, meterId: lookup.meterId, amountCents, tender, ...(approval ? { approval } : {}) });
     if (!r.ok) {
       set({ busy: null, error: r.error, readyTick: get().readyTick + 1 });
       return;

@@ -40,6 +40,9 @@ export interface SaleRow {
   tokenText: string | null;
   cancelledBy: string | null;
   cancelledAt: string | null;
+  /** The manager who approved selling over an open sale to the same meter, and that sale's id. */
+  approvedBy: string | null;
+  approvedOver: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -118,7 +121,7 @@ const SALE_COLS: Record<keyof SaleRow, string> = {
   tenderType: 'tender_type', maskedCard: 'masked_card', operatorId: 'operator_id', shiftId: 'shift_id', lookupRef: 'lookup_ref',
   requestJson: 'request_json', responseJson: 'response_json', customerName: 'customer_name', utilityName: 'utility_name', provider: 'provider',
   failureMessage: 'failure_message', failureType: 'failure_type', attempts: 'attempts', lastError: 'last_error', nextAttemptAt: 'next_attempt_at',
-  slipPrinted: 'slip_printed', slipKind: 'slip_kind', printError: 'print_error', tokenText: 'token_text', cancelledBy: 'cancelled_by', cancelledAt: 'cancelled_at', createdAt: 'created_at', updatedAt: 'updated_at',
+  slipPrinted: 'slip_printed', slipKind: 'slip_kind', printError: 'print_error', tokenText: 'token_text', cancelledBy: 'cancelled_by', cancelledAt: 'cancelled_at', approvedBy: 'approved_by', approvedOver: 'approved_over', createdAt: 'created_at', updatedAt: 'updated_at',
 };
 const BOOL_COLS = new Set<keyof SaleRow>(['late', 'slipPrinted']);
 const SALE_SELECT = `SELECT ${Object.entries(SALE_COLS).map(([k, c]) => `${c} AS ${k}`).join(', ')} FROM sales`;
@@ -209,6 +212,10 @@ export function openTillStore(path: string) {
     },
     saleByLookupRef(lookupRef: string): SaleRow | null {
       return toSale(db.prepare(`${SALE_SELECT} WHERE lookup_ref = ? LIMIT 1`).get(lookupRef) as Raw | undefined);
+    },
+    /** The oldest sale to this meter still waiting for its answer (purchasing, retrying or pending). */
+    openSaleForMeter(meterId: string): SaleRow | null {
+      return toSale(db.prepare(`${SALE_SELECT} WHERE meter_id = ? AND state IN (${OPEN_IN}) ORDER BY created_at LIMIT 1`).get(meterId) as Raw | undefined);
     },
     openSales(): SaleRow[] {
       return (db.prepare(`${SALE_SELECT} WHERE state IN (${OPEN_IN}) ORDER BY created_at`).all() as Raw[]).map((r) => toSale(r)!);

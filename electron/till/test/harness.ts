@@ -19,7 +19,7 @@ export interface Target {
   password: string;
   kind: 'switch' | 'provider';
   setBehaviour(patch: Partial<ProviderBehaviour>): void;
-  /** Purchases the provider side holds for a purchase id (0 or 1 — never 2). */
+  /** Whether this purchase id was sold (the switch's ledger, or the provider's back office): 0 or 1. */
   purchaseCount(purchaseId: string): number;
   /** Takes the server off the network (connection refused) until `up()`; same port, same data. */
   down(): Promise<void>;
@@ -28,7 +28,15 @@ export interface Target {
 }
 
 interface SwitchModule {
-  startSwitch(opts: Record<string, unknown>): Promise<{ url: string; username: string; password: string; providers: { setBehaviour(p: Partial<ProviderBehaviour>): unknown }[]; close(): Promise<void> }>;
+  startSwitch(opts: Record<string, unknown>): Promise<{
+    url: string;
+    username: string;
+    password: string;
+    providers: { setBehaviour(p: Partial<ProviderBehaviour>): unknown }[];
+    store: { db: { prepare(sql: string): { get(...a: unknown[]): unknown } }; pendingAdviceHeads(): unknown[] };
+    engine: { flushTraces(): void };
+    close(): Promise<void>;
+  }>;
 }
 
 export async function startTarget(): Promise<Target> {
@@ -42,10 +50,17 @@ export async function startTarget(): Promise<Target> {
       let sw: Awaited<ReturnType<SwitchModule['startSwitch']>> | null = await start(0);
       const url = sw.url;
       const port = Number(new URL(url).port);
+      // The switch's ledger: a purchase id sold when its purchase (or a retry of it) succeeded upstream.
+      const sold = (id: string) => {
+        if (!sw) throw new Error('the switch is down: bring it up before reading its ledger');
+        sw.engine.flushTraces(); // outcomes are written in batches; a read flushes first, as the admin API does
+        const row = sw.store.db.prepare(`SELECT COUNT(*) AS n FROM transactions WHERE (id = ? OR purchase_id = ?) AND type IN ('PURCHASE', 'RETRY') AND status = 'SUCCESSFUL'`).get(id, id) as { n: number };
+        return row.n > 0 ? 1 : 0;
+      };
       return {
         url, username: sw.username, password: sw.password, kind: 'switch',
         setBehaviour: (p) => sw?.providers.forEach((x) => x.setBehaviour(p)),
-        purchaseCount: () => -1,
+        purchaseCount: sold,
         down: async () => {
           await sw?.close();
           sw = null;
@@ -54,6 +69,9 @@ export async function startTarget(): Promise<Target> {
           sw ??= await start(port);
         },
         close: async () => {
+          // Let the switch finish forwarding advices first: its engine writes after an in-flight call returns.
+          for (let i = 0; i < 100 && sw && sw.store.pendingAdviceHeads().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+          await new Promise((r) => setTimeout(r, 50));
           await sw?.close();
           sw = null;
         },
@@ -90,7 +108,7 @@ export interface TestTill {
   dir: string;
 }
 
-export async function startTill(target: Pick<Target, 'url' | 'username' | 'password'>, opts: { dir?: string; workerIntervalMs?: number; printer?: ByteSink } = {}): Promise<TestTill> {
+export async function startTill(target: Pick<Target, 'url' | 'username' | 'password'>, opts: { dir?: string; workerIntervalMs?: number; printer?: ByteSink; freeBytes?: () => number } = {}): Promise<TestTill> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'till-'));
   const store = openTillStore(join(dir, 'till.db'));
   const sink = memorySink();
@@ -102,6 +120,8 @@ export async function startTill(target: Pick<Target, 'url' | 'username' | 'passw
     embeddedSwitch: { url: target.url, username: target.username, password: target.password },
     workerIntervalMs: opts.workerIntervalMs ?? 20,
     operators: DEFAULT_OPERATORS,
+    freeBytes: opts.freeBytes,
+    log: () => undefined,
   });
   const api = apiFromInvoke(backend.invoke);
   const signed = await api.signIn({ operatorId: 'manager', pin: '9999' });

@@ -1,5 +1,5 @@
 /** The till against a real PPU v3 server over HTTP: every outcome class, retries, pending/cancel, advices, duplicates. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PpuClient, type PurchaseRequest } from '../../../switch-core/protocol';
 import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
 
@@ -7,11 +7,19 @@ let target: Target;
 let till: TestTill;
 beforeAll(async () => {
   target = await startTarget();
-  till = await startTill(target);
 });
 afterAll(async () => {
-  await till?.backend.close();
   await target?.close();
+});
+// Each test has its own till (own database) and a healthy switch: no test depends on another's sales.
+beforeEach(async () => {
+  till = await startTill(target);
+});
+afterEach(async () => {
+  await till?.backend.close();
+  till?.backend.store.close();
+  await target.up();
+  target.setBehaviour({ serverErrorRate: 0, latencyMs: 0, timeoutRate: 0 });
 });
 
 const cash = { type: 'CASH' as const };
@@ -31,7 +39,7 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     const done = await waitSale(till.api, sale.saleId, (s) => s === 'succeeded' || s === 'failed');
     expect(done.state).toBe('succeeded');
     expect(done.tokens[0]?.grouped).toMatch(/^\d{4}( \d{4}){4}$/);
-    for (let i = 0; i < 50 && !(await till.api.getSale({ saleId: sale.saleId })).ok; i++);
+    expect(target.purchaseCount(sale.saleId)).toBe(1);
     await till.backend.idle();
     await till.backend.tick();
     const after = await till.api.getTransaction({ saleId: sale.saleId });
@@ -49,7 +57,7 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     const done = await waitSale(till.api, sale.saleId, (s) => s !== 'purchasing' && s !== 'retrying');
     expect(done.state).toBe('failed');
     expect(done.failure?.message).toMatch(/Nothing was charged/);
-    if (target.kind === 'provider') expect(target.purchaseCount(sale.saleId)).toBe(0);
+    expect(target.purchaseCount(sale.saleId)).toBe(0);
   });
 
   it('refuses a bad meter number and an unknown meter before selling', async () => {
@@ -76,7 +84,7 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     const ops = tx.ok ? tx.value.traces.map((t) => `${t.operation}:${t.status}`) : [];
     expect(ops[0]).toMatch(/^purchase:50[04]$/);
     expect(ops).toContain('purchaseRetry:202');
-    if (target.kind === 'provider') expect(target.purchaseCount(sale.saleId)).toBe(1);
+    expect(target.purchaseCount(sale.saleId)).toBe(1);
   });
 
   it('a pending purchase cancelled by the manager gets a delivered reversal', async () => {
@@ -86,7 +94,7 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'DEBIT_CARD', maskedCard: '123456******7890' } });
     expect(p.ok).toBe(true);
     const saleId = p.ok ? p.value.saleId : '';
-    await waitSale(till.api, saleId, (s) => s === 'retrying');
+    await waitSale(till.api, saleId, (s) => s === 'retrying' || s === 'pending');
     const left = await till.api.leavePending({ saleId });
     expect(left.ok && left.value.state).toBe('pending');
     await till.backend.idle();
@@ -115,7 +123,7 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     await target.down();
     const p2 = await till.api.purchase({ meterId: 'TST004', amountCents: 10000, tender: cash });
     const id2 = p2.ok ? p2.value.saleId : '';
-    await waitSale(till.api, id2, (s) => s === 'retrying');
+    await waitSale(till.api, id2, (s) => s === 'retrying' || s === 'pending');
     await till.api.leavePending({ saleId: id2 });
     await till.api.cancelPending({ saleId: id2 });
     for (let i = 0; i < 5; i++) {
@@ -142,7 +150,7 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     await target.down();
     const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: cash });
     const saleId = p.ok ? p.value.saleId : '';
-    await waitSale(till.api, saleId, (s) => s === 'retrying');
+    await waitSale(till.api, saleId, (s) => s === 'retrying' || s === 'pending');
     await till.backend.close(); // the till "crashes" with the sale unknown
     await target.up();
     // …but the first send had in fact reached the switch:
@@ -158,12 +166,92 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     const done = await waitSale(till.api, saleId, (s) => s === 'succeeded' || s === 'failed');
     expect(done.state).toBe('succeeded');
     expect(done.tokens.map((t) => t.token)).toEqual(first.outcome === 'successful' ? first.body.tokens.map((t) => t.token) : []);
-    if (target.kind === 'provider') expect(target.purchaseCount(saleId)).toBe(1);
+    expect(target.purchaseCount(saleId)).toBe(1);
+  });
+
+  it('no sale without an open shift: after closing the shift the till refuses, and sells again once a shift is open', async () => {
+    const closed = await till.api.closeShift({});
+    expect(closed.ok).toBe(true);
+    const refused = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: cash });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NO_SHIFT', message: expect.stringMatching(/Open a shift/) } });
+    const list = await till.api.listTransactions({});
+    expect(list.ok && list.value.length).toBe(0); // nothing stored, nothing sent
+    expect((await till.api.openShift({})).ok).toBe(true);
+    const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: cash });
+    expect(p.ok && (await waitSale(till.api, p.value.saleId, (s) => s === 'succeeded')).state).toBe('succeeded');
+  });
+
+  it('the cashier waits for the set number of retries, then the sale is left pending by itself with its slip', async () => {
+    expect((await till.api.setSettings({ timeouts: { foregroundRetries: 2 } })).ok).toBe(true);
+    await target.down();
+    const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: cash });
+    const saleId = p.ok ? p.value.saleId : '';
+    const pending = await waitSale(till.api, saleId, (s) => s === 'pending');
+    expect(pending.attempts).toBe(3); // the first send and the 2 retries the cashier waited for
+    await till.backend.idle();
+    const view = await till.api.getSale({ saleId });
+    expect(view.ok && view.value.slip).toMatchObject({ kind: 'pending', printed: true });
+  });
+
+  it('an answer that arrives after the manager cancelled changes nothing, and the reversal goes out after it', async () => {
+    target.setBehaviour({ latencyMs: 1200 });
+    const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: cash });
+    const saleId = p.ok ? p.value.saleId : '';
+    expect((await till.api.leavePending({ saleId })).ok).toBe(true);
+    const cancelled = await till.api.cancelPending({ saleId });
+    expect(cancelled.ok && cancelled.value.state).toBe('cancelled');
+    await till.backend.idle(); // the purchase still in flight is answered (successfully) now
+    const settledView = await till.api.getSale({ saleId });
+    for (let i = 0; i < 100; i++) {
+      await till.backend.tick();
+      const tx = await till.api.getTransaction({ saleId });
+      if (tx.ok && tx.value.advices.some((a) => a.kind === 'reversal' && a.status !== 'queued')) break;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    const tx = await till.api.getTransaction({ saleId });
+    if (!tx.ok || !settledView.ok) throw new Error('no transaction');
+    expect(tx.value.sale).toMatchObject({ state: 'cancelled', tokens: [] });
+    expect(tx.value.sale.version).toBe(settledView.value.version); // the late answer wrote nothing
+    expect(target.purchaseCount(saleId)).toBe(1); // the utility did sell…
+    const purchase = tx.value.traces.find((t) => t.operation === 'purchase')!;
+    const reversal = tx.value.traces.find((t) => t.operation === 'reversal');
+    expect(tx.value.advices.find((a) => a.kind === 'reversal')?.status).toBe('delivered'); // …and the reversal covers it,
+    expect(Date.parse(reversal!.at)).toBeGreaterThanOrEqual(Date.parse(purchase.at) + purchase.ms - 5); // sent after the sale's answer
+  });
+
+  it('a second sale to a meter with a pending sale needs a manager who names that pending sale', async () => {
+    await target.down();
+    const first = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: cash });
+    const pendingId = first.ok ? first.value.saleId : '';
+    await waitSale(till.api, pendingId, (s) => s === 'retrying' || s === 'pending');
+    await till.api.leavePending({ saleId: pendingId });
+    await target.up();
+    target.setBehaviour({ serverErrorRate: 1 }); // the pending sale stays open while the cashier tries again
+    await till.api.signIn({ operatorId: 'cashier', pin: '1111' });
+    const again = { meterId: 'TST001', amountCents: 10000, tender: cash };
+    const refused = await till.api.purchase(again);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NEEDS_APPROVAL', pendingSaleId: pendingId } });
+    expect(!refused.ok && refused.error.message).toContain(pendingId); // the cashier's screen shows the reference and why
+    expect(!refused.ok && refused.error.message).toMatch(/charge the customer twice/);
+    const byCashier = await till.api.purchase({ ...again, approval: { managerId: 'cashier', pin: '1111', pendingSaleId: pendingId } });
+    expect(byCashier).toMatchObject({ ok: false, error: { code: 'WRONG_PIN' } });
+    const wrongPin = await till.api.purchase({ ...again, approval: { managerId: 'manager', pin: '1234', pendingSaleId: pendingId } });
+    expect(wrongPin).toMatchObject({ ok: false, error: { code: 'WRONG_PIN' } });
+    const otherRef = await till.api.purchase({ ...again, approval: { managerId: 'manager', pin: '9999', pendingSaleId: '00000000-0000-4000-8000-000000000000' } });
+    expect(otherRef).toMatchObject({ ok: false, error: { code: 'NEEDS_APPROVAL' } });
+    expect(till.backend.store.findSales({ meterId: 'TST001' }).length).toBe(1); // nothing refused was stored or sent
+    const other = await till.api.purchase({ meterId: 'TST003', amountCents: 10000, tender: cash }); // other meters sell as usual
+    expect(other.ok).toBe(true);
+    target.setBehaviour({ serverErrorRate: 0 });
+    const approved = await till.api.purchase({ ...again, approval: { managerId: 'manager', pin: '9999', pendingSaleId: pendingId } });
+    expect(approved.ok, JSON.stringify(approved)).toBe(true);
+    const row = till.backend.store.getSale(approved.ok ? approved.value.saleId : '');
+    expect(row).toMatchObject({ approvedBy: 'manager', approvedOver: pendingId, operatorId: 'cashier' });
   });
 
   it('roles: a cashier may not reprint; a manager reprint is marked and logged', async () => {
-    const last = await till.api.listTransactions({ state: 'succeeded', limit: 1 });
-    const saleId = last.ok ? last.value[0]!.saleId : '';
+    const { saleId } = await sell('TST001', 10000);
+    await waitSale(till.api, saleId, (s) => s === 'succeeded');
     await till.api.signOut({});
     await till.api.signIn({ operatorId: 'cashier', pin: '1111' });
     expect(await till.api.reprintLocal({ saleId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
@@ -180,13 +268,25 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
   });
 
   it('end-of-day report totals per utility, tender and cashier, with CSV', async () => {
+    const a = await sell('TST001', 10000);
+    await waitSale(till.api, a.saleId, (s) => s === 'succeeded');
+    const b = await till.api.purchase({ meterId: 'TST003', amountCents: 10000, tender: { type: 'DEBIT_CARD', maskedCard: '123456******7890' } });
+    await waitSale(till.api, b.ok ? b.value.saleId : '', (s) => s === 'succeeded');
+    const f = await till.api.purchase({ meterId: 'TST001', amountCents: 5000, tender: cash }); // INVALID_AMOUNT
+    await waitSale(till.api, f.ok ? f.value.saleId : '', (s) => s === 'failed');
     const r = await till.api.eodReport({});
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value.succeeded.count).toBeGreaterThanOrEqual(2);
-    expect(r.value.byTender.find((t) => t.key === 'CASH')?.count).toBeGreaterThanOrEqual(2);
-    expect(r.value.reversed.length).toBeGreaterThanOrEqual(2);
-    expect(r.value.csv.split('\r\n')[0]).toBe('date,reference,meter,state,tender,amount,cashier,utility,provider');
+    expect(r.value.succeeded).toEqual({ count: 2, amountCents: 20000 });
+    expect(r.value.failedCount).toBe(1);
+    expect(r.value.byTender).toEqual([
+      { key: 'CASH', label: 'Cash', count: 1, amountCents: 10000 },
+      { key: 'DEBIT_CARD', label: 'Debit card', count: 1, amountCents: 10000 },
+    ]);
+    expect(r.value.byCashier).toEqual([{ key: 'manager', label: 'Manager', count: 2, amountCents: 20000 }]);
+    const csv = r.value.csv.split('\r\n');
+    expect(csv[0]).toBe('date,reference,meter,state,tender,amount,cashier,utility,provider');
+    expect(csv.filter((l) => l.split(',')[3] === 'sold').map((l) => l.split(',').slice(4, 6).join(' ')).sort()).toEqual(['Cash 100.00', 'Debit card 100.00']);
   });
 
   it('settings: invalid values refused per field, nothing half-applied', async () => {
@@ -211,8 +311,8 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     const set = await till.api.setProviderBehaviour({ providerId: id, patch: { latencyMs: 5 } });
     expect(set.ok, JSON.stringify(set)).toBe(true);
     await till.api.setProviderBehaviour({ providerId: id, patch: { latencyMs: 0 } });
-    const last = await till.api.listTransactions({ state: 'succeeded', limit: 1 });
-    const saleId = last.ok ? last.value[0]!.saleId : '';
+    const { saleId } = await sell('TST001', 10000);
+    await waitSale(till.api, saleId, (s) => s === 'succeeded');
     const txs = await till.api.switchTransactions({ q: saleId });
     expect(txs.ok && txs.value.transactions.length).toBeGreaterThan(0);
     expect(await till.api.meterDetail({ meterId: 'NOPE99' })).toMatchObject({ ok: false });

@@ -6,7 +6,7 @@
  * F5 cash, F6 debit card, F7 credit card, F8 reprint last (managers), Esc new sale.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { TenderKind } from '../../../electron/api/contract';
+import type { SaleApproval, TenderKind } from '../../../electron/api/contract';
 import { MASKED_CARD } from '../../../electron/api/masked-card';
 import { call } from '../api';
 import { parseRand, rand } from '../format';
@@ -47,7 +47,7 @@ export function Cashier() {
     meterRef.current?.select();
   }, [readyTick]);
 
-  const trySell = () => {
+  const trySell = (approval?: SaleApproval) => {
     const cents = parseRand(amount);
     if (cents == null) {
       setError({ code: 'INVALID_INPUT', message: 'Type the amount in rand, e.g. 50 or 50.00.', field: 'amountCents' });
@@ -62,7 +62,7 @@ export function Cashier() {
         return;
       }
       setSoldCash(received);
-      return void sell(cents, { type: 'CASH' });
+      return void sell(cents, { type: 'CASH' }, approval);
     }
     setSoldCash(null);
     const card = maskedCard.replace(/\s/g, '');
@@ -70,7 +70,7 @@ export function Cashier() {
       setError({ code: 'INVALID_INPUT', message: 'Type the card number as the card terminal slip shows it: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890). Never the full number.', field: 'tender' });
       return;
     }
-    void sell(cents, card ? { type: tender, maskedCard: card } : { type: tender });
+    void sell(cents, card ? { type: tender, maskedCard: card } : { type: tender }, approval);
   };
   const reprintLast = async () => {
     const r = await call('lastSale', {});
@@ -161,9 +161,10 @@ export function Cashier() {
       {sale && <SaleProgressLine sale={sale} />}
       {error && (
         <div role="alert" className="state failed">
-          <strong>{error.code === 'DECLINED' && sale ? 'Sale failed — nothing was charged.' : error.code === 'INVALID_INPUT' ? 'Check this:' : 'Cannot continue.'}</strong> {error.message}
+          <strong>{error.code === 'DECLINED' && sale ? 'Sale failed — nothing was charged.' : error.code === 'NEEDS_APPROVAL' ? 'Manager approval needed.' : error.code === 'INVALID_INPUT' ? 'Check this:' : 'Cannot continue.'}</strong> {error.message}
         </div>
       )}
+      {error?.pendingSaleId && lookup && !sale && <ApprovalForm pendingSaleId={error.pendingSaleId} onApprove={trySell} />}
 
       {lookup && !sale && (
         <div className="sale-panel">
@@ -236,5 +237,21 @@ export function Cashier() {
         <button type="button" className="btn" onClick={reset}>Esc New sale</button>
       </div>
     </section>
+  );
+}
+
+/** A manager approves selling over the meter's pending sale, whose reference the screen shows. */
+function ApprovalForm({ pendingSaleId, onApprove }: { pendingSaleId: string; onApprove: (a: SaleApproval) => void }) {
+  const [managerId, setManagerId] = useState('');
+  const [pin, setPin] = useState('');
+  return (
+    <form className="card row" aria-label="Manager approval" onSubmit={(e) => { e.preventDefault(); onApprove({ managerId: managerId.trim(), pin, pendingSaleId }); setPin(''); }}>
+      <p>Pending sale reference <strong data-testid="pending-ref">{pendingSaleId}</strong></p>
+      <label htmlFor="approve-id">Manager id</label>
+      <input id="approve-id" autoComplete="off" value={managerId} onChange={(e) => setManagerId(e.target.value)} />
+      <label htmlFor="approve-pin">Manager PIN</label>
+      <input id="approve-pin" type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />
+      <button type="submit" className="btn">Approve second sale</button>
+    </form>
   );
 }

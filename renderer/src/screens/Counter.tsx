@@ -43,8 +43,18 @@ export function CounterHeader() {
       {st && (
         <>
           <span className={st.switch.reachable ? 'ok' : 'warn'} title={st.switch.message}>Switch: {st.switch.reachable ? 'reachable' : 'NOT reachable'}</span>
-          <span className={st.printer.state === 'ready' ? 'ok' : 'warn'} title={st.printer.message}>Printer: {PRINTER_WORDS[st.printer.state]}</span>
-          <span className={st.pendingCount ? 'warn' : 'ok'} data-testid="pending-count">Pending: {st.pendingCount}</span>
+          <span className={st.printer.state === 'ready' && !st.printer.paperLow ? 'ok' : 'warn'} title={st.printer.message} data-testid="printer-status">
+            Printer: {PRINTER_WORDS[st.printer.state]}
+            {st.printer.state === 'ready' && st.printer.paperLow ? ', paper low' : ''}
+            {st.printer.name ? ` (${st.printer.name})` : ''}
+            {st.printer.drawerOpen ? ' · drawer open' : ''}
+          </span>
+          <span className={st.pendingCount === 0 ? 'ok' : 'warn'} data-testid="pending-count">Pending: {st.pendingCount ?? 'unknown'}</span>
+          {st.lastBackgroundError && (
+            <span className="warn" title={`${exactTime(st.lastBackgroundError.at)} — ${st.lastBackgroundError.where}`}>
+              Last problem: {st.lastBackgroundError.message}
+            </span>
+          )}
         </>
       )}
       <span className="who" data-testid="operator">{session?.operator ? `${session.operator.name} (${session.operator.role})` : 'Not signed in'}</span>
@@ -63,6 +73,7 @@ export function ProblemBanner() {
     problems.push(`${what} Sales still work: tokens show on screen and slips print when it is back.`);
   }
   if (!st.switch.reachable && st.switch.checkedAt) problems.push('The switch cannot be reached — sales cannot go through. Check the network; call support if it stays.');
+  if (st.storage.state !== 'ok') problems.push(st.storage.message);
   if (problems.length === 0) return null;
   return (
     <div className="banner" role="alert" data-testid="problem-banner">

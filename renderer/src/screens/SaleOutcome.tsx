@@ -74,7 +74,13 @@ function Sold({ sale, utilityType, cashCents }: { sale: SaleView; utilityType: P
             </li>
           ))}
         </ol>
-        {sale.slip.printed ? (
+        {!sale.saved && (
+          <p className="warn" role="alert" data-testid="not-saved">
+            The till&apos;s disk is full: this sale is not saved yet and the slip cannot print. Write the token down for the customer now; the till saves it
+            by itself when space is freed. Reference {sale.saleId}.
+          </p>
+        )}
+        {!sale.saved ? null : sale.slip.printed ? (
           <p className="ok" data-testid="slip-printed">Slip printed.</p>
         ) : sale.slip.printError ? (
           <p className="warn" role="alert" data-testid="printer-problem">

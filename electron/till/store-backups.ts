@@ -1,0 +1,94 @@
+/**
+ * The till database's health and backups: `PRAGMA quick_check` before the till uses its file,
+ * online backups with better-sqlite3's backup API (at shift close and daily, the last BACKUPS_KEPT
+ * kept), and restore from a chosen good backup — the damaged file is kept beside it, never deleted.
+ */
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+export const BACKUPS_KEPT = 14;
+const DAY_MS = 86_400_000;
+const NAME = /^till-(\d{8}T\d{6}\d{3}Z)-([a-z-]+)\.db$/;
+
+export interface BackupInfo {
+  name: string;
+  at: string;
+  reason: string;
+  bytes: number;
+}
+
+/** Damage found in a database file, in the manager's words; null when the file is sound (or absent). */
+export function checkDatabase(file: string): string | null {
+  if (!existsSync(file)) return null;
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const rows = db.pragma('quick_check') as { quick_check: string }[];
+    const problems = rows.map((r) => r.quick_check.replace(/\s*\n\s*/g, ' ')).filter((r) => r !== 'ok');
+    return problems.length === 0 ? null : `quick_check found ${problems.length} problem(s): ${problems.slice(0, 3).join('; ')}`;
+  } catch (err) {
+    return `the file cannot be read as a database (${(err as { code?: string }).code ?? ''} ${(err as Error).message})`.replace(/\( /, '(');
+  } finally {
+    db?.close();
+  }
+}
+
+export interface StoreBackups {
+  /** Takes an online backup of the open database now; prunes to the last BACKUPS_KEPT. */
+  backup(reason: 'shift-close' | 'daily' | 'manual'): Promise<BackupInfo>;
+  /** A daily backup when the newest is older than a day. */
+  backupIfDue(now: number): Promise<BackupInfo | null>;
+  /** Newest first. */
+  list(): BackupInfo[];
+  /** The newest backup that passes quick_check. */
+  newestGood(): BackupInfo | null;
+  /**
+   * Puts backup `name` in place of the database file (which must not be open): the damaged file and
+   * its WAL are kept as `<file>.damaged-<time>`. Answers where the damaged file went.
+   */
+  restore(name: string, now: number): { keptAs: string };
+}
+
+const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:.]/g, '').replace(/(\d{6})(\d{3})Z$/, '$1$2Z');
+
+/** `db()`: the open database to back up (null while the till runs on a damaged file). */
+export function storeBackups(file: string, dir: string, db: () => Database.Database | null, clock: () => number = Date.now): StoreBackups {
+  function list(): BackupInfo[] {
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .map((name) => ({ name, m: NAME.exec(name) }))
+      .filter((x): x is { name: string; m: RegExpExecArray } => x.m !== null)
+      .map(({ name, m }) => ({ name, at: m[1]!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/, '$1-$2-$3T$4:$5:$6.$7Z'), reason: m[2]!, bytes: statSync(join(dir, name)).size }))
+      .sort((a, b) => b.name.localeCompare(a.name));
+  }
+  async function backup(reason: 'shift-close' | 'daily' | 'manual'): Promise<BackupInfo> {
+    const open = db();
+    if (!open) throw new Error('the database is damaged: there is nothing sound to back up');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const name = `till-${stamp(clock())}-${reason}.db`;
+    await open.backup(join(dir, name));
+    for (const old of list().slice(BACKUPS_KEPT)) rmSync(join(dir, old.name), { force: true });
+    return list().find((b) => b.name === name)!;
+  }
+  return {
+    backup,
+    async backupIfDue(now) {
+      const newest = list()[0];
+      if (newest && now - Date.parse(newest.at) < DAY_MS) return null;
+      return backup('daily');
+    },
+    list,
+    newestGood: () => list().find((b) => checkDatabase(join(dir, b.name)) === null) ?? null,
+    restore(name, now) {
+      const chosen = list().find((b) => b.name === basename(name));
+      if (!chosen) throw new Error(`no backup named ${name}`);
+      const damage = checkDatabase(join(dir, chosen.name));
+      if (damage) throw new Error(`backup ${chosen.name} is damaged too: ${damage}`);
+      const keptAs = `${file}.damaged-${stamp(now)}`;
+      for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, keptAs + suffix);
+      copyFileSync(join(dir, chosen.name), file);
+      return { keptAs };
+    },
+  };
+}
