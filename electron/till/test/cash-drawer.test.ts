@@ -70,6 +70,6 @@ describe('cash drawer', () => {
     expect(vp.drawerKicks()).toHaveLength(2);
     const eod = await till.api.eodReport({});
     expect(eod.ok && eod.value.drawerOpens).toMatchObject([{ reason: 'change for the float', opened: true }]);
-    expect(eod.ok && eod.value.lines.join('\n')).toMatch(/Drawer opened, no sale: 1\n {2}\d\d:\d\d .+: change for the float/);
+    expect(eod.ok && eod.value.lines.join('\n')).toMatch(/Drawer opened, no sale\s+1\n {2}\d\d:\d\d .+\n {4}change for the float/);
   });
 });

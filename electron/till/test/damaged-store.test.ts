@@ -29,7 +29,7 @@ it('a damaged database is refused with its message, kept, and restored from the 
   const dir = mkdtempSync(join(tmpdir(), 'till-damaged-'));
   let api = await start(dir);
   await api.signIn({ operatorId: 'manager', pin: '9999' });
-  expect((await api.saveOperator({ id: 'manager', name: 'Manager', role: 'manager', pin: '4321' })).ok).toBe(true);
+  expect((await api.changePin({ currentPin: '9999', newPin: '4826' })).ok).toBe(true); // a fresh till's default PIN is changed first
   const sale = await api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } }); // no switch: it stays open
   expect(sale.ok).toBe(true);
   expect((await api.closeShift({})).ok).toBe(true); // shift close takes a backup
@@ -52,7 +52,7 @@ it('a damaged database is refused with its message, kept, and restored from the 
   expect(st.ok && st.value.storage).toMatchObject({ state: 'damaged', message: expect.stringMatching(/database is damaged.*restore the newest good backup, till-.*-shift-close\.db.*damaged file is kept/) });
   expect(st.ok && [st.value.pendingCount, st.value.adviceCount]).toEqual([null, null]); // unknown, never "nothing pending"
   expect((await api.signIn({ operatorId: 'manager', pin: '9999' })).ok).toBe(false); // operators come from the backup, not defaults
-  expect((await api.signIn({ operatorId: 'manager', pin: '4321' })).ok).toBe(true);
+  expect((await api.signIn({ operatorId: 'manager', pin: '4826' })).ok).toBe(true);
   for (const refused of [
     await api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } }),
     await api.listQueue({}),
@@ -73,7 +73,7 @@ it('a damaged database is refused with its message, kept, and restored from the 
   api = await start(dir);
   const after = await api.status({});
   expect(after.ok && after.value.storage.state).toBe('ok');
-  await api.signIn({ operatorId: 'manager', pin: '4321' });
+  await api.signIn({ operatorId: 'manager', pin: '4826' });
   const sales = await api.listTransactions({});
   expect(sales.ok && sales.value.map((s) => s.saleId)).toEqual([sale.ok ? sale.value.saleId : '']);
 });
