@@ -19,6 +19,7 @@ import { reprintHandlers } from './reprint-handlers';
 import { createReports } from './report-handlers';
 import { createSaleChanges } from './sale-changes';
 import { saleHandlers } from './sale-handlers';
+import { saleSplitHandlers } from './sale-split';
 import { createSaleRunner } from './sale-runner';
 import { createSaleSlips } from './sale-slips';
 import { createApplySale } from './sale-transitions';
@@ -67,6 +68,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     ...shiftHandlers(ctx, reports),
     ...operatorHandlers(ctx),
     ...saleHandlers(ctx, { link, views, apply, runner, changes, advices }),
+    ...saleSplitHandlers(link),
     ...reprintHandlers(ctx, link, views, slips),
     ...queueHandlers(ctx, views, apply, runner, advices),
     ...reports.handlers,
