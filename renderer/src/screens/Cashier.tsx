@@ -9,6 +9,7 @@ import { MASKED_CARD } from '../../../electron/api/masked-card';
 import { call } from '../api';
 import { parseRand, rand } from '../format';
 import { useTill } from '../store';
+import { SaleSplit } from './SaleSplit';
 
 const QUICK = [2000, 5000, 10000, 20000];
 const TENDERS: { type: TenderKind; label: string }[] = [
@@ -152,6 +153,7 @@ export function Cashier() {
         </div>
       )}
 
+      <SaleSplit amount={amount} onAmount={setAmount} />
       {sale && <SaleOutcome />}
       {note && <p role="status" className="note">{note}</p>}
 
