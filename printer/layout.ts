@@ -309,7 +309,8 @@ function switchSlip(b: Builder, slip: Extract<Slip, { kind: 'switch' }>): void {
     if (l.line) b.rule();
     if (l.text.length > 0) b.text(l.text, { width: l.widthScale, height: l.heightScale });
     else if (!l.line && !l.barcode && !l.cut) b.feed();
-    if (l.barcode && !b.barcode(l.barcode.data)) b.qr(l.barcode.data);
+    // A QR where the slipData asks for one (the switch's reference), else CODE128 while it fits.
+    if (l.barcode && (l.barcode.encoding?.toUpperCase() === 'QR' || !b.barcode(l.barcode.data))) b.qr(l.barcode.data);
     if (l.cut) {
       b.feed(3);
       b.cut();

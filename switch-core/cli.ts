@@ -5,12 +5,25 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_SLIP_WIDTH, MAX_SLIP_WIDTH, MIN_SLIP_WIDTH } from './engine/slip-data';
 import { startSwitch } from './index';
 
 function parseAuth(value: string): { username: string; password: string } {
   const i = value.indexOf(':');
   if (i <= 0 || i === value.length - 1) throw new InvalidArgumentError('expected USER:PASSWORD');
   return { username: value.slice(0, i), password: value.slice(i + 1) };
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function parseSlipWidth(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_SLIP_WIDTH || n > MAX_SLIP_WIDTH) throw new InvalidArgumentError(`expected a whole number of columns ${MIN_SLIP_WIDTH}..${MAX_SLIP_WIDTH}`);
+  return n;
 }
 
 function parsePort(value: string): number {
@@ -33,8 +46,10 @@ program
   .option('--tls-cert <path>', 'TLS certificate (PEM)')
   .option('--tls-ca <path>', 'CA for client certificates: turns on mTLS')
   .option('--broadcast-timeout <ms>', 'overall bound on a broadcast lookup', (v) => parsePort(v))
+  .option('--advice-max-age <hours>', 'how long an advice without a final answer is repeated before it is parked for reconciliation', parsePositive, 7 * 24)
+  .option('--slip-width <columns>', 'width of the slipData the switch builds for answers without one', parseSlipWidth, DEFAULT_SLIP_WIDTH)
   .option('--log', 'log every request')
-  .action(async (o: { port: number; host: string; data: string; profile: string; auth?: { username: string; password: string }; tlsKey?: string; tlsCert?: string; tlsCa?: string; broadcastTimeout?: number; log?: boolean }) => {
+  .action(async (o: { port: number; host: string; data: string; profile: string; auth?: { username: string; password: string }; tlsKey?: string; tlsCert?: string; tlsCa?: string; broadcastTimeout?: number; adviceMaxAge: number; slipWidth: number; log?: boolean }) => {
     if (o.profile !== 'demo' && o.profile !== 'certification') {
       console.error(`ppu-switch: --profile must be demo or certification, not "${o.profile}"`);
       process.exit(2);
@@ -65,6 +80,7 @@ program
       auth,
       tls: o.tlsKey && o.tlsCert ? { keyPath: o.tlsKey, certPath: o.tlsCert, caPath: o.tlsCa } : undefined,
       broadcastTimeoutMs: o.broadcastTimeout,
+      engine: { adviceMaxAgeMs: o.adviceMaxAge * 3600 * 1000, slipWidth: o.slipWidth },
       log: o.log ?? false,
     });
     if (generated) console.log(`Generated credentials (shown once): ${auth.username}:${auth.password}`);

@@ -1,14 +1,17 @@
 /**
  * The advice queue (store-and-forward, seed 002): confirmations, reversals and key change
  * confirmations are answered 202 at once, persisted, and delivered to the provider that took the
- * purchase — one at a time per provider, in order, with backoff — by the rule in advices.ts.
+ * purchase — one at a time per provider, in order, with backoff — by the rule in advices.ts. One
+ * parked as needing reconciliation raises an alert and stops holding up the queue behind it.
  */
-import { OPERATIONS, type ConfirmationAdvice, type ReversalAdvice } from '../protocol';
+import { OPERATIONS, type ConfirmationAdvice, type PpuResult, type ReversalAdvice } from '../protocol';
 import { DuplicateIdError } from '../store';
 import { nextAdviceState } from './advices';
 import type { AdviceKind, AdviceOperation, AdviceRecord, TxType } from './model';
 import { errorTypeOf, fail, type Reply } from './replies';
 import type { SwitchState } from './switch-state';
+
+const attemptsText = (n: number) => (n === 1 ? '1 attempt' : `${n} attempts`);
 
 export class AdviceQueue {
   private timer: NodeJS.Timeout | null = null;
@@ -93,16 +96,22 @@ export class AdviceQueue {
     const s = this.s;
     this.busy.add(a.providerId);
     try {
-      if (!s.descriptor(a.providerId)) {
-        s.store.updateAdvice({ id: a.id, attempts: a.attempts + 1, lastError: `provider ${a.providerId} is not connected`, nextAttemptAt: new Date(s.clock() + s.config.backoff.maxMs).toISOString(), status: 'PENDING' });
+      const r: PpuResult<unknown> = s.descriptor(a.providerId)
+        ? await s.call(a.id, a.providerId, a.body as ConfirmationAdvice & ReversalAdvice, (c, b) =>
+            a.operation === 'reversal' ? c.reverse(b) : a.operation === 'keyChangeConfirmation' ? c.confirmKeyChange(b) : c.confirm(b),
+          )
+        : { outcome: 'unknown', status: null, reason: `provider ${a.providerId} is not connected`, error: null, ms: 0 };
+      if (s.closed) return;
+      const next = nextAdviceState(a, r, s.clock(), s.config.backoff, s.config.adviceMaxAgeMs);
+      if (next.status === 'NEEDS_RECONCILIATION') {
+        s.store.parkAdvice(next, {
+          at: next.nextAttemptAt,
+          providerId: a.providerId,
+          adviceId: a.id,
+          message: `${a.kind === 'reversal' ? 'Reversal' : 'Confirmation'} ${a.id} of purchase ${a.purchaseId} got no final answer from ${s.nameOf(a.providerId)} in ${attemptsText(next.attempts)} since ${a.createdAt} (last: ${next.lastError}); reconcile it with the provider`,
+        });
         return;
       }
-      const body = a.body as ConfirmationAdvice & ReversalAdvice;
-      const r = await s.call(a.id, a.providerId, body, (c, b) =>
-        a.operation === 'reversal' ? c.reverse(b) : a.operation === 'keyChangeConfirmation' ? c.confirmKeyChange(b) : c.confirm(b),
-      );
-      if (s.closed) return;
-      const next = nextAdviceState(a, r, s.clock(), s.config.backoff);
       s.store.updateAdvice(next);
       if (next.status !== 'PENDING') {
         s.traces.flush();

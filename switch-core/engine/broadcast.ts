@@ -20,9 +20,11 @@ export interface Discovery {
  * The lookup's fan-out: unconfirmed providers (all of them for an unknown or flagged meter) plus
  * the provider a purchase would go to, in parallel, bounded by the broadcast timeout. Resolves
  * with the first Supported answer (or the first definite refusal once everyone answered) while
- * late answers keep updating the contract table until the timeout.
+ * late answers keep updating the contract table until the timeout. `settled` lets a purchase wait
+ * past a Supported answer it cannot use (an excluded provider, one without the capability) for
+ * the next one, or for everyone's answer.
  */
-export function discover(s: SwitchState, txId: string, req: MeterLookupRequest): Promise<Discovery> {
+export function discover(s: SwitchState, txId: string, req: MeterLookupRequest, settled: (meter: MeterState) => boolean = () => true): Promise<Discovery> {
   const meterId = req.meter.meterId;
   const before = s.store.getMeter(meterId);
   const wasFlagged = before?.rebroadcastFlag ?? false;
@@ -74,8 +76,10 @@ export function discover(s: SwitchState, txId: string, req: MeterLookupRequest):
       } else {
         const answer = applyAnswer(s, meterId, p, r);
         if (answer !== 'NO_ANSWER') anyAnswer = true;
-        if (r.outcome === 'successful') decide({ providerId: p, result: r }, null);
-        else if (r.outcome === 'failed' && r.status !== 503 && r.error?.errorType !== 'UNKNOWN_METER_ID') refusal ??= { providerId: p, result: r };
+        if (r.outcome === 'successful') {
+          const meter = s.store.getMeter(meterId);
+          if (meter && settled(meter)) decide({ providerId: p, result: r }, null);
+        } else if (r.outcome === 'failed' && r.status !== 503 && r.error?.errorType !== 'UNKNOWN_METER_ID') refusal ??= { providerId: p, result: r };
       }
       pending--;
       if (pending === 0 && !decided) void tryFailover();

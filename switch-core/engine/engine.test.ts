@@ -131,19 +131,28 @@ describe('circuit breaker and health', () => {
 });
 
 describe('advice delivery rule', () => {
-  const advice: AdviceRecord = { id: 'a', purchaseId: 'p', kind: 'confirmation', operation: 'confirmation', providerId: 'A', body: {}, attempts: 0, lastError: null, createdAt: 'T', nextAttemptAt: 'T', status: 'PENDING' };
+  const advice: AdviceRecord = { id: 'a', purchaseId: 'p', kind: 'confirmation', operation: 'confirmation', providerId: 'A', body: {}, attempts: 0, lastError: null, createdAt: new Date(0).toISOString(), nextAttemptAt: 'T', status: 'PENDING' };
   const cfg = { baseMs: 100, maxMs: 1000 };
+  const DAY = 24 * 3600 * 1000;
   it.each([
     [{ outcome: 'successful', status: 202, body: null, ms: 1 }, 'DELIVERED'],
+    [{ outcome: 'failed', status: 400, error: null, ms: 1 }, 'FAILED'],
     [{ outcome: 'unknown', status: null, reason: 'timeout', error: null, ms: 1 }, 'PENDING'],
     [{ outcome: 'failed', status: 503, error: null, ms: 1 }, 'PENDING'],
-    [{ outcome: 'failed', status: 404, error: null, ms: 1 }, 'FAILED'],
+    [{ outcome: 'failed', status: 404, error: null, ms: 1 }, 'PENDING'],
+    [{ outcome: 'failed', status: 409, error: null, ms: 1 }, 'PENDING'],
   ] as const)('%# → %s', (result, status) => {
-    expect(nextAdviceState(advice, result, 0, cfg).status).toBe(status);
+    expect(nextAdviceState(advice, result, 0, cfg, 7 * DAY).status).toBe(status);
+  });
+  it('parks an advice still not final once it is older than the age limit; a final answer still counts', () => {
+    const notFound = { outcome: 'failed', status: 404, error: null, ms: 1 } as const;
+    expect(nextAdviceState(advice, notFound, 7 * DAY - 1, cfg, 7 * DAY).status).toBe('PENDING');
+    expect(nextAdviceState(advice, notFound, 7 * DAY, cfg, 7 * DAY)).toMatchObject({ status: 'NEEDS_RECONCILIATION', lastError: 'HTTP 404' });
+    expect(nextAdviceState(advice, { outcome: 'successful', status: 202, body: null, ms: 1 }, 8 * DAY, cfg, 7 * DAY).status).toBe('DELIVERED');
   });
   it('backs off exponentially up to the cap', () => {
     const r = { outcome: 'unknown', status: null, reason: 'timeout', error: null, ms: 1 } as const;
-    expect(Date.parse(nextAdviceState({ ...advice, attempts: 0 }, r, 0, cfg).nextAttemptAt)).toBe(100);
-    expect(Date.parse(nextAdviceState({ ...advice, attempts: 9 }, r, 0, cfg).nextAttemptAt)).toBe(1000);
+    expect(Date.parse(nextAdviceState({ ...advice, attempts: 0 }, r, 0, cfg, DAY).nextAttemptAt)).toBe(100);
+    expect(Date.parse(nextAdviceState({ ...advice, attempts: 9 }, r, 0, cfg, DAY).nextAttemptAt)).toBe(1000);
   });
 });

@@ -76,7 +76,9 @@ export interface TraceRecord extends Pick<PpuTrace, 'url' | 'requestBody' | 'sta
 }
 
 export type AdviceKind = 'confirmation' | 'reversal';
-export type AdviceStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+/** NEEDS_RECONCILIATION: never answered finally within the age limit; parked for a person to settle with the provider. */
+export const ADVICE_STATUSES = ['PENDING', 'DELIVERED', 'FAILED', 'NEEDS_RECONCILIATION'] as const;
+export type AdviceStatus = (typeof ADVICE_STATUSES)[number];
 export type AdviceOperation = 'confirmation' | 'reversal' | 'keyChangeConfirmation';
 
 export interface AdviceRecord {
@@ -103,6 +105,17 @@ export interface HealthAlert {
   to: ProviderHealth;
   message: string;
 }
+
+/** An advice parked as needing reconciliation. */
+export interface AdviceAlert {
+  at: string;
+  providerId: string;
+  adviceId: string;
+  message: string;
+}
+
+/** What the alerts list shows: provider health changes and parked advices. */
+export type SwitchAlert = ({ kind: 'HEALTH' } & HealthAlert) | ({ kind: 'ADVICE_NEEDS_RECONCILIATION' } & AdviceAlert);
 
 export interface HealthSample {
   at: string;

@@ -6,8 +6,9 @@
 import { OPERATIONS, type FaultReportRequest, type KeyChangeTokenRequest, type PpuResult, type TokenReprintRequest } from '../protocol';
 import type { ProviderCapabilities } from '../providers/types';
 import { DuplicateIdError } from '../store';
-import { purchaseByReference } from './references';
+import { lastPurchaseOf, purchaseByReference } from './references';
 import { fail, neverSent, replyOf, statusOf, type Reply } from './replies';
+import { withSlipData } from './slip-data';
 import { TX_OF_OPERATION, type ProviderClient, type SwitchState } from './switch-state';
 
 async function sendRouted<Req extends { id: string; meter: { meterId: string } }>(
@@ -17,6 +18,8 @@ async function sendRouted<Req extends { id: string; meter: { meterId: string } }
   capability: keyof ProviderCapabilities,
   send: (c: ProviderClient, b: never) => Promise<PpuResult<unknown>>,
   fixedProvider: string | null,
+  /** What the provider is sent, when the switch completes the till's request. */
+  outgoing: Req = req,
 ): Promise<Reply> {
   const rt = OPERATIONS[op].requestType;
   let started;
@@ -49,20 +52,32 @@ async function sendRouted<Req extends { id: string; meter: { meterId: string } }
   let last: { p: string; r: PpuResult<unknown> } | null = null;
   for (const p of candidates) {
     s.store.setTransactionProvider(req.id, p);
-    const r = await s.call(req.id, p, req, send);
+    const r = await s.call(req.id, p, outgoing, send);
     last = { p, r };
     if (r.outcome === 'failed' && r.status === 503) continue;
     if (neverSent(r)) continue;
     break;
   }
   const { p, r } = last!;
-  return s.finish(req.id, op, req, started, replyOf(r, rt, req.id, s.nameOf(p)), p, statusOf(r), r.outcome !== 'unknown');
+  // A reprinted token is printed again: it gets a slip like the sale's.
+  const reply = r.outcome === 'successful' && op === 'tokenReprint' ? { status: r.status, body: withSlipData(r.body, s.config.slipWidth) } : replyOf(r, rt, req.id, s.nameOf(p));
+  return s.finish(req.id, op, req, started, reply, p, statusOf(r), r.outcome !== 'unknown');
 }
 
+/**
+ * A reprint goes to the provider that issued the original. Without `originalRef` the interface
+ * means the meter's last token: the switch names its last sale for the meter, so every provider
+ * answers the same token; a meter never sold here is left to the provider's own "last issued".
+ */
 export function reprint(s: SwitchState, req: TokenReprintRequest): Promise<Reply> {
   s.traces.flush();
-  const original = purchaseByReference(s.store, req.originalRef);
-  return sendRouted(s, 'tokenReprint', req, 'reprints', (c, b) => c.reprint(b), original?.providerId ?? null);
+  if (req.originalRef !== undefined) {
+    const original = purchaseByReference(s.store, req.originalRef);
+    return sendRouted(s, 'tokenReprint', req, 'reprints', (c, b) => c.reprint(b), original?.providerId ?? null);
+  }
+  const last = lastPurchaseOf(s.store, req.meter.meterId);
+  const named = last ? { ...req, originalRef: last.id } : req;
+  return sendRouted(s, 'tokenReprint', req, 'reprints', (c, b) => c.reprint(b), last?.providerId ?? null, named);
 }
 
 export function faultReport(s: SwitchState, req: FaultReportRequest): Promise<Reply> {

@@ -10,17 +10,20 @@ import { applyAnswer, discover } from './broadcast';
 import { whomToBroadcast } from './contract';
 import { fail, neverSent, replyOf, type Reply } from './replies';
 import { resolveUnknown } from './retries';
+import { withSlipData } from './slip-data';
+import type { MeterState } from './model';
 import type { RouteDecision } from './routing';
 import { TX_OF_OPERATION, type ProviderClient, type Started, type SwitchState } from './switch-state';
 
 export type PurchaseOperation = 'purchase' | 'trialPurchase';
+const capabilityOf = (op: PurchaseOperation) => (op === 'trialPurchase' ? 'trialPurchases' : undefined);
 
 export function purchase(s: SwitchState, req: PurchaseRequest, op: PurchaseOperation = 'purchase'): Promise<Reply> {
   let started;
   // The provider the purchase will most likely go to is stored with the insert itself, so the
   // usual case persists once before sending; a failover updates it before its own send.
   const meter = s.store.getMeter(req.meter.meterId);
-  const likely = meter ? s.route(meter, op === 'trialPurchase' ? 'trialPurchases' : undefined) : null;
+  const likely = meter ? s.route(meter, capabilityOf(op)) : null;
   try {
     started = s.begin(req.id, TX_OF_OPERATION[op], req.meter.meterId, req.purchaseAmount.amount, null, req, likely?.ok ? likely.candidates[0]! : null);
   } catch (e) {
@@ -34,10 +37,11 @@ export function purchase(s: SwitchState, req: PurchaseRequest, op: PurchaseOpera
 
 export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: PurchaseOperation, started: Started, pre?: RouteDecision): Promise<Reply> {
   const rt = OPERATIONS[op].requestType;
-  let meter = s.store.getMeter(req.meter.meterId);
-  const known = pre?.ok === true;
-  if (!known && (!meter || (!meter.support.some((x) => x.status === 'SUPPORTED') && whomToBroadcast(meter, s.enabledIds()).length > 0))) {
-    // A purchase for a meter nobody confirmed yet: broadcast first, as a lookup would.
+  const routeOf = (m: MeterState | null): RouteDecision => (m ? s.route(m, capabilityOf(op)) : { ok: false, reason: 'NO_SUPPORTING_PROVIDER' });
+  let decision = pre ?? routeOf(s.store.getMeter(req.meter.meterId));
+  if (!decision.ok && decision.reason !== 'ALL_UNAVAILABLE' && whomToBroadcast(s.store.getMeter(req.meter.meterId), s.enabledIds()).length > 0) {
+    // Nobody usable has confirmed the meter yet, but someone has not answered: broadcast first, as
+    // a lookup would, until a provider this purchase may go to says Supported.
     const lookup: MeterLookupRequest = {
       id: globalThis.crypto.randomUUID(),
       time: req.time,
@@ -46,10 +50,9 @@ export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: Pur
       thirdPartyIdentifiers: [],
       meter: req.meter,
     };
-    await discover(s, req.id, lookup);
-    meter = s.store.getMeter(req.meter.meterId);
+    await discover(s, req.id, lookup, (m) => routeOf(m).ok);
+    decision = routeOf(s.store.getMeter(req.meter.meterId));
   }
-  const decision = known && pre ? pre : meter ? s.route(meter, op === 'trialPurchase' ? 'trialPurchases' : undefined) : ({ ok: false, reason: 'NO_SUPPORTING_PROVIDER' } as const);
   if (!decision.ok) {
     const reply =
       decision.reason === 'NOT_CAPABLE'
@@ -68,7 +71,11 @@ export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: Pur
     }
     const send = op === 'trialPurchase' ? (c: ProviderClient, b: never) => c.trialPurchase(b) : (c: ProviderClient, b: never) => c.purchase(b);
     const r = await s.call(req.id, providerId, req, send);
-    if (r.outcome === 'successful') return s.finish(req.id, op, req, started, { status: r.status, body: r.body }, providerId, 'SUCCESSFUL', true);
+    if (r.outcome === 'successful') {
+      // A trial's answer is not a sale: no printable slip for it.
+      const body = op === 'purchase' ? withSlipData(r.body, s.config.slipWidth) : r.body;
+      return s.finish(req.id, op, req, started, { status: r.status, body }, providerId, 'SUCCESSFUL', true);
+    }
     if (r.outcome === 'failed') {
       if (r.status === 503 || r.error?.errorType === 'UNKNOWN_METER_ID') {
         if (r.error?.errorType === 'UNKNOWN_METER_ID') applyAnswer(s, req.meter.meterId, providerId, r);

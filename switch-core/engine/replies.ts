@@ -3,7 +3,7 @@
  * result or from the switch's own refusal, and how a provider's result counts for the transaction
  * row and for provider health. Pure functions over the protocol's result type.
  */
-import { errorDetail, statusForErrorType, type ErrorType, type PpuResult } from '../protocol';
+import { errorDetail, formatError, statusForErrorType, type ErrorType, type PpuResult } from '../protocol';
 import type { TxStatus } from './model';
 
 /** A reply to the till: HTTP status and JSON body. */
@@ -34,3 +34,12 @@ export const errorTypeOf = (r: PpuResult<unknown>): string | null =>
 export const isProviderError = (r: PpuResult<unknown>): boolean => r.outcome === 'unknown' || r.status === 503;
 /** Nothing reached the provider: safe to try the next one even for a purchase. */
 export const neverSent = (r: PpuResult<unknown>): boolean => r.outcome === 'unknown' && r.status === null && /ECONNREFUSED/.test(r.reason);
+
+/**
+ * An empty meterId fits the model's pattern ([a-zA-Z0-9]{0,20}) but names no meter: refused as a
+ * FORMAT_ERROR before anything is stored or broadcast.
+ */
+export function refuseEmptyMeter(req: { id: string; meter: { meterId: string } }, requestType: string): Reply | null {
+  if (req.meter.meterId !== '') return null;
+  return { status: 400, body: formatError(requestType, [{ field: 'meter.meterId', msg: 'must name a meter: 1 to 20 letters or digits', value: '' }], req.id) };
+}

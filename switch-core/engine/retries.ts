@@ -6,6 +6,7 @@
 import { OPERATIONS, type PpuResult, type PurchaseRequest } from '../protocol';
 import { DuplicateIdError } from '../store';
 import { fail, replyOf, type Reply } from './replies';
+import { withSlipData } from './slip-data';
 import type { Started, SwitchState } from './switch-state';
 
 /** Sends a purchase the switch never saw down its route (purchase-routing's routeAndSend). */
@@ -26,7 +27,10 @@ export async function resolveUnknown(
   for (let i = 0; canRetry && i < retries && r.outcome === 'unknown'; i++) {
     r = await s.call(req.id, providerId, req, (c, b) => c.retryPurchase(b));
   }
-  if (r.outcome === 'successful') return s.finish(req.id, op, req, started, { status: r.status, body: r.body }, providerId, 'SUCCESSFUL', true);
+  if (r.outcome === 'successful') {
+    const body = op === 'purchase' ? withSlipData(r.body, s.config.slipWidth) : r.body;
+    return s.finish(req.id, op, req, started, { status: r.status, body }, providerId, 'SUCCESSFUL', true);
+  }
   if (r.outcome === 'failed') return s.finish(req.id, op, req, started, replyOf(r, rt, req.id, s.nameOf(providerId)), providerId, 'FAILED', true);
   const why = canRetry ? r.reason : `${r.reason}; ${s.nameOf(providerId)} does not support retries — reverse this purchase`;
   return s.finish(req.id, op, req, started, fail('OUTCOME_UNKNOWN', `Outcome at ${s.nameOf(providerId)} unknown (${why}); retry this purchase`, rt, req.id), providerId, 'UNKNOWN', false);

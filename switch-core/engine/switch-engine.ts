@@ -3,34 +3,38 @@
  * switch whose methods are the PPU operations and the contract-table admin actions. It owns the
  * shared state (switch-state.ts) and hands each operation to the module of its concern:
  * meter-lookup.ts and broadcast.ts, purchase-routing.ts, retries.ts, optional-operations.ts,
- * advice-queue.ts; replies.ts and references.ts serve them all.
+ * advice-queue.ts, events.ts; replies.ts and references.ts serve them all.
  */
-import type {
-  ConfirmationAdvice,
-  FaultReportRequest,
-  KeyChangeTokenRequest,
-  MeterLookupRequest,
-  PpuTrace,
-  PurchaseRequest,
-  ReversalAdvice,
-  TokenReprintRequest,
+import {
+  OPERATIONS,
+  type PpuOperation,
+  type ConfirmationAdvice,
+  type FaultReportRequest,
+  type KeyChangeTokenRequest,
+  type MeterLookupRequest,
+  type PpuTrace,
+  type PurchaseRequest,
+  type ReversalAdvice,
+  type TokenReprintRequest,
 } from '../protocol';
 import type { ProviderDescriptor } from '../providers/types';
 import type { SwitchStore } from '../store';
 import { AdviceQueue } from './advice-queue';
 import { confirmSupport, rebroadcastAll } from './broadcast';
+import { notifyTokenPurchase } from './events';
 import type { ProviderMonitor } from './health';
 import { lookup } from './meter-lookup';
 import type { AdviceOperation, MeterState } from './model';
 import { faultReport, keyChange, reprint } from './optional-operations';
 import { purchase, routeAndSend, type PurchaseOperation } from './purchase-routing';
-import type { Reply } from './replies';
+import { refuseEmptyMeter, type Reply } from './replies';
 import { retry } from './retries';
 import { SwitchState, type EngineDeps } from './switch-state';
 
 export type { Reply } from './replies';
 export type { EngineConfig, EngineDeps, EngineProvider, ProviderClient } from './switch-state';
 export { DEFAULT_ENGINE_CONFIG } from './switch-state';
+export { NOTIFY_TOKEN_PURCHASE_ROUTE } from './events';
 
 export class SwitchEngine {
   private readonly s: SwitchState;
@@ -62,25 +66,34 @@ export class SwitchEngine {
   }
 
   lookup(req: MeterLookupRequest): Promise<Reply> {
-    return lookup(this.s, req);
+    return this.forMeter('meterLookup', req, () => lookup(this.s, req));
   }
   purchase(req: PurchaseRequest, op: PurchaseOperation = 'purchase'): Promise<Reply> {
-    return purchase(this.s, req, op);
+    return this.forMeter(op, req, () => purchase(this.s, req, op));
   }
   retry(req: PurchaseRequest): Promise<Reply> {
-    return retry(this.s, req, (r, started) => routeAndSend(this.s, r, 'purchase', started));
+    return this.forMeter('purchaseRetry', req, () => retry(this.s, req, (r, started) => routeAndSend(this.s, r, 'purchase', started)));
   }
   reprint(req: TokenReprintRequest): Promise<Reply> {
-    return reprint(this.s, req);
+    return this.forMeter('tokenReprint', req, () => reprint(this.s, req));
   }
   faultReport(req: FaultReportRequest): Promise<Reply> {
-    return faultReport(this.s, req);
+    return this.forMeter('faultReport', req, () => faultReport(this.s, req));
   }
   keyChange(req: KeyChangeTokenRequest): Promise<Reply> {
-    return keyChange(this.s, req);
+    return this.forMeter('keyChangeToken', req, () => keyChange(this.s, req));
+  }
+  /** Every operation on a meter: an empty meterId never reaches the store or a provider. */
+  private forMeter(op: PpuOperation, req: { id: string; meter: { meterId: string } }, run: () => Promise<Reply>): Promise<Reply> {
+    const refused = refuseEmptyMeter(req, OPERATIONS[op].requestType);
+    return refused ? Promise.resolve(refused) : run();
   }
   advice(op: AdviceOperation, advice: ConfirmationAdvice | ReversalAdvice): Reply {
     return this.advices.accept(op, advice);
+  }
+  /** `POST /events/tokenPurchases`: informational, filed under the purchase. */
+  notifyTokenPurchase(purchaseId: unknown, body: unknown): Reply {
+    return notifyTokenPurchase(this.s, purchaseId, body);
   }
   /** Starts (or resumes after a restart) delivery of the advice queue. */
   kickAdvices(): void {

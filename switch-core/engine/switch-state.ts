@@ -3,7 +3,7 @@
  * provider monitor, the trace writer, the routing caches, and the transaction bookkeeping every
  * operation goes through (begin persists before anything is sent; finish records the reply, its
  * references and its trace). The operations themselves live in meter-lookup.ts, broadcast.ts,
- * purchase-routing.ts, retries.ts, optional-operations.ts and advice-queue.ts.
+ * purchase-routing.ts, retries.ts, optional-operations.ts, advice-queue.ts and events.ts.
  */
 import {
   nowIso,
@@ -22,12 +22,13 @@ import {
 } from '../protocol';
 import type { ProviderCapabilities, ProviderDescriptor } from '../providers/types';
 import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store';
-import { DEFAULT_BACKOFF, type BackoffConfig } from './advices';
+import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF, type BackoffConfig } from './advices';
 import { DEFAULT_HEALTH_CONFIG, ProviderMonitor, type HealthConfig } from './health';
 import type { MeterState, TxStatus, TxType, UtilityPrefs } from './model';
 import { referencesOf } from './references';
 import { fail, isProviderError, type Reply } from './replies';
 import { routePurchase, type RouteDecision, type RoutingProvider } from './routing';
+import { DEFAULT_SLIP_WIDTH } from './slip-data';
 import { TraceWriter } from './traces';
 
 /** What the engine needs of a provider connection (PpuClient satisfies it). */
@@ -56,17 +57,23 @@ export interface EngineConfig {
   /** How many times an unknown purchase outcome is retried at the same provider before answering 504. */
   unknownOutcomeRetries: number;
   backoff: BackoffConfig;
+  /** An advice without a final answer (202 or 400) this long after it arrived is parked as needing reconciliation. */
+  adviceMaxAgeMs: number;
   health: HealthConfig;
   /** Trace/reference writes are batched off the hot path and flushed this often. */
   traceFlushMs: number;
+  /** Columns of the slipData the switch builds for an answer that has none. */
+  slipWidth: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   broadcastTimeoutMs: 10_000,
   unknownOutcomeRetries: 1,
   backoff: DEFAULT_BACKOFF,
+  adviceMaxAgeMs: DEFAULT_ADVICE_MAX_AGE_MS,
   health: DEFAULT_HEALTH_CONFIG,
   traceFlushMs: 25,
+  slipWidth: DEFAULT_SLIP_WIDTH,
 };
 
 export interface EngineDeps {
@@ -131,7 +138,10 @@ export class SwitchState {
     for (const p of deps.providers) this.providers.set(p.descriptor.id, p);
     this.sortedIds = [...this.providers.keys()].sort();
     this.traces = new TraceWriter(this.store, this.config.traceFlushMs);
-    this.monitor = new ProviderMonitor(this.clock, (a) => this.store.insertAlert(a), this.config.health);
+    // A provider answering after close must not write into a closed store.
+    this.monitor = new ProviderMonitor(this.clock, (a) => {
+      if (!this.closed) this.store.insertAlert(a);
+    }, this.config.health);
   }
 
   providerIds(): string[] {

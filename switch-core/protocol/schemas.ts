@@ -205,7 +205,8 @@ export const ConfirmationAdvice = BasicAdvice.extend({ tenders: z.array(Tender).
 export const ReversalReason = z.enum(['TIMEOUT', 'CANCELLED', 'RESPONSE_NOT_FINAL']);
 export const ReversalAdvice = BasicAdvice.extend({ reversalReason: ReversalReason });
 
-export const TokenReprintRequest = Transaction.extend({ meter: Meter, originalRef: z.string().min(1) });
+/** Without originalRef the model asks for the meter's last-issued token. */
+export const TokenReprintRequest = Transaction.extend({ meter: Meter, originalRef: z.string().min(1).optional() });
 export const FaultReportRequest = Transaction.extend({
   meter: Meter,
   faultType: z.string().min(1),

@@ -8,7 +8,7 @@ import { errorDetail } from '../protocol';
 import { parseBehaviourPatch } from '../providers/behaviour';
 import type { SimulatedProvider } from '../providers/types';
 import type { SwitchEngine } from '../engine/switch-engine';
-import { TX_STATUSES, TX_TYPES } from '../engine/model';
+import { ADVICE_STATUSES, TX_STATUSES, TX_TYPES, type AdviceStatus } from '../engine/model';
 
 export const ADMIN_BASE_PATH = '/admin/v1';
 
@@ -150,9 +150,14 @@ export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, 
     };
   });
 
-  app.get(`${base}/advices`, async () => ({
-    queue: store.listAdvices().map(({ body: _b, ...a }) => a),
-  }));
+  app.get(`${base}/advices`, async (request, reply) => {
+    const { status } = request.query as { status?: string };
+    if (status !== undefined && !(ADVICE_STATUSES as readonly string[]).includes(status)) return badRequest(reply, 'status', `must be one of ${ADVICE_STATUSES.join(', ')}`, status);
+    return {
+      queue: store.listAdvices(500, status as AdviceStatus | undefined).map(({ body: _b, ...a }) => a),
+      needsReconciliation: store.countAdvices('NEEDS_RECONCILIATION'),
+    };
+  });
 
   app.post(`${base}/rebroadcast`, async () => engine.rebroadcastAll());
 }

@@ -16,7 +16,7 @@ import {
   type ReversalAdvice,
   type TokenReprintRequest,
 } from '../protocol';
-import type { Reply, SwitchEngine } from '../engine/switch-engine';
+import { NOTIFY_TOKEN_PURCHASE_ROUTE, type Reply, type SwitchEngine } from '../engine/switch-engine';
 
 export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): void {
   const dispatch: Record<PpuOperation, (body: unknown) => Promise<Reply> | Reply> = {
@@ -40,4 +40,8 @@ export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): v
       return reply.code(out.status).type('application/json; charset=utf-8').send(out.json ?? JSON.stringify(out.body));
     });
   }
+  app.post(PPU_BASE_PATH + NOTIFY_TOKEN_PURCHASE_ROUTE, async (request, reply) => {
+    const out = engine.notifyTokenPurchase((request.query as { purchaseId?: unknown }).purchaseId, request.body);
+    return out.body === null ? reply.code(out.status).send() : reply.code(out.status).send(out.body);
+  });
 }

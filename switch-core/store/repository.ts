@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type {
+  AdviceAlert,
   AdviceRecord,
   AdviceStatus,
   HealthAlert,
@@ -16,6 +17,7 @@ import type {
   ProviderSupport,
   StoredTransaction,
   SupportStatus,
+  SwitchAlert,
   TraceRecord,
   TransactionSummary,
   TxStatus,
@@ -87,6 +89,16 @@ interface TxRow {
   response_status: number | null;
   response_body: string | null;
   final: number;
+}
+
+interface AlertRow {
+  at: string;
+  kind: SwitchAlert['kind'];
+  provider_id: string;
+  from_health: HealthAlert['from'] | null;
+  to_health: HealthAlert['to'] | null;
+  advice_id: string | null;
+  message: string;
 }
 
 interface AdviceRow {
@@ -232,12 +244,15 @@ export class SwitchStore {
          ON a.provider_id = h.provider_id AND a.seq = h.seq ORDER BY a.next_attempt_at`,
       ),
       listAdvices: db.prepare<[number], AdviceRow>('SELECT * FROM advices ORDER BY seq DESC LIMIT ?'),
+      listAdvicesWithStatus: db.prepare<[AdviceStatus, number], AdviceRow>('SELECT * FROM advices WHERE status = ? ORDER BY seq DESC LIMIT ?'),
+      countAdvices: db.prepare<[AdviceStatus], { n: number }>('SELECT COUNT(*) AS n FROM advices WHERE status = ?'),
       insertAlert: db.prepare<[string, string, string, string, string]>(
-        'INSERT INTO alerts (at, provider_id, from_health, to_health, message) VALUES (?, ?, ?, ?, ?)',
+        "INSERT INTO alerts (at, kind, provider_id, from_health, to_health, message) VALUES (?, 'HEALTH', ?, ?, ?, ?)",
       ),
-      listAlerts: db.prepare<[number], { at: string; provider_id: string; from_health: HealthAlert['from']; to_health: HealthAlert['to']; message: string }>(
-        'SELECT * FROM alerts ORDER BY seq DESC LIMIT ?',
+      insertAdviceAlert: db.prepare<[string, string, string, string]>(
+        "INSERT INTO alerts (at, kind, provider_id, advice_id, message) VALUES (?, 'ADVICE_NEEDS_RECONCILIATION', ?, ?, ?)",
       ),
+      listAlerts: db.prepare<[number], AlertRow>('SELECT * FROM alerts ORDER BY seq DESC LIMIT ?'),
       insertSample: db.prepare<[string, string, number, number, number]>(
         'INSERT INTO health_history (at, provider_id, latency_ms, error_rate, up) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -567,16 +582,30 @@ export class SwitchStore {
   pendingAdviceHeads(): AdviceRecord[] {
     return this.s.pendingHeads.all().map(toAdvice);
   }
-  listAdvices(limit = 500): AdviceRecord[] {
-    return this.s.listAdvices.all(limit).map(toAdvice);
+  listAdvices(limit = 500, status?: AdviceStatus): AdviceRecord[] {
+    return (status ? this.s.listAdvicesWithStatus.all(status, limit) : this.s.listAdvices.all(limit)).map(toAdvice);
+  }
+  countAdvices(status: AdviceStatus): number {
+    return this.s.countAdvices.get(status)!.n;
+  }
+  /** Parks an advice that never got a final answer, with the alert that tells a person, in one write. */
+  parkAdvice(a: Pick<AdviceRecord, 'id' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'status'>, alert: AdviceAlert): void {
+    this.db.transaction(() => {
+      this.s.updateAdvice.run(a);
+      this.s.insertAdviceAlert.run(alert.at, alert.providerId, alert.adviceId, alert.message);
+    })();
   }
 
   // ---- health ----
   insertAlert(a: HealthAlert): void {
     this.s.insertAlert.run(a.at, a.providerId, a.from, a.to, a.message);
   }
-  listAlerts(limit = 200): HealthAlert[] {
-    return this.s.listAlerts.all(limit).map((r) => ({ at: r.at, providerId: r.provider_id, from: r.from_health, to: r.to_health, message: r.message }));
+  listAlerts(limit = 200): SwitchAlert[] {
+    return this.s.listAlerts.all(limit).map((r) =>
+      r.kind === 'HEALTH'
+        ? { kind: r.kind, at: r.at, providerId: r.provider_id, from: r.from_health!, to: r.to_health!, message: r.message }
+        : { kind: r.kind, at: r.at, providerId: r.provider_id, adviceId: r.advice_id!, message: r.message },
+    );
   }
   insertHealthSamples(samples: readonly HealthSample[]): void {
     this.db.transaction(() => {

@@ -23,6 +23,26 @@ describe('switch store', () => {
     store.close();
   });
 
+  it('migrates a version-3 database to parking advices: its advices and health alerts kept, a parked advice and its alert stored', () => {
+    const file = join(dir, 'v3.db');
+    const old = new Database(file);
+    migrate(old, 3);
+    old.prepare("INSERT INTO advices VALUES ('a1', 'p1', 'confirmation', 'confirmation', 'P04', '{}', 2, 'HTTP 404', '2026-01-01T00:00:00.000Z', '2026-01-01T00:01:00.000Z', 'PENDING', 1)").run();
+    old.prepare("INSERT INTO alerts (at, provider_id, from_health, to_health, message) VALUES ('T', 'P04', 'UP', 'DOWN', 'P04 is DOWN')").run();
+    old.close();
+    const store = openStore(file);
+    expect(store.pendingAdviceHeads().map((a) => [a.id, a.attempts, a.lastError])).toEqual([['a1', 2, 'HTTP 404']]);
+    store.parkAdvice({ id: 'a1', attempts: 3, lastError: 'HTTP 404', nextAttemptAt: 'T2', status: 'NEEDS_RECONCILIATION' }, { at: 'T2', providerId: 'P04', adviceId: 'a1', message: 'reconcile a1' });
+    expect(store.pendingAdviceHeads()).toEqual([]);
+    expect(store.listAdvices(10, 'NEEDS_RECONCILIATION').map((a) => a.id)).toEqual(['a1']);
+    expect(store.countAdvices('NEEDS_RECONCILIATION')).toBe(1);
+    expect(store.listAlerts()).toEqual([
+      { kind: 'ADVICE_NEEDS_RECONCILIATION', at: 'T2', providerId: 'P04', adviceId: 'a1', message: 'reconcile a1' },
+      { kind: 'HEALTH', at: 'T', providerId: 'P04', from: 'UP', to: 'DOWN', message: 'P04 is DOWN' },
+    ]);
+    store.close();
+  });
+
   it('finds meters by prefix in key order and refuses a reused transaction id', () => {
     const store = openStore(join(dir, 'new.db'));
     store.insertMeters(['0123', '0124', '0130', '1000', '012'].map((meterId) => ({ meterId, utilityId: null })), 'T');

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { DEMO_METERS, DEFAULT_BEHAVIOUR } from '../providers';
 import { lookupRequest, purchaseRequest } from '../protocol/test/fixtures';
 import { newId, PpuClient } from '../protocol';
@@ -133,15 +133,36 @@ describe('routing', () => {
     expect(used.has('P01')).toBe(false);
   });
 
-  it('spreads a meter without preferences over its supporting providers by load-balancer weight', async () => {
-    const meter = DEMO_METERS.weighted; // Ekurhuleni: no ranked providers
-    const used = new Set<string | null>();
-    for (let i = 0; i < 8; i++) {
+  it('spreads a meter without preferences over its supporting providers in proportion to their load-balancer weights', async () => {
+    // A switch of its own: no circuit left open by the other tests, and the seeded draws start afresh.
+    const ownDir = mkdtempSync(join(tmpdir(), 'switch-weights-'));
+    const own = await startSwitch({ dataDir: ownDir, port: 0, profile: 'demo', auth: { username: 'till', password: 'pw' }, rng: fixedRng() });
+    const ownTill = tillClient(own);
+    onTestFinished(async () => {
+      await ownTill.close();
+      await own.close();
+      rmSync(ownDir, { recursive: true, force: true });
+    });
+    const meter = DEMO_METERS.weighted; // Ekurhuleni: no ranked providers, five supporting with unequal weights
+    const supporting = (await admin(own).get<MeterDetail>(`/meters/${meter}`)).body.providers.filter((p) => p.status === 'SUPPORTED').map((p) => p.providerId);
+    const weights = new Map((await admin(own).get<{ providers: { id: string; weight: number }[] }>('/providers')).body.providers.map((p) => [p.id, p.weight]));
+    const total = supporting.reduce((sum, id) => sum + weights.get(id)!, 0);
+    expect(new Set(supporting.map((id) => weights.get(id))).size).toBeGreaterThan(1); // unequal, or the test proves nothing
+    const samples = 200;
+    const ids = new Set<string>();
+    for (let i = 0; i < samples; i++) {
       const p = purchaseRequest(meter, 2000);
-      expect((await till.purchase(p)).outcome).toBe('successful');
-      used.add(await providerOf(p.id));
+      expect((await ownTill.purchase(p)).outcome).toBe('successful');
+      ids.add(p.id);
     }
-    expect(used.size).toBeGreaterThan(1);
+    const listed = (await admin(own).get<{ transactions: { id: string; providerId: string }[] }>(`/transactions?meter=${meter}&type=PURCHASE&limit=1000`)).body.transactions;
+    const count = new Map<string, number>();
+    for (const t of listed.filter((x) => ids.has(x.id))) count.set(t.providerId, (count.get(t.providerId) ?? 0) + 1);
+    expect([...count.values()].reduce((a, b) => a + b, 0)).toBe(samples);
+    // Fixed seed: the same draws every run. 0.07 is about two standard deviations at 200 samples,
+    // well under the gap between weighted (5/90 ≈ 0.06 for Ontec) and even (0.2) shares.
+    for (const id of supporting) expect(Math.abs((count.get(id) ?? 0) / samples - weights.get(id)! / total), id).toBeLessThan(0.07);
+    expect([...count.keys()].every((id) => supporting.includes(id))).toBe(true);
   });
 
   it('sends a reprint to the provider that sold the token, and fault reports and key changes to a capable provider', async () => {

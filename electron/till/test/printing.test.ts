@@ -44,6 +44,26 @@ async function slipState(till: TestTill, saleId: string) {
   return t.ok ? t.value.sale.slip : null;
 }
 
+describe("the switch's slipData on the till's printer", () => {
+  it('prints every line of the slipData the switch built for the sale', async () => {
+    const till = await startTill(target, { dir: join(dir, 'slip'), workerIntervalMs: 0, printer: printer() });
+    try {
+      const saleId = await sellOne(till);
+      const auth = 'Basic ' + Buffer.from(`${target.username}:${target.password}`).toString('base64');
+      const tx = (await (await fetch(`${target.url}/admin/v1/transactions/${saleId}`, { headers: { authorization: auth } })).json()) as {
+        transaction: { responseBody: { slipData?: { messageLines: { text: string }[] } } };
+      };
+      const lines = tx.transaction.responseBody.slipData?.messageLines.map((l) => l.text.trim()).filter(Boolean) ?? [];
+      expect(lines.length).toBeGreaterThan(10);
+      const printed = slipsFor(saleId);
+      expect(printed).toHaveLength(1);
+      for (const line of lines) expect(printed[0]?.text, line).toContain(line);
+    } finally {
+      await till.backend.close();
+    }
+  });
+});
+
 describe('till slips through the durable print queue', () => {
   it('out of paper: the token is safe and the slip waits; paper back: it prints once by itself', async () => {
     const till = await startTill(target, { dir: join(dir, 'a'), workerIntervalMs: 0, printer: printer() });
