@@ -77,12 +77,12 @@ export function periodsElapsed(rate: RepaymentRate, soldAtMs: number, nowMs: num
 }
 
 /** The amount financed (price less down payment). */
-export function financed(terms: InstalmentTerms): number {
+function financed(terms: InstalmentTerms): number {
   return terms.priceCents - terms.downPaymentCents;
 }
 
 /** What the first `n` instalments add up to. */
-export function scheduledCents(terms: InstalmentTerms, n: number): number {
+function scheduledCents(terms: InstalmentTerms, n: number): number {
   if (n <= 0) return 0;
   if (n >= terms.instalmentCount) return financed(terms);
   return n * terms.instalmentCents;

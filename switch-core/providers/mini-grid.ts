@@ -8,9 +8,9 @@ import { termsByAmount, termsByCount, type ApplianceLoan, type InstalmentTerms, 
 import type { MeterAccount, Tariff, UtilityRecord } from './purchase-plan';
 
 const DAY_MS = 86_400_000;
-export const MINI_GRID_ACCESS_FEE_DAYS = 7;
+const MINI_GRID_ACCESS_FEE_DAYS = 7;
 
-export function miniGridTariff(id: string, name: string): Tariff {
+function miniGridTariff(id: string, name: string): Tariff {
   return {
     id,
     name: `${name} household`,
@@ -40,7 +40,7 @@ export function solarHomeSystem(soldAtMs: number): ApplianceLoan {
 }
 
 /** A TV sold by instalment amount: R2,400, no down payment, R400 a month → 6 instalments. */
-export function television(soldAtMs: number): ApplianceLoan {
+function television(soldAtMs: number): ApplianceLoan {
   return { ...sure(termsByAmount(240_000, 0, 40_000, 'monthly')), id: 'TV-32', name: 'TV 32 inch', soldAtMs, repaidCents: 0 };
 }
 

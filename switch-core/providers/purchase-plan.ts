@@ -224,23 +224,6 @@ export function accessFeeOwed(tariff: Tariff, account: MeterAccount, nowMs: numb
   return { owedCents: owed + periods * fee.amountCents, nextDueMs: nextDue + periods * periodMs };
 }
 
-/** Everything the customer owes before units, as the till's split shows it. */
-export interface DebtSummary {
-  readonly arrearsCents: number;
-  readonly accessFeeCents: number;
-  readonly serviceChargeCents: number;
-  readonly instalmentsDueCents: number;
-}
-
-export function debtSummary(utility: UtilityRecord, account: MeterAccount, nowMs: number): DebtSummary {
-  return {
-    arrearsCents: account.arrearsCents,
-    accessFeeCents: accessFeeOwed(utility.tariff, account, nowMs).owedCents,
-    serviceChargeCents: serviceChargeOwed(utility, account, nowMs),
-    instalmentsDueCents: (account.appliances ?? []).reduce((s, a) => s + instalmentDue(a, nowMs), 0),
-  };
-}
-
 /** Takes up to `wanted` from the payment, within the debt budget when it is debt. */
 class Payment {
   constructor(
