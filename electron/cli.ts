@@ -1,6 +1,7 @@
 /**
  * `ppu-till` — the till back end from a terminal, for field techs and scripts: lookup, sell, pending,
- * reprint, eod. Same back end and store as the app (default data dir ~/.ppu-till); `--json` prints
+ * reprint, eod. Same back end and store as the app (default data dir ~/.ppu-till; PPU_TILL_SWITCH_URL,
+ * _USERNAME and _PASSWORD point it at any PPU server); `--json` prints
  * the TillApi result as JSON. Exit codes: 0 ok/succeeded, 1 error, 2 sale failed, 3 sale pending.
  * The PIN comes from PPU_TILL_PIN or the first line of standard input (--pin-stdin) so it never shows
  * in `ps`; --pin still works for a quick test on a bench till.
@@ -183,4 +184,8 @@ program
     ),
   );
 
-await program.parseAsync(process.argv);
+await program.parseAsync(process.argv).catch((err: unknown) => {
+  // Start-up refusals (e.g. a wrong PPU_TILL_SWITCH_URL) are reported in words, not as a stack trace.
+  console.error(`ppu-till: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole till with nothing else to start. The embedded switch (demo profile) unless a
- * switch URL is configured, the virtual printer unless a printer is configured, then Electron if its
+ * switch URL is configured (settings, or PPU_TILL_SWITCH_URL / _USERNAME / _PASSWORD), the virtual printer unless a printer is configured, then Electron if its
  * binary is on disk, else the browser host with its URL printed. Default operators are printed too.
  */
 import { spawn } from 'node:child_process';
@@ -11,6 +11,7 @@ import { findElectronBinary } from '../electron/binary';
 import { startBrowserHost } from '../electron/hosts/browser-host';
 import { DEFAULT_OPERATORS, operatorsWithShippedPins, type ProvisionedOperator } from '../electron/till/service';
 import { startTillRuntime } from '../electron/till/runtime';
+import { switchOverrideFromEnv } from '../electron/till/settings';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till');
@@ -22,6 +23,14 @@ function printOperators(shipped: readonly ProvisionedOperator[]): void {
   for (const o of shipped) console.log(`  ${o.role.padEnd(8)} id ${o.id.padEnd(8)} PIN ${o.pin}`);
 }
 const freshTill = !existsSync(join(dataDir, 'till.db')) && !process.env.PPU_TILL_OPERATORS;
+
+// A wrong PPU_TILL_SWITCH_URL stops the start here, in words, before Electron or the host starts.
+const override = switchOverrideFromEnv(process.env);
+if (!override.ok) {
+  console.error(`npm start: ${override.message}`);
+  process.exit(2);
+}
+if (override.value.switchUrl) console.log(`Switch: ${override.value.switchUrl} (PPU_TILL_SWITCH_URL; no embedded switch)`);
 
 const binary = process.env.PPU_TILL_BROWSER ? ({ found: false, reason: 'PPU_TILL_BROWSER is set' } as const) : findElectronBinary();
 if (binary.found) {

@@ -1,10 +1,12 @@
 /**
- * `ppu-switch serve --port P --data DIR [--profile demo|certification] [--auth USER:PASSWORD]
- *  [--tls-key K --tls-cert C [--tls-ca CA]]`: runs the switch with simulated providers.
+ * `ppu-switch serve --port P --data DIR [--profile demo|certification | --providers FILE]
+ *  [--auth USER:PASSWORD] [--oauth2] [--tls-key K --tls-cert C [--tls-ca CA]]`: runs the switch with
+ * simulated providers, or with the external providers a providers file names.
  * Credentials: --auth, else env PPU_SWITCH_AUTH, else a generated password printed once.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { randomBytes } from 'node:crypto';
+import { loadProvidersFile, type ProvidersFile } from './config/providers-file';
 import { DEFAULT_SLIP_WIDTH, MAX_SLIP_WIDTH, MIN_SLIP_WIDTH } from './engine/slip-data';
 import { startSwitch } from './index';
 
@@ -12,6 +14,18 @@ function parseAuth(value: string): { username: string; password: string } {
   const i = value.indexOf(':');
   if (i <= 0 || i === value.length - 1) throw new InvalidArgumentError('expected USER:PASSWORD');
   return { username: value.slice(0, i), password: value.slice(i + 1) };
+}
+
+function parseMs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 600_000) throw new InvalidArgumentError('expected milliseconds 0..600000');
+  return n;
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 86_400) throw new InvalidArgumentError('expected seconds 1..86400');
+  return n;
 }
 
 function parsePositive(value: string): number {
@@ -32,7 +46,26 @@ function parsePort(value: string): number {
   return n;
 }
 
-const program = new Command('ppu-switch').description('PPU v3 switch core with simulated providers');
+interface ServeOptions {
+  port: number;
+  host: string;
+  data: string;
+  profile?: string;
+  providers?: string;
+  tst011Delay: number;
+  auth?: { username: string; password: string };
+  oauth2?: boolean;
+  oauth2Ttl: number;
+  tlsKey?: string;
+  tlsCert?: string;
+  tlsCa?: string;
+  broadcastTimeout?: number;
+  adviceMaxAge: number;
+  slipWidth: number;
+  log?: boolean;
+}
+
+const program = new Command('ppu-switch').description('PPU v3 switch core, with simulated providers or external ones from a file');
 
 program
   .command('serve')
@@ -40,8 +73,12 @@ program
   .option('--port <port>', 'port to listen on (0 = any free port)', parsePort, 8080)
   .option('--host <host>', 'address to bind', '127.0.0.1')
   .requiredOption('--data <dir>', 'directory for the switch database')
-  .option('--profile <profile>', 'simulated providers data: demo | certification', 'demo')
+  .option('--profile <profile>', 'simulated providers data: demo | certification (default demo)')
+  .option('--providers <file>', 'external providers from a JSON file instead of the simulated ones (docs/switch.md)')
+  .option('--tst011-delay <ms>', "certification: how long TST011's first purchase waits before its 504", parseMs, 10_000)
   .option('--auth <user:password>', 'basic-auth credentials (or env PPU_SWITCH_AUTH)', parseAuth)
+  .option('--oauth2', 'also accept OAuth2 bearer tokens from POST /oauth2/token (client credentials = the switch credentials)')
+  .option('--oauth2-ttl <seconds>', 'lifetime of an OAuth2 bearer token', parseSeconds, 300)
   .option('--tls-key <path>', 'TLS private key (PEM)')
   .option('--tls-cert <path>', 'TLS certificate (PEM)')
   .option('--tls-ca <path>', 'CA for client certificates: turns on mTLS')
@@ -49,14 +86,28 @@ program
   .option('--advice-max-age <hours>', 'how long an advice without a final answer is repeated before it is parked for reconciliation', parsePositive, 7 * 24)
   .option('--slip-width <columns>', 'width of the slipData the switch builds for answers without one', parseSlipWidth, DEFAULT_SLIP_WIDTH)
   .option('--log', 'log every request')
-  .action(async (o: { port: number; host: string; data: string; profile: string; auth?: { username: string; password: string }; tlsKey?: string; tlsCert?: string; tlsCa?: string; broadcastTimeout?: number; adviceMaxAge: number; slipWidth: number; log?: boolean }) => {
-    if (o.profile !== 'demo' && o.profile !== 'certification') {
-      console.error(`ppu-switch: --profile must be demo or certification, not "${o.profile}"`);
+  .action(async (o: ServeOptions) => {
+    if (o.profile !== undefined && o.providers !== undefined) {
+      console.error('ppu-switch: --profile and --providers exclude each other: a profile starts simulated providers, a providers file names real ones');
+      process.exit(2);
+    }
+    const profile = o.profile ?? 'demo';
+    if (profile !== 'demo' && profile !== 'certification') {
+      console.error(`ppu-switch: --profile must be demo or certification, not "${profile}"`);
       process.exit(2);
     }
     if (Boolean(o.tlsKey) !== Boolean(o.tlsCert) || (o.tlsCa && !o.tlsKey)) {
       console.error('ppu-switch: TLS needs both --tls-key and --tls-cert (and --tls-ca only with them)');
       process.exit(2);
+    }
+    let external: ProvidersFile | null = null;
+    if (o.providers !== undefined) {
+      const loaded = loadProvidersFile(o.providers);
+      if (!loaded.ok) {
+        console.error(`ppu-switch: providers file ${o.providers}: ${loaded.message}`);
+        process.exit(2);
+      }
+      external = loaded.value;
     }
     let auth = o.auth;
     if (!auth && process.env.PPU_SWITCH_AUTH) {
@@ -76,8 +127,9 @@ program
       dataDir: o.data,
       port: o.port,
       host: o.host,
-      profile: o.profile,
+      ...(external ? { providers: external.providers, contractSeed: external.seed } : { profile, tst011DelayMs: o.tst011Delay }),
       auth,
+      ...(o.oauth2 ? { oauth2: { tokenTtlSeconds: o.oauth2Ttl } } : {}),
       tls: o.tlsKey && o.tlsCert ? { keyPath: o.tlsKey, certPath: o.tlsCert, caPath: o.tlsCa } : undefined,
       broadcastTimeoutMs: o.broadcastTimeout,
       engine: { adviceMaxAgeMs: o.adviceMaxAge * 3600 * 1000, slipWidth: o.slipWidth },
@@ -85,7 +137,9 @@ program
     });
     if (generated) console.log(`Generated credentials (shown once): ${auth.username}:${auth.password}`);
     console.log(`PPU switch listening on ${running.url}`);
-    console.log(`  PPU v3: ${running.url}/prepaidutility/v3   admin: ${running.url}/admin/v1   providers: ${running.providers.length} simulated`);
+    const providers = external ? `${external.providers.length} external (${o.providers})` : `${running.providers.length} simulated (${profile})`;
+    console.log(`  PPU v3: ${running.url}/prepaidutility/v3   admin: ${running.url}/admin/v1   providers: ${providers}`);
+    if (o.oauth2) console.log(`  OAuth2: POST ${running.url}/oauth2/token (client credentials), tokens valid ${o.oauth2Ttl} s`);
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;

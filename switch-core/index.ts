@@ -27,8 +27,10 @@ export interface SwitchOptions {
   auth: { username: string; password: string };
   /** mTLS when caPath is set. */
   tls?: { keyPath: string; certPath: string; caPath?: string };
+  /** OAuth2 on the PPU API besides basic auth: a client-credentials token endpoint at /oauth2/token. */
+  oauth2?: { tokenTtlSeconds: number };
   /** External providers instead of the simulated ones. */
-  providers?: ProviderEndpoint[];
+  providers?: readonly ProviderEndpoint[];
   broadcastTimeoutMs?: number;
   providerTimeoutMs?: number;
   /** Default 30 days. */
@@ -36,6 +38,11 @@ export interface SwitchOptions {
   log?: boolean;
   /** Seed for the simulated providers' demo data. */
   seed?: number;
+  /**
+   * Certification profile: how long TST011's first purchase waits before its 504 (the public test
+   * server waits 10 s, which `ppu-switch serve` keeps as its default). Default 0.
+   */
+  tst011DelayMs?: number;
   /** Contract table and preferences to seed on first start when `providers` are external. */
   contractSeed?: ProfileSeed;
   /** Engine tuning (advice backoff, circuit breaker, ...) for tests and field techs. */
@@ -89,13 +96,13 @@ export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
     if (opts.providers) {
       endpoints = opts.providers;
     } else {
-      sim = await startSimulatedProviders({ profile: opts.profile ?? 'demo', host: '127.0.0.1', seed: opts.seed });
+      sim = await startSimulatedProviders({ profile: opts.profile ?? 'demo', host: '127.0.0.1', seed: opts.seed, providerOptions: { scenarioTimeoutMs: opts.tst011DelayMs } });
       const started = sim;
       cleanup.unshift(() => started.close());
       endpoints = sim.providers;
       seed = sim.seed;
     }
-    seedStore(store, endpoints, seed, opts.profile ?? 'demo');
+    seedStore(store, endpoints, seed, opts.providers ? 'providers-file' : (opts.profile ?? 'demo'));
 
     let engineRef: SwitchEngine | null = null;
     const providers = endpoints.map((e) => ({
@@ -104,7 +111,9 @@ export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
         baseUrl: e.baseUrl,
         username: e.username,
         password: e.password,
-        timeoutMs: opts.providerTimeoutMs ?? 15_000,
+        timeoutMs: e.timeoutMs ?? opts.providerTimeoutMs ?? 15_000,
+        ...(e.tls ? { tls: e.tls } : {}),
+        ...(e.authorization ? { authorization: e.authorization } : {}),
         onTrace: (t) => engineRef?.onProviderTrace(e.descriptor.id, t),
       }),
     }));
@@ -115,14 +124,19 @@ export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
     const engine = new SwitchEngine({
       store,
       providers,
-      config: { ...opts.engine, ...(opts.broadcastTimeoutMs !== undefined ? { broadcastTimeoutMs: opts.broadcastTimeoutMs } : {}) },
+      config: {
+        // As the public test server, TST011's 504 reaches the client, whose own /retry gets the tokens.
+        ...(!opts.providers && opts.profile === 'certification' ? { unknownOutcomeRetries: 0 } : {}),
+        ...opts.engine,
+        ...(opts.broadcastTimeoutMs !== undefined ? { broadcastTimeoutMs: opts.broadcastTimeoutMs } : {}),
+      },
       rng: opts.rng,
     });
     engineRef = engine;
     cleanup.unshift(() => engine.close());
 
     const simulated = new Map((sim?.providers ?? []).map((p) => [p.descriptor.id, p]));
-    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits });
+    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, oauth2: opts.oauth2 });
     const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
     cleanup.unshift(() => app.close());
     const port = new URL(address).port;

@@ -1,7 +1,8 @@
 /**
  * Composition root of the till back end, shared by the Electron shell, the browser host, the CLI and
- * the start script: opens the store, starts the embedded switch (demo profile) unless a switch URL is
- * configured, the virtual printer unless a real printer is configured, and builds the backend.
+ * the start script: opens the store, applies the PPU_TILL_SWITCH_* overrides, starts the embedded
+ * switch (demo profile) unless a switch URL is configured, the virtual printer unless a real printer
+ * is configured, and builds the backend.
  * The virtual printer runs on a thread of its own: a job that takes it down leaves the till selling.
  */
 import { randomBytes } from 'node:crypto';
@@ -11,9 +12,8 @@ import { createTransport, listSerialPorts, startThreadedVirtualPrinter, type Thr
 import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink } from './printing';
 import { fileSecretStore } from './secrets';
 import { createTillBackend, parseProvisionedOperators, type ProvisionedOperator, type SecretStore, type TillBackend } from './service';
-import type { StoredSettings } from './settings';
-import { DEFAULT_SETTINGS } from './settings';
-import { openTillStore } from './store/repository';
+import { applySwitchOverride, DEFAULT_SETTINGS, switchOverrideFromEnv, withoutSwitchOverride, type StoredSettings, type SwitchOverride } from './settings';
+import { openTillStore, type TillStore } from './store/repository';
 
 export interface TillRuntimeOptions {
   dataDir: string;
@@ -28,6 +28,8 @@ export interface TillRuntimeOptions {
   log?: (line: string) => void;
   /** A fresh till's operators; default PPU_TILL_OPERATORS (id:role:pin,…), else the shipped defaults. */
   operators?: readonly ProvisionedOperator[];
+  /** Where PPU_TILL_SWITCH_URL / _USERNAME / _PASSWORD are read (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface TillRuntime {
@@ -42,12 +44,15 @@ interface SwitchModule {
 }
 
 export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRuntime> {
+  const override = switchOverrideFromEnv(opts.env ?? process.env);
+  if (!override.ok) throw new Error(override.message);
   // Sales, PIN hashes and secrets live here: the owner's alone, also when an older till made it 0755.
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(opts.dataDir, 0o700);
   const log = opts.log ?? (() => undefined);
-  const store = openTillStore(join(opts.dataDir, 'till.db'));
+  const store = overridden(openTillStore(join(opts.dataDir, 'till.db')), override.value);
   const settings: StoredSettings = { ...DEFAULT_SETTINGS, ...(store.getSetting<StoredSettings>('settings') ?? {}) };
+  if (override.value.switchUrl) log(`switch from PPU_TILL_SWITCH_URL: ${override.value.switchUrl}`);
   const closers: (() => Promise<void>)[] = [];
 
   let embedded: TillRuntime['embeddedSwitch'] = null;
@@ -84,7 +89,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   const backend = createTillBackend({
     store,
     printer: createSlipPrinter(() => sink, () => paper, join(opts.dataDir, 'print-jobs.db')),
-    secrets: opts.secrets ?? fileSecretStore(join(opts.dataDir, 'secrets.json')),
+    secrets: overriddenSecrets(opts.secrets ?? fileSecretStore(join(opts.dataDir, 'secrets.json')), override.value),
     mode: opts.mode,
     embeddedSwitch: embedded,
     virtualPrinter: {
@@ -118,4 +123,25 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
       for (const c of closers.reverse()) await c().catch(() => undefined);
     },
   };
+}
+
+/** The store as the back end sees it: the environment's switch settings read over the stored ones, never saved. */
+function overridden(store: TillStore, o: SwitchOverride): TillStore {
+  if (o.switchUrl === undefined && o.switchUsername === undefined) return store;
+  return {
+    ...store,
+    getSetting<T>(key: string): T | null {
+      const v = store.getSetting<StoredSettings>(key);
+      return (key === 'settings' ? applySwitchOverride({ ...DEFAULT_SETTINGS, ...(v ?? {}) }, o) : v) as T | null;
+    },
+    setSetting(key: string, value: unknown): void {
+      store.setSetting(key, key === 'settings' ? withoutSwitchOverride(value as StoredSettings, store.getSetting<StoredSettings>('settings'), o) : value);
+    },
+  };
+}
+
+function overriddenSecrets(secrets: SecretStore, o: SwitchOverride): SecretStore {
+  const password = o.switchPassword;
+  if (password === undefined) return secrets;
+  return { get: (k) => (k === 'switchPassword' ? password : secrets.get(k)), set: (k, v) => secrets.set(k, v) };
 }

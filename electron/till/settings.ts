@@ -4,6 +4,7 @@
  * not part of this document: it lives in the SecretStore (safeStorage / 0600 file).
  */
 import { z } from 'zod';
+import { ppuRoot } from '../../switch-core/config/ppu-base-url';
 import type { SettingsPatch, TillSettings } from '../api/contract';
 
 export type StoredSettings = Omit<TillSettings, 'switchPasswordSet'>;
@@ -84,4 +85,40 @@ export function validateSettings(current: StoredSettings, patch: SettingsPatch):
 
 export function settingsView(s: StoredSettings, passwordSet: boolean): TillSettings {
   return { ...s, printer: { ...s.printer }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet };
+}
+
+/** The switch connection the environment imposes over the stored settings (each field optional). */
+export interface SwitchOverride {
+  readonly switchUrl?: string;
+  readonly switchUsername?: string;
+  readonly switchPassword?: string;
+}
+
+/**
+ * PPU_TILL_SWITCH_URL, PPU_TILL_SWITCH_USERNAME and PPU_TILL_SWITCH_PASSWORD: point the till at any PPU
+ * server without touching its settings. The URL is the base URL as a provider publishes it
+ * (`https://host/prepaidutility/v3`); an origin alone means that path under it.
+ */
+export function switchOverrideFromEnv(env: Readonly<Record<string, string | undefined>>): { ok: true; value: SwitchOverride } | { ok: false; message: string } {
+  const url = env.PPU_TILL_SWITCH_URL;
+  const value: { switchUrl?: string; switchUsername?: string; switchPassword?: string } = {};
+  if (url) {
+    const root = ppuRoot(url);
+    if (!root.ok) return { ok: false, message: `PPU_TILL_SWITCH_URL ${root.message}` };
+    value.switchUrl = url.replace(/\/+$/, '');
+  }
+  if (env.PPU_TILL_SWITCH_USERNAME) value.switchUsername = env.PPU_TILL_SWITCH_USERNAME;
+  if (env.PPU_TILL_SWITCH_PASSWORD) value.switchPassword = env.PPU_TILL_SWITCH_PASSWORD;
+  return { ok: true, value };
+}
+
+/** Stored settings with the override on top: what the till runs with. */
+export function applySwitchOverride(stored: StoredSettings, o: SwitchOverride): StoredSettings {
+  return { ...stored, ...(o.switchUrl !== undefined ? { switchUrl: o.switchUrl } : {}), ...(o.switchUsername !== undefined ? { switchUsername: o.switchUsername } : {}) };
+}
+
+/** What is written back when settings are saved under an override: the stored switch fields, not the imposed ones. */
+export function withoutSwitchOverride(saved: StoredSettings, stored: StoredSettings | null, o: SwitchOverride): StoredSettings {
+  const base = { ...DEFAULT_SETTINGS, ...(stored ?? {}) };
+  return { ...saved, ...(o.switchUrl !== undefined ? { switchUrl: base.switchUrl } : {}), ...(o.switchUsername !== undefined ? { switchUsername: base.switchUsername } : {}) };
 }

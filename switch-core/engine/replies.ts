@@ -33,7 +33,7 @@ export const errorTypeOf = (r: PpuResult<unknown>): string | null =>
 /** Provider trouble (not a business refusal): feeds health and the circuit breaker. */
 export const isProviderError = (r: PpuResult<unknown>): boolean => r.outcome === 'unknown' || r.status === 503;
 /** Nothing reached the provider: safe to try the next one even for a purchase. */
-export const neverSent = (r: PpuResult<unknown>): boolean => r.outcome === 'unknown' && r.status === null && /ECONNREFUSED/.test(r.reason);
+export const neverSent = (r: PpuResult<unknown>): boolean => r.outcome === 'unknown' && r.status === null && /ECONNREFUSED|^authorization: /.test(r.reason);
 
 /**
  * An empty meterId fits the model's pattern ([a-zA-Z0-9]{0,20}) but names no meter: refused as a

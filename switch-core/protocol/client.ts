@@ -61,10 +61,17 @@ export interface PpuClientOptions {
   onTrace?: (trace: PpuTrace) => void;
   /** Concurrent keep-alive connections per origin. */
   connections?: number;
+  /** The Authorization header per request instead of basic auth (e.g. an OAuth2 bearer token, fetched and cached). */
+  authorization?: () => Promise<string>;
 }
 
 /** A PPU answer is a few KB; more than this is a fault at the far end, not a message to read. */
 export const MAX_ANSWER_BYTES = 1 << 20;
+
+/** The Authorization header could not be obtained (e.g. the OAuth2 token endpoint refused): nothing was sent. */
+export class AuthorizationError extends Error {
+  override readonly name = 'AuthorizationError';
+}
 
 /** A request that got no answer in time; classified as an unknown outcome ("timeout"). */
 class TimeoutError extends Error {
@@ -127,12 +134,12 @@ export class PpuClient {
   }
 
   /** One POST; resolves with the status and the body's text, rejects on a connection error or timeout. */
-  private post(url: string, body: string): Promise<{ status: number; text: string }> {
+  private post(url: string, body: string, authorization: string): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const req = this.transport(url, {
         method: 'POST',
         agent: this.agent,
-        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: this.authHeader, 'content-length': Buffer.byteLength(body) },
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization, 'content-length': Buffer.byteLength(body) },
       });
       const timer = setTimeout(() => req.destroy(new TimeoutError(`no answer in ${this.timeoutMs} ms`)), this.timeoutMs);
       req.once('error', (err) => {
@@ -170,12 +177,14 @@ export class PpuClient {
     let responseText: string | null = null;
     const requestText = JSON.stringify(body);
     try {
-      const res = await this.post(url, requestText);
+      // A token that cannot be fetched means nothing was sent; still reported as this exchange's reason.
+      const authorization = this.options.authorization ? await this.options.authorization() : this.authHeader;
+      const res = await this.post(url, requestText, authorization);
       responseText = res.text;
       responseBody = parseJson(res.text);
       result = classify<T>(op, res.status, responseBody, performance.now() - t0);
     } catch (err) {
-      const reason = err instanceof TimeoutError ? 'timeout' : `connection: ${describe(err)}`;
+      const reason = err instanceof TimeoutError ? 'timeout' : err instanceof AuthorizationError ? `authorization: ${err.message}` : `connection: ${describe(err)}`;
       result = { outcome: 'unknown', status: null, reason, error: null, ms: performance.now() - t0 };
     }
     this.options.onTrace?.({

@@ -39,6 +39,14 @@ export interface FixedScenario {
   readonly slipLines?: readonly SlipLine[];
   /** The first purchase attempt takes effect but answers 504; a retry is approved. */
   readonly firstAttemptOutcomeUnknown?: boolean;
+  /** Fixed token numbers and receipt numbers in plan order (the public test server's), instead of generated ones. */
+  readonly issued?: {
+    readonly tokens: readonly { readonly token: string; readonly receiptNum: string }[];
+    readonly debtReceipts: readonly string[];
+    readonly serviceReceipts: readonly string[];
+    /** The two KC token numbers a key change request answers. */
+    readonly keyChange?: readonly [string, string];
+  };
 }
 
 export interface MeterRecord {
@@ -266,7 +274,8 @@ export class UtilityBackOffice {
     if (!found.ok) return found;
     const m = found.value;
     if (m.account.blocked) return blocked();
-    const tokens = this.issueAll(requestId, m, keyChangePair(), this.clock());
+    const fixed = m.scenario?.issued?.keyChange?.map((token) => ({ token, receiptNum: '' }));
+    const tokens = this.issueAll(requestId, m, keyChangePair(), this.clock(), fixed);
     if (m.account.pendingKeyChange) m.account = { ...m.account, keys: m.account.pendingKeyChange, pendingKeyChange: undefined };
     return { ok: true, value: { meter: this.view(m), tokens } };
   }
@@ -328,10 +337,10 @@ export class UtilityBackOffice {
       amountCents,
       timeMs,
       plan,
-      tokens: this.issueAll(purchaseId, meter, plan.tokens, timeMs),
+      tokens: this.issueAll(purchaseId, meter, plan.tokens, timeMs, meter.scenario?.issued?.tokens),
       receiptNums: {
-        debt: plan.debtRecoveryCharges.map((_d, i) => receipt(purchaseId, `debt${i}`)),
-        service: plan.serviceCharges.map((_s, i) => receipt(purchaseId, `svc${i}`)),
+        debt: plan.debtRecoveryCharges.map((_d, i) => meter.scenario?.issued?.debtReceipts[i] ?? receipt(purchaseId, `debt${i}`)),
+        service: plan.serviceCharges.map((_s, i) => meter.scenario?.issued?.serviceReceipts[i] ?? receipt(purchaseId, `svc${i}`)),
       },
       vatInvoiceNumber: `INV${digitsFor(`inv:${purchaseId}`, 10)}`,
       ...(meter.scenario?.slipLines ? { slipLines: meter.scenario.slipLines } : {}),
@@ -342,7 +351,15 @@ export class UtilityBackOffice {
   }
 
   /** Real STS tokens for planned tokens; a KC pair moves the meter from its keys to its pending ones. */
-  private issueAll(txId: string, m: MeterRecord, planned: readonly PlannedToken[], timeMs: number): IssuedToken[] {
+  private issueAll(
+    txId: string,
+    m: MeterRecord,
+    planned: readonly PlannedToken[],
+    timeMs: number,
+    fixed?: readonly { readonly token: string; readonly receiptNum: string }[],
+  ): IssuedToken[] {
+    // The certification scenarios answer the public test server's fixed digits, not vended STS tokens.
+    if (fixed) return planned.map((t, i) => ({ ...t, token: fixed[i]?.token ?? '', receiptNum: fixed[i]?.receiptNum ?? '', units: formatUnits(t.unitsHundredths) }));
     const { keys, pendingKeyChange } = m.account;
     const newKeys = pendingKeyChange ?? keys;
     const vended = vendTokens(planned, {

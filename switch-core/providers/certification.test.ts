@@ -21,21 +21,21 @@ afterAll(async () => {
 });
 
 const base = { time: nowIso(), originator: TEST_ORIGINATOR, client: { id: '0001', name: 'Test Retailer' }, thirdPartyIdentifiers: [] };
-const kinds = (r: { tokens: Array<{ tokenType: string }> }): string[] => r.tokens.map((t) => t.tokenType);
 
 describe('certification profile (public test server scenarios)', () => {
-  it('seeds the contract table with every TST meter, EasyPay ranked for the Certification Utility', () => {
-    expect(sims.seed.utilities).toEqual([expect.objectContaining({ name: 'Certification Utility', ranked: ['P04', 'P05'] })]);
+  it('seeds the contract table with every TST meter, EasyPay ranked for the test server utility', () => {
+    expect(sims.seed.utilities).toEqual([expect.objectContaining({ name: 'Electrum Test Server', ranked: ['P04', 'P05'] })]);
     expect(sims.seed.contractTable.map((m) => m.meterId)).toEqual(CERTIFICATION_METER_IDS);
     expect(sims.seed.contractTable[0]?.support).toMatchObject({ P04: 'SUPPORTED', P01: 'NOT_SUPPORTED' });
     expect(sims.providers.map((p) => p.descriptor.id)).toEqual(['P01', 'P02', 'P03', 'P04', 'P05', 'P06', 'P07', 'P08', 'P09', 'P10', 'P11']);
   });
 
-  it('looks up a scenario meter with customer, utility and its amount; others refuse it', async () => {
-    const body = ok(await easyPay.meterLookup(lookupRequest('TST001')));
-    expect(body.utility?.name).toBe('Certification Utility');
-    expect(body.customer?.lastName).toBeTruthy();
-    expect(body.minAmount?.amount).toBe(10000);
+  it("looks up a scenario meter with the test server's customer, utility, keys and amount; others refuse it", async () => {
+    const body = ok(await easyPay.meterLookup(lookupRequest('TST007')));
+    expect(body.utility).toMatchObject({ name: 'Electrum Test Server', address: 'The Cloud', vatRegNum: '0000000000', message: 'This is a message to the customer' });
+    expect(body.customer).toMatchObject({ firstName: 'John', lastName: 'Palmer', address: '31 Milner Road' });
+    expect(body.meter).toMatchObject({ meterId: 'TST007', supplyGroupCode: '000001', keyRevisionNum: '1', tariffIndex: '01', tokenTechCode: '02' });
+    expect([body.minAmount?.amount, body.maxAmount?.amount]).toEqual([20000, 20000]);
     const other = await iPay.meterLookup(lookupRequest('TST001'));
     expect(other).toMatchObject({ outcome: 'failed', status: 400, error: { errorType: 'UNKNOWN_METER_ID' } });
   });
@@ -45,63 +45,88 @@ describe('certification profile (public test server scenarios)', () => {
     expect(r).toMatchObject({ outcome: 'failed', status: 400, error: { errorType: 'UNKNOWN_METER_ID' } });
   });
 
+  const Z = '00000000000000000000';
+  const O = '11111111111111111111';
+  /** [type, token, units, amount excl. VAT, VAT, receipt] as the public test server answers. */
+  const STD = (token: string, receipt: string) => ['STD', token, '73.80', 8600, 1400, receipt];
   it.each([
-    ['TST001', 10000, ['STD']],
-    ['TST002', 0, ['BSST']],
-    ['TST003', 10000, ['STD', 'BSST']],
-    ['TST004', 10000, ['STD']],
-    ['TST005', 5000, ['STD', 'REFUND']],
-    ['TST006', 10000, ['KC', 'KC', 'STD']],
-    ['TST007', 20000, ['STD']],
-    ['TST008', 20000, ['STD']],
-    ['TST009', 20000, ['STD']],
-    ['TST010', 10000, ['STD']],
-  ] as const)('%s sells its scenario for %i cents: tokens %j', async (meterId, amount, tokenTypes) => {
+    ['TST001', 10000, [STD(Z, 'RCT10001')]],
+    ['TST002', 0, [['BSST', Z, '50.00', 0, 0, 'RCT20001']]],
+    ['TST003', 10000, [STD(Z, 'RCT30001'), ['BSST', O, '50.00', 0, 0, 'RCT30002']]],
+    ['TST004', 10000, [STD(O, 'RCT40001')]],
+    ['TST005', 5000, [STD(Z, 'RCT50001'), ['REFUND', O, '73.80', 10000, 0, '']]],
+    ['TST006', 10000, [['KC', O, '0.00', 0, 0, ''], ['KC', '22222222222222222222', '0.00', 0, 0, ''], STD('33333333333333333333', 'RCT60001')]],
+    ['TST007', 20000, [STD(Z, 'RCT70001')]],
+    ['TST008', 20000, [STD(Z, 'RCT80001')]],
+    ['TST009', 20000, [STD(Z, 'RCT90001')]],
+    ['TST010', 10000, []],
+  ] as const)("%s sells for %i cents with the test server's tokens", async (meterId, amount, tokens) => {
     const r = ok(await easyPay.purchase(purchaseRequest(meterId, amount)));
-    expect(kinds(r)).toEqual(tokenTypes);
-    for (const t of r.tokens) expect(t.token).toMatch(/^\d{20}$/);
-    const paid =
-      r.tokens.reduce((s, t) => s + (t.amount?.amount ?? 0), 0) +
-      (r.debtRecoveryCharges ?? []).reduce((s, d) => s + d.amount.amount, 0) +
-      (r.serviceCharges ?? []).reduce((s, c) => s + c.amount.amount, 0);
-    expect(paid).toBe(amount);
+    expect(r.tokens.map((t) => [t.tokenType, t.token, t.units, t.amount?.amount, t.amount?.tax?.amount, t.receiptNum])).toEqual(tokens);
     expect(r.purchaseTotal?.amount).toBe(amount);
   });
 
-  it('TST004 shows the tariff calculation; TST001 does not', async () => {
+  it('TST004 shows the tariff calculation (50.0 and 23.8 kWh); TST001 does not', async () => {
     const withCalc = ok(await easyPay.purchase(purchaseRequest('TST004', 10000)));
-    expect(withCalc.tokens[0]?.tariffCalc?.length).toBeGreaterThan(1);
+    expect(withCalc.tokens[0]?.tariffCalc?.map((b) => b.units)).toEqual(['50.00', '23.80']);
     const plain = ok(await easyPay.purchase(purchaseRequest('TST001', 10000)));
     expect(plain.tokens[0]?.tariffCalc).toBeUndefined();
   });
 
-  it('TST007–TST009 carry their debt recovery and service charges', async () => {
-    const t7 = ok(await easyPay.purchase(purchaseRequest('TST007', 20000)));
-    expect([t7.debtRecoveryCharges?.length, t7.serviceCharges?.length]).toEqual([1, 1]);
-    expect(t7.debtRecoveryCharges?.[0]?.balance?.amount).toBe(8000);
-    const t8 = ok(await easyPay.purchase(purchaseRequest('TST008', 20000)));
-    expect([t8.debtRecoveryCharges?.length ?? 0, t8.serviceCharges?.length ?? 0]).toEqual([2, 0]);
-    const t9 = ok(await easyPay.purchase(purchaseRequest('TST009', 20000)));
-    expect([t9.debtRecoveryCharges?.length ?? 0, t9.serviceCharges?.length ?? 0]).toEqual([0, 2]);
+  it("TST007-TST009 carry the test server's debt recovery and service charges", async () => {
+    const charges = (r: { debtRecoveryCharges?: Array<{ amount: { amount: number; tax?: { amount: number } }; description?: string; balance?: { amount: number }; receiptNum?: string }>; serviceCharges?: Array<{ amount: { amount: number; tax?: { amount: number } }; description?: string }> }) => ({
+      debts: (r.debtRecoveryCharges ?? []).map((d) => [d.amount.amount, d.amount.tax?.amount, d.balance?.amount, d.description, d.receiptNum]),
+      services: (r.serviceCharges ?? []).map((c) => [c.amount.amount, c.amount.tax?.amount, c.description]),
+    });
+    expect(charges(ok(await easyPay.purchase(purchaseRequest('TST007', 20000))))).toEqual({
+      debts: [[4300, 700, 27300, 'Municipal rates arrears', 'RCT70002']],
+      services: [[4300, 700, 'Connection fee']],
+    });
+    expect(charges(ok(await easyPay.purchase(purchaseRequest('TST008', 20000))))).toEqual({
+      debts: [
+        [4300, 700, 27300, 'Municipal rates arrears', 'RCT80002'],
+        [4300, 700, 27300, 'Municipal water arrears', 'RCT80003'],
+      ],
+      services: [],
+    });
+    expect(charges(ok(await easyPay.purchase(purchaseRequest('TST009', 20000))))).toEqual({
+      debts: [],
+      services: [
+        [4300, 700, 'Connection fee'],
+        [4300, 700, 'Service fee'],
+      ],
+    });
   });
 
-  it('TST010 returns a printable slip with scale factors, a line, a barcode and a cut', async () => {
+  it("TST010 returns the test server's printable slip: five lines, the first double size, no tokens", async () => {
     const r = ok(await easyPay.purchase(purchaseRequest('TST010', 10000)));
     const lines = r.slipData?.messageLines ?? [];
-    expect(lines.some((l) => (l.fontWidthScaleFactor ?? 1) > 1)).toBe(true);
-    expect(lines.some((l) => l.line === true)).toBe(true);
-    expect(lines.some((l) => l.barcode?.data)).toBe(true);
-    expect(lines.at(-1)?.cut).toBe(true);
+    expect(lines.map((l) => l.text)).toEqual([1, 2, 3, 4, 5].map((n) => `---    Slip Line ${n}    ---`));
+    expect([lines[0]?.fontWidthScaleFactor, lines[0]?.fontHeightScaleFactor, lines[1]?.fontWidthScaleFactor]).toEqual([2, 2, undefined]);
+    expect(r.tokens).toEqual([]);
   });
 
-  it('TST011: the first attempt answers 504 after taking effect; a retry of the same id is approved', async () => {
+  it('TST011: the first attempt answers 504 with an ErrorDetail after taking effect; a retry of the same id is approved', async () => {
     const req = purchaseRequest('TST011', 10000);
     const first = await easyPay.purchase(req);
-    expect(first).toMatchObject({ outcome: 'unknown', status: 504 });
+    expect(first).toMatchObject({ outcome: 'unknown', status: 504, error: { errorType: 'UPSTREAM_UNAVAILABLE', errorMessage: 'Timeout' } });
     const retry = ok(await easyPay.retryPurchase(req));
-    expect(kinds(retry)).toEqual(['STD']);
+    expect(retry.tokens.map((t) => [t.tokenType, t.token, t.units])).toEqual([['STD', Z, '73.80']]);
     const again = ok(await easyPay.retryPurchase(req));
     expect(again.tokens[0]?.token).toBe(retry.tokens[0]?.token);
+  });
+
+  it('TST011 waits the configured delay before its 504, as the test server waits 10 s', async () => {
+    const slow = await startSimulatedProviders({ profile: 'certification', providerOptions: { scenarioTimeoutMs: 400 } });
+    try {
+      const client = clientFor(slow.get('EasyPay'));
+      const t0 = performance.now();
+      const first = await client.purchase(purchaseRequest('TST011', 10000));
+      expect(first).toMatchObject({ status: 504 });
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(390);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('refuses an amount that differs from the scenario with INVALID_AMOUNT', async () => {
@@ -114,7 +139,10 @@ describe('certification profile (public test server scenarios)', () => {
     const fault = ok(await contour.faultReport({ ...base, id: newId(), meter: { meterId }, faultType: 'NO_SUPPLY', contactNumber: '0820000000' }));
     expect(fault.reference).toMatch(/^FR\d{8}$/);
     const kc = ok(await contour.keyChangeToken({ ...base, id: newId(), meter: { meterId } }));
-    expect(kinds(kc)).toEqual(['KC', 'KC']);
+    expect(kc.tokens.map((t) => [t.tokenType, t.token])).toEqual([
+      ['KC', '11111111111111111111'],
+      ['KC', '22222222222222222222'],
+    ]);
     const ack = await contour.confirmKeyChange({ id: newId(), requestId: kc.id, time: nowIso(), thirdPartyIdentifiers: [] });
     expect(ack.status).toBe(202);
   });

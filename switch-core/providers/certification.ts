@@ -1,13 +1,14 @@
 /**
  * The certification profile: the public test server's scenario meters TST001–TST011
- * (PPU-INTERFACE.md), each with its fixed amount and answer, served by EasyPay (a provider that
- * supports retries, which TST011 needs). The other providers are enabled but serve none of them,
- * so a till integrator certifying against our switch sees exactly the public scenarios.
+ * (PPU-INTERFACE.md, devguide/test-resources.md), each with its fixed amount and the test server's
+ * own answer — customers, utility, token numbers, units, amounts, receipt numbers and charges —
+ * served by EasyPay (a provider that supports retries, which TST011 needs). The other providers are
+ * enabled but serve none of them, so a till certifying against our switch sees the public scenarios.
  */
 import type { SlipLine } from '../protocol';
 import type { BackOfficeData, FixedScenario, MeterRecord } from './back-office';
 import { PROVIDER_DESCRIPTORS, PROVIDER_IDS } from './descriptors';
-import { keyChangePair, standardToken, vatIncluded, type PlannedToken, type PurchasePlan, type Tariff, type UtilityRecord } from './purchase-plan';
+import type { PlannedToken, PurchasePlan, Tariff, UtilityRecord } from './purchase-plan';
 import type { ProfileSeed } from './types';
 
 export const CERTIFICATION_UTILITY_ID = 'U-CERT';
@@ -31,76 +32,113 @@ const CERT_TARIFF: Tariff = {
   ],
 };
 
+/** The public test server's utility (its meters.csv): every scenario meter answers with it. */
 const CERT_UTILITY: UtilityRecord = {
   id: CERTIFICATION_UTILITY_ID,
-  name: 'Certification Utility',
+  name: 'Electrum Test Server',
   utilityType: 'ELECTRICITY',
-  address: '1 Test Street, Cape Town, 8001',
-  vatRegNum: '4000000001',
+  address: 'The Cloud',
+  vatRegNum: '0000000000',
   minAmountCents: 0,
   maxAmountCents: 1_000_000,
   tariff: CERT_TARIFF,
   freeBasicUnits: 50,
+  message: 'This is a message to the customer',
 };
 
-/** The STD token of a scenario; without the tariff steps unless the scenario is about them. */
-function std(amountCents: number, withCalc = false): PlannedToken {
-  const t = standardToken(CERT_TARIFF, 0, amountCents);
-  if (withCalc) return t;
-  const { tariffCalc: _omit, ...rest } = t;
-  return rest;
-}
-const BSST: PlannedToken = { tokenType: 'BSST', unitsHundredths: 5000, amountCents: 0, taxCents: 0 };
-const REFUND: PlannedToken = { tokenType: 'REFUND', unitsHundredths: 1250, amountCents: 0, taxCents: 0 };
-
-function plan(total: number, tokens: PlannedToken[], debts: Array<[number, number, string]> = [], services: Array<[number, string]> = []): PurchasePlan {
-  const debtRecoveryCharges = debts.map(([amountCents, balanceCents, description]) => ({ amountCents, taxCents: 0, balanceCents, description }));
-  const serviceCharges = services.map(([amountCents, description]) => ({ amountCents, taxCents: vatIncluded(amountCents), description }));
-  const paid = tokens.reduce((s, t) => s + t.amountCents, 0) + debts.reduce((s, d) => s + d[0], 0) + services.reduce((s, c) => s + c[0], 0);
-  if (paid !== total) throw new Error(`certification plan does not add up: ${paid} ≠ ${total}`);
-  const taxTotalCents = tokens.reduce((s, t) => s + t.taxCents, 0) + serviceCharges.reduce((s, c) => s + c.taxCents, 0);
-  return { tokens, debtRecoveryCharges, serviceCharges, purchaseTotalCents: total, taxTotalCents };
-}
-
-const SLIP_LINES: readonly SlipLine[] = [
-  { text: 'CERTIFICATION UTILITY', fontWidthScaleFactor: 2, fontHeightScaleFactor: 2 },
-  { text: 'Prepaid electricity' },
-  { text: '', line: true },
-  { text: 'Thank you for paying on time!', fontHeightScaleFactor: 2 },
-  { text: 'Scan to report a fault:' },
-  { text: 'FAULT-TST010', barcode: { data: 'TST010', encoding: 'CODE128' } },
-  { text: '', cut: true },
+/** The test server's customers, in meter order TST001..TST011. */
+const CUSTOMERS: ReadonlyArray<[string, string, string]> = [
+  ['Pierre', 'De Wet', '21 Dorp Straat'],
+  ['Siphesihle', 'Mwamure', '14 1st Street'],
+  ['Mohamed', 'Kaifa', '56 Prentice Road'],
+  ['Kgosietsile', 'Zono', '34 Mota Street'],
+  ['Ibraheem', 'Davids', '7 Adams Street'],
+  ['Zukile', 'Maqoba', '9 Mahlangu Street'],
+  ['John', 'Palmer', '31 Milner Road'],
+  ['Kgotso', 'Phiri', '52 Ntombela Street'],
+  ['Janine', 'Oosthuizen', '301 Kerk Straat'],
+  ['Peter', 'Dyton', '1 Elands Drive'],
+  ['Ruth', 'Cupido', '4 Meyer Street'],
 ];
 
+const ZEROS = '00000000000000000000';
+const ONES = '11111111111111111111';
+
+/**
+ * The test server's standard token: 73.8 kWh for R86.00 plus R14.00 VAT. Its TST004 tariff steps are
+ * 50.0 kWh at 117.30 and 23.8 kWh at 173.74 (cents per kWh); the wire carries integer cents until
+ * the protocol's TariffBlock.rate is a decimal (issue 9, point 1), so they are 117 and 174 here.
+ */
+const STD: PlannedToken = { tokenType: 'STD', unitsHundredths: 7380, amountCents: 8600, taxCents: 1400 };
+const STD_WITH_CALC: PlannedToken = {
+  ...STD,
+  tariffCalc: [
+    { unitsHundredths: 5000, rateCents: 117, amountCents: 5865, description: 'Block 1' },
+    { unitsHundredths: 2380, rateCents: 174, amountCents: 4135, description: 'Block 2' },
+  ],
+};
+const BSST: PlannedToken = { tokenType: 'BSST', unitsHundredths: 5000, amountCents: 0, taxCents: 0 };
+const REFUND: PlannedToken = { tokenType: 'REFUND', unitsHundredths: 7380, amountCents: 10000, taxCents: 0 };
+const KC: PlannedToken = { tokenType: 'KC', unitsHundredths: 0, amountCents: 0, taxCents: 0 };
+/** Each of the test server's charges: R43.00 plus R7.00 VAT. */
+const CHARGE = { amountCents: 4300, taxCents: 700 };
+const ARREARS_BALANCE_CENTS = 27300;
+
+/**
+ * A scenario's answer as the test server gives it. Its amounts exclude VAT and need not add up to the
+ * purchase amount (TST005's refund token is worth R100 on a R50 purchase), so the total is the amount.
+ */
+function scenario(
+  amountCents: number,
+  description: string,
+  tokens: ReadonlyArray<[PlannedToken, string, string]>,
+  charges: { debts?: string[][]; services?: string[][] } = {},
+): FixedScenario {
+  const debtRecoveryCharges = (charges.debts ?? []).map(([d]) => ({ ...CHARGE, balanceCents: ARREARS_BALANCE_CENTS, description: d ?? '' }));
+  const serviceCharges = (charges.services ?? []).map(([d]) => ({ ...CHARGE, description: d ?? '' }));
+  const plan: PurchasePlan = {
+    tokens: tokens.map(([t]) => t),
+    debtRecoveryCharges,
+    serviceCharges,
+    purchaseTotalCents: amountCents,
+    taxTotalCents: [...tokens.map(([t]) => t), ...debtRecoveryCharges, ...serviceCharges].reduce((s, x) => s + x.taxCents, 0),
+  };
+  return {
+    amountCents,
+    description,
+    plan,
+    issued: {
+      tokens: tokens.map(([, token, receiptNum]) => ({ token, receiptNum })),
+      keyChange: [ONES, '22222222222222222222'],
+      debtReceipts: (charges.debts ?? []).map(([, r]) => r ?? ''),
+      serviceReceipts: (charges.services ?? []).map(([, r]) => r ?? ''),
+    },
+  };
+}
+
+/** TST010's printable slip: the test server's five lines, the first at double width and height. */
+const SLIP_LINES: readonly SlipLine[] = [1, 2, 3, 4, 5].map((n) => ({
+  text: `---    Slip Line ${n}    ---`,
+  ...(n === 1 ? { fontWidthScaleFactor: 2, fontHeightScaleFactor: 2 } : {}),
+}));
+
 export const CERTIFICATION_SCENARIOS: Readonly<Record<string, FixedScenario>> = {
-  TST001: { amountCents: 10000, description: '1 standard token', plan: plan(10000, [std(10000)]) },
-  TST002: { amountCents: 0, description: '1 free (BSST) token', plan: plan(0, [BSST]) },
-  TST003: { amountCents: 10000, description: 'standard + free token', plan: plan(10000, [std(10000), BSST]) },
-  TST004: { amountCents: 10000, description: 'standard token with tariff calculation', plan: plan(10000, [std(10000, true)]) },
-  TST005: { amountCents: 5000, description: 'standard + refund token', plan: plan(5000, [std(5000), REFUND]) },
-  TST006: { amountCents: 10000, description: '2 key change tokens + standard token', plan: plan(10000, [...keyChangePair(), std(10000)]) },
-  TST007: {
-    amountCents: 20000,
-    description: 'standard + 1 debt recovery + 1 service charge',
-    plan: plan(20000, [std(16500)], [[2000, 8000, 'Arrears recovery']], [[1500, 'Monthly service charge']]),
-  },
-  TST008: {
-    amountCents: 20000,
-    description: 'standard + 2 debt recovery charges',
-    plan: plan(20000, [std(17000)], [[2000, 8000, 'Arrears recovery'], [1000, 4000, 'Appliance instalment']]),
-  },
-  TST009: {
-    amountCents: 20000,
-    description: 'standard + 2 service charges',
-    plan: plan(20000, [std(17500)], [], [[1500, 'Monthly service charge'], [1000, 'Refuse removal']]),
-  },
-  TST010: { amountCents: 10000, description: 'printable slip (slipData)', plan: plan(10000, [std(10000)]), slipLines: SLIP_LINES },
-  TST011: {
-    amountCents: 10000,
-    description: 'purchase times out (504); a later retry is approved',
-    plan: plan(10000, [std(10000)]),
-    firstAttemptOutcomeUnknown: true,
-  },
+  TST001: scenario(10000, '1 standard token', [[STD, ZEROS, 'RCT10001']]),
+  TST002: scenario(0, '1 free (BSST) token', [[BSST, ZEROS, 'RCT20001']]),
+  TST003: scenario(10000, 'standard + free token', [[STD, ZEROS, 'RCT30001'], [BSST, ONES, 'RCT30002']]),
+  TST004: scenario(10000, 'standard token with tariff calculation', [[STD_WITH_CALC, ONES, 'RCT40001']]),
+  TST005: scenario(5000, 'standard + refund token', [[STD, ZEROS, 'RCT50001'], [REFUND, ONES, '']]),
+  TST006: scenario(10000, '2 key change tokens + standard token', [[KC, ONES, ''], [KC, '22222222222222222222', ''], [STD, '33333333333333333333', 'RCT60001']]),
+  TST007: scenario(20000, 'standard + 1 debt recovery + 1 service charge', [[STD, ZEROS, 'RCT70001']], {
+    debts: [['Municipal rates arrears', 'RCT70002']],
+    services: [['Connection fee']],
+  }),
+  TST008: scenario(20000, 'standard + 2 debt recovery charges', [[STD, ZEROS, 'RCT80001']], {
+    debts: [['Municipal rates arrears', 'RCT80002'], ['Municipal water arrears', 'RCT80003']],
+  }),
+  TST009: scenario(20000, 'standard + 2 service charges', [[STD, ZEROS, 'RCT90001']], { services: [['Connection fee'], ['Service fee']] }),
+  TST010: { ...scenario(10000, 'printable slip (slipData), no tokens', []), slipLines: SLIP_LINES },
+  TST011: { ...scenario(10000, 'purchase times out (504); a later retry is approved', [[STD, ZEROS, 'RCT110001']]), firstAttemptOutcomeUnknown: true },
 };
 
 export const CERTIFICATION_METER_IDS: readonly string[] = Object.keys(CERTIFICATION_SCENARIOS);
@@ -112,10 +150,11 @@ export function certificationData(): BackOfficeData {
     customerId: `C-${meterId}`,
     scenario: CERTIFICATION_SCENARIOS[meterId],
     account: {
-      arrearsCents: meterId === 'TST007' || meterId === 'TST008' ? 10000 : 0,
+      arrearsCents: 0,
       blocked: false,
-      keys: { supplyGroupCode: '600975', keyRevisionNum: '1', tariffIndex: '01' },
-      ...(meterId === 'TST006' ? { pendingKeyChange: { supplyGroupCode: '600975', keyRevisionNum: '2', tariffIndex: '01' } } : {}),
+      keys: { supplyGroupCode: '000001', keyRevisionNum: '1', tariffIndex: '01' },
+      // TST006's answer carries a key change pair: its lookup says which keys the pair loads.
+      ...(meterId === 'TST006' ? { pendingKeyChange: { supplyGroupCode: '000001', keyRevisionNum: '2', tariffIndex: '01' } } : {}),
       freeBasicEligible: meterId === 'TST002' || meterId === 'TST003',
       serviceChargeOwedCents: 0,
       unitsThisMonthHundredths: 0,
@@ -125,9 +164,9 @@ export function certificationData(): BackOfficeData {
     utilities: [CERT_UTILITY],
     customers: CERTIFICATION_METER_IDS.map((meterId, i) => ({
       id: `C-${meterId}`,
-      firstName: 'Test',
-      lastName: `Customer ${i + 1}`,
-      address: `${i + 1} Test Street, Cape Town`,
+      firstName: CUSTOMERS[i]?.[0] ?? 'Test',
+      lastName: CUSTOMERS[i]?.[1] ?? `Customer ${i + 1}`,
+      address: CUSTOMERS[i]?.[2] ?? '',
       accountNumber: `CERT${String(i + 1).padStart(6, '0')}`,
       contactNumber: '0210000000',
     })),

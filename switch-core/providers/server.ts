@@ -37,6 +37,8 @@ export interface SimulatedProviderOptions {
   withheldAnswerMs?: number;
   /** Longest an ignored lookup holds its connection; default 5 min. */
   ignoredLookupMs?: number;
+  /** How long a scenario purchase that times out (TST011) waits before its 504; the public test server waits 10 s. */
+  scenarioTimeoutMs?: number;
 }
 
 /** A request body that was not JSON: kept apart so the answer is a FORMAT_ERROR naming the body. */
@@ -193,7 +195,11 @@ export async function startSimulatedProvider(
         const { record, isNew } = sold.value;
         // The purchase has taken effect from here on: every fault below leaves the outcome unknown.
         if (op === 'purchase' && isNew && record.firstAttemptOutcomeUnknown) {
-          return fail(reply, 'OUTCOME_UNKNOWN', 'Simulated upstream timeout: the outcome is unknown, retry the purchase', op, r.id);
+          // As the public test server: a 504 with its ErrorDetail, after waiting as an upstream would.
+          await sleep(opts.scenarioTimeoutMs ?? 0);
+          return reply
+            .code(504)
+            .send(errorDetail('UPSTREAM_UNAVAILABLE', 'Timeout', { id: r.id, requestType: OPERATIONS[op].requestType, detailMessage: 'No response from upstream service' }));
         }
         if (random() < b.timeoutRate) {
           const end = await hang(reply, withheldAnswerMs);

@@ -82,7 +82,8 @@ describe('providers vend real STS tokens', () => {
     expect(meter.creditTenths).toBe(500);
   });
 
-  for (const [profile, meterId] of [['demo', DEMO_METERS.keyChange], ['certification', 'TST006']] as const) {
+  // Certification's TST006 answers the public test server's fixed digits (certification.test.ts), not STS tokens.
+  for (const [profile, meterId] of [['demo', DEMO_METERS.keyChange]] as const) {
     it(`${meterId}: the key change pair comes first; the credit after it only works once the pair is in`, () => {
       const bo = buildProfile(profile, { seed: 3, clock: () => NOW }).backOffice;
       const installed = installedMeter(bo, meterId);

@@ -25,9 +25,16 @@ export interface ProviderDescriptor {
 /** Where and how the switch reaches a provider's PPU v3 server. */
 export interface ProviderEndpoint {
   readonly descriptor: ProviderDescriptor;
+  /** The origin (and any prefix) the PPU paths go under, without /prepaidutility/v3. */
   readonly baseUrl: string;
   readonly username: string;
   readonly password: string;
+  /** Client timeout toward this provider (the switch's default otherwise). */
+  readonly timeoutMs?: number;
+  /** The provider's CA, and our client certificate and key for mTLS (PEM). */
+  readonly tls?: { readonly ca?: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
+  /** The Authorization header per request when the provider uses OAuth2 instead of basic auth. */
+  readonly authorization?: () => Promise<string>;
 }
 
 /** Faults a field tech can inject into a simulated provider (admin API and till tools). */

@@ -1,7 +1,8 @@
 /**
- * Builds the switch's fastify server: basic auth on every request, optional TLS/mTLS, the PPU v3
- * routes and the admin API. Any bad input (unparsable JSON, wrong content type, oversize body)
- * becomes 400 FORMAT_ERROR; an unexpected fault is a 500 ErrorDetail, never a crash.
+ * Builds the switch's fastify server: basic auth on every request (or, with OAuth2 on, a bearer token
+ * from the token endpoint served here), optional TLS/mTLS, the PPU v3 routes and the admin API. Any
+ * bad input (unparsable JSON, wrong content type, oversize body) becomes 400 FORMAT_ERROR; an
+ * unexpected fault is a 500 ErrorDetail, never a crash.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { errorDetail } from '../protocol';
 import type { SimulatedProvider } from '../providers/types';
 import type { SwitchEngine } from '../engine/switch-engine';
 import { registerAdminRoutes } from './admin-routes';
-import { basicAuthChecker } from './auth';
+import { basicAuthChecker, bearerTokens, credentialsChecker, registerTokenEndpoint } from './auth';
 import { DEFAULT_CONNECTION_LIMITS, applyConnectionLimits, type ConnectionLimits } from './connection-limits';
 import { registerPpuRoutes } from './ppu-routes';
 
@@ -19,7 +20,12 @@ export interface ServerOptions {
   log?: boolean;
   /** Request/header timeouts and open-connection caps; defaults in connection-limits.ts. */
   limits?: Partial<ConnectionLimits>;
+  /** OAuth2 client-credentials on top of basic auth: bearer tokens valid this long. */
+  oauth2?: { tokenTtlSeconds: number };
 }
+
+/** The switch's OAuth2 token endpoint (client-credentials grant), outside /prepaidutility/v3. */
+export const OAUTH2_TOKEN_PATH = '/oauth2/token';
 
 export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string, SimulatedProvider>, opts: ServerOptions): FastifyInstance {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...opts.limits };
@@ -37,15 +43,28 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
   const app = (https ? Fastify({ ...common, https }) : Fastify({ ...common, http: checking })) as FastifyInstance;
   applyConnectionLimits(app.server, limits);
   const allowed = basicAuthChecker(opts.auth.username, opts.auth.password);
+  const tokens = opts.oauth2 ? bearerTokens(opts.oauth2.tokenTtlSeconds) : null;
+  const basicChallenge = 'Basic realm="ppu-switch", charset="UTF-8"';
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!allowed(request.headers.authorization)) {
+    if (tokens && request.routeOptions.url === OAUTH2_TOKEN_PATH) return; // the token endpoint checks the client itself
+    const header = request.headers.authorization;
+    if (tokens && header?.startsWith('Bearer ')) {
+      if (await tokens.verify(header.slice(7).trim())) return;
       return reply
         .code(401)
-        .header('www-authenticate', 'Basic realm="ppu-switch", charset="UTF-8"')
-        .send(errorDetail('GENERAL_ERROR', 'Authentication required: HTTP basic auth with the switch credentials'));
+        .header('www-authenticate', ['Bearer realm="ppu-switch", error="invalid_token", error_description="the token is unknown or expired"', basicChallenge])
+        .send(errorDetail('GENERAL_ERROR', `Authentication failed: the bearer token is unknown or expired; fetch a new one at ${OAUTH2_TOKEN_PATH}`));
+    }
+    if (!allowed(header)) {
+      return reply
+        .code(401)
+        .header('www-authenticate', tokens ? ['Bearer realm="ppu-switch"', basicChallenge] : basicChallenge)
+        .send(errorDetail('GENERAL_ERROR', `Authentication required: ${tokens ? `a bearer token from ${OAUTH2_TOKEN_PATH} or ` : ''}HTTP basic auth with the switch credentials`));
     }
   });
+
+  if (tokens) registerTokenEndpoint(app, OAUTH2_TOKEN_PATH, tokens, credentialsChecker(opts.auth.username, opts.auth.password));
 
   app.setErrorHandler((caught, request, reply) => {
     const err = caught instanceof Error ? (caught as Error & { statusCode?: number }) : Object.assign(new Error(String(caught)), { statusCode: 500 });

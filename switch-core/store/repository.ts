@@ -431,13 +431,30 @@ export class SwitchStore {
   }
 
   // ---- transactions ----
-  /** Persists a new transaction before anything is sent; a reused id throws DuplicateIdError. */
+  /**
+   * Persists a new transaction before anything is sent, durably (see `durably`): after a power cut
+   * the till's retry finds it and goes to the same provider. A reused id throws DuplicateIdError.
+   */
   insertTransaction(tx: NewTransaction): void {
     try {
-      this.s.insertTx.run({ ...tx, request: JSON.stringify(tx.request) });
+      this.durably(() => this.s.insertTx.run({ ...tx, request: JSON.stringify(tx.request) }));
     } catch (err) {
       if (err instanceof Error && (err as Error & { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateIdError(tx.id);
       throw err;
+    }
+  }
+
+  /**
+   * Runs one write with synchronous=FULL: the store runs NORMAL (a commit survives a crash of the
+   * process, not of the machine), but a request about to leave for a provider — and which provider
+   * it goes to — must survive a power cut too. One fsync of the WAL per such write.
+   */
+  private durably<T>(write: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return write();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
     }
   }
 
@@ -450,8 +467,9 @@ export class SwitchStore {
     return this.s.hasTx.get(id) !== undefined;
   }
 
+  /** The provider a transaction is about to be sent to, durably before the send (a failover's new route). */
   setTransactionProvider(id: string, providerId: string | null): void {
-    this.s.setTxProvider.run(providerId, id);
+    this.durably(() => this.s.setTxProvider.run(providerId, id));
   }
 
   finishTransaction(id: string, o: TransactionOutcome): void {

@@ -54,6 +54,23 @@ describe('switch store', () => {
     store.close();
   });
 
+  it("writes a purchase and its provider with synchronous=FULL (they must survive a power cut) and goes back to NORMAL for the rest", () => {
+    const store = openStore(join(dir, 'durable.db'));
+    const seen: string[] = [];
+    const pragma = store.db.pragma.bind(store.db);
+    store.db.pragma = ((source: string, options?: { simple?: boolean }) => {
+      if (source.startsWith('synchronous')) seen.push(source);
+      return pragma(source, options);
+    }) as typeof store.db.pragma;
+    const sync = () => Number(pragma('synchronous', { simple: true }));
+    store.insertTransaction({ id: 'p1', type: 'PURCHASE', meterId: '01234567890', providerId: 'P01', status: 'UNKNOWN', amount: 5000, startedAt: 'T', purchaseId: null, request: {} });
+    store.setTransactionProvider('p1', 'P02');
+    expect(seen).toEqual(['synchronous = FULL', 'synchronous = NORMAL', 'synchronous = FULL', 'synchronous = NORMAL']);
+    expect(sync()).toBe(1); // NORMAL for everything else
+    expect(store.getTransaction('p1')).toMatchObject({ providerId: 'P02' });
+    store.close();
+  });
+
   it('a late last-response time never puts back a support status that changed meanwhile, and reads see every write', () => {
     const file = join(dir, 'support.db');
     const store = openStore(file);

@@ -4,22 +4,13 @@
  * reversed. OpenSSL 3 hides `des-ecb` behind the legacy provider; `des-ede-ecb` with the key repeated
  * is the same single DES.
  */
+import { meterCheckDigit } from '../protocol/meter-number';
 import { createCipheriv } from 'node:crypto';
 
 export const IIN = '600727';
 
-export function luhnDigit(digits: string): number {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10;
-}
+/** The Luhn check digit of a digit string: the same rule as a meter number's own check digit. */
+export const luhnDigit = meterCheckDigit;
 
 /** The 18-digit meter PAN for an 11-digit meter number (DRN) of the current form. */
 export function meterPan(drn: string): string {

@@ -32,7 +32,7 @@ const plan = [
   { meterId: 'TST001', amountCents: 10000 }, // success
   { meterId: 'TST003', amountCents: 10000 }, // success, two tokens
   { meterId: 'TST001', amountCents: 5000 }, // failed: INVALID_AMOUNT
-  { meterId: 'TST011', amountCents: 10000 }, // 504 upstream, switch retries
+  { meterId: 'TST011', amountCents: 10000 }, // 504 first (as the public test server); the till's /retry gets the token
 ];
 
 if (mode === 'sell') {

@@ -60,7 +60,7 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
   });
 
   it('unknown then retried to success: a 500/504 answer, the same purchase id is retried', async () => {
-    // Against the provider TST011 answers 504 first; the switch absorbs that itself, so there a 500 is injected.
+    // TST011 answers 504 first (the certification switch passes it on, as the test server); a 500 is injected at the switch too.
     const lk = await till.api.lookupMeter({ meterId: 'TST011' });
     if (target.kind === 'switch') target.setBehaviour({ serverErrorRate: 1 });
     const p = await till.api.purchase({ lookupRef: lk.ok ? lk.value.lookupRef : undefined, meterId: 'TST011', amountCents: 10000, tender: cash });
