@@ -280,7 +280,10 @@ export function demoProfile(opts: { seed?: number; nowMs?: number } = {}): DemoP
       const support: Record<string, SupportStatus> = {};
       for (const id of allIds) {
         const serves = def.servedBy.includes(id);
-        support[id] = name === 'staleNotSupported' ? 'NOT_SUPPORTED' : !name && rng.chance(0.05) ? 'UNCONFIRMED' : serves ? 'SUPPORTED' : 'NOT_SUPPORTED';
+        // The mini-grid operator joined after seed 000: no random draw for it, so every seed's other
+        // meters (named by tests and docs) stay what they were.
+        const noise = id !== P.miniGrid && !name && rng.chance(0.05);
+        support[id] = name === 'staleNotSupported' ? 'NOT_SUPPORTED' : noise ? 'UNCONFIRMED' : serves ? 'SUPPORTED' : 'NOT_SUPPORTED';
       }
       const allowed = def.servedBy.filter((id) => !def.excluded.includes(id));
       const preferred = name === 'meterPreference' ? P.easyPay : !name && rng.chance(0.03) ? rng.pick(allowed) : undefined;
