@@ -6,7 +6,7 @@
  * running browser). Target: ≤ 1.5× the blank page.
  */
 import react from '@vitejs/plugin-react';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -83,8 +83,10 @@ async function coldToReady(url: string): Promise<number> {
 export default async function (): Promise<TargetCheck[]> {
   const work = mkdtempSync(join(tmpdir(), 'bench-renderer-'));
   // The blank page's sources sit under node_modules/.cache so `react` resolves from the project.
-  const blankSrc = join(root, 'node_modules/.cache/bench-blank-page');
-  mkdirSync(blankSrc, { recursive: true });
+  const cacheDir = join(root, 'node_modules/.cache/bench-blank-page');
+  mkdirSync(cacheDir, { recursive: true });
+  // Real path: in a worktree node_modules is a symlink, and vite names the page by its path from root.
+  const blankSrc = realpathSync(cacheDir);
   writeFileSync(join(blankSrc, 'index.html'), BLANK_HTML);
   writeFileSync(join(blankSrc, 'main.tsx'), BLANK_MAIN);
   const tillOut = join(work, 'till');

@@ -39,13 +39,29 @@ export async function signIn(page: Page, operatorId: 'cashier' | 'manager'): Pro
   await api('signIn', { operatorId, pin: PINS[operatorId] ?? '' });
   await openSignedOut(page);
   await page.getByLabel('Operator').fill(operatorId);
-  await page.getByLabel('PIN').fill(operatorId === 'cashier' ? '1111' : '9999');
+  await page.getByLabel('PIN', { exact: true }).fill(operatorId === 'cashier' ? '1111' : '9999');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('operator')).toContainText(operatorId === 'cashier' ? 'cashier' : 'manager');
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+}
+
+/** The two counter screens the till is built for. */
+export const COUNTER_SIZES = [
+  { width: 1366, height: 768 },
+  { width: 1024, height: 768 },
+] as const;
+
+/** The screen as the cashier sees it (no scrolling) at both counter sizes: `<name>-1366x768.png`, `<name>-1024x768.png`. */
+export async function shotBoth(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize();
+  for (const size of COUNTER_SIZES) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: `${ARTIFACTS}/${name}-${size.width}x${size.height}.png` });
+  }
+  if (before) await page.setViewportSize(before);
 }
 
 /** Looks a meter up and types an amount on the cashier screen, by keyboard as a cashier would: ready to sell. */
@@ -70,13 +86,13 @@ export async function leavePending(page: Page): Promise<string> {
   await expect(page.getByTestId('outcome-pending')).toContainText(/retrying/i);
   await page.keyboard.press('F4');
   await expect(page.getByTestId('outcome-pending')).toContainText('PENDING — DO NOT RESELL');
-  return (await page.getByTestId('reference').textContent()) ?? '';
+  return (await page.getByTestId('short-ref').getAttribute('data-reference')) ?? '';
 }
 
 type FaultPatch = ArgsOf<'setProviderBehaviour'>['patch'];
 
 /** Runs `step` with the tests' own session signed in as the manager (the fault knobs need one), then gives it back to whoever had it; the page's session is untouched. */
-async function asManager<T>(step: () => Promise<T>): Promise<T> {
+export async function asManager<T>(step: () => Promise<T>): Promise<T> {
   const before = apiOperator;
   await api('signIn', { operatorId: 'manager', pin: '9999' });
   try {

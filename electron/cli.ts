@@ -1,15 +1,18 @@
 /**
  * `ppu-till` — the till back end from a terminal, for field techs and scripts: lookup, sell, pending,
  * reprint, eod. Same back end and store as the app (default data dir ~/.ppu-till; PPU_TILL_SWITCH_URL,
- * _USERNAME and _PASSWORD point it at any PPU server); `--json` prints
- * the TillApi result as JSON. Exit codes: 0 ok/succeeded, 1 error, 2 sale failed, 3 sale pending.
+ * _USERNAME and _PASSWORD point it at any PPU server); `--json` prints the TillApi result as JSON.
+ * Exit codes: 0 ok/sold, 1 error (sign-in, arguments, the till itself), 2 sale failed (nothing
+ * charged: a refused lookup — unknown or blocked meter — or a declined sale), 3 sale pending.
+ * `sell --simulate slow|down|no-answer` rehearses a provider fault on the embedded switch of this
+ * run, so every exit code can be produced from a terminal.
  * The PIN comes from PPU_TILL_PIN or the first line of standard input (--pin-stdin) so it never shows
  * in `ps`; --pin still works for a quick test on a bench till.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { apiFromInvoke, isFinalSaleState, type Result, type SaleView, type TillApi } from './api/contract';
+import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type TillApi } from './api/contract';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
 
 const program = new Command();
@@ -48,7 +51,12 @@ async function pinOf(g: Global): Promise<string | undefined> {
 
 const money = (c: number) => `R${(c / 100).toFixed(2)}`;
 
-async function withTill<T>(fn: (api: TillApi, rt: TillRuntime) => Promise<Result<T>>, show: (v: T) => string, exitFor: (v: T) => number = () => 0): Promise<void> {
+async function withTill<T>(
+  fn: (api: TillApi, rt: TillRuntime) => Promise<Result<T>>,
+  show: (v: T) => string,
+  exitFor: (v: T) => number = () => 0,
+  exitForError: (e: ApiError) => number = () => 1,
+): Promise<void> {
   const g = program.opts<Global>();
   const rt = await startTillRuntime({ dataDir: g.dataDir, mode: 'cli', workerIntervalMs: 200 });
   const api = apiFromInvoke(rt.backend.invoke);
@@ -63,7 +71,10 @@ async function withTill<T>(fn: (api: TillApi, rt: TillRuntime) => Promise<Result
     if (res.ok) {
       if (!g.json) console.log(show(res.value));
       code = exitFor(res.value);
-    } else if (!g.json) console.error(`${res.error.code}: ${res.error.message}`);
+    } else {
+      if (!g.json) console.error(`${res.error.code}: ${res.error.message}`);
+      code = signed.ok ? exitForError(res.error) : 1;
+    }
   } finally {
     // Give the advice outbox one chance to deliver before the process ends; what is left stays queued.
     await rt.backend.tick().catch(() => undefined);
@@ -92,16 +103,45 @@ program
     ),
   );
 
+/** Provider faults a field tech rehearses from a terminal, as patches for every simulated provider. */
+const SIMULATE = {
+  slow: { latencyMs: 3000 },
+  down: { down: true },
+  'no-answer': { timeoutRate: 1 },
+} as const;
+type Simulated = keyof typeof SIMULATE;
+
+/** Applies a fault to every simulated provider of this run's embedded switch (its own admin API and credentials). */
+async function simulate(rt: TillRuntime, fault: Simulated): Promise<Result<null>> {
+  const sw = rt.embeddedSwitch;
+  if (!sw) return { ok: false, error: { code: 'NOT_SUPPORTED', message: '--simulate needs the embedded switch (no switch URL set in Settings).' } };
+  const headers = { authorization: 'Basic ' + Buffer.from(`${sw.username}:${sw.password}`).toString('base64'), 'content-type': 'application/json' };
+  const list = (await (await fetch(`${sw.url}/admin/v1/providers`, { headers })).json()) as { providers: { id: string; behaviour: unknown }[] };
+  for (const p of list.providers.filter((x) => x.behaviour !== null)) {
+    await fetch(`${sw.url}/admin/v1/providers/${encodeURIComponent(p.id)}/behaviour`, { method: 'PATCH', headers, body: JSON.stringify(SIMULATE[fault]) });
+  }
+  return { ok: true, value: null };
+}
+
+/** A sale refused before or by the switch charged nothing: exit 2. Till-side problems stay 1. */
+const SALE_FAILED: ReadonlySet<ApiError['code']> = new Set(['DECLINED', 'NOT_FOUND', 'INVALID_INPUT', 'SWITCH_UNREACHABLE', 'NO_SHIFT', 'CONFLICT']);
+
 program
   .command('sell <meter> <amount>')
   .description('sell a token: amount in rands, e.g. 50 or 50.00')
   .option('--tender <type>', 'CASH | DEBIT_CARD | CREDIT_CARD', 'CASH')
   .option('--card <masked>', 'masked card number, e.g. 123456******7890')
   .option('--wait <ms>', 'how long to wait for a final answer before leaving the sale pending', '60000')
-  .action((meter: string, amount: string, o: { tender: string; card?: string; wait: string }) =>
+  .option('--simulate <fault>', 'rehearse a provider fault on the embedded switch for this sale: slow (3 s), down (refuses: exit 2), no-answer (times out: pending, exit 3)')
+  .action((meter: string, amount: string, o: { tender: string; card?: string; wait: string; simulate?: string }) =>
     withTill<SaleView>(
-      async (api) => {
+      async (api, rt) => {
         if (!/^\d+(\.\d{1,2})?$/.test(amount)) return { ok: false, error: { code: 'INVALID_INPUT', message: 'Amount must be rands with up to 2 decimals, e.g. 50 or 50.00', field: 'amountCents' } };
+        if (o.simulate !== undefined) {
+          if (!(o.simulate in SIMULATE)) return { ok: false, error: { code: 'INVALID_INPUT', message: `--simulate must be one of ${Object.keys(SIMULATE).join(', ')}, not "${o.simulate}"`, field: 'simulate' } };
+          const applied = await simulate(rt, o.simulate as Simulated);
+          if (!applied.ok) return applied;
+        }
         const [r, c = ''] = amount.split('.');
         const amountCents = Number(r) * 100 + Number(c.padEnd(2, '0'));
         const lk = await api.lookupMeter({ meterId: meter });
@@ -127,6 +167,7 @@ program
       },
       saleText,
       (s) => (s.state === 'succeeded' ? 0 : s.state === 'failed' ? 2 : 3),
+      (e) => (SALE_FAILED.has(e.code) && e.field !== 'amountCents' && e.field !== 'simulate' ? 2 : 1),
     ),
   );
 

@@ -3,6 +3,7 @@
  * feed, cut). Wraps every text to the paper's columns at its character scale, so nothing ever
  * overflows; the encoder then only has to translate lines to ESC/POS.
  */
+import { shortReference } from '../switch-core/protocol';
 import type { Slip, SlipAmount, SlipToken } from './slip';
 
 export type Paper = '58mm' | '80mm';
@@ -292,9 +293,12 @@ function pending(b: Builder, slip: Extract<Slip, { kind: 'pending' }>): void {
   const p = slip.pending;
   b.text(' PURCHASE PENDING ', { align: 'center', bold: true, invert: true, width: b.columns >= 36 ? 2 : 1, height: 2 });
   b.feed();
-  b.text('The outcome of this purchase is not known yet. NO TOKEN HAS BEEN ISSUED ON THIS SLIP.', { bold: true });
-  b.text('DO NOT SELL AGAIN for this meter: the till keeps trying this same purchase.');
-  b.text('Come back with this slip and its reference to collect your token.');
+  b.text('Your payment is received. The token is not ready yet: this slip has no token.', { bold: true });
+  b.text('The till keeps trying this same purchase. Do not buy again for this meter.');
+  b.text('Come back with this slip for your token, or for a refund if the manager cancels the purchase.');
+  b.rule();
+  b.text('Short reference', { align: 'center' });
+  b.text(shortReference(slip.reference), { align: 'center', bold: true, width: 2, height: 2 });
   b.rule();
   if (p.utilityName) b.pair('Utility:', p.utilityName);
   b.pair('Meter:', p.meterId, { bold: true });

@@ -16,6 +16,7 @@ vp.setStatus(init.status);
 vp.onJob((job) => post({ type: 'job', job }));
 port.on('message', (m: ToPrinterThread) => {
   if (m.type === 'setStatus') vp.setStatus(m.status);
+  else if (m.type === 'setPaper') vp.setPaper(m.paper);
   else void vp.close().then(() => port.close());
 });
 post({ type: 'ready', port: vp.port });

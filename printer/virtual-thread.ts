@@ -9,12 +9,13 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { JOBS_LISTED, type VirtualJob, type VirtualPrinter, type VirtualPrinterOptions, type VirtualStatus } from './virtual';
+import type { Paper } from './layout';
 
 export interface PrinterThreadInit {
   options: Omit<VirtualPrinterOptions, 'log'>;
   status: Partial<VirtualStatus>;
 }
-export type ToPrinterThread = { type: 'setStatus'; status: Partial<VirtualStatus> } | { type: 'close' };
+export type ToPrinterThread = { type: 'setStatus'; status: Partial<VirtualStatus> } | { type: 'setPaper'; paper: Paper } | { type: 'close' };
 export type FromPrinterThread = { type: 'ready'; port: number } | { type: 'job'; job: VirtualJob } | { type: 'log'; line: string };
 
 /** The printer on its own thread: everything a VirtualPrinter does except serving a local stream. */
@@ -58,11 +59,12 @@ export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOp
   let closing = false;
   let alive = false;
   let restarts = 0;
+  let paper = opts.paper;
   const recent: number[] = [];
 
   const start = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const w = spawnPrinterThread({ options: { host: opts.host, port, outDir: opts.outDir, paper: opts.paper }, status: { ...status } }, opts.heapMb ?? HEAP_MB);
+      const w = spawnPrinterThread({ options: { host: opts.host, port, outDir: opts.outDir, paper }, status: { ...status } }, opts.heapMb ?? HEAP_MB);
       worker = w;
       let ready = false;
       w.on('message', (m: FromPrinterThread) => {
@@ -107,6 +109,10 @@ export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOp
     setStatus: (s) => {
       Object.assign(status, s);
       worker.postMessage({ type: 'setStatus', status: s } satisfies ToPrinterThread);
+    },
+    setPaper: (p) => {
+      paper = p; // a restarted thread keeps it
+      worker.postMessage({ type: 'setPaper', paper: p } satisfies ToPrinterThread);
     },
     restarts: () => restarts,
     close: async () => {

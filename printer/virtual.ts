@@ -58,6 +58,8 @@ export interface VirtualPrinter {
   jobs(): VirtualJob[];
   onJob(cb: (job: VirtualJob) => void): void;
   setStatus(s: Partial<VirtualStatus>): void;
+  /** The paper the next jobs are rendered on (the till's paper-width setting). */
+  setPaper(p: Paper): void;
   /** Serve a byte stream that stays open (e.g. the far end of a serial PTY). */
   attach(stream: Duplex): void;
   close(): Promise<void>;
@@ -107,7 +109,7 @@ export function asbBytes(s: VirtualStatus): Buffer {
 }
 
 export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<VirtualPrinter> {
-  const paper = opts.paper ?? '80mm';
+  let paper = opts.paper ?? '80mm';
   mkdirSync(opts.outDir, { recursive: true });
   const status: VirtualStatus = { paperOut: false, coverOpen: false, offline: false, stalled: false, answersDleEot: true };
   const jobs: VirtualJob[] = [];
@@ -245,6 +247,9 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     port,
     jobs: () => [...jobs],
     onJob: (cb) => listeners.push(cb),
+    setPaper: (p) => {
+      paper = p;
+    },
     setStatus: (s) => {
       Object.assign(status, s);
       for (const stream of asbStreams) stream.write(asbBytes(status));

@@ -215,7 +215,7 @@ export interface SaleSummary {
   operatorId: string;
   utilityName: string | null;
   provider: string | null;
-  /** First token (digits) when succeeded. */
+  /** The token the customer loads for credit, in groups of four, when succeeded. */
   token: string | null;
   createdAt: string;
   updatedAt: string;
@@ -275,6 +275,22 @@ export interface EodRow {
   count: number;
   amountCents: number;
 }
+/** What the manager counted at cash-up: the float the drawer started with, cash taken to the safe, and per tender what is there. */
+export interface CashCount {
+  openingFloatCents: number;
+  dropsCents: number;
+  /** Cash in the drawer; card totals from the card terminal's own end-of-day slip. Missing = not counted yet. */
+  counted: Partial<Record<TenderKind, number>>;
+}
+export interface CashUpRow {
+  tender: TenderKind;
+  label: string;
+  /** Cash: float + cash sales + cash kept for pending sales − drops. Cards: card sales, pending included. */
+  expectedCents: number;
+  countedCents: number | null;
+  /** Counted − expected: negative is short, positive is over. */
+  differenceCents: number | null;
+}
 export interface EodReport {
   from: string;
   to: string;
@@ -288,9 +304,14 @@ export interface EodReport {
   byCashier: EodRow[];
   pending: SaleSummary[];
   reversed: SaleSummary[];
-  /** The report as CSV text (RFC 4180), ready to save. */
+  openingFloatCents: number;
+  dropsCents: number;
+  cashUp: CashUpRow[];
+  /** One row per sale in the period (every state), as CSV text (RFC 4180), ready to save. */
   csv: string;
-  /** The report as printable lines (what the printer prints). */
+  /** "end-of-day-2026-11-30.csv", or "end-of-day-2026-11-01-to-2026-11-30.csv" for a range. */
+  csvFileName: string;
+  /** The report laid out as a receipt, every line within 32 columns (fits 58 and 80 mm paper). */
   lines: string[];
 }
 
@@ -320,6 +341,8 @@ export interface TillSettings {
 
 export interface StatusView {
   mode: 'electron' | 'browser' | 'cli';
+  /** What the counter header shows: the store's name (merchant name) and this till's terminal id. */
+  till: { storeName: string; terminalId: string };
   switch: { reachable: boolean; url: string; embedded: boolean; checkedAt: string | null; message: string };
   printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string };
   pendingCount: number;
@@ -420,6 +443,13 @@ const Pin = z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits');
 const IsoOrDate = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be a date (YYYY-MM-DD) or an ISO time');
 export const Cents = z.number().int('must be whole cents').min(0, 'cannot be negative').max(100_000_000, 'is too large');
 export const MaskedCard = z.string().regex(MASKED_CARD, 'must be masked as on the card terminal slip: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890)');
+export const CashCountArgs = z
+  .object({
+    openingFloatCents: Cents,
+    dropsCents: Cents,
+    counted: z.object({ CASH: Cents.optional(), DEBIT_CARD: Cents.optional(), CREDIT_CARD: Cents.optional() }).strict(),
+  })
+  .strict();
 export const TenderArgs = z.object({ type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']), maskedCard: MaskedCard.optional() });
 
 export const SettingsPatch = z
@@ -543,8 +573,8 @@ export const METHODS = {
   // transactions and reports
   listTransactions: { args: TransactionFilter, role: 'manager' },
   getTransaction: { args: z.object({ saleId: Id }).strict(), role: 'manager' },
-  eodReport: { args: z.object({ from: IsoOrDate.optional(), to: IsoOrDate.optional() }).strict(), role: 'manager' },
-  printEodReport: { args: z.object({ from: IsoOrDate.optional(), to: IsoOrDate.optional() }).strict(), role: 'manager' },
+  eodReport: { args: z.object({ from: IsoOrDate.optional(), to: IsoOrDate.optional(), count: CashCountArgs.optional() }).strict(), role: 'manager' },
+  printEodReport: { args: z.object({ from: IsoOrDate.optional(), to: IsoOrDate.optional(), count: CashCountArgs.optional() }).strict(), role: 'manager' },
   // settings
   getSettings: { args: Empty, role: 'manager' },
   setSettings: { args: SettingsPatch, role: 'manager' },
@@ -555,7 +585,7 @@ export const METHODS = {
   listSerialPorts: { args: Empty, role: 'manager' },
   virtualPrinterJobs: { args: z.object({ limit: z.number().int().min(1).max(200).optional() }).strict(), role: 'cashier' },
   /** Field-tech rehearsal: make the virtual printer run out of paper, open its cover or go offline. */
-  setVirtualPrinterStatus: { args: z.object({ paperOut: z.boolean().optional(), coverOpen: z.boolean().optional(), offline: z.boolean().optional() }).strict(), role: 'cashier' },
+  setVirtualPrinterStatus: { args: z.object({ paperOut: z.boolean().optional(), coverOpen: z.boolean().optional(), offline: z.boolean().optional() }).strict(), role: 'manager' },
   virtualPrinterFile: { args: z.object({ id: Id, kind: z.enum(['png', 'bin']) }).strict(), role: 'cashier' },
   /** Field-tech tool: type a token into a virtual STS meter (11-digit meter number or 18-digit PAN). */
   virtualMeterEnter: { args: z.object({ meter: z.string().trim().regex(/^(\d{11}|\d{18})$/, 'type the 11-digit meter number or the 18-digit PAN'), token: z.string().max(40) }).strict(), role: 'cashier' },

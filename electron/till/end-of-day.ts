@@ -1,9 +1,10 @@
 /**
- * The end-of-day report: totals of succeeded sales by utility, provider, tender and cashier, the
- * failed count, the pending and reversed sales, as data, CSV (RFC 4180) and printable lines.
+ * The end-of-day cash-up: totals of succeeded sales by utility, provider, tender and cashier, the
+ * failed count, the pending and reversed sales, expected against counted money per tender (opening
+ * float and cash drops included), as data, a CSV row per sale (RFC 4180) and a receipt.
  * Pure: plain rows in, the report out.
  */
-import { isOpenSaleState, type EodReport, type EodRow, type SaleSummary } from '../api/contract';
+import { isOpenSaleState, type CashCount, type CashUpRow, type EodReport, type EodRow, type SaleSummary, type TenderKind } from '../api/contract';
 import type { SaleRow } from './store/repository';
 
 const DAY_MS = 86_400_000;
@@ -24,12 +25,49 @@ export interface EodInput {
   rows: SaleRow[];
   operatorNames: ReadonlyMap<string, string>;
   summary: (row: SaleRow) => SaleSummary;
+  /** What the manager counted; without it nothing is counted yet (no float, no drops). */
+  count?: CashCount;
 }
 
 const money = (c: number) => (c / 100).toFixed(2);
-const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const rands = (c: number) => `${c < 0 ? '-' : ''}R${money(Math.abs(c))}`;
+const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-export function buildEodReport({ from, to, generatedAt, terminalId, rows, operatorNames, summary }: EodInput): EodReport {
+/** Receipt width: 32 columns fit 58 mm paper and every 80 mm font. */
+export const REPORT_COLUMNS = 32;
+/** Label left, value right, within the receipt width; a label too long for both gets its own line. */
+function pair(label: string, value: string): string[] {
+  const gap = REPORT_COLUMNS - label.length - value.length;
+  if (gap >= 1) return [label + ' '.repeat(gap) + value];
+  return [label.slice(0, REPORT_COLUMNS), ' '.repeat(Math.max(0, REPORT_COLUMNS - value.length)) + value];
+}
+const rule = '-'.repeat(REPORT_COLUMNS);
+const center = (t: string) => ' '.repeat(Math.max(0, Math.floor((REPORT_COLUMNS - t.length) / 2))) + t;
+
+const TENDERS = [
+  ['CASH', 'Cash'],
+  ['DEBIT_CARD', 'Debit card'],
+  ['CREDIT_CARD', 'Credit card'],
+] as const satisfies readonly (readonly [TenderKind, string])[];
+
+/** Local "YYYY-MM-DD HH:MM" for the till's own clock (the shop's time). */
+function local(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** Expected per tender against what was counted. Pending sales' money is in the drawer (the cashier kept it). */
+export function cashUp(rows: readonly SaleRow[], count: CashCount): CashUpRow[] {
+  return TENDERS.map(([tender, label]) => {
+    const taken = rows.filter((r) => r.tenderType === tender && (r.state === 'succeeded' || isOpenSaleState(r.state))).reduce((s, r) => s + r.amountCents, 0);
+    const expectedCents = tender === 'CASH' ? count.openingFloatCents + taken - count.dropsCents : taken;
+    const countedCents = count.counted[tender] ?? null;
+    return { tender, label, expectedCents, countedCents, differenceCents: countedCents === null ? null : countedCents - expectedCents };
+  });
+}
+
+export function buildEodReport({ from, to, generatedAt, terminalId, rows, operatorNames, summary, count }: EodInput): EodReport {
   const sold = rows.filter((r) => r.state === 'succeeded');
   const group = (key: (r: SaleRow) => string, label: (k: string) => string = (k) => k): EodRow[] => {
     const m = new Map<string, EodRow>();
@@ -42,7 +80,9 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
     }
     return [...m.values()].sort((a, b) => a.key.localeCompare(b.key));
   };
-  const report: Omit<EodReport, 'csv' | 'lines'> = {
+  const tenderLabel = (k: string) => TENDERS.find(([t]) => t === k)?.[1] ?? k;
+  const counted = count ?? { openingFloatCents: 0, dropsCents: 0, counted: {} };
+  const report: Omit<EodReport, 'csv' | 'csvFileName' | 'lines'> = {
     from,
     to,
     generatedAt,
@@ -51,34 +91,59 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
     failedCount: rows.filter((r) => r.state === 'failed').length,
     byUtility: group((r) => r.utilityName ?? 'Unknown'),
     byProvider: group((r) => r.provider ?? 'Unknown'),
-    byTender: group((r) => r.tenderType),
+    byTender: group((r) => r.tenderType, tenderLabel),
     byCashier: group((r) => r.operatorId, (k) => operatorNames.get(k) ?? k),
     pending: rows.filter((r) => isOpenSaleState(r.state)).map(summary),
     reversed: rows.filter((r) => r.state === 'cancelled').map(summary),
+    openingFloatCents: counted.openingFloatCents,
+    dropsCents: counted.dropsCents,
+    cashUp: cashUp(rows, counted),
   };
-  const sections = [
-    ['utility', 'By utility', report.byUtility],
-    ['provider', 'By provider', report.byProvider],
-    ['tender', 'By tender', report.byTender],
-    ['cashier', 'By cashier', report.byCashier],
-  ] as const;
-  const csv: string[] = ['section,key,label,count,amount'];
-  csv.push(`total,succeeded,Succeeded,${report.succeeded.count},${money(report.succeeded.amountCents)}`, `total,failed,Failed,${report.failedCount},0.00`);
-  for (const [sec, , list] of sections) for (const r of list) csv.push([sec, csvField(r.key), csvField(r.label), r.count, money(r.amountCents)].join(','));
-  for (const p of report.pending) csv.push(['pending', p.saleId, csvField(p.meterId), 1, money(p.amountCents)].join(','));
-  for (const p of report.reversed) csv.push(['reversed', p.saleId, csvField(p.meterId), 1, money(p.amountCents)].join(','));
-  const saleLine = (p: SaleSummary) => `  ${p.meterId} R${money(p.amountCents)} ${p.saleId.slice(0, 8)}`;
+  const STATE_WORDS: Record<string, string> = { succeeded: 'sold', failed: 'failed', cancelled: 'reversed (refunded)' };
+  const csv: string[] = ['date,reference,meter,state,tender,amount,cashier,utility,provider'];
+  for (const r of [...rows].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+    const state = (STATE_WORDS[r.state] ?? (isOpenSaleState(r.state) ? 'pending' : r.state)) + (r.late && r.state === 'succeeded' ? ' late' : '');
+    csv.push([local(r.createdAt), r.id, csvField(r.meterId), state, tenderLabel(r.tenderType), money(r.amountCents), csvField(operatorNames.get(r.operatorId) ?? r.operatorId), csvField(r.utilityName ?? ''), csvField(r.provider ?? '')].join(','));
+  }
+  const firstDay = local(from).slice(0, 10);
+  const lastDay = local(new Date(Date.parse(to) - 1).toISOString()).slice(0, 10);
+  const csvFileName = firstDay === lastDay ? `end-of-day-${firstDay}.csv` : `end-of-day-${firstDay}-to-${lastDay}.csv`;
+  const saleLines = (p: SaleSummary) => pair(`  ${p.meterId}`, rands(p.amountCents)).concat(`    ref ${p.saleId.slice(-8)}`);
+  const section = (title: string, list: readonly EodRow[]) => [title, ...list.flatMap((r) => pair(`  ${r.label} (${r.count})`, rands(r.amountCents)))];
   const lines = [
-    'END OF DAY REPORT',
-    `Terminal ${terminalId}`,
-    `${from.slice(0, 16)} to ${to.slice(0, 16)}`,
-    `Sales: ${report.succeeded.count}  R${money(report.succeeded.amountCents)}`,
-    `Failed: ${report.failedCount}`,
-    ...sections.flatMap(([, title, list]) => [title, ...list.map((r) => `  ${r.label}: ${r.count}  R${money(r.amountCents)}`)]),
-    `Pending: ${report.pending.length}`,
-    ...report.pending.map(saleLine),
-    `Reversed: ${report.reversed.length}`,
-    ...report.reversed.map(saleLine),
+    center('END OF DAY'),
+    center(`Terminal ${terminalId}`),
+    ...pair('From', local(from)),
+    ...pair('To', local(to)),
+    ...pair('Printed', local(generatedAt)),
+    rule,
+    ...pair(`Sales (${report.succeeded.count})`, rands(report.succeeded.amountCents)),
+    ...pair('Failed (nothing charged)', String(report.failedCount)),
+    rule,
+    'CASH-UP',
+    ...pair('Opening float', rands(report.openingFloatCents)),
+    ...pair('Cash drops', rands(-report.dropsCents)),
+    ...report.cashUp.flatMap((c) => [
+      c.label,
+      ...pair('  Expected', rands(c.expectedCents)),
+      ...pair('  Counted', c.countedCents === null ? 'not counted' : rands(c.countedCents)),
+      ...(c.differenceCents === null ? [] : pair(c.differenceCents < 0 ? '  SHORT' : c.differenceCents > 0 ? '  OVER' : '  Difference', rands(c.differenceCents))),
+    ]),
+    rule,
+    ...section('By tender', report.byTender),
+    ...section('By utility', report.byUtility),
+    ...section('By provider', report.byProvider),
+    ...section('By cashier', report.byCashier),
+    rule,
+    ...pair('Pending', String(report.pending.length)),
+    ...report.pending.flatMap(saleLines),
+    ...pair('Reversed (refunded)', String(report.reversed.length)),
+    ...report.reversed.flatMap(saleLines),
+    rule,
+    '',
+    'Counted by: ____________________',
+    '',
+    'Checked by: ____________________',
   ];
-  return { ...report, csv: csv.join('\r\n') + '\r\n', lines };
+  return { ...report, csv: csv.join('\r\n') + '\r\n', csvFileName, lines };
 }

@@ -2,7 +2,7 @@
  * The manager's records: the transaction list and one sale's full record (advices, reprints,
  * switch traces), and the end-of-day report on screen, as CSV and printed.
  */
-import type { EodReport } from '../api/contract';
+import type { CashCount, EodReport } from '../api/contract';
 import type { Handlers, TillContext } from './backend-context';
 import { buildEodReport, dayRange } from './end-of-day';
 import { needSale } from './sale-transitions';
@@ -11,14 +11,14 @@ import type { SaleViews } from './sale-views';
 
 export interface Reports {
   /** The end-of-day report for a period (today by default). */
-  eod(from?: string, to?: string): EodReport;
+  eod(from?: string, to?: string, count?: CashCount): EodReport;
   handlers: Handlers<'listTransactions' | 'getTransaction' | 'eodReport' | 'printEodReport'>;
 }
 
 export function createReports(ctx: TillContext, views: SaleViews): Reports {
   const { store, clock, nowIso, printer } = ctx;
 
-  function eod(fromArg?: string, toArg?: string): EodReport {
+  function eod(fromArg?: string, toArg?: string, count?: CashCount): EodReport {
     const { from, to } = dayRange(clock(), fromArg, toArg);
     return buildEodReport({
       from,
@@ -28,6 +28,7 @@ export function createReports(ctx: TillContext, views: SaleViews): Reports {
       rows: store.findSales({ from, to, limit: 5000 }),
       operatorNames: new Map(store.listOperators().map((o) => [o.id, o.name])),
       summary: views.summary,
+      ...(count ? { count } : {}),
     });
   }
 
@@ -47,8 +48,8 @@ export function createReports(ctx: TillContext, views: SaleViews): Reports {
           traces: store.tracesFor(saleId).map((t) => ({ at: t.at, operation: t.operation, url: t.url, status: t.status, outcome: t.outcome as 'successful', ms: t.ms, requestBody: JSON.parse(t.requestJson ?? 'null') as unknown, responseBody: JSON.parse(t.responseJson ?? 'null') as unknown })),
         };
       },
-      eodReport: ({ from, to }) => eod(from, to),
-      printEodReport: ({ from, to }, op) => printer.printLines(eod(from, to).lines, slipContext(ctx, op.name)),
+      eodReport: ({ from, to, count }) => eod(from, to, count),
+      printEodReport: ({ from, to, count }, op) => printer.printLines(eod(from, to, count).lines, slipContext(ctx, op.name)),
     },
   };
 }

@@ -108,6 +108,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
     fileUrls: opts.fileUrls,
     onSettingsChanged: (s) => {
       paper = s.printer.paperWidth;
+      vp?.setPaper(paper === 58 ? '58mm' : '80mm'); // the virtual printer renders on the paper the till lays out for
       void buildSink(s);
     },
   });

@@ -22,6 +22,9 @@ export interface SaleSlips {
 export const slipKey = (saleId: string, kind: SlipKind) => `sale:${saleId}:${kind}`;
 
 /** The merchant lines every slip and report carries. */
+/** A pending slip carries no token: its footer says what the slip is for instead. */
+const PENDING_FOOTER = ['Keep this slip: bring it back for your token, or for a refund.'];
+
 export function slipContext(ctx: TillContext, operatorName?: string): SlipContext {
   const s = ctx.settings();
   return {
@@ -60,7 +63,7 @@ export function createSaleSlips(ctx: TillContext, changes: SaleChanges): SaleSli
       const res =
         kind === 'sale' && resp
           ? await printer.printSale(resp, slipContext(ctx, op?.name), { key })
-          : await printer.printPending({ purchaseId: row.id, meterId: row.meterId, amountCents: row.amountCents, utilityName: row.utilityName ?? undefined, at: new Date(clock()) }, slipContext(ctx, op?.name), key);
+          : await printer.printPending({ purchaseId: row.id, meterId: row.meterId, amountCents: row.amountCents, utilityName: row.utilityName ?? undefined, at: new Date(clock()) }, { ...slipContext(ctx, op?.name), footer: PENDING_FOOTER }, key);
       if (ctx.closed()) return;
       store.transitionSale(saleId, { slipPrinted: res.printed, slipKind: kind, printError: res.message, updatedAt: nowIso() });
       changes.notify(saleId);

@@ -27,6 +27,12 @@ export function responseOf(row: SaleRow): PurchaseResponse | null {
   return row.responseJson ? (JSON.parse(row.responseJson) as PurchaseResponse) : null;
 }
 
+/** The token the customer loads for credit (the standard one; a key-change sale's first tokens are not it), grouped. */
+function creditToken(row: SaleRow): string | null {
+  const tokens = tokensOf(responseOf(row));
+  return (tokens.find((t) => t.type === 'STD') ?? tokens[0])?.grouped ?? null;
+}
+
 export function tokensOf(resp: PurchaseResponse | null): TokenView[] {
   return (resp?.tokens ?? []).map((t) => ({
     type: t.tokenType,
@@ -100,7 +106,7 @@ export function createSaleViews({ store, clock }: TillContext, busy: (saleId: st
       operatorId: row.operatorId,
       utilityName: row.utilityName,
       provider: row.provider,
-      token: row.tokenText ? (row.tokenText.split(' ')[0] ?? null) : null,
+      token: creditToken(row),
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
       reprintCount: store.reprintCount(row.id),

@@ -14,8 +14,9 @@ export function settingsHandlers(ctx: TillContext, link: SwitchLink): Handlers<'
     setSettings(patch) {
       const v = validateSettings(ctx.settings(), patch);
       if (!v.ok) {
-        const [field, msg] = Object.entries(v.fields)[0]!;
-        throw new ApiFail('INVALID_INPUT', `${field}: ${msg}`, { field, fields: v.fields });
+        // The manager reads each reason beside its field; the headline only says how many and that nothing changed.
+        const wrong = Object.keys(v.fields);
+        throw new ApiFail('INVALID_INPUT', `Nothing was saved: ${wrong.length === 1 ? 'one setting needs' : `${wrong.length} settings need`} a change (marked beside ${wrong.length === 1 ? 'it' : 'each'}).`, { field: wrong[0]!, fields: v.fields });
       }
       // All or nothing: the password and the document are stored only after every field passed.
       if (patch.switchPassword !== undefined) secrets.set('switchPassword', patch.switchPassword);

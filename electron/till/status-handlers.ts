@@ -17,6 +17,7 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink): Handlers<Sta
       const p = await printer.status().catch(() => ({ state: 'problem' as const, message: 'Printer status unknown' }));
       return {
         mode: deps.mode,
+        till: { storeName: ctx.settings().merchantName, terminalId: ctx.settings().terminalId },
         switch: {
           reachable: last?.reachable ?? false,
           url: t.root,

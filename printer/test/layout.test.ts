@@ -45,12 +45,17 @@ describe('layoutSlip', () => {
     expect(t).toMatch(/VAT invoice no:\s+VAT-000126/);
   });
 
-  it('says a pending purchase is pending, not to resell, and to come back with the reference', () => {
-    const t = texts('pending', '58mm').map((l) => l.text).join(' ').replace(/- /g, '-');
+  it('says a pending purchase is pending with no token, not to buy again, to come back, and its short reference large', () => {
+    const lines = texts('pending', '58mm');
+    const t = lines.map((l) => l.text).join(' ').replace(/- /g, '-');
     expect(t).toContain('PURCHASE PENDING');
-    expect(t).toContain('DO NOT SELL AGAIN');
-    expect(t).toContain('Come back with this slip and its reference');
+    expect(t).toContain('this slip has no token');
+    expect(t).toContain('Do not buy again for this meter');
+    expect(t).toContain('Come back with this slip for your token, or for a refund');
     expect(t).toContain('8d9e0f1a-4b5c-4d6e-8f7a-8b9c0d1e2f3a');
+    const short = lines.find((l) => l.text.trim() === '0d1e2f3a');
+    expect(short, 'the last 8 characters on a line of their own').toBeTruthy();
+    expect(short).toMatchObject({ width: 2, height: 2 });
   });
 
   it('marks reprints with the reprint time and keeps the refund token', () => {

@@ -1,23 +1,29 @@
-/** App shell: sign-in, navigation by role, the current screen, and the status bar. */
-import { useEffect, useState } from 'react';
+/** App shell: sign-in, the counter header, problem banner and late-sale notices, navigation by role, the current screen. */
+import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { Cashier } from './screens/Cashier';
+import { CounterHeader, LateNotices, ProblemBanner } from './screens/Counter';
+import { SignIn } from './screens/SignIn';
 import { ChangePin } from './screens/ChangePin';
-import { Eod } from './screens/Eod';
-import { Faults } from './screens/Faults';
-import { Meters } from './screens/Meters';
-import { PrinterView } from './screens/PrinterView';
-import { Providers } from './screens/Providers';
-import { Queue } from './screens/Queue';
-import { Reprint } from './screens/Reprint';
-import { Routing } from './screens/Routing';
-import { Settings } from './screens/Settings';
-import { Transactions } from './screens/Transactions';
-import { VirtualMeter } from './screens/VirtualMeter';
 import { useTill, type Screen } from './store';
 
+// Only the cashier's screen is in the first bundle: the meter field is ready sooner; the rest load on first use.
+const lazyScreen = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
+const Eod = lazyScreen(() => import('./screens/Eod'), 'Eod');
+const Faults = lazyScreen(() => import('./screens/Faults'), 'Faults');
+const Meters = lazyScreen(() => import('./screens/Meters'), 'Meters');
+const PrinterView = lazyScreen(() => import('./screens/PrinterView'), 'PrinterView');
+const Providers = lazyScreen(() => import('./screens/Providers'), 'Providers');
+const Queue = lazyScreen(() => import('./screens/Queue'), 'Queue');
+const Reprint = lazyScreen(() => import('./screens/Reprint'), 'Reprint');
+const Routing = lazyScreen(() => import('./screens/Routing'), 'Routing');
+const Settings = lazyScreen(() => import('./screens/Settings'), 'Settings');
+const Transactions = lazyScreen(() => import('./screens/Transactions'), 'Transactions');
+const VirtualMeter = lazyScreen(() => import('./screens/VirtualMeter'), 'VirtualMeter');
+
+/** Screens in the order of the navigation; `manager` ones are for managers and field techs only. Add a screen here and in SCREENS. */
 const NAV: { id: Screen; label: string; manager: boolean }[] = [
   { id: 'cashier', label: 'Sell', manager: false },
-  { id: 'reprint', label: 'Reprint', manager: false },
+  { id: 'reprint', label: 'Reprint', manager: true },
   { id: 'queue', label: 'Pending queue', manager: true },
   { id: 'transactions', label: 'Transactions', manager: true },
   { id: 'eod', label: 'End of day', manager: true },
@@ -29,67 +35,28 @@ const NAV: { id: Screen; label: string; manager: boolean }[] = [
   { id: 'faults', label: 'Provider faults', manager: true },
   { id: 'virtualMeter', label: 'Virtual meter', manager: false },
 ];
-
-function SignIn() {
-  const signIn = useTill((s) => s.signIn);
-  const [id, setId] = useState('cashier');
-  const [pin, setPin] = useState('');
-  const [err, setErr] = useState<string | null>(null);
-  return (
-    <main className="signin">
-      <h1>PPU Till — sign in</h1>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const r = await signIn(id.trim(), pin);
-          setErr(r ? r.message : null);
-          setPin('');
-        }}
-      >
-        <label htmlFor="op">Operator</label>
-        <input id="op" className="big" value={id} onChange={(e) => setId(e.target.value)} autoComplete="username" />
-        <label htmlFor="pin">PIN</label>
-        <input id="pin" className="big" type="password" inputMode="numeric" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="current-password" autoFocus />
-        <button className="btn primary" type="submit">Sign in</button>
-        {err && <p role="alert" className="state failed">{err}</p>}
-      </form>
-    </main>
-  );
-}
-
-const PRINTER_WORDS = { ready: 'ready', 'paper-out': 'PAPER OUT', problem: 'PROBLEM', offline: 'OFFLINE', none: 'none set up' } as const;
-
-function StatusBar() {
-  const st = useTill((s) => s.status);
-  const signOut = useTill((s) => s.signOut);
-  if (!st) return <footer className="statusbar">Connecting…</footer>;
-  return (
-    <footer className="statusbar" aria-label="Till status">
-      <span className={st.switch.reachable ? 'ok' : 'warn'} title={st.switch.message}>Switch: {st.switch.reachable ? 'reachable' : 'NOT reachable'}</span>
-      <span className={st.printer.state === 'ready' ? 'ok' : 'warn'} title={st.printer.message}>Printer: {PRINTER_WORDS[st.printer.state]}</span>
-      <span className={st.pendingCount ? 'warn' : 'ok'} data-testid="pending-count">Pending: {st.pendingCount}</span>
-      <span>Advices queued: {st.adviceCount}</span>
-      <span data-testid="operator">{st.operator ? `${st.operator.name} (${st.operator.role})` : 'Not signed in'}</span>
-      <button className="btn small" onClick={() => void signOut()}>Sign out</button>
-    </footer>
-  );
-}
+const SCREENS = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults, virtualMeter: VirtualMeter };
 
 export function App() {
   const { session, screen, setScreen, refreshSession, refreshStatus } = useTill();
   useEffect(() => {
     void refreshSession();
     void refreshStatus();
-    const t = setInterval(() => void refreshStatus(), 5000);
+    const t = setInterval(() => void refreshStatus(), 2000);
     return () => clearInterval(t);
   }, [refreshSession, refreshStatus]);
   if (!session) return <main className="signin" aria-busy="true"><p role="status">Connecting to the till…</p></main>;
   if (!session.operator) return <SignIn />;
   if (session.mustChangePin) return <ChangePin />;
   const manager = session.operator.role === 'manager';
-  const Current = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults, virtualMeter: VirtualMeter }[screen];
+  const Current = SCREENS[screen];
   return (
     <div className="shell">
+      <div className="top">
+        <CounterHeader />
+        <ProblemBanner />
+        <LateNotices />
+      </div>
       <nav aria-label="Screens">
         {NAV.filter((n) => manager || !n.manager).map((n) => (
           <button key={n.id} className={`nav ${screen === n.id ? 'active' : ''}`} aria-current={screen === n.id ? 'page' : undefined} onClick={() => setScreen(n.id)}>
@@ -98,9 +65,10 @@ export function App() {
         ))}
       </nav>
       <main>
-        <Current key={screen} />
+        <Suspense fallback={<p role="status">Opening…</p>}>
+          <Current key={screen} />
+        </Suspense>
       </main>
-      <StatusBar />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { ApiError, LookupView, SaleView, SessionView, StatusView, TenderInput } from '../../electron/api/contract';
 import { call } from './api';
 import { fetchSession } from './boot';
+import { loadNotices, loadWatch, noticeFor, saveNotices, saveWatch, settleWatch, type LateNotice } from './late-sales';
 
 export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter';
 
@@ -14,6 +15,10 @@ interface TillState {
   sale: SaleView | null;
   busy: string | null;
   error: ApiError | null;
+  /** Pending sales that succeeded late, shown on every screen until acknowledged. */
+  lateNotices: LateNotice[];
+  /** Bumped after each sale outcome: the cashier screen puts focus back on the meter field. */
+  readyTick: number;
   setScreen(s: Screen): void;
   refreshStatus(): Promise<void>;
   refreshSession(): Promise<void>;
@@ -28,7 +33,12 @@ interface TillState {
   newSale(): void;
   leavePending(): Promise<void>;
   setError(e: ApiError | null): void;
+  /** Looks at pending sales that left the pending list since the last look; raises a notice for each late success. */
+  checkLate(): Promise<void>;
+  acknowledgeLate(saleId: string): void;
 }
+
+const isSettled = (s: SaleView) => s.state === 'failed' || s.state === 'cancelled' || s.state === 'pending' || (s.state === 'succeeded' && s.progress.stage === 'done');
 
 export const useTill = create<TillState>((set, get) => ({
   session: null,
@@ -38,11 +48,54 @@ export const useTill = create<TillState>((set, get) => ({
   sale: null,
   busy: null,
   error: null,
+  lateNotices: loadNotices(),
+  readyTick: 0,
   setScreen: (screen) => set({ screen }),
   setError: (error) => set({ error }),
   async refreshStatus() {
     const r = await call('status', {});
-    if (r.ok) set({ status: r.value });
+    if (!r.ok) return;
+    const before = get().status;
+    set({ status: r.value });
+    if (!r.value.operator) return;
+    // Screens follow the till without a reload: a sale on screen whose slip or outcome may have moved is read again.
+    const s = get().sale;
+    const printerChanged = before?.printer.state !== r.value.printer.state;
+    if (s && !get().busy && (s.state === 'pending' || (s.state === 'succeeded' && !s.slip.printed) || printerChanged)) {
+      const fresh = await call('getSale', { saleId: s.saleId });
+      if (fresh.ok && get().sale?.saleId === s.saleId) set({ sale: fresh.value });
+    }
+    await get().checkLate();
+  },
+  async checkLate() {
+    const q = await call('listQueue', {});
+    if (!q.ok) return;
+    const open = q.value.filter((i) => i.kind === 'purchase').map((i) => i.saleId);
+    const current = get().sale;
+    const watchedNow = current && (current.state === 'pending' || current.state === 'retrying') ? [...open, current.saleId] : open;
+    const { gone, watch } = settleWatch(loadWatch(), watchedNow);
+    const notices = [...get().lateNotices];
+    const kept: string[] = [];
+    for (const id of gone) {
+      const r = await call('getSale', { saleId: id });
+      if (!r.ok) {
+        if (r.error.code !== 'NOT_FOUND') kept.push(id); // look again next time (e.g. signed out meanwhile)
+        continue;
+      }
+      const n = noticeFor(r.value);
+      if (n && !notices.some((x) => x.saleId === n.saleId)) notices.push(n);
+      if (get().sale?.saleId === id) set({ sale: r.value });
+    }
+    saveWatch([...watch, ...kept]);
+    if (notices.length !== get().lateNotices.length) {
+      saveNotices(notices);
+      set({ lateNotices: notices });
+    }
+  },
+  acknowledgeLate(saleId) {
+    const notices = get().lateNotices.filter((n) => n.saleId !== saleId);
+    saveNotices(notices);
+    set({ lateNotices: notices });
   },
   async refreshSession() {
     const r = await fetchSession();
@@ -77,7 +130,7 @@ export const useTill = create<TillState>((set, get) => ({
     const r = await call('lookupMeter', /^;?\d+=/.test(typed) ? { track2: typed } : { meterId: typed });
     set({ busy: null });
     if (r.ok) set({ lookup: r.value });
-    else set({ error: r.error });
+    else set({ error: r.error, readyTick: get().readyTick + 1 });
   },
   async sell(amountCents, tender) {
     const lookup = get().lookup;
@@ -85,7 +138,7 @@ export const useTill = create<TillState>((set, get) => ({
     set({ busy: 'Buying the token…', error: null });
     const r = await call('purchase', { lookupRef: lookup.lookupRef, meterId: lookup.meterId, amountCents, tender });
     if (!r.ok) {
-      set({ busy: null, error: r.error });
+      set({ busy: null, error: r.error, readyTick: get().readyTick + 1 });
       return;
     }
     set({ sale: r.value });
@@ -97,9 +150,8 @@ export const useTill = create<TillState>((set, get) => ({
     for (let i = 0; i < 200; i++) {
       const s = get().sale;
       if (!s || s.saleId !== saleId) return;
-      const done = s.state === 'failed' || s.state === 'cancelled' || s.state === 'pending' || (s.state === 'succeeded' && s.progress.stage === 'done');
-      if (done) break;
-      set({ busy: s.progress.message || 'Working…' });
+      if (isSettled(s)) break;
+      set({ busy: 'sale' }); // the cashier screen words a sale's progress from the sale itself
       const r = await call('getSale', { saleId, sinceVersion: version, waitMs: 5000 });
       if (!r.ok) {
         set({ error: r.error });
@@ -108,7 +160,7 @@ export const useTill = create<TillState>((set, get) => ({
       version = r.value.version;
       set({ sale: r.value });
     }
-    set({ busy: null });
+    set({ busy: null, readyTick: get().readyTick + 1 });
     void get().refreshStatus();
   },
   newSale: () => set({ lookup: null, sale: null, error: null, busy: null }),
@@ -118,5 +170,6 @@ export const useTill = create<TillState>((set, get) => ({
     const r = await call('leavePending', { saleId: s.saleId });
     if (r.ok) set({ sale: r.value, busy: null });
     else set({ error: r.error });
+    set({ readyTick: get().readyTick + 1 });
   },
 }));

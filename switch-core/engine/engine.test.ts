@@ -106,12 +106,15 @@ describe('circuit breaker and health', () => {
     expect(breakerOnResult(breakerAt(b, 1000 + cfg.openMs, cfg), true, 9e9, cfg).state).toBe('closed');
     expect(healthOf('closed', 0.5, false, cfg)).toBe('DEGRADED');
     expect(healthOf('closed', 0, false, cfg)).toBe('UP');
+    // Not proven back yet: a half-open circuit (no answer since it opened) is still DOWN; so is failing most calls.
+    expect(healthOf('half-open', 0.3, false, cfg)).toBe('DOWN');
+    expect(healthOf('closed', 0.6, false, cfg)).toBe('DOWN');
     expect(healthOf('closed', 0, true, cfg)).toBe('DEGRADED');
   });
 
   it('turns DEGRADED when the median answer over the window is slow or errors pass the rate, and UP again as they leave the window', () => {
     const alerts: HealthAlert[] = [];
-    const m = new ProviderMonitor(() => 0, (a) => alerts.push(a), { ...cfg, windowSize: 4, degradedP50Ms: 100, degradedErrorRate: 0.5, failureThreshold: 99 });
+    const m = new ProviderMonitor(() => 0, (a) => alerts.push(a), { ...cfg, windowSize: 4, degradedP50Ms: 100, degradedErrorRate: 0.5, downErrorRate: 0.9, failureThreshold: 99 });
     const health = () => alerts.map((a) => a.to);
     for (const ms of [10, 500, 10, 500]) m.record('A', ms, false);
     expect(health()).toEqual([]); // median of [10, 10, 500, 500] is 10
@@ -127,6 +130,27 @@ describe('circuit breaker and health', () => {
     expect(m.stats('A').errorRate).toBe(0.75);
     for (let i = 0; i < 4; i++) m.record('A', 10, false);
     expect(health()).toEqual(['DEGRADED', 'UP', 'DEGRADED', 'UP']);
+  });
+
+  it('a provider taken down is DOWN from its breaker opening until an answer proves it back, not DEGRADED while nobody probes it', () => {
+    let now = 0;
+    const alerts: HealthAlert[] = [];
+    const m = new ProviderMonitor(() => now, (a) => alerts.push(a), cfg);
+    for (let i = 0; i < 20; i++) m.record('A', 20, false); // a good history keeps the error rate low
+    for (let i = 0; i < cfg.failureThreshold; i++) m.record('A', 5, true); // then 503s
+    expect(m.stats('A').health).toBe('DOWN');
+    now += cfg.openMs * 3; // no traffic reaches it while the circuit is open: a sample then still says DOWN
+    expect(m.stats('A')).toMatchObject({ circuit: 'half-open', health: 'DOWN' });
+    expect(m.sample(['A'])[0]?.up).toBe(false);
+    m.record('A', 20, false); // the probe answers
+    expect(m.stats('A').health).toBe('UP');
+    expect(alerts.map((a) => a.to)).toEqual(['DOWN', 'UP']);
+  });
+
+  it('failing most calls is DOWN even when odd successes keep the breaker closed', () => {
+    const m = new ProviderMonitor(() => 0, () => undefined, { ...cfg, windowSize: 10 });
+    for (let i = 0; i < 10; i++) m.record('A', 20, i % 3 !== 0); // 6 of 10 fail, never 5 in a row
+    expect(m.stats('A')).toMatchObject({ circuit: 'closed', health: 'DOWN' });
   });
 });
 

@@ -11,10 +11,12 @@ export interface HealthConfig {
   openMs: number;
   windowSize: number;
   degradedErrorRate: number;
+  /** Above this share of failed calls in the window the provider is DOWN, whatever the breaker says. */
+  downErrorRate: number;
   degradedP50Ms: number;
 }
 
-export const DEFAULT_HEALTH_CONFIG: HealthConfig = { failureThreshold: 5, openMs: 5_000, windowSize: 200, degradedErrorRate: 0.2, degradedP50Ms: 1_000 };
+export const DEFAULT_HEALTH_CONFIG: HealthConfig = { failureThreshold: 5, openMs: 5_000, windowSize: 200, degradedErrorRate: 0.2, downErrorRate: 0.5, degradedP50Ms: 1_000 };
 
 export interface BreakerState {
   readonly state: CircuitState;
@@ -43,10 +45,15 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[i] ?? 0;
 }
 
-/** `slowMedian`: the window's p50 latency is above `cfg.degradedP50Ms`. */
+/**
+ * `slowMedian`: the window's p50 latency is above `cfg.degradedP50Ms`. A half-open circuit is still
+ * DOWN: it opened on consecutive failures and nothing has answered since (a provider taken down
+ * gets no traffic to prove otherwise, so calling it DEGRADED hid the outage). Failing most calls
+ * is DOWN too, even when the odd success keeps the breaker closed.
+ */
 export function healthOf(circuit: CircuitState, errorRate: number, slowMedian: boolean, cfg: HealthConfig): ProviderHealth {
-  if (circuit === 'open') return 'DOWN';
-  if (circuit === 'half-open' || errorRate > cfg.degradedErrorRate || slowMedian) return 'DEGRADED';
+  if (circuit !== 'closed' || errorRate > cfg.downErrorRate) return 'DOWN';
+  if (errorRate > cfg.degradedErrorRate || slowMedian) return 'DEGRADED';
   return 'UP';
 }
 

@@ -3,6 +3,9 @@ export function newId(): string {
   return globalThis.crypto.randomUUID();
 }
 
+/** The last 8 characters of a transaction id: what a cashier reads out and a pending slip prints large. */
+export const shortReference = (id: string): string => id.slice(-8);
+
 export function nowIso(clock: () => number = Date.now): string {
   return new Date(clock()).toISOString();
 }

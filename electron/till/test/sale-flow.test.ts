@@ -186,7 +186,7 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     expect(r.value.succeeded.count).toBeGreaterThanOrEqual(2);
     expect(r.value.byTender.find((t) => t.key === 'CASH')?.count).toBeGreaterThanOrEqual(2);
     expect(r.value.reversed.length).toBeGreaterThanOrEqual(2);
-    expect(r.value.csv.split('\r\n')[0]).toBe('section,key,label,count,amount');
+    expect(r.value.csv.split('\r\n')[0]).toBe('date,reference,meter,state,tender,amount,cashier,utility,provider');
   });
 
   it('settings: invalid values refused per field, nothing half-applied', async () => {

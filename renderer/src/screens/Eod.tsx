@@ -1,33 +1,120 @@
-/** Manager: the end-of-day report on screen, printed and as CSV; shift open and close. */
+/**
+ * Manager: the end-of-day cash-up. Pick the days, enter the opening float, cash drops and what is
+ * counted per tender; the till shows expected against counted with the difference, the pending and
+ * reversed sales, the receipt it prints, and a CSV row per sale. Only the shift action that applies.
+ */
 import { useEffect, useState } from 'react';
-import type { ApiError, EodReport } from '../../../electron/api/contract';
+import type { ApiError, CashCount, EodReport, TenderKind } from '../../../electron/api/contract';
 import { call } from '../api';
-import { rand } from '../format';
+import { parseRand, rand } from '../format';
+import { useTill } from '../store';
 import { Err } from './ErrorLine';
 
+const localDay = (d = new Date()) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+type CountDraft = { float: string; drops: string } & Record<TenderKind, string>;
+const COUNT_FIELDS: { key: keyof CountDraft; label: string }[] = [
+  { key: 'float', label: 'Opening float (R)' },
+  { key: 'drops', label: 'Cash drops to the safe (R)' },
+  { key: 'CASH', label: 'Cash counted in the drawer (R)' },
+  { key: 'DEBIT_CARD', label: 'Debit card total from the terminal (R)' },
+  { key: 'CREDIT_CARD', label: 'Credit card total from the terminal (R)' },
+];
+
+/** The typed count as cents; a field left empty is not counted (float and drops count as none). */
+function countOf(d: CountDraft): CashCount | string {
+  const cents = (key: keyof CountDraft) => (d[key].trim() === '' ? null : parseRand(d[key]));
+  for (const f of COUNT_FIELDS) if (d[f.key].trim() !== '' && cents(f.key) === null) return `${f.label}: type an amount in rand, e.g. 500 or 500.00.`;
+  const counted: CashCount['counted'] = {};
+  for (const t of ['CASH', 'DEBIT_CARD', 'CREDIT_CARD'] as const) {
+    const c = cents(t);
+    if (c !== null) counted[t] = c;
+  }
+  return { openingFloatCents: cents('float') ?? 0, dropsCents: cents('drops') ?? 0, counted };
+}
+
 export function Eod() {
+  const [range, setRange] = useState({ from: localDay(), to: localDay() });
+  const [draft, setDraft] = useState<CountDraft>({ float: '', drops: '', CASH: '', DEBIT_CARD: '', CREDIT_CARD: '' });
   const [rep, setRep] = useState<EodReport | null>(null);
   const [err, setErr] = useState<ApiError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
-  useEffect(() => {
-    void call('eodReport', {}).then((r) => (r.ok ? setRep(r.value) : setErr(r.error)));
-  }, []);
+  const shift = useTill((s) => (s.status ? s.status.shift : s.session?.shift ?? null));
+  const refreshStatus = useTill((s) => s.refreshStatus);
+  const args = () => {
+    const count = countOf(draft);
+    if (typeof count === 'string') {
+      setErr({ code: 'INVALID_INPUT', message: count });
+      return null;
+    }
+    return { from: range.from, to: range.to, count };
+  };
+  const load = async () => {
+    const a = args();
+    if (!a) return;
+    const r = await call('eodReport', a);
+    setErr(r.ok ? null : r.error);
+    if (r.ok) setRep(r.value);
+  };
+  useEffect(() => void load(), []);
+  const shiftAction = async (open: boolean) => {
+    const r = open ? await call('openShift', {}) : await call('closeShift', {});
+    setMsg(r.ok ? (open ? 'Shift open.' : 'Shift closed.') : r.error.message);
+    await refreshStatus();
+  };
   const csvHref = rep ? `data:text/csv;charset=utf-8,${encodeURIComponent(rep.csv)}` : undefined;
   return (
     <section aria-labelledby="e-h">
-      <h1 id="e-h">End of day</h1>
+      <h1 id="e-h">End of day — cash-up</h1>
+      <form className="row" onSubmit={(e) => { e.preventDefault(); void load(); }}>
+        <div className="field"><label htmlFor="e-from">From day</label><input id="e-from" type="date" value={range.from} onChange={(e) => setRange({ ...range, from: e.target.value })} /></div>
+        <div className="field"><label htmlFor="e-to">To day</label><input id="e-to" type="date" value={range.to} onChange={(e) => setRange({ ...range, to: e.target.value })} /></div>
+        {COUNT_FIELDS.map((f) => (
+          <div className="field" key={f.key}>
+            <label htmlFor={`e-${f.key}`}>{f.label}</label>
+            <input id={`e-${f.key}`} inputMode="decimal" autoComplete="off" value={draft[f.key]} onChange={(e) => setDraft({ ...draft, [f.key]: e.target.value })} />
+          </div>
+        ))}
+        <button className="btn primary" type="submit">Work out the cash-up</button>
+      </form>
       <Err e={err} />
       {rep && (
         <>
           <p>Sold {rep.succeeded.count} for {rand(rep.succeeded.amountCents)}; failed {rep.failedCount}; pending {rep.pending.length}; reversed {rep.reversed.length}.</p>
-          <pre tabIndex={0} className="trace">{rep.lines.join('\n')}</pre>
-          <button className="btn" onClick={() => void call('printEodReport', {}).then((r) => setMsg(r.ok ? (r.value.printed ? 'Report printed.' : r.value.message) : r.error.message))}>Print report</button>
-          <a className="btn" href={csvHref} download="end-of-day.csv">Download CSV</a>
-          <button className="btn" onClick={() => void call('closeShift', {}).then((r) => setMsg(r.ok ? 'Shift closed.' : r.error.message))}>Close shift</button>
-          <button className="btn" onClick={() => void call('openShift', {}).then((r) => setMsg(r.ok ? 'Shift open.' : r.error.message))}>Open shift</button>
-          {msg && <p role="status">{msg}</p>}
+          <table aria-label="Cash-up">
+            <thead><tr><th>Tender</th><th>Expected</th><th>Counted</th><th>Difference</th></tr></thead>
+            <tbody>
+              {rep.cashUp.map((c) => (
+                <tr key={c.tender} data-testid="cashup-row">
+                  <td>{c.label}</td>
+                  <td data-testid="cashup-expected">{rand(c.expectedCents)}</td>
+                  <td>{c.countedCents === null ? 'not counted' : rand(c.countedCents)}</td>
+                  <td data-testid="cashup-difference" className={c.differenceCents ? 'bad' : 'ok'}>
+                    {c.differenceCents === null ? '—' : c.differenceCents === 0 ? 'balances' : `${c.differenceCents < 0 ? 'short' : 'over'} ${rand(Math.abs(c.differenceCents))}`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="hint">Cash expected: opening float {rand(rep.openingFloatCents)} + cash sales + cash kept for pending sales − drops {rand(rep.dropsCents)}. Reversed sales were refunded and are not in the drawer.</p>
+          <div className="jobcols">
+            <div>
+              <h2>Pending ({rep.pending.length})</h2>
+              <ul data-testid="eod-pending">{rep.pending.map((p) => <li key={p.saleId}>{p.meterId} · {rand(p.amountCents)} · ref {p.saleId.slice(-8)}</li>)}</ul>
+              <h2>Reversed — refunded ({rep.reversed.length})</h2>
+              <ul data-testid="eod-reversed">{rep.reversed.map((p) => <li key={p.saleId}>{p.meterId} · {rand(p.amountCents)} · ref {p.saleId.slice(-8)}</li>)}</ul>
+            </div>
+            <pre tabIndex={0} className="slip" aria-label="The printed report">{rep.lines.join('\n')}</pre>
+          </div>
+          <button className="btn" onClick={() => { const a = args(); if (a) void call('printEodReport', a).then((r) => setMsg(r.ok ? (r.value.printed ? 'Report printed.' : r.value.message) : r.error.message)); }}>Print report</button>
+          <a className="btn" href={csvHref} download={rep.csvFileName}>Download CSV ({rep.csvFileName})</a>
         </>
       )}
+      {shift ? (
+        <button className="btn danger" onClick={() => void shiftAction(false)}>Close shift</button>
+      ) : (
+        <button className="btn" onClick={() => void shiftAction(true)}>Open shift</button>
+      )}
+      {msg && <p role="status">{msg}</p>}
     </section>
   );
 }

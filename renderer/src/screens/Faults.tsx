@@ -6,9 +6,12 @@
 import { useEffect, useState } from 'react';
 import type { ApiError, ProviderBehaviourView, ProviderHealth } from '../../../electron/api/contract';
 import { call } from '../api';
+import { DemoMeters } from './DemoMeters';
 import { Err } from './ErrorLine';
 
 interface Draft { latencyMs: string; timeoutPct: string; errorPct: string; down: boolean; ignoreLookups: boolean }
+
+const CLEAR: Draft = { latencyMs: '0', timeoutPct: '0', errorPct: '0', down: false, ignoreLookups: false };
 
 const draftOf = (b: ProviderBehaviourView): Draft => ({
   latencyMs: String(b.latencyMs), timeoutPct: String(Math.round(b.timeoutRate * 100)), errorPct: String(Math.round(b.serverErrorRate * 100)), down: b.down, ignoreLookups: b.ignoreLookups,
@@ -34,15 +37,15 @@ function FaultRow({ p, onApplied }: { p: ProviderHealth & { behaviour: ProviderB
   );
   return (
     <tr data-testid="fault-row">
-      <td>{p.name} ({p.id})</td>
+      <td title={`Provider code ${p.id}`}>{p.name}</td>
       <td>{num('latencyMs', 'Added latency (ms)', 600000)}</td>
       <td>{num('timeoutPct', 'Purchases timing out (%)', 100)}</td>
       <td>{num('errorPct', 'Answered 5xx (%)', 100)}</td>
-      <td><input type="checkbox" aria-label={`${p.name} down`} checked={d.down} onChange={(e) => setD({ ...d, down: e.target.checked })} /></td>
-      <td><input type="checkbox" aria-label={`${p.name} ignores lookups`} checked={d.ignoreLookups} onChange={(e) => setD({ ...d, ignoreLookups: e.target.checked })} /></td>
+      <td><label className="choice switch"><input type="checkbox" aria-label={`${p.name} down`} checked={d.down} onChange={(e) => setD({ ...d, down: e.target.checked })} /> Down</label></td>
+      <td><label className="choice switch"><input type="checkbox" aria-label={`${p.name} ignores lookups`} checked={d.ignoreLookups} onChange={(e) => setD({ ...d, ignoreLookups: e.target.checked })} /> Ignores</label></td>
       <td>
         <button className="btn" aria-label={`Apply ${p.name}`} onClick={() => void apply(d)}>Apply</button>
-        <button className="btn" aria-label={`Clear ${p.name}`} onClick={() => void apply({ latencyMs: '0', timeoutPct: '0', errorPct: '0', down: false, ignoreLookups: false })}>Clear</button>
+        <button className="btn" aria-label={`Clear ${p.name}`} onClick={() => void apply(CLEAR)}>Clear</button>
       </td>
       <td data-testid="fault-now">{describe(p.behaviour)}</td>
     </tr>
@@ -73,6 +76,12 @@ export function Faults() {
           ))}
         </tbody>
       </table>
+      {simulated.length > 0 && (
+        <button className="btn" onClick={() => void Promise.all(simulated.map((p) => call('setProviderBehaviour', { providerId: p.id, patch: { latencyMs: 0, timeoutRate: 0, serverErrorRate: 0, down: false, ignoreLookups: false } }))).then(() => load())}>
+          Clear all provider faults
+        </button>
+      )}
+      <DemoMeters />
     </section>
   );
 }

@@ -1,12 +1,14 @@
 /**
  * Field-tech tool: the virtual printer's jobs as the rendered slip, its text and decoded commands,
- * with PNG/BIN downloads, or as refused with the printer's reason (a job past its limits); and
+ * with PNG/BIN downloads, or as refused with the printer's reason (a job past its limits), kept in
+ * step as jobs arrive; and, for managers and field techs only,
  * switches that make it run out of paper, open its cover or go offline, to rehearse the cashier's
  * printer-problem state without a real printer.
  */
 import { useEffect, useState } from 'react';
 import type { ApiError, VirtualPrinterStatus, VirtualPrintJob } from '../../../electron/api/contract';
 import { call, withToken } from '../api';
+import { useTill } from '../store';
 import { Err } from './ErrorLine';
 import { When } from './When';
 
@@ -39,13 +41,14 @@ export function PrinterView() {
   const [enabled, setEnabled] = useState(true);
   const [status, setStatus] = useState<VirtualPrinterStatus | null>(null);
   const [err, setErr] = useState<ApiError | null>(null);
+  const manager = useTill((s) => s.session?.operator?.role === 'manager');
   const load = async () => {
     const r = await call('virtualPrinterJobs', { limit: 20 });
     setErr(r.ok ? null : r.error);
     if (r.ok) { setJobs(r.value.jobs); setEnabled(r.value.enabled); setStatus(r.value.status); }
   };
-  const toggle = async (key: keyof VirtualPrinterStatus, on: boolean) => {
-    const r = await call('setVirtualPrinterStatus', { [key]: on });
+  const apply = async (patch: Partial<VirtualPrinterStatus>) => {
+    const r = await call('setVirtualPrinterStatus', patch);
     setErr(r.ok ? null : r.error);
     if (r.ok) setStatus(r.value);
   };
@@ -54,21 +57,26 @@ export function PrinterView() {
     { key: 'coverOpen', label: 'Cover open' },
     { key: 'offline', label: 'Offline' },
   ];
-  useEffect(() => void load(), []);
+  useEffect(() => {
+    void load();
+    const t = setInterval(() => void load(), 3000);
+    return () => clearInterval(t);
+  }, []);
   return (
     <section aria-labelledby="vp-h">
       <h1 id="vp-h">Virtual printer</h1>
       <button className="btn" onClick={() => void load()}>Refresh</button>
       <Err e={err} />
       {!enabled && <p>The virtual printer is not in use (a real printer is configured).</p>}
-      {status && (
+      {status && manager && (
         <fieldset className="group">
-          <legend>Rehearse a printer problem</legend>
+          <legend>Rehearse a printer problem (field techs and managers)</legend>
           {SWITCHES.map((s) => (
-            <label key={s.key} className="choice">
-              <input type="checkbox" checked={status[s.key]} onChange={(e) => void toggle(s.key, e.target.checked)} /> {s.label}
+            <label key={s.key} className="choice switch">
+              <input type="checkbox" checked={status[s.key]} onChange={(e) => void apply({ [s.key]: e.target.checked })} /> {s.label}
             </label>
           ))}
+          <button className="btn" onClick={() => void apply({ paperOut: false, coverOpen: false, offline: false })}>Clear all printer problems</button>
         </fieldset>
       )}
       {jobs.map((j) => (j.refused === null ? <PrintedJob key={j.id} j={j} /> : <RefusedJob key={j.id} j={j} reason={j.refused} />))}

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { ApiError, ProviderHealth, ProviderHistoryPoint } from '../../../electron/api/contract';
 import { call } from '../api';
 import { livePoints, mergeSeries } from '../health-series';
+import { duration } from '../words';
 import { Err } from './ErrorLine';
 import { HealthChart } from './HealthChart';
 
@@ -37,16 +38,16 @@ export function Providers() {
   return (
     <section aria-labelledby="p-h">
       <h1 id="p-h">Provider health and load balancer</h1>
-      <p className="hint">Refreshed every 2 s. Chart: latency (solid, scaled to its peak), error rate (dashed, 0–100 %), shaded while down. Weights share the purchases no preference decides.</p>
+      <p className="hint">Refreshed every 2 s. DOWN: refusing or failing most calls, or its circuit is open until an answer proves it back. Weights share the purchases no preference decides.</p>
       <Err e={err} />
       <table>
-        <thead><tr><th>Provider</th><th>Health</th><th>Latency p50 / p99</th><th>Error rate</th><th>Requests</th><th>Weight (share)</th><th>Over time</th></tr></thead>
+        <thead><tr><th>Provider</th><th>Health</th><th>Typical / slowest answer</th><th>Error rate</th><th>Requests</th><th>Weight (share)</th><th>Over time</th></tr></thead>
         <tbody>
           {list.map((p) => (
             <tr key={p.id} data-testid="provider-health-row">
-              <td>{p.name} ({p.id})</td>
+              <td title={`Provider code ${p.id}`}>{p.name}</td>
               <td className={{ UP: 'ok', DEGRADED: 'warn', DOWN: 'bad' }[p.health]} data-testid="provider-health">{HEALTH_WORDS[p.health]}</td>
-              <td>{Math.round(p.latencyP50Ms)} / {Math.round(p.latencyP99Ms)} ms</td>
+              <td>{p.requests ? `${duration(p.latencyP50Ms)} / ${duration(p.latencyP99Ms)}` : '—'}</td>
               <td data-testid="provider-error-rate">{(p.errorRate * 100).toFixed(1)} %</td>
               <td>{p.requests}</td>
               <td>{p.weight}{totalWeight > 0 && p.health !== 'DOWN' ? ` (${Math.round((p.weight / totalWeight) * 100)} %)` : ''}</td>

@@ -21,7 +21,7 @@ export function Routing() {
             <tr key={u.id} data-testid="routing-row">
               <td>{u.name}</td>
               <td><ol className="ranked">{u.ranked.map((p) => <li key={p.id}>{p.name}</li>)}</ol></td>
-              <td>{names(u.unranked)}</td><td>{names(u.excluded)}</td><td>{names(u.unconfirmed)}</td><td>{u.meterCount}</td>
+              <td>{names(u.unranked)}</td><td>{names(u.excluded)}</td><td>{names(u.unconfirmed)}</td><td data-testid="meter-count">{u.meterCount}</td>
             </tr>
           ))}
         </tbody>

@@ -2,8 +2,8 @@
  * The split of a sale on the cashier screen: before the sale, what the amount typed pays first (debt,
  * appliance instalments, access and service charges) and what buys units — asked as a trial purchase
  * where the meter's provider offers one — with "Repay appliance only" setting the amount that clears
- * what is due and buys no token; after the sale, what the payment paid and, when no token came, that
- * the slip is the customer's receipt.
+ * what is due and buys no token; after a sale that issued no token, that the slip is the receipt
+ * (the sale outcome lists what the payment paid).
  */
 import { useEffect, useState } from 'react';
 import type { ApiError, ChargeView, SaleSplitView } from '../../../electron/api/contract';
@@ -54,17 +54,9 @@ export function SaleSplit({ amount, onAmount }: { amount: string; onAmount: (tex
   }, [lookup, sale, cents]);
 
   if (sale) {
-    if (sale.state !== 'succeeded' || (sale.charges.length === 0 && sale.tokens.length > 0)) return null;
-    return (
-      <section className="split" aria-label="What the payment paid" data-testid="sale-split-after">
-        <table>
-          <tbody>
-            <Charges charges={sale.charges} />
-          </tbody>
-        </table>
-        {!sale.tokens.some((t) => t.type === 'STD') && <p className="note" data-testid="split-no-token">No token: this payment repaid debt only. The slip is the customer’s receipt.</p>}
-      </section>
-    );
+    // The outcome lists what the payment paid; here only what a sale with no token means.
+    if (sale.state !== 'succeeded' || sale.tokens.some((t) => t.type === 'STD')) return null;
+    return <p className="note" data-testid="split-no-token">No token: this payment repaid debt only. The slip is the customer’s receipt.</p>;
   }
   if (!lookup || !cents) return null;
   if (error) return <p className="hint" role="status" data-testid="sale-split-error">Split not available: {error.message}</p>;

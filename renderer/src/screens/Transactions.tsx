@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { ApiError, SaleSummary, SwitchRecord, TransactionDetail } from '../../../electron/api/contract';
 import { call } from '../api';
 import { ago, rand } from '../format';
+import { duration, saleStateWords, TENDER_WORDS } from '../words';
 import { Err } from './ErrorLine';
 import { When } from './When';
 
@@ -32,18 +33,18 @@ function Detail({ d }: { d: TransactionDetail }) {
     <article className="card" aria-label="Transaction detail with message traces" data-testid="tx-detail">
       <h2>Sale {s.saleId}</h2>
       <p>
-        {s.state} · {rand(s.amountCents)} · meter {s.meterId} · {s.tender.type}{s.tender.maskedCard ? ` ${s.tender.maskedCard}` : ''} · by {s.operatorId} · attempts {s.attempts}
+        <strong data-testid="tx-state">{saleStateWords(s.state, s.late)}</strong> · {rand(s.amountCents)} · meter {s.meterId} · {TENDER_WORDS[s.tender.type]}{s.tender.maskedCard ? ` ${s.tender.maskedCard}` : ''} · by {s.operatorId} · {s.attempts} {s.attempts === 1 ? 'attempt' : 'attempts'}
         {s.failure && ` · ${s.failure.message}`}
       </p>
       {s.tokens.length > 0 && <p>Tokens: {s.tokens.map((t) => t.grouped).join(' · ')}</p>}
       <p>Advices: {d.advices.map((a) => `${a.kind} ${a.status} (${a.attempts} attempts)`).join('; ') || 'none'} · Reprints: {d.reprints.map((r) => `${r.source} by ${r.operatorId} ${ago(r.at)}`).join('; ') || 'none'}</p>
       <h3>Till ↔ switch messages</h3>
       <table>
-        <thead><tr><th>Time</th><th>Operation</th><th>HTTP</th><th>Outcome</th><th>ms</th><th>Messages</th></tr></thead>
+        <thead><tr><th>Time</th><th>Operation</th><th>HTTP</th><th>Outcome</th><th>Took</th><th>Messages</th></tr></thead>
         <tbody>
           {d.traces.map((t, i) => (
             <tr key={i} data-testid="trace-row">
-              <td><When iso={t.at} /></td><td>{t.operation}</td><td>{t.status ?? 'no answer'}</td><td>{t.outcome}</td><td>{t.ms}</td>
+              <td><When iso={t.at} /></td><td>{t.operation}</td><td>{t.status ?? 'no answer'}</td><td>{t.outcome}</td><td>{duration(t.ms)}</td>
               <td>
                 <details><summary>Request and response</summary><pre tabIndex={0} className="trace">{JSON.stringify({ request: t.requestBody, response: t.responseBody }, null, 2)}</pre></details>
               </td>
@@ -53,7 +54,12 @@ function Detail({ d }: { d: TransactionDetail }) {
       </table>
       <button className="btn" onClick={() => void loadSwitch()}>Switch ↔ provider traces</button>
       <Err e={err} />
-      {switchRecord && <pre tabIndex={0} className="trace" aria-label="The switch's record of this sale">{JSON.stringify(switchRecord, null, 2)}</pre>}
+      {switchRecord && (
+        <details open>
+          <summary>The switch's record of this sale</summary>
+          <pre tabIndex={0} className="trace" aria-label="The switch's record of this sale">{JSON.stringify(switchRecord, null, 2)}</pre>
+        </details>
+      )}
     </article>
   );
 }
@@ -91,11 +97,11 @@ export function Transactions() {
         <div className="field"><label htmlFor="t-to">To</label><input id="t-to" type="date" value={f.to} onChange={set('to')} /></div>
         <div className="field">
           <label htmlFor="t-state">State</label>
-          <select id="t-state" value={f.state} onChange={set('state')}><option value="">Any</option>{STATES.map((s) => <option key={s} value={s}>{s}</option>)}</select>
+          <select id="t-state" value={f.state} onChange={set('state')}><option value="">Any</option>{STATES.map((s) => <option key={s} value={s}>{saleStateWords(s, false)}</option>)}</select>
         </div>
         <div className="field">
           <label htmlFor="t-tender">Tender</label>
-          <select id="t-tender" value={f.tender} onChange={set('tender')}><option value="">Any</option>{TENDERS.map((t) => <option key={t} value={t}>{t}</option>)}</select>
+          <select id="t-tender" value={f.tender} onChange={set('tender')}><option value="">Any</option>{TENDERS.map((t) => <option key={t} value={t}>{TENDER_WORDS[t]}</option>)}</select>
         </div>
         <div className="field"><label htmlFor="t-op">Cashier</label><input id="t-op" value={f.operatorId} onChange={set('operatorId')} /></div>
         <button className="btn" type="submit">Search</button>
@@ -106,7 +112,7 @@ export function Transactions() {
         <tbody>
           {rows.map((s) => (
             <tr key={s.saleId} data-testid="tx-row">
-              <td><When iso={s.createdAt} /></td><td>{s.meterId}</td><td>{rand(s.amountCents)}</td><td>{s.state}</td><td>{s.tender}</td><td>{s.provider ?? '—'}</td><td>{s.operatorId}</td>
+              <td><When iso={s.createdAt} /></td><td>{s.meterId}</td><td>{rand(s.amountCents)}</td><td data-testid="tx-row-state">{saleStateWords(s.state, s.late)}</td><td>{TENDER_WORDS[s.tender]}</td><td>{s.provider ?? '—'}</td><td>{s.operatorId}</td>
               <td><button className="btn" onClick={() => void open(s.saleId)}>Detail {s.meterId}</button></td>
             </tr>
           ))}

@@ -1,0 +1,46 @@
+/**
+ * `ppu-till` as a script sees it: real processes over a real data directory with the embedded demo
+ * switch. Exit codes as documented: 0 sold, 2 failed (a blocked meter's refused lookup, providers
+ * down), 3 pending (providers not answering, made so with --simulate).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_METERS } from '../../switch-core/providers/demo';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'till-cli-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function till(...args: string[]): { code: number | null; out: string } {
+  return run({ PPU_TILL_PIN: '2580' }, ...args);
+}
+function run(env: Record<string, string>, ...args: string[]): { code: number | null; out: string } {
+  const r = spawnSync('npx', ['tsx', 'electron/cli.ts', '--data-dir', dataDir, ...args], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, ...env } });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe('ppu-till exit codes', () => {
+  it('0 when sold, 2 when a blocked meter is refused, 2 when the providers are down, 3 when they do not answer', () => {
+    const changed = run({ PPU_TILL_PIN: '1111', PPU_TILL_NEW_PIN: '2580' }, 'change-pin'); // the default PIN must go first
+    expect(changed.code, changed.out).toBe(0);
+    const sold = till('sell', DEMO_METERS.plain, '20');
+    expect(sold.code, sold.out).toBe(0);
+    expect(sold.out).toMatch(/SUCCEEDED/);
+
+    const blocked = till('sell', DEMO_METERS.blocked, '20');
+    expect(blocked.code, blocked.out).toBe(2);
+    expect(blocked.out).toMatch(/blocked/i);
+
+    const down = till('sell', DEMO_METERS.plain, '20', '--simulate', 'down');
+    expect(down.code, down.out).toBe(2);
+
+    const pending = till('sell', DEMO_METERS.plain, '20', '--simulate', 'no-answer', '--wait', '1500');
+    expect(pending.code, pending.out).toBe(3);
+    expect(pending.out).toMatch(/PENDING/);
+
+    const wrong = till('sell', DEMO_METERS.plain, '20', '--simulate', 'sideways');
+    expect(wrong.code, wrong.out).toBe(1);
+  }, 300_000);
+});

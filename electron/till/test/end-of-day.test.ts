@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { SaleSummary } from '../../api/contract';
+import { buildEodReport, REPORT_COLUMNS } from '../end-of-day';
+import type { SaleRow } from '../store/repository';
+
+let n = 0;
+function row(state: string, tenderType: string, amountCents: number, extra: Partial<SaleRow> = {}): SaleRow {
+  n++;
+  return {
+    id: `00000000-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`, version: 1, state, late: false, meterId: '01234567890', amountCents, currency: '710', tenderType, maskedCard: null,
+    operatorId: 'cashier', shiftId: null, lookupRef: null, requestJson: '{}', responseJson: null, customerName: null, utilityName: 'City of Cape Town', provider: 'EasyPay',
+    failureMessage: null, failureType: null, attempts: 1, lastError: null, nextAttemptAt: null, slipPrinted: true, slipKind: 'sale', printError: null, tokenText: null,
+    cancelledBy: null, cancelledAt: null, createdAt: `2026-11-30T0${n % 10}:15:00.000Z`, updatedAt: '2026-11-30T10:00:00.000Z', ...extra,
+  };
+}
+const summary = (r: SaleRow): SaleSummary => ({ saleId: r.id, state: 'pending', late: r.late, meterId: r.meterId, amountCents: r.amountCents, tender: 'CASH', operatorId: r.operatorId, utilityName: r.utilityName, provider: r.provider, token: null, createdAt: r.createdAt, updatedAt: r.updatedAt, reprintCount: 0 });
+
+describe('end-of-day cash-up', () => {
+  const rows = [
+    row('succeeded', 'CASH', 10_000),
+    row('succeeded', 'CASH', 5_000, { late: true }),
+    row('pending', 'CASH', 3_000), // the cashier kept this cash in the drawer
+    row('cancelled', 'CASH', 2_000), // refunded: not in the drawer
+    row('failed', 'CASH', 7_000), // never charged
+    row('succeeded', 'DEBIT_CARD', 4_000),
+  ];
+  const report = buildEodReport({
+    from: '2026-11-30T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', generatedAt: '2026-11-30T18:00:00.000Z', terminalId: 'TILL0001', rows, operatorNames: new Map([['cashier', 'Cashier One']]), summary,
+    count: { openingFloatCents: 50_000, dropsCents: 20_000, counted: { CASH: 47_500, DEBIT_CARD: 4_000 } },
+  });
+
+  it('expects float + cash sales + pending cash − drops in the drawer and shows the difference per tender', () => {
+    const cash = report.cashUp.find((c) => c.tender === 'CASH');
+    expect(cash).toEqual({ tender: 'CASH', label: 'Cash', expectedCents: 50_000 + 10_000 + 5_000 + 3_000 - 20_000, countedCents: 47_500, differenceCents: -500 });
+    expect(report.cashUp.find((c) => c.tender === 'DEBIT_CARD')).toMatchObject({ expectedCents: 4_000, differenceCents: 0 });
+    expect(report.cashUp.find((c) => c.tender === 'CREDIT_CARD')).toMatchObject({ expectedCents: 0, countedCents: null, differenceCents: null });
+  });
+
+  it('prints a receipt within 32 columns with the float, drops, what is short, and the pending and reversed sales', () => {
+    for (const l of report.lines) expect(l.length, l).toBeLessThanOrEqual(REPORT_COLUMNS);
+    const text = report.lines.join('\n');
+    expect(text).toMatch(/Opening float\s+R500\.00/);
+    expect(text).toMatch(/Cash drops\s+-R200\.00/);
+    expect(text).toMatch(/ SHORT\s+-R5\.00/);
+    expect(text).toMatch(/Pending\s+1\n.*R30\.00\n\s+ref 00000003/);
+    expect(text).toMatch(/Reversed \(refunded\)\s+1\n.*R20\.00/);
+  });
+
+  it('writes a CSV row per sale, every state, with the day in the file name', () => {
+    const csv = report.csv.trim().split('\r\n');
+    expect(csv[0]).toBe('date,reference,meter,state,tender,amount,cashier,utility,provider');
+    expect(csv).toHaveLength(rows.length + 1);
+    expect(csv.map((l) => l.split(',')[3]).slice(1).sort()).toEqual(['failed', 'pending', 'reversed (refunded)', 'sold', 'sold', 'sold late']);
+    expect(report.csvFileName).toMatch(/^end-of-day-2026-1[12]-\d\d(-to-2026-1[12]-\d\d)?\.csv$/);
+  });
+});

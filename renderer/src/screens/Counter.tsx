@@ -1,0 +1,91 @@
+/**
+ * What stays on every till screen: the header (store, till id, clock, open shift, switch and
+ * printer state, who is signed in), a banner for printer or switch problems the cashier cannot
+ * miss, and notices of pending sales that succeeded late until a cashier acknowledges them.
+ */
+import { useEffect, useState } from 'react';
+import { exactTime, rand } from '../format';
+import { useTill } from '../store';
+import { shortRef } from '../words';
+
+const PRINTER_WORDS = { ready: 'ready', 'paper-out': 'PAPER OUT', problem: 'PROBLEM', offline: 'OFFLINE', none: 'none set up' } as const;
+
+// Plain arithmetic, not Intl: the header renders before the meter field takes focus, and Intl's first use is slow.
+const hhmm = (d: Date) => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+/** "16:05" today, "Mon 29 Nov 16:05" for a shift opened another day. */
+const since = (iso: string) => {
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString() ? hhmm(d) : `${d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })} ${hhmm(d)}`;
+};
+
+function Clock() {
+  const [now, setNow] = useState(new Date());
+  useEffect(() => {
+    const t = setInterval(() => setNow(new Date()), 10_000);
+    return () => clearInterval(t);
+  }, []);
+  return <time className="clock" dateTime={now.toISOString()} data-testid="clock">{hhmm(now)}</time>;
+}
+
+export function CounterHeader() {
+  const st = useTill((s) => s.status);
+  const session = useTill((s) => s.session);
+  const signOut = useTill((s) => s.signOut);
+  const shift = st ? st.shift : session?.shift ?? null;
+  return (
+    <header className="counter-header" aria-label="Till status">
+      <span className="store" data-testid="store">{st?.till.storeName || 'PPU Till'}</span>
+      <span className="till-id" data-testid="till-id">Till {st?.till.terminalId ?? '…'}</span>
+      <Clock />
+      <span data-testid="shift" className={shift ? 'ok' : 'warn'} title={shift ? exactTime(shift.openedAt) : undefined}>
+        {shift ? `Shift since ${since(shift.openedAt)}` : 'No shift open'}
+      </span>
+      {st && (
+        <>
+          <span className={st.switch.reachable ? 'ok' : 'warn'} title={st.switch.message}>Switch: {st.switch.reachable ? 'reachable' : 'NOT reachable'}</span>
+          <span className={st.printer.state === 'ready' ? 'ok' : 'warn'} title={st.printer.message}>Printer: {PRINTER_WORDS[st.printer.state]}</span>
+          <span className={st.pendingCount ? 'warn' : 'ok'} data-testid="pending-count">Pending: {st.pendingCount}</span>
+        </>
+      )}
+      <span className="who" data-testid="operator">{session?.operator ? `${session.operator.name} (${session.operator.role})` : 'Not signed in'}</span>
+      <button className="btn small" onClick={() => void signOut()}>Sign out</button>
+    </header>
+  );
+}
+
+/** Printer or switch trouble, in a band across the top with what to do. */
+export function ProblemBanner() {
+  const st = useTill((s) => s.status);
+  if (!st) return null;
+  const problems: string[] = [];
+  if (st.printer.state !== 'ready' && st.printer.state !== 'none') {
+    const what = st.printer.state === 'paper-out' ? 'Printer is OUT OF PAPER — load a new roll.' : st.printer.state === 'offline' ? 'Printer is OFFLINE — check its power and cable.' : 'Printer has a PROBLEM — check its cover and paper.';
+    problems.push(`${what} Sales still work: tokens show on screen and slips print when it is back.`);
+  }
+  if (!st.switch.reachable && st.switch.checkedAt) problems.push('The switch cannot be reached — sales cannot go through. Check the network; call support if it stays.');
+  if (problems.length === 0) return null;
+  return (
+    <div className="banner" role="alert" data-testid="problem-banner">
+      {problems.map((p) => <p key={p}>{p}</p>)}
+    </div>
+  );
+}
+
+export function LateNotices() {
+  const notices = useTill((s) => s.lateNotices);
+  const ack = useTill((s) => s.acknowledgeLate);
+  if (notices.length === 0) return null;
+  return (
+    <div className="late-notices">
+      {notices.map((n) => (
+        <div key={n.saleId} className="late-notice" role="alert" data-testid="late-notice">
+          <p>
+            <strong>Pending sale for meter {n.meterId} ({rand(n.amountCents)}, ref {shortRef(n.saleId)}) succeeded</strong> —{' '}
+            {n.printed ? 'slip printed, give the customer the token.' : 'the slip is printing; give the customer the token when they come back.'}
+          </p>
+          <button className="btn" onClick={() => ack(n.saleId)}>Got it</button>
+        </div>
+      ))}
+    </div>
+  );
+}

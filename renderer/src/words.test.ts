@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { SaleView } from '../../electron/api/contract';
+import { noticeFor, settleWatch } from './late-sales';
+import { creditTokenIndex, duration, problemWords, shortRef, tokenNames, unitsText } from './words';
+
+describe('codes in words', () => {
+  it('says why a send got no answer, never the raw code', () => {
+    expect(problemWords('OUTCOME_UNKNOWN')).toBe('the provider did not answer in time');
+    expect(problemWords('HTTP 504')).toBe('the provider did not answer in time');
+    expect(problemWords('timeout')).toBe('the switch did not answer in time');
+    expect(problemWords('connection: ECONNREFUSED 127.0.0.1:9')).toBe('the switch cannot be reached (network)');
+    expect(problemWords('SOME_NEW_CODE')).toBe('some new code');
+  });
+
+  it('names tokens for the customer, counting key changes, and finds the one to load for credit', () => {
+    const tokens = [{ type: 'KC' }, { type: 'KC' }, { type: 'STD' }, { type: 'BSST' }];
+    expect(tokenNames(tokens, 'ELECTRICITY')).toEqual(['Key change 1 of 2', 'Key change 2 of 2', 'Electricity token', 'Free electricity (basic support)']);
+    expect(tokenNames([{ type: 'STD' }], 'WATER')).toEqual(['Water token']);
+    expect(creditTokenIndex(tokens)).toBe(2);
+  });
+
+  it('gives units their unit, leaves a provider’s own unit alone', () => {
+    expect(unitsText('20.70', 'ELECTRICITY')).toBe('20.70 kWh');
+    expect(unitsText('2.76', 'WATER')).toBe('2.76 kL');
+    expect(unitsText('1.13', 'GAS')).toBe('1.13 kg');
+    expect(unitsText('5 GJ', 'GAS')).toBe('5 GJ');
+    expect(unitsText(null, 'GAS')).toBeNull();
+  });
+
+  it('rounds durations and shortens references to the last 8 characters', () => {
+    expect(duration(30018.847321999987)).toBe('30 s');
+    expect(duration(850.4)).toBe('850 ms');
+    expect(duration(1234)).toBe('1.2 s');
+    expect(shortRef('8d9e0f1a-4b5c-4d6e-8f7a-8b9c0d1e2f3a')).toBe('0d1e2f3a');
+  });
+});
+
+describe('late successes', () => {
+  it('looks again at the pending sales that left the list, and keeps watching the rest', () => {
+    expect(settleWatch(['a', 'b', 'c'], ['b', 'd'])).toEqual({ gone: ['a', 'c'], watch: ['b', 'd'] });
+  });
+
+  it('raises a notice only for a pending sale that succeeded late', () => {
+    const sale = { saleId: 's1', meterId: '01234567890', amountCents: 3500, state: 'succeeded', late: true, slip: { printed: true }, updatedAt: '2026-11-30T10:00:00.000Z' } as SaleView;
+    expect(noticeFor(sale)).toEqual({ saleId: 's1', meterId: '01234567890', amountCents: 3500, printed: true, at: '2026-11-30T10:00:00.000Z' });
+    expect(noticeFor({ ...sale, late: false })).toBeNull();
+    expect(noticeFor({ ...sale, state: 'cancelled' })).toBeNull();
+  });
+});
