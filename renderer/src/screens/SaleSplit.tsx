@@ -56,7 +56,7 @@ export function SaleSplit({ amount, onAmount }: { amount: string; onAmount: (tex
   if (sale) {
     // The outcome lists what the payment paid; here only what a sale with no token means.
     if (sale.state !== 'succeeded' || sale.tokens.some((t) => t.type === 'STD')) return null;
-    return <p className="note" data-testid="split-no-token">No token: this payment repaid debt only. The slip is the customer’s receipt.</p>;
+    return <p className="note" data-testid="sale-no-token">No token: this payment repaid debt only. The slip is the customer’s receipt.</p>;
   }
   if (!lookup || !cents) return null;
   if (error) return <p className="hint" role="status" data-testid="sale-split-error">Split not available: {error.message}</p>;
