@@ -20,7 +20,7 @@ test('the cashier sees the split, then repays the appliance only: a sale with no
   await expect(page.getByLabel('Amount (R)')).toHaveValue('300.00');
   await expect(page.getByTestId('sale-split').getByTestId('split-no-token')).toBeVisible();
   await page.keyboard.press('F2');
-  await expect(page.getByTestId('outcome-success')).toBeVisible();
+  await expect(page.getByTestId('outcome-success')).toContainText('Paid — debt repaid, no token');
   await expect(page.getByTestId('sale-no-token')).toBeVisible();
   await expect(page.getByTestId('debt')).toContainText('R 300.00');
   await expect(page.getByTestId('token')).toHaveCount(0);
