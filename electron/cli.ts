@@ -23,7 +23,8 @@ program
   .option('--operator <id>', 'operator id', 'cashier')
   .option('--pin <pin>', 'operator PIN (visible in ps: prefer PPU_TILL_PIN or --pin-stdin)')
   .option('--pin-stdin', 'read the PIN from the first line of standard input (change-pin: the new PIN from the second)')
-  .option('--json', 'print results as JSON');
+  .option('--json', 'print results as JSON')
+  .option('--printer <address>', 'printer address for this run, e.g. device:/dev/usb/lp0 (default: PPU_TILL_PRINTER, else the settings)');
 
 interface Global {
   dataDir: string;
@@ -31,6 +32,7 @@ interface Global {
   pin?: string;
   pinStdin?: boolean;
   json?: boolean;
+  printer?: string;
 }
 
 let stdinLines: Promise<string[]> | null = null;
@@ -58,7 +60,7 @@ async function withTill<T>(
   exitForError: (e: ApiError) => number = () => 1,
 ): Promise<void> {
   const g = program.opts<Global>();
-  const rt = await startTillRuntime({ dataDir: g.dataDir, mode: 'cli', workerIntervalMs: 200 });
+  const rt = await startTillRuntime({ dataDir: g.dataDir, mode: 'cli', workerIntervalMs: 200, ...(g.printer ? { printerAddress: g.printer } : {}) });
   const api = apiFromInvoke(rt.backend.invoke);
   let code = 1;
   try {

@@ -24,10 +24,13 @@ export type DecodedCommand =
   | { op: 'qr'; data: string }
   | { op: 'raster'; width: number; height: number; scale: number; data: string }
   | { op: 'cut'; partial: boolean }
-  | { op: 'status-query'; kind: 'DLE EOT' | 'GS r'; n: number }
+  /** Questions to the printer: status (DLE EOT, GS r) and what it is (GS I). */
+  | { op: 'status-query'; kind: 'DLE EOT' | 'GS r' | 'GS I'; n: number }
   /** GS a n: automatic status back (ASB) enabled for the events in n (0 turns it off). */
   | { op: 'asb'; n: number }
   | { op: 'beep' }
+  /** A cash drawer kick: a pulse on the drawer connector's pin 2 or pin 5. */
+  | { op: 'drawer'; pin: 2 | 5; onMs: number; offMs: number }
   | { op: 'unknown'; hex: string; reason: string };
 
 /** ESC t numbers → iconv code page names (Epson). Others decode as CP437 and say so. */
@@ -177,7 +180,7 @@ function decodeWithEnds(input: Uint8Array, from: number, maxCommands: number): {
         case 0x69: out.push({ op: 'cut', partial: true }); i += 2; continue;
         case 0x6d: out.push({ op: 'cut', partial: true }); i += 2; continue;
         case 0x42: if (!need(start, 4)) break; out.push({ op: 'beep' }); i += 4; continue;
-        case 0x70: if (!need(start, 5)) break; unknown(start, i + 5, 'cash drawer pulse (no drawer on a virtual printer)'); i += 5; continue;
+        case 0x70: if (!need(start, 5)) break; out.push({ op: 'drawer', pin: arg(1) % 0x30 === 1 ? 5 : 2, onMs: arg(2) * 2, offMs: arg(3) * 2 }); i += 5; continue;
         case 0x7b: if (!need(start, 3)) break; unknown(start, i + 3, 'upside-down mode not rendered'); i += 3; continue;
         default: unknown(start, i + 2, 'unknown ESC command'); i += 2; continue;
       }
@@ -203,6 +206,7 @@ function decodeWithEnds(input: Uint8Array, from: number, maxCommands: number): {
         case 0x4c: if (!need(start, 4)) break; out.push({ op: 'setting', name: 'leftMargin', value: arg(1) + arg(2) * 256 }); i += 4; continue;
         case 0x57: if (!need(start, 4)) break; out.push({ op: 'setting', name: 'printWidth', value: arg(1) + arg(2) * 256 }); i += 4; continue;
         case 0x72: if (!need(start, 3)) break; out.push({ op: 'status-query', kind: 'GS r', n: arg(1) }); i += 3; continue;
+        case 0x49: if (!need(start, 3)) break; out.push({ op: 'status-query', kind: 'GS I', n: arg(1) }); i += 3; continue;
         case 0x61: if (!need(start, 3)) break; out.push({ op: 'asb', n: arg(1) }); i += 3; continue;
         case 0x56: {
           if (!need(start, 3)) break;

@@ -148,12 +148,14 @@ function encodeLine(p: Printer, s: State, set: CommandSet, l: PrintLine, columns
       setStyle(p, s, set, { bold: false, underline: false, invert: false, width: 1, height: 1 });
       setAlign(p, s, 'center');
       // HRI text below the bars (hriPos 2) so a cashier can type the reference if a scan fails.
-      p.code128(l.data, { width: l.moduleWidth, height: l.height, hriPos: 2, hriFont: 0 });
+      if (set === 'epson') p.code128(l.data, { width: l.moduleWidth, height: l.height, hriPos: 2, hriFont: 0 });
+      else p.add(starCode128(l.data, l.moduleWidth, l.height));
       p.newLine();
       return;
     case 'qr':
       setAlign(p, s, 'center');
-      p.printQR(l.data, { cellSize: l.cellSize, correction: 'M', model: 2 });
+      if (set === 'epson') p.printQR(l.data, { cellSize: l.cellSize, correction: 'M', model: 2 });
+      else p.add(starQr(l.data, l.cellSize));
       p.newLine();
       return;
     case 'cut':
@@ -164,6 +166,50 @@ function encodeLine(p: Printer, s: State, set: CommandSet, l: PrintLine, columns
       p.setCharacterSet(cp);
       return;
   }
+}
+
+/*
+ * Star Line mode codes are written here: node-thermal-printer's Star code128 leaves out the HRI
+ * and module bytes of ESC b, and its Star QR leaves out the ESC GS y D 1 data header, so a Star
+ * printer would print neither.
+ */
+
+/** ESC b 6 n2 n3 n4 data RS: CODE128, HRI below with a line feed (2), module 2–4 dots (n3 1–3). */
+function starCode128(data: string, moduleWidth: number, height: number): Buffer {
+  const mode = Math.min(3, Math.max(1, moduleWidth - 1));
+  return Buffer.concat([Buffer.from([0x1b, 0x62, 0x36, 0x32, 0x30 + mode, Math.min(255, height)]), Buffer.from(data, 'latin1'), Buffer.from([0x1e])]);
+}
+
+/** ESC GS y: model 2, correction M, cell size, data (auto mode), print. */
+function starQr(data: string, cellSize: number): Buffer {
+  const d = Buffer.from(data, 'latin1');
+  return Buffer.concat([
+    Buffer.from([0x1b, 0x1d, 0x79, 0x53, 0x30, 0x02, 0x1b, 0x1d, 0x79, 0x53, 0x31, 0x01, 0x1b, 0x1d, 0x79, 0x53, 0x32, Math.min(8, Math.max(1, cellSize))]),
+    Buffer.from([0x1b, 0x1d, 0x79, 0x44, 0x31, 0x00, d.length & 0xff, d.length >> 8]),
+    d,
+    Buffer.from([0x1b, 0x1d, 0x79, 0x50]),
+  ]);
+}
+
+export interface DrawerPulse {
+  /** Drawer connector pin: 2 (drawer 1, the usual) or 5 (drawer 2). */
+  pin: 2 | 5;
+  /** How long the solenoid is driven; most drawers want 100–200 ms. */
+  onMs: number;
+  offMs: number;
+}
+
+/**
+ * The drawer kick on its own (no paper used). Epson ESC p m t1 t2 counts in 2 ms units; Star sets
+ * the pulse with ESC BEL n1 n2 (10 ms units) then kicks with BEL (pin 2) or SUB (pin 5).
+ */
+export function encodeDrawerKick(set: CommandSet, d: DrawerPulse): Buffer {
+  if (set === 'epson') {
+    const t = (ms: number) => Math.min(255, Math.max(1, Math.round(ms / 2)));
+    return Buffer.from([0x1b, 0x70, d.pin === 5 ? 1 : 0, t(d.onMs), t(d.offMs)]);
+  }
+  const t = (ms: number) => Math.min(255, Math.max(1, Math.round(ms / 10)));
+  return Buffer.from([0x1b, 0x07, t(d.onMs), t(d.offMs), d.pin === 5 ? 0x1a : 0x07]);
 }
 
 function initialState(): State {

@@ -52,6 +52,19 @@ export function formatMoney(cents: number, currency = '710'): string {
   return `${sign}${CURRENCY_SYMBOL[currency] ?? currency + ' '}${whole}.${frac}`;
 }
 
+/** Units as the provider gave them, at least one decimal: 30 → "30.0", 73.8 → "73.8". */
+export function formatUnits(units: number): string {
+  return Number.isInteger(units) ? units.toFixed(1) : String(units);
+}
+
+/** A per-unit rate in cents, which may be fractional (117.30 c/kWh → "R1.173"). */
+export function formatRate(cents: number, currency = '710'): string {
+  if (Number.isInteger(cents)) return formatMoney(cents, currency);
+  const text = (Math.abs(cents) / 100).toFixed(6).replace(/0+$/, '');
+  const [whole = '0', frac = ''] = text.split('.');
+  return `${cents < 0 ? '-' : ''}${CURRENCY_SYMBOL[currency] ?? currency + ' '}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}.${frac.padEnd(2, '0')}`;
+}
+
 /** "2026-11-22T10:05:00+02:00" → "2026-11-22 10:05:00 +02:00" as the till recorded it (no clock, no tz database). */
 export function formatTime(iso: string): string {
   const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$/.exec(iso);
@@ -223,14 +236,13 @@ function token(b: Builder, t: SlipToken, currency: string, index: number, ofKind
   // Large print: double width and height when the grouped token fits one line, else double height.
   const width = grouped.length * 2 <= b.columns ? 2 : 1;
   b.text(grouped, { align: 'center', bold: true, width, height: 2 });
-  if (t.units) b.pair('Units:', `${t.units} kWh`);
+  if (t.units) b.pair('Units:', `${formatUnits(t.units)} kWh`);
   if (t.amount) b.pair('Amount:', amountText(t.amount, currency));
   if (t.amount?.taxCents !== undefined) b.pair('  incl. VAT:', formatMoney(t.amount.taxCents, currency));
   if (t.tariff.length > 0) {
     b.text('Tariff:');
-    for (const block of t.tariff) {
-      b.pair(`  ${block.description ? block.description + ' ' : ''}${block.units} kWh`, `@ ${formatMoney(block.rateCents, currency)}/kWh`);
-    }
+    // The interface's tariff blocks are unnamed: they are numbered in the order given.
+    t.tariff.forEach((block, i) => b.pair(`  Block ${i + 1} ${formatUnits(block.units)} kWh`, `@ ${formatRate(block.rateCents, currency)}/kWh`));
   }
   if (t.receiptNum) b.pair('Receipt no:', t.receiptNum);
   b.feed();
@@ -239,13 +251,12 @@ function token(b: Builder, t: SlipToken, currency: string, index: number, ofKind
 function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
   const s = slip.sale;
   b.text('TAX INVOICE', { align: 'center', bold: true });
-  b.text(`PREPAID ${s.utilityType ?? 'ELECTRICITY'}`, { align: 'center', bold: true });
-  b.text(s.utilityName, { align: 'center' });
+  b.text(`PREPAID ${(s.utilityType ?? 'ELECTRICITY').toUpperCase()}`, { align: 'center', bold: true });
+  if (s.utilityName) b.text(s.utilityName, { align: 'center' });
   if (s.utilityVatNumber) b.text(`Utility VAT No: ${s.utilityVatNumber}`, { align: 'center' });
   b.rule();
   if (s.customerName) b.text(`Customer: ${s.customerName}`);
   if (s.customerAddress) b.text(`Address: ${s.customerAddress}`);
-  if (s.accountNumber) b.pair('Account:', s.accountNumber);
   b.pair('Meter:', s.meterId, { bold: true });
   b.rule();
   const kc = s.tokens.filter((t) => t.type === 'KC');
@@ -279,7 +290,6 @@ function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
     b.text('SERVICE CHARGES', { bold: true });
     for (const c of s.serviceCharges) {
       b.pair(c.description, formatMoney(c.amount.cents, s.currency));
-      if (c.receiptNum) b.pair('  Receipt no:', c.receiptNum);
     }
   }
   b.rule();

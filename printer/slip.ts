@@ -26,17 +26,17 @@ export interface SlipAmount {
   taxCents?: number;
 }
 
+/** A tariff block as the interface gives it: units, and the rate per unit in (possibly fractional) cents. */
 export interface SlipTariffBlock {
-  units: string;
+  units: number;
   rateCents: number;
-  description?: string;
 }
 
 export interface SlipToken {
   type: TokenType;
   /** Digits only, as issued (usually 20). */
   token: string;
-  units?: string;
+  units?: number;
   amount?: SlipAmount;
   receiptNum?: string;
   tariff: SlipTariffBlock[];
@@ -52,7 +52,6 @@ export interface SlipDebt {
 export interface SlipServiceCharge {
   description: string;
   amount: SlipAmount;
-  receiptNum?: string;
 }
 
 export interface SlipSwitchLine {
@@ -95,7 +94,6 @@ export interface SaleContent {
   utilityType?: string;
   customerName?: string;
   customerAddress?: string;
-  accountNumber?: string;
   meterId: string;
   tokens: SlipToken[];
   debts: SlipDebt[];
@@ -143,9 +141,10 @@ function common(ctx: SlipContext, at: string, reference: string): SlipCommon {
   };
 }
 
-function amountOf(a: Token['amount']): SlipAmount | undefined {
-  if (!a) return undefined;
-  return { cents: a.amount, taxCents: a.tax?.amount };
+/** A key change token carries no value to print; every other token shows its amount. */
+function amountOf(t: Token): SlipAmount | undefined {
+  if (t.tokenType === 'KC') return undefined;
+  return { cents: t.amount.amount, taxCents: t.amount.tax };
 }
 
 /** Key change tokens first (the meter must take them before the new STD token), then STD/BSST/REFUND. */
@@ -157,38 +156,36 @@ export function slipFromPurchase(resp: PurchaseResponse, ctx: SlipContext): Slip
       type: t.tokenType,
       token: t.token.replace(/\s+/g, ''),
       units: t.units,
-      amount: amountOf(t.amount),
+      amount: amountOf(t),
       receiptNum: t.receiptNum,
-      tariff: (t.tariffCalc ?? []).map((b) => ({ units: b.units, rateCents: b.rate.amount, description: b.description })),
+      tariff: (t.tariffCalc ?? []).map((b) => ({ units: b.units, rateCents: b.rate })),
     }))
     // Stable sort: keeps the switch's order within a kind (KC pair order matters).
     .map((t, i) => ({ t, i }))
     .sort((a, b) => TOKEN_ORDER[a.t.type] - TOKEN_ORDER[b.t.type] || a.i - b.i)
     .map((x) => x.t);
   const customerName = [resp.customer?.firstName, resp.customer?.lastName].filter(Boolean).join(' ') || undefined;
-  const currency = resp.purchaseTotal?.currency ?? resp.tokens.find((t) => t.amount)?.amount?.currency ?? '710';
+  const currency = resp.purchaseTotal?.currency ?? resp.tokens[0]?.amount.currency ?? '710';
   return {
     ...common(ctx, resp.time, resp.id),
     kind: 'sale',
     sale: {
-      utilityName: resp.utility.name,
+      utilityName: resp.utility.name ?? '',
       utilityVatNumber: resp.utility.vatRegNum,
       utilityType: resp.utilityType,
       customerName,
       customerAddress: resp.customer?.address,
-      accountNumber: resp.customer?.accountNumber,
       meterId: resp.meter.meterId,
       tokens,
       debts: (resp.debtRecoveryCharges ?? []).map((d) => ({
-        description: d.description ?? 'Debt recovery',
-        amount: { cents: d.amount.amount, taxCents: d.amount.tax?.amount },
-        balanceCents: d.balance?.amount,
+        description: d.description,
+        amount: { cents: d.amount.amount, taxCents: d.amount.tax },
+        balanceCents: d.balance.amount,
         receiptNum: d.receiptNum,
       })),
       serviceCharges: (resp.serviceCharges ?? []).map((s) => ({
-        description: s.description ?? 'Service charge',
-        amount: { cents: s.amount.amount, taxCents: s.amount.tax?.amount },
-        receiptNum: s.receiptNum,
+        description: s.description,
+        amount: { cents: s.amount.amount, taxCents: s.amount.tax },
       })),
       totalCents: resp.purchaseTotal?.amount,
       vatCents: resp.taxTotal?.amount,
@@ -205,7 +202,7 @@ export function slipFromSlipData(data: SlipData, ctx: SlipContext & { reference?
     ...common(ctx, (ctx.at ?? new Date(0)).toISOString(), ctx.reference ?? data.issuerReference ?? ''),
     kind: 'switch',
     issuerReference: data.issuerReference,
-    lines: data.messageLines.map((l) => ({
+    lines: (data.messageLines ?? []).map((l) => ({
       text: l.text,
       widthScale: clamp(l.fontWidthScaleFactor),
       heightScale: clamp(l.fontHeightScaleFactor),

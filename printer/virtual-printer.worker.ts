@@ -14,6 +14,7 @@ const post = (m: FromPrinterThread) => port.postMessage(m);
 const vp = await startVirtualPrinter({ ...init.options, log: (line) => post({ type: 'log', line }) });
 vp.setStatus(init.status);
 vp.onJob((job) => post({ type: 'job', job }));
+vp.onDrawer((kick) => post({ type: 'drawer', kick }));
 port.on('message', (m: ToPrinterThread) => {
   if (m.type === 'setStatus') vp.setStatus(m.status);
   else if (m.type === 'setPaper') vp.setPaper(m.paper);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { JOBS_LISTED, type VirtualJob, type VirtualPrinter, type VirtualPrinterOptions, type VirtualStatus } from './virtual';
+import { JOBS_LISTED, type DrawerKick, type VirtualJob, type VirtualPrinter, type VirtualPrinterOptions, type VirtualStatus } from './virtual';
 import type { Paper } from './layout';
 
 export interface PrinterThreadInit {
@@ -16,12 +16,17 @@ export interface PrinterThreadInit {
   status: Partial<VirtualStatus>;
 }
 export type ToPrinterThread = { type: 'setStatus'; status: Partial<VirtualStatus> } | { type: 'setPaper'; paper: Paper } | { type: 'close' };
-export type FromPrinterThread = { type: 'ready'; port: number } | { type: 'job'; job: VirtualJob } | { type: 'log'; line: string };
+export type FromPrinterThread = { type: 'ready'; port: number } | { type: 'job'; job: VirtualJob } | { type: 'log'; line: string } | { type: 'drawer'; kick: DrawerKick };
 
 /** The printer on its own thread: everything a VirtualPrinter does except serving a local stream. */
 export type ThreadedVirtualPrinter = Omit<VirtualPrinter, 'attach'> & {
   /** How many times the thread ended unexpectedly and was started again. */
   restarts(): number;
+  /**
+   * Ends the printer's thread at once, as a crash would (a field tech's "restart the printer" for one
+   * that hangs); the supervisor starts it again on the same port like after any crash.
+   */
+  endThread(): Promise<void>;
 };
 
 /** Heap of the printer's thread: far above what a job within the limits needs (see limits.ts). */
@@ -53,6 +58,8 @@ export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOp
   const log = opts.log ?? ((line: string) => console.error(line));
   const jobs: VirtualJob[] = [];
   const listeners: ((j: VirtualJob) => void)[] = [];
+  const kicks: DrawerKick[] = [];
+  const drawerListeners: ((k: DrawerKick) => void)[] = [];
   const status: Partial<VirtualStatus> = {};
   let port = opts.port ?? 0;
   let worker: Worker;
@@ -64,7 +71,7 @@ export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOp
 
   const start = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const w = spawnPrinterThread({ options: { host: opts.host, port, outDir: opts.outDir, paper }, status: { ...status } }, opts.heapMb ?? HEAP_MB);
+      const w = spawnPrinterThread({ options: { host: opts.host, port, outDir: opts.outDir, paper, commandSet: opts.commandSet, model: opts.model }, status: { ...status } }, opts.heapMb ?? HEAP_MB);
       worker = w;
       let ready = false;
       w.on('message', (m: FromPrinterThread) => {
@@ -75,7 +82,11 @@ export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOp
           if (restarts > 0) log(`virtual printer thread started again on port ${port}`);
           resolve();
         } else if (m.type === 'log') log(m.line);
-        else {
+        else if (m.type === 'drawer') {
+          kicks.push(m.kick);
+          status.drawerOpen = true;
+          for (const l of drawerListeners) l(m.kick);
+        } else {
           jobs.push(m.job);
           if (jobs.length > JOBS_LISTED) jobs.shift();
           for (const l of listeners) l(m.job);
@@ -106,6 +117,9 @@ export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOp
     },
     jobs: () => [...jobs],
     onJob: (cb) => listeners.push(cb),
+    drawerKicks: () => [...kicks],
+    onDrawer: (cb) => drawerListeners.push(cb),
+    status: () => ({ paperOut: false, coverOpen: false, offline: false, answersDleEot: true, stalled: false, ...status }),
     setStatus: (s) => {
       Object.assign(status, s);
       worker.postMessage({ type: 'setStatus', status: s } satisfies ToPrinterThread);
@@ -115,6 +129,9 @@ export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOp
       worker.postMessage({ type: 'setPaper', paper: p } satisfies ToPrinterThread);
     },
     restarts: () => restarts,
+    endThread: async () => {
+      await worker.terminate();
+    },
     close: async () => {
       closing = true;
       if (!alive) return;

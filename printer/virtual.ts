@@ -11,6 +11,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { decodeEscPos, type DecodedCommand } from './decode';
+import { decodeStar, starScanForCut } from './decode-star';
 import { JobFramer, type FramedJob } from './job-framer';
 import type { Paper } from './layout';
 import { commandsRefusal, JobRefused, type JobRefusal } from './limits';
@@ -26,6 +27,10 @@ export interface VirtualStatus {
   stalled: boolean;
   /** Reset (destroy) each connection after this many bytes of a job: a cable pulled mid-job. */
   resetAfterBytes?: number;
+  /** Paper near-end sensor: reported as a warning while it still prints. */
+  paperLow?: boolean;
+  /** Drawer-open sensor (pin 3): a drawer kick opens it, the cashier closes it (setStatus). */
+  drawerOpen?: boolean;
 }
 
 export interface VirtualJob {
@@ -49,8 +54,18 @@ export interface VirtualPrinterOptions {
   port?: number;
   outDir: string;
   paper?: Paper;
+  /** The command set it understands: an Epson (ESC/POS, default) or a Star in Star Line mode. */
+  commandSet?: 'epson' | 'star';
+  /** The model name it answers to GS I 67 (default: a common model for its command set and paper). */
+  model?: string;
   /** Where a job that could not be saved (disk full, folder gone) is reported; default stderr. */
   log?: (line: string) => void;
+}
+
+export interface DrawerKick {
+  at: string;
+  pin: 2 | 5;
+  onMs: number;
 }
 
 export interface VirtualPrinter {
@@ -60,10 +75,20 @@ export interface VirtualPrinter {
   setStatus(s: Partial<VirtualStatus>): void;
   /** The paper the next jobs are rendered on (the till's paper-width setting). */
   setPaper(p: Paper): void;
+  /** The simulated sensors and faults now. */
+  status(): VirtualStatus;
+  /** Drawer kicks received, in order. */
+  drawerKicks(): DrawerKick[];
+  onDrawer(cb: (kick: DrawerKick) => void): void;
   /** Serve a byte stream that stays open (e.g. the far end of a serial PTY). */
   attach(stream: Duplex): void;
   close(): Promise<void>;
 }
+
+const DEFAULT_MODELS = {
+  epson: { '80mm': 'TM-T20III', '58mm': 'TM-m10' },
+  star: { '80mm': 'TSP143IIIU', '58mm': 'mC-Print2' },
+} as const;
 
 const PRINTABLE = new Set(['text', 'barcode', 'qr', 'raster']);
 /** Jobs kept in memory for the job list (the files stay on disk); the threaded printer's list too. */
@@ -88,11 +113,13 @@ function reasonOf(e: unknown): string {
 export function statusByte(n: number, s: VirtualStatus): number {
   let v = 0x12;
   if (n === 1 && (s.offline || s.paperOut || s.coverOpen)) v |= 0x08;
+  if (n === 1 && s.drawerOpen) v |= 0x04;
   if (n === 2) {
     if (s.coverOpen) v |= 0x04;
     if (s.paperOut) v |= 0x20;
   }
   if (n === 4 && s.paperOut) v |= 0x60;
+  if (n === 4 && (s.paperLow || s.paperOut)) v |= 0x0c;
   return v;
 }
 
@@ -104,12 +131,25 @@ export function asbBytes(s: VirtualStatus): Buffer {
   let b1 = 0x10;
   if (s.offline || s.paperOut || s.coverOpen) b1 |= 0x08;
   if (s.coverOpen) b1 |= 0x20;
-  const b3 = s.paperOut ? 0x0f : 0x00;
+  if (s.drawerOpen) b1 |= 0x04;
+  const b3 = s.paperOut ? 0x0f : s.paperLow ? 0x03 : 0x00;
   return Buffer.from([b1, 0x00, b3, 0x00]);
 }
 
 export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<VirtualPrinter> {
   let paper = opts.paper ?? '80mm';
+  const star = opts.commandSet === 'star';
+  const decode = star ? decodeStar : decodeEscPos;
+  const model = opts.model ?? DEFAULT_MODELS[opts.commandSet ?? 'epson'][paper];
+  const maker = opts.commandSet === 'star' ? 'STAR' : 'EPSON';
+  const kicks: DrawerKick[] = [];
+  const drawerListeners: ((k: DrawerKick) => void)[] = [];
+  const kick = (c: { pin: 2 | 5; onMs: number }): void => {
+    const k: DrawerKick = { at: new Date().toISOString(), pin: c.pin, onMs: c.onMs };
+    kicks.push(k);
+    status.drawerOpen = true;
+    for (const l of drawerListeners) l(k);
+  };
   mkdirSync(opts.outDir, { recursive: true });
   const status: VirtualStatus = { paperOut: false, coverOpen: false, offline: false, stalled: false, answersDleEot: true };
   const jobs: VirtualJob[] = [];
@@ -149,7 +189,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     list({ n, receivedAt: new Date().toISOString(), bytes, complete, text, refused: reason, commands, files });
   };
   const print = (bytes: Buffer, complete: boolean): void => {
-    const commands = decodeEscPos(bytes);
+    const commands = decode(bytes);
     const refusal = commandsRefusal(commands);
     if (refusal) return refuse(bytes.length, refusal, complete, bytes);
     if (!commands.some((c) => PRINTABLE.has(c.op))) return; // status polls and bare resets print nothing
@@ -188,7 +228,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       stream.on('close', () => sockets.delete(stream));
       return;
     }
-    const framer = new JobFramer();
+    const framer = new JobFramer(star ? { scan: starScanForCut } : {});
     let received = 0;
     let dropped = false;
     stream.on('data', (chunk: Buffer) => {
@@ -198,6 +238,14 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       // floods queries without reading the answers gets no more once 4 KB of them wait.
       for (let k = 0; k + 2 < chunk.length && stream.writableLength < 4096; k++) {
         if (chunk[k] === 0x10 && chunk[k + 1] === 0x04 && status.answersDleEot) stream.write(Buffer.from([statusByte(chunk[k + 2] as number, status)]));
+        // A drawer kick acts at once, as on a real printer, also on a line that stays open.
+        if (chunk[k] === 0x1b && (chunk[k + 1] === (star ? 0x07 : 0x70)) && k + 4 < chunk.length) {
+          const [c] = decode(chunk.subarray(k, k + 5));
+          if (c?.op === 'drawer') kick(c);
+        }
+        if (chunk[k] === 0x1d && chunk[k + 1] === 0x49 && (chunk[k + 2] === 0x42 || chunk[k + 2] === 0x43)) {
+          stream.write(Buffer.from(`_${chunk[k + 2] === 0x42 ? maker : model}\0`, 'latin1'));
+        }
         if (chunk[k] === 0x1d && chunk[k + 1] === 0x61) {
           // Enabling ASB makes the printer send its status at once (Epson), then on every change.
           if (chunk[k + 2] === 0) asbStreams.delete(stream);
@@ -254,6 +302,9 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       Object.assign(status, s);
       for (const stream of asbStreams) stream.write(asbBytes(status));
     },
+    drawerKicks: () => [...kicks],
+    onDrawer: (cb) => drawerListeners.push(cb),
+    status: () => ({ ...status }),
     attach: (stream) => serve(stream, false),
     close: () =>
       new Promise<void>((resolve) => {

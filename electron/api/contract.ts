@@ -98,7 +98,6 @@ export interface LookupView {
   meterId: string;
   customerName: string | null;
   address: string | null;
-  accountNumber: string | null;
   utilityName: string | null;
   utilityType: 'ELECTRICITY' | 'WATER' | 'GAS' | null;
   minCents: number | null;
@@ -141,7 +140,8 @@ export interface TokenView {
   token: string;
   /** The token in groups of four for display: "1234 5678 9012 3456 7890". */
   grouped: string;
-  units: string | null;
+  /** Units as the provider gave them (the model's BigDecimal), e.g. 73.8. */
+  units: number | null;
   amountCents: number | null;
   receiptNum: string | null;
 }
@@ -291,6 +291,14 @@ export interface CashUpRow {
   /** Counted − expected: negative is short, positive is over. */
   differenceCents: number | null;
 }
+export interface DrawerOpenView {
+  at: string;
+  operator: string;
+  reason: string;
+  /** False when the printer did not take the drawer kick. */
+  opened: boolean;
+}
+
 export interface EodReport {
   from: string;
   to: string;
@@ -307,6 +315,8 @@ export interface EodReport {
   openingFloatCents: number;
   dropsCents: number;
   cashUp: CashUpRow[];
+  /** Drawer opened by a manager without a sale ("no sale"), with who and why. */
+  drawerOpens: DrawerOpenView[];
   /** One row per sale in the period (every state), as CSV text (RFC 4180), ready to save. */
   csv: string;
   /** "end-of-day-2026-11-30.csv", or "end-of-day-2026-11-01-to-2026-11-30.csv" for a range. */
@@ -316,7 +326,17 @@ export interface EodReport {
 }
 
 export const PAPER_WIDTHS = [58, 80] as const;
-export type PrinterKind = 'virtual' | 'tcp' | 'serial' | 'none';
+/** The kinds of printer address (docs/printing.md); 'none' when the address is empty. */
+export type PrinterKind = 'virtual' | 'tcp' | 'serial' | 'device' | 'cups' | 'windows' | 'none';
+/** How the cash drawer hangs off the printer's drawer port. */
+export interface DrawerSettings {
+  /** Open the drawer when a cash sale succeeds. */
+  kickOnCash: boolean;
+  /** Drawer connector pin: 2 (drawer 1, the usual) or 5 (drawer 2). */
+  pin: 2 | 5;
+  /** Solenoid pulse in ms (most drawers: 100–200). */
+  pulseMs: number;
+}
 export interface TillSettings {
   switchUrl: string; // '' = embedded switch
   switchUsername: string;
@@ -333,7 +353,8 @@ export interface TillSettings {
   merchantCity: string; // ≤ 13
   merchantRegion: string; // ≤ 2
   merchantCountry: string; // ≤ 2
-  printer: { kind: PrinterKind; host: string; port: number; serialPath: string; baudRate: number; paperWidth: 58 | 80 };
+  /** address: a printer address (tcp://HOST:9100, device:/dev/usb/lp0, cups:QUEUE, …; '' = no printer). */
+  printer: { address: string; paperWidth: 58 | 80; drawer: DrawerSettings };
   timeouts: { requestMs: number; retryBaseMs: number; retryMaxMs: number; foregroundRetries: number };
   /** PIN rules and sign-in sessions. */
   security: { pinMinLength: number; sessionIdleMinutes: number };
@@ -344,7 +365,8 @@ export interface StatusView {
   /** What the counter header shows: the store's name (merchant name) and this till's terminal id. */
   till: { storeName: string; terminalId: string };
   switch: { reachable: boolean; url: string; embedded: boolean; checkedAt: string | null; message: string };
-  printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string };
+  /** name: the model the printer said it is; paperLow: near-end warning; drawerOpen: the drawer sensor, when reported. */
+  printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string; name?: string; paperLow?: boolean; drawerOpen?: boolean };
   pendingCount: number;
   adviceCount: number;
   operator: Operator | null;
@@ -359,6 +381,10 @@ export interface VirtualPrinterStatus {
   paperOut: boolean;
   coverOpen: boolean;
   offline: boolean;
+  /** Paper near-end: prints, with a warning. */
+  paperLow: boolean;
+  /** The drawer sensor: a drawer kick opens it, this closes it. */
+  drawerOpen: boolean;
 }
 export interface VirtualPrintJob {
   id: string;
@@ -470,14 +496,12 @@ export const SettingsPatch = z
     merchantCountry: z.string(),
     printer: z
       .object({
-        kind: z.enum(['virtual', 'tcp', 'serial', 'none']),
-        host: z.string(),
-        port: z.number().int(),
-        serialPath: z.string(),
-        baudRate: z.number().int(),
+        address: z.string().max(300),
         paperWidth: z.union([z.literal(58), z.literal(80)]),
+        drawer: z.object({ kickOnCash: z.boolean(), pin: z.union([z.literal(2), z.literal(5)]), pulseMs: z.number().int() }).partial().strict(),
       })
-      .partial(),
+      .partial()
+      .strict(),
     timeouts: z
       .object({ requestMs: z.number().int(), retryBaseMs: z.number().int(), retryMaxMs: z.number().int(), foregroundRetries: z.number().int() })
       .partial(),
@@ -580,12 +604,17 @@ export const METHODS = {
   setSettings: { args: SettingsPatch, role: 'manager' },
   testConnection: { args: Empty, role: 'manager' },
   printTestPage: { args: Empty, role: 'manager' },
+  /** "No sale": a manager opens the cash drawer, saying why; recorded and shown in end of day. */
+  openDrawer: { args: z.object({ reason: z.string().trim().min(3, 'say why the drawer is opened').max(200) }).strict(), role: 'manager' },
   // status & printer
   status: { args: Empty, role: 'public' },
   listSerialPorts: { args: Empty, role: 'manager' },
   virtualPrinterJobs: { args: z.object({ limit: z.number().int().min(1).max(200).optional() }).strict(), role: 'cashier' },
   /** Field-tech rehearsal: make the virtual printer run out of paper, open its cover or go offline. */
-  setVirtualPrinterStatus: { args: z.object({ paperOut: z.boolean().optional(), coverOpen: z.boolean().optional(), offline: z.boolean().optional() }).strict(), role: 'manager' },
+  setVirtualPrinterStatus: {
+    args: z.object({ paperOut: z.boolean().optional(), coverOpen: z.boolean().optional(), offline: z.boolean().optional(), paperLow: z.boolean().optional(), drawerOpen: z.boolean().optional() }).strict(),
+    role: 'manager',
+  },
   virtualPrinterFile: { args: z.object({ id: Id, kind: z.enum(['png', 'bin']) }).strict(), role: 'cashier' },
   /** Field-tech tool: type a token into a virtual STS meter (11-digit meter number or 18-digit PAN). */
   virtualMeterEnter: { args: z.object({ meter: z.string().trim().regex(/^(\d{11}|\d{18})$/, 'type the 11-digit meter number or the 18-digit PAN'), token: z.string().max(40) }).strict(), role: 'cashier' },
@@ -642,6 +671,7 @@ export interface TillValues {
   getTransaction: TransactionDetail;
   eodReport: EodReport;
   printEodReport: PrintResult;
+  openDrawer: { opened: boolean; message: string | null };
   getSettings: TillSettings;
   setSettings: TillSettings;
   testConnection: { reachable: boolean; ms: number; message: string };

@@ -7,7 +7,7 @@
 import type { ApiErrorCode, ArgsOf, MethodName, Operator, TillValues, VirtualPrinterStatus, METHODS } from '../api/contract';
 import type { ProvisionedOperator } from './operators';
 import type { SlipPrinter } from './printing';
-import { DEFAULT_SETTINGS, type StoredSettings } from './settings';
+import { upgradeSettings, type StoredSettings } from './settings';
 import type { TillStore } from './store/repository';
 
 /** Where secrets live: Electron safeStorage in the shell, a 0600 file in browser mode, memory in tests. */
@@ -82,7 +82,7 @@ export interface TillContext {
 
 export function createContext(deps: TillDeps): TillContext & { close(): void } {
   const clock = deps.clock ?? Date.now;
-  let settings: StoredSettings = { ...DEFAULT_SETTINGS, ...(deps.store.getSetting<StoredSettings>('settings') ?? {}) };
+  let settings: StoredSettings = upgradeSettings(deps.store.getSetting<StoredSettings>('settings'));
   let closed = false;
   return {
     deps,

@@ -1,11 +1,12 @@
 /**
  * The end-of-day cash-up: totals of succeeded sales by utility, provider, tender and cashier, the
  * failed count, the pending and reversed sales, expected against counted money per tender (opening
- * float and cash drops included), as data, a CSV row per sale (RFC 4180) and a receipt.
+ * float and cash drops included), the drawer opened without a sale, as data, a CSV row per sale
+ * (RFC 4180) and a receipt.
  * Pure: plain rows in, the report out.
  */
 import { isOpenSaleState, type CashCount, type CashUpRow, type EodReport, type EodRow, type SaleSummary, type TenderKind } from '../api/contract';
-import type { SaleRow } from './store/repository';
+import type { DrawerOpenRow, SaleRow } from './store/repository';
 
 const DAY_MS = 86_400_000;
 
@@ -24,6 +25,8 @@ export interface EodInput {
   /** Every sale created in the period. */
   rows: SaleRow[];
   operatorNames: ReadonlyMap<string, string>;
+  /** Drawer openings in the period (those of cash sales are left out of the report: the sale stands for them). */
+  drawerOpens: DrawerOpenRow[];
   summary: (row: SaleRow) => SaleSummary;
   /** What the manager counted; without it nothing is counted yet (no float, no drops). */
   count?: CashCount;
@@ -67,7 +70,7 @@ export function cashUp(rows: readonly SaleRow[], count: CashCount): CashUpRow[] 
   });
 }
 
-export function buildEodReport({ from, to, generatedAt, terminalId, rows, operatorNames, summary, count }: EodInput): EodReport {
+export function buildEodReport({ from, to, generatedAt, terminalId, rows, operatorNames, drawerOpens, summary, count }: EodInput): EodReport {
   const sold = rows.filter((r) => r.state === 'succeeded');
   const group = (key: (r: SaleRow) => string, label: (k: string) => string = (k) => k): EodRow[] => {
     const m = new Map<string, EodRow>();
@@ -98,6 +101,9 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
     openingFloatCents: counted.openingFloatCents,
     dropsCents: counted.dropsCents,
     cashUp: cashUp(rows, counted),
+    drawerOpens: drawerOpens
+      .filter((d) => d.saleId === null)
+      .map((d) => ({ at: d.at, operator: operatorNames.get(d.operatorId ?? '') ?? d.operatorId ?? 'unknown', reason: d.reason ?? '', opened: d.opened })),
   };
   const STATE_WORDS: Record<string, string> = { succeeded: 'sold', failed: 'failed', cancelled: 'reversed (refunded)' };
   const csv: string[] = ['date,reference,meter,state,tender,amount,cashier,utility,provider'];
@@ -139,6 +145,8 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
     ...report.pending.flatMap(saleLines),
     ...pair('Reversed (refunded)', String(report.reversed.length)),
     ...report.reversed.flatMap(saleLines),
+    ...pair('Drawer opened, no sale', String(report.drawerOpens.length)),
+    ...report.drawerOpens.flatMap((d) => [`  ${local(d.at).slice(11)} ${d.operator}`.slice(0, REPORT_COLUMNS), `    ${d.reason}${d.opened ? '' : ' (did not open)'}`.slice(0, REPORT_COLUMNS)]),
     rule,
     '',
     'Counted by: ____________________',

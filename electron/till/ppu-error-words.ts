@@ -2,6 +2,8 @@
  * The switch's PPU error types in the cashier's words: what happened and what to do next.
  * Pure: one lookup, used wherever a switch answer reaches a screen or a slip.
  */
+import { errorText, type ErrorDetail } from '../../switch-core/protocol';
+
 const PPU_ERROR_WORDS: Record<string, string> = {
   UNKNOWN_METER_ID: 'The meter number is not known to any utility. Check the number with the customer.',
   METER_ID_BLOCKED: 'This meter is blocked by the utility. The customer must contact the utility.',
@@ -21,8 +23,8 @@ const PPU_ERROR_WORDS: Record<string, string> = {
 };
 
 /** The words for a switch answer: its PPU error, else its HTTP status, else "could not be reached". */
-export function ppuErrorWords(error: { errorType?: string; errorMessage?: string } | null, status: number | null): string {
+export function ppuErrorWords(error: ErrorDetail | null, status: number | null): string {
   if (status === 401 || status === 403) return 'The switch refused the till’s credentials. Ask the manager to check the switch settings.';
   if (!error) return status ? `The switch answered HTTP ${status}.` : 'The switch could not be reached.';
-  return PPU_ERROR_WORDS[error.errorType ?? ''] ?? error.errorMessage ?? error.errorType ?? 'The sale was declined.';
+  return PPU_ERROR_WORDS[error.errorType] ?? errorText(error) ?? error.errorType;
 }

@@ -4,14 +4,29 @@
  * The sink is injected so the composition root chooses TCP/serial/virtual/none and tests can use
  * the real virtual printer.
  */
-import { encodeEscPos, layoutSlip, markReprint, pendingSlip, PrintJobStore, PrintQueue, slipFromPurchase, slipFromSlipData, testPageSlip, type PrintJob, type Slip, type SlipContext, type Transport } from '../../printer';
+import { encodeDrawerKick, encodeEscPos, layoutSlip, markReprint, pendingSlip, PrintJobStore, PrintQueue, slipFromPurchase, slipFromSlipData, testPageSlip, type CommandSet, type DrawerPulse, type PrinterIdentity, type PrintJob, type Slip, type SlipContext, type Transport } from '../../printer';
 import type { PurchaseResponse } from '../../switch-core/protocol';
 import type { PrintResult } from '../api/contract';
+
+export type SinkState = 'ready' | 'paper-out' | 'problem' | 'offline' | 'none';
+
+export interface SinkStatus {
+  state: SinkState;
+  message: string;
+  /** The printer's model, when it said (GS I) or its queue's name carries it. */
+  name?: string;
+  /** Paper near-end: still prints; a warning before paper-out. */
+  paperLow?: boolean;
+  /** Drawer-open sensor, when the printer reports it. */
+  drawerOpen?: boolean;
+}
 
 export interface ByteSink {
   readonly description: string;
   send(bytes: Uint8Array): Promise<void>;
-  status(): Promise<{ state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; message: string }>;
+  status(): Promise<SinkStatus>;
+  /** What the printer says it is, asked once when the sink is made (at connect); null when it does not say. */
+  identify?(): Promise<PrinterIdentity | null>;
 }
 
 export const NO_PRINTER: ByteSink = {
@@ -22,19 +37,41 @@ export const NO_PRINTER: ByteSink = {
   status: async () => ({ state: 'none', message: 'No printer configured' }),
 };
 
-/** A printer module transport as the till's sink: its status in the words the status bar shows. */
+/** A printer module transport as the till's sink: its status in the words the status bar shows, named after the printer. */
 export function sinkFromTransport(t: Transport): ByteSink {
+  // Asked at connect, once: a printer that does not answer GS I (a Star in Star mode) costs one wait, not one per slip.
+  const identity = t.identify ? t.identify().catch(() => null) : Promise.resolve(null);
   return {
     description: t.description,
     send: (b) => t.send(b),
+    identify: () => identity,
     async status() {
-      const s = await t.queryStatus();
-      if (s.ready) return { state: 'ready', message: 'Printer ready' };
-      if (s.paperOut) return { state: 'paper-out', message: 'Printer out of paper — load paper' };
-      if (!s.answered) return { state: 'offline', message: s.message };
-      return { state: 'problem', message: s.message };
+      const [s, id] = await Promise.all([t.queryStatus(), identity]);
+      const named = (message: string): SinkStatus => ({
+        state: 'ready',
+        message: id ? `${[id.maker, id.model].filter(Boolean).join(' ')}: ${message}` : message,
+        ...(id ? { name: id.model } : {}),
+        ...(s.paperLow === undefined ? {} : { paperLow: s.paperLow }),
+        ...(s.drawerOpen === undefined ? {} : { drawerOpen: s.drawerOpen }),
+      });
+      if (s.ready) return named(s.message);
+      if (s.paperOut) return { ...named('Printer out of paper — load paper'), state: 'paper-out' };
+      if (!s.answered) return { ...named(s.message), state: 'offline' };
+      return { ...named(s.message), state: 'problem' };
     },
   };
+}
+
+/** What the printer address says about the printer in use. */
+export interface PrinterFormat {
+  commandSet: CommandSet;
+  /** Paper named in the printer address (?paper=): wins over the model and the setting. */
+  addressPaper?: 58 | 80;
+}
+
+/** The address's paper, else 58 mm for a model known to take only 58 mm rolls, else the till's setting. */
+export function paperFor(setting: 58 | 80, f: PrinterFormat, id: PrinterIdentity | null): 58 | 80 {
+  return f.addressPaper ?? id?.paper ?? setting;
 }
 
 export interface SlipPrinter {
@@ -43,11 +80,17 @@ export interface SlipPrinter {
   printPending(info: { purchaseId: string; meterId: string; amountCents: number; utilityName?: string; at: Date }, ctx: SlipContext, key?: string): Promise<PrintResult>;
   printTestPage(ctx: Partial<SlipContext>, at: Date): Promise<PrintResult>;
   printLines(lines: string[], ctx: SlipContext): Promise<PrintResult>;
+  /**
+   * Opens the cash drawer now or never: the kick goes straight to the printer, not into the print
+   * queue, since a drawer springing open hours later when the printer is back is worse than a
+   * drawer opened with its key.
+   */
+  kickDrawer(pulse: DrawerPulse): Promise<{ opened: boolean; message: string | null }>;
   /** The job stored under `key`, sent again if it has not printed yet; null when there is none. */
   resend(key: string): Promise<PrintResult | null>;
   /** Sends every job still owed (the printer may be back); answers the keys of the jobs printed now. */
   drain(): Promise<string[]>;
-  status(): ReturnType<ByteSink['status']>;
+  status(): Promise<SinkStatus>;
   close(): void;
 }
 
@@ -73,16 +116,34 @@ function resultOf(job: PrintJob): PrintResult {
 /**
  * Every slip becomes a durable print job (stored before it is sent, kept until printed, in
  * order) in `jobsFile`; the sink is asked for on each attempt so a changed printer setting
- * takes effect at once.
+ * takes effect at once. Slips are laid out for the paper the printer takes (see paperFor) and
+ * encoded in its command set.
  */
-export function createSlipPrinter(sink: () => ByteSink, paper: () => 58 | 80, jobsFile: string): SlipPrinter {
+export function createSlipPrinter(sink: () => ByteSink, paper: () => 58 | 80, jobsFile: string, format: () => PrinterFormat = () => ({ commandSet: 'epson' })): SlipPrinter {
   const store = new PrintJobStore(jobsFile);
-  const queue = new PrintQueue({ store, transport: () => asTransport(sink()) });
-  const encode = (slip: Slip) => encodeEscPos(layoutSlip(slip, { paper: paper() === 58 ? '58mm' : '80mm' }), { commandSet: 'epson' });
-  const print = async (slip: Slip, label: string, key?: string) => resultOf(await queue.print(encode(slip), label, key));
+  // One conversation with the printer at a time: a USB printer device or a serial port opens once.
+  let last: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = last.then(fn, fn);
+    last = run.catch(() => undefined);
+    return run;
+  };
+  const queue = new PrintQueue({
+    store,
+    transport: () => {
+      const t = asTransport(sink());
+      return { description: t.description, send: (b) => exclusive(() => t.send(b)), queryStatus: () => exclusive(() => t.queryStatus()) };
+    },
+  });
+  const encode = async (slip: Slip) => {
+    const f = format();
+    const id = (await sink().identify?.()) ?? null;
+    return encodeEscPos(layoutSlip(slip, { paper: paperFor(paper(), f, id) === 58 ? '58mm' : '80mm' }), { commandSet: f.commandSet });
+  };
+  const print = async (slip: Slip, label: string, key?: string) => resultOf(await queue.print(await encode(slip), label, key));
   return {
     printSale(resp, ctx, o = {}) {
-      let slip = resp.slipData && resp.slipData.messageLines.length > 0 ? slipFromSlipData(resp.slipData, { ...ctx, reference: resp.id, at: new Date(resp.time) }) : slipFromPurchase(resp, ctx);
+      let slip = resp.slipData?.messageLines?.length ? slipFromSlipData(resp.slipData, { ...ctx, reference: resp.id, at: new Date(resp.time) }) : slipFromPurchase(resp, ctx);
       if (o.reprint) slip = markReprint(slip, o.reprint.at, o.reprint.operator);
       return print(slip, `${o.reprint ? 'reprint' : 'sale'} ${resp.id}`, o.key);
     },
@@ -90,6 +151,14 @@ export function createSlipPrinter(sink: () => ByteSink, paper: () => 58 | 80, jo
     printTestPage: (ctx, at) => print(testPageSlip(at, ctx), 'test page'),
     printLines(lines, ctx) {
       return print(slipFromSlipData({ messageLines: [...lines.map((text) => ({ text })), { text: '', cut: true }] }, { ...ctx, at: ctx.at ?? new Date() }), 'report');
+    },
+    async kickDrawer(pulse) {
+      try {
+        await exclusive(() => sink().send(encodeDrawerKick(format().commandSet, pulse)));
+        return { opened: true, message: null };
+      } catch (e) {
+        return { opened: false, message: `The cash drawer did not open (${e instanceof Error ? e.message : String(e)}). Open it with its key.` };
+      }
     },
     async resend(key) {
       const job = queue.byKey(key);

@@ -27,6 +27,7 @@ export function createReports(ctx: TillContext, views: SaleViews): Reports {
       terminalId: ctx.settings().terminalId,
       rows: store.findSales({ from, to, limit: 5000 }),
       operatorNames: new Map(store.listOperators().map((o) => [o.id, o.name])),
+      drawerOpens: store.drawerOpens(from, to),
       summary: views.summary,
       ...(count ? { count } : {}),
     });

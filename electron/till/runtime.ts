@@ -8,11 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTransport, listSerialPorts, startThreadedVirtualPrinter, type ThreadedVirtualPrinter } from '../../printer';
-import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink } from './printing';
+import { createTransport, listSerialPorts, parsePrinterAddress, startThreadedVirtualPrinter, type PrinterAddress, type ThreadedVirtualPrinter } from '../../printer';
+import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink, type PrinterFormat } from './printing';
 import { fileSecretStore } from './secrets';
 import { createTillBackend, parseProvisionedOperators, type ProvisionedOperator, type SecretStore, type TillBackend } from './service';
-import { applySwitchOverride, DEFAULT_SETTINGS, switchOverrideFromEnv, withoutSwitchOverride, type StoredSettings, type SwitchOverride } from './settings';
+import { applySwitchOverride, switchOverrideFromEnv, upgradeSettings, withoutSwitchOverride, type StoredSettings, type SwitchOverride } from './settings';
 import { openTillStore, type TillStore } from './store/repository';
 
 export interface TillRuntimeOptions {
@@ -26,6 +26,8 @@ export interface TillRuntimeOptions {
   workerIntervalMs?: number;
   fileUrls?: boolean;
   log?: (line: string) => void;
+  /** A printer address that wins over the settings (default: PPU_TILL_PRINTER). */
+  printerAddress?: string;
   /** A fresh till's operators; default PPU_TILL_OPERATORS (id:role:pin,…), else the shipped defaults. */
   operators?: readonly ProvisionedOperator[];
   /** Where PPU_TILL_SWITCH_URL / _USERNAME / _PASSWORD are read (default process.env). */
@@ -51,7 +53,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   chmodSync(opts.dataDir, 0o700);
   const log = opts.log ?? (() => undefined);
   const store = overridden(openTillStore(join(opts.dataDir, 'till.db')), override.value);
-  const settings: StoredSettings = { ...DEFAULT_SETTINGS, ...(store.getSetting<StoredSettings>('settings') ?? {}) };
+  const settings: StoredSettings = upgradeSettings(store.getSetting<StoredSettings>('settings'));
   if (override.value.switchUrl) log(`switch from PPU_TILL_SWITCH_URL: ${override.value.switchUrl}`);
   const closers: (() => Promise<void>)[] = [];
 
@@ -67,38 +69,63 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   }
 
   let vp: ThreadedVirtualPrinter | null = null;
-  const vpState = { paperOut: false, coverOpen: false, offline: false };
+  const vpState = { paperOut: false, coverOpen: false, offline: false, paperLow: false };
   let sink: ByteSink = NO_PRINTER;
+  let format: PrinterFormat = { commandSet: 'epson' };
+  const printerOverride = opts.printerAddress ?? (opts.env ?? process.env).PPU_TILL_PRINTER;
+  /** The address in force: PPU_TILL_PRINTER when it parses, else the settings' (null: no printer). */
+  const addressOf = (s: StoredSettings): PrinterAddress | null => {
+    for (const [text, from] of [[printerOverride, 'PPU_TILL_PRINTER'], [s.printer.address, 'settings']] as const) {
+      if (text === undefined || text.trim() === '') continue;
+      const r = parsePrinterAddress(text);
+      if (r.ok) return r.address;
+      log(`printer address from ${from} refused: ${r.error}`);
+    }
+    return null;
+  };
   const buildSink = async (s: StoredSettings): Promise<void> => {
-    const p = s.printer;
-    if (p.kind === 'virtual') {
-      if (!vp && opts.virtualPrinter !== false) {
-        vp = await startThreadedVirtualPrinter({ port: 0, outDir: join(opts.dataDir, 'virtual-printer'), paper: p.paperWidth === 58 ? '58mm' : '80mm', log });
-        const started = vp;
-        closers.push(() => started.close());
-        log(`virtual printer on 127.0.0.1:${vp.port} (jobs in ${join(opts.dataDir, 'virtual-printer')})`);
-      }
-      sink = vp ? sinkFromTransport(createTransport({ kind: 'virtual', host: '127.0.0.1', port: vp.port })) : NO_PRINTER;
-    } else if (p.kind === 'tcp') sink = sinkFromTransport(createTransport({ kind: 'tcp', host: p.host, port: p.port }));
-    else if (p.kind === 'serial') sink = sinkFromTransport(createTransport({ kind: 'serial', path: p.serialPath, baudRate: p.baudRate }));
-    else sink = NO_PRINTER;
+    const a = addressOf(s);
+    const commandSet = a?.commandSet === 'star' ? 'star' : 'epson';
+    format = { commandSet, ...(a?.paper ? { addressPaper: a.paper } : {}) };
+    if (!a) {
+      sink = NO_PRINTER;
+      return;
+    }
+    if (a.target.kind !== 'virtual') {
+      sink = sinkFromTransport(createTransport(a.target));
+      return;
+    }
+    if (opts.virtualPrinter === false) {
+      sink = NO_PRINTER;
+      return;
+    }
+    if (!vp) {
+      const paper = (a.paper ?? s.printer.paperWidth) === 58 ? '58mm' : '80mm';
+      vp = await startThreadedVirtualPrinter({ port: 0, outDir: join(opts.dataDir, 'virtual-printer'), paper, commandSet, log });
+      const started = vp;
+      closers.push(() => started.close());
+      log(`virtual printer (${commandSet === 'star' ? 'Star' : 'Epson'}) on 127.0.0.1:${vp.port} (jobs in ${join(opts.dataDir, 'virtual-printer')})`);
+    }
+    sink = sinkFromTransport(createTransport({ kind: 'virtual', host: '127.0.0.1', port: vp.port }));
   };
   await buildSink(settings);
   let paper: 58 | 80 = settings.printer.paperWidth;
 
   const backend = createTillBackend({
     store,
-    printer: createSlipPrinter(() => sink, () => paper, join(opts.dataDir, 'print-jobs.db')),
+    printer: createSlipPrinter(() => sink, () => paper, join(opts.dataDir, 'print-jobs.db'), () => format),
     secrets: overriddenSecrets(opts.secrets ?? fileSecretStore(join(opts.dataDir, 'secrets.json')), override.value),
     mode: opts.mode,
     embeddedSwitch: embedded,
     virtualPrinter: {
       jobs: () => vp?.jobs() ?? [],
-      status: () => ({ ...vpState }),
+      // The drawer sensor is the printer's own: a kick opens it, so it is read back, not remembered here.
+      status: () => ({ ...vpState, drawerOpen: vp?.status().drawerOpen ?? false }),
       setStatus(st) {
         vp?.setStatus(st);
-        Object.assign(vpState, st);
-        return { ...vpState };
+        const { drawerOpen: _sensor, ...rest } = st;
+        Object.assign(vpState, rest);
+        return { ...vpState, drawerOpen: vp?.status().drawerOpen ?? false };
       },
     },
     virtualMeterDir: join(opts.dataDir, 'virtual-meters'),
@@ -133,7 +160,7 @@ function overridden(store: TillStore, o: SwitchOverride): TillStore {
     ...store,
     getSetting<T>(key: string): T | null {
       const v = store.getSetting<StoredSettings>(key);
-      return (key === 'settings' ? applySwitchOverride({ ...DEFAULT_SETTINGS, ...(v ?? {}) }, o) : v) as T | null;
+      return (key === 'settings' ? applySwitchOverride(upgradeSettings(v), o) : v) as T | null;
     },
     setSetting(key: string, value: unknown): void {
       store.setSetting(key, key === 'settings' ? withoutSwitchOverride(value as StoredSettings, store.getSetting<StoredSettings>('settings'), o) : value);

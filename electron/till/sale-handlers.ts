@@ -2,7 +2,7 @@
  * The cashier's sale methods: look a meter up, sell (stored before it is sent), follow the sale's
  * progress (long poll), leave it pending, retry it now, and the manager's cancel of a pending sale.
  */
-import { newId, type MeterLookupResponse, type PurchaseRequest } from '../../switch-core/protocol';
+import { newId, TRACK2_DATA_PATTERN, utilityTypeOf, type MeterLookupResponse, type PurchaseRequest } from '../../switch-core/protocol';
 import type { LookupView } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import type { AdviceDelivery } from './advice-delivery';
@@ -35,7 +35,11 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
       const m = checkMeter(args);
       if (!m.ok) throw new ApiFail('INVALID_INPUT', m.message, { field: args.meterId ? 'meterId' : 'track2' });
       const id = newId();
-      const res = await link.ppu().meterLookup({ ...link.baseTx(id), meter: { meterId: m.meterId, ...(args.track2 ? { track2Data: args.track2 } : {}) } });
+      // Track 2 goes with the lookup only in the model's shape (34 characters, sentinels off); a
+      // shorter swipe has given us the meter number, which is all the lookup needs.
+      const track2 = args.track2?.trim().replace(/^;/, '').replace(/\?$/, '');
+      const meter = { meterId: m.meterId, ...(track2 && TRACK2_DATA_PATTERN.test(track2) ? { track2Data: track2 } : {}) };
+      const res = await link.ppu().meterLookup({ ...link.baseTx(id), meter });
       if (res.outcome === 'failed') throw new ApiFail('DECLINED', ppuErrorWords(res.error, res.status), { ppuErrorType: res.error?.errorType });
       if (res.outcome === 'unknown') throw new ApiFail('SWITCH_UNREACHABLE', 'The switch did not answer the lookup. Try again; if it keeps failing, check the network.');
       const b: MeterLookupResponse = res.body;
@@ -44,9 +48,9 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
         meterId: b.meter.meterId || m.meterId,
         customerName: [b.customer?.firstName, b.customer?.lastName].filter(Boolean).join(' ') || null,
         address: b.customer?.address ?? null,
-        accountNumber: b.customer?.accountNumber ?? null,
         utilityName: b.utility?.name ?? null,
-        utilityType: b.utilityType ?? null,
+        // A lookup answer has no utilityType in the models: the meter's serviceType ("ELEC") says it.
+        utilityType: utilityTypeOf(b.meter.serviceType) ?? null,
         minCents: b.minAmount?.amount ?? null,
         maxCents: b.maxAmount?.amount ?? null,
         arrearsCents: b.arrearsAmount?.amount ?? null,

@@ -26,7 +26,7 @@ function machineOf(row: SaleRow): MachineSale {
   return { state: row.state as MachineSale['state'], attempts: row.attempts, late: row.late, nextAttemptAt: row.nextAttemptAt, lastError: row.lastError };
 }
 
-export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: SaleSlips): ApplySale {
+export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: SaleSlips, onSucceeded: (row: SaleRow) => void = () => undefined): ApplySale {
   const { store, clock, nowIso } = ctx;
   return (saleId, event, extra = {}) => {
     const row = needSale(ctx, saleId);
@@ -40,7 +40,7 @@ export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: S
     let advice: { id: string; kind: 'confirmation' | 'reversal'; bodyJson: string; createdAt: string } | undefined;
     for (const e of t.effects) {
       if (e.type === 'queue-confirmation') {
-        const body: ConfirmationAdvice = { id: newId(), requestId: saleId, time: nowIso(), thirdPartyIdentifiers: [], tenders: (JSON.parse(row.requestJson) as PurchaseRequest).tenders };
+        const body: ConfirmationAdvice = { id: newId(), requestId: saleId, time: nowIso(), thirdPartyIdentifiers: [], tenders: (JSON.parse(row.requestJson) as PurchaseRequest).tenders ?? [] };
         advice = { id: body.id, kind: 'confirmation', bodyJson: JSON.stringify(body), createdAt: body.time };
       } else if (e.type === 'queue-reversal') {
         const body: ReversalAdvice = { id: newId(), requestId: saleId, time: nowIso(), thirdPartyIdentifiers: [], reversalReason: e.reason };
@@ -49,6 +49,8 @@ export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: S
     }
     const next = store.transitionSale(saleId, patch, advice)!;
     changes.notify(saleId);
+    // The drawer opens before the slip prints, while the customer waits.
+    if (next.state === 'succeeded' && before.state !== 'succeeded') onSucceeded(next);
     for (const e of t.effects) if (e.type === 'print') void slips.printFor(saleId, e.slip);
     return { row: next, effects: t.effects };
   };

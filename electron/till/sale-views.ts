@@ -38,8 +38,8 @@ export function tokensOf(resp: PurchaseResponse | null): TokenView[] {
     type: t.tokenType,
     token: t.token.replace(/\s+/g, ''),
     grouped: groupToken(t.token),
-    units: t.units ?? null,
-    amountCents: t.amount?.amount ?? null,
+    units: t.units,
+    amountCents: t.amount.amount,
     receiptNum: t.receiptNum ?? null,
   }));
 }

@@ -10,6 +10,7 @@
  */
 import { METHODS, fail, ok, validateArgs, type Invoke, type MethodName, type Result, type SessionInvoke, type TillValues } from '../api/contract';
 import { createAdviceDelivery } from './advice-delivery';
+import { createCashDrawer } from './cash-drawer';
 import { ApiFail, createContext, type Handlers, type TillDeps } from './backend-context';
 import { startBackgroundWorker } from './background-worker';
 import { consoleHandlers } from './console-proxy';
@@ -56,7 +57,8 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   const link = createSwitchLink(ctx);
   const changes = createSaleChanges();
   const slips = createSaleSlips(ctx, changes);
-  const apply = createApplySale(ctx, changes, slips);
+  const drawer = createCashDrawer(ctx);
+  const apply = createApplySale(ctx, changes, slips, drawer.saleSucceeded);
   const runner = createSaleRunner(ctx, link, apply, changes);
   const views = createSaleViews(ctx, runner.busy);
   const advices = createAdviceDelivery(ctx, link, changes);
@@ -72,6 +74,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     ...reprintHandlers(ctx, link, views, slips),
     ...queueHandlers(ctx, views, apply, runner, advices),
     ...reports.handlers,
+    ...drawer.handlers,
     ...settingsHandlers(ctx, link),
     ...statusHandlers(ctx, link),
     ...virtualMeterHandlers(ctx),

@@ -4,8 +4,9 @@
  * not part of this document: it lives in the SecretStore (safeStorage / 0600 file).
  */
 import { z } from 'zod';
+import { formatPrinterAddress, parsePrinterAddress } from '../../printer/address';
 import { ppuRoot } from '../../switch-core/config/ppu-base-url';
-import type { SettingsPatch, TillSettings } from '../api/contract';
+import type { PrinterKind, SettingsPatch, TillSettings } from '../api/contract';
 
 export type StoredSettings = Omit<TillSettings, 'switchPasswordSet'>;
 
@@ -23,7 +24,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   merchantCity: 'Cape Town',
   merchantRegion: 'WC',
   merchantCountry: 'ZA',
-  printer: { kind: 'virtual', host: '127.0.0.1', port: 9100, serialPath: '', baudRate: 19200, paperWidth: 80 },
+  printer: { address: 'virtual', paperWidth: 80, drawer: { kickOnCash: true, pin: 2, pulseMs: 100 } },
   timeouts: { requestMs: 60_000, retryBaseMs: 2_000, retryMaxMs: 60_000, foregroundRetries: 3 },
   security: { pinMinLength: 4, sessionIdleMinutes: 15 },
 };
@@ -43,12 +44,16 @@ const Full = z.object({
   merchantRegion: z.string().max(2, 'at most 2 characters'),
   merchantCountry: z.string().max(2, 'at most 2 characters'),
   printer: z.object({
-    kind: z.enum(['virtual', 'tcp', 'serial', 'none']),
-    host: z.string().max(255),
-    port: z.number().int().min(1, 'must be 1–65535').max(65535, 'must be 1–65535'),
-    serialPath: z.string().max(255),
-    baudRate: z.number().int().refine((b) => [9600, 19200, 38400, 57600, 115200].includes(b), 'must be 9600, 19200, 38400, 57600 or 115200'),
+    address: z.string().max(300).superRefine((a, c) => {
+      const r = a.trim() === '' ? null : parsePrinterAddress(a);
+      if (r && !r.ok) c.addIssue({ code: 'custom', message: r.error });
+    }),
     paperWidth: z.union([z.literal(58), z.literal(80)]),
+    drawer: z.object({
+      kickOnCash: z.boolean(),
+      pin: z.union([z.literal(2), z.literal(5)]),
+      pulseMs: z.number().int().min(10, 'at least 10 ms').max(500, 'at most 500 ms'),
+    }),
   }),
   timeouts: z.object({
     requestMs: z.number().int().min(1000, 'at least 1000 ms').max(180_000, 'at most 180000 ms'),
@@ -69,22 +74,56 @@ export function validateSettings(current: StoredSettings, patch: SettingsPatch):
   const merged = {
     ...current,
     ...rest,
-    printer: { ...current.printer, ...(printer ?? {}) },
+    printer: { ...current.printer, ...(printer ?? {}), drawer: { ...current.printer.drawer, ...(printer?.drawer ?? {}) } },
     timeouts: { ...current.timeouts, ...(timeouts ?? {}) },
     security: { ...current.security, ...(security ?? {}) },
   };
   const parsed = Full.safeParse(merged);
   const fields: Record<string, string> = {};
   if (!parsed.success) for (const i of parsed.error.issues) fields[i.path.map(String).join('.')] ??= i.message;
-  if (merged.printer.kind === 'tcp' && !merged.printer.host) fields['printer.host'] ??= 'is required for a network printer';
-  if (merged.printer.kind === 'serial' && !merged.printer.serialPath) fields['printer.serialPath'] ??= 'choose a serial port';
   if (merged.timeouts.retryMaxMs < merged.timeouts.retryBaseMs) fields['timeouts.retryMaxMs'] ??= 'must not be below the first retry delay';
   if (Object.keys(fields).length > 0 || !parsed.success) return { ok: false, fields };
   return { ok: true, value: parsed.data };
 }
 
+/** The kind of printer an address names ('none' for an empty address). */
+export function printerKindOf(address: string): PrinterKind {
+  if (address.trim() === '') return 'none';
+  const r = parsePrinterAddress(address);
+  return r.ok ? r.address.target.kind : 'none';
+}
+
+/** Printer settings stored before addresses (kind/host/port/serialPath/baudRate) as an address. */
+interface LegacyPrinter {
+  kind?: string;
+  host?: string;
+  port?: number;
+  serialPath?: string;
+  baudRate?: number;
+}
+
+/** Stored settings as this version reads them: defaults filled in, an old printer setting turned into its address. */
+export function upgradeSettings(stored: Partial<StoredSettings> | null): StoredSettings {
+  const s = { ...DEFAULT_SETTINGS, ...(stored ?? {}) };
+  const p = (stored?.printer ?? {}) as Partial<StoredSettings['printer']> & LegacyPrinter;
+  let address = p.address;
+  if (address === undefined && p.kind !== undefined) {
+    if (p.kind === 'tcp') address = formatPrinterAddress({ target: { kind: 'tcp', host: p.host ?? '127.0.0.1', port: p.port ?? 9100 } });
+    else if (p.kind === 'serial') address = formatPrinterAddress({ target: { kind: 'serial', path: p.serialPath ?? '', baudRate: p.baudRate ?? 19200, flowControl: 'none' } });
+    else address = p.kind === 'none' ? '' : 'virtual';
+  }
+  return {
+    ...s,
+    printer: {
+      address: address ?? DEFAULT_SETTINGS.printer.address,
+      paperWidth: p.paperWidth ?? DEFAULT_SETTINGS.printer.paperWidth,
+      drawer: { ...DEFAULT_SETTINGS.printer.drawer, ...(p.drawer ?? {}) },
+    },
+  };
+}
+
 export function settingsView(s: StoredSettings, passwordSet: boolean): TillSettings {
-  return { ...s, printer: { ...s.printer }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet };
+  return { ...s, printer: { ...s.printer, drawer: { ...s.printer.drawer } }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet };
 }
 
 /** The switch connection the environment imposes over the stored settings (each field optional). */

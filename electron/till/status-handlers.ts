@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
+import { printerKindOf } from './settings';
 import type { SwitchLink } from './switch-link';
 
 type StatusMethod = 'status' | 'listSerialPorts' | 'virtualPrinterJobs' | 'setVirtualPrinterStatus' | 'virtualPrinterFile';
@@ -25,7 +26,7 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink): Handlers<Sta
           checkedAt: last ? new Date(last.at).toISOString() : null,
           message: last ? last.message : 'Not contacted yet',
         },
-        printer: { state: p.state, kind: ctx.settings().printer.kind, message: p.message },
+        printer: { ...p, kind: printerKindOf(ctx.settings().printer.address) },
         pendingCount: store.countOpenSales(),
         adviceCount: store.countQueuedAdvices(),
         operator,

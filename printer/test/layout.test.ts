@@ -1,7 +1,7 @@
 /** Pure layout and encoding: what a cashier would notice on paper, without any I/O. */
 import { describe, expect, it } from 'vitest';
 import { encodeEscPos, encodeText, formatMoney, groupToken, layoutSlip } from '../index';
-import { wrap } from '../layout';
+import { formatRate, formatUnits, wrap } from '../layout';
 import { SAMPLES } from './samples';
 
 const texts = (slip: keyof typeof SAMPLES, paper: '58mm' | '80mm', columns?: 32 | 42 | 48) =>
@@ -81,6 +81,17 @@ describe('helpers', () => {
     [123456, 'R1 234.56'],
     [-2500, '-R25.00'],
   ])('formatMoney(%i) = %s', (c, s) => expect(formatMoney(c)).toBe(s));
+  it.each([
+    [196, 'R1.96'],
+    [117.3, 'R1.173'],
+    [134.55, 'R1.3455'],
+    [123456.5, 'R1 234.565'],
+  ])('a tariff rate of %s cents per unit prints as %s', (c, s) => expect(formatRate(c)).toBe(s));
+  it.each([
+    [30, '30.0'],
+    [73.8, '73.8'],
+    [15.66, '15.66'],
+  ])('units %s print as %s', (u, s) => expect(formatUnits(u)).toBe(s));
   it('groups tokens in fours', () => expect(groupToken('12345678901234567890')).toBe('1234 5678 9012 3456 7890'));
   it('wraps long words hard', () => expect(wrap('abcdefghij klm', 4)).toEqual(['abcd', 'efgh', 'ij', 'klm']));
 });

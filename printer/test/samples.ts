@@ -38,12 +38,12 @@ function resp(id: string, over: Partial<PurchaseResponse>): PurchaseResponse {
 const std = (token: string, amount = 10000) => ({
   tokenType: 'STD' as const,
   token,
-  units: '45.6',
-  amount: { ...money(amount), tax: money(Math.round((amount * 15) / 115)) },
+  units: 45.6,
+  amount: { ...money(amount), tax: Math.round((amount * 15) / 115) },
   receiptNum: 'R000123',
   tariffCalc: [
-    { units: '30.0', rate: money(196), description: 'Block 1' },
-    { units: '15.6', rate: money(264), description: 'Block 2' },
+    { units: 30.0, rate: 196 },
+    { units: 15.6, rate: 264 },
   ],
 });
 
@@ -61,7 +61,7 @@ export const SAMPLES: Record<string, Slip> = {
     resp('5a6b7c8d-1e2f-4a3b-9c4d-5e6f7a8b9c0d', {
       tokens: [
         std('11112222333344445555'),
-        { tokenType: 'BSST', token: '99998888777766665555', units: '50.0', amount: { ...money(0) }, receiptNum: 'R000124' },
+        { tokenType: 'BSST', token: '99998888777766665555', units: 50.0, amount: money(0), receiptNum: 'R000124' },
       ],
       purchaseTotal: money(10000),
       taxTotal: money(1304),
@@ -73,8 +73,8 @@ export const SAMPLES: Record<string, Slip> = {
     resp('6b7c8d9e-2f3a-4b4c-8d5e-6f7a8b9c0d1e', {
       tokens: [
         std('55556666777788889999'),
-        { tokenType: 'KC', token: '10101010202020203030' },
-        { tokenType: 'KC', token: '40404040505050506060' },
+        { tokenType: 'KC', token: '10101010202020203030', units: 0, amount: money(0) },
+        { tokenType: 'KC', token: '40404040505050506060', units: 0, amount: money(0) },
       ],
       purchaseTotal: money(10000),
       taxTotal: money(1304),
@@ -86,9 +86,9 @@ export const SAMPLES: Record<string, Slip> = {
     resp('7c8d9e0f-3a4b-4c5d-9e6f-7a8b9c0d1e2f', {
       tokens: [std('24682468246824682468', 15000)],
       debtRecoveryCharges: [
-        { amount: { ...money(3000), tax: money(391) }, description: 'Arrears recovery', balance: money(47000), receiptNum: 'D000001' },
+        { amount: { ...money(3000), tax: 391 }, description: 'Arrears recovery', balance: money(47000), receiptNum: 'D000001' },
       ],
-      serviceCharges: [{ amount: { ...money(2000), tax: money(261) }, description: 'Monthly access fee (Nov)', receiptNum: 'S000001' }],
+      serviceCharges: [{ amount: { ...money(2000), tax: 261 }, description: 'Monthly access fee (Nov)' }],
       purchaseTotal: money(20000),
       taxTotal: money(2609),
       vatInvoiceNumber: 'VAT-000126',
@@ -102,7 +102,7 @@ export const SAMPLES: Record<string, Slip> = {
   reprint: markReprint(
     slipFromPurchase(
       resp('9e0f1a2b-5c6d-4e7f-9a8b-9c0d1e2f3a4b', {
-        tokens: [std('13579135791357913579'), { tokenType: 'REFUND', token: '86420864208642086420', units: '5.0' }],
+        tokens: [std('13579135791357913579'), { tokenType: 'REFUND', token: '86420864208642086420', units: 5.0, amount: money(0) }],
         purchaseTotal: money(10000),
         taxTotal: money(1304),
         vatInvoiceNumber: 'VAT-000127',

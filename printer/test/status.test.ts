@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos } from '../decode';
 import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../index';
-import { statusFromAsb } from '../transport';
+import { statusFromAsb } from '../status';
 
 let dir: string;
 let vp: VirtualPrinter;

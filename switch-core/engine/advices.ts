@@ -5,7 +5,7 @@
  * provider that is down — keeps the advice at the head of its provider's queue with backoff until
  * it is older than the age limit; then it is parked as needing reconciliation by a person.
  */
-import type { PpuResult } from '../protocol';
+import { errorText, type PpuResult } from '../protocol';
 import type { AdviceRecord } from './model';
 
 export interface BackoffConfig {
@@ -29,7 +29,7 @@ export function nextAdviceState(advice: AdviceRecord, result: PpuResult<unknown>
   const lastError =
     result.outcome === 'unknown'
       ? result.reason
-      : `HTTP ${result.status}${result.error ? ` ${result.error.errorType}: ${result.error.errorMessage ?? ''}` : ''}`;
+      : `HTTP ${result.status}${result.error ? ` ${result.error.errorType}: ${errorText(result.error) ?? ''}` : ''}`;
   if (result.outcome === 'failed' && result.status === 400) return { id: advice.id, attempts, lastError, nextAttemptAt: at, status: 'FAILED' };
   if (now - Date.parse(advice.createdAt) >= maxAgeMs) return { id: advice.id, attempts, lastError, nextAttemptAt: at, status: 'NEEDS_RECONCILIATION' };
   return { id: advice.id, attempts, lastError, nextAttemptAt: new Date(now + backoffMs(attempts, cfg)).toISOString(), status: 'PENDING' };

@@ -3,9 +3,9 @@
  * answers into the contract table — the fan-out behind a meter lookup (and a purchase for a meter
  * nobody confirmed yet), "Confirm support", and the periodic re-broadcast of the whole table.
  */
-import type { MeterLookupRequest, PpuResult } from '../protocol';
+import { utilityTypeOf, type MeterLookupRequest, type PpuResult } from '../protocol';
 import { applyLookupAnswers, classifyLookupResult, keepPreferences, markForRebroadcast, newMeter, whomToBroadcast, type LookupAnswer } from './contract';
-import type { MeterState, UtilityPrefs } from './model';
+import type { MeterState } from './model';
 import { isProviderError } from './replies';
 import type { SwitchState } from './switch-state';
 
@@ -124,7 +124,8 @@ function utilityIdFor(s: SwitchState, body: unknown): string | null {
   if (!u?.name) return null;
   for (const x of s.utilityCache().values()) if (x.id === u.clientId || x.name.toLowerCase() === u.name.toLowerCase()) return x.id;
   const id = 'U-' + u.name.toUpperCase().replace(/[^A-Z0-9]+/g, '-').replace(/^-|-$/g, '');
-  const utilityType = ((body as { utilityType?: string }).utilityType ?? 'ELECTRICITY') as UtilityPrefs['utilityType'];
+  // utilityType is a free string in the models ("Electricity"): mapped onto ours, electricity when absent or unknown.
+  const utilityType = utilityTypeOf((body as { utilityType?: string }).utilityType) ?? 'ELECTRICITY';
   s.store.upsertUtility({ id, name: u.name, utilityType, ranked: [], excluded: [] });
   s.forgetUtilities();
   return id;

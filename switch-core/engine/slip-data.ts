@@ -95,7 +95,7 @@ function centsCurrency(resp: PurchaseResponse): string {
   return c === undefined ? '710' : String(c);
 }
 
-export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): SlipData {
+export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): SlipData & { messageLines: SlipLine[] } {
   const w = Math.max(MIN_SLIP_WIDTH, Math.min(MAX_SLIP_WIDTH, Math.floor(width)));
   const currency = centsCurrency(resp);
   const units = unitName(resp.utilityType);

@@ -17,6 +17,7 @@ import type {
   ErrorDetail as ErrorDetailT,
   FaultReportRequest,
   FaultReportResponse,
+  KeyChangeConfirmation,
   KeyChangeTokenRequest,
   KeyChangeTokenResponse,
   MeterLookupRequest,
@@ -125,7 +126,7 @@ export class PpuClient {
   keyChangeToken(req: KeyChangeTokenRequest): Promise<PpuResult<KeyChangeTokenResponse>> {
     return this.send('keyChangeToken', { requestId: req.id }, req);
   }
-  confirmKeyChange(advice: ConfirmationAdvice): Promise<PpuResult<unknown>> {
+  confirmKeyChange(advice: KeyChangeConfirmation): Promise<PpuResult<unknown>> {
     return this.send('keyChangeConfirmation', { requestId: advice.requestId, confirmationId: advice.id }, advice);
   }
 

@@ -4,7 +4,7 @@
  * error body always has the same shape.
  */
 import type { z } from 'zod';
-import type { ErrorDetail, FormatError } from './schemas';
+import { maskCardNumber, type ErrorDetail, type FormatError } from './schemas';
 
 export const ERROR_TYPES = [
   'DUPLICATE_RECORD',
@@ -19,8 +19,10 @@ export const ERROR_TYPES = [
   'UNKNOWN_METER_ID',
   'TRANSACTION_DECLINED',
   'INVALID_MERCHANT',
+  'INVALID_AN32_TOKEN',
   'DO_NOT_HONOR',
   'INVALID_MSISDN',
+  'INVALID_LOYALTY_CARD',
   'UTILITY_INVALID',
   'SYSTEM_MALFUNCTION',
   'METER_KEY_INVALID',
@@ -54,21 +56,45 @@ export function statusForErrorType(errorType: ErrorType): number {
   }
 }
 
+/**
+ * The model limits errorMessage to 20 characters: a longer message is cut there and kept whole in
+ * detailMessage.message (beside the detail's own fields, or beside it as `detail` when the detail is
+ * not an object). A short message leaves the detail as given.
+ */
+export const ERROR_MESSAGE_MAX = 20;
+
 export function errorDetail(
   errorType: ErrorType,
-  errorMessage: string,
+  message: string,
   extra: { id?: string; originalId?: string; requestType?: string; detailMessage?: unknown } = {},
 ): ErrorDetail {
-  return { errorType, errorMessage, ...extra };
+  const { detailMessage, ...ids } = extra;
+  if (message.length <= ERROR_MESSAGE_MAX) return { errorType, errorMessage: message, ...ids, ...(detailMessage !== undefined ? { detailMessage } : {}) };
+  const detail = isRecord(detailMessage) ? detailMessage : detailMessage === undefined ? {} : { detail: detailMessage };
+  return { errorType, errorMessage: message.slice(0, ERROR_MESSAGE_MAX - 1) + '…', ...ids, detailMessage: { message, ...detail } };
 }
 
-/** Turns zod issues into the interface's `formatErrors[{field, msg, value}]`. */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The whole text of an error: detailMessage.message when the sender gave one, else errorMessage. */
+export function errorText(error: ErrorDetail): string | undefined {
+  const detail = error.detailMessage;
+  const full = typeof detail === 'object' && detail !== null && 'message' in detail ? detail.message : undefined;
+  return typeof full === 'string' ? full : error.errorMessage;
+}
+
+/**
+ * Turns zod issues into the interface's `formatErrors[{field, msg, value}]`. A card number is
+ * echoed masked: a refused full number must not come back in the answer (or in the traces of it).
+ */
 export function formatErrorsFromZod(error: z.ZodError): FormatError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || '(body)',
-    msg: issue.message,
-    value: 'input' in issue ? issue.input : undefined,
-  }));
+  return error.issues.map((issue) => {
+    const field = issue.path.map(String).join('.') || '(body)';
+    const value = 'input' in issue ? issue.input : undefined;
+    return { field, msg: issue.message, value: /cardNumber$/.test(field) && typeof value === 'string' ? maskCardNumber(value) : value };
+  });
 }
 
 export function formatError(requestType: string, formatErrors: FormatError[], id?: string): ErrorDetail {

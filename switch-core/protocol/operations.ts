@@ -1,13 +1,16 @@
 /**
- * The interface's operations as data: path, request schema, success status and the path
- * parameters that must match the body. The switch's server, the simulators and the client all
- * route from this table, so a path is spelled exactly once.
+ * The interface's operations as data: path, request schema, success status (v3.13's `SUCCESS`
+ * constants in the published resources) and the path parameters that must match the body. The
+ * switch's server, the simulators and the client all route from this table, so a path and its
+ * success code are spelled exactly once.
  */
 import type { z } from 'zod';
+import type { SuccessStatus } from './outcome';
 import {
   ConfirmationAdvice,
   FaultReportRequest,
   FaultReportResponse,
+  KeyChangeConfirmation,
   KeyChangeTokenRequest,
   KeyChangeTokenResponse,
   MeterLookupRequest,
@@ -20,18 +23,33 @@ import {
 
 export const PPU_BASE_PATH = '/prepaidutility/v3';
 
+/** ErrorDetail.requestType as the model enumerates it. */
+export type RequestType =
+  | 'METER_LOOKUP_REQUEST'
+  | 'TOKEN_PURCHASE_REQUEST'
+  | 'TOKEN_PURCHASE_RETRY_REQUEST'
+  | 'TOKEN_REPRINT_REQUEST'
+  | 'FAULT_REPORT_REQUEST'
+  | 'KEY_CHANGE_TOKEN_REQUEST'
+  | 'CONFIRMATION_ADVICE'
+  | 'REVERSAL_ADVICE'
+  | 'NOTIFY_TOKEN_PURCHASE'
+  | 'TOKEN_PURCHASE_TRIAL_REQUEST';
+
 interface OperationSpec {
   /** Fastify-style route under the base path. */
   readonly route: string;
-  /** Name used in ErrorDetail.requestType and in traces. */
-  readonly requestType: string;
+  /** ErrorDetail.requestType (the model's enum) for errors answering this operation. */
+  readonly requestType: RequestType;
   readonly request: z.ZodType;
   readonly response: z.ZodType | null;
-  readonly successStatus: 201 | 202;
+  readonly successStatus: SuccessStatus;
   /** Path parameter that must equal body.id. */
   readonly idParam: string;
   /** Path parameter that must equal body.requestId (advices). */
   readonly requestIdParam?: string;
+  /** The published models of the request and of the success answer (names in MODELS.md). */
+  readonly models: { readonly request: string; readonly response: string };
 }
 
 export const OPERATIONS = {
@@ -42,6 +60,7 @@ export const OPERATIONS = {
     response: MeterLookupResponse,
     successStatus: 201,
     idParam: 'lookupId',
+    models: { request: 'MeterLookupRequest', response: 'MeterLookupResponse' },
   },
   purchase: {
     route: '/tokenPurchases/:purchaseId',
@@ -50,48 +69,54 @@ export const OPERATIONS = {
     response: PurchaseResponse,
     successStatus: 201,
     idParam: 'purchaseId',
+    models: { request: 'PurchaseRequest', response: 'PurchaseResponse' },
   },
   purchaseRetry: {
     route: '/tokenPurchases/:purchaseId/retry',
-    requestType: 'TOKEN_PURCHASE_RETRY',
+    requestType: 'TOKEN_PURCHASE_RETRY_REQUEST',
     request: PurchaseRequest,
     response: PurchaseResponse,
-    successStatus: 201,
+    successStatus: 202,
     idParam: 'purchaseId',
+    models: { request: 'PurchaseRequest', response: 'PurchaseResponse' },
   },
   trialPurchase: {
     route: '/tokenPurchases/:purchaseId/trial',
-    requestType: 'TRIAL_PURCHASE_REQUEST',
+    requestType: 'TOKEN_PURCHASE_TRIAL_REQUEST',
     request: PurchaseRequest,
     response: PurchaseResponse,
-    successStatus: 201,
+    successStatus: 200,
     idParam: 'purchaseId',
+    models: { request: 'PurchaseRequest', response: 'PurchaseResponse' },
   },
   confirmation: {
     route: '/tokenPurchases/:purchaseId/confirmations/:confirmationId',
-    requestType: 'TOKEN_PURCHASE_CONFIRMATION',
+    requestType: 'CONFIRMATION_ADVICE',
     request: ConfirmationAdvice,
     response: null,
     successStatus: 202,
     idParam: 'confirmationId',
     requestIdParam: 'purchaseId',
+    models: { request: 'ConfirmationAdvice', response: 'BasicAdviceResponse' },
   },
   reversal: {
     route: '/tokenPurchases/:purchaseId/reversals/:reversalId',
-    requestType: 'TOKEN_PURCHASE_REVERSAL',
+    requestType: 'REVERSAL_ADVICE',
     request: ReversalAdvice,
     response: null,
     successStatus: 202,
     idParam: 'reversalId',
     requestIdParam: 'purchaseId',
+    models: { request: 'ReversalAdvice', response: 'BasicAdviceResponse' },
   },
   tokenReprint: {
     route: '/tokenReprints/:reprintId',
     requestType: 'TOKEN_REPRINT_REQUEST',
     request: TokenReprintRequest,
     response: PurchaseResponse,
-    successStatus: 201,
+    successStatus: 200,
     idParam: 'reprintId',
+    models: { request: 'TokenReprintRequest', response: 'PurchaseResponse' },
   },
   faultReport: {
     route: '/faultReports/:requestId',
@@ -100,6 +125,7 @@ export const OPERATIONS = {
     response: FaultReportResponse,
     successStatus: 201,
     idParam: 'requestId',
+    models: { request: 'FaultReportRequest', response: 'FaultReportResponse' },
   },
   keyChangeToken: {
     route: '/keyChangeTokenRequests/:requestId',
@@ -108,15 +134,17 @@ export const OPERATIONS = {
     response: KeyChangeTokenResponse,
     successStatus: 201,
     idParam: 'requestId',
+    models: { request: 'KeyChangeTokenRequest', response: 'KeyChangeTokenResponse' },
   },
   keyChangeConfirmation: {
     route: '/keyChangeTokenRequests/:requestId/confirmations/:confirmationId',
-    requestType: 'KEY_CHANGE_TOKEN_CONFIRMATION',
-    request: ConfirmationAdvice,
+    requestType: 'CONFIRMATION_ADVICE',
+    request: KeyChangeConfirmation,
     response: null,
     successStatus: 202,
     idParam: 'confirmationId',
     requestIdParam: 'requestId',
+    models: { request: 'KeyChangeConfirmation', response: 'BasicAdviceResponse' },
   },
 } as const satisfies Record<string, OperationSpec>;
 

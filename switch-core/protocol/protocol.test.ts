@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { outcomeOfStatus } from './outcome';
 import { pathFor } from './operations';
 import { validateRequest } from './validate';
+import { errorDetail, errorText } from './errors';
 import { lookupRequest, purchaseRequest } from './test/fixtures';
 
 describe('outcome classes', () => {
@@ -22,11 +23,35 @@ describe('outcome classes', () => {
 });
 
 describe('request validation', () => {
-  it('accepts a valid purchase and keeps unknown fields', () => {
-    const req = { ...purchaseRequest('01234567890', 5000), vendorExtension: 'kept' };
+  it('accepts a purchase with a property the models lack, and drops it as Jackson would', () => {
+    const req = { ...purchaseRequest('01234567890', 5000), vendorExtension: 'dropped' };
     const result = validateRequest('purchase', { purchaseId: req.id }, req);
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.value).toMatchObject({ vendorExtension: 'kept' });
+    if (result.ok) expect(result.value).not.toHaveProperty('vendorExtension');
+  });
+
+  it('reads what the models allow: a numeric currency, any utilityType string, amounts as integer strings', () => {
+    const req = purchaseRequest('01234567890', 5000);
+    const body = { ...req, utilityType: 'Electricity', purchaseAmount: { amount: '5000', currency: 710 } };
+    const result = validateRequest('purchase', { purchaseId: req.id }, body);
+    expect(result.ok && result.value).toMatchObject({ utilityType: 'Electricity', purchaseAmount: { amount: 5000, currency: '710' } });
+  });
+
+  it.each([
+    ['4921811234567890', false],
+    ['492181123456', false],
+    ['492181******7890', true],
+    ['4921817890', true],
+    ['492181', true],
+  ])('a tender card number %s is accepted: %s (first 6 and last 4 digits at most)', (cardNumber, accepted) => {
+    const req = purchaseRequest('01234567890', 5000, { tenders: [{ tenderType: 'DEBIT_CARD', amount: { amount: 5000, currency: '710' }, cardNumber }] });
+    const result = validateRequest('purchase', { purchaseId: req.id }, req);
+    expect(result.ok).toBe(accepted);
+    if (!result.ok) {
+      const [first] = (result.error.detailMessage as { formatErrors: { field: string; value: unknown }[] }).formatErrors;
+      expect(first?.field).toBe('tenders.0.cardNumber');
+      expect(JSON.stringify(result.error)).not.toContain(cardNumber);
+    }
   });
 
   it('accepts an amount written as an integer string and reads it as a number', () => {
@@ -67,5 +92,19 @@ describe('request validation', () => {
     expect(pathFor('confirmation', { purchaseId: 'p', confirmationId: 'c' })).toBe(
       '/prepaidutility/v3/tokenPurchases/p/confirmations/c',
     );
+  });
+});
+
+describe('error bodies', () => {
+  it('keep errorMessage within the model\'s 20 characters and the whole text in detailMessage.message', () => {
+    const e = errorDetail('UNKNOWN_METER_ID', 'Meter 01234567890 is not known to EasyPay', { id: 'x', detailMessage: { hint: 'look it up' } });
+    expect(e.errorMessage?.length).toBeLessThanOrEqual(20);
+    expect(e.detailMessage).toEqual({ message: 'Meter 01234567890 is not known to EasyPay', hint: 'look it up' });
+    expect(errorText(e)).toBe('Meter 01234567890 is not known to EasyPay');
+  });
+  it('leave a short message and its detail as given', () => {
+    const e = errorDetail('UPSTREAM_UNAVAILABLE', 'Timeout', { detailMessage: 'No response from upstream service' });
+    expect(e).toEqual({ errorType: 'UPSTREAM_UNAVAILABLE', errorMessage: 'Timeout', detailMessage: 'No response from upstream service' });
+    expect(errorText(e)).toBe('Timeout');
   });
 });

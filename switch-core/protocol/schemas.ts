@@ -1,80 +1,122 @@
 /**
- * PPU v3 message schemas: the single source of truth for the shape of every message the till,
- * the switch and the provider simulators exchange (see shared/PPU-INTERFACE.md).
+ * PPU v3.13 message schemas, field by field from the published models
+ * (shared/reference/ppu-v3/MODELS.md and the Java models it was generated from): the one definition
+ * of every message the till, the switch and the provider simulators exchange.
  *
- * Schemas are "loose" objects: unknown fields are kept, because a switch must forward what it does
- * not understand and a till must work against any conformant server, including newer ones.
- * Types are inferred from the schemas so validation and typing can never drift apart.
+ * Reading is as tolerant as the models' own JSON binding (Jackson): a number where a string is
+ * expected (currency 710), a number written as a string where a number is expected (amount "5000"),
+ * any string where the model says String (utilityType "Electricity"); unknown properties are
+ * ignored — dropped, so what we forward carries only the models' fields. Constraints the models
+ * declare (patterns, lengths, required) are enforced. Types are inferred from the schemas, so what
+ * we build is typed as the models say (numbers for BigDecimal/Long, strings for String); the
+ * conformance test checks every message we send against the JSON Schema derived from MODELS.md.
  */
 import { z } from 'zod';
 
 /** Any 8-4-4-4-12 hex id: clients generate UUIDv4, servers accept any such id. */
 export const PPU_ID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** A model String: Jackson binds a JSON number there too, as its decimal text. */
+const Str = z.union([z.string(), z.number().transform((n) => String(n))]);
+const pattern = (re: RegExp, msg: string) => Str.pipe(z.string().regex(re, msg));
+const maxLen = (n: number) => Str.pipe(z.string().max(n, `must be at most ${n} characters`));
+
 export const PpuId = z.string().regex(PPU_ID_PATTERN, 'must be an 8-4-4-4-12 hex id (UUID)');
 
 /** ISO 8601 date-time with an offset or Z. */
 export const IsoTime = z.iso.datetime({ offset: true, local: false });
 
-/** Integer minor units; an integer written as a JSON string is accepted, as the interface asks. */
-export const MinorUnits = z.union([
-  z.number().int('must be an integer number of minor units (cents)').refine(Number.isSafeInteger, 'out of range'),
+/** A model Long/Integer: an integer number, or one written as a JSON string. */
+const LongInt = z.union([
+  z.number().int('must be an integer').refine(Number.isSafeInteger, 'out of range'),
   z
     .string()
-    .regex(/^-?\d{1,15}$/, 'must be an integer number of minor units (cents)')
+    .regex(/^-?\d{1,15}$/, 'must be an integer')
+    .transform((s) => Number(s)),
+]);
+/** Integer minor units (cents): a model Long. */
+export const MinorUnits = LongInt;
+
+/** A model BigDecimal/double: a JSON number, or a decimal written as a JSON string. */
+export const Decimal = z.union([
+  z.number().refine(Number.isFinite, 'must be a finite number'),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, 'must be a decimal number')
     .transform((s) => Number(s)),
 ]);
 
-export const CurrencyCode = z.string().regex(/^\d{3}$/, 'must be a 3-digit ISO 4217 numeric code, e.g. "710"');
+export const CurrencyCode = pattern(/^[0-9]{3}$/, 'must be a 3-digit ISO 4217 numeric code, e.g. "710"');
 
-export const LedgerAmount = z.looseObject({ amount: MinorUnits, currency: CurrencyCode });
+export const LedgerAmount = z.object({
+  amount: MinorUnits,
+  currency: CurrencyCode,
+  ledgerIndicator: z.enum(['DEBIT', 'CREDIT']).optional(),
+});
+/** `tax` is the tax in minor units (a Long), present when `amount` excludes it. */
 export const TaxableAmount = LedgerAmount.extend({
-  tax: LedgerAmount.optional(),
-  taxType: z.string().optional(),
-  taxRate: z.number().optional(),
+  tax: MinorUnits.optional(),
+  taxType: maxLen(10).optional(),
+  taxRate: Decimal.optional(),
 });
 
-export const Institution = z.looseObject({ id: z.string().min(1).max(40), name: z.string().max(40) });
-
-export const MerchantName = z.looseObject({
-  name: z.string().max(23),
-  city: z.string().max(13),
-  region: z.string().max(2),
-  country: z.string().max(2),
+export const Amounts = z.object({
+  requestAmount: LedgerAmount.optional(),
+  approvedAmount: LedgerAmount.optional(),
+  feeAmount: LedgerAmount.optional(),
+  balanceAmount: LedgerAmount.optional(),
+  additionalAmounts: z.record(z.string(), LedgerAmount).optional(),
 });
-export const Merchant = z.looseObject({
-  merchantId: z.string().length(15),
-  merchantType: z.string().regex(/^\d{4}$/, 'must be 4 digits'),
+
+export const Institution = z.object({ id: Str, name: maxLen(40) });
+
+export const MerchantName = z.object({
+  name: maxLen(23),
+  city: maxLen(13),
+  region: maxLen(2),
+  country: maxLen(2),
+});
+export const Merchant = z.object({
+  merchantType: pattern(/^[0-9]{4}$/, 'must be 4 digits'),
+  merchantId: Str.pipe(z.string().length(15, 'must be 15 characters')),
   merchantName: MerchantName,
 });
-export const Originator = z.looseObject({
+export const Originator = z.object({
   institution: Institution,
-  terminalId: z.string().length(8),
+  terminalId: Str.pipe(z.string().length(8, 'must be 8 characters')),
   merchant: Merchant,
-  operatorId: z.string().max(30).optional(),
-  channelId: z.string().optional(),
+  operatorId: maxLen(30).optional(),
+  channelId: maxLen(50).optional(),
 });
 
-export const ThirdPartyIdentifier = z.looseObject({
-  institutionId: z.string(),
-  transactionIdentifier: z.string(),
-});
+export const ThirdPartyIdentifier = z.object({ institutionId: Str, transactionIdentifier: Str });
 
-export const SlipLine = z.looseObject({
-  text: z.string(),
-  fontWidthScaleFactor: z.number().int().min(1).max(8).optional(),
-  fontHeightScaleFactor: z.number().int().min(1).max(8).optional(),
+export const Barcode = z.object({ data: Str, encoding: Str });
+export const SlipLine = z.object({
+  barcode: Barcode.optional(),
+  text: Str,
+  fontWidthScaleFactor: Decimal.optional(),
+  fontHeightScaleFactor: Decimal.optional(),
   line: z.boolean().optional(),
   cut: z.boolean().optional(),
-  barcode: z.looseObject({ data: z.string(), encoding: z.string().optional() }).optional(),
 });
-export const SlipData = z.looseObject({
-  messageLines: z.array(SlipLine),
-  slipWidth: z.number().int().min(16).max(80).optional(),
-  issuerReference: z.string().optional(),
+export const SlipData = z.object({
+  messageLines: z.array(SlipLine).optional(),
+  slipWidth: LongInt.optional(),
+  issuerReference: pattern(/^[A-Z0-9]{1,40}$/, 'must be 1 to 40 capital letters or digits').optional(),
 });
 
+export const AccountType = z.enum(['DEFAULT', 'SAVINGS', 'CHEQUE', 'CREDIT', 'UNIVERSAL', 'ELECTRONIC_PURSE', 'GIFT_CARD', 'STORED_VALUE']);
+export const TranType = z.enum([
+  'GOODS_AND_SERVICES', 'CASH_WITHDRAWAL', 'DEBIT_ADJUSTMENT', 'GOODS_AND_SERVICES_WITH_CASH_BACK', 'NON_CASH', 'RETURNS',
+  'DEPOSIT', 'CREDIT_ADJUSTMENT', 'GENERAL_CREDIT', 'AVAILABLE_FUNDS_INQUIRY', 'BALANCE_INQUIRY', 'GENERAL_INQUIRY',
+  'CARD_VERIFICATION_INQUIRY', 'CARDHOLDER_ACCOUNTS_TRANSFER', 'GENERAL_TRANSFER', 'PAYMENT_FROM_ACCOUNT', 'GENERAL_PAYMENT',
+  'PAYMENT_TO_ACCOUNT', 'PAYMENT_FROM_ACCOUNT_TO_ACCOUNT', 'PLACE_HOLD_ON_CARD', 'GENERAL_ADMIN', 'CHANGE_PIN',
+  'CARD_HOLDER_INQUIRY', 'POINTS_INQUIRY',
+]);
+
 /** Fields every request and response carries. */
-export const Transaction = z.looseObject({
+export const Transaction = z.object({
   id: PpuId,
   time: IsoTime,
   originator: Originator,
@@ -83,67 +125,110 @@ export const Transaction = z.looseObject({
   receiver: Institution.optional(),
   thirdPartyIdentifiers: z.array(ThirdPartyIdentifier),
   slipData: SlipData.optional(),
-  basketRef: z.string().optional(),
-  stan: z.string().optional(),
-  rrn: z.string().optional(),
+  basketRef: Str.optional(),
+  tranType: TranType.optional(),
+  srcAccType: AccountType.optional(),
+  destAccType: AccountType.optional(),
+  stan: Str.optional(),
+  rrn: Str.optional(),
 });
 
-export const ServiceType = z.enum(['ELEC', 'WATER', 'GAS']);
+/**
+ * The utility types this project routes by. The interface types `utilityType` as a free string
+ * ("Electricity" is as valid as "ELECTRICITY"); `utilityTypeOf` maps one — or a meter's
+ * serviceType such as "ELEC" — onto ours.
+ */
 export const UtilityType = z.enum(['ELECTRICITY', 'WATER', 'GAS']);
+export function utilityTypeOf(value: string | undefined): UtilityType | undefined {
+  const upper = value?.trim().toUpperCase();
+  const parsed = UtilityType.safeParse(upper === 'ELEC' ? 'ELECTRICITY' : upper);
+  return parsed.success ? parsed.data : undefined;
+}
 
-export const Meter = z.looseObject({
-  meterId: z.string().regex(/^[a-zA-Z0-9]{0,20}$/, 'must be up to 20 letters or digits'),
-  track2Data: z.string().optional(),
-  serviceType: z.string().optional(),
-  supplyGroupCode: z.string().regex(/^\d{6}$/).optional(),
-  keyRevisionNum: z.string().regex(/^\d$/).optional(),
-  tariffIndex: z.string().regex(/^\d{2}$/).optional(),
-  tokenTechCode: z.string().regex(/^\d{2}$/).optional(),
-  algorithmCode: z.string().regex(/^\d{2}$/).optional(),
-  keyChangeData: z
-    .looseObject({
-      newSupplyGroupCode: z.string().optional(),
-      newKeyRevisionNumber: z.string().optional(),
-      newTariffIndex: z.string().optional(),
-    })
-    .optional(),
+export const KeyChangeData = z.object({
+  newSupplyGroupCode: pattern(/^[0-9]{6}$/, 'must be 6 digits').optional(),
+  newKeyRevisionNumber: pattern(/^[0-9]$/, 'must be 1 digit').optional(),
+  newTariffIndex: pattern(/^[0-9]{2}$/, 'must be 2 digits').optional(),
+});
+/** A meter card's track 2 as the model takes it: exactly 34 letters, digits or =, no sentinels. */
+export const TRACK2_DATA_PATTERN = /^[a-zA-Z0-9=]{34}$/;
+export const Meter = z.object({
+  meterId: pattern(/^[a-zA-Z0-9]{0,20}$/, 'must be up to 20 letters or digits'),
+  track2Data: pattern(TRACK2_DATA_PATTERN, 'must be 34 letters, digits or =').optional(),
+  serviceType: pattern(/^[a-zA-Z0-9]{0,12}$/, 'must be up to 12 letters or digits').optional(),
+  supplyGroupCode: pattern(/^[0-9]{6}$/, 'must be 6 digits').optional(),
+  keyRevisionNum: pattern(/^[0-9]$/, 'must be 1 digit').optional(),
+  tariffIndex: pattern(/^[0-9]{2}$/, 'must be 2 digits').optional(),
+  tokenTechCode: pattern(/^[0-9]{2}$/, 'must be 2 digits').optional(),
+  algorithmCode: pattern(/^[0-9]{2}$/, 'must be 2 digits').optional(),
+  keyChangeData: KeyChangeData.optional(),
 });
 
-export const Customer = z.looseObject({
-  firstName: z.string().optional(),
-  lastName: z.string().optional(),
-  address: z.string().optional(),
-  accountNumber: z.string().optional(),
-  contactNumber: z.string().optional(),
-  idNumber: z.string().optional(),
+export const Address = z.object({
+  addressLine1: Str.optional(),
+  addressLine2: Str.optional(),
+  city: Str.optional(),
+  region: Str.optional(),
+  country: Str.optional(),
+  postalCode: Str.optional(),
+});
+export const Customer = z.object({
+  firstName: maxLen(40).optional(),
+  lastName: maxLen(40).optional(),
+  address: maxLen(80).optional(),
+  dateOfBirth: IsoTime.optional(),
+  status: Str.optional(),
+  msisdn: pattern(/^\+?[1-9]\d{0,14}$/, 'must be an international phone number').optional(),
+  emailAddress: Str.optional(),
+  addressDetails: Address.optional(),
+  profileId: Str.optional(),
 });
 
-export const Utility = z.looseObject({
-  name: z.string(),
-  address: z.string().optional(),
-  vatRegNum: z.string().optional(),
-  clientId: z.string().optional(),
-  message: z.string().optional(),
+export const Utility = z.object({
+  name: maxLen(40).optional(),
+  address: maxLen(80).optional(),
+  vatRegNum: maxLen(10).optional(),
+  clientId: maxLen(20).optional(),
+  message: maxLen(80).optional(),
 });
 
-export const TenderType = z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD', 'CHEQUE', 'LOYALTY_CARD', 'GIFT_CARD', 'WALLET', 'OTHER']);
-export const Tender = z.looseObject({
-  tenderType: TenderType,
+export const TenderType = z.enum(['CASH', 'CHEQUE', 'CREDIT_CARD', 'DEBIT_CARD', 'WALLET', 'ROUNDING', 'GIFT_CARD', 'LOYALTY_CARD', 'OTHER']);
+/**
+ * A card number on a tender shows at most its first 6 and last 4 digits (PCI DSS): the model's
+ * pattern alone would let a full number through, which must never be stored, logged or served.
+ */
+export function cardNumberIsMasked(cardNumber: string): boolean {
+  return !/[0-9]/.test(cardNumber.slice(6, Math.max(6, cardNumber.length - 4)));
+}
+/** A card number with everything but its first 6 and last 4 characters replaced by *. */
+export function maskCardNumber(cardNumber: string): string {
+  const hidden = Math.max(0, cardNumber.length - 10);
+  return cardNumber.slice(0, 6) + '*'.repeat(hidden) + cardNumber.slice(6 + hidden);
+}
+export const Tender = z.object({
+  accountType: z.enum(['DEFAULT', 'SAVINGS', 'CHEQUE', 'CREDIT', 'UNIVERSAL', 'ELECTRONIC_PURSE', 'STORED_VALUE']).optional(),
   amount: LedgerAmount,
-  accountType: z.string().optional(),
-  cardNumber: z
-    .string()
-    .regex(/^[0-9]{6}[0-9*]{0,13}$/, 'must be masked: 6 digits then digits or *')
+  cardNumber: pattern(/^[0-9]{6}[0-9*]{0,13}$/, 'must be 6 digits then digits or *')
+    .refine(cardNumberIsMasked, 'must be masked: only the first 6 and last 4 digits may show, the rest as *')
     .optional(),
-  reference: z.string().optional(),
+  reference: maxLen(40).optional(),
+  tenderType: TenderType,
 });
 
-export const MeterLookupRequest = Transaction.extend({ meter: Meter, utilityType: UtilityType.optional() });
+/** Payment methods are polymorphic by `type`; their subtype fields pass as the models define them. */
+export const PaymentMethod = z.looseObject({
+  type: z.enum(['AN_32_TOKEN', 'LOYALTY_CARD', 'CARD', 'ACCOUNT', 'REWARD', 'WALLET', 'QR']),
+  name: Str.optional(),
+  amount: LedgerAmount.optional(),
+  issuer: Institution.optional(),
+  proxy: maxLen(40).optional(),
+});
+
+export const MeterLookupRequest = Transaction.extend({ meter: Meter });
 export const MeterLookupResponse = Transaction.extend({
   meter: Meter,
   customer: Customer.optional(),
-  utility: Utility.optional(),
-  utilityType: UtilityType.optional(),
+  utility: Utility,
   minAmount: LedgerAmount.optional(),
   maxAmount: LedgerAmount.optional(),
   arrearsAmount: LedgerAmount.optional(),
@@ -153,83 +238,94 @@ export const MeterLookupResponse = Transaction.extend({
 export const PurchaseRequest = Transaction.extend({
   meter: Meter,
   purchaseAmount: LedgerAmount,
-  utilityType: UtilityType.optional(),
-  msisdn: z.string().optional(),
+  utilityType: Str.optional(),
+  msisdn: pattern(/^(\+?[1-9]\d{1,14}|0[0-9]{9})$/, 'must be a phone number').optional(),
   tenders: z.array(Tender).optional(),
-  paymentMethods: z.array(z.looseObject({})).optional(),
+  paymentMethods: z.array(PaymentMethod).optional(),
 });
 
 export const TokenType = z.enum(['STD', 'BSST', 'REFUND', 'KC', 'PWRLMT']);
-export const TariffBlock = z.looseObject({ units: z.string(), rate: LedgerAmount, description: z.string().optional() });
-export const Token = z.looseObject({
+/** `units` in the meter's units; `rate` per unit in minor denomination (may be fractional, 117.30). */
+export const TariffBlock = z.object({ units: Decimal, rate: Decimal });
+export const Token = z.object({
   tokenType: TokenType,
-  units: z.string().optional(),
-  amount: TaxableAmount.optional(),
-  receiptNum: z.string().optional(),
-  token: z.string(),
+  units: Decimal,
+  amount: TaxableAmount,
+  receiptNum: Str.optional(),
+  token: Str,
   tariffCalc: z.array(TariffBlock).optional(),
 });
-export const DebtRecoveryCharge = z.looseObject({
+export const DebtRecoveryCharge = z.object({
   amount: TaxableAmount,
-  description: z.string().optional(),
-  balance: LedgerAmount.optional(),
-  receiptNum: z.string().optional(),
+  description: maxLen(40),
+  balance: LedgerAmount,
+  receiptNum: maxLen(30).optional(),
 });
-export const ServiceCharge = z.looseObject({
-  amount: TaxableAmount,
-  description: z.string().optional(),
-  receiptNum: z.string().optional(),
-});
+export const ServiceCharge = z.object({ amount: TaxableAmount, description: maxLen(40) });
 
+/** A purchase answer; `tokens` may be absent (an answer carrying no token at all), read as []. */
 export const PurchaseResponse = Transaction.extend({
+  purchaseTotal: LedgerAmount.optional(),
+  taxTotal: LedgerAmount.optional(),
+  amounts: Amounts.optional(),
   meter: Meter,
   customer: Customer.optional(),
   utility: Utility,
-  utilityType: UtilityType.optional(),
-  purchaseTotal: LedgerAmount.optional(),
-  taxTotal: LedgerAmount.optional(),
-  tokens: z.array(Token),
+  utilityType: Str.optional(),
+  tokens: z.array(Token).default([]),
   debtRecoveryCharges: z.array(DebtRecoveryCharge).optional(),
   serviceCharges: z.array(ServiceCharge).optional(),
-  vatInvoiceNumber: z.string().optional(),
+  vatInvoiceNumber: Str.optional(),
 });
 
-export const BasicAdvice = z.looseObject({
+export const BasicAdvice = z.object({
   id: PpuId,
   requestId: PpuId,
   time: IsoTime,
   thirdPartyIdentifiers: z.array(ThirdPartyIdentifier),
-  amounts: z.looseObject({}).optional(),
+  stan: Str.optional(),
+  rrn: Str.optional(),
+  amounts: Amounts.optional(),
 });
-export const ConfirmationAdvice = BasicAdvice.extend({ tenders: z.array(Tender).optional() });
+/** The body of a 202 to an advice: the advice's own BasicAdvice fields. */
+export const BasicAdviceResponse = BasicAdvice;
+export const ConfirmationAdvice = BasicAdvice.extend({ tenders: z.array(Tender) });
+export const KeyChangeConfirmation = BasicAdvice;
 export const ReversalReason = z.enum(['TIMEOUT', 'CANCELLED', 'RESPONSE_NOT_FINAL']);
 export const ReversalAdvice = BasicAdvice.extend({ reversalReason: ReversalReason });
 
-/** Without originalRef the model asks for the meter's last-issued token. */
-export const TokenReprintRequest = Transaction.extend({ meter: Meter, originalRef: z.string().min(1).optional() });
+/** Without `originalRef` a reprint asks for the last token issued for that meter. */
+export const TokenReprintRequest = Transaction.extend({ meter: Meter, originalRef: Str.optional() });
+export const FaultType = z.enum([
+  'SERIOUS_BOX_DAMAGE', 'FIRE_WATER_DAMAGE', 'METER_DEAD', 'KEEPS_TRIPPING', 'NO_TRIP', 'DISPLAY_LIGHTS_BUTTONS',
+  'NETWORK_FAULT_REPORT', 'INCORRECT_SGC', 'INCORRECT_TI', 'CONVERTED_FRM_CONVENTIONAL', 'METER_CHANGED_OUT', 'NEW_INSTALLATION',
+]);
 export const FaultReportRequest = Transaction.extend({
   meter: Meter,
-  faultType: z.string().min(1),
-  contactNumber: z.string().min(1),
-  description: z.string().optional(),
+  customer: Customer.optional(),
+  contactNumber: maxLen(20),
+  faultType: FaultType,
+  faultDescription: maxLen(160).optional(),
 });
-export const FaultReportResponse = Transaction.extend({ reference: z.string(), description: z.string().optional() });
+export const FaultReportResponse = Transaction.extend({ reference: Str, description: maxLen(160) });
 export const KeyChangeTokenRequest = Transaction.extend({ meter: Meter });
-export const KeyChangeTokenResponse = Transaction.extend({ meter: Meter, tokens: z.array(Token) });
+export const KeyChangeTokenResponse = Transaction.extend({ meter: Meter, tokens: z.array(Token).default([]) });
 
-export const FormatError = z.looseObject({ field: z.string(), msg: z.string(), value: z.unknown().optional() });
-export const ErrorDetail = z.looseObject({
-  id: z.string().optional(),
-  originalId: z.string().optional(),
-  errorType: z.string(),
-  errorMessage: z.string().optional(),
-  requestType: z.string().optional(),
+export const FormatError = z.object({ field: z.string(), msg: z.string(), value: z.unknown().optional() });
+/** Error types and request types are kept open when reading: a newer peer may send one we lack. */
+export const ErrorDetail = z.object({
+  id: Str.optional(),
+  originalId: Str.optional(),
+  errorType: Str,
+  errorMessage: Str.optional(),
+  requestType: Str.optional(),
   detailMessage: z.unknown().optional(),
 });
 
 export type PpuIdT = z.infer<typeof PpuId>;
 export type LedgerAmount = z.infer<typeof LedgerAmount>;
 export type TaxableAmount = z.infer<typeof TaxableAmount>;
+export type Amounts = z.infer<typeof Amounts>;
 export type Institution = z.infer<typeof Institution>;
 export type Originator = z.infer<typeof Originator>;
 export type ThirdPartyIdentifier = z.infer<typeof ThirdPartyIdentifier>;
@@ -253,9 +349,11 @@ export type ServiceCharge = z.infer<typeof ServiceCharge>;
 export type PurchaseResponse = z.infer<typeof PurchaseResponse>;
 export type BasicAdvice = z.infer<typeof BasicAdvice>;
 export type ConfirmationAdvice = z.infer<typeof ConfirmationAdvice>;
+export type KeyChangeConfirmation = z.infer<typeof KeyChangeConfirmation>;
 export type ReversalReason = z.infer<typeof ReversalReason>;
 export type ReversalAdvice = z.infer<typeof ReversalAdvice>;
 export type TokenReprintRequest = z.infer<typeof TokenReprintRequest>;
+export type FaultType = z.infer<typeof FaultType>;
 export type FaultReportRequest = z.infer<typeof FaultReportRequest>;
 export type FaultReportResponse = z.infer<typeof FaultReportResponse>;
 export type KeyChangeTokenRequest = z.infer<typeof KeyChangeTokenRequest>;

@@ -48,35 +48,35 @@ describe('certification profile (public test server scenarios)', () => {
   const Z = '00000000000000000000';
   const O = '11111111111111111111';
   /** [type, token, units, amount excl. VAT, VAT, receipt] as the public test server answers. */
-  const STD = (token: string, receipt: string) => ['STD', token, '73.80', 8600, 1400, receipt];
+  const STD = (token: string, receipt: string) => ['STD', token, 73.8, 8600, 1400, receipt];
   it.each([
     ['TST001', 10000, [STD(Z, 'RCT10001')]],
-    ['TST002', 0, [['BSST', Z, '50.00', 0, 0, 'RCT20001']]],
-    ['TST003', 10000, [STD(Z, 'RCT30001'), ['BSST', O, '50.00', 0, 0, 'RCT30002']]],
+    ['TST002', 0, [['BSST', Z, 50, 0, 0, 'RCT20001']]],
+    ['TST003', 10000, [STD(Z, 'RCT30001'), ['BSST', O, 50, 0, 0, 'RCT30002']]],
     ['TST004', 10000, [STD(O, 'RCT40001')]],
-    ['TST005', 5000, [STD(Z, 'RCT50001'), ['REFUND', O, '73.80', 10000, 0, '']]],
-    ['TST006', 10000, [['KC', O, '0.00', 0, 0, ''], ['KC', '22222222222222222222', '0.00', 0, 0, ''], STD('33333333333333333333', 'RCT60001')]],
+    ['TST005', 5000, [STD(Z, 'RCT50001'), ['REFUND', O, 73.8, 10000, 0, '']]],
+    ['TST006', 10000, [['KC', O, 0, 0, 0, ''], ['KC', '22222222222222222222', 0, 0, 0, ''], STD('33333333333333333333', 'RCT60001')]],
     ['TST007', 20000, [STD(Z, 'RCT70001')]],
     ['TST008', 20000, [STD(Z, 'RCT80001')]],
     ['TST009', 20000, [STD(Z, 'RCT90001')]],
     ['TST010', 10000, []],
   ] as const)("%s sells for %i cents with the test server's tokens", async (meterId, amount, tokens) => {
     const r = ok(await easyPay.purchase(purchaseRequest(meterId, amount)));
-    expect(r.tokens.map((t) => [t.tokenType, t.token, t.units, t.amount?.amount, t.amount?.tax?.amount, t.receiptNum])).toEqual(tokens);
+    expect(r.tokens.map((t) => [t.tokenType, t.token, t.units, t.amount.amount, t.amount.tax, t.receiptNum])).toEqual(tokens);
     expect(r.purchaseTotal?.amount).toBe(amount);
   });
 
   it('TST004 shows the tariff calculation (50.0 and 23.8 kWh); TST001 does not', async () => {
     const withCalc = ok(await easyPay.purchase(purchaseRequest('TST004', 10000)));
-    expect(withCalc.tokens[0]?.tariffCalc?.map((b) => b.units)).toEqual(['50.00', '23.80']);
+    expect(withCalc.tokens[0]?.tariffCalc?.map((b) => b.units)).toEqual([50, 23.8]);
     const plain = ok(await easyPay.purchase(purchaseRequest('TST001', 10000)));
     expect(plain.tokens[0]?.tariffCalc).toBeUndefined();
   });
 
   it("TST007-TST009 carry the test server's debt recovery and service charges", async () => {
-    const charges = (r: { debtRecoveryCharges?: Array<{ amount: { amount: number; tax?: { amount: number } }; description?: string; balance?: { amount: number }; receiptNum?: string }>; serviceCharges?: Array<{ amount: { amount: number; tax?: { amount: number } }; description?: string }> }) => ({
-      debts: (r.debtRecoveryCharges ?? []).map((d) => [d.amount.amount, d.amount.tax?.amount, d.balance?.amount, d.description, d.receiptNum]),
-      services: (r.serviceCharges ?? []).map((c) => [c.amount.amount, c.amount.tax?.amount, c.description]),
+    const charges = (r: { debtRecoveryCharges?: Array<{ amount: { amount: number; tax?: number }; description: string; balance: { amount: number }; receiptNum?: string }>; serviceCharges?: Array<{ amount: { amount: number; tax?: number }; description: string }> }) => ({
+      debts: (r.debtRecoveryCharges ?? []).map((d) => [d.amount.amount, d.amount.tax, d.balance.amount, d.description, d.receiptNum]),
+      services: (r.serviceCharges ?? []).map((c) => [c.amount.amount, c.amount.tax, c.description]),
     });
     expect(charges(ok(await easyPay.purchase(purchaseRequest('TST007', 20000))))).toEqual({
       debts: [[4300, 700, 27300, 'Municipal rates arrears', 'RCT70002']],
@@ -111,7 +111,7 @@ describe('certification profile (public test server scenarios)', () => {
     const first = await easyPay.purchase(req);
     expect(first).toMatchObject({ outcome: 'unknown', status: 504, error: { errorType: 'UPSTREAM_UNAVAILABLE', errorMessage: 'Timeout' } });
     const retry = ok(await easyPay.retryPurchase(req));
-    expect(retry.tokens.map((t) => [t.tokenType, t.token, t.units])).toEqual([['STD', Z, '73.80']]);
+    expect(retry.tokens.map((t) => [t.tokenType, t.token, t.units])).toEqual([['STD', Z, 73.8]]);
     const again = ok(await easyPay.retryPurchase(req));
     expect(again.tokens[0]?.token).toBe(retry.tokens[0]?.token);
   });
@@ -136,7 +136,7 @@ describe('certification profile (public test server scenarios)', () => {
 
   it.each(CERTIFICATION_METER_IDS)('fault report and key change request succeed for %s (at Contour)', async (meterId) => {
     const contour = clientFor(sims.get('Contour'));
-    const fault = ok(await contour.faultReport({ ...base, id: newId(), meter: { meterId }, faultType: 'NO_SUPPLY', contactNumber: '0820000000' }));
+    const fault = ok(await contour.faultReport({ ...base, id: newId(), meter: { meterId }, faultType: 'METER_DEAD', contactNumber: '0820000000' }));
     expect(fault.reference).toMatch(/^FR\d{8}$/);
     const kc = ok(await contour.keyChangeToken({ ...base, id: newId(), meter: { meterId } }));
     expect(kc.tokens.map((t) => [t.tokenType, t.token])).toEqual([
@@ -155,7 +155,7 @@ describe('certification profile (public test server scenarios)', () => {
 
   it('acknowledges a confirmation for a known purchase and 404s an unknown one', async () => {
     const sale = ok(await easyPay.purchase(purchaseRequest('TST001', 10000)));
-    const advice = { id: newId(), requestId: sale.id, time: nowIso(), thirdPartyIdentifiers: [] };
+    const advice = { id: newId(), requestId: sale.id, time: nowIso(), thirdPartyIdentifiers: [], tenders: [] };
     expect((await easyPay.confirm(advice)).status).toBe(202);
     expect((await easyPay.confirm(advice)).status).toBe(202);
     const unknown = await easyPay.confirm({ ...advice, id: newId(), requestId: newId() });
@@ -221,7 +221,7 @@ describe('protocol edges on a simulated provider', () => {
   });
 
   it('refuses fault reports and key change at EasyPay, which lacks them', async () => {
-    const fault = await easyPay.faultReport({ ...base, id: newId(), meter: { meterId: 'TST001' }, faultType: 'NO_SUPPLY', contactNumber: '0820000000' });
+    const fault = await easyPay.faultReport({ ...base, id: newId(), meter: { meterId: 'TST001' }, faultType: 'METER_DEAD', contactNumber: '0820000000' });
     expect(fault).toMatchObject({ status: 501, error: { errorType: 'FUNCTION_NOT_SUPPORTED' } });
     const kc = await easyPay.keyChangeToken({ ...base, id: newId(), meter: { meterId: 'TST001' } });
     expect(kc).toMatchObject({ status: 501 });

@@ -112,7 +112,7 @@ describe('demo lookups and purchases over HTTP', () => {
     const easyPay = clientFor(sims.get('EasyPay'));
     const r = ok(await easyPay.purchase(purchaseRequest(DEMO_METERS.withArrears, 10_000)));
     expect(r.debtRecoveryCharges?.[0]).toMatchObject({ amount: { amount: 2_500 }, balance: { amount: 42_500 } });
-    expect(r.tokens[0]).toMatchObject({ tokenType: 'STD', amount: { amount: 7_500, tax: { amount: 978 }, taxRate: 15 } });
+    expect(r.tokens[0]).toMatchObject({ tokenType: 'STD', amount: { amount: 7_500, tax: 978, taxRate: 15 } });
   });
   it('sells KC pair + STD for a key change, then the meter has its new keys', async () => {
     const contour = clientFor(sims.get('Contour'));
@@ -125,7 +125,7 @@ describe('demo lookups and purchases over HTTP', () => {
   it('issues the BSST token when due, and a service charge when due', async () => {
     const easyPay = clientFor(sims.get('EasyPay'));
     const bsst = ok(await easyPay.purchase(purchaseRequest(DEMO_METERS.bsstDue, 0)));
-    expect(bsst.tokens).toEqual([expect.objectContaining({ tokenType: 'BSST', units: '50.00' })]);
+    expect(bsst.tokens).toEqual([expect.objectContaining({ tokenType: 'BSST', units: 50 })]);
     const svc = ok(await easyPay.purchase(purchaseRequest(DEMO_METERS.serviceChargeDue, 10_000)));
     expect(svc.serviceCharges?.[0]?.amount.amount).toBe(2_500);
   });
@@ -137,7 +137,7 @@ describe('demo lookups and purchases over HTTP', () => {
   it('a reprint (originalRef = purchase id) answers the same tokens', async () => {
     const easyPay = clientFor(sims.get('EasyPay'));
     const sale = ok(await easyPay.purchase(purchaseRequest(DEMO_METERS.water, 20_000)));
-    expect(sale.tokens[0]?.tariffCalc?.[0]?.description).toMatch(/kL/);
+    expect(sale.tokens[0]?.tariffCalc?.[0]).toMatchObject({ units: expect.any(Number), rate: expect.any(Number) });
     const reprint = ok(await easyPay.reprint({ ...base, id: newId(), meter: { meterId: DEMO_METERS.water }, originalRef: sale.id }));
     expect(reprint.tokens.map((t) => t.token)).toEqual(sale.tokens.map((t) => t.token));
   });

@@ -14,7 +14,7 @@ import type {
   Utility,
 } from '../protocol';
 import type { CustomerRecord, IssuedToken, MeterView, PurchaseRecord } from './back-office';
-import { formatUnits, VAT_RATE_PERCENT, type PurchasePlan, type UtilityRecord } from './purchase-plan';
+import { VAT_RATE_PERCENT, type PurchasePlan, type UtilityRecord } from './purchase-plan';
 
 export const CURRENCY = '710';
 
@@ -38,8 +38,9 @@ export function ledger(amount: number): { amount: number; currency: string } {
   return { amount, currency: CURRENCY };
 }
 
-export function taxable(amount: number, tax: number): { amount: number; currency: string; tax: { amount: number; currency: string }; taxType: string; taxRate: number } {
-  return { amount, currency: CURRENCY, tax: ledger(tax), taxType: 'VAT', taxRate: VAT_RATE_PERCENT };
+/** `tax` in minor units (the model's Long), the VAT included in `amount`. */
+export function taxable(amount: number, tax: number): { amount: number; currency: string; tax: number; taxType: string; taxRate: number } {
+  return { amount, currency: CURRENCY, tax, taxType: 'VAT', taxRate: VAT_RATE_PERCENT };
 }
 
 export function meterOf(view: MeterView, requested: Meter): Meter {
@@ -65,16 +66,16 @@ export function meterOf(view: MeterView, requested: Meter): Meter {
 }
 
 export function customerOf(c: CustomerRecord): Customer {
-  return { firstName: c.firstName, lastName: c.lastName, address: c.address, accountNumber: c.accountNumber, contactNumber: c.contactNumber };
+  return { firstName: c.firstName, lastName: c.lastName, address: c.address };
 }
 
 export function utilityOf(u: UtilityRecord): Utility {
   return { name: u.name, address: u.address, vatRegNum: u.vatRegNum, clientId: u.id, ...(u.message ? { message: u.message } : {}) };
 }
 
-/** The meter, customer and utility every lookup and purchase answer carries. */
-export function accountOf(requested: Meter, view: MeterView, u: UtilityRecord): Pick<PurchaseResponse, 'meter' | 'customer' | 'utility' | 'utilityType'> {
-  return { meter: meterOf(view, requested), customer: customerOf(view.customer), utility: utilityOf(u), utilityType: u.utilityType };
+/** The meter, customer and utility every lookup and purchase answer carries (a purchase adds utilityType). */
+export function accountOf(requested: Meter, view: MeterView, u: UtilityRecord): Pick<PurchaseResponse, 'meter' | 'customer' | 'utility'> {
+  return { meter: meterOf(view, requested), customer: customerOf(view.customer), utility: utilityOf(u) };
 }
 
 export function lookupResponse(base: Transaction, requested: Meter, view: MeterView, u: UtilityRecord): MeterLookupResponse {
@@ -91,19 +92,13 @@ export function lookupResponse(base: Transaction, requested: Meter, view: MeterV
 export function tokenOf(t: IssuedToken, withTariffCalc: boolean): Token {
   return {
     tokenType: t.tokenType,
-    units: t.units,
+    units: t.unitsHundredths / 100,
     amount: taxable(t.amountCents, t.taxCents),
     receiptNum: t.receiptNum,
     token: t.token,
     ...(withTariffCalc && t.tariffCalc
       ? {
-          tariffCalc: t.tariffCalc.map((s) => ({
-            units: formatUnits(s.unitsHundredths),
-            rate: ledger(s.rateCents),
-            description: s.description,
-            // Not in the interface's TariffBlock, kept for slips: the step's cents excluding VAT.
-            amount: ledger(s.amountCents),
-          })),
+          tariffCalc: t.tariffCalc.map((s) => ({ units: s.unitsHundredths / 100, rate: s.rateCents })),
         }
       : {}),
   };
@@ -126,6 +121,7 @@ export function purchaseResponse(
   return {
     ...base,
     ...accountOf(requested, view, u),
+    utilityType: u.utilityType,
     ...partsOf(record.plan, record.tokens, record.receiptNums, opts.tariffCalc ?? true),
     vatInvoiceNumber: record.vatInvoiceNumber,
     ...(slip ? { slipData: slip } : {}),
@@ -148,10 +144,9 @@ export function partsOf(
       balance: ledger(d.balanceCents),
       ...(receipts.debt[i] ? { receiptNum: receipts.debt[i] } : {}),
     })),
-    serviceCharges: plan.serviceCharges.map((s, i) => ({
+    serviceCharges: plan.serviceCharges.map((s) => ({
       amount: taxable(s.amountCents, s.taxCents),
       description: s.description,
-      ...(receipts.service[i] ? { receiptNum: receipts.service[i] } : {}),
     })),
   };
 }

@@ -8,6 +8,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import {
+  BasicAdviceResponse,
   OPERATIONS,
   PPU_BASE_PATH,
   errorDetail,
@@ -179,7 +180,7 @@ export async function startSimulatedProvider(
         const found = backOffice.lookup(descriptor.id, r.meter.meterId);
         if (!found.ok) return fail(reply, found.errorType, found.message, op, r.id);
         if (random() < b.serverErrorRate) return fail(reply, 'SYSTEM_MALFUNCTION', 'Simulated server error', op, r.id);
-        return reply.code(201).send(lookupResponse(echo(r, descriptor.id, reference(r.id)), r.meter, found.value.meter, found.value.utility));
+        return reply.code(OPERATIONS[op].successStatus).send(lookupResponse(echo(r, descriptor.id, reference(r.id)), r.meter, found.value.meter, found.value.utility));
       }
       case 'purchase':
       case 'purchaseRetry': {
@@ -209,7 +210,7 @@ export async function startSimulatedProvider(
         const view = backOffice.getMeter(record.meterId);
         const utility = backOffice.getUtility(record.utilityId);
         if (!view || !utility) return fail(reply, 'SYSTEM_MALFUNCTION', 'Back office record incomplete', op, r.id);
-        return reply.code(201).send(purchaseResponse(echo(r, descriptor.id, reference(r.id)), r.meter, view, utility, record));
+        return reply.code(OPERATIONS[op].successStatus).send(purchaseResponse(echo(r, descriptor.id, reference(r.id)), r.meter, view, utility, record));
       }
       case 'trialPurchase': {
         const r = body as PurchaseRequest;
@@ -221,9 +222,10 @@ export async function startSimulatedProvider(
         const utility = t.value.utility;
         // A trial issues no token: token numbers are left empty, the rest shows what the amount buys.
         const tokens = t.value.plan.tokens.map((p) => ({ ...p, token: '', receiptNum: '', units: (p.unitsHundredths / 100).toFixed(2) }));
-        return reply.code(201).send({
+        return reply.code(OPERATIONS[op].successStatus).send({
           ...echo(r, descriptor.id, reference(r.id)),
           ...accountOf(r.meter, t.value.meter, utility),
+          utilityType: utility.utilityType,
           ...partsOf(t.value.plan, tokens, { debt: [], service: [] }, true),
           tokens: tokens.map((tk) => tokenOf(tk, true)),
         });
@@ -237,7 +239,7 @@ export async function startSimulatedProvider(
         const view = backOffice.getMeter(found.value.meterId);
         const utility = backOffice.getUtility(found.value.utilityId);
         if (!view || !utility) return fail(reply, 'SYSTEM_MALFUNCTION', 'Back office record incomplete', op, r.id);
-        return reply.code(201).send(purchaseResponse(echo(r, descriptor.id, reference(r.id)), r.meter, view, utility, found.value));
+        return reply.code(OPERATIONS[op].successStatus).send(purchaseResponse(echo(r, descriptor.id, reference(r.id)), r.meter, view, utility, found.value));
       }
       case 'faultReport': {
         const r = body as typeof body & Transaction & { meter: { meterId: string }; faultType: string };
@@ -245,7 +247,7 @@ export async function startSimulatedProvider(
         seenIds.add(r.id);
         const done = backOffice.faultReport(descriptor.id, r.id, r.meter.meterId, r.faultType);
         if (!done.ok) return fail(reply, done.errorType, done.message, op, r.id);
-        return reply.code(201).send({ ...echo(r, descriptor.id, reference(r.id)), ...done.value });
+        return reply.code(OPERATIONS[op].successStatus).send({ ...echo(r, descriptor.id, reference(r.id)), ...done.value });
       }
       case 'keyChangeToken': {
         const r = body as typeof body & Transaction & { meter: { meterId: string } };
@@ -254,7 +256,7 @@ export async function startSimulatedProvider(
         const kc = backOffice.keyChange(descriptor.id, r.id, r.meter.meterId);
         if (!kc.ok) return fail(reply, kc.errorType, kc.message, op, r.id);
         keyChangeRequests.add(r.id);
-        return reply.code(201).send({
+        return reply.code(OPERATIONS[op].successStatus).send({
           ...echo(r, descriptor.id, reference(r.id)),
           meter: meterOf(kc.value.meter, r.meter),
           tokens: kc.value.tokens.map((t) => tokenOf(t, false)),
@@ -272,7 +274,7 @@ export async function startSimulatedProvider(
         advices.set(a.id, a.requestId);
         if (op === 'confirmation') backOffice.markConfirmed(a.requestId);
         if (op === 'reversal') backOffice.markReversed(a.requestId);
-        return reply.code(202).send();
+        return reply.code(OPERATIONS[op].successStatus).send(BasicAdviceResponse.parse(a));
       }
     }
   }

@@ -1,9 +1,13 @@
 /**
  * The switch's PPU v3 face: one POST route per operation in the protocol's OPERATIONS table,
  * validated with the protocol module (FORMAT_ERROR, path id ≠ body id) and handed to the engine.
+ * A success is answered with the operation's own v3.13 code (retry 202, trial and reprint 200),
+ * whatever code the provider behind it used; an advice's 202 carries the BasicAdviceResponse.
  */
 import type { FastifyInstance } from 'fastify';
 import {
+  BasicAdviceResponse,
+  isSuccessStatus,
   OPERATIONS,
   PPU_BASE_PATH,
   validateRequest,
@@ -17,6 +21,8 @@ import {
   type TokenReprintRequest,
 } from '../protocol';
 import { NOTIFY_TOKEN_PURCHASE_ROUTE, type Reply, type SwitchEngine } from '../engine/switch-engine';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): void {
   const dispatch: Record<PpuOperation, (body: unknown) => Promise<Reply> | Reply> = {
@@ -36,8 +42,14 @@ export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): v
       const v = validateRequest(op, request.params as Record<string, string>, request.body);
       if (!v.ok) return reply.code(v.status).send(v.error);
       const out = await dispatch[op](v.value);
+      const spec = OPERATIONS[op];
+      if (!isSuccessStatus(out.status)) return reply.code(out.status).type(JSON_TYPE).send(out.json ?? JSON.stringify(out.body));
+      if (spec.response === null) {
+        const ack = BasicAdviceResponse.safeParse(out.body);
+        return reply.code(spec.successStatus).type(JSON_TYPE).send(JSON.stringify(ack.success ? ack.data : out.body));
+      }
       // Serialised once where the engine stored it: the same text is the stored answer and its trace.
-      return reply.code(out.status).type('application/json; charset=utf-8').send(out.json ?? JSON.stringify(out.body));
+      return reply.code(spec.successStatus).type(JSON_TYPE).send(out.json ?? JSON.stringify(out.body));
     });
   }
   app.post(PPU_BASE_PATH + NOTIFY_TOKEN_PURCHASE_ROUTE, async (request, reply) => {

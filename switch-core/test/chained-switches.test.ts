@@ -97,7 +97,7 @@ describe('a switch with --providers pointing at a certification switch', () => {
     const upstream = detail.traces.filter((t) => t.providerId === 'EXT1').map((t) => [t.operation, t.status]);
     expect(upstream).toEqual([
       ['purchase', 504],
-      ['purchaseRetry', 201],
+      ['purchaseRetry', 202],
     ]);
   });
 

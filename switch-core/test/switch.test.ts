@@ -175,7 +175,7 @@ describe('routing', () => {
     expect(await providerOf(reprint.outcome === 'successful' ? reprint.body.id : '')).toBe(await providerOf(p.id));
 
     const tsh = lookupRequest(DEMO_METERS.keyChange); // Tshwane: Contour (P05) reports faults and issues key changes
-    const fault = await till.faultReport({ ...tsh, id: newId(), faultType: 'NO_POWER', contactNumber: '0820000000' });
+    const fault = await till.faultReport({ ...tsh, id: newId(), faultType: 'METER_DEAD', contactNumber: '0820000000' });
     expect(fault.outcome).toBe('successful');
     expect(await providerOf(fault.outcome === 'successful' ? fault.body.id : '')).toBe('P05');
     const kc = await till.keyChangeToken({ ...tsh, id: newId() });
@@ -230,7 +230,7 @@ describe('unknown outcomes and idempotency', () => {
     expect(again.status).toBe(400);
     expect(again.outcome === 'failed' && again.error?.errorType).toBe('DUPLICATE_RECORD');
 
-    const orphan = await till.confirm({ id: newId(), requestId: newId(), time: new Date().toISOString(), thirdPartyIdentifiers: [] });
+    const orphan = await till.confirm({ id: newId(), requestId: newId(), time: new Date().toISOString(), thirdPartyIdentifiers: [], tenders: [] });
     expect(orphan.status).toBe(404);
   });
 });

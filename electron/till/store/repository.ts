@@ -80,6 +80,16 @@ export interface ReprintRow {
   source: 'local' | 'switch';
   printed: boolean;
 }
+export interface DrawerOpenRow {
+  id: string;
+  at: string;
+  operatorId: string | null;
+  /** The cash sale that opened it; null for a manager's "no sale". */
+  saleId: string | null;
+  reason: string | null;
+  opened: boolean;
+  error: string | null;
+}
 export interface TraceRow {
   saleId: string | null;
   at: string;
@@ -308,6 +318,20 @@ export function openTillStore(path: string) {
     },
     tracesFor(saleId: string): TraceRow[] {
       return db.prepare(`SELECT sale_id AS saleId, at, operation, url, status, outcome, ms, request_json AS requestJson, response_json AS responseJson FROM traces WHERE sale_id = ? ORDER BY id`).all(saleId) as TraceRow[];
+    },
+
+    // ── cash drawer ──
+    /** Records an opening before the kick is sent; false when this sale already opened the drawer. */
+    addDrawerOpen(r: Omit<DrawerOpenRow, 'opened' | 'error'>): boolean {
+      return db.prepare(`INSERT OR IGNORE INTO drawer_opens (id, at, operator_id, sale_id, reason) VALUES (@id, @at, @operatorId, @saleId, @reason)`).run(r).changes === 1;
+    },
+    markDrawerOpen(id: string, opened: boolean, error: string | null): void {
+      db.prepare(`UPDATE drawer_opens SET opened = ?, error = ? WHERE id = ?`).run(opened ? 1 : 0, error, id);
+    },
+    drawerOpens(from: string, to: string): DrawerOpenRow[] {
+      return (db.prepare(`SELECT id, at, operator_id AS operatorId, sale_id AS saleId, reason, opened, error FROM drawer_opens WHERE at >= ? AND at < ? ORDER BY at, id`).all(from, to) as Raw[]).map(
+        (r) => ({ ...(r as unknown as DrawerOpenRow), opened: Boolean(r.opened) }),
+      );
     },
 
     // ── settings ──

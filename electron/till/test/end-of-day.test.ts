@@ -25,7 +25,8 @@ describe('end-of-day cash-up', () => {
     row('succeeded', 'DEBIT_CARD', 4_000),
   ];
   const report = buildEodReport({
-    from: '2026-11-30T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', generatedAt: '2026-11-30T18:00:00.000Z', terminalId: 'TILL0001', rows, operatorNames: new Map([['cashier', 'Cashier One']]), summary,
+    from: '2026-11-30T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', generatedAt: '2026-11-30T18:00:00.000Z', terminalId: 'TILL0001', rows, operatorNames: new Map([['cashier', 'Cashier One'], ['manager', 'Manager']]), summary,
+    drawerOpens: [{ id: 'd1', at: '2026-11-30T10:15:00.000Z', operatorId: 'manager', reason: 'change for the float', opened: true, saleId: null, error: null }],
     count: { openingFloatCents: 50_000, dropsCents: 20_000, counted: { CASH: 47_500, DEBIT_CARD: 4_000 } },
   });
 
@@ -44,6 +45,8 @@ describe('end-of-day cash-up', () => {
     expect(text).toMatch(/ SHORT\s+-R5\.00/);
     expect(text).toMatch(/Pending\s+1\n.*R30\.00\n\s+ref 00000003/);
     expect(text).toMatch(/Reversed \(refunded\)\s+1\n.*R20\.00/);
+    expect(text).toMatch(/Drawer opened, no sale\s+1\n.*Manager\n\s+change for the float/);
+    expect(report.drawerOpens).toEqual([{ at: '2026-11-30T10:15:00.000Z', operator: 'Manager', reason: 'change for the float', opened: true }]);
   });
 
   it('writes a CSV row per sale, every state, with the day in the file name', () => {

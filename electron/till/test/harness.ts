@@ -90,7 +90,7 @@ export interface TestTill {
   dir: string;
 }
 
-export async function startTill(target: Target, opts: { dir?: string; workerIntervalMs?: number; printer?: ByteSink } = {}): Promise<TestTill> {
+export async function startTill(target: Pick<Target, 'url' | 'username' | 'password'>, opts: { dir?: string; workerIntervalMs?: number; printer?: ByteSink } = {}): Promise<TestTill> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'till-'));
   const store = openTillStore(join(dir, 'till.db'));
   const sink = memorySink();

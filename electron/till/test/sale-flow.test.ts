@@ -75,7 +75,7 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     const tx = await till.api.getTransaction({ saleId: sale.saleId });
     const ops = tx.ok ? tx.value.traces.map((t) => `${t.operation}:${t.status}`) : [];
     expect(ops[0]).toMatch(/^purchase:50[04]$/);
-    expect(ops).toContain('purchaseRetry:201');
+    expect(ops).toContain('purchaseRetry:202');
     if (target.kind === 'provider') expect(target.purchaseCount(sale.saleId)).toBe(1);
   });
 

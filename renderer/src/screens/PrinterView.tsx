@@ -56,6 +56,8 @@ export function PrinterView() {
     { key: 'paperOut', label: 'Out of paper' },
     { key: 'coverOpen', label: 'Cover open' },
     { key: 'offline', label: 'Offline' },
+    { key: 'paperLow', label: 'Paper low (near end)' },
+    { key: 'drawerOpen', label: 'Cash drawer open' },
   ];
   useEffect(() => {
     void load();

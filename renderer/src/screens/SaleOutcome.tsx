@@ -69,7 +69,7 @@ function Sold({ sale, utilityType, cashCents }: { sale: SaleView; utilityType: P
           {sale.tokens.map((t, i) => (
             <li key={i} className={`token-row ${i === credit ? 'credit' : ''}`} data-testid="token-row">
               <span className="token-type" data-testid="token-type">{names[i]}{sale.tokens.length > 1 && i === credit ? ' — load this for credit' : ''}</span>
-              {t.type !== 'KC' && unitsText(t.units, utilityType) && <span className="units" data-testid="token-units">{unitsText(t.units, utilityType)}</span>}
+              {t.type !== 'KC' && unitsText(t.units === null ? null : String(t.units), utilityType) && <span className="units" data-testid="token-units">{unitsText(t.units === null ? null : String(t.units), utilityType)}</span>}
               <span className="token" data-testid="token">{t.grouped}</span>
             </li>
           ))}

@@ -1,10 +1,11 @@
 /**
- * Manager: the till's settings (switch and its credentials, merchant and terminal ids, printer and
- * paper width, timeouts), "Test connection" and "Print test page". The whole form is saved at once;
+ * Manager: the till's settings (switch and its credentials, merchant and terminal ids, printer
+ * address, paper width and cash drawer wiring, timeouts), "Test connection", "Print test page" and
+ * "Open drawer (no sale)" with its reason. The whole form is saved at once;
  * the back end refuses it whole with a reason per field, shown beside each field.
  */
 import { useEffect, useState } from 'react';
-import type { ApiError, PrinterKind, SerialPortView, SettingsPatch, TillSettings } from '../../../electron/api/contract';
+import type { ApiError, SerialPortView, SettingsPatch, TillSettings } from '../../../electron/api/contract';
 import { call } from '../api';
 import { Err } from './ErrorLine';
 import { Operators } from './Operators';
@@ -50,6 +51,7 @@ export function Settings() {
   const [ports, setPorts] = useState<SerialPortView[]>([]);
   const [err, setErr] = useState<ApiError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
+  const [drawerReason, setDrawerReason] = useState('');
   const load = (s: TillSettings) => {
     const { switchPasswordSet, ...rest } = s;
     setPasswordSet(switchPasswordSet);
@@ -64,6 +66,7 @@ export function Settings() {
   const fieldErr = (path: string) => err?.fields?.[path];
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
   const setPrinter = (patch: Partial<Form['printer']>) => setForm({ ...form, printer: { ...form.printer, ...patch } });
+  const setDrawer = (patch: Partial<Form['printer']['drawer']>) => setPrinter({ drawer: { ...form.printer.drawer, ...patch } });
   const setTimeouts = (patch: Partial<Form['timeouts']>) => setForm({ ...form, timeouts: { ...form.timeouts, ...patch } });
   const setSecurity = (patch: Partial<Form['security']>) => setForm({ ...form, security: { ...form.security, ...patch } });
   const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
@@ -98,28 +101,18 @@ export function Settings() {
         </fieldset>
         <fieldset className="group">
           <legend>Printer</legend>
-          <div className="field">
-            <label htmlFor="s-pkind">Printer</label>
-            <select id="s-pkind" value={form.printer.kind} onChange={(e) => setPrinter({ kind: e.target.value as PrinterKind })}>
-              <option value="virtual">Virtual printer (no paper)</option>
-              <option value="tcp">Network printer (TCP)</option>
-              <option value="serial">Serial / USB printer</option>
-              <option value="none">No printer</option>
-            </select>
-          </div>
-          {form.printer.kind === 'tcp' && (
-            <>
-              <Field id="s-phost" label="Printer address" value={form.printer.host} error={fieldErr('printer.host')} onChange={(v) => setPrinter({ host: v })} />
-              <Field id="s-pport" label="Port" type="number" value={form.printer.port} error={fieldErr('printer.port')} onChange={(v) => setPrinter({ port: num(v) })} />
-            </>
-          )}
-          {form.printer.kind === 'serial' && (
-            <>
-              <Field id="s-ppath" label="Serial port" value={form.printer.serialPath} error={fieldErr('printer.serialPath')} placeholder={ports[0]?.path ?? '/dev/ttyUSB0'} onChange={(v) => setPrinter({ serialPath: v })} />
-              {ports.length > 0 && <p className="hint">Ports found: {ports.map((p) => p.path).join(', ')}</p>}
-              <Field id="s-pbaud" label="Baud rate" type="number" value={form.printer.baudRate} error={fieldErr('printer.baudRate')} onChange={(v) => setPrinter({ baudRate: num(v) })} />
-            </>
-          )}
+          <Field
+            id="s-paddr"
+            label="Printer address (empty = no printer)"
+            value={form.printer.address}
+            error={fieldErr('printer.address')}
+            placeholder="tcp://192.168.1.50:9100, device:/dev/usb/lp0, cups:TM-T20, windows:EPSON TM-T20III Receipt, virtual"
+            onChange={(v) => setPrinter({ address: v })}
+          />
+          <p className="hint">
+            Add ?cmd=star for a Star printer in Star Line mode, ?paper=58 to force the paper width.
+            {ports.length > 0 && ` Serial ports found: ${ports.map((p) => `serial:${p.path}`).join(', ')}.`}
+          </p>
           <div className="field">
             <label htmlFor="s-paper">Paper width</label>
             <select id="s-paper" value={form.printer.paperWidth} onChange={(e) => setPrinter({ paperWidth: e.target.value === '58' ? 58 : 80 })}>
@@ -127,6 +120,19 @@ export function Settings() {
               <option value="58">58 mm</option>
             </select>
           </div>
+          <div className="field">
+            <label htmlFor="s-dkick">
+              <input id="s-dkick" type="checkbox" checked={form.printer.drawer.kickOnCash} onChange={(e) => setDrawer({ kickOnCash: e.target.checked })} /> Open the cash drawer after a cash sale
+            </label>
+          </div>
+          <div className="field">
+            <label htmlFor="s-dpin">Drawer wired to</label>
+            <select id="s-dpin" value={form.printer.drawer.pin} onChange={(e) => setDrawer({ pin: e.target.value === '5' ? 5 : 2 })}>
+              <option value="2">Pin 2 (drawer 1)</option>
+              <option value="5">Pin 5 (drawer 2)</option>
+            </select>
+          </div>
+          <Field id="s-dpulse" label="Drawer pulse (ms)" type="number" value={form.printer.drawer.pulseMs} error={fieldErr('printer.drawer.pulseMs')} onChange={(v) => setDrawer({ pulseMs: num(v) })} />
         </fieldset>
         <fieldset className="group">
           <legend>Timeouts and retries</legend>
@@ -145,6 +151,21 @@ export function Settings() {
       <Err e={err} />
       <button className="btn" onClick={() => void call('testConnection', {}).then((r) => setMsg(r.ok ? r.value.message : r.error.message))}>Test connection</button>
       <button className="btn" onClick={() => void call('printTestPage', {}).then((r) => setMsg(r.ok ? (r.value.printed ? 'Test page printed.' : r.value.message) : r.error.message))}>Print test page</button>
+      <div className="field">
+        <label htmlFor="s-dreason">Open the cash drawer without a sale: why?</label>
+        <input id="s-dreason" value={drawerReason} autoComplete="off" placeholder="e.g. change for the float" onChange={(e) => setDrawerReason(e.target.value)} />
+      </div>
+      <button
+        className="btn"
+        onClick={() =>
+          void call('openDrawer', { reason: drawerReason }).then((r) => {
+            setMsg(r.ok ? (r.value.opened ? 'Drawer opened; recorded for end of day.' : r.value.message) : r.error.message);
+            if (r.ok) setDrawerReason('');
+          })
+        }
+      >
+        Open drawer (no sale)
+      </button>
       {msg && <p role="status">{msg}</p>}
       <Operators />
     </section>

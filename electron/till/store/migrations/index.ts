@@ -5,9 +5,10 @@ import m0002 from './0002-reprints-traces-settings';
 import m0003 from './0003-cancelled-by';
 import m0004 from './0004-lookup-ref-index';
 import m0005 from './0005-operator-pin-rules';
+import m0006 from './0006-drawer-opens';
 import { migrate as migrateWith, type Migration } from '../../../../common/sqlite';
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 /** Applies every migration above the file's user_version (see common/sqlite.ts). */
