@@ -161,7 +161,7 @@ export interface SaleSplitView {
   /** Debt (arrears, appliance instalments) and service/access charges the amount pays first. */
   charges: ChargeView[];
   /** What buys units, or null when the amount only repays debt (the sale issues no token, a receipt). */
-  credit: { amountCents: number; units: string | null } | null;
+  credit: { amountCents: number; units: number | null } | null;
   /** The amount that repays what is due now and buys no units ("repay appliance only"), when there is any. */
   repayOnlyCents: number | null;
 }

@@ -10,6 +10,7 @@ import type { ApiError, ChargeView, SaleSplitView } from '../../../electron/api/
 import { call } from '../api';
 import { parseRand, rand } from '../format';
 import { useTill } from '../store';
+import { unitsText } from '../words';
 
 /** Wait this long after the last keystroke before asking the switch. */
 const TYPING_PAUSE_MS = 350;
@@ -71,7 +72,7 @@ export function SaleSplit({ amount, onAmount }: { amount: string; onAmount: (tex
           <tr data-testid="split-credit">
             <th scope="row">Units</th>
             <td>{split.credit ? rand(split.credit.amountCents) : '—'}</td>
-            <td>{split.credit?.units ? `${split.credit.units} units` : ''}</td>
+            <td>{split.credit?.units != null ? unitsText(String(split.credit.units), lookup.utilityType) : ''}</td>
           </tr>
         </tbody>
       </table>
