@@ -157,6 +157,20 @@ export interface ChargeView {
   balanceCents: number | null;
 }
 
+/** What an amount would pay for on a meter, asked before the sale (a PPU trial purchase). */
+export interface SaleSplitView {
+  /** False when no provider for this meter offers trial purchases: the split shows on the slip only. */
+  supported: boolean;
+  meterId: string;
+  amountCents: number;
+  /** Debt (arrears, appliance instalments) and service/access charges the amount pays first. */
+  charges: ChargeView[];
+  /** What buys units, or null when the amount only repays debt (the sale issues no token, a receipt). */
+  credit: { amountCents: number; units: number | null } | null;
+  /** The amount that repays what is due now and buys no units ("repay appliance only"), when there is any. */
+  repayOnlyCents: number | null;
+}
+
 export interface SlipStatus {
   printed: boolean;
   /** Kind of the last slip printed for this sale. */
@@ -586,6 +600,10 @@ export const METHODS = {
       .strict(),
     role: 'cashier',
   },
+  saleSplit: {
+    args: z.object({ meterId: z.string().trim().min(1, 'is required').max(20), amountCents: Cents }).strict(),
+    role: 'cashier',
+  },
   getSale: {
     args: z.object({ saleId: Id, sinceVersion: z.number().int().min(0).optional(), waitMs: z.number().int().min(0).max(30_000).optional() }).strict(),
     role: 'cashier',
@@ -674,6 +692,8 @@ export interface TillValues {
    * manager's `approval` names it.
    */
   purchase: SaleView;
+  /** A trial purchase: nothing is sold or charged. */
+  saleSplit: SaleSplitView;
   getSale: SaleView;
   lastSale: SaleView | null;
   leavePending: SaleView;

@@ -3,10 +3,18 @@
  * and advice status), the one-line summary for lists, and queue items for the pending/advice queue.
  */
 import type { PurchaseResponse } from '../../switch-core/protocol';
-import type { QueueItem, SaleState, SaleSummary, SaleView, TenderKind, TokenView } from '../api/contract';
+import type { ChargeView, QueueItem, SaleState, SaleSummary, SaleView, TenderKind, TokenView } from '../api/contract';
 import type { TillContext } from './backend-context';
 import { groupToken } from './sale-machine';
 import type { AdviceRow, SaleRow } from './store/repository';
+
+/** What the payment paid before units: debt recovered (with what is left) and service/access charges. */
+export function chargesOf(resp: PurchaseResponse | null): ChargeView[] {
+  return [
+    ...(resp?.debtRecoveryCharges ?? []).map((d) => ({ kind: 'debt' as const, description: d.description ?? 'Debt recovery', amountCents: d.amount.amount, balanceCents: d.balance?.amount ?? null })),
+    ...(resp?.serviceCharges ?? []).map((s) => ({ kind: 'service' as const, description: s.description ?? 'Service charge', amountCents: s.amount.amount, balanceCents: null })),
+  ];
+}
 
 export interface SaleViews {
   saleView(row: SaleRow): SaleView;
@@ -72,10 +80,7 @@ export function createSaleViews({ store, clock }: TillContext, busy: (saleId: st
       customerName: row.customerName,
       utilityName: row.utilityName,
       tokens: tokensOf(resp),
-      charges: [
-        ...(resp?.debtRecoveryCharges ?? []).map((d) => ({ kind: 'debt' as const, description: d.description ?? 'Debt recovery', amountCents: d.amount.amount, balanceCents: d.balance?.amount ?? null })),
-        ...(resp?.serviceCharges ?? []).map((s) => ({ kind: 'service' as const, description: s.description ?? 'Service charge', amountCents: s.amount.amount, balanceCents: null })),
-      ],
+      charges: chargesOf(resp),
       failure: row.state === 'failed' ? { message: row.failureMessage ?? 'The sale failed. Nothing was charged.', ppuErrorType: row.failureType } : null,
       attempts: row.attempts,
       lastError: row.lastError,

@@ -24,6 +24,7 @@ import { reprintHandlers } from './reprint-handlers';
 import { createReports } from './report-handlers';
 import { createSaleChanges } from './sale-changes';
 import { saleHandlers } from './sale-handlers';
+import { saleSplitHandlers } from './sale-split';
 import { createSaleRunner } from './sale-runner';
 import { createSaleSlips } from './sale-slips';
 import { createApplySale } from './sale-transitions';
@@ -88,6 +89,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     ...shiftHandlers(ctx, reports, errors),
     ...operatorHandlers(ctx),
     ...saleHandlers(ctx, { link, views, apply, runner, changes, advices }),
+    ...saleSplitHandlers(link),
     ...reprintHandlers(ctx, link, views, slips),
     ...queueHandlers(ctx, views, apply, runner, advices),
     ...reports.handlers,

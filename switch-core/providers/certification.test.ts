@@ -27,7 +27,7 @@ describe('certification profile (public test server scenarios)', () => {
     expect(sims.seed.utilities).toEqual([expect.objectContaining({ name: 'Electrum Test Server', ranked: ['P04', 'P05'] })]);
     expect(sims.seed.contractTable.map((m) => m.meterId)).toEqual(CERTIFICATION_METER_IDS);
     expect(sims.seed.contractTable[0]?.support).toMatchObject({ P04: 'SUPPORTED', P01: 'NOT_SUPPORTED' });
-    expect(sims.providers.map((p) => p.descriptor.id)).toEqual(['P01', 'P02', 'P03', 'P04', 'P05', 'P06', 'P07', 'P08', 'P09', 'P10']);
+    expect(sims.providers.map((p) => p.descriptor.id)).toEqual(['P01', 'P02', 'P03', 'P04', 'P05', 'P06', 'P07', 'P08', 'P09', 'P10', 'P11']);
   });
 
   it("looks up a scenario meter with the test server's customer, utility, keys and amount; others refuse it", async () => {
@@ -212,7 +212,7 @@ describe('protocol edges on a simulated provider', () => {
 
   it('gives every provider its own credentials', () => {
     const passwords = new Set(sims.providers.map((p) => p.password));
-    expect(passwords.size).toBe(10);
+    expect(passwords.size).toBe(11);
   });
 
   it('refuses a retry at iPay (no retries) with 501 FUNCTION_NOT_SUPPORTED', async () => {

@@ -1,6 +1,6 @@
 /**
  * The demo profile: a dozen South African municipal electricity utilities plus water and gas
- * utilities, thousands of meters generated with a seeded RNG (the same data on every start with
+ * utilities and a MicroPowerManager-style mini-grid (mini-grid.ts), thousands of meters generated with a seeded RNG (the same data on every start with
  * the same seed), routing preferences (ranked, excluded, none), meter-level preferences, load-
  * balancer weights, a contract table that deliberately leaves some meters out (the switch must
  * broadcast for them) and one that is stale (Confirm support fixes it), one slow provider, and
@@ -11,6 +11,7 @@ import type { UtilityType } from '../protocol';
 import type { BackOfficeData, CustomerRecord, MeterRecord } from './back-office';
 import { PROVIDER_DESCRIPTORS, PROVIDER_IDS as P } from './descriptors';
 import { withCheckDigit } from '../protocol/meter-number';
+import { miniGridAccount, miniGridTerms, namedMiniGridAccount, solarHomeSystem, type MiniGridMeterName } from './mini-grid';
 import { monthKey, type MeterAccount, type Tariff, type UtilityRecord } from './purchase-plan';
 import { seededRng, type Rng } from './rng';
 import type { MeterSeed, ProfileSeed, ProviderBehaviour, SupportStatus, UtilitySeed } from './types';
@@ -33,6 +34,8 @@ interface DemoUtilityDef {
   readonly serviceChargeCents?: number;
   /** Scales the base tariff (municipal tariffs differ). */
   readonly tariffFactor: number;
+  /** A mini-grid: debt first, access fee every 7 days, appliances on instalments (seed 004). */
+  readonly miniGrid?: true;
 }
 
 const ELEC = 400;
@@ -56,6 +59,8 @@ const UTILITY_DEFS: readonly DemoUtilityDef[] = [
   { code: 'TSHW', prefix: '22', name: 'City of Tshwane Water', utilityType: 'WATER', town: 'Pretoria', servedBy: [P.blueLabel, P.easyPay, P.switchOne], ranked: [], excluded: [], meters: WATER, tariffFactor: 0.95 },
   { code: 'DRAW', prefix: '23', name: 'Drakenstein Water', utilityType: 'WATER', town: 'Paarl', servedBy: [P.ontec, P.easyPay, P.syntell], ranked: [P.syntell], excluded: [], meters: WATER, tariffFactor: 1.0 },
   { code: 'EGG', prefix: '31', name: 'Egoli Gas', utilityType: 'GAS', town: 'Johannesburg', servedBy: [P.blueLabel, P.easyPay, P.sandulela], ranked: [P.sandulela], excluded: [], meters: GAS, tariffFactor: 1.0 },
+  // Last, so the other utilities' random meters stay the same for a given seed.
+  { code: 'MG', prefix: '41', name: 'Sunvillage Mini-Grid', utilityType: 'ELECTRICITY', town: 'Sunvillage', servedBy: [P.miniGrid], ranked: [P.miniGrid], excluded: [], meters: 60, tariffFactor: 1.0, miniGrid: true },
 ];
 
 const utilityId = (code: string): string => `U-${code}`;
@@ -97,7 +102,17 @@ export const DEMO_METERS = {
   gas: fixedMeter('31', 1),
   /** Arrears, service charge due, key change and free basic electricity all at once (City of Tshwane). */
   everything: fixedMeter('02', 3),
-} as const;
+  /** Sunvillage Mini-Grid (MicroPowerManager, debt first), nothing owed: the whole payment buys units. */
+  miniGridPlain: fixedMeter('41', 1),
+  /** Sunvillage Mini-Grid, R450 arrears: R200 goes all to the debt and issues no token. */
+  miniGridArrears: fixedMeter('41', 2),
+  /** Sunvillage Mini-Grid, two weekly access fees (R40) due. */
+  miniGridAccessFeeDue: fixedMeter('41', 3),
+  /** Sunvillage Mini-Grid, a solar home system on 12 weekly instalments (by count): R300 due. */
+  miniGridSolarHomeSystem: fixedMeter('41', 4),
+  /** Sunvillage Mini-Grid, a TV at R400 a month (by amount): R800 due, and this week's access fee. */
+  miniGridTelevision: fixedMeter('41', 5),
+} as const satisfies Record<string, string> & Record<MiniGridMeterName, string>;
 
 export type DemoMeterName = keyof typeof DEMO_METERS;
 
@@ -136,12 +151,10 @@ function tariffFor(def: DemoUtilityDef): Tariff {
 
 function utilityRecord(def: DemoUtilityDef, index: number): UtilityRecord {
   const elec = def.utilityType === 'ELECTRICITY';
+  const common = { id: utilityId(def.code), name: def.name, utilityType: def.utilityType, address: `Civic Centre, ${def.town}`, vatRegNum: `4${String(100000000 + index * 7654321).slice(0, 9)}` };
+  if (def.miniGrid) return { ...common, address: `Powerhouse, ${def.town}`, ...miniGridTerms(`T-${def.code}`, def.name) };
   return {
-    id: utilityId(def.code),
-    name: def.name,
-    utilityType: def.utilityType,
-    address: `Civic Centre, ${def.town}`,
-    vatRegNum: `4${String(100000000 + index * 7654321).slice(0, 9)}`,
+    ...common,
     minAmountCents: def.utilityType === 'GAS' ? 5000 : elec ? 1000 : 2000,
     maxAmountCents: elec ? 300_000 : 200_000,
     tariff: tariffFor(def),
@@ -182,8 +195,14 @@ function randomAccount(rng: Rng, def: DemoUtilityDef, month: string): MeterAccou
   };
 }
 
+/** A mini-grid customer: somewhere in an access-fee period, some with a solar home system on instalments. */
+function randomMiniGridAccount(rng: Rng, base: MeterAccount, nowMs: number): MeterAccount {
+  const account = miniGridAccount({ ...base, pendingKeyChange: undefined }, nowMs, rng.int(0, 20));
+  return rng.chance(0.3) ? { ...account, appliances: [solarHomeSystem(nowMs - rng.int(0, 90) * 86_400_000)] } : account;
+}
+
 /** Overrides for the named meters, so each shows exactly its behaviour. */
-function namedAccount(name: DemoMeterName, base: MeterAccount, month: string): MeterAccount {
+function namedAccount(name: DemoMeterName, base: MeterAccount, month: string, nowMs: number): MeterAccount {
   const quiet: MeterAccount = {
     ...base,
     arrearsCents: 0,
@@ -208,6 +227,12 @@ function namedAccount(name: DemoMeterName, base: MeterAccount, month: string): M
       return { ...quiet, blocked: true };
     case 'water':
       return { ...quiet, serviceChargeMonth: undefined };
+    case 'miniGridPlain':
+    case 'miniGridArrears':
+    case 'miniGridAccessFeeDue':
+    case 'miniGridSolarHomeSystem':
+    case 'miniGridTelevision':
+      return namedMiniGridAccount(name, quiet, nowMs);
     case 'everything':
       return { ...quiet, arrearsCents: 30_000, serviceChargeMonth: undefined, pendingKeyChange: newKeys, freeBasicEligible: true, freeBasicIssuedMonth: undefined };
     default:
@@ -223,7 +248,8 @@ export interface DemoProfile {
 
 export function demoProfile(opts: { seed?: number; nowMs?: number } = {}): DemoProfile {
   const rng = seededRng(opts.seed ?? DEMO_DEFAULT_SEED);
-  const month = monthKey(opts.nowMs ?? Date.now());
+  const nowMs = opts.nowMs ?? Date.now();
+  const month = monthKey(nowMs);
   const utilities = UTILITY_DEFS.map(utilityRecord);
   const customers: CustomerRecord[] = [];
   const meters: MeterRecord[] = [];
@@ -246,15 +272,18 @@ export function demoProfile(opts: { seed?: number; nowMs?: number } = {}): DemoP
       const customerId = `C-${n + 1}`;
       customers.push(customer(rng, customerId, def.town, n));
       const name = named.get(meterId);
-      const base = randomAccount(rng, def, month);
-      meters.push({ meterId, utilityId: uid, customerId, account: name ? namedAccount(name, base, month) : base });
+      const base = def.miniGrid ? randomMiniGridAccount(rng, randomAccount(rng, def, month), nowMs) : randomAccount(rng, def, month);
+      meters.push({ meterId, utilityId: uid, customerId, account: name ? namedAccount(name, base, month, nowMs) : base });
 
       // The contract table: most meters known with their support statuses, some left out.
       if (name === 'unknownToContractTable' || (!name && rng.chance(0.08))) continue;
       const support: Record<string, SupportStatus> = {};
       for (const id of allIds) {
         const serves = def.servedBy.includes(id);
-        support[id] = name === 'staleNotSupported' ? 'NOT_SUPPORTED' : !name && rng.chance(0.05) ? 'UNCONFIRMED' : serves ? 'SUPPORTED' : 'NOT_SUPPORTED';
+        // The mini-grid operator joined after seed 000: no random draw for it, so every seed's other
+        // meters (named by tests and docs) stay what they were.
+        const noise = id !== P.miniGrid && !name && rng.chance(0.05);
+        support[id] = name === 'staleNotSupported' ? 'NOT_SUPPORTED' : noise ? 'UNCONFIRMED' : serves ? 'SUPPORTED' : 'NOT_SUPPORTED';
       }
       const allowed = def.servedBy.filter((id) => !def.excluded.includes(id));
       const preferred = name === 'meterPreference' ? P.easyPay : !name && rng.chance(0.03) ? rng.pick(allowed) : undefined;
@@ -275,7 +304,7 @@ export function demoProfile(opts: { seed?: number; nowMs?: number } = {}): DemoP
     seed: {
       utilities: utilitySeeds,
       contractTable,
-      weights: { P01: 15, P02: 5, P03: 25, P04: 25, P05: 10, P06: 10, P07: 20, P08: 10, P09: 5, P10: 10 },
+      weights: { P01: 15, P02: 5, P03: 25, P04: 25, P05: 10, P06: 10, P07: 20, P08: 10, P09: 5, P10: 10, P11: 10 },
     },
     behaviours: { [DEMO_SLOW_PROVIDER_ID]: { latencyMs: DEMO_SLOW_PROVIDER_LATENCY_MS } },
   };

@@ -1,6 +1,6 @@
 /**
- * The ten providers the switch connects to, as data: id, name, capabilities (seed 000) and the
- * utility types each sells. Real providers plug in with the same descriptors; the simulators
+ * The providers the switch connects to, as data: id, name, capabilities and the utility types each
+ * sells — the ten of seed 000 and a MicroPowerManager-style mini-grid operator (seed 004). Real providers plug in with the same descriptors; the simulators
  * serve exactly these capabilities and refuse the rest with FUNCTION_NOT_SUPPORTED.
  */
 import type { ProviderCapabilities, ProviderDescriptor } from './types';
@@ -30,6 +30,8 @@ export const PROVIDER_DESCRIPTORS: readonly ProviderDescriptor[] = [
   { id: 'P08', name: 'SwitchOne', capabilities: RETRIES_AND_REPRINTS, utilityTypes: ['ELECTRICITY', 'WATER'] },
   { id: 'P09', name: 'Sandulela', capabilities: RETRIES_AND_REPRINTS, utilityTypes: ['ELECTRICITY', 'GAS'] },
   { id: 'P10', name: 'R&A Cellular', capabilities: RETRIES_AND_REPRINTS, utilityTypes: ['ELECTRICITY'] },
+  // Seed 004: sells its own mini-grid's tokens; trial purchases let the till show the debt-first split.
+  { id: 'P11', name: 'MicroPowerManager', capabilities: { ...RETRIES_AND_REPRINTS, trialPurchases: true }, utilityTypes: ['ELECTRICITY'] },
 ];
 
 export function descriptorById(id: string): ProviderDescriptor | undefined {
@@ -48,4 +50,5 @@ export const PROVIDER_IDS = {
   switchOne: 'P08',
   sandulela: 'P09',
   raCellular: 'P10',
+  miniGrid: 'P11',
 } as const;

@@ -15,6 +15,7 @@ export { PROVIDER_DESCRIPTORS, PROVIDER_IDS, descriptorById } from './descriptor
 export { UtilityBackOffice } from './back-office';
 export type { BackOfficeData, BoResult, CustomerRecord, FixedScenario, IssuedToken, KeyChangeAnswer, LookupAnswer, MeterKeySetup, MeterRecord, MeterView, PurchaseRecord } from './back-office';
 export * from './purchase-plan';
+export * from './instalment-plan';
 export { isValidMeterNumber, meterCheckDigit, withCheckDigit } from '../protocol/meter-number';
 export { startSimulatedProvider, type SimulatedProviderOptions } from './server';
 export { parseBehaviourPatch, ProviderBehaviourPatch } from './behaviour';

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 describe('provider descriptors (seed 000 capabilities)', () => {
-  it('lists the ten providers P01..P10 in order', () => {
+  it('lists the ten providers P01..P10 of seed 000 in order, then the mini-grid operator of seed 004', () => {
     expect(PROVIDER_DESCRIPTORS.map((d) => `${d.id} ${d.name}`)).toEqual([
       'P01 iPay',
       'P02 Ontec (via iPay)',
@@ -40,6 +40,7 @@ describe('provider descriptors (seed 000 capabilities)', () => {
       'P08 SwitchOne',
       'P09 Sandulela',
       'P10 R&A Cellular',
+      'P11 MicroPowerManager',
     ]);
   });
   it.each(PROVIDER_DESCRIPTORS.map((d) => [d.name, d] as const))('%s capabilities', (_name, d) => {
@@ -47,7 +48,7 @@ describe('provider descriptors (seed 000 capabilities)', () => {
     expect(d.capabilities).toEqual({
       retries,
       reprints: retries,
-      trialPurchases: d.id === 'P02',
+      trialPurchases: d.id === 'P02' || d.id === 'P11',
       faultReports: d.id === 'P02' || d.id === 'P05',
       keyChange: d.id === 'P02' || d.id === 'P05',
     });
@@ -64,7 +65,8 @@ describe('demo profile data', () => {
   });
   it('has a dozen municipalities plus water and gas utilities, each served by providers that sell that type', () => {
     const utilities = sims.backOffice.utilities();
-    expect(utilities.filter((u) => u.utilityType === 'ELECTRICITY').length).toBe(12);
+    expect(utilities.filter((u) => u.utilityType === 'ELECTRICITY' && u.debtPolicy === undefined).length).toBe(12);
+    expect(utilities.filter((u) => u.debtPolicy?.kind === 'debt-first').map((u) => u.name)).toEqual(['Sunvillage Mini-Grid']);
     expect(utilities.some((u) => u.utilityType === 'WATER')).toBe(true);
     expect(utilities.some((u) => u.utilityType === 'GAS')).toBe(true);
     for (const u of utilities) {
@@ -76,7 +78,7 @@ describe('demo profile data', () => {
     expect(seed.utilities.some((u) => u.ranked.length > 0 && u.excluded.length > 0)).toBe(true);
     expect(seed.utilities.some((u) => u.ranked.length === 0)).toBe(true);
     expect(seed.contractTable.some((m) => m.preferredProviderId)).toBe(true);
-    expect(Object.keys(seed.weights)).toHaveLength(10);
+    expect(Object.keys(seed.weights)).toHaveLength(PROVIDER_DESCRIPTORS.length);
     const inTable = new Set(seed.contractTable.map((m) => m.meterId));
     expect(inTable.has(DEMO_METERS.unknownToContractTable)).toBe(false);
     expect(inTable.has(DEMO_METERS.plain)).toBe(true);

@@ -1,16 +1,24 @@
 /**
- * The simulated utility's payment rules, MicroPowerManager style (seed 004), as pure functions
- * over plain data: a purchase first recovers arrears (a share of the payment, capped at what is
- * owed), then pays the period's service/access charge, and only the remainder becomes an STD
- * token priced on stepped block tariffs; key change tokens (KC pair) come first when the meter's
- * keys changed, and the month's free basic electricity (BSST) token is added when due.
+ * The simulated utility's payment rules as pure functions over plain data. Each utility has a debt
+ * policy (seed 004): *debt first* (MicroPowerManager: arrears, tariff access fees due and appliance
+ * instalments due are cleared before any units are bought) or *percentage recovery* (South African
+ * municipalities: a share of each purchase goes to arrears and instalments due, the monthly service
+ * charge is paid in full). Only the remainder becomes an STD token priced on inclining block
+ * tariffs; a payment that only clears debt issues no credit token. Key change tokens (KC pair) come
+ * first when the meter's keys changed, and the month's free basic electricity (BSST) is added when due.
  * All money is integer cents (VAT-inclusive, VAT 15%); units are integer hundredths.
  */
 import type { ErrorType, TokenType, UtilityType } from '../protocol';
+import { instalmentDue, loanBalance, type ApplianceLoan } from './instalment-plan';
 
 export const VAT_RATE_PERCENT = 15;
-/** Share of each purchase that goes to arrears, in percent (capped at the arrears). */
+/** The municipal share of each purchase that recovers debt, in percent (capped at what is due). */
 export const ARREARS_SHARE_PERCENT = 25;
+
+/** How a utility recovers what a customer owes. */
+export type DebtPolicy = { readonly kind: 'debt-first' } | { readonly kind: 'percentage'; readonly sharePercent: number };
+
+export const MUNICIPAL_DEBT_POLICY: DebtPolicy = { kind: 'percentage', sharePercent: ARREARS_SHARE_PERCENT };
 
 export type UnitName = 'kWh' | 'kL' | 'kg';
 
@@ -22,11 +30,21 @@ export interface TariffBlockDef {
   readonly description: string;
 }
 
+/** A mini-grid tariff's access rate / subscription fee, due at the start of every period (e.g. every 7 days). */
+export interface AccessFee {
+  readonly description: string;
+  /** Per period, VAT-inclusive. */
+  readonly amountCents: number;
+  readonly periodDays: number;
+}
+
 export interface Tariff {
   readonly id: string;
   readonly name: string;
   readonly unit: UnitName;
+  /** Inclining blocks: each block's price applies to the units bought this month inside it. */
   readonly blocks: readonly TariffBlockDef[];
+  readonly accessFee?: AccessFee;
 }
 
 export interface PeriodicCharge {
@@ -44,6 +62,8 @@ export interface UtilityRecord {
   readonly minAmountCents: number;
   readonly maxAmountCents: number;
   readonly tariff: Tariff;
+  /** Absent = the municipal percentage recovery. */
+  readonly debtPolicy?: DebtPolicy;
   readonly serviceCharge?: PeriodicCharge;
   /** Free basic units per month for eligible (indigent-register) meters, e.g. 50 kWh. */
   readonly freeBasicUnits?: number;
@@ -73,6 +93,12 @@ export interface MeterAccount {
   /** Units bought this month (hundredths), for the stepped tariff. */
   readonly unitsThisMonthHundredths: number;
   readonly unitsMonth?: string;
+  /** Tariff access fees charged and not yet paid, VAT-inclusive cents. */
+  readonly accessFeeOwedCents?: number;
+  /** Start of the first access-fee period not yet charged (ms); absent = charged up to now. */
+  readonly accessFeeNextDueMs?: number;
+  /** Appliances and solar home systems on instalment plans. */
+  readonly appliances?: readonly ApplianceLoan[];
 }
 
 export interface PlannedTariffStep {
@@ -187,6 +213,43 @@ export function serviceChargeOwed(utility: UtilityRecord, account: MeterAccount,
   return account.serviceChargeOwedCents + addThisMonth;
 }
 
+/** Access fees owed now: what was owed plus one fee for every period begun since the last one charged. */
+export function accessFeeOwed(tariff: Tariff, account: MeterAccount, nowMs: number): { owedCents: number; nextDueMs: number | undefined } {
+  const owed = account.accessFeeOwedCents ?? 0;
+  const fee = tariff.accessFee;
+  const nextDue = account.accessFeeNextDueMs;
+  if (!fee || nextDue === undefined || nowMs < nextDue) return { owedCents: owed, nextDueMs: nextDue };
+  const periodMs = fee.periodDays * 86_400_000;
+  const periods = Math.floor((nowMs - nextDue) / periodMs) + 1;
+  return { owedCents: owed + periods * fee.amountCents, nextDueMs: nextDue + periods * periodMs };
+}
+
+/** Takes up to `wanted` from the payment, within the debt budget when it is debt. */
+class Payment {
+  constructor(
+    public remaining: number,
+    public debtBudget: number,
+  ) {}
+  charge(wanted: number): number {
+    const paid = Math.max(0, Math.min(wanted, this.remaining));
+    this.remaining -= paid;
+    return paid;
+  }
+  debt(wanted: number): number {
+    const paid = this.charge(Math.min(wanted, this.debtBudget));
+    this.debtBudget -= paid;
+    return paid;
+  }
+}
+
+/**
+ * The debt budget of a payment under the policy. Percentage recovery rounds the share DOWN to the
+ * cent (the customer's units get the odd cent).
+ */
+export function debtBudget(policy: DebtPolicy, amountCents: number): number {
+  return policy.kind === 'debt-first' ? amountCents : Math.floor((amountCents * policy.sharePercent) / 100);
+}
+
 /** Decides a purchase of `amountCents` (VAT-inclusive) on a meter: the parts and the account after it. */
 export function planPurchase(utility: UtilityRecord, account: MeterAccount, amountCents: number, nowMs: number): PlanResult {
   if (account.blocked) return { ok: false, errorType: 'METER_ID_BLOCKED', message: 'This meter is blocked by the utility; the customer must contact the utility.' };
@@ -209,31 +272,43 @@ export function planPurchase(utility: UtilityRecord, account: MeterAccount, amou
     return { ok: false, errorType: 'AMOUNT_TOO_HIGH', message: `The maximum purchase is ${rands(utility.maxAmountCents)}.` };
   }
 
-  let remaining = amountCents;
+  const pay = new Payment(amountCents, debtBudget(utility.debtPolicy ?? MUNICIPAL_DEBT_POLICY, amountCents));
   const debtRecoveryCharges: PlannedDebtRecovery[] = [];
+  const serviceCharges: PlannedServiceCharge[] = [];
+
   let arrears = account.arrearsCents;
   if (arrears > 0) {
-    const recovered = Math.min(arrears, Math.floor((amountCents * ARREARS_SHARE_PERCENT) / 100));
+    const recovered = pay.debt(arrears);
     arrears -= recovered;
-    remaining -= recovered;
     debtRecoveryCharges.push({ amountCents: recovered, taxCents: 0, balanceCents: arrears, description: 'Arrears recovery' });
   }
 
-  const serviceCharges: PlannedServiceCharge[] = [];
+  const access = accessFeeOwed(utility.tariff, account, nowMs);
+  const accessPaid = pay.charge(access.owedCents);
+  if (accessPaid > 0) serviceCharges.push({ amountCents: accessPaid, taxCents: vatIncluded(accessPaid), description: utility.tariff.accessFee?.description ?? 'Access fee' });
+
   let owed = serviceChargeOwed(utility, account, nowMs);
-  if (owed > 0) {
-    const paid = Math.min(owed, remaining);
-    owed -= paid;
-    remaining -= paid;
-    if (paid > 0) serviceCharges.push({ amountCents: paid, taxCents: vatIncluded(paid), description: utility.serviceCharge?.description ?? 'Service charge' });
-  }
+  const servicePaid = pay.charge(owed);
+  owed -= servicePaid;
+  if (servicePaid > 0) serviceCharges.push({ amountCents: servicePaid, taxCents: vatIncluded(servicePaid), description: utility.serviceCharge?.description ?? 'Service charge' });
+
+  // Instalments carry no VAT here: VAT was invoiced on the appliance at its sale.
+  const appliances = (account.appliances ?? []).map((loan) => {
+    const due = instalmentDue(loan, nowMs);
+    if (due === 0) return loan;
+    const repaid = pay.debt(due);
+    if (repaid === 0) return loan;
+    const after = { ...loan, repaidCents: loan.repaidCents + repaid };
+    debtRecoveryCharges.push({ amountCents: repaid, taxCents: 0, balanceCents: loanBalance(after), description: `Instalment: ${loan.name}`.slice(0, 40) });
+    return after;
+  });
 
   const used = account.unitsMonth === month ? account.unitsThisMonthHundredths : 0;
   const tokens: PlannedToken[] = [];
   if (account.pendingKeyChange) tokens.push(...keyChangePair());
   let unitsAfter = used;
-  if (remaining > 0) {
-    const std = standardToken(utility.tariff, used, remaining);
+  if (pay.remaining > 0) {
+    const std = standardToken(utility.tariff, used, pay.remaining);
     tokens.push(std);
     unitsAfter += std.unitsHundredths;
   }
@@ -252,6 +327,8 @@ export function planPurchase(utility: UtilityRecord, account: MeterAccount, amou
     unitsMonth: month,
     ...(account.pendingKeyChange ? { keys: account.pendingKeyChange, pendingKeyChange: undefined } : {}),
     ...(freeToken ? { freeBasicIssuedMonth: month } : {}),
+    ...(utility.tariff.accessFee ? { accessFeeOwedCents: access.owedCents - accessPaid, accessFeeNextDueMs: access.nextDueMs } : {}),
+    ...(account.appliances ? { appliances } : {}),
   };
   return { ok: true, plan: { tokens, debtRecoveryCharges, serviceCharges, purchaseTotalCents: amountCents, taxTotalCents }, next };
 }

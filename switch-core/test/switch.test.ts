@@ -276,7 +276,7 @@ describe('admin views', () => {
     expect(cpt.meterCount).toBeGreaterThan(100);
 
     const providers = await admin(sw).get<{ providers: { id: string; health: string; requests: number }[] }>('/providers');
-    expect(providers.body.providers).toHaveLength(10);
+    expect(providers.body.providers).toHaveLength(11);
     const patched = await admin(sw).patch<{ latencyMs: number }>('/providers/P05/behaviour', { latencyMs: 5 });
     expect(patched.body.latencyMs).toBe(5);
     expect((await admin(sw).patch('/providers/P05/behaviour', { latencyMs: -1 })).status).toBe(400);

@@ -306,7 +306,7 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     const routing = await till.api.routing({});
     expect(routing.ok && routing.value.utilities.length).toBeGreaterThan(0);
     const providers = await till.api.providers({});
-    expect(providers.ok && providers.value.providers.length).toBe(10);
+    expect(providers.ok && providers.value.providers.length).toBe(11);
     const id = providers.ok ? providers.value.providers[0]!.id : '';
     const set = await till.api.setProviderBehaviour({ providerId: id, patch: { latencyMs: 5 } });
     expect(set.ok, JSON.stringify(set)).toBe(true);

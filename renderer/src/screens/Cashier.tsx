@@ -13,6 +13,7 @@ import { parseRand, rand } from '../format';
 import { useTill } from '../store';
 import { TENDER_WORDS } from '../words';
 import { SaleOutcome, SaleProgressLine } from './SaleOutcome';
+import { SaleSplit } from './SaleSplit';
 
 const QUICK = [2000, 5000, 10000, 20000];
 const TENDERS: { type: TenderKind; key: string }[] = [
@@ -228,6 +229,7 @@ export function Cashier() {
         </div>
       )}
 
+      <SaleSplit amount={amount} onAmount={setAmount} />
       {sale && <SaleOutcome utilityType={lookup?.utilityType} cashCents={soldCash} />}
       {note && <p role="status" className="note">{note}</p>}
 

@@ -21,6 +21,11 @@ const SHOWS: Record<DemoMeterName, string> = {
   water: 'City of Cape Town Water: kL tokens and a water service charge.',
   gas: 'Egoli Gas: gas tokens in kg.',
   everything: 'City of Tshwane: arrears, service charge, key change and free electricity at once (4 tokens).',
+  miniGridPlain: 'Sunvillage Mini-Grid (debt first), nothing owed: the whole amount buys units.',
+  miniGridArrears: 'Sunvillage Mini-Grid, R450 arrears: R200 all repays debt, no token — a receipt.',
+  miniGridAccessFeeDue: 'Sunvillage Mini-Grid: two weekly access fees (R40) come off before units.',
+  miniGridSolarHomeSystem: 'Sunvillage Mini-Grid: solar home system, R300 of weekly instalments due; “Repay appliance only”.',
+  miniGridTelevision: 'Sunvillage Mini-Grid: TV at R400 a month, R800 due plus this week’s R20 access fee.',
 };
 
 export function DemoMeters() {

@@ -64,7 +64,7 @@ function Sold({ sale, utilityType, cashCents }: { sale: SaleView; utilityType: P
   return (
     <div className="state success sold" role="region" aria-label="Sale succeeded" data-testid="outcome-success">
       <div className="sold-tokens">
-        <h2>Sold — give the customer {sale.tokens.length === 1 ? 'this token' : `these ${sale.tokens.length} tokens`}</h2>
+        <h2>{sale.tokens.length === 0 ? 'Paid — debt repaid, no token' : `Sold — give the customer ${sale.tokens.length === 1 ? 'this token' : `these ${sale.tokens.length} tokens`}`}</h2>
         <ol className="tokens">
           {sale.tokens.map((t, i) => (
             <li key={i} className={`token-row ${i === credit ? 'credit' : ''}`} data-testid="token-row">
