@@ -37,7 +37,7 @@ test('pending: progress in words with a countdown, what to do with the cash, a s
     await withFaults({ serverErrorRate: 1 }, async () => {
       await page.keyboard.press('F2');
       // While it retries: which attempt, why in words (never a raw code), and when the next try goes.
-      const progress = page.getByRole('status').filter({ hasText: /Attempt \d+ in \d+ s\./ });
+      const progress = page.getByRole('status').filter({ hasText: /Attempt \d of 4 in \d+ s\./ }); // 1 + the default 3 retries while the cashier waits
       await expect(progress).toContainText('No answer yet: the provider did not answer in time.');
       await expect(page.getByTestId('outcome-pending')).toContainText('Keep the customer’s cash');
       await expect(page.locator('main')).not.toContainText(/[A-Z]{3,}_[A-Z]{3,}|HTTP \d{3}/);

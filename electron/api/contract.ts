@@ -133,6 +133,8 @@ export interface SaleProgress {
   stage: SaleStage;
   /** Attempt number of the current/last send of this purchase id (1 = first send). */
   attempt: number;
+  /** Sends the till makes while the cashier waits (1 + Settings' foregroundRetries); then the sale is left pending and retried in the background. */
+  attemptsWhileWaiting: number;
   /** When the next retry goes out, for 'waiting-retry'. */
   nextAttemptAt: string | null;
   /** Human words for the wait: "Retrying (attempt 3)…", "Printing slip…". */

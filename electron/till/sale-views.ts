@@ -48,7 +48,7 @@ export function tokensOf(resp: PurchaseResponse | null): TokenView[] {
  * `busy(saleId)`: a send of this sale is in flight now. `overlay(row)`: the row with any answer
  * not yet written laid over it (disk full), and whether what is shown is saved.
  */
-export function createSaleViews({ store, clock }: TillContext, busy: (saleId: string) => boolean, overlay: (row: SaleRow) => { row: SaleRow; saved: boolean }): SaleViews {
+export function createSaleViews({ store, clock, settings }: TillContext, busy: (saleId: string) => boolean, overlay: (row: SaleRow) => { row: SaleRow; saved: boolean }): SaleViews {
   const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
 
   function saleView(stored: SaleRow): SaleView {
@@ -87,6 +87,7 @@ export function createSaleViews({ store, clock }: TillContext, busy: (saleId: st
       progress: {
         stage,
         attempt: row.attempts,
+        attemptsWhileWaiting: 1 + settings().timeouts.foregroundRetries,
         nextAttemptAt: row.nextAttemptAt !== null && row.nextAttemptAt > now ? new Date(row.nextAttemptAt).toISOString() : null,
         message:
           stage === 'purchasing' ? 'Buying the token…' : stage === 'retrying' ? `Retrying (attempt ${row.attempts})…` : stage === 'waiting-retry' ? `No answer yet — retrying automatically (attempt ${row.attempts + 1} next)…` : stage === 'printing' ? 'Printing slip…' : row.state === 'succeeded' ? (row.slipPrinted ? 'Slip printed' : row.printError ? 'Slip not printed' : 'Printing slip…') : '',

@@ -25,13 +25,15 @@ export function SaleProgressLine({ sale }: { sale: SaleView }) {
   const p = sale.progress;
   const waited = Math.max(0, Math.round((now - Date.parse(sale.createdAt)) / 1000));
   const nextIn = p.nextAttemptAt ? Math.max(0, Math.ceil((Date.parse(p.nextAttemptAt) - now) / 1000)) : null;
+  // Past the attempts made while the cashier waits, the sale is pending and retried in the background: no "of m" then.
+  const of = (n: number) => (n <= p.attemptsWhileWaiting ? `${n} of ${p.attemptsWhileWaiting}` : String(n));
   const text =
     p.stage === 'purchasing'
       ? 'Buying the token…'
       : p.stage === 'retrying'
-        ? `Trying again — attempt ${p.attempt}…`
+        ? `Trying again — attempt ${of(p.attempt)}…`
         : p.stage === 'waiting-retry'
-          ? `No answer yet: ${problemWords(sale.lastError)}. Attempt ${p.attempt + 1} ${nextIn ? `in ${nextIn} s` : 'now'}.`
+          ? `No answer yet: ${problemWords(sale.lastError)}. Attempt ${of(p.attempt + 1)} ${nextIn ? `in ${nextIn} s` : 'now'}.`
           : p.stage === 'printing'
             ? 'Printing slip…'
             : null;
