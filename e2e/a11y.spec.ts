@@ -53,4 +53,11 @@ test('keyboard only: sign in, sell, and reach every screen with Tab', async ({ p
     reached.add((await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')) || '');
   }
   for (const name of ['Sell', 'Virtual printer', 'F4 New sale', 'Sign out']) expect([...reached]).toContain(name);
+
+  // Every screen has a key: Alt+2 opens the cashier's second screen, Alt+1 brings back Sell with the meter field ready.
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByRole('button', { name: 'Virtual printer' })).toHaveAttribute('aria-current', 'page');
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByRole('button', { name: 'Sell', exact: true })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByLabel('Meter number')).toBeVisible();
 });

@@ -4,6 +4,7 @@ import { Cashier } from './screens/Cashier';
 import { CounterHeader, LateNotices, ProblemBanner } from './screens/Counter';
 import { SignIn } from './screens/SignIn';
 import { ChangePin } from './screens/ChangePin';
+import type { SessionView } from '../../electron/api/contract';
 import { useTill, type Screen } from './store';
 
 // Only the cashier's screen is in the first bundle: the meter field is ready sooner; the rest load on first use.
@@ -37,6 +38,16 @@ const NAV: { id: Screen; label: string; manager: boolean }[] = [
 ];
 const SCREENS = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults, virtualMeter: VirtualMeter };
 
+const SCREEN_KEYS = '1234567890';
+
+/** The screen Alt+`key` opens for this sign-in (only screens its role sees), or null. */
+function screenForKey(key: string, session: SessionView | null): Screen | null {
+  const i = SCREEN_KEYS.indexOf(key);
+  if (i < 0 || !session?.operator || session.mustChangePin) return null;
+  const role = session.operator.role;
+  return NAV.filter((n) => role === 'manager' || !n.manager)[i]?.id ?? null;
+}
+
 export function App() {
   const { session, screen, setScreen, refreshSession, refreshStatus } = useTill();
   useEffect(() => {
@@ -45,6 +56,18 @@ export function App() {
     const t = setInterval(() => void refreshStatus(), 2000);
     return () => clearInterval(t);
   }, [refreshSession, refreshStatus]);
+  useEffect(() => {
+    // Every screen has a key: Alt+1 … Alt+0 open the screens in the order the navigation shows them.
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const target = screenForKey(e.key, useTill.getState().session);
+      if (!target) return;
+      e.preventDefault();
+      setScreen(target);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setScreen]);
   if (!session) return <main className="signin" aria-busy="true"><p role="status">Connecting to the till…</p></main>;
   if (!session.operator) return <SignIn />;
   if (session.mustChangePin) return <ChangePin />;
@@ -58,8 +81,15 @@ export function App() {
         <LateNotices />
       </div>
       <nav aria-label="Screens">
-        {NAV.filter((n) => manager || !n.manager).map((n) => (
-          <button key={n.id} className={`nav ${screen === n.id ? 'active' : ''}`} aria-current={screen === n.id ? 'page' : undefined} onClick={() => setScreen(n.id)}>
+        {NAV.filter((n) => manager || !n.manager).map((n, i) => (
+          <button
+            key={n.id}
+            className={`nav ${screen === n.id ? 'active' : ''}`}
+            aria-current={screen === n.id ? 'page' : undefined}
+            aria-keyshortcuts={i < SCREEN_KEYS.length ? `Alt+${SCREEN_KEYS[i]}` : undefined}
+            title={i < SCREEN_KEYS.length ? `Alt+${SCREEN_KEYS[i]}` : undefined}
+            onClick={() => setScreen(n.id)}
+          >
             {n.label}
           </button>
         ))}
