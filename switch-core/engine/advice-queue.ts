@@ -9,7 +9,7 @@ import { DuplicateIdError } from '../store';
 import { nextAdviceState } from './advices';
 import type { AdviceKind, AdviceOperation, AdviceRecord, TxType } from './model';
 import { errorTypeOf, fail, type Reply } from './replies';
-import type { SwitchState } from './switch-state';
+import type { Started, SwitchState } from './switch-state';
 
 const attemptsText = (n: number) => (n === 1 ? '1 attempt' : `${n} attempts`);
 
@@ -37,12 +37,17 @@ export class AdviceQueue {
       if (existing.purchaseId === advice.requestId && existing.kind === kind) return { status: 202, body: advice };
       return s.duplicate(op, advice.id);
     }
-    let started;
+    const txType: TxType = kind === 'reversal' ? 'REVERSAL' : 'CONFIRMATION';
+    let started: Started;
     try {
-      started = s.begin(advice.id, kind === 'reversal' ? 'REVERSAL' : 'CONFIRMATION', parent.meterId, parent.amount, advice.requestId, advice);
+      started = s.begin(advice.id, txType, parent.meterId, parent.amount, advice.requestId, advice);
     } catch (e) {
-      if (e instanceof DuplicateIdError) return s.duplicate(op, advice.id);
-      throw e;
+      if (!(e instanceof DuplicateIdError)) throw e;
+      // The switch died after recording this advice and before queueing it toward the provider: the
+      // till repeats it (must-deliver), and the repeat finishes the job instead of a final 400.
+      const recorded = s.store.getTransaction(advice.id);
+      if (!recorded || recorded.type !== txType || recorded.purchaseId !== advice.requestId) return s.duplicate(op, advice.id);
+      started = { startedAt: recorded.startedAt, t0: performance.now() };
     }
     const now = s.now();
     const reply: Reply = { status: 202, body: advice };

@@ -66,6 +66,23 @@ describe('advice queue', () => {
     expect(tx.transaction.status).toBe('SUCCESSFUL');
     expect(tx.traces.some((t) => t.direction === 'switch->provider' && t.status === 202)).toBe(true);
   });
+
+  it('a confirmation the switch recorded but died before queueing is queued when the till repeats it, never refused as a duplicate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switch-advice-cut-'));
+    dirs.push(dir);
+    const sw = await startSwitch({ dataDir: dir, port: 0, auth: { username: 'till', password: 'pw' }, profile: 'demo' });
+    closers.push(() => sw.close());
+    const till = tillClient(sw);
+    closers.push(() => till.close());
+    const purchase = purchaseRequest(DEMO_METERS.plain, 5000);
+    expect((await till.purchase(purchase)).outcome).toBe('successful');
+    const advice = { id: newId(), requestId: purchase.id, time: new Date().toISOString(), thirdPartyIdentifiers: [], tenders: [{ tenderType: 'CASH' as const, amount: { amount: 5000, currency: '710' } }] };
+    // What a SIGKILL between the two writes leaves: the advice's transaction row, no queued advice.
+    sw.store.insertTransaction({ id: advice.id, type: 'CONFIRMATION', meterId: purchase.meter.meterId, providerId: null, status: 'UNKNOWN', amount: 5000, startedAt: new Date().toISOString(), purchaseId: purchase.id, request: advice });
+    expect((await till.confirm(advice)).status).toBe(202);
+    const queued = await until(async () => (await admin(sw).get<Queue>('/advices')).body.queue.find((a) => a.id === advice.id));
+    expect(queued).toMatchObject({ kind: 'confirmation', purchaseId: purchase.id });
+  });
 });
 
 describe('certification profile', () => {
