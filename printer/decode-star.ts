@@ -5,8 +5,7 @@
  * cut, ESC a feed, ESC b barcodes, ESC GS y QR, and the drawer kick (BEL / SUB with ESC BEL pulse
  * times). Pure and total: unknown or truncated sequences become { op: 'unknown' } and never throw.
  */
-import iconv from 'iconv-lite';
-import type { DecodedCommand } from './decode';
+import { textRuns, type DecodedCommand } from './decode';
 
 /** ESC GS t n numbers (Star) → iconv code page names. Others decode as CP437 and say so. */
 export const STAR_CODE_PAGES: Record<number, string> = { 0: 'CP437', 1: 'CP437', 3: 'CP437', 4: 'CP858', 5: 'CP852', 32: 'CP1252' };
@@ -47,16 +46,8 @@ function decodeStarWithEnds(b: Uint8Array, from = 0): { commands: DecodedCommand
   let i = from;
   /** Start of a command the input ends in the middle of (-1: none). */
   let truncatedAt = -1;
-  let textStart = -1;
-  const flushText = (end: number) => {
-    if (textStart >= 0 && end > textStart) {
-      const text = iconv.decode(Buffer.from(b.subarray(textStart, end)), codePage);
-      const last = out[out.length - 1];
-      if (last && last.op === 'text') last.text += text;
-      else out.push({ op: 'text', text });
-    }
-    textStart = -1;
-  };
+  const textRun = textRuns(b, out, () => codePage);
+  const flushText = textRun.flush;
   const unknown = (start: number, end: number, reason: string) => out.push({ op: 'unknown', hex: hex(b.subarray(start, Math.min(end, b.length))), reason });
   /** Needs n bytes from the command start; if missing, records the truncated tail and ends decoding. */
   const need = (start: number, n: number): boolean => {
@@ -72,7 +63,7 @@ function decodeStarWithEnds(b: Uint8Array, from = 0): { commands: DecodedCommand
     while (ends.length < out.length) ends.push(i);
     const c = at(i);
     if (c >= 0x20 && c !== 0x7f) {
-      if (textStart < 0) textStart = i;
+      textRun.add(i);
       i++;
       continue;
     }

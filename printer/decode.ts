@@ -49,6 +49,28 @@ const hex = (b: Uint8Array) => {
 const MAX_BARCODE_A = 255;
 
 /** Decodes up to one command past PRINT_LIMITS.maxCommands (enough for the refusal to see it). */
+/**
+ * Printable bytes gathered into one text command (joined to a text command just before it), decoded
+ * in the code page in force when the run ends. Shared by the ESC/POS and Star decoders.
+ */
+export function textRuns(b: Uint8Array, out: DecodedCommand[], codePage: () => string): { add(i: number): void; flush(end: number): void } {
+  let start = -1;
+  return {
+    add(i) {
+      if (start < 0) start = i;
+    },
+    flush(end) {
+      if (start >= 0 && end > start) {
+        const text = iconv.decode(Buffer.from(b.subarray(start, end)), codePage());
+        const last = out[out.length - 1];
+        if (last && last.op === 'text') last.text += text;
+        else out.push({ op: 'text', text });
+      }
+      start = -1;
+    },
+  };
+}
+
 export function decodeEscPos(input: Uint8Array): DecodedCommand[] {
   return mergeQr(decodeWithEnds(input, 0, PRINT_LIMITS.maxCommands + 1).commands);
 }
@@ -85,16 +107,8 @@ function decodeWithEnds(input: Uint8Array, from: number, maxCommands: number): {
   /** Start of a command the input ends in the middle of (-1: none). */
   let truncatedAt = -1;
   let stoppedAt = -1;
-  let textStart = -1;
-  const flushText = (end: number) => {
-    if (textStart >= 0 && end > textStart) {
-      const text = iconv.decode(Buffer.from(b.subarray(textStart, end)), codePage);
-      const last = out[out.length - 1];
-      if (last && last.op === 'text') last.text += text;
-      else out.push({ op: 'text', text });
-    }
-    textStart = -1;
-  };
+  const textRun = textRuns(b, out, () => codePage);
+  const flushText = textRun.flush;
   const unknown = (start: number, end: number, reason: string) => {
     out.push({ op: 'unknown', hex: hex(b.subarray(start, Math.min(end, b.length))), reason });
   };
@@ -115,7 +129,7 @@ function decodeWithEnds(input: Uint8Array, from: number, maxCommands: number): {
     }
     const c = b[i] as number;
     if (c >= 0x20 && c !== 0x7f) {
-      if (textStart < 0) textStart = i;
+      textRun.add(i);
       i++;
       continue;
     }
