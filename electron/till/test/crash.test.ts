@@ -16,8 +16,8 @@ import { openTillStore } from '../store/repository';
 
 const KILLS = Number(process.env.TILL_CRASH_KILLS ?? 200);
 // Enough sales that a fast machine reaches every kill before the plan runs out (900 ran out at 168 kills: ~5.4
-// sales a run), and few enough that no meter's ledger reaches the admin API's 1000-row page (TST001: half).
-const SALES = Number(process.env.TILL_CRASH_SALES ?? 1600);
+// sales a run), and few enough that no meter's ledger (TST001: half the sales; TST011's retries) reaches the admin API's 1000-row page.
+const SALES = Number(process.env.TILL_CRASH_SALES ?? 1300);
 const SWITCH_KILLS = Number(process.env.TILL_CRASH_SWITCH_KILLS ?? 10);
 const root = resolve(import.meta.dirname, '../../..');
 const child = resolve(import.meta.dirname, 'crash-child.ts');
