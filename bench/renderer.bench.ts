@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { startBrowserHost } from '../electron/hosts/browser-host';
+import { TOKEN_HEADER } from '../electron/api/contract';
+import { SESSION_COOKIE, startBrowserHost } from '../electron/hosts/browser-host';
 import { startTillRuntime } from '../electron/till/runtime';
 import { DEFAULT_OPERATORS } from '../electron/till/service';
 import { atMost, type TargetCheck } from './targets';
@@ -50,8 +51,23 @@ async function readyAndTyping(page: Page): Promise<void> {
   if (value !== '0') throw new Error(`the meter field was focused but did not take a keystroke (value ${JSON.stringify(value)})`);
 }
 
-async function timeToReady(browser: Browser, url: string): Promise<number> {
+/** The cashier's sign-in session cookie, as the till's page would hold it after signing in (sessions are per browser). */
+interface SessionCookie {
+  name: string;
+  value: string;
+  url: string;
+}
+
+async function signInCookie(origin: string, token: string): Promise<SessionCookie> {
+  const res = await fetch(`${origin}/api/signIn`, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: JSON.stringify({ operatorId: 'cashier', pin: '1111' }) });
+  const pair = /^([^=]+)=([^;]+)/.exec(res.headers.getSetCookie().find((l) => l.startsWith(`${SESSION_COOKIE}=`)) ?? '');
+  if (!res.ok || !pair) throw new Error(`bench could not sign the cashier in (HTTP ${res.status})`);
+  return { name: pair[1]!, value: pair[2]!, url: origin };
+}
+
+async function timeToReady(browser: Browser, url: string, cookie: SessionCookie): Promise<number> {
   const context = await browser.newContext();
+  await context.addCookies([cookie]);
   try {
     const page = await context.newPage();
     await page.addInitScript(READY_PROBE);
@@ -64,11 +80,13 @@ async function timeToReady(browser: Browser, url: string): Promise<number> {
 }
 
 /** Wall time from launching Chromium to the focused meter field. */
-async function coldToReady(url: string): Promise<number> {
+async function coldToReady(url: string, cookie: SessionCookie): Promise<number> {
   const start = performance.now();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    await context.addCookies([cookie]);
+    const page = await context.newPage();
     await page.addInitScript(READY_PROBE);
     await page.goto(url);
     await page.waitForFunction(() => (window as unknown as { __ready?: number }).__ready !== undefined, undefined, { timeout: 15_000 });
@@ -105,24 +123,24 @@ export default async function (): Promise<TargetCheck[]> {
     hosts.push(till);
     const blank = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port: 0, rendererDir: blankOut });
     hosts.push(blank);
-    const signedIn = await runtime.backend.invoke('signIn', { operatorId: 'cashier', pin: '1111' });
-    if (!signedIn.ok) throw new Error(`bench could not sign the cashier in: ${signedIn.error.message}`);
+    const tillCookie = await signInCookie(till.url, till.token);
+    const blankCookie = await signInCookie(blank.url, blank.token);
 
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     try {
       // One unmeasured load each, then alternate so drift hits both pages alike.
-      await timeToReady(browser, till.openUrl);
-      await timeToReady(browser, blank.openUrl);
+      await timeToReady(browser, till.openUrl, tillCookie);
+      await timeToReady(browser, blank.openUrl, blankCookie);
       for (let i = 0; i < WARM_RUNS; i++) {
-        warm.till.push(await timeToReady(browser, till.openUrl));
-        warm.blank.push(await timeToReady(browser, blank.openUrl));
+        warm.till.push(await timeToReady(browser, till.openUrl, tillCookie));
+        warm.blank.push(await timeToReady(browser, blank.openUrl, blankCookie));
       }
     } finally {
       await browser.close();
     }
     for (let i = 0; i < COLD_RUNS; i++) {
-      cold.till.push(await coldToReady(till.openUrl));
-      cold.blank.push(await coldToReady(blank.openUrl));
+      cold.till.push(await coldToReady(till.openUrl, tillCookie));
+      cold.blank.push(await coldToReady(blank.openUrl, blankCookie));
     }
   } finally {
     for (const h of hosts) await h.close();
