@@ -284,7 +284,6 @@ export class SwitchState {
     };
     const meterId = (request as { meter?: { meterId?: unknown } } | null)?.meter?.meterId;
     this.traces.addRefs(txId, referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body));
-    // The answer is already decided; recording it can ride the next batch (reads flush first).
     const row = started.unwritten;
     if (row) {
       // A lookup: one finished row, and no till->switch trace (the row is that exchange; see tracesOf).
@@ -294,7 +293,10 @@ export class SwitchState {
       });
       return { ...reply, json };
     }
-    this.traces.defer(() => this.store.finishTransaction(txId, outcome));
+    // Anything but a lookup may have moved money: its outcome is written before the answer leaves, so
+    // a switch killed right after answering still knows what it sold (the crash test found one that
+    // rode the batch and was lost). A NORMAL commit: a WAL append, no fsync.
+    this.store.finishTransaction(txId, outcome);
     this.traces.add({
       txId,
       direction: 'till->switch',
