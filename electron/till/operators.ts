@@ -7,7 +7,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { OperatorView, Role } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
-import { CLEAR_PIN_STATE, afterWrongPin, lockedForMs } from './pin-attempts';
+import { attemptPin, lockedForMs } from './pin-attempts';
 import type { OperatorRow } from './store/repository';
 
 export function hashPin(pin: string): string {
@@ -36,13 +36,10 @@ export interface ProvisionedOperator {
  */
 export function verifyOperatorPin(store: TillContext['store'], operatorId: string, pin: string, now: number): OperatorRow | null {
   const row = store.getOperator(operatorId);
-  if (!row || lockedForMs(row.pinState, now) > 0) return null;
-  if (checkPin(pin, row.pinHash)) {
-    if (row.pinState.failedPins > 0 || row.pinState.lockouts > 0) store.setPinState(row.id, CLEAR_PIN_STATE);
-    return row;
-  }
-  store.setPinState(row.id, afterWrongPin(row.pinState, now));
-  return null;
+  if (!row) return null;
+  const { outcome, next, changed } = attemptPin(row.pinState, now, () => checkPin(pin, row.pinHash));
+  if (changed) store.setPinState(row.id, next);
+  return outcome === 'right' ? row : null;
 }
 
 export const DEFAULT_OPERATORS: readonly ProvisionedOperator[] = [

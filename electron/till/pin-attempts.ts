@@ -30,6 +30,16 @@ export function afterWrongPin(state: PinState, now: number): PinState {
   return { failedPins: 0, lockouts: state.lockouts + 1, lockedUntil: new Date(now + lockMs).toISOString() };
 }
 
+/**
+ * One PIN attempt under the rule: refused without `check` running while locked; otherwise checked,
+ * with the state after it (cleared when right, one more wrong otherwise) and whether it must be stored.
+ */
+export function attemptPin(state: PinState, now: number, check: () => boolean): { outcome: 'locked' | 'right' | 'wrong'; next: PinState; changed: boolean } {
+  if (lockedForMs(state, now) > 0) return { outcome: 'locked', next: state, changed: false };
+  if (check()) return { outcome: 'right', next: CLEAR_PIN_STATE, changed: state.failedPins > 0 || state.lockouts > 0 };
+  return { outcome: 'wrong', next: afterWrongPin(state, now), changed: true };
+}
+
 /** "30 seconds", "2 minutes": how the wait reads on the sign-in screen. */
 export function waitInWords(ms: number): string {
   const s = Math.ceil(ms / 1000);

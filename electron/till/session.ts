@@ -10,7 +10,7 @@ import { newId } from '../../switch-core/protocol';
 import { METHODS, type MethodName, type Operator, type SessionView } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import { DEFAULT_OPERATORS, checkPin, hashPin } from './operators';
-import { CLEAR_PIN_STATE, WRONG_PINS_BEFORE_LOCK, afterWrongPin, lockedForMs, waitInWords, weakPinReason, type PinState } from './pin-attempts';
+import { CLEAR_PIN_STATE, WRONG_PINS_BEFORE_LOCK, attemptPin, lockedForMs, waitInWords, weakPinReason, type PinState } from './pin-attempts';
 
 /** The CLI's and tests' in-process caller: one session for the whole process. */
 export const LOCAL_SESSION = 'local';
@@ -78,18 +78,13 @@ export function createSessions({ store, clock, nowIso, settings }: TillContext):
   function verifyPin(operatorId: string, pin: string, field: 'pin' | 'currentPin'): void {
     const now = clock();
     const state = pinStateOf(operatorId);
-    const wait = lockedForMs(state, now);
-    if (wait > 0) throw new ApiFail('PIN_LOCKED', `Too many wrong PINs. Try again in ${waitInWords(wait)}, or ask a manager to unlock you.`, { field });
     const row = store.getOperator(operatorId);
-    const right = checkPin(pin, row?.pinHash ?? decoyHash) && row !== null;
-    if (right) {
-      if (state.failedPins > 0 || state.lockouts > 0) savePinState(operatorId, CLEAR_PIN_STATE);
-      return;
-    }
-    const next = afterWrongPin(state, now);
-    savePinState(operatorId, next);
-    const locked = lockedForMs(next, now);
-    if (locked > 0) throw new ApiFail('PIN_LOCKED', `That was ${WRONG_PINS_BEFORE_LOCK} wrong PINs in a row. Sign-in is locked for ${waitInWords(locked)}; a manager can unlock you.`, { field });
+    const { outcome, next, changed } = attemptPin(state, now, () => checkPin(pin, row?.pinHash ?? decoyHash) && row !== null);
+    if (changed) savePinState(operatorId, next);
+    if (outcome === 'right') return;
+    const wait = lockedForMs(next, now);
+    if (outcome === 'locked') throw new ApiFail('PIN_LOCKED', `Too many wrong PINs. Try again in ${waitInWords(wait)}, or ask a manager to unlock you.`, { field });
+    if (wait > 0) throw new ApiFail('PIN_LOCKED', `That was ${WRONG_PINS_BEFORE_LOCK} wrong PINs in a row. Sign-in is locked for ${waitInWords(wait)}; a manager can unlock you.`, { field });
     const left = WRONG_PINS_BEFORE_LOCK - next.failedPins;
     throw new ApiFail('WRONG_PIN', `Operator id or PIN is wrong. ${left} ${left === 1 ? 'try' : 'tries'} left before sign-in locks.`, { field });
   }
