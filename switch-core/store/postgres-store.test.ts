@@ -102,6 +102,7 @@ describe.skipIf(!baseUrl)('postgres store: several nodes on one database', () =>
     a.onChange((c) => seenByA.push(c));
     const row = { meterId: 'm1', utilityId: null, rebroadcastFlag: false, preferredProviderId: null };
     await b.saveMeter({ ...row, support: [{ providerId: 'P01', status: 'SUPPORTED', lastResponseAt: at(1) }] }, at(0));
+    await eventually(() => seenByA.length > 0, 'A told of m1');
     expect((await a.getMeter('m1'))?.support[0]?.status).toBe('SUPPORTED'); // cached on A now
     await b.setSupport('m1', { providerId: 'P01', status: 'NOT_SUPPORTED', lastResponseAt: at(2) });
     await eventually(async () => (await a.getMeter('m1'))?.support[0]?.status === 'NOT_SUPPORTED', 'A sees B’s refusal');
@@ -126,16 +127,22 @@ describe.skipIf(!baseUrl)('postgres store: several nodes on one database', () =>
     const a = await node(url, 'A');
     const b = await node(url, 'B');
     const row = { meterId: 'm1', utilityId: null, rebroadcastFlag: false, preferredProviderId: null };
-    await b.saveMeter({ ...row, support: [{ providerId: 'P01', status: 'SUPPORTED', lastResponseAt: at(1) }] }, at(0));
-    expect((await a.getMeter('m1'))?.support[0]?.status).toBe('SUPPORTED'); // cached on A
     const seenByA: StoreChange[] = [];
     a.onChange((c) => seenByA.push(c));
+    await b.saveMeter({ ...row, support: [{ providerId: 'P01', status: 'SUPPORTED', lastResponseAt: at(1) }] }, at(0));
+    await eventually(() => seenByA.length > 0, 'A told of m1');
+    expect((await a.getMeter('m1'))?.support[0]?.status).toBe('SUPPORTED');
+    // A change nobody announces is not seen through A's cache: the cache is in use.
+    const refuse = (status: string) => admin(url, (c) => c.query('UPDATE meter_support SET status = $1 WHERE meter_id = $2', [status, 'm1']));
+    await refuse('UNCONFIRMED');
+    expect((await a.getMeter('m1'))?.support[0]?.status).toBe('SUPPORTED');
     // Cut A's LISTEN session (as a network drop or a server restart would), then change m1 while A is deaf.
     const cut = await admin(url, async (c) =>
-      (await c.query<{ n: number }>("SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")).rows[0]!.n,
+      (await c.query<{ n: number }>("SELECT count(pg_terminate_backend(pid, 5000))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")).rows[0]!.n,
     );
     expect(cut).toBe(2); // A's and B's listeners
-    await admin(url, (c) => c.query("UPDATE meter_support SET status = 'NOT_SUPPORTED' WHERE meter_id = 'm1'"));
+    await refuse('NOT_SUPPORTED');
+    seenByA.length = 0;
     // Once A listens again it hears B's next change...
     await eventually(async () => {
       await b.setProviderWeight('P01', Math.random());
