@@ -686,8 +686,9 @@ export class PostgresSwitchStore implements SwitchStore {
     if (f.type) where.push(`t.type = ${arg(f.type)}`);
     if (f.q) {
       // A transaction's own id and meter number are not stored as references: its indexes answer them.
+      // Written as one id set (not ORs) so each index is probed: the ORs scanned the whole table (0.5 vs 40 ms at 200k rows).
       const q = arg(f.q);
-      where.push(`(t.id = ${q} OR t.meter_id = ${q} OR t.id IN (SELECT tx_id FROM transaction_refs WHERE ref = ${q}))`);
+      where.push(`t.id IN (SELECT ${q} UNION ALL SELECT id FROM transactions WHERE meter_id = ${q} UNION ALL SELECT tx_id FROM transaction_refs WHERE ref = ${q})`);
     }
     const limit = arg(Math.max(1, Math.min(f.limit ?? 100, 1000)));
     const { rows } = await this.pool.query<TxRow>(
