@@ -5,7 +5,7 @@
  * server crash. The server is the suite's (PPU_TEST_PG_URL) or a scratch cluster started here.
  */
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, findPostgresBinaries, startScratchPostgres, type ScratchPostgres } from '../../test-support/postgres';
 import { LATEST_VERSION } from './migrations';
 import { openPostgresStore, type PostgresSwitchStore } from './postgres-store';
@@ -203,32 +203,57 @@ describe.skipIf(!baseUrl)('postgres store: several nodes on one database', () =>
 });
 
 describe.skipIf(!baseUrl || 'missing' in findPostgresBinaries())('postgres store: a crash of the database server', () => {
+  // Its own cluster: the crashes must not cut other tests' connections.
+  let scratch: ScratchPostgres;
+  beforeAll(async () => {
+    scratch = await startScratchPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await scratch?.stop();
+  });
+
   it('keeps a purchase and the provider it was routed to once their writes resolve', async () => {
-    // Its own cluster: the crash must not cut other tests' connections.
-    const scratch = await startScratchPostgres();
+    // The WAL writer flushes async commits every 200 ms; slowed, only a durable commit reaches disk before the crash.
+    await admin(scratch.url, async (c) => {
+      await c.query("ALTER SYSTEM SET wal_writer_delay = '10s'");
+      await c.query('SELECT pg_reload_conf()');
+    });
+    const crashThenRead = async (write: (s: PostgresSwitchStore) => Promise<void>, id: string) => {
+      const store = await openPostgresStore(scratch.url, { poolSize: 2 });
+      await write(store);
+      await store.close();
+      await scratch.crashAndRestart();
+      const after = await openPostgresStore(scratch.url, { poolSize: 2 });
+      try {
+        return await after.getTransaction(id);
+      } finally {
+        await after.close();
+      }
+    };
+    expect(await crashThenRead((s) => s.insertTransaction(newTx('sale', { providerId: 'P01' })), 'sale')).toMatchObject({ id: 'sale', providerId: 'P01' });
+    // The provider a sale is re-routed to, written last before the crash.
+    expect(await crashThenRead((s) => s.setTransactionProvider('sale', 'P02'), 'sale')).toMatchObject({ id: 'sale', providerId: 'P02' });
+  }, 120_000);
+
+  it('serves again once the server is back: queries, change notices and one leader', async () => {
+    const a = await openPostgresStore(scratch.url, { poolSize: 2, nodeId: 'A' });
+    const b = await openPostgresStore(scratch.url, { poolSize: 2, nodeId: 'B' });
     try {
-      // The WAL writer flushes async commits every 200 ms; slowed, only a durable commit reaches disk before the crash.
-      await admin(scratch.url, async (c) => {
-        await c.query("ALTER SYSTEM SET wal_writer_delay = '10s'");
-        await c.query('SELECT pg_reload_conf()');
-      });
-      const crashThenRead = async (write: (s: PostgresSwitchStore) => Promise<void>, id: string) => {
-        const store = await openPostgresStore(scratch.url, { poolSize: 2 });
-        await write(store);
-        await store.close();
-        await scratch.crashAndRestart();
-        const after = await openPostgresStore(scratch.url, { poolSize: 2 });
-        try {
-          return await after.getTransaction(id);
-        } finally {
-          await after.close();
-        }
-      };
-      expect(await crashThenRead((s) => s.insertTransaction(newTx('sale', { providerId: 'P01' })), 'sale')).toMatchObject({ id: 'sale', providerId: 'P01' });
-      // The provider a sale is re-routed to, written last before the crash.
-      expect(await crashThenRead((s) => s.setTransactionProvider('sale', 'P02'), 'sale')).toMatchObject({ id: 'sale', providerId: 'P02' });
+      const seenByA: StoreChange[] = [];
+      a.onChange((c) => seenByA.push(c));
+      expect(await a.tryLead()).toBe(true);
+      await scratch.crashAndRestart();
+      await eventually(() => a.insertTransaction(newTx('after-restart')).then(() => true, () => false), 'A writes again', 20_000);
+      expect(await b.hasTransaction('after-restart')).toBe(true);
+      await eventually(async () => {
+        await b.setProviderWeight('P01', Math.random()).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 50));
+        return seenByA.some((c) => c.kind === 'providers');
+      }, 'A hears B again', 20_000);
+      await eventually(async () => (await a.tryLead()) || (await b.tryLead()), 'a node leads again', 20_000);
+      expect([await a.tryLead(), await b.tryLead()].filter(Boolean)).toHaveLength(1);
     } finally {
-      await scratch.stop();
+      await Promise.all([a.close(), b.close()]);
     }
   }, 120_000);
 });

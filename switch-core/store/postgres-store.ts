@@ -318,23 +318,31 @@ export class PostgresSwitchStore implements SwitchStore {
   }
 
   private applyNotice(payload: string): void {
-    let notice: Notice;
+    let notice: Partial<Notice>;
     try {
-      notice = JSON.parse(payload) as Notice;
+      notice = JSON.parse(payload) as Partial<Notice>;
     } catch {
       return; // not ours: someone else's NOTIFY on the channel
     }
-    if (notice.node === this.nodeId) return;
-    for (const meterId of notice.meters ?? []) {
+    if (typeof notice !== 'object' || notice === null || notice.node === this.nodeId) return;
+    for (const meterId of Array.isArray(notice.meters) ? notice.meters : []) {
+      if (typeof meterId !== 'string') continue;
       this.dropMeter(meterId);
       this.emit({ kind: 'meter', meterId });
     }
-    if (notice.utilities) this.emit({ kind: 'utilities' });
-    if (notice.providers) this.emit({ kind: 'providers' });
+    if (notice.utilities === true) this.emit({ kind: 'utilities' });
+    if (notice.providers === true) this.emit({ kind: 'providers' });
   }
 
   private emit(change: StoreChange): void {
-    for (const l of this.listeners) l(change);
+    for (const l of this.listeners) {
+      try {
+        l(change);
+      } catch (err) {
+        // Thrown from pg's socket handler it would end the process: a faulty cache listener must not stop sales.
+        process.emitWarning(`a store change listener failed on ${JSON.stringify(change)}: ${(err as Error).message}`);
+      }
+    }
   }
 
   /**
