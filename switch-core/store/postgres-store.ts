@@ -785,12 +785,15 @@ export class PostgresSwitchStore implements SwitchStore {
           ]);
         }
         if (touches.length > 0) {
+          const columns = [touches.map((t) => t.meterId), touches.map((t) => t.providerId), touches.map((t) => t.at)];
+          // Rows locked in key order first: the UPDATE's join may visit them in the table's physical
+          // order, which differs between nodes' batches and deadlocked them under load.
           await c.query(
-            `UPDATE meter_support s SET last_response_at = x.at
-             FROM unnest($1::text[], $2::text[], $3::text[]) AS x(meter_id, provider_id, at)
-             WHERE s.meter_id = x.meter_id AND s.provider_id = x.provider_id AND (s.last_response_at IS NULL OR s.last_response_at < x.at)`,
-            [touches.map((t) => t.meterId), touches.map((t) => t.providerId), touches.map((t) => t.at)],
+            `SELECT 1 FROM meter_support s JOIN ${TOUCHES} ON s.meter_id = x.meter_id AND s.provider_id = x.provider_id
+             ORDER BY s.meter_id, s.provider_id FOR UPDATE OF s`,
+            columns,
           );
+          await c.query(`UPDATE meter_support s SET last_response_at = x.at FROM ${TOUCHES} WHERE ${TOUCHED}`, columns);
           await this.notify(c, { meters: [...new Set(touches.map((t) => t.meterId))] });
         }
       });
@@ -933,6 +936,10 @@ export class PostgresSwitchStore implements SwitchStore {
     return rows.map((r) => ({ at: r.at, providerId: r.provider_id, latencyMs: r.latency_ms, errorRate: r.error_rate, up: r.up === 1 }));
   }
 }
+
+/** A batch's response times, and the support rows they move forward (only ever to a newer time). */
+const TOUCHES = 'unnest($1::text[], $2::text[], $3::text[]) AS x(meter_id, provider_id, at)';
+const TOUCHED = 's.meter_id = x.meter_id AND s.provider_id = x.provider_id AND (s.last_response_at IS NULL OR s.last_response_at < x.at)';
 
 /** Records an attempt's result and gives the advice's lease back. */
 const UPDATE_ADVICE = `UPDATE advices SET attempts = $2, last_error = $3, next_attempt_at = $4, status = $5, lease_owner = NULL, lease_until = NULL WHERE id = $1`;
