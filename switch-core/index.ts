@@ -1,9 +1,11 @@
 /**
- * The switch core's public entry: `startSwitch` wires the SQLite store, the ten simulated providers
+ * The switch core's public entry: `startSwitch` wires the store (SQLite in the data folder, or a
+ * PostgreSQL database several nodes share), the simulated providers
  * (or external ones), one PPU v3 client per provider, the engine and the HTTP server, plus the
  * background work (advice queue, health sampling, periodic re-broadcast). Everything it starts,
  * `close()` stops.
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PpuClient } from './protocol';
 import { startSimulatedProviders } from './providers';
@@ -12,14 +14,19 @@ import { SwitchEngine, type EngineConfig } from './engine/switch-engine';
 import { buildServer } from './server/app';
 import type { ConnectionLimits } from './server/connection-limits';
 import { startBackgroundJobs } from './background-jobs';
-import { openSqliteStore, type SwitchStore } from './store';
+import { openPostgresStore, openSqliteStore, type SwitchStore } from './store';
 
 export { SwitchEngine } from './engine/switch-engine';
 export type { Reply, ProviderClient, EngineConfig } from './engine/switch-engine';
 export { openSqliteStore, type SwitchStore } from './store';
 
 export interface SwitchOptions {
-  dataDir: string;
+  /** The SQLite store's folder (one node); ignored when `storeUrl` is given. */
+  dataDir?: string;
+  /** postgres://user:pass@host:port/db — a PostgreSQL store that any number of nodes may share. */
+  storeUrl?: string;
+  /** This node's name (advice leases, the admin API's node view); one is made up when absent. */
+  nodeId?: string;
   /** 0 = ephemeral. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -87,8 +94,15 @@ async function seedStore(store: SwitchStore, endpoints: readonly ProviderEndpoin
   await store.setMeta('seeded_profile', profile);
 }
 
-export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
-  const store = openSqliteStore(join(opts.dataDir, 'switch.db'), { backgroundCheckpointMs: 30_000 });
+async function openSwitchStore(opts: SwitchOptions): Promise<SwitchStore> {
+  if (opts.storeUrl) return openPostgresStore(opts.storeUrl, { nodeId: opts.nodeId! });
+  if (!opts.dataDir) throw new Error('the switch needs a data folder (--data DIR) or a PostgreSQL store (--store postgres://…)');
+  return openSqliteStore(join(opts.dataDir, 'switch.db'), { backgroundCheckpointMs: 30_000 });
+}
+
+export async function startSwitch(options: SwitchOptions): Promise<RunningSwitch> {
+  const opts = { ...options, nodeId: options.nodeId ?? `${hostname()}-${process.pid}` };
+  const store = await openSwitchStore(opts);
   let sim: Awaited<ReturnType<typeof startSimulatedProviders>> | null = null;
   const cleanup: Array<() => Promise<void> | void> = [() => store.close()];
   try {
@@ -132,6 +146,7 @@ export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
         ...(opts.broadcastTimeoutMs !== undefined ? { broadcastTimeoutMs: opts.broadcastTimeoutMs } : {}),
       },
       rng: opts.rng,
+      nodeId: opts.nodeId,
     });
     engineRef = engine;
     cleanup.unshift(() => engine.close());

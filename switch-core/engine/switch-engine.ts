@@ -103,6 +103,10 @@ export class SwitchEngine {
   startAdvices(): void {
     this.advices.start();
   }
+  /** Which node this is, on which store, and whether it runs the jobs for all (the admin API's node view). */
+  node(): { nodeId: string; store: SwitchStore['engine']; sharedByNodes: boolean; leading: boolean } {
+    return { nodeId: this.s.nodeId, store: this.s.store.engine, sharedByNodes: this.s.store.sharedByNodes, leading: this.s.leading };
+  }
   /** Leadership changed (background-jobs.ts): only the leader files provider-health alerts. */
   setLeading(leading: boolean): void {
     this.s.leading = leading;

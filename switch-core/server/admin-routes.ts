@@ -42,6 +42,8 @@ export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, 
 
   app.get(`${base}/health`, async () => ({ ok: true }));
 
+  app.get(`${base}/node`, async () => ({ ...engine.node(), lastBackgroundError: engine.lastBackgroundError() }));
+
   app.get(`${base}/meters`, async (request, reply) => {
     const q = request.query as { prefix?: string; limit?: string };
     const prefix = q.prefix ?? '';
