@@ -83,9 +83,13 @@ export function createSwitchLink(ctx: TillContext): SwitchLink {
     return { ...t, root: t.roots[inUse] ?? '', index: inUse, failedOverFrom: from ? switchLabel(from) : null };
   }
 
-  /** The switch at `answered` spoke: it is the one in use from now on (unless the list changed meanwhile). */
+  /**
+   * The switch at `answered` spoke to a request that began on `t.index`: it is the one in use from now
+   * on. A request that began on a switch no longer in use (a late answer from before a failover) or
+   * under another list moves nothing, so the till never flaps back.
+   */
   function settle(t: SwitchTarget, answered: number): void {
-    if (t.roots.join(',') !== listKey || answered === inUse) return;
+    if (t.roots.join(',') !== listKey || t.index !== inUse || answered === inUse) return;
     ctx.deps.log?.(`switch ${switchLabel(t.roots[inUse] ?? '')} gave no answer: now using ${switchLabel(t.roots[answered] ?? '')} (${answered + 1} of ${t.roots.length})`);
     movedFrom = inUse;
     inUse = answered;

@@ -73,8 +73,12 @@ async function refusingPort(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-/** Forwards to `to`, and cuts the till's connection the moment the switch starts answering: the request arrived, no answer came back. */
-async function cutAfterArrival(to: string): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Forwards to `to`. `cutAnswers`: cuts the till's connection the moment the switch starts answering
+ * (the request arrived, no answer came back). `refuseNew()` stops taking connections while those open
+ * carry on: a switch gone for new requests whose answer to an earlier one is still on its way.
+ */
+async function relay(to: string, cutAnswers: boolean) {
   const { hostname, port } = new URL(to);
   const open = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -85,17 +89,22 @@ async function cutAfterArrival(to: string): Promise<{ url: string; close(): Prom
       s.once('close', () => open.delete(s));
     }
     client.pipe(up);
-    up.once('data', () => {
-      client.destroy();
-      up.destroy();
-    });
+    if (!cutAnswers) up.pipe(client);
+    else
+      up.once('data', () => {
+        client.destroy();
+        up.destroy();
+      });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  let closed: Promise<void> | null = null;
+  const refuseNew = () => (closed ??= new Promise<void>((r) => server.close(() => r())));
   return {
     url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    refuseNew: () => void refuseNew(),
     close: async () => {
       for (const s of open) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
+      await refuseNew();
     },
   };
 }
@@ -157,21 +166,39 @@ describe('a till listing several switches', () => {
   });
 
   it('a purchase whose first switch got it and gave no answer is finished by /retry with the same id at the next', async () => {
-    const relay = await cutAfterArrival(a.url);
+    const cut = await relay(a.url, true);
     try {
-      const till = await tillListing([relay.url, b.url]);
+      const till = await tillListing([cut.url, b.url]);
       const saleId = await sold(till, false);
       const sent = (await traces(till, saleId)).filter((t) => t.operation.startsWith('purchase'));
       expect(sent).toEqual([
-        { operation: 'purchase', at: label(relay.url), status: null },
+        { operation: 'purchase', at: label(cut.url), status: null },
         { operation: 'purchaseRetry', at: label(b.url), status: 202 },
       ]);
       // A sold it before the cut; B never saw the id and took the retry as the purchase. Two switches
       // on two databases each sold it once — why the listed switches must be nodes of one switch.
       expect([a.purchaseCount(saleId), b.purchaseCount(saleId)]).toEqual([1, 1]);
-      expect(await switchStatus(till)).toMatchObject({ inUse: label(b.url), failedOverFrom: label(relay.url) });
+      expect(await switchStatus(till)).toMatchObject({ inUse: label(b.url), failedOverFrom: label(cut.url) });
     } finally {
-      await relay.close();
+      await cut.close();
+    }
+  });
+
+  it('a late answer from the switch the till left does not take it back there', async () => {
+    const toA = await relay(a.url, false);
+    a.setBehaviour({ latencyMs: 600 });
+    try {
+      const till = await tillListing([toA.url, b.url]);
+      const slow = till.api.lookupMeter({ meterId: 'TST001' }); // on its way to A
+      await new Promise((r) => setTimeout(r, 150));
+      toA.refuseNew();
+      const moved = await till.api.lookupMeter({ meterId: 'TST001' }); // refused by A: answered by B
+      expect(moved.ok).toBe(true);
+      expect((await slow).ok).toBe(true); // A's answer arrives after the move
+      expect(await switchStatus(till)).toMatchObject({ inUse: label(b.url), position: 2, failedOverFrom: label(toA.url) });
+    } finally {
+      a.setBehaviour({ latencyMs: 0 });
+      await toA.close();
     }
   });
 });
