@@ -120,6 +120,10 @@ describe('a till listing several switches', () => {
       { operation: 'purchase', at: label(b.url), status: 201 },
     ]);
     expect(await switchStatus(till)).toMatchObject({ reachable: true, inUse: label(b.url), position: 2, count: 2, failedOverFrom: label(dead) });
+    // "Test connection" tries each listed switch and says how each answered.
+    const tested = await till.api.testConnection({});
+    expect(tested.ok && tested.value.reachable).toBe(true);
+    expect(tested.ok && tested.value.message).toMatch(new RegExp(`^1 of 2, ${label(dead)}: The switch cannot be reached .*ECONNREFUSED.* 2 of 2, ${label(b.url)}: The switch answered in \\d+ ms\\.$`));
     // Lookups follow: the next sale goes straight to the switch in use.
     const next = await sold(till);
     expect((await traces(till, next)).map((t) => t.at)).not.toContain(label(dead));
