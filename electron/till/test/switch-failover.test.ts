@@ -32,8 +32,8 @@ afterEach(async () => {
 });
 
 /** A till whose switch URL setting lists `urls`, in that order. */
-async function tillListing(urls: string[], dir?: string): Promise<TestTill> {
-  const till = await startTill(a, dir ? { dir } : {});
+async function tillListing(urls: string[], dir?: string, workerIntervalMs?: number): Promise<TestTill> {
+  const till = await startTill(a, { ...(dir ? { dir } : {}), ...(workerIntervalMs !== undefined ? { workerIntervalMs } : {}) });
   tills.push(till);
   const set = await till.api.setSettings({ switchUrl: urls.join(','), switchUsername: a.username, switchPassword: a.password });
   if (!set.ok) throw new Error(set.error.message);
@@ -186,6 +186,23 @@ describe('a till listing several switches', () => {
     } finally {
       await cut.close();
     }
+  });
+
+  it('a confirmation owed to A goes to B, with the same advice id, when A is gone', async () => {
+    const till = await tillListing([a.url, b.url], undefined, 0); // advices only when the test ticks
+    const saleId = await sold(till);
+    await till.backend.idle();
+    const owed = await till.api.getTransaction({ saleId });
+    const advice = owed.ok ? owed.value.advices[0] : undefined;
+    expect(advice).toMatchObject({ kind: 'confirmation', status: 'queued' });
+    await a.down();
+    await till.backend.tick();
+    const sent = (await traces(till, saleId)).filter((t) => t.operation === 'confirmation');
+    expect(sent.map((t) => t.at)).toEqual([label(a.url), label(b.url)]);
+    expect(sent.map((t) => t.status === null)).toEqual([true, false]); // A refused; B answered
+    const d = await till.api.getTransaction({ saleId });
+    const bodies = d.ok ? d.value.traces.filter((t) => t.operation === 'confirmation').map((t) => (t.requestBody as { id: string }).id) : [];
+    expect(bodies).toEqual([advice?.id, advice?.id]);
   });
 
   it('a late answer from the switch the till left does not take it back there', async () => {
