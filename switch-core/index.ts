@@ -11,6 +11,7 @@ import type { ProfileSeed, ProviderEndpoint, SimulatedProvider } from './provide
 import { SwitchEngine, type EngineConfig } from './engine/switch-engine';
 import { buildServer } from './server/app';
 import type { ConnectionLimits } from './server/connection-limits';
+import type { HealthCheck } from './server/health-routes';
 import { openStore, type SwitchStore } from './store';
 
 export { SwitchEngine } from './engine/switch-engine';
@@ -51,6 +52,8 @@ export interface SwitchOptions {
   rng?: () => number;
   /** Request/header timeouts and open-connection caps (server/connection-limits.ts). */
   limits?: Partial<ConnectionLimits>;
+  /** What GET /healthz checks (server/health-routes.ts); by default only that the node answers HTTP. */
+  health?: HealthCheck;
 }
 
 export interface RunningSwitch {
@@ -136,7 +139,7 @@ export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
     cleanup.unshift(() => engine.close());
 
     const simulated = new Map((sim?.providers ?? []).map((p) => [p.descriptor.id, p]));
-    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, oauth2: opts.oauth2 });
+    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, oauth2: opts.oauth2, health: opts.health });
     const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
     cleanup.unshift(() => app.close());
     const port = new URL(address).port;
