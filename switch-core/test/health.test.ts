@@ -32,6 +32,7 @@ async function probe(): Promise<{ status: number; body: unknown }> {
 it('answers 200 {"status":"ok"} to a probe without credentials while the store answers', async () => {
   storeCheck = async () => undefined;
   expect(await probe()).toEqual({ status: 200, body: { status: 'ok' } });
+  expect((await fetch(sw.url + '/healthz', { method: 'HEAD' })).status).toBe(200);
 });
 
 it('answers 503 with the reason while the store fails its check, and 200 again once it is back', async () => {
