@@ -4,20 +4,13 @@
  * password, keeps a committed row through a crash of the server, and leaves nothing behind when stopped.
  */
 import { existsSync } from 'node:fs';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, findPostgresBinaries, startScratchPostgres, type ScratchPostgres } from './postgres';
+import { createTestDatabase, findPostgresBinaries, startScratchPostgres, withClient, type ScratchPostgres } from './postgres';
 import { describeWithPostgres } from './postgres-for-tests';
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> =>
+  withClient(url, async (c) => (await c.query<T>(sql, params)).rows);
 
 describeWithPostgres("the run's shared PostgreSQL", (serverUrl) => {
   it('gives a test file its own database, queried over a real connection, and drops it', async () => {

@@ -106,7 +106,8 @@ export async function createTestDatabase(baseUrl: string): Promise<{ url: string
   };
 }
 
-async function withClient<T>(url: string, use: (c: pg.Client) => Promise<T>): Promise<T> {
+/** One connection for one piece of work, closed after it whatever happens. */
+export async function withClient<T>(url: string, use: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
