@@ -53,7 +53,7 @@ export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): v
     });
   }
   app.post(PPU_BASE_PATH + NOTIFY_TOKEN_PURCHASE_ROUTE, async (request, reply) => {
-    const out = engine.notifyTokenPurchase((request.query as { purchaseId?: unknown }).purchaseId, request.body);
+    const out = await engine.notifyTokenPurchase((request.query as { purchaseId?: unknown }).purchaseId, request.body);
     return out.body === null ? reply.code(out.status).send() : reply.code(out.status).send(out.body);
   });
 }

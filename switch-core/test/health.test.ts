@@ -55,3 +55,18 @@ it('still wants credentials everywhere else', async () => {
   const withAuth = await fetch(sw.url + '/admin/v1/health', { headers: { authorization: 'Basic ' + Buffer.from('till:pw').toString('base64') } });
   expect(withAuth.status).toBe(200);
 });
+
+it("by default asks the switch's own store: a closed store makes the node unhealthy", async () => {
+  const ownDir = mkdtempSync(join(tmpdir(), 'switch-health-default-'));
+  const own = await startSwitch({ dataDir: ownDir, profile: 'certification', auth: { username: 'till', password: 'pw' } });
+  try {
+    expect((await fetch(own.url + '/healthz')).status).toBe(200);
+    await own.store.close();
+    const res = await fetch(own.url + '/healthz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/^the store did not answer: .*not open/) });
+  } finally {
+    await own.close();
+    rmSync(ownDir, { recursive: true, force: true });
+  }
+});

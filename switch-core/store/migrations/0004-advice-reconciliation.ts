@@ -4,9 +4,9 @@
  * changes. SQLite cannot change a CHECK constraint or a NOT NULL in place, so both tables are rebuilt
  * with their rows.
  */
-import type { Migration } from '../../../common/sqlite';
+import type { SwitchMigration } from './migration';
 
-const migration: Migration = {
+const migration: SwitchMigration = {
   version: 4,
   name: 'advice-reconciliation',
   up: (db) => {
@@ -46,5 +46,14 @@ const migration: Migration = {
       ALTER TABLE alerts_v4 RENAME TO alerts;
     `);
   },
+  postgres: `
+      ALTER TABLE advices DROP CONSTRAINT advices_status_check;
+      ALTER TABLE advices ADD CONSTRAINT advices_status_check CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED', 'NEEDS_RECONCILIATION'));
+      ALTER TABLE alerts ADD COLUMN kind TEXT NOT NULL DEFAULT 'HEALTH' CHECK (kind IN ('HEALTH', 'ADVICE_NEEDS_RECONCILIATION'));
+      ALTER TABLE alerts ALTER COLUMN kind DROP DEFAULT;
+      ALTER TABLE alerts ALTER COLUMN from_health DROP NOT NULL;
+      ALTER TABLE alerts ALTER COLUMN to_health DROP NOT NULL;
+      ALTER TABLE alerts ADD COLUMN advice_id TEXT;
+    `,
 };
 export default migration;
