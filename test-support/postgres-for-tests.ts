@@ -2,7 +2,14 @@
  * What a test file uses to reach PostgreSQL: `postgresForTests()` gives the shared server's URL (starting
  * the run's scratch cluster on first use) or why there is none; `describeWithPostgres` runs a suite
  * against it, or skips it with that reason printed — and fails instead of skipping under CI, where
- * .ci/run installs PostgreSQL.
+ * .ci/run installs PostgreSQL. A test file:
+ *
+ *   describeWithPostgres('the store on PostgreSQL', (serverUrl) => {
+ *     let db: TestDatabase;
+ *     beforeAll(async () => (db = await createTestDatabase(serverUrl)));
+ *     afterAll(() => db?.drop());
+ *     it('…', async () => { … db.url … });
+ *   });
  */
 import { describe, inject, it } from 'vitest';
 import { sharedServerUrl, type SharedPostgres } from './shared-postgres';

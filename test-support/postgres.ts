@@ -92,8 +92,14 @@ export async function stopScratchPostgres(dir: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
 /** A fresh database named for one test file on the server at `baseUrl` (its user needs CREATEDB). */
-export async function createTestDatabase(baseUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+export async function createTestDatabase(baseUrl: string): Promise<TestDatabase> {
   const name = `ppu_test_${randomBytes(6).toString('hex')}`;
   await withClient(baseUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(baseUrl);
