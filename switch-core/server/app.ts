@@ -13,7 +13,7 @@ import { registerAdminRoutes } from './admin-routes';
 import { basicAuthChecker, bearerTokens, credentialsChecker, registerTokenEndpoint } from './auth';
 import { DEFAULT_CONNECTION_LIMITS, applyConnectionLimits, type ConnectionLimits } from './connection-limits';
 import { HEALTH_PATH, registerHealthRoute, type HealthCheck } from './health-routes';
-import { registerPpuRoutes } from './ppu-routes';
+import { ppuMessageAt, registerPpuRoutes } from './ppu-routes';
 
 export interface ServerOptions {
   auth: { username: string; password: string };
@@ -76,6 +76,7 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
     if (status >= 400 && status < 500) {
       return reply.code(400).send(
         errorDetail('FORMAT_ERROR', `Unreadable request: ${err.message}`, {
+          ...ppuMessageAt(request.routeOptions.url, request.params),
           detailMessage: { formatErrors: [{ field: '(body)', msg: err.message }] },
         }),
       );
