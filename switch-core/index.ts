@@ -13,6 +13,7 @@ import type { ProfileSeed, ProviderEndpoint, SimulatedProvider } from './provide
 import { SwitchEngine, type EngineConfig } from './engine/switch-engine';
 import { buildServer } from './server/app';
 import type { ConnectionLimits } from './server/connection-limits';
+import type { HealthCheck } from './server/health-routes';
 import { startBackgroundJobs } from './background-jobs';
 import { openPostgresStore, openSqliteStore, type SwitchStore } from './store';
 
@@ -59,6 +60,8 @@ export interface SwitchOptions {
   rng?: () => number;
   /** Request/header timeouts and open-connection caps (server/connection-limits.ts). */
   limits?: Partial<ConnectionLimits>;
+  /** What GET /healthz checks (server/health-routes.ts); by default that the store answers its ping. */
+  health?: HealthCheck;
 }
 
 export interface RunningSwitch {
@@ -152,7 +155,7 @@ export async function startSwitch(options: SwitchOptions): Promise<RunningSwitch
     cleanup.unshift(() => engine.close());
 
     const simulated = new Map((sim?.providers ?? []).map((p) => [p.descriptor.id, p]));
-    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, oauth2: opts.oauth2 });
+    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, oauth2: opts.oauth2, health: opts.health ?? (() => store.ping()) });
     const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
     cleanup.unshift(() => app.close());
     const port = new URL(address).port;
