@@ -19,7 +19,8 @@ import { Worker } from 'node:worker_threads';
 import { PpuClient } from '../switch-core/protocol';
 import { lookupRequest } from '../switch-core/protocol/test/fixtures';
 import { DEMO_METERS } from '../switch-core/providers';
-import { startSwitch, openStore } from '../switch-core/index';
+import { startSwitch, openSqliteStore } from '../switch-core/index';
+import { SqliteSwitchStore } from '../switch-core/store';
 import { percentile } from '../switch-core/engine/health';
 import { type LoadCommand, type LoadSetup, type ProvidersReady, type Run, type WorkerCommand } from './switch-load.worker';
 import { atMost, type TargetCheck } from './targets';
@@ -107,7 +108,7 @@ export default async function (): Promise<TargetCheck[]> {
     await gen.run({ shape: 'paced', target: 'switch', op: 'lookup', everyMs: 200, ms: 1_500 });
     // The saturated warm-up left hundreds of MB in the WAL; checkpoint it now so the rounds carry
     // the switch's own periodic checkpoints of paced traffic only, not a warm-up backlog.
-    sw.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    if (sw.store instanceof SqliteSwitchStore) sw.store.db.pragma('wal_checkpoint(TRUNCATE)');
     const median = async (op: 'lookup' | 'purchase'): Promise<void> => {
       const rounds: [Run, Run][] = [];
       for (let i = 0; i < ROUNDS; i++) {
@@ -166,19 +167,19 @@ export default async function (): Promise<TargetCheck[]> {
   }
 
   // Prefix search over 1M meters.
-  const store = openStore(join(dir, 'million.db'));
+  const store = openSqliteStore(join(dir, 'million.db'));
   const t0 = performance.now();
   const N = 1_000_000;
   function* meters() {
     for (let i = 0; i < N; i++) yield { meterId: String(10_000_000_000 + i * 7919 % 90_000_000_000).padStart(11, '0'), utilityId: null };
   }
-  store.insertMeters(meters(), new Date().toISOString());
+  await store.insertMeters(meters(), new Date().toISOString());
   const loaded = (performance.now() - t0) / 1000;
   const prefixes = Array.from({ length: 2_000 }, (_, i) => String(10 + ((i * 37) % 89)) + String(i % 1000).padStart(3, '0').slice(0, 1 + (i % 3)));
   const lat: number[] = [];
   for (const p of prefixes) {
     const s = performance.now();
-    store.searchMeters(p, 20);
+    await store.searchMeters(p, 20);
     lat.push(performance.now() - s);
   }
   lat.sort((a, b) => a - b);
@@ -196,7 +197,7 @@ export default async function (): Promise<TargetCheck[]> {
       `prefix search p50 ${f(percentile(lat, 50))} ms p99 ${f(percentile(lat, 99))} ms (target ≤ 5) | bare indexed range query p50 ${f(percentile(rangeLat, 50))} ms p99 ${f(percentile(rangeLat, 99))} ms | ratio p99 ${(percentile(lat, 99) / percentile(rangeLat, 99)).toFixed(2)}x`,
   );
   checks.push(atMost('meter prefix search p99 over 1M meters', percentile(lat, 99), 5, 'ms'));
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
   return checks;
 }

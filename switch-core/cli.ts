@@ -1,5 +1,5 @@
 /**
- * `ppu-switch serve --port P --data DIR [--profile demo|certification | --providers FILE]
+ * `ppu-switch serve --port P (--data DIR | --store postgres://…) [--profile demo|certification | --providers FILE]
  *  [--auth USER:PASSWORD] [--oauth2] [--tls-key K --tls-cert C [--tls-ca CA]]`: runs the switch with
  * simulated providers, or with the external providers a providers file names.
  * Credentials: --auth, else env PPU_SWITCH_AUTH, else a generated password printed once.
@@ -49,7 +49,9 @@ function parsePort(value: string): number {
 interface ServeOptions {
   port: number;
   host: string;
-  data: string;
+  data?: string;
+  store?: string;
+  nodeId?: string;
   profile?: string;
   providers?: string;
   tst011Delay: number;
@@ -65,6 +67,17 @@ interface ServeOptions {
   log?: boolean;
 }
 
+/** A store URL fit for a log: the password never printed. */
+function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unreadable URL)';
+  }
+}
+
 const program = new Command('ppu-switch').description('PPU v3 switch core, with simulated providers or external ones from a file');
 
 program
@@ -72,7 +85,9 @@ program
   .description('serve /prepaidutility/v3 and /admin/v1')
   .option('--port <port>', 'port to listen on (0 = any free port)', parsePort, 8080)
   .option('--host <host>', 'address to bind', '127.0.0.1')
-  .requiredOption('--data <dir>', 'directory for the switch database')
+  .option('--data <dir>', 'directory for the switch database (SQLite: one node)')
+  .option('--store <url>', 'postgres://user:pass@host:port/db shared by any number of nodes (or env PPU_SWITCH_STORE); replaces --data')
+  .option('--node-id <name>', "this node's name in advice leases and the admin API (default host-pid)")
   .option('--profile <profile>', 'simulated providers data: demo | certification (default demo)')
   .option('--providers <file>', 'external providers from a JSON file instead of the simulated ones (docs/switch.md)')
   .option('--tst011-delay <ms>', "certification: how long TST011's first purchase waits before its 504", parseMs, 10_000)
@@ -89,6 +104,15 @@ program
   .action(async (o: ServeOptions) => {
     if (o.profile !== undefined && o.providers !== undefined) {
       console.error('ppu-switch: --profile and --providers exclude each other: a profile starts simulated providers, a providers file names real ones');
+      process.exit(2);
+    }
+    const storeUrl = o.store ?? process.env.PPU_SWITCH_STORE;
+    if (storeUrl !== undefined && !/^postgres(ql)?:\/\//.test(storeUrl)) {
+      console.error('ppu-switch: --store must be a postgres://user:pass@host:port/db URL');
+      process.exit(2);
+    }
+    if (storeUrl === undefined && o.data === undefined) {
+      console.error('ppu-switch: give --data DIR (SQLite, one node) or --store postgres://… (several nodes)');
       process.exit(2);
     }
     const profile = o.profile ?? 'demo';
@@ -124,7 +148,8 @@ program
       generated = true;
     }
     const running = await startSwitch({
-      dataDir: o.data,
+      ...(storeUrl !== undefined ? { storeUrl } : { dataDir: o.data }),
+      ...(o.nodeId !== undefined ? { nodeId: o.nodeId } : {}),
       port: o.port,
       host: o.host,
       ...(external ? { providers: external.providers, contractSeed: external.seed } : { profile, tst011DelayMs: o.tst011Delay }),
@@ -139,6 +164,8 @@ program
     console.log(`PPU switch listening on ${running.url}`);
     const providers = external ? `${external.providers.length} external (${o.providers})` : `${running.providers.length} simulated (${profile})`;
     console.log(`  PPU v3: ${running.url}/prepaidutility/v3   admin: ${running.url}/admin/v1   providers: ${providers}`);
+    const node = running.engine.node();
+    console.log(`  store: ${storeUrl !== undefined ? `PostgreSQL ${redactedUrl(storeUrl)}` : `SQLite in ${o.data}`}   node: ${node.nodeId}${node.leading ? ' (leader)' : ''}`);
     if (o.oauth2) console.log(`  OAuth2: POST ${running.url}/oauth2/token (client credentials), tokens valid ${o.oauth2Ttl} s`);
     let stopping = false;
     const stop = (signal: string) => {

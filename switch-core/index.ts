@@ -1,9 +1,11 @@
 /**
- * The switch core's public entry: `startSwitch` wires the SQLite store, the ten simulated providers
+ * The switch core's public entry: `startSwitch` wires the store (SQLite in the data folder, or a
+ * PostgreSQL database several nodes share), the simulated providers
  * (or external ones), one PPU v3 client per provider, the engine and the HTTP server, plus the
  * background work (advice queue, health sampling, periodic re-broadcast). Everything it starts,
  * `close()` stops.
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PpuClient } from './protocol';
 import { startSimulatedProviders } from './providers';
@@ -11,14 +13,21 @@ import type { ProfileSeed, ProviderEndpoint, SimulatedProvider } from './provide
 import { SwitchEngine, type EngineConfig } from './engine/switch-engine';
 import { buildServer } from './server/app';
 import type { ConnectionLimits } from './server/connection-limits';
-import { openStore, type SwitchStore } from './store';
+import type { HealthCheck } from './server/health-routes';
+import { startBackgroundJobs } from './background-jobs';
+import { openPostgresStore, openSqliteStore, type SwitchStore } from './store';
 
 export { SwitchEngine } from './engine/switch-engine';
 export type { Reply, ProviderClient, EngineConfig } from './engine/switch-engine';
-export { openStore, SwitchStore } from './store';
+export { openSqliteStore, type SwitchStore } from './store';
 
 export interface SwitchOptions {
-  dataDir: string;
+  /** The SQLite store's folder (one node); ignored when `storeUrl` is given. */
+  dataDir?: string;
+  /** postgres://user:pass@host:port/db — a PostgreSQL store that any number of nodes may share. */
+  storeUrl?: string;
+  /** This node's name (advice leases, the admin API's node view); one is made up when absent. */
+  nodeId?: string;
   /** 0 = ephemeral. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -51,6 +60,8 @@ export interface SwitchOptions {
   rng?: () => number;
   /** Request/header timeouts and open-connection caps (server/connection-limits.ts). */
   limits?: Partial<ConnectionLimits>;
+  /** What GET /healthz checks (server/health-routes.ts); by default that the store answers its ping. */
+  health?: HealthCheck;
 }
 
 export interface RunningSwitch {
@@ -68,12 +79,12 @@ export interface RunningSwitch {
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 
 /** First start only: the profile's contract table, utilities' preferences and load-balancer weights. */
-function seedStore(store: SwitchStore, endpoints: readonly ProviderEndpoint[], seed: ProfileSeed | null, profile: string): void {
-  store.upsertProviders(endpoints.map((e) => ({ id: e.descriptor.id, name: e.descriptor.name, weight: seed?.weights[e.descriptor.id] ?? 1, enabled: true })));
-  if (!seed || store.getMeta('seeded_profile') !== null) return;
+async function seedStore(store: SwitchStore, endpoints: readonly ProviderEndpoint[], seed: ProfileSeed | null, profile: string): Promise<void> {
+  await store.upsertProviders(endpoints.map((e) => ({ id: e.descriptor.id, name: e.descriptor.name, weight: seed?.weights[e.descriptor.id] ?? 1, enabled: true })));
+  if (!seed || (await store.getMeta('seeded_profile')) !== null) return;
   const now = new Date().toISOString();
-  for (const u of seed.utilities) store.upsertUtility({ id: u.id, name: u.name, utilityType: u.utilityType, ranked: u.ranked, excluded: u.excluded });
-  store.insertMeters(
+  for (const u of seed.utilities) await store.upsertUtility({ id: u.id, name: u.name, utilityType: u.utilityType, ranked: u.ranked, excluded: u.excluded });
+  await store.insertMeters(
     seed.contractTable.map((m) => ({
       meterId: m.meterId,
       utilityId: m.utilityId,
@@ -82,12 +93,19 @@ function seedStore(store: SwitchStore, endpoints: readonly ProviderEndpoint[], s
     })),
     now,
   );
-  for (const [id, w] of Object.entries(seed.weights)) store.setProviderWeight(id, w);
-  store.setMeta('seeded_profile', profile);
+  for (const [id, w] of Object.entries(seed.weights)) await store.setProviderWeight(id, w);
+  await store.setMeta('seeded_profile', profile);
 }
 
-export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
-  const store = openStore(join(opts.dataDir, 'switch.db'), { backgroundCheckpointMs: 30_000 });
+async function openSwitchStore(opts: SwitchOptions): Promise<SwitchStore> {
+  if (opts.storeUrl) return openPostgresStore(opts.storeUrl, { nodeId: opts.nodeId! });
+  if (!opts.dataDir) throw new Error('the switch needs a data folder (--data DIR) or a PostgreSQL store (--store postgres://…)');
+  return openSqliteStore(join(opts.dataDir, 'switch.db'), { backgroundCheckpointMs: 30_000 });
+}
+
+export async function startSwitch(options: SwitchOptions): Promise<RunningSwitch> {
+  const opts = { ...options, nodeId: options.nodeId ?? `${hostname()}-${process.pid}` };
+  const store = await openSwitchStore(opts);
   let sim: Awaited<ReturnType<typeof startSimulatedProviders>> | null = null;
   const cleanup: Array<() => Promise<void> | void> = [() => store.close()];
   try {
@@ -102,7 +120,7 @@ export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
       endpoints = sim.providers;
       seed = sim.seed;
     }
-    seedStore(store, endpoints, seed, opts.providers ? 'providers-file' : (opts.profile ?? 'demo'));
+    await seedStore(store, endpoints, seed, opts.providers ? 'providers-file' : (opts.profile ?? 'demo'));
 
     let engineRef: SwitchEngine | null = null;
     const providers = endpoints.map((e) => ({
@@ -131,39 +149,22 @@ export async function startSwitch(opts: SwitchOptions): Promise<RunningSwitch> {
         ...(opts.broadcastTimeoutMs !== undefined ? { broadcastTimeoutMs: opts.broadcastTimeoutMs } : {}),
       },
       rng: opts.rng,
+      nodeId: opts.nodeId,
     });
     engineRef = engine;
     cleanup.unshift(() => engine.close());
 
     const simulated = new Map((sim?.providers ?? []).map((p) => [p.descriptor.id, p]));
-    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, oauth2: opts.oauth2 });
+    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, oauth2: opts.oauth2, health: opts.health ?? (() => store.ping()) });
     const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
     cleanup.unshift(() => app.close());
     const port = new URL(address).port;
     const url = `${opts.tls ? 'https' : 'http'}://${opts.host ?? '127.0.0.1'}:${port}`;
 
     // Background work: the must-deliver queue resumes what a previous run left pending.
-    engine.kickAdvices();
-    const healthTimer = setInterval(() => store.insertHealthSamples(engine.monitor.sample(engine.providerIds())), 10_000);
-    healthTimer.unref();
-    const interval = opts.rebroadcastIntervalMs ?? THIRTY_DAYS_MS;
-    if (store.getMeta('last_rebroadcast_at') === null) store.setMeta('last_rebroadcast_at', new Date().toISOString());
-    let rebroadcasting = false;
-    // setTimeout cannot wait 30 days (2^31 ms cap), so check regularly whether the period has passed.
-    const rebroadcastTimer = setInterval(
-      () => {
-        const last = Date.parse(store.getMeta('last_rebroadcast_at') ?? new Date().toISOString());
-        if (rebroadcasting || Date.now() - last < interval) return;
-        rebroadcasting = true;
-        void engine.rebroadcastAll().finally(() => (rebroadcasting = false));
-      },
-      Math.max(50, Math.min(interval / 4, 3_600_000)),
-    );
-    rebroadcastTimer.unref();
-    cleanup.unshift(() => {
-      clearInterval(healthTimer);
-      clearInterval(rebroadcastTimer);
-    });
+    engine.startAdvices();
+    const jobs = await startBackgroundJobs(engine, store, { rebroadcastIntervalMs: opts.rebroadcastIntervalMs ?? THIRTY_DAYS_MS });
+    cleanup.unshift(() => jobs.stop());
 
     let closing: Promise<void> | null = null;
     return {

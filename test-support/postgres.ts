@@ -92,8 +92,14 @@ export async function stopScratchPostgres(dir: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
 /** A fresh database named for one test file on the server at `baseUrl` (its user needs CREATEDB). */
-export async function createTestDatabase(baseUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+export async function createTestDatabase(baseUrl: string): Promise<TestDatabase> {
   const name = `ppu_test_${randomBytes(6).toString('hex')}`;
   await withClient(baseUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(baseUrl);
@@ -106,7 +112,8 @@ export async function createTestDatabase(baseUrl: string): Promise<{ url: string
   };
 }
 
-async function withClient<T>(url: string, use: (c: pg.Client) => Promise<T>): Promise<T> {
+/** One connection for one piece of work, closed after it whatever happens. */
+export async function withClient<T>(url: string, use: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {

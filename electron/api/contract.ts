@@ -347,7 +347,8 @@ export interface DrawerSettings {
   pulseMs: number;
 }
 export interface TillSettings {
-  switchUrl: string; // '' = embedded switch
+  /** '' = embedded switch; one URL, or several comma-separated that the till fails over between (first preferred). */
+  switchUrl: string;
   switchUsername: string;
   /** Never returned; true when a password is stored. */
   switchPasswordSet: boolean;
@@ -369,11 +370,31 @@ export interface TillSettings {
   security: { pinMinLength: number; sessionIdleMinutes: number };
 }
 
+/**
+ * The switch in use. The switch URL setting may list several switches; the till uses one at a time,
+ * moves to the next when it gets no answer, and stays where it got one.
+ */
+export interface SwitchStatus {
+  reachable: boolean;
+  /** Root URL of the switch in use ('' when none is set). */
+  url: string;
+  embedded: boolean;
+  checkedAt: string | null;
+  message: string;
+  /** host:port of the switch in use ('' when none is set). */
+  inUse: string;
+  /** Its place in the list (1-based) and how many are listed (0 when none is set). */
+  position: number;
+  count: number;
+  /** host:port of the switch the till moved away from, while it is not on the first listed; else null. */
+  failedOverFrom: string | null;
+}
+
 export interface StatusView {
   mode: 'electron' | 'browser' | 'cli';
   /** What the counter header shows: the store's name (merchant name) and this till's terminal id. */
   till: { storeName: string; terminalId: string };
-  switch: { reachable: boolean; url: string; embedded: boolean; checkedAt: string | null; message: string };
+  switch: SwitchStatus;
   /** name: the model the printer said it is; paperLow: near-end warning; drawerOpen: the drawer sensor, when reported. */
   printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string; name?: string; paperLow?: boolean; drawerOpen?: boolean };
   /** Open sales and queued advices; null while the database is damaged (unknown, never "none"). */

@@ -36,7 +36,7 @@ export function createAdviceDelivery(ctx: TillContext, link: SwitchLink, changes
       let res: PpuResult<unknown>;
       try {
         const body = JSON.parse(head.bodyJson) as ConfirmationAdvice & ReversalAdvice;
-        res = head.kind === 'confirmation' ? await link.ppu().confirm(body) : await link.ppu().reverse(body);
+        res = await link.exchange((c) => (head.kind === 'confirmation' ? c.confirm(body) : c.reverse(body)));
       } catch (err) {
         res = { outcome: 'unknown', status: null, reason: err instanceof Error ? err.message : String(err), error: null, ms: 0 };
       }

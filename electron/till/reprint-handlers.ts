@@ -38,7 +38,8 @@ export function reprintHandlers(ctx: TillContext, link: SwitchLink, views: SaleV
     async reprintFromSwitch({ saleId }, op) {
       const row = needSale(ctx, saleId);
       if (row.state !== 'succeeded') throw new ApiFail('CONFLICT', 'Only a completed sale can be reprinted from the switch.');
-      const res = await link.ppu().reprint({ ...link.baseTx(newId()), meter: { meterId: row.meterId }, originalRef: row.id });
+      const req = { ...link.baseTx(newId()), meter: { meterId: row.meterId }, originalRef: row.id };
+      const res = await link.exchange((c) => c.reprint(req));
       if (res.outcome === 'failed') {
         const t = res.error?.errorType;
         if (t === 'FUNCTION_NOT_SUPPORTED' || t === 'TRANSACTION_NOT_SUPPORTED' || res.status === 501) throw new ApiFail('NOT_SUPPORTED', 'This provider does not support reprints from the switch. Use the local reprint.');

@@ -81,7 +81,8 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
       // shorter swipe has given us the meter number, which is all the lookup needs.
       const track2 = args.track2?.trim().replace(/^;/, '').replace(/\?$/, '');
       const meter = { meterId: m.meterId, ...(track2 && TRACK2_DATA_PATTERN.test(track2) ? { track2Data: track2 } : {}) };
-      const res = await link.ppu().meterLookup({ ...link.baseTx(id), meter });
+      const req = { ...link.baseTx(id), meter };
+      const res = await link.exchange((c) => c.meterLookup(req));
       if (res.outcome === 'failed') throw new ApiFail('DECLINED', ppuErrorWords(res.error, res.status), { ppuErrorType: res.error?.errorType });
       if (res.outcome === 'unknown') throw new ApiFail('SWITCH_UNREACHABLE', 'The switch did not answer the lookup. Try again; if it keeps failing, check the network.');
       const b: MeterLookupResponse = res.body;

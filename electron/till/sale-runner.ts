@@ -1,7 +1,8 @@
 /**
  * Sends a sale: one send of its purchase id at a time — first as a purchase, later as a retry of
- * the same request — with the attempt counted on disk before the bytes leave, and the switch's
- * answer (token, failure or no answer) applied to the sale.
+ * the same request (also at the next listed switch when the first gave no answer) — with the attempt
+ * counted on disk before the bytes leave, and the switch's answer (token, failure or no answer)
+ * applied to the sale.
  */
 import type { PpuResult, PurchaseRequest, PurchaseResponse } from '../../switch-core/protocol';
 import { isOpenSaleState } from '../api/contract';
@@ -37,7 +38,8 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
     const req = JSON.parse(row.requestJson) as PurchaseRequest;
     let res: PpuResult<PurchaseResponse>;
     try {
-      res = first ? await link.ppu().purchase(req) : await link.ppu().retryPurchase(req);
+      // A switch after one that may have received the purchase gets its /retry: never a second sale.
+      res = await link.exchange((c) => (first ? c.purchase(req) : c.retryPurchase(req)), (c) => c.retryPurchase(req));
     } catch (err) {
       res = { outcome: 'unknown', status: null, reason: err instanceof Error ? err.message : String(err), error: null, ms: 0 };
     }

@@ -27,7 +27,7 @@ export function saleSplitHandlers(link: SwitchLink): Handlers<'saleSplit'> {
     const amount = { amount: amountCents, currency: '710' };
     const req: PurchaseRequest = { ...link.baseTx(id), meter: { meterId }, purchaseAmount: amount, tenders: [{ tenderType: 'CASH', amount }] };
     req.originator.operatorId = op.id;
-    const res = await link.ppu().trialPurchase(req);
+    const res = await link.exchange((c) => c.trialPurchase(req));
     if (res.outcome === 'successful') return { kind: 'answered', body: res.body };
     if (res.outcome === 'failed' && res.error?.errorType === 'FUNCTION_NOT_SUPPORTED') return { kind: 'unsupported' };
     if (res.outcome === 'failed') throw new ApiFail('DECLINED', ppuErrorWords(res.error, res.status), { ppuErrorType: res.error?.errorType });

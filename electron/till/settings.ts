@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { formatPrinterAddress, parsePrinterAddress } from '../../printer/address';
 import { ppuRoot } from '../../switch-core/config/ppu-base-url';
 import type { PrinterKind, SettingsPatch, TillSettings } from '../api/contract';
+import { checkSwitchEntries, switchEntries } from './switch-list';
 
 export type StoredSettings = Omit<TillSettings, 'switchPasswordSet'>;
 
@@ -30,7 +31,11 @@ export const DEFAULT_SETTINGS: StoredSettings = {
 };
 
 const Full = z.object({
-  switchUrl: z.string().refine((s) => s === '' || /^https?:\/\/[^\s/]+(\/\S*)?$/.test(s), 'must be empty (embedded switch) or an http(s):// URL'),
+  // One URL or several, comma-separated (the till fails over down the list): each an http(s) URL.
+  switchUrl: z.string().superRefine((s, c) => {
+    const why = checkSwitchEntries(s, (u) => (/^https?:\/\/[^\s/,]+(\/\S*)?$/.test(u) ? null : 'must be an http(s):// URL'));
+    if (why) c.addIssue({ code: 'custom', message: why });
+  }),
   switchUsername: z.string().max(100, 'is too long'),
   institutionId: z.string().min(1, 'is required').max(40, 'at most 40 characters'),
   institutionName: z.string().max(40, 'at most 40 characters'),
@@ -136,15 +141,21 @@ export interface SwitchOverride {
 /**
  * PPU_TILL_SWITCH_URL, PPU_TILL_SWITCH_USERNAME and PPU_TILL_SWITCH_PASSWORD: point the till at any PPU
  * server without touching its settings. The URL is the base URL as a provider publishes it
- * (`https://host/prepaidutility/v3`); an origin alone means that path under it.
+ * (`https://host/prepaidutility/v3`); an origin alone means that path under it. Several, comma-separated,
+ * list the switches the till fails over between, each read by the same rule.
  */
 export function switchOverrideFromEnv(env: Readonly<Record<string, string | undefined>>): { ok: true; value: SwitchOverride } | { ok: false; message: string } {
   const url = env.PPU_TILL_SWITCH_URL;
   const value: { switchUrl?: string; switchUsername?: string; switchPassword?: string } = {};
   if (url) {
-    const root = ppuRoot(url);
-    if (!root.ok) return { ok: false, message: `PPU_TILL_SWITCH_URL ${root.message}` };
-    value.switchUrl = url.replace(/\/+$/, '');
+    const why = checkSwitchEntries(url, (u) => {
+      const root = ppuRoot(u);
+      return root.ok ? null : root.message;
+    });
+    if (why) return { ok: false, message: `PPU_TILL_SWITCH_URL ${why}` };
+    value.switchUrl = switchEntries(url)
+      .map((u) => u.replace(/\/+$/, ''))
+      .join(',');
   }
   if (env.PPU_TILL_SWITCH_USERNAME) value.switchUsername = env.PPU_TILL_SWITCH_USERNAME;
   if (env.PPU_TILL_SWITCH_PASSWORD) value.switchPassword = env.PPU_TILL_SWITCH_PASSWORD;

@@ -8,6 +8,7 @@ import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import type { BackgroundErrors } from './background-errors';
 import { printerKindOf } from './settings';
 import type { SwitchLink } from './switch-link';
+import { switchLabel } from './switch-list';
 
 type StatusMethod = 'status' | 'listSerialPorts' | 'virtualPrinterJobs' | 'setVirtualPrinterStatus' | 'virtualPrinterFile';
 
@@ -15,8 +16,8 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () =
   const { store, printer, deps } = ctx;
   return {
     async status(_args, operator) {
+      const last = await link.contact(); // first: a probe finding the switch gone fails over
       const t = link.target();
-      const last = await link.contact();
       const p = await printer.status().catch(() => ({ state: 'problem' as const, message: 'Printer status unknown' }));
       return {
         mode: deps.mode,
@@ -27,6 +28,10 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () =
           embedded: t.embedded,
           checkedAt: last ? new Date(last.at).toISOString() : null,
           message: last ? last.message : 'Not contacted yet',
+          inUse: t.root ? switchLabel(t.root) : '',
+          position: t.root ? t.index + 1 : 0,
+          count: t.roots.length,
+          failedOverFrom: t.failedOverFrom,
         },
         printer: { ...p, kind: printerKindOf(ctx.settings().printer.address) },
         pendingCount: ctx.deps.damage ? null : store.countOpenSales(),

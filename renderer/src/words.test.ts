@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SaleView } from '../../electron/api/contract';
 import { noticeFor, settleWatch } from './late-sales';
-import { creditTokenIndex, duration, problemWords, shortRef, tokenNames, unitsText } from './words';
+import { creditTokenIndex, duration, problemWords, shortRef, switchWords, tokenNames, unitsText } from './words';
 
 describe('codes in words', () => {
   it('says why a send got no answer, never the raw code', () => {
@@ -45,5 +45,15 @@ describe('late successes', () => {
     expect(noticeFor(sale)).toEqual({ saleId: 's1', meterId: '01234567890', amountCents: 3500, printed: true, at: '2026-11-30T10:00:00.000Z' });
     expect(noticeFor({ ...sale, late: false })).toBeNull();
     expect(noticeFor({ ...sale, state: 'cancelled' })).toBeNull();
+  });
+});
+
+describe('the switch in the status bar', () => {
+  it('names the switch in use when several are listed, and the one it failed over from', () => {
+    const one = { reachable: true, inUse: 'a:8443', position: 1, count: 1, failedOverFrom: null };
+    expect(switchWords(one)).toBe('Switch: reachable');
+    expect(switchWords({ ...one, count: 2 })).toBe('Switch: reachable, using a:8443 (1 of 2)');
+    expect(switchWords({ ...one, inUse: 'b:8443', position: 2, count: 2, failedOverFrom: 'a:8443' })).toBe('Switch: reachable, using b:8443 (2 of 2), failed over from a:8443');
+    expect(switchWords({ ...one, reachable: false, count: 2 })).toBe('Switch: NOT reachable (none of the 2 listed answers)');
   });
 });

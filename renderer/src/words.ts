@@ -1,9 +1,9 @@
 /**
  * The till's codes in the cashier's and manager's words: why a send got no answer, token types,
- * tenders, units, sale states. Pure functions over plain values; one place so every screen says
+ * tenders, units, sale states, the switch in use. Pure functions over plain values; one place so every screen says
  * the same thing.
  */
-import type { SaleState, TenderKind, TokenView } from '../../electron/api/contract';
+import type { SaleState, SwitchStatus, TenderKind, TokenView } from '../../electron/api/contract';
 
 type UtilityType = 'ELECTRICITY' | 'WATER' | 'GAS' | null | undefined;
 
@@ -97,4 +97,15 @@ export function duration(ms: number): string {
   if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
   return `${Math.round(ms / 60_000)} min`;
+}
+
+/**
+ * The status bar's switch: reachable or not, and — when several are listed — which one the till uses
+ * (host:port, its place in the list) and the one it failed over from.
+ */
+export function switchWords(sw: Pick<SwitchStatus, 'reachable' | 'inUse' | 'position' | 'count' | 'failedOverFrom'>): string {
+  const state = `Switch: ${sw.reachable ? 'reachable' : 'NOT reachable'}`;
+  if (sw.count < 2) return state;
+  if (!sw.reachable) return `${state} (none of the ${sw.count} listed answers)`;
+  return `${state}, using ${sw.inUse} (${sw.position} of ${sw.count})${sw.failedOverFrom ? `, failed over from ${sw.failedOverFrom}` : ''}`;
 }

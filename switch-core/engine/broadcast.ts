@@ -24,16 +24,28 @@ export interface Discovery {
  * past a Supported answer it cannot use (an excluded provider, one without the capability) for
  * the next one, or for everyone's answer.
  */
-export function discover(s: SwitchState, txId: string, req: MeterLookupRequest, settled: (meter: MeterState) => boolean = () => true): Promise<Discovery> {
+export async function discover(
+  s: SwitchState,
+  txId: string,
+  req: MeterLookupRequest,
+  settled: (meter: MeterState) => Promise<boolean> = async () => true,
+): Promise<Discovery> {
   const meterId = req.meter.meterId;
-  const before = s.store.getMeter(meterId);
+  const before = await s.store.getMeter(meterId);
   const wasFlagged = before?.rebroadcastFlag ?? false;
-  const broadcast = whomToBroadcast(before, s.enabledIds()).filter((id) => s.monitor.circuit(id) !== 'open');
-  const route = before ? s.route(before) : null;
+  const broadcast = whomToBroadcast(before, await s.enabledIds()).filter((id) => s.monitor.circuit(id) !== 'open');
+  const route = before ? await s.route(before) : null;
   const primaries = route && route.ok ? route.candidates : [];
   const first = primaries.find((p) => !broadcast.includes(p));
   const ask = first ? [first, ...broadcast] : broadcast;
-  if (!before) s.store.saveMeter(applyLookupAnswers(newMeter(meterId), broadcast.map((p) => ({ providerId: p, answer: 'NO_ANSWER', at: s.now() }))), s.now());
+  if (!before) {
+    await s.withMeter(meterId, async () => {
+      // Another answer (or node) may have created the row meanwhile: only a still-unknown meter is seeded.
+      if ((await s.store.getMeter(meterId)) === null) {
+        await s.store.saveMeter(applyLookupAnswers(newMeter(meterId), broadcast.map((p) => ({ providerId: p, answer: 'NO_ANSWER', at: s.now() }))), s.now());
+      }
+    });
+  }
 
   return new Promise((resolve) => {
     let decided = false;
@@ -56,7 +68,7 @@ export function discover(s: SwitchState, txId: string, req: MeterLookupRequest, 
       for (const p of primaries) {
         if (ask.includes(p)) continue;
         const r = await s.call(txId, p, req, (c, b) => c.meterLookup(b));
-        applyAnswer(s, meterId, p, r);
+        await applyAnswer(s, meterId, p, r);
         if (r.outcome === 'successful') return decide({ providerId: p, result: r }, null);
         if (r.outcome === 'failed' && r.status !== 503) refusal ??= { providerId: p, result: r };
       }
@@ -72,24 +84,26 @@ export function discover(s: SwitchState, txId: string, req: MeterLookupRequest, 
       const r = await Promise.race([s.call(txId, p, req, (c, b) => c.meterLookup(b)), done.then(() => null)]);
       if (s.closed) return;
       if (r === null || s.clock() > deadline + 5) {
-        applyAnswer(s, meterId, p, null);
+        await applyAnswer(s, meterId, p, null);
       } else {
-        const answer = applyAnswer(s, meterId, p, r);
+        const answer = await applyAnswer(s, meterId, p, r);
         if (answer !== 'NO_ANSWER') anyAnswer = true;
         if (r.outcome === 'successful') {
-          const meter = s.store.getMeter(meterId);
-          if (meter && settled(meter)) decide({ providerId: p, result: r }, null);
+          const meter = await s.store.getMeter(meterId);
+          if (meter && (await settled(meter))) decide({ providerId: p, result: r }, null);
         } else if (r.outcome === 'failed' && r.status !== 503 && r.error?.errorType !== 'UNKNOWN_METER_ID') refusal ??= { providerId: p, result: r };
       }
       pending--;
       if (pending === 0 && !decided) void tryFailover();
     });
-    const finished = Promise.all(all).then(() => {
+    const finished = Promise.all(all).then(async () => {
       if (timer) clearTimeout(timer);
       if (wasFlagged && !s.closed) {
         // The rebroadcast cycle ends once the flagged lookup has been sent to everyone unconfirmed.
-        const m = s.store.getMeter(meterId);
-        if (m) s.store.saveMeter({ ...m, rebroadcastFlag: false }, s.now());
+        await s.withMeter(meterId, async () => {
+          const m = await s.store.getMeter(meterId);
+          if (m) await s.store.saveMeter({ ...m, rebroadcastFlag: false }, s.now());
+        });
       }
     });
     s.track(finished);
@@ -97,47 +111,48 @@ export function discover(s: SwitchState, txId: string, req: MeterLookupRequest, 
 }
 
 /** One provider's answer (null: none in time) into the meter's row, writing as little as it can. */
-export function applyAnswer(s: SwitchState, meterId: string, providerId: string, r: PpuResult<unknown> | null): LookupAnswer {
+export function applyAnswer(s: SwitchState, meterId: string, providerId: string, r: PpuResult<unknown> | null): Promise<LookupAnswer> {
   const answer = r ? classifyLookupResult(r) : 'NO_ANSWER';
-  const at = s.now();
-  const current = s.store.getMeter(meterId) ?? newMeter(meterId);
-  const utilityId = r && r.outcome === 'successful' && current.utilityId === null ? utilityIdFor(s, r.body) : null;
-  const next = applyLookupAnswers(current, [{ providerId, answer, at }], { utilityId });
-  if (current.support.length > 0 && utilityId === null) {
-    // Hot path (a known meter answered again): write only the provider's row that changed.
-    const row = next.support.find((x) => x.providerId === providerId);
-    const before = current.support.find((x) => x.providerId === providerId);
-    if (row && row.status !== before?.status) s.store.setSupport(meterId, row);
-    else if (row?.lastResponseAt && row.lastResponseAt !== before?.lastResponseAt) {
-      const at = row.lastResponseAt; // only the time moved
-      s.traces.defer(() => s.store.touchSupport(meterId, providerId, at));
+  return s.withMeter(meterId, async () => {
+    const at = s.now();
+    const current = (await s.store.getMeter(meterId)) ?? newMeter(meterId);
+    const utilityId = r && r.outcome === 'successful' && current.utilityId === null ? await utilityIdFor(s, r.body) : null;
+    const next = applyLookupAnswers(current, [{ providerId, answer, at }], { utilityId });
+    if (current.support.length > 0 && utilityId === null) {
+      // Hot path (a known meter answered again): write only the provider's row that changed.
+      const row = next.support.find((x) => x.providerId === providerId);
+      const before = current.support.find((x) => x.providerId === providerId);
+      if (row && row.status !== before?.status) await s.store.setSupport(meterId, row);
+      else if (row?.lastResponseAt && row.lastResponseAt !== before?.lastResponseAt) s.traces.addTouch(meterId, providerId, row.lastResponseAt); // only the time moved
+    } else {
+      await s.store.saveMeter(next, at);
     }
-  } else {
-    s.store.saveMeter(next, at);
-  }
-  return answer;
+    return answer;
+  });
 }
 
 /** Learns a meter's utility from a provider's answer (by name), adding a utility the table lacks. */
-function utilityIdFor(s: SwitchState, body: unknown): string | null {
+async function utilityIdFor(s: SwitchState, body: unknown): Promise<string | null> {
   const u = (body as { utility?: { name?: string; clientId?: string }; utilityType?: string } | null)?.utility;
   if (!u?.name) return null;
-  for (const x of s.utilityCache().values()) if (x.id === u.clientId || x.name.toLowerCase() === u.name.toLowerCase()) return x.id;
+  for (const x of (await s.utilityCache()).values()) if (x.id === u.clientId || x.name.toLowerCase() === u.name.toLowerCase()) return x.id;
   const id = 'U-' + u.name.toUpperCase().replace(/[^A-Z0-9]+/g, '-').replace(/^-|-$/g, '');
   // utilityType is a free string in the models ("Electricity"): mapped onto ours, electricity when absent or unknown.
   const utilityType = utilityTypeOf((body as { utilityType?: string }).utilityType) ?? 'ELECTRICITY';
-  s.store.upsertUtility({ id, name: u.name, utilityType, ranked: [], excluded: [] });
+  await s.store.upsertUtility({ id, name: u.name, utilityType, ranked: [], excluded: [] });
   s.forgetUtilities();
   return id;
 }
 
 /** "Confirm support" on a meter (seed 001). */
-export function confirmSupport(s: SwitchState, meterId: string): MeterState | null {
-  const meter = s.store.getMeter(meterId);
-  if (!meter) return null;
-  const next = markForRebroadcast(meter, s.providerIds());
-  s.store.saveMeter(next, s.now());
-  return next;
+export function confirmSupport(s: SwitchState, meterId: string): Promise<MeterState | null> {
+  return s.withMeter(meterId, async () => {
+    const meter = await s.store.getMeter(meterId);
+    if (!meter) return null;
+    const next = markForRebroadcast(meter, s.providerIds());
+    await s.store.saveMeter(next, s.now());
+    return next;
+  });
 }
 
 const REBROADCAST_ORIGINATOR = {
@@ -156,9 +171,9 @@ export async function rebroadcastAll(s: SwitchState, opts: { concurrency?: numbe
   const batch = opts.batch ?? 200;
   let after = '';
   let meters = 0;
-  const providers = s.enabledIds();
+  const providers = await s.enabledIds();
   for (;;) {
-    const ids = s.store.meterIdsAfter(after, batch);
+    const ids = await s.store.meterIdsAfter(after, batch);
     if (ids.length === 0 || s.closed) break;
     after = ids[ids.length - 1]!;
     for (let i = 0; i < ids.length; i += concurrency) {
@@ -179,15 +194,17 @@ export async function rebroadcastAll(s: SwitchState, opts: { concurrency?: numbe
               return { providerId: p, answer: classifyLookupResult(r), at: s.now(), r };
             }),
           );
-          const utilityId = answers.map((a) => (a.r.outcome === 'successful' ? utilityIdFor(s, a.r.body) : null)).find((x) => x) ?? null;
-          const current = s.store.getMeter(meterId);
-          if (!current) return;
-          s.store.saveMeter(keepPreferences(applyLookupAnswers(current, answers, { utilityId })), s.now());
+          const utilityIds = await Promise.all(answers.map((a) => (a.r.outcome === 'successful' ? utilityIdFor(s, a.r.body) : null)));
+          const utilityId = utilityIds.find((x) => x) ?? null;
+          await s.withMeter(meterId, async () => {
+            const current = await s.store.getMeter(meterId);
+            if (current) await s.store.saveMeter(keepPreferences(applyLookupAnswers(current, answers, { utilityId })), s.now());
+          });
         }),
       );
       meters += Math.min(concurrency, ids.length - i);
     }
   }
-  s.store.setMeta('last_rebroadcast_at', s.now());
+  await s.store.setMeta('last_rebroadcast_at', s.now());
   return { meters };
 }

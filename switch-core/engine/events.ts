@@ -13,7 +13,7 @@ import type { SwitchState } from './switch-state';
 export const NOTIFY_TOKEN_PURCHASE_ROUTE = '/events/tokenPurchases';
 const REQUEST_TYPE = 'NOTIFY_TOKEN_PURCHASE';
 
-export function notifyTokenPurchase(s: SwitchState, purchaseId: unknown, body: unknown): Reply {
+export async function notifyTokenPurchase(s: SwitchState, purchaseId: unknown, body: unknown): Promise<Reply> {
   const parsed = PurchaseResponse.safeParse(body, { reportInput: true });
   const bodyId = parsed.success ? parsed.data.id : undefined;
   if (typeof purchaseId !== 'string' || purchaseId === '') {
@@ -23,8 +23,8 @@ export function notifyTokenPurchase(s: SwitchState, purchaseId: unknown, body: u
   if (parsed.data.id !== purchaseId) {
     return { status: 400, body: formatError(REQUEST_TYPE, [{ field: 'id', msg: `must equal the purchaseId ${purchaseId}`, value: parsed.data.id }], bodyId) };
   }
-  s.traces.flush();
-  const purchase = s.store.getTransaction(purchaseId);
+  await s.traces.flush();
+  const purchase = await s.store.getTransaction(purchaseId);
   if (!purchase || purchase.type !== 'PURCHASE') {
     return { status: 404, body: errorDetail('UNABLE_TO_LOCATE_RECORD', `No purchase ${purchaseId} is known to the switch`, { id: purchaseId, requestType: REQUEST_TYPE }) };
   }

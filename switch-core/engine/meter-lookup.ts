@@ -13,7 +13,7 @@ export async function lookup(s: SwitchState, req: MeterLookupRequest): Promise<R
   const rt = OPERATIONS.meterLookup.requestType;
   let started;
   try {
-    started = s.begin(req.id, 'LOOKUP', req.meter.meterId, null, null, req);
+    started = await s.begin(req.id, 'LOOKUP', req.meter.meterId, null, null, req);
   } catch (e) {
     if (e instanceof DuplicateIdError) return s.duplicate('meterLookup', req.id);
     throw e;
@@ -23,7 +23,7 @@ export async function lookup(s: SwitchState, req: MeterLookupRequest): Promise<R
     discovered = await discover(s, req.id, req);
   } catch (e) {
     // Still recorded (the id stays used), then the server answers its 500.
-    s.finish(req.id, 'meterLookup', req, started, fail('SYSTEM_MALFUNCTION', `The lookup failed inside the switch: ${e instanceof Error ? e.message : String(e)}`, rt, req.id), null, 'UNKNOWN', true);
+    await s.finish(req.id, 'meterLookup', req, started, fail('SYSTEM_MALFUNCTION', `The lookup failed inside the switch: ${e instanceof Error ? e.message : String(e)}`, rt, req.id), null, 'UNKNOWN', true);
     throw e;
   }
   const { result, providerId } = discovered;

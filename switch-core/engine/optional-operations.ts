@@ -24,7 +24,7 @@ async function sendRouted<Req extends { id: string; meter: { meterId: string } }
   const rt = OPERATIONS[op].requestType;
   let started;
   try {
-    started = s.begin(req.id, TX_OF_OPERATION[op], req.meter.meterId, null, null, req);
+    started = await s.begin(req.id, TX_OF_OPERATION[op], req.meter.meterId, null, null, req);
   } catch (e) {
     if (e instanceof DuplicateIdError) return s.duplicate(op, req.id);
     throw e;
@@ -36,8 +36,8 @@ async function sendRouted<Req extends { id: string; meter: { meterId: string } }
     }
     candidates = [fixedProvider];
   } else {
-    const meter = s.store.getMeter(req.meter.meterId);
-    const d = meter ? s.route(meter, capability) : ({ ok: false, reason: 'NO_SUPPORTING_PROVIDER' } as const);
+    const meter = await s.store.getMeter(req.meter.meterId);
+    const d = meter ? await s.route(meter, capability) : ({ ok: false, reason: 'NO_SUPPORTING_PROVIDER' } as const);
     if (!d.ok) {
       const reply =
         d.reason === 'NOT_CAPABLE'
@@ -51,7 +51,7 @@ async function sendRouted<Req extends { id: string; meter: { meterId: string } }
   }
   let last: { p: string; r: PpuResult<unknown> } | null = null;
   for (const p of candidates) {
-    s.store.setTransactionProvider(req.id, p);
+    await s.store.setTransactionProvider(req.id, p);
     const r = await s.call(req.id, p, outgoing, send);
     last = { p, r };
     if (r.outcome === 'failed' && r.status === 503) continue;
@@ -69,13 +69,13 @@ async function sendRouted<Req extends { id: string; meter: { meterId: string } }
  * means the meter's last token: the switch names its last sale for the meter, so every provider
  * answers the same token; a meter never sold here is left to the provider's own "last issued".
  */
-export function reprint(s: SwitchState, req: TokenReprintRequest): Promise<Reply> {
-  s.traces.flush();
+export async function reprint(s: SwitchState, req: TokenReprintRequest): Promise<Reply> {
+  await s.traces.flush();
   if (req.originalRef !== undefined) {
-    const original = purchaseByReference(s.store, req.originalRef);
+    const original = await purchaseByReference(s.store, req.originalRef);
     return sendRouted(s, 'tokenReprint', req, 'reprints', (c, b) => c.reprint(b), original?.providerId ?? null);
   }
-  const last = lastPurchaseOf(s.store, req.meter.meterId);
+  const last = await lastPurchaseOf(s.store, req.meter.meterId);
   const named = last ? { ...req, originalRef: last.id } : req;
   return sendRouted(s, 'tokenReprint', req, 'reprints', (c, b) => c.reprint(b), last?.providerId ?? null, named);
 }

@@ -19,27 +19,30 @@ export type PurchaseOperation = 'purchase' | 'trialPurchase';
 const capabilityOf = (op: PurchaseOperation) => (op === 'trialPurchase' ? 'trialPurchases' : undefined);
 
 export function purchase(s: SwitchState, req: PurchaseRequest, op: PurchaseOperation = 'purchase'): Promise<Reply> {
-  let started;
-  // The provider the purchase will most likely go to is stored with the insert itself, so the
-  // usual case persists once before sending; a failover updates it before its own send.
-  const meter = s.store.getMeter(req.meter.meterId);
-  const likely = meter ? s.route(meter, capabilityOf(op)) : null;
-  try {
-    started = s.begin(req.id, TX_OF_OPERATION[op], req.meter.meterId, req.purchaseAmount.amount, null, req, likely?.ok ? likely.candidates[0]! : null);
-  } catch (e) {
-    if (e instanceof DuplicateIdError) return Promise.resolve(s.duplicate(op, req.id));
-    throw e;
-  }
-  const p = routeAndSend(s, req, op, started, likely ?? undefined).finally(() => s.inFlight.delete(req.id));
-  s.inFlight.set(req.id, p);
+  const p = (async (): Promise<Reply> => {
+    // The provider the purchase will most likely go to is stored with the insert itself, so the
+    // usual case persists once before sending; a failover updates it before its own send.
+    const meter = await s.store.getMeter(req.meter.meterId);
+    const likely = meter ? await s.route(meter, capabilityOf(op)) : null;
+    let started;
+    try {
+      started = await s.begin(req.id, TX_OF_OPERATION[op], req.meter.meterId, req.purchaseAmount.amount, null, req, likely?.ok ? likely.candidates[0]! : null);
+    } catch (e) {
+      if (e instanceof DuplicateIdError) return s.duplicate(op, req.id);
+      throw e;
+    }
+    return routeAndSend(s, req, op, started, likely ?? undefined);
+  })();
+  // A retry arriving meanwhile waits for this one; a second purchase with the same id is refused by begin.
+  if (!s.inFlight.has(req.id)) s.trackInFlight(req.id, p);
   return p;
 }
 
 export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: PurchaseOperation, started: Started, pre?: RouteDecision): Promise<Reply> {
   const rt = OPERATIONS[op].requestType;
-  const routeOf = (m: MeterState | null): RouteDecision => (m ? s.route(m, capabilityOf(op)) : { ok: false, reason: 'NO_SUPPORTING_PROVIDER' });
-  let decision = pre ?? routeOf(s.store.getMeter(req.meter.meterId));
-  if (!decision.ok && decision.reason !== 'ALL_UNAVAILABLE' && whomToBroadcast(s.store.getMeter(req.meter.meterId), s.enabledIds()).length > 0) {
+  const routeOf = async (m: MeterState | null): Promise<RouteDecision> => (m ? s.route(m, capabilityOf(op)) : { ok: false, reason: 'NO_SUPPORTING_PROVIDER' });
+  let decision = pre ?? (await routeOf(await s.store.getMeter(req.meter.meterId)));
+  if (!decision.ok && decision.reason !== 'ALL_UNAVAILABLE' && whomToBroadcast(await s.store.getMeter(req.meter.meterId), await s.enabledIds()).length > 0) {
     // Nobody usable has confirmed the meter yet, but someone has not answered: broadcast first, as
     // a lookup would, until a provider this purchase may go to says Supported.
     const lookup: MeterLookupRequest = {
@@ -50,8 +53,8 @@ export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: Pur
       thirdPartyIdentifiers: [],
       meter: req.meter,
     };
-    await discover(s, req.id, lookup, (m) => routeOf(m).ok);
-    decision = routeOf(s.store.getMeter(req.meter.meterId));
+    await discover(s, req.id, lookup, async (m) => (await routeOf(m)).ok);
+    decision = await routeOf(await s.store.getMeter(req.meter.meterId));
   }
   if (!decision.ok) {
     const reply =
@@ -66,7 +69,7 @@ export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: Pur
   for (const providerId of decision.candidates) {
     if (s.monitor.circuit(providerId) === 'open') continue;
     if (started.providerId !== providerId) {
-      s.store.setTransactionProvider(req.id, providerId); // persist before send
+      await s.store.setTransactionProvider(req.id, providerId); // persist before send
       started.providerId = providerId;
     }
     const send = op === 'trialPurchase' ? (c: ProviderClient, b: never) => c.trialPurchase(b) : (c: ProviderClient, b: never) => c.purchase(b);
@@ -78,7 +81,7 @@ export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: Pur
     }
     if (r.outcome === 'failed') {
       if (r.status === 503 || r.error?.errorType === 'UNKNOWN_METER_ID') {
-        if (r.error?.errorType === 'UNKNOWN_METER_ID') applyAnswer(s, req.meter.meterId, providerId, r);
+        if (r.error?.errorType === 'UNKNOWN_METER_ID') await applyAnswer(s, req.meter.meterId, providerId, r);
         lastFailure = { providerId, result: r };
         continue; // nothing was issued: the next supporting provider may take it
       }

@@ -35,11 +35,11 @@ export function referencesOf(txId: string, meterId: string | null, ...bodies: un
 }
 
 /** The meter's last successful purchase through the switch: the one a reprint without a reference means. */
-export function lastPurchaseOf(store: SwitchStore, meterId: string): TransactionSummary | null {
-  return store.listTransactions({ meter: meterId, type: 'PURCHASE', status: 'SUCCESSFUL', limit: 1 })[0] ?? null;
+export async function lastPurchaseOf(store: SwitchStore, meterId: string): Promise<TransactionSummary | null> {
+  return (await store.listTransactions({ meter: meterId, type: 'PURCHASE', status: 'SUCCESSFUL', limit: 1 }))[0] ?? null;
 }
 
 /** The purchase a reference (its id, token, receipt number, ...) belongs to, if a provider took it. */
-export function purchaseByReference(store: SwitchStore, ref: string): TransactionSummary | null {
-  return store.getTransaction(ref) ?? store.listTransactions({ q: ref, limit: 10 }).find((t) => t.type === 'PURCHASE' && t.providerId) ?? null;
+export async function purchaseByReference(store: SwitchStore, ref: string): Promise<TransactionSummary | null> {
+  return (await store.getTransaction(ref)) ?? (await store.listTransactions({ q: ref, limit: 10 })).find((t) => t.type === 'PURCHASE' && t.providerId) ?? null;
 }

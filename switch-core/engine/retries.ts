@@ -40,27 +40,27 @@ export async function resolveUnknown(
 export async function retry(s: SwitchState, req: PurchaseRequest, sendAsPurchase: SendAsPurchase): Promise<Reply> {
   const rt = OPERATIONS.purchaseRetry.requestType;
   const running = s.inFlight.get(req.id);
-  if (running) await running;
-  s.traces.flush();
-  const original = s.store.getTransaction(req.id);
+  if (running) await running.catch(() => undefined);
+  await s.traces.flush();
+  const original = await s.store.getTransaction(req.id);
   if (!original) {
     // The switch never saw the original: this retry is the purchase.
     let started;
     try {
-      started = s.begin(req.id, 'PURCHASE', req.meter.meterId, req.purchaseAmount.amount, null, req);
+      started = await s.begin(req.id, 'PURCHASE', req.meter.meterId, req.purchaseAmount.amount, null, req);
     } catch (e) {
       if (e instanceof DuplicateIdError) return retry(s, req, sendAsPurchase);
       throw e;
     }
-    const p = sendAsPurchase(req, started).finally(() => s.inFlight.delete(req.id));
-    s.inFlight.set(req.id, p);
+    const p = sendAsPurchase(req, started);
+    s.trackInFlight(req.id, p);
     return p;
   }
   if (!['PURCHASE', 'TRIAL'].includes(original.type) || original.meterId !== req.meter.meterId || original.amount !== req.purchaseAmount.amount) {
     return fail('DUPLICATE_RECORD', `id ${req.id} belongs to a different request; a retry must repeat the original purchase unchanged`, rt, req.id);
   }
   const retryId = globalThis.crypto.randomUUID();
-  const started = s.begin(retryId, 'RETRY', req.meter.meterId, req.purchaseAmount.amount, req.id, req);
+  const started = await s.begin(retryId, 'RETRY', req.meter.meterId, req.purchaseAmount.amount, req.id, req);
   if (original.final) {
     const reply = { status: original.responseStatus ?? 500, body: original.responseBody };
     return s.finish(retryId, 'purchaseRetry', req, started, reply, original.providerId, original.status, true);
@@ -80,11 +80,10 @@ export async function retry(s: SwitchState, req: PurchaseRequest, sendAsPurchase
         reply = await resolveUnknown(s, req, 'purchase', origStarted, providerId, r, 0);
       }
     }
-    s.traces.flush();
-    const after = s.store.getTransaction(req.id);
+    await s.traces.flush();
+    const after = await s.store.getTransaction(req.id);
     return s.finish(retryId, 'purchaseRetry', req, started, reply, after?.providerId ?? original.providerId, after?.status ?? 'UNKNOWN', true);
   })();
-  const p = work.finally(() => s.inFlight.delete(req.id));
-  s.inFlight.set(req.id, p);
-  return p;
+  s.trackInFlight(req.id, work);
+  return work;
 }

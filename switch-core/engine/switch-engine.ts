@@ -42,7 +42,7 @@ export class SwitchEngine {
 
   constructor(deps: EngineDeps) {
     this.s = new SwitchState(deps);
-    this.advices = new AdviceQueue(this.s);
+    this.advices = new AdviceQueue(this.s, { nodeId: this.s.nodeId, leaseMs: this.s.config.adviceLeaseMs, pollMs: this.s.config.advicePollMs });
   }
 
   get store(): SwitchStore {
@@ -61,8 +61,12 @@ export class SwitchEngine {
   onProviderTrace(providerId: string, t: PpuTrace): void {
     this.s.onProviderTrace(providerId, t);
   }
-  flushTraces(): void {
-    this.s.traces.flush();
+  flushTraces(): Promise<void> {
+    return this.s.traces.flush();
+  }
+  /** The last failure of work nobody awaits (trace batches, alerts, advice look-ups), for status pages. */
+  lastBackgroundError(): string | null {
+    return this.s.traces.lastError ?? this.s.lastBackgroundError;
   }
 
   lookup(req: MeterLookupRequest): Promise<Reply> {
@@ -88,20 +92,33 @@ export class SwitchEngine {
     const refused = refuseEmptyMeter(req, OPERATIONS[op].requestType);
     return refused ? Promise.resolve(refused) : run();
   }
-  advice(op: AdviceOperation, advice: ConfirmationAdvice | ReversalAdvice): Reply {
+  advice(op: AdviceOperation, advice: ConfirmationAdvice | ReversalAdvice): Promise<Reply> {
     return this.advices.accept(op, advice);
   }
   /** `POST /events/tokenPurchases`: informational, filed under the purchase. */
-  notifyTokenPurchase(purchaseId: unknown, body: unknown): Reply {
+  notifyTokenPurchase(purchaseId: unknown, body: unknown): Promise<Reply> {
     return notifyTokenPurchase(this.s, purchaseId, body);
   }
-  /** Starts (or resumes after a restart) delivery of the advice queue. */
-  kickAdvices(): void {
-    this.advices.kick();
+  /** Starts (or resumes after a restart) delivery of the advice queue, and its regular look. */
+  startAdvices(): void {
+    this.advices.start();
+  }
+  /** Which node this is, on which store, and whether it runs the jobs for all (the admin API's node view). */
+  node(): { nodeId: string; store: SwitchStore['engine']; sharedByNodes: boolean; leading: boolean } {
+    return { nodeId: this.s.nodeId, store: this.s.store.engine, sharedByNodes: this.s.store.sharedByNodes, leading: this.s.leading };
+  }
+  /** Leadership changed (background-jobs.ts): only the leader files provider-health alerts. */
+  setLeading(leading: boolean): void {
+    this.s.leading = leading;
+  }
+  /** Background work nobody awaits: failures are reported, never unhandled. */
+  track(p: Promise<unknown>): void {
+    this.s.track(p);
   }
 
+
   /** "Confirm support" on a meter (seed 001). */
-  confirmSupport(meterId: string): MeterState | null {
+  confirmSupport(meterId: string): Promise<MeterState | null> {
     return confirmSupport(this.s, meterId);
   }
   rebroadcastAll(opts: { concurrency?: number; batch?: number } = {}): Promise<{ meters: number }> {

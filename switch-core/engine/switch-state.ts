@@ -64,6 +64,10 @@ export interface EngineConfig {
   traceFlushMs: number;
   /** Columns of the slipData the switch builds for an answer that has none. */
   slipWidth: number;
+  /** How long a node holds an advice it is delivering (longer than any provider call). */
+  adviceLeaseMs: number;
+  /** How often the advice queue is looked at for other nodes' advices and expired leases. */
+  advicePollMs: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -74,6 +78,8 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   health: DEFAULT_HEALTH_CONFIG,
   traceFlushMs: 25,
   slipWidth: DEFAULT_SLIP_WIDTH,
+  adviceLeaseMs: 60_000,
+  advicePollMs: 2_000,
 };
 
 export interface EngineDeps {
@@ -82,6 +88,8 @@ export interface EngineDeps {
   config?: Partial<EngineConfig>;
   clock?: () => number;
   rng?: () => number;
+  /** This switch node's name (advice leases, logs); one is made up when absent. */
+  nodeId?: string;
 }
 
 /** A transaction under way: when it began, and a lookup's row until it is written finished. */
@@ -111,9 +119,14 @@ export class SwitchState {
   readonly config: EngineConfig;
   readonly clock: () => number;
   readonly traces: TraceWriter;
+  readonly nodeId: string;
   /** Purchases under way by id, so a retry waits for its original instead of racing it. */
   readonly inFlight = new Map<string, Promise<Reply>>();
   closed = false;
+  /** Whether this node runs the jobs for all nodes (alerts among them); a single node always does. */
+  leading = true;
+  /** The last failure of work nobody awaits (an alert or advice write), for status pages. */
+  lastBackgroundError: string | null = null;
   private readonly providers = new Map<string, EngineProvider>();
   private readonly rng: () => number;
   private readonly sortedIds: readonly string[];
@@ -126,22 +139,29 @@ export class SwitchState {
    */
   private readonly txOfBody = new Map<object, { txId: string; providerId: string }>();
   private readonly background = new Set<Promise<unknown>>();
-  private utilities: Map<string, UtilityPrefs> | null = null;
+  private readonly meterSteps = new Map<string, Promise<void>>();
+  private utilities: Promise<Map<string, UtilityPrefs>> | null = null;
   /** Connected providers in id order with their stored weights. */
-  private routingProviders: RoutingProvider[] | null = null;
+  private routingProviders: Promise<RoutingProvider[]> | null = null;
 
   constructor(deps: EngineDeps) {
     this.store = deps.store;
     this.config = { ...DEFAULT_ENGINE_CONFIG, ...deps.config };
     this.clock = deps.clock ?? Date.now;
     this.rng = deps.rng ?? Math.random;
+    this.nodeId = deps.nodeId ?? `node-${globalThis.crypto.randomUUID().slice(0, 8)}`;
     for (const p of deps.providers) this.providers.set(p.descriptor.id, p);
     this.sortedIds = [...this.providers.keys()].sort();
     this.traces = new TraceWriter(this.store, this.config.traceFlushMs);
     // A provider answering after close must not write into a closed store.
     this.monitor = new ProviderMonitor(this.clock, (a) => {
-      if (!this.closed) this.store.insertAlert(a);
+      if (!this.closed && this.leading) this.track(this.store.insertAlert(a));
     }, this.config.health);
+    // Another node changed preferences or weights: read them again on next use.
+    this.store.onChange((c) => {
+      if (c.kind === 'utilities') this.forgetUtilities();
+      if (c.kind === 'providers') this.forgetProviders();
+    });
   }
 
   providerIds(): string[] {
@@ -183,37 +203,54 @@ export class SwitchState {
     });
   }
 
-  enabledIds(): string[] {
-    return this.routing().filter((p) => p.enabled).map((p) => p.id);
+  async enabledIds(): Promise<string[]> {
+    return (await this.routing()).filter((p) => p.enabled).map((p) => p.id);
   }
 
-  utilityCache(): Map<string, UtilityPrefs> {
-    if (!this.utilities) this.utilities = new Map(this.store.listUtilities().map((u) => [u.id, u]));
+  utilityCache(): Promise<Map<string, UtilityPrefs>> {
+    this.utilities ??= this.store.listUtilities().then(
+      (list) => new Map(list.map((u) => [u.id, u])),
+      (err: unknown) => {
+        this.utilities = null; // a failed read is not cached
+        throw err;
+      },
+    );
     return this.utilities;
   }
-  /** After a utility was added to the store. */
+  /** After a utility was added or its preferences changed (here or on another node). */
   forgetUtilities(): void {
     this.utilities = null;
   }
+  /** After a provider's weight changed (here or on another node). */
+  forgetProviders(): void {
+    this.routingProviders = null;
+  }
 
-  private routing(): RoutingProvider[] {
-    if (!this.routingProviders) {
-      const w = new Map(this.store.listProviders().map((p) => [p.id, p]));
-      this.routingProviders = this.sortedIds.map((id) => ({
-        id,
-        weight: w.get(id)?.weight ?? 1,
-        enabled: w.get(id)?.enabled ?? true,
-        capabilities: this.providers.get(id)!.descriptor.capabilities,
-      }));
-    }
+  private routing(): Promise<RoutingProvider[]> {
+    this.routingProviders ??= this.store.listProviders().then(
+      (list) => {
+        const w = new Map(list.map((p) => [p.id, p]));
+        return this.sortedIds.map((id) => ({
+          id,
+          weight: w.get(id)?.weight ?? 1,
+          enabled: w.get(id)?.enabled ?? true,
+          capabilities: this.providers.get(id)!.descriptor.capabilities,
+        }));
+      },
+      (err: unknown) => {
+        this.routingProviders = null;
+        throw err;
+      },
+    );
     return this.routingProviders;
   }
 
-  route(meter: MeterState, capability?: keyof ProviderCapabilities): RouteDecision {
+  async route(meter: MeterState, capability?: keyof ProviderCapabilities): Promise<RouteDecision> {
+    const [utilities, providers] = await Promise.all([this.utilityCache(), this.routing()]);
     return routePurchase({
       meter,
-      utility: meter.utilityId ? (this.utilityCache().get(meter.utilityId) ?? null) : null,
-      providers: this.routing(),
+      utility: meter.utilityId ? (utilities.get(meter.utilityId) ?? null) : null,
+      providers,
       circuit: this.circuitOf,
       rng: this.rng,
       capability,
@@ -236,7 +273,7 @@ export class SwitchState {
     return result;
   }
 
-  begin(
+  async begin(
     id: string,
     type: TxType,
     meterId: string | null,
@@ -244,22 +281,30 @@ export class SwitchState {
     purchaseId: string | null,
     request: unknown,
     providerId: string | null = null,
-  ): Started {
+  ): Promise<Started> {
     const startedAt = this.now();
     const tx = { id, type, meterId, providerId, status: 'UNKNOWN' as const, amount, startedAt, purchaseId, request };
     if (this.unwrittenLookups.has(id)) throw new DuplicateIdError(id);
     if (type === 'LOOKUP') {
-      // No money moves on a lookup, so its row is written once, finished, with the next batch; a
-      // reused id is still refused now.
-      if (this.store.hasTransaction(id)) throw new DuplicateIdError(id);
+      if (this.store.sharedByNodes) {
+        // Another node may get the same id at the same moment: the insert refuses it now. No money
+        // moves on a lookup, so the row need not survive a power cut before the broadcast.
+        await this.store.insertTransaction(tx, { durable: false });
+        return { startedAt, t0: performance.now(), providerId };
+      }
+      // One node: the row is written once, finished, with the next batch; a reused id is still refused now.
       this.unwrittenLookups.add(id);
+      if (await this.store.hasTransaction(id)) {
+        this.unwrittenLookups.delete(id);
+        throw new DuplicateIdError(id);
+      }
       return { startedAt, t0: performance.now(), providerId, unwritten: tx };
     }
-    this.store.insertTransaction(tx);
+    await this.store.insertTransaction(tx);
     return { startedAt, t0: performance.now(), providerId };
   }
 
-  finish(
+  async finish(
     txId: string,
     op: PpuOperation,
     request: unknown,
@@ -268,7 +313,7 @@ export class SwitchState {
     providerId: string | null,
     status: TxStatus,
     final: boolean,
-  ): Reply {
+  ): Promise<Reply> {
     const ms = performance.now() - started.t0;
     const body = reply.body as { errorType?: string } | null;
     const json = JSON.stringify(reply.body); // once: stored, traced and sent
@@ -287,16 +332,18 @@ export class SwitchState {
     const row = started.unwritten;
     if (row) {
       // A lookup: one finished row, and no till->switch trace (the row is that exchange; see tracesOf).
-      this.traces.defer(() => {
-        this.unwrittenLookups.delete(row.id);
-        this.store.insertFinishedTransaction(row, outcome);
-      });
+      this.traces.addFinishedRow(row, outcome, () => this.unwrittenLookups.delete(row.id));
+      return { ...reply, json };
+    }
+    if (TX_OF_OPERATION[op] === 'LOOKUP') {
+      // A lookup whose row was written up front (several nodes): its outcome may ride the batch.
+      this.traces.addOutcome(txId, outcome);
       return { ...reply, json };
     }
     // Anything but a lookup may have moved money: its outcome is written before the answer leaves, so
     // a switch killed right after answering still knows what it sold (the crash test found one that
-    // rode the batch and was lost). A NORMAL commit: a WAL append, no fsync.
-    this.store.finishTransaction(txId, outcome);
+    // rode the batch and was lost). Not waiting for a power-cut-proof write: a WAL append, no fsync.
+    await this.store.finishTransaction(txId, outcome);
     this.traces.add({
       txId,
       direction: 'till->switch',
@@ -313,6 +360,33 @@ export class SwitchState {
     return { ...reply, json };
   }
 
+  /**
+   * Runs read-modify-write steps on one meter's row one after another: answers arriving together
+   * for a meter must not each write back the row they read before the other's write.
+   */
+  withMeter<T>(meterId: string, step: () => Promise<T>): Promise<T> {
+    const before = this.meterSteps.get(meterId) ?? Promise.resolve();
+    const run = before.then(step, step);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.meterSteps.set(meterId, tail);
+    void tail.then(() => {
+      if (this.meterSteps.get(meterId) === tail) this.meterSteps.delete(meterId);
+    });
+    return run;
+  }
+
+  /** A purchase under way: a retry with its id waits for it (its failure is its caller's to handle). */
+  trackInFlight(id: string, p: Promise<Reply>): void {
+    const tracked: Promise<Reply> = p.finally(() => {
+      if (this.inFlight.get(id) === tracked) this.inFlight.delete(id);
+    });
+    tracked.catch(() => undefined);
+    this.inFlight.set(id, tracked);
+  }
+
   duplicate(op: PpuOperation, id: string): Reply {
     return fail('DUPLICATE_RECORD', `id ${id} was already used for another request`, OPERATIONS[op].requestType, id);
   }
@@ -320,12 +394,18 @@ export class SwitchState {
   /** Work that outlives its request (late broadcast answers, advice deliveries): awaited on close. */
   track(p: Promise<unknown>): void {
     this.background.add(p);
-    void p.finally(() => this.background.delete(p));
+    void p
+      .catch((err: unknown) => {
+        // Nobody awaits background work: its failure is reported, never an unhandled rejection.
+        this.lastBackgroundError = err instanceof Error ? err.message : String(err);
+        process.stderr.write(`ppu-switch: background work failed: ${this.lastBackgroundError}\n`);
+      })
+      .finally(() => this.background.delete(p));
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await Promise.race([Promise.allSettled([...this.background]), new Promise((r) => setTimeout(r, 200))]);
-    this.traces.close();
+    await this.traces.close();
   }
 }

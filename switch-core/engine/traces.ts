@@ -1,18 +1,27 @@
 /**
- * Message traces, search references and other after-the-answer writes are written off the hot
- * path: buffered in memory and flushed every few milliseconds in small transactions (or at once
- * when the buffer grows), so a purchase never waits on trace I/O. Admin reads flush first, so
- * what is shown is complete.
+ * Message traces, search references and the other after-the-answer writes (a lookup's finished
+ * row, a provider's refreshed response time) are written off the hot path: buffered in memory and
+ * written every few milliseconds in small batches, one after another, so a purchase never waits on
+ * trace I/O. Admin reads flush first, so what is shown is complete. A batch the store refuses is
+ * kept and written with the next one: nothing buffered is dropped.
  */
-import type { SwitchStore } from '../store';
+import type { NewTransaction, SwitchStore, TransactionOutcome, WriteBatch } from '../store';
 import type { TraceRecord } from './model';
 
+type Buffers = { -readonly [K in keyof WriteBatch]: WriteBatch[K][number][] };
+
+const emptyBuffers = (): Buffers => ({ traces: [], refs: [], finishedRows: [], outcomes: [], touches: [] });
+const sizeOf = (b: Buffers) => b.traces.length + b.refs.length + b.finishedRows.length + b.outcomes.length + b.touches.length;
+
 export class TraceWriter {
-  private traces: TraceRecord[] = [];
-  private refs: { txId: string; ref: string }[] = [];
-  private jobs: (() => void)[] = [];
+  private buf: Buffers = emptyBuffers();
+  /** Run once a batch holding a finished lookup row is written (the row is then the store's). */
+  private afterWrite: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** The batches written so far, in order: the next one starts when this settles. */
+  private writing: Promise<void> = Promise.resolve();
+  lastError: string | null = null;
 
   constructor(
     private readonly store: SwitchStore,
@@ -23,61 +32,102 @@ export class TraceWriter {
 
   add(t: TraceRecord): void {
     if (this.closed) return;
-    this.traces.push(t);
+    this.buf.traces.push(t);
     this.schedule();
   }
 
   addRefs(txId: string, refs: readonly string[]): void {
     if (this.closed) return;
-    for (const ref of refs) this.refs.push({ txId, ref });
+    for (const ref of refs) this.buf.refs.push({ txId, ref });
     this.schedule();
   }
 
-  /** A store write that may wait for the next batch (never one that must precede a send). */
-  defer(job: () => void): void {
-    if (this.closed) return job();
-    this.jobs.push(job);
+  /** A transaction written once, already answered (a lookup); `written` runs once it is stored. */
+  addFinishedRow(tx: NewTransaction, outcome: TransactionOutcome, written: () => void): void {
+    this.buf.finishedRows.push({ tx, outcome });
+    this.afterWrite.push(written);
+    this.schedule();
+  }
+
+  /** The outcome of a transaction whose row exists and which moved no money (a lookup). */
+  addOutcome(id: string, outcome: TransactionOutcome): void {
+    this.buf.outcomes.push({ id, outcome });
+    this.schedule();
+  }
+
+  /** A provider's last-response time moved forward, nothing else. */
+  addTouch(meterId: string, providerId: string, at: string): void {
+    this.buf.touches.push({ meterId, providerId, at });
     this.schedule();
   }
 
   private schedule(): void {
-    if (this.traces.length + this.refs.length + this.jobs.length >= this.maxBuffered) return this.flush();
-    if (this.timer) return;
+    if (sizeOf(this.buf) >= this.maxBuffered) {
+      void this.flush();
+      return;
+    }
+    if (this.timer || this.closed) return;
     this.timer = setTimeout(() => this.flushSlice(), this.flushMs);
     this.timer.unref?.();
   }
 
   /**
-   * The timer's flush: at most `slice` rows of each kind per transaction, the rest on the next
-   * turn of the event loop, so one big batch never holds up the requests waiting behind it.
+   * The timer's flush: at most `slice` rows of each kind per batch, the rest on the next turn of
+   * the event loop, so one big batch never holds up the requests waiting behind it.
    */
   private flushSlice(): void {
     this.timer = null;
-    const traces = this.traces.splice(0, this.slice);
-    const refs = this.refs.splice(0, this.slice);
-    const jobs = this.jobs.splice(0, this.slice);
-    if (traces.length + refs.length + jobs.length > 0) this.store.writeBatch(traces, refs, jobs);
-    if (this.traces.length + this.refs.length + this.jobs.length > 0) {
+    const b = this.buf;
+    const part: Buffers = {
+      traces: b.traces.splice(0, this.slice),
+      refs: b.refs.splice(0, this.slice),
+      finishedRows: b.finishedRows.splice(0, this.slice),
+      outcomes: b.outcomes.splice(0, this.slice),
+      touches: b.touches.splice(0, this.slice),
+    };
+    const after = this.afterWrite.splice(0, part.finishedRows.length);
+    void this.write(part, after);
+    if (sizeOf(this.buf) > 0) {
       this.timer = setTimeout(() => this.flushSlice(), 0);
       this.timer.unref?.();
     }
   }
 
-  flush(): void {
+  /** Writes everything buffered; resolves once it (and every batch before it) is stored. */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.traces.length === 0 && this.refs.length === 0 && this.jobs.length === 0) return;
-    const traces = this.traces;
-    const refs = this.refs;
-    const jobs = this.jobs;
-    this.traces = [];
-    this.refs = [];
-    this.jobs = [];
-    this.store.writeBatch(traces, refs, jobs);
+    if (sizeOf(this.buf) === 0) return this.writing;
+    const part = this.buf;
+    const after = this.afterWrite;
+    this.buf = emptyBuffers();
+    this.afterWrite = [];
+    return this.write(part, after);
   }
 
-  close(): void {
-    this.flush();
+  private write(part: Buffers, after: (() => void)[]): Promise<void> {
+    if (sizeOf(part) === 0) return this.writing;
+    this.writing = this.writing.then(async () => {
+      try {
+        await this.store.writeBatch(part);
+        this.lastError = null;
+        for (const done of after) done();
+      } catch (err) {
+        // Kept for the next batch (a full disk frees up, a database comes back).
+        this.lastError = err instanceof Error ? err.message : String(err);
+        for (const k of Object.keys(part) as (keyof Buffers)[]) (this.buf[k] as unknown[]).unshift(...part[k]);
+        this.afterWrite.unshift(...after);
+        if (!this.closed && !this.timer) {
+          this.timer = setTimeout(() => this.flushSlice(), Math.max(this.flushMs, 1_000));
+          this.timer.unref?.();
+        }
+      }
+    });
+    return this.writing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
     this.closed = true;
   }
 }

@@ -65,4 +65,27 @@ describe('PPU client on a misbehaving server', () => {
     expect(auth).toBe('Basic ' + Buffer.from('u:p').toString('base64'));
     expect(r).toMatchObject({ outcome: 'failed', status: 400, error: { errorType: 'FORMAT_ERROR' } });
   });
+
+  it('says a refused connection sent nothing, and a request cut after it arrived may have been received', async () => {
+    let received = 0;
+    const c = await serve((req) => {
+      received++;
+      req.resume();
+      req.once('end', () => req.socket.destroy());
+    });
+    const cut = await c.meterLookup(lookupRequest('01234567897'));
+    expect(received).toBe(1);
+    expect(cut).toMatchObject({ outcome: 'unknown', status: null });
+    expect(cut.outcome === 'unknown' && cut.notSent).toBeUndefined();
+    // Nothing listens on a port just closed: the request never leaves.
+    const port = (server!.address() as AddressInfo).port;
+    const refused = new PpuClient({ baseUrl: `http://127.0.0.1:${port}`, username: 'u', password: 'p' });
+    server!.closeAllConnections();
+    await new Promise<void>((r) => server!.close(() => r()));
+    server = null;
+    const r = await refused.meterLookup(lookupRequest('01234567897'));
+    await refused.close();
+    expect(r).toMatchObject({ outcome: 'unknown', status: null, notSent: true });
+    expect(r.outcome === 'unknown' && r.reason).toMatch(/ECONNREFUSED/);
+  });
 });

@@ -33,7 +33,14 @@ import { outcomeOfStatus } from './outcome';
 export type PpuResult<T> =
   | { outcome: 'successful'; status: number; body: T; ms: number }
   | { outcome: 'failed'; status: number; error: ErrorDetailT | null; ms: number }
-  | { outcome: 'unknown'; status: number | null; reason: string; error: ErrorDetailT | null; ms: number };
+  | { outcome: 'unknown'; status: number | null; reason: string; error: ErrorDetailT | null; ms: number; notSent?: true };
+
+/**
+ * Failures before a connection existed (refused, no such host, no route): the request never left this
+ * machine, so another server may be sent it as new. Anything later (reset, timeout, TLS) may have
+ * been received.
+ */
+const BEFORE_CONNECTING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export interface PpuTrace {
   operation: PpuOperation;
@@ -186,7 +193,8 @@ export class PpuClient {
       result = classify<T>(op, res.status, responseBody, performance.now() - t0);
     } catch (err) {
       const reason = err instanceof TimeoutError ? 'timeout' : err instanceof AuthorizationError ? `authorization: ${err.message}` : `connection: ${describe(err)}`;
-      result = { outcome: 'unknown', status: null, reason, error: null, ms: performance.now() - t0 };
+      const notSent = err instanceof AuthorizationError || BEFORE_CONNECTING.has((err as { code?: string }).code ?? '');
+      result = { outcome: 'unknown', status: null, reason, error: null, ms: performance.now() - t0, ...(notSent ? { notSent: true as const } : {}) };
     }
     this.options.onTrace?.({
       operation: op,

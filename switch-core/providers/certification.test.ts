@@ -66,9 +66,12 @@ describe('certification profile (public test server scenarios)', () => {
     expect(r.purchaseTotal?.amount).toBe(amount);
   });
 
-  it('TST004 shows the tariff calculation (50.0 and 23.8 kWh); TST001 does not', async () => {
+  it("TST004 shows the test server's tariff calculation (50.0 kWh at 117.30, 23.8 kWh at 173.74); TST001 does not", async () => {
     const withCalc = ok(await easyPay.purchase(purchaseRequest('TST004', 10000)));
-    expect(withCalc.tokens[0]?.tariffCalc?.map((b) => b.units)).toEqual([50, 23.8]);
+    expect(withCalc.tokens[0]?.tariffCalc?.map((b) => [b.units, b.rate])).toEqual([
+      [50, 117.3],
+      [23.8, 173.74],
+    ]);
     const plain = ok(await easyPay.purchase(purchaseRequest('TST001', 10000)));
     expect(plain.tokens[0]?.tariffCalc).toBeUndefined();
   });

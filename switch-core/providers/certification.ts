@@ -66,15 +66,14 @@ const ONES = '11111111111111111111';
 
 /**
  * The test server's standard token: 73.8 kWh for R86.00 plus R14.00 VAT. Its TST004 tariff steps are
- * 50.0 kWh at 117.30 and 23.8 kWh at 173.74 (cents per kWh); the wire carries integer cents until
- * the protocol's TariffBlock.rate is a decimal (issue 9, point 1), so they are 117 and 174 here.
+ * 50.0 kWh at 117.30 and 23.8 kWh at 173.74 (cents per kWh; TariffBlock.rate is a decimal on the wire).
  */
 const STD: PlannedToken = { tokenType: 'STD', unitsHundredths: 7380, amountCents: 8600, taxCents: 1400 };
 const STD_WITH_CALC: PlannedToken = {
   ...STD,
   tariffCalc: [
-    { unitsHundredths: 5000, rateCents: 117, amountCents: 5865, description: 'Block 1' },
-    { unitsHundredths: 2380, rateCents: 174, amountCents: 4135, description: 'Block 2' },
+    { unitsHundredths: 5000, rateCents: 117.3, amountCents: 5865, description: 'Block 1' },
+    { unitsHundredths: 2380, rateCents: 173.74, amountCents: 4135, description: 'Block 2' },
   ],
 };
 const BSST: PlannedToken = { tokenType: 'BSST', unitsHundredths: 5000, amountCents: 0, taxCents: 0 };

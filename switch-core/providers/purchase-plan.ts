@@ -103,6 +103,7 @@ export interface MeterAccount {
 
 export interface PlannedTariffStep {
   readonly unitsHundredths: number;
+  /** Cents per unit: a price, not money, so it may carry decimals (the test server's 117.30). */
   readonly rateCents: number;
   /** Excluding VAT. */
   readonly amountCents: number;

@@ -20,11 +20,11 @@ export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, 
   const store = engine.store;
   const base = ADMIN_BASE_PATH;
 
-  const meterDetail = (meterId: string) => {
-    engine.flushTraces();
-    const m = store.getMeter(meterId);
+  const meterDetail = async (meterId: string) => {
+    await engine.flushTraces();
+    const m = await store.getMeter(meterId);
     if (!m) return null;
-    const utility = m.utilityId ? store.listUtilities().find((u) => u.id === m.utilityId) ?? null : null;
+    const utility = m.utilityId ? (await store.listUtilities()).find((u) => u.id === m.utilityId) ?? null : null;
     const support = new Map(m.support.map((s) => [s.providerId, s]));
     return {
       meterId: m.meterId,
@@ -42,26 +42,28 @@ export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, 
 
   app.get(`${base}/health`, async () => ({ ok: true }));
 
+  app.get(`${base}/node`, async () => ({ ...engine.node(), lastBackgroundError: engine.lastBackgroundError() }));
+
   app.get(`${base}/meters`, async (request, reply) => {
     const q = request.query as { prefix?: string; limit?: string };
     const prefix = q.prefix ?? '';
     if (!/^[a-zA-Z0-9]{0,20}$/.test(prefix)) return badRequest(reply, 'prefix', 'must be up to 20 letters or digits', prefix);
     const limit = q.limit === undefined ? 20 : Number(q.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) return badRequest(reply, 'limit', 'must be an integer 1..500', q.limit);
-    return { meters: store.searchMeters(prefix, limit) };
+    return { meters: await store.searchMeters(prefix, limit) };
   });
 
   app.get(`${base}/meters/:meterId`, async (request, reply) => {
     const { meterId } = request.params as { meterId: string };
-    const d = meterDetail(meterId);
+    const d = await meterDetail(meterId);
     return d ?? notFound(reply, `Meter ${meterId}`);
   });
 
   app.post(`${base}/meters/:meterId/confirm-support`, async (request, reply) => {
     const { meterId } = request.params as { meterId: string };
-    if (!engine.confirmSupport(meterId)) return notFound(reply, `Meter ${meterId}`);
+    if (!(await engine.confirmSupport(meterId))) return notFound(reply, `Meter ${meterId}`);
     return {
-      meter: meterDetail(meterId),
+      meter: await meterDetail(meterId),
       message: `Meter ${meterId} is marked for rebroadcast (support re-check). Every provider that has not confirmed support is now Unconfirmed; the next meter lookup for this meter asks them again.`,
     };
   });
@@ -70,7 +72,7 @@ export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, 
     const name = (id: string) => ({ id, name: engine.descriptor(id)?.name ?? id });
     const ids = engine.providerIds();
     return {
-      utilities: store.utilityRouting().map((u) => {
+      utilities: (await store.utilityRouting()).map((u) => {
         const placed = new Set([...u.ranked, ...u.excluded]);
         const serving = ids.filter((id) => !placed.has(id) && (engine.descriptor(id)?.utilityTypes.includes(u.utilityType) ?? true));
         const supported = new Set(u.supportedBy);
@@ -89,7 +91,7 @@ export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, 
   });
 
   app.get(`${base}/providers`, async () => {
-    const weights = new Map(store.listProviders().map((p) => [p.id, p.weight]));
+    const weights = new Map((await store.listProviders()).map((p) => [p.id, p.weight]));
     return {
       providers: engine.providerIds().map((id) => {
         const d = engine.descriptor(id)!;
@@ -109,7 +111,7 @@ export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, 
           behaviour: simulated.get(id)?.behaviour() ?? null,
         };
       }),
-      history: store.listHealthSamples(),
+      history: await store.listHealthSamples(),
     };
   });
 
@@ -125,7 +127,7 @@ export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, 
     return sim.setBehaviour(parsed.value);
   });
 
-  app.get(`${base}/alerts`, async () => ({ alerts: store.listAlerts() }));
+  app.get(`${base}/alerts`, async () => ({ alerts: await store.listAlerts() }));
 
   app.get(`${base}/transactions`, async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
@@ -133,20 +135,20 @@ export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, 
     if (q.status && !(TX_STATUSES as readonly string[]).includes(q.status)) return badRequest(reply, 'status', `must be one of ${TX_STATUSES.join(', ')}`, q.status);
     const limit = q.limit === undefined ? 100 : Number(q.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return badRequest(reply, 'limit', 'must be an integer 1..1000', q.limit);
-    engine.flushTraces();
-    const transactions = store.listTransactions({ from: q.from, to: q.to, meter: q.meter, provider: q.provider, status: q.status, type: q.type, q: q.q, limit });
+    await engine.flushTraces();
+    const transactions = await store.listTransactions({ from: q.from, to: q.to, meter: q.meter, provider: q.provider, status: q.status, type: q.type, q: q.q, limit });
     return { transactions };
   });
 
   app.get(`${base}/transactions/:id`, async (request, reply) => {
     const { id } = request.params as { id: string };
-    engine.flushTraces();
-    const tx = store.getTransaction(id);
+    await engine.flushTraces();
+    const tx = await store.getTransaction(id);
     if (!tx) return notFound(reply, `Transaction ${id}`);
     const { request: _req, responseBody: _res, responseStatus: _s, final: _f, ...summary } = tx;
     return {
       transaction: { ...summary, request: tx.request, responseStatus: tx.responseStatus, responseBody: tx.responseBody, final: tx.final },
-      traces: store.tracesOf(id).map(({ txId: _t, ...t }) => t),
+      traces: (await store.tracesOf(id)).map(({ txId: _t, ...t }) => t),
     };
   });
 
@@ -154,8 +156,8 @@ export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, 
     const { status } = request.query as { status?: string };
     if (status !== undefined && !(ADVICE_STATUSES as readonly string[]).includes(status)) return badRequest(reply, 'status', `must be one of ${ADVICE_STATUSES.join(', ')}`, status);
     return {
-      queue: store.listAdvices(500, status as AdviceStatus | undefined).map(({ body: _b, ...a }) => a),
-      needsReconciliation: store.countAdvices('NEEDS_RECONCILIATION'),
+      queue: (await store.listAdvices(500, status as AdviceStatus | undefined)).map(({ body: _b, ...a }) => a),
+      needsReconciliation: await store.countAdvices('NEEDS_RECONCILIATION'),
     };
   });
 

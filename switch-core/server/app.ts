@@ -1,8 +1,8 @@
 /**
  * Builds the switch's fastify server: basic auth on every request (or, with OAuth2 on, a bearer token
- * from the token endpoint served here), optional TLS/mTLS, the PPU v3 routes and the admin API. Any
- * bad input (unparsable JSON, wrong content type, oversize body) becomes 400 FORMAT_ERROR; an
- * unexpected fault is a 500 ErrorDetail, never a crash.
+ * from the token endpoint served here), optional TLS/mTLS, the PPU v3 routes and the admin API; only
+ * the load balancers' GET /healthz goes without auth. Any bad input (unparsable JSON, wrong content
+ * type, oversize body) becomes 400 FORMAT_ERROR; an unexpected fault is a 500 ErrorDetail, never a crash.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,8 @@ import type { SwitchEngine } from '../engine/switch-engine';
 import { registerAdminRoutes } from './admin-routes';
 import { basicAuthChecker, bearerTokens, credentialsChecker, registerTokenEndpoint } from './auth';
 import { DEFAULT_CONNECTION_LIMITS, applyConnectionLimits, type ConnectionLimits } from './connection-limits';
-import { registerPpuRoutes } from './ppu-routes';
+import { HEALTH_PATH, registerHealthRoute, type HealthCheck } from './health-routes';
+import { ppuMessageAt, registerPpuRoutes } from './ppu-routes';
 
 export interface ServerOptions {
   auth: { username: string; password: string };
@@ -22,6 +23,8 @@ export interface ServerOptions {
   limits?: Partial<ConnectionLimits>;
   /** OAuth2 client-credentials on top of basic auth: bearer tokens valid this long. */
   oauth2?: { tokenTtlSeconds: number };
+  /** What GET /healthz asks (the store's ping); by default the node is healthy while it answers HTTP. */
+  health?: HealthCheck;
 }
 
 /** The switch's OAuth2 token endpoint (client-credentials grant), outside /prepaidutility/v3. */
@@ -48,6 +51,7 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
 
   app.addHook('onRequest', async (request, reply) => {
     if (tokens && request.routeOptions.url === OAUTH2_TOKEN_PATH) return; // the token endpoint checks the client itself
+    if (request.routeOptions.url === HEALTH_PATH) return; // load balancers probe without the till's credentials
     const header = request.headers.authorization;
     if (tokens && header?.startsWith('Bearer ')) {
       if (await tokens.verify(header.slice(7).trim())) return;
@@ -72,6 +76,7 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
     if (status >= 400 && status < 500) {
       return reply.code(400).send(
         errorDetail('FORMAT_ERROR', `Unreadable request: ${err.message}`, {
+          ...ppuMessageAt(request.routeOptions.url, request.params),
           detailMessage: { formatErrors: [{ field: '(body)', msg: err.message }] },
         }),
       );
@@ -84,6 +89,7 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
     reply.code(404).send(errorDetail('UNABLE_TO_LOCATE_RECORD', `No such resource: ${request.method} ${request.url}`));
   });
 
+  registerHealthRoute(app, opts.health ?? (async () => undefined));
   registerPpuRoutes(app, engine);
   registerAdminRoutes(app, engine, simulated);
   return app;

@@ -24,6 +24,17 @@ import { NOTIFY_TOKEN_PURCHASE_ROUTE, type Reply, type SwitchEngine } from '../e
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/**
+ * Which message an error answers when its body could not even be read: every PPU route names the
+ * message's id in its path, so an ErrorDetail can still carry the id and requestType the model requires.
+ */
+export function ppuMessageAt(routeUrl: string | undefined, params: unknown): { id?: string; requestType?: string } {
+  const op = (Object.keys(OPERATIONS) as PpuOperation[]).find((o) => PPU_BASE_PATH + OPERATIONS[o].route === routeUrl);
+  if (!op) return {};
+  const id = (params as Record<string, unknown> | undefined)?.[OPERATIONS[op].idParam];
+  return { requestType: OPERATIONS[op].requestType, ...(typeof id === 'string' ? { id } : {}) };
+}
+
 export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): void {
   const dispatch: Record<PpuOperation, (body: unknown) => Promise<Reply> | Reply> = {
     meterLookup: (b) => engine.lookup(b as MeterLookupRequest),
@@ -53,7 +64,7 @@ export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): v
     });
   }
   app.post(PPU_BASE_PATH + NOTIFY_TOKEN_PURCHASE_ROUTE, async (request, reply) => {
-    const out = engine.notifyTokenPurchase((request.query as { purchaseId?: unknown }).purchaseId, request.body);
+    const out = await engine.notifyTokenPurchase((request.query as { purchaseId?: unknown }).purchaseId, request.body);
     return out.body === null ? reply.code(out.status).send() : reply.code(out.status).send(out.body);
   });
 }

@@ -1,3 +1,5 @@
-/** Public face of the switch's store: the repository and its migrations. */
-export * from './repository';
+/** Public face of the switch's store: the interface, its two engines and the shared migrations. */
+export * from './switch-store';
+export { SqliteSwitchStore, openSqliteStore, type StoreOptions } from './sqlite-store';
+export { PostgresSwitchStore, openPostgresStore } from './postgres-store';
 export { migrate, LATEST_VERSION, MIGRATIONS } from './migrations';

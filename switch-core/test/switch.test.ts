@@ -52,11 +52,12 @@ describe('auth and bad input', () => {
     await wrong.close();
   });
 
-  it('answers unparsable JSON and a path id that differs from the body id with 400 FORMAT_ERROR', async () => {
+  it('answers unparsable JSON (naming the path id and request type, as ErrorDetail requires) and a path id that differs from the body id with 400 FORMAT_ERROR', async () => {
     const auth = 'Basic ' + Buffer.from('till:s3cret').toString('base64');
-    const bad = await fetch(`${sw.url}/prepaidutility/v3/meterLookups/${newId()}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: '{"id":' });
+    const badId = newId();
+    const bad = await fetch(`${sw.url}/prepaidutility/v3/meterLookups/${badId}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: '{"id":' });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { errorType: string }).errorType).toBe('FORMAT_ERROR');
+    expect(await bad.json()).toMatchObject({ errorType: 'FORMAT_ERROR', id: badId, requestType: 'METER_LOOKUP_REQUEST' });
     const req = lookupRequest(DEMO_METERS.plain);
     const mismatch = await fetch(`${sw.url}/prepaidutility/v3/meterLookups/${newId()}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(req) });
     expect(mismatch.status).toBe(400);

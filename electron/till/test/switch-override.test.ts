@@ -1,10 +1,12 @@
 /**
  * PPU_TILL_SWITCH_URL / _USERNAME / _PASSWORD point the till at any PPU server (here a switch in the
- * certification profile) over real HTTP: for the runtime that `npm start` and Electron use, and for
- * `ppu-till` as a child process. The override is never written into the till's settings.
+ * certification profile) over real HTTP: for the runtime that `npm start` and Electron use (also a
+ * comma-separated list it fails over down), and for `ppu-till` as a child process. The override is
+ * never written into the till's settings.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +51,30 @@ describe('the till runtime under PPU_TILL_SWITCH_*', () => {
     const saved = store.getSetting<StoredSettings>('settings');
     store.close();
     expect(saved).toMatchObject({ merchantName: 'Renamed Store', switchUrl: '', switchUsername: '' });
+  });
+
+  it('takes a comma-separated list and fails over from a port that refuses to the switch', async () => {
+    const dead = net.createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as net.AddressInfo).port}`;
+    await new Promise<void>((r) => dead.close(() => r()));
+    const rt = await startTillRuntime({ dataDir: mkdtempSync(join(tmpdir(), 'override-list-')), mode: 'cli', virtualPrinter: false, secrets: memorySecrets(), workerIntervalMs: 20, operators: DEFAULT_OPERATORS, env: envFor(`${deadUrl}, ${sw.url}/prepaidutility/v3`) });
+    try {
+      const api = apiFromInvoke(rt.backend.invoke);
+      expect((await api.signIn({ operatorId: 'manager', pin: '9999' })).ok).toBe(true);
+      const lk = await api.lookupMeter({ meterId: 'TST001' });
+      expect(lk.ok && lk.value.customerName).toMatch(/Pierre/);
+      const st = await api.status({});
+      expect(st.ok && st.value.switch).toMatchObject({ inUse: new URL(sw.url).host, position: 2, count: 2, failedOverFrom: new URL(deadUrl).host });
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it('names the wrong entry of a list', async () => {
+    await expect(startTillRuntime({ dataDir: mkdtempSync(join(tmpdir(), 'override-bad-list-')), mode: 'cli', env: { PPU_TILL_SWITCH_URL: `${sw.url},https://host/api/v2` } })).rejects.toThrow(
+      'PPU_TILL_SWITCH_URL URL 2 (https://host/api/v2) must end in /prepaidutility/v3 (or be an origin alone)',
+    );
   });
 
   it('refuses a URL that is not a PPU base URL, in words', async () => {

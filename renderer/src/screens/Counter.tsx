@@ -1,12 +1,12 @@
 /**
- * What stays on every till screen: the header (store, till id, clock, open shift, switch and
- * printer state, who is signed in), a banner for printer or switch problems the cashier cannot
+ * What stays on every till screen: the header (store, till id, clock, open shift, switch state and
+ * which listed switch is in use, printer state, who is signed in), a banner for printer or switch problems the cashier cannot
  * miss, and notices of pending sales that succeeded late until a cashier acknowledges them.
  */
 import { useEffect, useState } from 'react';
 import { exactTime, rand } from '../format';
 import { useTill } from '../store';
-import { shortRef } from '../words';
+import { shortRef, switchWords } from '../words';
 
 const PRINTER_WORDS = { ready: 'ready', 'paper-out': 'PAPER OUT', problem: 'PROBLEM', offline: 'OFFLINE', none: 'none set up' } as const;
 
@@ -42,7 +42,9 @@ export function CounterHeader() {
       </span>
       {st && (
         <>
-          <span className={st.switch.reachable ? 'ok' : 'warn'} title={st.switch.message}>Switch: {st.switch.reachable ? 'reachable' : 'NOT reachable'}</span>
+          <span className={st.switch.reachable && !st.switch.failedOverFrom ? 'ok' : 'warn'} title={`${st.switch.url} — ${st.switch.message}`} data-testid="switch-status">
+            {switchWords(st.switch)}
+          </span>
           <span className={st.printer.state === 'ready' && !st.printer.paperLow ? 'ok' : 'warn'} title={st.printer.message} data-testid="printer-status">
             Printer: {PRINTER_WORDS[st.printer.state]}
             {st.printer.state === 'ready' && st.printer.paperLow ? ', paper low' : ''}

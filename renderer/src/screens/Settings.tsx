@@ -26,7 +26,8 @@ const ID_FIELDS: { key: keyof Form & string; label: string }[] = [
   { key: 'clientName', label: 'Client name' },
 ];
 
-function Field(props: { id: string; label: string; value: string | number; error?: string; type?: string; onChange(v: string): void; placeholder?: string }) {
+function Field(props: { id: string; label: string; value: string | number; error?: string; type?: string; onChange(v: string): void; placeholder?: string; hint?: string }) {
+  const described = [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-err` : ''].filter(Boolean).join(' ');
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.label}</label>
@@ -37,9 +38,10 @@ function Field(props: { id: string; label: string; value: string | number; error
         placeholder={props.placeholder}
         autoComplete="off"
         aria-invalid={Boolean(props.error)}
-        aria-describedby={props.error ? `${props.id}-err` : undefined}
+        aria-describedby={described || undefined}
         onChange={(e) => props.onChange(e.target.value)}
       />
+      {props.hint && <p id={`${props.id}-hint`} className="hint">{props.hint}</p>}
       {props.error && <span id={`${props.id}-err`} className="field-error">{props.error}</span>}
     </div>
   );
@@ -89,7 +91,15 @@ export function Settings() {
       <form onSubmit={(e) => { e.preventDefault(); void save(); }}>
         <fieldset className="group">
           <legend>Switch</legend>
-          <Field id="s-url" label="Switch URL (empty: the embedded switch)" value={form.switchUrl} error={fieldErr('switchUrl')} placeholder="https://switch.example:8443" onChange={(v) => set('switchUrl', v)} />
+          <Field
+            id="s-url"
+            label="Switch URL (empty: the embedded switch)"
+            value={form.switchUrl}
+            error={fieldErr('switchUrl')}
+            placeholder="https://switch.example:8443"
+            hint="Several switches: list their URLs separated by commas, the preferred first. When one does not answer, the till repeats the request at the next and stays there; the status bar shows which one is in use. List only switches that share one database (nodes of one switch)."
+            onChange={(v) => set('switchUrl', v)}
+          />
           <Field id="s-user" label="User name" value={form.switchUsername} error={fieldErr('switchUsername')} onChange={(v) => set('switchUsername', v)} />
           <Field id="s-pass" label={passwordSet ? 'Password (stored; type to replace)' : 'Password'} type="password" value={form.switchPassword} error={fieldErr('switchPassword')} onChange={(v) => set('switchPassword', v)} />
         </fieldset>

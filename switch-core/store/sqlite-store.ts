@@ -1,7 +1,8 @@
 /**
- * The switch's SQLite store (better-sqlite3, WAL): every SQL statement the switch runs lives here,
- * behind functions named after the domain (getMeter, markForRebroadcast, applySupport, ...).
- * Statements are prepared once; callers see plain data from engine/model.ts.
+ * The switch's SQLite engine (better-sqlite3, WAL): the embedded default, one switch process on one
+ * file. Every SQL statement it runs lives here behind the SwitchStore interface (switch-store.ts);
+ * statements are prepared once and run synchronously, and the durable writes wait for a shared
+ * fsync of the WAL off the event loop (wal-sync.ts).
  */
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
@@ -27,52 +28,17 @@ import type {
 import { OPERATIONS, type UtilityType } from '../protocol';
 import { openDatabase } from '../../common/sqlite';
 import { migrate } from './migrations';
-
-export interface TransactionFilter {
-  from?: string;
-  to?: string;
-  meter?: string;
-  provider?: string;
-  status?: string;
-  type?: string;
-  q?: string;
-  limit?: number;
-}
-
-export interface NewTransaction {
-  id: string;
-  type: TxType;
-  meterId: string | null;
-  providerId: string | null;
-  status: TxStatus;
-  amount: number | null;
-  startedAt: string;
-  purchaseId: string | null;
-  request: unknown;
-}
-
-export interface TransactionOutcome {
-  providerId: string | null;
-  status: TxStatus;
-  errorType: string | null;
-  ms: number;
-  responseStatus: number | null;
-  responseBody: unknown;
-  /** responseBody already serialised, when the caller has it. */
-  responseJson?: string;
-  final: boolean;
-}
-
-export interface UtilityRoutingRow {
-  id: string;
-  name: string;
-  utilityType: UtilityType;
-  ranked: string[];
-  excluded: string[];
-  meterCount: number;
-  /** Providers that answered Supported for at least one of the utility's meters. */
-  supportedBy: string[];
-}
+import {
+  DuplicateIdError,
+  type NewTransaction,
+  type StoreChange,
+  type SwitchStore,
+  type TransactionFilter,
+  type TransactionOutcome,
+  type UtilityRoutingRow,
+  type WriteBatch,
+} from './switch-store';
+import { WalSync } from './wal-sync';
 
 interface TxRow {
   id: string;
@@ -133,12 +99,6 @@ const outcomeColumns = (o: TransactionOutcome) => ({
 /** Meters whose rows are held in memory (the ones being sold to); the table itself may hold millions. */
 const METER_CACHE_SIZE = 10_000;
 
-export class DuplicateIdError extends Error {
-  constructor(readonly id: string) {
-    super(`id ${id} was already used`);
-  }
-}
-
 /**
  * Checkpoints the WAL from a worker thread with its own connection, so the fsync of a checkpoint
  * never stalls the event loop that serves purchases (the main connection's auto-checkpoint is off).
@@ -157,10 +117,13 @@ export interface StoreOptions {
   backgroundCheckpointMs?: number;
 }
 
-export class SwitchStore {
+export class SqliteSwitchStore implements SwitchStore {
+  readonly engine = 'sqlite' as const;
+  readonly sharedByNodes = false;
   readonly db: Database.Database;
   private readonly s;
   private checkpointer: Worker | null = null;
+  private readonly wal: WalSync | null;
   /**
    * Read-through cache of contract-table rows, kept in step by every write below (this store is
    * the table's only writer): a lookup or purchase reads its meter two or three times.
@@ -168,9 +131,11 @@ export class SwitchStore {
   private readonly meters = new Map<string, MeterState | null>();
 
   constructor(file: string, opts: StoreOptions = {}) {
-    // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the tail.
+    // NORMAL is durable across application crashes in WAL mode; the writes that must survive a
+    // power cut wait for a WAL fsync besides (see durable()).
     this.db = openDatabase(file, { synchronous: 'NORMAL' });
     migrate(this.db);
+    this.wal = file === ':memory:' ? null : new WalSync(`${file}-wal`);
     if (opts.backgroundCheckpointMs && file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = new Worker(CHECKPOINTER, {
@@ -237,11 +202,15 @@ export class SwitchStore {
       ),
       getAdvice: db.prepare<[string], AdviceRow>('SELECT * FROM advices WHERE id = ?'),
       updateAdvice: db.prepare(
-        'UPDATE advices SET attempts = @attempts, last_error = @lastError, next_attempt_at = @nextAttemptAt, status = @status WHERE id = @id',
+        'UPDATE advices SET attempts = @attempts, last_error = @lastError, next_attempt_at = @nextAttemptAt, status = @status, lease_owner = NULL, lease_until = NULL WHERE id = @id',
       ),
       pendingHeads: db.prepare<[], AdviceRow>(
         `SELECT a.* FROM advices a JOIN (SELECT provider_id, MIN(seq) AS seq FROM advices WHERE status = 'PENDING' GROUP BY provider_id) h
          ON a.provider_id = h.provider_id AND a.seq = h.seq ORDER BY a.next_attempt_at`,
+      ),
+      claimAdvice: db.prepare<[string, string, string, string, string]>(
+        `UPDATE advices SET lease_owner = ?, lease_until = ? WHERE id = ? AND status = 'PENDING'
+         AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)`,
       ),
       listAdvices: db.prepare<[number], AdviceRow>('SELECT * FROM advices ORDER BY seq DESC LIMIT ?'),
       listAdvicesWithStatus: db.prepare<[AdviceStatus, number], AdviceRow>('SELECT * FROM advices WHERE status = ? ORDER BY seq DESC LIMIT ?'),
@@ -265,27 +234,51 @@ export class SwitchStore {
     };
   }
 
-  close(): void {
-    if (this.checkpointer) {
-      this.checkpointer.postMessage('stop');
-      this.checkpointer = null;
+  async close(): Promise<void> {
+    const checkpointer = this.checkpointer;
+    this.checkpointer = null;
+    if (checkpointer) {
+      const exited = new Promise<void>((resolve) => checkpointer.once('exit', () => resolve()));
+      checkpointer.postMessage('stop');
+      await exited;
     }
+    await this.wal?.close();
     if (this.db.open) {
       this.db.pragma('wal_checkpoint(PASSIVE)');
       this.db.close();
     }
   }
 
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  /** One process owns the file: nobody else changes it behind this store's caches. */
+  onChange(_listener: (change: StoreChange) => void): void {}
+
+  async tryLead(): Promise<boolean> {
+    return true;
+  }
+
+  /**
+   * Waits until the writes committed so far would survive a power cut: the store runs NORMAL (a
+   * commit survives a crash of the process), and a request about to leave for a provider — and
+   * which provider it goes to — must survive a power cut too.
+   */
+  private durable(): Promise<void> {
+    return this.wal ? this.wal.sync() : Promise.resolve();
+  }
+
   // ---- meta ----
-  getMeta(key: string): string | null {
+  async getMeta(key: string): Promise<string | null> {
     return this.s.getMeta.get(key)?.value ?? null;
   }
-  setMeta(key: string, value: string): void {
+  async setMeta(key: string, value: string): Promise<void> {
     this.s.setMeta.run(key, value);
   }
 
   // ---- providers and utilities ----
-  upsertProviders(providers: readonly ProviderRecord[]): void {
+  async upsertProviders(providers: readonly ProviderRecord[]): Promise<void> {
     const stmt = this.db.prepare(
       `INSERT INTO providers (id, name, weight, enabled) VALUES (@id, @name, @weight, @enabled)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name`,
@@ -294,17 +287,17 @@ export class SwitchStore {
       for (const p of providers) stmt.run({ id: p.id, name: p.name, weight: p.weight, enabled: p.enabled ? 1 : 0 });
     })();
   }
-  setProviderWeight(id: string, weight: number): void {
+  async setProviderWeight(id: string, weight: number): Promise<void> {
     this.db.prepare('UPDATE providers SET weight = ? WHERE id = ?').run(weight, id);
   }
-  listProviders(): ProviderRecord[] {
+  async listProviders(): Promise<ProviderRecord[]> {
     return this.db
       .prepare<[], { id: string; name: string; weight: number; enabled: number }>('SELECT * FROM providers ORDER BY id')
       .all()
       .map((r) => ({ id: r.id, name: r.name, weight: r.weight, enabled: r.enabled === 1 }));
   }
 
-  upsertUtility(u: UtilityPrefs): void {
+  async upsertUtility(u: UtilityPrefs): Promise<void> {
     this.db.transaction(() => {
       this.db
         .prepare('INSERT INTO utilities (id, name, utility_type) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, utility_type = excluded.utility_type')
@@ -316,7 +309,11 @@ export class SwitchStore {
     })();
   }
 
-  listUtilities(): UtilityPrefs[] {
+  async listUtilities(): Promise<UtilityPrefs[]> {
+    return this.utilities();
+  }
+
+  private utilities(): UtilityPrefs[] {
     const rows = this.db.prepare<[], { id: string; name: string; utility_type: UtilityType }>('SELECT * FROM utilities ORDER BY name').all();
     const prefs = this.db
       .prepare<[], { utility_id: string; provider_id: string; kind: 'RANKED' | 'EXCLUDED' }>('SELECT * FROM utility_preferences ORDER BY utility_id, rank, provider_id')
@@ -331,7 +328,7 @@ export class SwitchStore {
   }
 
   /** Routing view: preferences, meter count and which providers confirmed support, per utility. */
-  utilityRouting(): UtilityRoutingRow[] {
+  async utilityRouting(): Promise<UtilityRoutingRow[]> {
     const counts = new Map(
       this.db
         .prepare<[], { utility_id: string; n: number }>('SELECT utility_id, COUNT(*) AS n FROM meters WHERE utility_id IS NOT NULL GROUP BY utility_id')
@@ -344,7 +341,7 @@ export class SwitchStore {
          WHERE s.status = 'SUPPORTED' AND m.utility_id IS NOT NULL`,
       )
       .all();
-    return this.listUtilities().map((u) => ({
+    return this.utilities().map((u) => ({
       ...u,
       ranked: [...u.ranked],
       excluded: [...u.excluded],
@@ -354,7 +351,7 @@ export class SwitchStore {
   }
 
   // ---- contract table ----
-  getMeter(meterId: string): MeterState | null {
+  async getMeter(meterId: string): Promise<MeterState | null> {
     const cached = this.meters.get(meterId);
     if (cached !== undefined) return cached;
     const row = this.s.getMeter.get(meterId);
@@ -380,8 +377,7 @@ export class SwitchStore {
     this.meters.set(meterId, state);
   }
 
-  /** Writes a meter's whole row (creating it when new) in one transaction. */
-  saveMeter(state: MeterState, now: string): void {
+  async saveMeter(state: MeterState, now: string): Promise<void> {
     this.db.transaction(() => {
       this.s.insertMeter.run(state.meterId, state.utilityId, state.rebroadcastFlag ? 1 : 0, state.preferredProviderId, now);
       this.s.updateMeter.run(state.utilityId, state.rebroadcastFlag ? 1 : 0, state.preferredProviderId, state.meterId);
@@ -391,23 +387,15 @@ export class SwitchStore {
     this.meters.delete(state.meterId);
   }
 
-  /** One provider's support row for a meter the table already holds. */
-  setSupport(meterId: string, s: ProviderSupport): void {
+  async setSupport(meterId: string, s: ProviderSupport): Promise<void> {
     this.s.upsertSupport.run(meterId, s.providerId, s.status, s.lastResponseAt);
     this.meters.delete(meterId);
   }
 
-  /**
-   * Moves a provider's last-response time forward and nothing else: a write that may ride a later
-   * batch must not put back a status that changed in the meantime.
-   */
-  touchSupport(meterId: string, providerId: string, at: string): void {
-    this.s.touchSupport.run(at, meterId, providerId, at);
-    this.meters.delete(meterId);
-  }
-
-  /** Bulk load for seeding and benchmarks: one transaction, prepared statements. */
-  insertMeters(meters: Iterable<{ meterId: string; utilityId: string | null; preferredProviderId?: string | null; support?: readonly ProviderSupport[] }>, now: string): number {
+  async insertMeters(
+    meters: Iterable<{ meterId: string; utilityId: string | null; preferredProviderId?: string | null; support?: readonly ProviderSupport[] }>,
+    now: string,
+  ): Promise<number> {
     let n = 0;
     this.meters.clear();
     this.db.transaction(() => {
@@ -420,68 +408,49 @@ export class SwitchStore {
     return n;
   }
 
-  searchMeters(prefix: string, limit: number): { meterId: string; utilityName: string | null }[] {
+  async searchMeters(prefix: string, limit: number): Promise<{ meterId: string; utilityName: string | null }[]> {
     // Range scan over the primary key: every id starting with `prefix` sorts in [prefix, prefix + U+FFFF).
     return this.s.prefix.all(prefix, prefix + '\uffff', limit).map((r) => ({ meterId: r.meter_id, utilityName: r.name }));
   }
 
-  /** Meter ids in key order after `after`, for the periodic re-broadcast's batches. */
-  meterIdsAfter(after: string, limit: number): string[] {
+  async meterIdsAfter(after: string, limit: number): Promise<string[]> {
     return this.s.meterIdsAfter.all(after, limit).map((r) => r.meter_id);
   }
 
   // ---- transactions ----
   /**
-   * Persists a new transaction before anything is sent, durably (see `durably`): after a power cut
-   * the till's retry finds it and goes to the same provider. A reused id throws DuplicateIdError.
+   * Persists a new transaction before anything is sent: committed at once (so a reused id is
+   * refused and every later read sees it), then durable once the shared WAL fsync has run.
    */
-  insertTransaction(tx: NewTransaction): void {
+  async insertTransaction(tx: NewTransaction, opts: { durable?: boolean } = {}): Promise<void> {
     try {
-      this.durably(() => this.s.insertTx.run({ ...tx, request: JSON.stringify(tx.request) }));
+      this.s.insertTx.run({ ...tx, request: JSON.stringify(tx.request) });
     } catch (err) {
       if (err instanceof Error && (err as Error & { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateIdError(tx.id);
       throw err;
     }
+    if (opts.durable !== false) await this.durable();
   }
 
-  /**
-   * Runs one write with synchronous=FULL: the store runs NORMAL (a commit survives a crash of the
-   * process, not of the machine), but a request about to leave for a provider — and which provider
-   * it goes to — must survive a power cut too. One fsync of the WAL per such write.
-   */
-  private durably<T>(write: () => T): T {
-    this.db.pragma('synchronous = FULL');
-    try {
-      return write();
-    } finally {
-      this.db.pragma('synchronous = NORMAL');
-    }
-  }
-
-  /** A transaction written once, already answered (a lookup: nothing to persist before sending). */
-  insertFinishedTransaction(tx: NewTransaction, o: TransactionOutcome): void {
-    this.s.insertFinishedTx.run({ ...tx, request: JSON.stringify(tx.request), ...outcomeColumns(o) });
-  }
-
-  hasTransaction(id: string): boolean {
+  async hasTransaction(id: string): Promise<boolean> {
     return this.s.hasTx.get(id) !== undefined;
   }
 
-  /** The provider a transaction is about to be sent to, durably before the send (a failover's new route). */
-  setTransactionProvider(id: string, providerId: string | null): void {
-    this.durably(() => this.s.setTxProvider.run(providerId, id));
+  async setTransactionProvider(id: string, providerId: string | null): Promise<void> {
+    this.s.setTxProvider.run(providerId, id);
+    await this.durable();
   }
 
-  finishTransaction(id: string, o: TransactionOutcome): void {
+  async finishTransaction(id: string, o: TransactionOutcome): Promise<void> {
     this.s.finishTx.run({ id, ...outcomeColumns(o) });
   }
 
-  getTransaction(id: string): StoredTransaction | null {
+  async getTransaction(id: string): Promise<StoredTransaction | null> {
     const row = this.s.getTx.get(id);
     return row ? this.toStored(row) : null;
   }
 
-  listTransactions(f: TransactionFilter): TransactionSummary[] {
+  async listTransactions(f: TransactionFilter): Promise<TransactionSummary[]> {
     const where: string[] = [];
     const args: Record<string, string | number> = {};
     if (f.from) (where.push('t.started_at >= @from'), (args.from = f.from));
@@ -526,12 +495,15 @@ export class SwitchStore {
     };
   }
 
-  /** Deferred writes from the hot path (traces and references), in one transaction. */
-  writeBatch(traces: readonly TraceRecord[], refs: readonly { txId: string; ref: string }[], jobs: readonly (() => void)[] = []): void {
+  async writeBatch(b: WriteBatch): Promise<void> {
     this.db.transaction(() => {
-      // Deferred repository writes (finished transactions, refreshed response times) share the commit.
-      for (const job of jobs) job();
-      for (const t of traces) {
+      for (const { tx, outcome } of b.finishedRows) this.s.insertFinishedTx.run({ ...tx, request: JSON.stringify(tx.request), ...outcomeColumns(outcome) });
+      for (const { id, outcome } of b.outcomes) this.s.finishTx.run({ id, ...outcomeColumns(outcome) });
+      for (const t of b.touches) {
+        this.s.touchSupport.run(t.at, t.meterId, t.providerId, t.at);
+        this.meters.delete(t.meterId);
+      }
+      for (const t of b.traces) {
         this.s.insertTrace.run({
           txId: t.txId,
           direction: t.direction,
@@ -545,7 +517,7 @@ export class SwitchStore {
           ms: t.ms,
         });
       }
-      for (const r of refs) this.s.insertRef.run(r.ref, r.txId);
+      for (const r of b.refs) this.s.insertRef.run(r.ref, r.txId);
     })();
   }
 
@@ -554,7 +526,7 @@ export class SwitchStore {
    * row (request, answer, status, time), so it is not written twice; rows stored before that
    * change carry it as a trace and are shown as stored.
    */
-  tracesOf(txId: string): TraceRecord[] {
+  async tracesOf(txId: string): Promise<TraceRecord[]> {
     const stored: TraceRecord[] = this.s.tracesOf.all(txId).map((t) => ({
       txId: t.tx_id,
       direction: t.direction,
@@ -585,29 +557,29 @@ export class SwitchStore {
   }
 
   // ---- advices ----
-  /** Returns false when an advice with this id already exists. */
-  insertAdvice(a: Omit<AdviceRecord, 'attempts' | 'lastError'>): boolean {
+  async insertAdvice(a: Omit<AdviceRecord, 'attempts' | 'lastError'>): Promise<boolean> {
     return this.s.insertAdvice.run({ ...a, body: JSON.stringify(a.body) }).changes === 1;
   }
-  getAdvice(id: string): AdviceRecord | null {
+  async getAdvice(id: string): Promise<AdviceRecord | null> {
     const row = this.s.getAdvice.get(id);
     return row ? toAdvice(row) : null;
   }
-  updateAdvice(a: Pick<AdviceRecord, 'id' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'status'>): void {
+  async updateAdvice(a: Pick<AdviceRecord, 'id' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'status'>): Promise<void> {
     this.s.updateAdvice.run(a);
   }
-  /** The head (oldest pending advice) of each provider's queue. */
-  pendingAdviceHeads(): AdviceRecord[] {
+  async pendingAdviceHeads(): Promise<AdviceRecord[]> {
     return this.s.pendingHeads.all().map(toAdvice);
   }
-  listAdvices(limit = 500, status?: AdviceStatus): AdviceRecord[] {
+  async claimAdvice(id: string, owner: string, now: string, until: string): Promise<boolean> {
+    return this.s.claimAdvice.run(owner, until, id, owner, now).changes === 1;
+  }
+  async listAdvices(limit = 500, status?: AdviceStatus): Promise<AdviceRecord[]> {
     return (status ? this.s.listAdvicesWithStatus.all(status, limit) : this.s.listAdvices.all(limit)).map(toAdvice);
   }
-  countAdvices(status: AdviceStatus): number {
+  async countAdvices(status: AdviceStatus): Promise<number> {
     return this.s.countAdvices.get(status)!.n;
   }
-  /** Parks an advice that never got a final answer, with the alert that tells a person, in one write. */
-  parkAdvice(a: Pick<AdviceRecord, 'id' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'status'>, alert: AdviceAlert): void {
+  async parkAdvice(a: Pick<AdviceRecord, 'id' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'status'>, alert: AdviceAlert): Promise<void> {
     this.db.transaction(() => {
       this.s.updateAdvice.run(a);
       this.s.insertAdviceAlert.run(alert.at, alert.providerId, alert.adviceId, alert.message);
@@ -615,22 +587,22 @@ export class SwitchStore {
   }
 
   // ---- health ----
-  insertAlert(a: HealthAlert): void {
+  async insertAlert(a: HealthAlert): Promise<void> {
     this.s.insertAlert.run(a.at, a.providerId, a.from, a.to, a.message);
   }
-  listAlerts(limit = 200): SwitchAlert[] {
+  async listAlerts(limit = 200): Promise<SwitchAlert[]> {
     return this.s.listAlerts.all(limit).map((r) =>
       r.kind === 'HEALTH'
         ? { kind: r.kind, at: r.at, providerId: r.provider_id, from: r.from_health!, to: r.to_health!, message: r.message }
         : { kind: r.kind, at: r.at, providerId: r.provider_id, adviceId: r.advice_id!, message: r.message },
     );
   }
-  insertHealthSamples(samples: readonly HealthSample[]): void {
+  async insertHealthSamples(samples: readonly HealthSample[]): Promise<void> {
     this.db.transaction(() => {
       for (const s of samples) this.s.insertSample.run(s.at, s.providerId, s.latencyMs, s.errorRate, s.up ? 1 : 0);
     })();
   }
-  listHealthSamples(limit = 600): HealthSample[] {
+  async listHealthSamples(limit = 600): Promise<HealthSample[]> {
     return this.s.listSamples.all(limit).map((r) => ({ at: r.at, providerId: r.provider_id, latencyMs: r.latency_ms, errorRate: r.error_rate, up: r.up === 1 }));
   }
 }
@@ -651,6 +623,6 @@ function toAdvice(r: AdviceRow): AdviceRecord {
   };
 }
 
-export function openStore(file: string, opts: StoreOptions = {}): SwitchStore {
-  return new SwitchStore(file, opts);
+export function openSqliteStore(file: string, opts: StoreOptions = {}): SqliteSwitchStore {
+  return new SqliteSwitchStore(file, opts);
 }
