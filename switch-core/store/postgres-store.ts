@@ -258,6 +258,7 @@ export class PostgresSwitchStore implements SwitchStore {
 
   // ---- lifecycle ----
   async ping(): Promise<void> {
+    if (this.closing) throw new Error('the PostgreSQL store is not open: it was closed');
     await this.pool.query('SELECT 1');
   }
 

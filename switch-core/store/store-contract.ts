@@ -79,6 +79,14 @@ export function storeContract(name: string, open: () => Promise<SwitchStore>): v
       expect(await s.getMeta('k')).toBe('two');
     });
 
+    it('once closed, refuses a health check (the node reports itself unavailable), and closes twice without harm', async () => {
+      const s = await fresh();
+      await s.ping();
+      await s.close();
+      await expect(s.ping()).rejects.toThrow(/not open/);
+      await s.close(); // afterEach closes it once more
+    });
+
     it('keeps providers (a re-seed renames, the weight an operator set stays) and utilities with their routing', async () => {
       const s = await fresh();
       await s.upsertProviders([
