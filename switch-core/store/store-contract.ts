@@ -182,8 +182,11 @@ export function storeContract(name: string, open: () => Promise<SwitchStore>): v
       expect((await s.searchMeters('0123', 10)).map((m) => m.meterId)).toEqual(['0123', '01239']);
       expect((await s.searchMeters('', 2)).map((m) => m.meterId)).toEqual(['012', '0123']);
       expect(await s.searchMeters('9', 10)).toEqual([]);
+      // Byte order on UTF-8: a prefix outside ASCII still bounds the range.
+      await s.insertMeters(['é1', 'é2', 'ê1', 'e1'].map((meterId) => ({ meterId, utilityId: null })), at(0));
+      expect((await s.searchMeters('é', 10)).map((m) => m.meterId)).toEqual(['é1', 'é2']);
       expect(await s.meterIdsAfter('', 3)).toEqual(['012', '0123', '01239']);
-      expect(await s.meterIdsAfter('01239', 10)).toEqual(['0124', '0130', '1000']);
+      expect(await s.meterIdsAfter('01239', 10)).toEqual(['0124', '0130', '1000', 'e1', 'é1', 'é2', 'ê1']);
     });
 
     it('stores a transaction, refuses its id again, records its route and its outcome', async () => {
