@@ -2,7 +2,9 @@
  * The switch's PostgreSQL store (pg, pooled): any number of switch nodes share one database. It owns
  * the PostgreSQL side of the store contract — migrations serialised across nodes, commits durable
  * only where switch-store.ts asks, the meter cache kept in step across nodes with LISTEN/NOTIFY,
- * leadership through a session advisory lock, and advice leases.
+ * leadership through a session advisory lock, and advice leases. Session state carries meaning here
+ * (synchronous_commit per pool, LISTEN, the leader's lock): connect to PostgreSQL directly or through
+ * a session-mode pooler, never a transaction-mode one.
  */
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
@@ -382,6 +384,8 @@ export class PostgresSwitchStore implements SwitchStore {
         client.on('end', lost);
         this.leader = leader;
         await client.connect();
+        // Closed meanwhile: close() has ended this client; the lock must not be taken on it.
+        if (this.closing) return false;
       }
       const leader = this.leader;
       if (leader.held) {
