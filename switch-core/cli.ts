@@ -63,6 +63,7 @@ interface ServeOptions {
   tlsCa?: string;
   broadcastTimeout?: number;
   adviceMaxAge: number;
+  adviceLease: number;
   slipWidth: number;
   log?: boolean;
 }
@@ -99,6 +100,7 @@ program
   .option('--tls-ca <path>', 'CA for client certificates: turns on mTLS')
   .option('--broadcast-timeout <ms>', 'overall bound on a broadcast lookup', (v) => parsePort(v))
   .option('--advice-max-age <hours>', 'how long an advice without a final answer is repeated before it is parked for reconciliation', parsePositive, 7 * 24)
+  .option('--advice-lease <seconds>', 'how long a node holds an advice it is delivering before another node may take it over', parsePositive, 60)
   .option('--slip-width <columns>', 'width of the slipData the switch builds for answers without one', parseSlipWidth, DEFAULT_SLIP_WIDTH)
   .option('--log', 'log every request')
   .action(async (o: ServeOptions) => {
@@ -157,7 +159,7 @@ program
       ...(o.oauth2 ? { oauth2: { tokenTtlSeconds: o.oauth2Ttl } } : {}),
       tls: o.tlsKey && o.tlsCert ? { keyPath: o.tlsKey, certPath: o.tlsCert, caPath: o.tlsCa } : undefined,
       broadcastTimeoutMs: o.broadcastTimeout,
-      engine: { adviceMaxAgeMs: o.adviceMaxAge * 3600 * 1000, slipWidth: o.slipWidth },
+      engine: { adviceMaxAgeMs: o.adviceMaxAge * 3600 * 1000, slipWidth: o.slipWidth, adviceLeaseMs: o.adviceLease * 1000 },
       log: o.log ?? false,
     });
     if (generated) console.log(`Generated credentials (shown once): ${auth.username}:${auth.password}`);

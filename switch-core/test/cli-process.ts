@@ -9,6 +9,8 @@ export interface SwitchProcess {
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
   stop(): Promise<void>;
+  /** Ends the process at once (SIGKILL): no shutdown code runs, as when a machine dies. */
+  kill(): Promise<void>;
 }
 
 /** Runs the CLI to its end (for refusals): exit code and output. */
@@ -42,9 +44,15 @@ export async function startSwitchProcess(args: string[], env: Record<string, str
     output: () => output,
     stop: () =>
       new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
+        if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGTERM');
+      }),
+    kill: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGKILL');
       }),
   };
 }

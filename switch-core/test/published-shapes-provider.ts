@@ -56,7 +56,8 @@ function noTokensAnswer(req: Record<string, unknown>, meterId: string): string {
     `"slipData":{"messageLines":[{"text":"${STAND_IN_SLIP_LINE}","fontWidthScaleFactor":1.0},{"text":"","cut":true}],"slipWidth":42,"issuerReference":"TST010REF"}}`;
 }
 
-export async function startStandInProvider(): Promise<StandInProvider> {
+/** `latencyMs`: how long every answer takes (a provider a few WAN hops away). */
+export async function startStandInProvider(opts: { latencyMs?: number } = {}): Promise<StandInProvider> {
   const requests: StandInProvider['requests'] = [];
   const auth = 'Basic ' + Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
   const server = http.createServer((req, res) => {
@@ -64,7 +65,11 @@ export async function startStandInProvider(): Promise<StandInProvider> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = req.url ?? '';
-      const send = (status: number, text = '') => res.writeHead(status, { 'content-type': 'application/json' }).end(text);
+      const send = (status: number, text = '') => {
+        const answer = () => res.writeHead(status, { 'content-type': 'application/json' }).end(text);
+        if (opts.latencyMs) setTimeout(answer, opts.latencyMs);
+        else answer();
+      };
       if (req.headers.authorization !== auth) return send(401);
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       requests.push({ path, body });

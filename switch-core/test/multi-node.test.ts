@@ -1,0 +1,168 @@
+/**
+ * Two `ppu-switch serve --store postgres://…` processes on one PostgreSQL database, in front of one
+ * provider (the hand-written stand-in, recording every request it gets). A stream of purchases goes
+ * to both nodes, as tills spread over a load balancer would; one node is SIGKILLed in the middle.
+ * A till whose request got no answer repeats it, same id, at the other node — as the till's own
+ * failover does. Then: every purchase ended successful (none unknown), none lost from the shared
+ * ledger, the provider saw each purchase id once as a new sale, each confirmation reached the
+ * provider (at most the one under way at the kill twice), and the surviving node leads.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { newId, nowIso, PpuClient, type ConfirmationAdvice, type PpuResult, type PurchaseRequest, type PurchaseResponse } from '../protocol';
+import { createTestDatabase } from '../../test-support/postgres';
+import { describeWithPostgres } from '../../test-support/postgres-for-tests';
+import { startSwitchProcess, type SwitchProcess } from './cli-process';
+import { STAND_IN_METERS, startStandInProvider, type StandInProvider } from './published-shapes-provider';
+import { until } from './helpers';
+
+const AUTH = { username: 'till', password: 'multi-node-pw' };
+const PURCHASES = 120;
+const CONCURRENT = 6;
+/** The node dies once this many purchases have ended. */
+const KILL_AFTER = 40;
+
+const ORIGINATOR = {
+  institution: { id: 'INST01', name: 'Corner Store Group' },
+  terminalId: 'TILL0001',
+  merchant: { merchantId: '123456789012345', merchantType: '5411', merchantName: { name: 'Corner Store', city: 'Cape Town', region: 'WC', country: 'ZA' } },
+};
+
+function purchaseRequest(): PurchaseRequest {
+  return {
+    id: newId(),
+    time: nowIso(),
+    originator: ORIGINATOR,
+    client: { id: 'TILLCLIENT', name: 'Counter till' },
+    thirdPartyIdentifiers: [],
+    meter: { meterId: STAND_IN_METERS.published },
+    purchaseAmount: { amount: 10_000, currency: '710' },
+    tenders: [{ tenderType: 'CASH', amount: { amount: 10_000, currency: '710' } }],
+  };
+}
+
+const adminGet = async <T>(node: SwitchProcess, path: string): Promise<T> => {
+  const res = await fetch(`${node.url}/admin/v1${path}`, { headers: { authorization: 'Basic ' + Buffer.from(`${AUTH.username}:${AUTH.password}`).toString('base64') } });
+  return (await res.json()) as T;
+};
+const nodeView = (node: SwitchProcess) => adminGet<{ nodeId: string; store: string; leading: boolean }>(node, '/node');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describeWithPostgres('two switch nodes on one PostgreSQL database', (serverUrl) => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let provider: StandInProvider;
+  let dir: string;
+  let a: SwitchProcess;
+  let b: SwitchProcess;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(serverUrl);
+    provider = await startStandInProvider({ latencyMs: 15 });
+    dir = mkdtempSync(join(tmpdir(), 'multi-node-'));
+    const file = join(dir, 'providers.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        providers: [
+          {
+            id: 'EXT1',
+            name: 'Stand-in',
+            baseUrl: `${provider.origin}/prepaidutility/v3`,
+            username: provider.username,
+            password: provider.password,
+            capabilities: ['retries'],
+            utilityTypes: ['ELECTRICITY'],
+            weight: 1,
+            timeoutMs: 5_000,
+          },
+        ],
+      }),
+    );
+    const args = (node: string) => ['--store', db.url, '--providers', file, '--auth', `${AUTH.username}:${AUTH.password}`, '--node-id', node, '--advice-lease', '3'];
+    a = await startSwitchProcess(args('A'));
+    await until(async () => (await nodeView(a)).leading, 100, 100);
+    b = await startSwitchProcess(args('B'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await provider?.close();
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('one id sent to both nodes at once is sold once: the other node answers DUPLICATE_RECORD', async () => {
+    const [ca, cb] = [a, b].map((n) => new PpuClient({ baseUrl: n.url, ...AUTH, timeoutMs: 10_000 }));
+    const req = purchaseRequest();
+    const answers = await Promise.all([ca!.purchase(req), cb!.purchase(req)]);
+    expect(answers.map((r) => r.outcome).sort()).toEqual(['failed', 'successful']);
+    expect(answers.find((r) => r.outcome === 'failed')?.error?.errorType).toBe('DUPLICATE_RECORD');
+    expect(provider.requests.filter((r) => r.path.endsWith(`/tokenPurchases/${req.id}`))).toHaveLength(1);
+    await Promise.all([ca!.close(), cb!.close()]);
+  });
+
+  it('a node SIGKILLed mid-stream: every purchase ends sold, once, in the shared ledger; confirmations delivered; the other node leads', async () => {
+    expect((await nodeView(a)).leading).toBe(true);
+    expect((await nodeView(b)).leading).toBe(false);
+    const clients = new Map([a, b].map((n) => [n, new PpuClient({ baseUrl: n.url, ...AUTH, timeoutMs: 10_000 })]));
+    const other = (n: SwitchProcess) => (n === a ? b : a);
+    let ended = 0;
+    let killed: Promise<void> | null = null;
+    const outcomes = new Map<string, PpuResult<PurchaseResponse>>();
+    const advised: string[] = [];
+    let failedOver = 0;
+
+    /** One till's sale: to its node; no answer at all → the same id as a retry at the other node, until final. */
+    const sell = async (i: number) => {
+      const req = purchaseRequest();
+      let node = i % 2 === 0 ? a : b;
+      let r = await clients.get(node)!.purchase(req);
+      for (let attempt = 0; r.outcome === 'unknown' && attempt < 10; attempt++) {
+        if (attempt === 0) failedOver++;
+        node = other(node);
+        await sleep(100);
+        r = await clients.get(node)!.retryPurchase(req);
+      }
+      outcomes.set(req.id, r);
+      if (r.outcome === 'successful') {
+        const advice: ConfirmationAdvice = { id: newId(), requestId: req.id, time: nowIso(), thirdPartyIdentifiers: [], tenders: req.tenders ?? [] };
+        // An advice goes where the till now sells; after the kill that is the survivor.
+        let c = await clients.get(killed ? b : node)!.confirm(advice);
+        if (c.outcome !== 'successful') c = await clients.get(b)!.confirm(advice);
+        if (c.outcome === 'successful') advised.push(advice.id);
+      }
+      if (++ended === KILL_AFTER) killed = a.kill();
+    };
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENT }, async () => {
+        while (next < PURCHASES) await sell(next++);
+      }),
+    );
+    await killed;
+    expect(killed).not.toBeNull();
+    // The kill caught sales under way at the dead node: they were finished at the other.
+    expect(failedOver).toBeGreaterThan(0);
+
+    // Every purchase final and sold (the stand-in approves them all): none left unknown after its retry.
+    expect(outcomes.size).toBe(PURCHASES);
+    expect([...outcomes.values()].filter((r) => r.outcome !== 'successful').map((r) => r.outcome)).toEqual([]);
+    // The provider saw each purchase id at most once as a new sale; a retry is a retry, never a second sale.
+    for (const id of outcomes.keys()) expect(provider.requests.filter((r) => r.path.endsWith(`/tokenPurchases/${id}`)).length).toBeLessThanOrEqual(1);
+    // Nothing lost: the survivor's ledger (the shared database) holds every purchase, sold, final.
+    for (const id of outcomes.keys()) {
+      const { transaction } = await adminGet<{ transaction: { status: string; type: string } }>(b, `/transactions/${id}`);
+      expect(transaction).toMatchObject({ type: 'PURCHASE', status: 'SUCCESSFUL' });
+    }
+    // Each confirmation accepted by a node reaches the provider; only one under way at the kill may go twice.
+    expect(advised).toHaveLength(PURCHASES);
+    const deliveries = () => advised.map((id) => provider.requests.filter((r) => r.path.endsWith(`/confirmations/${id}`)).length);
+    await until(async () => deliveries().every((n) => n >= 1), 300, 100);
+    expect(deliveries().filter((n) => n > 1).length).toBeLessThanOrEqual(1);
+    // The leader's jobs moved to the survivor within a few leadership checks.
+    await until(async () => (await nodeView(b)).leading, 100, 100);
+    for (const c of clients.values()) await c.close();
+  }, 120_000);
+});
