@@ -18,7 +18,8 @@ export interface Endpoint {
   password: string;
 }
 export interface LoadSetup {
-  switch: Endpoint;
+  /** The switch's nodes: client i talks to node i mod n (a load balancer's round robin). */
+  switches: Endpoint[];
   /** Id of the simulated provider the direct path talks to. */
   directProviderId: string;
   meter: string;
@@ -55,17 +56,20 @@ function summarise(lat: number[], errors: number, seconds: number): Run {
   return { rps: lat.length / seconds, p50: percentile(lat, 50), p99: percentile(lat, 99), n: lat.length, errors };
 }
 
+/** Client i's next request. */
+type Send = (client: number) => Promise<PpuResult<unknown>>;
+
 /** Each client sends its next request as soon as the last is answered (closed loop: throughput). */
-async function saturated(send: () => Promise<PpuResult<unknown>>, clients: number, ms: number): Promise<Run> {
+async function saturated(send: Send, clients: number, ms: number): Promise<Run> {
   const lat: number[] = [];
   let errors = 0;
   const t0 = performance.now();
   const end = t0 + ms;
   await Promise.all(
-    Array.from({ length: clients }, async () => {
+    Array.from({ length: clients }, async (_x, i) => {
       while (performance.now() < end) {
         const s = performance.now();
-        const r = await send();
+        const r = await send(i);
         lat.push(performance.now() - s);
         if (r.outcome !== 'successful') errors++;
       }
@@ -75,7 +79,7 @@ async function saturated(send: () => Promise<PpuResult<unknown>>, clients: numbe
 }
 
 /** Each client sends one request every `everyMs` (open loop: the latency added, not saturation). */
-async function paced(send: () => Promise<PpuResult<unknown>>, clients: number, everyMs: number, ms: number): Promise<Run> {
+async function paced(send: Send, clients: number, everyMs: number, ms: number): Promise<Run> {
   const lat: number[] = [];
   let errors = 0;
   const t0 = performance.now();
@@ -87,7 +91,7 @@ async function paced(send: () => Promise<PpuResult<unknown>>, clients: number, e
         const wait = next - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const s = performance.now();
-        const r = await send();
+        const r = await send(i);
         lat.push(performance.now() - s);
         if (r.outcome !== 'successful') errors++;
         next += everyMs;
@@ -105,28 +109,35 @@ if (parentPort) {
     seed: sims.seed,
   };
   port.postMessage(ready);
-  let load: { setup: LoadSetup; switch: PpuClient; direct: PpuClient } | null = null;
+  let load: { setup: LoadSetup; switch: PpuClient[]; direct: PpuClient[] } | null = null;
+  const closeLoad = async () => {
+    if (load) await Promise.all([...load.switch, ...load.direct].map((c) => c.close()));
+    load = null;
+  };
   port.on('message', async (cmd: WorkerCommand) => {
     if (cmd.kind === 'connect') {
+      await closeLoad();
       const target = sims.get(cmd.setup.directProviderId);
+      const perNode = Math.ceil(cmd.setup.concurrency / cmd.setup.switches.length);
       load = {
         setup: cmd.setup,
-        switch: new PpuClient({ ...cmd.setup.switch, connections: cmd.setup.concurrency }),
-        direct: new PpuClient({ baseUrl: target.baseUrl, username: target.username, password: target.password, connections: cmd.setup.concurrency }),
+        switch: cmd.setup.switches.map((s) => new PpuClient({ ...s, connections: perNode })),
+        direct: [new PpuClient({ baseUrl: target.baseUrl, username: target.username, password: target.password, connections: cmd.setup.concurrency })],
       };
       port.postMessage({ seq: cmd.seq });
     } else if (cmd.kind === 'latencies') {
       for (const [id, latencyMs] of Object.entries(cmd.latencyMs)) sims.get(id).setBehaviour({ latencyMs });
       port.postMessage({ seq: cmd.seq });
     } else if (cmd.kind === 'close') {
-      if (load) await Promise.all([load.switch.close(), load.direct.close()]);
+      await closeLoad();
       await sims.close();
       port.close();
     } else {
       if (!load) throw new Error('connect first');
       const { setup } = load;
-      const c = load[cmd.target];
-      const send = cmd.op === 'lookup' ? () => c.meterLookup(lookupRequest(setup.meter)) : () => c.purchase(purchaseRequest(setup.meter, 2000));
+      const clients = load[cmd.target];
+      const c = (i: number) => clients[i % clients.length]!;
+      const send: Send = cmd.op === 'lookup' ? (i) => c(i).meterLookup(lookupRequest(setup.meter)) : (i) => c(i).purchase(purchaseRequest(setup.meter, 2000));
       const run = cmd.shape === 'paced' ? await paced(send, setup.concurrency, cmd.everyMs ?? 200, cmd.ms) : await saturated(send, setup.concurrency, cmd.ms);
       port.postMessage({ seq: cmd.seq, run });
     }

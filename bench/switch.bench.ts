@@ -15,64 +15,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { PpuClient } from '../switch-core/protocol';
 import { lookupRequest } from '../switch-core/protocol/test/fixtures';
 import { DEMO_METERS } from '../switch-core/providers';
 import { startSwitch, openSqliteStore } from '../switch-core/index';
 import { SqliteSwitchStore } from '../switch-core/store';
 import { percentile } from '../switch-core/engine/health';
-import { type LoadCommand, type LoadSetup, type ProvidersReady, type Run, type WorkerCommand } from './switch-load.worker';
+import { startOutsideWorld, type Run } from './switch-outside-world';
 import { atMost, type TargetCheck } from './targets';
 
 const CONCURRENCY = 100;
 /** Paced rounds per operation; the median round is the figure. */
 const ROUNDS = 5;
-
-/** A message to the worker before its sequence number is added (Omit taken over each member of the union). */
-type Command<C = WorkerCommand> = C extends { seq: number } ? Omit<C, 'seq'> : never;
-
-/** Starts the outside world (providers + clients) in a worker thread; resolves once its providers listen. */
-async function startOutsideWorld() {
-  // The worker is TypeScript too: it registers tsx first, as scripts/bin/*.js do.
-  const entry = new URL('./switch-load.worker.ts', import.meta.url).href;
-  const worker = new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
-  const providers = await new Promise<ProvidersReady>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  let seq = 0;
-  const waiting = new Map<number, { resolve: (r: Run | undefined) => void; reject: (e: Error) => void }>();
-  worker.on('message', (m: { seq: number; run?: Run }) => {
-    waiting.get(m.seq)?.resolve(m.run);
-    waiting.delete(m.seq);
-  });
-  worker.on('error', (e) => {
-    for (const w of waiting.values()) w.reject(e);
-    waiting.clear();
-  });
-  const send = (cmd: Command): Promise<Run | undefined> => {
-    const id = ++seq;
-    return new Promise((resolve, reject) => {
-      waiting.set(id, { resolve, reject });
-      worker.postMessage({ ...cmd, seq: id });
-    });
-  };
-  return {
-    providers,
-    connect: (setup: LoadSetup) => send({ kind: 'connect', setup }),
-    setLatencies: (latencyMs: Record<string, number>) => send({ kind: 'latencies', latencyMs }),
-    async run(cmd: LoadCommand): Promise<Run> {
-      const r = await send({ kind: 'run', ...cmd });
-      if (!r) throw new Error('the load worker sent no figures');
-      return r;
-    },
-    async close(): Promise<void> {
-      worker.postMessage({ kind: 'close', seq: 0 });
-      await new Promise((r) => worker.once('exit', r));
-    },
-  };
-}
 
 const f = (x: number) => x.toFixed(2).padStart(8);
 /** One line per shape and operation; the ≤ 2 ms target applies to the paced (latency) rows only. */
@@ -92,7 +46,7 @@ export default async function (): Promise<TargetCheck[]> {
   const sw = await startSwitch({ dataDir: dir, port: 0, auth: { username: 'bench', password: 'bench' }, providers: endpoints, contractSeed: seed, broadcastTimeoutMs: 2_000 });
   const target = endpoints.find((e) => e.descriptor.id === 'P04')!; // EasyPay: the ranked first provider for the Cape Town meter below
   const meter = DEMO_METERS.plain;
-  await gen.connect({ switch: { baseUrl: sw.url, username: 'bench', password: 'bench' }, directProviderId: target.descriptor.id, meter, concurrency: CONCURRENCY });
+  await gen.connect({ switches: [{ baseUrl: sw.url, username: 'bench', password: 'bench' }], directProviderId: target.descriptor.id, meter, concurrency: CONCURRENCY });
   const viaSwitch = new PpuClient({ baseUrl: sw.url, username: 'bench', password: 'bench' });
   try {
     // Warm up both paths (JIT, connections).

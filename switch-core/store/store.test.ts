@@ -57,15 +57,15 @@ describe('switch store (SQLite)', () => {
     await store.close();
   });
 
-  it('a purchase and its provider resolve only after an fsync of the WAL begun after their commit, one fsync shared by a burst', async () => {
+  it('a purchase and its provider resolve only after an fdatasync of the WAL begun after their commit, one shared by a burst', async () => {
     const file = join(dir, 'durable.db');
     const store = openSqliteStore(file);
     const probe = await open(file, 'r');
-    const handleProto = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
+    const handleProto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
     await probe.close();
     const events: string[] = [];
-    const realSync = handleProto.sync;
-    const spy = vi.spyOn(handleProto, 'sync').mockImplementation(async function (this: unknown) {
+    const realSync = handleProto.datasync;
+    const spy = vi.spyOn(handleProto, 'datasync').mockImplementation(async function (this: unknown) {
       events.push('fsync-start');
       await realSync.call(this);
       events.push('fsync-end');

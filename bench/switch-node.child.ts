@@ -1,0 +1,31 @@
+/**
+ * One switch node for the store bench, in its own process as in production: started from a JSON
+ * description in the file PPU_BENCH_NODE names (its store, the providers and contract seed of the
+ * bench's outside world — too big for an environment variable), it prints `listening URL` once it
+ * serves, and stops on SIGTERM.
+ */
+import { readFileSync } from 'node:fs';
+import { startSwitch } from '../switch-core/index';
+import type { ProfileSeed, ProviderEndpoint } from '../switch-core/providers/types';
+
+export interface BenchNode {
+  store: { url: string } | { dataDir: string };
+  nodeId: string;
+  endpoints: ProviderEndpoint[];
+  seed: ProfileSeed;
+}
+
+const file = process.env.PPU_BENCH_NODE;
+if (!file) throw new Error('PPU_BENCH_NODE (the node description file) is not set');
+const node = JSON.parse(readFileSync(file, 'utf8')) as BenchNode;
+const sw = await startSwitch({
+  ...('url' in node.store ? { storeUrl: node.store.url } : { dataDir: node.store.dataDir }),
+  nodeId: node.nodeId,
+  port: 0,
+  auth: { username: 'bench', password: 'bench' },
+  providers: node.endpoints,
+  contractSeed: node.seed,
+  broadcastTimeoutMs: 2_000,
+});
+console.log(`listening ${sw.url}`);
+process.on('SIGTERM', () => void sw.close().then(() => process.exit(0)));

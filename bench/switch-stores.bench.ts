@@ -1,0 +1,128 @@
+/**
+ * The switch's stores side by side: the latency a switch adds with its embedded SQLite store, with
+ * PostgreSQL on the same machine (one node), and with two nodes sharing that PostgreSQL behind a
+ * round-robin of the clients — each node its own process, the providers and 100 clients in a
+ * worker thread (switch-outside-world.ts), the same paced load and the same direct baseline (the
+ * clients straight to the provider the switch routes to). Target (issue 13): lookup and purchase
+ * p99 overhead ≤ 3 ms on PostgreSQL, one node and two. PostgreSQL is a scratch cluster with fsync
+ * on (test-support/postgres.ts); without its binaries the PostgreSQL rows are skipped, said why.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEMO_METERS } from '../switch-core/providers';
+import { createTestDatabase, findPostgresBinaries, startScratchPostgres } from '../test-support/postgres';
+import type { BenchNode } from './switch-node.child';
+import { startOutsideWorld, type Run } from './switch-outside-world';
+import { atMost, type TargetCheck } from './targets';
+
+const CONCURRENCY = 100;
+const ROUNDS = 5;
+const root = resolve(import.meta.dirname, '..');
+
+interface Node {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'switch-stores-'));
+
+function startNode(node: BenchNode): Promise<Node> {
+  const description = join(scratch, `${node.nodeId}.json`);
+  writeFileSync(description, JSON.stringify(node));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/switch-node.child.ts'], {
+    cwd: root,
+    env: { ...process.env, PPU_BENCH_NODE: description },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((ok, fail) => {
+    let out = '';
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /listening (\S+)/.exec(out);
+      if (m?.[1]) ok({ url: m[1], stop: () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM')))) });
+    });
+    child.once('exit', (code) => fail(new Error(`switch node exited ${code} before listening: ${out}`)));
+  });
+}
+
+const f = (x: number) => x.toFixed(2).padStart(7);
+
+export default async function (): Promise<TargetCheck[]> {
+  const checks: TargetCheck[] = [];
+  const gen = await startOutsideWorld();
+  const { endpoints, seed } = gen.providers;
+  const binaries = findPostgresBinaries();
+  const pg = 'binDir' in binaries ? await startScratchPostgres() : null;
+  if (!pg && 'missing' in binaries) console.log(`-- PostgreSQL rows skipped: ${binaries.missing}`);
+  const configs: { name: string; target: number | null; open(): Promise<Node[]> }[] = [
+    {
+      name: 'SQLite, 1 node',
+      target: null, // its ≤ 2 ms target is switch.bench.ts's, with the switch in the bench's own process
+      open: async () => {
+        return [await startNode({ store: { dataDir: join(scratch, 'sqlite') }, nodeId: 'sqlite', endpoints, seed })];
+      },
+    },
+    ...(pg
+      ? [
+          {
+            name: 'PostgreSQL, 1 node',
+            target: 3,
+            open: async () => [await startNode({ store: { url: (await createTestDatabase(pg.url)).url }, nodeId: 'pg1', endpoints, seed })],
+          },
+          {
+            name: 'PostgreSQL, 2 nodes',
+            target: 3,
+            open: async () => {
+              const url = (await createTestDatabase(pg.url)).url;
+              const first = await startNode({ store: { url }, nodeId: 'pg2-a', endpoints, seed }); // seeds the contract table
+              return [first, await startNode({ store: { url }, nodeId: 'pg2-b', endpoints, seed })];
+            },
+          },
+        ]
+      : []),
+  ];
+  console.log(`-- ${CONCURRENCY} clients, each sending every 200 ms (${CONCURRENCY * 5} req/s offered), zero-latency provider; each node its own process`);
+  console.log(`   ${ROUNDS} interleaved 2 s rounds per row (switch, then direct); the median round's p99 overhead is the figure`);
+  try {
+    for (const config of configs) {
+      const nodes = await config.open();
+      try {
+        await gen.connect({
+          switches: nodes.map((n) => ({ baseUrl: n.url, username: 'bench', password: 'bench' })),
+          directProviderId: 'P04',
+          meter: DEMO_METERS.plain,
+          concurrency: CONCURRENCY,
+        });
+        for (const op of ['lookup', 'purchase'] as const) await gen.run({ shape: 'saturated', target: 'switch', op, ms: 1_000 });
+        for (const op of ['lookup', 'purchase'] as const) {
+          await gen.run({ shape: 'paced', target: 'switch', op, everyMs: 200, ms: 1_500 });
+          const rounds: [Run, Run][] = [];
+          for (let i = 0; i < ROUNDS; i++) {
+            rounds.push([await gen.run({ shape: 'paced', target: 'switch', op, everyMs: 200, ms: 2_000 }), await gen.run({ shape: 'paced', target: 'direct', op, everyMs: 200, ms: 2_000 })]);
+          }
+          const overhead = ([sw, direct]: [Run, Run]) => sw.p99 - direct.p99;
+          const all = rounds.map((r) => overhead(r).toFixed(2)).join(', ');
+          rounds.sort((a, b) => overhead(a) - overhead(b));
+          const [sw, direct] = rounds[Math.floor(ROUNDS / 2)]!;
+          const errors = sw.errors + direct.errors ? ` [errors: switch ${sw.errors}, direct ${direct.errors}]` : '';
+          console.log(
+            `${config.name.padEnd(20)} ${op.padEnd(8)} switch p50 ${f(sw.p50)} p99 ${f(sw.p99)} ms | direct p50 ${f(direct.p50)} p99 ${f(direct.p99)} ms | ` +
+              `overhead p99 ${f(overhead([sw, direct]))} ms${config.target === null ? '' : ` (target ≤ ${config.target})`} rounds ${all}${errors}`,
+          );
+          if (config.target !== null) checks.push(atMost(`${config.name}: ${op} p99 overhead`, overhead([sw, direct]), config.target, 'ms'));
+        }
+        const sat = await gen.run({ shape: 'saturated', target: 'switch', op: 'purchase', ms: 2_500 });
+        console.log(`${config.name.padEnd(20)} saturated purchases ${sat.rps.toFixed(0)}/s (p99 ${sat.p99.toFixed(1)} ms)`);
+      } finally {
+        await Promise.all(nodes.map((n) => n.stop()));
+      }
+    }
+  } finally {
+    await gen.close();
+    await pg?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return checks;
+}
