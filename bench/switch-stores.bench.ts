@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import { DEMO_METERS } from '../switch-core/providers';
 import { createTestDatabase, findPostgresBinaries, startScratchPostgres } from '../test-support/postgres';
 import type { BenchNode } from './switch-node.child';
@@ -20,6 +21,7 @@ import { atMost, type TargetCheck } from './targets';
 const CONCURRENCY = 100;
 const ROUNDS = 5;
 const root = resolve(import.meta.dirname, '..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Node {
   url: string;
@@ -49,6 +51,24 @@ function startNode(node: BenchNode): Promise<Node> {
 
 const f = (x: number) => x.toFixed(2).padStart(7);
 
+/** What the shared database holds: its size and its rows by kind (for the capacity sums in docs/switch.md). */
+async function databaseFigures(url: string): Promise<{ bytes: number; lookups: number; purchases: number; traces: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string; lookups: string; purchases: string; traces: string }>(
+      `SELECT pg_database_size(current_database()) AS bytes,
+              (SELECT count(*) FROM transactions WHERE type = 'LOOKUP') AS lookups,
+              (SELECT count(*) FROM transactions WHERE type = 'PURCHASE') AS purchases,
+              (SELECT count(*) FROM traces) AS traces`,
+    );
+    const r = rows[0]!;
+    return { bytes: Number(r.bytes), lookups: Number(r.lookups), purchases: Number(r.purchases), traces: Number(r.traces) };
+  } finally {
+    await client.end();
+  }
+}
+
 export default async function (): Promise<TargetCheck[]> {
   const checks: TargetCheck[] = [];
   const gen = await startOutsideWorld();
@@ -56,7 +76,8 @@ export default async function (): Promise<TargetCheck[]> {
   const binaries = findPostgresBinaries();
   const pg = 'binDir' in binaries ? await startScratchPostgres() : null;
   if (!pg && 'missing' in binaries) console.log(`-- PostgreSQL rows skipped: ${binaries.missing}`);
-  const configs: { name: string; target: number | null; open(): Promise<Node[]> }[] = [
+  const onePgNode = pg ? (await createTestDatabase(pg.url)).url : null;
+  const configs: { name: string; target: number | null; database?: string; open(): Promise<Node[]> }[] = [
     {
       name: 'SQLite, 1 node',
       target: null, // its ≤ 2 ms target is switch.bench.ts's, with the switch in the bench's own process
@@ -69,7 +90,8 @@ export default async function (): Promise<TargetCheck[]> {
           {
             name: 'PostgreSQL, 1 node',
             target: 3,
-            open: async () => [await startNode({ store: { url: (await createTestDatabase(pg.url)).url }, nodeId: 'pg1', endpoints, seed })],
+            database: onePgNode!,
+            open: async () => [await startNode({ store: { url: onePgNode! }, nodeId: 'pg1', endpoints, seed })],
           },
           {
             name: 'PostgreSQL, 2 nodes',
@@ -88,6 +110,7 @@ export default async function (): Promise<TargetCheck[]> {
   try {
     for (const config of configs) {
       const nodes = await config.open();
+      const before = config.database ? await databaseFigures(config.database) : null;
       try {
         await gen.connect({
           switches: nodes.map((n) => ({ baseUrl: n.url, username: 'bench', password: 'bench' })),
@@ -114,7 +137,17 @@ export default async function (): Promise<TargetCheck[]> {
           if (config.target !== null) checks.push(atMost(`${config.name}: ${op} p99 overhead`, overhead([sw, direct]), config.target, 'ms'));
         }
         const sat = await gen.run({ shape: 'saturated', target: 'switch', op: 'purchase', ms: 2_500 });
-        console.log(`${config.name.padEnd(20)} saturated purchases ${sat.rps.toFixed(0)}/s (p99 ${sat.p99.toFixed(1)} ms)`);
+        const satDirect = await gen.run({ shape: 'saturated', target: 'direct', op: 'purchase', ms: 2_500 });
+        console.log(`${config.name.padEnd(20)} saturated purchases ${sat.rps.toFixed(0)}/s (p99 ${sat.p99.toFixed(1)} ms) | direct ${satDirect.rps.toFixed(0)}/s | ${(sat.rps / satDirect.rps).toFixed(2)}x`);
+        if (config.database && before) {
+          await sleep(200); // the last trace batch
+          const after = await databaseFigures(config.database);
+          const rows = after.lookups - before.lookups + after.purchases - before.purchases;
+          console.log(
+            `${config.name.padEnd(20)} database grew ${((after.bytes - before.bytes) / 1e6).toFixed(1)} MB for ${after.lookups - before.lookups} lookups + ${after.purchases - before.purchases} purchases ` +
+              `(${after.traces - before.traces} traces): ${((after.bytes - before.bytes) / rows / 1024).toFixed(1)} KB per transaction with its traces, indexes included`,
+          );
+        }
       } finally {
         await Promise.all(nodes.map((n) => n.stop()));
       }

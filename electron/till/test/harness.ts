@@ -66,7 +66,16 @@ export async function startTarget(): Promise<Target> {
           sw = null;
         },
         up: async () => {
-          sw ??= await start(port);
+          // The port was free a moment ago; a connection elsewhere may hold it as its source port for
+          // a moment (many test files share the machine's ephemeral range): bounded retries.
+          for (let attempt = 1; !sw; attempt++) {
+            try {
+              sw = await start(port);
+            } catch (err) {
+              if ((err as { code?: string }).code !== 'EADDRINUSE' || attempt >= 50) throw err;
+              await new Promise((r) => setTimeout(r, 100));
+            }
+          }
         },
         close: async () => {
           // Let the switch finish forwarding advices first: its engine writes after an in-flight call returns.
