@@ -100,7 +100,10 @@ async function seedStore(store: SwitchStore, endpoints: readonly ProviderEndpoin
 async function openSwitchStore(opts: SwitchOptions): Promise<SwitchStore> {
   if (opts.storeUrl) return openPostgresStore(opts.storeUrl, { nodeId: opts.nodeId! });
   if (!opts.dataDir) throw new Error('the switch needs a data folder (--data DIR) or a PostgreSQL store (--store postgres://…)');
-  return openSqliteStore(join(opts.dataDir, 'switch.db'), { backgroundCheckpointMs: 30_000 });
+  // A checkpoint a second keeps each one small: with one every 30 s the disk's burst of checkpointed
+  // pages held up the WAL syncs durable purchases wait for (in-switch purchase p99 14.4 → 4.8 ms,
+  // p999 32–49 → 9–14 ms in the bench). SQLite's own auto-checkpoint (every 1,000 pages) is as often.
+  return openSqliteStore(join(opts.dataDir, 'switch.db'), { backgroundCheckpointMs: 1_000 });
 }
 
 export async function startSwitch(options: SwitchOptions): Promise<RunningSwitch> {
