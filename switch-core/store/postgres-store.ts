@@ -39,6 +39,9 @@ import {
   type WriteBatch,
 } from './switch-store';
 
+const INSERT_TRANSACTION = `INSERT INTO transactions (id, type, meter_id, provider_id, status, amount, started_at, purchase_id, request)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+
 /** The NOTIFY channel every node listens on. */
 const CHANNEL = 'ppu_switch';
 /** Advisory-lock keys (one number space per database): schema changes, and the leader's jobs. */
@@ -660,12 +663,11 @@ export class PostgresSwitchStore implements SwitchStore {
   }
 
   // ---- transactions ----
+  // The hot path's statements are named: each connection parses and plans them once, not per sale.
   async insertTransaction(tx: NewTransaction, opts: { durable?: boolean } = {}): Promise<void> {
-    const sql = `INSERT INTO transactions (id, type, meter_id, provider_id, status, amount, started_at, purchase_id, request)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
     const values = [tx.id, tx.type, tx.meterId, tx.providerId, tx.status, tx.amount, tx.startedAt, tx.purchaseId, JSON.stringify(tx.request)];
     try {
-      await (opts.durable === false ? this.pool : this.durablePool).query(sql, values);
+      await (opts.durable === false ? this.pool : this.durablePool).query({ name: 'insert-transaction', text: INSERT_TRANSACTION, values });
     } catch (err) {
       if (err instanceof pg.DatabaseError && err.code === '23505' && err.constraint === 'transactions_pkey') throw new DuplicateIdError(tx.id);
       throw err;
@@ -673,19 +675,20 @@ export class PostgresSwitchStore implements SwitchStore {
   }
 
   async hasTransaction(id: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM transactions WHERE id = $1', [id]);
+    const { rowCount } = await this.pool.query({ name: 'has-transaction', text: 'SELECT 1 FROM transactions WHERE id = $1', values: [id] });
     return rowCount === 1;
   }
 
   async setTransactionProvider(id: string, providerId: string | null): Promise<void> {
-    await this.durablePool.query('UPDATE transactions SET provider_id = $1 WHERE id = $2', [providerId, id]);
+    await this.durablePool.query({ name: 'set-transaction-provider', text: 'UPDATE transactions SET provider_id = $1 WHERE id = $2', values: [providerId, id] });
   }
 
   async finishTransaction(id: string, o: TransactionOutcome): Promise<void> {
-    await this.pool.query(
-      `UPDATE transactions SET provider_id = $2, status = $3, error_type = $4, ms = $5, response_status = $6, response_body = $7, final = $8 WHERE id = $1`,
-      [id, o.providerId, o.status, o.errorType, o.ms, o.responseStatus, o.responseJson ?? jsonOrNull(o.responseBody), o.final ? 1 : 0],
-    );
+    await this.pool.query({
+      name: 'finish-transaction',
+      text: 'UPDATE transactions SET provider_id = $2, status = $3, error_type = $4, ms = $5, response_status = $6, response_body = $7, final = $8 WHERE id = $1',
+      values: [id, o.providerId, o.status, o.errorType, o.ms, o.responseStatus, o.responseJson ?? jsonOrNull(o.responseBody), o.final ? 1 : 0],
+    });
   }
 
   async getTransaction(id: string): Promise<StoredTransaction | null> {
