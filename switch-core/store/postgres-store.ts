@@ -22,11 +22,9 @@ import type {
   SwitchAlert,
   TraceRecord,
   TransactionSummary,
-  TxStatus,
-  TxType,
   UtilityPrefs,
 } from '../engine/model';
-import { OPERATIONS, type UtilityType } from '../protocol';
+import type { UtilityType } from '../protocol';
 import { MIGRATIONS, LATEST_VERSION } from './migrations';
 import {
   DuplicateIdError,
@@ -38,6 +36,7 @@ import {
   type UtilityRoutingRow,
   type WriteBatch,
 } from './switch-store';
+import { cacheMeter, jsonOrNull, toAdvice, toAlert, toHealthSample, toStored, toSummary, tracesOfRows, type AdviceRow, type AlertRow, type HealthRow, type TraceRow, type TxRow } from './rows';
 
 const INSERT_TRANSACTION = `INSERT INTO transactions (id, type, meter_id, provider_id, status, amount, started_at, purchase_id, request)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
@@ -47,8 +46,6 @@ const CHANNEL = 'ppu_switch';
 /** Advisory-lock keys (one number space per database): schema changes, and the leader's jobs. */
 const MIGRATION_LOCK = 0x70707531;
 const LEADER_LOCK = 0x70707532;
-/** Meters whose rows are held in memory (the ones being sold to), as in the SQLite store. */
-const METER_CACHE_SIZE = 10_000;
 /** NOTIFY payloads must stay under 8000 bytes: meter ids are sent in chunks below that. */
 const NOTIFY_PAYLOAD_BYTES = 7_000;
 /** Rows per statement when bulk-loading meters. */
@@ -72,50 +69,10 @@ interface Notice {
   providers?: true;
 }
 
-interface TxRow {
-  id: string;
-  type: TxType;
-  meter_id: string | null;
-  provider_id: string | null;
-  status: TxStatus;
-  error_type: string | null;
-  amount: number | null;
-  started_at: string;
-  ms: number;
-  purchase_id: string | null;
-  request: string;
-  response_status: number | null;
-  response_body: string | null;
-  final: number;
+/** A transaction's row with its stored references, as TX_WITH_REFS reads it. */
+interface TxWithRefs extends TxRow {
   refs: string[];
 }
-
-interface AdviceRow {
-  id: string;
-  purchase_id: string;
-  kind: AdviceRecord['kind'];
-  operation: AdviceRecord['operation'];
-  provider_id: string;
-  body: string;
-  attempts: number;
-  last_error: string | null;
-  created_at: string;
-  next_attempt_at: string;
-  status: AdviceStatus;
-}
-
-interface AlertRow {
-  at: string;
-  kind: SwitchAlert['kind'];
-  provider_id: string;
-  from_health: HealthAlert['from'] | null;
-  to_health: HealthAlert['to'] | null;
-  advice_id: string | null;
-  message: string;
-}
-
-const parse = (text: string | null): unknown => (text === null || text === '' ? null : (JSON.parse(text) as unknown));
-const jsonOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
 /** A transaction's row with its references: the stored references plus its own id and meter number. */
 const TX_WITH_REFS = `SELECT t.*, ARRAY(SELECT r.ref FROM transaction_refs r WHERE r.tx_id = t.id ORDER BY r.ref COLLATE "C") AS refs FROM transactions t`;
@@ -531,7 +488,7 @@ export class PostgresSwitchStore implements SwitchStore {
       if (this.loading.get(meterId) === load) this.loading.delete(meterId);
     }).then((state) => {
       // A write (here or on another node) landed while we read: our copy may predate it.
-      if (!load.stale && this.listener) this.cacheMeter(meterId, state);
+      if (!load.stale && this.listener) cacheMeter(this.meters, meterId, state);
       return state;
     });
   }
@@ -559,15 +516,6 @@ export class PostgresSwitchStore implements SwitchStore {
       preferredProviderId: first.preferred_provider_id,
       support: rows.flatMap((s) => (s.provider_id === null || s.status === null ? [] : [{ providerId: s.provider_id, status: s.status, lastResponseAt: s.last_response_at }])),
     };
-  }
-
-  private cacheMeter(meterId: string, state: MeterState | null): void {
-    if (!this.meters.has(meterId) && this.meters.size >= METER_CACHE_SIZE) {
-      // Oldest first (a Map iterates in insertion order): a plain FIFO bound is enough here.
-      const oldest = this.meters.keys().next().value;
-      if (oldest !== undefined) this.meters.delete(oldest);
-    }
-    this.meters.set(meterId, state);
   }
 
   private dropMeter(meterId: string): void {
@@ -692,8 +640,8 @@ export class PostgresSwitchStore implements SwitchStore {
   }
 
   async getTransaction(id: string): Promise<StoredTransaction | null> {
-    const { rows } = await this.pool.query<TxRow>(`${TX_WITH_REFS} WHERE t.id = $1`, [id]);
-    return rows[0] ? toStored(rows[0]) : null;
+    const { rows } = await this.pool.query<TxWithRefs>(`${TX_WITH_REFS} WHERE t.id = $1`, [id]);
+    return rows[0] ? toStored(rows[0], rows[0].refs) : null;
   }
 
   async listTransactions(f: TransactionFilter): Promise<TransactionSummary[]> {
@@ -713,11 +661,11 @@ export class PostgresSwitchStore implements SwitchStore {
       where.push(`t.id IN (SELECT ${q} UNION ALL SELECT id FROM transactions WHERE meter_id = ${q} UNION ALL SELECT tx_id FROM transaction_refs WHERE ref = ${q})`);
     }
     const limit = arg(Math.max(1, Math.min(f.limit ?? 100, 1000)));
-    const { rows } = await this.pool.query<TxRow>(
+    const { rows } = await this.pool.query<TxWithRefs>(
       `${TX_WITH_REFS} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY t.started_at DESC, t.seq DESC LIMIT ${limit}`,
       args,
     );
-    return rows.map(toSummary);
+    return rows.map((r) => toSummary(r, r.refs));
   }
 
   async writeBatch(batch: WriteBatch): Promise<void> {
@@ -822,46 +770,10 @@ export class PostgresSwitchStore implements SwitchStore {
    */
   async tracesOf(txId: string): Promise<TraceRecord[]> {
     const [traces, tx] = await Promise.all([
-      this.pool.query<{
-        direction: TraceRecord['direction'];
-        provider_id: string | null;
-        operation: string;
-        url: string;
-        request_body: string | null;
-        status: number | null;
-        response_body: string | null;
-        started_at: string;
-        ms: number;
-      }>('SELECT * FROM traces WHERE tx_id = $1 ORDER BY seq', [txId]),
+      this.pool.query<TraceRow>('SELECT * FROM traces WHERE tx_id = $1 ORDER BY seq', [txId]),
       this.pool.query<TxRow>('SELECT * FROM transactions WHERE id = $1', [txId]),
     ]);
-    const stored: TraceRecord[] = traces.rows.map((t) => ({
-      txId,
-      direction: t.direction,
-      providerId: t.provider_id,
-      operation: t.operation,
-      url: t.url,
-      requestBody: parse(t.request_body),
-      status: t.status,
-      responseBody: parse(t.response_body),
-      startedAt: t.started_at,
-      ms: t.ms,
-    }));
-    const row = tx.rows[0];
-    if (!row || row.type !== 'LOOKUP' || stored.some((t) => t.direction === 'till->switch')) return stored;
-    const outer: TraceRecord = {
-      txId,
-      direction: 'till->switch',
-      providerId: null,
-      operation: 'meterLookup',
-      url: OPERATIONS.meterLookup.route,
-      requestBody: parse(row.request),
-      status: row.response_status,
-      responseBody: parse(row.response_body),
-      startedAt: row.started_at,
-      ms: row.ms,
-    };
-    return [outer, ...stored];
+    return tracesOfRows(txId, traces.rows, tx.rows[0]);
   }
 
   // ---- advices ----
@@ -929,11 +841,7 @@ export class PostgresSwitchStore implements SwitchStore {
   }
   async listAlerts(limit = 200): Promise<SwitchAlert[]> {
     const { rows } = await this.pool.query<AlertRow>('SELECT * FROM alerts ORDER BY seq DESC LIMIT $1', [limit]);
-    return rows.map((r) =>
-      r.kind === 'HEALTH'
-        ? { kind: r.kind, at: r.at, providerId: r.provider_id, from: r.from_health!, to: r.to_health!, message: r.message }
-        : { kind: r.kind, at: r.at, providerId: r.provider_id, adviceId: r.advice_id!, message: r.message },
-    );
+    return rows.map(toAlert);
   }
   async insertHealthSamples(samples: readonly HealthSample[]): Promise<void> {
     if (samples.length === 0) return;
@@ -943,11 +851,11 @@ export class PostgresSwitchStore implements SwitchStore {
     );
   }
   async listHealthSamples(limit = 600): Promise<HealthSample[]> {
-    const { rows } = await this.pool.query<{ at: string; provider_id: string; latency_ms: number; error_rate: number; up: number }>(
+    const { rows } = await this.pool.query<HealthRow>(
       'SELECT * FROM (SELECT * FROM health_history ORDER BY seq DESC LIMIT $1) h ORDER BY seq',
       [limit],
     );
-    return rows.map((r) => ({ at: r.at, providerId: r.provider_id, latencyMs: r.latency_ms, errorRate: r.error_rate, up: r.up === 1 }));
+    return rows.map(toHealthSample);
   }
 }
 
@@ -958,38 +866,3 @@ const TOUCHED = 's.meter_id = x.meter_id AND s.provider_id = x.provider_id AND (
 /** Records an attempt's result and gives the advice's lease back. */
 const UPDATE_ADVICE = `UPDATE advices SET attempts = $2, last_error = $3, next_attempt_at = $4, status = $5, lease_owner = NULL, lease_until = NULL WHERE id = $1`;
 
-function toSummary(r: TxRow): TransactionSummary {
-  return {
-    id: r.id,
-    type: r.type,
-    meterId: r.meter_id,
-    providerId: r.provider_id,
-    status: r.status,
-    errorType: r.error_type,
-    amount: r.amount,
-    startedAt: r.started_at,
-    ms: r.ms,
-    references: [...new Set([r.id, ...(r.meter_id === null ? [] : [r.meter_id]), ...r.refs])],
-    purchaseId: r.purchase_id,
-  };
-}
-
-function toStored(r: TxRow): StoredTransaction {
-  return { ...toSummary(r), request: parse(r.request), responseStatus: r.response_status, responseBody: parse(r.response_body), final: r.final === 1 };
-}
-
-function toAdvice(r: AdviceRow): AdviceRecord {
-  return {
-    id: r.id,
-    purchaseId: r.purchase_id,
-    kind: r.kind,
-    operation: r.operation,
-    providerId: r.provider_id,
-    body: parse(r.body),
-    attempts: r.attempts,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    nextAttemptAt: r.next_attempt_at,
-    status: r.status,
-  };
-}

@@ -2,7 +2,7 @@
  * The switch's SQLite engine (better-sqlite3, WAL): the embedded default, one switch process on one
  * file. Every SQL statement it runs lives here behind the SwitchStore interface (switch-store.ts);
  * statements are prepared once and run synchronously, and the durable writes wait for a shared
- * fsync of the WAL off the event loop (wal-sync.ts).
+ * fdatasync of the WAL off the event loop (wal-sync.ts). Rows become plain data in rows.ts.
  */
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
@@ -21,11 +21,9 @@ import type {
   SwitchAlert,
   TraceRecord,
   TransactionSummary,
-  TxStatus,
-  TxType,
   UtilityPrefs,
 } from '../engine/model';
-import { OPERATIONS, type UtilityType } from '../protocol';
+import type { UtilityType } from '../protocol';
 import { openDatabase } from '../../common/sqlite';
 import { migrate } from './migrations';
 import {
@@ -38,52 +36,8 @@ import {
   type UtilityRoutingRow,
   type WriteBatch,
 } from './switch-store';
+import { cacheMeter, jsonOrNull, toAdvice, toAlert, toHealthSample, toStored, toSummary, tracesOfRows, type AdviceRow, type AlertRow, type HealthRow, type TraceRow, type TxRow } from './rows';
 import { WalSync } from './wal-sync';
-
-interface TxRow {
-  id: string;
-  type: TxType;
-  meter_id: string | null;
-  provider_id: string | null;
-  status: TxStatus;
-  error_type: string | null;
-  amount: number | null;
-  started_at: string;
-  ms: number;
-  purchase_id: string | null;
-  request: string;
-  response_status: number | null;
-  response_body: string | null;
-  final: number;
-}
-
-interface AlertRow {
-  at: string;
-  kind: SwitchAlert['kind'];
-  provider_id: string;
-  from_health: HealthAlert['from'] | null;
-  to_health: HealthAlert['to'] | null;
-  advice_id: string | null;
-  message: string;
-}
-
-interface AdviceRow {
-  id: string;
-  purchase_id: string;
-  kind: AdviceRecord['kind'];
-  operation: AdviceRecord['operation'];
-  provider_id: string;
-  body: string;
-  attempts: number;
-  last_error: string | null;
-  created_at: string;
-  next_attempt_at: string;
-  status: AdviceStatus;
-}
-
-const parse = (text: string | null): unknown => (text === null || text === '' ? null : (JSON.parse(text) as unknown));
-
-const jsonOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
 /** A transaction's outcome as its row's columns (named parameters of finishTx and insertFinishedTx). */
 const outcomeColumns = (o: TransactionOutcome) => ({
@@ -95,9 +49,6 @@ const outcomeColumns = (o: TransactionOutcome) => ({
   responseBody: o.responseJson ?? jsonOrNull(o.responseBody),
   final: o.final ? 1 : 0,
 });
-
-/** Meters whose rows are held in memory (the ones being sold to); the table itself may hold millions. */
-const METER_CACHE_SIZE = 10_000;
 
 /**
  * Checkpoints the WAL from a worker thread with its own connection, so the fsync of a checkpoint
@@ -191,7 +142,7 @@ export class SqliteSwitchStore implements SwitchStore {
         `INSERT INTO traces (tx_id, direction, provider_id, operation, url, request_body, status, response_body, started_at, ms)
          VALUES (@txId, @direction, @providerId, @operation, @url, @requestBody, @status, @responseBody, @startedAt, @ms)`,
       ),
-      tracesOf: db.prepare<[string], { direction: TraceRecord['direction']; provider_id: string | null; operation: string; url: string; request_body: string | null; status: number | null; response_body: string | null; started_at: string; ms: number; tx_id: string }>(
+      tracesOf: db.prepare<[string], TraceRow>(
         'SELECT * FROM traces WHERE tx_id = ? ORDER BY seq',
       ),
       insertAdvice: db.prepare(
@@ -225,7 +176,7 @@ export class SqliteSwitchStore implements SwitchStore {
       insertSample: db.prepare<[string, string, number, number, number]>(
         'INSERT INTO health_history (at, provider_id, latency_ms, error_rate, up) VALUES (?, ?, ?, ?, ?)',
       ),
-      listSamples: db.prepare<[number], { at: string; provider_id: string; latency_ms: number; error_rate: number; up: number }>(
+      listSamples: db.prepare<[number], HealthRow>(
         'SELECT * FROM (SELECT * FROM health_history ORDER BY seq DESC LIMIT ?) ORDER BY seq',
       ),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -364,17 +315,8 @@ export class SqliteSwitchStore implements SwitchStore {
           support: this.s.getSupport.all(meterId).map((s) => ({ providerId: s.provider_id, status: s.status, lastResponseAt: s.last_response_at })),
         }
       : null;
-    this.cacheMeter(meterId, state);
+    cacheMeter(this.meters, meterId, state);
     return state;
-  }
-
-  private cacheMeter(meterId: string, state: MeterState | null): void {
-    if (!this.meters.has(meterId) && this.meters.size >= METER_CACHE_SIZE) {
-      // Oldest first (a Map iterates in insertion order): a plain FIFO bound is enough here.
-      const oldest = this.meters.keys().next().value;
-      if (oldest !== undefined) this.meters.delete(oldest);
-    }
-    this.meters.set(meterId, state);
   }
 
   async saveMeter(state: MeterState, now: string): Promise<void> {
@@ -447,7 +389,7 @@ export class SqliteSwitchStore implements SwitchStore {
 
   async getTransaction(id: string): Promise<StoredTransaction | null> {
     const row = this.s.getTx.get(id);
-    return row ? this.toStored(row) : null;
+    return row ? toStored(row, this.refsOf(row.id)) : null;
   }
 
   async listTransactions(f: TransactionFilter): Promise<TransactionSummary[]> {
@@ -466,33 +408,11 @@ export class SqliteSwitchStore implements SwitchStore {
     return this.db
       .prepare<Record<string, string | number>, TxRow>(sql)
       .all(args)
-      .map((r) => this.toSummary(r));
+      .map((r) => toSummary(r, this.refsOf(r.id)));
   }
 
-  private toSummary(r: TxRow): TransactionSummary {
-    return {
-      id: r.id,
-      type: r.type,
-      meterId: r.meter_id,
-      providerId: r.provider_id,
-      status: r.status,
-      errorType: r.error_type,
-      amount: r.amount,
-      startedAt: r.started_at,
-      ms: r.ms,
-      references: [...new Set([r.id, ...(r.meter_id === null ? [] : [r.meter_id]), ...this.s.refsOf.all(r.id).map((x) => x.ref)])],
-      purchaseId: r.purchase_id,
-    };
-  }
-
-  private toStored(r: TxRow): StoredTransaction {
-    return {
-      ...this.toSummary(r),
-      request: parse(r.request),
-      responseStatus: r.response_status,
-      responseBody: parse(r.response_body),
-      final: r.final === 1,
-    };
+  private refsOf(txId: string): string[] {
+    return this.s.refsOf.all(txId).map((x) => x.ref);
   }
 
   async writeBatch(b: WriteBatch): Promise<void> {
@@ -521,39 +441,8 @@ export class SqliteSwitchStore implements SwitchStore {
     })();
   }
 
-  /**
-   * A transaction's message traces in order. A lookup's till->switch exchange is its transaction
-   * row (request, answer, status, time), so it is not written twice; rows stored before that
-   * change carry it as a trace and are shown as stored.
-   */
   async tracesOf(txId: string): Promise<TraceRecord[]> {
-    const stored: TraceRecord[] = this.s.tracesOf.all(txId).map((t) => ({
-      txId: t.tx_id,
-      direction: t.direction,
-      providerId: t.provider_id,
-      operation: t.operation,
-      url: t.url,
-      requestBody: parse(t.request_body),
-      status: t.status,
-      responseBody: parse(t.response_body),
-      startedAt: t.started_at,
-      ms: t.ms,
-    }));
-    const tx = this.s.getTx.get(txId);
-    if (!tx || tx.type !== 'LOOKUP' || stored.some((t) => t.direction === 'till->switch')) return stored;
-    const outer: TraceRecord = {
-      txId,
-      direction: 'till->switch',
-      providerId: null,
-      operation: 'meterLookup',
-      url: OPERATIONS.meterLookup.route,
-      requestBody: parse(tx.request),
-      status: tx.response_status,
-      responseBody: parse(tx.response_body),
-      startedAt: tx.started_at,
-      ms: tx.ms,
-    };
-    return [outer, ...stored];
+    return tracesOfRows(txId, this.s.tracesOf.all(txId), this.s.getTx.get(txId));
   }
 
   // ---- advices ----
@@ -591,11 +480,7 @@ export class SqliteSwitchStore implements SwitchStore {
     this.s.insertAlert.run(a.at, a.providerId, a.from, a.to, a.message);
   }
   async listAlerts(limit = 200): Promise<SwitchAlert[]> {
-    return this.s.listAlerts.all(limit).map((r) =>
-      r.kind === 'HEALTH'
-        ? { kind: r.kind, at: r.at, providerId: r.provider_id, from: r.from_health!, to: r.to_health!, message: r.message }
-        : { kind: r.kind, at: r.at, providerId: r.provider_id, adviceId: r.advice_id!, message: r.message },
-    );
+    return this.s.listAlerts.all(limit).map(toAlert);
   }
   async insertHealthSamples(samples: readonly HealthSample[]): Promise<void> {
     this.db.transaction(() => {
@@ -603,24 +488,8 @@ export class SqliteSwitchStore implements SwitchStore {
     })();
   }
   async listHealthSamples(limit = 600): Promise<HealthSample[]> {
-    return this.s.listSamples.all(limit).map((r) => ({ at: r.at, providerId: r.provider_id, latencyMs: r.latency_ms, errorRate: r.error_rate, up: r.up === 1 }));
+    return this.s.listSamples.all(limit).map(toHealthSample);
   }
-}
-
-function toAdvice(r: AdviceRow): AdviceRecord {
-  return {
-    id: r.id,
-    purchaseId: r.purchase_id,
-    kind: r.kind,
-    operation: r.operation,
-    providerId: r.provider_id,
-    body: parse(r.body),
-    attempts: r.attempts,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    nextAttemptAt: r.next_attempt_at,
-    status: r.status,
-  };
 }
 
 export function openSqliteStore(file: string, opts: StoreOptions = {}): SqliteSwitchStore {

@@ -1,0 +1,177 @@
+/**
+ * The switch's tables as both store engines read them back: the row shapes (the same columns in
+ * SQLite and PostgreSQL) and their mapping to the engine's plain data. SQL and how each engine gets
+ * a transaction's references stay in sqlite-store.ts and postgres-store.ts.
+ */
+import type {
+  AdviceRecord,
+  AdviceStatus,
+  HealthAlert,
+  HealthSample,
+  MeterState,
+  StoredTransaction,
+  SwitchAlert,
+  TraceRecord,
+  TransactionSummary,
+  TxStatus,
+  TxType,
+} from '../engine/model';
+import { OPERATIONS } from '../protocol';
+
+export interface TxRow {
+  id: string;
+  type: TxType;
+  meter_id: string | null;
+  provider_id: string | null;
+  status: TxStatus;
+  error_type: string | null;
+  amount: number | null;
+  started_at: string;
+  ms: number;
+  purchase_id: string | null;
+  request: string;
+  response_status: number | null;
+  response_body: string | null;
+  final: number;
+}
+
+export interface TraceRow {
+  direction: TraceRecord['direction'];
+  provider_id: string | null;
+  operation: string;
+  url: string;
+  request_body: string | null;
+  status: number | null;
+  response_body: string | null;
+  started_at: string;
+  ms: number;
+}
+
+export interface AdviceRow {
+  id: string;
+  purchase_id: string;
+  kind: AdviceRecord['kind'];
+  operation: AdviceRecord['operation'];
+  provider_id: string;
+  body: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  next_attempt_at: string;
+  status: AdviceStatus;
+}
+
+export interface AlertRow {
+  at: string;
+  kind: SwitchAlert['kind'];
+  provider_id: string;
+  from_health: HealthAlert['from'] | null;
+  to_health: HealthAlert['to'] | null;
+  advice_id: string | null;
+  message: string;
+}
+
+export interface HealthRow {
+  at: string;
+  provider_id: string;
+  latency_ms: number;
+  error_rate: number;
+  up: number;
+}
+
+/** Meters whose rows are held in memory (the ones being sold to); the table itself may hold millions. */
+const METER_CACHE_SIZE = 10_000;
+
+/** Caches a meter's row, the oldest leaving first (a Map iterates in insertion order: a plain FIFO bound is enough). */
+export function cacheMeter(cache: Map<string, MeterState | null>, meterId: string, state: MeterState | null): void {
+  if (!cache.has(meterId) && cache.size >= METER_CACHE_SIZE) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(meterId, state);
+}
+
+export const parse = (text: string | null): unknown => (text === null || text === '' ? null : (JSON.parse(text) as unknown));
+
+export const jsonOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+
+/** A transaction as listed; its references are the stored ones plus its own id and meter number. */
+export function toSummary(r: TxRow, refs: readonly string[]): TransactionSummary {
+  return {
+    id: r.id,
+    type: r.type,
+    meterId: r.meter_id,
+    providerId: r.provider_id,
+    status: r.status,
+    errorType: r.error_type,
+    amount: r.amount,
+    startedAt: r.started_at,
+    ms: r.ms,
+    references: [...new Set([r.id, ...(r.meter_id === null ? [] : [r.meter_id]), ...refs])],
+    purchaseId: r.purchase_id,
+  };
+}
+
+export function toStored(r: TxRow, refs: readonly string[]): StoredTransaction {
+  return { ...toSummary(r, refs), request: parse(r.request), responseStatus: r.response_status, responseBody: parse(r.response_body), final: r.final === 1 };
+}
+
+/**
+ * A transaction's message traces in order. A lookup's till->switch exchange is its transaction row
+ * (request, answer, status, time), so it is not written twice; rows stored before that change carry
+ * it as a trace and are shown as stored.
+ */
+export function tracesOfRows(txId: string, rows: readonly TraceRow[], tx: TxRow | undefined): TraceRecord[] {
+  const stored: TraceRecord[] = rows.map((t) => ({
+    txId,
+    direction: t.direction,
+    providerId: t.provider_id,
+    operation: t.operation,
+    url: t.url,
+    requestBody: parse(t.request_body),
+    status: t.status,
+    responseBody: parse(t.response_body),
+    startedAt: t.started_at,
+    ms: t.ms,
+  }));
+  if (!tx || tx.type !== 'LOOKUP' || stored.some((t) => t.direction === 'till->switch')) return stored;
+  const outer: TraceRecord = {
+    txId,
+    direction: 'till->switch',
+    providerId: null,
+    operation: 'meterLookup',
+    url: OPERATIONS.meterLookup.route,
+    requestBody: parse(tx.request),
+    status: tx.response_status,
+    responseBody: parse(tx.response_body),
+    startedAt: tx.started_at,
+    ms: tx.ms,
+  };
+  return [outer, ...stored];
+}
+
+export function toAdvice(r: AdviceRow): AdviceRecord {
+  return {
+    id: r.id,
+    purchaseId: r.purchase_id,
+    kind: r.kind,
+    operation: r.operation,
+    providerId: r.provider_id,
+    body: parse(r.body),
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    nextAttemptAt: r.next_attempt_at,
+    status: r.status,
+  };
+}
+
+export function toAlert(r: AlertRow): SwitchAlert {
+  return r.kind === 'HEALTH'
+    ? { kind: r.kind, at: r.at, providerId: r.provider_id, from: r.from_health!, to: r.to_health!, message: r.message }
+    : { kind: r.kind, at: r.at, providerId: r.provider_id, adviceId: r.advice_id!, message: r.message };
+}
+
+export function toHealthSample(r: HealthRow): HealthSample {
+  return { at: r.at, providerId: r.provider_id, latencyMs: r.latency_ms, errorRate: r.error_rate, up: r.up === 1 };
+}
