@@ -37,14 +37,31 @@ export async function startOutsideWorld() {
       worker.postMessage({ ...cmd, seq: id });
     });
   };
+  const run = async (cmd: LoadCommand): Promise<Run> => {
+    const r = await send({ kind: 'run', ...cmd });
+    if (!r) throw new Error('the load worker sent no figures');
+    return r;
+  };
   return {
     providers,
     connect: (setup: LoadSetup) => send({ kind: 'connect', setup }),
     setLatencies: (latencyMs: Record<string, number>) => send({ kind: 'latencies', latencyMs }),
-    async run(cmd: LoadCommand): Promise<Run> {
-      const r = await send({ kind: 'run', ...cmd });
-      if (!r) throw new Error('the load worker sent no figures');
-      return r;
+    run,
+    /**
+     * `rounds` interleaved paced rounds (each client every 200 ms for 2 s), through the switch then
+     * straight to the provider; the round with the median p99 overhead is the figure, so one stall of
+     * the shared machine lands in one round, not in the result. `all`: every round's overhead.
+     */
+    async medianPacedRound(op: LoadCommand['op'], rounds: number): Promise<{ sw: Run; direct: Run; overhead: number; all: string }> {
+      const pairs: [Run, Run][] = [];
+      for (let i = 0; i < rounds; i++) {
+        pairs.push([await run({ shape: 'paced', target: 'switch', op, everyMs: 200, ms: 2_000 }), await run({ shape: 'paced', target: 'direct', op, everyMs: 200, ms: 2_000 })]);
+      }
+      const overhead = ([sw, direct]: [Run, Run]) => sw.p99 - direct.p99;
+      const all = pairs.map((p) => overhead(p).toFixed(2)).join(', ');
+      pairs.sort((a, b) => overhead(a) - overhead(b));
+      const [sw, direct] = pairs[Math.floor(rounds / 2)]!;
+      return { sw, direct, overhead: overhead([sw, direct]), all };
     },
     async close(): Promise<void> {
       worker.postMessage({ kind: 'close', seq: 0 });

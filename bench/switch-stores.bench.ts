@@ -15,7 +15,7 @@ import pg from 'pg';
 import { DEMO_METERS } from '../switch-core/providers';
 import { createTestDatabase, findPostgresBinaries, startScratchPostgres } from '../test-support/postgres';
 import type { BenchNode } from './switch-node.child';
-import { startOutsideWorld, type Run } from './switch-outside-world';
+import { startOutsideWorld } from './switch-outside-world';
 import { atMost, type TargetCheck } from './targets';
 
 const CONCURRENCY = 100;
@@ -121,20 +121,13 @@ export default async function (): Promise<TargetCheck[]> {
         for (const op of ['lookup', 'purchase'] as const) await gen.run({ shape: 'saturated', target: 'switch', op, ms: 1_000 });
         for (const op of ['lookup', 'purchase'] as const) {
           await gen.run({ shape: 'paced', target: 'switch', op, everyMs: 200, ms: 1_500 });
-          const rounds: [Run, Run][] = [];
-          for (let i = 0; i < ROUNDS; i++) {
-            rounds.push([await gen.run({ shape: 'paced', target: 'switch', op, everyMs: 200, ms: 2_000 }), await gen.run({ shape: 'paced', target: 'direct', op, everyMs: 200, ms: 2_000 })]);
-          }
-          const overhead = ([sw, direct]: [Run, Run]) => sw.p99 - direct.p99;
-          const all = rounds.map((r) => overhead(r).toFixed(2)).join(', ');
-          rounds.sort((a, b) => overhead(a) - overhead(b));
-          const [sw, direct] = rounds[Math.floor(ROUNDS / 2)]!;
+          const { sw, direct, overhead, all } = await gen.medianPacedRound(op, ROUNDS);
           const errors = sw.errors + direct.errors ? ` [errors: switch ${sw.errors}, direct ${direct.errors}]` : '';
           console.log(
             `${config.name.padEnd(20)} ${op.padEnd(8)} switch p50 ${f(sw.p50)} p99 ${f(sw.p99)} ms | direct p50 ${f(direct.p50)} p99 ${f(direct.p99)} ms | ` +
-              `overhead p99 ${f(overhead([sw, direct]))} ms${config.target === null ? '' : ` (target ≤ ${config.target})`} rounds ${all}${errors}`,
+              `overhead p99 ${f(overhead)} ms${config.target === null ? '' : ` (target ≤ ${config.target})`} rounds ${all}${errors}`,
           );
-          if (config.target !== null) checks.push(atMost(`${config.name}: ${op} p99 overhead`, overhead([sw, direct]), config.target, 'ms'));
+          if (config.target !== null) checks.push(atMost(`${config.name}: ${op} p99 overhead`, overhead, config.target, 'ms'));
         }
         const sat = await gen.run({ shape: 'saturated', target: 'switch', op: 'purchase', ms: 2_500 });
         const satDirect = await gen.run({ shape: 'saturated', target: 'direct', op: 'purchase', ms: 2_500 });

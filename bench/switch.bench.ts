@@ -63,20 +63,11 @@ export default async function (): Promise<TargetCheck[]> {
     // The saturated warm-up left hundreds of MB in the WAL; checkpoint it now so the rounds carry
     // the switch's own periodic checkpoints of paced traffic only, not a warm-up backlog.
     if (sw.store instanceof SqliteSwitchStore) sw.store.db.pragma('wal_checkpoint(TRUNCATE)');
-    const median = async (op: 'lookup' | 'purchase'): Promise<void> => {
-      const rounds: [Run, Run][] = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        rounds.push([await gen.run({ shape: 'paced', target: 'switch', op, everyMs: 200, ms: 2_000 }), await gen.run({ shape: 'paced', target: 'direct', op, everyMs: 200, ms: 2_000 })]);
-      }
-      const overhead = ([sw, direct]: [Run, Run]) => sw.p99 - direct.p99;
-      const all = rounds.map((r) => overhead(r).toFixed(2)).join(', ');
-      rounds.sort((a, b) => overhead(a) - overhead(b));
-      const mid = rounds[Math.floor(ROUNDS / 2)]!;
-      row(op, ...mid, ` (target ≤ 2; rounds ${all})`);
-      checks.push(atMost(`${op} p99 overhead through the switch (median round)`, overhead(mid), 2, 'ms'));
-    };
-    await median('lookup');
-    await median('purchase');
+    for (const op of ['lookup', 'purchase'] as const) {
+      const { sw: viaSw, direct, overhead, all } = await gen.medianPacedRound(op, ROUNDS);
+      row(op, viaSw, direct, ` (target ≤ 2; rounds ${all})`);
+      checks.push(atMost(`${op} p99 overhead through the switch (median round)`, overhead, 2, 'ms'));
+    }
     console.log('-- saturated: each client sends its next request as soon as the last is answered — throughput');
     for (const op of ['lookup', 'purchase'] as const) {
       const direct = await gen.run({ shape: 'saturated', target: 'direct', op, ms: 2_500 });

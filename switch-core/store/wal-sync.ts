@@ -16,7 +16,7 @@ export class WalSync {
   /** Resolves once everything committed before the call is on disk. */
   sync(): Promise<void> {
     if (!this.running) {
-      this.running = this.fsyncOnce().finally(() => {
+      this.running = this.syncOnce().finally(() => {
         this.running = null;
       });
       return this.running;
@@ -35,7 +35,7 @@ export class WalSync {
     return this.sync();
   }
 
-  private async fsyncOnce(): Promise<void> {
+  private async syncOnce(): Promise<void> {
     // A sync through any descriptor flushes the file's pages; the WAL stays the same file while the
     // store's connection is open (SQLite removes it only when the last connection closes).
     this.handle ??= open(this.walPath, 'r');

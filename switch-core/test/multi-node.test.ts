@@ -11,11 +11,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newId, nowIso, PpuClient, type ConfirmationAdvice, type PpuResult, type PurchaseRequest, type PurchaseResponse } from '../protocol';
+import { newId, nowIso, PpuClient, type ConfirmationAdvice, type PpuResult, type PurchaseResponse } from '../protocol';
+import { purchaseRequest } from '../protocol/test/fixtures';
 import { createTestDatabase } from '../../test-support/postgres';
 import { describeWithPostgres } from '../../test-support/postgres-for-tests';
 import { startSwitchProcess, type SwitchProcess } from './cli-process';
-import { STAND_IN_METERS, startStandInProvider, type StandInProvider } from './published-shapes-provider';
+import { STAND_IN_METERS, standInProvidersFile, startStandInProvider, type StandInProvider } from './published-shapes-provider';
 import { until } from './helpers';
 
 const AUTH = { username: 'till', password: 'multi-node-pw' };
@@ -23,25 +24,6 @@ const PURCHASES = 120;
 const CONCURRENT = 6;
 /** The node dies once this many purchases have ended. */
 const KILL_AFTER = 40;
-
-const ORIGINATOR = {
-  institution: { id: 'INST01', name: 'Corner Store Group' },
-  terminalId: 'TILL0001',
-  merchant: { merchantId: '123456789012345', merchantType: '5411', merchantName: { name: 'Corner Store', city: 'Cape Town', region: 'WC', country: 'ZA' } },
-};
-
-function purchaseRequest(): PurchaseRequest {
-  return {
-    id: newId(),
-    time: nowIso(),
-    originator: ORIGINATOR,
-    client: { id: 'TILLCLIENT', name: 'Counter till' },
-    thirdPartyIdentifiers: [],
-    meter: { meterId: STAND_IN_METERS.published },
-    purchaseAmount: { amount: 10_000, currency: '710' },
-    tenders: [{ tenderType: 'CASH', amount: { amount: 10_000, currency: '710' } }],
-  };
-}
 
 const adminGet = async <T>(node: SwitchProcess, path: string): Promise<T> => {
   const res = await fetch(`${node.url}/admin/v1${path}`, { headers: { authorization: 'Basic ' + Buffer.from(`${AUTH.username}:${AUTH.password}`).toString('base64') } });
@@ -62,24 +44,7 @@ describeWithPostgres('two switch nodes on one PostgreSQL database', (serverUrl) 
     provider = await startStandInProvider({ latencyMs: 15 });
     dir = mkdtempSync(join(tmpdir(), 'multi-node-'));
     const file = join(dir, 'providers.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        providers: [
-          {
-            id: 'EXT1',
-            name: 'Stand-in',
-            baseUrl: `${provider.origin}/prepaidutility/v3`,
-            username: provider.username,
-            password: provider.password,
-            capabilities: ['retries'],
-            utilityTypes: ['ELECTRICITY'],
-            weight: 1,
-            timeoutMs: 5_000,
-          },
-        ],
-      }),
-    );
+    writeFileSync(file, standInProvidersFile(provider, { password: provider.password }, 5_000));
     const args = (node: string) => ['--store', db.url, '--providers', file, '--auth', `${AUTH.username}:${AUTH.password}`, '--node-id', node, '--advice-lease', '3'];
     a = await startSwitchProcess(args('A'));
     await until(async () => (await nodeView(a)).leading, 100, 100);
@@ -95,7 +60,7 @@ describeWithPostgres('two switch nodes on one PostgreSQL database', (serverUrl) 
 
   it('one id sent to both nodes at once is sold once: the other node answers DUPLICATE_RECORD', async () => {
     const [ca, cb] = [a, b].map((n) => new PpuClient({ baseUrl: n.url, ...AUTH, timeoutMs: 10_000 }));
-    const req = purchaseRequest();
+    const req = purchaseRequest(STAND_IN_METERS.published, 10_000);
     const answers = await Promise.all([ca!.purchase(req), cb!.purchase(req)]);
     expect(answers.map((r) => r.outcome).sort()).toEqual(['failed', 'successful']);
     expect(answers.find((r) => r.outcome === 'failed')?.error?.errorType).toBe('DUPLICATE_RECORD');
@@ -116,7 +81,7 @@ describeWithPostgres('two switch nodes on one PostgreSQL database', (serverUrl) 
 
     /** One till's sale: to its node; no answer at all → the same id as a retry at the other node, until final. */
     const sell = async (i: number) => {
-      const req = purchaseRequest();
+      const req = purchaseRequest(STAND_IN_METERS.published, 10_000);
       let node = i % 2 === 0 ? a : b;
       let r = await clients.get(node)!.purchase(req);
       for (let attempt = 0; r.outcome === 'unknown' && attempt < 10; attempt++) {

@@ -13,7 +13,7 @@ import { newId, nowIso, PpuClient, type PpuTrace } from '../protocol';
 import { lookupRequest, purchaseRequest } from '../protocol/test/fixtures';
 import { startSwitch } from '../index';
 import { startSwitchProcess } from './cli-process';
-import { STAND_IN_METERS, STAND_IN_RETRY_TOKEN, STAND_IN_SLIP_LINE, STAND_IN_TOKEN, startStandInProvider, type StandInProvider } from './published-shapes-provider';
+import { STAND_IN_METERS, STAND_IN_RETRY_TOKEN, STAND_IN_SLIP_LINE, STAND_IN_TOKEN, standInProvidersFile, startStandInProvider, type StandInProvider } from './published-shapes-provider';
 
 /** A switch under test in front of the stand-in: its URL and the till's credentials. */
 interface SwitchUnderTest {
@@ -182,24 +182,7 @@ behindSwitch('the switch (startSwitch)', inProcess);
 async function throughCli(provider: StandInProvider): Promise<SwitchUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'switch-standin-cli-'));
   const file = join(dir, 'providers.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      providers: [
-        {
-          id: 'EXT1',
-          name: 'Stand-in',
-          baseUrl: `${provider.origin}/prepaidutility/v3`,
-          username: provider.username,
-          passwordEnv: 'STAND_IN_PASSWORD',
-          capabilities: ['retries'],
-          utilityTypes: ['ELECTRICITY'],
-          weight: 1,
-          timeoutMs: 2000,
-        },
-      ],
-    }),
-  );
+  writeFileSync(file, standInProvidersFile(provider, { passwordEnv: 'STAND_IN_PASSWORD' }, 2000));
   const proc = await startSwitchProcess(['--providers', file, '--data', join(dir, 'data'), '--auth', 'till:cli-pw'], { STAND_IN_PASSWORD: provider.password });
   return {
     url: proc.url,

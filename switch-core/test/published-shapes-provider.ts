@@ -56,6 +56,28 @@ function noTokensAnswer(req: Record<string, unknown>, meterId: string): string {
     `"slipData":{"messageLines":[{"text":"${STAND_IN_SLIP_LINE}","fontWidthScaleFactor":1.0},{"text":"","cut":true}],"slipWidth":42,"issuerReference":"TST010REF"}}`;
 }
 
+/**
+ * The stand-in as an entry of a `--providers` file (the issue's exact shape): `password` or
+ * `passwordEnv` and the timeout are the caller's.
+ */
+export function standInProvidersFile(provider: StandInProvider, credentials: { password: string } | { passwordEnv: string }, timeoutMs: number): string {
+  return JSON.stringify({
+    providers: [
+      {
+        id: 'EXT1',
+        name: 'Stand-in',
+        baseUrl: `${provider.origin}/prepaidutility/v3`,
+        username: provider.username,
+        ...credentials,
+        capabilities: ['retries'],
+        utilityTypes: ['ELECTRICITY'],
+        weight: 1,
+        timeoutMs,
+      },
+    ],
+  });
+}
+
 /** `latencyMs`: how long every answer takes (a provider a few WAN hops away). */
 export async function startStandInProvider(opts: { latencyMs?: number } = {}): Promise<StandInProvider> {
   const requests: StandInProvider['requests'] = [];
