@@ -140,7 +140,8 @@ describe('a till listing several switches', () => {
     const second = await sold(till);
     expect(b.purchaseCount(second)).toBe(1);
     expect(await switchStatus(till)).toMatchObject({ reachable: true, inUse: label(b.url), position: 2, count: 2, failedOverFrom: label(a.url) });
-    // Its confirmation went to B too.
+    // Its confirmation went to B too (delivered now, not whenever the background worker's next turn comes under load).
+    await till.backend.tick();
     expect(await traces(till, second)).toContainEqual({ operation: 'confirmation', at: label(b.url), status: 202 });
 
     await a.up();
