@@ -18,6 +18,8 @@ export interface OpenOptions {
   /** FULL where a committed row must survive a power cut (sales, print jobs); NORMAL survives process crashes only. */
   synchronous: 'NORMAL' | 'FULL';
   foreignKeys?: boolean;
+  /** Page size of a new file (an existing one keeps its own). */
+  pageSize?: number;
 }
 
 /**
@@ -32,6 +34,7 @@ export function openDatabase(file: string, opts: OpenOptions): Database.Database
     chmodSync(file, 0o600);
   }
   const db = new Database(file);
+  if (opts.pageSize) db.pragma(`page_size = ${opts.pageSize}`);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${opts.synchronous}`);
   db.pragma('busy_timeout = 5000');
