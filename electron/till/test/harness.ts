@@ -16,12 +16,15 @@ import { apiFromInvoke, type TillApi } from '../../api/contract';
 /** Folders the harness made (its switch's, each till's), removed after the test file that made them (over a thousand were left in /tmp per run). */
 const madeDirs = new Set<string>();
 if (process.env.VITEST) {
-  // Imported by the crash test's child and a bench too, where there is no test runner to hook.
   const { afterAll } = await import('vitest');
-  afterAll(() => {
-    for (const d of madeDirs) rmSync(d, { recursive: true, force: true });
-    madeDirs.clear();
-  });
+  try {
+    afterAll(() => {
+      for (const d of madeDirs) rmSync(d, { recursive: true, force: true });
+      madeDirs.clear();
+    });
+  } catch {
+    // Imported outside a test file (the crash test's child, a bench): no suite to hook; the parent cleans up.
+  }
 }
 
 export interface Target {
