@@ -51,51 +51,20 @@ const outcomeColumns = (o: TransactionOutcome) => ({
 });
 
 /**
- * Checkpoints the WAL from a worker thread with its own connection, so copying pages into the
- * database and its fsync never stall the event loop that serves purchases (the main connection's
- * auto-checkpoint is off). A checkpoint running beside a busy writer never catches up with it, and
- * SQLite starts the WAL over only once every frame is copied: under steady load the WAL grew by
- * 15 MB/s and every fdatasync of it also waited for an ext4 journal commit of its new size. So once
- * a checkpoint leaves few frames behind, the worker asks the store to hold its hot writes for the
- * moment a last checkpoint takes ('pause' → 'paused' → 'resume'); the next write starts the WAL
- * over, and it is overwritten in place from then on.
+ * Checkpoints the WAL from a worker thread with its own connection, so the fsync of a checkpoint
+ * never stalls the event loop that serves purchases (the main connection's auto-checkpoint is off).
  */
 const CHECKPOINTER = `
 const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
-const checkpoint = () => { try { return db.pragma('wal_checkpoint(PASSIVE)')[0]; } catch (e) { return null; } };
-let timer = null;
-const later = (ms) => { timer = setTimeout(tick, ms); };
-function tick() {
-  timer = null;
-  const r = checkpoint();
-  if (!r || r.log === 0) return later(workerData.everyMs);
-  const behind = r.log - r.checkpointed;
-  if (behind <= workerData.finishFrames) return parentPort.postMessage('pause');
-  later(10);
-}
-later(workerData.everyMs);
-parentPort.on('message', (m) => {
-  if (m === 'paused') {
-    checkpoint();
-    parentPort.postMessage('resume');
-    later(workerData.everyMs);
-    return;
-  }
-  if (timer) clearTimeout(timer);
-  db.close();
-  parentPort.close();
-});
+const timer = setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) {} }, workerData.everyMs);
+parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
 `;
 
 /** Page size of a new switch database (see the constructor). */
 export const SWITCH_PAGE_SIZE = 1024;
-/** A checkpoint leaving at most this many frames behind is finished with the store's writes held. */
-const FINISH_FRAMES = 500;
-/** The longest the hot writes are held for a checkpoint to finish: past it they go on regardless. */
-const MAX_HOLD_MS = 50;
 
 export interface StoreOptions {
   /** Checkpoint the WAL from a background thread every this many ms (servers); off: SQLite's own auto-checkpoint. */
@@ -108,9 +77,6 @@ export class SqliteSwitchStore implements SwitchStore {
   readonly db: Database.Database;
   private readonly s;
   private checkpointer: Worker | null = null;
-  /** Set while a checkpoint finishes with the hot writes held (see CHECKPOINTER). */
-  private held: Promise<void> | null = null;
-  private release: (() => void) | null = null;
   private readonly wal: WalSync | null;
   /**
    * Read-through cache of contract-table rows, kept in step by every write below (this store is
@@ -132,19 +98,9 @@ export class SqliteSwitchStore implements SwitchStore {
       this.db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = new Worker(CHECKPOINTER, {
         eval: true,
-        workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: opts.backgroundCheckpointMs, finishFrames: FINISH_FRAMES },
+        workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: opts.backgroundCheckpointMs },
       });
       this.checkpointer.unref();
-      const checkpointer = this.checkpointer;
-      checkpointer.on('message', (m: 'pause' | 'resume') => {
-        if (m === 'resume') return this.releaseWrites();
-        // Writes here are synchronous: none is half done while this message is handled.
-        this.held = new Promise((resolve) => (this.release = resolve));
-        const bound = setTimeout(() => this.releaseWrites(), MAX_HOLD_MS);
-        bound.unref();
-        checkpointer.postMessage('paused');
-      });
-      checkpointer.on('exit', () => this.releaseWrites());
     }
     const db = this.db;
     this.s = {
@@ -236,17 +192,9 @@ export class SqliteSwitchStore implements SwitchStore {
     };
   }
 
-  private releaseWrites(): void {
-    const release = this.release;
-    this.held = null;
-    this.release = null;
-    release?.();
-  }
-
   async close(): Promise<void> {
     const checkpointer = this.checkpointer;
     this.checkpointer = null;
-    this.releaseWrites();
     if (checkpointer) {
       const exited = new Promise<void>((resolve) => checkpointer.once('exit', () => resolve()));
       checkpointer.postMessage('stop');
@@ -424,7 +372,6 @@ export class SqliteSwitchStore implements SwitchStore {
    * refused and every later read sees it), then durable once the shared WAL fsync has run.
    */
   async insertTransaction(tx: NewTransaction, opts: { durable?: boolean } = {}): Promise<void> {
-    if (this.held) await this.held;
     try {
       this.s.insertTx.run({ ...tx, request: JSON.stringify(tx.request) });
     } catch (err) {
@@ -439,13 +386,11 @@ export class SqliteSwitchStore implements SwitchStore {
   }
 
   async setTransactionProvider(id: string, providerId: string | null): Promise<void> {
-    if (this.held) await this.held;
     this.s.setTxProvider.run(providerId, id);
     await this.durable();
   }
 
   async finishTransaction(id: string, o: TransactionOutcome): Promise<void> {
-    if (this.held) await this.held;
     this.s.finishTx.run({ id, ...outcomeColumns(o) });
   }
 
@@ -478,7 +423,6 @@ export class SqliteSwitchStore implements SwitchStore {
   }
 
   async writeBatch(b: WriteBatch): Promise<void> {
-    if (this.held) await this.held;
     this.db.transaction(() => {
       for (const { tx, outcome } of b.finishedRows) this.s.insertFinishedTx.run({ ...tx, request: JSON.stringify(tx.request), ...outcomeColumns(outcome) });
       for (const { id, outcome } of b.outcomes) this.s.finishTx.run({ id, ...outcomeColumns(outcome) });
