@@ -51,20 +51,56 @@ const outcomeColumns = (o: TransactionOutcome) => ({
 });
 
 /**
- * Checkpoints the WAL from a worker thread with its own connection, so the fsync of a checkpoint
- * never stalls the event loop that serves purchases (the main connection's auto-checkpoint is off).
+ * Checkpoints the WAL from a worker thread with its own connection, so copying pages into the
+ * database and its fsync never stall the event loop that serves purchases (the main connection's
+ * auto-checkpoint is off). A checkpoint running beside a busy writer never catches up with it, and
+ * SQLite starts the WAL over only once every frame is copied: under steady load the WAL grew by
+ * 15 MB/s and every fdatasync of it also waited for an ext4 journal commit of its new size. So once
+ * a checkpoint leaves few frames behind, the worker asks the store to hold its hot writes for the
+ * moment a last checkpoint takes ('pause' → 'paused' → 'resume'); the next write starts the WAL
+ * over, and it is overwritten in place from then on.
  */
 const CHECKPOINTER = `
 const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
-const timer = setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) {} }, workerData.everyMs);
-parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+const checkpoint = () => { try { return db.pragma('wal_checkpoint(PASSIVE)')[0]; } catch (e) { return null; } };
+let timer = null;
+const later = (ms) => { timer = setTimeout(tick, ms); };
+function tick() {
+  timer = null;
+  const r = checkpoint();
+  if (!r || r.log === 0) return later(workerData.everyMs);
+  const behind = r.log - r.checkpointed;
+  if (behind <= workerData.finishFrames) return parentPort.postMessage('pause');
+  later(10);
+}
+later(workerData.everyMs);
+// A 'paused' already on its way when 'stop' arrives must not start the timers again: a worker with a
+// timer running never exits, and the store's close waited for it for ever (CI caught it twice).
+let stopped = false;
+parentPort.on('message', (m) => {
+  if (stopped) return;
+  if (m === 'paused') {
+    checkpoint();
+    parentPort.postMessage('resume');
+    later(workerData.everyMs);
+    return;
+  }
+  stopped = true;
+  if (timer) clearTimeout(timer);
+  db.close();
+  parentPort.close();
+});
 `;
 
 /** Page size of a new switch database (see the constructor). */
 export const SWITCH_PAGE_SIZE = 1024;
+/** A checkpoint leaving at most this many frames behind is finished with the store's writes held. */
+const FINISH_FRAMES = 500;
+/** The longest the hot writes are held for a checkpoint to finish: past it they go on regardless. */
+const MAX_HOLD_MS = 50;
 
 export interface StoreOptions {
   /** Checkpoint the WAL from a background thread every this many ms (servers); off: SQLite's own auto-checkpoint. */
@@ -77,6 +113,13 @@ export class SqliteSwitchStore implements SwitchStore {
   readonly db: Database.Database;
   private readonly s;
   private checkpointer: Worker | null = null;
+  /** Settles when the checkpointer has exited, however it ended (close must not wait for an exit that has already happened). */
+  private checkpointerExited: Promise<void> = Promise.resolve();
+  /** Why the checkpointer stopped, when it stopped by itself. */
+  checkpointError: string | null = null;
+  /** Set while a checkpoint finishes with the hot writes held (see CHECKPOINTER). */
+  private held: Promise<void> | null = null;
+  private release: (() => void) | null = null;
   private readonly wal: WalSync | null;
   /**
    * Read-through cache of contract-table rows, kept in step by every write below (this store is
@@ -98,9 +141,24 @@ export class SqliteSwitchStore implements SwitchStore {
       this.db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = new Worker(CHECKPOINTER, {
         eval: true,
-        workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: opts.backgroundCheckpointMs },
+        workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: opts.backgroundCheckpointMs, finishFrames: FINISH_FRAMES },
       });
       this.checkpointer.unref();
+      const checkpointer = this.checkpointer;
+      checkpointer.on('message', (m: 'pause' | 'resume') => {
+        if (m === 'resume') return this.releaseWrites();
+        // Writes here are synchronous: none is half done while this message is handled.
+        this.held = new Promise((resolve) => (this.release = resolve));
+        const bound = setTimeout(() => this.releaseWrites(), MAX_HOLD_MS);
+        bound.unref();
+        checkpointer.postMessage('paused');
+      });
+      this.checkpointerExited = new Promise((resolve) => checkpointer.once('exit', () => resolve()));
+      checkpointer.on('exit', () => this.releaseWrites());
+      checkpointer.on('error', (err) => {
+        // A checkpointer that died only stops checkpoints: the store works on, its WAL grows until reopened.
+        this.checkpointError = err.message;
+      });
     }
     const db = this.db;
     this.s = {
@@ -192,13 +250,24 @@ export class SqliteSwitchStore implements SwitchStore {
     };
   }
 
+  private releaseWrites(): void {
+    const release = this.release;
+    this.held = null;
+    this.release = null;
+    release?.();
+  }
+
   async close(): Promise<void> {
     const checkpointer = this.checkpointer;
     this.checkpointer = null;
+    this.releaseWrites();
     if (checkpointer) {
-      const exited = new Promise<void>((resolve) => checkpointer.once('exit', () => resolve()));
       checkpointer.postMessage('stop');
-      await exited;
+      // Bounded all the same: a checkpointer not gone in 5 s is terminated (a checkpoint cut short is
+      // safe by SQLite's design; the next one copies the same frames again).
+      const bound = setTimeout(() => void checkpointer.terminate(), 5_000);
+      await this.checkpointerExited;
+      clearTimeout(bound);
     }
     await this.wal?.close();
     if (this.db.open) {
@@ -372,6 +441,7 @@ export class SqliteSwitchStore implements SwitchStore {
    * refused and every later read sees it), then durable once the shared WAL fsync has run.
    */
   async insertTransaction(tx: NewTransaction, opts: { durable?: boolean } = {}): Promise<void> {
+    if (this.held) await this.held;
     try {
       this.s.insertTx.run({ ...tx, request: JSON.stringify(tx.request) });
     } catch (err) {
@@ -386,11 +456,13 @@ export class SqliteSwitchStore implements SwitchStore {
   }
 
   async setTransactionProvider(id: string, providerId: string | null): Promise<void> {
+    if (this.held) await this.held;
     this.s.setTxProvider.run(providerId, id);
     await this.durable();
   }
 
   async finishTransaction(id: string, o: TransactionOutcome): Promise<void> {
+    if (this.held) await this.held;
     this.s.finishTx.run({ id, ...outcomeColumns(o) });
   }
 
@@ -423,6 +495,7 @@ export class SqliteSwitchStore implements SwitchStore {
   }
 
   async writeBatch(b: WriteBatch): Promise<void> {
+    if (this.held) await this.held;
     this.db.transaction(() => {
       for (const { tx, outcome } of b.finishedRows) this.s.insertFinishedTx.run({ ...tx, request: JSON.stringify(tx.request), ...outcomeColumns(outcome) });
       for (const { id, outcome } of b.outcomes) this.s.finishTx.run({ id, ...outcomeColumns(outcome) });

@@ -131,4 +131,42 @@ describe('switch store (SQLite)', () => {
     expect(await store.listTransactions({ status: 'SUCCESSFUL', limit: 1000 })).toHaveLength(n);
     await store.close();
   });
+
+  it('under writes that never pause, the background checkpoint still starts the WAL over: it stays well under what was written', async () => {
+    const file = join(dir, 'steady.db');
+    const store = openSqliteStore(file, { backgroundCheckpointMs: 50 });
+    const walSize = () => statSync(`${file}-wal`).size;
+    const row = 'r'.repeat(2_000);
+    let written = 0;
+    let largest = 0;
+    const until = performance.now() + 3_000;
+    while (performance.now() < until) {
+      // A write every turn of the event loop, as a busy switch makes them: never a quiet moment.
+      const id = randomUUID();
+      await store.insertTransaction({ ...purchase(id), request: row }, { durable: false });
+      written += row.length;
+      largest = Math.max(largest, walSize());
+      await new Promise((r) => setImmediate(r));
+    }
+    const rows = (await store.listTransactions({ limit: 1000 })).length;
+    await store.close();
+    expect(rows).toBe(1000);
+    expect(written).toBeGreaterThan(8_000_000);
+    // Without the restart the WAL holds every frame written: more than the rows themselves.
+    expect(largest).toBeLessThan(written / 2);
+  });
+
+  it('closes promptly while its checkpointer keeps asking to hold the writes (a request crossing the stop once hung close for ever)', async () => {
+    for (let round = 0; round < 25; round++) {
+      const file = join(dir, `closing-${round}.db`);
+      // A checkpoint every millisecond with a tiny WAL: a hold is asked for nearly all the time.
+      const store = openSqliteStore(file, { backgroundCheckpointMs: 1 });
+      for (let i = 0; i < 20 + round; i++) {
+        await store.insertTransaction(purchase(randomUUID()), { durable: false });
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      const closed = await Promise.race([store.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('still closing after 3 s'), 3_000))]);
+      expect(closed, `round ${round}`).toBe('closed');
+    }
+  });
 });
