@@ -21,7 +21,7 @@ import {
   type TokenReprintRequest,
 } from '../protocol';
 import type { ProviderCapabilities, ProviderDescriptor } from '../providers/types';
-import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store';
+import { DuplicateIdError, OPERATION_OF_ROW, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store';
 import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF, type BackoffConfig } from './advices';
 import { DEFAULT_HEALTH_CONFIG, ProviderMonitor, type HealthConfig } from './health';
 import type { MeterState, TxStatus, TxType, UtilityPrefs } from './model';
@@ -344,6 +344,8 @@ export class SwitchState {
     // a switch killed right after answering still knows what it sold (the crash test found one that
     // rode the batch and was lost). Not waiting for a power-cut-proof write: a WAL append, no fsync.
     await this.store.finishTransaction(txId, outcome);
+    // The row now holds this exchange whole; only a type shared by two operations needs the trace.
+    if (OPERATION_OF_ROW[TX_OF_OPERATION[op]] === op) return { ...reply, json };
     this.traces.add({
       txId,
       direction: 'till->switch',

@@ -764,10 +764,7 @@ export class PostgresSwitchStore implements SwitchStore {
     }
   }
 
-  /**
-   * A transaction's message traces in order. A lookup's till->switch exchange is its transaction
-   * row, so it is not written twice; rows stored before that change carry it as a trace.
-   */
+  /** A transaction's message traces in order (its till->switch exchange from its row: see tracesOfRows). */
   async tracesOf(txId: string): Promise<TraceRecord[]> {
     const [traces, tx] = await Promise.all([
       this.pool.query<TraceRow>('SELECT * FROM traces WHERE tx_id = $1 ORDER BY seq', [txId]),

@@ -16,7 +16,7 @@ import type {
   TxStatus,
   TxType,
 } from '../engine/model';
-import { OPERATIONS } from '../protocol';
+import { OPERATIONS, type PpuOperation } from '../protocol';
 
 export interface TxRow {
   id: string;
@@ -117,9 +117,24 @@ export function toStored(r: TxRow, refs: readonly string[]): StoredTransaction {
 }
 
 /**
- * A transaction's message traces in order. A lookup's till->switch exchange is its transaction row
- * (request, answer, status, time), so it is not written twice; rows stored before that change carry
- * it as a trace and are shown as stored.
+ * The operation a transaction row stands for, where its type names exactly one. The till->switch
+ * exchange of these is the row itself (request, answer, status, time) and is not written a second
+ * time as a trace; a confirmation's type is shared by two operations, so it keeps its trace.
+ */
+export const OPERATION_OF_ROW: Readonly<Partial<Record<TxType, PpuOperation>>> = {
+  LOOKUP: 'meterLookup',
+  PURCHASE: 'purchase',
+  RETRY: 'purchaseRetry',
+  TRIAL: 'trialPurchase',
+  REVERSAL: 'reversal',
+  REPRINT: 'tokenReprint',
+  FAULT_REPORT: 'faultReport',
+  KEY_CHANGE: 'keyChangeToken',
+};
+
+/**
+ * A transaction's message traces in order, its till->switch exchange read from its row (see
+ * OPERATION_OF_ROW); rows stored before that change carry it as a trace and are shown as stored.
  */
 export function tracesOfRows(txId: string, rows: readonly TraceRow[], tx: TxRow | undefined): TraceRecord[] {
   const stored: TraceRecord[] = rows.map((t) => ({
@@ -134,13 +149,14 @@ export function tracesOfRows(txId: string, rows: readonly TraceRow[], tx: TxRow 
     startedAt: t.started_at,
     ms: t.ms,
   }));
-  if (!tx || tx.type !== 'LOOKUP' || stored.some((t) => t.direction === 'till->switch')) return stored;
+  const operation = tx ? OPERATION_OF_ROW[tx.type] : undefined;
+  if (!tx || !operation || stored.some((t) => t.direction === 'till->switch')) return stored;
   const outer: TraceRecord = {
     txId,
     direction: 'till->switch',
     providerId: null,
-    operation: 'meterLookup',
-    url: OPERATIONS.meterLookup.route,
+    operation,
+    url: OPERATIONS[operation].route,
     requestBody: parse(tx.request),
     status: tx.response_status,
     responseBody: parse(tx.response_body),

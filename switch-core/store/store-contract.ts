@@ -287,7 +287,7 @@ export function storeContract(name: string, open: () => Promise<SwitchStore>): v
       await s.writeBatch(emptyBatch);
     });
 
-    it("shows a lookup's own exchange (its row) as its first trace, and a purchase's traces as stored", async () => {
+    it("shows a transaction's own exchange (its row) as its first trace, except where its type is shared by two operations", async () => {
       const s = await fresh();
       await s.insertTransaction(newTx('L', { type: 'LOOKUP', meterId: 'm1', amount: null, startedAt: at(10), request: { meterId: 'm1' } }), { durable: false });
       await s.finishTransaction('L', outcome({ ms: 40, responseStatus: 200, responseBody: { found: true } }));
@@ -299,8 +299,20 @@ export function storeContract(name: string, open: () => Promise<SwitchStore>): v
       ]);
       expect(traces[0]).toMatchObject({ txId: 'L', providerId: null, requestBody: { meterId: 'm1' }, status: 200, responseBody: { found: true }, startedAt: at(10), ms: 40 });
       await s.insertTransaction(newTx('P', { startedAt: at(20) }));
+      await s.finishTransaction('P', outcome({ ms: 30, responseStatus: 201, responseBody: { tokens: ['T1'] } }));
       await s.writeBatch({ ...emptyBatch, traces: [trace('P', 'switch->provider', 21)] });
-      expect((await s.tracesOf('P')).map((t) => t.direction)).toEqual(['switch->provider']);
+      expect((await s.tracesOf('P')).map((t) => [t.direction, t.operation, t.status])).toEqual([
+        ['till->switch', 'purchase', 201],
+        ['switch->provider', 'purchase', 200],
+      ]);
+      // A confirmation's type stands for two operations: its till->switch trace is stored, shown as stored.
+      await s.insertTransaction(newTx('C', { type: 'CONFIRMATION', startedAt: at(30) }));
+      await s.writeBatch({ ...emptyBatch, traces: [trace('C', 'till->switch', 31, { operation: 'keyChangeConfirmation' })] });
+      expect((await s.tracesOf('C')).map((t) => [t.direction, t.operation])).toEqual([['till->switch', 'keyChangeConfirmation']]);
+      // A purchase stored before this change carries its till->switch trace: shown once.
+      await s.insertTransaction(newTx('Q', { startedAt: at(40) }));
+      await s.writeBatch({ ...emptyBatch, traces: [trace('Q', 'till->switch', 41), trace('Q', 'switch->provider', 42)] });
+      expect((await s.tracesOf('Q')).map((t) => t.direction)).toEqual(['till->switch', 'switch->provider']);
       expect(await s.tracesOf('none')).toEqual([]);
     });
 

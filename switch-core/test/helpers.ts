@@ -34,7 +34,7 @@ export interface MeterDetail {
 
 export interface TxDetail {
   transaction: { id: string; type: string; providerId: string | null; status: string; references: string[] };
-  traces: { direction: string; providerId: string | null; operation: string; status: number | null }[];
+  traces: { direction: string; providerId: string | null; operation: string; status: number | null; responseBody?: unknown }[];
 }
 
 /** Polls until `check` returns a value (bounded: at most `tries` × `ms`). */

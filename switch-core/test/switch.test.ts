@@ -12,6 +12,7 @@ import { DEMO_METERS, DEFAULT_BEHAVIOUR } from '../providers';
 import { lookupRequest, purchaseRequest } from '../protocol/test/fixtures';
 import { newId, PpuClient } from '../protocol';
 import { startSwitch, type RunningSwitch } from '../index';
+import { SqliteSwitchStore } from '../store';
 import { admin, fixedRng, tillClient, until, type MeterDetail, type TxDetail } from './helpers';
 
 let sw: RunningSwitch;
@@ -269,6 +270,12 @@ describe('admin views', () => {
     expect(list.body.transactions.map((t) => t.id)).toEqual([p.id]);
     const detail = (await admin(sw).get<TxDetail>(`/transactions/${p.id}`)).body;
     expect(detail.traces.map((t) => t.direction).sort()).toEqual(['switch->provider', 'till->switch']);
+    // The till's exchange is shown from the transaction's row, which holds it whole: not stored twice.
+    const outer = detail.traces.find((t) => t.direction === 'till->switch')!;
+    expect(outer).toMatchObject({ operation: 'purchase', status: r.status, providerId: null });
+    expect(JSON.stringify(outer.responseBody)).toContain(token!);
+    const stored = (sw.store as SqliteSwitchStore).db.prepare<[string], { direction: string }>('SELECT direction FROM traces WHERE tx_id = ?').all(p.id);
+    expect(stored.map((t) => t.direction)).toEqual(['switch->provider']);
 
     const routing = await admin(sw).get<{ utilities: { name: string; ranked: { id: string }[]; excluded: { id: string }[]; meterCount: number }[] }>('/routing');
     const cpt = routing.body.utilities.find((u) => u.name === 'City of Cape Town')!;
