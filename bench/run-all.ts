@@ -6,6 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { handleInterrupts } from './interrupt';
 import type { TargetCheck } from './targets';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -15,6 +16,7 @@ const files = readdirSync(here)
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
   .sort();
 
+handleInterrupts();
 const missed: { file: string; check: TargetCheck }[] = [];
 let checked = 0;
 for (const file of files) {

@@ -2,7 +2,7 @@
  * One switch node for the store bench, in its own process as in production: started from a JSON
  * description in the file PPU_BENCH_NODE names (its store, the providers and contract seed of the
  * bench's outside world — too big for an environment variable), it prints `listening URL` once it
- * serves, and stops on SIGTERM.
+ * serves, and stops on SIGTERM or when the bench that started it is gone.
  */
 import { readFileSync } from 'node:fs';
 import { startSwitch } from '../switch-core/index';
@@ -28,4 +28,8 @@ const sw = await startSwitch({
   broadcastTimeoutMs: 2_000,
 });
 console.log(`listening ${sw.url}`);
-process.on('SIGTERM', () => void sw.close().then(() => process.exit(0)));
+const stop = () => void sw.close().then(() => process.exit(0));
+process.on('SIGTERM', stop);
+// The bench holds our stdin open: it closing means the bench is gone (killed, even with SIGKILL).
+process.stdin.on('end', stop);
+process.stdin.resume();

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { DEMO_METERS } from '../switch-core/providers';
 import { createTestDatabase, findPostgresBinaries, startScratchPostgres } from '../test-support/postgres';
+import { stopOnInterrupt } from './interrupt';
 import type { BenchNode } from './switch-node.child';
 import { startOutsideWorld } from './switch-outside-world';
 import { atMost, type TargetCheck } from './targets';
@@ -36,14 +37,17 @@ function startNode(node: BenchNode): Promise<Node> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/switch-node.child.ts'], {
     cwd: root,
     env: { ...process.env, PPU_BENCH_NODE: description },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // stdin stays open while this process lives: the node stops when it closes, even after a SIGKILL here.
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  const stop = () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM'))));
+  const unregister = stopOnInterrupt(stop);
   return new Promise((ok, fail) => {
     let out = '';
     child.stdout?.on('data', (b: Buffer) => {
       out += b.toString();
       const m = /listening (\S+)/.exec(out);
-      if (m?.[1]) ok({ url: m[1], stop: () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM')))) });
+      if (m?.[1]) ok({ url: m[1], stop: () => stop().finally(unregister) });
     });
     child.once('exit', (code) => fail(new Error(`switch node exited ${code} before listening: ${out}`)));
   });
@@ -75,6 +79,7 @@ export default async function (): Promise<TargetCheck[]> {
   const { endpoints, seed } = gen.providers;
   const binaries = findPostgresBinaries();
   const pg = 'binDir' in binaries ? await startScratchPostgres() : null;
+  const unregisterPg = pg ? stopOnInterrupt(() => pg.stop()) : () => undefined;
   if (!pg && 'missing' in binaries) console.log(`-- PostgreSQL rows skipped: ${binaries.missing}`);
   const onePgNode = pg ? (await createTestDatabase(pg.url)).url : null;
   const configs: { name: string; target: number | null; database?: string; open(): Promise<Node[]> }[] = [
@@ -148,6 +153,7 @@ export default async function (): Promise<TargetCheck[]> {
   } finally {
     await gen.close();
     await pg?.stop();
+    unregisterPg();
     rmSync(scratch, { recursive: true, force: true });
   }
   return checks;
