@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['{common,switch-core,printer,electron,renderer,scripts,test-support}/**/*.test.ts'],
     // PostgreSQL for the tests that ask (test-support/postgres-for-tests.ts): a scratch cluster started on first use.
     globalSetup: ['test-support/postgres-global-setup.ts'],
+    // A temp folder per test file, removed after it (test-support/private-tmpdir.ts).
+    setupFiles: ['test-support/private-tmpdir.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -4,7 +4,7 @@
  * is present, else the simulated provider that serves the certification meters directly — also a
  * conformant PPU v3 server, which is all the till may assume.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ProviderBehaviour } from '../../../switch-core/providers';
@@ -12,20 +12,6 @@ import { createSlipPrinter, type ByteSink } from '../printing';
 import { DEFAULT_OPERATORS, createTillBackend, type SecretStore, type TillBackend } from '../service';
 import { openTillStore } from '../store/repository';
 import { apiFromInvoke, type TillApi } from '../../api/contract';
-
-/** Folders the harness made (its switch's, each till's), removed after the test file that made them (over a thousand were left in /tmp per run). */
-const madeDirs = new Set<string>();
-if (process.env.VITEST) {
-  const { afterAll } = await import('vitest');
-  try {
-    afterAll(() => {
-      for (const d of madeDirs) rmSync(d, { recursive: true, force: true });
-      madeDirs.clear();
-    });
-  } catch {
-    // Imported outside a test file (the crash test's child, a bench): no suite to hook; the parent cleans up.
-  }
-}
 
 export interface Target {
   url: string;
@@ -60,7 +46,6 @@ export async function startTarget(): Promise<Target> {
     const mod = (await import(/* @vite-ignore */ swPath)) as Partial<SwitchModule>;
     if (typeof mod.startSwitch === 'function') {
       const dataDir = mkdtempSync(join(tmpdir(), 'till-sw-'));
-      madeDirs.add(dataDir);
       const start = (port: number) => mod.startSwitch!({ dataDir, port, profile: 'certification', auth: { username: 'till', password: 'till-secret' }, providerTimeoutMs: 2000 });
       let sw: Awaited<ReturnType<SwitchModule['startSwitch']>> | null = await start(0);
       const url = sw.url;
@@ -134,7 +119,6 @@ export interface TestTill {
 
 export async function startTill(target: Pick<Target, 'url' | 'username' | 'password'>, opts: { dir?: string; workerIntervalMs?: number; printer?: ByteSink; freeBytes?: () => number } = {}): Promise<TestTill> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'till-'));
-  if (!opts.dir) madeDirs.add(dir);
   const store = openTillStore(join(dir, 'till.db'));
   const sink = memorySink();
   const backend = createTillBackend({
