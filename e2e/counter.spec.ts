@@ -13,7 +13,8 @@ async function withQuickRetries(body: () => Promise<void>): Promise<void> {
   const before = await api('getSettings', {});
   expect(before.ok).toBe(true);
   if (!before.ok) return;
-  expect((await api('setSettings', { timeouts: { retryBaseMs: 1000, retryMaxMs: 2000 } })).ok).toBe(true);
+  // 3 s between attempts: each "Attempt n of 4 in s" lasts long enough to be seen on a loaded machine (1–2 s once slipped past in CI).
+  expect((await api('setSettings', { timeouts: { retryBaseMs: 3000, retryMaxMs: 3000 } })).ok).toBe(true);
   try {
     await body();
   } finally {
