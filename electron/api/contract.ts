@@ -184,7 +184,7 @@ export interface SlipStatus {
 export interface SaleView {
   /** Same as the PPU purchase id (UUIDv4). */
   saleId: string;
-  /** Increases on every change; use with getSale's sinceVersion. */
+  /** Increases on every change the cashier can see (the sale's row, a send starting or ending); use with getSale's sinceVersion. */
   version: number;
   state: SaleState;
   /** True when a pending sale got its token after the cashier left it. */

@@ -145,12 +145,10 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
     },
 
     async getSale({ saleId, sinceVersion, waitMs }) {
-      let row = needSale(ctx, saleId);
-      if (sinceVersion !== undefined && waitMs && row.version <= sinceVersion) {
-        await changes.wait(saleId, waitMs);
-        row = needSale(ctx, saleId);
-      }
-      return views.saleView(row);
+      const view = views.saleView(needSale(ctx, saleId));
+      if (sinceVersion === undefined || !waitMs || view.version > sinceVersion) return view;
+      await changes.wait(saleId, waitMs);
+      return views.saleView(needSale(ctx, saleId));
     },
     lastSale(_args, op) {
       const row = store.lastSale(op.id);

@@ -48,6 +48,15 @@ export function tokensOf(resp: PurchaseResponse | null): TokenView[] {
  * `busy(saleId)`: a send of this sale is in flight now. `overlay(row)`: the row with any answer
  * not yet written laid over it (disk full), and whether what is shown is saved.
  */
+/**
+ * A view's version: the row's, and one step more once no send is in flight. A send ending changes
+ * what the cashier sees ("Trying again…" → "Attempt 2 of 4 in 3 s") without writing the row; when
+ * only the row's version counted, a long poll that started after that moment slept through the whole
+ * countdown (CI and a loaded machine showed "Trying again" for 10 s). Every send starts by writing
+ * the row, so the number only grows: send 2v, answer 2v+2, send ended 2v+3, next send 2v+4.
+ */
+export const viewVersion = (rowVersion: number, sending: boolean): number => rowVersion * 2 + (sending ? 0 : 1);
+
 export function createSaleViews({ store, clock, settings }: TillContext, busy: (saleId: string) => boolean, overlay: (row: SaleRow) => { row: SaleRow; saved: boolean }): SaleViews {
   const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
 
@@ -69,7 +78,7 @@ export function createSaleViews({ store, clock, settings }: TillContext, busy: (
             : 'done';
     return {
       saleId: row.id,
-      version: row.version,
+      version: viewVersion(row.version, busy(row.id)),
       state: row.state as SaleState,
       late: row.late,
       meterId: row.meterId,

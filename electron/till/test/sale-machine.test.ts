@@ -1,6 +1,7 @@
 /** Table tests for the sale machine: the rules a cashier relies on, one row each. */
 import { describe, expect, it } from 'vitest';
 import { backoffMs, checkAmount, checkMeter, groupToken, nextAdvice, nextSale, type MachineSale, type SaleEvent } from '../sale-machine';
+import { viewVersion } from '../sale-views';
 
 const policy = { baseMs: 1000, maxMs: 8000, foregroundRetries: 3 };
 const sale = (state: MachineSale['state'], attempts = 1): MachineSale => ({ state, attempts, late: false, nextAttemptAt: null, lastError: null });
@@ -92,4 +93,12 @@ describe('input checks the cashier sees', () => {
     expect(checkAmount(10.5, null, null).ok).toBe(false);
   });
   it('groups tokens in fours', () => expect(groupToken('12345678901234567890')).toBe('1234 5678 9012 3456 7890'));
+});
+
+describe('sale view versions', () => {
+  it('grow when a send ends without a write, so a long poll shows the countdown instead of sleeping through it', () => {
+    // One retry cycle: the send writes the row (v), the answer writes it (v+1), the send ends (no write), the next send writes (v+2).
+    const seen = [viewVersion(7, true), viewVersion(8, true), viewVersion(8, false), viewVersion(9, true)];
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
+  });
 });
