@@ -145,10 +145,12 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
     },
 
     async getSale({ saleId, sinceVersion, waitMs }) {
-      const view = views.saleView(needSale(ctx, saleId));
-      if (sinceVersion === undefined || !waitMs || view.version > sinceVersion) return view;
-      await changes.wait(saleId, waitMs);
-      return views.saleView(needSale(ctx, saleId));
+      const row = needSale(ctx, saleId);
+      if (sinceVersion !== undefined && waitMs && views.versionOf(row) <= sinceVersion) {
+        await changes.wait(saleId, waitMs);
+        return views.saleView(needSale(ctx, saleId));
+      }
+      return views.saleView(row);
     },
     lastSale(_args, op) {
       const row = store.lastSale(op.id);

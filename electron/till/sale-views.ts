@@ -18,6 +18,8 @@ export function chargesOf(resp: PurchaseResponse | null): ChargeView[] {
 
 export interface SaleViews {
   saleView(row: SaleRow): SaleView;
+  /** The version saleView(row) would carry, without building the view (a long poll's check). */
+  versionOf(row: SaleRow): number;
   summary(row: SaleRow): SaleSummary;
   adviceItem(a: AdviceRow): QueueItem;
   purchaseItem(r: SaleRow): QueueItem;
@@ -45,10 +47,6 @@ export function tokensOf(resp: PurchaseResponse | null): TokenView[] {
 }
 
 /**
- * `busy(saleId)`: a send of this sale is in flight now. `overlay(row)`: the row with any answer
- * not yet written laid over it (disk full), and whether what is shown is saved.
- */
-/**
  * A view's version: the row's, and one step more once no send is in flight. A send ending changes
  * what the cashier sees ("Trying again…" → "Attempt 2 of 4 in 3 s") without writing the row; when
  * only the row's version counted, a long poll that started after that moment slept through the whole
@@ -57,8 +55,16 @@ export function tokensOf(resp: PurchaseResponse | null): TokenView[] {
  */
 export const viewVersion = (rowVersion: number, sending: boolean): number => rowVersion * 2 + (sending ? 0 : 1);
 
+/**
+ * `busy(saleId)`: a send of this sale is in flight now. `overlay(row)`: the row with any answer
+ * not yet written laid over it (disk full), and whether what is shown is saved.
+ */
 export function createSaleViews({ store, clock, settings }: TillContext, busy: (saleId: string) => boolean, overlay: (row: SaleRow) => { row: SaleRow; saved: boolean }): SaleViews {
   const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
+
+  function versionOf(stored: SaleRow): number {
+    return viewVersion(overlay(stored).row.version, busy(stored.id));
+  }
 
   function saleView(stored: SaleRow): SaleView {
     const { row, saved } = overlay(stored);
@@ -161,5 +167,5 @@ export function createSaleViews({ store, clock, settings }: TillContext, busy: (
     };
   }
 
-  return { saleView, summary, adviceItem, purchaseItem };
+  return { saleView, versionOf, summary, adviceItem, purchaseItem };
 }

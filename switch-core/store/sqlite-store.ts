@@ -115,11 +115,10 @@ export class SqliteSwitchStore implements SwitchStore {
   private checkpointer: Worker | null = null;
   /** Settles when the checkpointer has exited, however it ended (close must not wait for an exit that has already happened). */
   private checkpointerExited: Promise<void> = Promise.resolve();
-  /** Why the checkpointer stopped, when it stopped by itself. */
-  checkpointError: string | null = null;
-  /** Set while a checkpoint finishes with the hot writes held (see CHECKPOINTER). */
+  /** Set while a checkpoint finishes with the hot writes held (see CHECKPOINTER), with what ends the hold. */
   private held: Promise<void> | null = null;
   private release: (() => void) | null = null;
+  private holdBound: NodeJS.Timeout | null = null;
   private readonly wal: WalSync | null;
   /**
    * Read-through cache of contract-table rows, kept in step by every write below (this store is
@@ -149,15 +148,19 @@ export class SqliteSwitchStore implements SwitchStore {
         if (m === 'resume') return this.releaseWrites();
         // Writes here are synchronous: none is half done while this message is handled.
         this.held = new Promise((resolve) => (this.release = resolve));
-        const bound = setTimeout(() => this.releaseWrites(), MAX_HOLD_MS);
-        bound.unref();
+        this.holdBound = setTimeout(() => this.releaseWrites(), MAX_HOLD_MS);
+        this.holdBound.unref();
         checkpointer.postMessage('paused');
       });
-      this.checkpointerExited = new Promise((resolve) => checkpointer.once('exit', () => resolve()));
-      checkpointer.on('exit', () => this.releaseWrites());
+      this.checkpointerExited = new Promise((resolve) =>
+        checkpointer.once('exit', () => {
+          this.releaseWrites();
+          resolve();
+        }),
+      );
       checkpointer.on('error', (err) => {
         // A checkpointer that died only stops checkpoints: the store works on, its WAL grows until reopened.
-        this.checkpointError = err.message;
+        process.emitWarning(`the switch database's checkpointer stopped: ${err.message}`);
       });
     }
     const db = this.db;
@@ -252,6 +255,9 @@ export class SqliteSwitchStore implements SwitchStore {
 
   private releaseWrites(): void {
     const release = this.release;
+    // An earlier hold's bound must not cut a later hold short.
+    if (this.holdBound) clearTimeout(this.holdBound);
+    this.holdBound = null;
     this.held = null;
     this.release = null;
     release?.();
