@@ -6,6 +6,8 @@
  * clients straight to the provider the switch routes to). Target (issue 13): lookup and purchase
  * p99 overhead ≤ 3 ms on PostgreSQL, one node and two. PostgreSQL is a scratch cluster with fsync
  * on (test-support/postgres.ts); without its binaries the PostgreSQL rows are skipped, said why.
+ * The first row is the floor: the same load through a bare pass-through proxy (bare-proxy.ts) in a
+ * process of its own, in the nodes' place.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,7 @@ import pg from 'pg';
 import { DEMO_METERS } from '../switch-core/providers';
 import { createTestDatabase, findPostgresBinaries, startScratchPostgres } from '../test-support/postgres';
 import { stopOnInterrupt } from './interrupt';
-import type { BenchNode } from './switch-node.child';
+import type { BenchNode, BenchProxy } from './switch-node.child';
 import { startOutsideWorld } from './switch-outside-world';
 import { atMost, type TargetCheck } from './targets';
 
@@ -31,8 +33,8 @@ interface Node {
 
 const scratch = mkdtempSync(join(tmpdir(), 'switch-stores-'));
 
-function startNode(node: BenchNode): Promise<Node> {
-  const description = join(scratch, `${node.nodeId}.json`);
+function startNode(node: BenchNode | BenchProxy): Promise<Node> {
+  const description = join(scratch, `${'nodeId' in node ? node.nodeId : 'bare-proxy'}.json`);
   writeFileSync(description, JSON.stringify(node));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/switch-node.child.ts'], {
     cwd: root,
@@ -82,7 +84,14 @@ export default async function (): Promise<TargetCheck[]> {
   const unregisterPg = pg ? stopOnInterrupt(() => pg.stop()) : () => undefined;
   if (!pg && 'missing' in binaries) console.log(`-- PostgreSQL rows skipped: ${binaries.missing}`);
   const onePgNode = pg ? (await createTestDatabase(pg.url)).url : null;
-  const configs: { name: string; target: number | null; database?: string; open(): Promise<Node[]> }[] = [
+  const configs: { name: string; via?: string; target: number | null; database?: string; open(): Promise<Node[]> }[] = [
+    {
+      // The floor: what one HTTP hop in Node costs here before any switch work (bare-proxy.ts).
+      name: 'bare proxy (floor)',
+      via: 'proxy ',
+      target: null,
+      open: async () => [await startNode({ bareProxyTo: endpoints.find((e) => e.descriptor.id === 'P04')! })],
+    },
     {
       name: 'SQLite, 1 node',
       target: null, // its ≤ 2 ms target is switch.bench.ts's, with the switch in the bench's own process
@@ -127,9 +136,9 @@ export default async function (): Promise<TargetCheck[]> {
         for (const op of ['lookup', 'purchase'] as const) {
           await gen.run({ shape: 'paced', target: 'switch', op, everyMs: 200, ms: 1_500 });
           const { sw, direct, overhead, all } = await gen.medianPacedRound(op, ROUNDS);
-          const errors = sw.errors + direct.errors ? ` [errors: switch ${sw.errors}, direct ${direct.errors}]` : '';
+          const errors = sw.errors + direct.errors ? ` [errors: ${config.via ?? 'switch'} ${sw.errors}, direct ${direct.errors}]` : '';
           console.log(
-            `${config.name.padEnd(20)} ${op.padEnd(8)} switch p50 ${f(sw.p50)} p99 ${f(sw.p99)} ms | direct p50 ${f(direct.p50)} p99 ${f(direct.p99)} ms | ` +
+            `${config.name.padEnd(20)} ${op.padEnd(8)} ${config.via ?? 'switch'} p50 ${f(sw.p50)} p99 ${f(sw.p99)} ms | direct p50 ${f(direct.p50)} p99 ${f(direct.p99)} ms | ` +
               `overhead p99 ${f(overhead)} ms${config.target === null ? '' : ` (target ≤ ${config.target})`} rounds ${all}${errors}`,
           );
           if (config.target !== null) checks.push(atMost(`${config.name}: ${op} p99 overhead`, overhead, config.target, 'ms'));

@@ -7,6 +7,9 @@
  *     given 5–50 ms;
  *  3. meter prefix search p99 over 1M meters vs the bare indexed range query on the same table
  *     (what the search costs beyond SQLite's own best).
+ * The same paced rounds also go through a bare pass-through proxy in the switch's place
+ * (bare-proxy.ts): the p99 overhead one HTTP hop in Node costs on this machine before any switch
+ * work, printed under the switch's rows.
  * Targets: overhead ≤ 2 ms p99; broadcast p50 ≤ parallel pooled baseline p50 + 10 ms; prefix
  * search p99 ≤ 5 ms.
  * The ten simulated providers and the 100 clients run in a worker thread (switch-load.worker.ts):
@@ -21,6 +24,7 @@ import { DEMO_METERS } from '../switch-core/providers';
 import { startSwitch, openSqliteStore } from '../switch-core/index';
 import { SqliteSwitchStore } from '../switch-core/store';
 import { percentile } from '../switch-core/engine/health';
+import { startBareProxy } from './bare-proxy';
 import { startOutsideWorld, type Run } from './switch-outside-world';
 import { atMost, type TargetCheck } from './targets';
 
@@ -30,11 +34,11 @@ const ROUNDS = 5;
 
 const f = (x: number) => x.toFixed(2).padStart(8);
 /** One line per shape and operation; the ≤ 2 ms target applies to the paced (latency) rows only. */
-function row(name: string, sw: Run, direct: Run, target = ''): void {
+function row(name: string, sw: Run, direct: Run, target = '', via = 'switch'): void {
   console.log(
-    `${name.padEnd(9)} switch ${f(sw.rps)} req/s p50 ${f(sw.p50)} ms p99 ${f(sw.p99)} ms | direct ${f(direct.rps)} req/s p50 ${f(direct.p50)} ms p99 ${f(direct.p99)} ms | ` +
+    `${name.padEnd(9)} ${via} ${f(sw.rps)} req/s p50 ${f(sw.p50)} ms p99 ${f(sw.p99)} ms | direct ${f(direct.rps)} req/s p50 ${f(direct.p50)} ms p99 ${f(direct.p99)} ms | ` +
       `overhead p99 ${f(sw.p99 - direct.p99)} ms${target} ratio ${(sw.p99 / direct.p99).toFixed(2)}x, throughput ${(sw.rps / direct.rps).toFixed(2)}x` +
-      (sw.errors + direct.errors ? ` [errors: switch ${sw.errors}, direct ${direct.errors}]` : ''),
+      (sw.errors + direct.errors ? ` [errors: ${via} ${sw.errors}, direct ${direct.errors}]` : ''),
   );
 }
 
@@ -67,6 +71,20 @@ export default async function (): Promise<TargetCheck[]> {
       const { sw: viaSw, direct, overhead, all } = await gen.medianPacedRound(op, ROUNDS);
       row(op, viaSw, direct, ` (target ≤ 2; rounds ${all})`);
       checks.push(atMost(`${op} p99 overhead through the switch (median round)`, overhead, 2, 'ms'));
+    }
+    // The floor: the same rounds through a proxy that only passes the requests on, in the switch's place.
+    console.log('-- floor: the same paced rounds through a bare pass-through proxy in the switch\'s place (Node HTTP in and out, nothing else)');
+    const proxy = await startBareProxy(target);
+    try {
+      await gen.connect({ switches: [{ baseUrl: proxy.url, username: 'bench', password: 'bench' }], directProviderId: target.descriptor.id, meter, concurrency: CONCURRENCY });
+      await gen.run({ shape: 'paced', target: 'switch', op: 'lookup', everyMs: 200, ms: 1_500 });
+      for (const op of ['lookup', 'purchase'] as const) {
+        const { sw: viaProxy, direct, all } = await gen.medianPacedRound(op, ROUNDS);
+        row(op, viaProxy, direct, ` (rounds ${all})`, 'proxy ');
+      }
+    } finally {
+      await gen.connect({ switches: [{ baseUrl: sw.url, username: 'bench', password: 'bench' }], directProviderId: target.descriptor.id, meter, concurrency: CONCURRENCY });
+      await proxy.close();
     }
     console.log('-- saturated: each client sends its next request as soon as the last is answered — throughput');
     for (const op of ['lookup', 'purchase'] as const) {

@@ -1,0 +1,79 @@
+/**
+ * The switch benches' floor: a bare pass-through proxy in front of one provider. It does what
+ * any switch must do to a request and nothing more — Node's HTTP server takes it in, Node's
+ * keep-alive HTTP client (the transport the switch's PpuClient uses) sends it on with the
+ * provider's credentials, and the answer goes back byte for byte: no validation, no routing, no
+ * store. Measured beside the switch under the same load, its p99 overhead is what this machine
+ * charges for one HTTP hop in Node before the switch does any work of its own.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Upstream {
+  baseUrl: string;
+  username: string;
+  password: string;
+}
+
+export interface BareProxy {
+  /** The proxy's base URL: the upstream's, on the proxy's port (paths pass through unchanged). */
+  url: string;
+  close(): Promise<void>;
+}
+
+function readAll(stream: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+}
+
+export async function startBareProxy(upstream: Upstream): Promise<BareProxy> {
+  const target = new URL(upstream.baseUrl);
+  const authorization = `Basic ${Buffer.from(`${upstream.username}:${upstream.password}`).toString('base64')}`;
+  // The switch's PpuClient pool settings (protocol/client.ts), so both hops pool their connections alike.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 128, scheduling: 'lifo' });
+  const answer = (res: http.ServerResponse, status: number, body: Buffer) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length });
+    res.end(body);
+  };
+  const server = http.createServer((req, res) => {
+    void readAll(req)
+      .then(
+        (body) =>
+          new Promise<void>((done, fail) => {
+            const out = http.request(
+              {
+                host: target.hostname,
+                port: target.port,
+                path: req.url,
+                method: req.method,
+                agent,
+                headers: { 'content-type': 'application/json', 'content-length': body.length, authorization },
+              },
+              (upstreamRes) =>
+                void readAll(upstreamRes).then((b) => {
+                  answer(res, upstreamRes.statusCode ?? 502, b);
+                  done();
+                }, fail),
+            );
+            out.on('error', fail);
+            out.end(body);
+          }),
+      )
+      .catch((err: Error) => answer(res, 502, Buffer.from(JSON.stringify({ message: err.message }))));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${target.pathname}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        agent.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
