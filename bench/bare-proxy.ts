@@ -21,6 +21,7 @@ export interface BareProxy {
   close(): Promise<void>;
 }
 
+// Stream events, not `for await`: the floor should cost no more than it must.
 function readAll(stream: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -35,35 +36,25 @@ export async function startBareProxy(upstream: Upstream): Promise<BareProxy> {
   const authorization = `Basic ${Buffer.from(`${upstream.username}:${upstream.password}`).toString('base64')}`;
   // The switch's PpuClient pool settings (protocol/client.ts), so both hops pool their connections alike.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 128, scheduling: 'lifo' });
-  const answer = (res: http.ServerResponse, status: number, body: Buffer) => {
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length });
-    res.end(body);
-  };
+  async function forward(req: http.IncomingMessage): Promise<{ status: number; body: Buffer }> {
+    const body = await readAll(req);
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const out = http.request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, agent, headers: { 'content-type': 'application/json', 'content-length': body.length, authorization } },
+        resolve,
+      );
+      out.on('error', reject);
+      out.end(body);
+    });
+    return { status: res.statusCode ?? 502, body: await readAll(res) };
+  }
   const server = http.createServer((req, res) => {
-    void readAll(req)
-      .then(
-        (body) =>
-          new Promise<void>((done, fail) => {
-            const out = http.request(
-              {
-                host: target.hostname,
-                port: target.port,
-                path: req.url,
-                method: req.method,
-                agent,
-                headers: { 'content-type': 'application/json', 'content-length': body.length, authorization },
-              },
-              (upstreamRes) =>
-                void readAll(upstreamRes).then((b) => {
-                  answer(res, upstreamRes.statusCode ?? 502, b);
-                  done();
-                }, fail),
-            );
-            out.on('error', fail);
-            out.end(body);
-          }),
-      )
-      .catch((err: Error) => answer(res, 502, Buffer.from(JSON.stringify({ message: err.message }))));
+    void forward(req)
+      .catch((err: Error) => ({ status: 502, body: Buffer.from(JSON.stringify({ message: err.message })) }))
+      .then(({ status, body }) => {
+        res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length });
+        res.end(body);
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
