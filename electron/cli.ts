@@ -9,18 +9,18 @@
  * The PIN comes from PPU_TILL_PIN or the first line of standard input (--pin-stdin) so it never shows
  * in `ps`; --pin still works for a quick test on a bench till.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { rands } from '../common/money';
 import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type TillApi } from './api/contract';
+import type { SecretStore } from './till/backend-context';
+import { tillDataDir } from './till/data-dir';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
 
 const program = new Command();
 program
   .name('ppu-till')
   .description('Prepaid-utility till back end from the command line')
-  .option('--data-dir <dir>', 'till data directory', process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till'))
+  .option('--data-dir <dir>', 'till data directory (default PPU_TILL_DATA, else ~/.ppu-till: the app\'s own)', tillDataDir())
   .option('--operator <id>', 'operator id', 'cashier')
   .option('--pin <pin>', 'operator PIN (visible in ps: prefer PPU_TILL_PIN or --pin-stdin)')
   .option('--pin-stdin', 'read the PIN from the first line of standard input (change-pin: the new PIN from the second)')
@@ -35,6 +35,9 @@ interface Global {
   json?: boolean;
   printer?: string;
 }
+
+/** The secret store the host gives (the packaged app's keyring); else the data directory's file. */
+let cliSecrets: SecretStore | undefined;
 
 let stdinLines: Promise<string[]> | null = null;
 /** Standard input's lines, read once (the PIN first, then a new PIN for change-pin). */
@@ -60,7 +63,7 @@ async function withTill<T>(
   exitForError: (e: ApiError) => number = () => 1,
 ): Promise<void> {
   const g = program.opts<Global>();
-  const rt = await startTillRuntime({ dataDir: g.dataDir, mode: 'cli', workerIntervalMs: 200, ...(g.printer ? { printerAddress: g.printer } : {}) });
+  const rt = await startTillRuntime({ dataDir: g.dataDir, mode: 'cli', workerIntervalMs: 200, ...(g.printer ? { printerAddress: g.printer } : {}), ...(cliSecrets ? { secrets: cliSecrets } : {}) });
   const api = apiFromInvoke(rt.backend.invoke);
   let code = 1;
   try {
@@ -250,8 +253,15 @@ program
     ),
   );
 
-await program.parseAsync(process.argv).catch((err: unknown) => {
-  // Start-up refusals (e.g. a wrong PPU_TILL_SWITCH_URL) are reported in words, not as a stack trace.
-  console.error(`ppu-till: ${err instanceof Error ? err.message : String(err)}`);
-  process.exitCode = 1;
-});
+/**
+ * Runs the command line over its arguments (those after the program name): from scripts/bin/ppu-till.js,
+ * and from the packaged app for `--cli`, which passes its keyring-backed secret store.
+ */
+export async function runCli(args: readonly string[], secrets?: SecretStore): Promise<void> {
+  cliSecrets = secrets;
+  await program.parseAsync([...args], { from: 'user' }).catch((err: unknown) => {
+    // Start-up refusals (e.g. a wrong PPU_TILL_SWITCH_URL) are reported in words, not as a stack trace.
+    console.error(`ppu-till: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  });
+}

@@ -24,7 +24,7 @@ const USED_WITHOUT_IMPORT: Record<string, string> = {
   '@thiagoelg/node-printer': 'loaded by name when a windows: printer is used (printer/transports/windows.ts)',
 };
 
-const SOURCE_DIRS = ['common', 'electron', 'renderer', 'printer', 'switch-core', 'scripts', 'bench', 'e2e', 'test-support'];
+const SOURCE_DIRS = ['assets', 'common', 'electron', 'renderer', 'printer', 'switch-core', 'scripts', 'bench', 'e2e', 'test-support'];
 /** Code that runs in the till or the switch as shipped (renderer/ is bundled by vite, the rest are tools and tests). */
 const SHIPPED = /^(common|electron|printer|switch-core)\//;
 const isTest = (f: string) => /\.(test|spec)\.ts$/.test(f) || /(^|\/)test\//.test(f);

@@ -352,6 +352,8 @@ export interface TillSettings {
   switchUsername: string;
   /** Never returned; true when a password is stored. */
   switchPasswordSet: boolean;
+  /** False when the till has no OS keyring: the password is stored unencrypted (Settings warns). */
+  switchPasswordEncrypted: boolean;
   institutionId: string;
   institutionName: string;
   clientId: string;
