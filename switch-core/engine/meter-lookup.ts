@@ -4,7 +4,7 @@
  * UPSTREAM_UNAVAILABLE when nobody answered.
  */
 import { OPERATIONS, type MeterLookupRequest } from '../protocol';
-import { DuplicateIdError } from '../store';
+import { DuplicateIdError } from '../store/switch-store';
 import { discover, type Discovery } from './broadcast';
 import { fail, replyOf, statusOf, type Reply } from './replies';
 import type { SwitchState } from './switch-state';

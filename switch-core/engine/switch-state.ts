@@ -21,7 +21,8 @@ import {
   type TokenReprintRequest,
 } from '../protocol';
 import type { ProviderCapabilities, ProviderDescriptor } from '../providers/types';
-import { DuplicateIdError, OPERATION_OF_ROW, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store';
+import { OPERATION_OF_ROW } from '../store/rows';
+import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store/switch-store';
 import type { Backoff } from '../../common/backoff';
 import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF } from './advices';
 import { DEFAULT_HEALTH_CONFIG, ProviderMonitor, type HealthConfig } from './health';
