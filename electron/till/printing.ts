@@ -86,7 +86,10 @@ export interface SlipPrinter {
    * drawer opened with its key.
    */
   kickDrawer(pulse: DrawerPulse): Promise<{ opened: boolean; message: string | null }>;
-  /** The job stored under `key`, sent again if it has not printed yet; null when there is none. */
+  /**
+   * The job stored under `key`, sent again if it has not printed yet; null when there is none or it
+   * had printed already — nothing is sent then, so the caller's answer cannot claim a print that did not happen.
+   */
   resend(key: string): Promise<PrintResult | null>;
   /** Sends every job still owed (the printer may be back); answers the keys of the jobs printed now. */
   drain(): Promise<string[]>;
@@ -162,9 +165,9 @@ export function createSlipPrinter(sink: () => ByteSink, paper: () => 58 | 80, jo
     },
     async resend(key) {
       const job = queue.byKey(key);
-      if (!job) return null;
+      if (!job || job.state === 'printed') return null;
       if (job.state === 'failed') return resultOf(await queue.retry(job.id));
-      if (job.state !== 'printed') await queue.drain();
+      await queue.drain();
       return resultOf(queue.get(job.id) ?? job);
     },
     async drain() {

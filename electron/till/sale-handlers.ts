@@ -66,7 +66,7 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
         { pendingSaleId: open.id },
       );
     }
-    const manager = verifyOperatorPin(store, approval.managerId, approval.pin, ctx.clock());
+    const manager = verifyOperatorPin(store, approval.managerId, approval.pin, ctx.clock()).row;
     if (!manager || manager.role !== 'manager') throw new ApiFail('WRONG_PIN', 'The manager id or PIN is wrong: the second sale is not approved.', { field: 'approval.pin', pendingSaleId: open.id });
     return approval;
   }
