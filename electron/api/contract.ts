@@ -274,7 +274,8 @@ export interface TillTrace {
   operation: string;
   url: string;
   status: number | null;
-  outcome: 'successful' | 'failed' | 'unknown';
+  /** 'unreadable': a success whose body the till could not read (kept as it came; the sale stays pending). */
+  outcome: 'successful' | 'failed' | 'unknown' | 'unreadable';
   ms: number;
   requestBody: unknown;
   responseBody: unknown;

@@ -34,7 +34,7 @@ import { outcomeOfStatus } from './outcome';
 export type PpuResult<T> =
   | { outcome: 'successful'; status: number; body: T; ms: number }
   | { outcome: 'failed'; status: number; error: ErrorDetailT | null; ms: number }
-  | { outcome: 'unknown'; status: number | null; reason: string; error: ErrorDetailT | null; ms: number; notSent?: true };
+  | { outcome: 'unknown'; status: number | null; reason: string; error: ErrorDetailT | null; ms: number; notSent?: true; unreadable?: true };
 
 /**
  * Failures before a connection existed (refused, no such host, no route): the request never left this
@@ -54,6 +54,8 @@ export interface PpuTrace {
   ms: number;
   outcome: 'successful' | 'failed' | 'unknown';
   reason?: string;
+  /** A success whose body could not be read: our problem, not the peer's (kept raw in responseText). */
+  unreadable?: true;
   /** The JSON sent and the text received, as on the wire (null when nothing came back). */
   requestText: string;
   responseText: string | null;
@@ -73,6 +75,9 @@ export interface PpuClientOptions {
   /** The Authorization header per request instead of basic auth (e.g. an OAuth2 bearer token, fetched and cached). */
   authorization?: () => Promise<string>;
 }
+
+/** How an answer we could not read is named wherever it shows (traces, the admin API, the console). */
+export const UNREADABLE = 'answer could not be read';
 
 /** A PPU answer is a few KB; more than this is a fault at the far end, not a message to read. */
 export const MAX_ANSWER_BYTES = 1 << 20;
@@ -207,7 +212,7 @@ export class PpuClient {
       startedAt,
       ms: result.ms,
       outcome: result.outcome,
-      ...(result.outcome === 'unknown' ? { reason: result.reason } : {}),
+      ...(result.outcome === 'unknown' ? { reason: result.reason, ...(result.unreadable ? { unreadable: true as const } : {}) } : {}),
       requestText,
       responseText,
     });
@@ -232,8 +237,10 @@ function classify<T>(op: PpuOperation, status: number, body: unknown, currency: 
   if (schema === null) return { outcome, status, body: body as T, ms };
   const parsed = parseAnswer(schema, body, currency);
   if (!parsed.success) {
-    // A success we cannot read may still have issued a token: treat as unknown so it is retried.
-    return { outcome: 'unknown', status, reason: `unreadable ${status} response: ${parsed.error.issues[0]?.message ?? ''}`, error: null, ms };
+    // A success we cannot read may still have issued a token: unknown, so it is retried, never resold.
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    return { outcome: 'unknown', status, reason: `${UNREADABLE} (HTTP ${status}: ${where}${issue?.message ?? ''})`, error: null, ms, unreadable: true };
   }
   return { outcome, status, body: parsed.data as T, ms };
 }
