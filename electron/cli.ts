@@ -12,6 +12,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { rands } from '../common/money';
 import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type TillApi } from './api/contract';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
 
@@ -51,7 +52,6 @@ async function pinOf(g: Global): Promise<string | undefined> {
   return g.pinStdin ? stdinLine(0) : (g.pin ?? process.env.PPU_TILL_PIN);
 }
 
-const money = (c: number) => `R${(c / 100).toFixed(2)}`;
 
 async function withTill<T>(
   fn: (api: TillApi, rt: TillRuntime) => Promise<Result<T>>,
@@ -87,7 +87,7 @@ async function withTill<T>(
 }
 
 function saleText(s: SaleView): string {
-  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  meter ${s.meterId}  ${money(s.amountCents)}  attempts ${s.attempts}`];
+  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  meter ${s.meterId}  ${rands(s.amountCents)}  attempts ${s.attempts}`];
   for (const t of s.tokens) lines.push(`  ${(t.type ?? 'TOKEN').padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} units` : ''}`);
   if (s.failure) lines.push(`  ${s.failure.message}`);
   if (s.state === 'pending') lines.push('  PENDING: do not sell again; the till keeps retrying. Reference: ' + s.saleId);
@@ -101,7 +101,7 @@ program
   .action((meter: string) =>
     withTill(
       (api) => api.lookupMeter({ meterId: meter }),
-      (v) => `${v.meterId}  ${v.customerName ?? '-'}  ${v.utilityName ?? '-'} (${v.utilityType ?? '?'})\n  ${v.address ?? ''}\n  min ${v.minCents === null ? '-' : money(v.minCents)}  max ${v.maxCents === null ? '-' : money(v.maxCents)}  arrears ${v.arrearsCents === null ? '-' : money(v.arrearsCents)}${v.freeUnitsDue ? '  free units due' : ''}`,
+      (v) => `${v.meterId}  ${v.customerName ?? '-'}  ${v.utilityName ?? '-'} (${v.utilityType ?? '?'})\n  ${v.address ?? ''}\n  min ${v.minCents === null ? '-' : rands(v.minCents)}  max ${v.maxCents === null ? '-' : rands(v.maxCents)}  arrears ${v.arrearsCents === null ? '-' : rands(v.arrearsCents)}${v.freeUnitsDue ? '  free units due' : ''}`,
     ),
   );
 
@@ -186,7 +186,7 @@ program
       (items) =>
         items.length === 0
           ? 'Nothing pending.'
-          : items.map((q) => `${q.kind.padEnd(12)} ${q.status.padEnd(9)} ${q.saleId}  meter ${q.meterId}  ${money(q.amountCents)}  age ${Math.round(q.ageMs / 1000)}s  attempts ${q.attempts}${q.lastError ? `  last error: ${q.lastError}` : ''}`).join('\n'),
+          : items.map((q) => `${q.kind.padEnd(12)} ${q.status.padEnd(9)} ${q.saleId}  meter ${q.meterId}  ${rands(q.amountCents)}  age ${Math.round(q.ageMs / 1000)}s  attempts ${q.attempts}${q.lastError ? `  last error: ${q.lastError}` : ''}`).join('\n'),
     ),
   );
 

@@ -3,6 +3,7 @@
  * feed, cut). Wraps every text to the paper's columns at its character scale, so nothing ever
  * overflows; the encoder then only has to translate lines to ESC/POS.
  */
+import { currencyPrefix, formatMoney, groupThousands } from '../common/money';
 import { shortReference } from '../switch-core/protocol';
 import type { Slip, SlipAmount, SlipToken } from './slip';
 
@@ -41,16 +42,8 @@ export interface LayoutOptions {
 /** Printable dots per line at 203 dpi for each paper width. */
 export const PAPER_DOTS: Record<Paper, number> = { '58mm': 384, '80mm': 576 };
 
-const CURRENCY_SYMBOL: Record<string, string> = { '710': 'R' };
-
-/** Integer cents to "R1 234.56" style text; never touches floats. */
-export function formatMoney(cents: number, currency = '710'): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(cents));
-  const whole = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  const frac = (abs % 100).toString().padStart(2, '0');
-  return `${sign}${CURRENCY_SYMBOL[currency] ?? currency + ' '}${whole}.${frac}`;
-}
+/** Money as a slip prints it: "R1 234.56" (common/money.ts). */
+const slipMoney = (cents: number, currency = '710') => formatMoney(cents, 'slip', currency);
 
 /** Units as the provider gave them, at least one decimal: 30 → "30.0", 73.8 → "73.8". */
 export function formatUnits(units: number): string {
@@ -59,10 +52,10 @@ export function formatUnits(units: number): string {
 
 /** A per-unit rate in cents, which may be fractional (117.30 c/kWh → "R1.173"). */
 export function formatRate(cents: number, currency = '710'): string {
-  if (Number.isInteger(cents)) return formatMoney(cents, currency);
+  if (Number.isInteger(cents)) return slipMoney(cents, currency);
   const text = (Math.abs(cents) / 100).toFixed(6).replace(/0+$/, '');
   const [whole = '0', frac = ''] = text.split('.');
-  return `${cents < 0 ? '-' : ''}${CURRENCY_SYMBOL[currency] ?? currency + ' '}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}.${frac.padEnd(2, '0')}`;
+  return `${cents < 0 ? '-' : ''}${currencyPrefix(currency)}${groupThousands(whole)}.${frac.padEnd(2, '0')}`;
 }
 
 /** "2026-11-22T10:05:00+02:00" → "2026-11-22 10:05:00 +02:00" as the till recorded it (no clock, no tz database). */
@@ -186,7 +179,7 @@ class Builder {
 }
 
 function amountText(a: SlipAmount | undefined, currency: string): string {
-  return a ? formatMoney(a.cents, currency) : '';
+  return a ? slipMoney(a.cents, currency) : '';
 }
 
 function header(b: Builder, slip: Slip): void {
@@ -240,7 +233,7 @@ function token(b: Builder, t: SlipToken, currency: string, index: number, ofKind
   b.text(grouped, { align: 'center', bold: true, width, height: 2 });
   if (t.units) b.pair('Units:', `${formatUnits(t.units)} kWh`);
   if (t.amount) b.pair('Amount:', amountText(t.amount, currency));
-  if (t.amount?.taxCents !== undefined) b.pair('  incl. VAT:', formatMoney(t.amount.taxCents, currency));
+  if (t.amount?.taxCents !== undefined) b.pair('  incl. VAT:', slipMoney(t.amount.taxCents, currency));
   if (t.tariff.length > 0) {
     b.text('Tariff:');
     // The interface's tariff blocks are unnamed: they are numbered in the order given.
@@ -284,8 +277,8 @@ function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
     b.text('DEBT RECOVERED', { bold: true });
     for (const d of s.debts) {
       // What the provider's answer left out stays out; a charge without its name is still printed.
-      b.pair(d.description ?? 'Debt recovery', d.amount ? formatMoney(d.amount.cents, s.currency) : '');
-      if (d.balanceCents !== undefined) b.pair('  Balance left:', formatMoney(d.balanceCents, s.currency));
+      b.pair(d.description ?? 'Debt recovery', d.amount ? slipMoney(d.amount.cents, s.currency) : '');
+      if (d.balanceCents !== undefined) b.pair('  Balance left:', slipMoney(d.balanceCents, s.currency));
       if (d.receiptNum) b.pair('  Receipt no:', d.receiptNum);
     }
   }
@@ -293,12 +286,12 @@ function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
     b.rule();
     b.text('SERVICE CHARGES', { bold: true });
     for (const c of s.serviceCharges) {
-      b.pair(c.description ?? 'Service charge', c.amount ? formatMoney(c.amount.cents, s.currency) : '');
+      b.pair(c.description ?? 'Service charge', c.amount ? slipMoney(c.amount.cents, s.currency) : '');
     }
   }
   b.rule();
-  if (s.vatCents !== undefined) b.pair('VAT:', formatMoney(s.vatCents, s.currency));
-  if (s.totalCents !== undefined) b.pair('TOTAL', formatMoney(s.totalCents, s.currency), { bold: true, height: 2 });
+  if (s.vatCents !== undefined) b.pair('VAT:', slipMoney(s.vatCents, s.currency));
+  if (s.totalCents !== undefined) b.pair('TOTAL', slipMoney(s.totalCents, s.currency), { bold: true, height: 2 });
   if (s.vatInvoiceNumber) b.pair('VAT invoice no:', s.vatInvoiceNumber);
   b.rule();
 }
@@ -316,7 +309,7 @@ function pending(b: Builder, slip: Extract<Slip, { kind: 'pending' }>): void {
   b.rule();
   if (p.utilityName) b.pair('Utility:', p.utilityName);
   b.pair('Meter:', p.meterId, { bold: true });
-  b.pair('Amount:', formatMoney(p.amountCents, p.currency), { bold: true });
+  b.pair('Amount:', slipMoney(p.amountCents, p.currency), { bold: true });
   b.rule();
 }
 

@@ -2,6 +2,7 @@
  * The cashier's sale methods: look a meter up, sell (stored before it is sent), follow the sale's
  * progress (long poll), leave it pending, retry it now, and the manager's cancel of a pending sale.
  */
+import { rands } from '../../common/money';
 import { newId, TRACK2_DATA_PATTERN, utilityTypeOf, type MeterLookupAnswer, type PurchaseRequest } from '../../switch-core/protocol';
 import type { LookupView, SaleApproval } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
@@ -16,8 +17,6 @@ import { needSale, type ApplySale } from './sale-transitions';
 import type { SaleViews } from './sale-views';
 import type { SaleRow } from './store/repository';
 import type { SwitchLink } from './switch-link';
-
-const rands = (c: number) => `R${(c / 100).toFixed(2)}`;
 
 type SaleMethod = 'lookupMeter' | 'purchase' | 'getSale' | 'lastSale' | 'leavePending' | 'cancelPending' | 'retryNow';
 

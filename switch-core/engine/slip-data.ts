@@ -6,6 +6,7 @@
  * `width` characters, with the shop and time above and the transaction's reference below. A
  * provider's own slipData is never replaced.
  */
+import { formatMoney } from '../../common/money';
 import type { PurchaseAnswer, SlipData, SlipLine } from '../protocol';
 
 export const DEFAULT_SLIP_WIDTH = 42;
@@ -37,13 +38,6 @@ function decimalOf(v: unknown): string | null {
   if (typeof v === 'string' && v.trim() !== '') return v.trim();
   if (typeof v === 'object' && v !== null && 'amount' in v) return decimalOf(v.amount);
   return null;
-}
-
-function money(cents: number, currency: string): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  const text = `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-  return `${sign}${currency === '710' ? 'R' : currency + ' '}${text}`;
 }
 
 function unitName(utilityType: string | undefined): string {
@@ -136,9 +130,9 @@ export function slipDataOf(resp: PurchaseAnswer, width = DEFAULT_SLIP_WIDTH): Sl
     const u = decimalOf(t.units);
     if (u !== null) text(...pair('Units', u + units, w));
     const amount = centsOf(t.amount);
-    if (amount !== null) text(...pair('Amount', money(amount, currency), w));
+    if (amount !== null) text(...pair('Amount', formatMoney(amount, 'plain', currency), w));
     const tax = centsOf(t.amount?.tax);
-    if (tax !== null) text(...pair('  VAT', money(tax, currency), w));
+    if (tax !== null) text(...pair('  VAT', formatMoney(tax, 'plain', currency), w));
     if (t.receiptNum) text(...pair('Receipt', t.receiptNum, w));
     for (const b of t.tariffCalc ?? []) {
       const bu = decimalOf(b.units);
@@ -151,22 +145,22 @@ export function slipDataOf(resp: PurchaseAnswer, width = DEFAULT_SLIP_WIDTH): Sl
   const services = resp.serviceCharges ?? [];
   if (debts.length + services.length > 0) rule();
   for (const d of debts) {
-    text(...pair(d.description ?? 'Debt recovery', money(centsOf(d.amount) ?? 0, currency), w));
+    text(...pair(d.description ?? 'Debt recovery', formatMoney(centsOf(d.amount) ?? 0, 'plain', currency), w));
     const balance = centsOf(d.balance);
-    if (balance !== null) text(...pair('  Balance owing', money(balance, currency), w));
+    if (balance !== null) text(...pair('  Balance owing', formatMoney(balance, 'plain', currency), w));
     if (d.receiptNum) text(...pair('  Receipt', d.receiptNum, w));
   }
   for (const s of services) {
-    text(...pair(s.description ?? 'Service charge', money(centsOf(s.amount) ?? 0, currency), w));
+    text(...pair(s.description ?? 'Service charge', formatMoney(centsOf(s.amount) ?? 0, 'plain', currency), w));
     const receipt = (s as { receiptNum?: string }).receiptNum;
     if (receipt) text(...pair('  Receipt', receipt, w));
   }
 
   rule();
   const total = centsOf(resp.purchaseTotal);
-  if (total !== null) text(...pair('Tokens (excl VAT)', money(total, currency), w));
+  if (total !== null) text(...pair('Tokens (excl VAT)', formatMoney(total, 'plain', currency), w));
   const vat = centsOf(resp.taxTotal);
-  if (vat !== null) text(...pair('VAT', money(vat, currency), w));
+  if (vat !== null) text(...pair('VAT', formatMoney(vat, 'plain', currency), w));
   if (resp.vatInvoiceNumber) text(...pair('VAT invoice', resp.vatInvoiceNumber, w));
   // The transaction's reference: what the customer quotes to have the slip reprinted or a query answered.
   text(...pair('Reference', resp.id, w));

@@ -22,7 +22,8 @@ import {
 } from '../protocol';
 import type { ProviderCapabilities, ProviderDescriptor } from '../providers/types';
 import { DuplicateIdError, OPERATION_OF_ROW, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store';
-import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF, type BackoffConfig } from './advices';
+import type { Backoff } from '../../common/backoff';
+import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF } from './advices';
 import { DEFAULT_HEALTH_CONFIG, ProviderMonitor, type HealthConfig } from './health';
 import type { MeterState, TxStatus, TxType, UtilityPrefs } from './model';
 import { referencesOf } from './references';
@@ -56,7 +57,7 @@ export interface EngineConfig {
   broadcastTimeoutMs: number;
   /** How many times an unknown purchase outcome is retried at the same provider before answering 504. */
   unknownOutcomeRetries: number;
-  backoff: BackoffConfig;
+  backoff: Backoff;
   /** An advice without a final answer (202 or 400) this long after it arrived is parked as needing reconciliation. */
   adviceMaxAgeMs: number;
   health: HealthConfig;

@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
+import { backoffMs, type Backoff } from '../../common/backoff';
 import type {
   AdviceAlert,
   AdviceRecord,
@@ -50,7 +51,7 @@ const LEADER_LOCK = 0x70707532;
 const NOTIFY_PAYLOAD_BYTES = 7_000;
 /** Rows per statement when bulk-loading meters. */
 const BULK_ROWS = 5_000;
-const LISTEN_BACKOFF_MS = { first: 250, max: 10_000 };
+const LISTEN_BACKOFF: Backoff = { baseMs: 250, maxMs: 10_000 };
 
 /**
  * BIGINT (amounts in cents, sequence numbers, counts) as JS numbers for this store's connections
@@ -205,7 +206,8 @@ export class PostgresSwitchStore implements SwitchStore {
   /** The LISTEN connection; while it is down nothing is cached (another node's news could be missed). */
   private listener: pg.Client | null = null;
   private listenRetry: NodeJS.Timeout | null = null;
-  private listenBackoffMs = LISTEN_BACKOFF_MS.first;
+  /** Reconnects of the LISTEN client that failed in a row (the backoff's n). */
+  private listenFailures = 0;
   /** The connection holding the leader lock (or trying to): its session ending gives the lock up. */
   private leader: { client: pg.Client; held: boolean; alive: boolean } | null = null;
   private leading: Promise<boolean> = Promise.resolve(false);
@@ -266,7 +268,7 @@ export class PostgresSwitchStore implements SwitchStore {
     // Whatever was written while nobody listened may be missing from the cache's view.
     this.dropAllMeters();
     this.listener = client;
-    this.listenBackoffMs = LISTEN_BACKOFF_MS.first;
+    this.listenFailures = 0;
   }
 
   private listenerLost(client: pg.Client): void {
@@ -279,8 +281,7 @@ export class PostgresSwitchStore implements SwitchStore {
 
   private scheduleListen(): void {
     if (this.closing || this.listenRetry) return;
-    const wait = this.listenBackoffMs;
-    this.listenBackoffMs = Math.min(wait * 2, LISTEN_BACKOFF_MS.max);
+    const wait = backoffMs(++this.listenFailures, LISTEN_BACKOFF);
     this.listenRetry = setTimeout(() => {
       this.listenRetry = null;
       this.startListening().catch(() => this.scheduleListen());
