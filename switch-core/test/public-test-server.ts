@@ -28,8 +28,8 @@ interface Schema {
   items?: Schema;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 /** meters.csv, one row per scenario meter: its customer, utility and the amount its purchase carries. */
 export const PUBLIC_METERS: ReadonlyArray<Record<string, string>> = (() => {
@@ -72,7 +72,8 @@ export interface PublicTestServer {
   close(): Promise<void>;
 }
 
-export type Variant = (answer: JsonObject, path: string) => Json;
+/** The text a variant writes instead of the server's answer (raw, so a float can keep its ".0"). */
+export type Variant = (answer: JsonObject, path: string) => string;
 
 const USER = 'public';
 const PASSWORD = 'public-test';
@@ -86,8 +87,8 @@ export async function startPublicTestServer(opts: { variant?: Variant } = {}): P
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = (req.url ?? '').replace(/^\/prepaidutility\/v3/, '');
-      const send = (status: number, body?: Json) => {
-        res.writeHead(status, { 'content-type': 'application/json' }).end(body === undefined ? '' : JSON.stringify(body));
+      const send = (status: number, body?: Json, text = body === undefined ? '' : JSON.stringify(body)) => {
+        res.writeHead(status, { 'content-type': 'application/json' }).end(text);
       };
       if (req.headers.authorization !== auth) return send(401);
       let body: JsonObject;
@@ -99,7 +100,7 @@ export async function startPublicTestServer(opts: { variant?: Variant } = {}): P
       requests.push({ path, body });
       const answer = (status: number, model: string, fields: JsonObject) => {
         const written = asModel({ ...echo(body), ...fields }, { $ref: `#/$defs/${model}` }) as JsonObject;
-        send(status, opts.variant ? opts.variant(written, path) : written);
+        send(status, written, opts.variant?.(written, path));
       };
       const error = (status: number, errorType: string, errorMessage: string, requestType: string) =>
         send(status, { id: body.id ?? null, errorType, errorMessage, requestType });
