@@ -16,7 +16,7 @@ import {
   type PpuResult,
   type PpuTrace,
   type PurchaseRequest,
-  type PurchaseResponse,
+  type PurchaseAnswer,
   type ReversalAdvice,
   type TokenReprintRequest,
 } from '../protocol';
@@ -36,12 +36,12 @@ import { TraceWriter } from './traces';
 /** What the engine needs of a provider connection (PpuClient satisfies it). */
 export interface ProviderClient {
   meterLookup(req: MeterLookupRequest): Promise<PpuResult<unknown>>;
-  purchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>>;
-  retryPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>>;
-  trialPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>>;
+  purchase(req: PurchaseRequest): Promise<PpuResult<PurchaseAnswer>>;
+  retryPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseAnswer>>;
+  trialPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseAnswer>>;
   confirm(advice: ConfirmationAdvice): Promise<PpuResult<unknown>>;
   reverse(advice: ReversalAdvice): Promise<PpuResult<unknown>>;
-  reprint(req: TokenReprintRequest): Promise<PpuResult<PurchaseResponse>>;
+  reprint(req: TokenReprintRequest): Promise<PpuResult<PurchaseAnswer>>;
   faultReport(req: FaultReportRequest): Promise<PpuResult<unknown>>;
   keyChangeToken(req: KeyChangeTokenRequest): Promise<PpuResult<unknown>>;
   confirmKeyChange(advice: ConfirmationAdvice): Promise<PpuResult<unknown>>;
