@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const external = ['electron', 'better-sqlite3', 'serialport', '@serialport/*', 'node-thermal-printer', 'pino', 'fastify', '@fastify/*'];
+const external = ['electron', 'better-sqlite3', 'serialport', '@serialport/*', '@thiagoelg/node-printer', 'node-thermal-printer', 'fastify', '@fastify/*'];
 
 export async function buildElectron(): Promise<void> {
   await build({ entryPoints: [resolve(root, 'electron/main.ts')], outfile: resolve(root, 'dist-electron/main.js'), bundle: true, platform: 'node', format: 'esm', target: 'node20', external, sourcemap: true, logLevel: 'warning' });

@@ -5,12 +5,13 @@
  * node may miss news: it reconnects with bounded backoff and, meanwhile, caches nothing.
  */
 import pg from 'pg';
+import { backoffMs, type Backoff } from '../../../common/backoff';
 
 /** The NOTIFY channel every node listens on. */
 const CHANNEL = 'ppu_switch';
 /** NOTIFY payloads must stay under 8000 bytes: meter ids are sent in chunks below that. */
 const NOTIFY_PAYLOAD_BYTES = 7_000;
-const LISTEN_BACKOFF_MS = { first: 250, max: 10_000 };
+const LISTEN_BACKOFF: Backoff = { baseMs: 250, maxMs: 10_000 };
 
 /** What a node tells the others after a write: its own id (so it skips its own news) and what changed. */
 export interface Notice {
@@ -43,7 +44,8 @@ export class Notifications {
   /** The LISTEN connection; while it is down nothing is cached (another node's news could be missed). */
   private listener: pg.Client | null = null;
   private retry: NodeJS.Timeout | null = null;
-  private backoffMs = LISTEN_BACKOFF_MS.first;
+  /** Reconnects of the LISTEN client that failed in a row (the backoff's n). */
+  private failures = 0;
   private closed = false;
 
   /**
@@ -93,7 +95,7 @@ export class Notifications {
     // Whatever was written while nobody listened may be missing from the cache's view.
     this.onGap();
     this.listener = client;
-    this.backoffMs = LISTEN_BACKOFF_MS.first;
+    this.failures = 0;
   }
 
   async close(): Promise<void> {
@@ -114,8 +116,7 @@ export class Notifications {
 
   private scheduleStart(): void {
     if (this.closed || this.retry) return;
-    const wait = this.backoffMs;
-    this.backoffMs = Math.min(wait * 2, LISTEN_BACKOFF_MS.max);
+    const wait = backoffMs(++this.failures, LISTEN_BACKOFF);
     this.retry = setTimeout(() => {
       this.retry = null;
       this.start().catch(() => this.scheduleStart());
