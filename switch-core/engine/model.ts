@@ -73,6 +73,11 @@ export interface TraceRecord extends Pick<PpuTrace, 'url' | 'requestBody' | 'sta
   /** The bodies' JSON as it crossed the wire, when the edge already holds it (saves serialising again). */
   requestJson?: string;
   responseJson?: string;
+  /**
+   * A switch->provider request that is the transaction's own request, byte for byte (the switch
+   * passed it on as it took it): stored once, in the transaction's row, and read back from there.
+   */
+  requestAsRow?: true;
 }
 
 export type AdviceKind = 'confirmation' | 'reversal';

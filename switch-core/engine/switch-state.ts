@@ -139,7 +139,12 @@ export class SwitchState {
    * the client's trace hook). A Map with explicit deletes, not a WeakMap: V8's young-generation GC keeps WeakMap keys alive,
    * so per-request keys made every scavenge copy and promote a megabyte of finished requests.
    */
-  private readonly txOfBody = new Map<object, { txId: string; providerId: string }>();
+  private readonly txOfBody = new Map<object, { txId: string; providerId: string; asRow: boolean }>();
+  /**
+   * The request each transaction under way stored in its row: a provider call sending that very
+   * object sends the row's JSON again, so its trace need not store it twice (TraceRecord.requestAsRow).
+   */
+  private readonly rowRequests = new Map<string, unknown>();
   private readonly background = new Set<Promise<unknown>>();
   private readonly meterSteps = new Map<string, Promise<void>>();
   private utilities: Promise<Map<string, UtilityPrefs>> | null = null;
@@ -199,7 +204,7 @@ export class SwitchState {
       startedAt: t.startedAt,
       ms: t.ms,
       // The bytes as they crossed the wire, instead of serialising the bodies again.
-      requestJson: t.requestText,
+      ...(link.asRow ? { requestAsRow: true as const } : { requestJson: t.requestText }),
       // Only an answer that parsed as JSON is stored as sent (an empty 202 or an HTML error page is not).
       ...(answered && typeof t.responseBody === 'object' && t.responseBody !== null && t.responseText ? { responseJson: t.responseText } : {}),
     });
@@ -264,7 +269,7 @@ export class SwitchState {
   async call<T>(txId: string, providerId: string, body: object, send: (c: ProviderClient, b: never) => Promise<PpuResult<T>>): Promise<PpuResult<T>> {
     const provider = this.providers.get(providerId)!;
     const copy = { ...body };
-    this.txOfBody.set(copy, { txId, providerId });
+    this.txOfBody.set(copy, { txId, providerId, asRow: this.rowRequests.get(txId) === body });
     let result: PpuResult<T>;
     try {
       result = await send(provider.client, copy as never);
@@ -287,6 +292,14 @@ export class SwitchState {
     const startedAt = this.now();
     const tx = { id, type, meterId, providerId, status: 'UNKNOWN' as const, amount, startedAt, purchaseId, request };
     if (this.unwrittenLookups.has(id)) throw new DuplicateIdError(id);
+    const started = await this.insertRow(tx);
+    this.rowRequests.set(id, request);
+    return started;
+  }
+
+  /** Begins a transaction's row (see begin): written now, or for a lookup on one node with the batch after its answer. */
+  private async insertRow(tx: NewTransaction): Promise<Started> {
+    const { id, type, providerId, startedAt } = tx;
     if (type === 'LOOKUP') {
       if (this.store.sharedByNodes) {
         // Another node may get the same id at the same moment: the insert refuses it now. No money
@@ -316,6 +329,7 @@ export class SwitchState {
     status: TxStatus,
     final: boolean,
   ): Promise<Reply> {
+    this.rowRequests.delete(txId);
     const ms = performance.now() - started.t0;
     const body = reply.body as { errorType?: string } | null;
     const json = JSON.stringify(reply.body); // once: stored, traced and sent

@@ -144,9 +144,13 @@ export const OPERATION_OF_ROW: Readonly<Partial<Record<TxType, PpuOperation>>> =
   KEY_CHANGE: 'keyChangeToken',
 };
 
+/** A trace's request_body column: none where the request is its transaction row's own (TraceRecord.requestAsRow). */
+export const traceRequestColumn = (t: TraceRecord): string | null => (t.requestAsRow ? null : (t.requestJson ?? jsonOrNull(t.requestBody)));
+
 /**
  * A transaction's message traces in order, its till->switch exchange read from its row (see
  * OPERATION_OF_ROW); rows stored before that change carry it as a trace and are shown as stored.
+ * A provider call stored without its request (traceRequestColumn) sent the row's request.
  */
 export function tracesOfRows(txId: string, rows: readonly TraceRow[], tx: TxRow | undefined): TraceRecord[] {
   const stored: TraceRecord[] = rows.map((t) => ({
@@ -155,7 +159,7 @@ export function tracesOfRows(txId: string, rows: readonly TraceRow[], tx: TxRow 
     providerId: t.provider_id,
     operation: t.operation,
     url: t.url,
-    requestBody: parse(t.request_body),
+    requestBody: t.request_body === null && t.direction === 'switch->provider' && tx ? parse(tx.request) : parse(t.request_body),
     status: t.status,
     responseBody: parse(t.response_body),
     startedAt: t.started_at,

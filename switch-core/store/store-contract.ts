@@ -287,6 +287,15 @@ export function storeContract(name: string, open: () => Promise<SwitchStore>): v
       await s.writeBatch(emptyBatch);
     });
 
+    it("stores a provider call's request once when it is the transaction's own, and shows it from the row", async () => {
+      const s = await fresh();
+      await s.insertTransaction(newTx('R', { startedAt: at(40), request: { id: 'R', meter: { meterId: 'm9' } } }));
+      // The record's own copy is not what is stored: what is shown comes from the row.
+      await s.writeBatch({ ...emptyBatch, traces: [{ ...trace('R', 'switch->provider', 41), requestBody: { not: 'stored' }, requestAsRow: true }] });
+      const [, sent] = await s.tracesOf('R');
+      expect(sent).toMatchObject({ direction: 'switch->provider', requestBody: { id: 'R', meter: { meterId: 'm9' } }, status: 200 });
+    });
+
     it("shows a transaction's own exchange (its row) as its first trace, except where its type is shared by two operations", async () => {
       const s = await fresh();
       await s.insertTransaction(newTx('L', { type: 'LOOKUP', meterId: 'm1', amount: null, startedAt: at(10), request: { meterId: 'm1' } }), { durable: false });

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import type { TraceRecord, TransactionSummary } from '../../engine/model';
-import { jsonOrNull, outcomeValues, toStored, toSummary, tracesOfRows, type TraceRow, type TxRow } from '../rows';
+import { jsonOrNull, outcomeValues, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
 import { DuplicateIdError, type SwitchStore } from '../switch-store';
 import { lastByKey, type PgConnection } from './connection';
 import type { Notifications } from './notifications';
@@ -142,7 +142,7 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
                 column('providerId'),
                 column('operation'),
                 column('url'),
-                traces.map((t) => t.requestJson ?? jsonOrNull(t.requestBody)),
+                traces.map(traceRequestColumn),
                 column('status'),
                 traces.map((t) => t.responseJson ?? jsonOrNull(t.responseBody)),
                 column('startedAt'),

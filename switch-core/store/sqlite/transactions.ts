@@ -4,7 +4,7 @@
  * the store contract asks, durable once the shared WAL fsync has run (connection.ts).
  */
 import type { TraceRecord, TransactionSummary } from '../../engine/model';
-import { jsonOrNull, outcomeValues, toStored, toSummary, tracesOfRows, type TraceRow, type TxRow } from '../rows';
+import { jsonOrNull, outcomeValues, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
 import { SQL } from '../statements';
 import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../switch-store';
 import type { SqliteConnection } from './connection';
@@ -51,7 +51,7 @@ export function transactionQueries(conn: SqliteConnection, meters: MeterCache): 
       t.providerId,
       t.operation,
       t.url,
-      t.requestJson ?? jsonOrNull(t.requestBody),
+      traceRequestColumn(t),
       t.status,
       t.responseJson ?? jsonOrNull(t.responseBody),
       t.startedAt,
