@@ -23,6 +23,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import { DEMO_METERS } from '../switch-core/providers';
 import { createTestDatabase, findPostgresBinaries, startScratchPostgres } from '../test-support/postgres';
 import { stopOnInterrupt } from './interrupt';
@@ -87,21 +88,37 @@ interface Path {
   targets: Record<Op, number> | null;
 }
 
+/** What the PostgreSQL node's database holds after the run: its size per transaction, traces and indexes included (for the capacity sums in docs/switch.md). */
+async function databaseGrowth(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string; transactions: string; traces: string }>(
+      'SELECT pg_database_size(current_database()) AS bytes, (SELECT count(*) FROM transactions) AS transactions, (SELECT count(*) FROM traces) AS traces',
+    );
+    const r = rows[0]!;
+    return `${(Number(r.bytes) / 1e6).toFixed(1)} MB for ${r.transactions} transactions and ${r.traces} traces: ${(Number(r.bytes) / Number(r.transactions) / 1024).toFixed(1)} KB a transaction, an empty database's 8 MB included`;
+  } finally {
+    await client.end();
+  }
+}
+
 const f = (x: number, w = 7) => x.toFixed(2).padStart(w);
 const ratio = (x: number) => `${x.toFixed(2)}×`;
 
 export default async function (): Promise<TargetCheck[]> {
   const checks: TargetCheck[] = [];
   const binaries = findPostgresBinaries();
-  const pg = 'binDir' in binaries ? await startScratchPostgres() : null;
-  const unregisterPg = pg ? stopOnInterrupt(() => pg.stop()) : () => undefined;
+  const cluster = 'binDir' in binaries ? await startScratchPostgres() : null;
+  const unregisterPg = cluster ? stopOnInterrupt(() => cluster.stop()) : () => undefined;
   const gen = await startOutsideWorld();
   const paths: Path[] = [];
   try {
+    const pgDatabase = cluster ? (await createTestDatabase(cluster.url)).url : null;
     const [proxy, sqlite, onPg] = await Promise.all([
       startNode('proxy', { kind: 'proxy' }),
       startNode('sqlite', { kind: 'switch', store: { dataDir: join(scratch, 'sqlite') }, nodeId: 'sqlite' }),
-      pg ? createTestDatabase(pg.url).then(({ url }) => startNode('postgres', { kind: 'switch', store: { url }, nodeId: 'pg1' })) : null,
+      pgDatabase ? startNode('postgres', { kind: 'switch', store: { url: pgDatabase }, nodeId: 'pg1' }) : null,
     ]);
     paths.push({ name: 'proxy', label: 'bare proxy', node: proxy, targets: null });
     paths.push({ name: 'sqlite', label: 'switch, SQLite', node: sqlite, targets: { lookup: 0.6, purchase: 0.5 } });
@@ -171,10 +188,11 @@ export default async function (): Promise<TargetCheck[]> {
         if (p.targets) checks.push(atMost(`${p.label}: paced ${op} p50 added`, overhead, limit, 'ms'));
       }
     }
+    if (pgDatabase) console.log(`-- the PostgreSQL node's database after the run: ${await databaseGrowth(pgDatabase)}`);
   } finally {
     await Promise.all(paths.map((p) => p.node.stop()));
     await gen.close();
-    await pg?.stop();
+    await cluster?.stop();
     unregisterPg();
     rmSync(scratch, { recursive: true, force: true });
   }
