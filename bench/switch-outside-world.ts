@@ -48,14 +48,15 @@ export async function startOutsideWorld() {
     setLatencies: (latencyMs: Record<string, number>) => send({ kind: 'latencies', latencyMs }),
     run,
     /**
-     * `rounds` interleaved paced rounds (each client every 200 ms for 2 s), through `target` then
+     * `rounds` interleaved paced rounds (each client every `everyMs`, for 2 s or three sends each), through `target` then
      * through `baseline`; the round with the median p50 difference is the figure, so one stall of the
      * shared machine lands in one round, not in the result. `all`: every round's difference.
      */
-    async medianPacedRound(op: LoadCommand['op'], rounds: number, target: string, baseline: string): Promise<{ via: Run; base: Run; overhead: number; all: string }> {
+    async medianPacedRound(op: LoadCommand['op'], rounds: number, target: string, baseline: string, everyMs = 200): Promise<{ via: Run; base: Run; overhead: number; all: string }> {
       const pairs: [Run, Run][] = [];
+      const ms = Math.max(2_000, 3 * everyMs);
       for (let i = 0; i < rounds; i++) {
-        pairs.push([await run({ shape: 'paced', target, op, everyMs: 200, ms: 2_000 }), await run({ shape: 'paced', target: baseline, op, everyMs: 200, ms: 2_000 })]);
+        pairs.push([await run({ shape: 'paced', target, op, everyMs, ms }), await run({ shape: 'paced', target: baseline, op, everyMs, ms })]);
       }
       const overhead = ([via, base]: [Run, Run]) => via.p50 - base.p50;
       const all = pairs.map((p) => overhead(p).toFixed(2)).join(', ');
