@@ -26,6 +26,7 @@ import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF, type BackoffConfig } from '
 import { DEFAULT_HEALTH_CONFIG, ProviderMonitor, type HealthConfig } from './health';
 import type { MeterState, TxStatus, TxType, UtilityPrefs } from './model';
 import { referencesOf } from './references';
+import { storeReferencesOf } from './store-scope';
 import { fail, isProviderError, type Reply } from './replies';
 import { routePurchase, type RouteDecision, type RoutingProvider } from './routing';
 import { DEFAULT_SLIP_WIDTH } from './slip-data';
@@ -328,7 +329,7 @@ export class SwitchState {
       final,
     };
     const meterId = (request as { meter?: { meterId?: unknown } } | null)?.meter?.meterId;
-    this.traces.addRefs(txId, referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body));
+    this.traces.addRefs(txId, [...referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body), ...storeReferencesOf(txId, TX_OF_OPERATION[op], request)]);
     const row = started.unwritten;
     if (row) {
       // A lookup: one finished row, and no till->switch trace (the row is that exchange; see tracesOf).
