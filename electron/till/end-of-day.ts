@@ -32,29 +32,29 @@ export interface EodInput {
   count?: CashCount;
 }
 
-const money = (c: number) => (c / 100).toFixed(2);
-const rands = (c: number) => `${c < 0 ? '-' : ''}R${money(Math.abs(c))}`;
-const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+export const money = (c: number) => (c / 100).toFixed(2);
+export const rands = (c: number) => `${c < 0 ? '-' : ''}R${money(Math.abs(c))}`;
+export const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** Receipt width: 32 columns fit 58 mm paper and every 80 mm font. */
 export const REPORT_COLUMNS = 32;
 /** Label left, value right, within the receipt width; a label too long for both gets its own line. */
-function pair(label: string, value: string): string[] {
+export function pair(label: string, value: string): string[] {
   const gap = REPORT_COLUMNS - label.length - value.length;
   if (gap >= 1) return [label + ' '.repeat(gap) + value];
   return [label.slice(0, REPORT_COLUMNS), ' '.repeat(Math.max(0, REPORT_COLUMNS - value.length)) + value];
 }
-const rule = '-'.repeat(REPORT_COLUMNS);
-const center = (t: string) => ' '.repeat(Math.max(0, Math.floor((REPORT_COLUMNS - t.length) / 2))) + t;
+export const rule = '-'.repeat(REPORT_COLUMNS);
+export const center = (t: string) => ' '.repeat(Math.max(0, Math.floor((REPORT_COLUMNS - t.length) / 2))) + t;
 
-const TENDERS = [
+export const TENDERS = [
   ['CASH', 'Cash'],
   ['DEBIT_CARD', 'Debit card'],
   ['CREDIT_CARD', 'Credit card'],
 ] as const satisfies readonly (readonly [TenderKind, string])[];
 
 /** Local "YYYY-MM-DD HH:MM" for the till's own clock (the shop's time). */
-function local(iso: string): string {
+export function local(iso: string): string {
   const d = new Date(iso);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;

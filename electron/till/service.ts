@@ -33,6 +33,7 @@ import { LOCAL_SESSION, createSessions } from './session';
 import { settingsHandlers } from './settings-handlers';
 import { shiftHandlers } from './shift-handlers';
 import { statusHandlers } from './status-handlers';
+import { storeHandlers } from './store-handlers';
 import { virtualMeterHandlers } from './virtual-meter';
 import { createSwitchLink } from './switch-link';
 import type { TillStore } from './store/repository';
@@ -98,6 +99,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     ...statusHandlers(ctx, link, storage, errors),
     ...virtualMeterHandlers(ctx),
     ...consoleHandlers(link),
+    ...storeHandlers(ctx, link),
     ...backupHandlers(ctx),
   };
 

@@ -13,7 +13,8 @@ import { Operators } from './Operators';
 type Form = Omit<TillSettings, 'switchPasswordSet'> & { switchPassword: string };
 
 const ID_FIELDS: { key: keyof Form & string; label: string }[] = [
-  { key: 'terminalId', label: 'Terminal id (8 characters)' },
+  { key: 'terminalId', label: 'Terminal id (8 characters, unique in the chain)' },
+  { key: 'terminalName', label: 'Till name (up to 20, on the header and slips)' },
   { key: 'merchantId', label: 'Merchant id (15 characters)' },
   { key: 'merchantType', label: 'Merchant type (4 digits)' },
   { key: 'merchantName', label: 'Merchant name (up to 23)' },
