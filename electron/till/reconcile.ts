@@ -39,7 +39,7 @@ export function reconcile(date: string, terminalId: string, tillRows: readonly S
       why = t.chargedCents === 0 ? `not charged: ${r.state} on the till, never reached the switch` : `${said('till', t)}; the switch has no record`;
     } else {
       verdict = t.chargedCents === s.chargedCents ? 'matched' : 'amounts-differ';
-      why = verdict === 'matched' ? `${said('both', t)}` : `${said('till', t)}, ${said('switch', s)}`;
+      why = verdict === 'matched' ? said('till and switch', t).replace(' says ', ' say ') : `${said('till', t)}, ${said('switch', s)}`;
     }
     rows.push({ reference: r.id, shortRef: shortReference(r.id), meterId: r.meterId, till: t, switch: s, verdict, why });
   }

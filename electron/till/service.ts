@@ -34,6 +34,7 @@ import { settingsHandlers } from './settings-handlers';
 import { shiftHandlers } from './shift-handlers';
 import { statusHandlers } from './status-handlers';
 import { storeHandlers } from './store-handlers';
+import { certifyHandlers } from './certify/run';
 import { virtualMeterHandlers } from './virtual-meter';
 import { createSwitchLink } from './switch-link';
 import type { TillStore } from './store/repository';
@@ -100,6 +101,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     ...virtualMeterHandlers(ctx),
     ...consoleHandlers(link),
     ...storeHandlers(ctx, link),
+    ...certifyHandlers(ctx, link),
     ...backupHandlers(ctx),
   };
 

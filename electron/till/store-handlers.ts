@@ -75,6 +75,7 @@ export function storeHandlers(ctx: TillContext, link: SwitchLink): Handlers<Stor
       if (purchaseId && !original) throw new ApiFail('NOT_FOUND', `No sale ${purchaseId} of this store is known to the switch.`);
       if (original && original.state !== 'sold') throw new ApiFail('CONFLICT', `Sale ${original.shortRef} is ${original.state}: only a sold token can be reprinted.`);
       const req = { ...link.baseTx(newId()), meter: { meterId }, ...(purchaseId ? { originalRef: purchaseId } : {}) };
+      req.originator.operatorId = op.id;
       const res = await link.exchange((c) => c.reprint(req));
       if (res.outcome === 'unknown') throw new ApiFail('SWITCH_UNREACHABLE', 'The switch did not answer. Try the reprint again.');
       if (res.outcome === 'failed') throw new ApiFail(res.status === 403 ? 'FORBIDDEN' : 'DECLINED', ppuErrorWords(res.error, res.status));
@@ -82,8 +83,10 @@ export function storeHandlers(ctx: TillContext, link: SwitchLink): Handlers<Stor
       const ref = original?.purchaseId ?? res.body.id;
       const originalAt = original?.at ?? res.body.time;
       const soldAt = original?.terminalId ?? null;
+      // The till lays the copy out itself (not the switch's slipData for the reprint): it names the original till, time and reference.
+      const { slipData, ...answer } = res.body;
       const printed = await printer.printSale(
-        { ...res.body, id: ref, time: originalAt },
+        { ...answer, ...(answer.tokens?.length ? {} : { slipData }), id: ref, time: originalAt },
         {
           ...slipContext(ctx, op.name),
           terminalId: soldAt ?? 'unknown till',

@@ -1,7 +1,8 @@
 /**
  * A store's sales from the switch's rows (store API): each purchase with its retries and reversal
  * folded into one StoreSale — sold (the purchase or a retry succeeded), late (sold only by a retry),
- * reversed (a reversal was sent for it), failed, or pending (no final answer yet).
+ * reversed (a reversal was sent for it), failed, or pending (no final answer yet). A certification
+ * run's scenario purchases are left out: they are tests, not the store's sales.
  * Pure: rows in, sales out.
  */
 import type { StoreSale } from '../api/contract';
@@ -20,9 +21,13 @@ export interface StoreTxRow {
   purchaseId: string | null;
   terminalId: string | null;
   operatorId: string | null;
+  channelId: string | null;
   tenderType: string | null;
   originalRef: string | null;
 }
+
+/** originator.channelId of the certification run's messages: test scenarios, never a store's sales. */
+export const CERTIFICATION_CHANNEL = 'CERTIFICATION';
 
 const TOKEN = /^\d{20}$/;
 /** Errors that leave a purchase's outcome open: a retry may still sell it. */
@@ -39,7 +44,7 @@ export function storeSalesOf(rows: readonly StoreTxRow[]): StoreSale[] {
   for (const [purchaseId, group] of byPurchase) {
     const sends = group.filter((r) => r.type === 'PURCHASE' || r.type === 'RETRY').sort((a, b) => a.startedAt.localeCompare(b.startedAt));
     const first = sends[0];
-    if (!first) continue; // a reversal alone: its purchase is outside the period asked for
+    if (!first || first.channelId === CERTIFICATION_CHANNEL) continue; // a reversal alone: its purchase is outside the period asked for
     const soldBy = sends.find((r) => r.status === 'SUCCESSFUL');
     const last = sends[sends.length - 1]!;
     const reversed = group.some((r) => r.type === 'REVERSAL' && r.status !== 'FAILED');

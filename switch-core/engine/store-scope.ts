@@ -11,6 +11,7 @@ export interface Origin {
   merchantId: string | null;
   terminalId: string | null;
   operatorId: string | null;
+  channelId: string | null;
 }
 
 /** The reference every transaction of one merchant carries (a party is not a reference otherwise). */
@@ -20,8 +21,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 
 /** Who sent a request, as far as its originator says (advices carry none). */
 export function originOf(request: unknown): Origin {
-  const o = (request as { originator?: { terminalId?: unknown; operatorId?: unknown; merchant?: { merchantId?: unknown } } } | null)?.originator;
-  return { merchantId: str(o?.merchant?.merchantId), terminalId: str(o?.terminalId), operatorId: str(o?.operatorId) };
+  const o = (request as { originator?: { terminalId?: unknown; operatorId?: unknown; channelId?: unknown; merchant?: { merchantId?: unknown } } } | null)?.originator;
+  return { merchantId: str(o?.merchant?.merchantId), terminalId: str(o?.terminalId), operatorId: str(o?.operatorId), channelId: str(o?.channelId) };
 }
 
 /**

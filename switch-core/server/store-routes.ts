@@ -21,6 +21,8 @@ export interface StoreTransaction extends TransactionSummary {
   merchantId: string;
   terminalId: string | null;
   operatorId: string | null;
+  /** originator.channelId: a till's certification run says CERTIFICATION. */
+  channelId: string | null;
   tenderType: string | null;
   /** The purchase a reprint was for (its originalRef), when it named one. */
   originalRef: string | null;
@@ -46,7 +48,7 @@ function storeView(tx: StoredTransaction, merchantId: string): StoreTransaction 
   const o = originOf(request);
   const r = request as { tenders?: { tenderType?: unknown }[]; originalRef?: unknown } | null;
   const tender = r?.tenders?.[0]?.tenderType;
-  return { ...summary, merchantId, terminalId: o.terminalId, operatorId: o.operatorId, tenderType: typeof tender === 'string' ? tender : null, originalRef: typeof r?.originalRef === 'string' ? r.originalRef : null };
+  return { ...summary, merchantId, terminalId: o.terminalId, operatorId: o.operatorId, channelId: o.channelId, tenderType: typeof tender === 'string' ? tender : null, originalRef: typeof r?.originalRef === 'string' ? r.originalRef : null };
 }
 
 /** Whether `user` may see `merchantId`'s data: the operator always, a store user only its own. */
