@@ -2,7 +2,7 @@
  * Reconciliation of this till's records with the switch's, purchase by purchase (the reference is the
  * purchase id both keep): matched, only on the till, only on the switch, or amounts differ — what each
  * side says was charged (null while its outcome is open). A sale that failed on the till and never
- * reached the switch charged nothing on either side: it matches.
+ * reached the switch charged nothing on either side: it matches; one still open on either side does not.
  * Pure: the till's rows and the switch's sales in, the report out.
  */
 import { isOpenSaleState, type ReconcileReport, type ReconcileRow, type ReconcileVerdict, type StoreSale } from '../api/contract';
@@ -38,7 +38,8 @@ export function reconcile(date: string, terminalId: string, tillRows: readonly S
       verdict = t.chargedCents === 0 ? 'matched' : 'only-till';
       why = t.chargedCents === 0 ? `not charged: ${r.state} on the till, never reached the switch` : `${said('till', t)}; the switch has no record`;
     } else {
-      verdict = t.chargedCents === s.chargedCents ? 'matched' : 'amounts-differ';
+      // An outcome still open on either side is not reconciled yet, even when both are open.
+      verdict = t.chargedCents !== null && t.chargedCents === s.chargedCents ? 'matched' : 'amounts-differ';
       why = verdict === 'matched' ? said('till and switch', t).replace(' says ', ' say ') : `${said('till', t)}, ${said('switch', s)}`;
     }
     rows.push({ reference: r.id, shortRef: shortReference(r.id), meterId: r.meterId, till: t, switch: s, verdict, why });

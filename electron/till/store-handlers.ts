@@ -74,7 +74,9 @@ export function storeHandlers(ctx: TillContext, link: SwitchLink): Handlers<Stor
       const original = purchaseId ? (await find({ reference: purchaseId }))[0] : (await find({ meterId })).find((s) => s.state === 'sold');
       if (purchaseId && !original) throw new ApiFail('NOT_FOUND', `No sale ${purchaseId} of this store is known to the switch.`);
       if (original && original.state !== 'sold') throw new ApiFail('CONFLICT', `Sale ${original.shortRef} is ${original.state}: only a sold token can be reprinted.`);
-      const req = { ...link.baseTx(newId()), meter: { meterId }, ...(purchaseId ? { originalRef: purchaseId } : {}) };
+      // The sale found is named even when only the meter was given, so both tills' records say which sale was copied.
+      const originalRef = purchaseId ?? original?.purchaseId;
+      const req = { ...link.baseTx(newId()), meter: { meterId }, ...(originalRef ? { originalRef } : {}) };
       req.originator.operatorId = op.id;
       const res = await link.exchange((c) => c.reprint(req));
       if (res.outcome === 'unknown') throw new ApiFail('SWITCH_UNREACHABLE', 'The switch did not answer. Try the reprint again.');
