@@ -5,7 +5,7 @@ import { call } from './api';
 import { fetchSession } from './boot';
 import { loadNotices, loadWatch, noticeFor, saveNotices, saveWatch, settleWatch, type LateNotice } from './late-sales';
 
-export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter';
+export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter' | 'store' | 'certification';
 
 interface TillState {
   session: SessionView | null;

@@ -1,14 +1,15 @@
 /** The certification checks say what differs from the public test server, in words naming the scenario. */
 import { describe, expect, it } from 'vitest';
-import type { PurchaseResponse } from '../../../switch-core/protocol';
+import { PurchaseResponse } from '../../../switch-core/protocol';
 import { purchaseRequest } from '../../../switch-core/protocol/test/fixtures';
 import { checkPurchase, factsOf } from './checks';
 
-/** TST004's answer as the public test server gives it, built from its facts. */
+/** TST004's answer as the public test server gives it, built from its facts (and read as the protocol reads an answer). */
 function tst004(): PurchaseResponse {
   const f = factsOf('TST004');
-  return {
+  return PurchaseResponse.parse({
     ...purchaseRequest('TST004', f.amountCents),
+    utility: { name: 'Electrum Test Server' },
     tokens: f.tokens.map((t) => ({
       tokenType: t.tokenType,
       token: t.token,
@@ -17,7 +18,7 @@ function tst004(): PurchaseResponse {
       receiptNum: t.receiptNum ?? undefined,
       tariffCalc: t.tariffRates.map((b) => ({ units: b.units, rate: b.rate })),
     })),
-  } as PurchaseResponse;
+  });
 }
 
 describe('certification checks', () => {
