@@ -25,14 +25,23 @@ function refusal(id: string, res: PpuResult<unknown>): string {
 
 /** The result slip: till, switch, date, counts and every failure, 32 columns. */
 export function certifySlipLines(r: CertifyReport): string[] {
+  /** Word-wrapped to the receipt width; a word longer than a line is cut. */
   const wrap = (text: string, indent = '') => {
     const out: string[] = [];
-    let rest = text;
-    while (rest.length > 0) {
+    let line = '';
+    for (const word of text.split(/\s+/)) {
       const width = REPORT_COLUMNS - (out.length ? indent.length : 0);
-      out.push((out.length ? indent : '') + rest.slice(0, width));
-      rest = rest.slice(width);
+      if (line && line.length + 1 + word.length > width) {
+        out.push((out.length ? indent : '') + line);
+        line = '';
+      }
+      line = line ? `${line} ${word}` : word;
+      while (line.length > REPORT_COLUMNS - indent.length) {
+        out.push((out.length ? indent : '') + line.slice(0, REPORT_COLUMNS - indent.length));
+        line = line.slice(REPORT_COLUMNS - indent.length);
+      }
     }
+    if (line) out.push((out.length ? indent : '') + line);
     return out;
   };
   const failures = r.steps.filter((s) => !s.passed);
