@@ -6,13 +6,7 @@
 import type { StoreEodReport, StoreEodRow, StoreSale } from '../api/contract';
 import { center, csvField, local, money, pair, rands, rule, TENDERS } from './end-of-day';
 
-export interface StoreEodInput {
-  merchantId: string;
-  storeName: string;
-  from: string;
-  to: string;
-  generatedAt: string;
-  terminalId: string;
+export interface StoreEodInput extends Pick<StoreEodReport, 'merchantId' | 'storeName' | 'from' | 'to' | 'generatedAt' | 'terminalId'> {
   sales: readonly StoreSale[];
   /** Names of the operators this till knows; another till's cashier shows by id. */
   operatorNames: ReadonlyMap<string, string>;
