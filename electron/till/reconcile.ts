@@ -7,7 +7,7 @@
  */
 import { isOpenSaleState, type ReconcileReport, type ReconcileRow, type ReconcileVerdict, type StoreSale } from '../api/contract';
 import { shortReference } from '../../switch-core/protocol/ids';
-import { rands } from './end-of-day';
+import { rands } from '../../common/money';
 import type { SaleRow } from './store/repository';
 
 type Side = { state: string; chargedCents: number | null };

@@ -4,7 +4,8 @@
  * sale and a 32-column receipt. Pure: sales in, the report out.
  */
 import type { StoreEodReport, StoreEodRow, StoreSale } from '../api/contract';
-import { center, csvField, local, money, pair, rands, rule, TENDERS } from './end-of-day';
+import { decimalAmount, rands } from '../../common/money';
+import { center, csvField, local, pair, rule, TENDERS } from './end-of-day';
 
 export interface StoreEodInput extends Pick<StoreEodReport, 'merchantId' | 'storeName' | 'from' | 'to' | 'generatedAt' | 'terminalId'> {
   sales: readonly StoreSale[];
@@ -57,7 +58,7 @@ export function buildStoreEod(i: StoreEodInput): StoreEodReport {
   const csv = ['date,reference,till,meter,state,tender,amount,cashier'];
   for (const s of [...i.sales].sort((a, b) => a.at.localeCompare(b.at))) {
     const state = STATE_WORDS[s.state] + (s.late && s.state === 'sold' ? ' late' : '');
-    csv.push([local(s.at), s.purchaseId, csvField(s.terminalId ?? ''), csvField(s.meterId ?? ''), state, csvField(tenderLabel(s.tenderType ?? '')), money(s.amountCents), csvField(cashier(s.operatorId ?? ''))].join(','));
+    csv.push([local(s.at), s.purchaseId, csvField(s.terminalId ?? ''), csvField(s.meterId ?? ''), state, csvField(tenderLabel(s.tenderType ?? '')), decimalAmount(s.amountCents), csvField(cashier(s.operatorId ?? ''))].join(','));
   }
   const section = (title: string, list: readonly StoreEodRow[]) => [title, ...list.flatMap((r) => pair(`  ${r.label} (${r.soldCount})`, rands(r.soldCents)))];
   const saleLines = (s: StoreSale) => pair(`  ${s.meterId ?? '?'} ${s.terminalId ?? ''}`, rands(s.amountCents)).concat(`    ref ${s.shortRef}`);

@@ -83,7 +83,7 @@ export function storeHandlers(ctx: TillContext, link: SwitchLink): Handlers<Stor
       if (res.outcome === 'failed') throw new ApiFail(res.status === 403 ? 'FORBIDDEN' : 'DECLINED', ppuErrorWords(res.error, res.status));
       const at = new Date(clock());
       const ref = original?.purchaseId ?? res.body.id;
-      const originalAt = original?.at ?? res.body.time;
+      const originalAt = original?.at ?? res.body.time ?? at.toISOString();
       const soldAt = original?.terminalId ?? null;
       // The till lays the copy out itself (not the switch's slipData for the reprint): it names the original till, time and reference.
       const { slipData, ...answer } = res.body;

@@ -1,13 +1,13 @@
 /** The certification checks say what differs from the public test server, in words naming the scenario. */
 import { describe, expect, it } from 'vitest';
-import { PurchaseResponse } from '../../../switch-core/protocol';
+import { PurchaseAnswer } from '../../../switch-core/protocol';
 import { purchaseRequest } from '../../../switch-core/protocol/test/fixtures';
 import { checkPurchase, factsOf } from './checks';
 
 /** TST004's answer as the public test server gives it, built from its facts (and read as the protocol reads an answer). */
-function tst004(): PurchaseResponse {
+function tst004(): PurchaseAnswer {
   const f = factsOf('TST004');
-  return PurchaseResponse.parse({
+  return PurchaseAnswer.parse({
     ...purchaseRequest('TST004', f.amountCents),
     utility: { name: 'Electrum Test Server' },
     tokens: f.tokens.map((t) => ({

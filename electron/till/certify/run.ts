@@ -140,7 +140,7 @@ export function certifyHandlers(ctx: TillContext, link: SwitchLink): Handlers<'c
           return res.outcome === 'successful' ? checkKeyChange('TST001', res.body) : [refusal('TST001', res)];
         });
         await step('TST001 fault report', async () => {
-          const res = await link.exchange((c) => c.faultReport({ ...base(), meter: { meterId: 'TST001' }, contactNumber: '0210000000', faultType: 'KEEPS_TRIPPING' }));
+          const res = await link.exchange((c) => c.faultReport({ ...base(), meter: { meterId: 'TST001' }, contactNumber: '0210000000', faultType: 'KeepsTripping' }));
           return res.outcome === 'successful' ? [] : [refusal('TST001', res)];
         });
       }
