@@ -10,7 +10,7 @@ export interface TillRun {
 }
 
 export function startTillProcess(dataDir: string, args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<TillRun> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli.ts', '--data-dir', dataDir, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/bin/ppu-till.js', '--data-dir', dataDir, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
