@@ -7,11 +7,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorDetail, PPU_BASE_PATH } from '../protocol';
-import { TX_STATUSES, TX_TYPES, type StoredTransaction, type TransactionSummary } from '../engine/model';
+import type { StoredTransaction, TransactionSummary } from '../engine/model';
 import { lastPurchaseOf, purchaseByReference } from '../engine/references';
 import { merchantTag, originOf } from '../engine/store-scope';
 import type { SwitchEngine } from '../engine/switch-engine';
 import type { SwitchStore } from '../store';
+import { badRequest, transactionListLimit } from './admin-routes';
 import type { ApiUser } from './api-users';
 
 export const STORE_BASE_PATH = '/store/v1';
@@ -29,8 +30,6 @@ export interface StoreTransaction extends TransactionSummary {
 }
 
 const forbidden = (reply: FastifyReply, message: string) => reply.code(403).send(errorDetail('INVALID_MERCHANT', message));
-const badRequest = (reply: FastifyReply, field: string, msg: string, value?: unknown) =>
-  reply.code(400).send(errorDetail('FORMAT_ERROR', `${field}: ${msg}`, { detailMessage: { formatErrors: [{ field, msg, value }] } }));
 
 /** The merchant a stored transaction belongs to: its own originator's, else (an advice) its purchase's. */
 async function merchantOfTx(store: SwitchStore, tx: StoredTransaction, cache: Map<string, string | null>): Promise<string | null> {
@@ -69,10 +68,9 @@ export function registerStoreRoutes(app: FastifyInstance, engine: SwitchEngine):
     const merchantId = scope(request, reply);
     if (merchantId === null) return reply;
     const q = request.query as Record<string, string | undefined>;
-    if (q.type && !(TX_TYPES as readonly string[]).includes(q.type)) return badRequest(reply, 'type', `must be one of ${TX_TYPES.join(', ')}`, q.type);
-    if (q.status && !(TX_STATUSES as readonly string[]).includes(q.status)) return badRequest(reply, 'status', `must be one of ${TX_STATUSES.join(', ')}`, q.status);
-    const limit = q.limit === undefined ? 500 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return badRequest(reply, 'limit', 'must be an integer 1..1000', q.limit);
+    const checked = transactionListLimit(q, 500);
+    if (!('limit' in checked)) return badRequest(reply, checked.field, checked.msg, checked.value);
+    const { limit } = checked;
     await engine.flushTraces();
     const filter = { from: q.from, to: q.to, meter: q.meter, status: q.status, type: q.type, limit };
     // Advices name no merchant: a store's reversals are found through the purchases they reverse.
