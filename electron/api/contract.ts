@@ -261,8 +261,10 @@ export interface QueueItem {
 export interface ReprintLogEntry {
   at: string;
   operatorId: string;
-  source: 'local' | 'switch';
+  /** 'local' or 'switch' here; 'store' when another till of the store printed a COPY (`reprintedAt` names it). */
+  source: 'local' | 'switch' | 'store';
   printed: boolean;
+  reprintedAt?: string;
 }
 
 export interface TransactionDetail {

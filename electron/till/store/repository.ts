@@ -349,6 +349,11 @@ export function openTillStore(path: string) {
           .changes === 1
       );
     },
+    storeReprintsOf(purchaseId: string): StoreReprintEntry[] {
+      return db
+        .prepare(`SELECT reprint_id AS reprintId, purchase_id AS purchaseId, sold_at AS soldAt, reprinted_at AS reprintedAt, operator_id AS operatorId, at FROM store_reprints WHERE purchase_id = ? ORDER BY at`)
+        .all(purchaseId) as StoreReprintEntry[];
+    },
     storeReprints(limit = 500): StoreReprintEntry[] {
       return db
         .prepare(`SELECT reprint_id AS reprintId, purchase_id AS purchaseId, sold_at AS soldAt, reprinted_at AS reprintedAt, operator_id AS operatorId, at FROM store_reprints ORDER BY at DESC LIMIT ?`)
