@@ -13,7 +13,7 @@ import { Operators } from './Operators';
 type Form = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted'> & { switchPassword: string };
 
 const ID_FIELDS: { key: keyof Form & string; label: string }[] = [
-  { key: 'terminalId', label: 'Terminal id (8 characters, unique in the chain)' },
+  { key: 'terminalId', label: 'Terminal id (8 characters)' },
   { key: 'terminalName', label: 'Till name (up to 20, on the header and slips)' },
   { key: 'merchantId', label: 'Merchant id (15 characters)' },
   { key: 'merchantType', label: 'Merchant type (4 digits)' },
