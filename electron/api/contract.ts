@@ -14,7 +14,7 @@
  *    the sale's `version` is greater than `sinceVersion` (or after waitMs with the current view).
  */
 import { z } from 'zod';
-import { MASKED_CARD } from './masked-card';
+import { CARD_APPROVAL_CODE, MASKED_CARD } from './masked-card';
 import type { ProviderBehaviour } from '../../switch-core/providers/types';
 
 // ───────────────────────────── results and errors ─────────────────────────────
@@ -95,6 +95,16 @@ export interface TenderInput {
   type: TenderKind;
   /** Masked PAN as printed on a card terminal slip (MASKED_CARD), e.g. "123456******7890". */
   maskedCard?: string;
+  /** The card terminal's approval (authorisation) code for this amount, as its slip prints it (CARD_APPROVAL_CODE in masked-card.ts). */
+  approvalCode?: string;
+}
+
+/** A sale still open on a meter (purchasing, retrying or pending): selling again needs a manager. */
+export interface OpenSaleFlag {
+  saleId: string;
+  state: SaleState;
+  amountCents: number;
+  createdAt: string;
 }
 
 export interface LookupView {
@@ -112,6 +122,8 @@ export interface LookupView {
   /** Message from the utility to show the cashier, if any. */
   message: string | null;
   currency: '710' | string;
+  /** The meter's sale still waiting for its answer, if any: flagged before an amount is typed. */
+  openSale: OpenSaleFlag | null;
 }
 
 /**
@@ -522,7 +534,11 @@ export const CashCountArgs = z
     counted: z.object({ CASH: Cents.optional(), DEBIT_CARD: Cents.optional(), CREDIT_CARD: Cents.optional() }).strict(),
   })
   .strict();
-export const TenderArgs = z.object({ type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']), maskedCard: MaskedCard.optional() });
+export const TenderArgs = z.object({
+  type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']),
+  maskedCard: MaskedCard.optional(),
+  approvalCode: z.string().trim().regex(CARD_APPROVAL_CODE, "must be the card terminal's approval code: 1 to 12 letters or digits").optional(),
+});
 
 /**
  * A manager's approval to sell to a meter that has a pending sale: the manager signs it with their

@@ -21,6 +21,8 @@ export interface SaleRow {
   currency: string;
   tenderType: string;
   maskedCard: string | null;
+  /** The card terminal's approval code, when the cashier typed it. */
+  cardApproval: string | null;
   operatorId: string;
   shiftId: string | null;
   lookupRef: string | null;
@@ -118,7 +120,7 @@ export interface SaleQuery {
 
 const SALE_COLS: Record<keyof SaleRow, string> = {
   id: 'id', version: 'version', state: 'state', late: 'late', meterId: 'meter_id', amountCents: 'amount_cents', currency: 'currency',
-  tenderType: 'tender_type', maskedCard: 'masked_card', operatorId: 'operator_id', shiftId: 'shift_id', lookupRef: 'lookup_ref',
+  tenderType: 'tender_type', maskedCard: 'masked_card', cardApproval: 'card_approval', operatorId: 'operator_id', shiftId: 'shift_id', lookupRef: 'lookup_ref',
   requestJson: 'request_json', responseJson: 'response_json', customerName: 'customer_name', utilityName: 'utility_name', provider: 'provider',
   failureMessage: 'failure_message', failureType: 'failure_type', attempts: 'attempts', lastError: 'last_error', nextAttemptAt: 'next_attempt_at',
   slipPrinted: 'slip_printed', slipKind: 'slip_kind', printError: 'print_error', tokenText: 'token_text', cancelledBy: 'cancelled_by', cancelledAt: 'cancelled_at', approvedBy: 'approved_by', approvedOver: 'approved_over', createdAt: 'created_at', updatedAt: 'updated_at',
