@@ -37,6 +37,7 @@ export const API_ERROR_CODES = [
   'PRINTER_PROBLEM',
   'NOT_SUPPORTED',
   'UNAUTHORIZED', // HTTP transport: token missing or wrong
+  'BACKEND_UNREACHABLE', // HTTP transport: nothing answered (the till's back end stopped or is starting)
   'INTERNAL',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

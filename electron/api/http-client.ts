@@ -31,7 +31,7 @@ export function httpInvoke(baseUrl: string, token: string, fetchImpl: typeof fet
       if (body && typeof body === 'object' && 'ok' in body) return body;
       return { ok: false, error: { code: 'INTERNAL', message: `The till answered HTTP ${res.status} without a result. Try again; if it repeats, restart the till.` } };
     } catch {
-      return { ok: false, error: { code: 'INTERNAL', message: 'Cannot reach the till back end. Check that the till is running, then try again.' } };
+      return { ok: false, error: { code: 'BACKEND_UNREACHABLE', message: 'Cannot reach the till back end. Check that the till is running, then try again.' } };
     }
   };
 }

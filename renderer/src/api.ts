@@ -27,7 +27,7 @@ function httpInvoke(token: string): Invoke {
       if (body && typeof body === 'object' && 'ok' in body) return body;
       return { ok: false, error: { code: 'INTERNAL', message: `The till answered HTTP ${res.status} without a result. Try again.` } };
     } catch {
-      return { ok: false, error: { code: 'INTERNAL', message: 'Cannot reach the till back end. Check that the till is running, then try again.' } };
+      return { ok: false, error: { code: 'BACKEND_UNREACHABLE', message: 'Cannot reach the till back end. Check that the till is running, then try again.' } };
     }
   };
 }
