@@ -14,6 +14,8 @@ export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 
 
 interface TillState {
   session: SessionView | null;
+  /** Why the session could not be read (e.g. this browser has no access yet), in words. */
+  sessionProblem: string | null;
   status: StatusView | null;
   screen: Screen;
   lookup: LookupView | null;
@@ -52,6 +54,7 @@ const isSettled = (s: SaleView) => s.state === 'failed' || s.state === 'cancelle
 
 export const useTill = create<TillState>((set, get) => ({
   session: null,
+  sessionProblem: null,
   status: null,
   screen: 'cashier',
   lookup: null,
@@ -112,7 +115,7 @@ export const useTill = create<TillState>((set, get) => ({
   },
   async refreshSession() {
     const r = await fetchSession();
-    if (r.ok) set({ session: r.value });
+    set(r.ok ? { session: r.value, sessionProblem: null } : { sessionProblem: r.error.message });
   },
   async signIn(operatorId, pin) {
     const r = await call('signIn', { operatorId, pin });
