@@ -157,8 +157,8 @@ test('card: the till asks whether the card terminal approved the amount; No send
   await page.keyboard.press('F2');
   const ask = page.getByTestId('card-approval');
   await expect(ask.getByRole('heading')).toHaveText('Card terminal approved R 200.00?');
-  await expect(page.getByLabel('Approval code (optional)')).toBeFocused();
-  await ask.getByRole('button', { name: /No — not approved/ }).click();
+  await expect(ask.getByRole('button', { name: /No — not approved/ })).toBeFocused(); // the safe choice: a stray Enter sells nothing
+  await page.keyboard.press('Enter');
   await expect(ask).toHaveCount(0);
   await expect(page.getByRole('status').filter({ hasText: 'Not sold' })).toContainText('Nothing was sent');
   await expect(page.getByTestId('outcome-success')).toHaveCount(0);
@@ -169,9 +169,10 @@ test('card: the till asks whether the card terminal approved the amount; No send
 
   // Approved: the code and the masked card number go with the sale.
   await page.keyboard.press('F2');
-  await page.keyboard.type('A1B2C3');
+  await page.getByLabel('Approval code (optional)').fill('A1B2C3');
   await page.getByLabel('Card number (masked, from the terminal slip)').fill('492181******7890');
-  await ask.getByRole('button', { name: 'Yes — approved, sell R 200.00' }).click();
+  await page.keyboard.press('F2'); // Yes
+
   await expect(page.getByTestId('outcome-success')).toBeVisible();
   await expect(page.getByTestId('paid')).toHaveText('R 200.00 · Debit card 492181******7890 · approval A1B2C3');
   expect(await switchSales()).toBe(switchBefore + 1);

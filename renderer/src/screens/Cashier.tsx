@@ -38,6 +38,7 @@ export function Cashier() {
   const [approval, setApproval] = useState<SaleApproval | null>(null);
   /** A card sale waiting for the cashier to say whether the card terminal approved it. */
   const [cardAsk, setCardAsk] = useState<{ cents: number; type: TenderKind } | null>(null);
+  const [cardCode, setCardCode] = useState('');
   const meterRef = useRef<HTMLInputElement>(null);
   const approveRef = useRef<HTMLInputElement>(null);
   const amountRef = useRef<HTMLInputElement>(null);
@@ -88,17 +89,18 @@ export function Cashier() {
     setSoldCash(null);
     // A card sale is sent only once the card terminal has approved this very amount.
     setError(null);
+    setCardCode('');
     setCardAsk({ cents, type: tender });
   };
   /** Yes: the terminal approved; its approval code and the masked card number go with the sale. */
-  const cardApproved = (code: string) => {
+  const cardApproved = () => {
     if (!cardAsk) return;
     const card = maskedCard.replace(/\s/g, '');
     if (card && !MASKED_CARD.test(card)) {
       setError({ code: 'INVALID_INPUT', message: 'Type the card number as the card terminal slip shows it: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890). Never the full number.', field: 'tender' });
       return;
     }
-    const approvalCode = code.trim();
+    const approvalCode = cardCode.trim();
     if (approvalCode && !CARD_APPROVAL_CODE.test(approvalCode)) {
       setError({ code: 'INVALID_INPUT', message: 'Type the approval code as the card terminal slip shows it: letters and digits only (at most 12), or leave it empty.', field: 'tender.approvalCode' });
       return;
@@ -158,7 +160,7 @@ export function Cashier() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const keys: Record<string, () => void> = {
-        F2: () => lookup && !sale && !cardAsk && trySell(),
+        F2: () => (cardAsk ? cardApproved() : lookup && !sale && trySell()),
         F3: () => lookup && !sale && tender === 'CASH' && cashRef.current?.focus(),
         F4: cancelOrLeave,
         F5: () => lookup && !sale && pickTender('CASH'),
@@ -219,7 +221,9 @@ export function Cashier() {
       {pendingRef && lookup && (
         <ApprovalForm pendingSaleId={pendingRef} flag={error?.pendingSaleId ? null : lookup.openSale} meterId={lookup.meterId} approved={approved} inputRef={approveRef} onApprove={approve} />
       )}
-      {cardAsk && <CardApproval cents={cardAsk.cents} type={cardAsk.type} maskedCard={maskedCard} onMaskedCard={setMaskedCard} onYes={cardApproved} onNo={cardDeclined} />}
+      {cardAsk && (
+        <CardApproval cents={cardAsk.cents} type={cardAsk.type} code={cardCode} onCode={setCardCode} maskedCard={maskedCard} onMaskedCard={setMaskedCard} onYes={cardApproved} onNo={cardDeclined} />
+      )}
 
       {lookup && !sale && (
         <div className="sale-panel">
@@ -331,24 +335,35 @@ function ApprovalForm(props: {
   );
 }
 
-/** "Card terminal approved R 200.00?" — Yes sends the sale with the terminal's approval code and the masked card; No sends nothing. */
-function CardApproval(props: { cents: number; type: TenderKind; maskedCard: string; onMaskedCard: (v: string) => void; onYes: (code: string) => void; onNo: () => void }) {
-  const { cents, type, maskedCard, onMaskedCard, onYes, onNo } = props;
-  const [code, setCode] = useState('');
+/**
+ * "Card terminal approved R 200.00?" — Yes (F2) sends the sale with the terminal's approval code and
+ * the masked card; No (Esc) sends nothing. The safe choice, No, has the focus: a stray Enter sells nothing.
+ */
+function CardApproval(props: {
+  cents: number;
+  type: TenderKind;
+  code: string;
+  onCode: (v: string) => void;
+  maskedCard: string;
+  onMaskedCard: (v: string) => void;
+  onYes: () => void;
+  onNo: () => void;
+}) {
+  const { cents, type, code, onCode, maskedCard, onMaskedCard, onYes, onNo } = props;
   return (
-    <form role="alertdialog" aria-modal="false" aria-labelledby="card-ask-h" className="card card-approval" data-testid="card-approval" onSubmit={(e) => { e.preventDefault(); onYes(code); }}>
+    <div role="alertdialog" aria-modal="false" aria-labelledby="card-ask-h" aria-describedby="card-ask-what" className="card card-approval" data-testid="card-approval">
       <h2 id="card-ask-h">Card terminal approved {rand(cents)}?</h2>
-      <p className="hint">Run {rand(cents)} on the card terminal ({TENDER_WORDS[type].toLowerCase()}) first. Nothing is sent to the switch until you say it was approved.</p>
+      <p id="card-ask-what" className="hint">Run {rand(cents)} on the card terminal ({TENDER_WORDS[type].toLowerCase()}) first. Nothing is sent to the switch until you say it was approved.</p>
       <div className="row">
         <label htmlFor="approval-code">Approval code (optional)</label>
-        <input id="approval-code" autoFocus autoComplete="off" value={code} onChange={(e) => setCode(e.target.value)} />
+        <input id="approval-code" autoComplete="off" value={code} onChange={(e) => onCode(e.target.value)} />
         <label htmlFor="card">Card number (masked, from the terminal slip)</label>
         <input id="card" autoComplete="off" placeholder="123456******7890" value={maskedCard} onChange={(e) => onMaskedCard(e.target.value)} />
       </div>
       <div className="row">
-        <button type="submit" className="btn sell">Yes — approved, sell {rand(cents)}</button>
-        <button type="button" className="btn" onClick={onNo}>No — not approved <kbd>Esc</kbd></button>
+        <button type="button" className="btn sell" onClick={onYes}>Yes — approved, sell {rand(cents)} <kbd>F2</kbd></button>
+        <button type="button" className="btn" autoFocus onClick={onNo}>No — not approved <kbd>Esc</kbd></button>
       </div>
-    </form>
+    </div>
   );
 }
