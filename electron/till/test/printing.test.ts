@@ -5,9 +5,11 @@
  * same data does not print a sale's slip a second time; a manager's reprint of a sale whose slip
  * never printed sends that first slip, not a REPRINT copy beside it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../../../printer';
 import { sinkFromTransport } from '../printing';
@@ -58,6 +60,19 @@ describe("the switch's slipData on the till's printer", () => {
       const printed = slipsFor(saleId);
       expect(printed).toHaveLength(1);
       for (const line of lines) expect(printed[0]?.text, line).toContain(line);
+    } finally {
+      await till.backend.close();
+    }
+  });
+
+  it("the printed slip's QR code, read back from the rendered image, is the sale's reference", async () => {
+    const till = await startTill(target, { dir: join(dir, 'qr'), workerIntervalMs: 0, printer: printer() });
+    try {
+      const saleId = await sellOne(till);
+      const [job] = slipsFor(saleId);
+      const image = PNG.sync.read(readFileSync(job!.files.png));
+      const qr = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
+      expect(qr?.data).toBe(saleId);
     } finally {
       await till.backend.close();
     }
