@@ -12,6 +12,12 @@
  *  - Every result is `{ok:true, value} | {ok:false, error}`; nothing throws across the boundary.
  *  - Sale progress: `getSale({saleId, sinceVersion, waitMs})` is a long poll that answers as soon as
  *    the sale's `version` is greater than `sinceVersion` (or after waitMs with the current view).
+ *
+ * Longer than 400 lines on purpose: it is one list. METHODS (each method's argument schema and role)
+ * and TillValues (each method's answer) are checked against each other at compile time, and the
+ * view types above them are what those answers are made of; split by method group, a method's
+ * argument, role and answer would sit in three files and the check would span them all. What is not
+ * the list lives beside it: transport constants in transport.ts, the client in http-client.ts.
  */
 import { z } from 'zod';
 import { MASKED_CARD } from './masked-card';
