@@ -91,7 +91,7 @@ async function withTill<T>(
 
 function saleText(s: SaleView): string {
   const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  meter ${s.meterId}  ${rands(s.amountCents)}  attempts ${s.attempts}`];
-  for (const t of s.tokens) lines.push(`  ${t.type.padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} units` : ''}`);
+  for (const t of s.tokens) lines.push(`  ${(t.type ?? 'TOKEN').padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} units` : ''}`);
   if (s.failure) lines.push(`  ${s.failure.message}`);
   if (s.state === 'pending') lines.push('  PENDING: do not sell again; the till keeps retrying. Reference: ' + s.saleId);
   if (s.slip.printError) lines.push(`  ${s.slip.printError}`);

@@ -109,7 +109,7 @@ export function code128Modules(data: string): number {
   return 11 * (data.length + 2) + 13 + 20;
 }
 
-const TOKEN_LABEL: Record<SlipToken['type'], string> = {
+const TOKEN_LABEL: Record<NonNullable<SlipToken['type']>, string> = {
   STD: 'TOKEN',
   BSST: 'FREE BASIC SERVICES TOKEN (BSST)',
   KC: 'KEY CHANGE TOKEN',
@@ -223,7 +223,9 @@ function footer(b: Builder, slip: Slip): void {
 }
 
 function token(b: Builder, t: SlipToken, currency: string, index: number, ofKind: number): void {
-  const label = ofKind > 1 ? `${TOKEN_LABEL[t.type]} ${index} OF ${ofKind}` : TOKEN_LABEL[t.type];
+  // A token whose answer left its type out is labelled as a plain token.
+  const kind = TOKEN_LABEL[t.type ?? 'STD'];
+  const label = ofKind > 1 ? `${kind} ${index} OF ${ofKind}` : kind;
   b.text(label, { align: 'center', bold: true });
   const grouped = groupToken(t.token);
   // Large print: double width and height when the grouped token fits one line, else double height.
@@ -262,18 +264,20 @@ function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
     b.feed();
   }
   const counts = new Map<string, number>();
-  for (const t of s.tokens) counts.set(t.type, (counts.get(t.type) ?? 0) + 1);
+  const kindOf = (t: SlipToken) => t.type ?? 'STD';
+  for (const t of s.tokens) counts.set(kindOf(t), (counts.get(kindOf(t)) ?? 0) + 1);
   const seen = new Map<string, number>();
   for (const t of s.tokens) {
-    const n = (seen.get(t.type) ?? 0) + 1;
-    seen.set(t.type, n);
-    token(b, t, s.currency, n, counts.get(t.type) ?? 1);
+    const n = (seen.get(kindOf(t)) ?? 0) + 1;
+    seen.set(kindOf(t), n);
+    token(b, t, s.currency, n, counts.get(kindOf(t)) ?? 1);
   }
   if (s.debts.length > 0) {
     b.rule();
     b.text('DEBT RECOVERED', { bold: true });
     for (const d of s.debts) {
-      b.pair(d.description, slipMoney(d.amount.cents, s.currency));
+      // What the provider's answer left out stays out; a charge without its name is still printed.
+      b.pair(d.description ?? 'Debt recovery', d.amount ? slipMoney(d.amount.cents, s.currency) : '');
       if (d.balanceCents !== undefined) b.pair('  Balance left:', slipMoney(d.balanceCents, s.currency));
       if (d.receiptNum) b.pair('  Receipt no:', d.receiptNum);
     }
@@ -282,7 +286,7 @@ function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
     b.rule();
     b.text('SERVICE CHARGES', { bold: true });
     for (const c of s.serviceCharges) {
-      b.pair(c.description, slipMoney(c.amount.cents, s.currency));
+      b.pair(c.description ?? 'Service charge', c.amount ? slipMoney(c.amount.cents, s.currency) : '');
     }
   }
   b.rule();

@@ -148,7 +148,8 @@ export interface SaleProgress {
 }
 
 export interface TokenView {
-  type: string; // STD | BSST | REFUND | KC | PWRLMT
+  /** STD | BSST | REFUND | KC | PWRLMT; null when the provider's answer left it out. */
+  type: string | null;
   /** The token digits, no spaces. */
   token: string;
   /** The token in groups of four for display: "1234 5678 9012 3456 7890". */
@@ -161,7 +162,8 @@ export interface TokenView {
 export interface ChargeView {
   kind: 'debt' | 'service';
   description: string;
-  amountCents: number;
+  /** Null when the provider's answer left it out. */
+  amountCents: number | null;
   balanceCents: number | null;
 }
 
@@ -278,7 +280,8 @@ export interface TillTrace {
   operation: string;
   url: string;
   status: number | null;
-  outcome: 'successful' | 'failed' | 'unknown';
+  /** 'unreadable': a success whose body the till could not read (kept as it came; the sale stays pending). */
+  outcome: 'successful' | 'failed' | 'unknown' | 'unreadable';
   ms: number;
   requestBody: unknown;
   responseBody: unknown;

@@ -1,5 +1,5 @@
 /**
- * slipData built by the switch (seed 002: "populate the slipData field in the PurchaseResponse ...
+ * slipData built by the switch (seed 002: "populate the slipData field in the PurchaseAnswer ...
  * for a POS device to print"): a pure function from a provider's answer to the interface's SlipData
  * — utility and its message, meter, customer, each token in groups of four with its type and units,
  * tariff blocks, debt recovery and service charges, VAT and receipt numbers — every line at most
@@ -7,7 +7,7 @@
  * provider's own slipData is never replaced.
  */
 import { formatMoney } from '../../common/money';
-import type { PurchaseResponse, SlipData, SlipLine } from '../protocol';
+import type { PurchaseAnswer, SlipData, SlipLine } from '../protocol';
 
 export const DEFAULT_SLIP_WIDTH = 42;
 /** Narrowest slip that still holds a 20-digit token in groups of four (24 characters). */
@@ -84,12 +84,12 @@ export function groupsOfFour(token: string): string {
   return (token.replace(/\s+/g, '').match(/.{1,4}/g) ?? []).join(' ');
 }
 
-function centsCurrency(resp: PurchaseResponse): string {
+function centsCurrency(resp: PurchaseAnswer): string {
   const c = resp.purchaseTotal?.currency ?? resp.tokens.find((t) => t.amount)?.amount?.currency;
   return c === undefined ? '710' : String(c);
 }
 
-export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): SlipData & { messageLines: SlipLine[] } {
+export function slipDataOf(resp: PurchaseAnswer, width = DEFAULT_SLIP_WIDTH): SlipData & { messageLines: SlipLine[] } {
   const w = Math.max(MIN_SLIP_WIDTH, Math.min(MAX_SLIP_WIDTH, Math.floor(width)));
   const currency = centsCurrency(resp);
   const units = unitName(resp.utilityType);
@@ -110,7 +110,7 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
   if (utility?.message) text(...wrap(utility.message, w));
   rule();
 
-  text(...pair('Meter', resp.meter.meterId, w));
+  if (resp.meter?.meterId) text(...pair('Meter', resp.meter.meterId, w));
   const customer = resp.customer as { firstName?: string; lastName?: string; address?: string } | undefined;
   const name = [customer?.firstName, customer?.lastName].filter(Boolean).join(' ');
   if (name) text(...pair('Customer', name, w));
@@ -118,13 +118,13 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
 
   const tokens = resp.tokens
     .map((t, i) => ({ t, i }))
-    .sort((a, b) => (TOKEN_ORDER[a.t.tokenType] ?? 9) - (TOKEN_ORDER[b.t.tokenType] ?? 9) || a.i - b.i)
+    .sort((a, b) => (TOKEN_ORDER[a.t.tokenType ?? 'STD'] ?? 9) - (TOKEN_ORDER[b.t.tokenType ?? 'STD'] ?? 9) || a.i - b.i)
     .map((x) => x.t);
   const keyChanges = tokens.filter((t) => t.tokenType === 'KC').length;
   let kc = 0;
   for (const t of tokens) {
     rule();
-    const title = TOKEN_TITLES[t.tokenType] ?? `${t.tokenType} TOKEN`;
+    const title = TOKEN_TITLES[t.tokenType ?? 'STD'] ?? `${t.tokenType} TOKEN`;
     text(...centred(t.tokenType === 'KC' && keyChanges > 1 ? `${title} ${++kc} OF ${keyChanges}` : title, w));
     for (const l of centred(groupsOfFour(t.token), w)) lines.push({ text: l, fontHeightScaleFactor: 2 });
     const u = decimalOf(t.units);
@@ -173,7 +173,7 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
 
 /** A provider's answer as the till gets it: its own slipData untouched, else one built from it. */
 export function withSlipData<T>(body: T, width: number): T {
-  const resp = body as PurchaseResponse | null;
+  const resp = body as PurchaseAnswer | null;
   if (!resp || typeof resp !== 'object' || !Array.isArray(resp.tokens) || resp.slipData) return body;
   return { ...body, slipData: slipDataOf(resp, width) };
 }

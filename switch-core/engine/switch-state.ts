@@ -20,12 +20,13 @@ import {
   type PpuResult,
   type PpuTrace,
   type PurchaseRequest,
-  type PurchaseResponse,
+  type PurchaseAnswer,
   type ReversalAdvice,
   type TokenReprintRequest,
 } from '../protocol';
 import type { ProviderCapabilities, ProviderDescriptor } from '../providers/types';
-import { DuplicateIdError, OPERATION_OF_ROW, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store';
+import { OPERATION_OF_ROW } from '../store/rows';
+import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store/switch-store';
 import type { Backoff } from '../../common/backoff';
 import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF } from './advices';
 import { DEFAULT_HEALTH_CONFIG, ProviderMonitor, type HealthConfig } from './health';
@@ -39,12 +40,12 @@ import { TraceWriter } from './traces';
 /** What the engine needs of a provider connection (PpuClient satisfies it). */
 export interface ProviderClient {
   meterLookup(req: MeterLookupRequest): Promise<PpuResult<unknown>>;
-  purchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>>;
-  retryPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>>;
-  trialPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>>;
+  purchase(req: PurchaseRequest): Promise<PpuResult<PurchaseAnswer>>;
+  retryPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseAnswer>>;
+  trialPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseAnswer>>;
   confirm(advice: ConfirmationAdvice): Promise<PpuResult<unknown>>;
   reverse(advice: ReversalAdvice): Promise<PpuResult<unknown>>;
-  reprint(req: TokenReprintRequest): Promise<PpuResult<PurchaseResponse>>;
+  reprint(req: TokenReprintRequest): Promise<PpuResult<PurchaseAnswer>>;
   faultReport(req: FaultReportRequest): Promise<PpuResult<unknown>>;
   keyChangeToken(req: KeyChangeTokenRequest): Promise<PpuResult<unknown>>;
   confirmKeyChange(advice: ConfirmationAdvice): Promise<PpuResult<unknown>>;
