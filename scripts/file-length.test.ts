@@ -12,8 +12,6 @@ const DIRS = ['assets', 'bench', 'common', 'electron', 'printer', 'renderer', 's
 const isTest = (f: string) => /\.(test|spec)\.tsx?$/.test(f) || /(^|\/)test\//.test(f);
 /** Generated data, not code a reader holds in mind. */
 const GENERATED = new Set(['assets/fonts/font-a-12x24.ts']);
-/** Long files being split (issue 25, the stores along their concerns); each must still be long, so a finished split takes its entry off. */
-const BEING_SPLIT = new Set(['switch-core/store/postgres-store.ts', 'switch-core/store/sqlite-store.ts']);
 
 function files(dir: string): string[] {
   return readdirSync(join(root, dir)).flatMap((name) => {
@@ -30,7 +28,5 @@ it('no source file is over 400 lines without a reason at its top', () => {
     .map((f) => ({ f, text: readFileSync(join(root, f), 'utf8') }))
     .map(({ f, text }) => ({ f, lines: text.split('\n').length - (text.endsWith('\n') ? 1 : 0), header: /^\/\*\*[\s\S]*?\*\//.exec(text)?.[0] ?? '' }))
     .filter(({ lines, header }) => lines > 400 && !/(Over|Longer than|Just over) 400 lines/.test(header));
-  expect(long.filter(({ f }) => !BEING_SPLIT.has(f)).map(({ f, lines }) => `${f}: ${lines} lines, no reason at its top`)).toEqual([]);
-  const split = [...BEING_SPLIT].filter((f) => !long.some((l) => l.f === f));
-  expect(split.map((f) => `${f} is split (or gone): take it off BEING_SPLIT`)).toEqual([]);
+  expect(long.map(({ f, lines }) => `${f}: ${lines} lines, no reason at its top`)).toEqual([]);
 });

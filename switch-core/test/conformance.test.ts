@@ -4,7 +4,7 @@
  * requests, the switch's answers, the switch's requests to providers, the simulators' answers and
  * the advices — is validated against it (ajv, draft 2020-12), over real HTTP on loopback.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -55,7 +55,7 @@ describe('the JSON Schema fact file', () => {
     // The reference is part of the build: ../shared beside the checkout, in CI as on a dev box. A
     // missing reference fails here instead of passing unchecked.
     const source = findModelsMd();
-    expect(source, 'MODELS.md not found: put the reference at ../shared/reference/ppu-v3/ beside the checkout, or set PPU_REFERENCE_DIR').not.toBeNull();
+    expect(source !== null && existsSync(source), `MODELS.md not found${source ? ` at ${source}` : ''}: put the reference at ../shared/reference/ppu-v3/ beside the checkout, or set PPU_REFERENCE_DIR`).toBe(true);
     expect(readFileSync(join(ROOT, SCHEMA_FILE), 'utf8'), `${SCHEMA_FILE} is not what ${source} gives: run npx tsx scripts/ppu-json-schema.ts`).toBe(schemaText(readFileSync(source!, 'utf8')));
   });
 
