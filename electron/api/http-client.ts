@@ -29,7 +29,7 @@ export function httpInvoke(baseUrl: string, token: string, fetchImpl: typeof fet
 }
 
 /** The token from `window.__TILL_TOKEN__` or the page URL (`?token=` or `#token=`); kept in sessionStorage across reloads. */
-export function tokenFromLocation(): string {
+function tokenFromLocation(): string {
   const g = globalThis as unknown as { location?: { search: string; hash: string }; __TILL_TOKEN__?: string; sessionStorage?: Storage };
   if (typeof g.__TILL_TOKEN__ === 'string' && g.__TILL_TOKEN__) return g.__TILL_TOKEN__;
   const fromQuery = g.location ? new URLSearchParams(g.location.search).get(TOKEN_QUERY) ?? new URLSearchParams(g.location.hash.replace(/^#/, '')).get(TOKEN_QUERY) : null;
