@@ -12,7 +12,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type TillApi } from './api/contract';
+import { localTime } from '../common/local-time';
+import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type SessionView, type TillApi } from './api/contract';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
 
 const program = new Command();
@@ -55,7 +56,8 @@ const money = (c: number) => `R${(c / 100).toFixed(2)}`;
 
 async function withTill<T>(
   fn: (api: TillApi, rt: TillRuntime) => Promise<Result<T>>,
-  show: (v: T) => string,
+  /** `zone`: the till's time zone, for the times it prints. */
+  show: (v: T, zone: string) => string,
   exitFor: (v: T) => number = () => 0,
   exitForError: (e: ApiError) => number = () => 1,
 ): Promise<void> {
@@ -65,13 +67,13 @@ async function withTill<T>(
   let code = 1;
   try {
     const pin = await pinOf(g);
-    const signed: Result<unknown> = pin
+    const signed: Result<SessionView> = pin
       ? await api.signIn({ operatorId: g.operator, pin })
       : { ok: false, error: { code: 'INVALID_INPUT', field: 'pin', message: 'Give the PIN in PPU_TILL_PIN or on standard input with --pin-stdin.' } };
     const res = signed.ok ? await fn(api, rt) : signed;
     if (g.json) console.log(JSON.stringify(res, null, 2));
     if (res.ok) {
-      if (!g.json) console.log(show(res.value));
+      if (!g.json) console.log(show(res.value, signed.ok ? signed.value.timeZone : 'UTC'));
       code = exitFor(res.value);
     } else {
       if (!g.json) console.error(`${res.error.code}: ${res.error.message}`);
@@ -86,8 +88,8 @@ async function withTill<T>(
   process.exitCode = code;
 }
 
-function saleText(s: SaleView): string {
-  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  meter ${s.meterId}  ${money(s.amountCents)}  attempts ${s.attempts}`];
+function saleText(s: SaleView, zone: string): string {
+  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  ${localTime(s.createdAt, zone)}  meter ${s.meterId}  ${money(s.amountCents)}  attempts ${s.attempts}`];
   for (const t of s.tokens) lines.push(`  ${t.type.padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} units` : ''}`);
   if (s.failure) lines.push(`  ${s.failure.message}`);
   if (s.state === 'pending') lines.push('  PENDING: do not sell again; the till keeps retrying. Reference: ' + s.saleId);

@@ -36,7 +36,7 @@ export interface Sessions {
   handlers: Handlers<'signIn' | 'signOut' | 'session' | 'changePin' | 'unlockOperator'>;
 }
 
-export function createSessions({ store, clock, nowIso, settings }: TillContext): Sessions {
+export function createSessions({ store, clock, nowIso, settings, zone }: TillContext): Sessions {
   const open = new Map<string, OpenSession>();
   const unknownIds = new Map<string, PinState>();
   // A real hash to check unknown ids against, so they take the time a known id takes.
@@ -46,7 +46,7 @@ export function createSessions({ store, clock, nowIso, settings }: TillContext):
   const idleMs = () => settings().security.sessionIdleMinutes * 60_000;
   const view = (key: string | null): SessionView => {
     const s = key ? open.get(key) : undefined;
-    return { operator: s?.operator ?? null, shift: s ? store.currentShift(s.operator.id) : null, mustChangePin: s?.mustChangePin ?? false };
+    return { operator: s?.operator ?? null, shift: s ? store.currentShift(s.operator.id) : null, mustChangePin: s?.mustChangePin ?? false, timeZone: zone() };
   };
 
   /** The live session for `key`, ending it first when it sat idle too long. */
