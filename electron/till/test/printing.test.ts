@@ -44,8 +44,8 @@ async function slipState(till: TestTill, saleId: string) {
   return t.ok ? t.value.sale.slip : null;
 }
 
-describe("the switch's slipData on the till's printer", () => {
-  it('prints every line of the slipData the switch built for the sale', async () => {
+describe("the till's own slip beside the switch's slipData", () => {
+  it('prints its own tax invoice to the paper’s full width, with the very figures of the slipData the switch built', async () => {
     const till = await startTill(target, { dir: join(dir, 'slip'), workerIntervalMs: 0, printer: printer() });
     try {
       const saleId = await sellOne(till);
@@ -53,11 +53,17 @@ describe("the switch's slipData on the till's printer", () => {
       const tx = (await (await fetch(`${target.url}/admin/v1/transactions/${saleId}`, { headers: { authorization: auth } })).json()) as {
         transaction: { responseBody: { slipData?: { messageLines: { text: string }[] } } };
       };
-      const lines = tx.transaction.responseBody.slipData?.messageLines.map((l) => l.text.trim()).filter(Boolean) ?? [];
-      expect(lines.length).toBeGreaterThan(10);
+      const squeeze = (l: string) => l.trim().replace(/\s+/g, ' ');
+      const lines = tx.transaction.responseBody.slipData?.messageLines.map((l) => squeeze(l.text)).filter(Boolean) ?? [];
+      // The money, from what was supplied down to the exclusive total, and the invoice's title and serial number.
+      const money = lines.slice(lines.indexOf('SUPPLIED (VAT INCLUSIVE)'), lines.findIndex((l) => l.startsWith('Total excl. VAT')) + 1);
+      expect(money.length, lines.join('\n')).toBeGreaterThan(4);
       const printed = slipsFor(saleId);
       expect(printed).toHaveLength(1);
-      for (const line of lines) expect(printed[0]?.text, line).toContain(line);
+      const rows = (printed[0]?.text ?? '').split('\n');
+      for (const line of [...money, 'TAX INVOICE', lines.find((l) => l.startsWith('Invoice no:')) ?? 'Invoice no:']) expect(rows.map(squeeze), line).toContain(line);
+      // 80 mm paper: 48 columns, not the slipData's 42.
+      expect(rows.find((r) => r.startsWith('TOTAL'))?.length).toBe(48);
     } finally {
       await till.backend.close();
     }
