@@ -31,7 +31,6 @@ export function Cashier() {
   const [tender, setTender] = useState<TenderKind>('CASH');
   const [maskedCard, setMaskedCard] = useState('');
   const [cash, setCash] = useState('');
-  const [soldCash, setSoldCash] = useState<number | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const meterRef = useRef<HTMLInputElement>(null);
   const amountRef = useRef<HTMLInputElement>(null);
@@ -62,10 +61,8 @@ export function Cashier() {
         cashRef.current?.focus();
         return;
       }
-      setSoldCash(received);
-      return void sell(cents, { type: 'CASH' }, approval);
+      return void sell(cents, received === null ? { type: 'CASH' } : { type: 'CASH', cashReceivedCents: received }, approval);
     }
-    setSoldCash(null);
     const card = maskedCard.replace(/\s/g, '');
     if (card && !MASKED_CARD.test(card)) {
       setError({ code: 'INVALID_INPUT', message: 'Type the card number as the card terminal slip shows it: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890). Never the full number.', field: 'tender' });
@@ -86,7 +83,6 @@ export function Cashier() {
     setTender('CASH');
     setMaskedCard('');
     setCash('');
-    setSoldCash(null);
     setNote(null);
     meterRef.current?.focus();
   };
@@ -142,7 +138,6 @@ export function Cashier() {
             setAmount('');
             setCash('');
             setMaskedCard('');
-            setSoldCash(null);
             setNote(null);
           }
           void doLookup(meter);
@@ -230,7 +225,7 @@ export function Cashier() {
       )}
 
       <SaleSplit amount={amount} onAmount={setAmount} />
-      {sale && <SaleOutcome utilityType={lookup?.utilityType} cashCents={soldCash} />}
+      {sale && <SaleOutcome utilityType={lookup?.utilityType} />}
       {note && <p role="status" className="note">{note}</p>}
 
       <div className="shortcuts" aria-label="Shortcuts">
