@@ -53,7 +53,7 @@ export interface InvoiceSource {
   utility?: { name?: string; address?: string; vatRegNum?: string } | null;
   utilityType?: string;
   vatInvoiceNumber?: string;
-  tokens?: readonly { tokenType: string; units?: unknown; amount?: unknown; receiptNum?: string }[];
+  tokens?: readonly { tokenType?: string; units?: unknown; amount?: unknown; receiptNum?: string }[];
   debtRecoveryCharges?: readonly { description?: string; amount?: unknown; receiptNum?: string }[];
   serviceCharges?: readonly { description?: string; amount?: unknown; receiptNum?: string }[];
 }

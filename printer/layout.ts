@@ -5,6 +5,7 @@
  */
 import { localTime } from '../common/local-time';
 import { commodityOf, INVOICE_WORDS } from '../common/tax-invoice';
+import { currencyPrefix, formatMoney, groupThousands } from '../common/money';
 import { shortReference } from '../switch-core/protocol';
 import type { Slip, SlipPayment, SlipToken } from './slip';
 
@@ -43,16 +44,8 @@ export interface LayoutOptions {
 /** Printable dots per line at 203 dpi for each paper width. */
 export const PAPER_DOTS: Record<Paper, number> = { '58mm': 384, '80mm': 576 };
 
-const CURRENCY_SYMBOL: Record<string, string> = { '710': 'R' };
-
-/** Integer cents to "R1 234.56" style text; never touches floats. */
-export function formatMoney(cents: number, currency = '710'): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(cents));
-  const whole = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  const frac = (abs % 100).toString().padStart(2, '0');
-  return `${sign}${CURRENCY_SYMBOL[currency] ?? currency + ' '}${whole}.${frac}`;
-}
+/** Money as a slip prints it: "R1 234.56" (common/money.ts). */
+const slipMoney = (cents: number, currency = '710') => formatMoney(cents, 'slip', currency);
 
 /** Units as the provider gave them, at least one decimal: 30 → "30.0", 73.8 → "73.8". */
 export function formatUnits(units: number): string {
@@ -61,10 +54,10 @@ export function formatUnits(units: number): string {
 
 /** A per-unit rate in cents, which may be fractional (117.30 c/kWh → "R1.173"). */
 export function formatRate(cents: number, currency = '710'): string {
-  if (Number.isInteger(cents)) return formatMoney(cents, currency);
+  if (Number.isInteger(cents)) return slipMoney(cents, currency);
   const text = (Math.abs(cents) / 100).toFixed(6).replace(/0+$/, '');
   const [whole = '0', frac = ''] = text.split('.');
-  return `${cents < 0 ? '-' : ''}${CURRENCY_SYMBOL[currency] ?? currency + ' '}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}.${frac.padEnd(2, '0')}`;
+  return `${cents < 0 ? '-' : ''}${currencyPrefix(currency)}${groupThousands(whole)}.${frac.padEnd(2, '0')}`;
 }
 
 
@@ -111,7 +104,7 @@ export function code128Modules(data: string): number {
   return 11 * (data.length + 2) + 13 + 20;
 }
 
-const TOKEN_LABEL: Record<SlipToken['type'], string> = {
+const TOKEN_LABEL: Record<NonNullable<SlipToken['type']>, string> = {
   STD: 'TOKEN',
   BSST: 'FREE BASIC SERVICES TOKEN (BSST)',
   KC: 'KEY CHANGE TOKEN',
@@ -214,8 +207,8 @@ function payment(b: Builder, p: SlipPayment | undefined, currency: string): void
   if (!p) return;
   b.pair('Paid by:', p.maskedCard ? `${TENDER_WORDS[p.tender]} ${p.maskedCard}` : TENDER_WORDS[p.tender]);
   if (p.tender === 'CASH' && p.receivedCents !== undefined) {
-    b.pair('Cash received:', formatMoney(p.receivedCents, currency));
-    b.pair('Change:', formatMoney(p.receivedCents - p.paidCents, currency), { bold: true });
+    b.pair('Cash received:', slipMoney(p.receivedCents, currency));
+    b.pair('Change:', slipMoney(p.receivedCents - p.paidCents, currency), { bold: true });
   }
   b.rule();
 }
@@ -243,7 +236,9 @@ function footer(b: Builder, slip: Slip): void {
 }
 
 function token(b: Builder, t: SlipToken, currency: string, unit: string, index: number, ofKind: number): void {
-  const label = ofKind > 1 ? `${TOKEN_LABEL[t.type]} ${index} OF ${ofKind}` : TOKEN_LABEL[t.type];
+  // A token whose answer left its type out is labelled as a plain token.
+  const kind = TOKEN_LABEL[t.type ?? 'STD'];
+  const label = ofKind > 1 ? `${kind} ${index} OF ${ofKind}` : kind;
   b.text(label, { align: 'center', bold: true });
   const grouped = groupToken(t.token);
   // Large print: double width and height when the grouped token fits one line, else double height.
@@ -262,7 +257,7 @@ function token(b: Builder, t: SlipToken, currency: string, unit: string, index: 
 function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
   const s = slip.sale;
   const inv = s.invoice;
-  const money = (c: number) => formatMoney(c, s.currency);
+  const money = (c: number) => slipMoney(c, s.currency);
   b.text(inv.title, { align: 'center', bold: true, height: 2 });
   b.text(`PREPAID ${(s.utilityType ?? 'ELECTRICITY').toUpperCase()}`, { align: 'center', bold: true });
   if (inv.supplier.name) b.pair(INVOICE_WORDS.supplier, inv.supplier.name);
@@ -285,12 +280,13 @@ function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
   }
   const unit = commodityOf(s.utilityType).unit;
   const counts = new Map<string, number>();
-  for (const t of s.tokens) counts.set(t.type, (counts.get(t.type) ?? 0) + 1);
+  const kindOf = (t: SlipToken) => t.type ?? 'STD';
+  for (const t of s.tokens) counts.set(kindOf(t), (counts.get(kindOf(t)) ?? 0) + 1);
   const seen = new Map<string, number>();
   for (const t of s.tokens) {
-    const n = (seen.get(t.type) ?? 0) + 1;
-    seen.set(t.type, n);
-    token(b, t, s.currency, unit, n, counts.get(t.type) ?? 1);
+    const n = (seen.get(kindOf(t)) ?? 0) + 1;
+    seen.set(kindOf(t), n);
+    token(b, t, s.currency, unit, n, counts.get(kindOf(t)) ?? 1);
   }
   if (s.tokens.length === 0) b.text('NO TOKEN: THIS PAYMENT REPAID WHAT WAS OWED', { align: 'center', bold: true });
   b.rule();
@@ -325,7 +321,7 @@ function pending(b: Builder, slip: Extract<Slip, { kind: 'pending' }>): void {
   b.rule();
   if (p.utilityName) b.pair('Utility:', p.utilityName);
   b.pair('Meter:', p.meterId, { bold: true });
-  b.pair('Amount paid:', formatMoney(p.amountCents, p.currency), { bold: true });
+  b.pair('Amount paid:', slipMoney(p.amountCents, p.currency), { bold: true });
   b.rule();
   payment(b, slip.payment, p.currency);
   // No supply has been made yet: the tax invoice prints with the token.

@@ -5,16 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findElectronBinary } from '../electron/binary';
 import { startBrowserHost } from '../electron/hosts/browser-host';
 import { DEFAULT_OPERATORS, operatorsWithShippedPins, type ProvisionedOperator } from '../electron/till/service';
+import { tillDataDir } from '../electron/till/data-dir';
 import { startTillRuntime } from '../electron/till/runtime';
 import { switchOverrideFromEnv } from '../electron/till/settings';
 
 const root = resolve(import.meta.dirname, '..');
-const dataDir = process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till');
+const dataDir = tillDataDir();
 
 /** The shipped operators whose PINs are still the shipped ones (each must choose a PIN at first sign-in); nobody else's. */
 function printOperators(shipped: readonly ProvisionedOperator[]): void {
@@ -43,7 +43,7 @@ if (binary.found) {
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: true, log: (l) => console.log(l) });
-  const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port: Number(process.env.PORT ?? 0), virtualPrinter: runtime.virtualPrinter });
+  const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port: Number(process.env.PORT ?? 0) });
   const built = existsSync(join(root, 'dist/renderer/index.html'));
   console.log('');
   console.log(`Till is running in browser mode (Electron not started: ${binary.reason}). Open:`);

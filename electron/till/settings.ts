@@ -10,7 +10,7 @@ import { ppuRoot } from '../../switch-core/config/ppu-base-url';
 import type { PrinterKind, SettingsPatch, TillSettings } from '../api/contract';
 import { checkSwitchEntries, switchEntries } from './switch-list';
 
-export type StoredSettings = Omit<TillSettings, 'switchPasswordSet' | 'timeZoneInForce'>;
+export type StoredSettings = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted' | 'timeZoneInForce'>;
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   switchUrl: '',
@@ -130,8 +130,8 @@ export function upgradeSettings(stored: Partial<StoredSettings> | null): StoredS
   };
 }
 
-export function settingsView(s: StoredSettings, passwordSet: boolean): TillSettings {
-  return { ...s, printer: { ...s.printer, drawer: { ...s.printer.drawer } }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet, timeZoneInForce: zoneOf(s) };
+export function settingsView(s: StoredSettings, passwordSet: boolean, passwordEncrypted: boolean): TillSettings {
+  return { ...s, printer: { ...s.printer, drawer: { ...s.printer.drawer } }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet, switchPasswordEncrypted: passwordEncrypted, timeZoneInForce: zoneOf(s) };
 }
 
 /** The zone the till shows times in: the setting, else the system's. */

@@ -1,5 +1,5 @@
 /**
- * slipData built by the switch (seed 002: "populate the slipData field in the PurchaseResponse ...
+ * slipData built by the switch (seed 002: "populate the slipData field in the PurchaseAnswer ...
  * for a POS device to print"): a pure function from a provider's answer to the interface's SlipData
  * as a South African VAT document by the same rules as the till's own slip (common/tax-invoice.ts):
  * TAX INVOICE (or TILL SLIP at R50 or less), the utility as supplier with address and VAT number, the
@@ -9,8 +9,9 @@
  * shop and time above (the time as the till wrote it, in its own zone) and the reference below. A
  * provider's own slipData is never replaced.
  */
+import { formatMoney } from '../../common/money';
 import { centsOf, commodityOf, invoiceOf, INVOICE_WORDS, unitsText } from '../../common/tax-invoice';
-import type { PurchaseResponse, SlipData, SlipLine } from '../protocol';
+import type { PurchaseAnswer, SlipData, SlipLine } from '../protocol';
 
 export const DEFAULT_SLIP_WIDTH = 42;
 /** Narrowest slip that still holds a 20-digit token in groups of four (24 characters). */
@@ -27,13 +28,7 @@ const TOKEN_TITLES: Record<string, string> = {
 /** Key change tokens first: the meter must take them before the new credit token. */
 const TOKEN_ORDER: Record<string, number> = { KC: 0, STD: 1, BSST: 2, PWRLMT: 3, REFUND: 4 };
 
-
-function money(cents: number, currency: string): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  const text = `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-  return `${sign}${currency === '710' ? 'R' : currency + ' '}${text}`;
-}
+const money = (cents: number, currency: string): string => formatMoney(cents, 'plain', currency);
 
 /** Word-wraps text to the width; a word longer than the width is cut. */
 function wrap(text: string, width: number): string[] {
@@ -74,12 +69,12 @@ export function groupsOfFour(token: string): string {
   return (token.replace(/\s+/g, '').match(/.{1,4}/g) ?? []).join(' ');
 }
 
-function centsCurrency(resp: PurchaseResponse): string {
+function centsCurrency(resp: PurchaseAnswer): string {
   const c = resp.purchaseTotal?.currency ?? resp.tokens.find((t) => t.amount)?.amount?.currency;
   return c === undefined ? '710' : String(c);
 }
 
-export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): SlipData & { messageLines: SlipLine[] } {
+export function slipDataOf(resp: PurchaseAnswer, width = DEFAULT_SLIP_WIDTH): SlipData & { messageLines: SlipLine[] } {
   const w = Math.max(MIN_SLIP_WIDTH, Math.min(MAX_SLIP_WIDTH, Math.floor(width)));
   const currency = centsCurrency(resp);
   const unit = commodityOf(resp.utilityType).unit;
@@ -105,7 +100,7 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
   if (message) text(...wrap(message, w));
   rule();
 
-  text(...pair('Meter', resp.meter.meterId, w));
+  if (resp.meter?.meterId) text(...pair('Meter', resp.meter.meterId, w));
   const customer = resp.customer as { firstName?: string; lastName?: string; address?: string } | undefined;
   const name = [customer?.firstName, customer?.lastName].filter(Boolean).join(' ');
   if (name) text(...pair('Customer', name, w));
@@ -113,13 +108,13 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
 
   const tokens = resp.tokens
     .map((t, i) => ({ t, i }))
-    .sort((a, b) => (TOKEN_ORDER[a.t.tokenType] ?? 9) - (TOKEN_ORDER[b.t.tokenType] ?? 9) || a.i - b.i)
+    .sort((a, b) => (TOKEN_ORDER[a.t.tokenType ?? 'STD'] ?? 9) - (TOKEN_ORDER[b.t.tokenType ?? 'STD'] ?? 9) || a.i - b.i)
     .map((x) => x.t);
   const keyChanges = tokens.filter((t) => t.tokenType === 'KC').length;
   let kc = 0;
   for (const t of tokens) {
     rule();
-    const title = TOKEN_TITLES[t.tokenType] ?? `${t.tokenType} TOKEN`;
+    const title = TOKEN_TITLES[t.tokenType ?? 'STD'] ?? `${t.tokenType} TOKEN`;
     text(...centred(t.tokenType === 'KC' && keyChanges > 1 ? `${title} ${++kc} OF ${keyChanges}` : title, w));
     for (const l of centred(groupsOfFour(t.token), w)) lines.push({ text: l, fontHeightScaleFactor: 2 });
     const u = unitsText(t.units);
@@ -159,7 +154,7 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
 
 /** A provider's answer as the till gets it: its own slipData untouched, else one built from it. */
 export function withSlipData<T>(body: T, width: number): T {
-  const resp = body as PurchaseResponse | null;
+  const resp = body as PurchaseAnswer | null;
   if (!resp || typeof resp !== 'object' || !Array.isArray(resp.tokens) || resp.slipData) return body;
   return { ...body, slipData: slipDataOf(resp, width) };
 }

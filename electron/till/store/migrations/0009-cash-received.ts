@@ -7,7 +7,7 @@
 import type { Migration } from '../../../../common/sqlite';
 
 const m: Migration = {
-  version: 8,
+  version: 9,
   name: 'cash-received',
   up(db) {
     db.exec(`ALTER TABLE sales ADD COLUMN cash_received_cents INTEGER;
