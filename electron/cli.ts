@@ -202,7 +202,7 @@ program
   .action((saleId: string, o: { fromSwitch?: boolean }) =>
     withTill<{ printed: boolean; message: string | null }>(
       (api) => (o.fromSwitch ? api.reprintFromSwitch({ saleId }) : api.reprintLocal({ saleId })),
-      (v) => (v.printed ? 'Reprinted (marked REPRINT, logged).' : `Not printed: ${v.message}`),
+      (v) => (v.printed ? 'Reprinted (marked COPY, logged).' : `Not printed: ${v.message}`),
     ),
   );
 

@@ -1,6 +1,6 @@
 /**
  * Reprints (manager only, each logged): finding a slip, reprinting it from the till's own record
- * (marked REPRINT), or asking the switch for the token again where the provider supports it.
+ * (marked COPY), or asking the switch for the token again where the provider supports it.
  */
 import { newId } from '../../switch-core/protocol';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
@@ -22,7 +22,7 @@ export function reprintHandlers(ctx: TillContext, link: SwitchLink, views: SaleV
       const row = needSale(ctx, saleId);
       const resp = responseOf(row);
       const at = new Date(clock());
-      // The customer never got the first slip: send that one (not a REPRINT copy that would print beside it later).
+      // The customer never got the first slip: send that one (not a COPY that would print beside it later).
       const firstKey = slipKey(saleId, resp ? 'sale' : 'pending');
       const first = row.slipPrinted ? null : await printer.resend(firstKey);
       if (first?.printed) slips.markPrinted([firstKey]);

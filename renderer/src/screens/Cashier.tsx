@@ -75,7 +75,7 @@ export function Cashier() {
     const r = await call('lastSale', {});
     if (!r.ok || !r.value) return setNote(r.ok ? 'No sale to reprint yet.' : r.error.message);
     const p = await call('reprintLocal', { saleId: r.value.saleId });
-    setNote(p.ok ? (p.value.printed ? 'Reprint printed (marked REPRINT).' : p.value.message) : p.error.message);
+    setNote(p.ok ? (p.value.printed ? 'Reprint printed (marked COPY).' : p.value.message) : p.error.message);
   };
   const reset = () => {
     newSale();
