@@ -1,0 +1,179 @@
+/**
+ * Slips through the durable print queue, against the real virtual printer over TCP: a sale made
+ * while the printer is out of paper shows the printer problem and keeps its slip; when paper is
+ * back the slip prints by itself exactly once and the sale says "printed"; a till restarted on the
+ * same data does not print a sale's slip a second time; a manager's reprint of a sale whose slip
+ * never printed sends that first slip, not a COPY beside it; 100 back-to-back sales while the
+ * background worker drains the queue all say "printed", and the printer holds exactly their 100 slips.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../../../printer';
+import { sinkFromTransport } from '../printing';
+import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
+
+let target: Target;
+let vp: VirtualPrinter;
+let dir: string;
+const printer = () => sinkFromTransport(createTransport({ kind: 'virtual', port: vp.port, timeoutMs: 1000 }));
+const slipsFor = (saleId: string) => vp.jobs().filter((j) => j.complete && j.text.includes(saleId.slice(0, 8)));
+
+beforeAll(async () => {
+  target = await startTarget();
+  dir = mkdtempSync(join(tmpdir(), 'till-printing-'));
+  vp = await startVirtualPrinter({ port: 0, outDir: join(dir, 'vp') });
+});
+afterAll(async () => {
+  await vp?.close();
+  await target?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function sellOne(till: TestTill): Promise<string> {
+  const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } });
+  expect(p.ok, JSON.stringify(p)).toBe(true);
+  const saleId = p.ok ? p.value.saleId : '';
+  await waitSale(till.api, saleId, (s) => s === 'succeeded');
+  await till.backend.idle();
+  return saleId;
+}
+
+async function slipState(till: TestTill, saleId: string) {
+  const t = await till.api.getTransaction({ saleId });
+  return t.ok ? t.value.sale.slip : null;
+}
+
+describe("the till's own slip beside the switch's slipData", () => {
+  it('prints its own tax invoice to the paper’s full width, with the very figures of the slipData the switch built', async () => {
+    const till = await startTill(target, { dir: join(dir, 'slip'), workerIntervalMs: 0, printer: printer() });
+    try {
+      const saleId = await sellOne(till);
+      const auth = 'Basic ' + Buffer.from(`${target.username}:${target.password}`).toString('base64');
+      const tx = (await (await fetch(`${target.url}/admin/v1/transactions/${saleId}`, { headers: { authorization: auth } })).json()) as {
+        transaction: { responseBody: { slipData?: { messageLines: { text: string }[] } } };
+      };
+      const squeeze = (l: string) => l.trim().replace(/\s+/g, ' ');
+      const lines = tx.transaction.responseBody.slipData?.messageLines.map((l) => squeeze(l.text)).filter(Boolean) ?? [];
+      // The money, from what was supplied down to the exclusive total, and the invoice's title and serial number.
+      const money = lines.slice(lines.indexOf('SUPPLIED (VAT INCLUSIVE)'), lines.findIndex((l) => l.startsWith('Total excl. VAT')) + 1);
+      expect(money.length, lines.join('\n')).toBeGreaterThan(4);
+      const printed = slipsFor(saleId);
+      expect(printed).toHaveLength(1);
+      const rows = (printed[0]?.text ?? '').split('\n');
+      for (const line of [...money, 'TAX INVOICE', lines.find((l) => l.startsWith('Invoice no:')) ?? 'Invoice no:']) expect(rows.map(squeeze), line).toContain(line);
+      // 80 mm paper: 48 columns, not the slipData's 42.
+      expect(rows.find((r) => r.startsWith('TOTAL'))?.length).toBe(48);
+    } finally {
+      await till.backend.close();
+    }
+  });
+});
+
+describe('till slips through the durable print queue', () => {
+  it('out of paper: the token is safe and the slip waits; paper back: it prints once by itself', async () => {
+    const till = await startTill(target, { dir: join(dir, 'a'), workerIntervalMs: 0, printer: printer() });
+    try {
+      vp.setStatus({ paperOut: true });
+      const saleId = await sellOne(till);
+      const waiting = await slipState(till, saleId);
+      expect(waiting).toMatchObject({ printed: false });
+      expect(waiting?.printError).toMatch(/out of paper/i);
+      expect(slipsFor(saleId)).toHaveLength(0);
+
+      vp.setStatus({ paperOut: false });
+      await till.backend.tick();
+      await till.backend.tick();
+      expect(await slipState(till, saleId)).toMatchObject({ printed: true, printError: null, kind: 'sale' });
+      expect(slipsFor(saleId)).toHaveLength(1);
+    } finally {
+      vp.setStatus({ paperOut: false });
+      await till.backend.close();
+    }
+  });
+
+  it('a restarted till finds the stored slip job and does not print it again', async () => {
+    const data = join(dir, 'b');
+    let till = await startTill(target, { dir: data, workerIntervalMs: 0, printer: printer() });
+    const saleId = await sellOne(till);
+    expect(slipsFor(saleId)).toHaveLength(1);
+    // As after a crash between the print and recording it: the sale still owes its slip.
+    till.backend.store.transitionSale(saleId, { slipPrinted: false, slipKind: null, printError: null, updatedAt: new Date().toISOString() });
+    await till.backend.close();
+
+    till = await startTill(target, { dir: data, workerIntervalMs: 0, printer: printer() });
+    try {
+      await till.backend.tick();
+      await till.backend.idle();
+      expect(await slipState(till, saleId)).toMatchObject({ printed: true });
+      expect(slipsFor(saleId)).toHaveLength(1);
+    } finally {
+      await till.backend.close();
+    }
+  });
+
+  it("a manager's reprint of a slip that never printed sends the first slip, not a COPY", async () => {
+    const till = await startTill(target, { dir: join(dir, 'c'), workerIntervalMs: 0, printer: printer() });
+    try {
+      vp.setStatus({ coverOpen: true });
+      const saleId = await sellOne(till);
+      expect(await slipState(till, saleId)).toMatchObject({ printed: false });
+      vp.setStatus({ coverOpen: false });
+      const r = await till.api.reprintLocal({ saleId });
+      expect(r.ok && r.value.printed).toBe(true);
+      await till.backend.tick();
+      const slips = slipsFor(saleId);
+      expect(slips).toHaveLength(1);
+      expect(slips[0]?.text).not.toMatch(/ COPY /);
+      expect(await slipState(till, saleId)).toMatchObject({ printed: true });
+    } finally {
+      vp.setStatus({ coverOpen: false });
+      await till.backend.close();
+    }
+  });
+});
+
+describe('print status is true', () => {
+  it('100 back-to-back sales while the worker drains: every sale says printed, one slip each', async () => {
+    // The worker drains every 2 ms, so most sales' prints start while a drain is already running.
+    const till = await startTill(target, { dir: join(dir, 'd'), workerIntervalMs: 2, printer: printer() });
+    try {
+      const sales: string[] = [];
+      for (let i = 0; i < 100; i++) {
+        const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } });
+        if (!p.ok) throw new Error(p.error.message);
+        const sale = await waitSale(till.api, p.value.saleId, (s) => s !== 'purchasing' && s !== 'retrying');
+        expect(sale.state, `sale ${i}: ${JSON.stringify(sale)}`).toBe('succeeded');
+        sales.push(p.value.saleId);
+      }
+      await till.backend.idle();
+      const states = await Promise.all(sales.map((id) => slipState(till, id)));
+      // Each status as recorded by the sale's own print, before any later tick could correct it.
+      expect(states.filter((s) => !s?.printed).length, JSON.stringify(states.find((s) => !s?.printed))).toBe(0);
+      for (const id of sales) expect(slipsFor(id), id).toHaveLength(1);
+    } finally {
+      await till.backend.close();
+    }
+  }, 120_000);
+
+  it('a reprint whose first slip had already printed prints a COPY with the original date and reference, and says printed only then', async () => {
+    const till = await startTill(target, { dir: join(dir, 'e'), workerIntervalMs: 0, printer: printer() });
+    try {
+      const saleId = await sellOne(till);
+      // As after a crash between the print and recording it: the job printed, the sale does not know.
+      till.backend.store.transitionSale(saleId, { slipPrinted: false, slipKind: null, printError: null, updatedAt: new Date().toISOString() });
+      const r = await till.api.reprintLocal({ saleId });
+      expect(r).toMatchObject({ ok: true, value: { printed: true } });
+      const slips = slipsFor(saleId);
+      expect(slips).toHaveLength(2);
+      expect(slips[1]?.text).toMatch(/ COPY /);
+      // The copy keeps the original's date of issue and reference: only the banner and its reprint line are new.
+      const dateOf = (t: string | undefined) => /^Date:.*$/m.exec(t ?? '')?.[0];
+      expect(dateOf(slips[1]?.text)).toBe(dateOf(slips[0]?.text));
+      expect(slips[1]?.text).toContain(`Reference:  ${saleId}`);
+    } finally {
+      await till.backend.close();
+    }
+  });
+});
