@@ -88,6 +88,8 @@ export interface SessionView {
   shift: Shift | null;
   /** Signed in with a default or manager-set PIN: only changePin and signOut work until it is changed. */
   mustChangePin: boolean;
+  /** The till's time zone (IANA name): every time a person reads is shown in it. */
+  timeZone: string;
 }
 /** An operator as the manager's list shows it. */
 export interface OperatorView extends Operator {
@@ -101,6 +103,8 @@ export interface TenderInput {
   type: TenderKind;
   /** Masked PAN as printed on a card terminal slip (MASKED_CARD), e.g. "123456******7890". */
   maskedCard?: string;
+  /** Cash: what the customer handed over (at least the amount); the change is this less the amount. */
+  cashReceivedCents?: number;
 }
 
 export interface LookupView {
@@ -329,6 +333,8 @@ export interface EodReport {
   byTender: EodRow[];
   byCashier: EodRow[];
   pending: SaleSummary[];
+  /** Cash kept in the drawer for pending cash sales (part of the cash expected). */
+  heldForPendingCents: number;
   reversed: SaleSummary[];
   openingFloatCents: number;
   dropsCents: number;
@@ -379,6 +385,10 @@ export interface TillSettings {
   timeouts: { requestMs: number; retryBaseMs: number; retryMaxMs: number; foregroundRetries: number };
   /** PIN rules and sign-in sessions. */
   security: { pinMinLength: number; sessionIdleMinutes: number };
+  /** The till's time zone (IANA name, e.g. Africa/Johannesburg); '' = the system's. */
+  timeZone: string;
+  /** The zone in force: the setting, else the system's (read only). */
+  timeZoneInForce: string;
 }
 
 /**
@@ -533,7 +543,7 @@ export const CashCountArgs = z
     counted: z.object({ CASH: Cents.optional(), DEBIT_CARD: Cents.optional(), CREDIT_CARD: Cents.optional() }).strict(),
   })
   .strict();
-export const TenderArgs = z.object({ type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']), maskedCard: MaskedCard.optional() });
+export const TenderArgs = z.object({ type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']), maskedCard: MaskedCard.optional(), cashReceivedCents: Cents.optional() });
 
 /**
  * A manager's approval to sell to a meter that has a pending sale: the manager signs it with their
@@ -570,6 +580,7 @@ export const SettingsPatch = z
       .object({ requestMs: z.number().int(), retryBaseMs: z.number().int(), retryMaxMs: z.number().int(), foregroundRetries: z.number().int() })
       .partial(),
     security: z.object({ pinMinLength: z.number().int(), sessionIdleMinutes: z.number().int() }).partial(),
+    timeZone: z.string().max(64),
   })
   .partial()
   .strict();

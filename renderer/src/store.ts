@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { ApiError, LookupView, SaleApproval, SaleView, SessionView, StatusView, TenderInput } from '../../electron/api/contract';
 import { call } from './api';
 import { fetchSession } from './boot';
+import { setTillZone } from './format';
 import { loadNotices, loadWatch, noticeFor, saveNotices, saveWatch, settleWatch, type LateNotice } from './late-sales';
 
 export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter';
@@ -115,7 +116,7 @@ export const useTill = create<TillState>((set, get) => ({
   },
   async signOut() {
     await call('signOut', {});
-    set({ session: { operator: null, shift: null, mustChangePin: false }, lookup: null, sale: null, error: null });
+    set({ session: { operator: null, shift: null, mustChangePin: false, timeZone: get().session?.timeZone ?? 'UTC' }, lookup: null, sale: null, error: null });
   },
   async changePin(currentPin, newPin) {
     const r = await call('changePin', { currentPin, newPin });
@@ -174,3 +175,8 @@ export const useTill = create<TillState>((set, get) => ({
     set({ readyTick: get().readyTick + 1 });
   },
 }));
+
+// Every time on screen reads in the till's zone, as its slips and reports do.
+useTill.subscribe((s, before) => {
+  if (s.session && s.session.timeZone !== before.session?.timeZone) setTillZone(s.session.timeZone);
+});

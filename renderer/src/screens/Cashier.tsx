@@ -32,7 +32,6 @@ export function Cashier() {
   const [tender, setTender] = useState<TenderKind>('CASH');
   const [maskedCard, setMaskedCard] = useState('');
   const [cash, setCash] = useState('');
-  const [soldCash, setSoldCash] = useState<number | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const meterRef = useRef<HTMLInputElement>(null);
   const amountRef = useRef<HTMLInputElement>(null);
@@ -63,10 +62,8 @@ export function Cashier() {
         cashRef.current?.focus();
         return;
       }
-      setSoldCash(received);
-      return void sell(cents, { type: 'CASH' }, approval);
+      return void sell(cents, received === null ? { type: 'CASH' } : { type: 'CASH', cashReceivedCents: received }, approval);
     }
-    setSoldCash(null);
     const card = maskedCard.replace(/\s/g, '');
     if (card && !MASKED_CARD.test(card)) {
       setError({ code: 'INVALID_INPUT', message: 'Type the card number as the card terminal slip shows it: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890). Never the full number.', field: 'tender' });
@@ -78,7 +75,7 @@ export function Cashier() {
     const r = await call('lastSale', {});
     if (!r.ok || !r.value) return setNote(r.ok ? 'No sale to reprint yet.' : r.error.message);
     const p = await call('reprintLocal', { saleId: r.value.saleId });
-    setNote(p.ok ? (p.value.printed ? 'Reprint printed (marked REPRINT).' : p.value.message) : p.error.message);
+    setNote(p.ok ? (p.value.printed ? 'Reprint printed (marked COPY).' : p.value.message) : p.error.message);
   };
   const reset = () => {
     newSale();
@@ -87,7 +84,6 @@ export function Cashier() {
     setTender('CASH');
     setMaskedCard('');
     setCash('');
-    setSoldCash(null);
     setNote(null);
     meterRef.current?.focus();
   };
@@ -143,7 +139,6 @@ export function Cashier() {
             setAmount('');
             setCash('');
             setMaskedCard('');
-            setSoldCash(null);
             setNote(null);
           }
           void doLookup(meter);
@@ -231,7 +226,7 @@ export function Cashier() {
       )}
 
       <SaleSplit amount={amount} onAmount={setAmount} />
-      {sale && <SaleOutcome utilityType={lookup?.utilityType} cashCents={soldCash} />}
+      {sale && <SaleOutcome utilityType={lookup?.utilityType} />}
       {note && <p role="status" className="note">{note}</p>}
 
       <div className="shortcuts" aria-label="Shortcuts">
