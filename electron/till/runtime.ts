@@ -13,6 +13,7 @@ import { createTransport, listSerialPorts, parsePrinterAddress, startThreadedVir
 import { DISK_MARGIN_BYTES, freeBytesOf, isStorageFull, megabytes } from './disk-space';
 import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink, type PrinterFormat } from './printing';
 import { fileSecretStore } from './secrets';
+import { PIN_RULES_KEY } from './operators';
 import { createTillBackend, parseProvisionedOperators, type ProvisionedOperator, type SecretStore, type TillBackend } from './service';
 import { applySwitchOverride, switchOverrideFromEnv, upgradeSettings, withoutSwitchOverride, type StoredSettings, type SwitchOverride } from './settings';
 import { checkDatabase, storeBackups } from './store-backups';
@@ -31,6 +32,7 @@ function standInStore(file: string, backupsDir: string): TillStore {
     const backup = openTillStore(copy);
     // As they were in the backup, with no PIN change asked first: the change could not be saved on a damaged till, and would stand in the way of the restore.
     for (const op of backup.listOperators()) store.upsertOperator({ ...op, mustChangePin: false });
+    store.setSetting(PIN_RULES_KEY, 1); // and not marked again for a change by the first start's rules
     backup.close();
   }
   return store;
