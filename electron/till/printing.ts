@@ -5,7 +5,7 @@
  * the real virtual printer.
  */
 import { encodeDrawerKick, encodeEscPos, layoutSlip, markReprint, pendingSlip, PrintJobStore, PrintQueue, slipFromPurchase, slipFromSlipData, testPageSlip, type CommandSet, type DrawerPulse, type PrinterIdentity, type PrintJob, type Slip, type SlipContext, type Transport } from '../../printer';
-import type { PurchaseResponse } from '../../switch-core/protocol';
+import type { PurchaseAnswer } from '../../switch-core/protocol';
 import type { PrintResult } from '../api/contract';
 
 export type SinkState = 'ready' | 'paper-out' | 'problem' | 'offline' | 'none';
@@ -76,7 +76,7 @@ export function paperFor(setting: 58 | 80, f: PrinterFormat, id: PrinterIdentity
 
 export interface SlipPrinter {
   /** A sale's slip; `key` makes it one job for good (asking again finds the stored job). */
-  printSale(resp: PurchaseResponse, ctx: SlipContext, o?: { key?: string; reprint?: { at: Date; operator: string } }): Promise<PrintResult>;
+  printSale(resp: PurchaseAnswer, ctx: SlipContext, o?: { key?: string; reprint?: { at: Date; operator: string } }): Promise<PrintResult>;
   printPending(info: { purchaseId: string; meterId: string; amountCents: number; utilityName?: string; at: Date }, ctx: SlipContext, key?: string): Promise<PrintResult>;
   printTestPage(ctx: Partial<SlipContext>, at: Date): Promise<PrintResult>;
   printLines(lines: string[], ctx: SlipContext): Promise<PrintResult>;
@@ -146,7 +146,7 @@ export function createSlipPrinter(sink: () => ByteSink, paper: () => 58 | 80, jo
   const print = async (slip: Slip, label: string, key?: string) => resultOf(await queue.print(await encode(slip), label, key));
   return {
     printSale(resp, ctx, o = {}) {
-      let slip = resp.slipData?.messageLines?.length ? slipFromSlipData(resp.slipData, { ...ctx, reference: resp.id, at: new Date(resp.time) }) : slipFromPurchase(resp, ctx);
+      let slip = resp.slipData?.messageLines?.length ? slipFromSlipData(resp.slipData, { ...ctx, reference: resp.id, at: resp.time ? new Date(resp.time) : new Date() }) : slipFromPurchase(resp, ctx);
       if (o.reprint) slip = markReprint(slip, o.reprint.at, o.reprint.operator);
       return print(slip, `${o.reprint ? 'reprint' : 'sale'} ${resp.id}`, o.key);
     },
