@@ -241,16 +241,23 @@ program
   .action(() =>
     withTill(
       (api) => api.listBackups({}),
-      (v) => [v.damaged ? `DATABASE DAMAGED: ${v.damaged}\nRestore with: ppu-till restore ${v.newestGood ?? '<name>'}` : 'Database OK.', ...v.backups.map((b) => `${b.name}  ${b.reason}  ${b.at}  ${b.bytes} bytes`)].join('\n'),
+      (v) => [v.damaged ? `DATABASE DAMAGED: ${v.damaged}\nRestore the newest good backup with: ppu-till restore${v.newestGood ? ` (${v.newestGood})` : ''}` : 'Database OK.', ...v.backups.map((b) => `${b.name}  ${b.reason}  ${b.at}  ${b.bytes} bytes`)].join('\n'),
     ),
   );
 
 program
-  .command('restore <name>')
-  .description('restore a damaged database from a backup (manager); the damaged file is kept')
-  .action((name: string) =>
+  .command('restore [name]')
+  .description('restore a damaged database from a backup (manager; default the newest good one); the damaged file is kept')
+  .action((name: string | undefined) =>
     withTill(
-      (api) => api.restoreBackup({ name }),
+      async (api) => {
+        if (name) return api.restoreBackup({ name });
+        const list = await api.listBackups({});
+        if (!list.ok) return list;
+        const newest = list.value.newestGood;
+        if (!newest) return { ok: false, error: { code: 'NOT_FOUND', message: 'No good backup was found: call support.' } };
+        return api.restoreBackup({ name: newest });
+      },
       (v) => v.message,
     ),
   );

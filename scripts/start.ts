@@ -42,7 +42,11 @@ if (binary.found) {
   const child = spawn(binary.path, [join(root, 'dist-electron/main.js')], { stdio: 'inherit', env: { ...process.env, PPU_TILL_DATA: dataDir } });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: true, log: (l) => console.log(l) });
+  const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: true, log: (l) => console.log(l) }).catch((err: unknown) => {
+    // A till that cannot start (a full disk, say) says why in one line.
+    console.error(`npm start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
   const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port: Number(process.env.PORT ?? 0) });
   const built = existsSync(join(root, 'dist/renderer/index.html'));
   console.log('');
