@@ -129,7 +129,7 @@ test('a manager reprints a slip (logged); a cashier has no Reprint screen and th
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByRole('row').filter({ hasText: 'Reprint 00100000017' })).toHaveCount(1);
   const jobs = await api('virtualPrinterJobs', { limit: 3 });
-  expect(jobs.ok && jobs.value.jobs.some((j) => /REPRINT/.test(j.text))).toBe(true);
+  expect(jobs.ok && jobs.value.jobs.some((j) => / COPY /.test(j.text))).toBe(true);
 });
 
 test('Confirm support marks the meter for rebroadcast; statuses change after the next lookup', async ({ page }) => {
@@ -190,6 +190,8 @@ test('settings: a wrong terminal id is refused beside the field and nothing chan
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
   const before = await api('getSettings', {});
   expect(before.ok).toBe(true);
+  // The browser host has no keyring: Settings says the switch password is stored unencrypted.
+  await expect(page.getByTestId('password-unencrypted')).toContainText('stored unencrypted');
   await page.getByLabel('Terminal id (8 characters)').fill('T1');
   await page.getByLabel('Merchant city (up to 13)').fill('Stellenbosch');
   await page.getByRole('button', { name: 'Save settings' }).click();

@@ -28,7 +28,7 @@ if (!restart) {
   await runtime.backend.invoke('signOut', {});
 }
 const accessKey = browserAccessKey(fileSecretStore(join(dataDir, 'secrets.json')));
-const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port, token, accessKey, virtualPrinter: runtime.virtualPrinter });
+const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port, token, accessKey });
 if (process.env.E2E_PRINTER_PORT_FILE) writeFileSync(process.env.E2E_PRINTER_PORT_FILE, String(runtime.virtualPrinter?.port ?? ''));
 console.log(`e2e till at ${host.openUrl} (data ${dataDir})`);
 const stop = async () => {

@@ -9,17 +9,19 @@
  * The PIN comes from PPU_TILL_PIN or the first line of standard input (--pin-stdin) so it never shows
  * in `ps`; --pin still works for a quick test on a bench till.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
-import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type TillApi } from './api/contract';
+import { localTime } from '../common/local-time';
+import { rands } from '../common/money';
+import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type SessionView, type TillApi } from './api/contract';
+import type { SecretStore } from './till/backend-context';
+import { tillDataDir } from './till/data-dir';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
 
 const program = new Command();
 program
   .name('ppu-till')
   .description('Prepaid-utility till back end from the command line')
-  .option('--data-dir <dir>', 'till data directory', process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till'))
+  .option('--data-dir <dir>', 'till data directory (default PPU_TILL_DATA, else ~/.ppu-till: the app\'s own)', tillDataDir())
   .option('--operator <id>', 'operator id', 'cashier')
   .option('--pin <pin>', 'operator PIN (visible in ps: prefer PPU_TILL_PIN or --pin-stdin)')
   .option('--pin-stdin', 'read the PIN from the first line of standard input (change-pin: the new PIN from the second)')
@@ -34,6 +36,9 @@ interface Global {
   json?: boolean;
   printer?: string;
 }
+
+/** The secret store the host gives (the packaged app's keyring); else the data directory's file. */
+let cliSecrets: SecretStore | undefined;
 
 let stdinLines: Promise<string[]> | null = null;
 /** Standard input's lines, read once (the PIN first, then a new PIN for change-pin). */
@@ -51,27 +56,27 @@ async function pinOf(g: Global): Promise<string | undefined> {
   return g.pinStdin ? stdinLine(0) : (g.pin ?? process.env.PPU_TILL_PIN);
 }
 
-const money = (c: number) => `R${(c / 100).toFixed(2)}`;
 
 async function withTill<T>(
   fn: (api: TillApi, rt: TillRuntime) => Promise<Result<T>>,
-  show: (v: T) => string,
+  /** `zone`: the till's time zone, for the times it prints. */
+  show: (v: T, zone: string) => string,
   exitFor: (v: T) => number = () => 0,
   exitForError: (e: ApiError) => number = () => 1,
 ): Promise<void> {
   const g = program.opts<Global>();
-  const rt = await startTillRuntime({ dataDir: g.dataDir, mode: 'cli', workerIntervalMs: 200, ...(g.printer ? { printerAddress: g.printer } : {}) });
+  const rt = await startTillRuntime({ dataDir: g.dataDir, mode: 'cli', workerIntervalMs: 200, ...(g.printer ? { printerAddress: g.printer } : {}), ...(cliSecrets ? { secrets: cliSecrets } : {}) });
   const api = apiFromInvoke(rt.backend.invoke);
   let code = 1;
   try {
     const pin = await pinOf(g);
-    const signed: Result<unknown> = pin
+    const signed: Result<SessionView> = pin
       ? await api.signIn({ operatorId: g.operator, pin })
       : { ok: false, error: { code: 'INVALID_INPUT', field: 'pin', message: 'Give the PIN in PPU_TILL_PIN or on standard input with --pin-stdin.' } };
     const res = signed.ok ? await fn(api, rt) : signed;
     if (g.json) console.log(JSON.stringify(res, null, 2));
     if (res.ok) {
-      if (!g.json) console.log(show(res.value));
+      if (!g.json) console.log(show(res.value, signed.ok ? signed.value.timeZone : 'UTC'));
       code = exitFor(res.value);
     } else {
       if (!g.json) console.error(`${res.error.code}: ${res.error.message}`);
@@ -86,9 +91,9 @@ async function withTill<T>(
   process.exitCode = code;
 }
 
-function saleText(s: SaleView): string {
-  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  meter ${s.meterId}  ${money(s.amountCents)}  attempts ${s.attempts}`];
-  for (const t of s.tokens) lines.push(`  ${t.type.padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} units` : ''}`);
+function saleText(s: SaleView, zone: string): string {
+  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  ${localTime(s.createdAt, zone)}  meter ${s.meterId}  ${rands(s.amountCents)}  attempts ${s.attempts}`];
+  for (const t of s.tokens) lines.push(`  ${(t.type ?? 'TOKEN').padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} units` : ''}`);
   if (s.failure) lines.push(`  ${s.failure.message}`);
   if (s.state === 'pending') lines.push('  PENDING: do not sell again; the till keeps retrying. Reference: ' + s.saleId);
   if (s.slip.printError) lines.push(`  ${s.slip.printError}`);
@@ -101,7 +106,7 @@ program
   .action((meter: string) =>
     withTill(
       (api) => api.lookupMeter({ meterId: meter }),
-      (v) => `${v.meterId}  ${v.customerName ?? '-'}  ${v.utilityName ?? '-'} (${v.utilityType ?? '?'})\n  ${v.address ?? ''}\n  min ${v.minCents === null ? '-' : money(v.minCents)}  max ${v.maxCents === null ? '-' : money(v.maxCents)}  arrears ${v.arrearsCents === null ? '-' : money(v.arrearsCents)}${v.freeUnitsDue ? '  free units due' : ''}`,
+      (v) => `${v.meterId}  ${v.customerName ?? '-'}  ${v.utilityName ?? '-'} (${v.utilityType ?? '?'})\n  ${v.address ?? ''}\n  min ${v.minCents === null ? '-' : rands(v.minCents)}  max ${v.maxCents === null ? '-' : rands(v.maxCents)}  arrears ${v.arrearsCents === null ? '-' : rands(v.arrearsCents)}${v.freeUnitsDue ? '  free units due' : ''}`,
     ),
   );
 
@@ -186,7 +191,7 @@ program
       (items) =>
         items.length === 0
           ? 'Nothing pending.'
-          : items.map((q) => `${q.kind.padEnd(12)} ${q.status.padEnd(9)} ${q.saleId}  meter ${q.meterId}  ${money(q.amountCents)}  age ${Math.round(q.ageMs / 1000)}s  attempts ${q.attempts}${q.lastError ? `  last error: ${q.lastError}` : ''}`).join('\n'),
+          : items.map((q) => `${q.kind.padEnd(12)} ${q.status.padEnd(9)} ${q.saleId}  meter ${q.meterId}  ${rands(q.amountCents)}  age ${Math.round(q.ageMs / 1000)}s  attempts ${q.attempts}${q.lastError ? `  last error: ${q.lastError}` : ''}`).join('\n'),
     ),
   );
 
@@ -197,7 +202,7 @@ program
   .action((saleId: string, o: { fromSwitch?: boolean }) =>
     withTill<{ printed: boolean; message: string | null }>(
       (api) => (o.fromSwitch ? api.reprintFromSwitch({ saleId }) : api.reprintLocal({ saleId })),
-      (v) => (v.printed ? 'Reprinted (marked REPRINT, logged).' : `Not printed: ${v.message}`),
+      (v) => (v.printed ? 'Reprinted (marked COPY, logged).' : `Not printed: ${v.message}`),
     ),
   );
 
@@ -236,22 +241,36 @@ program
   .action(() =>
     withTill(
       (api) => api.listBackups({}),
-      (v) => [v.damaged ? `DATABASE DAMAGED: ${v.damaged}\nRestore with: ppu-till restore ${v.newestGood ?? '<name>'}` : 'Database OK.', ...v.backups.map((b) => `${b.name}  ${b.reason}  ${b.at}  ${b.bytes} bytes`)].join('\n'),
+      (v) => [v.damaged ? `DATABASE DAMAGED: ${v.damaged}\nRestore the newest good backup with: ppu-till restore${v.newestGood ? ` (${v.newestGood})` : ''}` : 'Database OK.', ...v.backups.map((b) => `${b.name}  ${b.reason}  ${b.at}  ${b.bytes} bytes`)].join('\n'),
     ),
   );
 
 program
-  .command('restore <name>')
-  .description('restore a damaged database from a backup (manager); the damaged file is kept')
-  .action((name: string) =>
+  .command('restore [name]')
+  .description('restore a damaged database from a backup (manager; default the newest good one); the damaged file is kept')
+  .action((name: string | undefined) =>
     withTill(
-      (api) => api.restoreBackup({ name }),
+      async (api) => {
+        if (name) return api.restoreBackup({ name });
+        const list = await api.listBackups({});
+        if (!list.ok) return list;
+        const newest = list.value.newestGood;
+        if (!newest) return { ok: false, error: { code: 'NOT_FOUND', message: 'No good backup was found: call support.' } };
+        return api.restoreBackup({ name: newest });
+      },
       (v) => v.message,
     ),
   );
 
-await program.parseAsync(process.argv).catch((err: unknown) => {
-  // Start-up refusals (e.g. a wrong PPU_TILL_SWITCH_URL) are reported in words, not as a stack trace.
-  console.error(`ppu-till: ${err instanceof Error ? err.message : String(err)}`);
-  process.exitCode = 1;
-});
+/**
+ * Runs the command line over its arguments (those after the program name): from scripts/bin/ppu-till.js,
+ * and from the packaged app for `--cli`, which passes its keyring-backed secret store.
+ */
+export async function runCli(args: readonly string[], secrets?: SecretStore): Promise<void> {
+  cliSecrets = secrets;
+  await program.parseAsync([...args], { from: 'user' }).catch((err: unknown) => {
+    // Start-up refusals (e.g. a wrong PPU_TILL_SWITCH_URL) are reported in words, not as a stack trace.
+    console.error(`ppu-till: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  });
+}

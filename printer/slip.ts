@@ -1,9 +1,11 @@
 /**
  * Slip model: the one plain-data description of what a customer's slip says, built from a
- * PurchaseResponse, from the switch's slipData, or for a pending (unknown-outcome) purchase.
- * Pure: no I/O, no clock (times are passed in), so the till, tests and the CLI agree on content.
+ * purchase answer (its money as a VAT document by common/tax-invoice.ts), from the switch's
+ * slipData, or for a pending (unknown-outcome) purchase.
+ * Pure: no I/O, no clock (times and the time zone are passed in), so the till, tests and the CLI agree on content.
  */
-import type { PurchaseResponse, SlipData, Token, TokenType } from '../switch-core/protocol';
+import { invoiceOf, type TaxInvoice } from '../common/tax-invoice';
+import type { PurchaseAnswer, Read, SlipData, TokenType } from '../switch-core/protocol';
 
 /** Store header and who/when, supplied by the till for every slip. */
 export interface SlipContext {
@@ -19,11 +21,18 @@ export interface SlipContext {
   at?: Date;
   /** How the reference is shown: QR, CODE128 barcode, or both (default). */
   referenceCode?: 'qr' | 'barcode' | 'both';
+  /** The till's time zone (IANA name): every time on the slip is local to it. UTC when left out. */
+  timeZone?: string;
+  /** How the customer paid: printed under the total (and on a pending slip). */
+  payment?: SlipPayment;
 }
 
-export interface SlipAmount {
-  cents: number;
-  taxCents?: number;
+/** The tender, what was paid and, for cash, what was handed over (change = received − paid). */
+export interface SlipPayment {
+  tender: 'CASH' | 'DEBIT_CARD' | 'CREDIT_CARD';
+  paidCents: number;
+  receivedCents?: number;
+  maskedCard?: string;
 }
 
 /** A tariff block as the interface gives it: units, and the rate per unit in (possibly fractional) cents. */
@@ -32,27 +41,22 @@ export interface SlipTariffBlock {
   rateCents: number;
 }
 
+/** Fields a provider left out of its answer are absent here too (only the token digits are certain). */
 export interface SlipToken {
-  type: TokenType;
+  type?: TokenType;
   /** Digits only, as issued (usually 20). */
   token: string;
   units?: number;
-  amount?: SlipAmount;
   receiptNum?: string;
   tariff: SlipTariffBlock[];
 }
 
 export interface SlipDebt {
-  description: string;
-  amount: SlipAmount;
+  description?: string;
   balanceCents?: number;
   receiptNum?: string;
 }
 
-export interface SlipServiceCharge {
-  description: string;
-  amount: SlipAmount;
-}
 
 export interface SlipSwitchLine {
   text: string;
@@ -81,26 +85,27 @@ export interface SlipCommon {
   header: SlipHeader;
   /** ISO time of the transaction (or of printing for a test page). */
   at: string;
+  /** The zone its times are printed in. */
+  zone: string;
   /** The transaction reference: printed, and encoded as QR and/or CODE128. */
   reference: string;
   referenceCode: 'qr' | 'barcode' | 'both';
   footer: string[];
+  payment?: SlipPayment;
+  /** A copy (VAT Act s20(1)(ii)): marked COPY, with the original date, time and reference kept. */
   reprint?: { at: string; operator?: string };
 }
 
 export interface SaleContent {
-  utilityName: string;
-  utilityVatNumber?: string;
+  /** The money as a VAT document: title, supplier, serial number, each line inclusive with its VAT, totals. */
+  invoice: TaxInvoice;
   utilityType?: string;
   customerName?: string;
   customerAddress?: string;
   meterId: string;
   tokens: SlipToken[];
+  /** Balances left and receipt numbers of the debts recovered (their money is in the invoice). */
   debts: SlipDebt[];
-  serviceCharges: SlipServiceCharge[];
-  totalCents?: number;
-  vatCents?: number;
-  vatInvoiceNumber?: string;
   currency: string;
 }
 
@@ -135,80 +140,62 @@ function common(ctx: SlipContext, at: string, reference: string): SlipCommon {
   return {
     header: headerOf(ctx),
     at: ctx.at ? ctx.at.toISOString() : at,
+    zone: ctx.timeZone ?? 'UTC',
     reference,
     referenceCode: ctx.referenceCode ?? 'both',
     footer: ctx.footer ?? [],
+    ...(ctx.payment ? { payment: ctx.payment } : {}),
   };
-}
-
-/** A key change token carries no value to print; every other token shows its amount. */
-function amountOf(t: Token): SlipAmount | undefined {
-  if (t.tokenType === 'KC') return undefined;
-  return { cents: t.amount.amount, taxCents: t.amount.tax };
 }
 
 /** Key change tokens first (the meter must take them before the new STD token), then STD/BSST/REFUND. */
 const TOKEN_ORDER: Record<TokenType, number> = { KC: 0, STD: 1, BSST: 2, PWRLMT: 3, REFUND: 4 };
 
-export function slipFromPurchase(resp: PurchaseResponse, ctx: SlipContext): Slip {
+export function slipFromPurchase(resp: PurchaseAnswer, ctx: SlipContext): Slip {
   const tokens: SlipToken[] = resp.tokens
     .map((t) => ({
       type: t.tokenType,
       token: t.token.replace(/\s+/g, ''),
       units: t.units,
-      amount: amountOf(t),
       receiptNum: t.receiptNum,
-      tariff: (t.tariffCalc ?? []).map((b) => ({ units: b.units, rateCents: b.rate })),
+      tariff: (t.tariffCalc ?? []).flatMap((b) => (b.units === undefined || b.rate === undefined ? [] : [{ units: b.units, rateCents: b.rate }])),
     }))
     // Stable sort: keeps the switch's order within a kind (KC pair order matters).
     .map((t, i) => ({ t, i }))
-    .sort((a, b) => TOKEN_ORDER[a.t.type] - TOKEN_ORDER[b.t.type] || a.i - b.i)
+    .sort((a, b) => TOKEN_ORDER[a.t.type ?? 'STD'] - TOKEN_ORDER[b.t.type ?? 'STD'] || a.i - b.i)
     .map((x) => x.t);
   const customerName = [resp.customer?.firstName, resp.customer?.lastName].filter(Boolean).join(' ') || undefined;
-  const currency = resp.purchaseTotal?.currency ?? resp.tokens[0]?.amount.currency ?? '710';
+  const currency = resp.purchaseTotal?.currency ?? resp.tokens[0]?.amount?.currency ?? '710';
   return {
-    ...common(ctx, resp.time, resp.id),
+    ...common(ctx, resp.time ?? (ctx.at ?? new Date()).toISOString(), resp.id),
     kind: 'sale',
     sale: {
-      utilityName: resp.utility.name ?? '',
-      utilityVatNumber: resp.utility.vatRegNum,
+      invoice: invoiceOf(resp),
       utilityType: resp.utilityType,
       customerName,
       customerAddress: resp.customer?.address,
-      meterId: resp.meter.meterId,
+      meterId: resp.meter?.meterId ?? '',
       tokens,
-      debts: (resp.debtRecoveryCharges ?? []).map((d) => ({
-        description: d.description,
-        amount: { cents: d.amount.amount, taxCents: d.amount.tax },
-        balanceCents: d.balance.amount,
-        receiptNum: d.receiptNum,
-      })),
-      serviceCharges: (resp.serviceCharges ?? []).map((s) => ({
-        description: s.description,
-        amount: { cents: s.amount.amount, taxCents: s.amount.tax },
-      })),
-      totalCents: resp.purchaseTotal?.amount,
-      vatCents: resp.taxTotal?.amount,
-      vatInvoiceNumber: resp.vatInvoiceNumber,
+      debts: (resp.debtRecoveryCharges ?? []).map((d) => ({ description: d.description, balanceCents: d.balance?.amount, receiptNum: d.receiptNum })),
       currency,
     },
   };
 }
 
 /** The switch's own printable slip, kept line for line (scales clamped to what a printer does). */
-export function slipFromSlipData(data: SlipData, ctx: SlipContext & { reference?: string }): Slip {
+export function slipFromSlipData(data: Read<SlipData>, ctx: SlipContext & { reference?: string }): Slip {
   const clamp = (n: number | undefined) => Math.min(8, Math.max(1, Math.trunc(n ?? 1)));
   return {
     ...common(ctx, (ctx.at ?? new Date(0)).toISOString(), ctx.reference ?? data.issuerReference ?? ''),
     kind: 'switch',
     issuerReference: data.issuerReference,
     lines: (data.messageLines ?? []).map((l) => ({
-      text: l.text,
+      text: l.text ?? '',
       widthScale: clamp(l.fontWidthScaleFactor),
       heightScale: clamp(l.fontHeightScaleFactor),
       line: l.line === true,
       cut: l.cut === true,
-      barcode: l.barcode ? { data: l.barcode.data, encoding: l.barcode.encoding } : undefined,
+      barcode: l.barcode?.data !== undefined && l.barcode.encoding !== undefined ? { data: l.barcode.data, encoding: l.barcode.encoding } : undefined,
     })),
   };
 }
@@ -229,7 +216,7 @@ export function pendingSlip(info: PendingInfo, ctx: SlipContext): Slip {
   };
 }
 
-/** A copy of a slip marked REPRINT with the reprint time (the original time stays). */
+/** A copy of a slip marked COPY with when and by whom it was reprinted (the original time and reference stay). */
 export function markReprint(slip: Slip, at: Date, operator?: string): Slip {
   return { ...slip, reprint: { at: at.toISOString(), operator } };
 }
@@ -239,6 +226,7 @@ export function testPageSlip(at: Date = new Date(0), ctx?: Partial<SlipContext>)
   return {
     header: headerOf({ merchantName: ctx?.merchantName ?? 'PRINTER TEST PAGE', ...ctx }),
     at: at.toISOString(),
+    zone: ctx?.timeZone ?? 'UTC',
     reference: 'TEST-0123456789',
     referenceCode: 'both',
     footer: ctx?.footer ?? ['End of test page'],

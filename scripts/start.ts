@@ -6,17 +6,17 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findElectronBinary } from '../electron/binary';
 import { browserAccessKey, DEFAULT_BROWSER_PORT, startBrowserHost } from '../electron/hosts/browser-host';
 import { DEFAULT_OPERATORS, operatorsWithShippedPins, type ProvisionedOperator } from '../electron/till/service';
+import { tillDataDir } from '../electron/till/data-dir';
 import { startTillRuntime } from '../electron/till/runtime';
 import { fileSecretStore } from '../electron/till/secrets';
 import { switchOverrideFromEnv } from '../electron/till/settings';
 
 const root = resolve(import.meta.dirname, '..');
-const dataDir = process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till');
+const dataDir = tillDataDir();
 
 /** The shipped operators whose PINs are still the shipped ones (each must choose a PIN at first sign-in); nobody else's. */
 function printOperators(shipped: readonly ProvisionedOperator[]): void {
@@ -57,9 +57,13 @@ if (binary.found) {
     console.error(`npm start: ${port}. Use --port N or PORT=N.`);
     process.exit(2);
   }
-  const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: true, log: (l) => console.log(l) });
+  const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: true, log: (l) => console.log(l) }).catch((err: unknown) => {
+    // A till that cannot start (a full disk, say) says why in one line.
+    console.error(`npm start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
   const accessKey = browserAccessKey(fileSecretStore(join(dataDir, 'secrets.json')));
-  const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port, accessKey, virtualPrinter: runtime.virtualPrinter }).catch(async (err: NodeJS.ErrnoException) => {
+  const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port, accessKey }).catch(async (err: NodeJS.ErrnoException) => {
     await runtime.close();
     console.error(err.code === 'EADDRINUSE' ? `npm start: port ${port} is in use (is the till already running?). Start on another with --port N or PORT=N.` : `npm start: ${err.message}`);
     process.exit(2);

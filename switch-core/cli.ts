@@ -1,11 +1,13 @@
 /**
  * `ppu-switch serve --port P (--data DIR | --store postgres://…) [--profile demo|certification | --providers FILE]
- *  [--auth USER:PASSWORD] [--oauth2] [--tls-key K --tls-cert C [--tls-ca CA]]`: runs the switch with
+ *  [--auth-file F | --auth USER:PASSWORD] [--oauth2] [--tls-key K --tls-cert C [--tls-ca CA]]`: runs the switch with
  * simulated providers, or with the external providers a providers file names.
- * Credentials: --auth, else env PPU_SWITCH_AUTH, else a generated password printed once.
+ * Credentials: --auth-file (its first line USER:PASSWORD), else --auth (which `ps` shows to every user
+ * of the machine), else env PPU_SWITCH_AUTH, else a generated password printed once.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadProvidersFile, type ProvidersFile } from './config/providers-file';
 import { DEFAULT_SLIP_WIDTH, MAX_SLIP_WIDTH, MIN_SLIP_WIDTH } from './engine/slip-data';
 import { startSwitch } from './index';
@@ -14,6 +16,16 @@ function parseAuth(value: string): { username: string; password: string } {
   const i = value.indexOf(':');
   if (i <= 0 || i === value.length - 1) throw new InvalidArgumentError('expected USER:PASSWORD');
   return { username: value.slice(0, i), password: value.slice(i + 1) };
+}
+
+/** USER:PASSWORD from a file's first line; a missing or wrong file stops the start in words. */
+function authFromFile(path: string): { username: string; password: string } {
+  try {
+    return parseAuth(readFileSync(path, 'utf8').split(/\r?\n/)[0]?.trim() ?? '');
+  } catch (err) {
+    console.error(`ppu-switch: --auth-file ${path}: ${err instanceof InvalidArgumentError ? 'its first line must be USER:PASSWORD' : (err as Error).message}`);
+    process.exit(2);
+  }
 }
 
 function parseMs(value: string): number {
@@ -40,6 +52,12 @@ function parseSlipWidth(value: string): number {
   return n;
 }
 
+function parseRetries(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError('expected a whole number 0..10');
+  return n;
+}
+
 function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0..65535');
@@ -55,6 +73,7 @@ interface ServeOptions {
   profile?: string;
   providers?: string;
   tst011Delay: number;
+  authFile?: string;
   auth?: { username: string; password: string };
   oauth2?: boolean;
   oauth2Ttl: number;
@@ -65,6 +84,7 @@ interface ServeOptions {
   adviceMaxAge: number;
   adviceLease: number;
   slipWidth: number;
+  unknownOutcomeRetries?: number;
   log?: boolean;
 }
 
@@ -92,7 +112,8 @@ program
   .option('--profile <profile>', 'simulated providers data: demo | certification (default demo)')
   .option('--providers <file>', 'external providers from a JSON file instead of the simulated ones (docs/switch.md)')
   .option('--tst011-delay <ms>', "certification: how long TST011's first purchase waits before its 504", parseMs, 10_000)
-  .option('--auth <user:password>', 'basic-auth credentials (or env PPU_SWITCH_AUTH)', parseAuth)
+  .option('--auth-file <path>', 'basic-auth credentials USER:PASSWORD from the first line of this file (keep it 0600)')
+  .option('--auth <user:password>', 'basic-auth credentials; visible to every user in `ps` — prefer --auth-file or env PPU_SWITCH_AUTH', parseAuth)
   .option('--oauth2', 'also accept OAuth2 bearer tokens from POST /oauth2/token (client credentials = the switch credentials)')
   .option('--oauth2-ttl <seconds>', 'lifetime of an OAuth2 bearer token', parseSeconds, 300)
   .option('--tls-key <path>', 'TLS private key (PEM)')
@@ -102,6 +123,7 @@ program
   .option('--advice-max-age <hours>', 'how long an advice without a final answer is repeated before it is parked for reconciliation', parsePositive, 7 * 24)
   .option('--advice-lease <seconds>', 'how long a node holds an advice it is delivering before another node may take it over', parsePositive, 60)
   .option('--slip-width <columns>', 'width of the slipData the switch builds for answers without one', parseSlipWidth, DEFAULT_SLIP_WIDTH)
+  .option('--unknown-outcome-retries <n>', "how often an unknown purchase outcome is retried at its provider before the client gets 504 (default 1; 0 leaves the retry to the client, as the certification profile does)", parseRetries)
   .option('--log', 'log every request')
   .action(async (o: ServeOptions) => {
     if (o.profile !== undefined && o.providers !== undefined) {
@@ -135,7 +157,8 @@ program
       }
       external = loaded.value;
     }
-    let auth = o.auth;
+    const fromFile = o.authFile !== undefined ? authFromFile(o.authFile) : undefined;
+    let auth = fromFile ?? o.auth;
     if (!auth && process.env.PPU_SWITCH_AUTH) {
       try {
         auth = parseAuth(process.env.PPU_SWITCH_AUTH);
@@ -159,7 +182,12 @@ program
       ...(o.oauth2 ? { oauth2: { tokenTtlSeconds: o.oauth2Ttl } } : {}),
       tls: o.tlsKey && o.tlsCert ? { keyPath: o.tlsKey, certPath: o.tlsCert, caPath: o.tlsCa } : undefined,
       broadcastTimeoutMs: o.broadcastTimeout,
-      engine: { adviceMaxAgeMs: o.adviceMaxAge * 3600 * 1000, slipWidth: o.slipWidth, adviceLeaseMs: o.adviceLease * 1000 },
+      engine: {
+        adviceMaxAgeMs: o.adviceMaxAge * 3600 * 1000,
+        slipWidth: o.slipWidth,
+        adviceLeaseMs: o.adviceLease * 1000,
+        ...(o.unknownOutcomeRetries !== undefined ? { unknownOutcomeRetries: o.unknownOutcomeRetries } : {}),
+      },
       log: o.log ?? false,
     });
     if (generated) console.log(`Generated credentials (shown once): ${auth.username}:${auth.password}`);

@@ -8,10 +8,16 @@
  *    main validates `args` with `METHODS[method].args` before calling the back end.
  *  - Browser host: `POST /api/<method>` with the JSON args as body and header `x-till-token: <token>`;
  *    the response body is always a `Result` JSON. The token is per launch: the page URL carries it
- *    as `?token=…` (see `tokenFromLocation`), or the page may find it in `window.__TILL_TOKEN__`.
+ *    as `?token=…` (see `tokenFromLocation` in http-client.ts), or the page may find it in `window.__TILL_TOKEN__`.
  *  - Every result is `{ok:true, value} | {ok:false, error}`; nothing throws across the boundary.
  *  - Sale progress: `getSale({saleId, sinceVersion, waitMs})` is a long poll that answers as soon as
  *    the sale's `version` is greater than `sinceVersion` (or after waitMs with the current view).
+ *
+ * Longer than 400 lines on purpose: it is one list. METHODS (each method's argument schema and role)
+ * and TillValues (each method's answer) are checked against each other at compile time, and the
+ * view types above them are what those answers are made of; split by method group, a method's
+ * argument, role and answer would sit in three files and the check would span them all. What is not
+ * the list lives beside it: transport constants in transport.ts, the client in http-client.ts.
  */
 import { z } from 'zod';
 import { CARD_APPROVAL_CODE, MASKED_CARD } from './masked-card';
@@ -83,6 +89,8 @@ export interface SessionView {
   shift: Shift | null;
   /** Signed in with a default or manager-set PIN: only changePin and signOut work until it is changed. */
   mustChangePin: boolean;
+  /** The till's time zone (IANA name): every time a person reads is shown in it. */
+  timeZone: string;
 }
 /** An operator as the manager's list shows it. */
 export interface OperatorView extends Operator {
@@ -96,6 +104,8 @@ export interface TenderInput {
   type: TenderKind;
   /** Masked PAN as printed on a card terminal slip (MASKED_CARD), e.g. "123456******7890". */
   maskedCard?: string;
+  /** Cash: what the customer handed over (at least the amount); the change is this less the amount. */
+  cashReceivedCents?: number;
   /** The card terminal's approval (authorisation) code for this amount, as its slip prints it (CARD_APPROVAL_CODE in masked-card.ts). */
   approvalCode?: string;
 }
@@ -155,7 +165,8 @@ export interface SaleProgress {
 }
 
 export interface TokenView {
-  type: string; // STD | BSST | REFUND | KC | PWRLMT
+  /** STD | BSST | REFUND | KC | PWRLMT; null when the provider's answer left it out. */
+  type: string | null;
   /** The token digits, no spaces. */
   token: string;
   /** The token in groups of four for display: "1234 5678 9012 3456 7890". */
@@ -168,7 +179,8 @@ export interface TokenView {
 export interface ChargeView {
   kind: 'debt' | 'service';
   description: string;
-  amountCents: number;
+  /** Null when the provider's answer left it out. */
+  amountCents: number | null;
   balanceCents: number | null;
 }
 
@@ -285,7 +297,8 @@ export interface TillTrace {
   operation: string;
   url: string;
   status: number | null;
-  outcome: 'successful' | 'failed' | 'unknown';
+  /** 'unreadable': a success whose body the till could not read (kept as it came; the sale stays pending). */
+  outcome: 'successful' | 'failed' | 'unknown' | 'unreadable';
   ms: number;
   requestBody: unknown;
   responseBody: unknown;
@@ -333,6 +346,8 @@ export interface EodReport {
   byTender: EodRow[];
   byCashier: EodRow[];
   pending: SaleSummary[];
+  /** Cash kept in the drawer for pending cash sales (part of the cash expected). */
+  heldForPendingCents: number;
   reversed: SaleSummary[];
   openingFloatCents: number;
   dropsCents: number;
@@ -365,6 +380,8 @@ export interface TillSettings {
   switchUsername: string;
   /** Never returned; true when a password is stored. */
   switchPasswordSet: boolean;
+  /** False when the till has no OS keyring: the password is stored unencrypted (Settings warns). */
+  switchPasswordEncrypted: boolean;
   institutionId: string;
   institutionName: string;
   clientId: string;
@@ -381,6 +398,10 @@ export interface TillSettings {
   timeouts: { requestMs: number; retryBaseMs: number; retryMaxMs: number; foregroundRetries: number };
   /** PIN rules and sign-in sessions. */
   security: { pinMinLength: number; sessionIdleMinutes: number };
+  /** The till's time zone (IANA name, e.g. Africa/Johannesburg); '' = the system's. */
+  timeZone: string;
+  /** The zone in force: the setting, else the system's (read only). */
+  timeZoneInForce: string;
 }
 
 /**
@@ -539,6 +560,7 @@ export const TenderArgs = z.object({
   type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']),
   maskedCard: MaskedCard.optional(),
   approvalCode: z.string().trim().regex(CARD_APPROVAL_CODE, "must be the card terminal's approval code: 1 to 12 letters or digits").optional(),
+  cashReceivedCents: Cents.optional(),
 });
 
 /**
@@ -576,6 +598,7 @@ export const SettingsPatch = z
       .object({ requestMs: z.number().int(), retryBaseMs: z.number().int(), retryMaxMs: z.number().int(), foregroundRetries: z.number().int() })
       .partial(),
     security: z.object({ pinMinLength: z.number().int(), sessionIdleMinutes: z.number().int() }).partial(),
+    timeZone: z.string().max(64),
   })
   .partial()
   .strict();
@@ -817,12 +840,7 @@ export function validateArgs<M extends MethodName>(method: M, args: unknown): Re
 
 // ───────────────────────────── transport constants ─────────────────────────────
 
-export const IPC_CHANNEL = 'till:invoke';
-export const TOKEN_HEADER = 'x-till-token';
-export const TOKEN_QUERY = 'token';
-export const API_PREFIX = '/api/';
-/** Where vite puts the built renderer, relative to the repository root; the browser host serves it. */
-export const RENDERER_DIST = 'dist/renderer';
+export { API_PREFIX, IPC_CHANNEL, RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY } from './transport';
 
 /** What preload puts on `window.till` (contextBridge). */
 export interface TillBridge {

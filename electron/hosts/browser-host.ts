@@ -9,15 +9,17 @@
  * gets its own session, kept in an HttpOnly SameSite=Strict cookie issued afresh at every sign-in, so
  * a second tab or client with the launch token but no sign-in of its own can do nothing. A request whose
  * Host is not loopback at our port (DNS rebinding) or whose Origin is another site is refused first.
+ * A virtual printer file (`GET /print-jobs/<n>.png|bin`) is the TillApi's virtualPrinterFile on the
+ * caller's session: the same sign-in and the same rule of whose slips may be seen.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY, fail, isMethodName, type SessionInvoke } from '../api/contract';
-import type { SecretStore, VirtualJobsSource } from '../till/service';
+import type { SecretStore } from '../till/service';
 import { CSP_HEADER } from './app-protocol';
 import { isOwnHost, isOwnOrigin } from './request-origin';
 
@@ -38,6 +40,9 @@ export function browserAccessKey(secrets: SecretStore): string {
   return key;
 }
 
+/** A refused file download's HTTP status (the API itself answers 200 with the Result). */
+const STATUS_OF: Partial<Record<string, number>> = { NOT_SIGNED_IN: 401, PIN_CHANGE_REQUIRED: 403, FORBIDDEN: 403, NOT_FOUND: 404, STORE_DAMAGED: 503 };
+
 export interface BrowserHostOptions {
   /** The back end's per-session entry (TillBackend.invokeAs). */
   invokeAs: SessionInvoke;
@@ -48,8 +53,6 @@ export interface BrowserHostOptions {
   accessKey?: string;
   /** Directory of the built renderer; default <repo>/dist/renderer. */
   rendererDir?: string;
-  /** Where the virtual printer's job files are, for the download links. */
-  virtualPrinter?: Pick<VirtualJobsSource, 'jobs'> | null;
 }
 
 export interface BrowserHost {
@@ -124,13 +127,15 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   app.get<{ Params: { n: string; ext: string }; Querystring: Record<string, string> }>('/print-jobs/:n.:ext', async (req, reply) => {
     if (!valid(req.query[TOKEN_QUERY]) && !admitted(req)) return reply.code(401).send(fail('UNAUTHORIZED', 'Missing till token.'));
-    const job = opts.virtualPrinter?.jobs().find((j) => String(j.n) === req.params.n);
-    const file = job ? (req.params.ext === 'png' ? job.files.png : req.params.ext === 'bin' ? job.files.bin : null) : null;
-    if (!file || !existsSync(file)) return reply.code(404).send(fail('NOT_FOUND', 'No such print job.'));
+    const { n, ext } = req.params;
+    if (ext !== 'png' && ext !== 'bin') return reply.code(404).send(fail('NOT_FOUND', 'No such print job.'));
+    const result = await opts.invokeAs(req.cookies[SESSION_COOKIE] ?? null, 'virtualPrinterFile', { id: n, kind: ext });
+    if (!result.ok) return reply.code(STATUS_OF[result.error.code] ?? 400).send(result);
     return reply
-      .type(req.params.ext === 'png' ? 'image/png' : 'application/octet-stream')
-      .header('content-disposition', `${req.params.ext === 'bin' ? 'attachment' : 'inline'}; filename="slip-${req.params.n}.${req.params.ext}"`)
-      .send(readFileSync(file));
+      .type(result.value.mime)
+      .header('content-disposition', `${ext === 'bin' ? 'attachment' : 'inline'}; filename="slip-${n}.${ext}"`)
+      .header('cache-control', 'no-store')
+      .send(Buffer.from(result.value.base64, 'base64'));
   });
 
   if (existsSync(join(rendererDir, 'index.html'))) {

@@ -8,7 +8,7 @@ import type { SwitchLink } from './switch-link';
 
 export function settingsHandlers(ctx: TillContext, link: SwitchLink): Handlers<'getSettings' | 'setSettings' | 'testConnection' | 'printTestPage'> {
   const { store, secrets, printer, clock } = ctx;
-  const view = () => settingsView(ctx.settings(), Boolean(secrets.get('switchPassword')));
+  const view = () => settingsView(ctx.settings(), Boolean(secrets.get('switchPassword')), secrets.encrypted);
   return {
     getSettings: view,
     setSettings(patch) {
@@ -27,6 +27,6 @@ export function settingsHandlers(ctx: TillContext, link: SwitchLink): Handlers<'
       return view();
     },
     testConnection: () => link.testConnection(),
-    printTestPage: () => printer.printTestPage({ merchantName: ctx.settings().merchantName, terminalId: ctx.settings().terminalId }, new Date(clock())),
+    printTestPage: () => printer.printTestPage({ merchantName: ctx.settings().merchantName, terminalId: ctx.settings().terminalId, timeZone: ctx.zone() }, new Date(clock())),
   };
 }

@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import type { ApiError, LookupView, SaleApproval, SaleView, SessionView, StatusView, TenderInput } from '../../electron/api/contract';
 import { call } from './api';
 import { fetchSession } from './boot';
+import { setTillZone } from './format';
 import { loadNotices, loadWatch, noticeFor, saveNotices, saveWatch, settleWatch, watchSale, type LateNotice } from './late-sales';
 
 export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter';
@@ -130,7 +131,7 @@ export const useTill = create<TillState>((set, get) => ({
   },
   async signOut() {
     await call('signOut', {});
-    set({ session: { operator: null, shift: null, mustChangePin: false }, lookup: null, sale: null, error: null });
+    set({ session: { operator: null, shift: null, mustChangePin: false, timeZone: get().session?.timeZone ?? 'UTC' }, lookup: null, sale: null, error: null });
   },
   async changePin(currentPin, newPin) {
     const r = await call('changePin', { currentPin, newPin });
@@ -212,3 +213,8 @@ function leaveIfWaiting(sale: SaleView | null): void {
   watchSale(sale.saleId);
   void call('leavePending', { saleId: sale.saleId });
 }
+
+// Every time on screen reads in the till's zone, as its slips and reports do.
+useTill.subscribe((s, before) => {
+  if (s.session && s.session.timeZone !== before.session?.timeZone) setTillZone(s.session.timeZone);
+});

@@ -23,6 +23,8 @@ export interface SaleRow {
   maskedCard: string | null;
   /** The card terminal's approval code, when the cashier typed it. */
   cardApproval: string | null;
+  /** Cash: what the customer handed over (null when not typed, and for cards). */
+  cashReceivedCents: number | null;
   operatorId: string;
   shiftId: string | null;
   lookupRef: string | null;
@@ -85,12 +87,15 @@ export interface ReprintRow {
   source: 'local' | 'switch';
   printed: boolean;
 }
+export type DrawerOpenKind = 'sale' | 'refund' | 'no-sale';
 export interface DrawerOpenRow {
   id: string;
   at: string;
   operatorId: string | null;
   /** The cash sale that opened it; null for a manager's "no sale". */
   saleId: string | null;
+  /** Why: a cash sale's own opening, the refund of a cancelled pending sale, or a manager's "no sale". */
+  kind: DrawerOpenKind;
   reason: string | null;
   opened: boolean;
   error: string | null;
@@ -120,7 +125,7 @@ export interface SaleQuery {
 
 const SALE_COLS: Record<keyof SaleRow, string> = {
   id: 'id', version: 'version', state: 'state', late: 'late', meterId: 'meter_id', amountCents: 'amount_cents', currency: 'currency',
-  tenderType: 'tender_type', maskedCard: 'masked_card', cardApproval: 'card_approval', operatorId: 'operator_id', shiftId: 'shift_id', lookupRef: 'lookup_ref',
+  tenderType: 'tender_type', maskedCard: 'masked_card', cardApproval: 'card_approval', cashReceivedCents: 'cash_received_cents', operatorId: 'operator_id', shiftId: 'shift_id', lookupRef: 'lookup_ref',
   requestJson: 'request_json', responseJson: 'response_json', customerName: 'customer_name', utilityName: 'utility_name', provider: 'provider',
   failureMessage: 'failure_message', failureType: 'failure_type', attempts: 'attempts', lastError: 'last_error', nextAttemptAt: 'next_attempt_at',
   slipPrinted: 'slip_printed', slipKind: 'slip_kind', printError: 'print_error', tokenText: 'token_text', cancelledBy: 'cancelled_by', cancelledAt: 'cancelled_at', approvedBy: 'approved_by', approvedOver: 'approved_over', createdAt: 'created_at', updatedAt: 'updated_at',
@@ -147,6 +152,9 @@ function toDb(patch: Partial<SaleRow>): Record<string, unknown> {
 
 
 export type TillStore = ReturnType<typeof openTillStore>;
+
+/** Guessed operator ids whose wrong-PIN state is kept (each row about 100 bytes). */
+export const UNKNOWN_PIN_IDS_KEPT = 10_000;
 
 const OPERATOR_SELECT = `SELECT id, name, role, pin_hash AS pinHash, must_change_pin AS must, failed_pins AS failedPins, lockouts, locked_until AS lockedUntil FROM operators`;
 interface OperatorRaw {
@@ -291,6 +299,26 @@ export function openTillStore(path: string) {
     setPinState(id: string, st: PinState): void {
       db.prepare(`UPDATE operators SET failed_pins = ?, lockouts = ?, locked_until = ? WHERE id = ?`).run(st.failedPins, st.lockouts, st.lockedUntil, id);
     },
+    /** The lockout state of an operator id that does not exist (a guess), or null when it has none. */
+    unknownPinState(id: string): PinState | null {
+      const r = db.prepare(`SELECT failed_pins AS failedPins, lockouts, locked_until AS lockedUntil FROM unknown_pin_ids WHERE id = ?`).get(id) as PinState | undefined;
+      return r ?? null;
+    },
+    /**
+     * Stores a guessed id's lockout state, keeping at most UNKNOWN_PIN_IDS_KEPT ids: past that the
+     * longest-untouched id that is not locked now goes first, so a flood of new guesses cannot clear a
+     * running lockout before the whole table is locked ids.
+     */
+    setUnknownPinState(id: string, st: PinState, at: string): void {
+      db.transaction(() => {
+        db.prepare(`INSERT INTO unknown_pin_ids (id, failed_pins, lockouts, locked_until, updated_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT(id) DO UPDATE SET failed_pins = excluded.failed_pins, lockouts = excluded.lockouts, locked_until = excluded.locked_until, updated_at = excluded.updated_at`).run(id, st.failedPins, st.lockouts, st.lockedUntil, at);
+        const over = (db.prepare(`SELECT COUNT(*) AS n FROM unknown_pin_ids`).get() as { n: number }).n - UNKNOWN_PIN_IDS_KEPT;
+        if (over > 0) {
+          db.prepare(`DELETE FROM unknown_pin_ids WHERE id IN (SELECT id FROM unknown_pin_ids WHERE id <> ? ORDER BY (locked_until IS NOT NULL AND locked_until > ?), updated_at LIMIT ?)`).run(id, at, over);
+        }
+      })();
+    },
     openShift(s: ShiftRow): void {
       db.prepare(`INSERT INTO shifts (id, operator_id, opened_at, closed_at) VALUES (@id, @operatorId, @openedAt, NULL)`).run(s);
     },
@@ -330,15 +358,15 @@ export function openTillStore(path: string) {
     },
 
     // ── cash drawer ──
-    /** Records an opening before the kick is sent; false when this sale already opened the drawer. */
+    /** Records an opening before the kick is sent; false when this sale already opened the drawer for this kind. */
     addDrawerOpen(r: Omit<DrawerOpenRow, 'opened' | 'error'>): boolean {
-      return db.prepare(`INSERT OR IGNORE INTO drawer_opens (id, at, operator_id, sale_id, reason) VALUES (@id, @at, @operatorId, @saleId, @reason)`).run(r).changes === 1;
+      return db.prepare(`INSERT OR IGNORE INTO drawer_opens (id, at, operator_id, sale_id, kind, reason) VALUES (@id, @at, @operatorId, @saleId, @kind, @reason)`).run(r).changes === 1;
     },
     markDrawerOpen(id: string, opened: boolean, error: string | null): void {
       db.prepare(`UPDATE drawer_opens SET opened = ?, error = ? WHERE id = ?`).run(opened ? 1 : 0, error, id);
     },
     drawerOpens(from: string, to: string): DrawerOpenRow[] {
-      return (db.prepare(`SELECT id, at, operator_id AS operatorId, sale_id AS saleId, reason, opened, error FROM drawer_opens WHERE at >= ? AND at < ? ORDER BY at, id`).all(from, to) as Raw[]).map(
+      return (db.prepare(`SELECT id, at, operator_id AS operatorId, sale_id AS saleId, kind, reason, opened, error FROM drawer_opens WHERE at >= ? AND at < ? ORDER BY at, id`).all(from, to) as Raw[]).map(
         (r) => ({ ...(r as unknown as DrawerOpenRow), opened: Boolean(r.opened) }),
       );
     },

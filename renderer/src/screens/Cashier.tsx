@@ -7,6 +7,7 @@
  * F5 cash, F6 debit card, F7 credit card, F8 reprint last (managers), Esc new sale.
  */
 import { useEffect, useRef, useState, type RefObject } from 'react';
+import { decimalAmount } from '../../../common/money';
 import type { OpenSaleFlag, SaleApproval, TenderKind } from '../../../electron/api/contract';
 import { CARD_APPROVAL_CODE, MASKED_CARD } from '../../../electron/api/masked-card';
 import { call } from '../api';
@@ -32,7 +33,6 @@ export function Cashier() {
   const [tender, setTender] = useState<TenderKind>('CASH');
   const [maskedCard, setMaskedCard] = useState('');
   const [cash, setCash] = useState('');
-  const [soldCash, setSoldCash] = useState<number | null>(null);
   const [note, setNote] = useState<string | null>(null);
   /** A manager's approval to sell over the meter's open sale, given at lookup (sent with the sale). */
   const [approval, setApproval] = useState<SaleApproval | null>(null);
@@ -83,10 +83,8 @@ export function Cashier() {
         cashRef.current?.focus();
         return;
       }
-      setSoldCash(received);
-      return void sell(cents, { type: 'CASH' }, over);
+      return void sell(cents, received === null ? { type: 'CASH' } : { type: 'CASH', cashReceivedCents: received }, over);
     }
-    setSoldCash(null);
     // A card sale is sent only once the card terminal has approved this very amount.
     setError(null);
     setCardCode('');
@@ -125,7 +123,7 @@ export function Cashier() {
     const r = await call('lastSale', {});
     if (!r.ok || !r.value) return setNote(r.ok ? 'No sale to reprint yet.' : r.error.message);
     const p = await call('reprintLocal', { saleId: r.value.saleId });
-    setNote(p.ok ? (p.value.printed ? 'Reprint printed (marked REPRINT).' : p.value.message) : p.error.message);
+    setNote(p.ok ? (p.value.printed ? 'Reprint printed (marked COPY).' : p.value.message) : p.error.message);
   };
   const reset = () => {
     newSale();
@@ -134,7 +132,6 @@ export function Cashier() {
     setTender('CASH');
     setMaskedCard('');
     setCash('');
-    setSoldCash(null);
     setNote(null);
     setApproval(null);
     setCardAsk(null);
@@ -193,7 +190,6 @@ export function Cashier() {
             setAmount('');
             setCash('');
             setMaskedCard('');
-            setSoldCash(null);
             setNote(null);
           }
           setApproval(null);
@@ -246,7 +242,7 @@ export function Cashier() {
             </div>
             <div className="quick" role="group" aria-label="Quick amounts">
               {QUICK.map((c) => (
-                <button type="button" key={c} className="btn quick-amount" onClick={() => { setAmount((c / 100).toFixed(2)); amountRef.current?.focus(); }}>{rand(c)}</button>
+                <button type="button" key={c} className="btn quick-amount" onClick={() => { setAmount(decimalAmount(c)); amountRef.current?.focus(); }}>{rand(c)}</button>
               ))}
             </div>
             <fieldset className="tender">
@@ -283,7 +279,7 @@ export function Cashier() {
       )}
 
       <SaleSplit amount={amount} onAmount={setAmount} />
-      {sale && <SaleOutcome utilityType={lookup?.utilityType} cashCents={soldCash} />}
+      {sale && <SaleOutcome utilityType={lookup?.utilityType} />}
       {note && <p role="status" className="note">{note}</p>}
 
       <div className="shortcuts" aria-label="Shortcuts">

@@ -12,12 +12,12 @@ import { shortRef, switchWords } from '../words';
 
 const PRINTER_WORDS = { ready: 'ready', 'paper-out': 'PAPER OUT', problem: 'PROBLEM', offline: 'OFFLINE', none: 'none set up' } as const;
 
-// Plain arithmetic, not Intl: the header renders before the meter field takes focus, and Intl's first use is slow.
-const hhmm = (d: Date) => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-/** "16:05" today, "Mon 29 Nov 16:05" for a shift opened another day. */
+// The till's wall clock: plain arithmetic while the till's zone is the browser's (Intl's first use is slow, and the header renders before the meter field takes focus).
+const hhmm = (d: Date) => exactTime(d.toISOString()).slice(11, 16);
+/** "16:05" today, "2026-11-29 16:05" for a shift opened another day. */
 const since = (iso: string) => {
-  const d = new Date(iso);
-  return d.toDateString() === new Date().toDateString() ? hhmm(d) : `${d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })} ${hhmm(d)}`;
+  const at = exactTime(iso);
+  return at.slice(0, 10) === exactTime(new Date().toISOString()).slice(0, 10) ? at.slice(11, 16) : at.slice(0, 16);
 };
 
 function Clock() {

@@ -48,13 +48,30 @@ export function SaleProgressLine({ sale }: { sale: SaleView }) {
   );
 }
 
-function Sold({ sale, utilityType, cashCents }: { sale: SaleView; utilityType: Parameters<typeof unitsText>[1]; cashCents: number | null }) {
+/** The cash the customer handed over and the change due on it, when the cashier typed what was received. */
+function cashOf(sale: SaleView): { received: number; change: number } | null {
+  const received = sale.tender.type === 'CASH' ? sale.tender.cashReceivedCents : undefined;
+  return received === undefined ? null : { received, change: received - sale.amountCents };
+}
+
+/** "Cash received R 100.00 · change due R 60.00": every outcome of a cash sale says what goes back to the customer. */
+function CashLine({ sale }: { sale: SaleView }) {
+  const cash = cashOf(sale);
+  if (!cash) return null;
+  return (
+    <p className="change" data-testid="cash-line">
+      Cash received {rand(cash.received)} · <strong>change due <span data-testid="change-due">{rand(cash.change)}</span></strong>
+    </p>
+  );
+}
+
+function Sold({ sale, utilityType }: { sale: SaleView; utilityType: Parameters<typeof unitsText>[1] }) {
   const names = tokenNames(sale.tokens, utilityType);
   const credit = creditTokenIndex(sale.tokens);
   const tokenCents = sale.tokens.reduce((a, t) => a + (t.amountCents ?? 0), 0);
   const debt = sale.charges.filter((c) => c.kind === 'debt');
   const service = sale.charges.filter((c) => c.kind === 'service');
-  const change = cashCents !== null && sale.tender.type === 'CASH' ? cashCents - sale.amountCents : null;
+  const cash = cashOf(sale);
   const commodity = utilityType === 'WATER' ? 'water' : utilityType === 'GAS' ? 'gas' : 'electricity';
   const money: [string, string, string | undefined][] = [
     ['Paid', `${rand(sale.amountCents)} · ${TENDER_WORDS[sale.tender.type]}${sale.tender.maskedCard ? ` ${sale.tender.maskedCard}` : ''}${sale.tender.approvalCode ? ` · approval ${sale.tender.approvalCode}` : ''}`, 'paid'],
@@ -62,7 +79,7 @@ function Sold({ sale, utilityType, cashCents }: { sale: SaleView; utilityType: P
     ...debt.map((c): [string, string, string] => ['Debt recovered', `${rand(c.amountCents)}${c.balanceCents != null ? ` (still owed ${rand(c.balanceCents)})` : ''}`, 'debt']),
     ...service.map((c): [string, string, undefined] => [c.description || 'Service charge', rand(c.amountCents), undefined]),
     ['Utility', sale.utilityName ?? '—', undefined],
-    ...(change !== null ? [['Cash received', rand(cashCents), undefined] as [string, string, undefined], ['Change due', rand(change), 'change-due'] as [string, string, string]] : []),
+    ...(cash ? [['Cash received', rand(cash.received), undefined] as [string, string, undefined], ['Change due', rand(cash.change), 'change-due'] as [string, string, string]] : []),
   ];
   return (
     <div className="state success sold" role="region" aria-label="Sale succeeded" data-testid="outcome-success">
@@ -117,9 +134,10 @@ function Pending({ sale }: { sale: SaleView }) {
         Meter <strong>{sale.meterId}</strong> · <strong>{rand(sale.amountCents)}</strong> · {TENDER_WORDS[sale.tender.type]}
       </p>
       {sale.lastError && <p className="why">Why: {problemWords(sale.lastError)}.</p>}
+      <CashLine sale={sale} />
       {left ? (
         <ul className="todo" data-testid="pending-todo">
-          <li><strong>Keep the {rand(sale.amountCents)} in the till</strong> — it pays for this purchase.</li>
+          <li><strong>Keep the {rand(sale.amountCents)} in the till</strong> — it pays for this purchase.{cashOf(sale) ? ` Give the customer the change: ${rand(cashOf(sale)?.change)}.` : ''}</li>
           <li>Give the customer the pending slip. Tell them: “Your payment is safe. The token comes by itself; bring this slip back for it.”</li>
           <li>If the customer cannot wait for it, a manager cancels it (Pending queue) and you refund {rand(sale.amountCents)}.</li>
           <li>Do not sell again to meter {sale.meterId} until this is settled.</li>
@@ -140,16 +158,16 @@ function Pending({ sale }: { sale: SaleView }) {
   );
 }
 
-export function SaleOutcome({ utilityType, cashCents }: { utilityType: Parameters<typeof unitsText>[1]; cashCents: number | null }) {
+export function SaleOutcome({ utilityType }: { utilityType: Parameters<typeof unitsText>[1] }) {
   const sale = useTill((s) => s.sale);
   if (!sale) return null;
-  if (sale.state === 'succeeded') return <Sold sale={sale} utilityType={utilityType} cashCents={cashCents} />;
+  if (sale.state === 'succeeded') return <Sold sale={sale} utilityType={utilityType} />;
   if (sale.state === 'failed') {
     return (
       <div className="state failed" role="alert" data-testid="outcome-failed">
         <h2>Sale failed — nothing was charged</h2>
         <p>{sale.failure?.message ?? 'The sale did not go through.'}</p>
-        <p>Give the customer their money back, or try again. Scan or type the next meter number.</p>
+        <p>Give the customer their money back{sale.tender.type === 'CASH' && sale.tender.cashReceivedCents !== undefined ? ` (${rand(sale.tender.cashReceivedCents)} received)` : ''}, or try again. Scan or type the next meter number.</p>
       </div>
     );
   }
@@ -158,7 +176,7 @@ export function SaleOutcome({ utilityType, cashCents }: { utilityType: Parameter
     return (
       <div className="state failed" role="alert" data-testid="outcome-cancelled">
         <h2>Cancelled — refund {rand(sale.amountCents)} to the customer</h2>
-        <p>The till sends a reversal to the switch; take back the pending slip.</p>
+        <p>{sale.tender.type === 'CASH' ? 'The cash drawer opens for the refund. ' : ''}The till sends a reversal to the switch; take back the pending slip.</p>
       </div>
     );
   }

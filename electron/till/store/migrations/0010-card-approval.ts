@@ -2,7 +2,7 @@
 import type { Migration } from '../../../../common/sqlite';
 
 const m: Migration = {
-  version: 8,
+  version: 10,
   name: 'card-approval',
   up(db) {
     db.exec(`ALTER TABLE sales ADD COLUMN card_approval TEXT;`);
