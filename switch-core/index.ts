@@ -14,6 +14,7 @@ import { SwitchEngine, type EngineConfig } from './engine/switch-engine';
 import { buildServer } from './server/app';
 import type { StoreUser } from './server/api-users';
 import type { ConnectionLimits } from './server/connection-limits';
+import type { AuthAlert, AuthLimits } from './server/auth-limits';
 import type { HealthCheck } from './server/health-routes';
 import { startBackgroundJobs } from './background-jobs';
 import { openPostgresStore, openSqliteStore, type SwitchStore } from './store';
@@ -63,6 +64,9 @@ export interface SwitchOptions {
   rng?: () => number;
   /** Request/header timeouts and open-connection caps (server/connection-limits.ts). */
   limits?: Partial<ConnectionLimits>;
+  /** Slowing and locking after wrong credentials (server/auth-limits.ts), and where its alerts go. */
+  authLimits?: Partial<AuthLimits>;
+  onAlert?: (a: AuthAlert) => void;
   /** What GET /healthz checks (server/health-routes.ts); by default that the store answers its ping. */
   health?: HealthCheck;
 }
@@ -161,7 +165,7 @@ export async function startSwitch(options: SwitchOptions): Promise<RunningSwitch
     cleanup.unshift(() => engine.close());
 
     const simulated = new Map((sim?.providers ?? []).map((p) => [p.descriptor.id, p]));
-    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, oauth2: opts.oauth2, storeUsers: opts.storeUsers, health: opts.health ?? (() => store.ping()) });
+    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, authLimits: opts.authLimits, onAlert: opts.onAlert, oauth2: opts.oauth2, storeUsers: opts.storeUsers, health: opts.health ?? (() => store.ping()) });
     const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
     cleanup.unshift(() => app.close());
     const port = new URL(address).port;

@@ -28,6 +28,6 @@ export function settingsHandlers(ctx: TillContext, link: SwitchLink): Handlers<'
       return view();
     },
     testConnection: () => link.testConnection(),
-    printTestPage: () => printer.printTestPage({ merchantName: ctx.settings().merchantName, terminalId: tillLabel(ctx.settings()) }, new Date(clock())),
+    printTestPage: () => printer.printTestPage({ merchantName: ctx.settings().merchantName, terminalId: tillLabel(ctx.settings()), timeZone: ctx.zone() }, new Date(clock())),
   };
 }

@@ -5,12 +5,15 @@
  */
 import type { StoreEodReport, StoreEodRow, StoreSale } from '../api/contract';
 import { decimalAmount, rands } from '../../common/money';
-import { center, csvField, local, pair, rule, TENDERS } from './end-of-day';
+import { localTime } from '../../common/local-time';
+import { center, csvField, pair, rule, TENDERS } from './end-of-day';
 
 export interface StoreEodInput extends Pick<StoreEodReport, 'merchantId' | 'storeName' | 'from' | 'to' | 'generatedAt' | 'terminalId'> {
   sales: readonly StoreSale[];
   /** Names of the operators this till knows; another till's cashier shows by id. */
   operatorNames: ReadonlyMap<string, string>;
+  /** The till's time zone: the report's times, the CSV's dates and the day are local to it. */
+  zone: string;
 }
 
 const tenderLabel = (k: string) => TENDERS.find(([t]) => t === k)?.[1] ?? k;
@@ -38,6 +41,7 @@ function groupBy(sales: readonly StoreSale[], key: (s: StoreSale) => string, lab
 const STATE_WORDS: Record<StoreSale['state'], string> = { sold: 'sold', pending: 'pending', failed: 'failed', reversed: 'reversed (refunded)' };
 
 export function buildStoreEod(i: StoreEodInput): StoreEodReport {
+  const local = (iso: string) => localTime(iso, i.zone);
   const till = (k: string) => (k === i.terminalId ? `${k} (this till)` : k);
   const cashier = (k: string) => i.operatorNames.get(k) ?? k;
   const report = {

@@ -8,7 +8,8 @@
 import type { StoreSale } from '../api/contract';
 import { newId } from '../../switch-core/protocol';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
-import { dayRange, local } from './end-of-day';
+import { localDay, localTime } from '../../common/local-time';
+import { dayRange } from './end-of-day';
 import { ppuErrorWords } from './ppu-error-words';
 import { reconcile } from './reconcile';
 import { slipContext, tillLabel } from './sale-slips';
@@ -43,7 +44,7 @@ export function storeHandlers(ctx: TillContext, link: SwitchLink): Handlers<Stor
 
   /** The store's sales a search names, each with all its rows (a late sale's retry, a reversal). */
   async function find(a: { meterId?: string; reference?: string; token?: string; date?: string }): Promise<StoreSale[]> {
-    const range = a.date ? dayRange(clock(), a.date) : { from: undefined, to: undefined };
+    const range = a.date ? dayRange(clock(), ctx.zone(), a.date) : { from: undefined, to: undefined };
     const hits = await rows({ ...range, meter: a.meterId, q: a.reference ?? a.token });
     const ids = [...new Set(hits.map((r) => (r.type === 'PURCHASE' ? r.id : r.purchaseId)).filter((id): id is string => id !== null))].slice(0, 50);
     const full = (await Promise.all(ids.map((id) => rows({ q: id })))).flat();
@@ -51,7 +52,7 @@ export function storeHandlers(ctx: TillContext, link: SwitchLink): Handlers<Stor
   }
 
   async function storeEod(date: string | undefined) {
-    const { from, to } = dayRange(clock(), date);
+    const { from, to } = dayRange(clock(), ctx.zone(), date);
     const s = ctx.settings();
     return buildStoreEod({
       merchantId: s.merchantId,
@@ -62,6 +63,7 @@ export function storeHandlers(ctx: TillContext, link: SwitchLink): Handlers<Stor
       terminalId: s.terminalId,
       sales: storeSalesOf(await rows({ from, to })),
       operatorNames: new Map(store.listOperators().map((o) => [o.id, o.name])),
+      zone: ctx.zone(),
     });
   }
 
@@ -92,7 +94,7 @@ export function storeHandlers(ctx: TillContext, link: SwitchLink): Handlers<Stor
         {
           ...slipContext(ctx, op.name),
           terminalId: soldAt ?? 'unknown till',
-          footer: ['*** COPY ***', `Sold at till ${soldAt ?? '?'} ${local(originalAt)}`, `Reference ${ref}`, `Copy printed at till ${tillLabel(me)}`],
+          footer: ['*** COPY ***', `Sold at till ${soldAt ?? '?'} ${localTime(originalAt, ctx.zone())}`, `Reference ${ref}`, `Copy printed at till ${tillLabel(me)}`],
         },
         { reprint: { at, operator: op.name } },
       );
@@ -114,10 +116,10 @@ export function storeHandlers(ctx: TillContext, link: SwitchLink): Handlers<Stor
     printStoreEod: async ({ date }, op) => printer.printLines((await storeEod(date)).lines, slipContext(ctx, op.name)),
 
     async reconcile({ date }) {
-      const { from, to } = dayRange(clock(), date);
+      const { from, to } = dayRange(clock(), ctx.zone(), date);
       const me = ctx.settings().terminalId;
       const atSwitch = storeSalesOf(await rows({ from, to, terminal: me }));
-      return reconcile(from.slice(0, 10), me, store.findSales({ from, to, limit: 5000 }), atSwitch);
+      return reconcile(date ?? localDay(clock(), ctx.zone()), me, store.findSales({ from, to, limit: 5000 }), atSwitch);
     },
   };
 }

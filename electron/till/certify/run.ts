@@ -9,7 +9,8 @@
 import { newId, type PpuResult, type PurchaseRequest } from '../../../switch-core/protocol';
 import type { CertifyReport, CertifyStep } from '../../api/contract';
 import type { Handlers, TillContext } from '../backend-context';
-import { local, REPORT_COLUMNS } from '../end-of-day';
+import { localTime } from '../../../common/local-time';
+import { REPORT_COLUMNS } from '../end-of-day';
 import { ppuErrorWords } from '../ppu-error-words';
 import { slipContext, tillLabel } from '../sale-slips';
 import type { SwitchLink } from '../switch-link';
@@ -24,7 +25,7 @@ function refusal(id: string, res: PpuResult<unknown>): string {
 }
 
 /** The result slip: till, switch, date, counts and every failure, 32 columns. */
-export function certifySlipLines(r: CertifyReport): string[] {
+export function certifySlipLines(r: CertifyReport, zone: string): string[] {
   /** Word-wrapped to the receipt width; a word longer than a line is cut. */
   const wrap = (text: string, indent = '') => {
     const out: string[] = [];
@@ -49,7 +50,7 @@ export function certifySlipLines(r: CertifyReport): string[] {
     'CERTIFICATION RUN',
     ...wrap(`Till: ${r.terminalId}`),
     ...wrap(`Switch: ${r.switchUrl}`),
-    `Date: ${local(r.at)}`,
+    `Date: ${localTime(r.at, zone)}`,
     '-'.repeat(REPORT_COLUMNS),
     `Passed: ${r.passed}`,
     `Failed: ${r.failed}`,
@@ -155,7 +156,7 @@ export function certifyHandlers(ctx: TillContext, link: SwitchLink): Handlers<'c
         failed,
         printed: null,
       };
-      if (print) report.printed = await ctx.printer.printLines(certifySlipLines(report), slipContext(ctx, op.name));
+      if (print) report.printed = await ctx.printer.printLines(certifySlipLines(report, ctx.zone()), slipContext(ctx, op.name));
       return report;
     },
   };
