@@ -190,3 +190,22 @@ describe('an answer that cannot be read', () => {
     expect(r.server.requests.filter((q) => q.path === `/tokenPurchases/${last.id}/retry`).length).toBeGreaterThan(0);
   });
 });
+
+describe('when no provider can be asked', () => {
+  it('a lookup and a purchase answer 503 UPSTREAM_UNAVAILABLE with the reason, never UNKNOWN_METER_ID — also once every circuit is open', async () => {
+    const r = await rig();
+    await r.server.close(); // the provider is down: connections refused
+    const errors: Array<[number | null, string | undefined]> = [];
+    for (let i = 0; i < 7; i++) {
+      const lk = await r.till.meterLookup(lookupRequest('TST001'));
+      errors.push([lk.status, lk.outcome === 'successful' ? 'sold' : lk.error?.errorType]);
+    }
+    expect(errors).toEqual(Array.from({ length: 7 }, () => [503, 'UPSTREAM_UNAVAILABLE']));
+    const providers = await admin(r.sw).get<{ providers: Array<{ id: string; circuit: string }> }>('/providers');
+    expect(providers.body.providers.map((p) => p.circuit)).toEqual(['open']);
+    const lk = await r.till.meterLookup(lookupRequest('TST001'));
+    expect(lk.outcome === 'failed' && (lk.error?.detailMessage as { message?: string } | undefined)?.message).toMatch(/circuit open/);
+    const p = await r.till.purchase(purchaseRequest('TST002', 10000));
+    expect([p.status, p.outcome === 'failed' ? p.error?.errorType : p.outcome]).toEqual([503, 'UPSTREAM_UNAVAILABLE']);
+  });
+});
