@@ -6,6 +6,7 @@
  * purchase-routing.ts, retries.ts, optional-operations.ts, advice-queue.ts and events.ts.
  */
 import {
+  maskCardNumbersIn,
   nowIso,
   OPERATIONS,
   type ConfirmationAdvice,
@@ -186,6 +187,10 @@ export class SwitchState {
     const link = typeof t.requestBody === 'object' && t.requestBody !== null ? this.txOfBody.get(t.requestBody) : undefined;
     if (!link) return;
     const answered = !(t.outcome === 'unknown' && t.status === null);
+    // The answer is kept as it came, except a card number in it (a provider's free text), masked.
+    const responseText = t.responseText === null ? null : maskCardNumbersIn(t.responseText);
+    const parsed = typeof t.responseBody === 'object' && t.responseBody !== null;
+    const responseBody = responseText === t.responseText ? t.responseBody : parsed ? (JSON.parse(responseText!) as unknown) : responseText;
     this.traces.add({
       txId: link.txId,
       direction: 'switch->provider',
@@ -194,13 +199,13 @@ export class SwitchState {
       url: t.url,
       requestBody: t.requestBody,
       status: t.status,
-      responseBody: answered ? t.responseBody : { reason: t.reason ?? 'no answer' },
+      responseBody: answered ? responseBody : { reason: t.reason ?? 'no answer' },
       startedAt: t.startedAt,
       ms: t.ms,
       // The bytes as they crossed the wire, instead of serialising the bodies again.
       requestJson: t.requestText,
       // Only an answer that parsed as JSON is stored as sent (an empty 202 or an HTML error page is not).
-      ...(answered && typeof t.responseBody === 'object' && t.responseBody !== null && t.responseText ? { responseJson: t.responseText } : {}),
+      ...(answered && typeof responseBody === 'object' && responseBody !== null && responseText ? { responseJson: responseText } : {}),
     });
   }
 
