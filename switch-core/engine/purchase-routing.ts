@@ -9,6 +9,7 @@ import { DuplicateIdError } from '../store';
 import { applyAnswer, discover } from './broadcast';
 import { whomToBroadcast } from './contract';
 import { fail, neverSent, replyOf, type Reply } from './replies';
+import { answerRepeat } from './repeats';
 import { resolveUnknown } from './retries';
 import { withSlipData } from './slip-data';
 import type { MeterState } from './model';
@@ -19,6 +20,7 @@ export type PurchaseOperation = 'purchase' | 'trialPurchase';
 const capabilityOf = (op: PurchaseOperation) => (op === 'trialPurchase' ? 'trialPurchases' : undefined);
 
 export function purchase(s: SwitchState, req: PurchaseRequest, op: PurchaseOperation = 'purchase'): Promise<Reply> {
+  let tracked: Promise<Reply> | null = null;
   const p = (async (): Promise<Reply> => {
     // The provider the purchase will most likely go to is stored with the insert itself, so the
     // usual case persists once before sending; a failover updates it before its own send.
@@ -28,13 +30,20 @@ export function purchase(s: SwitchState, req: PurchaseRequest, op: PurchaseOpera
     try {
       started = await s.begin(req.id, TX_OF_OPERATION[op], req.meter.meterId, req.purchaseAmount.amount, null, req, likely?.ok ? likely.candidates[0]! : null);
     } catch (e) {
-      if (e instanceof DuplicateIdError) return s.duplicate(op, req.id);
+      if (e instanceof DuplicateIdError) {
+        // The same purchase again: its stored answer. Without one yet it is under way at another
+        // node, or was cut off there: its outcome is unknown — the client's /retry settles it,
+        // where sending it again here could sell it twice.
+        s.untrack(req.id, tracked);
+        const unknown = () => Promise.resolve(fail('OUTCOME_UNKNOWN', `Purchase ${req.id} has no answer yet (under way or cut off at another node); retry it`, OPERATIONS[op].requestType, req.id));
+        return answerRepeat(s, op, req, unknown);
+      }
       throw e;
     }
     return routeAndSend(s, req, op, started, likely ?? undefined);
   })();
   // A retry arriving meanwhile waits for this one; a second purchase with the same id is refused by begin.
-  if (!s.inFlight.has(req.id)) s.trackInFlight(req.id, p);
+  if (!s.inFlight.has(req.id)) tracked = s.trackInFlight(req.id, p);
   return p;
 }
 

@@ -386,13 +386,18 @@ export class SwitchState {
     return run;
   }
 
-  /** A purchase under way: a retry with its id waits for it (its failure is its caller's to handle). */
-  trackInFlight(id: string, p: Promise<Reply>): void {
+  /** Work under way for an id: a retry or repeat with its id waits for it (its failure is its caller's to handle). */
+  trackInFlight(id: string, p: Promise<Reply>): Promise<Reply> {
     const tracked: Promise<Reply> = p.finally(() => {
       if (this.inFlight.get(id) === tracked) this.inFlight.delete(id);
     });
     tracked.catch(() => undefined);
     this.inFlight.set(id, tracked);
+    return tracked;
+  }
+  /** `tracked` turned out to be a repeat, not the work: others must not wait on it. */
+  untrack(id: string, tracked: Promise<Reply> | null): void {
+    if (tracked && this.inFlight.get(id) === tracked) this.inFlight.delete(id);
   }
 
   duplicate(op: PpuOperation, id: string): Reply {
