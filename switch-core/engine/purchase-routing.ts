@@ -47,6 +47,19 @@ export function purchase(s: SwitchState, req: PurchaseRequest, op: PurchaseOpera
   return p;
 }
 
+/**
+ * Whether the provider a first purchase would now go to may take it: the meter's own preference
+ * may, else every provider the utility ranks above it must have been heard from (an unranked one
+ * waits for all the ranked) — each bounded by the broadcast's timeout — so the fastest unranked
+ * answer does not take a sale the utility's ranked provider would have.
+ */
+async function rankedAboveHeard(s: SwitchState, meter: MeterState, chosen: string, heard: ReadonlySet<string>): Promise<boolean> {
+  if (meter.preferredProviderId === chosen || meter.utilityId === null) return true;
+  const ranked = (await s.utilityCache()).get(meter.utilityId)?.ranked ?? [];
+  const rank = ranked.indexOf(chosen);
+  return (rank < 0 ? ranked : ranked.slice(0, rank)).every((id) => heard.has(id));
+}
+
 export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: PurchaseOperation, started: Started, pre?: RouteDecision): Promise<Reply> {
   const rt = OPERATIONS[op].requestType;
   const routeOf = async (m: MeterState | null): Promise<RouteDecision> => (m ? s.route(m, capabilityOf(op)) : { ok: false, reason: 'NO_SUPPORTING_PROVIDER' });
@@ -62,7 +75,10 @@ export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: Pur
       thirdPartyIdentifiers: [],
       meter: req.meter,
     };
-    const found = await discover(s, req.id, lookup, async (m) => (await routeOf(m)).ok);
+    const found = await discover(s, req.id, lookup, async (m, heard) => {
+      const route = await routeOf(m);
+      return route.ok && (await rankedAboveHeard(s, m, route.candidates[0]!, heard));
+    });
     decision = await routeOf(await s.store.getMeter(req.meter.meterId));
     if (!decision.ok && found.unreachable !== null) {
       const reply = fail('UPSTREAM_UNAVAILABLE', `No provider could be asked about meter ${req.meter.meterId} (${found.unreachable}); try again in a minute`, rt, req.id);
