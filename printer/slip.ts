@@ -147,8 +147,8 @@ function amountOf(t: TokenAnswer): SlipAmount | undefined {
   if (t.tokenType === 'KC') return undefined;
   return moneyOf(t.amount);
 }
-function moneyOf(a: { amount?: number; tax?: number } | undefined): SlipAmount | undefined {
-  return a?.amount === undefined ? undefined : { cents: a.amount, taxCents: a.tax };
+function moneyOf(a: { amount?: number | null; tax?: number | null } | null | undefined): SlipAmount | undefined {
+  return a?.amount == null ? undefined : { cents: a.amount, taxCents: a.tax ?? undefined };
 }
 
 /** Key change tokens first (the meter must take them before the new STD token), then STD/BSST/REFUND. */
@@ -157,12 +157,12 @@ const TOKEN_ORDER: Record<TokenType, number> = { KC: 0, STD: 1, BSST: 2, PWRLMT:
 export function slipFromPurchase(resp: PurchaseAnswer, ctx: SlipContext): Slip {
   const tokens: SlipToken[] = resp.tokens
     .map((t) => ({
-      type: t.tokenType,
+      type: t.tokenType ?? undefined,
       token: t.token.replace(/\s+/g, ''),
-      units: t.units,
+      units: t.units ?? undefined,
       amount: amountOf(t),
-      receiptNum: t.receiptNum,
-      tariff: (t.tariffCalc ?? []).flatMap((b) => (b.units === undefined || b.rate === undefined ? [] : [{ units: b.units, rateCents: b.rate }])),
+      receiptNum: t.receiptNum ?? undefined,
+      tariff: (t.tariffCalc ?? []).flatMap((b) => (b.units == null || b.rate == null ? [] : [{ units: b.units, rateCents: b.rate }])),
     }))
     // Stable sort: keeps the switch's order within a kind (KC pair order matters).
     .map((t, i) => ({ t, i }))
@@ -175,25 +175,25 @@ export function slipFromPurchase(resp: PurchaseAnswer, ctx: SlipContext): Slip {
     kind: 'sale',
     sale: {
       utilityName: resp.utility?.name ?? '',
-      utilityVatNumber: resp.utility?.vatRegNum,
-      utilityType: resp.utilityType,
+      utilityVatNumber: resp.utility?.vatRegNum ?? undefined,
+      utilityType: resp.utilityType ?? undefined,
       customerName,
-      customerAddress: resp.customer?.address,
+      customerAddress: resp.customer?.address ?? undefined,
       meterId: resp.meter?.meterId ?? '',
       tokens,
       debts: (resp.debtRecoveryCharges ?? []).map((d) => ({
-        description: d.description,
+        description: d.description ?? undefined,
         amount: moneyOf(d.amount),
-        balanceCents: d.balance?.amount,
-        receiptNum: d.receiptNum,
+        balanceCents: d.balance?.amount ?? undefined,
+        receiptNum: d.receiptNum ?? undefined,
       })),
       serviceCharges: (resp.serviceCharges ?? []).map((s) => ({
-        description: s.description,
+        description: s.description ?? undefined,
         amount: moneyOf(s.amount),
       })),
-      totalCents: resp.purchaseTotal?.amount,
-      vatCents: resp.taxTotal?.amount,
-      vatInvoiceNumber: resp.vatInvoiceNumber,
+      totalCents: resp.purchaseTotal?.amount ?? undefined,
+      vatCents: resp.taxTotal?.amount ?? undefined,
+      vatInvoiceNumber: resp.vatInvoiceNumber ?? undefined,
       currency,
     },
   };
@@ -201,18 +201,18 @@ export function slipFromPurchase(resp: PurchaseAnswer, ctx: SlipContext): Slip {
 
 /** The switch's own printable slip, kept line for line (scales clamped to what a printer does). */
 export function slipFromSlipData(data: Read<SlipData>, ctx: SlipContext & { reference?: string }): Slip {
-  const clamp = (n: number | undefined) => Math.min(8, Math.max(1, Math.trunc(n ?? 1)));
+  const clamp = (n: number | null | undefined) => Math.min(8, Math.max(1, Math.trunc(n ?? 1)));
   return {
     ...common(ctx, (ctx.at ?? new Date(0)).toISOString(), ctx.reference ?? data.issuerReference ?? ''),
     kind: 'switch',
-    issuerReference: data.issuerReference,
+    issuerReference: data.issuerReference ?? undefined,
     lines: (data.messageLines ?? []).map((l) => ({
       text: l.text ?? '',
       widthScale: clamp(l.fontWidthScaleFactor),
       heightScale: clamp(l.fontHeightScaleFactor),
       line: l.line === true,
       cut: l.cut === true,
-      barcode: l.barcode?.data !== undefined && l.barcode.encoding !== undefined ? { data: l.barcode.data, encoding: l.barcode.encoding } : undefined,
+      barcode: l.barcode?.data != null && l.barcode.encoding != null ? { data: l.barcode.data, encoding: l.barcode.encoding } : undefined,
     })),
   };
 }

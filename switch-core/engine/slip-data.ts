@@ -92,7 +92,7 @@ function centsCurrency(resp: PurchaseAnswer): string {
 export function slipDataOf(resp: PurchaseAnswer, width = DEFAULT_SLIP_WIDTH): SlipData & { messageLines: SlipLine[] } {
   const w = Math.max(MIN_SLIP_WIDTH, Math.min(MAX_SLIP_WIDTH, Math.floor(width)));
   const currency = centsCurrency(resp);
-  const units = unitName(resp.utilityType);
+  const units = unitName(resp.utilityType ?? undefined);
   const lines: SlipLine[] = [];
   const text = (...t: string[]) => t.forEach((x) => lines.push({ text: x }));
   const rule = () => lines.push({ text: '', line: true });
