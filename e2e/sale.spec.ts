@@ -2,8 +2,7 @@
 import { expect, test } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { api, asManager, lookUp, recordProgress, sell, shot, signIn, withFaults } from './helpers';
-import { E2E_PORT, E2E_TOKEN } from './playwright.config';
+import { api, apiFile, asManager, lookUp, recordProgress, sell, shot, signIn, withFaults } from './helpers';
 
 test('a full cash sale: tokens in groups of four on screen and on the rendered slip', async ({ page }) => {
   await signIn(page, 'cashier');
@@ -32,7 +31,7 @@ test('a full cash sale: tokens in groups of four on screen and on the rendered s
   // The rendered slip image itself: its QR code scans back to this sale's reference.
   const last = await api('lastSale', {});
   expect(last.ok && last.value).toBeTruthy();
-  const png = await fetch(`http://127.0.0.1:${E2E_PORT}${slip!.pngUrl}?token=${E2E_TOKEN}`);
+  const png = await apiFile(slip!.pngUrl!);
   expect(png.status).toBe(200);
   const image = PNG.sync.read(Buffer.from(await png.arrayBuffer()));
   const qr = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
@@ -122,13 +121,15 @@ test('a card sale from a card swipe: track 2 finds the meter, a full card number
   await expect(page.getByTestId('customer')).toBeVisible();
   await page.getByLabel('Amount (R)').fill('30');
   await page.getByLabel('Debit card').check();
-  await page.getByLabel(/Card \(masked/).fill('4111111111111111');
-  await page.keyboard.press('F2');
+  await page.keyboard.press('F2'); // the till asks whether the card terminal approved it; the masked number comes from its slip
+  await expect(page.getByTestId('card-approval')).toContainText('Card terminal approved R 30.00?');
+  await page.getByLabel(/Card number \(masked/).fill('4111111111111111');
+  await page.getByRole('button', { name: /^Yes — approved/ }).click();
   await expect(page.getByRole('alert')).toContainText('Never the full number');
   await expect(page.getByTestId('outcome-success')).toHaveCount(0);
 
-  await page.getByLabel(/Card \(masked/).fill('411111******1111');
-  await page.keyboard.press('F2');
+  await page.getByLabel(/Card number \(masked/).fill('411111******1111');
+  await page.getByRole('button', { name: /^Yes — approved/ }).click();
   await expect(page.getByTestId('outcome-success')).toBeVisible();
   await shot(page, 'cashier-card-sale');
   const last = await api('lastSale', {});

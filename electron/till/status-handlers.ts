@@ -1,9 +1,12 @@
 /**
  * The status bar and the printer tools: switch reachability, printer state, pending and advice
  * counts, who is signed in; serial ports; the virtual printer's jobs, files and simulated faults.
+ * A slip carries its tokens, so a cashier sees only the jobs of her own sales (found by the sale's
+ * short reference, which every slip prints); a manager sees every job.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { StatusView } from '../api/contract';
+import { shortReference } from '../../switch-core/protocol/ids';
+import type { Operator, StatusView } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import type { BackgroundErrors } from './background-errors';
 import { printerKindOf } from './settings';
@@ -14,6 +17,14 @@ type StatusMethod = 'status' | 'listSerialPorts' | 'virtualPrinterJobs' | 'setVi
 
 export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () => StatusView['storage'], errors: BackgroundErrors): Handlers<StatusMethod> {
   const { store, printer, deps } = ctx;
+  /** The virtual printer's jobs this operator may see. */
+  function visibleJobs(op: Operator | null) {
+    const jobs = deps.virtualPrinter?.jobs() ?? [];
+    if (op?.role === 'manager') return jobs;
+    if (!op) return [];
+    const refs = store.findSales({ operatorId: op.id, limit: 1000 }).map((r) => shortReference(r.id));
+    return jobs.filter((j) => refs.some((ref) => j.text.includes(ref)));
+  }
   return {
     async status(_args, operator) {
       const last = await link.contact(); // first: a probe finding the switch gone fails over
@@ -21,7 +32,7 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () =
       const p = await printer.status().catch(() => ({ state: 'problem' as const, message: 'Printer status unknown' }));
       return {
         mode: deps.mode,
-        till: { storeName: ctx.settings().merchantName, terminalId: ctx.settings().terminalId },
+        till: { storeName: ctx.settings().merchantName, terminalId: ctx.settings().terminalId, terminalName: ctx.settings().terminalName },
         switch: {
           reachable: last?.reachable ?? false,
           url: t.root,
@@ -46,10 +57,10 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () =
       const ports = (await deps.listSerialPorts?.()) ?? [];
       return ports.map((p) => ({ path: p.path, manufacturer: p.manufacturer ?? null }));
     },
-    virtualPrinterJobs({ limit }) {
+    virtualPrinterJobs({ limit }, op) {
       const vp = deps.virtualPrinter;
       if (!vp) return { enabled: false, status: null, jobs: [] };
-      const jobs = vp.jobs().slice(-(limit ?? 50)).reverse();
+      const jobs = visibleJobs(op).slice(-(limit ?? 50)).reverse();
       return {
         enabled: true,
         status: vp.status?.() ?? null,
@@ -70,8 +81,8 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () =
       if (!set) throw new ApiFail('NOT_FOUND', 'The virtual printer is not in use (a real printer is configured).');
       return set(s);
     },
-    virtualPrinterFile({ id, kind }) {
-      const job = deps.virtualPrinter?.jobs().find((j) => String(j.n) === id);
+    virtualPrinterFile({ id, kind }, op) {
+      const job = visibleJobs(op).find((j) => String(j.n) === id);
       if (!job) throw new ApiFail('NOT_FOUND', 'No such print job.');
       const file = kind === 'png' ? job.files.png : job.files.bin;
       if (!existsSync(file)) {

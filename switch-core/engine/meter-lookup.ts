@@ -5,7 +5,7 @@
  * stored answer, or — when its first run never finished — is asked afresh (repeats.ts).
  */
 import { OPERATIONS, type MeterLookupRequest } from '../protocol';
-import { DuplicateIdError } from '../store';
+import { DuplicateIdError } from '../store/switch-store';
 import { discover, type Discovery } from './broadcast';
 import { fail, replyOf, statusOf, type Reply } from './replies';
 import { answerRepeat } from './repeats';

@@ -5,7 +5,7 @@
  * not know the meter, nothing was sent). An unknown outcome stays with its provider (retries.ts).
  */
 import { OPERATIONS, type MeterLookupRequest, type PpuResult, type PurchaseRequest } from '../protocol';
-import { DuplicateIdError } from '../store';
+import { DuplicateIdError } from '../store/switch-store';
 import { applyAnswer, discover } from './broadcast';
 import { whomToBroadcast } from './contract';
 import { fail, neverSent, replyOf, type Reply } from './replies';

@@ -12,7 +12,7 @@ import { DEMO_METERS, DEFAULT_BEHAVIOUR } from '../providers';
 import { lookupRequest, purchaseRequest } from '../protocol/test/fixtures';
 import { newId, PpuClient } from '../protocol';
 import { startSwitch, type RunningSwitch } from '../index';
-import { SqliteSwitchStore } from '../store';
+import type { SqliteSwitchStore } from '../store';
 import { admin, fixedRng, tillClient, until, type MeterDetail, type TxDetail } from './helpers';
 
 let sw: RunningSwitch;

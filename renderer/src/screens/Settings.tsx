@@ -10,10 +10,11 @@ import { call } from '../api';
 import { Err } from './ErrorLine';
 import { Operators } from './Operators';
 
-type Form = Omit<TillSettings, 'switchPasswordSet'> & { switchPassword: string };
+type Form = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted' | 'timeZoneInForce'> & { switchPassword: string };
 
 const ID_FIELDS: { key: keyof Form & string; label: string }[] = [
   { key: 'terminalId', label: 'Terminal id (8 characters)' },
+  { key: 'terminalName', label: 'Till name (up to 20, on the header and slips)' },
   { key: 'merchantId', label: 'Merchant id (15 characters)' },
   { key: 'merchantType', label: 'Merchant type (4 digits)' },
   { key: 'merchantName', label: 'Merchant name (up to 23)' },
@@ -50,13 +51,17 @@ function Field(props: { id: string; label: string; value: string | number; error
 export function Settings() {
   const [form, setForm] = useState<Form | null>(null);
   const [passwordSet, setPasswordSet] = useState(false);
+  const [passwordEncrypted, setPasswordEncrypted] = useState(true);
   const [ports, setPorts] = useState<SerialPortView[]>([]);
   const [err, setErr] = useState<ApiError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [drawerReason, setDrawerReason] = useState('');
+  const [zoneInForce, setZoneInForce] = useState('');
   const load = (s: TillSettings) => {
-    const { switchPasswordSet, ...rest } = s;
+    const { switchPasswordSet, switchPasswordEncrypted, timeZoneInForce, ...rest } = s;
     setPasswordSet(switchPasswordSet);
+    setPasswordEncrypted(switchPasswordEncrypted);
+    setZoneInForce(timeZoneInForce);
     setForm({ ...rest, switchPassword: '' });
   };
   useEffect(() => {
@@ -102,6 +107,11 @@ export function Settings() {
           />
           <Field id="s-user" label="User name" value={form.switchUsername} error={fieldErr('switchUsername')} onChange={(v) => set('switchUsername', v)} />
           <Field id="s-pass" label={passwordSet ? 'Password (stored; type to replace)' : 'Password'} type="password" value={form.switchPassword} error={fieldErr('switchPassword')} onChange={(v) => set('switchPassword', v)} />
+          {!passwordEncrypted && (
+            <p className="hint" role="note" data-testid="password-unencrypted">
+              This till has no keyring to encrypt the switch password: it is stored unencrypted in a file only this computer's user can read. Keep the till's user account to the till.
+            </p>
+          )}
         </fieldset>
         <fieldset className="group">
           <legend>Merchant and terminal</legend>
@@ -155,6 +165,11 @@ export function Settings() {
           <legend>Sign-in and PINs</legend>
           <Field id="s-pinlen" label="Shortest PIN (4 to 8 digits)" type="number" value={form.security.pinMinLength} error={fieldErr('security.pinMinLength')} onChange={(v) => setSecurity({ pinMinLength: num(v) })} />
           <Field id="s-idle" label="Sign out after this many minutes without use" type="number" value={form.security.sessionIdleMinutes} error={fieldErr('security.sessionIdleMinutes')} onChange={(v) => setSecurity({ sessionIdleMinutes: num(v) })} />
+        </fieldset>
+        <fieldset className="group">
+          <legend>Time</legend>
+          <p data-testid="time-zone">Times on slips, screens and reports are in <strong>{zoneInForce}</strong>{form.timeZone ? '' : ' (the system’s)'}; the day ends at its midnight.</p>
+          <Field id="s-tz" label="Time zone (empty: the system’s)" value={form.timeZone} error={fieldErr('timeZone')} placeholder="Africa/Johannesburg" onChange={(v) => set('timeZone', v)} />
         </fieldset>
         <button className="btn primary" type="submit">Save settings</button>
       </form>
