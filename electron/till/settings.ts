@@ -4,12 +4,16 @@
  * not part of this document: it lives in the SecretStore (safeStorage / 0600 file).
  */
 import { z } from 'zod';
+import { isTimeZone, systemTimeZone } from '../../common/local-time';
 import { formatPrinterAddress, parsePrinterAddress } from '../../printer/address';
 import { ppuRoot } from '../../switch-core/config/ppu-base-url';
 import type { PrinterKind, SettingsPatch, TillSettings } from '../api/contract';
 import { checkSwitchEntries, switchEntries } from './switch-list';
 
-export type StoredSettings = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted'>;
+export type StoredSettings = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted' | 'timeZoneInForce'>;
+
+/** The terminal id every till shipped with: a till still on it gets its own at its next start (till-identity.ts). */
+export const SHIPPED_TERMINAL_ID = 'TERM0001';
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   switchUrl: '',
@@ -18,7 +22,8 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   institutionName: 'Demo Retail Group',
   clientId: 'CLIENT01',
   clientName: 'Demo Retail',
-  terminalId: 'TERM0001',
+  terminalId: SHIPPED_TERMINAL_ID,
+  terminalName: '',
   merchantId: 'MERCHANT0000001',
   merchantType: '5411',
   merchantName: 'Corner Store',
@@ -28,6 +33,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   printer: { address: 'virtual', paperWidth: 80, drawer: { kickOnCash: true, pin: 2, pulseMs: 100 } },
   timeouts: { requestMs: 60_000, retryBaseMs: 2_000, retryMaxMs: 60_000, foregroundRetries: 3 },
   security: { pinMinLength: 4, sessionIdleMinutes: 15 },
+  timeZone: '',
 };
 
 const Full = z.object({
@@ -41,7 +47,8 @@ const Full = z.object({
   institutionName: z.string().max(40, 'at most 40 characters'),
   clientId: z.string().min(1, 'is required').max(40, 'at most 40 characters'),
   clientName: z.string().max(40, 'at most 40 characters'),
-  terminalId: z.string().length(8, 'must be exactly 8 characters'),
+  terminalId: z.string().regex(/^[A-Za-z0-9]{8}$/, 'must be exactly 8 letters or digits'),
+  terminalName: z.string().max(20, 'at most 20 characters'),
   merchantId: z.string().length(15, 'must be exactly 15 characters'),
   merchantType: z.string().regex(/^\d{4}$/, 'must be 4 digits'),
   merchantName: z.string().min(1, 'is required').max(23, 'at most 23 characters'),
@@ -70,6 +77,7 @@ const Full = z.object({
     pinMinLength: z.number().int().min(4, 'must be 4 to 8 digits').max(8, 'must be 4 to 8 digits'),
     sessionIdleMinutes: z.number().int().min(1, 'at least 1 minute').max(240, 'at most 240 minutes'),
   }),
+  timeZone: z.string().refine((z) => z === '' || isTimeZone(z), 'is not a time zone this till knows: use a name such as Africa/Johannesburg, or leave it empty for the system’s'),
 });
 
 export type SettingsCheck = { ok: true; value: StoredSettings } | { ok: false; fields: Record<string, string> };
@@ -128,7 +136,12 @@ export function upgradeSettings(stored: Partial<StoredSettings> | null): StoredS
 }
 
 export function settingsView(s: StoredSettings, passwordSet: boolean, passwordEncrypted: boolean): TillSettings {
-  return { ...s, printer: { ...s.printer, drawer: { ...s.printer.drawer } }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet, switchPasswordEncrypted: passwordEncrypted };
+  return { ...s, printer: { ...s.printer, drawer: { ...s.printer.drawer } }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet, switchPasswordEncrypted: passwordEncrypted, timeZoneInForce: zoneOf(s) };
+}
+
+/** The zone the till shows times in: the setting, else the system's. */
+export function zoneOf(s: Pick<StoredSettings, 'timeZone'>): string {
+  return s.timeZone || systemTimeZone();
 }
 
 /** The switch connection the environment imposes over the stored settings (each field optional). */
