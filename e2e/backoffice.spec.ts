@@ -78,8 +78,8 @@ test('"Retry now" sends a pending sale at once instead of at its next scheduled 
     await signIn(page, 'manager');
     await page.getByRole('button', { name: 'Pending queue' }).click();
     const row = page.getByTestId('queue-row').filter({ hasText: '00200000016' }).filter({ hasText: 'Pending sale' });
-    await expect(row.locator('td').nth(6)).toHaveText(/^in \d+ min$/);
-    await expect(row.locator('td').nth(6).locator('time')).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    await expect(row.locator('td').nth(7)).toHaveText(/^in \d+ min$/);
+    await expect(row.locator('td').nth(7).locator('time')).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     await row.getByRole('button', { name: 'Retry now' }).click();
     await expect(row).toHaveCount(0);
     const t = await api('getTransaction', { saleId });
