@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiError, SaleSummary, SwitchRecord, TransactionDetail } from '../../../electron/api/contract';
 import { call } from '../api';
-import { ago, rand } from '../format';
+import { ago, rand, tillToday } from '../format';
 import { duration, saleStateWords, TENDER_WORDS } from '../words';
 import { Err } from './ErrorLine';
 import { When } from './When';
@@ -14,7 +14,6 @@ import { When } from './When';
 type Filter = { q: string; from: string; to: string; state: string; tender: string; operatorId: string };
 const STATES = ['succeeded', 'failed', 'pending', 'retrying', 'purchasing', 'cancelled'] as const;
 const TENDERS = ['CASH', 'DEBIT_CARD', 'CREDIT_CARD'] as const;
-const today = () => new Date().toISOString().slice(0, 10);
 
 function Detail({ d }: { d: TransactionDetail }) {
   const [switchRecord, setSwitchRecord] = useState<SwitchRecord | null>(null);
@@ -65,7 +64,7 @@ function Detail({ d }: { d: TransactionDetail }) {
 }
 
 export function Transactions() {
-  const [f, setF] = useState<Filter>({ q: '', from: today(), to: '', state: '', tender: '', operatorId: '' });
+  const [f, setF] = useState<Filter>({ q: '', from: tillToday(), to: '', state: '', tender: '', operatorId: '' });
   const [rows, setRows] = useState<SaleSummary[]>([]);
   const [detail, setDetail] = useState<TransactionDetail | null>(null);
   const [err, setErr] = useState<ApiError | null>(null);
