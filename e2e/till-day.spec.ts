@@ -34,6 +34,12 @@ test('the slip is dated in the shop’s local time (Africa/Johannesburg), not UT
   await expect(page.getByTestId('clock')).toHaveText(wallClock(new Date().toISOString(), 'Africa/Johannesburg').slice(11));
 });
 
+/** Every job the virtual printer took, as a manager sees them (a cashier sees only her own sales' slips, not drawer kicks). */
+const allJobs = async () => {
+  const r = await asManager(() => api('virtualPrinterJobs', { limit: 200 }));
+  return r.ok ? r.value.jobs : [];
+};
+
 test('a cash sale left pending: the drawer opens, the change is shown and printed, the refund opens it again', async ({ page }) => {
   await signIn(page, 'cashier');
   const meter = '00300000023';
@@ -41,8 +47,7 @@ test('a cash sale left pending: the drawer opens, the change is shown and printe
   await page.keyboard.press('F3');
   await expect(page.getByLabel('Cash received (R)')).toBeFocused();
   await page.keyboard.type('100');
-  const jobsBefore = await api('virtualPrinterJobs', { limit: 200 });
-  const seen = new Set(jobsBefore.ok ? jobsBefore.value.jobs.map((j) => j.id) : []);
+  const seen = new Set((await allJobs()).map((j) => j.id));
   let saleId = '';
   await withFaults({ serverErrorRate: 1 }, async () => {
     await page.keyboard.press('F2');
@@ -57,8 +62,7 @@ test('a cash sale left pending: the drawer opens, the change is shown and printe
     // The printer got a drawer kick (ESC p) and the pending slip with the cash and the change.
     await expect
       .poll(async () => {
-        const jobs = await api('virtualPrinterJobs', { limit: 200 });
-        const fresh = jobs.ok ? jobs.value.jobs.filter((j) => !seen.has(j.id)) : [];
+        const fresh = (await allJobs()).filter((j) => !seen.has(j.id));
         return {
           kick: fresh.some((j) => j.commands.some((c) => /drawer/.test(c))),
           slip: fresh.some((j) => j.text.includes(saleId) && /Cash received:\s+R100\.00\nChange:\s+R60\.00/.test(j.text)),
@@ -67,16 +71,14 @@ test('a cash sale left pending: the drawer opens, the change is shown and printe
       .toEqual({ kick: true, slip: true });
 
     // The customer cannot wait: the manager cancels it and the drawer opens again for the refund.
-    const kicksBefore = await api('virtualPrinterJobs', { limit: 200 });
-    const known = new Set(kicksBefore.ok ? kicksBefore.value.jobs.map((j) => j.id) : []);
+    const known = new Set((await allJobs()).map((j) => j.id));
     await asManager(async () => {
       const c = await api('cancelPending', { saleId });
       expect(c.ok && c.value.state, JSON.stringify(c)).toBe('cancelled');
     });
     await expect
       .poll(async () => {
-        const jobs = await api('virtualPrinterJobs', { limit: 200 });
-        return jobs.ok && jobs.value.jobs.some((j) => !known.has(j.id) && j.commands.some((c) => /drawer/.test(c)));
+        return (await allJobs()).some((j) => !known.has(j.id) && j.commands.some((c) => /drawer/.test(c)));
       })
       .toBe(true);
   });
