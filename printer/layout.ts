@@ -3,6 +3,7 @@
  * feed, cut). Wraps every text to the paper's columns at its character scale, so nothing ever
  * overflows; the encoder then only has to translate lines to ESC/POS.
  */
+import { slipLogo, type Bitmap } from '../assets/logo';
 import { localTime } from '../common/local-time';
 import { commodityOf, INVOICE_WORDS } from '../common/tax-invoice';
 import { currencyPrefix, formatMoney, groupThousands } from '../common/money';
@@ -28,6 +29,8 @@ export type PrintLine =
   | { kind: 'feed'; lines: number }
   | { kind: 'barcode'; symbology: 'CODE128' | 'CODE39' | 'EAN13'; data: string; moduleWidth: number; height: number }
   | { kind: 'qr'; data: string; cellSize: number }
+  /** A 1-bit image, centred: rows of width / 8 bytes, the leftmost dot in the high bit (base64). */
+  | { kind: 'image'; width: number; height: number; bits: string }
   | { kind: 'cut' };
 
 export interface SlipLines {
@@ -172,6 +175,10 @@ class Builder {
       }
     }
     return false;
+  }
+
+  image(b: Bitmap): void {
+    this.lines.push({ kind: 'image', width: b.width, height: b.height, bits: b.bits.toString('base64') });
   }
 
   qr(data: string): void {
@@ -381,6 +388,8 @@ export function layoutSlip(slip: Slip, opts: LayoutOptions): SlipLines {
     switchSlip(b, slip);
     return { paper: opts.paper, columns, lines: b.lines };
   }
+  // The test page tries the printer's raster graphics first: the slip logo (assets/slip-logo.png).
+  if (slip.kind === 'test') b.image(slipLogo());
   header(b, slip);
   if (slip.kind === 'sale') sale(b, slip);
   else if (slip.kind === 'pending') pending(b, slip);

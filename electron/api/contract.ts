@@ -12,10 +12,19 @@
  *  - Every result is `{ok:true, value} | {ok:false, error}`; nothing throws across the boundary.
  *  - Sale progress: `getSale({saleId, sinceVersion, waitMs})` is a long poll that answers as soon as
  *    the sale's `version` is greater than `sinceVersion` (or after waitMs with the current view).
+ *
+ * Longer than 400 lines on purpose: it is one list. METHODS (each method's argument schema and role)
+ * and TillValues (each method's answer) are checked against each other at compile time, and the
+ * view types above them are what those answers are made of; split by method group, a method's
+ * argument, role and answer would sit in three files and the check would span them all. What is not
+ * the list lives beside it: transport constants in transport.ts, the client in http-client.ts.
  */
 import { z } from 'zod';
-import { MASKED_CARD } from './masked-card';
+import { CARD_APPROVAL_CODE, MASKED_CARD } from './masked-card';
 import type { ProviderBehaviour } from '../../switch-core/providers/types';
+import type { CertifyReport, ReconcileReport, StoreEodReport, StoreReprintEntry, StoreSale } from './store-contract';
+
+export type * from './store-contract';
 
 // ───────────────────────────── results and errors ─────────────────────────────
 
@@ -37,6 +46,7 @@ export const API_ERROR_CODES = [
   'PRINTER_PROBLEM',
   'NOT_SUPPORTED',
   'UNAUTHORIZED', // HTTP transport: token missing or wrong
+  'BACKEND_UNREACHABLE', // HTTP transport: nothing answered (the till's back end stopped or is starting)
   'INTERNAL',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
@@ -99,6 +109,16 @@ export interface TenderInput {
   maskedCard?: string;
   /** Cash: what the customer handed over (at least the amount); the change is this less the amount. */
   cashReceivedCents?: number;
+  /** The card terminal's approval (authorisation) code for this amount, as its slip prints it (CARD_APPROVAL_CODE in masked-card.ts). */
+  approvalCode?: string;
+}
+
+/** A sale still open on a meter (purchasing, retrying or pending): selling again needs a manager. */
+export interface OpenSaleFlag {
+  saleId: string;
+  state: SaleState;
+  amountCents: number;
+  createdAt: string;
 }
 
 export interface LookupView {
@@ -116,6 +136,8 @@ export interface LookupView {
   /** Message from the utility to show the cashier, if any. */
   message: string | null;
   currency: '710' | string;
+  /** The meter's sale still waiting for its answer, if any: flagged before an amount is typed. */
+  openSale: OpenSaleFlag | null;
 }
 
 /**
@@ -262,8 +284,10 @@ export interface QueueItem {
 export interface ReprintLogEntry {
   at: string;
   operatorId: string;
-  source: 'local' | 'switch';
+  /** 'local' or 'switch' here; 'store' when another till of the store printed a COPY (`reprintedAt` names it). */
+  source: 'local' | 'switch' | 'store';
   printed: boolean;
+  reprintedAt?: string;
 }
 
 export interface TransactionDetail {
@@ -367,7 +391,9 @@ export interface TillSettings {
   institutionName: string;
   clientId: string;
   clientName: string;
-  terminalId: string; // exactly 8 chars
+  terminalId: string; // exactly 8 chars, made unique at the till's first start
+  /** What the header and slips call this till beside its terminal id ("Till 2"). */
+  terminalName: string; // ≤ 20
   merchantId: string; // exactly 15 chars
   merchantType: string; // 4 digits
   merchantName: string; // ≤ 23
@@ -408,7 +434,7 @@ export interface SwitchStatus {
 export interface StatusView {
   mode: 'electron' | 'browser' | 'cli';
   /** What the counter header shows: the store's name (merchant name) and this till's terminal id. */
-  till: { storeName: string; terminalId: string };
+  till: { storeName: string; terminalId: string; terminalName: string };
   switch: SwitchStatus;
   /** name: the model the printer said it is; paperLow: near-end warning; drawerOpen: the drawer sensor, when reported. */
   printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string; name?: string; paperLow?: boolean; drawerOpen?: boolean };
@@ -537,7 +563,12 @@ export const CashCountArgs = z
     counted: z.object({ CASH: Cents.optional(), DEBIT_CARD: Cents.optional(), CREDIT_CARD: Cents.optional() }).strict(),
   })
   .strict();
-export const TenderArgs = z.object({ type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']), maskedCard: MaskedCard.optional(), cashReceivedCents: Cents.optional() });
+export const TenderArgs = z.object({
+  type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']),
+  maskedCard: MaskedCard.optional(),
+  approvalCode: z.string().trim().regex(CARD_APPROVAL_CODE, "must be the card terminal's approval code: 1 to 12 letters or digits").optional(),
+  cashReceivedCents: Cents.optional(),
+});
 
 /**
  * A manager's approval to sell to a meter that has a pending sale: the manager signs it with their
@@ -556,6 +587,7 @@ export const SettingsPatch = z
     clientId: z.string(),
     clientName: z.string(),
     terminalId: z.string(),
+    terminalName: z.string(),
     merchantId: z.string(),
     merchantType: z.string(),
     merchantName: z.string(),
@@ -668,6 +700,21 @@ export const METHODS = {
   getTransaction: { args: z.object({ saleId: Id }).strict(), role: 'manager' },
   eodReport: { args: z.object({ from: IsoOrDate.optional(), to: IsoOrDate.optional(), count: CashCountArgs.optional() }).strict(), role: 'manager' },
   printEodReport: { args: z.object({ from: IsoOrDate.optional(), to: IsoOrDate.optional(), count: CashCountArgs.optional() }).strict(), role: 'manager' },
+  // the store: every till's sales through the switch's store API (docs/till.md, "A store of tills")
+  storeFindSales: {
+    args: z
+      .object({ meterId: z.string().trim().max(20).optional(), reference: z.string().trim().max(100).optional(), token: z.string().trim().max(40).optional(), date: IsoOrDate.optional() })
+      .strict()
+      .refine((a) => Boolean(a.meterId || a.reference || a.token), { message: 'give a meter number, a reference or a token', path: ['meterId'] }),
+    role: 'manager',
+  },
+  storeReprint: { args: z.object({ purchaseId: Id.optional(), meterId: z.string().trim().min(1, 'is required').max(20) }).strict(), role: 'manager' },
+  storeReprints: { args: Empty, role: 'manager' },
+  storeEod: { args: z.object({ date: IsoOrDate.optional() }).strict(), role: 'manager' },
+  printStoreEod: { args: z.object({ date: IsoOrDate.optional() }).strict(), role: 'manager' },
+  reconcile: { args: z.object({ date: IsoOrDate.optional() }).strict(), role: 'manager' },
+  /** The field tech's certification run: the public test server's scenarios against the switch in use. */
+  certify: { args: z.object({ print: z.boolean().optional() }).strict(), role: 'manager' },
   // settings
   getSettings: { args: Empty, role: 'manager' },
   setSettings: { args: SettingsPatch, role: 'manager' },
@@ -748,6 +795,14 @@ export interface TillValues {
   eodReport: EodReport;
   printEodReport: PrintResult;
   openDrawer: { opened: boolean; message: string | null };
+  storeFindSales: StoreSale[];
+  /** The COPY printed: the original till, time and reference, and the tokens the switch gave again. */
+  storeReprint: PrintResult & { purchaseId: string; soldAt: string | null; originalAt: string; tokens: string[] };
+  storeReprints: StoreReprintEntry[];
+  storeEod: StoreEodReport;
+  printStoreEod: PrintResult;
+  reconcile: ReconcileReport;
+  certify: CertifyReport;
   getSettings: TillSettings;
   setSettings: TillSettings;
   testConnection: { reachable: boolean; ms: number; message: string };

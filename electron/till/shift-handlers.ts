@@ -16,13 +16,14 @@ export function shiftHandlers({ store, nowIso, deps }: TillContext, reports: Rep
       store.openShift(s);
       return s;
     },
-    closeShift(_args, op) {
+    async closeShift(_args, op) {
       const cur = store.currentShift(op.id);
       if (!cur) throw new ApiFail('NO_SHIFT', 'No shift is open.');
       const at = nowIso();
       store.closeShift(cur.id, at);
       const backups = deps.backups;
-      if (backups) void errors.guard('backing up at shift close', () => backups.backup('shift-close'));
+      // Awaited: a CLI that closes the shift and exits must not close the database under the backup.
+      if (backups && !deps.damage) await errors.guard('backing up at shift close', () => backups.backup('shift-close'));
       return { shift: { ...cur, closedAt: at }, report: reports.eod(cur.openedAt, at) };
     },
   };

@@ -4,6 +4,10 @@
  * operation goes through (begin persists before anything is sent; finish records the reply, its
  * references and its trace). The operations themselves live in meter-lookup.ts, broadcast.ts,
  * purchase-routing.ts, retries.ts, optional-operations.ts, advice-queue.ts and events.ts.
+ *
+ * Just over 400 lines because begin/finish and the caches share this class's private state (the
+ * lookups not yet written, the in-flight map, the provider call ↔ transaction links): apart, each
+ * half would need the other's privates. The engine's configuration types at the top are its inputs.
  */
 import {
   nowIso,
@@ -28,6 +32,7 @@ import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF } from './advices';
 import { DEFAULT_HEALTH_CONFIG, ProviderMonitor, type HealthConfig } from './health';
 import type { MeterState, TxStatus, TxType, UtilityPrefs } from './model';
 import { referencesOf } from './references';
+import { storeReferencesOf } from './store-scope';
 import { fail, isProviderError, type Reply } from './replies';
 import { routePurchase, type RouteDecision, type RoutingProvider } from './routing';
 import { DEFAULT_SLIP_WIDTH } from './slip-data';
@@ -330,7 +335,7 @@ export class SwitchState {
       final,
     };
     const meterId = (request as { meter?: { meterId?: unknown } } | null)?.meter?.meterId;
-    this.traces.addRefs(txId, referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body));
+    this.traces.addRefs(txId, [...referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body), ...storeReferencesOf(txId, TX_OF_OPERATION[op], request)]);
     const row = started.unwritten;
     if (row) {
       // A lookup: one finished row, and no till->switch trace (the row is that exchange; see tracesOf).

@@ -6,7 +6,7 @@
 import { openDatabase } from '../../../common/sqlite';
 import { migrate } from './migrations';
 import type { PinState } from '../pin-attempts';
-import { OPEN_SALE_STATES } from '../../api/contract';
+import { OPEN_SALE_STATES, type StoreReprintEntry } from '../../api/contract';
 
 /** The open states as an SQL list (constants from the contract, never user input). */
 const OPEN_IN = OPEN_SALE_STATES.map((s) => `'${s}'`).join(',');
@@ -21,6 +21,8 @@ export interface SaleRow {
   currency: string;
   tenderType: string;
   maskedCard: string | null;
+  /** The card terminal's approval code, when the cashier typed it. */
+  cardApproval: string | null;
   /** Cash: what the customer handed over (null when not typed, and for cards). */
   cashReceivedCents: number | null;
   operatorId: string;
@@ -123,7 +125,7 @@ export interface SaleQuery {
 
 const SALE_COLS: Record<keyof SaleRow, string> = {
   id: 'id', version: 'version', state: 'state', late: 'late', meterId: 'meter_id', amountCents: 'amount_cents', currency: 'currency',
-  tenderType: 'tender_type', maskedCard: 'masked_card', cashReceivedCents: 'cash_received_cents', operatorId: 'operator_id', shiftId: 'shift_id', lookupRef: 'lookup_ref',
+  tenderType: 'tender_type', maskedCard: 'masked_card', cardApproval: 'card_approval', cashReceivedCents: 'cash_received_cents', operatorId: 'operator_id', shiftId: 'shift_id', lookupRef: 'lookup_ref',
   requestJson: 'request_json', responseJson: 'response_json', customerName: 'customer_name', utilityName: 'utility_name', provider: 'provider',
   failureMessage: 'failure_message', failureType: 'failure_type', attempts: 'attempts', lastError: 'last_error', nextAttemptAt: 'next_attempt_at',
   slipPrinted: 'slip_printed', slipKind: 'slip_kind', printError: 'print_error', tokenText: 'token_text', cancelledBy: 'cancelled_by', cancelledAt: 'cancelled_at', approvedBy: 'approved_by', approvedOver: 'approved_over', createdAt: 'created_at', updatedAt: 'updated_at',
@@ -346,6 +348,23 @@ export function openTillStore(path: string) {
     },
     reprintCount(saleId: string): number {
       return Number((db.prepare(`SELECT COUNT(*) AS n FROM reprints WHERE sale_id = ?`).get(saleId) as { n: number }).n);
+    },
+    /** False when this reprint (its id at the switch) is already recorded. */
+    addStoreReprint(r: StoreReprintEntry): boolean {
+      return (
+        db.prepare(`INSERT OR IGNORE INTO store_reprints (reprint_id, purchase_id, sold_at, reprinted_at, operator_id, at) VALUES (@reprintId, @purchaseId, @soldAt, @reprintedAt, @operatorId, @at)`).run(r)
+          .changes === 1
+      );
+    },
+    storeReprintsOf(purchaseId: string): StoreReprintEntry[] {
+      return db
+        .prepare(`SELECT reprint_id AS reprintId, purchase_id AS purchaseId, sold_at AS soldAt, reprinted_at AS reprintedAt, operator_id AS operatorId, at FROM store_reprints WHERE purchase_id = ? ORDER BY at`)
+        .all(purchaseId) as StoreReprintEntry[];
+    },
+    storeReprints(limit = 500): StoreReprintEntry[] {
+      return db
+        .prepare(`SELECT reprint_id AS reprintId, purchase_id AS purchaseId, sold_at AS soldAt, reprinted_at AS reprintedAt, operator_id AS operatorId, at FROM store_reprints ORDER BY at DESC LIMIT ?`)
+        .all(limit) as StoreReprintEntry[];
     },
     addTrace(t: TraceRow): void {
       db.prepare(`INSERT INTO traces (sale_id, at, operation, url, status, outcome, ms, request_json, response_json)

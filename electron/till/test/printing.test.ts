@@ -6,9 +6,11 @@
  * never printed sends that first slip, not a COPY beside it; 100 back-to-back sales while the
  * background worker drains the queue all say "printed", and the printer holds exactly their 100 slips.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../../../printer';
 import { sinkFromTransport } from '../printing';
@@ -65,6 +67,19 @@ describe("the till's own slip beside the switch's slipData", () => {
       for (const line of [...money, 'TAX INVOICE', lines.find((l) => l.startsWith('Invoice no:')) ?? 'Invoice no:']) expect(rows.map(squeeze), line).toContain(line);
       // 80 mm paper: 48 columns, not the slipData's 42.
       expect(rows.find((r) => r.startsWith('TOTAL'))?.length).toBe(48);
+    } finally {
+      await till.backend.close();
+    }
+  });
+
+  it("the printed slip's QR code, read back from the rendered image, is the sale's reference", async () => {
+    const till = await startTill(target, { dir: join(dir, 'qr'), workerIntervalMs: 0, printer: printer() });
+    try {
+      const saleId = await sellOne(till);
+      const [job] = slipsFor(saleId);
+      const image = PNG.sync.read(readFileSync(job!.files.png));
+      const qr = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
+      expect(qr?.data).toBe(saleId);
     } finally {
       await till.backend.close();
     }

@@ -1,7 +1,8 @@
 /**
  * What a sale came to, in states a cashier cannot misread: sold (every token in words with its
- * units, the money split, change due), failed (nothing charged), no answer yet / pending (what to
- * say and do with the cash, the short reference), cancelled. Also the live progress line.
+ * units, the money split, change due), failed (nothing charged), waiting / no answer yet / pending
+ * (from the first second: the meter, the amount, what to do with the cash, the short reference),
+ * cancelled. Also the live progress line.
  */
 import { Fragment, useEffect, useState } from 'react';
 import type { SaleView } from '../../../electron/api/contract';
@@ -73,7 +74,7 @@ function Sold({ sale, utilityType }: { sale: SaleView; utilityType: Parameters<t
   const cash = cashOf(sale);
   const commodity = utilityType === 'WATER' ? 'water' : utilityType === 'GAS' ? 'gas' : 'electricity';
   const money: [string, string, string | undefined][] = [
-    ['Paid', `${rand(sale.amountCents)} · ${TENDER_WORDS[sale.tender.type]}`, 'paid'],
+    ['Paid', `${rand(sale.amountCents)} · ${TENDER_WORDS[sale.tender.type]}${sale.tender.maskedCard ? ` ${sale.tender.maskedCard}` : ''}${sale.tender.approvalCode ? ` · approval ${sale.tender.approvalCode}` : ''}`, 'paid'],
     ...(tokenCents > 0 ? [[`For ${commodity}`, rand(tokenCents), undefined] as [string, string, undefined]] : []),
     ...debt.map((c): [string, string, string] => ['Debt recovered', `${rand(c.amountCents)}${c.balanceCents != null ? ` (still owed ${rand(c.balanceCents)})` : ''}`, 'debt']),
     ...service.map((c): [string, string, undefined] => [c.description || 'Service charge', rand(c.amountCents), undefined]),
@@ -125,10 +126,14 @@ function Pending({ sale }: { sale: SaleView }) {
   const leavePending = useTill((s) => s.leavePending);
   const [full, setFull] = useState(false);
   const left = sale.state === 'pending';
+  const card = sale.tender.type !== 'CASH';
   return (
     <div className="state pending" role="alert" data-testid="outcome-pending">
-      <h2>{left ? 'PENDING — DO NOT RESELL' : `No answer yet — retrying (attempt ${sale.attempts})`}</h2>
-      <p className="why">Why: {problemWords(sale.lastError)}.</p>
+      <h2>{left ? 'PENDING — DO NOT RESELL' : sale.state === 'purchasing' ? 'Buying the token — wait with the customer' : `No answer yet — retrying (attempt ${sale.attempts})`}</h2>
+      <p className="wait-sale" data-testid="wait-sale">
+        Meter <strong>{sale.meterId}</strong> · <strong>{rand(sale.amountCents)}</strong> · {TENDER_WORDS[sale.tender.type]}
+      </p>
+      {sale.lastError && <p className="why">Why: {problemWords(sale.lastError)}.</p>}
       <CashLine sale={sale} />
       {left ? (
         <ul className="todo" data-testid="pending-todo">
@@ -139,7 +144,7 @@ function Pending({ sale }: { sale: SaleView }) {
         </ul>
       ) : (
         <ul className="todo">
-          <li><strong>Keep the customer’s cash.</strong> The till is still trying the same purchase; nothing is charged twice.</li>
+          <li>{card ? <strong>The card payment stands.</strong> : <strong>Keep the customer’s cash.</strong>} The till is still trying the same purchase; nothing is charged twice.</li>
           <li>If the customer cannot wait, press <kbd>F4</kbd>: they get a pending slip and the till keeps trying.</li>
         </ul>
       )}
@@ -166,7 +171,7 @@ export function SaleOutcome({ utilityType }: { utilityType: Parameters<typeof un
       </div>
     );
   }
-  if (sale.state === 'pending' || sale.state === 'retrying') return <Pending sale={sale} />;
+  if (sale.state === 'purchasing' || sale.state === 'pending' || sale.state === 'retrying') return <Pending sale={sale} />;
   if (sale.state === 'cancelled') {
     return (
       <div className="state failed" role="alert" data-testid="outcome-cancelled">
