@@ -129,7 +129,7 @@ test('a manager reprints a slip (logged); a cashier has no Reprint screen and th
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByRole('row').filter({ hasText: 'Reprint 00100000017' })).toHaveCount(1);
   const jobs = await api('virtualPrinterJobs', { limit: 3 });
-  expect(jobs.ok && jobs.value.jobs.some((j) => / COPY /.test(j.text))).toBe(true);
+  expect(jobs.ok && jobs.value.jobs.some((j) => /^\s*COPY$/m.test(j.text))).toBe(true);
 });
 
 test('Confirm support marks the meter for rebroadcast; statuses change after the next lookup', async ({ page }) => {
