@@ -9,8 +9,9 @@ import type { SwitchLink } from './switch-link';
 
 type ConsoleMethod = 'meterSearch' | 'meterDetail' | 'confirmSupport' | 'routing' | 'providers' | 'alerts' | 'switchTransactions' | 'switchTransaction' | 'switchAdvices' | 'setProviderBehaviour';
 
-export function consoleHandlers(link: SwitchLink): Handlers<ConsoleMethod> {
-  async function admin<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+/** A call to the admin API of the switch in use, with the till's switch credentials; failures in the manager's words. */
+export function switchAdmin(link: SwitchLink): <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) => Promise<T> {
+  return async function admin<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
     const t = link.target();
     if (!t.root) throw new ApiFail('SWITCH_UNREACHABLE', 'No switch is configured. Set the switch URL in Settings.');
     let res: Response;
@@ -29,7 +30,11 @@ export function consoleHandlers(link: SwitchLink): Handlers<ConsoleMethod> {
     if (res.status === 401 || res.status === 403) throw new ApiFail('FORBIDDEN', 'The switch refused the till’s credentials for its console. Check the switch user in Settings.');
     if (res.status >= 400) throw new ApiFail('INVALID_INPUT', (data as { message?: string; errorMessage?: string } | null)?.message ?? `The switch answered HTTP ${res.status}.`);
     return data as T;
-  }
+  };
+}
+
+export function consoleHandlers(link: SwitchLink): Handlers<ConsoleMethod> {
+  const admin = switchAdmin(link);
   /** A list the switch serves bare or wrapped ({alerts:[…]}): always the list. */
   async function list(path: string, key: string): Promise<TillValues['alerts']['alerts']> {
     const d = await admin<unknown>('GET', path);
