@@ -10,8 +10,9 @@
  * in `ps`; --pin still works for a quick test on a bench till.
  */
 import { Command } from 'commander';
+import { localTime } from '../common/local-time';
 import { rands } from '../common/money';
-import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type TillApi } from './api/contract';
+import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type SessionView, type TillApi } from './api/contract';
 import type { SecretStore } from './till/backend-context';
 import { tillDataDir } from './till/data-dir';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
@@ -58,7 +59,8 @@ async function pinOf(g: Global): Promise<string | undefined> {
 
 async function withTill<T>(
   fn: (api: TillApi, rt: TillRuntime) => Promise<Result<T>>,
-  show: (v: T) => string,
+  /** `zone`: the till's time zone, for the times it prints. */
+  show: (v: T, zone: string) => string,
   exitFor: (v: T) => number = () => 0,
   exitForError: (e: ApiError) => number = () => 1,
 ): Promise<void> {
@@ -68,13 +70,13 @@ async function withTill<T>(
   let code = 1;
   try {
     const pin = await pinOf(g);
-    const signed: Result<unknown> = pin
+    const signed: Result<SessionView> = pin
       ? await api.signIn({ operatorId: g.operator, pin })
       : { ok: false, error: { code: 'INVALID_INPUT', field: 'pin', message: 'Give the PIN in PPU_TILL_PIN or on standard input with --pin-stdin.' } };
     const res = signed.ok ? await fn(api, rt) : signed;
     if (g.json) console.log(JSON.stringify(res, null, 2));
     if (res.ok) {
-      if (!g.json) console.log(show(res.value));
+      if (!g.json) console.log(show(res.value, signed.ok ? signed.value.timeZone : 'UTC'));
       code = exitFor(res.value);
     } else {
       if (!g.json) console.error(`${res.error.code}: ${res.error.message}`);
@@ -89,8 +91,8 @@ async function withTill<T>(
   process.exitCode = code;
 }
 
-function saleText(s: SaleView): string {
-  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  meter ${s.meterId}  ${rands(s.amountCents)}  attempts ${s.attempts}`];
+function saleText(s: SaleView, zone: string): string {
+  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  ${localTime(s.createdAt, zone)}  meter ${s.meterId}  ${rands(s.amountCents)}  attempts ${s.attempts}`];
   for (const t of s.tokens) lines.push(`  ${(t.type ?? 'TOKEN').padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} units` : ''}`);
   if (s.failure) lines.push(`  ${s.failure.message}`);
   if (s.state === 'pending') lines.push('  PENDING: do not sell again; the till keeps retrying. Reference: ' + s.saleId);
@@ -200,7 +202,7 @@ program
   .action((saleId: string, o: { fromSwitch?: boolean }) =>
     withTill<{ printed: boolean; message: string | null }>(
       (api) => (o.fromSwitch ? api.reprintFromSwitch({ saleId }) : api.reprintLocal({ saleId })),
-      (v) => (v.printed ? 'Reprinted (marked REPRINT, logged).' : `Not printed: ${v.message}`),
+      (v) => (v.printed ? 'Reprinted (marked COPY, logged).' : `Not printed: ${v.message}`),
     ),
   );
 

@@ -19,7 +19,7 @@ export function createReports(ctx: TillContext, views: SaleViews): Reports {
   const { store, clock, nowIso, printer } = ctx;
 
   function eod(fromArg?: string, toArg?: string, count?: CashCount): EodReport {
-    const { from, to } = dayRange(clock(), fromArg, toArg);
+    const { from, to } = dayRange(clock(), ctx.zone(), fromArg, toArg);
     return buildEodReport({
       from,
       to,
@@ -29,6 +29,7 @@ export function createReports(ctx: TillContext, views: SaleViews): Reports {
       operatorNames: new Map(store.listOperators().map((o) => [o.id, o.name])),
       drawerOpens: store.drawerOpens(from, to),
       summary: views.summary,
+      zone: ctx.zone(),
       ...(count ? { count } : {}),
     });
   }
@@ -37,7 +38,7 @@ export function createReports(ctx: TillContext, views: SaleViews): Reports {
     eod,
     handlers: {
       listTransactions(f) {
-        const r = f.from || f.to ? dayRange(clock(), f.from, f.to) : { from: undefined, to: undefined };
+        const r = f.from || f.to ? dayRange(clock(), ctx.zone(), f.from, f.to) : { from: undefined, to: undefined };
         return store.findSales({ ...f, from: r.from, to: r.to }).map(views.summary);
       },
       getTransaction({ saleId }) {

@@ -80,7 +80,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   const changes = createSaleChanges();
   const slips = createSaleSlips(ctx, changes);
   const drawer = createCashDrawer(ctx);
-  const apply = createApplySale(ctx, changes, slips, errors, drawer.saleSucceeded);
+  const apply = createApplySale(ctx, changes, slips, errors, drawer.saleChanged);
   const unsaved = createUnsavedAnswers(ctx, apply);
   const runner = createSaleRunner(ctx, link, apply, changes, unsaved, errors);
   const views = createSaleViews(ctx, runner.busy, unsaved.overlay);

@@ -33,14 +33,14 @@ export interface Sessions {
   handlers: Handlers<'signIn' | 'signOut' | 'session' | 'changePin' | 'unlockOperator'>;
 }
 
-export function createSessions({ store, clock, nowIso, settings }: TillContext): Sessions {
+export function createSessions({ store, clock, nowIso, settings, zone }: TillContext): Sessions {
   const open = new Map<string, OpenSession>();
   const shippedPins = DEFAULT_OPERATORS.map((o) => o.pin);
 
   const idleMs = () => settings().security.sessionIdleMinutes * 60_000;
   const view = (key: string | null): SessionView => {
     const s = key ? open.get(key) : undefined;
-    return { operator: s?.operator ?? null, shift: s ? store.currentShift(s.operator.id) : null, mustChangePin: s?.mustChangePin ?? false };
+    return { operator: s?.operator ?? null, shift: s ? store.currentShift(s.operator.id) : null, mustChangePin: s?.mustChangePin ?? false, timeZone: zone() };
   };
 
   /** The live session for `key`, ending it first when it sat idle too long. */

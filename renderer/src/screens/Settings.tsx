@@ -10,7 +10,7 @@ import { call } from '../api';
 import { Err } from './ErrorLine';
 import { Operators } from './Operators';
 
-type Form = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted'> & { switchPassword: string };
+type Form = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted' | 'timeZoneInForce'> & { switchPassword: string };
 
 const ID_FIELDS: { key: keyof Form & string; label: string }[] = [
   { key: 'terminalId', label: 'Terminal id (8 characters)' },
@@ -55,10 +55,12 @@ export function Settings() {
   const [err, setErr] = useState<ApiError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [drawerReason, setDrawerReason] = useState('');
+  const [zoneInForce, setZoneInForce] = useState('');
   const load = (s: TillSettings) => {
-    const { switchPasswordSet, switchPasswordEncrypted, ...rest } = s;
+    const { switchPasswordSet, switchPasswordEncrypted, timeZoneInForce, ...rest } = s;
     setPasswordSet(switchPasswordSet);
     setPasswordEncrypted(switchPasswordEncrypted);
+    setZoneInForce(timeZoneInForce);
     setForm({ ...rest, switchPassword: '' });
   };
   useEffect(() => {
@@ -162,6 +164,11 @@ export function Settings() {
           <legend>Sign-in and PINs</legend>
           <Field id="s-pinlen" label="Shortest PIN (4 to 8 digits)" type="number" value={form.security.pinMinLength} error={fieldErr('security.pinMinLength')} onChange={(v) => setSecurity({ pinMinLength: num(v) })} />
           <Field id="s-idle" label="Sign out after this many minutes without use" type="number" value={form.security.sessionIdleMinutes} error={fieldErr('security.sessionIdleMinutes')} onChange={(v) => setSecurity({ sessionIdleMinutes: num(v) })} />
+        </fieldset>
+        <fieldset className="group">
+          <legend>Time</legend>
+          <p data-testid="time-zone">Times on slips, screens and reports are in <strong>{zoneInForce}</strong>{form.timeZone ? '' : ' (the system’s)'}; the day ends at its midnight.</p>
+          <Field id="s-tz" label="Time zone (empty: the system’s)" value={form.timeZone} error={fieldErr('timeZone')} placeholder="Africa/Johannesburg" onChange={(v) => set('timeZone', v)} />
         </fieldset>
         <button className="btn primary" type="submit">Save settings</button>
       </form>

@@ -2,7 +2,7 @@
 import type { Migration } from '../../../../common/sqlite';
 
 const m: Migration = {
-  version: 9,
+  version: 11,
   name: 'recovered',
   up(db) {
     db.exec(`ALTER TABLE sales ADD COLUMN recovered_at TEXT;`);
