@@ -44,7 +44,7 @@ export async function recoverLostSales(ctx: TillContext, link: SwitchLink): Prom
       const now = nowIso();
       store.insertSale({
         id: saleId, version: 1, state: 'succeeded', late: false, meterId: req.meter.meterId ?? '', amountCents: req.purchaseAmount.amount, currency: req.purchaseAmount.currency,
-        tenderType: tender?.tenderType ?? 'CASH', maskedCard: tender?.cardNumber ?? null, operatorId: req.originator.operatorId ?? 'unknown', shiftId: null, lookupRef: null,
+        tenderType: tender?.tenderType ?? 'CASH', maskedCard: tender?.cardNumber ?? null, cardApproval: null, cashReceivedCents: null, operatorId: req.originator.operatorId ?? 'unknown', shiftId: null, lookupRef: null,
         requestJson: JSON.stringify(req), ...answerFields(answer, null), failureMessage: null, failureType: null, attempts: 1, lastError: null, nextAttemptAt: null,
         // The customer left with the slip: a recovered sale owes none.
         slipPrinted: true, slipKind: 'sale', printError: null, cancelledBy: null, cancelledAt: null, approvedBy: null, approvedOver: null,

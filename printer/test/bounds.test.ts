@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { encodeEscPos, layoutSlip, startVirtualPrinter, type VirtualPrinter } from '../index';
 import { SAMPLES } from './samples';
+import { sendJob } from './tcp-send';
 
 const dir = mkdtempSync(join(tmpdir(), 'vp-bounds-'));
 const printers: VirtualPrinter[] = [];
@@ -19,14 +20,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function send(port: number, bytes: Uint8Array): Promise<void> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => s.end(bytes));
-    s.resume();
-    s.on('error', () => undefined);
-    s.on('close', () => resolve());
-  });
-}
 
 /** An open connection that sends nothing; resolves with the time it stayed open once the printer closes it. */
 function idle(port: number): { closed: Promise<number>; socket: net.Socket } {
@@ -44,7 +37,7 @@ it('keeps the newest jobs within its bounds, drops the oldest first and lists ea
   const vp = await startVirtualPrinter({ port: 0, outDir: out, keepJobs: { count: 5, bytes: 100 * 1024 * 1024 }, log: () => undefined });
   printers.push(vp);
   for (let n = 1; n <= 8; n++) {
-    await send(vp.port, slip(n));
+    await sendJob(vp.port, slip(n));
     for (let k = 0; k < 100 && vp.jobs().length < n; k++) await new Promise((r) => setTimeout(r, 20));
   }
   const kept = [...new Set(readdirSync(out).flatMap((f) => /^(\d+)\./.exec(f)?.[1] ?? []))].map(Number).sort((a, b) => a - b);
@@ -55,7 +48,7 @@ it('keeps the newest jobs within its bounds, drops the oldest first and lists ea
   await vp.close();
   const again = await startVirtualPrinter({ port: 0, outDir: out, keepJobs: { count: 5, bytes: 100 * 1024 * 1024 }, log: () => undefined });
   printers.push(again);
-  await send(again.port, slip(9));
+  await sendJob(again.port, slip(9));
   for (let k = 0; k < 100 && again.jobs().length < 1; k++) await new Promise((r) => setTimeout(r, 20));
   expect(again.jobs()[0]?.n).toBe(9);
   expect(existsSync(join(out, '4.png'))).toBe(false);
@@ -73,7 +66,7 @@ it('closes an idle connection after the idle time and refuses connections over t
   const heldFor = await Promise.all(held.map((h) => h.closed));
   expect(overFor).toBeLessThan(Math.min(...heldFor));
   for (const t of heldFor) expect(t).toBeGreaterThanOrEqual(250);
-  await send(vp.port, slip(1));
+  await sendJob(vp.port, slip(1));
   for (let k = 0; k < 100 && vp.jobs().length < 1; k++) await new Promise((r) => setTimeout(r, 20));
   expect(vp.jobs()[0]?.text).toContain('JOB-1');
 });
