@@ -17,7 +17,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'till-files-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function run(dir: string, env: Record<string, string>, ...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync('npx', ['tsx', 'electron/cli.ts', '--data-dir', dir, '--operator', 'manager', ...args], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, ['scripts/bin/ppu-till.js', '--data-dir', dir, '--operator', 'manager', ...args], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
