@@ -40,20 +40,20 @@ export interface EodInput {
   zone: string;
 }
 
-const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+export const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** Receipt width: 32 columns fit 58 mm paper and every 80 mm font. */
 export const REPORT_COLUMNS = 32;
 /** Label left, value right, within the receipt width; a label too long for both gets its own line. */
-function pair(label: string, value: string): string[] {
+export function pair(label: string, value: string): string[] {
   const gap = REPORT_COLUMNS - label.length - value.length;
   if (gap >= 1) return [label + ' '.repeat(gap) + value];
   return [label.slice(0, REPORT_COLUMNS), ' '.repeat(Math.max(0, REPORT_COLUMNS - value.length)) + value];
 }
-const rule = '-'.repeat(REPORT_COLUMNS);
-const center = (t: string) => ' '.repeat(Math.max(0, Math.floor((REPORT_COLUMNS - t.length) / 2))) + t;
+export const rule = '-'.repeat(REPORT_COLUMNS);
+export const center = (t: string) => ' '.repeat(Math.max(0, Math.floor((REPORT_COLUMNS - t.length) / 2))) + t;
 
-const TENDERS = [
+export const TENDERS = [
   ['CASH', 'Cash'],
   ['DEBIT_CARD', 'Debit card'],
   ['CREDIT_CARD', 'Credit card'],

@@ -19,6 +19,8 @@ const Reprint = lazyScreen(() => import('./screens/Reprint'), 'Reprint');
 const Routing = lazyScreen(() => import('./screens/Routing'), 'Routing');
 const Settings = lazyScreen(() => import('./screens/Settings'), 'Settings');
 const Transactions = lazyScreen(() => import('./screens/Transactions'), 'Transactions');
+const Store = lazyScreen(() => import('./screens/Store'), 'Store');
+const Certification = lazyScreen(() => import('./screens/Certification'), 'Certification');
 const VirtualMeter = lazyScreen(() => import('./screens/VirtualMeter'), 'VirtualMeter');
 
 /** Screens in the order of the navigation; `manager` ones are for managers and field techs only. Add a screen here and in SCREENS. */
@@ -28,6 +30,7 @@ const NAV: { id: Screen; label: string; manager: boolean }[] = [
   { id: 'queue', label: 'Pending queue', manager: true },
   { id: 'transactions', label: 'Transactions', manager: true },
   { id: 'eod', label: 'End of day', manager: true },
+  { id: 'store', label: 'Store', manager: true },
   { id: 'settings', label: 'Settings', manager: true },
   { id: 'meters', label: 'Meters', manager: true },
   { id: 'routing', label: 'Routing', manager: true },
@@ -35,8 +38,9 @@ const NAV: { id: Screen; label: string; manager: boolean }[] = [
   { id: 'printer', label: 'Virtual printer', manager: false },
   { id: 'faults', label: 'Provider faults', manager: true },
   { id: 'virtualMeter', label: 'Virtual meter', manager: false },
+  { id: 'certification', label: 'Certification', manager: true },
 ];
-const SCREENS = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults, virtualMeter: VirtualMeter };
+const SCREENS = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults, virtualMeter: VirtualMeter, store: Store, certification: Certification };
 
 const SCREEN_KEYS = '1234567890';
 

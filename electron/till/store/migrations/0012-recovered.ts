@@ -2,7 +2,7 @@
 import type { Migration } from '../../../../common/sqlite';
 
 const m: Migration = {
-  version: 11,
+  version: 12,
   name: 'recovered',
   up(db) {
     db.exec(`ALTER TABLE sales ADD COLUMN recovered_at TEXT;`);
