@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { openSignedOut, shotBoth, signIn } from './helpers';
 
-const SCREENS = ['Sell', 'Reprint', 'Pending queue', 'Transactions', 'End of day', 'Settings', 'Meters', 'Routing', 'Providers', 'Virtual printer', 'Provider faults'];
+const SCREENS = ['Sell', 'Reprint', 'Pending queue', 'Transactions', 'End of day', 'Store', 'Settings', 'Meters', 'Routing', 'Providers', 'Virtual printer', 'Provider faults', 'Virtual meter', 'Certification'];
 
 async function axe(page: import('@playwright/test').Page, name: string): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();

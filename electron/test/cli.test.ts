@@ -1,7 +1,8 @@
 /**
  * `ppu-till` as a script sees it: real processes over a real data directory with the embedded demo
  * switch. Exit codes as documented: 0 sold, 2 failed (a blocked meter's refused lookup, providers
- * down), 3 pending (providers not answering, made so with --simulate).
+ * down), 3 pending (providers not answering, made so with --simulate). A sale's time is printed in
+ * the system's zone (TZ).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,12 @@ import { DEMO_METERS } from '../../switch-core/providers/demo';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'till-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** "2026-12-07 18:52": an instant on a Johannesburg wall clock (Intl, on the test's side). */
+function johannesburg(ms: number): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: 'Africa/Johannesburg', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
 
 function till(...args: string[]): { code: number | null; out: string } {
   return run({ PPU_TILL_PIN: '2580' }, ...args);
@@ -25,9 +32,14 @@ describe('ppu-till exit codes', () => {
   it('0 when sold, 2 when a blocked meter is refused, 2 when the providers are down, 3 when they do not answer', () => {
     const changed = run({ PPU_TILL_PIN: '1111', PPU_TILL_NEW_PIN: '2580' }, 'change-pin'); // the default PIN must go first
     expect(changed.code, changed.out).toBe(0);
-    const sold = till('sell', DEMO_METERS.plain, '20');
+    // In a South African shop: the sale's time is printed in the shop's zone, not UTC.
+    const before = Date.now();
+    const sold = run({ PPU_TILL_PIN: '2580', TZ: 'Africa/Johannesburg' }, 'sell', DEMO_METERS.plain, '20');
+    const after = Date.now();
     expect(sold.code, sold.out).toBe(0);
     expect(sold.out).toMatch(/SUCCEEDED/);
+    const printed = /SUCCEEDED {2}(\d{4}-\d\d-\d\d \d\d:\d\d) {2}meter/.exec(sold.out)?.[1];
+    expect([johannesburg(before), johannesburg(after)], sold.out).toContain(printed);
 
     const blocked = till('sell', DEMO_METERS.blocked, '20');
     expect(blocked.code, blocked.out).toBe(2);

@@ -2,6 +2,10 @@
  * The till's store: ALL of its SQL. SQLite (better-sqlite3) in WAL mode with synchronous=FULL, so a
  * row written before a purchase is sent survives a crash or power cut the moment the call returns.
  * Callers see functions over plain rows, never statements.
+ *
+ * Over 400 lines on purpose: "all of the till's SQL in one file" is the rule that lets a reader check
+ * every statement against the migrations in one place; its row types sit beside the queries that
+ * fill them.
  */
 import { openDatabase } from '../../../common/sqlite';
 import { migrate } from './migrations';
@@ -48,6 +52,8 @@ export interface SaleRow {
   /** The manager who approved selling over an open sale to the same meter, and that sale's id. */
   approvedBy: string | null;
   approvedOver: string | null;
+  /** When the sale was taken back from the switch's record after the till had lost it; null for the till's own. */
+  recoveredAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -129,7 +135,7 @@ const SALE_COLS: Record<keyof SaleRow, string> = {
   tenderType: 'tender_type', maskedCard: 'masked_card', cardApproval: 'card_approval', cashReceivedCents: 'cash_received_cents', operatorId: 'operator_id', shiftId: 'shift_id', lookupRef: 'lookup_ref',
   requestJson: 'request_json', responseJson: 'response_json', customerName: 'customer_name', utilityName: 'utility_name', provider: 'provider',
   failureMessage: 'failure_message', failureType: 'failure_type', attempts: 'attempts', lastError: 'last_error', nextAttemptAt: 'next_attempt_at',
-  slipPrinted: 'slip_printed', slipKind: 'slip_kind', printError: 'print_error', tokenText: 'token_text', cancelledBy: 'cancelled_by', cancelledAt: 'cancelled_at', approvedBy: 'approved_by', approvedOver: 'approved_over', createdAt: 'created_at', updatedAt: 'updated_at',
+  slipPrinted: 'slip_printed', slipKind: 'slip_kind', printError: 'print_error', tokenText: 'token_text', cancelledBy: 'cancelled_by', cancelledAt: 'cancelled_at', approvedBy: 'approved_by', approvedOver: 'approved_over', recoveredAt: 'recovered_at', createdAt: 'created_at', updatedAt: 'updated_at',
 };
 const BOOL_COLS = new Set<keyof SaleRow>(['late', 'slipPrinted']);
 const SALE_SELECT = `SELECT ${Object.entries(SALE_COLS).map(([k, c]) => `${c} AS ${k}`).join(', ')} FROM sales`;

@@ -6,11 +6,10 @@
 import { useEffect, useState } from 'react';
 import type { ApiError, CashCount, EodReport, TenderKind } from '../../../electron/api/contract';
 import { call } from '../api';
-import { parseRand, rand } from '../format';
+import { parseRand, rand, tillToday } from '../format';
 import { useTill } from '../store';
 import { Err } from './ErrorLine';
 
-const localDay = (d = new Date()) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 type CountDraft = { float: string; drops: string } & Record<TenderKind, string>;
 const COUNT_FIELDS: { key: keyof CountDraft; label: string }[] = [
   { key: 'float', label: 'Opening float (R)' },
@@ -33,7 +32,7 @@ function countOf(d: CountDraft): CashCount | string {
 }
 
 export function Eod() {
-  const [range, setRange] = useState({ from: localDay(), to: localDay() });
+  const [range, setRange] = useState({ from: tillToday(), to: tillToday() });
   const [draft, setDraft] = useState<CountDraft>({ float: '', drops: '', CASH: '', DEBIT_CARD: '', CREDIT_CARD: '' });
   const [rep, setRep] = useState<EodReport | null>(null);
   const [err, setErr] = useState<ApiError | null>(null);
