@@ -6,6 +6,7 @@
  * Pure: plain rows in, the report out.
  */
 import { isOpenSaleState, type CashCount, type CashUpRow, type EodReport, type EodRow, type SaleSummary, type TenderKind } from '../api/contract';
+import { receiptColumns } from './receipt-columns';
 import type { DrawerOpenRow, SaleRow } from './store/repository';
 
 const DAY_MS = 86_400_000;
@@ -32,29 +33,22 @@ export interface EodInput {
   count?: CashCount;
 }
 
-const money = (c: number) => (c / 100).toFixed(2);
-const rands = (c: number) => `${c < 0 ? '-' : ''}R${money(Math.abs(c))}`;
+export const money = (c: number) => (c / 100).toFixed(2);
+export const rands = (c: number) => `${c < 0 ? '-' : ''}R${money(Math.abs(c))}`;
 const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** Receipt width: 32 columns fit 58 mm paper and every 80 mm font. */
 export const REPORT_COLUMNS = 32;
-/** Label left, value right, within the receipt width; a label too long for both gets its own line. */
-function pair(label: string, value: string): string[] {
-  const gap = REPORT_COLUMNS - label.length - value.length;
-  if (gap >= 1) return [label + ' '.repeat(gap) + value];
-  return [label.slice(0, REPORT_COLUMNS), ' '.repeat(Math.max(0, REPORT_COLUMNS - value.length)) + value];
-}
-const rule = '-'.repeat(REPORT_COLUMNS);
-const center = (t: string) => ' '.repeat(Math.max(0, Math.floor((REPORT_COLUMNS - t.length) / 2))) + t;
+const { pair, rule, center, fit } = receiptColumns(REPORT_COLUMNS);
 
-const TENDERS = [
+export const TENDERS = [
   ['CASH', 'Cash'],
   ['DEBIT_CARD', 'Debit card'],
   ['CREDIT_CARD', 'Credit card'],
 ] as const satisfies readonly (readonly [TenderKind, string])[];
 
 /** Local "YYYY-MM-DD HH:MM" for the till's own clock (the shop's time). */
-function local(iso: string): string {
+export function local(iso: string): string {
   const d = new Date(iso);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
@@ -70,20 +64,24 @@ export function cashUp(rows: readonly SaleRow[], count: CashCount): CashUpRow[] 
   });
 }
 
+export const tenderLabel = (k: string) => TENDERS.find(([t]) => t === k)?.[1] ?? k;
+
+/** Count and amount of the sold rows per key, in key order. */
+export function totalsBy(sold: readonly SaleRow[], key: (r: SaleRow) => string, label: (k: string) => string = (k) => k): EodRow[] {
+  const m = new Map<string, EodRow>();
+  for (const r of sold) {
+    const k = key(r);
+    const e = m.get(k) ?? { key: k, label: label(k), count: 0, amountCents: 0 };
+    e.count++;
+    e.amountCents += r.amountCents;
+    m.set(k, e);
+  }
+  return [...m.values()].sort((a, b) => a.key.localeCompare(b.key));
+}
+
 export function buildEodReport({ from, to, generatedAt, terminalId, rows, operatorNames, drawerOpens, summary, count }: EodInput): EodReport {
   const sold = rows.filter((r) => r.state === 'succeeded');
-  const group = (key: (r: SaleRow) => string, label: (k: string) => string = (k) => k): EodRow[] => {
-    const m = new Map<string, EodRow>();
-    for (const r of sold) {
-      const k = key(r);
-      const e = m.get(k) ?? { key: k, label: label(k), count: 0, amountCents: 0 };
-      e.count++;
-      e.amountCents += r.amountCents;
-      m.set(k, e);
-    }
-    return [...m.values()].sort((a, b) => a.key.localeCompare(b.key));
-  };
-  const tenderLabel = (k: string) => TENDERS.find(([t]) => t === k)?.[1] ?? k;
+  const group = (key: (r: SaleRow) => string, label?: (k: string) => string) => totalsBy(sold, key, label);
   const counted = count ?? { openingFloatCents: 0, dropsCents: 0, counted: {} };
   const report: Omit<EodReport, 'csv' | 'csvFileName' | 'lines'> = {
     from,
@@ -146,7 +144,7 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
     ...pair('Reversed (refunded)', String(report.reversed.length)),
     ...report.reversed.flatMap(saleLines),
     ...pair('Drawer opened, no sale', String(report.drawerOpens.length)),
-    ...report.drawerOpens.flatMap((d) => [`  ${local(d.at).slice(11)} ${d.operator}`.slice(0, REPORT_COLUMNS), `    ${d.reason}${d.opened ? '' : ' (did not open)'}`.slice(0, REPORT_COLUMNS)]),
+    ...report.drawerOpens.flatMap((d) => [fit(`  ${local(d.at).slice(11)} ${d.operator}`), fit(`    ${d.reason}${d.opened ? '' : ' (did not open)'}`)]),
     rule,
     '',
     'Counted by: ____________________',

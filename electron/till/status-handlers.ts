@@ -7,6 +7,7 @@ import type { StatusView } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import type { BackgroundErrors } from './background-errors';
 import { printerKindOf } from './settings';
+import { shiftOf } from './shift-report';
 import type { SwitchLink } from './switch-link';
 import { switchLabel } from './switch-list';
 
@@ -39,7 +40,7 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () =
         storage: storage(),
         lastBackgroundError: errors.latest(),
         operator,
-        shift: operator ? store.currentShift(operator.id) : null,
+        shift: operator ? shiftOf(store.currentShift(operator.id)) : null,
       };
     },
     async listSerialPorts() {

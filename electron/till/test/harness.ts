@@ -133,8 +133,13 @@ export async function startTill(target: Pick<Target, 'url' | 'username' | 'passw
     log: () => undefined,
   });
   const api = apiFromInvoke(backend.invoke);
-  const signed = await api.signIn({ operatorId: 'manager', pin: '9999' });
-  if (!signed.ok) throw new Error(signed.error.message);
+  // Both operators' drawer sessions open with a R500 float, as each would at the start of a day (sign-in opens none).
+  for (const [operatorId, pin] of [['cashier', '1111'], ['manager', '9999']] as const) {
+    const signed = await api.signIn({ operatorId, pin });
+    if (!signed.ok) throw new Error(signed.error.message);
+    const opened = await api.openShift({ floatCents: 50_000 });
+    if (!opened.ok) throw new Error(opened.error.message);
+  }
   const set = await api.setSettings({ timeouts: { requestMs: 3000, retryBaseMs: 20, retryMaxMs: 200 } });
   if (!set.ok) throw new Error(set.error.message);
   return { backend, api, sink, dir };
