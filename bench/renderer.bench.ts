@@ -119,7 +119,7 @@ export default async function (): Promise<TargetCheck[]> {
   const warm = { till: [] as number[], blank: [] as number[] };
   const cold = { till: [] as number[], blank: [] as number[] };
   try {
-    const till = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port: 0, rendererDir: tillOut, virtualPrinter: runtime.virtualPrinter });
+    const till = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port: 0, rendererDir: tillOut });
     hosts.push(till);
     const blank = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port: 0, rendererDir: blankOut });
     hosts.push(blank);

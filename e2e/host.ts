@@ -21,7 +21,7 @@ const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: tru
 await runtime.backend.invoke('signIn', { operatorId: 'manager', pin: '9999' });
 await runtime.backend.invoke('saveOperator', { id: 'trainee', name: 'Trainee', role: 'cashier', pin: '2468' });
 await runtime.backend.invoke('signOut', {});
-const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port, token, virtualPrinter: runtime.virtualPrinter });
+const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port, token });
 if (process.env.E2E_PRINTER_PORT_FILE) writeFileSync(process.env.E2E_PRINTER_PORT_FILE, String(runtime.virtualPrinter?.port ?? ''));
 console.log(`e2e till at ${host.openUrl} (data ${dataDir})`);
 const stop = async () => {

@@ -43,7 +43,7 @@ if (binary.found) {
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: true, log: (l) => console.log(l) });
-  const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port: Number(process.env.PORT ?? 0), virtualPrinter: runtime.virtualPrinter });
+  const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port: Number(process.env.PORT ?? 0) });
   const built = existsSync(join(root, 'dist/renderer/index.html'));
   console.log('');
   console.log(`Till is running in browser mode (Electron not started: ${binary.reason}). Open:`);

@@ -876,6 +876,17 @@ export function apiFromInvoke(invoke: Invoke): TillApi {
   return api as unknown as TillApi;
 }
 
+/** Fields the screens name in words when an argument is refused ("The new PIN must be 4 to 8 digits."). */
+const FIELD_WORDS: Readonly<Record<string, string>> = {
+  pin: 'The PIN',
+  currentPin: 'The PIN you have now',
+  newPin: 'The new PIN',
+  'approval.pin': "The manager's PIN",
+  floatCents: 'The float',
+  amountCents: 'The amount',
+  'counted.CASH': 'The cash counted',
+};
+
 /** Validates a method's arguments; a failure is the INVALID_INPUT result the cashier sees. */
 export function validateArgs<M extends MethodName>(method: M, args: unknown): Result<z.output<(typeof METHODS)[M]['args']>> {
   const schema = METHODS[method].args as z.ZodType;
@@ -887,7 +898,8 @@ export function validateArgs<M extends MethodName>(method: M, args: unknown): Re
     fields[path] ??= issue.message;
   }
   const [field, msg] = Object.entries(fields)[0] ?? ['(arguments)', 'invalid'];
-  return fail('INVALID_INPUT', `${field}: ${msg}`, { field, fields });
+  const words = FIELD_WORDS[field];
+  return fail('INVALID_INPUT', words ? `${words} ${msg}.` : `${field}: ${msg}`, { field, fields });
 }
 
 // ───────────────────────────── transport constants ─────────────────────────────

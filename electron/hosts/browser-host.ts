@@ -7,13 +7,12 @@
  * Host is not loopback at our port (DNS rebinding) or whose Origin is another site is refused first.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY, fail, isMethodName, type SessionInvoke } from '../api/contract';
-import type { VirtualJobsSource } from '../till/service';
 import { CSP_HEADER } from './app-protocol';
 import { isOwnHost, isOwnOrigin } from './request-origin';
 
@@ -28,8 +27,6 @@ export interface BrowserHostOptions {
   token?: string;
   /** Directory of the built renderer; default <repo>/dist/renderer. */
   rendererDir?: string;
-  /** Where the virtual printer's job files are, for the download links. */
-  virtualPrinter?: Pick<VirtualJobsSource, 'jobs'> | null;
 }
 
 export interface BrowserHost {
@@ -86,15 +83,17 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     return reply.send(result);
   });
 
+  // Through the back end on the caller's own sign-in session: who may see which job is decided there, once.
   app.get<{ Params: { n: string; ext: string }; Querystring: Record<string, string> }>('/print-jobs/:n.:ext', async (req, reply) => {
     if (!valid(req.query[TOKEN_QUERY]) && !valid(req.headers[TOKEN_HEADER])) return reply.code(401).send(fail('UNAUTHORIZED', 'Missing till token.'));
-    const job = opts.virtualPrinter?.jobs().find((j) => String(j.n) === req.params.n);
-    const file = job ? (req.params.ext === 'png' ? job.files.png : req.params.ext === 'bin' ? job.files.bin : null) : null;
-    if (!file || !existsSync(file)) return reply.code(404).send(fail('NOT_FOUND', 'No such print job.'));
+    const kind = req.params.ext;
+    if (kind !== 'png' && kind !== 'bin') return reply.code(404).send(fail('NOT_FOUND', 'No such print job.'));
+    const r = await opts.invokeAs(req.cookies[SESSION_COOKIE] ?? null, 'virtualPrinterFile', { id: req.params.n, kind });
+    if (!r.ok) return reply.code(r.error.code === 'NOT_FOUND' ? 404 : r.error.code === 'FORBIDDEN' ? 403 : 401).send(r);
     return reply
-      .type(req.params.ext === 'png' ? 'image/png' : 'application/octet-stream')
-      .header('content-disposition', `${req.params.ext === 'bin' ? 'attachment' : 'inline'}; filename="slip-${req.params.n}.${req.params.ext}"`)
-      .send(readFileSync(file));
+      .type(r.value.mime)
+      .header('content-disposition', `${kind === 'bin' ? 'attachment' : 'inline'}; filename="slip-${req.params.n}.${kind}"`)
+      .send(Buffer.from(r.value.base64, 'base64'));
   });
 
   if (existsSync(join(rendererDir, 'index.html'))) {

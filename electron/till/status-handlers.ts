@@ -3,18 +3,27 @@
  * counts, who is signed in; serial ports; the virtual printer's jobs, files and simulated faults.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { StatusView } from '../api/contract';
-import { ApiFail, type Handlers, type TillContext } from './backend-context';
+import type { Operator, StatusView } from '../api/contract';
+import { ApiFail, type Handlers, type TillContext, type VirtualJobsSource } from './backend-context';
+import { slipOfKey } from './sale-slips';
 import type { BackgroundErrors } from './background-errors';
 import { printerKindOf } from './settings';
 import { shiftOf } from './shift-report';
 import type { SwitchLink } from './switch-link';
 import { switchLabel } from './switch-list';
 
+type VirtualJob = ReturnType<VirtualJobsSource['jobs']>[number];
 type StatusMethod = 'status' | 'listSerialPorts' | 'virtualPrinterJobs' | 'setVirtualPrinterStatus' | 'virtualPrinterFile';
 
 export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () => StatusView['storage'], errors: BackgroundErrors): Handlers<StatusMethod> {
   const { store, printer, deps } = ctx;
+  /** A manager sees every job; a cashier only the slips of her own sales, never a report (docs/till.md). */
+  const maySee = (op: Operator, job: VirtualJob): boolean => {
+    if (op.role === 'manager') return true;
+    if (job.refused !== null || !existsSync(job.files.bin)) return false;
+    const slip = slipOfKey(printer.keyOfReceived(readFileSync(job.files.bin)));
+    return slip !== null && store.getSale(slip.saleId)?.operatorId === op.id;
+  };
   return {
     async status(_args, operator) {
       const last = await link.contact(); // first: a probe finding the switch gone fails over
@@ -47,10 +56,10 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () =
       const ports = (await deps.listSerialPorts?.()) ?? [];
       return ports.map((p) => ({ path: p.path, manufacturer: p.manufacturer ?? null }));
     },
-    virtualPrinterJobs({ limit }) {
+    virtualPrinterJobs({ limit }, op) {
       const vp = deps.virtualPrinter;
       if (!vp) return { enabled: false, status: null, jobs: [] };
-      const jobs = vp.jobs().slice(-(limit ?? 50)).reverse();
+      const jobs = vp.jobs().filter((j) => maySee(op, j)).slice(-(limit ?? 50)).reverse();
       return {
         enabled: true,
         status: vp.status?.() ?? null,
@@ -71,9 +80,9 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () =
       if (!set) throw new ApiFail('NOT_FOUND', 'The virtual printer is not in use (a real printer is configured).');
       return set(s);
     },
-    virtualPrinterFile({ id, kind }) {
+    virtualPrinterFile({ id, kind }, op) {
       const job = deps.virtualPrinter?.jobs().find((j) => String(j.n) === id);
-      if (!job) throw new ApiFail('NOT_FOUND', 'No such print job.');
+      if (!job || !maySee(op, job)) throw new ApiFail('NOT_FOUND', 'No such print job.');
       const file = kind === 'png' ? job.files.png : job.files.bin;
       if (!existsSync(file)) {
         throw new ApiFail('NOT_FOUND', job.refused === null ? 'This print job\'s file is no longer on disk.' : `Job ${id} was refused (${job.refused}): the printer kept no ${kind === 'png' ? 'slip image' : 'bytes'} of it.`);
