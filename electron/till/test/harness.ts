@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ProviderBehaviour } from '../../../switch-core/providers';
 import { createSlipPrinter, type ByteSink } from '../printing';
-import { DEFAULT_OPERATORS, createTillBackend, type SecretStore, type TillBackend } from '../service';
+import { DEFAULT_OPERATORS, createTillBackend, type SecretStore, type TillBackend, type VirtualJobsSource } from '../service';
 import { openTillStore } from '../store/repository';
 import { apiFromInvoke, type TillApi } from '../../api/contract';
 
@@ -117,7 +117,7 @@ export interface TestTill {
   dir: string;
 }
 
-export async function startTill(target: Pick<Target, 'url' | 'username' | 'password'>, opts: { dir?: string; workerIntervalMs?: number; printer?: ByteSink; freeBytes?: () => number } = {}): Promise<TestTill> {
+export async function startTill(target: Pick<Target, 'url' | 'username' | 'password'>, opts: { dir?: string; workerIntervalMs?: number; printer?: ByteSink; freeBytes?: () => number; virtualPrinter?: VirtualJobsSource } = {}): Promise<TestTill> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'till-'));
   const store = openTillStore(join(dir, 'till.db'));
   const sink = memorySink();
@@ -130,6 +130,7 @@ export async function startTill(target: Pick<Target, 'url' | 'username' | 'passw
     workerIntervalMs: opts.workerIntervalMs ?? 20,
     operators: DEFAULT_OPERATORS,
     freeBytes: opts.freeBytes,
+    virtualPrinter: opts.virtualPrinter ?? null,
     log: () => undefined,
   });
   const api = apiFromInvoke(backend.invoke);
