@@ -194,13 +194,13 @@ describe('PINs', () => {
     for (let i = 0; i < 5; i++) {
       expect(await till.api.purchase({ ...again, approval: { managerId: 'manager', pin: '2580', pendingSaleId: first } })).toMatchObject({ ok: false, error: { code: 'WRONG_PIN' } });
     }
-    const locked = await till.api.purchase({ ...again, approval: { managerId: 'manager', pin: '5173', pendingSaleId: first } });
+    const locked = await till.api.purchase({ ...again, approval: { managerId: 'manager', pin: pins.manager, pendingSaleId: first } });
     expect(locked).toMatchObject({ ok: false, error: { code: 'WRONG_PIN' } });
     expect(till.backend.store.findSales({ meterId: 'TST004' }).length).toBe(1); // nothing approved, nothing sent
     expect(till.backend.store.getOperator('manager')!.pinState.lockedUntil).not.toBeNull();
     expect((await till.api.unlockOperator({ operatorId: 'manager' })).ok).toBe(true);
     target.setBehaviour({ timeoutRate: 0 });
-    const approved = await till.api.purchase({ ...again, approval: { managerId: 'manager', pin: '5173', pendingSaleId: first } });
+    const approved = await till.api.purchase({ ...again, approval: { managerId: 'manager', pin: pins.manager, pendingSaleId: first } });
     expect(approved.ok, JSON.stringify(approved)).toBe(true);
   });
 });
