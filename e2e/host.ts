@@ -3,7 +3,8 @@
  * behind the browser host on a fixed port with a fixed token (both from the environment), serving
  * the built renderer, over a fresh data directory removed at the end. Playwright starts it as its
  * webServer and stops it after the run. It writes its virtual printer's port to
- * E2E_PRINTER_PORT_FILE for specs that send the printer raw jobs.
+ * E2E_PRINTER_PORT_FILE for specs that send the printer raw jobs. The cashier's and manager's
+ * drawer sessions are open from the start, and cashiers see the field-tech screens.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,12 @@ const dataDir = mkdtempSync(join(tmpdir(), 'till-e2e-'));
 const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: true, workerIntervalMs: 500, operators: DEFAULT_OPERATORS });
 await runtime.backend.invoke('signIn', { operatorId: 'manager', pin: '9999' });
 await runtime.backend.invoke('saveOperator', { id: 'trainee', name: 'Trainee', role: 'cashier', pin: '2468' });
+// A field tech's test till: cashiers see the field-tech screens (e2e/drawer.spec.ts turns it off and on).
+await runtime.backend.invoke('setSettings', { security: { cashierFieldTools: true } });
+// The day starts with both drawer sessions open on a R500 float, as each operator would open hers.
+await runtime.backend.invoke('openShift', { floatCents: 50_000 });
+await runtime.backend.invoke('signIn', { operatorId: 'cashier', pin: '1111' });
+await runtime.backend.invoke('openShift', { floatCents: 50_000 });
 await runtime.backend.invoke('signOut', {});
 const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port, token });
 if (process.env.E2E_PRINTER_PORT_FILE) writeFileSync(process.env.E2E_PRINTER_PORT_FILE, String(runtime.virtualPrinter?.port ?? ''));

@@ -85,6 +85,8 @@ export interface SessionView {
   shift: Shift | null;
   /** Signed in with a default or manager-set PIN: only changePin and signOut work until it is changed. */
   mustChangePin: boolean;
+  /** This operator sees the field-tech screens (Virtual printer, Virtual meter, Provider faults): a manager, or a cashier when Settings say so. */
+  fieldTools: boolean;
 }
 /** An operator as the manager's list shows it. */
 export interface OperatorView extends Operator {
@@ -585,10 +587,11 @@ const Pin = z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits');
 const IsoOrDate = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be a date (YYYY-MM-DD) or an ISO time');
 export const Cents = z.number().int('must be whole cents').min(0, 'cannot be negative').max(100_000_000, 'is too large');
 export const MaskedCard = z.string().regex(MASKED_CARD, 'must be masked as on the card terminal slip: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890)');
+/** A count for the end-of-day report; float and drops default to the drawer sessions' own. */
 export const CashCountArgs = z
   .object({
-    openingFloatCents: Cents,
-    dropsCents: Cents,
+    openingFloatCents: Cents.optional(),
+    dropsCents: Cents.optional(),
     counted: z.object({ CASH: Cents.optional(), DEBIT_CARD: Cents.optional(), CREDIT_CARD: Cents.optional() }).strict(),
   })
   .strict();
@@ -879,7 +882,7 @@ export function apiFromInvoke(invoke: Invoke): TillApi {
 /** Fields the screens name in words when an argument is refused ("The new PIN must be 4 to 8 digits."). */
 const FIELD_WORDS: Readonly<Record<string, string>> = {
   pin: 'The PIN',
-  currentPin: 'The PIN you have now',
+  currentPin: 'Your current PIN',
   newPin: 'The new PIN',
   'approval.pin': "The manager's PIN",
   floatCents: 'The float',

@@ -46,7 +46,12 @@ export function createSessions({ store, clock, settings }: TillContext): Session
   const idleMs = () => settings().security.sessionIdleMinutes * 60_000;
   const view = (key: string | null): SessionView => {
     const s = key ? open.get(key) : undefined;
-    return { operator: s?.operator ?? null, shift: s ? shiftOf(store.currentShift(s.operator.id)) : null, mustChangePin: s?.mustChangePin ?? false };
+    return {
+      operator: s?.operator ?? null,
+      shift: s ? shiftOf(store.currentShift(s.operator.id)) : null,
+      mustChangePin: s?.mustChangePin ?? false,
+      fieldTools: s ? s.operator.role === 'manager' || settings().security.cashierFieldTools : false,
+    };
   };
 
   /** The live session for `key`, ending it first when it sat idle too long. */

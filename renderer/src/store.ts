@@ -1,11 +1,11 @@
 /** App-wide state (zustand): session, status bar, current screen, and the cashier's sale in progress. */
 import { create } from 'zustand';
-import type { ApiError, LookupView, SaleApproval, SaleView, SessionView, StatusView, TenderInput } from '../../electron/api/contract';
+import type { ApiError, LookupView, SaleApproval, SaleView, SessionView, Shift, StatusView, TenderInput } from '../../electron/api/contract';
 import { call } from './api';
 import { fetchSession } from './boot';
 import { loadNotices, loadWatch, noticeFor, saveNotices, saveWatch, settleWatch, type LateNotice } from './late-sales';
 
-export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter';
+export type Screen = 'cashier' | 'drawer' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter';
 
 interface TillState {
   session: SessionView | null;
@@ -38,6 +38,10 @@ interface TillState {
   checkLate(): Promise<void>;
   acknowledgeLate(saleId: string): void;
 }
+
+/** The signed-in operator's drawer session: the status bar's when it is about the same operator (fresher), else the session's. */
+export const currentShift = (s: Pick<TillState, 'status' | 'session'>): Shift | null =>
+  s.status && s.status.operator?.id === s.session?.operator?.id ? s.status.shift : (s.session?.shift ?? null);
 
 const isSettled = (s: SaleView) => s.state === 'failed' || s.state === 'cancelled' || s.state === 'pending' || (s.state === 'succeeded' && s.progress.stage === 'done');
 
@@ -106,16 +110,12 @@ export const useTill = create<TillState>((set, get) => ({
     const r = await call('signIn', { operatorId, pin });
     if (!r.ok) return r.error;
     set({ session: r.value, screen: 'cashier' });
-    if (!r.value.shift && !r.value.mustChangePin) {
-      const s = await call('openShift', {});
-      if (s.ok) set({ session: { ...r.value, shift: s.value } });
-    }
     void get().refreshStatus();
     return null;
   },
   async signOut() {
     await call('signOut', {});
-    set({ session: { operator: null, shift: null, mustChangePin: false }, lookup: null, sale: null, error: null });
+    set({ session: { operator: null, shift: null, mustChangePin: false, fieldTools: false }, lookup: null, sale: null, error: null });
   },
   async changePin(currentPin, newPin) {
     const r = await call('changePin', { currentPin, newPin });

@@ -333,6 +333,9 @@ export function openTillStore(path: string) {
     shiftsOfOpenDay(): ShiftRow[] {
       return (db.prepare(`${SHIFT_SELECT} WHERE day_close_id IS NULL ORDER BY opened_at, rowid`).all() as Raw[]).map((r) => toShift(r)!);
     },
+    shiftsOpenedBetween(from: string, to: string): ShiftRow[] {
+      return (db.prepare(`${SHIFT_SELECT} WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, rowid`).all(from, to) as Raw[]).map((r) => toShift(r)!);
+    },
     /** Sessions a Z-read took in. */
     shiftsOfDayClose(dayCloseId: string): ShiftRow[] {
       return (db.prepare(`${SHIFT_SELECT} WHERE day_close_id = ? ORDER BY opened_at, rowid`).all(dayCloseId) as Raw[]).map((r) => toShift(r)!);

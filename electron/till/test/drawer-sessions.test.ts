@@ -182,7 +182,7 @@ describe('PINs', () => {
     pins.manager = '5173';
     await as('manager');
     expect((await till.api.saveOperator({ id: 'manager', name: 'Manager', role: 'manager', pin: '9999', currentPin: '5173' })).ok).toBe(false); // a shipped PIN, even one's own
-    expect(await till.api.changePin({ currentPin: '12', newPin: '5555' })).toMatchObject({ ok: false, error: { message: 'The PIN you have now must be 4 to 8 digits.' } });
+    expect(await till.api.changePin({ currentPin: '12', newPin: '5555' })).toMatchObject({ ok: false, error: { message: 'Your current PIN must be 4 to 8 digits.' } });
   });
 
   it("the manager's approval PIN locks after five wrong tries: then even the right PIN does not approve, until a manager unlocks", async () => {

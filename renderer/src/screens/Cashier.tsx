@@ -10,7 +10,8 @@ import type { SaleApproval, TenderKind } from '../../../electron/api/contract';
 import { MASKED_CARD } from '../../../electron/api/masked-card';
 import { call } from '../api';
 import { parseRand, rand } from '../format';
-import { useTill } from '../store';
+import { currentShift, useTill } from '../store';
+import { OpenDrawer } from './Drawer';
 import { TENDER_WORDS } from '../words';
 import { SaleOutcome, SaleProgressLine } from './SaleOutcome';
 import { SaleSplit } from './SaleSplit';
@@ -26,6 +27,7 @@ const PAD = ['7', '8', '9', '4', '5', '6', '1', '2', '3', '00', '0', '.'];
 export function Cashier() {
   const { lookup, sale, busy, error, readyTick, doLookup, sell, newSale, leavePending, setError } = useTill();
   const manager = useTill((s) => s.session?.operator?.role === 'manager');
+  const drawerOpen = useTill((s) => currentShift(s) !== null);
   const [meter, setMeter] = useState('');
   const [amount, setAmount] = useState('');
   const [tender, setTender] = useState<TenderKind>('CASH');
@@ -37,7 +39,7 @@ export function Cashier() {
   const amountRef = useRef<HTMLInputElement>(null);
   const cashRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => meterRef.current?.focus(), []);
+  useEffect(() => meterRef.current?.focus(), [drawerOpen]);
   useEffect(() => {
     if (lookup && !sale) amountRef.current?.focus();
   }, [lookup, sale]);
@@ -127,6 +129,15 @@ export function Cashier() {
     return () => window.removeEventListener('keydown', onKey);
   });
 
+  // No drawer session: the cashier opens hers here (a sale on screen stays until she moves on).
+  if (!drawerOpen && !sale) {
+    return (
+      <section aria-labelledby="cashier-h" className="cashier">
+        <h1 id="cashier-h" className="sr">Sell a token</h1>
+        <OpenDrawer />
+      </section>
+    );
+  }
   const cents = parseRand(amount);
   const selling = Boolean(busy) || Boolean(sale);
   return (
