@@ -129,8 +129,8 @@ export function Cashier() {
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  // No drawer session: the cashier opens hers here (a sale on screen stays until she moves on).
-  if (!drawerOpen && !sale) {
+  // No drawer session: the cashier opens hers here (a sale still in progress stays on screen until it settles).
+  if (!drawerOpen && !busy) {
     return (
       <section aria-labelledby="cashier-h" className="cashier">
         <h1 id="cashier-h" className="sr">Sell a token</h1>
