@@ -1,7 +1,8 @@
 /**
  * `ppu-till` as a script sees it: real processes over a real data directory with the embedded demo
  * switch. Exit codes as documented: 0 sold, 2 failed (a blocked meter's refused lookup, providers
- * down), 3 pending (providers not answering, made so with --simulate).
+ * down, no drawer session open), 3 pending (providers not answering, made so with --simulate); the
+ * drawer session the first sale opened with --float, its X-read and its blind close.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,7 +26,10 @@ describe('ppu-till exit codes', () => {
   it('0 when sold, 2 when a blocked meter is refused, 2 when the providers are down, 3 when they do not answer', () => {
     const changed = run({ PPU_TILL_PIN: '1111', PPU_TILL_NEW_PIN: '2580' }, 'change-pin'); // the default PIN must go first
     expect(changed.code, changed.out).toBe(0);
-    const sold = till('sell', DEMO_METERS.plain, '20');
+    const closed = till('sell', DEMO_METERS.plain, '20'); // sign-in opens no drawer session
+    expect(closed.code, closed.out).toBe(2);
+    expect(closed.out).toMatch(/--float/);
+    const sold = till('sell', DEMO_METERS.plain, '20', '--float', '500');
     expect(sold.code, sold.out).toBe(0);
     expect(sold.out).toMatch(/SUCCEEDED/);
 
@@ -42,5 +46,15 @@ describe('ppu-till exit codes', () => {
 
     const wrong = till('sell', DEMO_METERS.plain, '20', '--simulate', 'sideways');
     expect(wrong.code, wrong.out).toBe(1);
+
+    // The session the first sale opened: its X-read has no expected figure; the blind close shows it.
+    const x = till('x-read');
+    expect(x.code, x.out).toBe(0);
+    expect(x.out).toMatch(/X-READ[\s\S]*Opening float\s+R500\.00/);
+    expect(x.out).not.toMatch(/Expected/);
+    const close = till('close-session', '--cash', '520');
+    expect(close.code, close.out).toBe(0);
+    expect(close.out).toMatch(/Expected\s+R540\.00/); // float 500 + sold 20 + pending 20 held
+    expect(close.out).toMatch(/SHORT\s+-R20\.00/);
   }, 300_000);
 });
