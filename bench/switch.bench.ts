@@ -22,7 +22,7 @@ import { PpuClient } from '../switch-core/protocol';
 import { lookupRequest } from '../switch-core/protocol/test/fixtures';
 import { DEMO_METERS } from '../switch-core/providers';
 import { startSwitch, openSqliteStore } from '../switch-core/index';
-import { SqliteSwitchStore } from '../switch-core/store';
+import { isSqliteStore } from '../switch-core/store';
 import { percentile } from '../switch-core/engine/health';
 import { startBareProxy } from './bare-proxy';
 import { startOutsideWorld, type Run } from './switch-outside-world';
@@ -66,7 +66,7 @@ export default async function (): Promise<TargetCheck[]> {
     await gen.run({ shape: 'paced', target: 'switch', op: 'lookup', everyMs: 200, ms: 1_500 });
     // The saturated warm-up left hundreds of MB in the WAL; checkpoint it now so the rounds carry
     // the switch's own periodic checkpoints of paced traffic only, not a warm-up backlog.
-    if (sw.store instanceof SqliteSwitchStore) sw.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    if (isSqliteStore(sw.store)) sw.store.db.pragma('wal_checkpoint(TRUNCATE)');
     for (const op of ['lookup', 'purchase'] as const) {
       const { sw: viaSw, direct, overhead, all } = await gen.medianPacedRound(op, ROUNDS);
       row(op, viaSw, direct, ` (target ≤ 2; rounds ${all})`);

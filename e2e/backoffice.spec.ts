@@ -180,6 +180,8 @@ test('settings: a wrong terminal id is refused beside the field and nothing chan
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
   const before = await api('getSettings', {});
   expect(before.ok).toBe(true);
+  // The browser host has no keyring: Settings says the switch password is stored unencrypted.
+  await expect(page.getByTestId('password-unencrypted')).toContainText('stored unencrypted');
   await page.getByLabel('Terminal id (8 characters)').fill('T1');
   await page.getByLabel('Merchant city (up to 13)').fill('Stellenbosch');
   await page.getByRole('button', { name: 'Save settings' }).click();

@@ -28,6 +28,11 @@ export async function api<M extends MethodName>(method: M, args: ArgsOf<M>): Pro
   return result;
 }
 
+/** A virtual printer file (`/print-jobs/<n>.png|bin`) fetched on the tests' client's sign-in, as the page's own image is. */
+export function apiFile(path: string): Promise<Response> {
+  return fetch(`http://127.0.0.1:${E2E_PORT}${path}?token=${E2E_TOKEN}`, { headers: apiCookie ? { cookie: apiCookie } : {} });
+}
+
 /** Opens the till signed out (a fresh session cookie), as a new browser on the counter would. */
 export async function openSignedOut(page: Page): Promise<void> {
   await page.context().clearCookies();

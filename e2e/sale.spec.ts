@@ -2,8 +2,7 @@
 import { expect, test } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { api, asManager, lookUp, recordProgress, sell, shot, signIn, withFaults } from './helpers';
-import { E2E_PORT, E2E_TOKEN } from './playwright.config';
+import { api, apiFile, asManager, lookUp, recordProgress, sell, shot, signIn, withFaults } from './helpers';
 
 test('a full cash sale: tokens in groups of four on screen and on the rendered slip', async ({ page }) => {
   await signIn(page, 'cashier');
@@ -32,7 +31,7 @@ test('a full cash sale: tokens in groups of four on screen and on the rendered s
   // The rendered slip image itself: its QR code scans back to this sale's reference.
   const last = await api('lastSale', {});
   expect(last.ok && last.value).toBeTruthy();
-  const png = await fetch(`http://127.0.0.1:${E2E_PORT}${slip!.pngUrl}?token=${E2E_TOKEN}`);
+  const png = await apiFile(slip!.pngUrl!);
   expect(png.status).toBe(200);
   const image = PNG.sync.read(Buffer.from(await png.arrayBuffer()));
   const qr = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);

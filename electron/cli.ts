@@ -9,17 +9,18 @@
  * The PIN comes from PPU_TILL_PIN or the first line of standard input (--pin-stdin) so it never shows
  * in `ps`; --pin still works for a quick test on a bench till.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
+import { rands } from '../common/money';
 import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type ShiftCount, type TillApi } from './api/contract';
+import type { SecretStore } from './till/backend-context';
+import { tillDataDir } from './till/data-dir';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
 
 const program = new Command();
 program
   .name('ppu-till')
   .description('Prepaid-utility till back end from the command line')
-  .option('--data-dir <dir>', 'till data directory', process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till'))
+  .option('--data-dir <dir>', 'till data directory (default PPU_TILL_DATA, else ~/.ppu-till: the app\'s own)', tillDataDir())
   .option('--operator <id>', 'operator id', 'cashier')
   .option('--pin <pin>', 'operator PIN (visible in ps: prefer PPU_TILL_PIN or --pin-stdin)')
   .option('--pin-stdin', 'read the PIN from the first line of standard input (change-pin: the new PIN from the second)')
@@ -34,6 +35,9 @@ interface Global {
   json?: boolean;
   printer?: string;
 }
+
+/** The secret store the host gives (the packaged app's keyring); else the data directory's file. */
+let cliSecrets: SecretStore | undefined;
 
 let stdinLines: Promise<string[]> | null = null;
 /** Standard input's lines, read once (the PIN first, then a new PIN for change-pin). */
@@ -51,12 +55,11 @@ async function pinOf(g: Global): Promise<string | undefined> {
   return g.pinStdin ? stdinLine(0) : (g.pin ?? process.env.PPU_TILL_PIN);
 }
 
-const money = (c: number) => `R${(c / 100).toFixed(2)}`;
 
 /** Rands as typed ("50", "50.00") in cents; null when it is not an amount. */
-function centsOf(rands: string): number | null {
-  if (!/^\d+(\.\d{1,2})?$/.test(rands)) return null;
-  const [r, c = ''] = rands.split('.');
+function centsOf(typed: string): number | null {
+  if (!/^\d+(\.\d{1,2})?$/.test(typed)) return null;
+  const [r, c = ''] = typed.split('.');
   return Number(r) * 100 + Number(c.padEnd(2, '0'));
 }
 const notAmount = (field: string, what: string): Result<never> => ({ ok: false, error: { code: 'INVALID_INPUT', message: `${what} must be rands with up to 2 decimals, e.g. 50 or 50.00`, field } });
@@ -70,7 +73,7 @@ async function withTill<T>(
   exitForError: (e: ApiError) => number = () => 1,
 ): Promise<void> {
   const g = program.opts<Global>();
-  const rt = await startTillRuntime({ dataDir: g.dataDir, mode: 'cli', workerIntervalMs: 200, ...(g.printer ? { printerAddress: g.printer } : {}) });
+  const rt = await startTillRuntime({ dataDir: g.dataDir, mode: 'cli', workerIntervalMs: 200, ...(g.printer ? { printerAddress: g.printer } : {}), ...(cliSecrets ? { secrets: cliSecrets } : {}) });
   const api = apiFromInvoke(rt.backend.invoke);
   let code = 1;
   try {
@@ -97,8 +100,8 @@ async function withTill<T>(
 }
 
 function saleText(s: SaleView): string {
-  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  meter ${s.meterId}  ${money(s.amountCents)}  attempts ${s.attempts}`];
-  for (const t of s.tokens) lines.push(`  ${t.type.padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} units` : ''}`);
+  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  meter ${s.meterId}  ${rands(s.amountCents)}  attempts ${s.attempts}`];
+  for (const t of s.tokens) lines.push(`  ${(t.type ?? 'TOKEN').padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} units` : ''}`);
   if (s.failure) lines.push(`  ${s.failure.message}`);
   if (s.state === 'pending') lines.push('  PENDING: do not sell again; the till keeps retrying. Reference: ' + s.saleId);
   if (s.slip.printError) lines.push(`  ${s.slip.printError}`);
@@ -111,7 +114,7 @@ program
   .action((meter: string) =>
     withTill(
       (api) => api.lookupMeter({ meterId: meter }),
-      (v) => `${v.meterId}  ${v.customerName ?? '-'}  ${v.utilityName ?? '-'} (${v.utilityType ?? '?'})\n  ${v.address ?? ''}\n  min ${v.minCents === null ? '-' : money(v.minCents)}  max ${v.maxCents === null ? '-' : money(v.maxCents)}  arrears ${v.arrearsCents === null ? '-' : money(v.arrearsCents)}${v.freeUnitsDue ? '  free units due' : ''}`,
+      (v) => `${v.meterId}  ${v.customerName ?? '-'}  ${v.utilityName ?? '-'} (${v.utilityType ?? '?'})\n  ${v.address ?? ''}\n  min ${v.minCents === null ? '-' : rands(v.minCents)}  max ${v.maxCents === null ? '-' : rands(v.maxCents)}  arrears ${v.arrearsCents === null ? '-' : rands(v.arrearsCents)}${v.freeUnitsDue ? '  free units due' : ''}`,
     ),
   );
 
@@ -202,7 +205,7 @@ program
       (items) =>
         items.length === 0
           ? 'Nothing pending.'
-          : items.map((q) => `${q.kind.padEnd(12)} ${q.status.padEnd(9)} ${q.saleId}  meter ${q.meterId}  ${money(q.amountCents)}  age ${Math.round(q.ageMs / 1000)}s  attempts ${q.attempts}${q.lastError ? `  last error: ${q.lastError}` : ''}`).join('\n'),
+          : items.map((q) => `${q.kind.padEnd(12)} ${q.status.padEnd(9)} ${q.saleId}  meter ${q.meterId}  ${rands(q.amountCents)}  age ${Math.round(q.ageMs / 1000)}s  attempts ${q.attempts}${q.lastError ? `  last error: ${q.lastError}` : ''}`).join('\n'),
     ),
   );
 
@@ -311,8 +314,15 @@ program
     ),
   );
 
-await program.parseAsync(process.argv).catch((err: unknown) => {
-  // Start-up refusals (e.g. a wrong PPU_TILL_SWITCH_URL) are reported in words, not as a stack trace.
-  console.error(`ppu-till: ${err instanceof Error ? err.message : String(err)}`);
-  process.exitCode = 1;
-});
+/**
+ * Runs the command line over its arguments (those after the program name): from scripts/bin/ppu-till.js,
+ * and from the packaged app for `--cli`, which passes its keyring-backed secret store.
+ */
+export async function runCli(args: readonly string[], secrets?: SecretStore): Promise<void> {
+  cliSecrets = secrets;
+  await program.parseAsync([...args], { from: 'user' }).catch((err: unknown) => {
+    // Start-up refusals (e.g. a wrong PPU_TILL_SWITCH_URL) are reported in words, not as a stack trace.
+    console.error(`ppu-till: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  });
+}

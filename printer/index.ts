@@ -5,7 +5,7 @@
 export type { Slip, SlipContext, SlipToken, SlipDebt, SlipServiceCharge, PendingInfo } from './slip';
 export { slipFromPurchase, slipFromSlipData, pendingSlip, markReprint, testPageSlip } from './slip';
 export type { SlipLines, PrintLine, Paper, LayoutOptions } from './layout';
-export { layoutSlip, formatMoney, groupToken, PAPER_DOTS } from './layout';
+export { layoutSlip, groupToken, PAPER_DOTS } from './layout';
 export type { CommandSet, CodePage, EncodeOptions, DrawerPulse } from './encode';
 export { encodeEscPos, encodeText, encodeDrawerKick } from './encode';
 export { decodeStar } from './decode-star';

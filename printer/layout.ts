@@ -3,6 +3,7 @@
  * feed, cut). Wraps every text to the paper's columns at its character scale, so nothing ever
  * overflows; the encoder then only has to translate lines to ESC/POS.
  */
+import { currencyPrefix, formatMoney, groupThousands } from '../common/money';
 import { shortReference } from '../switch-core/protocol';
 import type { Slip, SlipAmount, SlipToken } from './slip';
 
@@ -41,16 +42,8 @@ export interface LayoutOptions {
 /** Printable dots per line at 203 dpi for each paper width. */
 export const PAPER_DOTS: Record<Paper, number> = { '58mm': 384, '80mm': 576 };
 
-const CURRENCY_SYMBOL: Record<string, string> = { '710': 'R' };
-
-/** Integer cents to "R1 234.56" style text; never touches floats. */
-export function formatMoney(cents: number, currency = '710'): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(cents));
-  const whole = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  const frac = (abs % 100).toString().padStart(2, '0');
-  return `${sign}${CURRENCY_SYMBOL[currency] ?? currency + ' '}${whole}.${frac}`;
-}
+/** Money as a slip prints it: "R1 234.56" (common/money.ts). */
+const slipMoney = (cents: number, currency = '710') => formatMoney(cents, 'slip', currency);
 
 /** Units as the provider gave them, at least one decimal: 30 → "30.0", 73.8 → "73.8". */
 export function formatUnits(units: number): string {
@@ -59,10 +52,10 @@ export function formatUnits(units: number): string {
 
 /** A per-unit rate in cents, which may be fractional (117.30 c/kWh → "R1.173"). */
 export function formatRate(cents: number, currency = '710'): string {
-  if (Number.isInteger(cents)) return formatMoney(cents, currency);
+  if (Number.isInteger(cents)) return slipMoney(cents, currency);
   const text = (Math.abs(cents) / 100).toFixed(6).replace(/0+$/, '');
   const [whole = '0', frac = ''] = text.split('.');
-  return `${cents < 0 ? '-' : ''}${CURRENCY_SYMBOL[currency] ?? currency + ' '}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}.${frac.padEnd(2, '0')}`;
+  return `${cents < 0 ? '-' : ''}${currencyPrefix(currency)}${groupThousands(whole)}.${frac.padEnd(2, '0')}`;
 }
 
 /** "2026-11-22T10:05:00+02:00" → "2026-11-22 10:05:00 +02:00" as the till recorded it (no clock, no tz database). */
@@ -116,7 +109,7 @@ export function code128Modules(data: string): number {
   return 11 * (data.length + 2) + 13 + 20;
 }
 
-const TOKEN_LABEL: Record<SlipToken['type'], string> = {
+const TOKEN_LABEL: Record<NonNullable<SlipToken['type']>, string> = {
   STD: 'TOKEN',
   BSST: 'FREE BASIC SERVICES TOKEN (BSST)',
   KC: 'KEY CHANGE TOKEN',
@@ -186,7 +179,7 @@ class Builder {
 }
 
 function amountText(a: SlipAmount | undefined, currency: string): string {
-  return a ? formatMoney(a.cents, currency) : '';
+  return a ? slipMoney(a.cents, currency) : '';
 }
 
 function header(b: Builder, slip: Slip): void {
@@ -230,7 +223,9 @@ function footer(b: Builder, slip: Slip): void {
 }
 
 function token(b: Builder, t: SlipToken, currency: string, index: number, ofKind: number): void {
-  const label = ofKind > 1 ? `${TOKEN_LABEL[t.type]} ${index} OF ${ofKind}` : TOKEN_LABEL[t.type];
+  // A token whose answer left its type out is labelled as a plain token.
+  const kind = TOKEN_LABEL[t.type ?? 'STD'];
+  const label = ofKind > 1 ? `${kind} ${index} OF ${ofKind}` : kind;
   b.text(label, { align: 'center', bold: true });
   const grouped = groupToken(t.token);
   // Large print: double width and height when the grouped token fits one line, else double height.
@@ -238,7 +233,7 @@ function token(b: Builder, t: SlipToken, currency: string, index: number, ofKind
   b.text(grouped, { align: 'center', bold: true, width, height: 2 });
   if (t.units) b.pair('Units:', `${formatUnits(t.units)} kWh`);
   if (t.amount) b.pair('Amount:', amountText(t.amount, currency));
-  if (t.amount?.taxCents !== undefined) b.pair('  incl. VAT:', formatMoney(t.amount.taxCents, currency));
+  if (t.amount?.taxCents !== undefined) b.pair('  incl. VAT:', slipMoney(t.amount.taxCents, currency));
   if (t.tariff.length > 0) {
     b.text('Tariff:');
     // The interface's tariff blocks are unnamed: they are numbered in the order given.
@@ -269,19 +264,21 @@ function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
     b.feed();
   }
   const counts = new Map<string, number>();
-  for (const t of s.tokens) counts.set(t.type, (counts.get(t.type) ?? 0) + 1);
+  const kindOf = (t: SlipToken) => t.type ?? 'STD';
+  for (const t of s.tokens) counts.set(kindOf(t), (counts.get(kindOf(t)) ?? 0) + 1);
   const seen = new Map<string, number>();
   for (const t of s.tokens) {
-    const n = (seen.get(t.type) ?? 0) + 1;
-    seen.set(t.type, n);
-    token(b, t, s.currency, n, counts.get(t.type) ?? 1);
+    const n = (seen.get(kindOf(t)) ?? 0) + 1;
+    seen.set(kindOf(t), n);
+    token(b, t, s.currency, n, counts.get(kindOf(t)) ?? 1);
   }
   if (s.debts.length > 0) {
     b.rule();
     b.text('DEBT RECOVERED', { bold: true });
     for (const d of s.debts) {
-      b.pair(d.description, formatMoney(d.amount.cents, s.currency));
-      if (d.balanceCents !== undefined) b.pair('  Balance left:', formatMoney(d.balanceCents, s.currency));
+      // What the provider's answer left out stays out; a charge without its name is still printed.
+      b.pair(d.description ?? 'Debt recovery', d.amount ? slipMoney(d.amount.cents, s.currency) : '');
+      if (d.balanceCents !== undefined) b.pair('  Balance left:', slipMoney(d.balanceCents, s.currency));
       if (d.receiptNum) b.pair('  Receipt no:', d.receiptNum);
     }
   }
@@ -289,12 +286,12 @@ function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
     b.rule();
     b.text('SERVICE CHARGES', { bold: true });
     for (const c of s.serviceCharges) {
-      b.pair(c.description, formatMoney(c.amount.cents, s.currency));
+      b.pair(c.description ?? 'Service charge', c.amount ? slipMoney(c.amount.cents, s.currency) : '');
     }
   }
   b.rule();
-  if (s.vatCents !== undefined) b.pair('VAT:', formatMoney(s.vatCents, s.currency));
-  if (s.totalCents !== undefined) b.pair('TOTAL', formatMoney(s.totalCents, s.currency), { bold: true, height: 2 });
+  if (s.vatCents !== undefined) b.pair('VAT:', slipMoney(s.vatCents, s.currency));
+  if (s.totalCents !== undefined) b.pair('TOTAL', slipMoney(s.totalCents, s.currency), { bold: true, height: 2 });
   if (s.vatInvoiceNumber) b.pair('VAT invoice no:', s.vatInvoiceNumber);
   b.rule();
 }
@@ -312,7 +309,7 @@ function pending(b: Builder, slip: Extract<Slip, { kind: 'pending' }>): void {
   b.rule();
   if (p.utilityName) b.pair('Utility:', p.utilityName);
   b.pair('Meter:', p.meterId, { bold: true });
-  b.pair('Amount:', formatMoney(p.amountCents, p.currency), { bold: true });
+  b.pair('Amount:', slipMoney(p.amountCents, p.currency), { bold: true });
   b.rule();
 }
 

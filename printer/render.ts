@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { code128, code39, ean13 } from './barcodes';
 import type { DecodedCommand } from './decode';
-import { FONT_A_CODEPOINTS, FONT_A_GLYPHS_BASE64, FONT_A_HEIGHT, FONT_A_WIDTH } from './font/font-a-12x24';
+import { FONT_A_CODEPOINTS, FONT_A_GLYPHS_BASE64, FONT_A_HEIGHT, FONT_A_WIDTH } from '../assets/fonts/font-a-12x24';
 import type { Paper } from './layout';
 import { PAPER_DOTS } from './layout';
 import { pageTooLong, PRINT_LIMITS, tooManyLines } from './limits';

@@ -1,9 +1,9 @@
 /**
  * Slip model: the one plain-data description of what a customer's slip says, built from a
- * PurchaseResponse, from the switch's slipData, or for a pending (unknown-outcome) purchase.
+ * purchase answer, from the switch's slipData, or for a pending (unknown-outcome) purchase.
  * Pure: no I/O, no clock (times are passed in), so the till, tests and the CLI agree on content.
  */
-import type { PurchaseResponse, SlipData, Token, TokenType } from '../switch-core/protocol';
+import type { PurchaseAnswer, Read, SlipData, TokenAnswer, TokenType } from '../switch-core/protocol';
 
 /** Store header and who/when, supplied by the till for every slip. */
 export interface SlipContext {
@@ -32,8 +32,9 @@ export interface SlipTariffBlock {
   rateCents: number;
 }
 
+/** Fields a provider left out of its answer are absent here too (only the token digits are certain). */
 export interface SlipToken {
-  type: TokenType;
+  type?: TokenType;
   /** Digits only, as issued (usually 20). */
   token: string;
   units?: number;
@@ -43,15 +44,15 @@ export interface SlipToken {
 }
 
 export interface SlipDebt {
-  description: string;
-  amount: SlipAmount;
+  description?: string;
+  amount?: SlipAmount;
   balanceCents?: number;
   receiptNum?: string;
 }
 
 export interface SlipServiceCharge {
-  description: string;
-  amount: SlipAmount;
+  description?: string;
+  amount?: SlipAmount;
 }
 
 export interface SlipSwitchLine {
@@ -142,15 +143,18 @@ function common(ctx: SlipContext, at: string, reference: string): SlipCommon {
 }
 
 /** A key change token carries no value to print; every other token shows its amount. */
-function amountOf(t: Token): SlipAmount | undefined {
+function amountOf(t: TokenAnswer): SlipAmount | undefined {
   if (t.tokenType === 'KC') return undefined;
-  return { cents: t.amount.amount, taxCents: t.amount.tax };
+  return moneyOf(t.amount);
+}
+function moneyOf(a: { amount?: number; tax?: number } | undefined): SlipAmount | undefined {
+  return a?.amount === undefined ? undefined : { cents: a.amount, taxCents: a.tax };
 }
 
 /** Key change tokens first (the meter must take them before the new STD token), then STD/BSST/REFUND. */
 const TOKEN_ORDER: Record<TokenType, number> = { KC: 0, STD: 1, BSST: 2, PWRLMT: 3, REFUND: 4 };
 
-export function slipFromPurchase(resp: PurchaseResponse, ctx: SlipContext): Slip {
+export function slipFromPurchase(resp: PurchaseAnswer, ctx: SlipContext): Slip {
   const tokens: SlipToken[] = resp.tokens
     .map((t) => ({
       type: t.tokenType,
@@ -158,34 +162,34 @@ export function slipFromPurchase(resp: PurchaseResponse, ctx: SlipContext): Slip
       units: t.units,
       amount: amountOf(t),
       receiptNum: t.receiptNum,
-      tariff: (t.tariffCalc ?? []).map((b) => ({ units: b.units, rateCents: b.rate })),
+      tariff: (t.tariffCalc ?? []).flatMap((b) => (b.units === undefined || b.rate === undefined ? [] : [{ units: b.units, rateCents: b.rate }])),
     }))
     // Stable sort: keeps the switch's order within a kind (KC pair order matters).
     .map((t, i) => ({ t, i }))
-    .sort((a, b) => TOKEN_ORDER[a.t.type] - TOKEN_ORDER[b.t.type] || a.i - b.i)
+    .sort((a, b) => TOKEN_ORDER[a.t.type ?? 'STD'] - TOKEN_ORDER[b.t.type ?? 'STD'] || a.i - b.i)
     .map((x) => x.t);
   const customerName = [resp.customer?.firstName, resp.customer?.lastName].filter(Boolean).join(' ') || undefined;
-  const currency = resp.purchaseTotal?.currency ?? resp.tokens[0]?.amount.currency ?? '710';
+  const currency = resp.purchaseTotal?.currency ?? resp.tokens[0]?.amount?.currency ?? '710';
   return {
-    ...common(ctx, resp.time, resp.id),
+    ...common(ctx, resp.time ?? (ctx.at ?? new Date()).toISOString(), resp.id),
     kind: 'sale',
     sale: {
-      utilityName: resp.utility.name ?? '',
-      utilityVatNumber: resp.utility.vatRegNum,
+      utilityName: resp.utility?.name ?? '',
+      utilityVatNumber: resp.utility?.vatRegNum,
       utilityType: resp.utilityType,
       customerName,
       customerAddress: resp.customer?.address,
-      meterId: resp.meter.meterId,
+      meterId: resp.meter?.meterId ?? '',
       tokens,
       debts: (resp.debtRecoveryCharges ?? []).map((d) => ({
         description: d.description,
-        amount: { cents: d.amount.amount, taxCents: d.amount.tax },
-        balanceCents: d.balance.amount,
+        amount: moneyOf(d.amount),
+        balanceCents: d.balance?.amount,
         receiptNum: d.receiptNum,
       })),
       serviceCharges: (resp.serviceCharges ?? []).map((s) => ({
         description: s.description,
-        amount: { cents: s.amount.amount, taxCents: s.amount.tax },
+        amount: moneyOf(s.amount),
       })),
       totalCents: resp.purchaseTotal?.amount,
       vatCents: resp.taxTotal?.amount,
@@ -196,19 +200,19 @@ export function slipFromPurchase(resp: PurchaseResponse, ctx: SlipContext): Slip
 }
 
 /** The switch's own printable slip, kept line for line (scales clamped to what a printer does). */
-export function slipFromSlipData(data: SlipData, ctx: SlipContext & { reference?: string }): Slip {
+export function slipFromSlipData(data: Read<SlipData>, ctx: SlipContext & { reference?: string }): Slip {
   const clamp = (n: number | undefined) => Math.min(8, Math.max(1, Math.trunc(n ?? 1)));
   return {
     ...common(ctx, (ctx.at ?? new Date(0)).toISOString(), ctx.reference ?? data.issuerReference ?? ''),
     kind: 'switch',
     issuerReference: data.issuerReference,
     lines: (data.messageLines ?? []).map((l) => ({
-      text: l.text,
+      text: l.text ?? '',
       widthScale: clamp(l.fontWidthScaleFactor),
       heightScale: clamp(l.fontHeightScaleFactor),
       line: l.line === true,
       cut: l.cut === true,
-      barcode: l.barcode ? { data: l.barcode.data, encoding: l.barcode.encoding } : undefined,
+      barcode: l.barcode?.data !== undefined && l.barcode.encoding !== undefined ? { data: l.barcode.data, encoding: l.barcode.encoding } : undefined,
     })),
   };
 }

@@ -4,10 +4,8 @@
  * thread's heap is capped; when it ends unexpectedly it is started again on the same port, and
  * the job list (kept here, fed by the thread) carries on.
  */
-import { existsSync } from 'node:fs';
-import { sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../common/module-worker';
 import { JOBS_LISTED, type DrawerKick, type VirtualJob, type VirtualPrinter, type VirtualPrinterOptions, type VirtualStatus } from './virtual';
 import type { Paper } from './layout';
 
@@ -39,19 +37,9 @@ export interface ThreadedVirtualPrinterOptions extends VirtualPrinterOptions {
 /** Restarts allowed per minute before the printer is left stopped (and says so). */
 const MAX_RESTARTS_PER_MINUTE = 5;
 
-/**
- * The bundled worker beside this file (Electron build), else the TypeScript source through tsx.
- * A worker cannot load from inside an asar archive (electron/electron#22446), so the packaged
- * app runs the copy electron-builder unpacks beside it (asarUnpack in electron-builder.yml).
- */
 function spawnPrinterThread(init: PrinterThreadInit, heapMb: number): Worker {
   const opts = { workerData: init, resourceLimits: { maxOldGenerationSizeMb: heapMb } };
-  const bundled = fileURLToPath(new URL('./virtual-printer.worker.js', import.meta.url)).replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
-  if (existsSync(bundled)) return new Worker(bundled, opts);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const source = new URL('./virtual-printer.worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(boot, { ...opts, eval: true });
+  return startModuleWorker(new URL('./virtual-printer.worker.ts', import.meta.url), 'virtual-printer.worker.js', opts);
 }
 
 export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOptions): Promise<ThreadedVirtualPrinter> {

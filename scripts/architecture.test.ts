@@ -4,7 +4,7 @@
  * electron/preload.ts import electron; the renderer never imports Node. A wrong import fails here
  * with the file and the line, instead of failing at run time in a packaged app.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -53,6 +53,35 @@ function violations(files: string[], isForbidden: (ref: ImportRef) => boolean): 
   return files.flatMap(importsOf).filter(isForbidden).map((r) => `${r.file}:${r.line} imports ${r.specifier}`);
 }
 
+/** A relative import's file: the path as written, or with .ts/.tsx, or its folder's index.ts. */
+function resolveSource(target: string): string | null {
+  for (const candidate of [target, `${target}.ts`, `${target}.tsx`, join(target, 'index.ts')]) {
+    if (/\.(ts|tsx)$/.test(candidate) && existsSync(join(root, candidate)) && statSync(join(root, candidate)).isFile()) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Everything the given files load when they run, followed through the project's own modules:
+ * each package or built-in reached, and each project file, with the chain of imports that reached
+ * it. Type-only imports are erased by the compiler and load nothing, so they are not followed.
+ */
+function reachable(entries: string[]): Map<string, string[]> {
+  const reached = new Map<string, string[]>(entries.map((f) => [f, [f]]));
+  const queue = [...entries];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    const chain = reached.get(file)!;
+    for (const ref of importsOf(file)) {
+      if (ref.typeOnly) continue;
+      const next = ref.specifier.startsWith('.') ? (resolveSource(ref.target) ?? ref.target) : ref.specifier;
+      if (reached.has(next)) continue;
+      reached.set(next, [...chain, `${next} (line ${ref.line} of ${file})`]);
+      if (ref.specifier.startsWith('.') && next.endsWith('.ts')) queue.push(next);
+    }
+  }
+  return reached;
+}
+
 const NODE_BUILTIN = /^(node:|fs$|path$|os$|child_process$|net$|http$|https$|crypto$|url$|stream$|worker_threads$)/;
 const isTest = (f: string) => /(\.test\.ts|\.spec\.ts)$/.test(f) || f.includes('/test/');
 
@@ -82,11 +111,25 @@ describe('architecture: imports follow the layers', () => {
     expect(violations(pr, (r) => /^(electron|renderer)\//.test(r.target) || (/^switch-core\//.test(r.target) && !r.target.startsWith('switch-core/protocol')))).toEqual([]);
   });
 
+  it('the switch engine loads no database driver, file system or socket, and of the store only its interface', () => {
+    const engine = sourceFiles('switch-core/engine').filter((f) => !isTest(f));
+    expect(engine.length).toBeGreaterThan(0);
+    // The store's interface and errors (switch-store.ts) and its row shapes (rows.ts) are plain data.
+    const storeInterface = new Set(['switch-core/store/switch-store.ts', 'switch-core/store/rows.ts']);
+    const forbidden = (target: string) =>
+      /^(better-sqlite3|pg|pg-[\w-]+|kysely)$/.test(target) ||
+      /^(node:)?(fs|fs\/promises|net|tls|dgram|child_process)$/.test(target) ||
+      (target.startsWith('switch-core/store/') && !storeInterface.has(target));
+    const found = [...reachable(engine)].filter(([target]) => forbidden(target)).map(([, chain]) => chain.join(' → '));
+    expect(found).toEqual([]);
+  });
+
   it('the renderer imports no Node module and reaches the back end only through the TillApi contract', () => {
     const files = sourceFiles('renderer').filter((f) => !isTest(f));
     expect(violations(files, (r) => NODE_BUILTIN.test(r.specifier))).toEqual([]);
+    // common/money is plain functions over numbers: the screens share it with the slips and reports.
     expect(
-      violations(files, (r) => /^(printer|switch-core|common)\//.test(r.target) && !r.typeOnly),
+      violations(files, (r) => /^(printer|switch-core|common)\//.test(r.target) && !r.typeOnly && r.target !== 'common/money'),
     ).toEqual([]);
     expect(
       violations(files, (r) => r.target.startsWith('electron/') && !r.target.startsWith('electron/api/')),

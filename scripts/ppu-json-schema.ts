@@ -118,7 +118,8 @@ function typeSchema(type: string, known: Set<string>): JsonSchema {
   const map = /^HashMap<String, (\w+)>$/.exec(type);
   if (map) return { type: 'object', additionalProperties: typeSchema(map[1]!, known) };
   const en = /^enum\{(.*)\}$/.exec(type);
-  if (en) return { type: 'string', enum: en[1]!.split('|') };
+  // `KeepsTripping (constant KEEPS_TRIPPING)`: the string travels; we send only that.
+  if (en) return { type: 'string', enum: en[1]!.split('|').map((v) => v.replace(/ \(constant \w+\)$/, '')) };
   switch (type) {
     case 'String':
       return { type: 'string' };

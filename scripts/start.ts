@@ -5,16 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findElectronBinary } from '../electron/binary';
 import { startBrowserHost } from '../electron/hosts/browser-host';
 import { DEFAULT_OPERATORS, operatorsWithShippedPins, type ProvisionedOperator } from '../electron/till/service';
+import { tillDataDir } from '../electron/till/data-dir';
 import { startTillRuntime } from '../electron/till/runtime';
 import { switchOverrideFromEnv } from '../electron/till/settings';
 
 const root = resolve(import.meta.dirname, '..');
-const dataDir = process.env.PPU_TILL_DATA ?? join(homedir(), '.ppu-till');
+const dataDir = tillDataDir();
 
 /** The shipped operators whose PINs are still the shipped ones (each must choose a PIN at first sign-in); nobody else's. */
 function printOperators(shipped: readonly ProvisionedOperator[]): void {

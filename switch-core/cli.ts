@@ -40,6 +40,12 @@ function parseSlipWidth(value: string): number {
   return n;
 }
 
+function parseRetries(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError('expected a whole number 0..10');
+  return n;
+}
+
 function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0..65535');
@@ -65,6 +71,7 @@ interface ServeOptions {
   adviceMaxAge: number;
   adviceLease: number;
   slipWidth: number;
+  unknownOutcomeRetries?: number;
   log?: boolean;
 }
 
@@ -102,6 +109,7 @@ program
   .option('--advice-max-age <hours>', 'how long an advice without a final answer is repeated before it is parked for reconciliation', parsePositive, 7 * 24)
   .option('--advice-lease <seconds>', 'how long a node holds an advice it is delivering before another node may take it over', parsePositive, 60)
   .option('--slip-width <columns>', 'width of the slipData the switch builds for answers without one', parseSlipWidth, DEFAULT_SLIP_WIDTH)
+  .option('--unknown-outcome-retries <n>', "how often an unknown purchase outcome is retried at its provider before the client gets 504 (default 1; 0 leaves the retry to the client, as the certification profile does)", parseRetries)
   .option('--log', 'log every request')
   .action(async (o: ServeOptions) => {
     if (o.profile !== undefined && o.providers !== undefined) {
@@ -159,7 +167,12 @@ program
       ...(o.oauth2 ? { oauth2: { tokenTtlSeconds: o.oauth2Ttl } } : {}),
       tls: o.tlsKey && o.tlsCert ? { keyPath: o.tlsKey, certPath: o.tlsCert, caPath: o.tlsCa } : undefined,
       broadcastTimeoutMs: o.broadcastTimeout,
-      engine: { adviceMaxAgeMs: o.adviceMaxAge * 3600 * 1000, slipWidth: o.slipWidth, adviceLeaseMs: o.adviceLease * 1000 },
+      engine: {
+        adviceMaxAgeMs: o.adviceMaxAge * 3600 * 1000,
+        slipWidth: o.slipWidth,
+        adviceLeaseMs: o.adviceLease * 1000,
+        ...(o.unknownOutcomeRetries !== undefined ? { unknownOutcomeRetries: o.unknownOutcomeRetries } : {}),
+      },
       log: o.log ?? false,
     });
     if (generated) console.log(`Generated credentials (shown once): ${auth.username}:${auth.password}`);

@@ -8,7 +8,7 @@
  *    main validates `args` with `METHODS[method].args` before calling the back end.
  *  - Browser host: `POST /api/<method>` with the JSON args as body and header `x-till-token: <token>`;
  *    the response body is always a `Result` JSON. The token is per launch: the page URL carries it
- *    as `?token=…` (see `tokenFromLocation`), or the page may find it in `window.__TILL_TOKEN__`.
+ *    as `?token=…` (see `tokenFromLocation` in http-client.ts), or the page may find it in `window.__TILL_TOKEN__`.
  *  - Every result is `{ok:true, value} | {ok:false, error}`; nothing throws across the boundary.
  *  - Sale progress: `getSale({saleId, sinceVersion, waitMs})` is a long poll that answers as soon as
  *    the sale's `version` is greater than `sinceVersion` (or after waitMs with the current view).
@@ -147,7 +147,8 @@ export interface SaleProgress {
 }
 
 export interface TokenView {
-  type: string; // STD | BSST | REFUND | KC | PWRLMT
+  /** STD | BSST | REFUND | KC | PWRLMT; null when the provider's answer left it out. */
+  type: string | null;
   /** The token digits, no spaces. */
   token: string;
   /** The token in groups of four for display: "1234 5678 9012 3456 7890". */
@@ -160,7 +161,8 @@ export interface TokenView {
 export interface ChargeView {
   kind: 'debt' | 'service';
   description: string;
-  amountCents: number;
+  /** Null when the provider's answer left it out. */
+  amountCents: number | null;
   balanceCents: number | null;
 }
 
@@ -277,7 +279,8 @@ export interface TillTrace {
   operation: string;
   url: string;
   status: number | null;
-  outcome: 'successful' | 'failed' | 'unknown';
+  /** 'unreadable': a success whose body the till could not read (kept as it came; the sale stays pending). */
+  outcome: 'successful' | 'failed' | 'unknown' | 'unreadable';
   ms: number;
   requestBody: unknown;
   responseBody: unknown;
@@ -424,6 +427,8 @@ export interface TillSettings {
   switchUsername: string;
   /** Never returned; true when a password is stored. */
   switchPasswordSet: boolean;
+  /** False when the till has no OS keyring: the password is stored unencrypted (Settings warns). */
+  switchPasswordEncrypted: boolean;
   institutionId: string;
   institutionName: string;
   clientId: string;
@@ -907,12 +912,7 @@ export function validateArgs<M extends MethodName>(method: M, args: unknown): Re
 
 // ───────────────────────────── transport constants ─────────────────────────────
 
-export const IPC_CHANNEL = 'till:invoke';
-export const TOKEN_HEADER = 'x-till-token';
-export const TOKEN_QUERY = 'token';
-export const API_PREFIX = '/api/';
-/** Where vite puts the built renderer, relative to the repository root; the browser host serves it. */
-export const RENDERER_DIST = 'dist/renderer';
+export { API_PREFIX, IPC_CHANNEL, RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY } from './transport';
 
 /** What preload puts on `window.till` (contextBridge). */
 export interface TillBridge {

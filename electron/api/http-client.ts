@@ -1,21 +1,13 @@
 /**
- * Browser-safe TillApi clients for the renderer: over HTTP (browser host) with the per-launch token,
- * or over the Electron preload bridge (`window.till`). `connectTill()` picks whichever is present.
- * No Node imports: only fetch and the contract.
+ * The renderer's TillApi client, and the one the host tests drive: over the Electron preload bridge
+ * (`window.till`) when present, else over HTTP to the browser host with the per-launch token.
+ * `connectTill()` picks whichever is present. No Node imports, and only types from the contract
+ * (values from transport.ts), so zod stays out of the screens' bundle. Never throws.
  */
-import {
-  API_PREFIX,
-  TOKEN_HEADER,
-  TOKEN_QUERY,
-  apiFromInvoke,
-  type ArgsOf,
-  type Invoke,
-  type MethodName,
-  type Result,
-  type TillApi,
-  type TillBridge,
-  type TillValues,
-} from './contract';
+import type { ArgsOf, Invoke, MethodName, Result, TillBridge, TillValues } from './contract';
+import { API_PREFIX, TOKEN_HEADER, TOKEN_QUERY } from './transport';
+
+const TOKEN_KEY = 'till-token';
 
 /** HTTP invoke: POST <baseUrl>/api/<method> with the token header; never throws. */
 export function httpInvoke(baseUrl: string, token: string, fetchImpl: typeof fetch = fetch): Invoke {
@@ -36,27 +28,30 @@ export function httpInvoke(baseUrl: string, token: string, fetchImpl: typeof fet
   };
 }
 
-export function createHttpTillApi(baseUrl: string, token: string, fetchImpl?: typeof fetch): TillApi {
-  return apiFromInvoke(httpInvoke(baseUrl, token, fetchImpl));
-}
-
-/** The token from the page URL (`?token=`) or from `window.__TILL_TOKEN__`; kept in sessionStorage across reloads. */
-export function tokenFromLocation(): string | null {
+/** The token from `window.__TILL_TOKEN__` or the page URL (`?token=` or `#token=`); kept in sessionStorage across reloads. */
+export function tokenFromLocation(): string {
   const g = globalThis as unknown as { location?: { search: string; hash: string }; __TILL_TOKEN__?: string; sessionStorage?: Storage };
   if (typeof g.__TILL_TOKEN__ === 'string' && g.__TILL_TOKEN__) return g.__TILL_TOKEN__;
   const fromQuery = g.location ? new URLSearchParams(g.location.search).get(TOKEN_QUERY) ?? new URLSearchParams(g.location.hash.replace(/^#/, '')).get(TOKEN_QUERY) : null;
   try {
-    if (fromQuery) g.sessionStorage?.setItem('till-token', fromQuery);
-    return fromQuery ?? g.sessionStorage?.getItem('till-token') ?? null;
+    if (fromQuery) g.sessionStorage?.setItem(TOKEN_KEY, fromQuery);
+    return fromQuery ?? g.sessionStorage?.getItem(TOKEN_KEY) ?? '';
   } catch {
-    return fromQuery;
+    return fromQuery ?? '';
   }
 }
 
-/** Electron (window.till) if present, else HTTP to the page's own origin with the token from the URL. */
-export function connectTill(): { api: TillApi; mode: 'electron' | 'browser' } {
+export interface TillConnection {
+  mode: 'electron' | 'browser';
+  invoke: Invoke;
+  /** The browser host's per-launch token ('' under Electron, which needs none). */
+  token: string;
+}
+
+/** Electron (window.till) if present, else HTTP to the page's own origin with the token from the page. */
+export function connectTill(): TillConnection {
   const g = globalThis as unknown as { till?: TillBridge; location?: { origin: string } };
-  if (g.till && typeof g.till.invoke === 'function') return { api: apiFromInvoke(g.till.invoke), mode: 'electron' };
-  const origin = g.location?.origin ?? 'http://127.0.0.1';
-  return { api: createHttpTillApi(origin, tokenFromLocation() ?? ''), mode: 'browser' };
+  if (g.till && typeof g.till.invoke === 'function') return { mode: 'electron', invoke: g.till.invoke, token: '' };
+  const token = tokenFromLocation();
+  return { mode: 'browser', invoke: httpInvoke(g.location?.origin ?? '', token), token };
 }

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TOKEN_HEADER } from '../api/contract';
-import { createHttpTillApi } from '../api/http-client';
 import { createSlipPrinter } from '../till/printing';
 import { DEFAULT_OPERATORS, createTillBackend, type TillBackend } from '../till/service';
 import { openTillStore } from '../till/store/repository';
@@ -27,7 +26,7 @@ afterAll(async () => {
 });
 
 it('refuses calls without the per-launch token', async () => {
-  const bad = createHttpTillApi(host.url, 'wrong');
+  const bad = browserClient(host.url, 'wrong');
   expect(await bad.status({})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
   const res = await fetch(`${host.url}/api/status`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
   expect(res.status).toBe(401);

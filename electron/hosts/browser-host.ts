@@ -5,6 +5,8 @@
  * gets its own session, kept in an HttpOnly SameSite=Strict cookie issued afresh at every sign-in, so
  * a second tab or client with the launch token but no sign-in of its own can do nothing. A request whose
  * Host is not loopback at our port (DNS rebinding) or whose Origin is another site is refused first.
+ * A virtual printer file (`GET /print-jobs/<n>.png|bin`) is the TillApi's virtualPrinterFile on the
+ * caller's session: the same sign-in and the same rule of whose slips may be seen.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -18,6 +20,9 @@ import { isOwnHost, isOwnOrigin } from './request-origin';
 
 /** The sign-in session's cookie: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */
 export const SESSION_COOKIE = 'till_session';
+
+/** A refused file download's HTTP status (the API itself answers 200 with the Result). */
+const STATUS_OF: Partial<Record<string, number>> = { NOT_SIGNED_IN: 401, PIN_CHANGE_REQUIRED: 403, FORBIDDEN: 403, NOT_FOUND: 404, STORE_DAMAGED: 503 };
 
 export interface BrowserHostOptions {
   /** The back end's per-session entry (TillBackend.invokeAs). */
@@ -83,17 +88,17 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     return reply.send(result);
   });
 
-  // Through the back end on the caller's own sign-in session: who may see which job is decided there, once.
   app.get<{ Params: { n: string; ext: string }; Querystring: Record<string, string> }>('/print-jobs/:n.:ext', async (req, reply) => {
     if (!valid(req.query[TOKEN_QUERY]) && !valid(req.headers[TOKEN_HEADER])) return reply.code(401).send(fail('UNAUTHORIZED', 'Missing till token.'));
-    const kind = req.params.ext;
-    if (kind !== 'png' && kind !== 'bin') return reply.code(404).send(fail('NOT_FOUND', 'No such print job.'));
-    const r = await opts.invokeAs(req.cookies[SESSION_COOKIE] ?? null, 'virtualPrinterFile', { id: req.params.n, kind });
-    if (!r.ok) return reply.code(r.error.code === 'NOT_FOUND' ? 404 : r.error.code === 'FORBIDDEN' ? 403 : 401).send(r);
+    const { n, ext } = req.params;
+    if (ext !== 'png' && ext !== 'bin') return reply.code(404).send(fail('NOT_FOUND', 'No such print job.'));
+    const result = await opts.invokeAs(req.cookies[SESSION_COOKIE] ?? null, 'virtualPrinterFile', { id: n, kind: ext });
+    if (!result.ok) return reply.code(STATUS_OF[result.error.code] ?? 400).send(result);
     return reply
-      .type(r.value.mime)
-      .header('content-disposition', `${kind === 'bin' ? 'attachment' : 'inline'}; filename="slip-${req.params.n}.${kind}"`)
-      .send(Buffer.from(r.value.base64, 'base64'));
+      .type(result.value.mime)
+      .header('content-disposition', `${ext === 'bin' ? 'attachment' : 'inline'}; filename="slip-${n}.${ext}"`)
+      .header('cache-control', 'no-store')
+      .send(Buffer.from(result.value.base64, 'base64'));
   });
 
   if (existsSync(join(rendererDir, 'index.html'))) {

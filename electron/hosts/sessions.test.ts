@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlipPrinter } from '../till/printing';
 import { createTillBackend, type ProvisionedOperator, type TillBackend } from '../till/service';
-import { openTillStore } from '../till/store/repository';
+import { UNKNOWN_PIN_IDS_KEPT, openTillStore } from '../till/store/repository';
 import { memorySecrets, memorySink } from '../till/test/harness';
 import { SESSION_COOKIE, startBrowserHost, type BrowserHost } from './browser-host';
 import { browserClient, type BrowserClient } from './test/browser-client';
@@ -153,6 +153,33 @@ describe('wrong PINs', () => {
     expect(unknown).toEqual(known);
     for (let i = 0; i < 4; i++) await c.signIn({ operatorId: 'nobody', pin: '0000' });
     expect(await c.signIn({ operatorId: 'nobody', pin: '0000' })).toMatchObject({ ok: false, error: { code: 'PIN_LOCKED' } });
+    // The unknown id's lockout is on disk like a real one's: a restart keeps it, to the second.
+    await till.host.close();
+    await till.backend.close();
+    open.splice(open.indexOf(till), 1);
+    const restarted = await startTill(PROVISIONED, till);
+    const again = browser(restarted);
+    const locked = await again.signIn({ operatorId: 'nobody', pin: '0000' });
+    expect(locked).toMatchObject({ ok: false, error: { code: 'PIN_LOCKED' } });
+    expect(locked.ok ? '' : locked.error.message).toMatch(/30 seconds/);
+  });
+
+  it('a flood of other guessed ids does not clear a running lockout; the kept ids stay bounded', async () => {
+    const till = await startTill(PROVISIONED);
+    const c = browser(till);
+    for (let i = 0; i < 5; i++) await c.signIn({ operatorId: 'nobody', pin: '0000' });
+    // As after UNKNOWN_PIN_IDS_KEPT other guesses (written at once: 10,000 scrypt checks would take minutes).
+    const { db } = till.backend.store;
+    // Each newer than the lock, so "oldest first" alone would drop the locked id.
+    const at = new Date(till.clock.now + 500).toISOString();
+    db.transaction(() => {
+      const ins = db.prepare(`INSERT INTO unknown_pin_ids (id, failed_pins, lockouts, locked_until, updated_at) VALUES (?, 1, 0, NULL, ?)`);
+      for (let i = 0; i < UNKNOWN_PIN_IDS_KEPT; i++) ins.run(`guess-${i}`, at);
+    })();
+    till.clock.now += 1000;
+    for (let i = 0; i < 3; i++) await c.signIn({ operatorId: `late-guess-${i}`, pin: '0000' });
+    expect(await c.signIn({ operatorId: 'nobody', pin: '0000' })).toMatchObject({ ok: false, error: { code: 'PIN_LOCKED' } });
+    expect((db.prepare(`SELECT COUNT(*) AS n FROM unknown_pin_ids`).get() as { n: number }).n).toBe(UNKNOWN_PIN_IDS_KEPT);
   });
 });
 

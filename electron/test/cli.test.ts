@@ -18,7 +18,7 @@ function till(...args: string[]): { code: number | null; out: string } {
   return run({ PPU_TILL_PIN: '2580' }, ...args);
 }
 function run(env: Record<string, string>, ...args: string[]): { code: number | null; out: string } {
-  const r = spawnSync('npx', ['tsx', 'electron/cli.ts', '--data-dir', dataDir, ...args], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, ['scripts/bin/ppu-till.js', '--data-dir', dataDir, ...args], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, ...env } });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 

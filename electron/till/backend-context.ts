@@ -15,6 +15,8 @@ import type { TillStore } from './store/repository';
 export interface SecretStore {
   get(key: string): string | null;
   set(key: string, value: string): void;
+  /** Whether what it stores is encrypted with the OS keyring (false: readable by whoever reads the file). */
+  readonly encrypted: boolean;
 }
 
 export interface VirtualJobsSource {

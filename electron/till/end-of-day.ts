@@ -5,6 +5,7 @@
  * (RFC 4180) and a receipt.
  * Pure: plain rows in, the report out.
  */
+import { decimalAmount, rands } from '../../common/money';
 import { isOpenSaleState, type CashCount, type CashUpRow, type EodReport, type EodRow, type SaleSummary, type TenderKind } from '../api/contract';
 import { receiptColumns } from './receipt-columns';
 import type { DrawerOpenRow, SaleRow } from './store/repository';
@@ -33,8 +34,6 @@ export interface EodInput {
   count?: CashCount;
 }
 
-export const money = (c: number) => (c / 100).toFixed(2);
-export const rands = (c: number) => `${c < 0 ? '-' : ''}R${money(Math.abs(c))}`;
 const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** Receipt width: 32 columns fit 58 mm paper and every 80 mm font. */
@@ -107,7 +106,7 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
   const csv: string[] = ['date,reference,meter,state,tender,amount,cashier,utility,provider'];
   for (const r of [...rows].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
     const state = (STATE_WORDS[r.state] ?? (isOpenSaleState(r.state) ? 'pending' : r.state)) + (r.late && r.state === 'succeeded' ? ' late' : '');
-    csv.push([local(r.createdAt), r.id, csvField(r.meterId), state, tenderLabel(r.tenderType), money(r.amountCents), csvField(operatorNames.get(r.operatorId) ?? r.operatorId), csvField(r.utilityName ?? ''), csvField(r.provider ?? '')].join(','));
+    csv.push([local(r.createdAt), r.id, csvField(r.meterId), state, tenderLabel(r.tenderType), decimalAmount(r.amountCents), csvField(operatorNames.get(r.operatorId) ?? r.operatorId), csvField(r.utilityName ?? ''), csvField(r.provider ?? '')].join(','));
   }
   const firstDay = local(from).slice(0, 10);
   const lastDay = local(new Date(Date.parse(to) - 1).toISOString()).slice(0, 10);

@@ -7,7 +7,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { OperatorView, Role } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
-import { attemptPin, lockedForMs, weakPinReason } from './pin-attempts';
+import { CLEAR_PIN_STATE, attemptPin, lockedForMs, weakPinReason, type PinState } from './pin-attempts';
 import type { OperatorRow } from './store/repository';
 
 export function hashPin(pin: string): string {
@@ -30,16 +30,25 @@ export interface ProvisionedOperator {
   pin: string;
 }
 
+/** A real hash of a PIN no one knows, made once: an unknown id is checked against it, so it costs what a known id costs. */
+let decoy: string | undefined;
+const decoyHash = () => (decoy ??= hashPin(randomBytes(8).toString('hex')));
+
 /**
- * A manager's PIN given for an approval (a sale over a pending one): checked under the same lockout
- * as sign-in — refused unchecked while locked, a wrong one counts. The operator, or null.
+ * One PIN check under the lockout rule, the same for sign-in, a manager's approval and a PIN change:
+ * refused unchecked while locked, a wrong one counts. An id that does not exist goes through the same
+ * steps — its PIN is hashed against a decoy and its lockout stored (unknown_pin_ids) — so neither the
+ * answer, its time nor a restart tells which ids exist. `row` is the operator when the PIN was right.
  */
-export function verifyOperatorPin(store: TillContext['store'], operatorId: string, pin: string, now: number): OperatorRow | null {
+export function verifyOperatorPin(store: TillContext['store'], operatorId: string, pin: string, now: number): { outcome: 'locked' | 'right' | 'wrong'; next: PinState; row: OperatorRow | null } {
   const row = store.getOperator(operatorId);
-  if (!row) return null;
-  const { outcome, next, changed } = attemptPin(row.pinState, now, () => checkPin(pin, row.pinHash));
-  if (changed) store.setPinState(row.id, next);
-  return outcome === 'right' ? row : null;
+  const state = row ? row.pinState : (store.unknownPinState(operatorId) ?? CLEAR_PIN_STATE);
+  const { outcome, next, changed } = attemptPin(state, now, () => checkPin(pin, row?.pinHash ?? decoyHash()) && row !== null);
+  if (changed) {
+    if (row) store.setPinState(row.id, next);
+    else store.setUnknownPinState(operatorId, next, new Date(now).toISOString());
+  }
+  return { outcome, next, row: outcome === 'right' ? row : null };
 }
 
 export const DEFAULT_OPERATORS: readonly ProvisionedOperator[] = [
@@ -110,7 +119,7 @@ export function operatorHandlers({ store, clock, settings }: TillContext): Handl
       if (pin && own) {
         // Your own PIN: the one you have now first, under the same lockout as sign-in.
         if (!currentPin) throw new ApiFail('INVALID_INPUT', 'Type the PIN you have now to change your own PIN.', { field: 'currentPin' });
-        if (!verifyOperatorPin(store, id, currentPin, clock())) throw new ApiFail('WRONG_PIN', 'The PIN you have now is wrong: your PIN is not changed.', { field: 'currentPin' });
+        if (!verifyOperatorPin(store, id, currentPin, clock()).row) throw new ApiFail('WRONG_PIN', 'The PIN you have now is wrong: your PIN is not changed.', { field: 'currentPin' });
       }
       // The rules a PIN chosen at sign-in follows: no PIN anybody could guess, given or chosen.
       const weak = pin ? weakPinReason(pin, settings().security.pinMinLength, shippedPins) : null;

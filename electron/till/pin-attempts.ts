@@ -4,6 +4,8 @@
  * While locked, a PIN is refused without being checked, so guessing gains nothing. A right PIN (or a
  * manager's unlock) clears it all.
  */
+import { backoffMs } from '../../common/backoff';
+
 export interface PinState {
   failedPins: number;
   lockouts: number;
@@ -26,7 +28,7 @@ export function lockedForMs(state: PinState, now: number): number {
 export function afterWrongPin(state: PinState, now: number): PinState {
   const failed = state.failedPins + 1;
   if (failed < WRONG_PINS_BEFORE_LOCK) return { ...state, failedPins: failed, lockedUntil: null };
-  const lockMs = Math.min(LONGEST_LOCK_MS, FIRST_LOCK_MS * 2 ** state.lockouts);
+  const lockMs = backoffMs(state.lockouts + 1, { baseMs: FIRST_LOCK_MS, maxMs: LONGEST_LOCK_MS });
   return { failedPins: 0, lockouts: state.lockouts + 1, lockedUntil: new Date(now + lockMs).toISOString() };
 }
 

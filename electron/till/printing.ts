@@ -5,7 +5,7 @@
  * the real virtual printer.
  */
 import { encodeDrawerKick, encodeEscPos, layoutSlip, markReprint, pendingSlip, PrintJobStore, PrintQueue, slipFromPurchase, slipFromSlipData, testPageSlip, type CommandSet, type DrawerPulse, type PrinterIdentity, type PrintJob, type Slip, type SlipContext, type Transport } from '../../printer';
-import type { PurchaseResponse } from '../../switch-core/protocol';
+import type { PurchaseAnswer } from '../../switch-core/protocol';
 import type { PrintResult } from '../api/contract';
 
 export type SinkState = 'ready' | 'paper-out' | 'problem' | 'offline' | 'none';
@@ -76,7 +76,7 @@ export function paperFor(setting: 58 | 80, f: PrinterFormat, id: PrinterIdentity
 
 export interface SlipPrinter {
   /** A sale's slip; `key` makes it one job for good (asking again finds the stored job). */
-  printSale(resp: PurchaseResponse, ctx: SlipContext, o?: { key?: string; reprint?: { at: Date; operator: string } }): Promise<PrintResult>;
+  printSale(resp: PurchaseAnswer, ctx: SlipContext, o?: { key?: string; reprint?: { at: Date; operator: string } }): Promise<PrintResult>;
   printPending(info: { purchaseId: string; meterId: string; amountCents: number; utilityName?: string; at: Date }, ctx: SlipContext, key?: string): Promise<PrintResult>;
   printTestPage(ctx: Partial<SlipContext>, at: Date): Promise<PrintResult>;
   printLines(lines: string[], ctx: SlipContext): Promise<PrintResult>;
@@ -86,7 +86,10 @@ export interface SlipPrinter {
    * drawer opened with its key.
    */
   kickDrawer(pulse: DrawerPulse): Promise<{ opened: boolean; message: string | null }>;
-  /** The job stored under `key`, sent again if it has not printed yet; null when there is none. */
+  /**
+   * The job stored under `key`, sent again if it has not printed yet; null when there is none or it
+   * had printed already — nothing is sent then, so the caller's answer cannot claim a print that did not happen.
+   */
   resend(key: string): Promise<PrintResult | null>;
   /** Sends every job still owed (the printer may be back); answers the keys of the jobs printed now. */
   drain(): Promise<string[]>;
@@ -145,7 +148,7 @@ export function createSlipPrinter(sink: () => ByteSink, paper: () => 58 | 80, jo
   const print = async (slip: Slip, label: string, key?: string) => resultOf(await queue.print(await encode(slip), label, key));
   return {
     printSale(resp, ctx, o = {}) {
-      let slip = resp.slipData?.messageLines?.length ? slipFromSlipData(resp.slipData, { ...ctx, reference: resp.id, at: new Date(resp.time) }) : slipFromPurchase(resp, ctx);
+      let slip = resp.slipData?.messageLines?.length ? slipFromSlipData(resp.slipData, { ...ctx, reference: resp.id, at: resp.time ? new Date(resp.time) : new Date() }) : slipFromPurchase(resp, ctx);
       if (o.reprint) slip = markReprint(slip, o.reprint.at, o.reprint.operator);
       return print(slip, `${o.reprint ? 'reprint' : 'sale'} ${resp.id}`, o.key);
     },
@@ -164,9 +167,9 @@ export function createSlipPrinter(sink: () => ByteSink, paper: () => 58 | 80, jo
     },
     async resend(key) {
       const job = queue.byKey(key);
-      if (!job) return null;
+      if (!job || job.state === 'printed') return null;
       if (job.state === 'failed') return resultOf(await queue.retry(job.id));
-      if (job.state !== 'printed') await queue.drain();
+      await queue.drain();
       return resultOf(queue.get(job.id) ?? job);
     },
     async drain() {

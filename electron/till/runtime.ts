@@ -137,10 +137,13 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   await buildSink(settings);
   let paper: 58 | 80 = settings.printer.paperWidth;
 
+  const secretsFile = join(opts.dataDir, 'secrets.json');
+  const secrets = opts.secrets ?? fileSecretStore(secretsFile);
+  if (!secrets.encrypted) log(`warning: no OS keyring — the switch password is stored unencrypted in ${secretsFile} (readable by this user only)`);
   const backend = createTillBackend({
     store,
     printer: createSlipPrinter(() => sink, () => paper, join(opts.dataDir, 'print-jobs.db'), () => format),
-    secrets: overriddenSecrets(opts.secrets ?? fileSecretStore(join(opts.dataDir, 'secrets.json')), override.value),
+    secrets: overriddenSecrets(secrets, override.value),
     mode: opts.mode,
     embeddedSwitch: embedded,
     virtualPrinter: {
@@ -201,5 +204,5 @@ function overridden(store: TillStore, o: SwitchOverride): TillStore {
 function overriddenSecrets(secrets: SecretStore, o: SwitchOverride): SecretStore {
   const password = o.switchPassword;
   if (password === undefined) return secrets;
-  return { get: (k) => (k === 'switchPassword' ? password : secrets.get(k)), set: (k, v) => secrets.set(k, v) };
+  return { get: (k) => (k === 'switchPassword' ? password : secrets.get(k)), set: (k, v) => secrets.set(k, v), encrypted: secrets.encrypted };
 }

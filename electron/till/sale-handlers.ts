@@ -2,7 +2,8 @@
  * The cashier's sale methods: look a meter up, sell (stored before it is sent), follow the sale's
  * progress (long poll), leave it pending, retry it now, and the manager's cancel of a pending sale.
  */
-import { newId, TRACK2_DATA_PATTERN, utilityTypeOf, type MeterLookupResponse, type PurchaseRequest } from '../../switch-core/protocol';
+import { rands } from '../../common/money';
+import { newId, TRACK2_DATA_PATTERN, utilityTypeOf, type MeterLookupAnswer, type PurchaseRequest } from '../../switch-core/protocol';
 import type { LookupView, SaleApproval } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import type { AdviceDelivery } from './advice-delivery';
@@ -17,8 +18,6 @@ import { needSale, type ApplySale } from './sale-transitions';
 import type { SaleViews } from './sale-views';
 import type { SaleRow } from './store/repository';
 import type { SwitchLink } from './switch-link';
-
-const rands = (c: number) => `R${(c / 100).toFixed(2)}`;
 
 type SaleMethod = 'lookupMeter' | 'purchase' | 'getSale' | 'lastSale' | 'leavePending' | 'cancelPending' | 'retryNow';
 
@@ -68,7 +67,7 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
         { pendingSaleId: open.id },
       );
     }
-    const manager = verifyOperatorPin(store, approval.managerId, approval.pin, ctx.clock());
+    const manager = verifyOperatorPin(store, approval.managerId, approval.pin, ctx.clock()).row;
     if (!manager || manager.role !== 'manager') throw new ApiFail('WRONG_PIN', 'The manager id or PIN is wrong: the second sale is not approved.', { field: 'approval.pin', pendingSaleId: open.id });
     return approval;
   }
@@ -86,15 +85,15 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
       const res = await link.exchange((c) => c.meterLookup(req));
       if (res.outcome === 'failed') throw new ApiFail('DECLINED', ppuErrorWords(res.error, res.status), { ppuErrorType: res.error?.errorType });
       if (res.outcome === 'unknown') throw new ApiFail('SWITCH_UNREACHABLE', 'The switch did not answer the lookup. Try again; if it keeps failing, check the network.');
-      const b: MeterLookupResponse = res.body;
+      const b: MeterLookupAnswer = res.body;
       const view: LookupView = {
         lookupRef: id,
-        meterId: b.meter.meterId || m.meterId,
+        meterId: b.meter?.meterId || m.meterId,
         customerName: [b.customer?.firstName, b.customer?.lastName].filter(Boolean).join(' ') || null,
         address: b.customer?.address ?? null,
         utilityName: b.utility?.name ?? null,
         // A lookup answer has no utilityType in the models: the meter's serviceType ("ELEC") says it.
-        utilityType: utilityTypeOf(b.meter.serviceType) ?? null,
+        utilityType: utilityTypeOf(b.meter?.serviceType) ?? null,
         minCents: b.minAmount?.amount ?? null,
         maxCents: b.maxAmount?.amount ?? null,
         arrearsCents: b.arrearsAmount?.amount ?? null,

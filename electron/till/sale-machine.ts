@@ -14,6 +14,8 @@
  * Final states ignore answers that arrive late: a cancelled sale's reversal covers a token issued after it.
  * An event that changes nothing answers the very sale object it was given (callers then write nothing).
  */
+import { backoffMs } from '../../common/backoff';
+import { rands } from '../../common/money';
 import { isValidMeterNumber } from '../../switch-core/protocol';
 import { isFinalSaleState, isOpenSaleState, type SaleState } from '../api/contract';
 
@@ -49,11 +51,6 @@ export interface RetryPolicy {
 export type Transition = { ok: true; sale: MachineSale; effects: Effect[] } | { ok: false; reason: string };
 
 
-/** Exponential backoff after the n-th unknown outcome (n ≥ 1): base, 2·base, 4·base … capped at max. */
-export function backoffMs(attempts: number, policy: Pick<RetryPolicy, 'baseMs' | 'maxMs'>): number {
-  const exp = Math.min(Math.max(attempts - 1, 0), 30);
-  return Math.min(policy.maxMs, policy.baseMs * 2 ** exp);
-}
 
 export function nextSale(sale: MachineSale, event: SaleEvent, now: number, policy: RetryPolicy): Transition {
   const s = sale.state;
@@ -146,8 +143,7 @@ export type AmountCheck = { ok: true } | { ok: false; message: string };
 
 export function checkAmount(amountCents: number, min: number | null, max: number | null): AmountCheck {
   if (!Number.isSafeInteger(amountCents) || amountCents < 0) return { ok: false, message: 'Enter the amount in rands and cents.' };
-  const r = (c: number) => `R${(c / 100).toFixed(2)}`;
-  if (min !== null && amountCents < min) return { ok: false, message: `The smallest amount for this meter is ${r(min)}. Ask the customer for at least ${r(min)}.` };
-  if (max !== null && amountCents > max) return { ok: false, message: `The largest amount for this meter is ${r(max)}. Sell ${r(max)} or less.` };
+  if (min !== null && amountCents < min) return { ok: false, message: `The smallest amount for this meter is ${rands(min)}. Ask the customer for at least ${rands(min)}.` };
+  if (max !== null && amountCents > max) return { ok: false, message: `The largest amount for this meter is ${rands(max)}. Sell ${rands(max)} or less.` };
   return { ok: true };
 }

@@ -4,7 +4,7 @@
  * counted on disk before the bytes leave, and the switch's answer (token, failure or no answer)
  * applied to the sale.
  */
-import type { PpuResult, PurchaseRequest, PurchaseResponse } from '../../switch-core/protocol';
+import type { PpuResult, PurchaseRequest, PurchaseAnswer } from '../../switch-core/protocol';
 import { isOpenSaleState } from '../api/contract';
 import type { TillContext } from './backend-context';
 import type { BackgroundErrors } from './background-errors';
@@ -36,7 +36,7 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
     const first = row.attempts === 0;
     row = apply(saleId, { type: 'send' }).row; // attempt counted on disk before the bytes leave
     const req = JSON.parse(row.requestJson) as PurchaseRequest;
-    let res: PpuResult<PurchaseResponse>;
+    let res: PpuResult<PurchaseAnswer>;
     try {
       // A switch after one that may have received the purchase gets its /retry: never a second sale.
       res = await link.exchange((c) => (first ? c.purchase(req) : c.retryPurchase(req)), (c) => c.retryPurchase(req));
@@ -58,9 +58,9 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
       const b = res.body;
       record({ type: 'answer', outcome: 'successful' }, {
         responseJson: JSON.stringify(b),
-        utilityName: b.utility.name,
+        utilityName: b.utility?.name,
         customerName: [b.customer?.firstName, b.customer?.lastName].filter(Boolean).join(' ') || row.customerName,
-        provider: b.receiver?.name ?? b.settlementEntity?.name ?? b.utility.clientId ?? null,
+        provider: b.receiver?.name ?? b.settlementEntity?.name ?? b.utility?.clientId ?? null,
         tokenText: b.tokens.map((t) => t.token.replace(/\s+/g, '')).join(' '),
       });
     } else if (res.outcome === 'failed') {

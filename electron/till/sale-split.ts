@@ -4,7 +4,7 @@
  * units — or that it only repays debt and issues no token. Also the "repay appliance only" amount:
  * what is due now, when a trial of exactly that buys no units. Nothing is sold, stored or charged.
  */
-import { newId, type PurchaseRequest, type PurchaseResponse } from '../../switch-core/protocol';
+import { newId, type PurchaseRequest, type PurchaseAnswer } from '../../switch-core/protocol';
 import type { Operator, SaleSplitView } from '../api/contract';
 import { ApiFail, type Handlers } from './backend-context';
 import { ppuErrorWords } from './ppu-error-words';
@@ -12,10 +12,10 @@ import { checkMeter } from './sale-machine';
 import { chargesOf } from './sale-views';
 import type { SwitchLink } from './switch-link';
 
-type Trial = { readonly kind: 'answered'; readonly body: PurchaseResponse } | { readonly kind: 'unsupported' };
+type Trial = { readonly kind: 'answered'; readonly body: PurchaseAnswer } | { readonly kind: 'unsupported' };
 
 /** Credit tokens only: a key change pair or free units are not what the amount buys. */
-function creditOf(resp: PurchaseResponse): SaleSplitView['credit'] {
+function creditOf(resp: PurchaseAnswer): SaleSplitView['credit'] {
   const std = resp.tokens.filter((t) => t.tokenType === 'STD');
   if (std.length === 0) return null;
   return { amountCents: std.reduce((s, t) => s + (t.amount?.amount ?? 0), 0), units: std[0]?.units ?? null };
@@ -43,7 +43,7 @@ export function saleSplitHandlers(link: SwitchLink): Handlers<'saleSplit'> {
       if (first.kind === 'unsupported') return { ...base, supported: false, charges: [], credit: null, repayOnlyCents: null };
       const charges = chargesOf(first.body);
       const credit = creditOf(first.body);
-      const dueCents = charges.reduce((s, c) => s + c.amountCents, 0);
+      const dueCents = charges.reduce((s, c) => s + (c.amountCents ?? 0), 0);
       // Only a utility that clears debt first lets an amount equal to the debt buy no units: ask it.
       let repayOnlyCents: number | null = null;
       if (credit && dueCents > 0) {

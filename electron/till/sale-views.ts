@@ -2,17 +2,17 @@
  * What the screens see of a stored sale: the full SaleView (tokens, charges, progress words, slip
  * and advice status), the one-line summary for lists, and queue items for the pending/advice queue.
  */
-import type { PurchaseResponse } from '../../switch-core/protocol';
+import type { PurchaseAnswer } from '../../switch-core/protocol';
 import type { ChargeView, QueueItem, SaleState, SaleSummary, SaleView, TenderKind, TokenView } from '../api/contract';
 import type { TillContext } from './backend-context';
 import { groupToken } from './sale-machine';
 import type { AdviceRow, SaleRow } from './store/repository';
 
 /** What the payment paid before units: debt recovered (with what is left) and service/access charges. */
-export function chargesOf(resp: PurchaseResponse | null): ChargeView[] {
+export function chargesOf(resp: PurchaseAnswer | null): ChargeView[] {
   return [
-    ...(resp?.debtRecoveryCharges ?? []).map((d) => ({ kind: 'debt' as const, description: d.description ?? 'Debt recovery', amountCents: d.amount.amount, balanceCents: d.balance?.amount ?? null })),
-    ...(resp?.serviceCharges ?? []).map((s) => ({ kind: 'service' as const, description: s.description ?? 'Service charge', amountCents: s.amount.amount, balanceCents: null })),
+    ...(resp?.debtRecoveryCharges ?? []).map((d) => ({ kind: 'debt' as const, description: d.description ?? 'Debt recovery', amountCents: d.amount?.amount ?? null, balanceCents: d.balance?.amount ?? null })),
+    ...(resp?.serviceCharges ?? []).map((s) => ({ kind: 'service' as const, description: s.description ?? 'Service charge', amountCents: s.amount?.amount ?? null, balanceCents: null })),
   ];
 }
 
@@ -25,8 +25,8 @@ export interface SaleViews {
   purchaseItem(r: SaleRow): QueueItem;
 }
 
-export function responseOf(row: SaleRow): PurchaseResponse | null {
-  return row.responseJson ? (JSON.parse(row.responseJson) as PurchaseResponse) : null;
+export function responseOf(row: SaleRow): PurchaseAnswer | null {
+  return row.responseJson ? (JSON.parse(row.responseJson) as PurchaseAnswer) : null;
 }
 
 /** The token the customer loads for credit (the standard one; a key-change sale's first tokens are not it), grouped. */
@@ -35,13 +35,13 @@ function creditToken(row: SaleRow): string | null {
   return (tokens.find((t) => t.type === 'STD') ?? tokens[0])?.grouped ?? null;
 }
 
-export function tokensOf(resp: PurchaseResponse | null): TokenView[] {
+export function tokensOf(resp: PurchaseAnswer | null): TokenView[] {
   return (resp?.tokens ?? []).map((t) => ({
-    type: t.tokenType,
+    type: t.tokenType ?? null,
     token: t.token.replace(/\s+/g, ''),
     grouped: groupToken(t.token),
-    units: t.units,
-    amountCents: t.amount.amount,
+    units: t.units ?? null,
+    amountCents: t.amount?.amount ?? null,
     receiptNum: t.receiptNum ?? null,
   }));
 }

@@ -103,12 +103,13 @@ export function createTillBackend(deps: TillDeps): TillBackend {
 
   const invokeAs: SessionInvoke = async <M extends MethodName>(session: string | null, method: M, args: unknown): Promise<Result<TillValues[M]>> => {
     if (!Object.prototype.hasOwnProperty.call(METHODS, method)) return fail('NOT_FOUND', `Unknown till method "${String(method)}".`);
-    const v = validateArgs(method, args);
-    if (!v.ok) return v;
     // A damaged database answers nothing: no sales, and no "Nothing pending" or totals read from it.
     if (damage && !WHILE_DAMAGED.has(method)) return fail('STORE_DAMAGED', damage);
     try {
+      // Who is asking before what they ask: a caller without the right sign-in learns nothing, not even which arguments a method takes.
       const caller = sessions.caller(session, method);
+      const v = validateArgs(method, args);
+      if (!v.ok) return v;
       const fn = handlers[method] as (a: unknown, c: typeof caller, s: string | null) => Promise<TillValues[M]> | TillValues[M];
       return ok(await fn(v.value, caller, session));
     } catch (err) {

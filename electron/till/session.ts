@@ -5,12 +5,11 @@
  * sign-out or after the idle time in Settings. The role check every non-public method passes is here,
  * and so is the wrong-PIN lockout at sign-in (pin-attempts.ts), the same for known and unknown ids.
  */
-import { randomBytes } from 'node:crypto';
 import { METHODS, type MethodName, type Operator, type SessionView } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import { shiftOf } from './shift-report';
-import { DEFAULT_OPERATORS, checkPin, hashPin } from './operators';
-import { CLEAR_PIN_STATE, WRONG_PINS_BEFORE_LOCK, attemptPin, lockedForMs, waitInWords, weakPinReason, type PinState } from './pin-attempts';
+import { DEFAULT_OPERATORS, hashPin, verifyOperatorPin } from './operators';
+import { CLEAR_PIN_STATE, WRONG_PINS_BEFORE_LOCK, lockedForMs, waitInWords, weakPinReason } from './pin-attempts';
 
 /** The CLI's and tests' in-process caller: one session for the whole process. */
 export const LOCAL_SESSION = 'local';
@@ -19,8 +18,6 @@ export const LOCAL_SESSION = 'local';
 const BACKGROUND_CALLS: ReadonlySet<MethodName> = new Set<MethodName>(['status', 'session', 'providers']);
 /** What an operator who must choose a new PIN may still do. */
 const BEFORE_PIN_CHANGE: ReadonlySet<MethodName> = new Set<MethodName>(['signIn', 'signOut', 'session', 'status', 'changePin']);
-/** Unknown operator ids get a lockout too (else a guesser learns which ids exist); bounded. */
-const MAX_UNKNOWN_IDS = 1_000;
 const MAX_SESSIONS = 200;
 
 interface OpenSession {
@@ -38,9 +35,6 @@ export interface Sessions {
 
 export function createSessions({ store, clock, settings }: TillContext): Sessions {
   const open = new Map<string, OpenSession>();
-  const unknownIds = new Map<string, PinState>();
-  // A real hash to check unknown ids against, so they take the time a known id takes.
-  const decoyHash = hashPin(randomBytes(8).toString('hex'));
   const shippedPins = DEFAULT_OPERATORS.map((o) => o.pin);
 
   const idleMs = () => settings().security.sessionIdleMinutes * 60_000;
@@ -66,26 +60,13 @@ export function createSessions({ store, clock, settings }: TillContext): Session
     return s;
   }
 
-  function pinStateOf(operatorId: string): PinState {
-    return store.getOperator(operatorId)?.pinState ?? unknownIds.get(operatorId) ?? CLEAR_PIN_STATE;
-  }
-  function savePinState(operatorId: string, st: PinState): void {
-    if (store.getOperator(operatorId)) return store.setPinState(operatorId, st);
-    unknownIds.delete(operatorId);
-    unknownIds.set(operatorId, st);
-    if (unknownIds.size > MAX_UNKNOWN_IDS) unknownIds.delete(unknownIds.keys().next().value!);
-  }
-
   /**
    * Checks a PIN under the lockout rule: a locked operator is refused before the PIN is looked at;
-   * a wrong one counts, and the fifth in a row locks. Unknown ids go through the same steps.
+   * a wrong one counts, and the fifth in a row locks. Unknown ids go through the same steps (verifyOperatorPin).
    */
   function verifyPin(operatorId: string, pin: string, field: 'pin' | 'currentPin'): void {
     const now = clock();
-    const state = pinStateOf(operatorId);
-    const row = store.getOperator(operatorId);
-    const { outcome, next, changed } = attemptPin(state, now, () => checkPin(pin, row?.pinHash ?? decoyHash) && row !== null);
-    if (changed) savePinState(operatorId, next);
+    const { outcome, next } = verifyOperatorPin(store, operatorId, pin, now);
     if (outcome === 'right') return;
     const wait = lockedForMs(next, now);
     if (outcome === 'locked') throw new ApiFail('PIN_LOCKED', `Too many wrong PINs. Try again in ${waitInWords(wait)}, or ask a manager to unlock you.`, { field });
@@ -104,7 +85,7 @@ export function createSessions({ store, clock, settings }: TillContext): Session
       if (s.mustChangePin && !BEFORE_PIN_CHANGE.has(method)) throw new ApiFail('PIN_CHANGE_REQUIRED', 'Choose your own PIN first: the one you signed in with was given to you.');
       if (role === 'manager' && s.operator.role !== 'manager') throw new ApiFail('FORBIDDEN', 'Only a manager can do this. Ask a manager to sign in.');
       if (role === 'fieldTech' && s.operator.role !== 'manager' && !settings().security.cashierFieldTools) {
-        throw new ApiFail('FORBIDDEN', 'This is a field technician\'s tool. A manager can show it to cashiers in Settings.');
+        throw new ApiFail('FORBIDDEN', "This is a field technician's tool. A manager can show it to cashiers in Settings.");
       }
       return s.operator;
     },

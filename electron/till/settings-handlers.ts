@@ -8,7 +8,7 @@ import type { SwitchLink } from './switch-link';
 
 export function settingsHandlers(ctx: TillContext, link: SwitchLink): Handlers<'getSettings' | 'setSettings' | 'testConnection' | 'printTestPage'> {
   const { store, secrets, printer, clock } = ctx;
-  const view = () => settingsView(ctx.settings(), Boolean(secrets.get('switchPassword')));
+  const view = () => settingsView(ctx.settings(), Boolean(secrets.get('switchPassword')), secrets.encrypted);
   return {
     getSettings: view,
     setSettings(patch) {

@@ -9,7 +9,7 @@ import { ppuRoot } from '../../switch-core/config/ppu-base-url';
 import type { PrinterKind, SettingsPatch, TillSettings } from '../api/contract';
 import { checkSwitchEntries, switchEntries } from './switch-list';
 
-export type StoredSettings = Omit<TillSettings, 'switchPasswordSet'>;
+export type StoredSettings = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted'>;
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   switchUrl: '',
@@ -130,8 +130,8 @@ export function upgradeSettings(stored: Partial<StoredSettings> | null): StoredS
   };
 }
 
-export function settingsView(s: StoredSettings, passwordSet: boolean): TillSettings {
-  return { ...s, printer: { ...s.printer, drawer: { ...s.printer.drawer } }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet };
+export function settingsView(s: StoredSettings, passwordSet: boolean, passwordEncrypted: boolean): TillSettings {
+  return { ...s, printer: { ...s.printer, drawer: { ...s.printer.drawer } }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet, switchPasswordEncrypted: passwordEncrypted };
 }
 
 /** The switch connection the environment imposes over the stored settings (each field optional). */

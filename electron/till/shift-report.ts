@@ -5,7 +5,8 @@
  * Laid out as receipts at 32, 42 or 48 columns. Plain rows in, reports out.
  */
 import { isOpenSaleState, type CashDropView, type DayReport, type ReportWidth, type SaleSummary, type Shift, type ShiftReport, type ShiftSummary } from '../api/contract';
-import { cashUp, local, rands, tenderLabel, totalsBy } from './end-of-day';
+import { rands } from '../../common/money';
+import { cashUp, local, tenderLabel, totalsBy } from './end-of-day';
 import { receiptColumns } from './receipt-columns';
 import type { CashDropRow, SaleRow, ShiftRow } from './store/repository';
 

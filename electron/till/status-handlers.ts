@@ -1,6 +1,8 @@
 /**
  * The status bar and the printer tools: switch reachability, printer state, pending and advice
  * counts, who is signed in; serial ports; the virtual printer's jobs, files and simulated faults.
+ * A slip carries its tokens, so a cashier sees only the slips of her own sales — the till's jobs keyed
+ * to her sales, matched by the bytes the printer received — and never a report; a manager sees every job.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Operator, StatusView } from '../api/contract';

@@ -101,7 +101,7 @@ export function createSwitchLink(ctx: TillContext): SwitchLink {
     contacts.set(root, { at: clock(), reachable: t.status !== null, message: t.status !== null ? `HTTP ${t.status}` : (t.reason ?? 'no answer') });
     if (ctx.closed()) return;
     try {
-      store.addTrace({ saleId, at: t.startedAt, operation: t.operation, url: t.url, status: t.status, outcome: t.outcome, ms: t.ms, requestJson: JSON.stringify(t.requestBody), responseJson: JSON.stringify(t.responseBody ?? null) });
+      store.addTrace({ saleId, at: t.startedAt, operation: t.operation, url: t.url, status: t.status, outcome: t.unreadable ? 'unreadable' : t.outcome, ms: t.ms, requestJson: JSON.stringify(t.requestBody), responseJson: JSON.stringify(t.responseBody ?? null) });
     } catch {
       /* a trace is diagnostics; never let it fail a sale */
     }

@@ -32,6 +32,8 @@ export class PrintQueue {
   private readonly newId: () => string;
   private readonly maxAttempts: number;
   private draining: Promise<DrainResult> | undefined;
+  /** The drain that runs after the current one, shared by everyone who asked meanwhile. */
+  private following: Promise<DrainResult> | undefined;
 
   constructor(private readonly deps: PrintQueueDeps) {
     this.clock = deps.clock ?? (() => new Date());
@@ -90,13 +92,28 @@ export class PrintQueue {
     return this.deps.store.get(jobId);
   }
 
-  /** Sends every due job in order; stops at the first failure so slips never print out of order. */
+  /**
+   * Sends every due job in order; stops at the first failure so slips never print out of order.
+   * Covers every job stored before the call: one asked for while a drain runs (whose list of due jobs
+   * was read before this job existed) runs again after it, and answers both runs' results.
+   */
   drain(): Promise<DrainResult> {
     // One drain at a time: two overlapping drains would send the same job twice.
-    this.draining ??= this.drainOnce().finally(() => {
-      this.draining = undefined;
-    });
-    return this.draining;
+    if (!this.draining) {
+      this.draining = this.drainOnce().finally(() => {
+        this.draining = undefined;
+      });
+      return this.draining;
+    }
+    const current = this.draining;
+    this.following ??= current
+      .catch((): DrainResult => ({ printed: [], failed: [] }))
+      .then(async (first) => {
+        this.following = undefined;
+        const second = await this.drain();
+        return { printed: [...first.printed, ...second.printed], failed: second.failed };
+      });
+    return this.following;
   }
 
   private async drainOnce(): Promise<DrainResult> {

@@ -1,6 +1,6 @@
 /** Pure layout and encoding: what a cashier would notice on paper, without any I/O. */
 import { describe, expect, it } from 'vitest';
-import { encodeEscPos, encodeText, formatMoney, groupToken, layoutSlip } from '../index';
+import { encodeEscPos, encodeText, groupToken, layoutSlip } from '../index';
 import { formatRate, formatUnits, wrap } from '../layout';
 import { SAMPLES } from './samples';
 
@@ -75,12 +75,6 @@ describe('layoutSlip', () => {
 });
 
 describe('helpers', () => {
-  it.each([
-    [0, 'R0.00'],
-    [5, 'R0.05'],
-    [123456, 'R1 234.56'],
-    [-2500, '-R25.00'],
-  ])('formatMoney(%i) = %s', (c, s) => expect(formatMoney(c)).toBe(s));
   it.each([
     [196, 'R1.96'],
     [117.3, 'R1.173'],

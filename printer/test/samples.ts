@@ -2,7 +2,7 @@
  * Sample slips for tests, goldens and the benchmark: one per token kind and slip type, built from
  * PPU v3 PurchaseResponses shaped like the public test server's scenario meters (TST001…TST010).
  */
-import type { PurchaseResponse } from '../../switch-core/protocol';
+import { PurchaseAnswer, type PurchaseResponse } from '../../switch-core/protocol';
 import { TEST_ORIGINATOR } from '../../switch-core/protocol/test/fixtures';
 import { markReprint, pendingSlip, slipFromPurchase, slipFromSlipData, type Slip, type SlipContext } from '../slip';
 
@@ -19,8 +19,9 @@ export const CTX: SlipContext = {
 const AT = '2026-11-22T10:05:00+02:00';
 const money = (amount: number) => ({ amount, currency: '710' });
 
-function resp(id: string, over: Partial<PurchaseResponse>): PurchaseResponse {
-  return {
+/** Read as the till reads an answer. */
+function resp(id: string, over: Partial<PurchaseResponse>): PurchaseAnswer {
+  return PurchaseAnswer.parse({
     id,
     time: AT,
     originator: TEST_ORIGINATOR,
@@ -32,7 +33,7 @@ function resp(id: string, over: Partial<PurchaseResponse>): PurchaseResponse {
     customer: { firstName: 'Nkosi', lastName: 'Ntuli-Müller', address: '7 Acacia Road, Khayelitsha' },
     tokens: [],
     ...over,
-  };
+  });
 }
 
 const std = (token: string, amount = 10000) => ({

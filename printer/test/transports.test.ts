@@ -117,6 +117,14 @@ const spooler = await loadSpooler().then(
   (e: unknown) => ({ module: null, reason: e instanceof Error ? e.message : String(e) }),
 );
 if (!spooler.module) console.warn(`transports.test.ts: Windows spooler test skipped: ${spooler.reason}`);
+describe.skipIf(process.platform === 'win32')('a windows: printer on a till that is not Windows', () => {
+  it('fails with words a technician can act on, not a module error', async () => {
+    const s = await createTransport({ kind: 'windows', printer: 'EPSON TM-T20III' }).queryStatus();
+    expect(s).toMatchObject({ answered: false, ready: false });
+    expect(s.message).toContain(`A windows: printer works only on a Windows till (this one runs ${process.platform})`);
+    await expect(loadSpooler()).rejects.toThrow('Use a tcp:, device:, serial: or cups: address in Settings → Printer.');
+  });
+});
 describe.skipIf(process.platform !== 'win32' || !spooler.module)('Windows spooler (raw)', () => {
   it('lists the default printer status without throwing', async () => {
     const name = process.env.PPU_TEST_WINDOWS_PRINTER ?? 'Microsoft Print to PDF';

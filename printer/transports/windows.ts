@@ -1,8 +1,9 @@
 /**
  * The Windows print spooler in raw mode (the printer as named in "Printers & scanners"), through
  * the native @thiagoelg/node-printer module: the job is done when the spooler accepts it. The
- * module is loaded only when a Windows printer is used (it builds on Windows tills, not here),
- * behind the typed interface below.
+ * module is an optional dependency: the Windows package carries it (built or fetched prebuilt by
+ * npm on Windows), elsewhere npm skips it. It is loaded only when a Windows printer is used, behind
+ * the typed interface below, and a till where it cannot load says so in words a technician can act on.
  */
 import { identity } from '../identify';
 import { statusFromBytes, unanswered, type PrinterStatus } from '../status';
@@ -18,16 +19,24 @@ export interface SpoolerModule {
 
 let loaded: Promise<SpoolerModule> | undefined;
 
-/** Loads the spooler module, or says how to get it. */
-export function loadSpooler(): Promise<SpoolerModule> {
-  loaded ??= (import(/* @vite-ignore */ WINDOWS_PRINTER_MODULE) as Promise<SpoolerModule | { default: SpoolerModule }>).then(
+/** Why a windows: printer cannot be used here, in a technician's words. */
+export function spoolerUnavailable(platform: string, cause: unknown): string {
+  if (platform !== 'win32') return `A windows: printer works only on a Windows till (this one runs ${platform}). Use a tcp:, device:, serial: or cups: address in Settings → Printer.`;
+  const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+  return `The Windows printing module (${WINDOWS_PRINTER_MODULE}) did not load: ${why}. Reinstall the till, or use a tcp: or serial: address in Settings → Printer.`;
+}
+
+/** Loads the spooler module, or says why it cannot be used. */
+export function loadSpooler(platform: string = process.platform): Promise<SpoolerModule> {
+  loaded ??= (
+    platform === 'win32'
+      ? (import(/* @vite-ignore */ WINDOWS_PRINTER_MODULE) as Promise<SpoolerModule | { default: SpoolerModule }>)
+      : Promise.reject(new Error('not Windows'))
+  ).then(
     (m) => ('printDirect' in m ? m : m.default),
     (e: unknown) => {
       loaded = undefined;
-      throw new PrinterError(
-        `Windows printing needs ${WINDOWS_PRINTER_MODULE} (npm install ${WINDOWS_PRINTER_MODULE} on the till): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
-        'UNSUPPORTED',
-      );
+      throw new PrinterError(spoolerUnavailable(platform, e), 'UNSUPPORTED');
     },
   );
   return loaded;

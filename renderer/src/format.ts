@@ -1,5 +1,8 @@
 /** Display helpers: money in rand from integer cents, relative times. Pure functions. */
-export const rand = (cents: number | null | undefined) => (cents == null ? '—' : `R ${(cents / 100).toFixed(2)}`);
+import { formatMoney } from '../../common/money';
+
+/** Money as the screens show it ("R 50.00", common/money.ts); a dash when there is no amount. */
+export const rand = (cents: number | null | undefined) => (cents == null ? '—' : formatMoney(cents, 'screen'));
 
 /** "12 s ago", "5 min ago", "3 h ago", "2 d ago"; a time still to come reads "in 5 min". */
 export function ago(iso: string | null, now = Date.now()): string {

@@ -4,4 +4,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../../electron/cli.ts');
+const { runCli } = await import('../../electron/cli.ts');
+await runCli(process.argv.slice(2));

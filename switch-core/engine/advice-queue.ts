@@ -7,7 +7,7 @@
  * out from one node at a time, and a dead node's lease runs out for another to take over.
  */
 import { OPERATIONS, type ConfirmationAdvice, type PpuResult, type ReversalAdvice } from '../protocol';
-import { DuplicateIdError } from '../store';
+import { DuplicateIdError } from '../store/switch-store';
 import { nextAdviceState } from './advices';
 import type { AdviceKind, AdviceOperation, AdviceRecord, TxType } from './model';
 import { errorTypeOf, fail, type Reply } from './replies';

@@ -5,24 +5,16 @@
  * provider that is down — keeps the advice at the head of its provider's queue with backoff until
  * it is older than the age limit; then it is parked as needing reconciliation by a person.
  */
+import { backoffMs, type Backoff } from '../../common/backoff';
 import { errorText, type PpuResult } from '../protocol';
 import type { AdviceRecord } from './model';
 
-export interface BackoffConfig {
-  baseMs: number;
-  maxMs: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffConfig = { baseMs: 500, maxMs: 60_000 };
+export const DEFAULT_BACKOFF: Backoff = { baseMs: 500, maxMs: 60_000 };
 export const DEFAULT_ADVICE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
-
-export function backoffMs(attempts: number, cfg: BackoffConfig): number {
-  return Math.min(cfg.maxMs, cfg.baseMs * 2 ** Math.max(0, attempts - 1));
-}
 
 type AdviceState = Pick<AdviceRecord, 'id' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'status'>;
 
-export function nextAdviceState(advice: AdviceRecord, result: PpuResult<unknown>, now: number, cfg: BackoffConfig, maxAgeMs: number): AdviceState {
+export function nextAdviceState(advice: AdviceRecord, result: PpuResult<unknown>, now: number, cfg: Backoff, maxAgeMs: number): AdviceState {
   const attempts = advice.attempts + 1;
   const at = new Date(now).toISOString();
   if (result.outcome === 'successful') return { id: advice.id, attempts, lastError: null, nextAttemptAt: at, status: 'DELIVERED' };

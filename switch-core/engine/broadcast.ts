@@ -4,7 +4,7 @@
  * nobody confirmed yet), "Confirm support", and the periodic re-broadcast of the whole table.
  */
 import { utilityTypeOf, type MeterLookupRequest, type PpuResult } from '../protocol';
-import { applyLookupAnswers, classifyLookupResult, keepPreferences, markForRebroadcast, newMeter, whomToBroadcast, type LookupAnswer } from './contract';
+import { applyLookupAnswers, classifyLookupResult, keepPreferences, markForRebroadcast, newMeter, supportingProviders, whomToBroadcast, type LookupAnswer } from './contract';
 import type { MeterState } from './model';
 import { isProviderError } from './replies';
 import type { SwitchState } from './switch-state';
@@ -12,8 +12,11 @@ import type { SwitchState } from './switch-state';
 export interface Discovery {
   /** The first Supported answer, else the first definite refusal; null when nobody could say. */
   result: { providerId: string; result: PpuResult<unknown> } | null;
-  /** 'none-answered' when no provider gave any answer at all. */
-  providerId: string | null;
+  /**
+   * Why no provider could be asked or none answered (circuits open, timeouts, down), when that is
+   * so: the meter is then not known to be unknown, only unreachable.
+   */
+  unreachable: string | null;
 }
 
 /**
@@ -33,7 +36,11 @@ export async function discover(
   const meterId = req.meter.meterId;
   const before = await s.store.getMeter(meterId);
   const wasFlagged = before?.rebroadcastFlag ?? false;
-  const broadcast = whomToBroadcast(before, await s.enabledIds()).filter((id) => s.monitor.circuit(id) !== 'open');
+  const enabled = await s.enabledIds();
+  const unasked = whomToBroadcast(before, enabled);
+  const broadcast = unasked.filter((id) => s.monitor.circuit(id) !== 'open');
+  // Providers left out because their circuit is open: they have not said they do not know the meter.
+  const shut = [...new Set([...unasked, ...(before ? supportingProviders(before) : [])])].filter((id) => enabled.includes(id) && s.monitor.circuit(id) === 'open');
   const route = before ? await s.route(before) : null;
   const primaries = route && route.ok ? route.candidates : [];
   const first = primaries.find((p) => !broadcast.includes(p));
@@ -52,10 +59,11 @@ export async function discover(
     let pending = ask.length;
     let refusal: { providerId: string; result: PpuResult<unknown> } | null = null;
     let anyAnswer = false;
-    const decide = (v: { providerId: string; result: PpuResult<unknown> } | null, why: string | null) => {
+    const silent: string[] = shut.map((p) => `${s.nameOf(p)}: circuit open`);
+    const decide = (v: { providerId: string; result: PpuResult<unknown> } | null, unreachable: boolean) => {
       if (decided) return;
       decided = true;
-      resolve({ result: v, providerId: why });
+      resolve({ result: v, unreachable: unreachable ? silent.join('; ') || 'no provider could be asked' : null });
     };
     const deadline = s.clock() + s.config.broadcastTimeoutMs;
     let timer: NodeJS.Timeout | null = null;
@@ -69,14 +77,16 @@ export async function discover(
         if (ask.includes(p)) continue;
         const r = await s.call(txId, p, req, (c, b) => c.meterLookup(b));
         await applyAnswer(s, meterId, p, r);
-        if (r.outcome === 'successful') return decide({ providerId: p, result: r }, null);
+        if (r.outcome === 'successful') return decide({ providerId: p, result: r }, false);
         if (r.outcome === 'failed' && r.status !== 503) refusal ??= { providerId: p, result: r };
+        else silent.push(`${s.nameOf(p)}: ${silenceOf(r)}`);
       }
-      decide(refusal, anyAnswer || refusal ? null : 'none-answered');
+      decide(refusal, !anyAnswer && !refusal);
     };
     if (ask.length === 0) {
-      // Everyone already answered and nobody supports the meter: the contract table decides.
-      anyAnswer = true;
+      // Everyone already answered and nobody supports the meter: the contract table decides —
+      // unless the providers that could say were left out with their circuits open.
+      anyAnswer = shut.length === 0;
       void tryFailover();
       return;
     }
@@ -84,13 +94,15 @@ export async function discover(
       const r = await Promise.race([s.call(txId, p, req, (c, b) => c.meterLookup(b)), done.then(() => null)]);
       if (s.closed) return;
       if (r === null || s.clock() > deadline + 5) {
+        silent.push(`${s.nameOf(p)}: no answer in ${s.config.broadcastTimeoutMs} ms`);
         await applyAnswer(s, meterId, p, null);
       } else {
         const answer = await applyAnswer(s, meterId, p, r);
         if (answer !== 'NO_ANSWER') anyAnswer = true;
+        else silent.push(`${s.nameOf(p)}: ${silenceOf(r)}`);
         if (r.outcome === 'successful') {
           const meter = await s.store.getMeter(meterId);
-          if (meter && (await settled(meter))) decide({ providerId: p, result: r }, null);
+          if (meter && (await settled(meter))) decide({ providerId: p, result: r }, false);
         } else if (r.outcome === 'failed' && r.status !== 503 && r.error?.errorType !== 'UNKNOWN_METER_ID') refusal ??= { providerId: p, result: r };
       }
       pending--;
@@ -108,6 +120,13 @@ export async function discover(
     });
     s.track(finished);
   });
+}
+
+/** Why a provider's result says nothing about the meter, in a few words. */
+function silenceOf(r: PpuResult<unknown>): string {
+  if (r.outcome === 'unknown') return r.reason;
+  if (r.outcome === 'successful') return `HTTP ${r.status}`;
+  return r.error?.errorType ? `${r.error.errorType} (HTTP ${r.status})` : `HTTP ${r.status}`;
 }
 
 /** One provider's answer (null: none in time) into the meter's row, writing as little as it can. */

@@ -4,7 +4,7 @@
  * UPSTREAM_UNAVAILABLE when nobody answered.
  */
 import { OPERATIONS, type MeterLookupRequest } from '../protocol';
-import { DuplicateIdError } from '../store';
+import { DuplicateIdError } from '../store/switch-store';
 import { discover, type Discovery } from './broadcast';
 import { fail, replyOf, statusOf, type Reply } from './replies';
 import type { SwitchState } from './switch-state';
@@ -26,12 +26,11 @@ export async function lookup(s: SwitchState, req: MeterLookupRequest): Promise<R
     await s.finish(req.id, 'meterLookup', req, started, fail('SYSTEM_MALFUNCTION', `The lookup failed inside the switch: ${e instanceof Error ? e.message : String(e)}`, rt, req.id), null, 'UNKNOWN', true);
     throw e;
   }
-  const { result, providerId } = discovered;
+  const { result, unreachable } = discovered;
   const reply = result
     ? replyOf(result.result, rt, req.id, result.providerId)
-    : fail('UNKNOWN_METER_ID', `Meter ${req.meter.meterId} is not supported by any provider that answered`, rt, req.id);
-  if (!result && providerId === 'none-answered') {
-    Object.assign(reply, fail('UPSTREAM_UNAVAILABLE', `No provider answered the lookup for meter ${req.meter.meterId}; try again`, rt, req.id));
-  }
+    : unreachable !== null
+      ? fail('UPSTREAM_UNAVAILABLE', `No provider could be asked about meter ${req.meter.meterId} (${unreachable}); try again in a minute`, rt, req.id)
+      : fail('UNKNOWN_METER_ID', `Meter ${req.meter.meterId} is not supported by any provider that answered`, rt, req.id);
   return s.finish(req.id, 'meterLookup', req, started, reply, result?.providerId ?? null, result ? statusOf(result.result) : 'FAILED', true);
 }

@@ -5,7 +5,7 @@
  */
 import { OPERATIONS, type FaultReportRequest, type KeyChangeTokenRequest, type PpuResult, type TokenReprintRequest } from '../protocol';
 import type { ProviderCapabilities } from '../providers/types';
-import { DuplicateIdError } from '../store';
+import { DuplicateIdError } from '../store/switch-store';
 import { lastPurchaseOf, purchaseByReference } from './references';
 import { fail, neverSent, replyOf, statusOf, type Reply } from './replies';
 import { withSlipData } from './slip-data';

@@ -5,7 +5,7 @@
  * not know the meter, nothing was sent). An unknown outcome stays with its provider (retries.ts).
  */
 import { OPERATIONS, type MeterLookupRequest, type PpuResult, type PurchaseRequest } from '../protocol';
-import { DuplicateIdError } from '../store';
+import { DuplicateIdError } from '../store/switch-store';
 import { applyAnswer, discover } from './broadcast';
 import { whomToBroadcast } from './contract';
 import { fail, neverSent, replyOf, type Reply } from './replies';
@@ -53,8 +53,12 @@ export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: Pur
       thirdPartyIdentifiers: [],
       meter: req.meter,
     };
-    await discover(s, req.id, lookup, async (m) => (await routeOf(m)).ok);
+    const found = await discover(s, req.id, lookup, async (m) => (await routeOf(m)).ok);
     decision = await routeOf(await s.store.getMeter(req.meter.meterId));
+    if (!decision.ok && found.unreachable !== null) {
+      const reply = fail('UPSTREAM_UNAVAILABLE', `No provider could be asked about meter ${req.meter.meterId} (${found.unreachable}); try again in a minute`, rt, req.id);
+      return s.finish(req.id, op, req, started, reply, null, 'FAILED', true);
+    }
   }
   if (!decision.ok) {
     const reply =

@@ -2,7 +2,7 @@
  * Transaction references (seeds 002/003): every value in a request or answer that a cashier or
  * support agent might search by, and finding a purchase again by one of them.
  */
-import type { SwitchStore } from '../store';
+import type { SwitchStore } from '../store/switch-store';
 import type { TransactionSummary } from './model';
 
 const REFERENCE_KEYS = new Set(['id', 'requestId', 'rrn', 'stan', 'basketRef', 'meterId', 'token', 'receiptNum', 'vatInvoiceNumber', 'reference', 'issuerReference', 'transactionIdentifier', 'originalRef']);

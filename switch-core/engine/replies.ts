@@ -30,8 +30,11 @@ export function replyOf(result: PpuResult<unknown>, requestType: string, id: str
 export const statusOf = (r: PpuResult<unknown>): TxStatus => (r.outcome === 'successful' ? 'SUCCESSFUL' : r.outcome === 'failed' ? 'FAILED' : 'UNKNOWN');
 export const errorTypeOf = (r: PpuResult<unknown>): string | null =>
   r.outcome === 'successful' ? null : r.error?.errorType ?? (r.outcome === 'unknown' ? 'OUTCOME_UNKNOWN' : null);
-/** Provider trouble (not a business refusal): feeds health and the circuit breaker. */
-export const isProviderError = (r: PpuResult<unknown>): boolean => r.outcome === 'unknown' || r.status === 503;
+/**
+ * Provider trouble (not a business refusal): feeds health and the circuit breaker. A success we
+ * could not read is our problem, not the provider's: it never opens a circuit.
+ */
+export const isProviderError = (r: PpuResult<unknown>): boolean => (r.outcome === 'unknown' && !r.unreadable) || r.status === 503;
 /** Nothing reached the provider: safe to try the next one even for a purchase. */
 export const neverSent = (r: PpuResult<unknown>): boolean => r.outcome === 'unknown' && r.status === null && /ECONNREFUSED|^authorization: /.test(r.reason);
 

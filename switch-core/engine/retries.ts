@@ -4,7 +4,7 @@
  * answered from the store once final, else retried at that provider.
  */
 import { OPERATIONS, type PpuResult, type PurchaseRequest } from '../protocol';
-import { DuplicateIdError } from '../store';
+import { DuplicateIdError } from '../store/switch-store';
 import { fail, replyOf, type Reply } from './replies';
 import { withSlipData } from './slip-data';
 import type { Started, SwitchState } from './switch-state';

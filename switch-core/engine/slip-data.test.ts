@@ -1,6 +1,6 @@
 /** The switch-built slipData as a pure function: what the customer's slip says, and that it fits. */
 import { describe, expect, it } from 'vitest';
-import type { PurchaseResponse } from '../protocol';
+import type { PurchaseAnswer } from '../protocol';
 import { groupsOfFour, slipDataOf, withSlipData } from './slip-data';
 
 const base = {
@@ -28,7 +28,7 @@ const answer = {
   debtRecoveryCharges: [{ amount: { amount: 5000, currency: '710', tax: 652 }, description: 'Municipal rates arrears', balance: { amount: 95000, currency: '710' }, receiptNum: 'DR000456' }],
   serviceCharges: [{ amount: { amount: 1500, currency: '710', tax: 196 }, description: 'Monthly network charge' }],
   vatInvoiceNumber: 'INV20261130001',
-} as unknown as PurchaseResponse;
+} as unknown as PurchaseAnswer;
 
 const textOf = (width?: number) => slipDataOf(answer, width).messageLines.map((l) => l.text);
 

@@ -1,12 +1,13 @@
 /**
- * slipData built by the switch (seed 002: "populate the slipData field in the PurchaseResponse ...
+ * slipData built by the switch (seed 002: "populate the slipData field in the PurchaseAnswer ...
  * for a POS device to print"): a pure function from a provider's answer to the interface's SlipData
  * — utility and its message, meter, customer, each token in groups of four with its type and units,
  * tariff blocks, debt recovery and service charges, VAT and receipt numbers — every line at most
  * `width` characters, with the shop and time above and the transaction's reference below. A
  * provider's own slipData is never replaced.
  */
-import type { PurchaseResponse, SlipData, SlipLine } from '../protocol';
+import { formatMoney } from '../../common/money';
+import type { PurchaseAnswer, SlipData, SlipLine } from '../protocol';
 
 export const DEFAULT_SLIP_WIDTH = 42;
 /** Narrowest slip that still holds a 20-digit token in groups of four (24 characters). */
@@ -37,13 +38,6 @@ function decimalOf(v: unknown): string | null {
   if (typeof v === 'string' && v.trim() !== '') return v.trim();
   if (typeof v === 'object' && v !== null && 'amount' in v) return decimalOf(v.amount);
   return null;
-}
-
-function money(cents: number, currency: string): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  const text = `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-  return `${sign}${currency === '710' ? 'R' : currency + ' '}${text}`;
 }
 
 function unitName(utilityType: string | undefined): string {
@@ -90,12 +84,12 @@ export function groupsOfFour(token: string): string {
   return (token.replace(/\s+/g, '').match(/.{1,4}/g) ?? []).join(' ');
 }
 
-function centsCurrency(resp: PurchaseResponse): string {
+function centsCurrency(resp: PurchaseAnswer): string {
   const c = resp.purchaseTotal?.currency ?? resp.tokens.find((t) => t.amount)?.amount?.currency;
   return c === undefined ? '710' : String(c);
 }
 
-export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): SlipData & { messageLines: SlipLine[] } {
+export function slipDataOf(resp: PurchaseAnswer, width = DEFAULT_SLIP_WIDTH): SlipData & { messageLines: SlipLine[] } {
   const w = Math.max(MIN_SLIP_WIDTH, Math.min(MAX_SLIP_WIDTH, Math.floor(width)));
   const currency = centsCurrency(resp);
   const units = unitName(resp.utilityType);
@@ -116,7 +110,7 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
   if (utility?.message) text(...wrap(utility.message, w));
   rule();
 
-  text(...pair('Meter', resp.meter.meterId, w));
+  if (resp.meter?.meterId) text(...pair('Meter', resp.meter.meterId, w));
   const customer = resp.customer as { firstName?: string; lastName?: string; address?: string } | undefined;
   const name = [customer?.firstName, customer?.lastName].filter(Boolean).join(' ');
   if (name) text(...pair('Customer', name, w));
@@ -124,21 +118,21 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
 
   const tokens = resp.tokens
     .map((t, i) => ({ t, i }))
-    .sort((a, b) => (TOKEN_ORDER[a.t.tokenType] ?? 9) - (TOKEN_ORDER[b.t.tokenType] ?? 9) || a.i - b.i)
+    .sort((a, b) => (TOKEN_ORDER[a.t.tokenType ?? 'STD'] ?? 9) - (TOKEN_ORDER[b.t.tokenType ?? 'STD'] ?? 9) || a.i - b.i)
     .map((x) => x.t);
   const keyChanges = tokens.filter((t) => t.tokenType === 'KC').length;
   let kc = 0;
   for (const t of tokens) {
     rule();
-    const title = TOKEN_TITLES[t.tokenType] ?? `${t.tokenType} TOKEN`;
+    const title = TOKEN_TITLES[t.tokenType ?? 'STD'] ?? `${t.tokenType} TOKEN`;
     text(...centred(t.tokenType === 'KC' && keyChanges > 1 ? `${title} ${++kc} OF ${keyChanges}` : title, w));
     for (const l of centred(groupsOfFour(t.token), w)) lines.push({ text: l, fontHeightScaleFactor: 2 });
     const u = decimalOf(t.units);
     if (u !== null) text(...pair('Units', u + units, w));
     const amount = centsOf(t.amount);
-    if (amount !== null) text(...pair('Amount', money(amount, currency), w));
+    if (amount !== null) text(...pair('Amount', formatMoney(amount, 'plain', currency), w));
     const tax = centsOf(t.amount?.tax);
-    if (tax !== null) text(...pair('  VAT', money(tax, currency), w));
+    if (tax !== null) text(...pair('  VAT', formatMoney(tax, 'plain', currency), w));
     if (t.receiptNum) text(...pair('Receipt', t.receiptNum, w));
     for (const b of t.tariffCalc ?? []) {
       const bu = decimalOf(b.units);
@@ -151,22 +145,22 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
   const services = resp.serviceCharges ?? [];
   if (debts.length + services.length > 0) rule();
   for (const d of debts) {
-    text(...pair(d.description ?? 'Debt recovery', money(centsOf(d.amount) ?? 0, currency), w));
+    text(...pair(d.description ?? 'Debt recovery', formatMoney(centsOf(d.amount) ?? 0, 'plain', currency), w));
     const balance = centsOf(d.balance);
-    if (balance !== null) text(...pair('  Balance owing', money(balance, currency), w));
+    if (balance !== null) text(...pair('  Balance owing', formatMoney(balance, 'plain', currency), w));
     if (d.receiptNum) text(...pair('  Receipt', d.receiptNum, w));
   }
   for (const s of services) {
-    text(...pair(s.description ?? 'Service charge', money(centsOf(s.amount) ?? 0, currency), w));
+    text(...pair(s.description ?? 'Service charge', formatMoney(centsOf(s.amount) ?? 0, 'plain', currency), w));
     const receipt = (s as { receiptNum?: string }).receiptNum;
     if (receipt) text(...pair('  Receipt', receipt, w));
   }
 
   rule();
   const total = centsOf(resp.purchaseTotal);
-  if (total !== null) text(...pair('Tokens (excl VAT)', money(total, currency), w));
+  if (total !== null) text(...pair('Tokens (excl VAT)', formatMoney(total, 'plain', currency), w));
   const vat = centsOf(resp.taxTotal);
-  if (vat !== null) text(...pair('VAT', money(vat, currency), w));
+  if (vat !== null) text(...pair('VAT', formatMoney(vat, 'plain', currency), w));
   if (resp.vatInvoiceNumber) text(...pair('VAT invoice', resp.vatInvoiceNumber, w));
   // The transaction's reference: what the customer quotes to have the slip reprinted or a query answered.
   text(...pair('Reference', resp.id, w));
@@ -179,7 +173,7 @@ export function slipDataOf(resp: PurchaseResponse, width = DEFAULT_SLIP_WIDTH): 
 
 /** A provider's answer as the till gets it: its own slipData untouched, else one built from it. */
 export function withSlipData<T>(body: T, width: number): T {
-  const resp = body as PurchaseResponse | null;
+  const resp = body as PurchaseAnswer | null;
   if (!resp || typeof resp !== 'object' || !Array.isArray(resp.tokens) || resp.slipData) return body;
   return { ...body, slipData: slipDataOf(resp, width) };
 }

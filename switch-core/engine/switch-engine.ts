@@ -18,7 +18,7 @@ import {
   type TokenReprintRequest,
 } from '../protocol';
 import type { ProviderDescriptor } from '../providers/types';
-import type { SwitchStore } from '../store';
+import type { SwitchStore } from '../store/switch-store';
 import { AdviceQueue } from './advice-queue';
 import { confirmSupport, rebroadcastAll } from './broadcast';
 import { notifyTokenPurchase } from './events';

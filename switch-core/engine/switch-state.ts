@@ -16,13 +16,15 @@ import {
   type PpuResult,
   type PpuTrace,
   type PurchaseRequest,
-  type PurchaseResponse,
+  type PurchaseAnswer,
   type ReversalAdvice,
   type TokenReprintRequest,
 } from '../protocol';
 import type { ProviderCapabilities, ProviderDescriptor } from '../providers/types';
-import { DuplicateIdError, OPERATION_OF_ROW, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store';
-import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF, type BackoffConfig } from './advices';
+import { OPERATION_OF_ROW } from '../store/rows';
+import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../store/switch-store';
+import type { Backoff } from '../../common/backoff';
+import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF } from './advices';
 import { DEFAULT_HEALTH_CONFIG, ProviderMonitor, type HealthConfig } from './health';
 import type { MeterState, TxStatus, TxType, UtilityPrefs } from './model';
 import { referencesOf } from './references';
@@ -34,12 +36,12 @@ import { TraceWriter } from './traces';
 /** What the engine needs of a provider connection (PpuClient satisfies it). */
 export interface ProviderClient {
   meterLookup(req: MeterLookupRequest): Promise<PpuResult<unknown>>;
-  purchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>>;
-  retryPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>>;
-  trialPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>>;
+  purchase(req: PurchaseRequest): Promise<PpuResult<PurchaseAnswer>>;
+  retryPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseAnswer>>;
+  trialPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseAnswer>>;
   confirm(advice: ConfirmationAdvice): Promise<PpuResult<unknown>>;
   reverse(advice: ReversalAdvice): Promise<PpuResult<unknown>>;
-  reprint(req: TokenReprintRequest): Promise<PpuResult<PurchaseResponse>>;
+  reprint(req: TokenReprintRequest): Promise<PpuResult<PurchaseAnswer>>;
   faultReport(req: FaultReportRequest): Promise<PpuResult<unknown>>;
   keyChangeToken(req: KeyChangeTokenRequest): Promise<PpuResult<unknown>>;
   confirmKeyChange(advice: ConfirmationAdvice): Promise<PpuResult<unknown>>;
@@ -56,7 +58,7 @@ export interface EngineConfig {
   broadcastTimeoutMs: number;
   /** How many times an unknown purchase outcome is retried at the same provider before answering 504. */
   unknownOutcomeRetries: number;
-  backoff: BackoffConfig;
+  backoff: Backoff;
   /** An advice without a final answer (202 or 400) this long after it arrived is parked as needing reconciliation. */
   adviceMaxAgeMs: number;
   health: HealthConfig;

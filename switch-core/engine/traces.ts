@@ -5,7 +5,7 @@
  * trace I/O. Admin reads flush first, so what is shown is complete. A batch the store refuses is
  * kept and written with the next one: nothing buffered is dropped.
  */
-import type { NewTransaction, SwitchStore, TransactionOutcome, WriteBatch } from '../store';
+import type { NewTransaction, SwitchStore, TransactionOutcome, WriteBatch } from '../store/switch-store';
 import type { TraceRecord } from './model';
 
 type Buffers = { -readonly [K in keyof WriteBatch]: WriteBatch[K][number][] };

@@ -15,25 +15,26 @@ import { ErrorDetail } from './schemas';
 import type {
   ConfirmationAdvice,
   ErrorDetail as ErrorDetailT,
+  FaultReportAnswer,
   FaultReportRequest,
-  FaultReportResponse,
   KeyChangeConfirmation,
+  KeyChangeTokenAnswer,
   KeyChangeTokenRequest,
-  KeyChangeTokenResponse,
+  MeterLookupAnswer,
   MeterLookupRequest,
-  MeterLookupResponse,
+  PurchaseAnswer,
   PurchaseRequest,
-  PurchaseResponse,
   ReversalAdvice,
   TokenReprintRequest,
 } from './schemas';
+import { parseAnswer } from './read-side';
 import { OPERATIONS, pathFor, type PpuOperation } from './operations';
 import { outcomeOfStatus } from './outcome';
 
 export type PpuResult<T> =
   | { outcome: 'successful'; status: number; body: T; ms: number }
   | { outcome: 'failed'; status: number; error: ErrorDetailT | null; ms: number }
-  | { outcome: 'unknown'; status: number | null; reason: string; error: ErrorDetailT | null; ms: number; notSent?: true };
+  | { outcome: 'unknown'; status: number | null; reason: string; error: ErrorDetailT | null; ms: number; notSent?: true; unreadable?: true };
 
 /**
  * Failures before a connection existed (refused, no such host, no route): the request never left this
@@ -53,6 +54,8 @@ export interface PpuTrace {
   ms: number;
   outcome: 'successful' | 'failed' | 'unknown';
   reason?: string;
+  /** A success whose body could not be read: our problem, not the peer's (kept raw in responseText). */
+  unreadable?: true;
   /** The JSON sent and the text received, as on the wire (null when nothing came back). */
   requestText: string;
   responseText: string | null;
@@ -72,6 +75,9 @@ export interface PpuClientOptions {
   /** The Authorization header per request instead of basic auth (e.g. an OAuth2 bearer token, fetched and cached). */
   authorization?: () => Promise<string>;
 }
+
+/** How an answer we could not read is named wherever it shows (traces, the admin API, the console). */
+export const UNREADABLE = 'answer could not be read';
 
 /** A PPU answer is a few KB; more than this is a fault at the far end, not a message to read. */
 export const MAX_ANSWER_BYTES = 1 << 20;
@@ -105,17 +111,17 @@ export class PpuClient {
     this.transport = secure ? https.request : http.request;
   }
 
-  meterLookup(req: MeterLookupRequest): Promise<PpuResult<MeterLookupResponse>> {
+  meterLookup(req: MeterLookupRequest): Promise<PpuResult<MeterLookupAnswer>> {
     return this.send('meterLookup', { lookupId: req.id }, req);
   }
-  purchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>> {
+  purchase(req: PurchaseRequest): Promise<PpuResult<PurchaseAnswer>> {
     return this.send('purchase', { purchaseId: req.id }, req);
   }
   /** Repeats the original request unchanged, under the original purchase id. */
-  retryPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>> {
+  retryPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseAnswer>> {
     return this.send('purchaseRetry', { purchaseId: req.id }, req);
   }
-  trialPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseResponse>> {
+  trialPurchase(req: PurchaseRequest): Promise<PpuResult<PurchaseAnswer>> {
     return this.send('trialPurchase', { purchaseId: req.id }, req);
   }
   confirm(advice: ConfirmationAdvice): Promise<PpuResult<unknown>> {
@@ -124,13 +130,13 @@ export class PpuClient {
   reverse(advice: ReversalAdvice): Promise<PpuResult<unknown>> {
     return this.send('reversal', { purchaseId: advice.requestId, reversalId: advice.id }, advice);
   }
-  reprint(req: TokenReprintRequest): Promise<PpuResult<PurchaseResponse>> {
+  reprint(req: TokenReprintRequest): Promise<PpuResult<PurchaseAnswer>> {
     return this.send('tokenReprint', { reprintId: req.id }, req);
   }
-  faultReport(req: FaultReportRequest): Promise<PpuResult<FaultReportResponse>> {
+  faultReport(req: FaultReportRequest): Promise<PpuResult<FaultReportAnswer>> {
     return this.send('faultReport', { requestId: req.id }, req);
   }
-  keyChangeToken(req: KeyChangeTokenRequest): Promise<PpuResult<KeyChangeTokenResponse>> {
+  keyChangeToken(req: KeyChangeTokenRequest): Promise<PpuResult<KeyChangeTokenAnswer>> {
     return this.send('keyChangeToken', { requestId: req.id }, req);
   }
   confirmKeyChange(advice: KeyChangeConfirmation): Promise<PpuResult<unknown>> {
@@ -190,7 +196,7 @@ export class PpuClient {
       const res = await this.post(url, requestText, authorization);
       responseText = res.text;
       responseBody = parseJson(res.text);
-      result = classify<T>(op, res.status, responseBody, performance.now() - t0);
+      result = classify<T>(op, res.status, responseBody, currencyOf(body), performance.now() - t0);
     } catch (err) {
       const reason = err instanceof TimeoutError ? 'timeout' : err instanceof AuthorizationError ? `authorization: ${err.message}` : `connection: ${describe(err)}`;
       const notSent = err instanceof AuthorizationError || BEFORE_CONNECTING.has((err as { code?: string }).code ?? '');
@@ -206,7 +212,7 @@ export class PpuClient {
       startedAt,
       ms: result.ms,
       outcome: result.outcome,
-      ...(result.outcome === 'unknown' ? { reason: result.reason } : {}),
+      ...(result.outcome === 'unknown' ? { reason: result.reason, ...(result.unreadable ? { unreadable: true as const } : {}) } : {}),
       requestText,
       responseText,
     });
@@ -214,19 +220,27 @@ export class PpuClient {
   }
 }
 
-function classify<T>(op: PpuOperation, status: number, body: unknown, ms: number): PpuResult<T> {
+/** The currency a request pays in: an answer's amounts without one are in it. */
+function currencyOf(request: unknown): string | undefined {
+  const currency = (request as { purchaseAmount?: { currency?: unknown } } | null)?.purchaseAmount?.currency;
+  return typeof currency === 'string' ? currency : undefined;
+}
+
+function classify<T>(op: PpuOperation, status: number, body: unknown, currency: string | undefined, ms: number): PpuResult<T> {
   const outcome = outcomeOfStatus(status);
   if (outcome !== 'successful') {
     const parsedError = ErrorDetail.safeParse(body);
     const error = parsedError.success ? parsedError.data : null;
     return outcome === 'failed' ? { outcome, status, error, ms } : { outcome, status, reason: `HTTP ${status}`, error, ms };
   }
-  const schema: z.ZodType | null = OPERATIONS[op].response;
+  const schema: z.ZodType | null = OPERATIONS[op].answer;
   if (schema === null) return { outcome, status, body: body as T, ms };
-  const parsed = schema.safeParse(body);
+  const parsed = parseAnswer(schema, body, currency);
   if (!parsed.success) {
-    // A success we cannot read may still have issued a token: treat as unknown so it is retried.
-    return { outcome: 'unknown', status, reason: `unreadable ${status} response: ${parsed.error.issues[0]?.message ?? ''}`, error: null, ms };
+    // A success we cannot read may still have issued a token: unknown, so it is retried, never resold.
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    return { outcome: 'unknown', status, reason: `${UNREADABLE} (HTTP ${status}: ${where}${issue?.message ?? ''})`, error: null, ms, unreadable: true };
   }
   return { outcome, status, body: parsed.data as T, ms };
 }

@@ -7,3 +7,4 @@ export * from './validate';
 export * from './client';
 export * from './ids';
 export * from './meter-number';
+export * from './read-side';

@@ -8,13 +8,17 @@ import type { z } from 'zod';
 import type { SuccessStatus } from './outcome';
 import {
   ConfirmationAdvice,
+  FaultReportAnswer,
   FaultReportRequest,
   FaultReportResponse,
   KeyChangeConfirmation,
+  KeyChangeTokenAnswer,
   KeyChangeTokenRequest,
   KeyChangeTokenResponse,
+  MeterLookupAnswer,
   MeterLookupRequest,
   MeterLookupResponse,
+  PurchaseAnswer,
   PurchaseRequest,
   PurchaseResponse,
   ReversalAdvice,
@@ -43,9 +47,16 @@ interface OperationSpec {
   readonly requestType: RequestType;
   readonly request: z.ZodType;
   readonly response: z.ZodType | null;
+  /** How a client reads the success answer (read-side.ts): as the models' binding reads, not as we send. */
+  readonly answer: z.ZodType | null;
   readonly successStatus: SuccessStatus;
-  /** Path parameter that must equal body.id. */
+  /** Path parameter that must equal body.id (or, with `ownBodyId`, names what the request is about). */
   readonly idParam: string;
+  /**
+   * The body's id is the request's own, not the path's: a retry's path names the purchase, and its
+   * body may carry an id of its own (the public test pack's does), which the answer echoes.
+   */
+  readonly ownBodyId?: true;
   /** Path parameter that must equal body.requestId (advices). */
   readonly requestIdParam?: string;
   /** The published models of the request and of the success answer (names in MODELS.md). */
@@ -58,6 +69,7 @@ export const OPERATIONS = {
     requestType: 'METER_LOOKUP_REQUEST',
     request: MeterLookupRequest,
     response: MeterLookupResponse,
+    answer: MeterLookupAnswer,
     successStatus: 201,
     idParam: 'lookupId',
     models: { request: 'MeterLookupRequest', response: 'MeterLookupResponse' },
@@ -67,6 +79,7 @@ export const OPERATIONS = {
     requestType: 'TOKEN_PURCHASE_REQUEST',
     request: PurchaseRequest,
     response: PurchaseResponse,
+    answer: PurchaseAnswer,
     successStatus: 201,
     idParam: 'purchaseId',
     models: { request: 'PurchaseRequest', response: 'PurchaseResponse' },
@@ -76,8 +89,10 @@ export const OPERATIONS = {
     requestType: 'TOKEN_PURCHASE_RETRY_REQUEST',
     request: PurchaseRequest,
     response: PurchaseResponse,
-    successStatus: 202,
+    answer: PurchaseAnswer,
+    successStatus: 201,
     idParam: 'purchaseId',
+    ownBodyId: true,
     models: { request: 'PurchaseRequest', response: 'PurchaseResponse' },
   },
   trialPurchase: {
@@ -85,6 +100,7 @@ export const OPERATIONS = {
     requestType: 'TOKEN_PURCHASE_TRIAL_REQUEST',
     request: PurchaseRequest,
     response: PurchaseResponse,
+    answer: PurchaseAnswer,
     successStatus: 200,
     idParam: 'purchaseId',
     models: { request: 'PurchaseRequest', response: 'PurchaseResponse' },
@@ -94,6 +110,7 @@ export const OPERATIONS = {
     requestType: 'CONFIRMATION_ADVICE',
     request: ConfirmationAdvice,
     response: null,
+    answer: null,
     successStatus: 202,
     idParam: 'confirmationId',
     requestIdParam: 'purchaseId',
@@ -104,6 +121,7 @@ export const OPERATIONS = {
     requestType: 'REVERSAL_ADVICE',
     request: ReversalAdvice,
     response: null,
+    answer: null,
     successStatus: 202,
     idParam: 'reversalId',
     requestIdParam: 'purchaseId',
@@ -114,6 +132,7 @@ export const OPERATIONS = {
     requestType: 'TOKEN_REPRINT_REQUEST',
     request: TokenReprintRequest,
     response: PurchaseResponse,
+    answer: PurchaseAnswer,
     successStatus: 200,
     idParam: 'reprintId',
     models: { request: 'TokenReprintRequest', response: 'PurchaseResponse' },
@@ -123,6 +142,7 @@ export const OPERATIONS = {
     requestType: 'FAULT_REPORT_REQUEST',
     request: FaultReportRequest,
     response: FaultReportResponse,
+    answer: FaultReportAnswer,
     successStatus: 201,
     idParam: 'requestId',
     models: { request: 'FaultReportRequest', response: 'FaultReportResponse' },
@@ -132,6 +152,7 @@ export const OPERATIONS = {
     requestType: 'KEY_CHANGE_TOKEN_REQUEST',
     request: KeyChangeTokenRequest,
     response: KeyChangeTokenResponse,
+    answer: KeyChangeTokenAnswer,
     successStatus: 201,
     idParam: 'requestId',
     models: { request: 'KeyChangeTokenRequest', response: 'KeyChangeTokenResponse' },
@@ -141,6 +162,7 @@ export const OPERATIONS = {
     requestType: 'CONFIRMATION_ADVICE',
     request: KeyChangeConfirmation,
     response: null,
+    answer: null,
     successStatus: 202,
     idParam: 'confirmationId',
     requestIdParam: 'requestId',

@@ -1,17 +1,16 @@
 /**
- * Outcome classes of the interface: 200/201/202 successful; 500, 504 and timeouts unknown (retry,
- * never resell); 400, 501, 503 and everything else failed. Every edge decides with this one function,
- * and every layer takes its success codes from here (which code each operation answers with is in
- * OPERATIONS).
+ * Outcome classes of the interface: any 2xx successful (we answer 200/201/202 as OPERATIONS says,
+ * and accept whatever success code a peer uses); 500, 504 and timeouts unknown (retry, never
+ * resell); 400, 501, 503 and everything else failed. Every edge decides with this one function.
  */
 export type Outcome = 'successful' | 'unknown' | 'failed';
 
-/** Every success code of interface v3.13: 200 (trial, reprint), 201 (created), 202 (retry, advices). */
-export const SUCCESS_STATUSES = [200, 201, 202] as const;
-export type SuccessStatus = (typeof SUCCESS_STATUSES)[number];
+/** The success codes we answer with: 200 (trial, reprint), 201 (created, retry), 202 (advices). */
+export type SuccessStatus = 200 | 201 | 202;
 
-export function isSuccessStatus(status: number | null | undefined): status is SuccessStatus {
-  return (SUCCESS_STATUSES as readonly (number | null | undefined)[]).includes(status);
+/** Any 2xx: a peer answering a lookup 200 or a retry 202 has answered all the same. */
+export function isSuccessStatus(status: number | null | undefined): status is number {
+  return typeof status === 'number' && status >= 200 && status < 300;
 }
 
 export function outcomeOfStatus(status: number | undefined): Outcome {

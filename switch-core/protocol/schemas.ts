@@ -3,37 +3,55 @@
  * (shared/reference/ppu-v3/MODELS.md and the Java models it was generated from): the one definition
  * of every message the till, the switch and the provider simulators exchange.
  *
- * Reading is as tolerant as the models' own JSON binding (Jackson): a number where a string is
- * expected (currency 710), a number written as a string where a number is expected (amount "5000"),
- * any string where the model says String (utilityType "Electricity"); unknown properties are
- * ignored — dropped, so what we forward carries only the models' fields. Constraints the models
- * declare (patterns, lengths, required) are enforced. Types are inferred from the schemas, so what
- * we build is typed as the models say (numbers for BigDecimal/Long, strings for String); the
- * conformance test checks every message we send against the JSON Schema derived from MODELS.md.
+ * A request we receive is read as tolerantly as the models' own JSON binding (Jackson) reads: a
+ * number where a string is expected (currency 710), a number written as a string where a number is
+ * expected (amount "5000"), any string where the model says String (utilityType "Electricity"), an
+ * enum by its travelling string or its constant's name, a time with any ISO 8601 offset; unknown
+ * properties are ignored — dropped, so what we forward carries only the models' fields. Constraints
+ * the models declare (patterns, lengths, required) are enforced on requests. An answer we read is
+ * read with the read side derived from these same schemas (read-side.ts: nothing but the message id
+ * and the token digits required). Types are inferred from the schemas, so what we build is typed as
+ * the models say; the conformance test checks every message we send against the JSON Schema derived
+ * from MODELS.md.
  */
 import { z } from 'zod';
+import { AbsentCurrency, readAs, readSideOf, type Read } from './read-side';
 
 /** Any 8-4-4-4-12 hex id: clients generate UUIDv4, servers accept any such id. */
 export const PPU_ID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** A model String: Jackson binds a JSON number there too, as its decimal text. */
 const Str = z.union([z.string(), z.number().transform((n) => String(n))]);
-const pattern = (re: RegExp, msg: string) => Str.pipe(z.string().regex(re, msg));
-const maxLen = (n: number) => Str.pipe(z.string().max(n, `must be at most ${n} characters`));
+/** Constrained strings: checked on requests, read as any string in answers (Jackson checks nothing). */
+const pattern = (re: RegExp, msg: string) => readAs(Str.pipe(z.string().regex(re, msg)), Str);
+const maxLen = (n: number) => readAs(Str.pipe(z.string().max(n, `must be at most ${n} characters`)), Str);
+const exactLen = (n: number) => readAs(Str.pipe(z.string().length(n, `must be ${n} characters`)), Str);
 
 export const PpuId = z.string().regex(PPU_ID_PATTERN, 'must be an 8-4-4-4-12 hex id (UUID)');
 
-/** ISO 8601 date-time with an offset or Z. */
-export const IsoTime = z.iso.datetime({ offset: true, local: false });
+/** ISO 8601 date-time with Z or any offset (+02:00, +0200, +02); read as any string in answers. */
+export const IsoTime = readAs(
+  z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i, 'must be an ISO 8601 date-time with an offset'),
+  Str,
+);
 
-/** A model Long/Integer: an integer number, or one written as a JSON string. */
-const LongInt = z.union([
-  z.number().int('must be an integer').refine(Number.isSafeInteger, 'out of range'),
+/**
+ * A model Long/Integer: an integer number, or one written as a JSON string. An answer's may be a
+ * float or a decimal string (1400.0, "8600.00"): read as Jackson reads it, the fraction dropped.
+ */
+const LongInt = readAs(
+  z.union([
+    z.number().int('must be an integer').refine(Number.isSafeInteger, 'out of range'),
+    z
+      .string()
+      .regex(/^-?\d{1,15}$/, 'must be an integer')
+      .transform((s) => Number(s)),
+  ]),
   z
-    .string()
-    .regex(/^-?\d{1,15}$/, 'must be an integer')
-    .transform((s) => Number(s)),
-]);
+    .union([z.number(), z.string().regex(/^-?\d{1,15}(\.\d+)?$/, 'must be a number').transform((s) => Number(s))])
+    .refine(Number.isFinite, 'must be a finite number')
+    .transform((n) => Math.trunc(n)),
+);
 /** Integer minor units (cents): a model Long. */
 export const MinorUnits = LongInt;
 
@@ -46,7 +64,8 @@ export const Decimal = z.union([
     .transform((s) => Number(s)),
 ]);
 
-export const CurrencyCode = pattern(/^[0-9]{3}$/, 'must be a 3-digit ISO 4217 numeric code, e.g. "710"');
+/** Absent from an answer (the test server's key change tokens), it is the request's currency. */
+export const CurrencyCode = readAs(Str.pipe(z.string().regex(/^[0-9]{3}$/, 'must be a 3-digit ISO 4217 numeric code, e.g. "710"')), AbsentCurrency);
 
 export const LedgerAmount = z.object({
   amount: MinorUnits,
@@ -78,12 +97,12 @@ export const MerchantName = z.object({
 });
 export const Merchant = z.object({
   merchantType: pattern(/^[0-9]{4}$/, 'must be 4 digits'),
-  merchantId: Str.pipe(z.string().length(15, 'must be 15 characters')),
+  merchantId: exactLen(15),
   merchantName: MerchantName,
 });
 export const Originator = z.object({
   institution: Institution,
-  terminalId: Str.pipe(z.string().length(8, 'must be 8 characters')),
+  terminalId: exactLen(8),
   merchant: Merchant,
   operatorId: maxLen(30).optional(),
   channelId: maxLen(50).optional(),
@@ -296,9 +315,25 @@ export const ReversalAdvice = BasicAdvice.extend({ reversalReason: ReversalReaso
 
 /** Without `originalRef` a reprint asks for the last token issued for that meter. */
 export const TokenReprintRequest = Transaction.extend({ meter: Meter, originalRef: Str.optional() });
-export const FaultType = z.enum([
-  'SERIOUS_BOX_DAMAGE', 'FIRE_WATER_DAMAGE', 'METER_DEAD', 'KEEPS_TRIPPING', 'NO_TRIP', 'DISPLAY_LIGHTS_BUTTONS',
-  'NETWORK_FAULT_REPORT', 'INCORRECT_SGC', 'INCORRECT_TI', 'CONVERTED_FRM_CONVENTIONAL', 'METER_CHANGED_OUT', 'NEW_INSTALLATION',
+/** Each constant carries the string that travels (what we send); the constant's name is read too. */
+const FAULT_TYPES = {
+  SERIOUS_BOX_DAMAGE: 'SeriousBoxDamage',
+  FIRE_WATER_DAMAGE: 'FireWaterDamage',
+  METER_DEAD: 'MeterDead',
+  KEEPS_TRIPPING: 'KeepsTripping',
+  NO_TRIP: 'NoTrip',
+  DISPLAY_LIGHTS_BUTTONS: 'DisplayLightsButtons',
+  NETWORK_FAULT_REPORT: 'NetworkFaultReport',
+  INCORRECT_SGC: 'IncorrectSGC',
+  INCORRECT_TI: 'IncorrectTI',
+  CONVERTED_FRM_CONVENTIONAL: 'ConvertedFrmConventional',
+  METER_CHANGED_OUT: 'MeterChangedOut',
+  NEW_INSTALLATION: 'NewInstallation',
+} as const;
+type FaultConstant = keyof typeof FAULT_TYPES;
+export const FaultType = z.union([
+  z.enum(Object.values(FAULT_TYPES) as [(typeof FAULT_TYPES)[FaultConstant], ...(typeof FAULT_TYPES)[FaultConstant][]]),
+  z.enum(Object.keys(FAULT_TYPES) as [FaultConstant, ...FaultConstant[]]).transform((c) => FAULT_TYPES[c]),
 ]);
 export const FaultReportRequest = Transaction.extend({
   meter: Meter,
@@ -310,6 +345,21 @@ export const FaultReportRequest = Transaction.extend({
 export const FaultReportResponse = Transaction.extend({ reference: Str, description: maxLen(160) });
 export const KeyChangeTokenRequest = Transaction.extend({ meter: Meter });
 export const KeyChangeTokenResponse = Transaction.extend({ meter: Meter, tokens: z.array(Token).default([]) });
+
+/**
+ * Answers as a client reads them (read-side.ts): an answer carrying tokens needs nothing but its id
+ * and each token's digits; any other answer nothing but its id.
+ */
+export const MeterLookupAnswer = readSideOf(MeterLookupResponse, ['id']) as z.ZodType<MeterLookupAnswer>;
+export const PurchaseAnswer = readSideOf(PurchaseResponse, ['id', 'tokens.token']) as z.ZodType<PurchaseAnswer>;
+export const FaultReportAnswer = readSideOf(FaultReportResponse, ['id']) as z.ZodType<FaultReportAnswer>;
+export const KeyChangeTokenAnswer = readSideOf(KeyChangeTokenResponse, ['id', 'tokens.token']) as z.ZodType<KeyChangeTokenAnswer>;
+export type TokenAnswer = Omit<Read<Token>, 'token'> & { token: string };
+type TokenAnswers<T extends { tokens: Token[] }> = Omit<Read<T>, 'id' | 'tokens'> & { id: string; tokens: TokenAnswer[] };
+export type MeterLookupAnswer = Omit<Read<MeterLookupResponse>, 'id'> & { id: string };
+export type PurchaseAnswer = TokenAnswers<PurchaseResponse>;
+export type FaultReportAnswer = Omit<Read<FaultReportResponse>, 'id'> & { id: string };
+export type KeyChangeTokenAnswer = TokenAnswers<KeyChangeTokenResponse>;
 
 export const FormatError = z.object({ field: z.string(), msg: z.string(), value: z.unknown().optional() });
 /** Error types and request types are kept open when reading: a newer peer may send one we lack. */

@@ -21,7 +21,7 @@ export function validateRequest<Op extends PpuOperation>(
   }
   const value = parsed.data as RequestOf<Op> & { id: string; requestId?: string };
   const pathId = params[spec.idParam];
-  if (pathId !== value.id) {
+  if (pathId !== value.id && !('ownBodyId' in spec)) {
     return {
       ok: false,
       status: 400,

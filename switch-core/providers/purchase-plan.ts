@@ -8,6 +8,7 @@
  * first when the meter's keys changed, and the month's free basic electricity (BSST) is added when due.
  * All money is integer cents (VAT-inclusive, VAT 15%); units are integer hundredths.
  */
+import { rands } from '../../common/money';
 import type { ErrorType, TokenType, UtilityType } from '../protocol';
 import { instalmentDue, loanBalance, type ApplianceLoan } from './instalment-plan';
 
@@ -332,8 +333,4 @@ export function planPurchase(utility: UtilityRecord, account: MeterAccount, amou
     ...(account.appliances ? { appliances } : {}),
   };
   return { ok: true, plan: { tokens, debtRecoveryCharges, serviceCharges, purchaseTotalCents: amountCents, taxTotalCents }, next };
-}
-
-export function rands(cents: number): string {
-  return `R${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 }

@@ -1,8 +1,10 @@
 /**
  * The switch's PPU v3 face: one POST route per operation in the protocol's OPERATIONS table,
  * validated with the protocol module (FORMAT_ERROR, path id ≠ body id) and handed to the engine.
- * A success is answered with the operation's own v3.13 code (retry 202, trial and reprint 200),
- * whatever code the provider behind it used; an advice's 202 carries the BasicAdviceResponse.
+ * A success is answered with the code the public server test pack expects (lookup, purchase, retry,
+ * fault report and key change 201; trial and reprint 200; advices 202), whatever code the provider
+ * behind it used; an advice's 202 carries the BasicAdviceResponse. A retry's path names the
+ * purchase; a body id of its own is echoed in the answer.
  */
 import type { FastifyInstance } from 'fastify';
 import {
@@ -35,6 +37,12 @@ export function ppuMessageAt(routeUrl: string | undefined, params: unknown): { i
   return { requestType: OPERATIONS[op].requestType, ...(typeof id === 'string' ? { id } : {}) };
 }
 
+/** The answer to a request whose body id differs from its path's (a retry's own id) carries the body's id. */
+function echoId(out: Reply, pathId: string, bodyId: string): Reply {
+  if (pathId === bodyId || typeof out.body !== 'object' || out.body === null) return out;
+  return { status: out.status, body: { ...out.body, id: bodyId } };
+}
+
 export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): void {
   const dispatch: Record<PpuOperation, (body: unknown) => Promise<Reply> | Reply> = {
     meterLookup: (b) => engine.lookup(b as MeterLookupRequest),
@@ -50,10 +58,13 @@ export function registerPpuRoutes(app: FastifyInstance, engine: SwitchEngine): v
   };
   for (const op of Object.keys(OPERATIONS) as PpuOperation[]) {
     app.post(PPU_BASE_PATH + OPERATIONS[op].route, async (request, reply) => {
-      const v = validateRequest(op, request.params as Record<string, string>, request.body);
+      const params = request.params as Record<string, string>;
+      const v = validateRequest(op, params, request.body);
       if (!v.ok) return reply.code(v.status).send(v.error);
-      const out = await dispatch[op](v.value);
       const spec = OPERATIONS[op];
+      const bodyId = (v.value as { id: string }).id;
+      const pathId = params[spec.idParam] ?? bodyId;
+      const out = echoId(await dispatch[op](pathId === bodyId ? v.value : { ...v.value, id: pathId }), pathId, bodyId);
       if (!isSuccessStatus(out.status)) return reply.code(out.status).type(JSON_TYPE).send(out.json ?? JSON.stringify(out.body));
       if (spec.response === null) {
         const ack = BasicAdviceResponse.safeParse(out.body);

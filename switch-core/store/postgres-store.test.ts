@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createTestDatabase, findPostgresBinaries, startScratchPostgres, withClient, type ScratchPostgres, type TestDatabase } from '../../test-support/postgres';
 import { describeWithPostgres } from '../../test-support/postgres-for-tests';
-import { LATEST_VERSION } from './migrations';
+import { LATEST_VERSION, newerSchemaMessage } from './migrations';
 import { openPostgresStore, type PostgresSwitchStore } from './postgres-store';
 import { at, newAdvice, newTx, storeContract } from './store-contract';
 import { DuplicateIdError, type StoreChange } from './switch-store';
@@ -55,7 +55,7 @@ describeWithPostgres('postgres store', (serverUrl) => {
       expect(versions).toEqual(Array.from({ length: LATEST_VERSION }, (_, i) => i + 1));
 
       await withClient(url, (c) => c.query("INSERT INTO schema_version (version, name) VALUES ($1, 'from-the-future')", [LATEST_VERSION + 1]));
-      await expect(openPostgresStore(url)).rejects.toThrow(`schema version ${LATEST_VERSION + 1}, newer than this switch knows (${LATEST_VERSION})`);
+      await expect(openPostgresStore(url)).rejects.toThrow(newerSchemaMessage(LATEST_VERSION + 1));
     });
 
     it('reads BIGINT amounts as numbers without changing pg for anyone else in the process', async () => {

@@ -1,7 +1,7 @@
 /**
  * The switch's tables as both store engines read them back: the row shapes (the same columns in
  * SQLite and PostgreSQL) and their mapping to the engine's plain data. SQL and how each engine gets
- * a transaction's references stay in sqlite-store.ts and postgres-store.ts.
+ * a transaction's references stay with the engines (statements.ts, sqlite/, postgres/).
  */
 import type {
   AdviceRecord,
@@ -9,14 +9,18 @@ import type {
   HealthAlert,
   HealthSample,
   MeterState,
+  ProviderRecord,
   StoredTransaction,
   SwitchAlert,
   TraceRecord,
   TransactionSummary,
   TxStatus,
   TxType,
+  UtilityPrefs,
 } from '../engine/model';
+import type { UtilityType } from '../protocol';
 import { OPERATIONS, type PpuOperation } from '../protocol';
+import type { TransactionOutcome, UtilityRoutingRow } from './switch-store';
 
 export interface TxRow {
   id: string;
@@ -94,6 +98,14 @@ export function cacheMeter(cache: Map<string, MeterState | null>, meterId: strin
 export const parse = (text: string | null): unknown => (text === null || text === '' ? null : (JSON.parse(text) as unknown));
 
 export const jsonOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+
+/** A transaction's outcome as its row's columns, in the order of the finishing statement (statements.ts). */
+export const outcomeValues = (o: TransactionOutcome) =>
+  [o.providerId, o.status, o.errorType, o.ms, o.responseStatus, o.responseJson ?? jsonOrNull(o.responseBody), o.final ? 1 : 0] as const;
+
+/** An advice attempt's result, as the columns of the statement that records it (statements.ts). */
+export type AdviceUpdate = Pick<AdviceRecord, 'id' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'status'>;
+export const adviceUpdateValues = (a: AdviceUpdate) => [a.attempts, a.lastError, a.nextAttemptAt, a.status, a.id] as const;
 
 /** A transaction as listed; its references are the stored ones plus its own id and meter number. */
 export function toSummary(r: TxRow, refs: readonly string[]): TransactionSummary {
@@ -190,4 +202,50 @@ export function toAlert(r: AlertRow): SwitchAlert {
 
 export function toHealthSample(r: HealthRow): HealthSample {
   return { at: r.at, providerId: r.provider_id, latencyMs: r.latency_ms, errorRate: r.error_rate, up: r.up === 1 };
+}
+
+export interface ProviderRow {
+  id: string;
+  name: string;
+  weight: number;
+  enabled: number;
+}
+export const toProvider = (r: ProviderRow): ProviderRecord => ({ id: r.id, name: r.name, weight: r.weight, enabled: r.enabled === 1 });
+
+export interface UtilityRow {
+  id: string;
+  name: string;
+  utility_type: UtilityType;
+}
+export interface PreferenceRow {
+  utility_id: string;
+  provider_id: string;
+  kind: 'RANKED' | 'EXCLUDED';
+}
+
+/** Utilities with their preferences (rows in rank order). */
+export function toUtilities(utilities: readonly UtilityRow[], prefs: readonly PreferenceRow[]): UtilityPrefs[] {
+  return utilities.map((r) => ({
+    id: r.id,
+    name: r.name,
+    utilityType: r.utility_type,
+    ranked: prefs.filter((p) => p.utility_id === r.id && p.kind === 'RANKED').map((p) => p.provider_id),
+    excluded: prefs.filter((p) => p.utility_id === r.id && p.kind === 'EXCLUDED').map((p) => p.provider_id),
+  }));
+}
+
+/** The routing view of each utility: its preferences, its meter count, the providers that confirmed support. */
+export function toRoutingRows(
+  utilities: readonly UtilityPrefs[],
+  counts: readonly { utility_id: string; n: number }[],
+  supported: readonly { utility_id: string; provider_id: string }[],
+): UtilityRoutingRow[] {
+  const count = new Map(counts.map((r) => [r.utility_id, r.n]));
+  return utilities.map((u) => ({
+    ...u,
+    ranked: [...u.ranked],
+    excluded: [...u.excluded],
+    meterCount: count.get(u.id) ?? 0,
+    supportedBy: supported.filter((s) => s.utility_id === u.id).map((s) => s.provider_id),
+  }));
 }

@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { DuplicateIdError, LATEST_VERSION, migrate, openSqliteStore, type NewTransaction } from './index';
+import { DuplicateIdError, LATEST_VERSION, migrate, newerSchemaMessage, openSqliteStore, type NewTransaction } from './index';
 
 const dir = mkdtempSync(join(tmpdir(), 'switch-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,6 +25,18 @@ describe('switch store (SQLite)', () => {
     expect(await store.getMeter('01234567890')).toMatchObject({ meterId: '01234567890', rebroadcastFlag: true, utilityId: null });
     expect(await store.listAdvices()).toEqual([]);
     await store.close();
+  });
+
+  it('refuses a database a newer switch has migrated, with the message the PostgreSQL store gives, and leaves it as it was', async () => {
+    const file = join(dir, 'future.db');
+    const future = new Database(file);
+    migrate(future);
+    future.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    future.close();
+    expect(() => openSqliteStore(file)).toThrow(newerSchemaMessage(LATEST_VERSION + 1));
+    const after = new Database(file);
+    expect(Number(after.pragma('user_version', { simple: true }))).toBe(LATEST_VERSION + 1);
+    after.close();
   });
 
   it('migrates a version-3 database to parking advices: its advices and health alerts kept, a parked advice and its alert stored', async () => {

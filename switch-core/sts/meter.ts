@@ -5,6 +5,7 @@
  * entries in a row lock the keypad with a wait that doubles each time. The virtual meter's store keeps
  * this state; nothing here does I/O or reads the clock.
  */
+import { backoffMs } from '../../common/backoff';
 import { printedKey, type KeyType } from './decoder-key';
 import type { BaseDate } from './tid';
 import { readToken } from './token';
@@ -74,7 +75,7 @@ export function enterToken(state: MeterState, token: string, nowMs: number, sett
   }
   const badEntries = next.badEntries + 1;
   if (badEntries < 3) return { state: { ...next, badEntries }, display };
-  const untilMs = nowMs + settings.lockoutMs * 2 ** next.lockouts;
+  const untilMs = nowMs + backoffMs(next.lockouts + 1, { baseMs: settings.lockoutMs, maxMs: Infinity });
   return { state: { ...next, badEntries: 0, lockouts: next.lockouts + 1, lockedUntil: untilMs }, display };
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PpuClient, type PurchaseResponse } from '../protocol';
+import { PpuClient, type PurchaseAnswer } from '../protocol';
 import { lookupRequest, purchaseRequest } from '../protocol/test/fixtures';
 import { CERTIFICATION_SCENARIOS } from '../providers';
 import { startSwitchProcess, type SwitchProcess } from './cli-process';
@@ -74,7 +74,7 @@ describe('a switch with --providers pointing at a certification switch', () => {
     expect(a.output()).toMatch(/providers: 1 external/);
   });
 
-  const sold = new Map<string, PurchaseResponse>();
+  const sold = new Map<string, PurchaseAnswer>();
   it.each(Object.entries(CERTIFICATION_SCENARIOS))("sells %s through both switches with the test server's answer", async (meterId, scenario) => {
     const lk = await till.meterLookup(lookupRequest(meterId));
     expect(lk).toMatchObject({ outcome: 'successful', body: { utility: { name: 'Electrum Test Server' } } });
@@ -97,7 +97,7 @@ describe('a switch with --providers pointing at a certification switch', () => {
     const upstream = detail.traces.filter((t) => t.providerId === 'EXT1').map((t) => [t.operation, t.status]);
     expect(upstream).toEqual([
       ['purchase', 504],
-      ['purchaseRetry', 202],
+      ['purchaseRetry', 201],
     ]);
   });
 

@@ -103,7 +103,7 @@ describe('every message we send conforms to the models', () => {
     expect((await till.reverse(reversal)).status).toBe(202);
     expect((await till.reprint({ ...lookupRequest(DEMO_METERS.plain), originalRef: sale.id })).status).toBe(200);
     const tsh = lookupRequest(DEMO_METERS.keyChange);
-    expect((await till.faultReport({ ...tsh, id: newId(), faultType: 'METER_DEAD', contactNumber: '0820000000', faultDescription: 'No display' })).outcome).toBe('successful');
+    expect((await till.faultReport({ ...tsh, id: newId(), faultType: 'MeterDead', contactNumber: '0820000000', faultDescription: 'No display' })).outcome).toBe('successful');
     const kc = { ...tsh, id: newId() };
     expect((await till.keyChangeToken(kc)).outcome).toBe('successful');
     const kcAck = { id: newId(), requestId: kc.id, time: nowIso(), thirdPartyIdentifiers: [] };

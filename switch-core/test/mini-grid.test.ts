@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_METERS, vatIncluded } from '../providers';
 import { purchaseRequest } from '../protocol/test/fixtures';
-import { PpuClient, type PurchaseResponse } from '../protocol';
+import { PpuClient, type PurchaseAnswer } from '../protocol';
 import { startSwitch, type RunningSwitch } from '../index';
 import { fixedRng, tillClient } from './helpers';
 
@@ -29,7 +29,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function body(r: Awaited<ReturnType<PpuClient['purchase']>>): PurchaseResponse {
+function body(r: Awaited<ReturnType<PpuClient['purchase']>>): PurchaseAnswer {
   if (r.outcome !== 'successful') throw new Error(`expected success, got ${r.outcome} ${JSON.stringify(r)}`);
   return r.body;
 }
@@ -39,13 +39,13 @@ describe('mini-grid purchases through the switch', () => {
     // Solar home system: R300 of weekly instalments due (by count), nothing else owed.
     const meter = DEMO_METERS.miniGridSolarHomeSystem;
     const trial = body(await till.trialPurchase(purchaseRequest(meter, 50_000)));
-    expect(trial.debtRecoveryCharges?.map((d) => [d.description, d.amount.amount, d.balance?.amount])).toEqual([['Instalment: Solar home system 50W', 30_000, 90_000]]);
+    expect(trial.debtRecoveryCharges?.map((d) => [d.description, d.amount?.amount, d.balance?.amount])).toEqual([['Instalment: Solar home system 50W', 30_000, 90_000]]);
     expect(trial.tokens.map((t) => [t.tokenType, t.amount?.amount, t.token])).toEqual([['STD', 20_000, '']]);
     const again = body(await till.trialPurchase(purchaseRequest(meter, 50_000)));
-    expect(again.debtRecoveryCharges?.[0]?.amount.amount).toBe(30_000);
+    expect(again.debtRecoveryCharges?.[0]?.amount?.amount).toBe(30_000);
 
     const sale = body(await till.purchase(purchaseRequest(meter, 50_000)));
-    expect(sale.debtRecoveryCharges?.map((d) => [d.amount.amount, d.amount.tax, d.balance?.amount])).toEqual([[30_000, 0, 90_000]]);
+    expect(sale.debtRecoveryCharges?.map((d) => [d.amount?.amount, d.amount?.tax, d.balance?.amount])).toEqual([[30_000, 0, 90_000]]);
     const std = sale.tokens[0];
     expect(std?.token).toMatch(/^\d{20}$/);
     expect(std?.amount?.amount).toBe(20_000);
@@ -59,14 +59,14 @@ describe('mini-grid purchases through the switch', () => {
 
   it('an access fee due is a service charge with its VAT, before units', async () => {
     const sale = body(await till.purchase(purchaseRequest(DEMO_METERS.miniGridAccessFeeDue, 10_000)));
-    expect(sale.serviceCharges?.map((s) => [s.description, s.amount.amount, s.amount.tax])).toEqual([['Access fee (7 days)', 4_000, vatIncluded(4_000)]]);
+    expect(sale.serviceCharges?.map((s) => [s.description, s.amount?.amount, s.amount?.tax])).toEqual([['Access fee (7 days)', 4_000, vatIncluded(4_000)]]);
     expect(sale.tokens.map((t) => t.amount?.amount)).toEqual([6_000]);
   });
 
   it('R200 on R450 arrears all repays the debt and answers with no token', async () => {
     const sale = body(await till.purchase(purchaseRequest(DEMO_METERS.miniGridArrears, 20_000)));
     expect(sale.tokens).toEqual([]);
-    expect(sale.debtRecoveryCharges?.map((d) => [d.description, d.amount.amount, d.balance?.amount])).toEqual([['Arrears recovery', 20_000, 25_000]]);
+    expect(sale.debtRecoveryCharges?.map((d) => [d.description, d.amount?.amount, d.balance?.amount])).toEqual([['Arrears recovery', 20_000, 25_000]]);
     expect(sale.debtRecoveryCharges?.[0]?.receiptNum).toMatch(/^\d+$/);
   });
 });

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newId, nowIso, PpuClient, type ConfirmationAdvice, type PpuResult, type PurchaseResponse } from '../protocol';
+import { newId, nowIso, PpuClient, type ConfirmationAdvice, type PpuResult, type PurchaseAnswer } from '../protocol';
 import { purchaseRequest } from '../protocol/test/fixtures';
 import { createTestDatabase } from '../../test-support/postgres';
 import { describeWithPostgres } from '../../test-support/postgres-for-tests';
@@ -75,7 +75,7 @@ describeWithPostgres('two switch nodes on one PostgreSQL database', (serverUrl) 
     const other = (n: SwitchProcess) => (n === a ? b : a);
     let ended = 0;
     let killed: Promise<void> | null = null;
-    const outcomes = new Map<string, PpuResult<PurchaseResponse>>();
+    const outcomes = new Map<string, PpuResult<PurchaseAnswer>>();
     const advised: string[] = [];
     let failedOver = 0;
 

@@ -12,7 +12,7 @@ import { DEMO_METERS, DEFAULT_BEHAVIOUR } from '../providers';
 import { lookupRequest, purchaseRequest } from '../protocol/test/fixtures';
 import { newId, PpuClient } from '../protocol';
 import { startSwitch, type RunningSwitch } from '../index';
-import { SqliteSwitchStore } from '../store';
+import type { SqliteSwitchStore } from '../store';
 import { admin, fixedRng, tillClient, until, type MeterDetail, type TxDetail } from './helpers';
 
 let sw: RunningSwitch;
@@ -177,7 +177,7 @@ describe('routing', () => {
     expect(await providerOf(reprint.outcome === 'successful' ? reprint.body.id : '')).toBe(await providerOf(p.id));
 
     const tsh = lookupRequest(DEMO_METERS.keyChange); // Tshwane: Contour (P05) reports faults and issues key changes
-    const fault = await till.faultReport({ ...tsh, id: newId(), faultType: 'METER_DEAD', contactNumber: '0820000000' });
+    const fault = await till.faultReport({ ...tsh, id: newId(), faultType: 'MeterDead', contactNumber: '0820000000' });
     expect(fault.outcome).toBe('successful');
     expect(await providerOf(fault.outcome === 'successful' ? fault.body.id : '')).toBe('P05');
     const kc = await till.keyChangeToken({ ...tsh, id: newId() });

@@ -1,6 +1,6 @@
-/** A TillApi over the browser host's HTTP that keeps its session cookie as a browser would (tests only). */
-import { createHttpTillApi } from '../../api/http-client';
-import type { TillApi } from '../../api/contract';
+/** A TillApi over the browser host's HTTP — the renderer's own httpInvoke — that keeps its session cookie as a browser would (tests only). */
+import { apiFromInvoke, type TillApi } from '../../api/contract';
+import { httpInvoke } from '../../api/http-client';
 import { SESSION_COOKIE } from '../browser-host';
 
 export type BrowserClient = TillApi & { cookie(): string | null; setCookieHeaders: string[] };
@@ -20,5 +20,5 @@ export function browserClient(url: string, token: string): BrowserClient {
     }
     return res;
   };
-  return Object.assign(createHttpTillApi(url, token, jarFetch), { cookie: () => cookie, setCookieHeaders });
+  return Object.assign(apiFromInvoke(httpInvoke(url, token, jarFetch)), { cookie: () => cookie, setCookieHeaders });
 }

@@ -167,6 +167,9 @@ function toDb(patch: Partial<SaleRow>): Record<string, unknown> {
 
 export type TillStore = ReturnType<typeof openTillStore>;
 
+/** Guessed operator ids whose wrong-PIN state is kept (each row about 100 bytes). */
+export const UNKNOWN_PIN_IDS_KEPT = 10_000;
+
 const SHIFT_SELECT = `SELECT id, operator_id AS operatorId, opened_at AS openedAt, closed_at AS closedAt, float_cents AS floatCents, counted_json AS counted,
   closed_by AS closedBy, day_close_id AS dayCloseId FROM shifts`;
 function toShift(r: Raw | undefined): ShiftRow | null {
@@ -315,6 +318,26 @@ export function openTillStore(path: string) {
     },
     setPinState(id: string, st: PinState): void {
       db.prepare(`UPDATE operators SET failed_pins = ?, lockouts = ?, locked_until = ? WHERE id = ?`).run(st.failedPins, st.lockouts, st.lockedUntil, id);
+    },
+    /** The lockout state of an operator id that does not exist (a guess), or null when it has none. */
+    unknownPinState(id: string): PinState | null {
+      const r = db.prepare(`SELECT failed_pins AS failedPins, lockouts, locked_until AS lockedUntil FROM unknown_pin_ids WHERE id = ?`).get(id) as PinState | undefined;
+      return r ?? null;
+    },
+    /**
+     * Stores a guessed id's lockout state, keeping at most UNKNOWN_PIN_IDS_KEPT ids: past that the
+     * longest-untouched id that is not locked now goes first, so a flood of new guesses cannot clear a
+     * running lockout before the whole table is locked ids.
+     */
+    setUnknownPinState(id: string, st: PinState, at: string): void {
+      db.transaction(() => {
+        db.prepare(`INSERT INTO unknown_pin_ids (id, failed_pins, lockouts, locked_until, updated_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT(id) DO UPDATE SET failed_pins = excluded.failed_pins, lockouts = excluded.lockouts, locked_until = excluded.locked_until, updated_at = excluded.updated_at`).run(id, st.failedPins, st.lockouts, st.lockedUntil, at);
+        const over = (db.prepare(`SELECT COUNT(*) AS n FROM unknown_pin_ids`).get() as { n: number }).n - UNKNOWN_PIN_IDS_KEPT;
+        if (over > 0) {
+          db.prepare(`DELETE FROM unknown_pin_ids WHERE id IN (SELECT id FROM unknown_pin_ids WHERE id <> ? ORDER BY (locked_until IS NOT NULL AND locked_until > ?), updated_at LIMIT ?)`).run(id, at, over);
+        }
+      })();
     },
     openShift(s: Pick<ShiftRow, 'id' | 'operatorId' | 'openedAt' | 'floatCents'>): void {
       db.prepare(`INSERT INTO shifts (id, operator_id, opened_at, closed_at, float_cents) VALUES (@id, @operatorId, @openedAt, NULL, @floatCents)`).run(s);

@@ -102,7 +102,7 @@ export async function startTarget(): Promise<Target> {
 
 export function memorySecrets(): SecretStore {
   const m = new Map<string, string>();
-  return { get: (k) => m.get(k) ?? null, set: (k, v) => void m.set(k, v) };
+  return { get: (k) => m.get(k) ?? null, set: (k, v) => void m.set(k, v), encrypted: false };
 }
 
 export function memorySink(): ByteSink & { jobs: Uint8Array[] } {

@@ -3,7 +3,8 @@
  * while the printer is out of paper shows the printer problem and keeps its slip; when paper is
  * back the slip prints by itself exactly once and the sale says "printed"; a till restarted on the
  * same data does not print a sale's slip a second time; a manager's reprint of a sale whose slip
- * never printed sends that first slip, not a REPRINT copy beside it.
+ * never printed sends that first slip, not a REPRINT copy beside it; 100 back-to-back sales while the
+ * background worker drains the queue all say "printed", and the printer holds exactly their 100 slips.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,6 +123,46 @@ describe('till slips through the durable print queue', () => {
       expect(await slipState(till, saleId)).toMatchObject({ printed: true });
     } finally {
       vp.setStatus({ coverOpen: false });
+      await till.backend.close();
+    }
+  });
+});
+
+describe('print status is true', () => {
+  it('100 back-to-back sales while the worker drains: every sale says printed, one slip each', async () => {
+    // The worker drains every 2 ms, so most sales' prints start while a drain is already running.
+    const till = await startTill(target, { dir: join(dir, 'd'), workerIntervalMs: 2, printer: printer() });
+    try {
+      const sales: string[] = [];
+      for (let i = 0; i < 100; i++) {
+        const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } });
+        if (!p.ok) throw new Error(p.error.message);
+        const sale = await waitSale(till.api, p.value.saleId, (s) => s !== 'purchasing' && s !== 'retrying');
+        expect(sale.state, `sale ${i}: ${JSON.stringify(sale)}`).toBe('succeeded');
+        sales.push(p.value.saleId);
+      }
+      await till.backend.idle();
+      const states = await Promise.all(sales.map((id) => slipState(till, id)));
+      // Each status as recorded by the sale's own print, before any later tick could correct it.
+      expect(states.filter((s) => !s?.printed).length, JSON.stringify(states.find((s) => !s?.printed))).toBe(0);
+      for (const id of sales) expect(slipsFor(id), id).toHaveLength(1);
+    } finally {
+      await till.backend.close();
+    }
+  }, 120_000);
+
+  it('a reprint whose first slip had already printed prints a REPRINT copy, and says printed only then', async () => {
+    const till = await startTill(target, { dir: join(dir, 'e'), workerIntervalMs: 0, printer: printer() });
+    try {
+      const saleId = await sellOne(till);
+      // As after a crash between the print and recording it: the job printed, the sale does not know.
+      till.backend.store.transitionSale(saleId, { slipPrinted: false, slipKind: null, printError: null, updatedAt: new Date().toISOString() });
+      const r = await till.api.reprintLocal({ saleId });
+      expect(r).toMatchObject({ ok: true, value: { printed: true } });
+      const slips = slipsFor(saleId);
+      expect(slips).toHaveLength(2);
+      expect(slips[1]?.text).toMatch(/REPRINT/);
+    } finally {
       await till.backend.close();
     }
   });

@@ -6,6 +6,7 @@
  * F5 cash, F6 debit card, F7 credit card, F8 reprint last (managers), Esc new sale.
  */
 import { useEffect, useRef, useState } from 'react';
+import { decimalAmount } from '../../../common/money';
 import type { SaleApproval, TenderKind } from '../../../electron/api/contract';
 import { MASKED_CARD } from '../../../electron/api/masked-card';
 import { call } from '../api';
@@ -199,7 +200,7 @@ export function Cashier() {
             </div>
             <div className="quick" role="group" aria-label="Quick amounts">
               {QUICK.map((c) => (
-                <button type="button" key={c} className="btn quick-amount" onClick={() => { setAmount((c / 100).toFixed(2)); amountRef.current?.focus(); }}>{rand(c)}</button>
+                <button type="button" key={c} className="btn quick-amount" onClick={() => { setAmount(decimalAmount(c)); amountRef.current?.focus(); }}>{rand(c)}</button>
               ))}
             </div>
             <fieldset className="tender">

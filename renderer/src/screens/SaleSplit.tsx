@@ -6,6 +6,7 @@
  * (the sale outcome lists what the payment paid).
  */
 import { useEffect, useState } from 'react';
+import { decimalAmount } from '../../../common/money';
 import type { ApiError, ChargeView, SaleSplitView } from '../../../electron/api/contract';
 import { call } from '../api';
 import { parseRand, rand } from '../format';
@@ -78,7 +79,7 @@ export function SaleSplit({ amount, onAmount }: { amount: string; onAmount: (tex
       </table>
       {!split.credit && <p className="note" data-testid="split-no-token">No token: {rand(split.amountCents)} only repays what is owed. The customer gets a receipt.</p>}
       {repayOnly !== null && (
-        <button type="button" className="btn" data-testid="repay-only" onClick={() => onAmount((repayOnly / 100).toFixed(2))}>
+        <button type="button" className="btn" data-testid="repay-only" onClick={() => onAmount(decimalAmount(repayOnly))}>
           Repay appliance only ({rand(repayOnly)}, no token)
         </button>
       )}

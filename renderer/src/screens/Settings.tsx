@@ -10,7 +10,7 @@ import { call } from '../api';
 import { Err } from './ErrorLine';
 import { Operators } from './Operators';
 
-type Form = Omit<TillSettings, 'switchPasswordSet'> & { switchPassword: string };
+type Form = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted'> & { switchPassword: string };
 
 const ID_FIELDS: { key: keyof Form & string; label: string }[] = [
   { key: 'terminalId', label: 'Terminal id (8 characters)' },
@@ -50,13 +50,15 @@ function Field(props: { id: string; label: string; value: string | number; error
 export function Settings() {
   const [form, setForm] = useState<Form | null>(null);
   const [passwordSet, setPasswordSet] = useState(false);
+  const [passwordEncrypted, setPasswordEncrypted] = useState(true);
   const [ports, setPorts] = useState<SerialPortView[]>([]);
   const [err, setErr] = useState<ApiError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [drawerReason, setDrawerReason] = useState('');
   const load = (s: TillSettings) => {
-    const { switchPasswordSet, ...rest } = s;
+    const { switchPasswordSet, switchPasswordEncrypted, ...rest } = s;
     setPasswordSet(switchPasswordSet);
+    setPasswordEncrypted(switchPasswordEncrypted);
     setForm({ ...rest, switchPassword: '' });
   };
   useEffect(() => {
@@ -102,6 +104,11 @@ export function Settings() {
           />
           <Field id="s-user" label="User name" value={form.switchUsername} error={fieldErr('switchUsername')} onChange={(v) => set('switchUsername', v)} />
           <Field id="s-pass" label={passwordSet ? 'Password (stored; type to replace)' : 'Password'} type="password" value={form.switchPassword} error={fieldErr('switchPassword')} onChange={(v) => set('switchPassword', v)} />
+          {!passwordEncrypted && (
+            <p className="hint" role="note" data-testid="password-unencrypted">
+              This till has no keyring to encrypt the switch password: it is stored unencrypted in a file only this computer's user can read. Keep the till's user account to the till.
+            </p>
+          )}
         </fieldset>
         <fieldset className="group">
           <legend>Merchant and terminal</legend>

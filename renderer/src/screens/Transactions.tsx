@@ -44,7 +44,7 @@ function Detail({ d }: { d: TransactionDetail }) {
         <tbody>
           {d.traces.map((t, i) => (
             <tr key={i} data-testid="trace-row">
-              <td><When iso={t.at} /></td><td>{t.operation}</td><td>{t.status ?? 'no answer'}</td><td>{t.outcome}</td><td>{duration(t.ms)}</td>
+              <td><When iso={t.at} /></td><td>{t.operation}</td><td>{t.status ?? 'no answer'}</td><td>{t.outcome === 'unreadable' ? 'answer could not be read' : t.outcome}</td><td>{duration(t.ms)}</td>
               <td>
                 <details><summary>Request and response</summary><pre tabIndex={0} className="trace">{JSON.stringify({ request: t.requestBody, response: t.responseBody }, null, 2)}</pre></details>
               </td>

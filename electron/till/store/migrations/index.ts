@@ -7,10 +7,11 @@ import m0004 from './0004-lookup-ref-index';
 import m0005 from './0005-operator-pin-rules';
 import m0006 from './0006-drawer-opens';
 import m0007 from './0007-approved-by';
-import m0008 from './0008-drawer-sessions';
+import m0008 from './0008-unknown-pin-ids';
+import m0009 from './0009-drawer-sessions';
 import { migrate as migrateWith, type Migration } from '../../../../common/sqlite';
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 /** Applies every migration above the file's user_version (see common/sqlite.ts). */

@@ -2,7 +2,7 @@
  * One-off generator for font-a-12x24.ts: reads a PSF2 console font (Terminus 24x12, SIL OFL 1.1,
  * from Debian's console-setup-linux: Lat15-Terminus24x12.psf.gz) and writes the Latin-1 glyphs as
  * a compact base64 table, so the virtual printer needs no font file at run time.
- * Usage: npx tsx printer/font/build-font.ts /path/Lat15-Terminus24x12.psf.gz > printer/font/font-a-12x24.ts
+ * Usage: npx tsx assets/fonts/build-font.ts /path/Lat15-Terminus24x12.psf.gz > assets/fonts/font-a-12x24.ts
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';

@@ -6,7 +6,7 @@
 import type { Migration } from '../../../../common/sqlite';
 
 const m: Migration = {
-  version: 8,
+  version: 9,
   name: 'drawer-sessions',
   up(db) {
     db.exec(`

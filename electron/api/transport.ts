@@ -1,0 +1,12 @@
+/**
+ * The TillApi's transport constants, apart from the contract's schemas so that the renderer's client
+ * (http-client.ts) imports values from here and only types from the contract: zod stays out of the
+ * screens' bundle.
+ */
+
+export const IPC_CHANNEL = 'till:invoke';
+export const TOKEN_HEADER = 'x-till-token';
+export const TOKEN_QUERY = 'token';
+export const API_PREFIX = '/api/';
+/** Where vite puts the built renderer, relative to the repository root; the browser host serves it. */
+export const RENDERER_DIST = 'dist/renderer';
