@@ -3,30 +3,22 @@
  * once, a card sale does not; a manager's "no sale" opens it with a reason that the end-of-day
  * report shows; the drawer-open sensor shows in the till's status.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../../../printer';
-import { sinkFromTransport } from '../printing';
-import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
+import type { VirtualPrinter } from '../../../printer';
+import { startTarget, startTillOnVirtualPrinter, waitSale, type Target, type TestTill } from './harness';
 
 let target: Target;
 let vp: VirtualPrinter;
-let dir: string;
 let till: TestTill;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
   target = await startTarget();
-  dir = mkdtempSync(join(tmpdir(), 'cash-drawer-'));
-  vp = await startVirtualPrinter({ port: 0, outDir: join(dir, 'vp') });
-  till = await startTill(target, { dir: join(dir, 'till'), workerIntervalMs: 0, printer: sinkFromTransport(createTransport({ kind: 'virtual', port: vp.port, timeoutMs: 1000 })) });
+  ({ till, vp, close: stop } = await startTillOnVirtualPrinter(target, 'cash-drawer'));
 });
 afterAll(async () => {
-  await till?.backend.close();
-  await vp?.close();
+  await stop?.();
   await target?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function sell(tender: 'CASH' | 'DEBIT_CARD'): Promise<string> {

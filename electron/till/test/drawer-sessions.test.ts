@@ -6,37 +6,22 @@
  * the Z-read lists open sessions and the day closes only when none is; a cashier's virtual printer
  * shows her own slips and never a report; PIN rules for saveOperator and the approval lockout.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../../../printer';
 import { REPORT_WIDTHS } from '../../api/contract';
-import { sinkFromTransport } from '../printing';
-import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
+import { startTarget, startTillOnVirtualPrinter, waitSale, type Target, type TestTill } from './harness';
 
 let target: Target;
-let vp: VirtualPrinter;
-let dir: string;
 let till: TestTill;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
   target = await startTarget();
-  dir = mkdtempSync(join(tmpdir(), 'drawer-sessions-'));
-  vp = await startVirtualPrinter({ port: 0, outDir: join(dir, 'vp') });
-  till = await startTill(target, {
-    dir: join(dir, 'till'),
-    workerIntervalMs: 0, // a pending sale stays pending: nothing retries it behind the test's back
-    printer: sinkFromTransport(createTransport({ kind: 'virtual', port: vp.port, timeoutMs: 2000 })),
-    virtualPrinter: { jobs: () => vp.jobs() },
-  });
+  ({ till, close: stop } = await startTillOnVirtualPrinter(target, 'drawer-sessions'));
 });
 afterAll(async () => {
   target?.setBehaviour({ timeoutRate: 0 });
-  await till?.backend.close();
-  await vp?.close();
+  await stop?.();
   await target?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const pins = { cashier: '1111', manager: '9999' };

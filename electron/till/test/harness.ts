@@ -4,11 +4,12 @@
  * is present, else the simulated provider that serves the certification meters directly — also a
  * conformant PPU v3 server, which is all the till may assume.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ProviderBehaviour } from '../../../switch-core/providers';
-import { createSlipPrinter, type ByteSink } from '../printing';
+import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../../../printer';
+import { createSlipPrinter, sinkFromTransport, type ByteSink } from '../printing';
 import { DEFAULT_OPERATORS, createTillBackend, type SecretStore, type TillBackend, type VirtualJobsSource } from '../service';
 import { openTillStore } from '../store/repository';
 import { apiFromInvoke, type TillApi } from '../../api/contract';
@@ -156,4 +157,28 @@ export async function waitSale(api: TillApi, saleId: string, until: (s: string) 
     version = r.value.version;
   }
   throw new Error(`sale ${saleId} did not reach the expected state`);
+}
+
+/**
+ * A till printing to a real virtual printer over TCP (its jobs also listed as the till's virtual
+ * printer), in a fresh directory; `close` stops both and removes the directory.
+ */
+export async function startTillOnVirtualPrinter(target: Pick<Target, 'url' | 'username' | 'password'>, name: string): Promise<{ till: TestTill; vp: VirtualPrinter; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
+  const vp = await startVirtualPrinter({ port: 0, outDir: join(dir, 'vp') });
+  const till = await startTill(target, {
+    dir: join(dir, 'till'),
+    workerIntervalMs: 0, // nothing retries or prints behind the test's back: tests call tick()
+    printer: sinkFromTransport(createTransport({ kind: 'virtual', port: vp.port, timeoutMs: 2000 })),
+    virtualPrinter: { jobs: () => vp.jobs() },
+  });
+  return {
+    till,
+    vp,
+    async close() {
+      await till.backend.close();
+      await vp.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
