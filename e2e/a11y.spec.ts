@@ -12,6 +12,7 @@ async function axe(page: import('@playwright/test').Page, name: string): Promise
 }
 
 test('axe: sign-in and every main screen have no serious or critical violations', async ({ page }) => {
+  test.setTimeout(180_000); // twelve screens, each checked by axe and shot at two sizes: more than one test's usual minute
   await openSignedOut(page);
   await expect(page.getByLabel('PIN', { exact: true })).toBeVisible();
   await axe(page, 'sign-in');
