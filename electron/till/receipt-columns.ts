@@ -4,7 +4,6 @@
  * its line with the value gets a line of its own. Pure.
  */
 export interface ReceiptColumns {
-  width: number;
   pair(label: string, value: string): string[];
   center(text: string): string;
   rule: string;
@@ -14,7 +13,6 @@ export interface ReceiptColumns {
 
 export function receiptColumns(width: number): ReceiptColumns {
   return {
-    width,
     pair(label, value) {
       const gap = width - label.length - value.length;
       if (gap >= 1) return [label + ' '.repeat(gap) + value];

@@ -359,10 +359,6 @@ export function openTillStore(path: string) {
     shiftsOpenedBetween(from: string, to: string): ShiftRow[] {
       return (db.prepare(`${SHIFT_SELECT} WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, rowid`).all(from, to) as Raw[]).map((r) => toShift(r)!);
     },
-    /** Sessions a Z-read took in. */
-    shiftsOfDayClose(dayCloseId: string): ShiftRow[] {
-      return (db.prepare(`${SHIFT_SELECT} WHERE day_close_id = ? ORDER BY opened_at, rowid`).all(dayCloseId) as Raw[]).map((r) => toShift(r)!);
-    },
     salesOfShift(shiftId: string): SaleRow[] {
       return (db.prepare(`${SALE_SELECT} WHERE shift_id = ? ORDER BY created_at, rowid`).all(shiftId) as Raw[]).map((r) => toSale(r)!);
     },
@@ -371,9 +367,6 @@ export function openTillStore(path: string) {
     },
     cashDrops(shiftId: string): CashDropRow[] {
       return db.prepare(`SELECT id, shift_id AS shiftId, at, amount_cents AS amountCents, operator_id AS operatorId FROM cash_drops WHERE shift_id = ? ORDER BY at, rowid`).all(shiftId) as CashDropRow[];
-    },
-    lastDayClose(): DayCloseRow | null {
-      return (db.prepare(`SELECT id, z_number AS zNumber, from_at AS fromAt, closed_at AS closedAt, closed_by AS closedBy FROM day_closes ORDER BY z_number DESC LIMIT 1`).get() as DayCloseRow | undefined) ?? null;
     },
     /** Records a Z-read and takes the given (closed) sessions into it, in one transaction; its number. */
     closeDay(d: Omit<DayCloseRow, 'zNumber'>, shiftIds: readonly string[]): number {
