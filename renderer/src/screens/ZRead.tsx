@@ -42,7 +42,7 @@ export function ZRead() {
                 <td>{rand(s.dropsCents)}</td>
                 <td>{rand(s.countedCashCents)}</td>
                 <td>{rand(s.expectedCashCents)}</td>
-                <td className={s.varianceCents ? 'bad' : 'ok'}>{variance(s.varianceCents)}</td>
+                <td className={s.varianceCents === null ? undefined : s.varianceCents ? 'bad' : 'ok'}>{variance(s.varianceCents)}</td>
                 <td>{!s.shift.closedAt && <button className="btn" onClick={() => setClosing(s.shift.id)}>Close {s.shift.operatorName}'s session</button>}</td>
               </tr>
             ))}
