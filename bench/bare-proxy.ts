@@ -1,10 +1,11 @@
 /**
  * The switch benches' floor: a bare pass-through proxy in front of one provider. It does what
- * any switch must do to a request and nothing more — Node's HTTP server takes it in, Node's
- * keep-alive HTTP client (the transport the switch's PpuClient uses) sends it on with the
- * provider's credentials, and the answer goes back byte for byte: no validation, no routing, no
- * store. Measured beside the switch under the same load, its p99 overhead is what this machine
- * charges for one HTTP hop in Node before the switch does any work of its own.
+ * any switch must do to a request and nothing more — Node's HTTP server takes it in, its JSON is
+ * parsed and written out again, Node's keep-alive HTTP client (the transport the switch's
+ * PpuClient uses) sends it on with the provider's credentials, and the answer goes back byte for
+ * byte: no validation, no routing, no store. Measured beside the switch under the same load, in a
+ * process shaped like the switch's (switch-node.child.ts), it is what this machine charges for one
+ * HTTP hop in Node before the switch does any work of its own: the switch's targets are ratios to it.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,7 +38,7 @@ export async function startBareProxy(upstream: Upstream): Promise<BareProxy> {
   // The switch's PpuClient pool settings (protocol/client.ts), so both hops pool their connections alike.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 128, scheduling: 'lifo' });
   async function forward(req: http.IncomingMessage): Promise<{ status: number; body: Buffer }> {
-    const body = await readAll(req);
+    const body = Buffer.from(JSON.stringify(JSON.parse((await readAll(req)).toString('utf8'))));
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const out = http.request(
         { host: target.hostname, port: target.port, path: req.url, method: req.method, agent, headers: { 'content-type': 'application/json', 'content-length': body.length, authorization } },

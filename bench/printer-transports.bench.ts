@@ -4,7 +4,8 @@
  * raw queue (a private cupsd whose backend writes to a file) — in bytes/s, each beside a plain
  * socket write / fs.write of the same bytes to the same kind of endpoint. Target: every transport
  * delivers the burst at ≥ 20 KB/s, several times what a thermal printer prints (about 10 KB/s for
- * an 80 mm slip at 250 mm/s); the overhead over the plain write is shown, not judged.
+ * an 80 mm slip at 250 mm/s); the overhead over the plain write is shown, not judged. A transport
+ * whose tool is missing here (socat, CUPS) fails its row, saying what to install.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync, constants } from 'node:fs';
@@ -16,7 +17,7 @@ import { createTransport, encodeEscPos, layoutSlip, type PrinterConfig } from '.
 import { cupsUnavailable, startPrivateCups } from '../printer/test/cups';
 import { hasSocat } from '../printer/test/pty';
 import { SAMPLES } from '../printer/test/samples';
-import { atLeast, type TargetCheck } from './targets';
+import { atLeast, missing, type TargetCheck } from './targets';
 
 const TARGET_BYTES_PER_S = 20 * 1024;
 const names = ['std', 'bsst', 'kc', 'debt', 'pending', 'reprint', 'slipdata', 'std', 'pending', 'std'];
@@ -93,7 +94,7 @@ function fsWriteBurst(path: string, flags: number): number {
 
 export default async function (): Promise<TargetCheck[]> {
   const rows: Row[] = [];
-  const skipped: string[] = [];
+  const notRun: TargetCheck[] = [];
 
   const sink = await tcpSink();
   try {
@@ -123,7 +124,9 @@ export default async function (): Promise<TargetCheck[]> {
     } finally {
       pty.child.kill();
     }
-  } else skipped.push('device and serial: socat is not installed');
+  } else {
+    for (const name of ['device (PTY as /dev/usb/lp0)', 'serial (PTY, 115200 baud)']) notRun.push(missing(`${name} 10-slip burst`, 'socat is not installed (apt-get install -y socat)'));
+  }
 
   const noCups = cupsUnavailable();
   if (noCups === null) {
@@ -142,7 +145,7 @@ export default async function (): Promise<TargetCheck[]> {
     } finally {
       await cups.stop();
     }
-  } else skipped.push(`cups: ${noCups}`);
+  } else notRun.push(missing('cups (raw queue, to file) 10-slip burst', noCups));
 
   console.log(`10-slip burst, ${total} bytes (80 mm slips, ESC/POS); baseline = plain socket write / fs.write of the same bytes`);
   console.log('transport                       burst ms   KB/s    baseline ms  baseline KB/s  overhead');
@@ -151,7 +154,7 @@ export default async function (): Promise<TargetCheck[]> {
       `${r.name.padEnd(31)} ${r.ms.toFixed(1).padStart(8)} ${rate(r.ms).padStart(6)}    ${r.baselineMs.toFixed(1).padStart(11)} ${rate(r.baselineMs).padStart(14)}  ${(r.ms / r.baselineMs).toFixed(1).padStart(6)}x`,
     );
   }
-  for (const s of skipped) console.log(`skipped ${s}`);
+  for (const m of notRun) console.log(`${m.name}: NOT RUN — ${m.detail}`);
   console.log('windows spooler: not on this machine (Windows only)');
-  return rows.map((r) => atLeast(`${r.name} 10-slip burst`, total / (r.ms / 1000) / 1024, TARGET_BYTES_PER_S / 1024, 'KB/s'));
+  return [...rows.map((r) => atLeast(`${r.name} 10-slip burst`, total / (r.ms / 1000) / 1024, TARGET_BYTES_PER_S / 1024, 'KB/s')), ...notRun];
 }

@@ -6,7 +6,9 @@
  * (2) virtual-printer decode + render per slip against writing a PNG of the same size with the
  * same settings (the floor of any renderer). (3) the hostile jobs of issue 10 refused by the
  * virtual printer, and framing 16 MB vs 4 MB without a cut (linear: about 4×, quadratic 16×).
- * Targets: layout+encode ≥ 5,000 slips/s and ≤ 3× node-thermal-printer's time per slip;
+ * Targets: layout+encode ≥ 5,000 slips/s and ≤ 0.9× node-thermal-printer's time per slip (measured
+ * 0.62× on the day this target was set, on a loaded machine: a margin of about 45% for noise, where
+ * the old 3× left room for our encoder to grow five times slower unnoticed);
  * decode+render ≤ 20 ms per slip; each hostile job refused within 1 s; framing 16 MB ≤ 8× 4 MB.
  */
 import pkg from 'node-thermal-printer';
@@ -142,7 +144,7 @@ export default async function (): Promise<TargetCheck[]> {
 
   return [
     atLeast('layout+encode slips/s', ours, 5000, 'slips/s'),
-    atMost('layout+encode time vs node-thermal-printer direct', ntp / ours, 3, '×'),
+    atMost('layout+encode time vs node-thermal-printer direct', ntp / ours, 0.9, '×'),
     atMost('decode+render per slip', renderMs, 20, 'ms'),
     ...refusals.map((r) => ({ name: `hostile job refused: ${r.name}`, met: r.reason !== null && r.ms <= 1000, detail: `${r.reason === null ? 'printed' : 'refused'} in ${r.ms.toFixed(0)} ms (target: refused within 1,000 ms)` })),
     atMost('framing 16 MB vs 4 MB without a cut (linear ≈ 4, quadratic ≈ 16)', frame16 / frame4, 8, '×'),

@@ -18,10 +18,11 @@ export interface Endpoint {
   password: string;
 }
 export interface LoadSetup {
-  /** The switch's nodes: client i talks to node i mod n (a load balancer's round robin). */
-  switches: Endpoint[];
-  /** Id of the simulated provider the direct path talks to. */
-  directProviderId: string;
+  /**
+   * Where each named path leads (a switch, the bare proxy, a provider straight): client i of a path
+   * talks to its endpoint i mod n (a load balancer's round robin over several nodes).
+   */
+  targets: Record<string, Endpoint[]>;
   meter: string;
   concurrency: number;
 }
@@ -38,10 +39,13 @@ export type WorkerCommand =
   | { seq: number; kind: 'close' };
 export interface LoadCommand {
   shape: 'saturated' | 'paced';
-  target: 'switch' | 'direct';
+  /** A path named in LoadSetup.targets. */
+  target: string;
   op: 'lookup' | 'purchase';
   ms: number;
   everyMs?: number;
+  /** Saturated only: stop once this many requests are answered (or at `ms`, whichever comes first). */
+  count?: number;
 }
 export interface Run {
   rps: number;
@@ -60,14 +64,15 @@ function summarise(lat: number[], errors: number, seconds: number): Run {
 type Send = (client: number) => Promise<PpuResult<unknown>>;
 
 /** Each client sends its next request as soon as the last is answered (closed loop: throughput). */
-async function saturated(send: Send, clients: number, ms: number): Promise<Run> {
+async function saturated(send: Send, clients: number, ms: number, count = Infinity): Promise<Run> {
   const lat: number[] = [];
   let errors = 0;
+  let sent = 0;
   const t0 = performance.now();
   const end = t0 + ms;
   await Promise.all(
     Array.from({ length: clients }, async (_x, i) => {
-      while (performance.now() < end) {
+      while (performance.now() < end && sent++ < count) {
         const s = performance.now();
         const r = await send(i);
         lat.push(performance.now() - s);
@@ -109,21 +114,21 @@ if (parentPort) {
     seed: sims.seed,
   };
   port.postMessage(ready);
-  let load: { setup: LoadSetup; switch: PpuClient[]; direct: PpuClient[] } | null = null;
+  let load: { setup: LoadSetup; clients: Map<string, PpuClient[]> } | null = null;
   const closeLoad = async () => {
-    if (load) await Promise.all([...load.switch, ...load.direct].map((c) => c.close()));
+    if (load) await Promise.all([...load.clients.values()].flat().map((c) => c.close()));
     load = null;
   };
   port.on('message', async (cmd: WorkerCommand) => {
     if (cmd.kind === 'connect') {
       await closeLoad();
-      const target = sims.get(cmd.setup.directProviderId);
-      const perNode = Math.ceil(cmd.setup.concurrency / cmd.setup.switches.length);
-      load = {
-        setup: cmd.setup,
-        switch: cmd.setup.switches.map((s) => new PpuClient({ ...s, connections: perNode })),
-        direct: [new PpuClient({ baseUrl: target.baseUrl, username: target.username, password: target.password, connections: cmd.setup.concurrency })],
-      };
+      const clients = new Map(
+        Object.entries(cmd.setup.targets).map(([name, endpoints]) => {
+          const perNode = Math.ceil(cmd.setup.concurrency / endpoints.length);
+          return [name, endpoints.map((e) => new PpuClient({ ...e, connections: perNode }))] as const;
+        }),
+      );
+      load = { setup: cmd.setup, clients };
       port.postMessage({ seq: cmd.seq });
     } else if (cmd.kind === 'latencies') {
       for (const [id, latencyMs] of Object.entries(cmd.latencyMs)) sims.get(id).setBehaviour({ latencyMs });
@@ -135,10 +140,11 @@ if (parentPort) {
     } else {
       if (!load) throw new Error('connect first');
       const { setup } = load;
-      const clients = load[cmd.target];
+      const clients = load.clients.get(cmd.target);
+      if (!clients) throw new Error(`no path named ${cmd.target}`);
       const c = (i: number) => clients[i % clients.length]!;
       const send: Send = cmd.op === 'lookup' ? (i) => c(i).meterLookup(lookupRequest(setup.meter)) : (i) => c(i).purchase(purchaseRequest(setup.meter, 2000));
-      const run = cmd.shape === 'paced' ? await paced(send, setup.concurrency, cmd.everyMs ?? 200, cmd.ms) : await saturated(send, setup.concurrency, cmd.ms);
+      const run = cmd.shape === 'paced' ? await paced(send, setup.concurrency, cmd.everyMs ?? 200, cmd.ms) : await saturated(send, setup.concurrency, cmd.ms, cmd.count);
       port.postMessage({ seq: cmd.seq, run });
     }
   });

@@ -1,42 +1,76 @@
 /**
- * One switch node for the store bench, in its own process as in production: started from a JSON
- * description in the file PPU_BENCH_NODE names (its store, the providers and contract seed of the
- * bench's outside world — too big for an environment variable), it prints `listening URL` once it
- * serves, and stops on SIGTERM or when the bench that started it is gone. A description naming
- * `bareProxyTo` starts the benches' floor instead (bare-proxy.ts), in a process of its own too.
+ * One process of the switch benches, as in production: a switch node, or the benches' floor (a bare
+ * proxy, bare-proxy.ts), each with the ten simulated providers in the same process — the shape the
+ * issue's figures were taken in: two server requests (the node's and the provider's) and one client
+ * request per sale. Started from a JSON description in the file PPU_BENCH_NODE names, it prints
+ * `ready {…}` (its URL, and where its provider P04 answers for the direct baseline) once it serves;
+ * over the IPC channel it answers 'cpu' with its main thread's CPU time, its process.cpuUsage() and main-thread busy time; it
+ * stops on SIGTERM or when the bench that started it is gone.
  */
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { startSwitch } from '../switch-core/index';
-import type { ProfileSeed, ProviderEndpoint } from '../switch-core/providers/types';
+import { startSimulatedProviders } from '../switch-core/providers';
 import { startBareProxy, type Upstream } from './bare-proxy';
 
-export interface BenchNode {
-  store: { url: string } | { dataDir: string };
-  nodeId: string;
-  endpoints: ProviderEndpoint[];
-  seed: ProfileSeed;
+export type BenchNode = { kind: 'proxy' } | { kind: 'switch'; store: { url: string } | { dataDir: string }; nodeId: string };
+/** What the node prints after `ready `. */
+export interface NodeReady {
+  url: string;
+  /** The provider the bench's meter is routed to, in this process: the direct baseline. */
+  direct: Upstream;
 }
-export interface BenchProxy {
-  bareProxyTo: Upstream;
+/** Its answer to 'cpu', in µs since it started: CPU of its main thread, of the whole process, and the main thread's busy (not idle) time. */
+export interface NodeCpu {
+  mainMicros: number;
+  cpuMicros: number;
+  busyMicros: number;
 }
+
+/**
+ * The main thread's own CPU time: its line in /proc (utime + stime, in clock ticks of 10 ms) on
+ * Linux, where Node 20 has no per-thread figure; process.cpuUsage() elsewhere (every thread).
+ */
+function mainThreadMicros(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    const cpu = process.cpuUsage();
+    return cpu.user + cpu.system;
+  }
+}
+
+/** The provider the benches' meter (DEMO_METERS.plain, City of Cape Town) is routed to first. */
+const ROUTED = 'P04';
 
 const file = process.env.PPU_BENCH_NODE;
 if (!file) throw new Error('PPU_BENCH_NODE (the node description file) is not set');
-const node = JSON.parse(readFileSync(file, 'utf8')) as BenchNode | BenchProxy;
+const node = JSON.parse(readFileSync(file, 'utf8')) as BenchNode;
+const sims = await startSimulatedProviders({ profile: 'demo', behaviours: { P09: { latencyMs: 0 } } });
+const routed = sims.get(ROUTED);
+const direct: Upstream = { baseUrl: routed.baseUrl, username: routed.username, password: routed.password };
 const started =
-  'bareProxyTo' in node
-    ? await startBareProxy(node.bareProxyTo)
+  node.kind === 'proxy'
+    ? await startBareProxy(direct)
     : await startSwitch({
         ...('url' in node.store ? { storeUrl: node.store.url } : { dataDir: node.store.dataDir }),
         nodeId: node.nodeId,
         port: 0,
         auth: { username: 'bench', password: 'bench' },
-        providers: node.endpoints,
-        contractSeed: node.seed,
+        providers: sims.providers.map((p) => ({ descriptor: p.descriptor, baseUrl: p.baseUrl, username: p.username, password: p.password })),
+        contractSeed: sims.seed,
         broadcastTimeoutMs: 2_000,
       });
-console.log(`listening ${started.url}`);
-const stop = () => void started.close().then(() => process.exit(0));
+console.log(`ready ${JSON.stringify({ url: started.url, direct } satisfies NodeReady)}`);
+process.on('message', (m) => {
+  if (m !== 'cpu') return;
+  const cpu = process.cpuUsage();
+  const elu = performance.eventLoopUtilization();
+  process.send?.({ mainMicros: mainThreadMicros(), cpuMicros: cpu.user + cpu.system, busyMicros: elu.active * 1000 } satisfies NodeCpu);
+});
+const stop = () => void Promise.all([started.close(), sims.close()]).then(() => process.exit(0));
 process.on('SIGTERM', stop);
 // The bench holds our stdin open: it closing means the bench is gone (killed, even with SIGKILL).
 process.stdin.on('end', stop);

@@ -19,3 +19,8 @@ export function atMost(name: string, value: number, limit: number, unit: string)
 export function atLeast(name: string, value: number, limit: number, unit: string): TargetCheck {
   return { name, met: value >= limit, detail: `${fmt(value)} ${unit} (target ≥ ${fmt(limit)} ${unit})` };
 }
+
+/** A row that could not be measured (a tool missing): a miss, saying how to get the tool. */
+export function missing(name: string, howToInstall: string): TargetCheck {
+  return { name, met: false, detail: `not measured: ${howToInstall}` };
+}

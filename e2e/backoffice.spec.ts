@@ -22,16 +22,18 @@ test('a pending sale is left by the cashier, then cancelled by a manager into a 
     await page.getByRole('button', { name: 'Pending queue' }).click();
     const row = page.getByTestId('queue-row').filter({ hasText: '00100000025' }).filter({ hasText: 'Pending sale' });
     await expect(row).toBeVisible();
-    // Age, attempts and the last error, as the manager needs them to decide.
-    await expect(row.locator('td').nth(3)).toHaveText(/\d+ (s|min) ago/);
-    await expect(row.locator('td').nth(4)).toHaveText(/^[1-9]\d*$/);
-    await expect(row.locator('td').nth(5)).not.toHaveText('—');
+    // The short reference the pending slip prints; age, attempts and the last error, as the manager needs them to decide.
+    await expect(row.getByTestId('queue-ref')).toHaveText(saleId.slice(-8));
+    await expect(row.locator('td').nth(4)).toHaveText(/\d+ (s|min) ago/);
+    await expect(row.locator('td').nth(5)).toHaveText(/^[1-9]\d*$/);
+    await expect(row.locator('td').nth(6)).not.toHaveText('—');
     await shot(page, 'manager-queue');
     // Cancel asks first, saying what to refund and what the customer hands back; "No" leaves it pending.
     await row.getByRole('button', { name: 'Cancel (reversal)' }).click();
     const confirm = page.getByTestId('cancel-confirm');
     await expect(confirm).toContainText('Refund the customer R 30.00');
     await expect(confirm).toContainText(`hands back the pending slip with reference ${saleId.slice(-8)}`);
+    await expect(confirm.getByRole('button', { name: 'No, keep it pending' })).toBeFocused(); // the safe choice: Enter cancels nothing
     await shot(page, 'manager-cancel-confirm');
     await confirm.getByRole('button', { name: 'No, keep it pending' }).click();
     await expect(confirm).toHaveCount(0);
@@ -45,6 +47,13 @@ test('a pending sale is left by the cashier, then cancelled by a manager into a 
     }).toBe('cancelled');
     await expect(row).toHaveCount(0);
     await expect(page.getByTestId('pending-count')).toHaveText('Pending: 0');
+
+    // The queue follows the till by itself: a sale left pending meanwhile appears without a click.
+    const next = await api('purchase', { meterId: '00100000017', amountCents: 2000, tender: { type: 'CASH' } });
+    const nextId = next.ok ? next.value.saleId : '';
+    expect((await api('leavePending', { saleId: nextId })).ok).toBe(true);
+    await expect(page.getByTestId('queue-row').filter({ hasText: nextId.slice(-8) })).toContainText('Pending sale');
+    expect((await api('cancelPending', { saleId: nextId })).ok).toBe(true);
   });
   await api('signIn', { operatorId: 'manager', pin: '9999' });
   const t = await api('getTransaction', { saleId });
@@ -119,7 +128,7 @@ test('a manager reprints a slip (logged); a cashier has no Reprint screen and th
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByRole('row').filter({ hasText: 'Reprint 00100000017' })).toHaveCount(1);
   const jobs = await api('virtualPrinterJobs', { limit: 3 });
-  expect(jobs.ok && jobs.value.jobs.some((j) => /REPRINT/.test(j.text))).toBe(true);
+  expect(jobs.ok && jobs.value.jobs.some((j) => / COPY /.test(j.text))).toBe(true);
 });
 
 test('Confirm support marks the meter for rebroadcast; statuses change after the next lookup', async ({ page }) => {

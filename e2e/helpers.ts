@@ -59,12 +59,28 @@ export const COUNTER_SIZES = [
   { width: 1024, height: 768 },
 ] as const;
 
-/** The screen as the cashier sees it (no scrolling) at both counter sizes: `<name>-1366x768.png`, `<name>-1024x768.png`. */
+/** What scrolls sideways on the page: the page itself, or any box whose content is wider than it and may be scrolled. */
+export function sidewaysScroll(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const wide: string[] = [];
+    const root = document.scrollingElement ?? document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1) wide.push(`the page (${root.scrollWidth} px in ${root.clientWidth})`);
+    for (const el of document.querySelectorAll<HTMLElement>('main *, .top *')) {
+      if (el.scrollWidth <= el.clientWidth + 1) continue;
+      const ox = getComputedStyle(el).overflowX;
+      if (ox === 'auto' || ox === 'scroll') wide.push(`${el.tagName.toLowerCase()}.${el.className} (${el.scrollWidth} px in ${el.clientWidth})`);
+    }
+    return wide;
+  });
+}
+
+/** The screen as the cashier sees it (no scrolling) at both counter sizes: `<name>-1366x768.png`, `<name>-1024x768.png`; nothing on it scrolls sideways. */
 export async function shotBoth(page: Page, name: string): Promise<void> {
   const before = page.viewportSize();
   for (const size of COUNTER_SIZES) {
     await page.setViewportSize(size);
     await page.screenshot({ path: `${ARTIFACTS}/${name}-${size.width}x${size.height}.png` });
+    expect(await sidewaysScroll(page), `${name} at ${size.width}×${size.height} scrolls sideways`).toEqual([]);
   }
   if (before) await page.setViewportSize(before);
 }

@@ -31,7 +31,8 @@ export default defineConfig({
     command: 'npx tsx e2e/host.ts',
     cwd: '..',
     url: `http://127.0.0.1:${E2E_PORT}/`,
-    env: { E2E_PORT: String(E2E_PORT), E2E_TOKEN, E2E_PRINTER_PORT_FILE },
+    // A South African shop's till: the host's system zone is the shop's (e2e/till-day.spec.ts reads the slip's local time).
+    env: { E2E_PORT: String(E2E_PORT), E2E_TOKEN, E2E_PRINTER_PORT_FILE, TZ: process.env.E2E_TZ ?? 'Africa/Johannesburg' },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

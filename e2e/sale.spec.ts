@@ -121,13 +121,15 @@ test('a card sale from a card swipe: track 2 finds the meter, a full card number
   await expect(page.getByTestId('customer')).toBeVisible();
   await page.getByLabel('Amount (R)').fill('30');
   await page.getByLabel('Debit card').check();
-  await page.getByLabel(/Card \(masked/).fill('4111111111111111');
-  await page.keyboard.press('F2');
+  await page.keyboard.press('F2'); // the till asks whether the card terminal approved it; the masked number comes from its slip
+  await expect(page.getByTestId('card-approval')).toContainText('Card terminal approved R 30.00?');
+  await page.getByLabel(/Card number \(masked/).fill('4111111111111111');
+  await page.getByRole('button', { name: /^Yes — approved/ }).click();
   await expect(page.getByRole('alert')).toContainText('Never the full number');
   await expect(page.getByTestId('outcome-success')).toHaveCount(0);
 
-  await page.getByLabel(/Card \(masked/).fill('411111******1111');
-  await page.keyboard.press('F2');
+  await page.getByLabel(/Card number \(masked/).fill('411111******1111');
+  await page.getByRole('button', { name: /^Yes — approved/ }).click();
   await expect(page.getByTestId('outcome-success')).toBeVisible();
   await shot(page, 'cashier-card-sale');
   const last = await api('lastSale', {});

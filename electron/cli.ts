@@ -10,8 +10,9 @@
  * in `ps`; --pin still works for a quick test on a bench till.
  */
 import { Command } from 'commander';
+import { localTime } from '../common/local-time';
 import { rands } from '../common/money';
-import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type ShiftCount, type TillApi } from './api/contract';
+import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type SessionView, type ShiftCount, type TillApi } from './api/contract';
 import type { SecretStore } from './till/backend-context';
 import { tillDataDir } from './till/data-dir';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
@@ -68,7 +69,8 @@ const CLI_NO_SESSION = 'No drawer session is open for this operator: give the fl
 
 async function withTill<T>(
   fn: (api: TillApi, rt: TillRuntime) => Promise<Result<T>>,
-  show: (v: T) => string,
+  /** `zone`: the till's time zone, for the times it prints. */
+  show: (v: T, zone: string) => string,
   exitFor: (v: T) => number = () => 0,
   exitForError: (e: ApiError) => number = () => 1,
 ): Promise<void> {
@@ -78,13 +80,13 @@ async function withTill<T>(
   let code = 1;
   try {
     const pin = await pinOf(g);
-    const signed: Result<unknown> = pin
+    const signed: Result<SessionView> = pin
       ? await api.signIn({ operatorId: g.operator, pin })
       : { ok: false, error: { code: 'INVALID_INPUT', field: 'pin', message: 'Give the PIN in PPU_TILL_PIN or on standard input with --pin-stdin.' } };
     const res = signed.ok ? await fn(api, rt) : signed;
     if (g.json) console.log(JSON.stringify(res, null, 2));
     if (res.ok) {
-      if (!g.json) console.log(show(res.value));
+      if (!g.json) console.log(show(res.value, signed.ok ? signed.value.timeZone : 'UTC'));
       code = exitFor(res.value);
     } else {
       if (!g.json) console.error(`${res.error.code}: ${res.error.message}`);
@@ -99,8 +101,8 @@ async function withTill<T>(
   process.exitCode = code;
 }
 
-function saleText(s: SaleView): string {
-  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  meter ${s.meterId}  ${rands(s.amountCents)}  attempts ${s.attempts}`];
+function saleText(s: SaleView, zone: string): string {
+  const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  ${localTime(s.createdAt, zone)}  meter ${s.meterId}  ${rands(s.amountCents)}  attempts ${s.attempts}`];
   for (const t of s.tokens) lines.push(`  ${(t.type ?? 'TOKEN').padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} units` : ''}`);
   if (s.failure) lines.push(`  ${s.failure.message}`);
   if (s.state === 'pending') lines.push('  PENDING: do not sell again; the till keeps retrying. Reference: ' + s.saleId);
@@ -216,7 +218,7 @@ program
   .action((saleId: string, o: { fromSwitch?: boolean }) =>
     withTill<{ printed: boolean; message: string | null }>(
       (api) => (o.fromSwitch ? api.reprintFromSwitch({ saleId }) : api.reprintLocal({ saleId })),
-      (v) => (v.printed ? 'Reprinted (marked REPRINT, logged).' : `Not printed: ${v.message}`),
+      (v) => (v.printed ? 'Reprinted (marked COPY, logged).' : `Not printed: ${v.message}`),
     ),
   );
 
@@ -300,16 +302,23 @@ program
   .action(() =>
     withTill(
       (api) => api.listBackups({}),
-      (v) => [v.damaged ? `DATABASE DAMAGED: ${v.damaged}\nRestore with: ppu-till restore ${v.newestGood ?? '<name>'}` : 'Database OK.', ...v.backups.map((b) => `${b.name}  ${b.reason}  ${b.at}  ${b.bytes} bytes`)].join('\n'),
+      (v) => [v.damaged ? `DATABASE DAMAGED: ${v.damaged}\nRestore the newest good backup with: ppu-till restore${v.newestGood ? ` (${v.newestGood})` : ''}` : 'Database OK.', ...v.backups.map((b) => `${b.name}  ${b.reason}  ${b.at}  ${b.bytes} bytes`)].join('\n'),
     ),
   );
 
 program
-  .command('restore <name>')
-  .description('restore a damaged database from a backup (manager); the damaged file is kept')
-  .action((name: string) =>
+  .command('restore [name]')
+  .description('restore a damaged database from a backup (manager; default the newest good one); the damaged file is kept')
+  .action((name: string | undefined) =>
     withTill(
-      (api) => api.restoreBackup({ name }),
+      async (api) => {
+        if (name) return api.restoreBackup({ name });
+        const list = await api.listBackups({});
+        if (!list.ok) return list;
+        const newest = list.value.newestGood;
+        if (!newest) return { ok: false, error: { code: 'NOT_FOUND', message: 'No good backup was found: call support.' } };
+        return api.restoreBackup({ name: newest });
+      },
       (v) => v.message,
     ),
   );

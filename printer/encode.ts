@@ -152,6 +152,14 @@ function encodeLine(p: Printer, s: State, set: CommandSet, l: PrintLine, columns
       else p.add(starCode128(l.data, l.moduleWidth, l.height));
       p.newLine();
       return;
+    case 'image':
+      // GS v 0 on ESC/POS; Star Line mode's raster commands are not encoded, so a Star printer's test page has no logo.
+      if (set === 'epson') {
+        setAlign(p, s, 'center');
+        const xBytes = l.width / 8;
+        p.add(Buffer.concat([Buffer.from([0x1d, 0x76, 0x30, 0x00, xBytes & 0xff, xBytes >> 8, l.height & 0xff, l.height >> 8]), Buffer.from(l.bits, 'base64')]));
+      }
+      return;
     case 'qr':
       setAlign(p, s, 'center');
       if (set === 'epson') p.printQR(l.data, { cellSize: l.cellSize, correction: 'M', model: 2 });

@@ -3,9 +3,12 @@
  * feed, cut). Wraps every text to the paper's columns at its character scale, so nothing ever
  * overflows; the encoder then only has to translate lines to ESC/POS.
  */
+import { slipLogo, type Bitmap } from '../assets/logo';
+import { localTime } from '../common/local-time';
+import { commodityOf, INVOICE_WORDS } from '../common/tax-invoice';
 import { currencyPrefix, formatMoney, groupThousands } from '../common/money';
 import { shortReference } from '../switch-core/protocol';
-import type { Slip, SlipAmount, SlipToken } from './slip';
+import type { Slip, SlipPayment, SlipToken } from './slip';
 
 export type Paper = '58mm' | '80mm';
 export type Align = 'left' | 'center' | 'right';
@@ -26,6 +29,8 @@ export type PrintLine =
   | { kind: 'feed'; lines: number }
   | { kind: 'barcode'; symbology: 'CODE128' | 'CODE39' | 'EAN13'; data: string; moduleWidth: number; height: number }
   | { kind: 'qr'; data: string; cellSize: number }
+  /** A 1-bit image, centred: rows of width / 8 bytes, the leftmost dot in the high bit (base64). */
+  | { kind: 'image'; width: number; height: number; bits: string }
   | { kind: 'cut' };
 
 export interface SlipLines {
@@ -58,13 +63,6 @@ export function formatRate(cents: number, currency = '710'): string {
   return `${cents < 0 ? '-' : ''}${currencyPrefix(currency)}${groupThousands(whole)}.${frac.padEnd(2, '0')}`;
 }
 
-/** "2026-11-22T10:05:00+02:00" → "2026-11-22 10:05:00 +02:00" as the till recorded it (no clock, no tz database). */
-export function formatTime(iso: string): string {
-  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$/.exec(iso);
-  if (!m) return iso;
-  const zone = m[3] === undefined || m[3] === 'Z' ? 'UTC' : m[3];
-  return `${m[1]} ${m[2]} ${zone}`;
-}
 
 /** Word wrap to `max` characters; words longer than a line are split hard. */
 export function wrap(text: string, max: number): string[] {
@@ -152,6 +150,13 @@ class Builder {
     this.text(value, { ...style, align: 'right' });
   }
 
+  /** A reference beside its label when both fit, else on lines of its own cut at the paper's edge only (never reflowed at dashes). */
+  reference(label: string, ref: string, style: TextStyle = {}): void {
+    if (label.length + 1 + ref.length <= this.columns) return this.pair(label, ref, style);
+    this.text(label, { align: 'left' });
+    for (let i = 0; i < ref.length; i += this.columns) this.text(ref.slice(i, i + this.columns), { ...style, align: i === 0 && ref.length <= this.columns ? 'right' : 'left' });
+  }
+
   rule(): void {
     this.lines.push({ kind: 'rule' });
   }
@@ -172,14 +177,21 @@ class Builder {
     return false;
   }
 
+  image(b: Bitmap): void {
+    this.lines.push({ kind: 'image', width: b.width, height: b.height, bits: b.bits.toString('base64') });
+  }
+
   qr(data: string): void {
     // Cell size 4 keeps a 36-character reference (version 3, 29 modules + quiet zone) well inside 58 mm.
     this.lines.push({ kind: 'qr', data, cellSize: this.columns <= 32 ? 4 : 5 });
   }
 }
 
-function amountText(a: SlipAmount | undefined, currency: string): string {
-  return a ? slipMoney(a.cents, currency) : '';
+/** The COPY banner (VAT Act s20(1)(ii)): the original date, time and reference stay as they were. */
+function copyBanner(b: Builder, slip: Slip): void {
+  if (!slip.reprint) return;
+  b.text(' COPY ', { align: 'center', bold: true, invert: true, width: 2, height: 2 });
+  b.text(`Reprinted ${localTime(slip.reprint.at, slip.zone)}${slip.reprint.operator ? ` by ${slip.reprint.operator}` : ''}`, { align: 'center' });
 }
 
 function header(b: Builder, slip: Slip): void {
@@ -189,20 +201,28 @@ function header(b: Builder, slip: Slip): void {
   if (h.vatNumber) b.text(`VAT No: ${h.vatNumber}`, { align: 'center' });
   if (h.terminalId) b.pair('Terminal:', h.terminalId);
   if (h.operator) b.pair('Operator:', h.operator);
-  b.pair('Date:', formatTime(slip.at));
-  if (slip.reprint) {
-    b.feed();
-    b.text(' REPRINT ', { align: 'center', bold: true, invert: true, width: 2, height: 2 });
-    b.text(`Reprinted ${formatTime(slip.reprint.at)}`, { align: 'center' });
-    if (slip.reprint.operator) b.text(`by ${slip.reprint.operator}`, { align: 'center' });
+  b.pair('Date:', localTime(slip.at, slip.zone));
+  if (slip.reprint) b.feed();
+  copyBanner(b, slip);
+  b.rule();
+}
+
+const TENDER_WORDS: Record<SlipPayment['tender'], string> = { CASH: 'Cash', DEBIT_CARD: 'Debit card', CREDIT_CARD: 'Credit card' };
+
+/** Tender, and for cash what was handed over and the change given. */
+function payment(b: Builder, p: SlipPayment | undefined, currency: string): void {
+  if (!p) return;
+  b.pair('Paid by:', p.maskedCard ? `${TENDER_WORDS[p.tender]} ${p.maskedCard}` : TENDER_WORDS[p.tender]);
+  if (p.tender === 'CASH' && p.receivedCents !== undefined) {
+    b.pair('Cash received:', slipMoney(p.receivedCents, currency));
+    b.pair('Change:', slipMoney(p.receivedCents - p.paidCents, currency), { bold: true });
   }
   b.rule();
 }
 
 function reference(b: Builder, slip: Slip): void {
   if (!slip.reference) return;
-  b.text('Reference:', { align: 'left' });
-  b.text(slip.reference, { align: 'left', bold: true });
+  b.reference('Reference:', slip.reference, { bold: true });
   b.feed();
   let printedBarcode = false;
   if (slip.referenceCode !== 'qr') printedBarcode = b.barcode(slip.reference);
@@ -222,7 +242,7 @@ function footer(b: Builder, slip: Slip): void {
   b.cut();
 }
 
-function token(b: Builder, t: SlipToken, currency: string, index: number, ofKind: number): void {
+function token(b: Builder, t: SlipToken, currency: string, unit: string, index: number, ofKind: number): void {
   // A token whose answer left its type out is labelled as a plain token.
   const kind = TOKEN_LABEL[t.type ?? 'STD'];
   const label = ofKind > 1 ? `${kind} ${index} OF ${ofKind}` : kind;
@@ -231,13 +251,11 @@ function token(b: Builder, t: SlipToken, currency: string, index: number, ofKind
   // Large print: double width and height when the grouped token fits one line, else double height.
   const width = grouped.length * 2 <= b.columns ? 2 : 1;
   b.text(grouped, { align: 'center', bold: true, width, height: 2 });
-  if (t.units) b.pair('Units:', `${formatUnits(t.units)} kWh`);
-  if (t.amount) b.pair('Amount:', amountText(t.amount, currency));
-  if (t.amount?.taxCents !== undefined) b.pair('  incl. VAT:', slipMoney(t.amount.taxCents, currency));
+  if (t.units) b.pair('Units:', `${formatUnits(t.units)} ${unit}`);
   if (t.tariff.length > 0) {
     b.text('Tariff:');
     // The interface's tariff blocks are unnamed: they are numbered in the order given.
-    t.tariff.forEach((block, i) => b.pair(`  Block ${i + 1} ${formatUnits(block.units)} kWh`, `@ ${formatRate(block.rateCents, currency)}/kWh`));
+    t.tariff.forEach((block, i) => b.pair(`  Block ${i + 1} ${formatUnits(block.units)} ${unit}`, `@ ${formatRate(block.rateCents, currency)}/${unit}`));
   }
   if (t.receiptNum) b.pair('Receipt no:', t.receiptNum);
   b.feed();
@@ -245,13 +263,17 @@ function token(b: Builder, t: SlipToken, currency: string, index: number, ofKind
 
 function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
   const s = slip.sale;
-  b.text('TAX INVOICE', { align: 'center', bold: true });
+  const inv = s.invoice;
+  const money = (c: number) => slipMoney(c, s.currency);
+  b.text(inv.title, { align: 'center', bold: true, height: 2 });
   b.text(`PREPAID ${(s.utilityType ?? 'ELECTRICITY').toUpperCase()}`, { align: 'center', bold: true });
-  if (s.utilityName) b.text(s.utilityName, { align: 'center' });
-  if (s.utilityVatNumber) b.text(`Utility VAT No: ${s.utilityVatNumber}`, { align: 'center' });
+  if (inv.supplier.name) b.pair(INVOICE_WORDS.supplier, inv.supplier.name);
+  if (inv.supplier.address) b.text(inv.supplier.address, { align: 'right' });
+  if (inv.supplier.vatNumber) b.pair(INVOICE_WORDS.supplierVat, inv.supplier.vatNumber);
+  b.reference(INVOICE_WORDS.serial, inv.serial ?? slip.reference);
   b.rule();
-  if (s.customerName) b.text(`Customer: ${s.customerName}`);
-  if (s.customerAddress) b.text(`Address: ${s.customerAddress}`);
+  if (s.customerName) b.pair('Customer:', s.customerName);
+  if (s.customerAddress) b.text(s.customerAddress, { align: 'right' });
   b.pair('Meter:', s.meterId, { bold: true });
   b.rule();
   const kc = s.tokens.filter((t) => t.type === 'KC');
@@ -263,6 +285,7 @@ function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
     });
     b.feed();
   }
+  const unit = commodityOf(s.utilityType).unit;
   const counts = new Map<string, number>();
   const kindOf = (t: SlipToken) => t.type ?? 'STD';
   for (const t of s.tokens) counts.set(kindOf(t), (counts.get(kindOf(t)) ?? 0) + 1);
@@ -270,30 +293,26 @@ function sale(b: Builder, slip: Extract<Slip, { kind: 'sale' }>): void {
   for (const t of s.tokens) {
     const n = (seen.get(kindOf(t)) ?? 0) + 1;
     seen.set(kindOf(t), n);
-    token(b, t, s.currency, n, counts.get(kindOf(t)) ?? 1);
+    token(b, t, s.currency, unit, n, counts.get(kindOf(t)) ?? 1);
   }
-  if (s.debts.length > 0) {
-    b.rule();
-    b.text('DEBT RECOVERED', { bold: true });
-    for (const d of s.debts) {
-      // What the provider's answer left out stays out; a charge without its name is still printed.
-      b.pair(d.description ?? 'Debt recovery', d.amount ? slipMoney(d.amount.cents, s.currency) : '');
-      if (d.balanceCents !== undefined) b.pair('  Balance left:', slipMoney(d.balanceCents, s.currency));
-      if (d.receiptNum) b.pair('  Receipt no:', d.receiptNum);
-    }
-  }
-  if (s.serviceCharges.length > 0) {
-    b.rule();
-    b.text('SERVICE CHARGES', { bold: true });
-    for (const c of s.serviceCharges) {
-      b.pair(c.description ?? 'Service charge', c.amount ? slipMoney(c.amount.cents, s.currency) : '');
-    }
+  if (s.tokens.length === 0) b.text('NO TOKEN: THIS PAYMENT REPAID WHAT WAS OWED', { align: 'center', bold: true });
+  b.rule();
+  b.text(INVOICE_WORDS.supplied, { align: 'center', bold: true });
+  const debts = [...s.debts];
+  for (const l of inv.lines) {
+    b.pair(l.label, money(l.inclCents));
+    b.pair(INVOICE_WORDS.lineVat(l), money(l.vatCents));
+    if (l.kind !== 'debt') continue;
+    const d = debts.shift();
+    if (d?.balanceCents !== undefined) b.pair('  Balance left:', money(d.balanceCents));
+    if (d?.receiptNum) b.pair('  Receipt no:', d.receiptNum);
   }
   b.rule();
-  if (s.vatCents !== undefined) b.pair('VAT:', slipMoney(s.vatCents, s.currency));
-  if (s.totalCents !== undefined) b.pair('TOTAL', slipMoney(s.totalCents, s.currency), { bold: true, height: 2 });
-  if (s.vatInvoiceNumber) b.pair('VAT invoice no:', s.vatInvoiceNumber);
+  b.pair(INVOICE_WORDS.total, money(inv.totalCents), { bold: true, height: 2 });
+  b.pair(INVOICE_WORDS.vat, money(inv.vatCents));
+  b.pair(INVOICE_WORDS.excl, money(inv.exclCents));
   b.rule();
+  payment(b, slip.payment, s.currency);
 }
 
 function pending(b: Builder, slip: Extract<Slip, { kind: 'pending' }>): void {
@@ -309,8 +328,11 @@ function pending(b: Builder, slip: Extract<Slip, { kind: 'pending' }>): void {
   b.rule();
   if (p.utilityName) b.pair('Utility:', p.utilityName);
   b.pair('Meter:', p.meterId, { bold: true });
-  b.pair('Amount:', slipMoney(p.amountCents, p.currency), { bold: true });
+  b.pair('Amount paid:', slipMoney(p.amountCents, p.currency), { bold: true });
   b.rule();
+  payment(b, slip.payment, p.currency);
+  // No supply has been made yet: the tax invoice prints with the token.
+  b.text('Not a tax invoice: the tax invoice prints with the token.', { align: 'center' });
 }
 
 function switchSlip(b: Builder, slip: Extract<Slip, { kind: 'switch' }>): void {
@@ -360,13 +382,14 @@ export function layoutSlip(slip: Slip, opts: LayoutOptions): SlipLines {
   const b = new Builder(columns, dots);
   if (slip.kind === 'switch') {
     if (slip.reprint) {
-      b.text(' REPRINT ', { align: 'center', bold: true, invert: true, width: 2, height: 2 });
-      b.text(`Reprinted ${formatTime(slip.reprint.at)}`, { align: 'center' });
+      copyBanner(b, slip);
       b.rule();
     }
     switchSlip(b, slip);
     return { paper: opts.paper, columns, lines: b.lines };
   }
+  // The test page tries the printer's raster graphics first: the slip logo (assets/slip-logo.png).
+  if (slip.kind === 'test') b.image(slipLogo());
   header(b, slip);
   if (slip.kind === 'sale') sale(b, slip);
   else if (slip.kind === 'pending') pending(b, slip);

@@ -324,6 +324,7 @@ export function slipText(commands: DecodedCommand[], opts: TextOptions = {}): st
         else push(`[image ${c.width}x${c.height}]`, 16, st.align);
         break;
       case 'cut': flushIfPending(); push(c.partial ? '[partial cut]' : '[cut]', 0, 'left'); break;
+      case 'drawer': flushIfPending(); push(`[drawer kick: pin ${c.pin}, ${c.onMs} ms]`, 0, 'left'); break;
       case 'unknown': flushIfPending(); push(`[unknown ${c.hex}: ${c.reason}]`, 0, 'left'); break;
       default: break;
     }

@@ -1,9 +1,11 @@
 /**
  * Slip model: the one plain-data description of what a customer's slip says, built from a
- * purchase answer, from the switch's slipData, or for a pending (unknown-outcome) purchase.
- * Pure: no I/O, no clock (times are passed in), so the till, tests and the CLI agree on content.
+ * purchase answer (its money as a VAT document by common/tax-invoice.ts), from the switch's
+ * slipData, or for a pending (unknown-outcome) purchase.
+ * Pure: no I/O, no clock (times and the time zone are passed in), so the till, tests and the CLI agree on content.
  */
-import type { PurchaseAnswer, Read, SlipData, TokenAnswer, TokenType } from '../switch-core/protocol';
+import { invoiceOf, type TaxInvoice } from '../common/tax-invoice';
+import type { PurchaseAnswer, Read, SlipData, TokenType } from '../switch-core/protocol';
 
 /** Store header and who/when, supplied by the till for every slip. */
 export interface SlipContext {
@@ -19,11 +21,18 @@ export interface SlipContext {
   at?: Date;
   /** How the reference is shown: QR, CODE128 barcode, or both (default). */
   referenceCode?: 'qr' | 'barcode' | 'both';
+  /** The till's time zone (IANA name): every time on the slip is local to it. UTC when left out. */
+  timeZone?: string;
+  /** How the customer paid: printed under the total (and on a pending slip). */
+  payment?: SlipPayment;
 }
 
-export interface SlipAmount {
-  cents: number;
-  taxCents?: number;
+/** The tender, what was paid and, for cash, what was handed over (change = received − paid). */
+export interface SlipPayment {
+  tender: 'CASH' | 'DEBIT_CARD' | 'CREDIT_CARD';
+  paidCents: number;
+  receivedCents?: number;
+  maskedCard?: string;
 }
 
 /** A tariff block as the interface gives it: units, and the rate per unit in (possibly fractional) cents. */
@@ -38,22 +47,16 @@ export interface SlipToken {
   /** Digits only, as issued (usually 20). */
   token: string;
   units?: number;
-  amount?: SlipAmount;
   receiptNum?: string;
   tariff: SlipTariffBlock[];
 }
 
 export interface SlipDebt {
   description?: string;
-  amount?: SlipAmount;
   balanceCents?: number;
   receiptNum?: string;
 }
 
-export interface SlipServiceCharge {
-  description?: string;
-  amount?: SlipAmount;
-}
 
 export interface SlipSwitchLine {
   text: string;
@@ -82,26 +85,27 @@ export interface SlipCommon {
   header: SlipHeader;
   /** ISO time of the transaction (or of printing for a test page). */
   at: string;
+  /** The zone its times are printed in. */
+  zone: string;
   /** The transaction reference: printed, and encoded as QR and/or CODE128. */
   reference: string;
   referenceCode: 'qr' | 'barcode' | 'both';
   footer: string[];
+  payment?: SlipPayment;
+  /** A copy (VAT Act s20(1)(ii)): marked COPY, with the original date, time and reference kept. */
   reprint?: { at: string; operator?: string };
 }
 
 export interface SaleContent {
-  utilityName: string;
-  utilityVatNumber?: string;
+  /** The money as a VAT document: title, supplier, serial number, each line inclusive with its VAT, totals. */
+  invoice: TaxInvoice;
   utilityType?: string;
   customerName?: string;
   customerAddress?: string;
   meterId: string;
   tokens: SlipToken[];
+  /** Balances left and receipt numbers of the debts recovered (their money is in the invoice). */
   debts: SlipDebt[];
-  serviceCharges: SlipServiceCharge[];
-  totalCents?: number;
-  vatCents?: number;
-  vatInvoiceNumber?: string;
   currency: string;
 }
 
@@ -136,19 +140,12 @@ function common(ctx: SlipContext, at: string, reference: string): SlipCommon {
   return {
     header: headerOf(ctx),
     at: ctx.at ? ctx.at.toISOString() : at,
+    zone: ctx.timeZone ?? 'UTC',
     reference,
     referenceCode: ctx.referenceCode ?? 'both',
     footer: ctx.footer ?? [],
+    ...(ctx.payment ? { payment: ctx.payment } : {}),
   };
-}
-
-/** A key change token carries no value to print; every other token shows its amount. */
-function amountOf(t: TokenAnswer): SlipAmount | undefined {
-  if (t.tokenType === 'KC') return undefined;
-  return moneyOf(t.amount);
-}
-function moneyOf(a: { amount?: number; tax?: number } | undefined): SlipAmount | undefined {
-  return a?.amount === undefined ? undefined : { cents: a.amount, taxCents: a.tax };
 }
 
 /** Key change tokens first (the meter must take them before the new STD token), then STD/BSST/REFUND. */
@@ -160,7 +157,6 @@ export function slipFromPurchase(resp: PurchaseAnswer, ctx: SlipContext): Slip {
       type: t.tokenType,
       token: t.token.replace(/\s+/g, ''),
       units: t.units,
-      amount: amountOf(t),
       receiptNum: t.receiptNum,
       tariff: (t.tariffCalc ?? []).flatMap((b) => (b.units === undefined || b.rate === undefined ? [] : [{ units: b.units, rateCents: b.rate }])),
     }))
@@ -174,26 +170,13 @@ export function slipFromPurchase(resp: PurchaseAnswer, ctx: SlipContext): Slip {
     ...common(ctx, resp.time ?? (ctx.at ?? new Date()).toISOString(), resp.id),
     kind: 'sale',
     sale: {
-      utilityName: resp.utility?.name ?? '',
-      utilityVatNumber: resp.utility?.vatRegNum,
+      invoice: invoiceOf(resp),
       utilityType: resp.utilityType,
       customerName,
       customerAddress: resp.customer?.address,
       meterId: resp.meter?.meterId ?? '',
       tokens,
-      debts: (resp.debtRecoveryCharges ?? []).map((d) => ({
-        description: d.description,
-        amount: moneyOf(d.amount),
-        balanceCents: d.balance?.amount,
-        receiptNum: d.receiptNum,
-      })),
-      serviceCharges: (resp.serviceCharges ?? []).map((s) => ({
-        description: s.description,
-        amount: moneyOf(s.amount),
-      })),
-      totalCents: resp.purchaseTotal?.amount,
-      vatCents: resp.taxTotal?.amount,
-      vatInvoiceNumber: resp.vatInvoiceNumber,
+      debts: (resp.debtRecoveryCharges ?? []).map((d) => ({ description: d.description, balanceCents: d.balance?.amount, receiptNum: d.receiptNum })),
       currency,
     },
   };
@@ -233,7 +216,7 @@ export function pendingSlip(info: PendingInfo, ctx: SlipContext): Slip {
   };
 }
 
-/** A copy of a slip marked REPRINT with the reprint time (the original time stays). */
+/** A copy of a slip marked COPY with when and by whom it was reprinted (the original time and reference stay). */
 export function markReprint(slip: Slip, at: Date, operator?: string): Slip {
   return { ...slip, reprint: { at: at.toISOString(), operator } };
 }
@@ -243,6 +226,7 @@ export function testPageSlip(at: Date = new Date(0), ctx?: Partial<SlipContext>)
   return {
     header: headerOf({ merchantName: ctx?.merchantName ?? 'PRINTER TEST PAGE', ...ctx }),
     at: at.toISOString(),
+    zone: ctx?.timeZone ?? 'UTC',
     reference: 'TEST-0123456789',
     referenceCode: 'both',
     footer: ctx?.footer ?? ['End of test page'],

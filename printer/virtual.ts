@@ -17,6 +17,9 @@ import type { Paper } from './layout';
 import { commandsRefusal, JobRefused, type JobRefusal } from './limits';
 import { renderSlipPng, slipText } from './render';
 
+/** Job files: the owner's alone. */
+const PRIVATE = 0o600;
+
 export interface VirtualStatus {
   paperOut: boolean;
   coverOpen: boolean;
@@ -90,7 +93,8 @@ const DEFAULT_MODELS = {
   star: { '80mm': 'TSP143IIIU', '58mm': 'mC-Print2' },
 } as const;
 
-const PRINTABLE = new Set(['text', 'barcode', 'qr', 'raster']);
+/** What makes a connection a job: something on paper, or a drawer kick (kept so a field tech sees when the drawer was told to open). */
+const PRINTABLE = new Set(['text', 'barcode', 'qr', 'raster', 'drawer']);
 /** Jobs kept in memory for the job list (the files stay on disk); the threaded printer's list too. */
 export const JOBS_LISTED = 200;
 
@@ -150,7 +154,8 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     status.drawerOpen = true;
     for (const l of drawerListeners) l(k);
   };
-  mkdirSync(opts.outDir, { recursive: true });
+  // A slip carries its tokens: the folder is its owner's alone (when this printer makes it), every file 0600.
+  mkdirSync(opts.outDir, { recursive: true, mode: 0o700 });
   const status: VirtualStatus = { paperOut: false, coverOpen: false, offline: false, stalled: false, answersDleEot: true };
   const jobs: VirtualJob[] = [];
   const listeners: ((j: VirtualJob) => void)[] = [];
@@ -167,7 +172,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       const base = join(opts.outDir, String(n));
       const files = { bin: `${base}.bin`, png: `${base}.png`, txt: `${base}.txt`, json: `${base}.json` };
       try {
-        writeFileSync(files.txt, '', { flag: 'wx' }); // claims n: another printer on this folder skips it
+        writeFileSync(files.txt, '', { flag: 'wx', mode: PRIVATE }); // claims n: another printer on this folder skips it
         return { n, files };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -183,9 +188,9 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     const { n, files } = claim();
     const commands: [JobRefusal] = [{ op: 'refused', reason }];
     const text = `Refused: ${reason}`;
-    writeFileSync(files.txt, text + '\n');
-    writeFileSync(files.json, JSON.stringify(commands, null, 1));
-    if (raw) writeFileSync(files.bin, raw);
+    writeFileSync(files.txt, text + '\n', { mode: PRIVATE });
+    writeFileSync(files.json, JSON.stringify(commands, null, 1), { mode: PRIVATE });
+    if (raw) writeFileSync(files.bin, raw, { mode: PRIVATE });
     list({ n, receivedAt: new Date().toISOString(), bytes, complete, text, refused: reason, commands, files });
   };
   const print = (bytes: Buffer, complete: boolean): void => {
@@ -202,10 +207,10 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       return refuse(bytes.length, reasonOf(e), complete, bytes);
     }
     const { n, files } = claim();
-    writeFileSync(files.bin, bytes);
-    writeFileSync(files.png, png);
-    writeFileSync(files.txt, text);
-    writeFileSync(files.json, JSON.stringify(commands, null, 1));
+    writeFileSync(files.bin, bytes, { mode: PRIVATE });
+    writeFileSync(files.png, png, { mode: PRIVATE });
+    writeFileSync(files.txt, text, { mode: PRIVATE });
+    writeFileSync(files.json, JSON.stringify(commands, null, 1), { mode: PRIVATE });
     list({ n, receivedAt: new Date().toISOString(), bytes: bytes.length, complete, text, refused: null, commands, files });
   };
   /** Prints or refuses one framed job; a failure to save it is reported, never thrown into the socket. */

@@ -1,11 +1,13 @@
 /**
  * `ppu-switch serve --port P (--data DIR | --store postgres://…) [--profile demo|certification | --providers FILE]
- *  [--auth USER:PASSWORD] [--oauth2] [--tls-key K --tls-cert C [--tls-ca CA]]`: runs the switch with
+ *  [--auth-file F | --auth USER:PASSWORD] [--oauth2] [--tls-key K --tls-cert C [--tls-ca CA]]`: runs the switch with
  * simulated providers, or with the external providers a providers file names.
- * Credentials: --auth, else env PPU_SWITCH_AUTH, else a generated password printed once.
+ * Credentials: --auth-file (its first line USER:PASSWORD), else --auth (which `ps` shows to every user
+ * of the machine), else env PPU_SWITCH_AUTH, else a generated password printed once.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadProvidersFile, type ProvidersFile } from './config/providers-file';
 import { DEFAULT_SLIP_WIDTH, MAX_SLIP_WIDTH, MIN_SLIP_WIDTH } from './engine/slip-data';
 import { startSwitch } from './index';
@@ -14,6 +16,16 @@ function parseAuth(value: string): { username: string; password: string } {
   const i = value.indexOf(':');
   if (i <= 0 || i === value.length - 1) throw new InvalidArgumentError('expected USER:PASSWORD');
   return { username: value.slice(0, i), password: value.slice(i + 1) };
+}
+
+/** USER:PASSWORD from a file's first line; a missing or wrong file stops the start in words. */
+function authFromFile(path: string): { username: string; password: string } {
+  try {
+    return parseAuth(readFileSync(path, 'utf8').split(/\r?\n/)[0]?.trim() ?? '');
+  } catch (err) {
+    console.error(`ppu-switch: --auth-file ${path}: ${err instanceof InvalidArgumentError ? 'its first line must be USER:PASSWORD' : (err as Error).message}`);
+    process.exit(2);
+  }
 }
 
 function parseMs(value: string): number {
@@ -61,6 +73,7 @@ interface ServeOptions {
   profile?: string;
   providers?: string;
   tst011Delay: number;
+  authFile?: string;
   auth?: { username: string; password: string };
   oauth2?: boolean;
   oauth2Ttl: number;
@@ -99,7 +112,8 @@ program
   .option('--profile <profile>', 'simulated providers data: demo | certification (default demo)')
   .option('--providers <file>', 'external providers from a JSON file instead of the simulated ones (docs/switch.md)')
   .option('--tst011-delay <ms>', "certification: how long TST011's first purchase waits before its 504", parseMs, 10_000)
-  .option('--auth <user:password>', 'basic-auth credentials (or env PPU_SWITCH_AUTH)', parseAuth)
+  .option('--auth-file <path>', 'basic-auth credentials USER:PASSWORD from the first line of this file (keep it 0600)')
+  .option('--auth <user:password>', 'basic-auth credentials; visible to every user in `ps` — prefer --auth-file or env PPU_SWITCH_AUTH', parseAuth)
   .option('--oauth2', 'also accept OAuth2 bearer tokens from POST /oauth2/token (client credentials = the switch credentials)')
   .option('--oauth2-ttl <seconds>', 'lifetime of an OAuth2 bearer token', parseSeconds, 300)
   .option('--tls-key <path>', 'TLS private key (PEM)')
@@ -143,7 +157,8 @@ program
       }
       external = loaded.value;
     }
-    let auth = o.auth;
+    const fromFile = o.authFile !== undefined ? authFromFile(o.authFile) : undefined;
+    let auth = fromFile ?? o.auth;
     if (!auth && process.env.PPU_SWITCH_AUTH) {
       try {
         auth = parseAuth(process.env.PPU_SWITCH_AUTH);

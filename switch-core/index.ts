@@ -13,6 +13,7 @@ import type { ProfileSeed, ProviderEndpoint, SimulatedProvider } from './provide
 import { SwitchEngine, type EngineConfig } from './engine/switch-engine';
 import { buildServer } from './server/app';
 import type { ConnectionLimits } from './server/connection-limits';
+import type { AuthAlert, AuthLimits } from './server/auth-limits';
 import type { HealthCheck } from './server/health-routes';
 import { startBackgroundJobs } from './background-jobs';
 import { openPostgresStore, openSqliteStore, type SwitchStore } from './store';
@@ -60,6 +61,9 @@ export interface SwitchOptions {
   rng?: () => number;
   /** Request/header timeouts and open-connection caps (server/connection-limits.ts). */
   limits?: Partial<ConnectionLimits>;
+  /** Slowing and locking after wrong credentials (server/auth-limits.ts), and where its alerts go. */
+  authLimits?: Partial<AuthLimits>;
+  onAlert?: (a: AuthAlert) => void;
   /** What GET /healthz checks (server/health-routes.ts); by default that the store answers its ping. */
   health?: HealthCheck;
 }
@@ -158,7 +162,7 @@ export async function startSwitch(options: SwitchOptions): Promise<RunningSwitch
     cleanup.unshift(() => engine.close());
 
     const simulated = new Map((sim?.providers ?? []).map((p) => [p.descriptor.id, p]));
-    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, oauth2: opts.oauth2, health: opts.health ?? (() => store.ping()) });
+    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, authLimits: opts.authLimits, onAlert: opts.onAlert, oauth2: opts.oauth2, health: opts.health ?? (() => store.ping()) });
     const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
     cleanup.unshift(() => app.close());
     const port = new URL(address).port;

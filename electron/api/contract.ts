@@ -12,9 +12,15 @@
  *  - Every result is `{ok:true, value} | {ok:false, error}`; nothing throws across the boundary.
  *  - Sale progress: `getSale({saleId, sinceVersion, waitMs})` is a long poll that answers as soon as
  *    the sale's `version` is greater than `sinceVersion` (or after waitMs with the current view).
+ *
+ * Longer than 400 lines on purpose: it is one list. METHODS (each method's argument schema and role)
+ * and TillValues (each method's answer) are checked against each other at compile time, and the
+ * view types above them are what those answers are made of; split by method group, a method's
+ * argument, role and answer would sit in three files and the check would span them all. What is not
+ * the list lives beside it: transport constants in transport.ts, the client in http-client.ts.
  */
 import { z } from 'zod';
-import { MASKED_CARD } from './masked-card';
+import { CARD_APPROVAL_CODE, MASKED_CARD } from './masked-card';
 import type { ProviderBehaviour } from '../../switch-core/providers/types';
 
 // ───────────────────────────── results and errors ─────────────────────────────
@@ -37,6 +43,7 @@ export const API_ERROR_CODES = [
   'PRINTER_PROBLEM',
   'NOT_SUPPORTED',
   'UNAUTHORIZED', // HTTP transport: token missing or wrong
+  'BACKEND_UNREACHABLE', // HTTP transport: nothing answered (the till's back end stopped or is starting)
   'INTERNAL',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
@@ -87,6 +94,8 @@ export interface SessionView {
   mustChangePin: boolean;
   /** This operator sees the field-tech screens (Virtual printer, Virtual meter, Provider faults): a manager, or a cashier when Settings say so. */
   fieldTools: boolean;
+  /** The till's time zone (IANA name): every time a person reads is shown in it. */
+  timeZone: string;
 }
 /** An operator as the manager's list shows it. */
 export interface OperatorView extends Operator {
@@ -100,6 +109,18 @@ export interface TenderInput {
   type: TenderKind;
   /** Masked PAN as printed on a card terminal slip (MASKED_CARD), e.g. "123456******7890". */
   maskedCard?: string;
+  /** Cash: what the customer handed over (at least the amount); the change is this less the amount. */
+  cashReceivedCents?: number;
+  /** The card terminal's approval (authorisation) code for this amount, as its slip prints it (CARD_APPROVAL_CODE in masked-card.ts). */
+  approvalCode?: string;
+}
+
+/** A sale still open on a meter (purchasing, retrying or pending): selling again needs a manager. */
+export interface OpenSaleFlag {
+  saleId: string;
+  state: SaleState;
+  amountCents: number;
+  createdAt: string;
 }
 
 export interface LookupView {
@@ -117,6 +138,8 @@ export interface LookupView {
   /** Message from the utility to show the cashier, if any. */
   message: string | null;
   currency: '710' | string;
+  /** The meter's sale still waiting for its answer, if any: flagged before an amount is typed. */
+  openSale: OpenSaleFlag | null;
 }
 
 /**
@@ -328,6 +351,8 @@ export interface EodReport {
   byTender: EodRow[];
   byCashier: EodRow[];
   pending: SaleSummary[];
+  /** Cash kept in the drawer for pending cash sales (part of the cash expected). */
+  heldForPendingCents: number;
   reversed: SaleSummary[];
   openingFloatCents: number;
   dropsCents: number;
@@ -445,6 +470,10 @@ export interface TillSettings {
   timeouts: { requestMs: number; retryBaseMs: number; retryMaxMs: number; foregroundRetries: number };
   /** PIN rules, sign-in sessions, and whether a cashier sees the field-tech screens (Virtual printer, Virtual meter, Provider faults; off by default). */
   security: { pinMinLength: number; sessionIdleMinutes: number; cashierFieldTools: boolean };
+  /** The till's time zone (IANA name, e.g. Africa/Johannesburg); '' = the system's. */
+  timeZone: string;
+  /** The zone in force: the setting, else the system's (read only). */
+  timeZoneInForce: string;
 }
 
 /**
@@ -602,7 +631,12 @@ export const CashCountArgs = z
   .strict();
 export const ShiftCountArgs = z.object({ CASH: Cents, DEBIT_CARD: Cents.optional(), CREDIT_CARD: Cents.optional() }).strict();
 const ReportColumns = z.union([z.literal(32), z.literal(42), z.literal(48)]);
-export const TenderArgs = z.object({ type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']), maskedCard: MaskedCard.optional() });
+export const TenderArgs = z.object({
+  type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']),
+  maskedCard: MaskedCard.optional(),
+  approvalCode: z.string().trim().regex(CARD_APPROVAL_CODE, "must be the card terminal's approval code: 1 to 12 letters or digits").optional(),
+  cashReceivedCents: Cents.optional(),
+});
 
 /**
  * A manager's approval to sell to a meter that has a pending sale: the manager signs it with their
@@ -639,6 +673,7 @@ export const SettingsPatch = z
       .object({ requestMs: z.number().int(), retryBaseMs: z.number().int(), retryMaxMs: z.number().int(), foregroundRetries: z.number().int() })
       .partial(),
     security: z.object({ pinMinLength: z.number().int(), sessionIdleMinutes: z.number().int(), cashierFieldTools: z.boolean() }).partial(),
+    timeZone: z.string().max(64),
   })
   .partial()
   .strict();

@@ -23,13 +23,13 @@ export function httpInvoke(baseUrl: string, token: string, fetchImpl: typeof fet
       if (body && typeof body === 'object' && 'ok' in body) return body;
       return { ok: false, error: { code: 'INTERNAL', message: `The till answered HTTP ${res.status} without a result. Try again; if it repeats, restart the till.` } };
     } catch {
-      return { ok: false, error: { code: 'INTERNAL', message: 'Cannot reach the till back end. Check that the till is running, then try again.' } };
+      return { ok: false, error: { code: 'BACKEND_UNREACHABLE', message: 'Cannot reach the till back end. Check that the till is running, then try again.' } };
     }
   };
 }
 
 /** The token from `window.__TILL_TOKEN__` or the page URL (`?token=` or `#token=`); kept in sessionStorage across reloads. */
-export function tokenFromLocation(): string {
+function tokenFromLocation(): string {
   const g = globalThis as unknown as { location?: { search: string; hash: string }; __TILL_TOKEN__?: string; sessionStorage?: Storage };
   if (typeof g.__TILL_TOKEN__ === 'string' && g.__TILL_TOKEN__) return g.__TILL_TOKEN__;
   const fromQuery = g.location ? new URLSearchParams(g.location.search).get(TOKEN_QUERY) ?? new URLSearchParams(g.location.hash.replace(/^#/, '')).get(TOKEN_QUERY) : null;

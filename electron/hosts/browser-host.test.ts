@@ -66,3 +66,18 @@ it('refuses a foreign Host (DNS rebinding) and a foreign Origin even with the la
   expect(await rawPost('/api/status', { host: own, origin: `http://127.0.0.1:${Number(new URL(host.url).port) + 1}` })).toBe(403);
   expect(await rawPost('/api/status', { host: own, origin: 'null' })).toBe(403);
 });
+
+it('trades the launch token in the address for an access cookie and drops it from the address', async () => {
+  const opened = await fetch(`${host.openUrl}&screen=x`, { redirect: 'manual' });
+  expect(opened.status).toBe(303);
+  expect(opened.headers.get('location')).toBe('/?screen=x'); // not bookmarked, not on screen
+  const cookie = /^till_access=[^;]+/.exec(opened.headers.get('set-cookie') ?? '')?.[0];
+  expect(opened.headers.get('set-cookie')).toMatch(/HttpOnly.*SameSite=Strict|SameSite=Strict.*HttpOnly/);
+  const withCookie = await fetch(`${host.url}/api/status`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', cookie: cookie ?? '' } });
+  expect(withCookie.status).toBe(200); // the cookie alone admits, as the launch token did
+  const wrong = await fetch(`${host.url}/?token=not-the-token`, { redirect: 'manual' });
+  expect(wrong.status).toBe(303);
+  expect(wrong.headers.get('set-cookie')).toBeNull();
+  const forged = await fetch(`${host.url}/api/status`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', cookie: 'till_access=forged' } });
+  expect(forged.status).toBe(401);
+});

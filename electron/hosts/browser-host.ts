@@ -1,7 +1,11 @@
 /**
  * Browser host: serves the built renderer (dist/renderer) and the TillApi as `POST /api/<method>` on
- * 127.0.0.1 only, guarded by a per-launch random token (header x-till-token, or ?token= for file
- * downloads). Every answer is a Result JSON; a wrong token gets 401 with a Result too. Each sign-in
+ * 127.0.0.1 only (a fixed default port, so the address can be bookmarked), guarded by a per-launch
+ * random token (header x-till-token, or ?token= for file downloads). Opening the printed address
+ * trades its ?token= for an access cookie holding the till's standing key (kept in its secret
+ * store), then drops the token from the address: a bookmark of the plain address works after a
+ * restart, whose new launch token nobody has to copy. Every answer is a Result JSON; a wrong token
+ * gets 401 with a Result too. Each sign-in
  * gets its own session, kept in an HttpOnly SameSite=Strict cookie issued afresh at every sign-in, so
  * a second tab or client with the launch token but no sign-in of its own can do nothing. A request whose
  * Host is not loopback at our port (DNS rebinding) or whose Origin is another site is refused first.
@@ -13,13 +17,28 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY, fail, isMethodName, type SessionInvoke } from '../api/contract';
+import type { SecretStore } from '../till/service';
 import { CSP_HEADER } from './app-protocol';
 import { isOwnHost, isOwnOrigin } from './request-origin';
 
 /** The sign-in session's cookie: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */
 export const SESSION_COOKIE = 'till_session';
+/** The browser's standing access (the launch token traded in): HttpOnly, SameSite=Strict, kept across restarts. */
+export const ACCESS_COOKIE = 'till_access';
+/** The browser host's port unless PORT / --port says otherwise: one address a shop can bookmark. */
+export const DEFAULT_BROWSER_PORT = 4730;
+const ACCESS_COOKIE_DAYS = 400; // the longest a browser keeps a cookie
+
+/** The till's standing browser key from its secret store, made once: the access cookie's value. */
+export function browserAccessKey(secrets: SecretStore): string {
+  const have = secrets.get('browserAccessKey');
+  if (have) return have;
+  const key = randomBytes(32).toString('base64url');
+  secrets.set('browserAccessKey', key);
+  return key;
+}
 
 /** A refused file download's HTTP status (the API itself answers 200 with the Result). */
 const STATUS_OF: Partial<Record<string, number>> = { NOT_SIGNED_IN: 401, PIN_CHANGE_REQUIRED: 403, FORBIDDEN: 403, NOT_FOUND: 404, STORE_DAMAGED: 503 };
@@ -30,6 +49,8 @@ export interface BrowserHostOptions {
   port?: number;
   host?: string;
   token?: string;
+  /** The standing key the access cookie carries (browserAccessKey); default one for this launch only. */
+  accessKey?: string;
   /** Directory of the built renderer; default <repo>/dist/renderer. */
   rendererDir?: string;
 }
@@ -47,8 +68,15 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
-  const tokenBuf = Buffer.from(token);
-  const valid = (t: unknown) => typeof t === 'string' && t.length === token.length && timingSafeEqual(Buffer.from(t), tokenBuf);
+  const accessKey = opts.accessKey ?? randomBytes(32).toString('base64url');
+  const same = (secret: string) => {
+    const buf = Buffer.from(secret);
+    return (t: unknown) => typeof t === 'string' && Buffer.byteLength(t) === buf.length && timingSafeEqual(Buffer.from(t), buf);
+  };
+  const valid = same(token);
+  const validAccess = same(accessKey);
+  /** The launch token in the header (API clients, tests) or the access cookie a browser got for it. */
+  const admitted = (req: FastifyRequest) => valid(req.headers[TOKEN_HEADER]) || validAccess(req.cookies[ACCESS_COOKIE]);
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
   const rendererDir = opts.rendererDir ?? join(REPO_ROOT, RENDERER_DIST);
   await app.register(fastifyCookie);
@@ -58,6 +86,15 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   app.addHook('onRequest', async (req, reply) => {
     if (!isOwnHost(req.headers.host, port)) return reply.code(421).send(fail('UNAUTHORIZED', 'Open the till at the address it printed at start (127.0.0.1).'));
     if (!isOwnOrigin(req.headers.origin, port)) return reply.code(403).send(fail('UNAUTHORIZED', 'Calls from another web site are refused.'));
+    // A page opened with ?token=: the token becomes the access cookie and leaves the address (so it is not bookmarked or shown).
+    if (req.method === 'GET' && !req.url.startsWith('/print-jobs/')) {
+      const url = new URL(req.url, 'http://till');
+      const given = url.searchParams.get(TOKEN_QUERY);
+      if (given === null) return;
+      if (valid(given)) void reply.setCookie(ACCESS_COOKIE, accessKey, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: ACCESS_COOKIE_DAYS * 86_400 });
+      url.searchParams.delete(TOKEN_QUERY);
+      return reply.redirect(url.pathname + url.search, 303);
+    }
   });
 
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -68,7 +105,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
 
   app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
-    if (!valid(req.headers[TOKEN_HEADER])) return reply.code(401).send(fail('UNAUTHORIZED', 'This page has no valid till token. Open the address the till printed at start.'));
+    if (!admitted(req)) return reply.code(401).send(fail('UNAUTHORIZED', 'This browser has no access to the till yet. Open the address the till printed at start (with its token) once.'));
     const name = req.params.method;
     if (!isMethodName(name)) return reply.code(404).send(fail('NOT_FOUND', `Unknown till method "${name}".`));
     const current = req.cookies[SESSION_COOKIE] ?? null;
@@ -89,7 +126,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
 
   app.get<{ Params: { n: string; ext: string }; Querystring: Record<string, string> }>('/print-jobs/:n.:ext', async (req, reply) => {
-    if (!valid(req.query[TOKEN_QUERY]) && !valid(req.headers[TOKEN_HEADER])) return reply.code(401).send(fail('UNAUTHORIZED', 'Missing till token.'));
+    if (!valid(req.query[TOKEN_QUERY]) && !admitted(req)) return reply.code(401).send(fail('UNAUTHORIZED', 'Missing till token.'));
     const { n, ext } = req.params;
     if (ext !== 'png' && ext !== 'bin') return reply.code(404).send(fail('NOT_FOUND', 'No such print job.'));
     const result = await opts.invokeAs(req.cookies[SESSION_COOKIE] ?? null, 'virtualPrinterFile', { id: n, kind: ext });

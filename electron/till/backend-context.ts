@@ -8,7 +8,7 @@ import type { ApiError, ApiErrorCode, ArgsOf, MethodName, Operator, TillValues, 
 import type { ProvisionedOperator } from './operators';
 import type { SlipPrinter } from './printing';
 import type { StoreBackups } from './store-backups';
-import { upgradeSettings, type StoredSettings } from './settings';
+import { upgradeSettings, zoneOf, type StoredSettings } from './settings';
 import type { TillStore } from './store/repository';
 
 /** Where secrets live: Electron safeStorage in the shell, a 0600 file in browser mode, memory in tests. */
@@ -89,6 +89,8 @@ export interface TillContext {
   nowIso: () => string;
   /** The settings in force now (setSettings replaces them). */
   settings: () => StoredSettings;
+  /** The till's time zone in force now: what every time a person reads is shown in. */
+  zone: () => string;
   replaceSettings: (s: StoredSettings) => void;
   /** True once close() began: background work stops writing. */
   closed: () => boolean;
@@ -106,6 +108,7 @@ export function createContext(deps: TillDeps): TillContext & { close(): void } {
     clock,
     nowIso: () => new Date(clock()).toISOString(),
     settings: () => settings,
+    zone: () => zoneOf(settings),
     replaceSettings: (s) => {
       settings = s;
     },

@@ -13,7 +13,8 @@ import type { UnsavedAnswers } from './unsaved-answers';
 
 export interface BackgroundWorker {
   tick(): Promise<void>;
-  stop(): void;
+  /** Stops the timer; resolves when a tick it started has finished (its backup, say), so the database can close under nothing. */
+  stop(): Promise<void>;
 }
 
 export function startBackgroundWorker(ctx: TillContext, runner: SaleRunner, slips: SaleSlips, advices: AdviceDelivery, unsaved: UnsavedAnswers, errors: BackgroundErrors, intervalMs: number): BackgroundWorker {
@@ -37,26 +38,26 @@ export function startBackgroundWorker(ctx: TillContext, runner: SaleRunner, slip
     });
     await errors.guard('delivering advices', () => advices.deliverDue(20));
     const backups = ctx.deps.backups;
-    if (backups && !ctx.deps.damage) await errors.guard('daily backup', () => backups.backupIfDue(clock()));
+    if (backups && !ctx.deps.damage) await errors.guard('scheduled backup', () => backups.backupIfDue(clock(), (at) => store.findSales({ from: at, limit: 1 }).length > 0));
     await Promise.all(jobs);
   }
 
   let timer: NodeJS.Timeout | null = null;
+  let ticking: Promise<void> | null = null;
   if (intervalMs > 0) {
-    let ticking = false;
     timer = setInterval(() => {
       if (ticking) return;
-      ticking = true;
-      void tick().finally(() => {
-        ticking = false;
+      ticking = tick().finally(() => {
+        ticking = null;
       });
     }, intervalMs);
     timer.unref?.();
   }
   return {
     tick,
-    stop: () => {
+    async stop() {
       if (timer) clearInterval(timer);
+      await ticking;
     },
   };
 }

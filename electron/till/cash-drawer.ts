@@ -1,23 +1,34 @@
 /**
- * The cash drawer on the printer's drawer port: it opens when a cash sale succeeds at the counter —
- * once per sale, recorded before the kick is sent — and only then (a card sale, a failed sale or one
- * that succeeds later in the background never opens it); a manager opens it for change ("no sale")
- * saying why, and every such opening is kept for the end-of-day report.
+ * The cash drawer on the printer's drawer port: it opens for every cash sale the cashier takes money
+ * for — when it succeeds at the counter or is left pending (the cash stays in the till) — once per
+ * sale, recorded before the kick is sent; it opens again, under the approving manager's id, when a
+ * cancelled pending cash sale is refunded. A card sale, a failed sale or a pending sale that succeeds
+ * later never opens it. A manager opens it for change ("no sale") saying why; every opening is kept
+ * for the end-of-day report.
  */
 import type { DrawerPulse } from '../../printer';
 import { newId } from '../../switch-core/protocol';
 import type { Handlers, TillContext } from './backend-context';
-import type { SaleRow } from './store/repository';
+import type { DrawerOpenKind, SaleRow } from './store/repository';
 
 export interface CashDrawer {
-  /** Called once a sale reaches succeeded. */
-  saleSucceeded(row: SaleRow): void;
+  /** Called after every change of a sale's state (`before` is the row as it was). */
+  saleChanged(before: SaleRow, after: SaleRow): void;
   handlers: Handlers<'openDrawer'>;
 }
 
 /** The drawer settings as the kick's pulse (off time twice the on time, as drawer makers advise). */
 export function pulseOf(d: { pin: 2 | 5; pulseMs: number }): DrawerPulse {
   return { pin: d.pin, onMs: d.pulseMs, offMs: d.pulseMs * 2 };
+}
+
+/** Why a change of a cash sale opens the drawer, if it does: money taken (sold or left pending), or money refunded. */
+export function drawerKindFor(before: SaleRow, after: SaleRow): Exclude<DrawerOpenKind, 'no-sale'> | null {
+  if (after.tenderType !== 'CASH' || after.state === before.state) return null;
+  if (after.state === 'succeeded' && !after.late) return 'sale';
+  if (after.state === 'pending') return 'sale';
+  if (after.state === 'cancelled' && before.state === 'pending') return 'refund';
+  return null;
 }
 
 export function createCashDrawer(ctx: TillContext): CashDrawer {
@@ -30,17 +41,19 @@ export function createCashDrawer(ctx: TillContext): CashDrawer {
   }
 
   return {
-    saleSucceeded(row) {
-      const d = ctx.settings().printer.drawer;
-      if (row.tenderType !== 'CASH' || row.late || !d.kickOnCash) return;
+    saleChanged(before, after) {
+      const kind = drawerKindFor(before, after);
+      if (!kind || !ctx.settings().printer.drawer.kickOnCash) return;
       const id = newId();
-      if (!store.addDrawerOpen({ id, at: nowIso(), operatorId: row.operatorId, saleId: row.id, reason: null })) return;
+      // A refund opens it for the manager who approved the cancel; a sale for its cashier.
+      const operatorId = kind === 'refund' ? (after.cancelledBy ?? after.operatorId) : after.operatorId;
+      if (!store.addDrawerOpen({ id, at: nowIso(), operatorId, saleId: after.id, kind, reason: kind === 'refund' ? 'refund of a cancelled pending sale' : null })) return;
       void kick(id);
     },
     handlers: {
       async openDrawer({ reason }, op) {
         const id = newId();
-        store.addDrawerOpen({ id, at: nowIso(), operatorId: op.id, saleId: null, reason });
+        store.addDrawerOpen({ id, at: nowIso(), operatorId: op.id, saleId: null, kind: 'no-sale', reason });
         return kick(id);
       },
     },

@@ -1,22 +1,27 @@
 /**
  * The end-of-day cash-up: totals of succeeded sales by utility, provider, tender and cashier, the
  * failed count, the pending and reversed sales, expected against counted money per tender (opening
- * float and cash drops included), the drawer opened without a sale, as data, a CSV row per sale
- * (RFC 4180) and a receipt.
+ * float, cash drops and the cash held for pending sales included), the drawer opened without a sale,
+ * as data, a CSV row per sale (RFC 4180) and a receipt — every time in the till's zone, days cut at
+ * its local midnight.
  * Pure: plain rows in, the report out.
  */
 import { decimalAmount, rands } from '../../common/money';
 import { isOpenSaleState, type CashCount, type CashUpRow, type EodReport, type EodRow, type SaleSummary, type TenderKind } from '../api/contract';
 import { receiptColumns } from './receipt-columns';
+import { localDay, localMidnight, localTime, nextDay } from '../../common/local-time';
 import type { DrawerOpenRow, SaleRow } from './store/repository';
 
-const DAY_MS = 86_400_000;
-
-/** A report period: whole days for YYYY-MM-DD, exact times for ISO times; today when `from` is missing. */
-export function dayRange(now: number, from?: string, to?: string): { from: string; to: string } {
-  const start = from ? new Date(from.length === 10 ? from + 'T00:00:00.000Z' : from) : new Date(new Date(now).toISOString().slice(0, 10) + 'T00:00:00.000Z');
-  const end = to ? new Date(to.length === 10 ? new Date(Date.parse(to + 'T00:00:00.000Z') + DAY_MS).toISOString() : to) : new Date(start.getTime() + DAY_MS);
-  return { from: start.toISOString(), to: end.toISOString() };
+/**
+ * A report period: whole local days (from local midnight to local midnight in `zone`) for YYYY-MM-DD,
+ * exact times for ISO times; today when `from` is missing.
+ */
+export function dayRange(now: number, zone: string, from?: string, to?: string): { from: string; to: string } {
+  const fromDay = from && from.length === 10 ? from : from ? null : localDay(now, zone);
+  const start = fromDay ? localMidnight(fromDay, zone) : Date.parse(from ?? '');
+  const lastDay = to && to.length === 10 ? to : to ? null : (fromDay ?? localDay(start, zone));
+  const end = lastDay ? localMidnight(nextDay(lastDay), zone) : Date.parse(to ?? '');
+  return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
 }
 
 export interface EodInput {
@@ -32,6 +37,8 @@ export interface EodInput {
   summary: (row: SaleRow) => SaleSummary;
   /** What the manager counted; without it nothing is counted yet (no float, no drops). */
   count?: CashCount;
+  /** The till's time zone: the report's times and the CSV's dates are local to it. */
+  zone: string;
 }
 
 const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -45,13 +52,6 @@ export const TENDERS = [
   ['DEBIT_CARD', 'Debit card'],
   ['CREDIT_CARD', 'Credit card'],
 ] as const satisfies readonly (readonly [TenderKind, string])[];
-
-/** Local "YYYY-MM-DD HH:MM" for the till's own clock (the shop's time). */
-export function local(iso: string): string {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
 
 /** Expected per tender against what was counted. Pending sales' money is in the drawer (the cashier kept it). */
 export function cashUp(rows: readonly SaleRow[], count: CashCount): CashUpRow[] {
@@ -78,7 +78,14 @@ export function totalsBy(sold: readonly SaleRow[], key: (r: SaleRow) => string, 
   return [...m.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
-export function buildEodReport({ from, to, generatedAt, terminalId, rows, operatorNames, drawerOpens, summary, count }: EodInput): EodReport {
+/** Cash the cashiers kept for sales still pending: in the drawer, owed as a token or a refund. */
+export function heldForPending(rows: readonly SaleRow[]): number {
+  return rows.filter((r) => r.tenderType === 'CASH' && isOpenSaleState(r.state)).reduce((s, r) => s + r.amountCents, 0);
+}
+
+export function buildEodReport({ from, to, generatedAt, terminalId, rows, operatorNames, drawerOpens, summary, count, zone }: EodInput): EodReport {
+  /** "YYYY-MM-DD HH:MM" in the shop's time. */
+  const local = (iso: string) => localTime(iso, zone);
   const sold = rows.filter((r) => r.state === 'succeeded');
   const group = (key: (r: SaleRow) => string, label?: (k: string) => string) => totalsBy(sold, key, label);
   const counted = count ?? { openingFloatCents: 0, dropsCents: 0, counted: {} };
@@ -94,6 +101,7 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
     byTender: group((r) => r.tenderType, tenderLabel),
     byCashier: group((r) => r.operatorId, (k) => operatorNames.get(k) ?? k),
     pending: rows.filter((r) => isOpenSaleState(r.state)).map(summary),
+    heldForPendingCents: heldForPending(rows),
     reversed: rows.filter((r) => r.state === 'cancelled').map(summary),
     openingFloatCents: counted.openingFloatCents,
     dropsCents: counted.dropsCents,
@@ -129,6 +137,7 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
     ...report.cashUp.flatMap((c) => [
       c.label,
       ...pair('  Expected', rands(c.expectedCents)),
+      ...(c.tender === 'CASH' && report.heldForPendingCents > 0 ? pair('  incl. held for pending', rands(report.heldForPendingCents)) : []),
       ...pair('  Counted', c.countedCents === null ? 'not counted' : rands(c.countedCents)),
       ...(c.differenceCents === null ? [] : pair(c.differenceCents < 0 ? '  SHORT' : c.differenceCents > 0 ? '  OVER' : '  Difference', rands(c.differenceCents))),
     ]),

@@ -74,7 +74,8 @@ export function parseProvisionedOperators(text: string): ProvisionedOperator[] {
     });
 }
 
-const PIN_RULES_KEY = 'operators.pinRules';
+/** Set once the PIN rules were applied to a till's operators (seedOperators runs no more). */
+export const PIN_RULES_KEY = 'operators.pinRules';
 
 /**
  * First start: the installer's operators, else the defaults marked "change at first sign-in". A till

@@ -77,7 +77,7 @@ export function paperFor(setting: 58 | 80, f: PrinterFormat, id: PrinterIdentity
 export interface SlipPrinter {
   /** A sale's slip; `key` makes it one job for good (asking again finds the stored job). */
   printSale(resp: PurchaseAnswer, ctx: SlipContext, o?: { key?: string; reprint?: { at: Date; operator: string } }): Promise<PrintResult>;
-  printPending(info: { purchaseId: string; meterId: string; amountCents: number; utilityName?: string; at: Date }, ctx: SlipContext, key?: string): Promise<PrintResult>;
+  printPending(info: { purchaseId: string; meterId: string; amountCents: number; utilityName?: string; at: Date }, ctx: SlipContext, key?: string, reprint?: { at: Date; operator: string }): Promise<PrintResult>;
   printTestPage(ctx: Partial<SlipContext>, at: Date): Promise<PrintResult>;
   printLines(lines: string[], ctx: SlipContext): Promise<PrintResult>;
   /**
@@ -148,11 +148,14 @@ export function createSlipPrinter(sink: () => ByteSink, paper: () => 58 | 80, jo
   const print = async (slip: Slip, label: string, key?: string) => resultOf(await queue.print(await encode(slip), label, key));
   return {
     printSale(resp, ctx, o = {}) {
-      let slip = resp.slipData?.messageLines?.length ? slipFromSlipData(resp.slipData, { ...ctx, reference: resp.id, at: resp.time ? new Date(resp.time) : new Date() }) : slipFromPurchase(resp, ctx);
+      // The till lays the slip out itself, to its paper's full width, by the tax-invoice rules the switch's slipData
+      // follows too; a provider's slipData is printed only when the answer has nothing else to print from.
+      const nothingElse = resp.tokens.length === 0 && (resp.debtRecoveryCharges ?? []).length === 0 && (resp.serviceCharges ?? []).length === 0;
+      let slip = nothingElse && resp.slipData?.messageLines?.length ? slipFromSlipData(resp.slipData, { ...ctx, reference: resp.id, at: resp.time ? new Date(resp.time) : new Date() }) : slipFromPurchase(resp, ctx);
       if (o.reprint) slip = markReprint(slip, o.reprint.at, o.reprint.operator);
       return print(slip, `${o.reprint ? 'reprint' : 'sale'} ${resp.id}`, o.key);
     },
-    printPending: (info, ctx, key) => print(pendingSlip(info, ctx), `pending ${info.purchaseId}`, key),
+    printPending: (info, ctx, key, reprint) => print(reprint ? markReprint(pendingSlip(info, ctx), reprint.at, reprint.operator) : pendingSlip(info, ctx), `${reprint ? 'reprint ' : ''}pending ${info.purchaseId}`, key),
     printTestPage: (ctx, at) => print(testPageSlip(at, ctx), 'test page'),
     printLines(lines, ctx) {
       return print(slipFromSlipData({ messageLines: [...lines.map((text) => ({ text })), { text: '', cut: true }] }, { ...ctx, at: ctx.at ?? new Date() }), 'report');

@@ -19,7 +19,7 @@ export function createReports(ctx: TillContext, views: SaleViews): Reports {
   const { store, clock, nowIso, printer } = ctx;
 
   function eod(fromArg?: string, toArg?: string, typed?: Partial<CashCount>): EodReport {
-    const { from, to } = dayRange(clock(), fromArg, toArg);
+    const { from, to } = dayRange(clock(), ctx.zone(), fromArg, toArg);
     // The floats and drops are the drawer sessions' own (typed at opening, recorded when taken), not retyped at end of day.
     const sessions = store.shiftsOpenedBetween(from, to);
     const count: CashCount = {
@@ -36,6 +36,7 @@ export function createReports(ctx: TillContext, views: SaleViews): Reports {
       operatorNames: new Map(store.listOperators().map((o) => [o.id, o.name])),
       drawerOpens: store.drawerOpens(from, to),
       summary: views.summary,
+      zone: ctx.zone(),
       count,
     });
   }
@@ -44,7 +45,7 @@ export function createReports(ctx: TillContext, views: SaleViews): Reports {
     eod,
     handlers: {
       listTransactions(f) {
-        const r = f.from || f.to ? dayRange(clock(), f.from, f.to) : { from: undefined, to: undefined };
+        const r = f.from || f.to ? dayRange(clock(), ctx.zone(), f.from, f.to) : { from: undefined, to: undefined };
         return store.findSales({ ...f, from: r.from, to: r.to }).map(views.summary);
       },
       getTransaction({ saleId }) {

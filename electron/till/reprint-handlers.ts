@@ -1,12 +1,12 @@
 /**
  * Reprints (manager only, each logged): finding a slip, reprinting it from the till's own record
- * (marked REPRINT), or asking the switch for the token again where the provider supports it.
+ * (marked COPY), or asking the switch for the token again where the provider supports it.
  */
 import { newId } from '../../switch-core/protocol';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import { dayRange } from './end-of-day';
 import { ppuErrorWords } from './ppu-error-words';
-import { slipContext, slipKey, type SaleSlips } from './sale-slips';
+import { pendingInfoOf, saleSlipContext, slipKey, type SaleSlips } from './sale-slips';
 import { needSale } from './sale-transitions';
 import { responseOf, tokensOf, type SaleViews } from './sale-views';
 import type { SwitchLink } from './switch-link';
@@ -15,21 +15,21 @@ export function reprintHandlers(ctx: TillContext, link: SwitchLink, views: SaleV
   const { store, printer, clock } = ctx;
   return {
     searchSlips(a) {
-      const rows = store.findSales({ meterId: a.meterId, q: a.reference ?? a.token, from: a.from ? dayRange(clock(), a.from).from : undefined, to: a.to ? dayRange(clock(), undefined, a.to).to : undefined, limit: a.limit ?? 100 });
+      const rows = store.findSales({ meterId: a.meterId, q: a.reference ?? a.token, from: a.from ? dayRange(clock(), ctx.zone(), a.from).from : undefined, to: a.to ? dayRange(clock(), ctx.zone(), a.to, a.to).to : undefined, limit: a.limit ?? 100 });
       return rows.map(views.summary);
     },
     async reprintLocal({ saleId }, op) {
       const row = needSale(ctx, saleId);
       const resp = responseOf(row);
       const at = new Date(clock());
-      // The customer never got the first slip: send that one (not a REPRINT copy that would print beside it later).
+      // The customer never got the first slip: send that one (not a COPY that would print beside it later).
       const firstKey = slipKey(saleId, resp ? 'sale' : 'pending');
       const first = row.slipPrinted ? null : await printer.resend(firstKey);
       if (first?.printed) slips.markPrinted([firstKey]);
       const res = first ?? (resp
-        ? await printer.printSale(resp, slipContext(ctx, store.getOperator(row.operatorId)?.name), { reprint: { at, operator: op.name } })
+        ? await printer.printSale(resp, saleSlipContext(ctx, row), { reprint: { at, operator: op.name } })
         : row.state === 'pending' || row.state === 'retrying'
-          ? await printer.printPending({ purchaseId: row.id, meterId: row.meterId, amountCents: row.amountCents, utilityName: row.utilityName ?? undefined, at }, slipContext(ctx, op.name))
+          ? await printer.printPending(pendingInfoOf(row), saleSlipContext(ctx, row), undefined, { at, operator: op.name })
           : null);
       if (!res) throw new ApiFail('CONFLICT', `A ${row.state} sale has no slip to reprint.`);
       const reprintCount = store.addReprint({ saleId, operatorId: op.id, at: at.toISOString(), source: 'local', printed: res.printed });
@@ -47,7 +47,9 @@ export function reprintHandlers(ctx: TillContext, link: SwitchLink, views: SaleV
       }
       if (res.outcome === 'unknown') throw new ApiFail('SWITCH_UNREACHABLE', 'The switch did not answer. Use the local reprint or try again.');
       const at = new Date(clock());
-      const printed = await printer.printSale({ ...res.body, id: row.id }, slipContext(ctx, store.getOperator(row.operatorId)?.name), { reprint: { at, operator: op.name } });
+      // A copy of the original invoice: its reference and date of issue stay the sale's, whatever time the reprint answer carries.
+      const original = responseOf(row);
+      const printed = await printer.printSale({ ...res.body, id: row.id, time: original?.time ?? row.createdAt }, saleSlipContext(ctx, row), { reprint: { at, operator: op.name } });
       store.addReprint({ saleId, operatorId: op.id, at: at.toISOString(), source: 'switch', printed: printed.printed });
       return { ...printed, tokens: tokensOf(res.body) };
     },

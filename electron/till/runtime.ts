@@ -10,9 +10,10 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport, listSerialPorts, parsePrinterAddress, startThreadedVirtualPrinter, type PrinterAddress, type ThreadedVirtualPrinter } from '../../printer';
-import { freeBytesOf } from './disk-space';
+import { DISK_MARGIN_BYTES, freeBytesOf, isStorageFull, megabytes } from './disk-space';
 import { createSlipPrinter, NO_PRINTER, sinkFromTransport, type ByteSink, type PrinterFormat } from './printing';
 import { fileSecretStore } from './secrets';
+import { PIN_RULES_KEY } from './operators';
 import { createTillBackend, parseProvisionedOperators, type ProvisionedOperator, type SecretStore, type TillBackend } from './service';
 import { applySwitchOverride, switchOverrideFromEnv, upgradeSettings, withoutSwitchOverride, type StoredSettings, type SwitchOverride } from './settings';
 import { checkDatabase, storeBackups } from './store-backups';
@@ -20,7 +21,7 @@ import { openTillStore, type TillStore } from './store/repository';
 
 /**
  * The store a till with a damaged database runs on: in memory, holding only the operators of the
- * newest good backup (so managers sign in with their own PINs to restore it). Nothing else is read.
+ * newest good backup (so managers sign in with the PINs valid in that backup to restore it). Nothing else is read.
  */
 function standInStore(file: string, backupsDir: string): TillStore {
   const store = openTillStore(':memory:');
@@ -29,7 +30,9 @@ function standInStore(file: string, backupsDir: string): TillStore {
     const copy = join(mkdtempSync(join(tmpdir(), 'till-backup-')), 'till.db');
     copyFileSync(join(backupsDir, good.name), copy);
     const backup = openTillStore(copy);
-    for (const op of backup.listOperators()) store.upsertOperator(op);
+    // As they were in the backup, with no PIN change asked first: the change could not be saved on a damaged till, and would stand in the way of the restore.
+    for (const op of backup.listOperators()) store.upsertOperator({ ...op, mustChangePin: false });
+    store.setSetting(PIN_RULES_KEY, 1); // and not marked again for a change by the first start's rules
     backup.close();
   }
   return store;
@@ -65,7 +68,26 @@ interface SwitchModule {
   startSwitch(o: { dataDir: string; port?: number; profile?: 'demo' | 'certification'; auth: { username: string; password: string } }): Promise<{ url: string; username: string; password: string; close(): Promise<void> }>;
 }
 
+/**
+ * Starts the till; a disk too full to open its files stops the start with one line saying so
+ * (the CLI and `npm start` print it as it is), not SQLite's own words.
+ */
 export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRuntime> {
+  try {
+    return await startRuntime(opts);
+  } catch (err) {
+    if (!isStorageFull(err)) throw err;
+    let free = '';
+    try {
+      free = `${megabytes(freeBytesOf(opts.dataDir)())} free, `;
+    } catch {
+      // the folder itself could not be made: the line says so without the figure
+    }
+    throw new Error(`The till's disk is too full to start (${free}at least ${megabytes(DISK_MARGIN_BYTES)} needed in ${opts.dataDir}). Free space on the disk, then start the till again.`, { cause: err });
+  }
+}
+
+async function startRuntime(opts: TillRuntimeOptions): Promise<TillRuntime> {
   const override = switchOverrideFromEnv(opts.env ?? process.env);
   if (!override.ok) throw new Error(override.message);
   // Sales, PIN hashes and secrets live here: the owner's alone, also when an older till made it 0755.
@@ -75,7 +97,7 @@ export async function startTillRuntime(opts: TillRuntimeOptions): Promise<TillRu
   const file = join(opts.dataDir, 'till.db');
   const backupsDir = join(opts.dataDir, 'backups');
   // A damaged file is never opened for use: the till runs on a stand-in in memory and offers restore.
-  const damage = checkDatabase(file);
+  const damage = checkDatabase(file, backupsDir);
   const store = overridden(damage ? standInStore(file, backupsDir) : openTillStore(file), override.value);
   if (damage) log(`till database damaged (${damage}); kept as is, sales refused until a manager restores a backup`);
   const backups = storeBackups(file, backupsDir, () => (damage ? null : store.db));

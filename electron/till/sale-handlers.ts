@@ -2,9 +2,10 @@
  * The cashier's sale methods: look a meter up, sell (stored before it is sent), follow the sale's
  * progress (long poll), leave it pending, retry it now, and the manager's cancel of a pending sale.
  */
+import { localTime } from '../../common/local-time';
 import { rands } from '../../common/money';
-import { newId, TRACK2_DATA_PATTERN, utilityTypeOf, type MeterLookupAnswer, type PurchaseRequest } from '../../switch-core/protocol';
-import type { LookupView, SaleApproval } from '../api/contract';
+import { newId, shortReference, TRACK2_DATA_PATTERN, utilityTypeOf, type MeterLookupAnswer, type PurchaseRequest } from '../../switch-core/protocol';
+import type { LookupView, OpenSaleFlag, SaleApproval, SaleState } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import type { AdviceDelivery } from './advice-delivery';
 import { ppuErrorWords } from './ppu-error-words';
@@ -62,7 +63,7 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
     if (!approval || approval.pendingSaleId !== open.id) {
       throw new ApiFail(
         'NEEDS_APPROVAL',
-        `Meter ${open.meterId} already has a pending sale: reference ${open.id}, ${rands(open.amountCents)}, started ${open.createdAt.slice(0, 16).replace('T', ' ')}. ` +
+        `Meter ${open.meterId} already has a pending sale: reference ${shortReference(open.id)}, ${rands(open.amountCents)}, started ${localTime(open.createdAt, ctx.zone())}. ` +
           'The till is still finishing it, so selling again may charge the customer twice. A manager must approve a second sale.',
         { pendingSaleId: open.id },
       );
@@ -71,6 +72,10 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
     if (!manager || manager.role !== 'manager') throw new ApiFail('WRONG_PIN', 'The manager id or PIN is wrong: the second sale is not approved.', { field: 'approval.pin', pendingSaleId: open.id });
     return approval;
   }
+
+  /** The meter's open sale as the lookup flags it, before the cashier types an amount. */
+  const openSaleFlag = (open: SaleRow | null): OpenSaleFlag | null =>
+    open && { saleId: open.id, state: open.state as SaleState, amountCents: open.amountCents, createdAt: open.createdAt };
 
   return {
     async lookupMeter(args) {
@@ -100,6 +105,7 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
         freeUnitsDue: b.bsstDue ?? false,
         message: b.utility?.message ?? null,
         currency: b.minAmount?.currency ?? '710',
+        openSale: openSaleFlag(store.openSaleForMeter(b.meter?.meterId || m.meterId)),
       };
       lookups.set(id, view);
       if (lookups.size > 200) lookups.delete(lookups.keys().next().value!);
@@ -119,6 +125,9 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
       if (lk && lk.meterId !== m.meterId) throw new ApiFail('INVALID_INPUT', 'The meter number changed after the lookup. Look the meter up again.', { field: 'meterId' });
       const amt = checkAmount(args.amountCents, lk?.minCents ?? null, lk?.maxCents ?? null);
       if (!amt.ok) throw new ApiFail('INVALID_INPUT', amt.message, { field: 'amountCents' });
+      const received = args.tender.cashReceivedCents;
+      if (received !== undefined && args.tender.type !== 'CASH') throw new ApiFail('INVALID_INPUT', 'Cash received goes with a cash sale only: clear it, or choose Cash.', { field: 'tender' });
+      if (received !== undefined && received < args.amountCents) throw new ApiFail('INVALID_INPUT', `Cash received must be at least ${rands(args.amountCents)}, or leave it empty.`, { field: 'tender' });
       requireDiskSpace();
       const id = newId();
       const amount = { amount: args.amountCents, currency: '710' };
@@ -127,7 +136,7 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
         meter: { meterId: m.meterId },
         purchaseAmount: amount,
         ...(lk?.utilityType ? { utilityType: lk.utilityType } : {}),
-        tenders: [{ tenderType: args.tender.type, amount, ...(args.tender.maskedCard ? { cardNumber: args.tender.maskedCard } : {}) }],
+        tenders: [{ tenderType: args.tender.type, amount, ...(args.tender.maskedCard ? { cardNumber: args.tender.maskedCard } : {}), ...(args.tender.approvalCode ? { reference: args.tender.approvalCode } : {}) }],
       };
       req.originator.operatorId = op.id;
       const now = nowIso();
@@ -135,7 +144,7 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
       // This write is also the proof that the answer can be written: if it fails, nothing is sent.
       writeBeforeSend(() => store.insertSale({
         id, version: 1, state: 'purchasing', late: false, meterId: m.meterId, amountCents: args.amountCents, currency: '710', tenderType: args.tender.type,
-        maskedCard: args.tender.maskedCard ?? null, operatorId: op.id, shiftId: shift.id, lookupRef: args.lookupRef ?? null,
+        maskedCard: args.tender.maskedCard ?? null, cardApproval: args.tender.approvalCode ?? null, cashReceivedCents: received ?? null, operatorId: op.id, shiftId: shift.id, lookupRef: args.lookupRef ?? null,
         requestJson: JSON.stringify(req), responseJson: null, customerName: lk?.customerName ?? null, utilityName: lk?.utilityName ?? null, provider: null,
         failureMessage: null, failureType: null, attempts: 0, lastError: null, nextAttemptAt: null, slipPrinted: false, slipKind: null, printError: null,
         tokenText: null, cancelledBy: null, cancelledAt: null, approvedBy: approval?.managerId ?? null, approvedOver: approval?.pendingSaleId ?? null, createdAt: now, updatedAt: now,

@@ -3,9 +3,10 @@
  * and kind, so after a crash the stored job is found and never printed twice; a slip that printed
  * late (printer back) marks its sale printed.
  */
-import type { SlipContext } from '../../printer';
+import type { SlipContext, SlipPayment } from '../../printer';
 import type { TillContext } from './backend-context';
 import type { SaleChanges } from './sale-changes';
+import type { SaleRow } from './store/repository';
 import { responseOf } from './sale-views';
 
 export type SlipKind = 'sale' | 'pending';
@@ -26,10 +27,10 @@ export function slipOfKey(key: string | null): { saleId: string; kind: SlipKind 
   return m ? { saleId: m[1] as string, kind: m[2] as SlipKind } : null;
 }
 
-/** The merchant lines every slip and report carries. */
 /** A pending slip carries no token: its footer says what the slip is for instead. */
 const PENDING_FOOTER = ['Keep this slip: bring it back for your token, or for a refund.'];
 
+/** The merchant lines every slip and report carries, in the till's time zone. */
 export function slipContext(ctx: TillContext, operatorName?: string): SlipContext {
   const s = ctx.settings();
   return {
@@ -38,11 +39,32 @@ export function slipContext(ctx: TillContext, operatorName?: string): SlipContex
     terminalId: s.terminalId,
     operator: operatorName,
     footer: ['Keep this slip until the token is loaded.'],
+    timeZone: ctx.zone(),
   };
 }
 
+/** How the customer paid for a sale, as its slip shows it (cash received and change when the cashier typed it). */
+export function paymentOf(row: SaleRow): SlipPayment {
+  return {
+    tender: row.tenderType as SlipPayment['tender'],
+    paidCents: row.amountCents,
+    ...(row.cashReceivedCents !== null ? { receivedCents: row.cashReceivedCents } : {}),
+    ...(row.maskedCard ? { maskedCard: row.maskedCard } : {}),
+  };
+}
+
+/** A sale's slip context: the till's, its cashier, how it was paid. */
+export function saleSlipContext(ctx: TillContext, row: SaleRow): SlipContext {
+  return { ...slipContext(ctx, ctx.store.getOperator(row.operatorId)?.name), payment: paymentOf(row) };
+}
+
+/** The pending slip's facts for a sale: dated when the sale was made (a reprint keeps that date). */
+export function pendingInfoOf(row: SaleRow) {
+  return { purchaseId: row.id, meterId: row.meterId, amountCents: row.amountCents, utilityName: row.utilityName ?? undefined, at: new Date(row.createdAt) };
+}
+
 export function createSaleSlips(ctx: TillContext, changes: SaleChanges): SaleSlips {
-  const { store, printer, clock, nowIso } = ctx;
+  const { store, printer, nowIso } = ctx;
   const printing = new Set<string>();
 
   function markPrinted(keys: string[]): void {
@@ -62,13 +84,12 @@ export function createSaleSlips(ctx: TillContext, changes: SaleChanges): SaleSli
     try {
       const row = store.getSale(saleId);
       if (!row) return;
-      const op = store.getOperator(row.operatorId);
       const resp = responseOf(row);
       const key = slipKey(saleId, kind);
       const res =
         kind === 'sale' && resp
-          ? await printer.printSale(resp, slipContext(ctx, op?.name), { key })
-          : await printer.printPending({ purchaseId: row.id, meterId: row.meterId, amountCents: row.amountCents, utilityName: row.utilityName ?? undefined, at: new Date(clock()) }, { ...slipContext(ctx, op?.name), footer: PENDING_FOOTER }, key);
+          ? await printer.printSale(resp, saleSlipContext(ctx, row), { key })
+          : await printer.printPending(pendingInfoOf(row), { ...saleSlipContext(ctx, row), footer: PENDING_FOOTER }, key);
       if (ctx.closed()) return;
       store.transitionSale(saleId, { slipPrinted: res.printed, slipKind: kind, printError: res.message, updatedAt: nowIso() });
       changes.notify(saleId);

@@ -57,7 +57,7 @@ export function planSale(ctx: TillContext, row: SaleRow, event: SaleEvent, extra
   return { patch, advice, effects: t.effects };
 }
 
-export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: SaleSlips, errors: BackgroundErrors, onSucceeded: (row: SaleRow) => void = () => undefined): ApplySale {
+export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: SaleSlips, errors: BackgroundErrors, onChanged: (before: SaleRow, after: SaleRow) => void = () => undefined): ApplySale {
   return (saleId, event, extra = {}) => {
     const row = needSale(ctx, saleId);
     const plan = planSale(ctx, row, event, extra);
@@ -65,7 +65,7 @@ export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: S
     const next = ctx.store.transitionSale(saleId, plan.patch, plan.advice)!;
     changes.notify(saleId);
     // The drawer opens before the slip prints, while the customer waits.
-    if (next.state === 'succeeded' && row.state !== 'succeeded') onSucceeded(next);
+    if (next.state !== row.state) onChanged(row, next);
     for (const e of plan.effects) if (e.type === 'print') void errors.guard('printing a slip', () => slips.printFor(saleId, e.slip));
     return { row: next, effects: plan.effects };
   };

@@ -90,7 +90,7 @@ export function createSaleViews({ store, clock, settings }: TillContext, busy: (
       meterId: row.meterId,
       amountCents: row.amountCents,
       currency: row.currency,
-      tender: { type: row.tenderType as TenderKind, ...(row.maskedCard ? { maskedCard: row.maskedCard } : {}) },
+      tender: { type: row.tenderType as TenderKind, ...(row.maskedCard ? { maskedCard: row.maskedCard } : {}), ...(row.cardApproval ? { approvalCode: row.cardApproval } : {}), ...(row.cashReceivedCents !== null ? { cashReceivedCents: row.cashReceivedCents } : {}) },
       operatorId: row.operatorId,
       customerName: row.customerName,
       utilityName: row.utilityName,

@@ -41,6 +41,9 @@ export type { SecretStore, TillDeps, VirtualJobsSource } from './backend-context
 export { DEFAULT_OPERATORS, checkPin, hashPin, operatorsWithShippedPins, parseProvisionedOperators, type ProvisionedOperator } from './operators';
 export { LOCAL_SESSION } from './session';
 
+/** Methods after which the database is backed up at once: the newest backup always has today's PINs and operators. */
+const BACKUP_AFTER: ReadonlySet<MethodName> = new Set(['changePin', 'saveOperator']);
+
 /** What still works on a damaged database: signing in, the status bar, and restoring a backup. */
 const WHILE_DAMAGED: ReadonlySet<MethodName> = new Set(['signIn', 'signOut', 'session', 'status', 'listBackups', 'restoreBackup']);
 
@@ -74,7 +77,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   const changes = createSaleChanges();
   const slips = createSaleSlips(ctx, changes);
   const drawer = createCashDrawer(ctx);
-  const apply = createApplySale(ctx, changes, slips, errors, drawer.saleSucceeded);
+  const apply = createApplySale(ctx, changes, slips, errors, drawer.saleChanged);
   const unsaved = createUnsavedAnswers(ctx, apply);
   const runner = createSaleRunner(ctx, link, apply, changes, unsaved, errors);
   const views = createSaleViews(ctx, runner.busy, unsaved.overlay);
@@ -111,7 +114,10 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       const v = validateArgs(method, args);
       if (!v.ok) return v;
       const fn = handlers[method] as (a: unknown, c: typeof caller, s: string | null) => Promise<TillValues[M]> | TillValues[M];
-      return ok(await fn(v.value, caller, session));
+      const value = await fn(v.value, caller, session);
+      const backups = deps.backups;
+      if (backups && !deps.damage && BACKUP_AFTER.has(method)) await errors.guard('backing up after an operator change', () => backups.backup('operators'));
+      return ok(value);
     } catch (err) {
       if (err instanceof ApiFail) return fail(err.code, err.message, err.extra);
       return fail('INTERNAL', `Something went wrong in the till: ${err instanceof Error ? err.message : String(err)}. Nothing was lost; try again.`);
@@ -132,7 +138,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
       }
     },
     async close() {
-      worker.stop();
+      await worker.stop();
       await inFlight().catch(() => undefined);
       ctx.close();
       changes.wakeAll();

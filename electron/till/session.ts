@@ -33,7 +33,7 @@ export interface Sessions {
   handlers: Handlers<'signIn' | 'signOut' | 'session' | 'changePin' | 'unlockOperator'>;
 }
 
-export function createSessions({ store, clock, settings }: TillContext): Sessions {
+export function createSessions({ store, clock, settings, zone }: TillContext): Sessions {
   const open = new Map<string, OpenSession>();
   const shippedPins = DEFAULT_OPERATORS.map((o) => o.pin);
 
@@ -45,6 +45,7 @@ export function createSessions({ store, clock, settings }: TillContext): Session
       shift: s ? shiftOf(store.currentShift(s.operator.id)) : null,
       mustChangePin: s?.mustChangePin ?? false,
       fieldTools: s ? s.operator.role === 'manager' || settings().security.cashierFieldTools : false,
+      timeZone: zone(),
     };
   };
 

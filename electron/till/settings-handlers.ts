@@ -27,6 +27,6 @@ export function settingsHandlers(ctx: TillContext, link: SwitchLink): Handlers<'
       return view();
     },
     testConnection: () => link.testConnection(),
-    printTestPage: () => printer.printTestPage({ merchantName: ctx.settings().merchantName, terminalId: ctx.settings().terminalId }, new Date(clock())),
+    printTestPage: () => printer.printTestPage({ merchantName: ctx.settings().merchantName, terminalId: ctx.settings().terminalId, timeZone: ctx.zone() }, new Date(clock())),
   };
 }

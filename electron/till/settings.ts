@@ -4,12 +4,13 @@
  * not part of this document: it lives in the SecretStore (safeStorage / 0600 file).
  */
 import { z } from 'zod';
+import { isTimeZone, systemTimeZone } from '../../common/local-time';
 import { formatPrinterAddress, parsePrinterAddress } from '../../printer/address';
 import { ppuRoot } from '../../switch-core/config/ppu-base-url';
 import type { PrinterKind, SettingsPatch, TillSettings } from '../api/contract';
 import { checkSwitchEntries, switchEntries } from './switch-list';
 
-export type StoredSettings = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted'>;
+export type StoredSettings = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted' | 'timeZoneInForce'>;
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   switchUrl: '',
@@ -28,6 +29,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   printer: { address: 'virtual', paperWidth: 80, drawer: { kickOnCash: true, pin: 2, pulseMs: 100 } },
   timeouts: { requestMs: 60_000, retryBaseMs: 2_000, retryMaxMs: 60_000, foregroundRetries: 3 },
   security: { pinMinLength: 4, sessionIdleMinutes: 15, cashierFieldTools: false },
+  timeZone: '',
 };
 
 const Full = z.object({
@@ -71,6 +73,7 @@ const Full = z.object({
     sessionIdleMinutes: z.number().int().min(1, 'at least 1 minute').max(240, 'at most 240 minutes'),
     cashierFieldTools: z.boolean(),
   }),
+  timeZone: z.string().refine((z) => z === '' || isTimeZone(z), 'is not a time zone this till knows: use a name such as Africa/Johannesburg, or leave it empty for the system’s'),
 });
 
 export type SettingsCheck = { ok: true; value: StoredSettings } | { ok: false; fields: Record<string, string> };
@@ -131,7 +134,12 @@ export function upgradeSettings(stored: Partial<StoredSettings> | null): StoredS
 }
 
 export function settingsView(s: StoredSettings, passwordSet: boolean, passwordEncrypted: boolean): TillSettings {
-  return { ...s, printer: { ...s.printer, drawer: { ...s.printer.drawer } }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet, switchPasswordEncrypted: passwordEncrypted };
+  return { ...s, printer: { ...s.printer, drawer: { ...s.printer.drawer } }, timeouts: { ...s.timeouts }, security: { ...s.security }, switchPasswordSet: passwordSet, switchPasswordEncrypted: passwordEncrypted, timeZoneInForce: zoneOf(s) };
+}
+
+/** The zone the till shows times in: the setting, else the system's. */
+export function zoneOf(s: Pick<StoredSettings, 'timeZone'>): string {
+  return s.timeZone || systemTimeZone();
 }
 
 /** The switch connection the environment imposes over the stored settings (each field optional). */

@@ -9,7 +9,7 @@ import { newId } from '../../switch-core/protocol';
 import type { Operator, ReportWidth } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import type { BackgroundErrors } from './background-errors';
-import { local } from './end-of-day';
+import { localTime } from '../../common/local-time';
 import { slipContext } from './sale-slips';
 import type { SaleViews } from './sale-views';
 import { buildDayReport, buildShiftReport, columnsForPaper, shiftOf, type ReportContext, type ShiftInput } from './shift-report';
@@ -27,6 +27,7 @@ export function shiftHandlers(ctx: TillContext, views: SaleViews, errors: Backgr
     return {
       generatedAt: nowIso(),
       terminalId: ctx.settings().terminalId,
+      zone: ctx.zone(),
       operatorName: (id) => names.get(id) ?? id,
       summary: views.summary,
       columns: columns ?? columnsForPaper(ctx.settings().printer.paperWidth),
@@ -48,12 +49,13 @@ export function shiftHandlers(ctx: TillContext, views: SaleViews, errors: Backgr
   }
   function openTarget(shiftId: string | undefined, op: Operator): ShiftRow {
     const s = target(shiftId, op);
-    if (s.closedAt) throw new ApiFail('CONFLICT', `That drawer session was closed at ${local(s.closedAt)}.`, { field: 'shiftId' });
+    if (s.closedAt) throw new ApiFail('CONFLICT', `That drawer session was closed at ${localTime(s.closedAt, ctx.zone())}.`, { field: 'shiftId' });
     return s;
   }
-  const backup = (reason: 'shift-close') => {
+  // Awaited: a CLI that closes a session and exits must not close the database under the backup.
+  const backup = async (): Promise<void> => {
     const b = deps.backups;
-    if (b) void errors.guard('backing up at a close', () => b.backup(reason));
+    if (b && !deps.damage) await errors.guard('backing up at a close', () => b.backup('shift-close'));
   };
 
   return {
@@ -64,11 +66,11 @@ export function shiftHandlers(ctx: TillContext, views: SaleViews, errors: Backgr
       store.openShift(s);
       return { ...s, closedAt: null };
     },
-    closeShift({ shiftId, counted }, op) {
+    async closeShift({ shiftId, counted }, op) {
       const s = openTarget(shiftId, op);
       // The count is written before anything expected is worked out: the close is blind.
       if (!store.closeShift(s.id, nowIso(), op.id, counted)) throw new ApiFail('CONFLICT', 'That drawer session was closed meanwhile.', { field: 'shiftId' });
-      backup('shift-close');
+      await backup();
       return buildShiftReport(inputOf(store.getShift(s.id)!), reportContext());
     },
     addCashDrop({ shiftId, amountCents }, op) {
@@ -87,14 +89,14 @@ export function shiftHandlers(ctx: TillContext, views: SaleViews, errors: Backgr
       const c = reportContext();
       const open = day.filter((s) => !s.closedAt);
       if (open.length) {
-        const who = open.map((s) => `${c.operatorName(s.operatorId)} (open since ${local(s.openedAt).slice(11)})`).join(', ');
+        const who = open.map((s) => `${c.operatorName(s.operatorId)} (open since ${localTime(s.openedAt, c.zone).slice(11)})`).join(', ');
         throw new ApiFail('CONFLICT', `Close these drawer sessions first: ${who}. Count each drawer, then close the day.`);
       }
       if (!day.length) throw new ApiFail('CONFLICT', 'Nothing to close: no drawer session since the last Z-read.');
       const at = nowIso();
       const zNumber = store.closeDay({ id: newId(), fromAt: day[0]!.openedAt, closedAt: at, closedBy: op.id }, day.map((s) => s.id));
       const report = buildDayReport(day.map(inputOf), { zNumber, closedBy: op.name, to: at }, c);
-      backup('shift-close');
+      await backup();
       return { ...report, print: await printer.printLines(report.lines, slipContext(ctx, op.name)) };
     },
   };

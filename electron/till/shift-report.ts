@@ -6,7 +6,8 @@
  */
 import { isOpenSaleState, type CashDropView, type DayReport, type ReportWidth, type SaleSummary, type Shift, type ShiftReport, type ShiftSummary } from '../api/contract';
 import { rands } from '../../common/money';
-import { cashUp, local, tenderLabel, totalsBy } from './end-of-day';
+import { localTime } from '../../common/local-time';
+import { cashUp, tenderLabel, totalsBy } from './end-of-day';
 import { receiptColumns } from './receipt-columns';
 import type { CashDropRow, SaleRow, ShiftRow } from './store/repository';
 
@@ -25,6 +26,8 @@ export interface ShiftInput {
 export interface ReportContext {
   generatedAt: string;
   terminalId: string;
+  /** The till's time zone: the times a report prints are local to it. */
+  zone: string;
   operatorName: (id: string) => string;
   summary: (row: SaleRow) => SaleSummary;
   columns: ReportWidth;
@@ -67,6 +70,7 @@ const differenceWords = (d: number) => (d < 0 ? 'SHORT' : d > 0 ? 'OVER' : 'Bala
 
 function shiftLines(r: Omit<ShiftReport, 'lines'>, c: ReportContext): string[] {
   const { pair, rule, center, fit } = receiptColumns(c.columns);
+  const local = (iso: string) => localTime(iso, c.zone);
   return [
     center(r.kind === 'X-read' ? 'X-READ' : 'DRAWER SESSION CLOSE'),
     center(`Terminal ${c.terminalId}`),
@@ -148,6 +152,7 @@ export function buildDayReport(sessions: readonly ShiftInput[], z: { zNumber: nu
 
 function dayLines(r: Omit<DayReport, 'lines'>, c: ReportContext): string[] {
   const { pair, rule, center, fit } = receiptColumns(c.columns);
+  const local = (iso: string) => localTime(iso, c.zone);
   const variance = (v: number | null) => (v === null ? 'open' : v === 0 ? 'balances' : `${v < 0 ? 'short' : 'over'} ${rands(Math.abs(v))}`);
   return [
     center(r.zNumber === null ? 'Z-READ (PREVIEW)' : `Z-READ No. ${r.zNumber}`),

@@ -1,14 +1,19 @@
 /**
  * The till database's health and backups: `PRAGMA quick_check` before the till uses its file,
- * online backups with better-sqlite3's backup API (at shift close and daily, the last BACKUPS_KEPT
- * kept), and restore from a chosen good backup — the damaged file is kept beside it, never deleted.
+ * online backups with better-sqlite3's backup API (after every PIN or operator change, at shift close,
+ * hourly while selling and daily; the last BACKUPS_KEPT kept; 0600 files in a 0700 folder), and restore from a chosen good backup — the damaged file is kept beside it, never deleted.
  */
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { walDamage } from './wal-check';
 
-export const BACKUPS_KEPT = 14;
+/** Two days of hourly backups while selling, or two weeks of a quiet till's daily ones. */
+export const BACKUPS_KEPT = 48;
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+
+export type BackupReason = 'shift-close' | 'daily' | 'hourly' | 'operators' | 'manual';
 const NAME = /^till-(\d{8}T\d{6}\d{3}Z)-([a-z-]+)\.db$/;
 
 export interface BackupInfo {
@@ -18,9 +23,18 @@ export interface BackupInfo {
   bytes: number;
 }
 
-/** Damage found in a database file, in the manager's words; null when the file is sound (or absent). */
-export function checkDatabase(file: string): string | null {
-  if (!existsSync(file)) return null;
+/**
+ * Damage found in a database file, in the manager's words; null when the file is sound (or absent on
+ * a new till). Checked before anything opens it: a missing or empty file where backups exist (a till
+ * that had sales, not a new one), a write-ahead log that fails its checksums (wal-check.ts), pages
+ * that fail `quick_check`.
+ */
+export function checkDatabase(file: string, backupsDir?: string): string | null {
+  const hadBackups = backupsDir !== undefined && existsSync(backupsDir) && readdirSync(backupsDir).some((n) => NAME.test(n));
+  if (!existsSync(file)) return hadBackups ? 'the database file is missing, and this till has backups' : null;
+  if (statSync(file).size === 0 && hadBackups) return 'the database file is empty (0 bytes), and this till has backups';
+  const wal = walDamage(file);
+  if (wal) return wal;
   let db: Database.Database | null = null;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
@@ -36,9 +50,9 @@ export function checkDatabase(file: string): string | null {
 
 export interface StoreBackups {
   /** Takes an online backup of the open database now; prunes to the last BACKUPS_KEPT. */
-  backup(reason: 'shift-close' | 'daily' | 'manual'): Promise<BackupInfo>;
-  /** A daily backup when the newest is older than a day. */
-  backupIfDue(now: number): Promise<BackupInfo | null>;
+  backup(reason: BackupReason): Promise<BackupInfo>;
+  /** An hourly backup when the newest is an hour old and a sale was made since (`soldSince`), a daily one when it is a day old. */
+  backupIfDue(now: number, soldSince: (at: string) => boolean): Promise<BackupInfo | null>;
   /** Newest first. */
   list(): BackupInfo[];
   /** The newest backup that passes quick_check. */
@@ -62,21 +76,25 @@ export function storeBackups(file: string, dir: string, db: () => Database.Datab
       .map(({ name, m }) => ({ name, at: m[1]!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/, '$1-$2-$3T$4:$5:$6.$7Z'), reason: m[2]!, bytes: statSync(join(dir, name)).size }))
       .sort((a, b) => b.name.localeCompare(a.name));
   }
-  async function backup(reason: 'shift-close' | 'daily' | 'manual'): Promise<BackupInfo> {
+  async function backup(reason: BackupReason): Promise<BackupInfo> {
     const open = db();
     if (!open) throw new Error('the database is damaged: there is nothing sound to back up');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
     const name = `till-${stamp(clock())}-${reason}.db`;
+    // Made 0600 before SQLite writes into it: a backup holds PIN hashes and every token sold.
+    writeFileSync(join(dir, name), '', { mode: 0o600 });
     await open.backup(join(dir, name));
     for (const old of list().slice(BACKUPS_KEPT)) rmSync(join(dir, old.name), { force: true });
     return list().find((b) => b.name === name)!;
   }
   return {
     backup,
-    async backupIfDue(now) {
+    async backupIfDue(now, soldSince) {
       const newest = list()[0];
-      if (newest && now - Date.parse(newest.at) < DAY_MS) return null;
-      return backup('daily');
+      if (!newest || now - Date.parse(newest.at) >= DAY_MS) return backup('daily');
+      if (now - Date.parse(newest.at) >= HOUR_MS && soldSince(newest.at)) return backup('hourly');
+      return null;
     },
     list,
     newestGood: () => list().find((b) => checkDatabase(join(dir, b.name)) === null) ?? null,

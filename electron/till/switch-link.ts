@@ -10,6 +10,7 @@
  * the next one gets its repeat (a purchase's /retry), never a second original. The till stays on the
  * switch that answered until that one fails; a restart starts again on the first listed.
  */
+import { isoWithOffset } from '../../common/local-time';
 import { PPU_BASE_PATH, PpuClient, newId, type PpuResult, type PpuTrace, type PurchaseRequest } from '../../switch-core/protocol';
 import { ApiFail, type TillContext } from './backend-context';
 import { switchEntries, switchLabel, switchRootOf, tryOrder } from './switch-list';
@@ -57,7 +58,7 @@ export interface SwitchLink {
 const nothingCameBack = (r: PpuResult<unknown>) => r.outcome === 'unknown' && r.status === null;
 
 export function createSwitchLink(ctx: TillContext): SwitchLink {
-  const { store, secrets, clock, nowIso } = ctx;
+  const { store, secrets, clock } = ctx;
   const clients = new Map<string, PpuClient>();
   const contacts = new Map<string, SwitchContact>();
   /** The list the position below belongs to; another list starts again on its first switch. */
@@ -144,7 +145,8 @@ export function createSwitchLink(ctx: TillContext): SwitchLink {
     const s = ctx.settings();
     return {
       id,
-      time: nowIso(),
+      // The shop's wall-clock time with its offset: what the switch's slipData prints, the same instant.
+      time: isoWithOffset(clock(), ctx.zone()),
       originator: {
         institution: { id: s.institutionId, name: s.institutionName },
         terminalId: s.terminalId,

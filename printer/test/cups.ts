@@ -15,7 +15,7 @@ export function cupsUnavailable(): string | null {
   if (spawnSync('cupsd', ['-h']).error) return 'cupsd is not installed (apt-get install -y cups)';
   if (spawnSync('lp', ['-h']).error) return 'lp is not installed (apt-get install -y cups-client)';
   if (!existsSync(join(CUPS_BIN, 'filter'))) return `${CUPS_BIN}/filter is missing (install cups)`;
-  if (spawnSync('id', ['lp']).status !== 0) return 'there is no "lp" user for cupsd to run backends as';
+  if (spawnSync('id', ['lp']).status !== 0) return 'there is no "lp" user for cupsd to run backends as (apt-get install -y cups makes it)';
   return null;
 }
 

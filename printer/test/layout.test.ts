@@ -35,14 +35,39 @@ describe('layoutSlip', () => {
     expect(notice < kc1 && kc1 < kc2 && kc2 < std).toBe(true);
   });
 
-  it('shows debt recovered with balance left, service charges, VAT and totals', () => {
+  it('is a tax invoice: supplier, serial number, each token, debt and service charge VAT-inclusive with its VAT, TOTAL = their sum, the tender', () => {
     const t = texts('debt', '58mm').map((l) => l.text).join('\n');
-    expect(t).toMatch(/Arrears recovery\s+R30\.00/);
-    expect(t).toMatch(/Balance left:\s+R470\.00/);
-    expect(t).toMatch(/Monthly access fee \(Nov\)\s+R20\.00/);
-    expect(t).toMatch(/VAT:\s+R26\.09/);
-    expect(t).toMatch(/TOTAL\s+R200\.00/);
-    expect(t).toMatch(/VAT invoice no:\s+VAT-000126/);
+    expect(t).toMatch(/^TAX INVOICE$/m);
+    expect(t).toMatch(/Supplier VAT no:\s+4500193497/);
+    expect(t).toMatch(/Invoice no:\s+VAT-000126/);
+    expect(t).toMatch(/Electricity 45\.6 kWh\s+R150\.00\n  incl\. VAT 15%\s+R19\.57/);
+    expect(t).toMatch(/Arrears recovery\s+R30\.00\n  incl\. VAT 15%\s+R3\.91\n  Balance left:\s+R470\.00/);
+    expect(t).toMatch(/Monthly access fee \(Nov\)\s+R20\.00\n  incl\. VAT 15%\s+R2\.61/);
+    expect(t).toMatch(/TOTAL\s+R200\.00\nVAT 15% included\s+R26\.09\nTotal excl\. VAT\s+R173\.91/);
+    expect(t).toMatch(/Paid by:\s+Debit card 123456\*{6}7890/);
+    expect(t).not.toMatch(/excl VAT\)/);
+  });
+
+  it('fills the paper: label/value pairs end at the last column (48 on 80 mm, 32 on 58 mm), headings centred, the reference on one line where it fits', () => {
+    for (const [paper, cols] of [['80mm', 48], ['58mm', 32]] as const) {
+      const lines = texts('std', paper);
+      const total = lines.find((l) => l.text.startsWith('TOTAL'));
+      expect(total?.text.length, paper).toBe(cols);
+      expect(lines.find((l) => l.text.startsWith('Change:'))?.text).toMatch(new RegExp(`^Change:\\s+R100\\.00$`));
+      expect(lines.find((l) => l.text.startsWith('Change:'))?.text.length).toBe(cols);
+      expect(lines.find((l) => l.text === 'SUPPLIED (VAT INCLUSIVE)')?.align).toBe('center');
+    }
+    expect(texts('std', '80mm').map((l) => l.text)).toContain('Reference:  3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e');
+    // 36 characters do not fit 32: cut at the paper's edge, not at a dash.
+    const ref58 = texts('std', '58mm').map((l) => l.text);
+    expect(ref58.slice(ref58.indexOf('Reference:') + 1, ref58.indexOf('Reference:') + 3)).toEqual(['3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c', '3d4e']);
+  });
+
+  it('prints times in the till’s time zone, without the zone’s name', () => {
+    // 2026-11-22T10:05:00+02:00 is 10:05 in Johannesburg and 08:05 in UTC.
+    expect(texts('std', '80mm').map((l) => l.text)).toContain(`Date:${' '.repeat(27)}2026-11-22 10:05`);
+    const utc = layoutSlip({ ...SAMPLES.std!, zone: 'UTC' }, { paper: '80mm' }).lines.flatMap((l) => (l.kind === 'text' ? [l.text] : []));
+    expect(utc).toContain(`Date:${' '.repeat(27)}2026-11-22 08:05`);
   });
 
   it('says a pending purchase is pending with no token, not to buy again, to come back, and its short reference large', () => {
@@ -52,16 +77,20 @@ describe('layoutSlip', () => {
     expect(t).toContain('this slip has no token');
     expect(t).toContain('Do not buy again for this meter');
     expect(t).toContain('Come back with this slip for your token, or for a refund');
-    expect(t).toContain('8d9e0f1a-4b5c-4d6e-8f7a-8b9c0d1e2f3a');
+    expect(lines.map((l) => l.text).join('')).toContain('8d9e0f1a-4b5c-4d6e-8f7a-8b9c0d1e2f3a');
+    expect(t).toMatch(/Amount paid:\s+R100\.00 .*Cash received:\s+R100\.00 Change:\s+R0\.00/);
+    expect(t).toContain('Not a tax invoice');
     const short = lines.find((l) => l.text.trim() === '0d1e2f3a');
     expect(short, 'the last 8 characters on a line of their own').toBeTruthy();
     expect(short).toMatchObject({ width: 2, height: 2 });
   });
 
-  it('marks reprints with the reprint time and keeps the refund token', () => {
+  it('marks a reprint COPY, keeps the original date and reference, says when and by whom it was reprinted, and keeps the refund token', () => {
     const t = texts('reprint', '80mm').map((l) => l.text);
-    expect(t).toContain(' REPRINT ');
-    expect(t).toContain('Reprinted 2026-11-22 14:30:00 UTC');
+    expect(t).toContain(' COPY ');
+    expect(t).toContain(`Date:${' '.repeat(27)}2026-11-22 10:05`);
+    expect(t).toContain('Reference:  9e0f1a2b-5c6d-4e7f-9a8b-9c0d1e2f3a4b');
+    expect(t).toContain('Reprinted 2026-11-22 16:30 by Manager Thandi');
     expect(t).toContain('REFUND TOKEN');
   });
 

@@ -14,7 +14,9 @@ export const CTX: SlipContext = {
   operator: 'Zoë',
   footer: ['Thank you for your purchase', 'Keep this slip: it is your proof of payment'],
   referenceCode: 'both',
+  timeZone: 'Africa/Johannesburg',
 };
+const CASH = (paidCents: number, receivedCents: number): SlipContext => ({ ...CTX, payment: { tender: 'CASH', paidCents, receivedCents } });
 
 const AT = '2026-11-22T10:05:00+02:00';
 const money = (amount: number) => ({ amount, currency: '710' });
@@ -56,7 +58,7 @@ export const SAMPLES: Record<string, Slip> = {
       taxTotal: money(1304),
       vatInvoiceNumber: 'VAT-000123',
     }),
-    CTX,
+    CASH(10000, 20000),
   ),
   bsst: slipFromPurchase(
     resp('5a6b7c8d-1e2f-4a3b-9c4d-5e6f7a8b9c0d', {
@@ -94,11 +96,11 @@ export const SAMPLES: Record<string, Slip> = {
       taxTotal: money(2609),
       vatInvoiceNumber: 'VAT-000126',
     }),
-    CTX,
+    { ...CTX, payment: { tender: 'DEBIT_CARD', paidCents: 20000, maskedCard: '123456******7890' } },
   ),
   pending: pendingSlip(
     { purchaseId: '8d9e0f1a-4b5c-4d6e-8f7a-8b9c0d1e2f3a', meterId: '01234567890', amountCents: 10000, utilityName: 'City of Cape Town Electricity', at: new Date('2026-11-22T08:06:00Z') },
-    CTX,
+    CASH(10000, 10000),
   ),
   reprint: markReprint(
     slipFromPurchase(

@@ -60,7 +60,7 @@ function screenForKey(key: string, session: SessionView | null): Screen | null {
 }
 
 export function App() {
-  const { session, screen, setScreen, refreshSession, refreshStatus } = useTill();
+  const { session, sessionProblem, screen, setScreen, refreshSession, refreshStatus } = useTill();
   useEffect(() => {
     void refreshSession();
     void refreshStatus();
@@ -79,7 +79,13 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [setScreen]);
-  if (!session) return <main className="signin" aria-busy="true"><p role="status">Connecting to the till…</p></main>;
+  if (!session) {
+    return (
+      <main className="signin" aria-busy={!sessionProblem}>
+        {sessionProblem ? <p role="alert" data-testid="session-problem">{sessionProblem}</p> : <p role="status">Connecting to the till…</p>}
+      </main>
+    );
+  }
   if (!session.operator) return <SignIn />;
   if (session.mustChangePin) return <ChangePin />;
   const nav = navFor(session);

@@ -1,4 +1,5 @@
-/** Display helpers: money in rand from integer cents, relative times. Pure functions. */
+/** Display helpers: money in rand from integer cents, relative times, wall-clock times in the till's zone. */
+import { localTime } from '../../common/local-time';
 import { formatMoney } from '../../common/money';
 
 /** Money as the screens show it ("R 50.00", common/money.ts); a dash when there is no amount. */
@@ -20,10 +21,18 @@ export function parseRand(text: string): number | null {
   return Math.round(Number(t) * 100);
 }
 
+/** The till's zone when it differs from the browser's (Settings may set one); null = the browser's own, by plain arithmetic. */
+let tillZone: string | null = null;
+/** Called with the session's time zone: times on screen then read as the till's slips and reports do. */
+export function setTillZone(zone: string): void {
+  tillZone = zone === Intl.DateTimeFormat().resolvedOptions().timeZone ? null : zone;
+}
+
 /** The exact local time for a hover: "2026-11-23 14:05:09". */
 export function exactTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
+  if (tillZone) return localTime(iso, tillZone, { seconds: true });
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }

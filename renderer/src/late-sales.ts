@@ -1,13 +1,16 @@
 /**
- * Late successes: a sale left pending that later got its token by itself. The till watches every
- * pending sale it has seen; when one leaves the pending list and turns out to have succeeded late,
- * a notice stays on every screen until a cashier acknowledges it. The watch list and the notices
- * are kept in localStorage so a reload or a sign-out does not lose them.
+ * Late outcomes: a sale left pending that later got its token by itself, or failed (nothing charged:
+ * the customer's cash goes back). The till watches every pending sale it has seen and every sale the
+ * cashier left; when one leaves the pending list with such an outcome, a notice naming its meter,
+ * amount and short reference stays on every screen until a cashier acknowledges it. The watch list
+ * and the notices are kept in localStorage so a reload or a sign-out does not lose them.
  */
 import type { SaleView } from '../../electron/api/contract';
 
 export interface LateNotice {
   saleId: string;
+  /** Notices stored before failures were announced have none: they were successes. */
+  outcome?: 'succeeded' | 'failed';
   meterId: string;
   amountCents: number;
   printed: boolean;
@@ -23,10 +26,15 @@ export function settleWatch(watched: readonly string[], stillOpen: readonly stri
   return { gone: watched.filter((id) => !open.has(id)), watch: [...new Set([...stillOpen])] };
 }
 
-/** A notice for a sale that succeeded after it was left pending; null for any other outcome. */
-export function noticeFor(sale: SaleView): LateNotice | null {
-  if (sale.state !== 'succeeded' || !sale.late) return null;
-  return { saleId: sale.saleId, meterId: sale.meterId, amountCents: sale.amountCents, printed: sale.slip.printed, at: sale.updatedAt };
+/**
+ * A notice for a watched sale's outcome: a success after it was left pending, or any success or
+ * failure of a sale no longer on the cashier's screen (`offScreen`). Null for anything else (a
+ * cancel is the manager's own doing; an outcome on screen speaks for itself).
+ */
+export function noticeFor(sale: SaleView, offScreen: boolean): LateNotice | null {
+  const announced = sale.state === 'succeeded' ? sale.late || offScreen : sale.state === 'failed' && offScreen;
+  if (!announced) return null;
+  return { saleId: sale.saleId, outcome: sale.state === 'failed' ? 'failed' : 'succeeded', meterId: sale.meterId, amountCents: sale.amountCents, printed: sale.slip.printed, at: sale.updatedAt };
 }
 
 function read<T>(key: string): T[] {
@@ -46,6 +54,8 @@ function write(key: string, v: unknown[]): void {
 }
 
 export const loadWatch = () => read<string>(WATCH_KEY);
+/** Watches a sale the cashier is leaving, before the back end hears of it: an answer in between is not missed. */
+export const watchSale = (id: string) => saveWatch([...new Set([...loadWatch(), id])]);
 export const saveWatch = (ids: string[]) => write(WATCH_KEY, ids);
 export const loadNotices = () => read<LateNotice>(NOTICE_KEY);
 export const saveNotices = (n: LateNotice[]) => write(NOTICE_KEY, n);

@@ -1,21 +1,31 @@
-/** App-wide state (zustand): session, status bar, current screen, and the cashier's sale in progress. */
+/**
+ * App-wide state (zustand): session, status bar, current screen, and the cashier's sale in progress.
+ * The sale on screen is the cashier's current customer's only: a sale she leaves (F4, Esc, the next
+ * lookup) is left pending, watched, and never drawn over the screen again — its late outcome comes
+ * as a notice.
+ */
 import { create } from 'zustand';
 import type { ApiError, LookupView, SaleApproval, SaleView, SessionView, Shift, StatusView, TenderInput } from '../../electron/api/contract';
 import { call } from './api';
 import { fetchSession } from './boot';
-import { loadNotices, loadWatch, noticeFor, saveNotices, saveWatch, settleWatch, type LateNotice } from './late-sales';
+import { setTillZone } from './format';
+import { loadNotices, loadWatch, noticeFor, saveNotices, saveWatch, settleWatch, watchSale, type LateNotice } from './late-sales';
 
 export type Screen = 'cashier' | 'drawer' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter';
 
 interface TillState {
   session: SessionView | null;
+  /** Why the session could not be read (e.g. this browser has no access yet), in words. */
+  sessionProblem: string | null;
   status: StatusView | null;
   screen: Screen;
   lookup: LookupView | null;
   sale: SaleView | null;
   busy: string | null;
   error: ApiError | null;
-  /** Pending sales that succeeded late, shown on every screen until acknowledged. */
+  /** False once the back end stops answering the status poll (the status bar says so). */
+  backendReachable: boolean;
+  /** Sales left pending that got their outcome later, shown on every screen until acknowledged. */
   lateNotices: LateNotice[];
   /** Bumped after each sale outcome: the cashier screen puts focus back on the meter field. */
   readyTick: number;
@@ -31,6 +41,7 @@ interface TillState {
   /** `approval`: a manager's approval to sell over the meter's pending sale (after NEEDS_APPROVAL). */
   sell(amountCents: number, tender: TenderInput, approval?: SaleApproval): Promise<void>;
   follow(saleId: string, since: number): Promise<void>;
+  /** Clears the screen for the next customer; a sale still waiting for its answer is left pending first. */
   newSale(): void;
   leavePending(): Promise<void>;
   setError(e: ApiError | null): void;
@@ -43,22 +54,27 @@ interface TillState {
 export const currentShift = (s: Pick<TillState, 'status' | 'session'>): Shift | null =>
   s.status && s.status.operator?.id === s.session?.operator?.id ? s.status.shift : (s.session?.shift ?? null);
 
+const isWaiting = (s: SaleView | null): s is SaleView => s !== null && (s.state === 'purchasing' || s.state === 'retrying');
 const isSettled = (s: SaleView) => s.state === 'failed' || s.state === 'cancelled' || s.state === 'pending' || (s.state === 'succeeded' && s.progress.stage === 'done');
 
 export const useTill = create<TillState>((set, get) => ({
   session: null,
+  sessionProblem: null,
   status: null,
   screen: 'cashier',
   lookup: null,
   sale: null,
   busy: null,
   error: null,
+  backendReachable: true,
   lateNotices: loadNotices(),
   readyTick: 0,
   setScreen: (screen) => set({ screen }),
   setError: (error) => set({ error }),
   async refreshStatus() {
     const r = await call('status', {});
+    // Only a transport failure means the back end is gone; an answer of any kind means it is there.
+    set({ backendReachable: r.ok || r.error.code !== 'BACKEND_UNREACHABLE' });
     if (!r.ok) return;
     const before = get().status;
     set({ status: r.value });
@@ -87,7 +103,7 @@ export const useTill = create<TillState>((set, get) => ({
         if (r.error.code !== 'NOT_FOUND') kept.push(id); // look again next time (e.g. signed out meanwhile)
         continue;
       }
-      const n = noticeFor(r.value);
+      const n = noticeFor(r.value, get().sale?.saleId !== id);
       if (n && !notices.some((x) => x.saleId === n.saleId)) notices.push(n);
       if (get().sale?.saleId === id) set({ sale: r.value });
     }
@@ -104,7 +120,7 @@ export const useTill = create<TillState>((set, get) => ({
   },
   async refreshSession() {
     const r = await fetchSession();
-    if (r.ok) set({ session: r.value });
+    set(r.ok ? { session: r.value, sessionProblem: null } : { sessionProblem: r.error.message });
   },
   async signIn(operatorId, pin) {
     const r = await call('signIn', { operatorId, pin });
@@ -115,7 +131,7 @@ export const useTill = create<TillState>((set, get) => ({
   },
   async signOut() {
     await call('signOut', {});
-    set({ session: { operator: null, shift: null, mustChangePin: false, fieldTools: false }, lookup: null, sale: null, error: null });
+    set({ session: { operator: null, shift: null, mustChangePin: false, fieldTools: false, timeZone: get().session?.timeZone ?? 'UTC' }, lookup: null, sale: null, error: null });
   },
   async changePin(currentPin, newPin) {
     const r = await call('changePin', { currentPin, newPin });
@@ -125,6 +141,7 @@ export const useTill = create<TillState>((set, get) => ({
     return null;
   },
   async doLookup(meterId) {
+    leaveIfWaiting(get().sale);
     set({ busy: 'Looking up the meter…', error: null, lookup: null, sale: null });
     // A magnetic card swipe arrives as track 2 (";<digits>=<data>?"); the back end reads the meter from it.
     const typed = meterId.trim();
@@ -138,6 +155,11 @@ export const useTill = create<TillState>((set, get) => ({
     if (!lookup) return;
     set({ busy: 'Buying the token…', error: null });
     const r = await call('purchase', { lookupRef: lookup.lookupRef, meterId: lookup.meterId, amountCents, tender, ...(approval ? { approval } : {}) });
+    // The cashier moved on (Esc, another lookup) while the sale was being stored: it is hers no more.
+    if (get().lookup !== lookup) {
+      if (r.ok) leaveIfWaiting(r.value);
+      return;
+    }
     if (!r.ok) {
       set({ busy: null, error: r.error, readyTick: get().readyTick + 1 });
       return;
@@ -154,6 +176,7 @@ export const useTill = create<TillState>((set, get) => ({
       if (isSettled(s)) break;
       set({ busy: 'sale' }); // the cashier screen words a sale's progress from the sale itself
       const r = await call('getSale', { saleId, sinceVersion: version, waitMs: 5000 });
+      if (get().sale?.saleId !== saleId) return; // left meanwhile: never drawn over the next customer
       if (!r.ok) {
         set({ error: r.error });
         break;
@@ -164,13 +187,34 @@ export const useTill = create<TillState>((set, get) => ({
     set({ busy: null, readyTick: get().readyTick + 1 });
     void get().refreshStatus();
   },
-  newSale: () => set({ lookup: null, sale: null, error: null, busy: null }),
+  newSale() {
+    leaveIfWaiting(get().sale);
+    set({ lookup: null, sale: null, error: null, busy: null });
+  },
   async leavePending() {
     const s = get().sale;
     if (!s) return;
+    watchSale(s.saleId);
     const r = await call('leavePending', { saleId: s.saleId });
+    if (get().sale?.saleId !== s.saleId) return;
     if (r.ok) set({ sale: r.value, busy: null });
     else set({ error: r.error });
     set({ readyTick: get().readyTick + 1 });
   },
 }));
+
+/**
+ * A sale the cashier walks away from while it still waits is left pending (the customer gets the
+ * pending slip) and watched, so its outcome comes back as a notice rather than over the screen.
+ * If it was answered meanwhile, the watch still reports it.
+ */
+function leaveIfWaiting(sale: SaleView | null): void {
+  if (!isWaiting(sale)) return;
+  watchSale(sale.saleId);
+  void call('leavePending', { saleId: sale.saleId });
+}
+
+// Every time on screen reads in the till's zone, as its slips and reports do.
+useTill.subscribe((s, before) => {
+  if (s.session && s.session.timeZone !== before.session?.timeZone) setTillZone(s.session.timeZone);
+});

@@ -35,16 +35,20 @@ describe('codes in words', () => {
   });
 });
 
-describe('late successes', () => {
+describe('late outcomes', () => {
   it('looks again at the pending sales that left the list, and keeps watching the rest', () => {
     expect(settleWatch(['a', 'b', 'c'], ['b', 'd'])).toEqual({ gone: ['a', 'c'], watch: ['b', 'd'] });
   });
 
-  it('raises a notice only for a pending sale that succeeded late', () => {
+  it('raises a notice for a late success, and for any outcome of a sale no longer on the screen', () => {
     const sale = { saleId: 's1', meterId: '01234567890', amountCents: 3500, state: 'succeeded', late: true, slip: { printed: true }, updatedAt: '2026-11-30T10:00:00.000Z' } as SaleView;
-    expect(noticeFor(sale)).toEqual({ saleId: 's1', meterId: '01234567890', amountCents: 3500, printed: true, at: '2026-11-30T10:00:00.000Z' });
-    expect(noticeFor({ ...sale, late: false })).toBeNull();
-    expect(noticeFor({ ...sale, state: 'cancelled' })).toBeNull();
+    const notice = { saleId: 's1', meterId: '01234567890', amountCents: 3500, printed: true, at: '2026-11-30T10:00:00.000Z' };
+    expect(noticeFor(sale, false)).toEqual({ ...notice, outcome: 'succeeded' });
+    expect(noticeFor({ ...sale, late: false }, false)).toBeNull(); // the cashier sees it sold on her screen
+    expect(noticeFor({ ...sale, late: false }, true)).toEqual({ ...notice, outcome: 'succeeded' }); // answered while she was leaving it
+    expect(noticeFor({ ...sale, state: 'failed' }, true)).toEqual({ ...notice, outcome: 'failed' });
+    expect(noticeFor({ ...sale, state: 'failed' }, false)).toBeNull();
+    expect(noticeFor({ ...sale, state: 'cancelled' }, true)).toBeNull();
   });
 });
 

@@ -33,30 +33,41 @@ const answer = {
 const textOf = (width?: number) => slipDataOf(answer, width).messageLines.map((l) => l.text);
 
 describe('slipData built by the switch', () => {
-  it('says what the customer needs: utility and message, meter, customer, tokens in fours with type and units, tariff, charges, VAT, receipts', () => {
+  it('is a tax invoice: supplier with VAT number and serial, meter, customer, tokens in fours with type and units, tariff, each charge VAT-inclusive with its VAT, TOTAL = sum of the lines', () => {
     const lines = textOf();
     const all = lines.join('\n');
     expect(lines[0]?.trim()).toBe('Corner Store, Cape Town');
     expect(lines[1]?.trim()).toBe('2026-11-30 10:00');
-    expect(all).toMatch(/^ +CITY OF CAPE TOWN$/m);
+    expect(lines[3]?.trim()).toBe('TAX INVOICE');
+    expect(all).toMatch(/Supplier: +City of Cape Town/);
     expect(all).toMatch(/Reference\s+8f0c3a52-3f1e-4c57-9d1e-6a6f1f6e2b10/);
-    expect(all).toContain('VAT reg no 4500193497');
+    expect(all).toMatch(/Supplier VAT no: +4500193497/);
+    expect(all).toMatch(/Invoice no: +INV20261130001/);
     expect(all).toContain('Save electricity: switch off geysers');
     expect(all).toMatch(/Meter +00128217734/);
     expect(all).toMatch(/Customer\s+Thandiwe Mokoena-Van der Westhuizen/); // wrapped: too long for one line
     expect(all).toContain('3120 3910 0957 5118 8095');
     expect(all).toMatch(/Units +73\.8 kWh/);
-    expect(all).toMatch(/Amount +R434\.78/);
-    expect(all).toMatch(/ VAT +R65\.22/);
+    expect(all).toMatch(/Electricity 73\.8 kWh +R434\.78\n  incl\. VAT 15% +R65\.22/);
     expect(all).toMatch(/Receipt +RC000123/);
     expect(all).toMatch(/Tariff block +50 kWh @ 117\.3c/);
     expect(all).toMatch(/Tariff block +23\.8 kWh @ 155\.21c/);
-    expect(all).toMatch(/Municipal rates arrears +R50\.00/);
-    expect(all).toMatch(/Balance owing +R950\.00/);
+    expect(all).toMatch(/Municipal rates arrears +R50\.00\n  incl\. VAT 15% +R6\.52/);
+    expect(all).toMatch(/Balance left +R950\.00/);
     expect(all).toMatch(/Receipt +DR000456/);
-    expect(all).toMatch(/Monthly network charge +R15\.00/);
-    expect(all).toMatch(/VAT +R75\.22/);
-    expect(all).toMatch(/VAT invoice +INV20261130001/);
+    expect(all).toMatch(/Monthly network charge +R15\.00\n  incl\. VAT 15% +R1\.96/);
+    expect(all).toMatch(/TOTAL +R499\.78/);
+    expect(all).toMatch(/VAT 15% included +R73\.70/);
+    expect(all).toMatch(/Total excl\. VAT +R426\.08/);
+    expect(all).not.toMatch(/excl VAT/);
+  });
+
+  it('is a till slip, still showing the VAT, at R50 or less', () => {
+    const small = { ...answer, tokens: [{ tokenType: 'STD', units: 20, amount: { amount: 5000, currency: '710', tax: 652 }, token: '31203910095751188095' }], debtRecoveryCharges: [], serviceCharges: [] } as unknown as PurchaseAnswer;
+    const all = slipDataOf(small).messageLines.map((l) => l.text).join('\n');
+    expect(all).toMatch(/^ +TILL SLIP$/m);
+    expect(all).not.toContain('TAX INVOICE');
+    expect(all).toMatch(/TOTAL +R50\.00\nVAT 15% included +R6\.52/);
   });
 
   it('puts the key change tokens first, numbered, prints each token line double height, and ends with the reference as a QR code', () => {

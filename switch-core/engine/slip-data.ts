@@ -1,12 +1,16 @@
 /**
  * slipData built by the switch (seed 002: "populate the slipData field in the PurchaseAnswer ...
  * for a POS device to print"): a pure function from a provider's answer to the interface's SlipData
- * — utility and its message, meter, customer, each token in groups of four with its type and units,
- * tariff blocks, debt recovery and service charges, VAT and receipt numbers — every line at most
- * `width` characters, with the shop and time above and the transaction's reference below. A
+ * as a South African VAT document by the same rules as the till's own slip (common/tax-invoice.ts):
+ * TAX INVOICE (or TILL SLIP at R50 or less), the utility as supplier with address and VAT number, the
+ * serial number, meter, customer, each token in groups of four with its type and units, tariff blocks,
+ * then what was supplied — each token, debt recovery and service charge VAT-inclusive with the VAT it
+ * includes — and TOTAL, VAT and the exclusive total; every line at most `width` characters, with the
+ * shop and time above (the time as the till wrote it, in its own zone) and the reference below. A
  * provider's own slipData is never replaced.
  */
 import { formatMoney } from '../../common/money';
+import { centsOf, commodityOf, invoiceOf, INVOICE_WORDS, unitsText } from '../../common/tax-invoice';
 import type { PurchaseAnswer, SlipData, SlipLine } from '../protocol';
 
 export const DEFAULT_SLIP_WIDTH = 42;
@@ -24,26 +28,7 @@ const TOKEN_TITLES: Record<string, string> = {
 /** Key change tokens first: the meter must take them before the new credit token. */
 const TOKEN_ORDER: Record<string, number> = { KC: 0, STD: 1, BSST: 2, PWRLMT: 3, REFUND: 4 };
 
-/** Cents from an amount the models write as a number, an integer string, or (older peers) a LedgerAmount. */
-function centsOf(v: unknown): number | null {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
-  if (typeof v === 'object' && v !== null && 'amount' in v) return centsOf(v.amount);
-  return null;
-}
-
-/** A decimal as the provider wrote it (units 73.8 or "73.8"); rates in minor units likewise. */
-function decimalOf(v: unknown): string | null {
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  if (typeof v === 'string' && v.trim() !== '') return v.trim();
-  if (typeof v === 'object' && v !== null && 'amount' in v) return decimalOf(v.amount);
-  return null;
-}
-
-function unitName(utilityType: string | undefined): string {
-  const t = (utilityType ?? '').toUpperCase();
-  return t === 'ELECTRICITY' ? ' kWh' : t === 'WATER' ? ' kl' : '';
-}
+const money = (cents: number, currency: string): string => formatMoney(cents, 'plain', currency);
 
 /** Word-wraps text to the width; a word longer than the width is cut. */
 function wrap(text: string, width: number): string[] {
@@ -92,7 +77,9 @@ function centsCurrency(resp: PurchaseAnswer): string {
 export function slipDataOf(resp: PurchaseAnswer, width = DEFAULT_SLIP_WIDTH): SlipData & { messageLines: SlipLine[] } {
   const w = Math.max(MIN_SLIP_WIDTH, Math.min(MAX_SLIP_WIDTH, Math.floor(width)));
   const currency = centsCurrency(resp);
-  const units = unitName(resp.utilityType);
+  const unit = commodityOf(resp.utilityType).unit;
+  const units = unit ? ` ${unit}` : '';
+  const invoice = invoiceOf(resp);
   const lines: SlipLine[] = [];
   const text = (...t: string[]) => t.forEach((x) => lines.push({ text: x }));
   const rule = () => lines.push({ text: '', line: true });
@@ -103,11 +90,14 @@ export function slipDataOf(resp: PurchaseAnswer, width = DEFAULT_SLIP_WIDTH): Sl
   if (typeof resp.time === 'string') text(...centred(resp.time.slice(0, 16).replace('T', ' '), w));
   if (shop?.name || typeof resp.time === 'string') rule();
 
-  const utility = resp.utility as { name?: string; vatRegNum?: string; message?: string; address?: string } | undefined;
-  if (utility?.name) text(...centred(utility.name.toUpperCase(), w));
-  if (utility?.address) text(...centred(utility.address, w));
-  if (utility?.vatRegNum) text(...centred(`VAT reg no ${utility.vatRegNum}`, w));
-  if (utility?.message) text(...wrap(utility.message, w));
+  text(...centred(invoice.title, w));
+  const supplier = invoice.supplier;
+  if (supplier.name) text(...pair(INVOICE_WORDS.supplier, supplier.name, w));
+  if (supplier.address) text(...wrap(supplier.address, w).map((l) => l.padStart(w)));
+  if (supplier.vatNumber) text(...pair(INVOICE_WORDS.supplierVat, supplier.vatNumber, w));
+  text(...pair(INVOICE_WORDS.serial, invoice.serial ?? resp.id, w));
+  const message = (resp.utility as { message?: string } | undefined)?.message;
+  if (message) text(...wrap(message, w));
   rule();
 
   if (resp.meter?.meterId) text(...pair('Meter', resp.meter.meterId, w));
@@ -127,41 +117,32 @@ export function slipDataOf(resp: PurchaseAnswer, width = DEFAULT_SLIP_WIDTH): Sl
     const title = TOKEN_TITLES[t.tokenType ?? 'STD'] ?? `${t.tokenType} TOKEN`;
     text(...centred(t.tokenType === 'KC' && keyChanges > 1 ? `${title} ${++kc} OF ${keyChanges}` : title, w));
     for (const l of centred(groupsOfFour(t.token), w)) lines.push({ text: l, fontHeightScaleFactor: 2 });
-    const u = decimalOf(t.units);
+    const u = unitsText(t.units);
     if (u !== null) text(...pair('Units', u + units, w));
-    const amount = centsOf(t.amount);
-    if (amount !== null) text(...pair('Amount', formatMoney(amount, 'plain', currency), w));
-    const tax = centsOf(t.amount?.tax);
-    if (tax !== null) text(...pair('  VAT', formatMoney(tax, 'plain', currency), w));
     if (t.receiptNum) text(...pair('Receipt', t.receiptNum, w));
     for (const b of t.tariffCalc ?? []) {
-      const bu = decimalOf(b.units);
-      const rate = decimalOf(b.rate);
+      const bu = unitsText(b.units);
+      const rate = unitsText(b.rate);
       if (bu !== null && rate !== null) text(...pair('  Tariff block', `${bu}${units} @ ${rate}c`, w));
     }
   }
 
-  const debts = resp.debtRecoveryCharges ?? [];
-  const services = resp.serviceCharges ?? [];
-  if (debts.length + services.length > 0) rule();
-  for (const d of debts) {
-    text(...pair(d.description ?? 'Debt recovery', formatMoney(centsOf(d.amount) ?? 0, 'plain', currency), w));
-    const balance = centsOf(d.balance);
-    if (balance !== null) text(...pair('  Balance owing', formatMoney(balance, 'plain', currency), w));
-    if (d.receiptNum) text(...pair('  Receipt', d.receiptNum, w));
-  }
-  for (const s of services) {
-    text(...pair(s.description ?? 'Service charge', formatMoney(centsOf(s.amount) ?? 0, 'plain', currency), w));
-    const receipt = (s as { receiptNum?: string }).receiptNum;
-    if (receipt) text(...pair('  Receipt', receipt, w));
-  }
-
   rule();
-  const total = centsOf(resp.purchaseTotal);
-  if (total !== null) text(...pair('Tokens (excl VAT)', formatMoney(total, 'plain', currency), w));
-  const vat = centsOf(resp.taxTotal);
-  if (vat !== null) text(...pair('VAT', formatMoney(vat, 'plain', currency), w));
-  if (resp.vatInvoiceNumber) text(...pair('VAT invoice', resp.vatInvoiceNumber, w));
+  text(...centred(INVOICE_WORDS.supplied, w));
+  const debts = [...(resp.debtRecoveryCharges ?? [])];
+  for (const l of invoice.lines) {
+    text(...pair(l.label, money(l.inclCents, currency), w));
+    text(...pair(INVOICE_WORDS.lineVat(l), money(l.vatCents, currency), w));
+    if (l.kind !== 'debt') continue;
+    const d = debts.shift();
+    const balance = centsOf(d?.balance);
+    if (balance !== null) text(...pair('  Balance left', money(balance, currency), w));
+    if (d?.receiptNum) text(...pair('  Receipt', d.receiptNum, w));
+  }
+  rule();
+  text(...pair(INVOICE_WORDS.total, money(invoice.totalCents, currency), w));
+  text(...pair(INVOICE_WORDS.vat, money(invoice.vatCents, currency), w));
+  text(...pair(INVOICE_WORDS.excl, money(invoice.exclCents, currency), w));
   // The transaction's reference: what the customer quotes to have the slip reprinted or a query answered.
   text(...pair('Reference', resp.id, w));
   lines.push({ text: '', barcode: { data: resp.id, encoding: 'QR' } });

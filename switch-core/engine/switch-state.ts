@@ -4,6 +4,10 @@
  * operation goes through (begin persists before anything is sent; finish records the reply, its
  * references and its trace). The operations themselves live in meter-lookup.ts, broadcast.ts,
  * purchase-routing.ts, retries.ts, optional-operations.ts, advice-queue.ts and events.ts.
+ *
+ * Just over 400 lines because begin/finish and the caches share this class's private state (the
+ * lookups not yet written, the in-flight map, the provider call ↔ transaction links): apart, each
+ * half would need the other's privates. The engine's configuration types at the top are its inputs.
  */
 import {
   nowIso,

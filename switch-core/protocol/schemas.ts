@@ -13,6 +13,9 @@
  * and the token digits required). Types are inferred from the schemas, so what we build is typed as
  * the models say; the conformance test checks every message we send against the JSON Schema derived
  * from MODELS.md.
+ *
+ * Over 400 lines: one schema per model, in the models' order, so it reads beside MODELS.md; the
+ * reading rules they share are in read-side.ts.
  */
 import { z } from 'zod';
 import { AbsentCurrency, readAs, readSideOf, type Read } from './read-side';

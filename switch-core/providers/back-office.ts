@@ -3,6 +3,10 @@
  * tariffs, customers, meters and their accounts, which provider serves which utility (the
  * support map), and the record of every purchase (so retries and reprints answer the same
  * tokens). In memory, no I/O; the payment rules themselves live in purchase-plan.ts.
+ *
+ * Over 400 lines: one class over one in-memory state (accounts, key data, purchase records) that
+ * every simulated operation reads and writes in one step — lookup, purchase, trial, retry, reprint,
+ * key change; the rules it applies are already apart (purchase-plan.ts, instalment-plan.ts, sts-vending.ts).
  */
 import type { ErrorType, SlipLine, UtilityType } from '../protocol';
 import {

@@ -10,9 +10,10 @@
  */
 import { rands } from '../../common/money';
 import type { ErrorType, TokenType, UtilityType } from '../protocol';
+import { VAT_RATE_PERCENT, vatIncluded } from '../../common/tax-invoice';
 import { instalmentDue, loanBalance, type ApplianceLoan } from './instalment-plan';
 
-export const VAT_RATE_PERCENT = 15;
+export { VAT_RATE_PERCENT, vatIncluded };
 /** The municipal share of each purchase that recovers debt, in percent (capped at what is due). */
 export const ARREARS_SHARE_PERCENT = 25;
 
@@ -148,11 +149,6 @@ export type PlanResult =
 /** "YYYY-MM" in South African time (UTC+2, no daylight saving). */
 export function monthKey(nowMs: number): string {
   return new Date(nowMs + 2 * 3600_000).toISOString().slice(0, 7);
-}
-
-/** The VAT contained in a VAT-inclusive amount, rounded to the cent. */
-export function vatIncluded(inclusiveCents: number, ratePercent = VAT_RATE_PERCENT): number {
-  return inclusiveCents - Math.round((inclusiveCents * 100) / (100 + ratePercent));
 }
 
 export function formatUnits(hundredths: number): string {

@@ -10,7 +10,8 @@ import { errorDetail } from '../protocol';
 import type { SimulatedProvider } from '../providers/types';
 import type { SwitchEngine } from '../engine/switch-engine';
 import { registerAdminRoutes } from './admin-routes';
-import { basicAuthChecker, bearerTokens, credentialsChecker, registerTokenEndpoint } from './auth';
+import { basicAuthChecker, basicCredentials, bearerTokens, credentialsChecker, registerTokenEndpoint } from './auth';
+import { DEFAULT_AUTH_LIMITS, createAuthGuard, type AuthAlert, type AuthLimits } from './auth-limits';
 import { DEFAULT_CONNECTION_LIMITS, applyConnectionLimits, type ConnectionLimits } from './connection-limits';
 import { HEALTH_PATH, registerHealthRoute, type HealthCheck } from './health-routes';
 import { ppuMessageAt, registerPpuRoutes } from './ppu-routes';
@@ -25,6 +26,10 @@ export interface ServerOptions {
   oauth2?: { tokenTtlSeconds: number };
   /** What GET /healthz asks (the store's ping); by default the node is healthy while it answers HTTP. */
   health?: HealthCheck;
+  /** Slowing and locking after wrong credentials; defaults in auth-limits.ts. */
+  authLimits?: Partial<AuthLimits>;
+  /** Where a lockout's alert goes (default: a line on standard error). */
+  onAlert?: (a: AuthAlert) => void;
 }
 
 /** The switch's OAuth2 token endpoint (client-credentials grant), outside /prepaidutility/v3. */
@@ -49,24 +54,42 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
   const tokens = opts.oauth2 ? bearerTokens(opts.oauth2.tokenTtlSeconds) : null;
   const basicChallenge = 'Basic realm="ppu-switch", charset="UTF-8"';
 
+  const guard = createAuthGuard({ ...DEFAULT_AUTH_LIMITS, ...opts.authLimits }, opts.onAlert ?? ((a) => console.error(`ALERT ${a.kind} ${a.at}: ${a.message}`)));
+  const addressOf = (request: { socket: { remoteAddress?: string } }) => request.socket.remoteAddress ?? 'unknown';
+  const holdBack = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : undefined);
+
   app.addHook('onRequest', async (request, reply) => {
-    if (tokens && request.routeOptions.url === OAUTH2_TOKEN_PATH) return; // the token endpoint checks the client itself
     if (request.routeOptions.url === HEALTH_PATH) return; // load balancers probe without the till's credentials
     const header = request.headers.authorization;
+    const address = addressOf(request);
+    const user = basicCredentials(header)?.id ?? null;
+    const refusal = guard.refusal(address, user);
+    if (refusal) return reply.code(429).header('retry-after', '60').send(errorDetail('GENERAL_ERROR', `Authentication refused unchecked: ${refusal}`));
+    if (tokens && request.routeOptions.url === OAUTH2_TOKEN_PATH) return; // the token endpoint checks the client itself (its failures count: onResponse)
     if (tokens && header?.startsWith('Bearer ')) {
-      if (await tokens.verify(header.slice(7).trim())) return;
+      if (await tokens.verify(header.slice(7).trim())) return guard.succeeded(address);
+      await holdBack(guard.failed(address, null));
       return reply
         .code(401)
         .header('www-authenticate', ['Bearer realm="ppu-switch", error="invalid_token", error_description="the token is unknown or expired"', basicChallenge])
         .send(errorDetail('GENERAL_ERROR', `Authentication failed: the bearer token is unknown or expired; fetch a new one at ${OAUTH2_TOKEN_PATH}`));
     }
     if (!allowed(header)) {
+      await holdBack(guard.failed(address, user));
       return reply
         .code(401)
         .header('www-authenticate', tokens ? ['Bearer realm="ppu-switch"', basicChallenge] : basicChallenge)
         .send(errorDetail('GENERAL_ERROR', `Authentication required: ${tokens ? `a bearer token from ${OAUTH2_TOKEN_PATH} or ` : ''}HTTP basic auth with the switch credentials`));
     }
+    guard.succeeded(address);
   });
+  if (tokens) {
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.routeOptions.url !== OAUTH2_TOKEN_PATH) return;
+      if (reply.statusCode === 401) guard.failed(addressOf(request), basicCredentials(request.headers.authorization)?.id ?? null);
+      else if (reply.statusCode === 200) guard.succeeded(addressOf(request));
+    });
+  }
 
   if (tokens) registerTokenEndpoint(app, OAUTH2_TOKEN_PATH, tokens, credentialsChecker(opts.auth.username, opts.auth.password));
 

@@ -21,6 +21,10 @@ export interface SaleRow {
   currency: string;
   tenderType: string;
   maskedCard: string | null;
+  /** The card terminal's approval code, when the cashier typed it. */
+  cardApproval: string | null;
+  /** Cash: what the customer handed over (null when not typed, and for cards). */
+  cashReceivedCents: number | null;
   operatorId: string;
   shiftId: string | null;
   lookupRef: string | null;
@@ -104,12 +108,15 @@ export interface ReprintRow {
   source: 'local' | 'switch';
   printed: boolean;
 }
+export type DrawerOpenKind = 'sale' | 'refund' | 'no-sale';
 export interface DrawerOpenRow {
   id: string;
   at: string;
   operatorId: string | null;
   /** The cash sale that opened it; null for a manager's "no sale". */
   saleId: string | null;
+  /** Why: a cash sale's own opening, the refund of a cancelled pending sale, or a manager's "no sale". */
+  kind: DrawerOpenKind;
   reason: string | null;
   opened: boolean;
   error: string | null;
@@ -139,7 +146,7 @@ export interface SaleQuery {
 
 const SALE_COLS: Record<keyof SaleRow, string> = {
   id: 'id', version: 'version', state: 'state', late: 'late', meterId: 'meter_id', amountCents: 'amount_cents', currency: 'currency',
-  tenderType: 'tender_type', maskedCard: 'masked_card', operatorId: 'operator_id', shiftId: 'shift_id', lookupRef: 'lookup_ref',
+  tenderType: 'tender_type', maskedCard: 'masked_card', cardApproval: 'card_approval', cashReceivedCents: 'cash_received_cents', operatorId: 'operator_id', shiftId: 'shift_id', lookupRef: 'lookup_ref',
   requestJson: 'request_json', responseJson: 'response_json', customerName: 'customer_name', utilityName: 'utility_name', provider: 'provider',
   failureMessage: 'failure_message', failureType: 'failure_type', attempts: 'attempts', lastError: 'last_error', nextAttemptAt: 'next_attempt_at',
   slipPrinted: 'slip_printed', slipKind: 'slip_kind', printError: 'print_error', tokenText: 'token_text', cancelledBy: 'cancelled_by', cancelledAt: 'cancelled_at', approvedBy: 'approved_by', approvedOver: 'approved_over', createdAt: 'created_at', updatedAt: 'updated_at',
@@ -401,15 +408,15 @@ export function openTillStore(path: string) {
     },
 
     // ── cash drawer ──
-    /** Records an opening before the kick is sent; false when this sale already opened the drawer. */
+    /** Records an opening before the kick is sent; false when this sale already opened the drawer for this kind. */
     addDrawerOpen(r: Omit<DrawerOpenRow, 'opened' | 'error'>): boolean {
-      return db.prepare(`INSERT OR IGNORE INTO drawer_opens (id, at, operator_id, sale_id, reason) VALUES (@id, @at, @operatorId, @saleId, @reason)`).run(r).changes === 1;
+      return db.prepare(`INSERT OR IGNORE INTO drawer_opens (id, at, operator_id, sale_id, kind, reason) VALUES (@id, @at, @operatorId, @saleId, @kind, @reason)`).run(r).changes === 1;
     },
     markDrawerOpen(id: string, opened: boolean, error: string | null): void {
       db.prepare(`UPDATE drawer_opens SET opened = ?, error = ? WHERE id = ?`).run(opened ? 1 : 0, error, id);
     },
     drawerOpens(from: string, to: string): DrawerOpenRow[] {
-      return (db.prepare(`SELECT id, at, operator_id AS operatorId, sale_id AS saleId, reason, opened, error FROM drawer_opens WHERE at >= ? AND at < ? ORDER BY at, id`).all(from, to) as Raw[]).map(
+      return (db.prepare(`SELECT id, at, operator_id AS operatorId, sale_id AS saleId, kind, reason, opened, error FROM drawer_opens WHERE at >= ? AND at < ? ORDER BY at, id`).all(from, to) as Raw[]).map(
         (r) => ({ ...(r as unknown as DrawerOpenRow), opened: Boolean(r.opened) }),
       );
     },

@@ -1,24 +1,35 @@
 /**
  * The cash drawer, read from the bytes the virtual printer received over TCP: a cash sale opens it
- * once, a card sale does not; a manager's "no sale" opens it with a reason that the end-of-day
- * report shows; the drawer-open sensor shows in the till's status.
+ * once, a card sale does not; a cash sale left pending opens it (the cash stays in the till) and its
+ * slip shows the change, and cancelling it opens it again for the refund, recorded under the manager
+ * who cancelled; a manager's "no sale" opens it with a reason that the end-of-day report shows; the
+ * drawer-open sensor shows in the till's status.
  */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VirtualPrinter } from '../../../printer';
-import { startTarget, startTillOnVirtualPrinter, waitSale, type Target, type TestTill } from './harness';
+import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../../../printer';
+import { sinkFromTransport } from '../printing';
+import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
 
 let target: Target;
 let vp: VirtualPrinter;
+let dir: string;
 let till: TestTill;
-let stop: () => Promise<void>;
 
 beforeAll(async () => {
   target = await startTarget();
-  ({ till, vp, close: stop } = await startTillOnVirtualPrinter(target, 'cash-drawer'));
+  dir = mkdtempSync(join(tmpdir(), 'cash-drawer-'));
+  vp = await startVirtualPrinter({ port: 0, outDir: join(dir, 'vp') });
+  till = await startTill(target, { dir: join(dir, 'till'), workerIntervalMs: 0, printer: sinkFromTransport(createTransport({ kind: 'virtual', port: vp.port, timeoutMs: 1000 })) });
 });
 afterAll(async () => {
-  await stop?.();
+  await till?.backend.close();
+  await vp?.close();
   await target?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function sell(tender: 'CASH' | 'DEBIT_CARD'): Promise<string> {
@@ -64,4 +75,38 @@ describe('cash drawer', () => {
     expect(eod.ok && eod.value.drawerOpens).toMatchObject([{ reason: 'change for the float', opened: true }]);
     expect(eod.ok && eod.value.lines.join('\n')).toMatch(/Drawer opened, no sale\s+1\n {2}\d\d:\d\d .+\n {4}change for the float/);
   });
+
+  it('opens for a cash sale left pending, with the change on its slip, and again for its refund under the manager who cancelled it', async () => {
+    // A till of its own with its retry worker running, as at the counter; the switch fails every send until the sale is cancelled.
+    const own = await startTill(target, { dir: join(dir, 'pending'), printer: sinkFromTransport(createTransport({ kind: 'virtual', port: vp.port, timeoutMs: 1000 })) });
+    const before = vp.drawerKicks().length;
+    target.setBehaviour({ serverErrorRate: 1 });
+    try {
+      const p = await own.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH', cashReceivedCents: 15000 } });
+      expect(p.ok, JSON.stringify(p)).toBe(true);
+      const saleId = p.ok ? p.value.saleId : '';
+      expect(p.ok && p.value.tender).toEqual({ type: 'CASH', cashReceivedCents: 15000 });
+      await waitSale(own.api, saleId, (s) => s === 'retrying' || s === 'pending');
+      const left = await own.api.leavePending({ saleId });
+      expect(left.ok && left.value.state, JSON.stringify(left)).toBe('pending');
+      await expect.poll(() => vp.drawerKicks().length).toBe(before + 1);
+      await expect.poll(() => slipOf(saleId)?.text ?? '').toMatch(/Cash received:\s+R150\.00\nChange:\s+R50\.00/);
+
+      const cancelled = await own.api.cancelPending({ saleId });
+      expect(cancelled.ok && cancelled.value.state, JSON.stringify(cancelled)).toBe('cancelled');
+      await expect.poll(() => vp.drawerKicks().length).toBe(before + 2);
+      const db = new Database(join(dir, 'pending', 'till.db'), { readonly: true });
+      try {
+        expect(db.prepare('SELECT kind, operator_id AS operatorId FROM drawer_opens WHERE sale_id = ? ORDER BY at').all(saleId)).toEqual([
+          { kind: 'sale', operatorId: 'manager' },
+          { kind: 'refund', operatorId: 'manager' },
+        ]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      target.setBehaviour({ serverErrorRate: 0 });
+      await own.backend.close();
+    }
+  }, 60_000);
 });

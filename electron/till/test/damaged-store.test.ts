@@ -1,14 +1,19 @@
 /**
  * A damaged till database: checked at start, refused with a manager-level message (no sales, no
  * "Nothing pending", no totals read from it), kept as it is, and restored from the newest good
- * backup — a real SQLite file, really damaged, backed up with better-sqlite3's online backup.
+ * backup — a real SQLite file, really damaged, backed up with better-sqlite3's online backup. Damage
+ * includes an empty file where backups exist and a write-ahead log that fails its checksums (left by
+ * a till killed mid-day, 64 bytes spoilt); a backup from before a PIN change is restored with the
+ * PIN valid in it, by `ppu-till restore` in a process of its own, with no PIN change asked first.
  */
-import { existsSync, mkdtempSync, openSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { apiFromInvoke, type TillApi } from '../../api/contract';
 import { startTillRuntime, type TillRuntime } from '../runtime';
+import { waitSale } from './harness';
 
 let rt: TillRuntime | null = null;
 afterEach(async () => {
@@ -16,8 +21,8 @@ afterEach(async () => {
   rt = null;
 });
 
-async function start(dataDir: string): Promise<TillApi> {
-  rt = await startTillRuntime({ dataDir, mode: 'cli', embedSwitch: false, virtualPrinter: false, workerIntervalMs: 0 });
+async function start(dataDir: string, embedSwitch = false): Promise<TillApi> {
+  rt = await startTillRuntime({ dataDir, mode: 'cli', embedSwitch, virtualPrinter: false, workerIntervalMs: 0 });
   return apiFromInvoke(rt.backend.invoke);
 }
 async function stop(): Promise<void> {
@@ -39,7 +44,7 @@ it('a damaged database is refused with its message, kept, and restored from the 
     await new Promise((r) => setTimeout(r, 20));
     backups = await api.listBackups({});
   }
-  expect(backups.ok && backups.value.backups.map((b) => b.reason)).toEqual(['shift-close']);
+  expect(backups.ok && backups.value.backups.map((b) => b.reason)).toEqual(['shift-close', 'operators']);
   await stop();
 
   // Damage pages in the middle of the file (its header stays readable).
@@ -88,3 +93,90 @@ it('a file that is not a database at all is refused with its message, not a stac
   await api.signIn({ operatorId: 'manager', pin: '9999' });
   expect(await api.listQueue({})).toMatchObject({ ok: false, error: { code: 'STORE_DAMAGED' } });
 });
+
+/** A fresh till whose manager chose 4826 (a backup is taken at the change). */
+async function tillWithOwnPin(dir: string, embedSwitch = false): Promise<TillApi> {
+  const api = await start(dir, embedSwitch);
+  expect((await api.signIn({ operatorId: 'manager', pin: '9999' })).ok).toBe(true);
+  expect((await api.changePin({ currentPin: '9999', newPin: '4826' })).ok).toBe(true);
+  return api;
+}
+
+it('an empty database file where backups exist is damage, not a new till: refused, and restored with the PIN the manager chose', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'till-empty-'));
+  const api = await tillWithOwnPin(dir);
+  const list = await api.listBackups({});
+  expect(list.ok && list.value.backups.map((b) => b.reason)).toEqual(['operators']); // the PIN change was backed up at once
+  await stop();
+  writeFileSync(join(dir, 'till.db'), '');
+
+  const damaged = await start(dir);
+  const st = await damaged.status({});
+  expect(st.ok && st.value.storage).toMatchObject({ state: 'damaged', message: expect.stringMatching(/empty \(0 bytes\)/) });
+  expect((await damaged.signIn({ operatorId: 'manager', pin: '9999' })).ok).toBe(false); // the shipped PIN does not come back
+  expect((await damaged.signIn({ operatorId: 'manager', pin: '4826' })).ok).toBe(true);
+  expect(await damaged.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } })).toMatchObject({ ok: false, error: { code: 'STORE_DAMAGED' } });
+  const good = await damaged.listBackups({});
+  expect(await damaged.restoreBackup({ name: good.ok ? good.value.newestGood! : '' })).toMatchObject({ ok: true });
+  await stop();
+
+  const after = await start(dir);
+  expect((await after.status({})).ok && (await after.status({}))).toMatchObject({ value: { storage: { state: 'ok' } } });
+  expect((await after.signIn({ operatorId: 'manager', pin: '4826' })).ok).toBe(true);
+});
+
+it('a write-ahead log that fails its checksums before committed sales is damage, not six sales silently gone', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'till-wal-'));
+  const api = await tillWithOwnPin(dir, true);
+  for (let i = 0; i < 6; i++) {
+    const p = await api.purchase({ meterId: '00100000017', amountCents: 5000, tender: { type: 'CASH' } });
+    if (!p.ok) throw new Error(p.error.message);
+    expect((await waitSale(api, p.value.saleId, (s) => s === 'succeeded')).state).toBe('succeeded');
+  }
+  // The files as a till killed now leaves them: the database, its log not yet checkpointed, the backups.
+  const killed = mkdtempSync(join(tmpdir(), 'till-wal-killed-'));
+  for (const f of ['till.db', 'till.db-wal']) copyFileSync(join(dir, f), join(killed, f));
+  cpSync(join(dir, 'backups'), join(killed, 'backups'), { recursive: true });
+  await stop();
+  const wal = readFileSync(join(killed, 'till.db-wal'));
+  const frame = 24 + wal.readUInt32BE(8);
+  expect(wal.length).toBeGreaterThan(32 + 6 * frame); // the sales are in the log
+  const fd = openSync(join(killed, 'till.db-wal'), 'r+');
+  writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, 32 + 2 * frame + 24 + 512); // 64 bytes inside the third frame's page
+  closeSync(fd);
+
+  const damaged = await start(killed);
+  const st = await damaged.status({});
+  expect(st.ok && st.value.storage).toMatchObject({ state: 'damaged', message: expect.stringMatching(/write-ahead log .* fails its checksum at frame 3, before committed writes/) });
+  expect((await damaged.signIn({ operatorId: 'manager', pin: '4826' })).ok).toBe(true);
+  expect(await damaged.listTransactions({})).toMatchObject({ ok: false, error: { code: 'STORE_DAMAGED' } });
+  const good = await damaged.listBackups({});
+  expect(await damaged.restoreBackup({ name: good.ok ? good.value.newestGood! : '' })).toMatchObject({ ok: true });
+  expect(existsSync(join(killed, 'till.db-wal'))).toBe(false); // the damaged log is kept aside with its database
+});
+
+it('a backup from before a PIN change is restored by `ppu-till restore` with the PIN valid in it, nothing asked first', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'till-oldpin-'));
+  let api = await start(dir);
+  await rt!.backend.tick(); // a fresh till's first backup: the shipped PINs, still to be changed
+  await stop();
+  api = await tillWithOwnPin(dir);
+  const list = await api.listBackups({});
+  const names = list.ok ? list.value.backups.map((b) => b.name) : [];
+  expect(names.map((n) => n.replace(/^till-\d{8}T\d{9}Z-/, ''))).toEqual(['operators.db', 'daily.db']);
+  await stop();
+  // The database and the newest backup (the one with 4826) both spoilt: the newest good one predates the change.
+  writeFileSync(join(dir, 'backups', names[0]!), Buffer.alloc(8192, 0x41));
+  writeFileSync(join(dir, 'till.db'), Buffer.alloc(8192, 0x41));
+
+  const cli = (env: Record<string, string>, ...args: string[]) => spawnSync('npx', ['tsx', 'electron/cli.ts', '--data-dir', dir, '--operator', 'manager', ...args], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, ...env } });
+  const restored = cli({ PPU_TILL_PIN: '9999' }, 'restore');
+  expect(restored.status, restored.stdout + restored.stderr).toBe(0);
+  expect(restored.stdout).toMatch(new RegExp(`Restored from ${names[1]}`));
+  // The restored till is the backup's: its shipped PIN is changed now, on a sound database.
+  const changed = cli({ PPU_TILL_PIN: '9999', PPU_TILL_NEW_PIN: '4826' }, 'change-pin');
+  expect(changed.status, changed.stdout + changed.stderr).toBe(0);
+  const after = cli({ PPU_TILL_PIN: '4826' }, 'backups');
+  expect(after.status, after.stdout + after.stderr).toBe(0);
+  expect(after.stdout).toMatch(/^Database OK\./);
+}, 200_000);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { SaleSummary } from '../../api/contract';
-import { buildEodReport, REPORT_COLUMNS } from '../end-of-day';
+import { buildEodReport, dayRange, REPORT_COLUMNS } from '../end-of-day';
 import type { SaleRow } from '../store/repository';
 
 let n = 0;
 function row(state: string, tenderType: string, amountCents: number, extra: Partial<SaleRow> = {}): SaleRow {
   n++;
   return {
-    id: `00000000-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`, version: 1, state, late: false, meterId: '01234567890', amountCents, currency: '710', tenderType, maskedCard: null,
+    id: `00000000-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`, version: 1, state, late: false, meterId: '01234567890', amountCents, currency: '710', tenderType, maskedCard: null, cardApproval: null, cashReceivedCents: null,
     operatorId: 'cashier', shiftId: null, lookupRef: null, requestJson: '{}', responseJson: null, customerName: null, utilityName: 'City of Cape Town', provider: 'EasyPay',
     failureMessage: null, failureType: null, attempts: 1, lastError: null, nextAttemptAt: null, slipPrinted: true, slipKind: 'sale', printError: null, tokenText: null,
     cancelledBy: null, cancelledAt: null, approvedBy: null, approvedOver: null, createdAt: `2026-11-30T0${n % 10}:15:00.000Z`, updatedAt: '2026-11-30T10:00:00.000Z', ...extra,
@@ -26,8 +26,9 @@ describe('end-of-day cash-up', () => {
   ];
   const report = buildEodReport({
     from: '2026-11-30T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', generatedAt: '2026-11-30T18:00:00.000Z', terminalId: 'TILL0001', rows, operatorNames: new Map([['cashier', 'Cashier One'], ['manager', 'Manager']]), summary,
-    drawerOpens: [{ id: 'd1', at: '2026-11-30T10:15:00.000Z', operatorId: 'manager', reason: 'change for the float', opened: true, saleId: null, error: null }],
+    drawerOpens: [{ id: 'd1', at: '2026-11-30T10:15:00.000Z', operatorId: 'manager', reason: 'change for the float', opened: true, saleId: null, kind: 'no-sale', error: null }],
     count: { openingFloatCents: 50_000, dropsCents: 20_000, counted: { CASH: 47_500, DEBIT_CARD: 4_000 } },
+    zone: 'Africa/Johannesburg',
   });
 
   it('expects float + cash sales + pending cash − drops in the drawer and shows the difference per tender', () => {
@@ -43,6 +44,8 @@ describe('end-of-day cash-up', () => {
     expect(text).toMatch(/Opening float\s+R500\.00/);
     expect(text).toMatch(/Cash drops\s+-R200\.00/);
     expect(text).toMatch(/ SHORT\s+-R5\.00/);
+    expect(text).toMatch(/Expected\s+R480\.00\n\s+incl\. held for pending\s+R30\.00/);
+    expect(report.heldForPendingCents).toBe(3_000);
     expect(text).toMatch(/Pending\s+1\n.*R30\.00\n\s+ref 00000003/);
     expect(text).toMatch(/Reversed \(refunded\)\s+1\n.*R20\.00/);
     expect(text).toMatch(/Drawer opened, no sale\s+1\n.*Manager\n\s+change for the float/);
@@ -55,5 +58,26 @@ describe('end-of-day cash-up', () => {
     expect(csv).toHaveLength(rows.length + 1);
     expect(csv.map((l) => l.split(',')[3]).slice(1).sort()).toEqual(['failed', 'pending', 'reversed (refunded)', 'sold', 'sold', 'sold late']);
     expect(report.csvFileName).toMatch(/^end-of-day-2026-1[12]-\d\d(-to-2026-1[12]-\d\d)?\.csv$/);
+  });
+
+  it('reads every time in the till’s zone: the CSV dates, the period and the file name', () => {
+    const csv = report.csv.trim().split('\r\n');
+    // The first sale was made at 01:15 UTC: 03:15 in Johannesburg.
+    expect(csv.some((l) => l.startsWith('2026-11-30 03:15,'))).toBe(true);
+    expect(report.lines.join('\n')).toMatch(/From\s+2026-11-30 02:00/);
+  });
+});
+
+describe('a report day in the till’s zone', () => {
+  it('runs from local midnight to local midnight (22:00 to 22:00 UTC in Johannesburg), today by the local date', () => {
+    // 23:30 UTC on 6 December is 01:30 on 7 December in Johannesburg: today is the 7th there.
+    const now = Date.parse('2026-12-06T23:30:00Z');
+    expect(dayRange(now, 'Africa/Johannesburg')).toEqual({ from: '2026-12-06T22:00:00.000Z', to: '2026-12-07T22:00:00.000Z' });
+    expect(dayRange(now, 'UTC')).toEqual({ from: '2026-12-06T00:00:00.000Z', to: '2026-12-07T00:00:00.000Z' });
+    expect(dayRange(now, 'Africa/Johannesburg', '2026-12-01', '2026-12-02')).toEqual({ from: '2026-11-30T22:00:00.000Z', to: '2026-12-02T22:00:00.000Z' });
+  });
+
+  it('keeps a day whole across a daylight-saving change (Europe/London, 29 March 2026 has 23 hours)', () => {
+    expect(dayRange(0, 'Europe/London', '2026-03-29')).toEqual({ from: '2026-03-29T00:00:00.000Z', to: '2026-03-29T23:00:00.000Z' });
   });
 });

@@ -3,12 +3,14 @@
  * while the printer is out of paper shows the printer problem and keeps its slip; when paper is
  * back the slip prints by itself exactly once and the sale says "printed"; a till restarted on the
  * same data does not print a sale's slip a second time; a manager's reprint of a sale whose slip
- * never printed sends that first slip, not a REPRINT copy beside it; 100 back-to-back sales while the
+ * never printed sends that first slip, not a COPY beside it; 100 back-to-back sales while the
  * background worker drains the queue all say "printed", and the printer holds exactly their 100 slips.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../../../printer';
 import { sinkFromTransport } from '../printing';
@@ -45,8 +47,8 @@ async function slipState(till: TestTill, saleId: string) {
   return t.ok ? t.value.sale.slip : null;
 }
 
-describe("the switch's slipData on the till's printer", () => {
-  it('prints every line of the slipData the switch built for the sale', async () => {
+describe("the till's own slip beside the switch's slipData", () => {
+  it('prints its own tax invoice to the paper’s full width, with the very figures of the slipData the switch built', async () => {
     const till = await startTill(target, { dir: join(dir, 'slip'), workerIntervalMs: 0, printer: printer() });
     try {
       const saleId = await sellOne(till);
@@ -54,11 +56,30 @@ describe("the switch's slipData on the till's printer", () => {
       const tx = (await (await fetch(`${target.url}/admin/v1/transactions/${saleId}`, { headers: { authorization: auth } })).json()) as {
         transaction: { responseBody: { slipData?: { messageLines: { text: string }[] } } };
       };
-      const lines = tx.transaction.responseBody.slipData?.messageLines.map((l) => l.text.trim()).filter(Boolean) ?? [];
-      expect(lines.length).toBeGreaterThan(10);
+      const squeeze = (l: string) => l.trim().replace(/\s+/g, ' ');
+      const lines = tx.transaction.responseBody.slipData?.messageLines.map((l) => squeeze(l.text)).filter(Boolean) ?? [];
+      // The money, from what was supplied down to the exclusive total, and the invoice's title and serial number.
+      const money = lines.slice(lines.indexOf('SUPPLIED (VAT INCLUSIVE)'), lines.findIndex((l) => l.startsWith('Total excl. VAT')) + 1);
+      expect(money.length, lines.join('\n')).toBeGreaterThan(4);
       const printed = slipsFor(saleId);
       expect(printed).toHaveLength(1);
-      for (const line of lines) expect(printed[0]?.text, line).toContain(line);
+      const rows = (printed[0]?.text ?? '').split('\n');
+      for (const line of [...money, 'TAX INVOICE', lines.find((l) => l.startsWith('Invoice no:')) ?? 'Invoice no:']) expect(rows.map(squeeze), line).toContain(line);
+      // 80 mm paper: 48 columns, not the slipData's 42.
+      expect(rows.find((r) => r.startsWith('TOTAL'))?.length).toBe(48);
+    } finally {
+      await till.backend.close();
+    }
+  });
+
+  it("the printed slip's QR code, read back from the rendered image, is the sale's reference", async () => {
+    const till = await startTill(target, { dir: join(dir, 'qr'), workerIntervalMs: 0, printer: printer() });
+    try {
+      const saleId = await sellOne(till);
+      const [job] = slipsFor(saleId);
+      const image = PNG.sync.read(readFileSync(job!.files.png));
+      const qr = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
+      expect(qr?.data).toBe(saleId);
     } finally {
       await till.backend.close();
     }
@@ -107,7 +128,7 @@ describe('till slips through the durable print queue', () => {
     }
   });
 
-  it("a manager's reprint of a slip that never printed sends the first slip, not a REPRINT copy", async () => {
+  it("a manager's reprint of a slip that never printed sends the first slip, not a COPY", async () => {
     const till = await startTill(target, { dir: join(dir, 'c'), workerIntervalMs: 0, printer: printer() });
     try {
       vp.setStatus({ coverOpen: true });
@@ -119,7 +140,7 @@ describe('till slips through the durable print queue', () => {
       await till.backend.tick();
       const slips = slipsFor(saleId);
       expect(slips).toHaveLength(1);
-      expect(slips[0]?.text).not.toMatch(/REPRINT/);
+      expect(slips[0]?.text).not.toMatch(/ COPY /);
       expect(await slipState(till, saleId)).toMatchObject({ printed: true });
     } finally {
       vp.setStatus({ coverOpen: false });
@@ -151,7 +172,7 @@ describe('print status is true', () => {
     }
   }, 120_000);
 
-  it('a reprint whose first slip had already printed prints a REPRINT copy, and says printed only then', async () => {
+  it('a reprint whose first slip had already printed prints a COPY with the original date and reference, and says printed only then', async () => {
     const till = await startTill(target, { dir: join(dir, 'e'), workerIntervalMs: 0, printer: printer() });
     try {
       const saleId = await sellOne(till);
@@ -161,7 +182,11 @@ describe('print status is true', () => {
       expect(r).toMatchObject({ ok: true, value: { printed: true } });
       const slips = slipsFor(saleId);
       expect(slips).toHaveLength(2);
-      expect(slips[1]?.text).toMatch(/REPRINT/);
+      expect(slips[1]?.text).toMatch(/ COPY /);
+      // The copy keeps the original's date of issue and reference: only the banner and its reprint line are new.
+      const dateOf = (t: string | undefined) => /^Date:.*$/m.exec(t ?? '')?.[0];
+      expect(dateOf(slips[1]?.text)).toBe(dateOf(slips[0]?.text));
+      expect(slips[1]?.text).toContain(`Reference:  ${saleId}`);
     } finally {
       await till.backend.close();
     }

@@ -3,7 +3,8 @@
  * the hand-written stand-in answers in the published models' shapes (numbers for units, rates and
  * tax, currency the number 710, a lookup answered 200), over real HTTP on loopback. Values reach
  * the sale and the slip as the provider gave them; a tokenless answer prints the provider's slip;
- * a 504 is retried under the same id until the provider's 202.
+ * a 504 is retried under the same id until the provider's 202. A card's terminal approval code
+ * travels as the tender's reference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAND_IN_METERS, STAND_IN_RETRY_TOKEN, STAND_IN_SLIP_LINE, STAND_IN_TOKEN, startStandInProvider, type StandInProvider } from '../../../switch-core/test/published-shapes-provider';
@@ -24,7 +25,7 @@ async function sell(meterId: string) {
   const lk = await till.api.lookupMeter({ meterId });
   expect(lk.ok, JSON.stringify(lk)).toBe(true);
   const jobsBefore = till.sink.jobs.length;
-  const p = await till.api.purchase({ lookupRef: lk.ok ? lk.value.lookupRef : undefined, meterId, amountCents: 10000, tender: { type: 'DEBIT_CARD', maskedCard: '492181******7890' } });
+  const p = await till.api.purchase({ lookupRef: lk.ok ? lk.value.lookupRef : undefined, meterId, amountCents: 10000, tender: { type: 'DEBIT_CARD', maskedCard: '492181******7890', approvalCode: 'A1B2C3' } });
   expect(p.ok, JSON.stringify(p)).toBe(true);
   const sale = await waitSale(till.api, p.ok ? p.value.saleId : '', (s) => s === 'succeeded' || s === 'failed');
   await till.backend.idle();
@@ -44,7 +45,9 @@ describe('the till against a provider answering in the published shapes', () => 
     // The purchase the till sent is typed as the models say: amounts integers, currency a 3-digit string.
     const sent = provider.requests.find((q) => q.body.id === sale.saleId)?.body;
     expect(sent?.purchaseAmount).toEqual({ amount: 10000, currency: '710' });
-    expect(sent?.tenders).toEqual([{ tenderType: 'DEBIT_CARD', amount: { amount: 10000, currency: '710' }, cardNumber: '492181******7890' }]);
+    // The card terminal's approval code goes as the tender's reference and stays with the sale.
+    expect(sent?.tenders).toEqual([{ tenderType: 'DEBIT_CARD', amount: { amount: 10000, currency: '710' }, cardNumber: '492181******7890', reference: 'A1B2C3' }]);
+    expect(sale.tender).toEqual({ type: 'DEBIT_CARD', maskedCard: '492181******7890', approvalCode: 'A1B2C3' });
   });
 
   it('a card swipe looks the meter up by its number: a track 2 short of the model’s 34 characters is not sent', async () => {

@@ -1,19 +1,20 @@
 /**
  * The cashier screen: meter field (typed or scanned, Enter looks up), amount by keyboard or the
  * on-screen keypad with quick amounts, tender tiles, cash received, a Sell button that stands out,
- * and the outcome. The meter field takes focus back after every outcome, so a scan starts the next
- * sale at once. Keys: Enter look up, F2 sell, F3 cash received, F4 leave pending / new sale,
+ * and the outcome. A meter with a sale still open is flagged at lookup and a manager's approval is
+ * asked first; a card sale is sent only once the cashier says the card terminal approved it. The
+ * meter field takes focus back after every outcome, so a scan starts the next sale at once. Keys: Enter look up, F2 sell, F3 cash received, F4 leave pending / new sale,
  * F5 cash, F6 debit card, F7 credit card, F8 reprint last (managers), Esc new sale.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { decimalAmount } from '../../../common/money';
-import type { SaleApproval, TenderKind } from '../../../electron/api/contract';
-import { MASKED_CARD } from '../../../electron/api/masked-card';
+import type { OpenSaleFlag, SaleApproval, TenderKind } from '../../../electron/api/contract';
+import { CARD_APPROVAL_CODE, MASKED_CARD } from '../../../electron/api/masked-card';
 import { call } from '../api';
 import { parseRand, rand } from '../format';
 import { currentShift, useTill } from '../store';
+import { shortRef, TENDER_WORDS } from '../words';
 import { OpenDrawer } from './Drawer';
-import { TENDER_WORDS } from '../words';
 import { SaleOutcome, SaleProgressLine } from './SaleOutcome';
 import { SaleSplit } from './SaleSplit';
 
@@ -34,16 +35,29 @@ export function Cashier() {
   const [tender, setTender] = useState<TenderKind>('CASH');
   const [maskedCard, setMaskedCard] = useState('');
   const [cash, setCash] = useState('');
-  const [soldCash, setSoldCash] = useState<number | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  /** A manager's approval to sell over the meter's open sale, given at lookup (sent with the sale). */
+  const [approval, setApproval] = useState<SaleApproval | null>(null);
+  /** A card sale waiting for the cashier to say whether the card terminal approved it. */
+  const [cardAsk, setCardAsk] = useState<{ cents: number; type: TenderKind } | null>(null);
+  const [cardCode, setCardCode] = useState('');
   const meterRef = useRef<HTMLInputElement>(null);
+  const approveRef = useRef<HTMLInputElement>(null);
   const amountRef = useRef<HTMLInputElement>(null);
   const cashRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => meterRef.current?.focus(), [drawerOpen]);
+  // After a lookup the amount takes focus, unless the meter has a sale still open: then the manager's approval does.
   useEffect(() => {
-    if (lookup && !sale) amountRef.current?.focus();
+    if (!lookup || sale) return;
+    (lookup.openSale ? approveRef : amountRef).current?.focus();
   }, [lookup, sale]);
+  // A refused approval is asked again.
+  useEffect(() => {
+    if (error?.code === 'WRONG_PIN' || error?.code === 'NEEDS_APPROVAL') setApproval(null);
+  }, [error]);
+  const pendingRef = lookup && !sale ? error?.pendingSaleId ?? lookup.openSale?.saleId ?? null : null;
+  const approved = approval !== null && approval.pendingSaleId === pendingRef;
   // Scanner-ready: after any outcome the meter field has focus with its text selected, so a scan replaces it.
   useEffect(() => {
     if (readyTick === 0) return;
@@ -51,7 +65,13 @@ export function Cashier() {
     meterRef.current?.select();
   }, [readyTick]);
 
-  const trySell = (approval?: SaleApproval) => {
+  const trySell = (given: SaleApproval | null = approval) => {
+    const over = given && given.pendingSaleId === pendingRef ? given : undefined;
+    if (pendingRef && !over) {
+      setError({ code: 'INVALID_INPUT', message: `Meter ${lookup?.meterId ?? ''} has a sale waiting for its token (reference ${shortRef(pendingRef)}): a manager approves a second sale first.`, field: 'approval' });
+      approveRef.current?.focus();
+      return;
+    }
     const cents = parseRand(amount);
     if (cents == null) {
       setError({ code: 'INVALID_INPUT', message: 'Type the amount in rand, e.g. 50 or 50.00.', field: 'amountCents' });
@@ -65,22 +85,47 @@ export function Cashier() {
         cashRef.current?.focus();
         return;
       }
-      setSoldCash(received);
-      return void sell(cents, { type: 'CASH' }, approval);
+      return void sell(cents, received === null ? { type: 'CASH' } : { type: 'CASH', cashReceivedCents: received }, over);
     }
-    setSoldCash(null);
+    // A card sale is sent only once the card terminal has approved this very amount.
+    setError(null);
+    setCardCode('');
+    setCardAsk({ cents, type: tender });
+  };
+  /** Yes: the terminal approved; its approval code and the masked card number go with the sale. */
+  const cardApproved = () => {
+    if (!cardAsk) return;
     const card = maskedCard.replace(/\s/g, '');
     if (card && !MASKED_CARD.test(card)) {
       setError({ code: 'INVALID_INPUT', message: 'Type the card number as the card terminal slip shows it: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890). Never the full number.', field: 'tender' });
       return;
     }
-    void sell(cents, card ? { type: tender, maskedCard: card } : { type: tender }, approval);
+    const approvalCode = cardCode.trim();
+    if (approvalCode && !CARD_APPROVAL_CODE.test(approvalCode)) {
+      setError({ code: 'INVALID_INPUT', message: 'Type the approval code as the card terminal slip shows it: letters and digits only (at most 12), or leave it empty.', field: 'tender.approvalCode' });
+      return;
+    }
+    setCardAsk(null);
+    void sell(cardAsk.cents, { type: cardAsk.type, ...(card ? { maskedCard: card } : {}), ...(approvalCode ? { approvalCode } : {}) }, approval?.pendingSaleId === pendingRef ? approval : undefined);
+  };
+  /** No: the terminal declined (or the cashier cancelled): nothing is sent. */
+  const cardDeclined = () => {
+    if (!cardAsk) return;
+    setCardAsk(null);
+    setNote(`Not sold: the card terminal did not approve ${rand(cardAsk.cents)}. Nothing was sent — ask for another card or cash.`);
+    amountRef.current?.focus();
+  };
+  /** The manager approved at lookup: the amount comes next. After a refusal at Sell, the sale goes at once. */
+  const approve = (a: SaleApproval) => {
+    setApproval(a);
+    if (error?.pendingSaleId) trySell(a);
+    else amountRef.current?.focus();
   };
   const reprintLast = async () => {
     const r = await call('lastSale', {});
     if (!r.ok || !r.value) return setNote(r.ok ? 'No sale to reprint yet.' : r.error.message);
     const p = await call('reprintLocal', { saleId: r.value.saleId });
-    setNote(p.ok ? (p.value.printed ? 'Reprint printed (marked REPRINT).' : p.value.message) : p.error.message);
+    setNote(p.ok ? (p.value.printed ? 'Reprint printed (marked COPY).' : p.value.message) : p.error.message);
   };
   const reset = () => {
     newSale();
@@ -89,12 +134,14 @@ export function Cashier() {
     setTender('CASH');
     setMaskedCard('');
     setCash('');
-    setSoldCash(null);
     setNote(null);
+    setApproval(null);
+    setCardAsk(null);
     meterRef.current?.focus();
   };
   /** F4: a sale still waiting for an answer is left pending (the customer gets a pending slip); otherwise a new sale. */
-  const cancelOrLeave = () => (sale?.state === 'retrying' || sale?.state === 'purchasing' ? void leavePending() : reset());
+  const waiting = sale?.state === 'retrying' || sale?.state === 'purchasing';
+  const cancelOrLeave = () => (waiting ? void leavePending() : reset());
   const pickTender = (t: TenderKind) => {
     setTender(t);
     if (t !== 'CASH') setCash('');
@@ -112,14 +159,14 @@ export function Cashier() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const keys: Record<string, () => void> = {
-        F2: () => lookup && !sale && trySell(),
+        F2: () => (cardAsk ? cardApproved() : lookup && !sale && trySell()),
         F3: () => lookup && !sale && tender === 'CASH' && cashRef.current?.focus(),
         F4: cancelOrLeave,
         F5: () => lookup && !sale && pickTender('CASH'),
         F6: () => lookup && !sale && pickTender('DEBIT_CARD'),
         F7: () => lookup && !sale && pickTender('CREDIT_CARD'),
         F8: () => manager && void reprintLast(),
-        Escape: reset,
+        Escape: cardAsk ? cardDeclined : reset,
       };
       const act = keys[e.key];
       if (!act) return;
@@ -154,9 +201,10 @@ export function Cashier() {
             setAmount('');
             setCash('');
             setMaskedCard('');
-            setSoldCash(null);
             setNote(null);
           }
+          setApproval(null);
+          setCardAsk(null);
           void doLookup(meter);
         }}
       >
@@ -177,7 +225,12 @@ export function Cashier() {
           <strong>{error.code === 'DECLINED' && sale ? 'Sale failed — nothing was charged.' : error.code === 'NEEDS_APPROVAL' ? 'Manager approval needed.' : error.code === 'INVALID_INPUT' ? 'Check this:' : 'Cannot continue.'}</strong> {error.message}
         </div>
       )}
-      {error?.pendingSaleId && lookup && !sale && <ApprovalForm pendingSaleId={error.pendingSaleId} onApprove={trySell} />}
+      {pendingRef && lookup && (
+        <ApprovalForm pendingSaleId={pendingRef} flag={error?.pendingSaleId ? null : lookup.openSale} meterId={lookup.meterId} approved={approved} inputRef={approveRef} onApprove={approve} />
+      )}
+      {cardAsk && (
+        <CardApproval cents={cardAsk.cents} type={cardAsk.type} code={cardCode} onCode={setCardCode} maskedCard={maskedCard} onMaskedCard={setMaskedCard} onYes={cardApproved} onNo={cardDeclined} />
+      )}
 
       {lookup && !sale && (
         <div className="sale-panel">
@@ -212,7 +265,7 @@ export function Cashier() {
                 </label>
               ))}
             </fieldset>
-            {tender === 'CASH' ? (
+            {tender === 'CASH' && (
               <div className="amount-row">
                 <label htmlFor="cash">Cash received (R) <kbd>F3</kbd></label>
                 <input id="cash" ref={cashRef} className="amount" inputMode="decimal" autoComplete="off" value={cash} onFocus={() => setPadTarget('cash')} onChange={(e) => setCash(e.target.value)} />
@@ -220,13 +273,8 @@ export function Cashier() {
                   {cents != null && parseRand(cash) != null && parseRand(cash)! >= cents ? `Change ${rand(parseRand(cash)! - cents)}` : ''}
                 </span>
               </div>
-            ) : (
-              <div className="amount-row">
-                <label htmlFor="card">Card (masked, from the terminal slip)</label>
-                <input id="card" autoComplete="off" placeholder="123456******7890" value={maskedCard} onChange={(e) => setMaskedCard(e.target.value)} />
-              </div>
             )}
-            <button type="submit" className="btn sell" disabled={selling}>
+            <button type="submit" className="btn sell" disabled={selling || cardAsk !== null}>
               Sell {cents != null ? rand(cents) : ''} ({TENDER_WORDS[tender].toLowerCase()}) <kbd>F2</kbd>
             </button>
             </div>
@@ -242,11 +290,11 @@ export function Cashier() {
       )}
 
       <SaleSplit amount={amount} onAmount={setAmount} />
-      {sale && <SaleOutcome utilityType={lookup?.utilityType} cashCents={soldCash} />}
+      {sale && <SaleOutcome utilityType={lookup?.utilityType} />}
       {note && <p role="status" className="note">{note}</p>}
 
       <div className="shortcuts" aria-label="Shortcuts">
-        <button type="button" className="btn" onClick={cancelOrLeave}>F4 {sale?.state === 'retrying' ? 'Leave pending' : 'New sale'}</button>
+        <button type="button" className="btn" onClick={cancelOrLeave}>F4 {waiting ? 'Leave pending' : 'New sale'}</button>
         {manager && <button type="button" className="btn" onClick={() => void reprintLast()}>F8 Reprint last</button>}
         <button type="button" className="btn" onClick={reset}>Esc New sale</button>
       </div>
@@ -254,18 +302,75 @@ export function Cashier() {
   );
 }
 
-/** A manager approves selling over the meter's pending sale, whose reference the screen shows. */
-function ApprovalForm({ pendingSaleId, onApprove }: { pendingSaleId: string; onApprove: (a: SaleApproval) => void }) {
+/**
+ * A manager approves selling over the meter's open sale: flagged at lookup (before any amount) with
+ * the pending slip's short reference, or after the back end refused the sale. The approval names
+ * that very sale; the manager's id field takes the focus.
+ */
+function ApprovalForm(props: {
+  pendingSaleId: string;
+  flag: OpenSaleFlag | null;
+  meterId: string;
+  approved: boolean;
+  inputRef: RefObject<HTMLInputElement | null>;
+  onApprove: (a: SaleApproval) => void;
+}) {
+  const { pendingSaleId, flag, meterId, approved, inputRef, onApprove } = props;
   const [managerId, setManagerId] = useState('');
   const [pin, setPin] = useState('');
   return (
-    <form className="card row" aria-label="Manager approval" onSubmit={(e) => { e.preventDefault(); onApprove({ managerId: managerId.trim(), pin, pendingSaleId }); setPin(''); }}>
-      <p>Pending sale reference <strong data-testid="pending-ref">{pendingSaleId}</strong></p>
-      <label htmlFor="approve-id">Manager id</label>
-      <input id="approve-id" autoComplete="off" value={managerId} onChange={(e) => setManagerId(e.target.value)} />
-      <label htmlFor="approve-pin">Manager PIN</label>
-      <input id="approve-pin" type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />
-      <button type="submit" className="btn">Approve second sale</button>
+    <form className="card approval" aria-label="Manager approval" onSubmit={(e) => { e.preventDefault(); onApprove({ managerId: managerId.trim(), pin, pendingSaleId }); setPin(''); }}>
+      {flag && (
+        <p role="alert" className="warn" data-testid="open-sale-flag">
+          <strong>Meter {meterId} already has a sale waiting for its token</strong> — reference {shortRef(flag.saleId)}, {rand(flag.amountCents)}. Selling again may charge
+          the customer twice: the customer waits for that one, or a manager approves a second sale.
+        </p>
+      )}
+      <p>Pending sale reference <strong data-testid="pending-ref" data-reference={pendingSaleId}>{shortRef(pendingSaleId)}</strong></p>
+      {approved ? (
+        <p className="ok" data-testid="approved">Second sale approved — type the amount and sell.</p>
+      ) : (
+        <div className="row">
+          <label htmlFor="approve-id">Manager id</label>
+          <input id="approve-id" ref={inputRef} autoComplete="off" value={managerId} onChange={(e) => setManagerId(e.target.value)} />
+          <label htmlFor="approve-pin">Manager PIN</label>
+          <input id="approve-pin" type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />
+          <button type="submit" className="btn">Approve second sale</button>
+        </div>
+      )}
     </form>
+  );
+}
+
+/**
+ * "Card terminal approved R 200.00?" — Yes (F2) sends the sale with the terminal's approval code and
+ * the masked card; No (Esc) sends nothing. The safe choice, No, has the focus: a stray Enter sells nothing.
+ */
+function CardApproval(props: {
+  cents: number;
+  type: TenderKind;
+  code: string;
+  onCode: (v: string) => void;
+  maskedCard: string;
+  onMaskedCard: (v: string) => void;
+  onYes: () => void;
+  onNo: () => void;
+}) {
+  const { cents, type, code, onCode, maskedCard, onMaskedCard, onYes, onNo } = props;
+  return (
+    <div role="alertdialog" aria-modal="false" aria-labelledby="card-ask-h" aria-describedby="card-ask-what" className="card card-approval" data-testid="card-approval">
+      <h2 id="card-ask-h">Card terminal approved {rand(cents)}?</h2>
+      <p id="card-ask-what" className="hint">Run {rand(cents)} on the card terminal ({TENDER_WORDS[type].toLowerCase()}) first. Nothing is sent to the switch until you say it was approved.</p>
+      <div className="row">
+        <label htmlFor="approval-code">Approval code (optional)</label>
+        <input id="approval-code" autoComplete="off" value={code} onChange={(e) => onCode(e.target.value)} />
+        <label htmlFor="card">Card number (masked, from the terminal slip)</label>
+        <input id="card" autoComplete="off" placeholder="123456******7890" value={maskedCard} onChange={(e) => onMaskedCard(e.target.value)} />
+      </div>
+      <div className="row">
+        <button type="button" className="btn sell" onClick={onYes}>Yes — approved, sell {rand(cents)} <kbd>F2</kbd></button>
+        <button type="button" className="btn" autoFocus onClick={onNo}>No — not approved <kbd>Esc</kbd></button>
+      </div>
+    </div>
   );
 }

@@ -37,7 +37,11 @@ function FaultRow({ p, onApplied }: { p: ProviderHealth & { behaviour: ProviderB
   );
   return (
     <tr data-testid="fault-row">
-      <td title={`Provider code ${p.id}`}>{p.name}</td>
+      <td title={`Provider code ${p.id}`}>
+        {p.name}
+        <br />
+        <span className="hint">Now: <span data-testid="fault-now">{describe(p.behaviour)}</span></span>
+      </td>
       <td>{num('latencyMs', 'Added latency (ms)', 600000)}</td>
       <td>{num('timeoutPct', 'Purchases timing out (%)', 100)}</td>
       <td>{num('errorPct', 'Answered 5xx (%)', 100)}</td>
@@ -47,7 +51,6 @@ function FaultRow({ p, onApplied }: { p: ProviderHealth & { behaviour: ProviderB
         <button className="btn" aria-label={`Apply ${p.name}`} onClick={() => void apply(d)}>Apply</button>
         <button className="btn" aria-label={`Clear ${p.name}`} onClick={() => void apply(CLEAR)}>Clear</button>
       </td>
-      <td data-testid="fault-now">{describe(p.behaviour)}</td>
     </tr>
   );
 }
@@ -69,7 +72,7 @@ export function Faults() {
       <Err e={err} />
       {list.length > 0 && simulated.length === 0 && <p>This till's switch has no simulated providers.</p>}
       <table>
-        <thead><tr><th>Provider</th><th>Added latency (ms)</th><th>Purchases timing out (%)</th><th>Answered 5xx (%)</th><th>Down</th><th>Ignores lookups</th><th><span className="sr">Actions</span></th><th>Now</th></tr></thead>
+        <thead><tr><th>Provider</th><th>Added latency (ms)</th><th>Purchases timing out (%)</th><th>Answered 5xx (%)</th><th>Down</th><th>Ignores lookups</th><th><span className="sr">Actions</span></th></tr></thead>
         <tbody>
           {simulated.map((p) => (
             <FaultRow key={`${p.id}:${describe(p.behaviour)}`} p={p} onApplied={(e) => { setErr(e); void load(); }} />

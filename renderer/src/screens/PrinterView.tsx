@@ -5,9 +5,10 @@
  * switches that make it run out of paper, open its cover or go offline, to rehearse the cashier's
  * printer-problem state without a real printer.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ApiError, VirtualPrinterStatus, VirtualPrintJob } from '../../../electron/api/contract';
 import { call, withToken } from '../api';
+import { useEvery } from '../poll';
 import { useTill } from '../store';
 import { Err } from './ErrorLine';
 import { When } from './When';
@@ -59,15 +60,11 @@ export function PrinterView() {
     { key: 'paperLow', label: 'Paper low (near end)' },
     { key: 'drawerOpen', label: 'Cash drawer open' },
   ];
-  useEffect(() => {
-    void load();
-    const t = setInterval(() => void load(), 3000);
-    return () => clearInterval(t);
-  }, []);
+  useEvery(3000, load);
   return (
     <section aria-labelledby="vp-h">
       <h1 id="vp-h">Virtual printer</h1>
-      <button className="btn" onClick={() => void load()}>Refresh</button>
+      <p className="hint">Refreshed every 3 s.</p>
       <Err e={err} />
       {!enabled && <p>The virtual printer is not in use (a real printer is configured).</p>}
       {status && manager && (

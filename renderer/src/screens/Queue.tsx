@@ -1,12 +1,14 @@
 /**
  * Manager: the pending sales and the advice queue, with age, attempts and last error in words; retry
  * now, or cancel a pending sale into a reversal after a confirmation that says what to refund and
- * what the customer hands back.
+ * what the customer hands back (the safe "No" has the focus). Each item shows the short reference
+ * its pending slip prints; the list refreshes by itself.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ApiError, QueueItem } from '../../../electron/api/contract';
 import { call } from '../api';
 import { ageText, rand } from '../format';
+import { useEvery } from '../poll';
 import { problemWords, shortRef } from '../words';
 import { Err } from './ErrorLine';
 import { When } from './When';
@@ -30,7 +32,7 @@ export function Queue() {
     setErr(r.ok ? null : r.error);
     if (r.ok) setItems(r.value);
   };
-  useEffect(() => void load(), []);
+  useEvery(3000, load);
   const act = async (p: Promise<{ ok: boolean; error?: ApiError }>) => {
     const r = await p;
     setErr(r.ok ? null : r.error ?? null);
@@ -39,7 +41,7 @@ export function Queue() {
   return (
     <section aria-labelledby="q-h">
       <h1 id="q-h">Pending and advice queue</h1>
-      <button className="btn" onClick={() => void load()}>Refresh</button>
+      <p className="hint">Refreshed every 3 s.</p>
       <Err e={err} />
       {done && <p role="status" className="state success" data-testid="cancel-done">{done}</p>}
       {confirming && (
@@ -49,9 +51,9 @@ export function Queue() {
             <p>Refund the customer <strong>{rand(confirming.amountCents)}</strong> from the till.</p>
             <p>The customer hands back the pending slip with reference <strong>{shortRef(confirming.saleId)}</strong>. The till sends a reversal to the switch; the refund shows in end of day.</p>
           </div>
+          <button className="btn" autoFocus onClick={() => setConfirming(null)}>No, keep it pending</button>
           <button
             className="btn danger"
-            autoFocus
             onClick={() => {
               const q = confirming;
               setConfirming(null);
@@ -60,16 +62,15 @@ export function Queue() {
           >
             Yes — cancel and refund {rand(confirming.amountCents)}
           </button>
-          <button className="btn" onClick={() => setConfirming(null)}>No, keep it pending</button>
         </div>
       )}
       {items.length === 0 && <p>Nothing waiting.</p>}
       <table>
-        <thead><tr><th>Kind</th><th>Meter</th><th>Amount</th><th>Age</th><th>Attempts</th><th>Last error</th><th>Next attempt</th><th>Status</th><th><span className="sr">Actions</span></th></tr></thead>
+        <thead><tr><th>Kind</th><th>Reference</th><th>Meter</th><th>Amount</th><th>Age</th><th>Attempts</th><th>Last error</th><th>Next attempt</th><th>Status</th><th><span className="sr">Actions</span></th></tr></thead>
         <tbody>
           {items.map((q) => (
             <tr key={q.id} data-testid="queue-row">
-              <td>{KIND_WORDS[q.kind]}</td><td>{q.meterId}</td><td>{rand(q.amountCents)}</td><td>{ageText(q.ageMs)}</td><td>{q.attempts}</td><td>{q.lastError ? problemWords(q.lastError) : '—'}</td><td>{nextAttempt(q)}</td><td>{STATUS_WORDS[q.status]}</td>
+              <td>{KIND_WORDS[q.kind]}</td><td className="ref-cell" data-testid="queue-ref" title={q.saleId}>{shortRef(q.saleId)}</td><td>{q.meterId}</td><td>{rand(q.amountCents)}</td><td>{ageText(q.ageMs)}</td><td>{q.attempts}</td><td>{q.lastError ? problemWords(q.lastError) : '—'}</td><td>{nextAttempt(q)}</td><td>{STATUS_WORDS[q.status]}</td>
               <td>
                 <button className="btn" onClick={() => void act(q.kind === 'purchase' ? call('retryNow', { saleId: q.saleId }) : call('retryQueueItem', { id: q.id }))}>Retry now</button>
                 {q.kind === 'purchase' && <button className="btn danger" onClick={() => { setDone(null); setConfirming(q); }}>Cancel (reversal)</button>}

@@ -1,7 +1,8 @@
 /**
  * What a sale came to, in states a cashier cannot misread: sold (every token in words with its
- * units, the money split, change due), failed (nothing charged), no answer yet / pending (what to
- * say and do with the cash, the short reference), cancelled. Also the live progress line.
+ * units, the money split, change due), failed (nothing charged), waiting / no answer yet / pending
+ * (from the first second: the meter, the amount, what to do with the cash, the short reference),
+ * cancelled. Also the live progress line.
  */
 import { Fragment, useEffect, useState } from 'react';
 import type { SaleView } from '../../../electron/api/contract';
@@ -47,21 +48,38 @@ export function SaleProgressLine({ sale }: { sale: SaleView }) {
   );
 }
 
-function Sold({ sale, utilityType, cashCents }: { sale: SaleView; utilityType: Parameters<typeof unitsText>[1]; cashCents: number | null }) {
+/** The cash the customer handed over and the change due on it, when the cashier typed what was received. */
+function cashOf(sale: SaleView): { received: number; change: number } | null {
+  const received = sale.tender.type === 'CASH' ? sale.tender.cashReceivedCents : undefined;
+  return received === undefined ? null : { received, change: received - sale.amountCents };
+}
+
+/** "Cash received R 100.00 · change due R 60.00": every outcome of a cash sale says what goes back to the customer. */
+function CashLine({ sale }: { sale: SaleView }) {
+  const cash = cashOf(sale);
+  if (!cash) return null;
+  return (
+    <p className="change" data-testid="cash-line">
+      Cash received {rand(cash.received)} · <strong>change due <span data-testid="change-due">{rand(cash.change)}</span></strong>
+    </p>
+  );
+}
+
+function Sold({ sale, utilityType }: { sale: SaleView; utilityType: Parameters<typeof unitsText>[1] }) {
   const names = tokenNames(sale.tokens, utilityType);
   const credit = creditTokenIndex(sale.tokens);
   const tokenCents = sale.tokens.reduce((a, t) => a + (t.amountCents ?? 0), 0);
   const debt = sale.charges.filter((c) => c.kind === 'debt');
   const service = sale.charges.filter((c) => c.kind === 'service');
-  const change = cashCents !== null && sale.tender.type === 'CASH' ? cashCents - sale.amountCents : null;
+  const cash = cashOf(sale);
   const commodity = utilityType === 'WATER' ? 'water' : utilityType === 'GAS' ? 'gas' : 'electricity';
   const money: [string, string, string | undefined][] = [
-    ['Paid', `${rand(sale.amountCents)} · ${TENDER_WORDS[sale.tender.type]}`, 'paid'],
+    ['Paid', `${rand(sale.amountCents)} · ${TENDER_WORDS[sale.tender.type]}${sale.tender.maskedCard ? ` ${sale.tender.maskedCard}` : ''}${sale.tender.approvalCode ? ` · approval ${sale.tender.approvalCode}` : ''}`, 'paid'],
     ...(tokenCents > 0 ? [[`For ${commodity}`, rand(tokenCents), undefined] as [string, string, undefined]] : []),
     ...debt.map((c): [string, string, string] => ['Debt recovered', `${rand(c.amountCents)}${c.balanceCents != null ? ` (still owed ${rand(c.balanceCents)})` : ''}`, 'debt']),
     ...service.map((c): [string, string, undefined] => [c.description || 'Service charge', rand(c.amountCents), undefined]),
     ['Utility', sale.utilityName ?? '—', undefined],
-    ...(change !== null ? [['Cash received', rand(cashCents), undefined] as [string, string, undefined], ['Change due', rand(change), 'change-due'] as [string, string, string]] : []),
+    ...(cash ? [['Cash received', rand(cash.received), undefined] as [string, string, undefined], ['Change due', rand(cash.change), 'change-due'] as [string, string, string]] : []),
   ];
   return (
     <div className="state success sold" role="region" aria-label="Sale succeeded" data-testid="outcome-success">
@@ -108,20 +126,25 @@ function Pending({ sale }: { sale: SaleView }) {
   const leavePending = useTill((s) => s.leavePending);
   const [full, setFull] = useState(false);
   const left = sale.state === 'pending';
+  const card = sale.tender.type !== 'CASH';
   return (
     <div className="state pending" role="alert" data-testid="outcome-pending">
-      <h2>{left ? 'PENDING — DO NOT RESELL' : `No answer yet — retrying (attempt ${sale.attempts})`}</h2>
-      <p className="why">Why: {problemWords(sale.lastError)}.</p>
+      <h2>{left ? 'PENDING — DO NOT RESELL' : sale.state === 'purchasing' ? 'Buying the token — wait with the customer' : `No answer yet — retrying (attempt ${sale.attempts})`}</h2>
+      <p className="wait-sale" data-testid="wait-sale">
+        Meter <strong>{sale.meterId}</strong> · <strong>{rand(sale.amountCents)}</strong> · {TENDER_WORDS[sale.tender.type]}
+      </p>
+      {sale.lastError && <p className="why">Why: {problemWords(sale.lastError)}.</p>}
+      <CashLine sale={sale} />
       {left ? (
         <ul className="todo" data-testid="pending-todo">
-          <li><strong>Keep the {rand(sale.amountCents)} in the till</strong> — it pays for this purchase.</li>
+          <li><strong>Keep the {rand(sale.amountCents)} in the till</strong> — it pays for this purchase.{cashOf(sale) ? ` Give the customer the change: ${rand(cashOf(sale)?.change)}.` : ''}</li>
           <li>Give the customer the pending slip. Tell them: “Your payment is safe. The token comes by itself; bring this slip back for it.”</li>
           <li>If the customer cannot wait for it, a manager cancels it (Pending queue) and you refund {rand(sale.amountCents)}.</li>
           <li>Do not sell again to meter {sale.meterId} until this is settled.</li>
         </ul>
       ) : (
         <ul className="todo">
-          <li><strong>Keep the customer’s cash.</strong> The till is still trying the same purchase; nothing is charged twice.</li>
+          <li>{card ? <strong>The card payment stands.</strong> : <strong>Keep the customer’s cash.</strong>} The till is still trying the same purchase; nothing is charged twice.</li>
           <li>If the customer cannot wait, press <kbd>F4</kbd>: they get a pending slip and the till keeps trying.</li>
         </ul>
       )}
@@ -135,25 +158,25 @@ function Pending({ sale }: { sale: SaleView }) {
   );
 }
 
-export function SaleOutcome({ utilityType, cashCents }: { utilityType: Parameters<typeof unitsText>[1]; cashCents: number | null }) {
+export function SaleOutcome({ utilityType }: { utilityType: Parameters<typeof unitsText>[1] }) {
   const sale = useTill((s) => s.sale);
   if (!sale) return null;
-  if (sale.state === 'succeeded') return <Sold sale={sale} utilityType={utilityType} cashCents={cashCents} />;
+  if (sale.state === 'succeeded') return <Sold sale={sale} utilityType={utilityType} />;
   if (sale.state === 'failed') {
     return (
       <div className="state failed" role="alert" data-testid="outcome-failed">
         <h2>Sale failed — nothing was charged</h2>
         <p>{sale.failure?.message ?? 'The sale did not go through.'}</p>
-        <p>Give the customer their money back, or try again. Scan or type the next meter number.</p>
+        <p>Give the customer their money back{sale.tender.type === 'CASH' && sale.tender.cashReceivedCents !== undefined ? ` (${rand(sale.tender.cashReceivedCents)} received)` : ''}, or try again. Scan or type the next meter number.</p>
       </div>
     );
   }
-  if (sale.state === 'pending' || sale.state === 'retrying') return <Pending sale={sale} />;
+  if (sale.state === 'purchasing' || sale.state === 'pending' || sale.state === 'retrying') return <Pending sale={sale} />;
   if (sale.state === 'cancelled') {
     return (
       <div className="state failed" role="alert" data-testid="outcome-cancelled">
         <h2>Cancelled — refund {rand(sale.amountCents)} to the customer</h2>
-        <p>The till sends a reversal to the switch; take back the pending slip.</p>
+        <p>{sale.tender.type === 'CASH' ? 'The cash drawer opens for the refund. ' : ''}The till sends a reversal to the switch; take back the pending slip.</p>
       </div>
     );
   }

@@ -10,7 +10,7 @@ import { call } from '../api';
 import { Err } from './ErrorLine';
 import { Operators } from './Operators';
 
-type Form = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted'> & { switchPassword: string };
+type Form = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted' | 'timeZoneInForce'> & { switchPassword: string };
 
 const ID_FIELDS: { key: keyof Form & string; label: string }[] = [
   { key: 'terminalId', label: 'Terminal id (8 characters)' },
@@ -55,10 +55,12 @@ export function Settings() {
   const [err, setErr] = useState<ApiError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [drawerReason, setDrawerReason] = useState('');
+  const [zoneInForce, setZoneInForce] = useState('');
   const load = (s: TillSettings) => {
-    const { switchPasswordSet, switchPasswordEncrypted, ...rest } = s;
+    const { switchPasswordSet, switchPasswordEncrypted, timeZoneInForce, ...rest } = s;
     setPasswordSet(switchPasswordSet);
     setPasswordEncrypted(switchPasswordEncrypted);
+    setZoneInForce(timeZoneInForce);
     setForm({ ...rest, switchPassword: '' });
   };
   useEffect(() => {
@@ -165,6 +167,11 @@ export function Settings() {
           <label className="choice switch" htmlFor="s-fieldtools">
             <input id="s-fieldtools" type="checkbox" checked={form.security.cashierFieldTools} onChange={(e) => setSecurity({ cashierFieldTools: e.target.checked })} /> Show cashiers the field-tech screens (Virtual printer with their own slips only, Virtual meter, Provider faults)
           </label>
+        </fieldset>
+        <fieldset className="group">
+          <legend>Time</legend>
+          <p data-testid="time-zone">Times on slips, screens and reports are in <strong>{zoneInForce}</strong>{form.timeZone ? '' : ' (the system’s)'}; the day ends at its midnight.</p>
+          <Field id="s-tz" label="Time zone (empty: the system’s)" value={form.timeZone} error={fieldErr('timeZone')} placeholder="Africa/Johannesburg" onChange={(v) => set('timeZone', v)} />
         </fieldset>
         <button className="btn primary" type="submit">Save settings</button>
       </form>

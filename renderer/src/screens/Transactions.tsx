@@ -1,12 +1,14 @@
 /**
  * Manager: the day's transactions with filters (time, state, tender, cashier) and search by any
  * reference; a sale's detail with the till ↔ switch message traces kept by the till, and the
- * switch's own record with its switch ↔ provider traces fetched from the switch's admin API.
+ * switch's own record with its switch ↔ provider traces fetched from the switch's admin API. The list
+ * refreshes by itself with the filters last searched.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ApiError, SaleSummary, SwitchRecord, TransactionDetail } from '../../../electron/api/contract';
 import { call } from '../api';
 import { ago, rand } from '../format';
+import { useEvery } from '../poll';
 import { duration, saleStateWords, TENDER_WORDS } from '../words';
 import { Err } from './ErrorLine';
 import { When } from './When';
@@ -66,22 +68,25 @@ function Detail({ d }: { d: TransactionDetail }) {
 
 export function Transactions() {
   const [f, setF] = useState<Filter>({ q: '', from: today(), to: '', state: '', tender: '', operatorId: '' });
+  /** The filters of the last search: what the list shows and keeps refreshing (not half-typed ones). */
+  const [applied, setApplied] = useState<Filter>(f);
   const [rows, setRows] = useState<SaleSummary[]>([]);
   const [detail, setDetail] = useState<TransactionDetail | null>(null);
   const [err, setErr] = useState<ApiError | null>(null);
   const load = async () => {
+    const a = applied;
     const r = await call('listTransactions', {
-      ...(f.q && { q: f.q }),
-      ...(f.from && { from: f.from }),
-      ...(f.to && { to: f.to }),
-      ...(f.state && { state: f.state as (typeof STATES)[number] }),
-      ...(f.tender && { tender: f.tender as (typeof TENDERS)[number] }),
-      ...(f.operatorId && { operatorId: f.operatorId }),
+      ...(a.q && { q: a.q }),
+      ...(a.from && { from: a.from }),
+      ...(a.to && { to: a.to }),
+      ...(a.state && { state: a.state as (typeof STATES)[number] }),
+      ...(a.tender && { tender: a.tender as (typeof TENDERS)[number] }),
+      ...(a.operatorId && { operatorId: a.operatorId }),
     });
     setErr(r.ok ? null : r.error);
     if (r.ok) setRows(r.value);
   };
-  useEffect(() => void load(), []);
+  useEvery(5000, load, applied);
   const open = async (saleId: string) => {
     const r = await call('getTransaction', { saleId });
     setErr(r.ok ? null : r.error);
@@ -91,7 +96,7 @@ export function Transactions() {
   return (
     <section aria-labelledby="t-h">
       <h1 id="t-h">Transactions</h1>
-      <form className="row" onSubmit={(e) => { e.preventDefault(); void load(); }}>
+      <form className="row" onSubmit={(e) => { e.preventDefault(); setApplied({ ...f }); }}>
         <div className="field"><label htmlFor="t-q">Search any reference</label><input id="t-q" value={f.q} onChange={set('q')} placeholder="sale id, meter, token, receipt" /></div>
         <div className="field"><label htmlFor="t-from">From</label><input id="t-from" type="date" value={f.from} onChange={set('from')} /></div>
         <div className="field"><label htmlFor="t-to">To</label><input id="t-to" type="date" value={f.to} onChange={set('to')} /></div>

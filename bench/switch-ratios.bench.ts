@@ -1,0 +1,182 @@
+/**
+ * The switch against the floor of Node on this machine, in one run: the same load through a bare
+ * proxy (bare-proxy.ts), through a switch on its embedded SQLite store, and through a switch on
+ * PostgreSQL (one node, a scratch cluster with fsync on: test-support/postgres.ts). Each is a
+ * process of its own with the ten simulated providers inside it (switch-node.child.ts), so proxy
+ * and switch do the same hops — the node's server request, its client request to the provider, the
+ * provider's server request — and differ only by the switch's own work. 100 clients run in a
+ * worker thread here (switch-outside-world.ts). The three processes are measured in turn, round
+ * by round, so a slow moment of the shared machine falls on all of them.
+ *
+ * Targets, as ratios to the proxy measured in the same run (the machine's speed cancels out):
+ *  - saturated throughput: SQLite lookups ≥ 0.6×, purchases ≥ 0.5× (durable: a purchase's row and
+ *    its provider are on disk before the request goes on); PostgreSQL lookups ≥ 0.5×, purchases ≥ 0.4×;
+ *  - main-thread CPU per request over a counted run of saturated requests ≤ 2× the proxy's (the
+ *    thread's own CPU time from /proc on Linux; the whole process's, process.cpuUsage, printed beside);
+ *  - paced (each client every 200 ms): p50 added to the provider's own answer ≤ 1 ms a lookup,
+ *    ≤ 2 ms a purchase, printed beside the proxy's.
+ * p99 is printed beside each figure, with no target: on this machine a proxy that does nothing has a
+ * p99 of several ms under this load (the load generator's GC, loopback wake-ups, the other thread).
+ * A path that cannot run (PostgreSQL not installed) fails its rows, saying how to install it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEMO_METERS } from '../switch-core/providers';
+import { createTestDatabase, findPostgresBinaries, startScratchPostgres } from '../test-support/postgres';
+import { stopOnInterrupt } from './interrupt';
+import type { BenchNode, NodeCpu, NodeReady } from './switch-node.child';
+import { startOutsideWorld, type Run } from './switch-outside-world';
+import { atLeast, atMost, missing, type TargetCheck } from './targets';
+
+const CONCURRENCY = 100;
+/** Saturated runs per path and operation, interleaved; the best is the figure (as autocannon's best of two). */
+const SATURATED_RUNS = 2;
+const SATURATED_MS = 2_500;
+/** Requests counted for the CPU figure. */
+const CPU_COUNT = 3_000;
+/** Paced rounds per path and operation; the median round is the figure. */
+const ROUNDS = 3;
+const OPS = ['lookup', 'purchase'] as const;
+type Op = (typeof OPS)[number];
+
+const root = resolve(import.meta.dirname, '..');
+const scratch = mkdtempSync(join(tmpdir(), 'switch-ratios-'));
+
+interface Node extends NodeReady {
+  cpu(): Promise<NodeCpu>;
+  stop(): Promise<void>;
+}
+
+function startNode(name: string, node: BenchNode): Promise<Node> {
+  const description = join(scratch, `${name}.json`);
+  writeFileSync(description, JSON.stringify(node));
+  // PPU_BENCH_CPU_PROF=dir: each process writes its threads' CPU profiles into dir/<name> when it stops
+  // (the largest is the main thread's; bench/profile-top.ts reads it).
+  const profile = process.env.PPU_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.PPU_BENCH_CPU_PROF, name)}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/switch-node.child.ts'], {
+    cwd: root,
+    env: { ...process.env, PPU_BENCH_NODE: description },
+    // stdin stays open while this process lives: the node stops when it closes, even after a SIGKILL here.
+    stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
+  });
+  const stop = () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM'))));
+  const unregister = stopOnInterrupt(stop);
+  const cpu = () =>
+    new Promise<NodeCpu>((ok) => {
+      child.once('message', (m) => ok(m as NodeCpu));
+      child.send('cpu');
+    });
+  return new Promise((ok, fail) => {
+    let out = '';
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /ready (\{.*\})/.exec(out);
+      if (m?.[1]) ok({ ...(JSON.parse(m[1]) as NodeReady), cpu, stop: () => stop().finally(unregister) });
+    });
+    child.once('exit', (code) => fail(new Error(`${name} exited ${code} before it served: ${out}`)));
+  });
+}
+
+interface Path {
+  name: string;
+  label: string;
+  node: Node;
+  /** Saturated throughput targets (× the proxy's), or null for the proxy itself. */
+  targets: Record<Op, number> | null;
+}
+
+const f = (x: number, w = 7) => x.toFixed(2).padStart(w);
+const ratio = (x: number) => `${x.toFixed(2)}×`;
+
+export default async function (): Promise<TargetCheck[]> {
+  const checks: TargetCheck[] = [];
+  const binaries = findPostgresBinaries();
+  const pg = 'binDir' in binaries ? await startScratchPostgres() : null;
+  const unregisterPg = pg ? stopOnInterrupt(() => pg.stop()) : () => undefined;
+  const gen = await startOutsideWorld();
+  const paths: Path[] = [];
+  try {
+    const [proxy, sqlite, onPg] = await Promise.all([
+      startNode('proxy', { kind: 'proxy' }),
+      startNode('sqlite', { kind: 'switch', store: { dataDir: join(scratch, 'sqlite') }, nodeId: 'sqlite' }),
+      pg ? createTestDatabase(pg.url).then(({ url }) => startNode('postgres', { kind: 'switch', store: { url }, nodeId: 'pg1' })) : null,
+    ]);
+    paths.push({ name: 'proxy', label: 'bare proxy', node: proxy, targets: null });
+    paths.push({ name: 'sqlite', label: 'switch, SQLite', node: sqlite, targets: { lookup: 0.6, purchase: 0.5 } });
+    if (onPg) paths.push({ name: 'postgres', label: 'switch, PostgreSQL 1 node', node: onPg, targets: { lookup: 0.5, purchase: 0.4 } });
+    else {
+      const why = 'missing' in binaries ? binaries.missing : 'PostgreSQL did not start';
+      console.log(`-- switch, PostgreSQL 1 node: NOT RUN — ${why}`);
+      for (const op of OPS) checks.push(missing(`switch, PostgreSQL 1 node: ${op}s`, why));
+    }
+    const targets = Object.fromEntries(paths.map((p) => [p.name, [{ baseUrl: p.node.url, username: 'bench', password: 'bench' }]]));
+    await gen.connect({ targets: { ...targets, direct: [proxy.direct] }, meter: DEMO_METERS.plain, concurrency: CONCURRENCY });
+    // Warm every path (JIT, connections, the meter's cache).
+    for (const p of paths) for (const op of OPS) await gen.run({ shape: 'saturated', target: p.name, op, ms: 800 });
+
+    console.log(`-- ${CONCURRENCY} clients (a worker thread here); each path a process with the ten simulated providers inside it; meter ${DEMO_METERS.plain} → P04`);
+    console.log(`-- saturated: each client sends its next request as soon as the last is answered; best of ${SATURATED_RUNS} interleaved ${SATURATED_MS / 1000} s runs`);
+    const best = new Map<string, Run>();
+    for (const op of OPS) {
+      for (let i = 0; i < SATURATED_RUNS; i++) {
+        for (const p of paths) {
+          const r = await gen.run({ shape: 'saturated', target: p.name, op, ms: SATURATED_MS });
+          const key = `${p.name}/${op}`;
+          if (!best.has(key) || best.get(key)!.rps < r.rps) best.set(key, r);
+        }
+      }
+      const floor = best.get(`proxy/${op}`)!;
+      for (const p of paths) {
+        const r = best.get(`${p.name}/${op}`)!;
+        const x = r.rps / floor.rps;
+        const target = p.targets ? ` ${ratio(x)} the proxy (target ≥ ${p.targets[op]}×)` : '';
+        console.log(`${op.padEnd(8)} ${p.label.padEnd(26)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${f(r.p50)} ms  p99 ${f(r.p99)} ms${target}${r.errors ? ` [${r.errors} errors]` : ''}`);
+        if (p.targets) checks.push(atLeast(`${p.label}: saturated ${op}s / bare proxy`, x, p.targets[op], '×'));
+        if (r.errors) checks.push({ name: `${p.label}: saturated ${op}s answered`, met: false, detail: `${r.errors} of ${r.n} failed` });
+      }
+    }
+
+    console.log(`-- CPU per request over ${CPU_COUNT.toLocaleString('en')} saturated requests: the main thread's, and the whole process's (its providers, libuv's pool, the checkpointer) beside it`);
+    for (const op of OPS) {
+      const perRequest = new Map<string, { main: number; cpu: number }>();
+      for (const p of paths) {
+        const before = await p.node.cpu();
+        const r = await gen.run({ shape: 'saturated', target: p.name, op, ms: 60_000, count: CPU_COUNT });
+        const after = await p.node.cpu();
+        perRequest.set(p.name, { main: (after.mainMicros - before.mainMicros) / r.n / 1000, cpu: (after.cpuMicros - before.cpuMicros) / r.n / 1000 });
+      }
+      const floor = perRequest.get('proxy')!;
+      for (const p of paths) {
+        const c = perRequest.get(p.name)!;
+        const x = c.main / floor.main;
+        const target = p.targets ? ` ${ratio(x)} the proxy (target ≤ 2×); process ${ratio(c.cpu / floor.cpu)}` : '';
+        console.log(`${op.padEnd(8)} ${p.label.padEnd(26)} main thread ${f(c.main, 5)} ms/request  process ${f(c.cpu, 5)} ms/request${target}`);
+        if (p.targets) checks.push(atMost(`${p.label}: main-thread CPU per ${op} / bare proxy`, x, 2, '×'));
+      }
+    }
+
+    console.log(`-- paced: each client every 200 ms (${CONCURRENCY * 5} req/s offered); p50 added to the provider's own answer (clients straight to P04)`);
+    console.log(`   ${ROUNDS} interleaved 2 s rounds per path (path, then straight); the median round's p50 difference is the figure`);
+    for (const op of OPS) {
+      const limit = op === 'lookup' ? 1 : 2;
+      for (const p of paths) {
+        const { via, base, overhead, all } = await gen.medianPacedRound(op, ROUNDS, p.name, 'direct');
+        const target = p.targets ? ` (target ≤ ${limit} ms)` : '';
+        console.log(
+          `${op.padEnd(8)} ${p.label.padEnd(26)} p50 ${f(via.p50)} p99 ${f(via.p99)} ms | straight p50 ${f(base.p50)} p99 ${f(base.p99)} ms | ` +
+            `added p50 ${f(overhead)} ms${target} rounds ${all}${via.errors ? ` [${via.errors} errors]` : ''}`,
+        );
+        if (p.targets) checks.push(atMost(`${p.label}: paced ${op} p50 added`, overhead, limit, 'ms'));
+      }
+    }
+  } finally {
+    await Promise.all(paths.map((p) => p.node.stop()));
+    await gen.close();
+    await pg?.stop();
+    unregisterPg();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return checks;
+}
