@@ -1,7 +1,8 @@
 /**
  * The one exponential backoff schedule: the wait after the n-th failure in a row is base, 2·base,
  * 4·base … capped at max. Used by the till's sale retries and advice delivery, the switch's advice
- * queue, PIN and STS keypad lockouts, and the PostgreSQL listener's reconnects.
+ * queue and its delays after wrong credentials, PIN and STS keypad lockouts, and the PostgreSQL
+ * listener's reconnects.
  */
 
 export interface Backoff {

@@ -48,14 +48,14 @@ export interface TaxInvoice {
   exclCents: number;
 }
 
-/** The answer's parts as this module reads them (a PurchaseResponse, or a peer's looser shape). */
+/** The answer's parts as this module reads them (a PurchaseResponse, or a peer's looser shape: null is absent). */
 export interface InvoiceSource {
-  utility?: { name?: string; address?: string; vatRegNum?: string } | null;
-  utilityType?: string;
-  vatInvoiceNumber?: string;
-  tokens?: readonly { tokenType?: string; units?: unknown; amount?: unknown; receiptNum?: string }[];
-  debtRecoveryCharges?: readonly { description?: string; amount?: unknown; receiptNum?: string }[];
-  serviceCharges?: readonly { description?: string; amount?: unknown; receiptNum?: string }[];
+  utility?: { name?: string | null; address?: string | null; vatRegNum?: string | null } | null;
+  utilityType?: string | null;
+  vatInvoiceNumber?: string | null;
+  tokens?: readonly { tokenType?: string | null; units?: unknown; amount?: unknown; receiptNum?: string | null }[];
+  debtRecoveryCharges?: readonly { description?: string | null; amount?: unknown; receiptNum?: string | null }[];
+  serviceCharges?: readonly { description?: string | null; amount?: unknown; receiptNum?: string | null }[];
 }
 
 const COMMODITY: Record<string, { name: string; unit: string }> = {
@@ -65,7 +65,7 @@ const COMMODITY: Record<string, { name: string; unit: string }> = {
 };
 
 /** "Electricity", "Water", "Gas" and the unit, from the answer's utilityType (electricity when it says none). */
-export function commodityOf(utilityType: string | undefined): { name: string; unit: string } {
+export function commodityOf(utilityType: string | null | undefined): { name: string; unit: string } {
   return COMMODITY[(utilityType ?? 'ELECTRICITY').toUpperCase()] ?? { name: utilityType ?? 'Electricity', unit: '' };
 }
 

@@ -1,6 +1,7 @@
 /**
  * `ppu-till` — the till back end from a terminal, for field techs and scripts: lookup, sell, pending,
- * reprint, eod, backups, restore. Same back end and store as the app (default data dir ~/.ppu-till; PPU_TILL_SWITCH_URL,
+ * reprint, eod, backups, restore; certify (the field tech's first command on a new till); the store's
+ * store-find, store-reprint, store-reprints, store-eod and reconcile. Same back end and store as the app (default data dir ~/.ppu-till; PPU_TILL_SWITCH_URL,
  * _USERNAME and _PASSWORD point it at any PPU server); `--json` prints the TillApi result as JSON.
  * Exit codes: 0 ok/sold, 1 error (sign-in, arguments, the till itself), 2 sale failed (nothing
  * charged: a refused lookup — unknown or blocked meter — or a declined sale), 3 sale pending.
@@ -12,7 +13,7 @@
 import { Command } from 'commander';
 import { localTime } from '../common/local-time';
 import { rands } from '../common/money';
-import { apiFromInvoke, isFinalSaleState, type ApiError, type Result, type SaleView, type SessionView, type ShiftCount, type TillApi } from './api/contract';
+import { apiFromInvoke, isFinalSaleState, type ApiError, type CertifyReport, type ReconcileReport, type Result, type SaleView, type SessionView, type ShiftCount, type StoreReprintEntry, type StoreSale, type TillApi } from './api/contract';
 import type { SecretStore } from './till/backend-context';
 import { tillDataDir } from './till/data-dir';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
@@ -231,6 +232,108 @@ program
   .action((o: { from?: string; to?: string; csv?: boolean }) =>
     withTill(
       (api) => api.eodReport({ from: o.from, to: o.to }),
+      (r) => (o.csv ? r.csv : r.lines.join('\n')),
+    ),
+  );
+
+const certifyText = (r: CertifyReport): string =>
+  [
+    `Certification run: till ${r.terminalId}, switch ${r.switchUrl}, ${r.at}`,
+    ...r.steps.map((s) => `${s.passed ? 'PASS' : 'FAIL'}  ${s.step.padEnd(34)} ${s.ms} ms${s.reasons.map((w) => `\n      ${w}`).join('')}`),
+    ...(r.refused ? [`REFUSED: ${r.refused}`] : []),
+    `${r.passed} passed, ${r.failed} failed${r.printed ? (r.printed.printed ? '; result slip printed' : `; result slip not printed: ${r.printed.message}`) : ''}`,
+  ].join('\n');
+
+program
+  .command('certify')
+  .description("field tech's certification run (manager): the public test server's scenarios against the switch in use; exit 0 only when every step passes")
+  .option('--print', 'print the result slip')
+  .action((o: { print?: boolean }) =>
+    withTill<CertifyReport>(
+      (api) => api.certify({ print: Boolean(o.print) }),
+      certifyText,
+      (r) => (r.failed === 0 && !r.refused ? 0 : 1),
+    ),
+  );
+
+program
+  .command('reconcile')
+  .description("this till's records against the switch's, sale by sale (manager); exit 0 only when everything matches")
+  .option('--date <date>', 'YYYY-MM-DD (default today)')
+  .action((o: { date?: string }) =>
+    withTill<ReconcileReport>(
+      (api) => api.reconcile({ date: o.date }),
+      (r) =>
+        [
+          `Reconciliation ${r.date}, till ${r.terminalId}: ${r.counts.matched} matched, ${r.counts['only-till']} only on the till, ${r.counts['only-switch']} only on the switch, ${r.counts['amounts-differ']} amounts differ`,
+          ...r.rows.map((x) => `${x.verdict.padEnd(14)} ${x.shortRef}  meter ${x.meterId.padEnd(12)} ${x.why}`),
+        ].join('\n'),
+      (r) => (r.allMatch ? 0 : 1),
+    ),
+  );
+
+const storeSaleText = (s: StoreSale) => `${s.shortRef}  ${s.purchaseId}  till ${s.terminalId ?? '?'}  meter ${s.meterId ?? '?'}  ${rands(s.amountCents)}  ${s.state}${s.late ? ' (late)' : ''}  ${s.at}`;
+
+program
+  .command('store-find')
+  .description("find a sale of any till of the store at the switch (manager), by --meter, --ref (short or full) or --token")
+  .option('--meter <meter>')
+  .option('--ref <reference>')
+  .option('--token <token>')
+  .option('--date <date>', 'YYYY-MM-DD')
+  .action((o: { meter?: string; ref?: string; token?: string; date?: string }) =>
+    withTill<StoreSale[]>(
+      (api) => api.storeFindSales({ meterId: o.meter, reference: o.ref, token: o.token, date: o.date }),
+      (list) => (list.length === 0 ? 'No sale of this store matches.' : list.map(storeSaleText).join('\n')),
+    ),
+  );
+
+program
+  .command('store-reprint <meter>')
+  .description("print a COPY of a store sale from the switch (manager): --ref names the sale (full or short reference), else the meter's last token")
+  .option('--ref <reference>')
+  .action((meter: string, o: { ref?: string }) =>
+    withTill(
+      async (api) => {
+        let purchaseId: string | undefined;
+        if (o.ref) {
+          const found = await api.storeFindSales({ reference: o.ref });
+          if (!found.ok) return found;
+          purchaseId = found.value[0]?.purchaseId;
+          if (!purchaseId) return { ok: false, error: { code: 'NOT_FOUND', message: `No sale ${o.ref} of this store is known to the switch.` } };
+        }
+        return api.storeReprint({ meterId: meter, purchaseId });
+      },
+      (v) => `${v.printed ? 'COPY printed' : `Not printed: ${v.message}`}: sale ${v.purchaseId} of till ${v.soldAt ?? '?'} at ${v.originalAt}; tokens ${v.tokens.join(' ')}`,
+    ),
+  );
+
+program
+  .command('store-reprints')
+  .description("reprints of this till's sales made at other tills, and of other tills' sales made here (manager)")
+  .action(() =>
+    withTill<StoreReprintEntry[]>(
+      (api) => api.storeReprints({}),
+      (list) => (list.length === 0 ? 'No store reprints.' : list.map((r) => `${r.at}  sale ${r.purchaseId} of till ${r.soldAt ?? '?'} reprinted at till ${r.reprintedAt} by ${r.operatorId ?? '?'}`).join('\n')),
+    ),
+  );
+
+program
+  .command('store-eod')
+  .description("the store's end of day, every till (manager)")
+  .option('--date <date>', 'YYYY-MM-DD (default today)')
+  .option('--csv', 'print CSV')
+  .option('--print', 'print the report')
+  .action((o: { date?: string; csv?: boolean; print?: boolean }) =>
+    withTill(
+      async (api) => {
+        const r = await api.storeEod({ date: o.date });
+        if (r.ok && o.print) {
+          const p = await api.printStoreEod({ date: o.date });
+          if (!p.ok) return p;
+        }
+        return r;
+      },
       (r) => (o.csv ? r.csv : r.lines.join('\n')),
     ),
   );

@@ -154,11 +154,11 @@ const TOKEN_ORDER: Record<TokenType, number> = { KC: 0, STD: 1, BSST: 2, PWRLMT:
 export function slipFromPurchase(resp: PurchaseAnswer, ctx: SlipContext): Slip {
   const tokens: SlipToken[] = resp.tokens
     .map((t) => ({
-      type: t.tokenType,
+      type: t.tokenType ?? undefined,
       token: t.token.replace(/\s+/g, ''),
-      units: t.units,
-      receiptNum: t.receiptNum,
-      tariff: (t.tariffCalc ?? []).flatMap((b) => (b.units === undefined || b.rate === undefined ? [] : [{ units: b.units, rateCents: b.rate }])),
+      units: t.units ?? undefined,
+      receiptNum: t.receiptNum ?? undefined,
+      tariff: (t.tariffCalc ?? []).flatMap((b) => (b.units == null || b.rate == null ? [] : [{ units: b.units, rateCents: b.rate }])),
     }))
     // Stable sort: keeps the switch's order within a kind (KC pair order matters).
     .map((t, i) => ({ t, i }))
@@ -171,12 +171,12 @@ export function slipFromPurchase(resp: PurchaseAnswer, ctx: SlipContext): Slip {
     kind: 'sale',
     sale: {
       invoice: invoiceOf(resp),
-      utilityType: resp.utilityType,
+      utilityType: resp.utilityType ?? undefined,
       customerName,
-      customerAddress: resp.customer?.address,
+      customerAddress: resp.customer?.address ?? undefined,
       meterId: resp.meter?.meterId ?? '',
       tokens,
-      debts: (resp.debtRecoveryCharges ?? []).map((d) => ({ description: d.description, balanceCents: d.balance?.amount, receiptNum: d.receiptNum })),
+      debts: (resp.debtRecoveryCharges ?? []).map((d) => ({ description: d.description ?? undefined, balanceCents: d.balance?.amount ?? undefined, receiptNum: d.receiptNum ?? undefined })),
       currency,
     },
   };
@@ -184,18 +184,18 @@ export function slipFromPurchase(resp: PurchaseAnswer, ctx: SlipContext): Slip {
 
 /** The switch's own printable slip, kept line for line (scales clamped to what a printer does). */
 export function slipFromSlipData(data: Read<SlipData>, ctx: SlipContext & { reference?: string }): Slip {
-  const clamp = (n: number | undefined) => Math.min(8, Math.max(1, Math.trunc(n ?? 1)));
+  const clamp = (n: number | null | undefined) => Math.min(8, Math.max(1, Math.trunc(n ?? 1)));
   return {
     ...common(ctx, (ctx.at ?? new Date(0)).toISOString(), ctx.reference ?? data.issuerReference ?? ''),
     kind: 'switch',
-    issuerReference: data.issuerReference,
+    issuerReference: data.issuerReference ?? undefined,
     lines: (data.messageLines ?? []).map((l) => ({
       text: l.text ?? '',
       widthScale: clamp(l.fontWidthScaleFactor),
       heightScale: clamp(l.fontHeightScaleFactor),
       line: l.line === true,
       cut: l.cut === true,
-      barcode: l.barcode?.data !== undefined && l.barcode.encoding !== undefined ? { data: l.barcode.data, encoding: l.barcode.encoding } : undefined,
+      barcode: l.barcode?.data != null && l.barcode.encoding != null ? { data: l.barcode.data, encoding: l.barcode.encoding } : undefined,
     })),
   };
 }

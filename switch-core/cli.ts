@@ -10,12 +10,19 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadProvidersFile, type ProvidersFile } from './config/providers-file';
 import { DEFAULT_SLIP_WIDTH, MAX_SLIP_WIDTH, MIN_SLIP_WIDTH } from './engine/slip-data';
+import { parseStoreUser, type StoreUser } from './server/api-users';
 import { startSwitch } from './index';
 
 function parseAuth(value: string): { username: string; password: string } {
   const i = value.indexOf(':');
   if (i <= 0 || i === value.length - 1) throw new InvalidArgumentError('expected USER:PASSWORD');
   return { username: value.slice(0, i), password: value.slice(i + 1) };
+}
+
+function collectStoreUser(value: string, previous: StoreUser[] = []): StoreUser[] {
+  const r = parseStoreUser(value);
+  if (!r.ok) throw new InvalidArgumentError(r.message);
+  return [...previous, r.value];
 }
 
 /** USER:PASSWORD from a file's first line; a missing or wrong file stops the start in words. */
@@ -75,6 +82,7 @@ interface ServeOptions {
   tst011Delay: number;
   authFile?: string;
   auth?: { username: string; password: string };
+  storeUser?: StoreUser[];
   oauth2?: boolean;
   oauth2Ttl: number;
   tlsKey?: string;
@@ -114,6 +122,7 @@ program
   .option('--tst011-delay <ms>', "certification: how long TST011's first purchase waits before its 504", parseMs, 10_000)
   .option('--auth-file <path>', 'basic-auth credentials USER:PASSWORD from the first line of this file (keep it 0600)')
   .option('--auth <user:password>', 'basic-auth credentials; visible to every user in `ps` — prefer --auth-file or env PPU_SWITCH_AUTH', parseAuth)
+  .option('--store-user <user:password:merchantId>', "a till's user bound to one store (repeatable; or env PPU_SWITCH_STORE_USERS, comma-separated): it sells and reads as that merchant only", collectStoreUser)
   .option('--oauth2', 'also accept OAuth2 bearer tokens from POST /oauth2/token (client credentials = the switch credentials)')
   .option('--oauth2-ttl <seconds>', 'lifetime of an OAuth2 bearer token', parseSeconds, 300)
   .option('--tls-key <path>', 'TLS private key (PEM)')
@@ -167,6 +176,15 @@ program
         process.exit(2);
       }
     }
+    let storeUsers = o.storeUser ?? [];
+    if (storeUsers.length === 0 && process.env.PPU_SWITCH_STORE_USERS) {
+      try {
+        storeUsers = process.env.PPU_SWITCH_STORE_USERS.split(',').reduce<StoreUser[]>((all, u) => collectStoreUser(u.trim(), all), []);
+      } catch (e) {
+        console.error(`ppu-switch: PPU_SWITCH_STORE_USERS: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(2);
+      }
+    }
     let generated = false;
     if (!auth) {
       auth = { username: 'till', password: randomBytes(12).toString('base64url') };
@@ -179,6 +197,7 @@ program
       host: o.host,
       ...(external ? { providers: external.providers, contractSeed: external.seed } : { profile, tst011DelayMs: o.tst011Delay }),
       auth,
+      storeUsers,
       ...(o.oauth2 ? { oauth2: { tokenTtlSeconds: o.oauth2Ttl } } : {}),
       tls: o.tlsKey && o.tlsCert ? { keyPath: o.tlsKey, certPath: o.tlsCert, caPath: o.tlsCa } : undefined,
       broadcastTimeoutMs: o.broadcastTimeout,
@@ -196,6 +215,7 @@ program
     console.log(`  PPU v3: ${running.url}/prepaidutility/v3   admin: ${running.url}/admin/v1   providers: ${providers}`);
     const node = running.engine.node();
     console.log(`  store: ${storeUrl !== undefined ? `PostgreSQL ${redactedUrl(storeUrl)}` : `SQLite in ${o.data}`}   node: ${node.nodeId}${node.leading ? ' (leader)' : ''}`);
+    if (storeUsers.length > 0) console.log(`  store users: ${storeUsers.map((u) => `${u.username} (merchant ${u.merchantId})`).join(', ')}   store API: ${running.url}/store/v1`);
     if (o.oauth2) console.log(`  OAuth2: POST ${running.url}/oauth2/token (client credentials), tokens valid ${o.oauth2Ttl} s`);
     let stopping = false;
     const stop = (signal: string) => {

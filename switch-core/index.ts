@@ -12,6 +12,7 @@ import { startSimulatedProviders } from './providers';
 import type { ProfileSeed, ProviderEndpoint, SimulatedProvider } from './providers/types';
 import { SwitchEngine, type EngineConfig } from './engine/switch-engine';
 import { buildServer } from './server/app';
+import type { StoreUser } from './server/api-users';
 import type { ConnectionLimits } from './server/connection-limits';
 import type { AuthAlert, AuthLimits } from './server/auth-limits';
 import type { HealthCheck } from './server/health-routes';
@@ -35,6 +36,8 @@ export interface SwitchOptions {
   host?: string;
   profile?: 'demo' | 'certification';
   auth: { username: string; password: string };
+  /** Tills' users bound to their stores (server/api-users.ts); the `auth` user is the operator. */
+  storeUsers?: readonly StoreUser[];
   /** mTLS when caPath is set. */
   tls?: { keyPath: string; certPath: string; caPath?: string };
   /** OAuth2 on the PPU API besides basic auth: a client-credentials token endpoint at /oauth2/token. */
@@ -162,7 +165,7 @@ export async function startSwitch(options: SwitchOptions): Promise<RunningSwitch
     cleanup.unshift(() => engine.close());
 
     const simulated = new Map((sim?.providers ?? []).map((p) => [p.descriptor.id, p]));
-    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, authLimits: opts.authLimits, onAlert: opts.onAlert, oauth2: opts.oauth2, health: opts.health ?? (() => store.ping()) });
+    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, authLimits: opts.authLimits, onAlert: opts.onAlert, oauth2: opts.oauth2, storeUsers: opts.storeUsers, health: opts.health ?? (() => store.ping()) });
     const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
     cleanup.unshift(() => app.close());
     const port = new URL(address).port;

@@ -22,6 +22,9 @@
 import { z } from 'zod';
 import { CARD_APPROVAL_CODE, MASKED_CARD } from './masked-card';
 import type { ProviderBehaviour } from '../../switch-core/providers/types';
+import type { CertifyReport, ReconcileReport, StoreEodReport, StoreReprintEntry, StoreSale } from './store-contract';
+
+export type * from './store-contract';
 
 // ───────────────────────────── results and errors ─────────────────────────────
 
@@ -286,8 +289,10 @@ export interface QueueItem {
 export interface ReprintLogEntry {
   at: string;
   operatorId: string;
-  source: 'local' | 'switch';
+  /** 'local' or 'switch' here; 'store' when another till of the store printed a COPY (`reprintedAt` names it). */
+  source: 'local' | 'switch' | 'store';
   printed: boolean;
+  reprintedAt?: string;
 }
 
 export interface TransactionDetail {
@@ -458,7 +463,9 @@ export interface TillSettings {
   institutionName: string;
   clientId: string;
   clientName: string;
-  terminalId: string; // exactly 8 chars
+  terminalId: string; // exactly 8 chars, made unique at the till's first start
+  /** What the header and slips call this till beside its terminal id ("Till 2"). */
+  terminalName: string; // ≤ 20
   merchantId: string; // exactly 15 chars
   merchantType: string; // 4 digits
   merchantName: string; // ≤ 23
@@ -499,7 +506,7 @@ export interface SwitchStatus {
 export interface StatusView {
   mode: 'electron' | 'browser' | 'cli';
   /** What the counter header shows: the store's name (merchant name) and this till's terminal id. */
-  till: { storeName: string; terminalId: string };
+  till: { storeName: string; terminalId: string; terminalName: string };
   switch: SwitchStatus;
   /** name: the model the printer said it is; paperLow: near-end warning; drawerOpen: the drawer sensor, when reported. */
   printer: { state: 'ready' | 'paper-out' | 'problem' | 'offline' | 'none'; kind: PrinterKind; message: string; name?: string; paperLow?: boolean; drawerOpen?: boolean };
@@ -655,6 +662,7 @@ export const SettingsPatch = z
     clientId: z.string(),
     clientName: z.string(),
     terminalId: z.string(),
+    terminalName: z.string(),
     merchantId: z.string(),
     merchantType: z.string(),
     merchantName: z.string(),
@@ -779,6 +787,21 @@ export const METHODS = {
   getTransaction: { args: z.object({ saleId: Id }).strict(), role: 'manager' },
   eodReport: { args: z.object({ from: IsoOrDate.optional(), to: IsoOrDate.optional(), count: CashCountArgs.optional() }).strict(), role: 'manager' },
   printEodReport: { args: z.object({ from: IsoOrDate.optional(), to: IsoOrDate.optional(), count: CashCountArgs.optional() }).strict(), role: 'manager' },
+  // the store: every till's sales through the switch's store API (docs/till.md, "A store of tills")
+  storeFindSales: {
+    args: z
+      .object({ meterId: z.string().trim().max(20).optional(), reference: z.string().trim().max(100).optional(), token: z.string().trim().max(40).optional(), date: IsoOrDate.optional() })
+      .strict()
+      .refine((a) => Boolean(a.meterId || a.reference || a.token), { message: 'give a meter number, a reference or a token', path: ['meterId'] }),
+    role: 'manager',
+  },
+  storeReprint: { args: z.object({ purchaseId: Id.optional(), meterId: z.string().trim().min(1, 'is required').max(20) }).strict(), role: 'manager' },
+  storeReprints: { args: Empty, role: 'manager' },
+  storeEod: { args: z.object({ date: IsoOrDate.optional() }).strict(), role: 'manager' },
+  printStoreEod: { args: z.object({ date: IsoOrDate.optional() }).strict(), role: 'manager' },
+  reconcile: { args: z.object({ date: IsoOrDate.optional() }).strict(), role: 'manager' },
+  /** The field tech's certification run: the public test server's scenarios against the switch in use. */
+  certify: { args: z.object({ print: z.boolean().optional() }).strict(), role: 'manager' },
   // settings
   getSettings: { args: Empty, role: 'manager' },
   setSettings: { args: SettingsPatch, role: 'manager' },
@@ -867,6 +890,14 @@ export interface TillValues {
   eodReport: EodReport;
   printEodReport: PrintResult;
   openDrawer: { opened: boolean; message: string | null };
+  storeFindSales: StoreSale[];
+  /** The COPY printed: the original till, time and reference, and the tokens the switch gave again. */
+  storeReprint: PrintResult & { purchaseId: string; soldAt: string | null; originalAt: string; tokens: string[] };
+  storeReprints: StoreReprintEntry[];
+  storeEod: StoreEodReport;
+  printStoreEod: PrintResult;
+  reconcile: ReconcileReport;
+  certify: CertifyReport;
   getSettings: TillSettings;
   setSettings: TillSettings;
   testConnection: { reachable: boolean; ms: number; message: string };

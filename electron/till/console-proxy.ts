@@ -4,32 +4,15 @@
  * to the switch's admin API with the till's switch credentials. Answers pass through as served.
  */
 import type { TillValues } from '../api/contract';
-import { ApiFail, type Handlers } from './backend-context';
+import type { Handlers } from './backend-context';
+import { callSwitch } from './switch-http';
 import type { SwitchLink } from './switch-link';
 
 type ConsoleMethod = 'meterSearch' | 'meterDetail' | 'confirmSupport' | 'routing' | 'providers' | 'alerts' | 'switchTransactions' | 'switchTransaction' | 'switchAdvices' | 'setProviderBehaviour';
 
 export function consoleHandlers(link: SwitchLink): Handlers<ConsoleMethod> {
-  async function admin<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
-    const t = link.target();
-    if (!t.root) throw new ApiFail('SWITCH_UNREACHABLE', 'No switch is configured. Set the switch URL in Settings.');
-    let res: Response;
-    try {
-      res = await fetch(`${t.root}/admin/v1${path}`, {
-        method,
-        headers: { authorization: 'Basic ' + Buffer.from(`${t.username}:${t.password}`).toString('base64'), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(10_000),
-      });
-    } catch {
-      throw new ApiFail('SWITCH_UNREACHABLE', 'The switch cannot be reached. Check the network and the switch URL, then try again.');
-    }
-    const data = (await res.json().catch(() => null)) as unknown;
-    if (res.status === 404) throw new ApiFail('NOT_FOUND', (data as { message?: string } | null)?.message ?? 'Not found on the switch.');
-    if (res.status === 401 || res.status === 403) throw new ApiFail('FORBIDDEN', 'The switch refused the till’s credentials for its console. Check the switch user in Settings.');
-    if (res.status >= 400) throw new ApiFail('INVALID_INPUT', (data as { message?: string; errorMessage?: string } | null)?.message ?? `The switch answered HTTP ${res.status}.`);
-    return data as T;
-  }
+  const admin = <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> =>
+    callSwitch<T>(link, method, `/admin/v1${path}`, body, 'The switch refused the till’s credentials for its console. Check the switch user in Settings.');
   /** A list the switch serves bare or wrapped ({alerts:[…]}): always the list. */
   async function list(path: string, key: string): Promise<TillValues['alerts']['alerts']> {
     const d = await admin<unknown>('GET', path);

@@ -41,11 +41,12 @@ export interface EodInput {
   zone: string;
 }
 
-const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+export const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** Receipt width: 32 columns fit 58 mm paper and every 80 mm font. */
 export const REPORT_COLUMNS = 32;
-const { pair, rule, center, fit } = receiptColumns(REPORT_COLUMNS);
+/** Label left, value right; headings centred; rules across (the store's end of day lays out with them too). */
+export const { pair, rule, center, fit } = receiptColumns(REPORT_COLUMNS);
 
 export const TENDERS = [
   ['CASH', 'Cash'],

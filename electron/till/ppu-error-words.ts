@@ -11,7 +11,8 @@ const PPU_ERROR_WORDS: Record<string, string> = {
   AMOUNT_TOO_LOW: 'The amount is below the minimum for this meter. Ask for a larger amount.',
   AMOUNT_TOO_HIGH: 'The amount is above the maximum for this meter. Sell a smaller amount.',
   ROUTING_ERROR: 'No provider can sell for this meter right now. Try again later.',
-  UPSTREAM_UNAVAILABLE: 'The utility’s system is unavailable. Try again in a few minutes.',
+  // Not "unknown meter": no provider could be asked, so nothing is known about the meter yet.
+  UPSTREAM_UNAVAILABLE: 'No provider can be reached right now, so the meter could not be checked. Nothing was charged. Try again in a minute.',
   TRANSACTION_DECLINED: 'The sale was declined by the utility.',
   DO_NOT_HONOR: 'The sale was declined by the utility.',
   LIMIT_EXCEEDED: 'This meter has reached its purchase limit.',

@@ -53,7 +53,11 @@ export function createReports(ctx: TillContext, views: SaleViews): Reports {
         return {
           sale: views.saleView(row),
           advices: store.advicesForSale(saleId).map(views.adviceItem),
-          reprints: store.reprintsFor(saleId).map((r) => ({ at: r.at, operatorId: r.operatorId, source: r.source, printed: r.printed })),
+          reprints: [
+            ...store.reprintsFor(saleId).map((r) => ({ at: r.at, operatorId: r.operatorId, source: r.source, printed: r.printed })),
+            // COPYs printed at another till of the store (read from the switch: storeReprints).
+            ...store.storeReprintsOf(saleId).map((r) => ({ at: r.at, operatorId: r.operatorId ?? '', source: 'store' as const, printed: true, reprintedAt: r.reprintedAt })),
+          ],
           traces: store.tracesFor(saleId).map((t) => ({ at: t.at, operation: t.operation, url: t.url, status: t.status, outcome: t.outcome as 'successful', ms: t.ms, requestBody: JSON.parse(t.requestJson ?? 'null') as unknown, responseBody: JSON.parse(t.responseJson ?? 'null') as unknown })),
         };
       },

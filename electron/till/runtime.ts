@@ -18,6 +18,7 @@ import { createTillBackend, parseProvisionedOperators, type ProvisionedOperator,
 import { applySwitchOverride, switchOverrideFromEnv, upgradeSettings, withoutSwitchOverride, type StoredSettings, type SwitchOverride } from './settings';
 import { checkDatabase, storeBackups } from './store-backups';
 import { openTillStore, type TillStore } from './store/repository';
+import { provisionIdentity } from './till-identity';
 
 /**
  * The store a till with a damaged database runs on: in memory, holding only the operators of the
@@ -101,7 +102,7 @@ async function startRuntime(opts: TillRuntimeOptions): Promise<TillRuntime> {
   const store = overridden(damage ? standInStore(file, backupsDir) : openTillStore(file), override.value);
   if (damage) log(`till database damaged (${damage}); kept as is, sales refused until a manager restores a backup`);
   const backups = storeBackups(file, backupsDir, () => (damage ? null : store.db));
-  const settings: StoredSettings = upgradeSettings(store.getSetting<StoredSettings>('settings'));
+  const settings: StoredSettings = damage ? upgradeSettings(store.getSetting<StoredSettings>('settings')) : provisionIdentity(store, opts.env ?? process.env, log);
   if (override.value.switchUrl) log(`switch from PPU_TILL_SWITCH_URL: ${override.value.switchUrl}`);
   const closers: (() => Promise<void>)[] = [];
 

@@ -98,7 +98,7 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
         address: b.customer?.address ?? null,
         utilityName: b.utility?.name ?? null,
         // A lookup answer has no utilityType in the models: the meter's serviceType ("ELEC") says it.
-        utilityType: utilityTypeOf(b.meter?.serviceType) ?? null,
+        utilityType: utilityTypeOf(b.meter?.serviceType ?? undefined) ?? null,
         minCents: b.minAmount?.amount ?? null,
         maxCents: b.maxAmount?.amount ?? null,
         arrearsCents: b.arrearsAmount?.amount ?? null,

@@ -27,6 +27,9 @@ export function slipOfKey(key: string | null): { saleId: string; kind: SlipKind 
   return m ? { saleId: m[1] as string, kind: m[2] as SlipKind } : null;
 }
 
+/** The till as slips name it: its terminal id, and its name when it has one ("T4K9P2QX Till 2"). */
+export const tillLabel = (s: { terminalId: string; terminalName: string }): string => (s.terminalName ? `${s.terminalId} ${s.terminalName}` : s.terminalId);
+
 /** A pending slip carries no token: its footer says what the slip is for instead. */
 const PENDING_FOOTER = ['Keep this slip: bring it back for your token, or for a refund.'];
 
@@ -36,7 +39,7 @@ export function slipContext(ctx: TillContext, operatorName?: string): SlipContex
   return {
     merchantName: s.merchantName,
     address: [s.merchantCity].filter(Boolean),
-    terminalId: s.terminalId,
+    terminalId: tillLabel(s),
     operator: operatorName,
     footer: ['Keep this slip until the token is loaded.'],
     timeZone: ctx.zone(),

@@ -33,6 +33,8 @@ import { LOCAL_SESSION, createSessions } from './session';
 import { settingsHandlers } from './settings-handlers';
 import { shiftHandlers } from './shift-handlers';
 import { statusHandlers } from './status-handlers';
+import { storeHandlers } from './store-handlers';
+import { certifyHandlers } from './certify/run';
 import { virtualMeterHandlers } from './virtual-meter';
 import { createSwitchLink } from './switch-link';
 import type { TillStore } from './store/repository';
@@ -101,6 +103,8 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     ...statusHandlers(ctx, link, storage, errors),
     ...virtualMeterHandlers(ctx),
     ...consoleHandlers(link),
+    ...storeHandlers(ctx, link),
+    ...certifyHandlers(ctx, link),
     ...backupHandlers(ctx),
   };
 

@@ -4,6 +4,7 @@
  */
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import { settingsView, validateSettings } from './settings';
+import { tillLabel } from './sale-slips';
 import type { SwitchLink } from './switch-link';
 
 export function settingsHandlers(ctx: TillContext, link: SwitchLink): Handlers<'getSettings' | 'setSettings' | 'testConnection' | 'printTestPage'> {
@@ -27,6 +28,6 @@ export function settingsHandlers(ctx: TillContext, link: SwitchLink): Handlers<'
       return view();
     },
     testConnection: () => link.testConnection(),
-    printTestPage: () => printer.printTestPage({ merchantName: ctx.settings().merchantName, terminalId: ctx.settings().terminalId, timeZone: ctx.zone() }, new Date(clock())),
+    printTestPage: () => printer.printTestPage({ merchantName: ctx.settings().merchantName, terminalId: tillLabel(ctx.settings()), timeZone: ctx.zone() }, new Date(clock())),
   };
 }

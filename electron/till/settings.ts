@@ -12,6 +12,9 @@ import { checkSwitchEntries, switchEntries } from './switch-list';
 
 export type StoredSettings = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted' | 'timeZoneInForce'>;
 
+/** The terminal id every till shipped with: a till still on it gets its own at its next start (till-identity.ts). */
+export const SHIPPED_TERMINAL_ID = 'TERM0001';
+
 export const DEFAULT_SETTINGS: StoredSettings = {
   switchUrl: '',
   switchUsername: '',
@@ -19,7 +22,8 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   institutionName: 'Demo Retail Group',
   clientId: 'CLIENT01',
   clientName: 'Demo Retail',
-  terminalId: 'TERM0001',
+  terminalId: SHIPPED_TERMINAL_ID,
+  terminalName: '',
   merchantId: 'MERCHANT0000001',
   merchantType: '5411',
   merchantName: 'Corner Store',
@@ -43,7 +47,8 @@ const Full = z.object({
   institutionName: z.string().max(40, 'at most 40 characters'),
   clientId: z.string().min(1, 'is required').max(40, 'at most 40 characters'),
   clientName: z.string().max(40, 'at most 40 characters'),
-  terminalId: z.string().length(8, 'must be exactly 8 characters'),
+  terminalId: z.string().regex(/^[A-Za-z0-9]{8}$/, 'must be exactly 8 letters or digits'),
+  terminalName: z.string().max(20, 'at most 20 characters'),
   merchantId: z.string().length(15, 'must be exactly 15 characters'),
   merchantType: z.string().regex(/^\d{4}$/, 'must be 4 digits'),
   merchantName: z.string().min(1, 'is required').max(23, 'at most 23 characters'),

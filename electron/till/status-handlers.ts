@@ -33,7 +33,7 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () =
       const p = await printer.status().catch(() => ({ state: 'problem' as const, message: 'Printer status unknown' }));
       return {
         mode: deps.mode,
-        till: { storeName: ctx.settings().merchantName, terminalId: ctx.settings().terminalId },
+        till: { storeName: ctx.settings().merchantName, terminalId: ctx.settings().terminalId, terminalName: ctx.settings().terminalName },
         switch: {
           reachable: last?.reachable ?? false,
           url: t.root,

@@ -11,7 +11,7 @@
  * switch that answered until that one fails; a restart starts again on the first listed.
  */
 import { isoWithOffset } from '../../common/local-time';
-import { PPU_BASE_PATH, PpuClient, newId, type PpuResult, type PpuTrace, type PurchaseRequest } from '../../switch-core/protocol';
+import { maskCardNumbersIn, PPU_BASE_PATH, PpuClient, newId, type PpuResult, type PpuTrace, type PurchaseRequest } from '../../switch-core/protocol';
 import { ApiFail, type TillContext } from './backend-context';
 import { switchEntries, switchLabel, switchRootOf, tryOrder } from './switch-list';
 
@@ -102,7 +102,7 @@ export function createSwitchLink(ctx: TillContext): SwitchLink {
     contacts.set(root, { at: clock(), reachable: t.status !== null, message: t.status !== null ? `HTTP ${t.status}` : (t.reason ?? 'no answer') });
     if (ctx.closed()) return;
     try {
-      store.addTrace({ saleId, at: t.startedAt, operation: t.operation, url: t.url, status: t.status, outcome: t.unreadable ? 'unreadable' : t.outcome, ms: t.ms, requestJson: JSON.stringify(t.requestBody), responseJson: JSON.stringify(t.responseBody ?? null) });
+      store.addTrace({ saleId, at: t.startedAt, operation: t.operation, url: t.url, status: t.status, outcome: t.unreadable ? 'unreadable' : t.outcome, ms: t.ms, requestJson: JSON.stringify(t.requestBody), responseJson: maskCardNumbersIn(JSON.stringify(t.responseBody ?? null)) });
     } catch {
       /* a trace is diagnostics; never let it fail a sale */
     }

@@ -20,6 +20,8 @@ const Reprint = lazyScreen(() => import('./screens/Reprint'), 'Reprint');
 const Routing = lazyScreen(() => import('./screens/Routing'), 'Routing');
 const Settings = lazyScreen(() => import('./screens/Settings'), 'Settings');
 const Transactions = lazyScreen(() => import('./screens/Transactions'), 'Transactions');
+const Store = lazyScreen(() => import('./screens/Store'), 'Store');
+const Certification = lazyScreen(() => import('./screens/Certification'), 'Certification');
 const VirtualMeter = lazyScreen(() => import('./screens/VirtualMeter'), 'VirtualMeter');
 
 /**
@@ -34,6 +36,7 @@ const NAV: { id: Screen; label: string; who: 'all' | 'manager' | 'fieldTech' }[]
   { id: 'queue', label: 'Pending queue', who: 'manager' },
   { id: 'transactions', label: 'Transactions', who: 'manager' },
   { id: 'eod', label: 'End of day', who: 'manager' },
+  { id: 'store', label: 'Store', who: 'manager' },
   { id: 'settings', label: 'Settings', who: 'manager' },
   { id: 'meters', label: 'Meters', who: 'manager' },
   { id: 'routing', label: 'Routing', who: 'manager' },
@@ -41,8 +44,9 @@ const NAV: { id: Screen; label: string; who: 'all' | 'manager' | 'fieldTech' }[]
   { id: 'printer', label: 'Virtual printer', who: 'fieldTech' },
   { id: 'faults', label: 'Provider faults', who: 'fieldTech' },
   { id: 'virtualMeter', label: 'Virtual meter', who: 'fieldTech' },
+  { id: 'certification', label: 'Certification', who: 'manager' },
 ];
-const SCREENS = { cashier: Cashier, drawer: Drawer, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults, virtualMeter: VirtualMeter };
+const SCREENS = { cashier: Cashier, drawer: Drawer, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults, virtualMeter: VirtualMeter, store: Store, certification: Certification };
 
 /** The screens this sign-in sees, in navigation order. */
 function navFor(session: SessionView): typeof NAV {

@@ -11,7 +11,7 @@ import { fetchSession } from './boot';
 import { setTillZone } from './format';
 import { loadNotices, loadWatch, noticeFor, saveNotices, saveWatch, settleWatch, watchSale, type LateNotice } from './late-sales';
 
-export type Screen = 'cashier' | 'drawer' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter';
+export type Screen = 'cashier' | 'drawer' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter' | 'store' | 'certification';
 
 interface TillState {
   session: SessionView | null;

@@ -24,14 +24,15 @@ export interface Discovery {
  * the provider a purchase would go to, in parallel, bounded by the broadcast timeout. Resolves
  * with the first Supported answer (or the first definite refusal once everyone answered) while
  * late answers keep updating the contract table until the timeout. `settled` lets a purchase wait
- * past a Supported answer it cannot use (an excluded provider, one without the capability) for
- * the next one, or for everyone's answer.
+ * past a Supported answer it cannot use (an excluded provider, one without the capability, one
+ * the utility ranks below a provider not heard yet) for the next one, or for everyone's answer;
+ * it is asked again each time a provider is heard from (`heard`: answered, gave up, or not asked).
  */
 export async function discover(
   s: SwitchState,
   txId: string,
   req: MeterLookupRequest,
-  settled: (meter: MeterState) => Promise<boolean> = async () => true,
+  settled: (meter: MeterState, heard: ReadonlySet<string>) => Promise<boolean> = async () => true,
 ): Promise<Discovery> {
   const meterId = req.meter.meterId;
   const before = await s.store.getMeter(meterId);
@@ -59,6 +60,8 @@ export async function discover(
     let pending = ask.length;
     let refusal: { providerId: string; result: PpuResult<unknown> } | null = null;
     let anyAnswer = false;
+    let supported: { providerId: string; result: PpuResult<unknown> } | null = null;
+    const heard = new Set(s.providerIds().filter((p) => !ask.includes(p)));
     const silent: string[] = shut.map((p) => `${s.nameOf(p)}: circuit open`);
     const decide = (v: { providerId: string; result: PpuResult<unknown> } | null, unreachable: boolean) => {
       if (decided) return;
@@ -100,10 +103,13 @@ export async function discover(
         const answer = await applyAnswer(s, meterId, p, r);
         if (answer !== 'NO_ANSWER') anyAnswer = true;
         else silent.push(`${s.nameOf(p)}: ${silenceOf(r)}`);
-        if (r.outcome === 'successful') {
-          const meter = await s.store.getMeter(meterId);
-          if (meter && (await settled(meter))) decide({ providerId: p, result: r }, false);
-        } else if (r.outcome === 'failed' && r.status !== 503 && r.error?.errorType !== 'UNKNOWN_METER_ID') refusal ??= { providerId: p, result: r };
+        if (r.outcome === 'successful') supported ??= { providerId: p, result: r };
+        else if (r.outcome === 'failed' && r.status !== 503 && r.error?.errorType !== 'UNKNOWN_METER_ID') refusal ??= { providerId: p, result: r };
+      }
+      heard.add(p);
+      if (supported && !decided) {
+        const meter = await s.store.getMeter(meterId);
+        if (meter && (await settled(meter, heard))) decide(supported, false);
       }
       pending--;
       if (pending === 0 && !decided) void tryFailover();

@@ -1,23 +1,31 @@
 /**
  * The till's meter lookup (seeds 000/001): recorded as a transaction, answered from the first
  * provider that supports the meter after a broadcast, UNKNOWN_METER_ID when every answer said no,
- * UPSTREAM_UNAVAILABLE when nobody answered.
+ * UPSTREAM_UNAVAILABLE when nobody could be asked or answered. The same lookup repeated gets the
+ * stored answer, or — when its first run never finished — is asked afresh (repeats.ts).
  */
 import { OPERATIONS, type MeterLookupRequest } from '../protocol';
 import { DuplicateIdError } from '../store/switch-store';
 import { discover, type Discovery } from './broadcast';
 import { fail, replyOf, statusOf, type Reply } from './replies';
-import type { SwitchState } from './switch-state';
+import { answerRepeat } from './repeats';
+import type { Started, SwitchState } from './switch-state';
 
 export async function lookup(s: SwitchState, req: MeterLookupRequest): Promise<Reply> {
-  const rt = OPERATIONS.meterLookup.requestType;
-  let started;
+  let started: Started;
   try {
     started = await s.begin(req.id, 'LOOKUP', req.meter.meterId, null, null, req);
   } catch (e) {
-    if (e instanceof DuplicateIdError) return s.duplicate('meterLookup', req.id);
+    if (e instanceof DuplicateIdError) return answerRepeat(s, 'meterLookup', req, () => answer(s, req, { startedAt: s.now(), t0: performance.now() }));
     throw e;
   }
+  const p = answer(s, req, started);
+  s.trackInFlight(req.id, p);
+  return p;
+}
+
+async function answer(s: SwitchState, req: MeterLookupRequest, started: Started): Promise<Reply> {
+  const rt = OPERATIONS.meterLookup.requestType;
   let discovered: Discovery;
   try {
     discovered = await discover(s, req.id, req);

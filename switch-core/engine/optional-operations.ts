@@ -6,6 +6,7 @@
 import { OPERATIONS, type FaultReportRequest, type KeyChangeTokenRequest, type PpuResult, type TokenReprintRequest } from '../protocol';
 import type { ProviderCapabilities } from '../providers/types';
 import { DuplicateIdError } from '../store/switch-store';
+import { answerRepeat } from './repeats';
 import { lastPurchaseOf, purchaseByReference } from './references';
 import { fail, neverSent, replyOf, statusOf, type Reply } from './replies';
 import { withSlipData } from './slip-data';
@@ -26,7 +27,10 @@ async function sendRouted<Req extends { id: string; meter: { meterId: string } }
   try {
     started = await s.begin(req.id, TX_OF_OPERATION[op], req.meter.meterId, null, null, req);
   } catch (e) {
-    if (e instanceof DuplicateIdError) return s.duplicate(op, req.id);
+    if (e instanceof DuplicateIdError) {
+      const unknown = () => Promise.resolve(fail('OUTCOME_UNKNOWN', `Request ${req.id} is still without an answer; send it again under a new id`, rt, req.id));
+      return answerRepeat(s, op, req, unknown);
+    }
     throw e;
   }
   let candidates: string[];

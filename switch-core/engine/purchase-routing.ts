@@ -9,6 +9,7 @@ import { DuplicateIdError } from '../store/switch-store';
 import { applyAnswer, discover } from './broadcast';
 import { whomToBroadcast } from './contract';
 import { fail, neverSent, replyOf, type Reply } from './replies';
+import { answerRepeat } from './repeats';
 import { resolveUnknown } from './retries';
 import { withSlipData } from './slip-data';
 import type { MeterState } from './model';
@@ -19,6 +20,7 @@ export type PurchaseOperation = 'purchase' | 'trialPurchase';
 const capabilityOf = (op: PurchaseOperation) => (op === 'trialPurchase' ? 'trialPurchases' : undefined);
 
 export function purchase(s: SwitchState, req: PurchaseRequest, op: PurchaseOperation = 'purchase'): Promise<Reply> {
+  let tracked: Promise<Reply> | null = null;
   const p = (async (): Promise<Reply> => {
     // The provider the purchase will most likely go to is stored with the insert itself, so the
     // usual case persists once before sending; a failover updates it before its own send.
@@ -28,14 +30,34 @@ export function purchase(s: SwitchState, req: PurchaseRequest, op: PurchaseOpera
     try {
       started = await s.begin(req.id, TX_OF_OPERATION[op], req.meter.meterId, req.purchaseAmount.amount, null, req, likely?.ok ? likely.candidates[0]! : null);
     } catch (e) {
-      if (e instanceof DuplicateIdError) return s.duplicate(op, req.id);
+      if (e instanceof DuplicateIdError) {
+        // The same purchase again: its stored answer. Without one yet it is under way at another
+        // node, or was cut off there: its outcome is unknown — the client's /retry settles it,
+        // where sending it again here could sell it twice.
+        s.untrack(req.id, tracked);
+        const unknown = () => Promise.resolve(fail('OUTCOME_UNKNOWN', `Purchase ${req.id} has no answer yet (under way or cut off at another node); retry it`, OPERATIONS[op].requestType, req.id));
+        return answerRepeat(s, op, req, unknown);
+      }
       throw e;
     }
     return routeAndSend(s, req, op, started, likely ?? undefined);
   })();
   // A retry arriving meanwhile waits for this one; a second purchase with the same id is refused by begin.
-  if (!s.inFlight.has(req.id)) s.trackInFlight(req.id, p);
+  if (!s.inFlight.has(req.id)) tracked = s.trackInFlight(req.id, p);
   return p;
+}
+
+/**
+ * Whether the provider a first purchase would now go to may take it: the meter's own preference
+ * may, else every provider the utility ranks above it must have been heard from (an unranked one
+ * waits for all the ranked) — each bounded by the broadcast's timeout — so the fastest unranked
+ * answer does not take a sale the utility's ranked provider would have.
+ */
+async function rankedAboveHeard(s: SwitchState, meter: MeterState, chosen: string, heard: ReadonlySet<string>): Promise<boolean> {
+  if (meter.preferredProviderId === chosen || meter.utilityId === null) return true;
+  const ranked = (await s.utilityCache()).get(meter.utilityId)?.ranked ?? [];
+  const rank = ranked.indexOf(chosen);
+  return (rank < 0 ? ranked : ranked.slice(0, rank)).every((id) => heard.has(id));
 }
 
 export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: PurchaseOperation, started: Started, pre?: RouteDecision): Promise<Reply> {
@@ -53,7 +75,10 @@ export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: Pur
       thirdPartyIdentifiers: [],
       meter: req.meter,
     };
-    const found = await discover(s, req.id, lookup, async (m) => (await routeOf(m)).ok);
+    const found = await discover(s, req.id, lookup, async (m, heard) => {
+      const route = await routeOf(m);
+      return route.ok && (await rankedAboveHeard(s, m, route.candidates[0]!, heard));
+    });
     decision = await routeOf(await s.store.getMeter(req.meter.meterId));
     if (!decision.ok && found.unreachable !== null) {
       const reply = fail('UPSTREAM_UNAVAILABLE', `No provider could be asked about meter ${req.meter.meterId} (${found.unreachable}); try again in a minute`, rt, req.id);

@@ -10,6 +10,7 @@
  * half would need the other's privates. The engine's configuration types at the top are its inputs.
  */
 import {
+  maskCardNumbersIn,
   nowIso,
   OPERATIONS,
   type ConfirmationAdvice,
@@ -32,6 +33,7 @@ import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF } from './advices';
 import { DEFAULT_HEALTH_CONFIG, ProviderMonitor, type HealthConfig } from './health';
 import type { MeterState, TxStatus, TxType, UtilityPrefs } from './model';
 import { referencesOf } from './references';
+import { storeReferencesOf } from './store-scope';
 import { fail, isProviderError, type Reply } from './replies';
 import { routePurchase, type RouteDecision, type RoutingProvider } from './routing';
 import { DEFAULT_SLIP_WIDTH } from './slip-data';
@@ -191,6 +193,10 @@ export class SwitchState {
     const link = typeof t.requestBody === 'object' && t.requestBody !== null ? this.txOfBody.get(t.requestBody) : undefined;
     if (!link) return;
     const answered = !(t.outcome === 'unknown' && t.status === null);
+    // The answer is kept as it came, except a card number in it (a provider's free text), masked.
+    const responseText = t.responseText === null ? null : maskCardNumbersIn(t.responseText);
+    const parsed = typeof t.responseBody === 'object' && t.responseBody !== null;
+    const responseBody = responseText === t.responseText ? t.responseBody : parsed ? (JSON.parse(responseText!) as unknown) : responseText;
     this.traces.add({
       txId: link.txId,
       direction: 'switch->provider',
@@ -199,13 +205,13 @@ export class SwitchState {
       url: t.url,
       requestBody: t.requestBody,
       status: t.status,
-      responseBody: answered ? t.responseBody : { reason: t.reason ?? 'no answer' },
+      responseBody: answered ? responseBody : { reason: t.reason ?? 'no answer' },
       startedAt: t.startedAt,
       ms: t.ms,
       // The bytes as they crossed the wire, instead of serialising the bodies again.
       requestJson: t.requestText,
       // Only an answer that parsed as JSON is stored as sent (an empty 202 or an HTML error page is not).
-      ...(answered && typeof t.responseBody === 'object' && t.responseBody !== null && t.responseText ? { responseJson: t.responseText } : {}),
+      ...(answered && typeof responseBody === 'object' && responseBody !== null && responseText ? { responseJson: responseText } : {}),
     });
   }
 
@@ -334,7 +340,7 @@ export class SwitchState {
       final,
     };
     const meterId = (request as { meter?: { meterId?: unknown } } | null)?.meter?.meterId;
-    this.traces.addRefs(txId, referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body));
+    this.traces.addRefs(txId, [...referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body), ...storeReferencesOf(txId, TX_OF_OPERATION[op], request)]);
     const row = started.unwritten;
     if (row) {
       // A lookup: one finished row, and no till->switch trace (the row is that exchange; see tracesOf).
@@ -386,13 +392,18 @@ export class SwitchState {
     return run;
   }
 
-  /** A purchase under way: a retry with its id waits for it (its failure is its caller's to handle). */
-  trackInFlight(id: string, p: Promise<Reply>): void {
+  /** Work under way for an id: a retry or repeat with its id waits for it (its failure is its caller's to handle). */
+  trackInFlight(id: string, p: Promise<Reply>): Promise<Reply> {
     const tracked: Promise<Reply> = p.finally(() => {
       if (this.inFlight.get(id) === tracked) this.inFlight.delete(id);
     });
     tracked.catch(() => undefined);
     this.inFlight.set(id, tracked);
+    return tracked;
+  }
+  /** `tracked` turned out to be a repeat, not the work: others must not wait on it. */
+  untrack(id: string, tracked: Promise<Reply> | null): void {
+    if (tracked && this.inFlight.get(id) === tracked) this.inFlight.delete(id);
   }
 
   duplicate(op: PpuOperation, id: string): Reply {

@@ -93,7 +93,7 @@ export function formatErrorsFromZod(error: z.ZodError): FormatError[] {
   return error.issues.map((issue) => {
     const field = issue.path.map(String).join('.') || '(body)';
     const value = 'input' in issue ? issue.input : undefined;
-    return { field, msg: issue.message, value: /cardNumber$/.test(field) && typeof value === 'string' ? maskCardNumber(value) : value };
+    return { field, msg: issue.message, value: /(cardNumber|pan)$/.test(field) && typeof value === 'string' ? maskCardNumber(value) : value };
   });
 }
 

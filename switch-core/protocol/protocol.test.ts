@@ -3,6 +3,7 @@ import { outcomeOfStatus } from './outcome';
 import { pathFor } from './operations';
 import { validateRequest } from './validate';
 import { errorDetail, errorText } from './errors';
+import { maskCardNumbersIn } from './schemas';
 import { lookupRequest, purchaseRequest } from './test/fixtures';
 
 describe('outcome classes', () => {
@@ -106,5 +107,17 @@ describe('error bodies', () => {
     const e = errorDetail('UPSTREAM_UNAVAILABLE', 'Timeout', { detailMessage: 'No response from upstream service' });
     expect(e).toEqual({ errorType: 'UPSTREAM_UNAVAILABLE', errorMessage: 'Timeout', detailMessage: 'No response from upstream service' });
     expect(errorText(e)).toBe('Timeout');
+  });
+});
+
+describe('card numbers in free text', () => {
+  it('masks a Luhn-valid 13–19 digit number, written whole or in groups, to its first 6 and last 4 digits', () => {
+    expect(maskCardNumbersIn('paid with 4111111111111111 today')).toBe('paid with 411111******1111 today');
+    expect(maskCardNumbersIn('card 5500 0000 0000 0004.')).toBe('card 550000******0004.');
+  });
+  it('leaves token digits (20, grouped or not), meter numbers and numbers failing the Luhn check as they are', () => {
+    for (const text of ['1234 5678 9012 3456 7890', '00000000000000000000', 'meter 01234567897', '4111111111111112', 'ref 1234567890123']) {
+      expect(maskCardNumbersIn(text)).toBe(text);
+    }
   });
 });

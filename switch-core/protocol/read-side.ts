@@ -2,7 +2,8 @@
  * The read side of the protocol: how a client reads a peer's answer, derived from the one
  * definition in schemas.ts rather than written twice. The models' own JSON binding (Jackson) checks
  * no constraint on what it reads and leaves out what is missing, so an answer is read the same way:
- * every field may be absent or null (shown as absent), a list absent or null reads as [], a
+ * every field may be absent or null (read as is: a transform per field would triple the cost of
+ * reading an answer), a list absent or null reads as [], a
  * constrained string (pattern, length) reads as any string, a missing currency is the request's,
  * unknown properties are dropped. Only the fields named as kept stay required — in an answer
  * carrying tokens, the message id and each token's digits: without them the sale cannot be honoured,
@@ -46,11 +47,9 @@ export type Read<T> = T extends readonly (infer E)[]
   ? Read<E>[]
   : T extends object
     ? { [K in keyof T as NonNullable<T[K]> extends readonly unknown[] ? K : never]-?: Read<NonNullable<T[K]>> } & {
-        [K in keyof T as NonNullable<T[K]> extends readonly unknown[] ? never : K]?: Read<NonNullable<T[K]>>;
+        [K in keyof T as NonNullable<T[K]> extends readonly unknown[] ? never : K]?: Read<NonNullable<T[K]>> | null;
       }
     : T;
-
-const absentAsUndefined = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
 /** `keep` names the fields that stay required, as paths: 'id', 'tokens.token' (through lists). */
 export function readSideOf(schema: z.ZodType, keep: readonly string[] = []): z.ZodType {
@@ -79,7 +78,7 @@ function field(schema: z.ZodType, keep: readonly string[], path: string): z.ZodT
   if (element) return z.array(walk(element, keep, path)).nullish().transform((v) => v ?? []);
   const inner = walk(schema, keep, path);
   if (keep.includes(path)) return inner;
-  return inner.nullish().transform(absentAsUndefined);
+  return inner.nullish();
 }
 
 function listElement(schema: z.ZodType): z.ZodType | null {

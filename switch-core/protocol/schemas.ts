@@ -30,6 +30,36 @@ const pattern = (re: RegExp, msg: string) => readAs(Str.pipe(z.string().regex(re
 const maxLen = (n: number) => readAs(Str.pipe(z.string().max(n, `must be at most ${n} characters`)), Str);
 const exactLen = (n: number) => readAs(Str.pipe(z.string().length(n, `must be ${n} characters`)), Str);
 
+/**
+ * Digits and the separators people type inside a card number (4111 1111-1111 1111), never part of
+ * a longer run: a 20-digit token, grouped or not, is not a card number in any of its parts.
+ */
+const CARD_LIKE = /(?<!\d[ -]?)\d(?:[ -]?\d){12,18}(?![ -]?\d)/g;
+function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+/**
+ * Free text with any 13–19 digit number passing the Luhn check (a card number someone typed into a
+ * description or a name) masked to its first 6 and last 4 digits, so it is never stored, traced,
+ * logged or passed on in clear.
+ */
+export function maskCardNumbersIn(text: string): string {
+  if (!/\d{4}/.test(text)) return text; // the usual case: no run of digits worth a look
+  return text.replace(CARD_LIKE, (run) => {
+    const digits = run.replace(/[ -]/g, '');
+    return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? maskCardNumber(digits) : run;
+  });
+}
+/** A free-text field: its length checked on requests, any card number in it masked on both sides. */
+const freeText = (n: number) => readAs(maxLen(n).transform(maskCardNumbersIn), Str.transform(maskCardNumbersIn));
+const anyText = readAs(Str.transform(maskCardNumbersIn), Str.transform(maskCardNumbersIn));
+
 export const PpuId = z.string().regex(PPU_ID_PATTERN, 'must be an 8-4-4-4-12 hex id (UUID)');
 
 /** ISO 8601 date-time with Z or any offset (+02:00, +0200, +02); read as any string in answers. */
@@ -90,10 +120,10 @@ export const Amounts = z.object({
   additionalAmounts: z.record(z.string(), LedgerAmount).optional(),
 });
 
-export const Institution = z.object({ id: Str, name: maxLen(40) });
+export const Institution = z.object({ id: Str, name: freeText(40) });
 
 export const MerchantName = z.object({
-  name: maxLen(23),
+  name: freeText(23),
   city: maxLen(13),
   region: maxLen(2),
   country: maxLen(2),
@@ -116,7 +146,7 @@ export const ThirdPartyIdentifier = z.object({ institutionId: Str, transactionId
 export const Barcode = z.object({ data: Str, encoding: Str });
 export const SlipLine = z.object({
   barcode: Barcode.optional(),
-  text: Str,
+  text: anyText,
   fontWidthScaleFactor: Decimal.optional(),
   fontHeightScaleFactor: Decimal.optional(),
   line: z.boolean().optional(),
@@ -187,31 +217,31 @@ export const Meter = z.object({
 });
 
 export const Address = z.object({
-  addressLine1: Str.optional(),
-  addressLine2: Str.optional(),
-  city: Str.optional(),
-  region: Str.optional(),
+  addressLine1: anyText.optional(),
+  addressLine2: anyText.optional(),
+  city: anyText.optional(),
+  region: anyText.optional(),
   country: Str.optional(),
   postalCode: Str.optional(),
 });
 export const Customer = z.object({
-  firstName: maxLen(40).optional(),
-  lastName: maxLen(40).optional(),
-  address: maxLen(80).optional(),
+  firstName: freeText(40).optional(),
+  lastName: freeText(40).optional(),
+  address: freeText(80).optional(),
   dateOfBirth: IsoTime.optional(),
   status: Str.optional(),
   msisdn: pattern(/^\+?[1-9]\d{0,14}$/, 'must be an international phone number').optional(),
-  emailAddress: Str.optional(),
+  emailAddress: anyText.optional(),
   addressDetails: Address.optional(),
   profileId: Str.optional(),
 });
 
 export const Utility = z.object({
-  name: maxLen(40).optional(),
-  address: maxLen(80).optional(),
+  name: freeText(40).optional(),
+  address: freeText(80).optional(),
   vatRegNum: maxLen(10).optional(),
   clientId: maxLen(20).optional(),
-  message: maxLen(80).optional(),
+  message: freeText(80).optional(),
 });
 
 export const TenderType = z.enum(['CASH', 'CHEQUE', 'CREDIT_CARD', 'DEBIT_CARD', 'WALLET', 'ROUNDING', 'GIFT_CARD', 'LOYALTY_CARD', 'OTHER']);
@@ -233,18 +263,28 @@ export const Tender = z.object({
   cardNumber: pattern(/^[0-9]{6}[0-9*]{0,13}$/, 'must be 6 digits then digits or *')
     .refine(cardNumberIsMasked, 'must be masked: only the first 6 and last 4 digits may show, the rest as *')
     .optional(),
-  reference: maxLen(40).optional(),
+  reference: freeText(40).optional(),
   tenderType: TenderType,
 });
 
-/** Payment methods are polymorphic by `type`; their subtype fields pass as the models define them. */
-export const PaymentMethod = z.looseObject({
-  type: z.enum(['AN_32_TOKEN', 'LOYALTY_CARD', 'CARD', 'ACCOUNT', 'REWARD', 'WALLET', 'QR']),
-  name: Str.optional(),
-  amount: LedgerAmount.optional(),
-  issuer: Institution.optional(),
-  proxy: maxLen(40).optional(),
-});
+/**
+ * Payment methods are polymorphic by `type`; their subtype fields pass as the models define them,
+ * except a card's `pan`, which — like a tender's cardNumber — may show only its first 6 and last 4
+ * digits (masked with *; the model's own pattern has no *, so a pan it allows in clear is refused).
+ */
+export const PaymentMethod = z
+  .looseObject({
+    type: z.enum(['AN_32_TOKEN', 'LOYALTY_CARD', 'CARD', 'ACCOUNT', 'REWARD', 'WALLET', 'QR']),
+    name: freeText(40).optional(),
+    amount: LedgerAmount.optional(),
+    issuer: Institution.optional(),
+    proxy: maxLen(40).optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.type !== 'CARD' || m.pan === undefined) return;
+    if (typeof m.pan !== 'string' || !/^[0-9*]{1,19}$/.test(m.pan)) ctx.addIssue({ code: 'custom', path: ['pan'], message: 'must be up to 19 digits or *', input: m.pan });
+    else if (!cardNumberIsMasked(m.pan)) ctx.addIssue({ code: 'custom', path: ['pan'], message: 'must be masked: only the first 6 and last 4 digits may show, the rest as *', input: m.pan });
+  });
 
 export const MeterLookupRequest = Transaction.extend({ meter: Meter });
 export const MeterLookupResponse = Transaction.extend({
@@ -279,11 +319,11 @@ export const Token = z.object({
 });
 export const DebtRecoveryCharge = z.object({
   amount: TaxableAmount,
-  description: maxLen(40),
+  description: freeText(40),
   balance: LedgerAmount,
   receiptNum: maxLen(30).optional(),
 });
-export const ServiceCharge = z.object({ amount: TaxableAmount, description: maxLen(40) });
+export const ServiceCharge = z.object({ amount: TaxableAmount, description: freeText(40) });
 
 /** A purchase answer; `tokens` may be absent (an answer carrying no token at all), read as []. */
 export const PurchaseResponse = Transaction.extend({
@@ -343,9 +383,9 @@ export const FaultReportRequest = Transaction.extend({
   customer: Customer.optional(),
   contactNumber: maxLen(20),
   faultType: FaultType,
-  faultDescription: maxLen(160).optional(),
+  faultDescription: freeText(160).optional(),
 });
-export const FaultReportResponse = Transaction.extend({ reference: Str, description: maxLen(160) });
+export const FaultReportResponse = Transaction.extend({ reference: Str, description: freeText(160) });
 export const KeyChangeTokenRequest = Transaction.extend({ meter: Meter });
 export const KeyChangeTokenResponse = Transaction.extend({ meter: Meter, tokens: z.array(Token).default([]) });
 

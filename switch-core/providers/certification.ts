@@ -137,7 +137,7 @@ export const CERTIFICATION_SCENARIOS: Readonly<Record<string, FixedScenario>> = 
   }),
   TST009: scenario(20000, 'standard + 2 service charges', [[STD, ZEROS, 'RCT90001']], { services: [['Connection fee'], ['Service fee']] }),
   TST010: { ...scenario(10000, 'printable slip (slipData), no tokens', []), slipLines: SLIP_LINES },
-  TST011: { ...scenario(10000, 'purchase times out (504); a later retry is approved', [[STD, ZEROS, 'RCT110001']]), firstAttemptOutcomeUnknown: true },
+  TST011: { ...scenario(10000, 'purchase times out (504); a later retry is approved', [[STD, ZEROS, 'RCT10001']]), firstAttemptOutcomeUnknown: true },
 };
 
 export const CERTIFICATION_METER_IDS: readonly string[] = Object.keys(CERTIFICATION_SCENARIOS);

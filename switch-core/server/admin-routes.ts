@@ -13,8 +13,17 @@ import { ADVICE_STATUSES, TX_STATUSES, TX_TYPES, type AdviceStatus } from '../en
 export const ADMIN_BASE_PATH = '/admin/v1';
 
 const notFound = (reply: FastifyReply, what: string) => reply.code(404).send(errorDetail('UNABLE_TO_LOCATE_RECORD', `${what} not found`));
-const badRequest = (reply: FastifyReply, field: string, msg: string, value?: unknown) =>
+export const badRequest = (reply: FastifyReply, field: string, msg: string, value?: unknown) =>
   reply.code(400).send(errorDetail('FORMAT_ERROR', `${field}: ${msg}`, { detailMessage: { formatErrors: [{ field, msg, value }] } }));
+
+/** A transaction list's query as the admin and store APIs check it: a known type and status, a limit 1..1000. */
+export function transactionListLimit(q: Record<string, string | undefined>, defaultLimit: number): { limit: number } | { field: string; msg: string; value: unknown } {
+  if (q.type && !(TX_TYPES as readonly string[]).includes(q.type)) return { field: 'type', msg: `must be one of ${TX_TYPES.join(', ')}`, value: q.type };
+  if (q.status && !(TX_STATUSES as readonly string[]).includes(q.status)) return { field: 'status', msg: `must be one of ${TX_STATUSES.join(', ')}`, value: q.status };
+  const limit = q.limit === undefined ? defaultLimit : Number(q.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return { field: 'limit', msg: 'must be an integer 1..1000', value: q.limit };
+  return { limit };
+}
 
 export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, simulated: ReadonlyMap<string, SimulatedProvider>): void {
   const store = engine.store;
@@ -131,10 +140,9 @@ export function registerAdminRoutes(app: FastifyInstance, engine: SwitchEngine, 
 
   app.get(`${base}/transactions`, async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
-    if (q.type && !(TX_TYPES as readonly string[]).includes(q.type)) return badRequest(reply, 'type', `must be one of ${TX_TYPES.join(', ')}`, q.type);
-    if (q.status && !(TX_STATUSES as readonly string[]).includes(q.status)) return badRequest(reply, 'status', `must be one of ${TX_STATUSES.join(', ')}`, q.status);
-    const limit = q.limit === undefined ? 100 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return badRequest(reply, 'limit', 'must be an integer 1..1000', q.limit);
+    const checked = transactionListLimit(q, 100);
+    if (!('limit' in checked)) return badRequest(reply, checked.field, checked.msg, checked.value);
+    const { limit } = checked;
     await engine.flushTraces();
     const transactions = await store.listTransactions({ from: q.from, to: q.to, meter: q.meter, provider: q.provider, status: q.status, type: q.type, q: q.q, limit });
     return { transactions };

@@ -1,6 +1,7 @@
 /**
  * Builds the switch's fastify server: basic auth on every request (or, with OAuth2 on, a bearer token
- * from the token endpoint served here), optional TLS/mTLS, the PPU v3 routes and the admin API; only
+ * from the token endpoint served here) naming the operator or a store's user (api-users.ts), optional
+ * TLS/mTLS, the PPU v3 routes, the admin API (the operator's) and the store API; only
  * the load balancers' GET /healthz goes without auth. Any bad input (unparsable JSON, wrong content
  * type, oversize body) becomes 400 FORMAT_ERROR; an unexpected fault is a 500 ErrorDetail, never a crash.
  */
@@ -9,12 +10,14 @@ import { readFileSync } from 'node:fs';
 import { errorDetail } from '../protocol';
 import type { SimulatedProvider } from '../providers/types';
 import type { SwitchEngine } from '../engine/switch-engine';
-import { registerAdminRoutes } from './admin-routes';
-import { basicAuthChecker, basicCredentials, bearerTokens, credentialsChecker, registerTokenEndpoint } from './auth';
+import { ADMIN_BASE_PATH, registerAdminRoutes } from './admin-routes';
+import { apiUserResolver, type StoreUser } from './api-users';
+import { basicCredentials, bearerTokens, credentialsChecker, registerTokenEndpoint } from './auth';
 import { DEFAULT_AUTH_LIMITS, createAuthGuard, type AuthAlert, type AuthLimits } from './auth-limits';
 import { DEFAULT_CONNECTION_LIMITS, applyConnectionLimits, type ConnectionLimits } from './connection-limits';
 import { HEALTH_PATH, registerHealthRoute, type HealthCheck } from './health-routes';
 import { ppuMessageAt, registerPpuRoutes } from './ppu-routes';
+import { registerStoreRoutes, STORE_BASE_PATH, storeUserRefusal } from './store-routes';
 
 export interface ServerOptions {
   auth: { username: string; password: string };
@@ -26,6 +29,8 @@ export interface ServerOptions {
   oauth2?: { tokenTtlSeconds: number };
   /** What GET /healthz asks (the store's ping); by default the node is healthy while it answers HTTP. */
   health?: HealthCheck;
+  /** Tills' users, each bound to its store (merchant): PPU v3 and /store/v1 for that store only. */
+  storeUsers?: readonly StoreUser[];
   /** Slowing and locking after wrong credentials; defaults in auth-limits.ts. */
   authLimits?: Partial<AuthLimits>;
   /** Where a lockout's alert goes (default: a line on standard error). */
@@ -50,10 +55,11 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
   const common = { logger: opts.log ?? false, bodyLimit: 1 << 20, requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs };
   const app = (https ? Fastify({ ...common, https }) : Fastify({ ...common, http: checking })) as FastifyInstance;
   applyConnectionLimits(app.server, limits);
-  const allowed = basicAuthChecker(opts.auth.username, opts.auth.password);
+  const userOf = apiUserResolver(opts.auth, opts.storeUsers ?? []);
   const tokens = opts.oauth2 ? bearerTokens(opts.oauth2.tokenTtlSeconds) : null;
   const basicChallenge = 'Basic realm="ppu-switch", charset="UTF-8"';
 
+  app.decorateRequest('apiUser', null);
   const guard = createAuthGuard({ ...DEFAULT_AUTH_LIMITS, ...opts.authLimits }, opts.onAlert ?? ((a) => console.error(`ALERT ${a.kind} ${a.at}: ${a.message}`)));
   const addressOf = (request: { socket: { remoteAddress?: string } }) => request.socket.remoteAddress ?? 'unknown';
   const holdBack = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : undefined);
@@ -67,14 +73,24 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
     if (refusal) return reply.code(429).header('retry-after', '60').send(errorDetail('GENERAL_ERROR', `Authentication refused unchecked: ${refusal}`));
     if (tokens && request.routeOptions.url === OAUTH2_TOKEN_PATH) return; // the token endpoint checks the client itself (its failures count: onResponse)
     if (tokens && header?.startsWith('Bearer ')) {
-      if (await tokens.verify(header.slice(7).trim())) return guard.succeeded(address);
+      if (await tokens.verify(header.slice(7).trim())) {
+        request.apiUser = { kind: 'operator', id: 'oauth2' }; // tokens are issued to the operator's credentials only
+        return guard.succeeded(address);
+      }
       await holdBack(guard.failed(address, null));
       return reply
         .code(401)
         .header('www-authenticate', ['Bearer realm="ppu-switch", error="invalid_token", error_description="the token is unknown or expired"', basicChallenge])
         .send(errorDetail('GENERAL_ERROR', `Authentication failed: the bearer token is unknown or expired; fetch a new one at ${OAUTH2_TOKEN_PATH}`));
     }
-    if (!allowed(header)) {
+    const given = basicCredentials(header);
+    const apiUser = given ? userOf(given.id, given.secret) : null;
+    if (apiUser?.kind === 'store' && request.url.startsWith(ADMIN_BASE_PATH)) {
+      guard.succeeded(address);
+      return reply.code(403).send(errorDetail('INVALID_MERCHANT', `User ${apiUser.id} is a store's user: the admin API is the operator's; read the store at ${STORE_BASE_PATH}`));
+    }
+    request.apiUser = apiUser;
+    if (!apiUser) {
       await holdBack(guard.failed(address, user));
       return reply
         .code(401)
@@ -112,8 +128,14 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
     reply.code(404).send(errorDetail('UNABLE_TO_LOCATE_RECORD', `No such resource: ${request.method} ${request.url}`));
   });
 
+  app.addHook('preHandler', async (request, reply) => {
+    const refusal = await storeUserRefusal(engine.store, request.apiUser, request.routeOptions.url, request.body);
+    if (refusal) return reply.code(403).send(errorDetail('INVALID_MERCHANT', refusal, ppuMessageAt(request.routeOptions.url, request.params)));
+  });
+
   registerHealthRoute(app, opts.health ?? (async () => undefined));
   registerPpuRoutes(app, engine);
   registerAdminRoutes(app, engine, simulated);
+  registerStoreRoutes(app, engine);
   return app;
 }

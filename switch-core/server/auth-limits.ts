@@ -7,6 +7,7 @@
  * client keeps working while someone guesses beside it. Each lock raises one alert. Pure state over
  * a clock; the server hook in app.ts applies it.
  */
+import { backoffMs } from '../../common/backoff';
 
 export interface AuthLimits {
   /** Failures (per address, per user) after which each wrong answer is slowed. */
@@ -109,7 +110,7 @@ export function createAuthGuard(limits: AuthLimits, onAlert: (a: AuthAlert) => v
         worst = Math.max(worst, u.failures);
       }
       if (worst <= limits.slowAfter) return 0;
-      return Math.min(limits.maxDelayMs, limits.firstDelayMs * 2 ** (worst - limits.slowAfter - 1));
+      return backoffMs(worst - limits.slowAfter, { baseMs: limits.firstDelayMs, maxMs: limits.maxDelayMs });
     },
     succeeded(address) {
       remember(knownGood, address, clock());

@@ -25,14 +25,6 @@ export function basicCredentials(header: string | undefined): { id: string; secr
   return i < 0 ? null : { id: given.slice(0, i), secret: given.slice(i + 1) };
 }
 
-export function basicAuthChecker(username: string, password: string): (header: string | undefined) => boolean {
-  const matches = credentialsChecker(username, password);
-  return (header) => {
-    const c = basicCredentials(header);
-    return c !== null && matches(c.id, c.secret);
-  };
-}
-
 export interface BearerTokens {
   /** A signed token for this client, valid for the configured lifetime. */
   issue(clientId: string): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }>;

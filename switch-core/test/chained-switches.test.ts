@@ -62,7 +62,7 @@ describe('ppu-switch serve --profile certification, as the public test server', 
       const first = await direct.purchase(req);
       expect(first).toMatchObject({ outcome: 'unknown', status: 504, error: { errorType: 'OUTCOME_UNKNOWN' } });
       const retry = await direct.retryPurchase(req);
-      expect(retry).toMatchObject({ outcome: 'successful', body: { id: req.id, tokens: [{ tokenType: 'STD', token: '00000000000000000000', receiptNum: 'RCT110001' }] } });
+      expect(retry).toMatchObject({ outcome: 'successful', body: { id: req.id, tokens: [{ tokenType: 'STD', token: '00000000000000000000', receiptNum: 'RCT10001' }] } });
     } finally {
       await direct.close();
     }

@@ -92,7 +92,7 @@ describe('every message we send conforms to the models', () => {
     const sale = purchaseRequest(DEMO_METERS.plain, 5000, { tenders: [card], utilityType: 'ELECTRICITY' });
     expect((await till.purchase(sale)).outcome).toBe('successful');
     expect((await till.retryPurchase(sale)).outcome).toBe('successful');
-    await till.purchase(sale); // DUPLICATE_RECORD: an ErrorDetail
+    await till.purchase({ ...sale, purchaseAmount: { amount: 6000, currency: '710' } }); // DUPLICATE_RECORD: an ErrorDetail
     const voided = purchaseRequest(DEMO_METERS.plain, 2000);
     expect((await till.purchase(voided)).outcome).toBe('successful');
     expect((await till.trialPurchase(purchaseRequest(DEMO_METERS.plain, 5000))).status).toBe(200); // Cape Town: Ontec sells trials

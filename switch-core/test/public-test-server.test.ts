@@ -180,7 +180,7 @@ describe('an answer that cannot be read', () => {
     const detail = await admin(r.sw).get<TxDetail & { transaction: { status: string; responseBody: { detailMessage: { message: string } } } }>(`/transactions/${last.id}`);
     expect(detail.body.transaction.status).toBe('UNKNOWN');
     expect(detail.body.transaction.responseBody.detailMessage.message).toContain('answer could not be read');
-    const hop = detail.body.traces.find((t) => t.direction === 'switch->provider');
+    const hop = detail.body.traces.find((t) => t.direction === 'switch->provider' && t.status !== null);
     expect(hop).toMatchObject({ status: 201, responseBody: { id: last.id, tokens: [{ tokenType: 'STD', receiptNum: 'RCT10001' }] } });
     const providers = await admin(r.sw).get<{ providers: Array<{ id: string; circuit: string }> }>('/providers');
     expect(providers.body.providers.find((p) => p.id === 'PUB')?.circuit).toBe('closed');
@@ -188,5 +188,69 @@ describe('an answer that cannot be read', () => {
     const retried = await r.till.retryPurchase(last);
     expect(retried.outcome).toBe('unknown');
     expect(r.server.requests.filter((q) => q.path === `/tokenPurchases/${last.id}/retry`).length).toBeGreaterThan(0);
+  });
+});
+
+describe('when no provider can be asked', () => {
+  it('a lookup and a purchase answer 503 UPSTREAM_UNAVAILABLE with the reason, never UNKNOWN_METER_ID — also once every circuit is open', async () => {
+    const r = await rig();
+    await r.server.close(); // the provider is down: connections refused
+    const errors: Array<[number | null, string | undefined]> = [];
+    for (let i = 0; i < 7; i++) {
+      const lk = await r.till.meterLookup(lookupRequest('TST001'));
+      errors.push([lk.status, lk.outcome === 'successful' ? 'sold' : lk.error?.errorType]);
+    }
+    expect(errors).toEqual(Array.from({ length: 7 }, () => [503, 'UPSTREAM_UNAVAILABLE']));
+    const providers = await admin(r.sw).get<{ providers: Array<{ id: string; circuit: string }> }>('/providers');
+    expect(providers.body.providers.map((p) => p.circuit)).toEqual(['open']);
+    const lk = await r.till.meterLookup(lookupRequest('TST001'));
+    expect(lk.outcome === 'failed' && (lk.error?.detailMessage as { message?: string } | undefined)?.message).toMatch(/circuit open/);
+    const p = await r.till.purchase(purchaseRequest('TST002', 10000));
+    expect([p.status, p.outcome === 'failed' ? p.error?.errorType : p.outcome]).toEqual([503, 'UPSTREAM_UNAVAILABLE']);
+  });
+});
+
+describe('card data', () => {
+  const FULL = '4111111111111111';
+  const base = () => ({ time: new Date().toISOString(), originator: TEST_ORIGINATOR, client: { id: '0001', name: 'Test Retailer' }, thirdPartyIdentifiers: [] });
+  const post = (r: Rig, path: string, body: unknown) =>
+    fetch(`${r.sw.url}/prepaidutility/v3${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic ' + Buffer.from('till:pw').toString('base64') },
+      body: JSON.stringify(body),
+    });
+
+  it('a card payment or tender showing more than the first 6 and last 4 digits is refused (400 naming the field), the number not echoed', async () => {
+    const r = await rig();
+    const id = newId();
+    const amount = { amount: 10000, currency: '710' };
+    const pan = await post(r, `/tokenPurchases/${id}`, { ...base(), id, meter: { meterId: 'TST001' }, purchaseAmount: amount, paymentMethods: [{ type: 'CARD', pan: FULL, amount }] });
+    const panText = await pan.text();
+    expect([pan.status, JSON.parse(panText).detailMessage.formatErrors[0].field]).toEqual([400, 'paymentMethods.0.pan']);
+    const id2 = newId();
+    const tender = await post(r, `/tokenPurchases/${id2}`, { ...base(), id: id2, meter: { meterId: 'TST001' }, purchaseAmount: amount, tenders: [{ tenderType: 'CREDIT_CARD', amount, cardNumber: FULL }] });
+    const tenderText = await tender.text();
+    expect([tender.status, JSON.parse(tenderText).detailMessage.formatErrors[0].field]).toEqual([400, 'tenders.0.cardNumber']);
+    for (const text of [panText, tenderText]) expect(text).not.toContain(FULL);
+    const ok = newId();
+    expect((await post(r, `/meterLookups/${ok}`, { ...base(), id: ok, meter: { meterId: 'TST001' } })).status).toBe(201);
+    const sold = newId();
+    const paid = await post(r, `/tokenPurchases/${sold}`, { ...base(), id: sold, meter: { meterId: 'TST001' }, purchaseAmount: amount, paymentMethods: [{ type: 'CARD', pan: '411111******1111', amount }] });
+    expect(paid.status).toBe(201);
+  });
+
+  it('a Luhn-valid 13–19 digit number in free text is masked before it is stored, traced or passed on — in requests and in answers', async () => {
+    const r = await rig(purchases((a) => JSON.stringify({ ...a, customer: { ...(a.customer as JsonObject), address: `Card 5500 0000 0000 0004 left here` } })));
+    expect((await r.till.meterLookup(lookupRequest('TST006'))).outcome).toBe('successful');
+    const fault: FaultReportRequest = { ...base(), id: newId(), meter: { meterId: 'TST006' }, contactNumber: '0820000000', faultType: 'MeterDead', faultDescription: `Paid with ${FULL}, meter 0100000001 still dead` };
+    expect((await r.till.faultReport(fault)).outcome).toBe('successful');
+    expect(r.server.requests.find((q) => q.body.id === fault.id)?.body.faultDescription).toBe('Paid with 411111******1111, meter 0100000001 still dead');
+    const detail = await admin(r.sw).get<unknown>(`/transactions/${fault.id}`);
+    expect(JSON.stringify(detail.body)).toContain('411111******1111');
+    expect(JSON.stringify(detail.body)).not.toContain(FULL);
+    const sale = await sell(r, 'TST001');
+    expect(sale.customer?.address).toBe('Card 550000******0004 left here');
+    const saleDetail = await admin(r.sw).get<unknown>(`/transactions/${sale.id}`);
+    expect(JSON.stringify(saleDetail.body)).not.toMatch(/5500 0000 0000 0004/);
   });
 });

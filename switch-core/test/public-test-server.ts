@@ -78,7 +78,8 @@ export type Variant = (answer: JsonObject, path: string) => string;
 const USER = 'public';
 const PASSWORD = 'public-test';
 
-export async function startPublicTestServer(opts: { variant?: Variant } = {}): Promise<PublicTestServer> {
+/** `latencyMs`: how long every answer takes (a provider farther away than another). */
+export async function startPublicTestServer(opts: { variant?: Variant; latencyMs?: number } = {}): Promise<PublicTestServer> {
   const requests: PublicTestServer['requests'] = [];
   const timedOut = new Set<string>();
   const auth = 'Basic ' + Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
@@ -88,7 +89,9 @@ export async function startPublicTestServer(opts: { variant?: Variant } = {}): P
     req.on('end', () => {
       const path = (req.url ?? '').replace(/^\/prepaidutility\/v3/, '');
       const send = (status: number, body?: Json, text = body === undefined ? '' : JSON.stringify(body)) => {
-        res.writeHead(status, { 'content-type': 'application/json' }).end(text);
+        const write = () => res.writeHead(status, { 'content-type': 'application/json' }).end(text);
+        if (opts.latencyMs) setTimeout(write, opts.latencyMs);
+        else write();
       };
       if (req.headers.authorization !== auth) return send(401);
       let body: JsonObject;

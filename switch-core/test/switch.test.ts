@@ -213,10 +213,13 @@ describe('unknown outcomes and idempotency', () => {
     expect(again.outcome === 'successful' && again.body.tokens).toEqual(retried.outcome === 'successful' ? retried.body.tokens : null);
   });
 
-  it('declines a reused id with DUPLICATE_RECORD and answers an advice for an unknown purchase with 404', async () => {
+  it('answers a repeat with its stored answer, declines an id reused for another body with DUPLICATE_RECORD, and answers an advice for an unknown purchase with 404', async () => {
     const lookup = lookupRequest(DEMO_METERS.plain);
-    expect((await till.meterLookup(lookup)).outcome).toBe('successful');
-    const dup = await till.meterLookup(lookup);
+    const first = await till.meterLookup(lookup);
+    expect(first.outcome).toBe('successful');
+    const repeat = await till.meterLookup(lookup);
+    expect([repeat.status, repeat.outcome === 'successful' && repeat.body]).toEqual([201, first.outcome === 'successful' && first.body]);
+    const dup = await till.meterLookup({ ...lookup, meter: { meterId: DEMO_METERS.withArrears } });
     expect(dup.outcome === 'failed' && dup.error?.errorType).toBe('DUPLICATE_RECORD');
     // A purchase may not reuse the lookup's id either, even while the lookup's row waits in the write batch.
     const lookup2 = lookupRequest(DEMO_METERS.plain);
@@ -227,10 +230,13 @@ describe('unknown outcomes and idempotency', () => {
     expect(listed.body.transactions.map((t) => [t.id, t.type])).toEqual([[lookup2.id, 'LOOKUP']]);
 
     const p = purchaseRequest(DEMO_METERS.plain, 5000);
-    expect((await till.purchase(p)).outcome).toBe('successful');
+    const sold = await till.purchase(p);
+    expect(sold.outcome).toBe('successful');
     const again = await till.purchase(p);
-    expect(again.status).toBe(400);
-    expect(again.outcome === 'failed' && again.error?.errorType).toBe('DUPLICATE_RECORD');
+    expect([again.status, again.outcome === 'successful' && again.body.tokens]).toEqual([201, sold.outcome === 'successful' && sold.body.tokens]);
+    const other = await till.purchase({ ...p, purchaseAmount: { amount: 6000, currency: '710' } });
+    expect(other.status).toBe(400);
+    expect(other.outcome === 'failed' && other.error?.errorType).toBe('DUPLICATE_RECORD');
 
     const orphan = await till.confirm({ id: newId(), requestId: newId(), time: new Date().toISOString(), thirdPartyIdentifiers: [], tenders: [] });
     expect(orphan.status).toBe(404);

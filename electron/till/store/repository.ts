@@ -6,8 +6,9 @@
 import { openDatabase } from '../../../common/sqlite';
 import { migrate } from './migrations';
 import type { PinState } from '../pin-attempts';
-import { OPEN_SALE_STATES } from '../../api/contract';
+import { OPEN_SALE_STATES, type StoreReprintEntry } from '../../api/contract';
 
+const STORE_REPRINT_SELECT = 'SELECT reprint_id AS reprintId, purchase_id AS purchaseId, sold_at AS soldAt, reprinted_at AS reprintedAt, operator_id AS operatorId, at FROM store_reprints';
 /** The open states as an SQL list (constants from the contract, never user input). */
 const OPEN_IN = OPEN_SALE_STATES.map((s) => `'${s}'`).join(',');
 
@@ -398,6 +399,16 @@ export function openTillStore(path: string) {
     },
     reprintCount(saleId: string): number {
       return Number((db.prepare(`SELECT COUNT(*) AS n FROM reprints WHERE sale_id = ?`).get(saleId) as { n: number }).n);
+    },
+    /** False when this reprint (its id at the switch) is already recorded. */
+    addStoreReprint(r: StoreReprintEntry): boolean {
+      return db.prepare(`INSERT OR IGNORE INTO store_reprints (reprint_id, purchase_id, sold_at, reprinted_at, operator_id, at) VALUES (@reprintId, @purchaseId, @soldAt, @reprintedAt, @operatorId, @at)`).run(r).changes === 1;
+    },
+    storeReprintsOf(purchaseId: string): StoreReprintEntry[] {
+      return db.prepare(`${STORE_REPRINT_SELECT} WHERE purchase_id = ? ORDER BY at`).all(purchaseId) as StoreReprintEntry[];
+    },
+    storeReprints(limit = 500): StoreReprintEntry[] {
+      return db.prepare(`${STORE_REPRINT_SELECT} ORDER BY at DESC LIMIT ?`).all(limit) as StoreReprintEntry[];
     },
     addTrace(t: TraceRow): void {
       db.prepare(`INSERT INTO traces (sale_id, at, operation, url, status, outcome, ms, request_json, response_json)

@@ -169,7 +169,7 @@ it('a backup from before a PIN change is restored by `ppu-till restore` with the
   writeFileSync(join(dir, 'backups', names[0]!), Buffer.alloc(8192, 0x41));
   writeFileSync(join(dir, 'till.db'), Buffer.alloc(8192, 0x41));
 
-  const cli = (env: Record<string, string>, ...args: string[]) => spawnSync('npx', ['tsx', 'electron/cli.ts', '--data-dir', dir, '--operator', 'manager', ...args], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, ...env } });
+  const cli = (env: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, ['scripts/bin/ppu-till.js', '--data-dir', dir, '--operator', 'manager', ...args], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, ...env } });
   const restored = cli({ PPU_TILL_PIN: '9999' }, 'restore');
   expect(restored.status, restored.stdout + restored.stderr).toBe(0);
   expect(restored.stdout).toMatch(new RegExp(`Restored from ${names[1]}`));

@@ -83,7 +83,7 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     const tx = await till.api.getTransaction({ saleId: sale.saleId });
     const ops = tx.ok ? tx.value.traces.map((t) => `${t.operation}:${t.status}`) : [];
     expect(ops[0]).toMatch(/^purchase:50[04]$/);
-    expect(ops).toContain('purchaseRetry:202');
+    expect(ops).toContain('purchaseRetry:201');
     expect(target.purchaseCount(sale.saleId)).toBe(1);
   });
 
@@ -159,7 +159,8 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     const first = await direct.purchase(req);
     expect(first.outcome).toBe('successful');
     const again = await direct.purchase(req);
-    expect(again).toMatchObject({ outcome: 'failed', error: { errorType: 'DUPLICATE_RECORD' } });
+    // The same purchase again is answered with the sale, not sold again.
+    expect(again.outcome === 'successful' && again.body.tokens).toEqual(first.outcome === 'successful' && first.body.tokens);
     await direct.close();
     till.backend.store.close();
     till = await startTill(target, { dir: till.dir }); // restart on the same database

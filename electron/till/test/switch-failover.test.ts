@@ -178,7 +178,7 @@ describe('a till listing several switches', () => {
       const sent = (await traces(till, saleId)).filter((t) => t.operation.startsWith('purchase'));
       expect(sent).toEqual([
         { operation: 'purchase', at: label(cut.url), status: null },
-        { operation: 'purchaseRetry', at: label(b.url), status: 202 },
+        { operation: 'purchaseRetry', at: label(b.url), status: 201 },
       ]);
       // A sold it before the cut; B never saw the id and took the retry as the purchase. Two switches
       // on two databases each sold it once — why the listed switches must be nodes of one switch.

@@ -86,7 +86,7 @@ describe('the till runtime under PPU_TILL_SWITCH_*', () => {
 });
 
 function ppuTill(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli.ts', '--data-dir', mkdtempSync(join(tmpdir(), 'override-cli-')), ...args], {
+  const child = spawn(process.execPath, ['scripts/bin/ppu-till.js', '--data-dir', mkdtempSync(join(tmpdir(), 'override-cli-')), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,7 +38,7 @@ export function CounterHeader() {
   return (
     <header className="counter-header" aria-label="Till status">
       <span className="store" data-testid="store">{st?.till.storeName || 'PPU Till'}</span>
-      <span className="till-id" data-testid="till-id">Till {st?.till.terminalId ?? '…'}</span>
+      <span className="till-id" data-testid="till-id">{st ? `${st.till.terminalName || 'Till'} ${st.till.terminalId}` : 'Till …'}</span>
       <Clock />
       <span data-testid="shift" className={shift ? 'ok' : 'warn'} title={shift ? exactTime(shift.openedAt) : undefined}>
         {shift ? `Drawer open since ${since(shift.openedAt)}` : 'Drawer not open'}

@@ -14,6 +14,7 @@ type Form = Omit<TillSettings, 'switchPasswordSet' | 'switchPasswordEncrypted' |
 
 const ID_FIELDS: { key: keyof Form & string; label: string }[] = [
   { key: 'terminalId', label: 'Terminal id (8 characters)' },
+  { key: 'terminalName', label: 'Till name (up to 20, on the header and slips)' },
   { key: 'merchantId', label: 'Merchant id (15 characters)' },
   { key: 'merchantType', label: 'Merchant type (4 digits)' },
   { key: 'merchantName', label: 'Merchant name (up to 23)' },
