@@ -5,6 +5,8 @@
  * R50 or less a till slip that still shows the VAT. TOTAL is the sum of the lines. One pure module for
  * both the switch's slipData (switch-core/engine/slip-data.ts) and the till's own slip (printer/),
  * reading a PurchaseResponse tolerantly (amounts as numbers, integer strings or LedgerAmounts).
+ * A TaxableAmount's `tax` is, by the model ("only present and non-zero if the amount field is
+ * exclusive of tax"), on top of its `amount`: the public test server's TST001 token is R86.00 + R14.00.
  */
 
 export const VAT_RATE_PERCENT = 15;
@@ -81,15 +83,23 @@ function taxOf(amount: unknown): number | null {
   return typeof amount === 'object' && amount !== null && 'tax' in amount ? centsOf(amount.tax) : null;
 }
 
+/** What the customer paid for a TaxableAmount: its `amount`, plus its `tax` when the model says the amount excludes it (tax present and non-zero). */
+export function inclusiveCents(amount: unknown): number | null {
+  const cents = centsOf(amount);
+  if (cents === null) return null;
+  const tax = taxOf(amount);
+  return tax ? cents + tax : cents;
+}
+
 /** The slip's money as a VAT document: one line per valued token, debt recovered and service charge. */
 export function invoiceOf(src: InvoiceSource): TaxInvoice {
   const c = commodityOf(src.utilityType);
   const lines: InvoiceLine[] = [];
   // A taxable supply whose VAT the provider left out is standard-rated: its 15/115 is what it includes.
   const line = (kind: InvoiceLineKind, label: string, amount: unknown, vatIfMissing: (incl: number) => number) => {
-    const incl = centsOf(amount);
+    const incl = inclusiveCents(amount);
     if (incl === null) return;
-    lines.push({ kind, label, inclCents: incl, vatCents: taxOf(amount) ?? vatIfMissing(incl) });
+    lines.push({ kind, label, inclCents: incl, vatCents: taxOf(amount) || vatIfMissing(incl) });
   };
   for (const t of src.tokens ?? []) {
     // A key change token carries no value: it is not a supply of its own.

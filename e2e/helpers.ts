@@ -59,14 +59,14 @@ export const COUNTER_SIZES = [
   { width: 1024, height: 768 },
 ] as const;
 
-/** What scrolls sideways on the page: the page itself, or any box whose content is wider than it and may be scrolled. */
+/** What scrolls sideways on the page: the page itself, or any box on show whose content is wider than it and may be scrolled (a closed <details> hides its box). */
 export function sidewaysScroll(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const wide: string[] = [];
     const root = document.scrollingElement ?? document.documentElement;
     if (root.scrollWidth > root.clientWidth + 1) wide.push(`the page (${root.scrollWidth} px in ${root.clientWidth})`);
     for (const el of document.querySelectorAll<HTMLElement>('main *, .top *')) {
-      if (el.scrollWidth <= el.clientWidth + 1) continue;
+      if (el.scrollWidth <= el.clientWidth + 1 || !el.checkVisibility()) continue;
       const ox = getComputedStyle(el).overflowX;
       if (ox === 'auto' || ox === 'scroll') wide.push(`${el.tagName.toLowerCase()}.${el.className} (${el.scrollWidth} px in ${el.clientWidth})`);
     }

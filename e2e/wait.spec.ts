@@ -6,14 +6,14 @@
  * terminal's approval: declined, nothing reaches the switch.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_METERS } from '../switch-core/providers';
-import { api, asManager, lookUp, signIn, withFaults } from './helpers';
+import { DEMO_METERS, PROVIDER_IDS } from '../switch-core/providers';
+import { api, asManager, lookUp, shotBoth, signIn, withFaults } from './helpers';
 
-/** Runs `body` with 3 s between retries (a late success within seconds), then puts the settings back. */
-async function withQuickRetries(body: () => Promise<void>): Promise<void> {
+/** Runs `body` with `ms` between retries, then puts the settings back. */
+async function withRetriesEvery(ms: number, body: () => Promise<void>): Promise<void> {
   const before = await asManager(() => api('getSettings', {}));
   if (!before.ok) throw new Error(before.error.message);
-  expect((await asManager(() => api('setSettings', { timeouts: { retryBaseMs: 3000, retryMaxMs: 3000 } }))).ok).toBe(true);
+  expect((await asManager(() => api('setSettings', { timeouts: { retryBaseMs: ms, retryMaxMs: ms } }))).ok).toBe(true);
   try {
     await body();
   } finally {
@@ -36,19 +36,34 @@ async function recordPanels(page: Page): Promise<(since: number) => Promise<stri
   return (since) => page.evaluate((t) => (window as unknown as { __panels: { at: number; text: string }[] }).__panels.filter((p) => p.at >= t).map((p) => p.text), since);
 }
 
+/** Runs `body` with one simulated provider withholding its purchase answers, then gives it its own behaviour back. */
+async function withProviderWithholding(providerId: string, body: () => Promise<void>): Promise<void> {
+  const listed = await asManager(() => api('providers', {}));
+  const before = listed.ok ? listed.value.providers.find((p) => p.id === providerId)?.behaviour : undefined;
+  if (!before) throw new Error(`provider ${providerId} is not simulated here`);
+  expect((await asManager(() => api('setProviderBehaviour', { providerId, patch: { timeoutRate: 1 } }))).ok).toBe(true);
+  try {
+    await body();
+  } finally {
+    await asManager(() => api('setProviderBehaviour', { providerId, patch: { timeoutRate: before.timeoutRate } }));
+  }
+}
+
 test('the wait: reference and cash words from the first send, F4 at 2 s, the next customers served with nothing drawn over them, the late outcome as a notice', async ({ page }) => {
   test.setTimeout(120_000);
   const panelsSince = await recordPanels(page);
-  await withQuickRetries(async () => {
+  await withRetriesEvery(3000, async () => {
     await signIn(page, 'cashier');
-    const first = DEMO_METERS.serviceChargeDue;
+    const first = DEMO_METERS.serviceChargeDue; // City of Tshwane: Contour first; the next customers' utilities rank others first
     let saleId = '';
-    await withFaults({ timeoutRate: 1 }, async () => {
+    let nextAt = 0;
+    const panel = page.getByTestId('outcome-pending');
+    // Contour withholds its answers until the next two customers are served.
+    await withProviderWithholding(PROVIDER_IDS.contour, async () => {
       await lookUp(page, first, '20');
       await page.keyboard.press('F2');
       const soldAt = Date.now();
       // While the first send is still out (no answer yet, no retry): the meter, amount, cash words and short reference.
-      const panel = page.getByTestId('outcome-pending');
       await expect(panel.getByTestId('wait-sale')).toContainText(`Meter ${first} · R 20.00 · Cash`);
       await expect(panel).toContainText('Keep the customer’s cash');
       saleId = (await page.getByTestId('short-ref').getAttribute('data-reference')) ?? '';
@@ -64,30 +79,32 @@ test('the wait: reference and cash words from the first send, F4 at 2 s, the nex
       const left = await api('getSale', { saleId });
       expect(left.ok && { state: left.value.state, attempts: left.value.attempts }).toEqual({ state: 'pending', attempts: 1 });
       await expect.poll(async () => JSON.stringify(await api('virtualPrinterJobs', { limit: 20 }))).toContain(saleId.slice(-8)); // the pending slip
+
+      // The next customer, while the first sale is still open: served, and nothing of the first sale over her.
+      nextAt = await page.evaluate(() => Date.now());
+      await page.getByLabel('Meter number').fill('');
+      await lookUp(page, DEMO_METERS.plain, '50');
+      await page.keyboard.press('F2');
+      await expect(page.getByTestId('outcome-success')).toBeVisible();
+      const mine = await api('lastSale', {});
+      expect(mine.ok && mine.value?.meterId).toBe(DEMO_METERS.plain);
+
+      // And the one after her is typing her amount when the first sale's answer comes.
+      await expect(page.getByLabel('Meter number')).toBeFocused();
+      await page.keyboard.type(DEMO_METERS.gas, { delay: 5 });
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('utility')).toContainText('Gas');
+      await page.keyboard.type('30');
+      expect(await api('getSale', { saleId })).toMatchObject({ ok: true, value: { state: 'pending' } });
     });
 
-    // The next customer, while the first sale's send is still out: served, and nothing of the first sale over her.
-    const nextAt = await page.evaluate(() => Date.now());
-    await page.getByLabel('Meter number').fill('');
-    await lookUp(page, DEMO_METERS.plain, '50');
-    await page.keyboard.press('F2');
-    await expect(page.getByTestId('outcome-success')).toBeVisible();
-    const mine = await api('lastSale', {});
-    expect(mine.ok && mine.value?.meterId).toBe(DEMO_METERS.plain);
-
-    // And the one after her is typing her amount when the first sale's answer comes: a notice, her amount kept.
-    await expect(page.getByLabel('Meter number')).toBeFocused();
-    await page.keyboard.type(DEMO_METERS.water, { delay: 5 });
-    await page.keyboard.press('Enter');
-    await expect(page.getByTestId('utility')).toContainText('Water');
-    await page.keyboard.type('30');
-    expect(await api('getSale', { saleId })).toMatchObject({ ok: true, value: { state: 'pending' } }); // typed before the first sale's answer
+    // Contour answers again: the first sale's retry sells it, and it comes as a notice — her screen untouched.
     const notice = page.getByTestId('late-notice').filter({ hasText: saleId.slice(-8) });
     await expect(notice).toContainText(`Pending sale for meter ${first} (R 20.00, ref ${saleId.slice(-8)}) succeeded`, { timeout: 60_000 });
     await expect(page.getByLabel('Amount (R)')).toHaveValue('30');
     await expect(page.getByLabel('Amount (R)')).toBeFocused();
-    await expect(page.getByTestId('utility')).toContainText('Water');
-    await expect(page.getByTestId('outcome-pending')).toHaveCount(0);
+    await expect(page.getByTestId('utility')).toContainText('Gas');
+    await expect(panel).toHaveCount(0);
     // Never drawn over the next customers, not even for a moment (her own sale's brief wait panel is hers).
     expect((await panelsSince(nextAt)).filter((t) => t.includes(first) || t.includes(saleId.slice(-8)))).toEqual([]);
     await notice.getByRole('button', { name: 'Got it' }).click();
@@ -105,6 +122,7 @@ test('Esc while a sale waits: left pending with its slip, the next customer keep
     await page.keyboard.press('F2');
     saleId = (await page.getByTestId('short-ref').getAttribute('data-reference')) ?? '';
     expect(saleId).toMatch(/^[0-9a-f-]{36}$/);
+    await shotBoth(page, 'cashier-waiting');
     const escAt = await page.evaluate(() => Date.now());
     await page.keyboard.press('Escape');
     await expect(page.getByLabel('Meter number')).toBeFocused();
@@ -120,6 +138,7 @@ test('Esc while a sale waits: left pending with its slip, the next customer keep
     await expect(flag).toContainText(`Meter ${first} already has a sale waiting for its token — reference ${saleId.slice(-8)}, R 25.00`);
     await expect(flag).not.toContainText(saleId);
     await expect(page.getByLabel('Manager id')).toBeFocused();
+    await shotBoth(page, 'cashier-open-sale-flag');
     await page.keyboard.press('F2'); // no second sale without the manager
     await expect(page.getByRole('alert').filter({ hasText: 'a manager approves a second sale first' })).toBeVisible();
     await expect(page.getByLabel('Manager id')).toBeFocused();
@@ -158,6 +177,7 @@ test('card: the till asks whether the card terminal approved the amount; No send
   const ask = page.getByTestId('card-approval');
   await expect(ask.getByRole('heading')).toHaveText('Card terminal approved R 200.00?');
   await expect(ask.getByRole('button', { name: /No — not approved/ })).toBeFocused(); // the safe choice: a stray Enter sells nothing
+  await shotBoth(page, 'cashier-card-question');
   await page.keyboard.press('Enter');
   await expect(ask).toHaveCount(0);
   await expect(page.getByRole('status').filter({ hasText: 'Not sold' })).toContainText('Nothing was sent');

@@ -93,8 +93,7 @@ const DEFAULT_MODELS = {
   star: { '80mm': 'TSP143IIIU', '58mm': 'mC-Print2' },
 } as const;
 
-/** What makes a connection a job: something on paper, or a drawer kick (kept so a field tech sees when the drawer was told to open). */
-const PRINTABLE = new Set(['text', 'barcode', 'qr', 'raster', 'drawer']);
+const PRINTABLE = new Set(['text', 'barcode', 'qr', 'raster']);
 /** Jobs kept in memory for the job list (the files stay on disk); the threaded printer's list too. */
 export const JOBS_LISTED = 200;
 

@@ -2,7 +2,8 @@
  * `ppu-till` as a script sees it: real processes over a real data directory with the embedded demo
  * switch. Exit codes as documented: 0 sold, 2 failed (a blocked meter's refused lookup, providers
  * down, no drawer session open), 3 pending (providers not answering, made so with --simulate); the
- * drawer session the first sale opened with --float, its X-read and its blind close.
+ * drawer session the first sale opened with --float, its X-read and its blind close. A sale's time
+ * is printed in the system's zone (TZ).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,12 @@ import { DEMO_METERS } from '../../switch-core/providers/demo';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'till-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** "2026-12-07 18:52": an instant on a Johannesburg wall clock (Intl, on the test's side). */
+function johannesburg(ms: number): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: 'Africa/Johannesburg', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
 
 function till(...args: string[]): { code: number | null; out: string } {
   return run({ PPU_TILL_PIN: '2580' }, ...args);
@@ -29,9 +36,14 @@ describe('ppu-till exit codes', () => {
     const closed = till('sell', DEMO_METERS.plain, '20'); // sign-in opens no drawer session
     expect(closed.code, closed.out).toBe(2);
     expect(closed.out).toMatch(/--float/);
-    const sold = till('sell', DEMO_METERS.plain, '20', '--float', '500');
+    // In a South African shop: the sale's time is printed in the shop's zone, not UTC.
+    const before = Date.now();
+    const sold = run({ PPU_TILL_PIN: '2580', TZ: 'Africa/Johannesburg' }, 'sell', DEMO_METERS.plain, '20', '--float', '500');
+    const after = Date.now();
     expect(sold.code, sold.out).toBe(0);
     expect(sold.out).toMatch(/SUCCEEDED/);
+    const printed = /SUCCEEDED {2}(\d{4}-\d\d-\d\d \d\d:\d\d) {2}meter/.exec(sold.out)?.[1];
+    expect([johannesburg(before), johannesburg(after)], sold.out).toContain(printed);
 
     const blocked = till('sell', DEMO_METERS.blocked, '20');
     expect(blocked.code, blocked.out).toBe(2);

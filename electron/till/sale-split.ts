@@ -4,6 +4,7 @@
  * units — or that it only repays debt and issues no token. Also the "repay appliance only" amount:
  * what is due now, when a trial of exactly that buys no units. Nothing is sold, stored or charged.
  */
+import { inclusiveCents } from '../../common/tax-invoice';
 import { newId, type PurchaseRequest, type PurchaseAnswer } from '../../switch-core/protocol';
 import type { Operator, SaleSplitView } from '../api/contract';
 import { ApiFail, type Handlers } from './backend-context';
@@ -18,7 +19,7 @@ type Trial = { readonly kind: 'answered'; readonly body: PurchaseAnswer } | { re
 function creditOf(resp: PurchaseAnswer): SaleSplitView['credit'] {
   const std = resp.tokens.filter((t) => t.tokenType === 'STD');
   if (std.length === 0) return null;
-  return { amountCents: std.reduce((s, t) => s + (t.amount?.amount ?? 0), 0), units: std[0]?.units ?? null };
+  return { amountCents: std.reduce((s, t) => s + (inclusiveCents(t.amount) ?? 0), 0), units: std[0]?.units ?? null };
 }
 
 export function saleSplitHandlers(link: SwitchLink): Handlers<'saleSplit'> {

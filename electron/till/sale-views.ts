@@ -2,6 +2,7 @@
  * What the screens see of a stored sale: the full SaleView (tokens, charges, progress words, slip
  * and advice status), the one-line summary for lists, and queue items for the pending/advice queue.
  */
+import { inclusiveCents } from '../../common/tax-invoice';
 import type { PurchaseAnswer } from '../../switch-core/protocol';
 import type { ChargeView, QueueItem, SaleState, SaleSummary, SaleView, TenderKind, TokenView } from '../api/contract';
 import type { TillContext } from './backend-context';
@@ -11,8 +12,8 @@ import type { AdviceRow, SaleRow } from './store/repository';
 /** What the payment paid before units: debt recovered (with what is left) and service/access charges. */
 export function chargesOf(resp: PurchaseAnswer | null): ChargeView[] {
   return [
-    ...(resp?.debtRecoveryCharges ?? []).map((d) => ({ kind: 'debt' as const, description: d.description ?? 'Debt recovery', amountCents: d.amount?.amount ?? null, balanceCents: d.balance?.amount ?? null })),
-    ...(resp?.serviceCharges ?? []).map((s) => ({ kind: 'service' as const, description: s.description ?? 'Service charge', amountCents: s.amount?.amount ?? null, balanceCents: null })),
+    ...(resp?.debtRecoveryCharges ?? []).map((d) => ({ kind: 'debt' as const, description: d.description ?? 'Debt recovery', amountCents: inclusiveCents(d.amount), balanceCents: d.balance?.amount ?? null })),
+    ...(resp?.serviceCharges ?? []).map((s) => ({ kind: 'service' as const, description: s.description ?? 'Service charge', amountCents: inclusiveCents(s.amount), balanceCents: null })),
   ];
 }
 
@@ -41,7 +42,7 @@ export function tokensOf(resp: PurchaseAnswer | null): TokenView[] {
     token: t.token.replace(/\s+/g, ''),
     grouped: groupToken(t.token),
     units: t.units ?? null,
-    amountCents: t.amount?.amount ?? null,
+    amountCents: inclusiveCents(t.amount),
     receiptNum: t.receiptNum ?? null,
   }));
 }

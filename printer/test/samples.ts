@@ -42,7 +42,8 @@ const std = (token: string, amount = 10000) => ({
   tokenType: 'STD' as const,
   token,
   units: 45.6,
-  amount: { ...money(amount), tax: Math.round((amount * 15) / 115) },
+  // The model writes a taxed amount net of its tax: R100.00 is amount 8696 + tax 1304.
+  amount: { ...money(amount - Math.round((amount * 15) / 115)), tax: Math.round((amount * 15) / 115) },
   receiptNum: 'R000123',
   tariffCalc: [
     { units: 30.0, rate: 196 },
@@ -89,9 +90,9 @@ export const SAMPLES: Record<string, Slip> = {
     resp('7c8d9e0f-3a4b-4c5d-9e6f-7a8b9c0d1e2f', {
       tokens: [std('24682468246824682468', 15000)],
       debtRecoveryCharges: [
-        { amount: { ...money(3000), tax: 391 }, description: 'Arrears recovery', balance: money(47000), receiptNum: 'D000001' },
+        { amount: { ...money(3000 - 391), tax: 391 }, description: 'Arrears recovery', balance: money(47000), receiptNum: 'D000001' },
       ],
-      serviceCharges: [{ amount: { ...money(2000), tax: 261 }, description: 'Monthly access fee (Nov)' }],
+      serviceCharges: [{ amount: { ...money(2000 - 261), tax: 261 }, description: 'Monthly access fee (Nov)' }],
       purchaseTotal: money(20000),
       taxTotal: money(2609),
       vatInvoiceNumber: 'VAT-000126',

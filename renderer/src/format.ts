@@ -36,3 +36,6 @@ export function exactTime(iso: string): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
+
+/** Today's date on the till's wall clock ("2026-12-07"): the day a report or search starts from. */
+export const tillToday = (): string => exactTime(new Date().toISOString()).slice(0, 10);

@@ -11,7 +11,7 @@ const base = {
   thirdPartyIdentifiers: [],
 };
 
-/** An answer written as the models type it: units and rates as JSON numbers, tax an integer. */
+/** An answer written as the models type it: units and rates as JSON numbers, tax an integer on top of its (net) amount. */
 const answer = {
   ...base,
   meter: { meterId: '00128217734' },
@@ -21,12 +21,12 @@ const answer = {
   purchaseTotal: { amount: 43478, currency: '710' },
   taxTotal: { amount: 7522, currency: '710' },
   tokens: [
-    { tokenType: 'STD', units: 73.8, amount: { amount: 43478, currency: '710', tax: 6522 }, receiptNum: 'RC000123', token: '31203910095751188095', tariffCalc: [{ units: 50, rate: 117.3 }, { units: 23.8, rate: 155.21 }] },
+    { tokenType: 'STD', units: 73.8, amount: { amount: 36956, currency: '710', tax: 6522 }, receiptNum: 'RC000123', token: '31203910095751188095', tariffCalc: [{ units: 50, rate: 117.3 }, { units: 23.8, rate: 155.21 }] },
     { tokenType: 'KC', units: 0, amount: { amount: 0, currency: '710' }, token: '12345678901234567890' },
     { tokenType: 'KC', units: 0, amount: { amount: 0, currency: '710' }, token: '09876543210987654321' },
   ],
-  debtRecoveryCharges: [{ amount: { amount: 5000, currency: '710', tax: 652 }, description: 'Municipal rates arrears', balance: { amount: 95000, currency: '710' }, receiptNum: 'DR000456' }],
-  serviceCharges: [{ amount: { amount: 1500, currency: '710', tax: 196 }, description: 'Monthly network charge' }],
+  debtRecoveryCharges: [{ amount: { amount: 4348, currency: '710', tax: 652 }, description: 'Municipal rates arrears', balance: { amount: 95000, currency: '710' }, receiptNum: 'DR000456' }],
+  serviceCharges: [{ amount: { amount: 1304, currency: '710', tax: 196 }, description: 'Monthly network charge' }],
   vatInvoiceNumber: 'INV20261130001',
 } as unknown as PurchaseAnswer;
 
@@ -63,7 +63,7 @@ describe('slipData built by the switch', () => {
   });
 
   it('is a till slip, still showing the VAT, at R50 or less', () => {
-    const small = { ...answer, tokens: [{ tokenType: 'STD', units: 20, amount: { amount: 5000, currency: '710', tax: 652 }, token: '31203910095751188095' }], debtRecoveryCharges: [], serviceCharges: [] } as unknown as PurchaseAnswer;
+    const small = { ...answer, tokens: [{ tokenType: 'STD', units: 20, amount: { amount: 4348, currency: '710', tax: 652 }, token: '31203910095751188095' }], debtRecoveryCharges: [], serviceCharges: [] } as unknown as PurchaseAnswer;
     const all = slipDataOf(small).messageLines.map((l) => l.text).join('\n');
     expect(all).toMatch(/^ +TILL SLIP$/m);
     expect(all).not.toContain('TAX INVOICE');

@@ -65,10 +65,11 @@ const ZEROS = '00000000000000000000';
 const ONES = '11111111111111111111';
 
 /**
- * The test server's standard token: 73.8 kWh for R86.00 plus R14.00 VAT. Its TST004 tariff steps are
+ * The test server's standard token: 73.8 kWh for R86.00 plus R14.00 VAT (planned as the R100.00 it
+ * costs; the answer writes it as amount 8600, tax 1400, as the server does). Its TST004 tariff steps are
  * 50.0 kWh at 117.30 and 23.8 kWh at 173.74 (cents per kWh; TariffBlock.rate is a decimal on the wire).
  */
-const STD: PlannedToken = { tokenType: 'STD', unitsHundredths: 7380, amountCents: 8600, taxCents: 1400 };
+const STD: PlannedToken = { tokenType: 'STD', unitsHundredths: 7380, amountCents: 10000, taxCents: 1400 };
 const STD_WITH_CALC: PlannedToken = {
   ...STD,
   tariffCalc: [
@@ -79,8 +80,8 @@ const STD_WITH_CALC: PlannedToken = {
 const BSST: PlannedToken = { tokenType: 'BSST', unitsHundredths: 5000, amountCents: 0, taxCents: 0 };
 const REFUND: PlannedToken = { tokenType: 'REFUND', unitsHundredths: 7380, amountCents: 10000, taxCents: 0 };
 const KC: PlannedToken = { tokenType: 'KC', unitsHundredths: 0, amountCents: 0, taxCents: 0 };
-/** Each of the test server's charges: R43.00 plus R7.00 VAT. */
-const CHARGE = { amountCents: 4300, taxCents: 700 };
+/** Each of the test server's charges: R43.00 plus R7.00 VAT (R50.00 in all). */
+const CHARGE = { amountCents: 5000, taxCents: 700 };
 const ARREARS_BALANCE_CENTS = 27300;
 
 /**

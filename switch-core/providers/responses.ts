@@ -38,9 +38,13 @@ export function ledger(amount: number): { amount: number; currency: string } {
   return { amount, currency: CURRENCY };
 }
 
-/** `tax` in minor units (the model's Long), the VAT included in `amount`. */
-export function taxable(amount: number, tax: number): { amount: number; currency: string; tax: number; taxType: string; taxRate: number } {
-  return { amount, currency: CURRENCY, tax, taxType: 'VAT', taxRate: VAT_RATE_PERCENT };
+/**
+ * A VAT-inclusive amount as the model writes it: `tax` (minor units, the model's Long) "only present
+ * and non-zero if the amount field is exclusive of tax", so a taxed amount is sent net of its VAT
+ * (R100.00 with R13.04 VAT → amount 8696, tax 1304); an untaxed one whole, with tax 0.
+ */
+export function taxable(inclusiveCents: number, tax: number): { amount: number; currency: string; tax: number; taxType: string; taxRate: number } {
+  return { amount: inclusiveCents - tax, currency: CURRENCY, tax, taxType: 'VAT', taxRate: VAT_RATE_PERCENT };
 }
 
 export function meterOf(view: MeterView, requested: Meter): Meter {

@@ -2,6 +2,10 @@
  * The till's store: ALL of its SQL. SQLite (better-sqlite3) in WAL mode with synchronous=FULL, so a
  * row written before a purchase is sent survives a crash or power cut the moment the call returns.
  * Callers see functions over plain rows, never statements.
+ *
+ * Over 400 lines on purpose: "all of the till's SQL in one file" is the rule that lets a reader check
+ * every statement against the migrations in one place; its row types sit beside the queries that
+ * fill them.
  */
 import { openDatabase } from '../../../common/sqlite';
 import { migrate } from './migrations';

@@ -191,4 +191,21 @@ describe('print status is true', () => {
       await till.backend.close();
     }
   });
+
+  it('a token reprint from the switch is a COPY of the original: the sale’s own reference and date of issue, not the reprint’s', async () => {
+    const till = await startTill(target, { dir: join(dir, 'f'), workerIntervalMs: 0, printer: printer() });
+    try {
+      const saleId = await sellOne(till);
+      await expect.poll(() => slipsFor(saleId).length).toBe(1);
+      const r = await till.api.reprintFromSwitch({ saleId });
+      expect(r, JSON.stringify(r)).toMatchObject({ ok: true, value: { printed: true } });
+      const copy = vp.jobs().filter((j) => j.complete && /^\s*COPY$/m.test(j.text)).at(-1)?.text ?? '';
+      expect(copy).toContain(`Reference:  ${saleId}`);
+      const dateOf = (t: string | undefined) => /^Date:.*$/m.exec(t ?? '')?.[0];
+      expect(dateOf(copy)).toBe(dateOf(slipsFor(saleId)[0]?.text));
+      expect(copy).toMatch(/^TOTAL\s+R100\.00$/m);
+    } finally {
+      await till.backend.close();
+    }
+  });
 });

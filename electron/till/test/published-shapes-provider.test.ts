@@ -38,7 +38,8 @@ describe('the till against a provider answering in the published shapes', () => 
     const { lookup, sale, printed } = await sell(STAND_IN_METERS.published);
     expect(lookup).toMatchObject({ customerName: 'Thandeka Mokoena', utilityName: 'Stand-in Municipality', maxCents: 300000, currency: '710' });
     expect(sale.state).toBe('succeeded');
-    expect(sale.tokens).toEqual([expect.objectContaining({ type: 'STD', token: STAND_IN_TOKEN, units: 73.8, amountCents: 8600, receiptNum: 'RCPT000001' })]);
+    // amount 8600 with tax 1400: net of its tax, as the model says; the customer paid R100.00 for it.
+    expect(sale.tokens).toEqual([expect.objectContaining({ type: 'STD', token: STAND_IN_TOKEN, units: 73.8, amountCents: 10000, receiptNum: 'RCPT000001' })]);
     expect(printed).toContain('73.8 kWh');
     expect(printed).toContain('@ R1.173/kWh');
     expect(printed).toContain('R14.00'); // the token's tax, 1400 cents

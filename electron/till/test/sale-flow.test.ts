@@ -221,6 +221,8 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
   });
 
   it('a second sale to a meter with a pending sale needs a manager who names that pending sale', async () => {
+    // Its retries minutes apart: the pending sale stays open while the switch is back for the lookups.
+    expect((await till.api.setSettings({ timeouts: { retryBaseMs: 600_000, retryMaxMs: 600_000 } })).ok).toBe(true);
     await target.down();
     const first = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: cash });
     const pendingId = first.ok ? first.value.saleId : '';

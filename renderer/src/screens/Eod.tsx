@@ -7,11 +7,10 @@
 import { useEffect, useState } from 'react';
 import type { ApiError, CashCount, EodReport, TenderKind } from '../../../electron/api/contract';
 import { call } from '../api';
-import { parseRand, rand } from '../format';
+import { parseRand, rand, tillToday } from '../format';
 import { Err } from './ErrorLine';
 import { ZRead } from './ZRead';
 
-const localDay = (d = new Date()) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 type CountDraft = Record<TenderKind, string>;
 const COUNT_FIELDS: { key: keyof CountDraft; label: string }[] = [
   { key: 'CASH', label: 'Cash counted in the drawer (R)' },
@@ -32,7 +31,7 @@ function countOf(d: CountDraft): Pick<CashCount, 'counted'> | string {
 }
 
 export function Eod() {
-  const [range, setRange] = useState({ from: localDay(), to: localDay() });
+  const [range, setRange] = useState({ from: tillToday(), to: tillToday() });
   const [draft, setDraft] = useState<CountDraft>({ CASH: '', DEBIT_CARD: '', CREDIT_CARD: '' });
   const [rep, setRep] = useState<EodReport | null>(null);
   const [err, setErr] = useState<ApiError | null>(null);

@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import type { ApiError, SaleSummary, SwitchRecord, TransactionDetail } from '../../../electron/api/contract';
 import { call } from '../api';
-import { ago, rand } from '../format';
+import { ago, rand, tillToday } from '../format';
 import { useEvery } from '../poll';
 import { duration, saleStateWords, TENDER_WORDS } from '../words';
 import { Err } from './ErrorLine';
@@ -16,7 +16,6 @@ import { When } from './When';
 type Filter = { q: string; from: string; to: string; state: string; tender: string; operatorId: string };
 const STATES = ['succeeded', 'failed', 'pending', 'retrying', 'purchasing', 'cancelled'] as const;
 const TENDERS = ['CASH', 'DEBIT_CARD', 'CREDIT_CARD'] as const;
-const today = () => new Date().toISOString().slice(0, 10);
 
 function Detail({ d }: { d: TransactionDetail }) {
   const [switchRecord, setSwitchRecord] = useState<SwitchRecord | null>(null);
@@ -67,7 +66,7 @@ function Detail({ d }: { d: TransactionDetail }) {
 }
 
 export function Transactions() {
-  const [f, setF] = useState<Filter>({ q: '', from: today(), to: '', state: '', tender: '', operatorId: '' });
+  const [f, setF] = useState<Filter>({ q: '', from: tillToday(), to: '', state: '', tender: '', operatorId: '' });
   /** The filters of the last search: what the list shows and keeps refreshing (not half-typed ones). */
   const [applied, setApplied] = useState<Filter>(f);
   const [rows, setRows] = useState<SaleSummary[]>([]);
