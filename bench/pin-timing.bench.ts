@@ -83,7 +83,7 @@ export default async function (): Promise<TargetCheck[]> {
     const pending: SaleRow = {
       id: '3f0e0a52-6a1b-4c55-9d53-2b1e3c1e9a11', version: 1, state: 'pending', late: false, meterId: '00100000017', amountCents: 5000, currency: '710', tenderType: 'CASH', maskedCard: null, cardApproval: null, cashReceivedCents: null,
       operatorId: 'thandi', shiftId: null, lookupRef: null, requestJson: '{}', responseJson: null, customerName: null, utilityName: null, provider: null, failureMessage: null, failureType: null,
-      attempts: 1, lastError: null, nextAttemptAt: null, slipPrinted: false, slipKind: null, printError: null, tokenText: null, cancelledBy: null, cancelledAt: null, approvedBy: null, approvedOver: null, createdAt: at, updatedAt: at,
+      attempts: 1, lastError: null, nextAttemptAt: null, slipPrinted: false, slipKind: null, printError: null, tokenText: null, cancelledBy: null, cancelledAt: null, approvedBy: null, approvedOver: null, recoveredAt: null, createdAt: at, updatedAt: at,
     };
     store.insertSale(pending);
     const approve = (managerId: string) => async () => {

@@ -5,8 +5,11 @@
  * <n>.png, <n>.txt and <n>.json in outDir. A job past the limits (limits.ts) or one it cannot
  * print is listed as refused with the reason; nothing a job holds throws out of it. Job numbers
  * continue from the files already in outDir, so a restart never overwrites an earlier job.
+ * It cannot be held or filled: a connection idle for idleTimeoutMs is closed, at most maxConnections
+ * are open, and the job files kept are bounded in count and bytes — the oldest job's files go first,
+ * each drop written to dropped.txt in outDir and logged.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -63,6 +66,12 @@ export interface VirtualPrinterOptions {
   model?: string;
   /** Where a job that could not be saved (disk full, folder gone) is reported; default stderr. */
   log?: (line: string) => void;
+  /** A TCP connection that sends nothing this long is closed (default 30 s). */
+  idleTimeoutMs?: number;
+  /** TCP connections open at once (default 16: a till holds one). */
+  maxConnections?: number;
+  /** Job files kept in outDir (defaults: 500 jobs, 32 MB), the oldest dropped first. */
+  keepJobs?: { count: number; bytes: number };
 }
 
 export interface DrawerKick {
@@ -97,14 +106,19 @@ const PRINTABLE = new Set(['text', 'barcode', 'qr', 'raster']);
 /** Jobs kept in memory for the job list (the files stay on disk); the threaded printer's list too. */
 export const JOBS_LISTED = 200;
 
-/** The number after the highest job number among the files in dir. */
-function nextJobNumber(dir: string): number {
-  let max = 0;
+const JOB_FILE = /^(\d+)\.(bin|png|txt|json)$/;
+/** What a job's file takes on disk at least (a file system block), so thousands of tiny jobs count as what they fill. */
+const BLOCK = 4096;
+const onDisk = (bytes: number) => Math.max(BLOCK, Math.ceil(bytes / BLOCK) * BLOCK);
+
+/** The job files already in dir: job number → bytes on disk, oldest first. */
+function storedJobs(dir: string): Map<number, number> {
+  const sizes = new Map<number, number>();
   for (const f of readdirSync(dir)) {
-    const m = /^(\d+)\.(bin|png|txt|json)$/.exec(f);
-    if (m) max = Math.max(max, Number(m[1]));
+    const m = JOB_FILE.exec(f);
+    if (m) sizes.set(Number(m[1]), (sizes.get(Number(m[1])) ?? 0) + onDisk(statSync(join(dir, f)).size));
   }
-  return max + 1;
+  return new Map([...sizes].sort((a, b) => a[0] - b[0]));
 }
 
 function reasonOf(e: unknown): string {
@@ -164,7 +178,32 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
 
   const log = opts.log ?? ((line: string) => console.error(line));
   const onError = (e: unknown) => log(`virtual printer: a job could not be saved: ${e instanceof Error ? e.message : String(e)}`);
-  let next = nextJobNumber(opts.outDir);
+  const keep = opts.keepJobs ?? { count: 500, bytes: 32 * 1024 * 1024 };
+  const stored = storedJobs(opts.outDir);
+  let storedBytes = [...stored.values()].reduce((a, b) => a + b, 0);
+  let next = Math.max(0, ...stored.keys()) + 1;
+  /** Counts a saved job's files, then drops the oldest jobs' files until the bounds hold again. */
+  const account = (n: number, files: VirtualJob['files']): void => {
+    const bytes = Object.values(files).reduce((sum, f) => {
+      try {
+        return sum + onDisk(statSync(f).size);
+      } catch {
+        return sum;
+      }
+    }, 0);
+    stored.set(n, bytes);
+    storedBytes += bytes;
+    for (const [old, oldBytes] of stored) {
+      if (stored.size <= keep.count && storedBytes <= keep.bytes) break;
+      if (old === n) break;
+      for (const ext of ['bin', 'png', 'txt', 'json']) rmSync(join(opts.outDir, `${old}.${ext}`), { force: true });
+      stored.delete(old);
+      storedBytes -= oldBytes;
+      const line = `${new Date().toISOString()} job ${old} dropped (${oldBytes} bytes): over ${keep.count} jobs or ${keep.bytes} bytes kept`;
+      appendFileSync(join(opts.outDir, 'dropped.txt'), line + '\n', { mode: PRIVATE });
+      log(`virtual printer: ${line}`);
+    }
+  };
   const claim = (): { n: number; files: VirtualJob['files'] } => {
     for (;;) {
       const n = next++;
@@ -190,6 +229,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     writeFileSync(files.txt, text + '\n', { mode: PRIVATE });
     writeFileSync(files.json, JSON.stringify(commands, null, 1), { mode: PRIVATE });
     if (raw) writeFileSync(files.bin, raw, { mode: PRIVATE });
+    account(n, files);
     list({ n, receivedAt: new Date().toISOString(), bytes, complete, text, refused: reason, commands, files });
   };
   const print = (bytes: Buffer, complete: boolean): void => {
@@ -210,6 +250,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     writeFileSync(files.png, png, { mode: PRIVATE });
     writeFileSync(files.txt, text, { mode: PRIVATE });
     writeFileSync(files.json, JSON.stringify(commands, null, 1), { mode: PRIVATE });
+    account(n, files);
     list({ n, receivedAt: new Date().toISOString(), bytes: bytes.length, complete, text, refused: null, commands, files });
   };
   /** Prints or refuses one framed job; a failure to save it is reported, never thrown into the socket. */
@@ -287,7 +328,12 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     });
   };
 
-  const server = net.createServer((socket) => serve(socket, true));
+  const server = net.createServer((socket) => {
+    // A connection that sends nothing (a hung or hostile client) gives its place back.
+    socket.setTimeout(opts.idleTimeoutMs ?? 30_000, () => socket.destroy());
+    serve(socket, true);
+  });
+  server.maxConnections = opts.maxConnections ?? 16;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());

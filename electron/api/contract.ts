@@ -222,6 +222,8 @@ export interface SaleView {
   state: SaleState;
   /** True when a pending sale got its token after the cashier left it. */
   late: boolean;
+  /** True when the till had lost this completed sale and took it back from the switch's record. */
+  recovered: boolean;
   meterId: string;
   amountCents: number;
   currency: string;

@@ -10,9 +10,14 @@ import type { SwitchLink } from './switch-link';
 
 type ConsoleMethod = 'meterSearch' | 'meterDetail' | 'confirmSupport' | 'routing' | 'providers' | 'alerts' | 'switchTransactions' | 'switchTransaction' | 'switchAdvices' | 'setProviderBehaviour';
 
-export function consoleHandlers(link: SwitchLink): Handlers<ConsoleMethod> {
-  const admin = <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> =>
+/** A call to the admin API of the switch in use, with the till's switch credentials; failures in the manager's words. */
+export function switchAdmin(link: SwitchLink): <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) => Promise<T> {
+  return <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> =>
     callSwitch<T>(link, method, `/admin/v1${path}`, body, 'The switch refused the till’s credentials for its console. Check the switch user in Settings.');
+}
+
+export function consoleHandlers(link: SwitchLink): Handlers<ConsoleMethod> {
+  const admin = switchAdmin(link);
   /** A list the switch serves bare or wrapped ({alerts:[…]}): always the list. */
   async function list(path: string, key: string): Promise<TillValues['alerts']['alerts']> {
     const d = await admin<unknown>('GET', path);

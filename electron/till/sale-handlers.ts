@@ -147,7 +147,7 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
         maskedCard: args.tender.maskedCard ?? null, cardApproval: args.tender.approvalCode ?? null, cashReceivedCents: received ?? null, operatorId: op.id, shiftId: shift.id, lookupRef: args.lookupRef ?? null,
         requestJson: JSON.stringify(req), responseJson: null, customerName: lk?.customerName ?? null, utilityName: lk?.utilityName ?? null, provider: null,
         failureMessage: null, failureType: null, attempts: 0, lastError: null, nextAttemptAt: null, slipPrinted: false, slipKind: null, printError: null,
-        tokenText: null, cancelledBy: null, cancelledAt: null, approvedBy: approval?.managerId ?? null, approvedOver: approval?.pendingSaleId ?? null, createdAt: now, updatedAt: now,
+        tokenText: null, cancelledBy: null, cancelledAt: null, approvedBy: approval?.managerId ?? null, approvedOver: approval?.pendingSaleId ?? null, recoveredAt: null, createdAt: now, updatedAt: now,
       }));
       void runner.attempt(id);
       return views.saleView(needSale(ctx, id));

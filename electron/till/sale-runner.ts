@@ -26,6 +26,17 @@ export interface SaleRunner {
   inflightCount(): number;
 }
 
+/** What a successful answer writes on its sale: the answer itself and what the screens and searches read from it. */
+export function answerFields(b: PurchaseAnswer, customerName: string | null): Pick<SaleRow, 'responseJson' | 'utilityName' | 'customerName' | 'provider' | 'tokenText'> {
+  return {
+    responseJson: JSON.stringify(b),
+    utilityName: b.utility?.name ?? null,
+    customerName: [b.customer?.firstName, b.customer?.lastName].filter(Boolean).join(' ') || customerName,
+    provider: b.receiver?.name ?? b.settlementEntity?.name ?? b.utility?.clientId ?? null,
+    tokenText: b.tokens.map((t) => t.token.replace(/\s+/g, '')).join(' '),
+  };
+}
+
 export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: ApplySale, changes: SaleChanges, unsaved: UnsavedAnswers, errors: BackgroundErrors): SaleRunner {
   const inflight = new Map<string, Promise<void>>();
 
@@ -56,13 +67,7 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
     };
     if (res.outcome === 'successful') {
       const b = res.body;
-      record({ type: 'answer', outcome: 'successful' }, {
-        responseJson: JSON.stringify(b),
-        utilityName: b.utility?.name,
-        customerName: [b.customer?.firstName, b.customer?.lastName].filter(Boolean).join(' ') || row.customerName,
-        provider: b.receiver?.name ?? b.settlementEntity?.name ?? b.utility?.clientId ?? null,
-        tokenText: b.tokens.map((t) => t.token.replace(/\s+/g, '')).join(' '),
-      });
+      record({ type: 'answer', outcome: 'successful' }, answerFields(b, row.customerName));
     } else if (res.outcome === 'failed') {
       // A retry the switch has no record of means the first send never arrived: nothing was charged.
       record({ type: 'answer', outcome: 'failed', error: res.error?.errorType ?? `HTTP ${res.status}` }, { failureMessage: ppuErrorWords(res.error, res.status) + ' Nothing was charged.', failureType: res.error?.errorType ?? null });

@@ -88,6 +88,7 @@ export function createSaleViews({ store, clock, settings }: TillContext, busy: (
       version: viewVersion(row.version, busy(row.id)),
       state: row.state as SaleState,
       late: row.late,
+      recovered: row.recoveredAt !== null,
       meterId: row.meterId,
       amountCents: row.amountCents,
       currency: row.currency,

@@ -37,6 +37,7 @@ import { storeHandlers } from './store-handlers';
 import { certifyHandlers } from './certify/run';
 import { virtualMeterHandlers } from './virtual-meter';
 import { createSwitchLink } from './switch-link';
+import { recoverLostSales } from './switch-recovery';
 import type { TillStore } from './store/repository';
 
 export type { SecretStore, TillDeps, VirtualJobsSource } from './backend-context';
@@ -66,6 +67,8 @@ export interface TillBackend {
   tick(): Promise<void>;
   /** Resolves when no send is in flight (tests, shutdown). */
   idle(): Promise<void>;
+  /** Resolves when the start's comparison with the switch's sales is done. */
+  recovered(): Promise<void>;
   close(): Promise<void>;
   store: TillStore;
 }
@@ -87,6 +90,15 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   const reports = createReports(ctx, views);
   const worker = startBackgroundWorker(ctx, runner, slips, advices, unsaved, errors, deps.workerIntervalMs ?? 250);
   const damage = deps.damage ? damagedWords(deps.damage, deps.backups?.newestGood()?.name ?? null) : null;
+  // Once per start of a till with a history (backups): completed sales the switch knows and this till
+  // lost come back, marked recovered. A new till has lost nothing, even where its terminal id was used
+  // before. A switch that cannot be asked (down, or no console rights) is noted in the log, not as a fault.
+  const recovery = damage || !deps.backups?.list().length
+    ? Promise.resolve()
+    : recoverLostSales(ctx, link).then(
+        (ids) => void (ids.length > 0 && deps.log?.(`took back ${ids.length} completed sale(s) the switch knows and this till had lost: ${ids.join(', ')}`)),
+        (err: unknown) => void deps.log?.(`could not compare this till's sales with the switch's: ${err instanceof Error ? err.message : String(err)}`),
+      );
   const storage = () => storageStatus(deps.freeBytes?.(), unsaved.count(), damage);
 
   const handlers: Handlers = {
@@ -135,6 +147,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     invokeAs,
     tick: worker.tick,
     store: deps.store,
+    recovered: () => recovery,
     async idle() {
       for (let i = 0; i < 1000 && (runner.inflightCount() > 0 || advices.inflight() || slips.printingCount() > 0); i++) {
         await inFlight();
@@ -143,6 +156,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
     },
     async close() {
       await worker.stop();
+      await recovery;
       await inFlight().catch(() => undefined);
       ctx.close();
       changes.wakeAll();

@@ -11,19 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEscPos, layoutSlip, startThreadedVirtualPrinter, type ThreadedVirtualPrinter, type VirtualJob } from '../index';
 import { JobFramer } from '../job-framer';
 import { SAMPLES } from './samples';
+import { sendJob } from './tcp-send';
 
 const ESC_INIT = [0x1b, 0x40];
 const CUT = [0x1d, 0x56, 0x00];
 
-/** Sends bytes on a fresh connection and waits for the printer to close it (or reset it). */
-function send(port: number, bytes: Buffer): Promise<void> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => s.end(bytes));
-    s.resume();
-    s.on('error', () => undefined);
-    s.on('close', () => resolve());
-  });
-}
 
 /** Waits until the printer has listed `count` more jobs than before (the thread reports them). */
 async function jobsAfter(vp: ThreadedVirtualPrinter, before: number, count: number): Promise<VirtualJob[]> {
@@ -48,10 +40,10 @@ describe('virtual printer on its own thread, against hostile jobs over TCP', () 
 
   it('refuses 160 KB of 8x-size text with a cut, 65535 rows of double-scale raster and 4 MB without a cut, then prints a slip', async () => {
     const before = vp.jobs().length;
-    await send(vp.port, Buffer.from([...ESC_INIT, 0x1d, 0x21, 0x77, ...Buffer.alloc(160 * 1024, 0x41), ...CUT]));
+    await sendJob(vp.port, Buffer.from([...ESC_INIT, 0x1d, 0x21, 0x77, ...Buffer.alloc(160 * 1024, 0x41), ...CUT]));
     const h = 65535;
-    await send(vp.port, Buffer.concat([Buffer.from([...ESC_INIT, 0x1d, 0x76, 0x30, 0x03, 1, 0, h & 0xff, h >> 8]), Buffer.alloc(h, 0xff), Buffer.from(CUT)]));
-    await send(vp.port, Buffer.concat([Buffer.from(ESC_INIT), Buffer.alloc(4 * 1024 * 1024, 0x41)]));
+    await sendJob(vp.port, Buffer.concat([Buffer.from([...ESC_INIT, 0x1d, 0x76, 0x30, 0x03, 1, 0, h & 0xff, h >> 8]), Buffer.alloc(h, 0xff), Buffer.from(CUT)]));
+    await sendJob(vp.port, Buffer.concat([Buffer.from(ESC_INIT), Buffer.alloc(4 * 1024 * 1024, 0x41)]));
     const refused = await jobsAfter(vp, before, 3);
     expect(refused.map((j) => j.refused)).toEqual([
       'job longer than 2,000 lines',
@@ -64,7 +56,7 @@ describe('virtual printer on its own thread, against hostile jobs over TCP', () 
       expect(existsSync(j.files.png)).toBe(false);
     }
 
-    await send(vp.port, normalSlip());
+    await sendJob(vp.port, normalSlip());
     const [slip] = await jobsAfter(vp, before + 3, 1);
     expect(slip?.refused).toBeNull();
     expect(slip?.text).toContain('[cut]');
@@ -75,12 +67,12 @@ describe('virtual printer on its own thread, against hostile jobs over TCP', () 
   });
 
   it('continues job numbers after a restart and overwrites no earlier job', async () => {
-    await send(vp.port, normalSlip());
+    await sendJob(vp.port, normalSlip());
     const last = (await jobsAfter(vp, vp.jobs().length - 1, 1)).at(-1)!;
     const earlierText = readFileSync(last.files.txt, 'utf8');
     await vp.close();
     vp = await startThreadedVirtualPrinter({ outDir: dir, paper: '80mm', log: (l) => logged.push(l) });
-    await send(vp.port, normalSlip());
+    await sendJob(vp.port, normalSlip());
     const [next] = await jobsAfter(vp, 0, 1);
     expect(next?.n).toBe(last.n + 1);
     expect(readFileSync(last.files.txt, 'utf8')).toBe(earlierText);
@@ -94,7 +86,7 @@ describe('virtual printer thread that crashes', () => {
     const vp = await startThreadedVirtualPrinter({ outDir: dir, log: (l) => logged.push(l) });
     try {
       const port = vp.port;
-      await send(port, normalSlip());
+      await sendJob(port, normalSlip());
       await vp.endThread();
       for (let k = 0; k < 200 && !logged.some((l) => l.includes('started again')); k++) await new Promise((r) => setTimeout(r, 50));
       expect(logged.slice(0, 2)).toEqual([`virtual printer thread ended (exit code 1); starting it again on port ${port}`, `virtual printer thread started again on port ${port}`]);

@@ -52,6 +52,8 @@ export interface SaleRow {
   /** The manager who approved selling over an open sale to the same meter, and that sale's id. */
   approvedBy: string | null;
   approvedOver: string | null;
+  /** When the sale was taken back from the switch's record after the till had lost it; null for the till's own. */
+  recoveredAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -154,7 +156,7 @@ const SALE_COLS: Record<keyof SaleRow, string> = {
   tenderType: 'tender_type', maskedCard: 'masked_card', cardApproval: 'card_approval', cashReceivedCents: 'cash_received_cents', operatorId: 'operator_id', shiftId: 'shift_id', lookupRef: 'lookup_ref',
   requestJson: 'request_json', responseJson: 'response_json', customerName: 'customer_name', utilityName: 'utility_name', provider: 'provider',
   failureMessage: 'failure_message', failureType: 'failure_type', attempts: 'attempts', lastError: 'last_error', nextAttemptAt: 'next_attempt_at',
-  slipPrinted: 'slip_printed', slipKind: 'slip_kind', printError: 'print_error', tokenText: 'token_text', cancelledBy: 'cancelled_by', cancelledAt: 'cancelled_at', approvedBy: 'approved_by', approvedOver: 'approved_over', createdAt: 'created_at', updatedAt: 'updated_at',
+  slipPrinted: 'slip_printed', slipKind: 'slip_kind', printError: 'print_error', tokenText: 'token_text', cancelledBy: 'cancelled_by', cancelledAt: 'cancelled_at', approvedBy: 'approved_by', approvedOver: 'approved_over', recoveredAt: 'recovered_at', createdAt: 'created_at', updatedAt: 'updated_at',
 };
 const BOOL_COLS = new Set<keyof SaleRow>(['late', 'slipPrinted']);
 const SALE_SELECT = `SELECT ${Object.entries(SALE_COLS).map(([k, c]) => `${c} AS ${k}`).join(', ')} FROM sales`;

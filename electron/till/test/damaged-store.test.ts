@@ -180,3 +180,34 @@ it('a backup from before a PIN change is restored by `ppu-till restore` with the
   expect(after.status, after.stdout + after.stderr).toBe(0);
   expect(after.stdout).toMatch(/^Database OK\./);
 }, 200_000);
+
+it('completed sales the switch knows and the restored till lost come back at the next start, marked recovered', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'till-recover-'));
+  const api = await tillWithOwnPin(dir, true); // the PIN change is backed up: the sales below are not in any backup
+  const sold: { saleId: string; tokens: string[] }[] = [];
+  for (let i = 0; i < 2; i++) {
+    const p = await api.purchase({ meterId: '00100000017', amountCents: 5000 + 1000 * i, tender: { type: 'CASH' } });
+    if (!p.ok) throw new Error(p.error.message);
+    const s = await waitSale(api, p.value.saleId, (x) => x === 'succeeded');
+    sold.push({ saleId: s.saleId, tokens: s.tokens.map((t) => t.grouped) });
+  }
+  await stop();
+  writeFileSync(join(dir, 'till.db'), '');
+
+  const damaged = await start(dir, true);
+  await damaged.signIn({ operatorId: 'manager', pin: '4826' });
+  const good = await damaged.listBackups({});
+  expect(await damaged.restoreBackup({ name: good.ok ? good.value.newestGood! : '' })).toMatchObject({ ok: true });
+  await stop();
+
+  const after = await start(dir, true);
+  await rt!.backend.recovered();
+  await after.signIn({ operatorId: 'manager', pin: '4826' });
+  for (const s of sold) {
+    const t = await after.getTransaction({ saleId: s.saleId });
+    expect(t, s.saleId).toMatchObject({ ok: true, value: { sale: { state: 'succeeded', recovered: true, amountCents: expect.any(Number) } } });
+    expect(t.ok && t.value.sale.tokens.map((x) => x.grouped)).toEqual(s.tokens);
+  }
+  const list = await after.listTransactions({});
+  expect(list.ok && list.value.map((x) => x.saleId).sort()).toEqual(sold.map((x) => x.saleId).sort());
+}, 120_000);

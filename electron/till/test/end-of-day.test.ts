@@ -10,7 +10,7 @@ function row(state: string, tenderType: string, amountCents: number, extra: Part
     id: `00000000-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`, version: 1, state, late: false, meterId: '01234567890', amountCents, currency: '710', tenderType, maskedCard: null, cardApproval: null, cashReceivedCents: null,
     operatorId: 'cashier', shiftId: null, lookupRef: null, requestJson: '{}', responseJson: null, customerName: null, utilityName: 'City of Cape Town', provider: 'EasyPay',
     failureMessage: null, failureType: null, attempts: 1, lastError: null, nextAttemptAt: null, slipPrinted: true, slipKind: 'sale', printError: null, tokenText: null,
-    cancelledBy: null, cancelledAt: null, approvedBy: null, approvedOver: null, createdAt: `2026-11-30T0${n % 10}:15:00.000Z`, updatedAt: '2026-11-30T10:00:00.000Z', ...extra,
+    cancelledBy: null, cancelledAt: null, approvedBy: null, approvedOver: null, recoveredAt: null, createdAt: `2026-11-30T0${n % 10}:15:00.000Z`, updatedAt: '2026-11-30T10:00:00.000Z', ...extra,
   };
 }
 const summary = (r: SaleRow): SaleSummary => ({ saleId: r.id, state: 'pending', late: r.late, meterId: r.meterId, amountCents: r.amountCents, tender: 'CASH', operatorId: r.operatorId, utilityName: r.utilityName, provider: r.provider, token: null, createdAt: r.createdAt, updatedAt: r.updatedAt, reprintCount: 0 });

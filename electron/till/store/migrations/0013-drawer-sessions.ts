@@ -6,7 +6,7 @@
 import type { Migration } from '../../../../common/sqlite';
 
 const m: Migration = {
-  version: 12,
+  version: 13,
   name: 'drawer-sessions',
   up(db) {
     db.exec(`
