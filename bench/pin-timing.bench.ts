@@ -74,6 +74,10 @@ export default async function (): Promise<TargetCheck[]> {
       const r = await counter.signIn({ operatorId: 'thandi', pin: '2580' });
       if (!r.ok) throw new Error(r.error.message);
     };
+    // The cashier's drawer session, open before the approvals are timed (a sale needs one; it outlasts her sign-ins).
+    await cashierIn();
+    const opened = await counter.openShift({ floatCents: 0 });
+    if (!opened.ok) throw new Error(opened.error.message);
     // A sale left pending on the meter: a second sale needs a manager's approval, checked before anything is sent.
     const at = new Date(clock.now).toISOString();
     const pending: SaleRow = {

@@ -62,6 +62,9 @@ async function signInCookie(origin: string, token: string): Promise<SessionCooki
   const res = await fetch(`${origin}/api/signIn`, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: JSON.stringify({ operatorId: 'cashier', pin: '1111' }) });
   const pair = /^([^=]+)=([^;]+)/.exec(res.headers.getSetCookie().find((l) => l.startsWith(`${SESSION_COOKIE}=`)) ?? '');
   if (!res.ok || !pair) throw new Error(`bench could not sign the cashier in (HTTP ${res.status})`);
+  // Her drawer session open, so the Sell screen shows the meter field (untimed, as a day's first step).
+  const opened = await fetch(`${origin}/api/openShift`, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token, cookie: `${pair[1]}=${pair[2]}` }, body: JSON.stringify({ floatCents: 0 }) });
+  if (!opened.ok) throw new Error(`bench could not open the cashier's drawer session (HTTP ${opened.status})`);
   return { name: pair[1]!, value: pair[2]!, url: origin };
 }
 

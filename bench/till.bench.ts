@@ -40,6 +40,7 @@ export default async function (): Promise<TargetCheck[]> {
     });
     const api = apiFromInvoke(backend.invoke);
     await api.signIn({ operatorId: 'cashier', pin: '1111' });
+    await api.openShift({ floatCents: 0 });
     const raw = new PpuClient({ baseUrl: sw.url, username: sw.username, password: sw.password });
     const template = async () => {
       const p = await api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } });

@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { openSignedOut, shotBoth, signIn } from './helpers';
 
-const SCREENS = ['Sell', 'Reprint', 'Pending queue', 'Transactions', 'End of day', 'Store', 'Settings', 'Meters', 'Routing', 'Providers', 'Virtual printer', 'Provider faults', 'Virtual meter', 'Certification'];
+const SCREENS = ['Sell', 'My drawer', 'Reprint', 'Pending queue', 'Transactions', 'End of day', 'Store', 'Settings', 'Meters', 'Routing', 'Providers', 'Virtual printer', 'Provider faults', 'Virtual meter', 'Certification'];
 
 async function axe(page: import('@playwright/test').Page, name: string): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();
@@ -12,7 +12,7 @@ async function axe(page: import('@playwright/test').Page, name: string): Promise
 }
 
 test('axe: sign-in and every main screen have no serious or critical violations, and none scrolls sideways at 1366×768 or 1024×768', async ({ page }) => {
-  test.setTimeout(180_000); // eleven screens, each checked by axe and shot at two sizes
+  test.setTimeout(180_000); // fifteen screens, each checked by axe and shot at two sizes
   await openSignedOut(page);
   await expect(page.getByLabel('PIN', { exact: true })).toBeVisible();
   await axe(page, 'sign-in');
@@ -55,8 +55,8 @@ test('keyboard only: sign in, sell, and reach every screen with Tab', async ({ p
   }
   for (const name of ['Sell', 'Virtual printer', 'F4 New sale', 'Sign out']) expect([...reached]).toContain(name);
 
-  // Every screen has a key: Alt+2 opens the cashier's second screen, Alt+1 brings back Sell with the meter field ready.
-  await page.keyboard.press('Alt+2');
+  // Every screen has a key: Alt+3 opens the cashier's third screen, Alt+1 brings back Sell with the meter field ready.
+  await page.keyboard.press('Alt+3');
   await expect(page.getByRole('button', { name: 'Virtual printer' })).toHaveAttribute('aria-current', 'page');
   await page.keyboard.press('Alt+1');
   await expect(page.getByRole('button', { name: 'Sell', exact: true })).toHaveAttribute('aria-current', 'page');

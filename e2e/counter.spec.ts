@@ -150,7 +150,7 @@ test('counter look: PIN pad sign-in, tender tiles and keypad, a Sell button that
   if (!settings.ok) return;
   await expect(page.getByTestId('store')).toHaveText(settings.value.merchantName);
   await expect(page.getByTestId('till-id')).toHaveText(`Till ${settings.value.terminalId}`);
-  await expect(page.getByTestId('shift')).toHaveText(/^Shift since \d\d:\d\d/);
+  await expect(page.getByTestId('shift')).toHaveText(/^Drawer open since \d\d:\d\d/);
   await expect(page.getByTestId('clock')).toHaveText(/^\d\d:\d\d/);
 
   await page.keyboard.type(DEMO_METERS.plain, { delay: 5 });
@@ -191,10 +191,10 @@ test('printer out of paper: a banner across every screen, gone when the paper is
   await expect(banner).toHaveCount(0);
 });
 
-test('roles: a cashier sees only cashier screens and no printer fault switches', async ({ page }) => {
+test('roles: a cashier sees only cashier screens (the field-tech ones as Settings allow) and no printer fault switches', async ({ page }) => {
   await signIn(page, 'cashier');
   const nav = page.getByRole('navigation', { name: 'Screens' });
-  await expect(nav.getByRole('button')).toHaveText(['Sell', 'Virtual printer', 'Virtual meter']);
+  await expect(nav.getByRole('button')).toHaveText(['Sell', 'My drawer', 'Virtual printer', 'Provider faults', 'Virtual meter']);
   await page.getByRole('button', { name: 'Virtual printer' }).click();
   await expect(page.getByLabel('Out of paper')).toHaveCount(0);
   await expect(page.getByRole('button', { name: /F8/ })).toHaveCount(0);

@@ -4,7 +4,8 @@
  * the built renderer, over a fresh data directory removed at the end (or E2E_DATA_DIR, kept, for a
  * spec that restarts a till of its own on the same data). Playwright starts it as its
  * webServer and stops it after the run. It writes its virtual printer's port to
- * E2E_PRINTER_PORT_FILE for specs that send the printer raw jobs.
+ * E2E_PRINTER_PORT_FILE for specs that send the printer raw jobs. The cashier's and manager's
+ * drawer sessions are open from the start, and cashiers see the field-tech screens.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,12 @@ const runtime = await startTillRuntime({ dataDir, mode: 'browser', fileUrls: tru
 if (!restart) {
   await runtime.backend.invoke('signIn', { operatorId: 'manager', pin: '9999' });
   await runtime.backend.invoke('saveOperator', { id: 'trainee', name: 'Trainee', role: 'cashier', pin: '2468' });
+  // A field tech's test till: cashiers see the field-tech screens (e2e/drawer.spec.ts turns it off and on).
+  await runtime.backend.invoke('setSettings', { security: { cashierFieldTools: true } });
+  // The day starts with both drawer sessions open on a R500 float, as each operator would open hers.
+  await runtime.backend.invoke('openShift', { floatCents: 50_000 });
+  await runtime.backend.invoke('signIn', { operatorId: 'cashier', pin: '1111' });
+  await runtime.backend.invoke('openShift', { floatCents: 50_000 });
   await runtime.backend.invoke('signOut', {});
 }
 const accessKey = browserAccessKey(fileSecretStore(join(dataDir, 'secrets.json')));

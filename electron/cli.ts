@@ -13,7 +13,7 @@
 import { Command } from 'commander';
 import { localTime } from '../common/local-time';
 import { rands } from '../common/money';
-import { apiFromInvoke, isFinalSaleState, type ApiError, type CertifyReport, type ReconcileReport, type Result, type SaleView, type SessionView, type StoreReprintEntry, type StoreSale, type TillApi } from './api/contract';
+import { apiFromInvoke, isFinalSaleState, type ApiError, type CertifyReport, type ReconcileReport, type Result, type SaleView, type SessionView, type ShiftCount, type StoreReprintEntry, type StoreSale, type TillApi } from './api/contract';
 import type { SecretStore } from './till/backend-context';
 import { tillDataDir } from './till/data-dir';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
@@ -57,6 +57,16 @@ async function pinOf(g: Global): Promise<string | undefined> {
   return g.pinStdin ? stdinLine(0) : (g.pin ?? process.env.PPU_TILL_PIN);
 }
 
+
+/** Rands as typed ("50", "50.00") in cents; null when it is not an amount. */
+function centsOf(typed: string): number | null {
+  if (!/^\d+(\.\d{1,2})?$/.test(typed)) return null;
+  const [r, c = ''] = typed.split('.');
+  return Number(r) * 100 + Number(c.padEnd(2, '0'));
+}
+const notAmount = (field: string, what: string): Result<never> => ({ ok: false, error: { code: 'INVALID_INPUT', message: `${what} must be rands with up to 2 decimals, e.g. 50 or 50.00`, field } });
+/** From a terminal the drawer session opens with --float (the screens have a button for it). */
+const CLI_NO_SESSION = 'No drawer session is open for this operator: give the float in the drawer with --float, e.g. --float 500 (once; later sales use the open session).';
 
 async function withTill<T>(
   fn: (api: TillApi, rt: TillRuntime) => Promise<Result<T>>,
@@ -143,22 +153,28 @@ program
   .option('--simulate <fault>', 'rehearse a provider fault on the embedded switch for this sale: slow (3 s), down (refuses: exit 2), no-answer (times out: pending, exit 3)')
   .option('--approve-over <saleId>', "sell although the meter has this pending sale; a manager approves (--approver, PIN in PPU_TILL_APPROVER_PIN)")
   .option('--approver <id>', 'the approving manager', 'manager')
-  .action((meter: string, amount: string, o: { tender: string; card?: string; wait: string; simulate?: string; approveOver?: string; approver: string }) =>
+  .option('--float <rands>', "open the operator's drawer session with this float first, when none is open")
+  .action((meter: string, amount: string, o: { tender: string; card?: string; wait: string; simulate?: string; approveOver?: string; approver: string; float?: string }) =>
     withTill<SaleView>(
       async (api, rt) => {
-        if (!/^\d+(\.\d{1,2})?$/.test(amount)) return { ok: false, error: { code: 'INVALID_INPUT', message: 'Amount must be rands with up to 2 decimals, e.g. 50 or 50.00', field: 'amountCents' } };
+        const amountCents = centsOf(amount);
+        if (amountCents === null) return notAmount('amountCents', 'Amount');
+        if (o.float !== undefined) {
+          const floatCents = centsOf(o.float);
+          if (floatCents === null) return notAmount('float', '--float');
+          const opened = await api.openShift({ floatCents });
+          if (!opened.ok) return opened;
+        }
         if (o.simulate !== undefined) {
           if (!(o.simulate in SIMULATE)) return { ok: false, error: { code: 'INVALID_INPUT', message: `--simulate must be one of ${Object.keys(SIMULATE).join(', ')}, not "${o.simulate}"`, field: 'simulate' } };
           const applied = await simulate(rt, o.simulate as Simulated);
           if (!applied.ok) return applied;
         }
-        const [r, c = ''] = amount.split('.');
-        const amountCents = Number(r) * 100 + Number(c.padEnd(2, '0'));
         const lk = await api.lookupMeter({ meterId: meter });
         if (!lk.ok) return lk;
         const approval = o.approveOver ? { managerId: o.approver, pin: process.env.PPU_TILL_APPROVER_PIN ?? '', pendingSaleId: o.approveOver } : undefined;
         const p = await api.purchase({ lookupRef: lk.value.lookupRef, meterId: meter, amountCents, tender: { type: o.tender as 'CASH', ...(o.card ? { maskedCard: o.card } : {}) }, ...(approval ? { approval } : {}) });
-        if (!p.ok) return p;
+        if (!p.ok) return p.error.code === 'NO_SHIFT' ? { ok: false, error: { ...p.error, message: CLI_NO_SESSION } } : p;
         const deadline = Date.now() + Number(o.wait);
         let s = p.value;
         for (let i = 0; i < 10_000 && !isFinalSaleState(s.state) && Date.now() < deadline; i++) {
@@ -178,7 +194,7 @@ program
       },
       saleText,
       (s) => (s.state === 'succeeded' ? 0 : s.state === 'failed' ? 2 : 3),
-      (e) => (SALE_FAILED.has(e.code) && e.field !== 'amountCents' && e.field !== 'simulate' ? 2 : 1),
+      (e) => (SALE_FAILED.has(e.code) && e.field !== 'amountCents' && e.field !== 'simulate' && e.field !== 'float' ? 2 : 1),
     ),
   );
 
@@ -319,6 +335,51 @@ program
         return r;
       },
       (r) => (o.csv ? r.csv : r.lines.join('\n')),
+    ),
+  );
+
+program
+  .command('x-read')
+  .description("the operator's open drawer session so far (sales, float, drops, pending cash held; no expected figures); --print prints it")
+  .option('--print', 'print it on the till printer')
+  .action((o: { print?: boolean }) =>
+    withTill<{ lines: string[] } | { printed: boolean; message: string | null }>(
+      (api) => (o.print ? api.printShiftReport({}) : api.shiftReport({ columns: 48 })),
+      (v) => ('lines' in v ? v.lines.join('\n') : v.printed ? 'X-read printed.' : `Not printed: ${v.message}`),
+    ),
+  );
+
+program
+  .command('close-session')
+  .description("close the operator's drawer session with a blind count: the counted figures are saved, then the report shows what was expected")
+  .requiredOption('--cash <rands>', 'cash counted in the drawer')
+  .option('--debit <rands>', "debit card total from the card terminal's slip")
+  .option('--credit <rands>', "credit card total from the card terminal's slip")
+  .action((o: { cash: string; debit?: string; credit?: string }) =>
+    withTill<{ lines: string[] }>(
+      async (api) => {
+        const typed = [['CASH', '--cash', o.cash], ['DEBIT_CARD', '--debit', o.debit], ['CREDIT_CARD', '--credit', o.credit]] as const;
+        const counted: Record<string, number> = {};
+        for (const [tender, flag, rands] of typed) {
+          if (rands === undefined) continue;
+          const cents = centsOf(rands);
+          if (cents === null) return notAmount(tender, flag);
+          counted[tender] = cents;
+        }
+        return api.closeShift({ counted: counted as ShiftCount });
+      },
+      (v) => v.lines.join('\n'),
+    ),
+  );
+
+program
+  .command('z-read')
+  .description('the till\'s day so far, every drawer session (manager); --close-day closes the day and prints it (refused while a session is open)')
+  .option('--close-day', 'close the day')
+  .action((o: { closeDay?: boolean }) =>
+    withTill<{ lines: string[] }>(
+      (api) => (o.closeDay ? api.closeDay({}) : api.zRead({ columns: 48 })),
+      (v) => v.lines.join('\n'),
     ),
   );
 

@@ -81,17 +81,22 @@ export interface Operator {
   name: string;
   role: Role;
 }
+/** A drawer session ("shift"): one operator's drawer from opening (with its float) to a blind close. */
 export interface Shift {
   id: string;
   operatorId: string;
   openedAt: string;
   closedAt: string | null;
+  /** The cash the drawer started with, typed at opening. */
+  floatCents: number;
 }
 export interface SessionView {
   operator: Operator | null;
   shift: Shift | null;
   /** Signed in with a default or manager-set PIN: only changePin and signOut work until it is changed. */
   mustChangePin: boolean;
+  /** This operator sees the field-tech screens (Virtual printer, Virtual meter, Provider faults): a manager, or a cashier when Settings say so. */
+  fieldTools: boolean;
   /** The till's time zone (IANA name): every time a person reads is shown in it. */
   timeZone: string;
 }
@@ -369,6 +374,73 @@ export interface EodReport {
   lines: string[];
 }
 
+/** What is counted at a session's close: the cash in the drawer, and the card terminal's totals when there are any. */
+export type ShiftCount = { CASH: number } & Partial<Record<'DEBIT_CARD' | 'CREDIT_CARD', number>>;
+export interface CashDropView {
+  at: string;
+  amountCents: number;
+  /** Who took it to the safe. */
+  by: string;
+}
+/** Report widths: 32 columns fit 58 mm paper; 42 and 48 are 80 mm paper in its two fonts. */
+export const REPORT_WIDTHS = [32, 42, 48] as const;
+export type ReportWidth = (typeof REPORT_WIDTHS)[number];
+/**
+ * One drawer session's report. While the session is open it is an X-read: what was sold, the float and
+ * drops, and nothing of what the drawer should hold (the close is a blind count). Once closed, it has
+ * the counted figures, what was expected and the variance.
+ */
+export interface ShiftReport {
+  shift: Shift & { operatorName: string; closedBy: string | null };
+  kind: 'X-read' | 'session close';
+  generatedAt: string;
+  floatCents: number;
+  drops: CashDropView[];
+  dropsCents: number;
+  sold: { count: number; amountCents: number };
+  byTender: EodRow[];
+  /** Pending sales of this session: their cash is held in the drawer. */
+  pending: SaleSummary[];
+  /** Null until the session is closed with its count. */
+  counted: ShiftCount | null;
+  cashUp: CashUpRow[] | null;
+  /** Cash counted − expected (negative: short); null until counted. */
+  varianceCents: number | null;
+  columns: ReportWidth;
+  lines: string[];
+}
+/** A session as the Z-read lists it. */
+export interface ShiftSummary {
+  shift: Shift & { operatorName: string; closedBy: string | null };
+  dropsCents: number;
+  soldCents: number;
+  /** Null while the session is open (not counted yet). */
+  countedCashCents: number | null;
+  expectedCashCents: number | null;
+  varianceCents: number | null;
+}
+/** The Z-read: the till's day (every session since the last Z-read) and, once closed, its number. */
+export interface DayReport {
+  /** Null on the preview, before the day is closed. */
+  zNumber: number | null;
+  from: string;
+  to: string;
+  closedBy: string | null;
+  sessions: ShiftSummary[];
+  /** Sessions still open: the day closes only when they are closed (a manager can close them). */
+  openSessions: ShiftSummary[];
+  floatCents: number;
+  dropsCents: number;
+  sold: { count: number; amountCents: number };
+  byTender: EodRow[];
+  pending: SaleSummary[];
+  countedCashCents: number;
+  expectedCashCents: number;
+  varianceCents: number;
+  columns: ReportWidth;
+  lines: string[];
+}
+
 export const PAPER_WIDTHS = [58, 80] as const;
 /** The kinds of printer address (docs/printing.md); 'none' when the address is empty. */
 export type PrinterKind = 'virtual' | 'tcp' | 'serial' | 'device' | 'cups' | 'windows' | 'none';
@@ -405,8 +477,8 @@ export interface TillSettings {
   /** address: a printer address (tcp://HOST:9100, device:/dev/usb/lp0, cups:QUEUE, …; '' = no printer). */
   printer: { address: string; paperWidth: 58 | 80; drawer: DrawerSettings };
   timeouts: { requestMs: number; retryBaseMs: number; retryMaxMs: number; foregroundRetries: number };
-  /** PIN rules and sign-in sessions. */
-  security: { pinMinLength: number; sessionIdleMinutes: number };
+  /** PIN rules, sign-in sessions, and whether a cashier sees the field-tech screens (Virtual printer, Virtual meter, Provider faults; off by default). */
+  security: { pinMinLength: number; sessionIdleMinutes: number; cashierFieldTools: boolean };
   /** The till's time zone (IANA name, e.g. Africa/Johannesburg); '' = the system's. */
   timeZone: string;
   /** The zone in force: the setting, else the system's (read only). */
@@ -558,13 +630,16 @@ const Pin = z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits');
 const IsoOrDate = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be a date (YYYY-MM-DD) or an ISO time');
 export const Cents = z.number().int('must be whole cents').min(0, 'cannot be negative').max(100_000_000, 'is too large');
 export const MaskedCard = z.string().regex(MASKED_CARD, 'must be masked as on the card terminal slip: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890)');
+/** A count for the end-of-day report; float and drops default to the drawer sessions' own. */
 export const CashCountArgs = z
   .object({
-    openingFloatCents: Cents,
-    dropsCents: Cents,
+    openingFloatCents: Cents.optional(),
+    dropsCents: Cents.optional(),
     counted: z.object({ CASH: Cents.optional(), DEBIT_CARD: Cents.optional(), CREDIT_CARD: Cents.optional() }).strict(),
   })
   .strict();
+export const ShiftCountArgs = z.object({ CASH: Cents, DEBIT_CARD: Cents.optional(), CREDIT_CARD: Cents.optional() }).strict();
+const ReportColumns = z.union([z.literal(32), z.literal(42), z.literal(48)]);
 export const TenderArgs = z.object({
   type: z.enum(['CASH', 'DEBIT_CARD', 'CREDIT_CARD']),
   maskedCard: MaskedCard.optional(),
@@ -607,7 +682,7 @@ export const SettingsPatch = z
     timeouts: z
       .object({ requestMs: z.number().int(), retryBaseMs: z.number().int(), retryMaxMs: z.number().int(), foregroundRetries: z.number().int() })
       .partial(),
-    security: z.object({ pinMinLength: z.number().int(), sessionIdleMinutes: z.number().int() }).partial(),
+    security: z.object({ pinMinLength: z.number().int(), sessionIdleMinutes: z.number().int(), cashierFieldTools: z.boolean() }).partial(),
     timeZone: z.string().max(64),
   })
   .partial()
@@ -643,7 +718,8 @@ export const BehaviourPatch = z
 
 /**
  * Every method: its argument schema and the least role that may call it
- * ('public' = no sign-in needed; 'cashier' = any signed-in operator; 'manager' = managers only).
+ * ('public' = no sign-in needed; 'cashier' = any signed-in operator; 'fieldTech' = managers, and
+ * cashiers when Settings turn the field-tech screens on for them; 'manager' = managers only).
  */
 export const METHODS = {
   // session
@@ -652,11 +728,22 @@ export const METHODS = {
   session: { args: Empty, role: 'public' },
   changePin: { args: z.object({ currentPin: Pin, newPin: Pin }).strict(), role: 'cashier' },
   unlockOperator: { args: z.object({ operatorId: Id }).strict(), role: 'manager' },
-  openShift: { args: Empty, role: 'cashier' },
-  closeShift: { args: Empty, role: 'cashier' },
+  // drawer sessions: a cashier opens hers with a float, prints X-reads, records drops, closes with a blind count;
+  // a manager closes anyone's, and closes the till's day with the Z-read
+  openShift: { args: z.object({ floatCents: Cents }).strict(), role: 'cashier' },
+  /** Without shiftId: the caller's own open session. Another operator's session: managers only. */
+  closeShift: { args: z.object({ shiftId: Id.optional(), counted: ShiftCountArgs }).strict(), role: 'cashier' },
+  addCashDrop: { args: z.object({ shiftId: Id.optional(), amountCents: Cents.refine((c) => c > 0, 'must be more than R0.00') }).strict(), role: 'cashier' },
+  shiftReport: { args: z.object({ shiftId: Id.optional(), columns: ReportColumns.optional() }).strict(), role: 'cashier' },
+  printShiftReport: { args: z.object({ shiftId: Id.optional() }).strict(), role: 'cashier' },
+  /** The Z-read of the day so far (a preview: nothing is closed). */
+  zRead: { args: z.object({ columns: ReportColumns.optional() }).strict(), role: 'manager' },
+  /** Closes the till's day: refused while a session is open; prints the Z-read. */
+  closeDay: { args: Empty, role: 'manager' },
   listOperators: { args: Empty, role: 'manager' },
   saveOperator: {
-    args: z.object({ id: Id, name: z.string().min(1).max(40), role: z.enum(['cashier', 'manager']), pin: Pin.optional() }).strict(),
+    /** currentPin: a manager changing their own PIN gives the one they have now. */
+    args: z.object({ id: Id, name: z.string().min(1).max(40), role: z.enum(['cashier', 'manager']), pin: Pin.optional(), currentPin: Pin.optional() }).strict(),
     role: 'manager',
   },
   // sale
@@ -730,21 +817,22 @@ export const METHODS = {
   // status & printer
   status: { args: Empty, role: 'public' },
   listSerialPorts: { args: Empty, role: 'manager' },
-  virtualPrinterJobs: { args: z.object({ limit: z.number().int().min(1).max(200).optional() }).strict(), role: 'cashier' },
+  /** A cashier sees only her own sale slips, never reports (and only when Settings show her the field-tech screens). */
+  virtualPrinterJobs: { args: z.object({ limit: z.number().int().min(1).max(200).optional() }).strict(), role: 'fieldTech' },
   /** Field-tech rehearsal: make the virtual printer run out of paper, open its cover or go offline. */
   setVirtualPrinterStatus: {
     args: z.object({ paperOut: z.boolean().optional(), coverOpen: z.boolean().optional(), offline: z.boolean().optional(), paperLow: z.boolean().optional(), drawerOpen: z.boolean().optional() }).strict(),
     role: 'manager',
   },
-  virtualPrinterFile: { args: z.object({ id: Id, kind: z.enum(['png', 'bin']) }).strict(), role: 'cashier' },
+  virtualPrinterFile: { args: z.object({ id: Id, kind: z.enum(['png', 'bin']) }).strict(), role: 'fieldTech' },
   /** Field-tech tool: type a token into a virtual STS meter (11-digit meter number or 18-digit PAN). */
-  virtualMeterEnter: { args: z.object({ meter: z.string().trim().regex(/^(\d{11}|\d{18})$/, 'type the 11-digit meter number or the 18-digit PAN'), token: z.string().max(40) }).strict(), role: 'cashier' },
+  virtualMeterEnter: { args: z.object({ meter: z.string().trim().regex(/^(\d{11}|\d{18})$/, 'type the 11-digit meter number or the 18-digit PAN'), token: z.string().max(40) }).strict(), role: 'fieldTech' },
   // console views (switch admin API)
   meterSearch: { args: z.object({ prefix: z.string().max(20), limit: z.number().int().min(1).max(50).optional() }).strict(), role: 'manager' },
   meterDetail: { args: z.object({ meterId: z.string().min(1).max(20) }).strict(), role: 'manager' },
   confirmSupport: { args: z.object({ meterId: z.string().min(1).max(20) }).strict(), role: 'manager' },
   routing: { args: Empty, role: 'manager' },
-  providers: { args: Empty, role: 'manager' },
+  providers: { args: Empty, role: 'fieldTech' },
   alerts: { args: Empty, role: 'manager' },
   switchTransactions: {
     args: z
@@ -755,12 +843,13 @@ export const METHODS = {
   switchTransaction: { args: z.object({ id: Id }).strict(), role: 'manager' },
   switchAdvices: { args: Empty, role: 'manager' },
   // field-tech tools
-  setProviderBehaviour: { args: z.object({ providerId: Id, patch: BehaviourPatch }).strict(), role: 'manager' },
+  setProviderBehaviour: { args: z.object({ providerId: Id, patch: BehaviourPatch }).strict(), role: 'fieldTech' },
 } as const;
 
 export type MethodName = keyof typeof METHODS;
 export type ArgsOf<M extends MethodName> = z.input<(typeof METHODS)[M]['args']>;
-export type RoleNeeded = 'public' | 'cashier' | 'manager';
+/** 'fieldTech': managers, and cashiers when Settings' security.cashierFieldTools is on (the field-tech screens). */
+export type RoleNeeded = 'public' | 'cashier' | 'fieldTech' | 'manager';
 
 /** What each method answers (the `value` of an ok Result). */
 export interface TillValues {
@@ -770,7 +859,13 @@ export interface TillValues {
   changePin: SessionView;
   unlockOperator: OperatorView;
   openShift: Shift;
-  closeShift: { shift: Shift; report: EodReport };
+  /** The count is saved first; only then does the answer show what was expected (a blind count). */
+  closeShift: ShiftReport;
+  addCashDrop: ShiftReport;
+  shiftReport: ShiftReport;
+  printShiftReport: PrintResult;
+  zRead: DayReport;
+  closeDay: DayReport & { print: PrintResult };
   listOperators: OperatorView[];
   saveOperator: Operator;
   lookupMeter: LookupView;
@@ -857,6 +952,17 @@ export function apiFromInvoke(invoke: Invoke): TillApi {
   return api as unknown as TillApi;
 }
 
+/** Fields the screens name in words when an argument is refused ("The new PIN must be 4 to 8 digits."). */
+const FIELD_WORDS: Readonly<Record<string, string>> = {
+  pin: 'The PIN',
+  currentPin: 'Your current PIN',
+  newPin: 'The new PIN',
+  'approval.pin': "The manager's PIN",
+  floatCents: 'The float',
+  amountCents: 'The amount',
+  'counted.CASH': 'The cash counted',
+};
+
 /** Validates a method's arguments; a failure is the INVALID_INPUT result the cashier sees. */
 export function validateArgs<M extends MethodName>(method: M, args: unknown): Result<z.output<(typeof METHODS)[M]['args']>> {
   const schema = METHODS[method].args as z.ZodType;
@@ -868,7 +974,8 @@ export function validateArgs<M extends MethodName>(method: M, args: unknown): Re
     fields[path] ??= issue.message;
   }
   const [field, msg] = Object.entries(fields)[0] ?? ['(arguments)', 'invalid'];
-  return fail('INVALID_INPUT', `${field}: ${msg}`, { field, fields });
+  const words = FIELD_WORDS[field];
+  return fail('INVALID_INPUT', words ? `${words} ${msg}.` : `${field}: ${msg}`, { field, fields });
 }
 
 // ───────────────────────────── transport constants ─────────────────────────────

@@ -1,8 +1,9 @@
 /**
  * `ppu-till` as a script sees it: real processes over a real data directory with the embedded demo
  * switch. Exit codes as documented: 0 sold, 2 failed (a blocked meter's refused lookup, providers
- * down), 3 pending (providers not answering, made so with --simulate). A sale's time is printed in
- * the system's zone (TZ).
+ * down, no drawer session open), 3 pending (providers not answering, made so with --simulate); the
+ * drawer session the first sale opened with --float, its X-read and its blind close. A sale's time
+ * is printed in the system's zone (TZ).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,9 +33,12 @@ describe('ppu-till exit codes', () => {
   it('0 when sold, 2 when a blocked meter is refused, 2 when the providers are down, 3 when they do not answer', () => {
     const changed = run({ PPU_TILL_PIN: '1111', PPU_TILL_NEW_PIN: '2580' }, 'change-pin'); // the default PIN must go first
     expect(changed.code, changed.out).toBe(0);
+    const closed = till('sell', DEMO_METERS.plain, '20'); // sign-in opens no drawer session
+    expect(closed.code, closed.out).toBe(2);
+    expect(closed.out).toMatch(/--float/);
     // In a South African shop: the sale's time is printed in the shop's zone, not UTC.
     const before = Date.now();
-    const sold = run({ PPU_TILL_PIN: '2580', TZ: 'Africa/Johannesburg' }, 'sell', DEMO_METERS.plain, '20');
+    const sold = run({ PPU_TILL_PIN: '2580', TZ: 'Africa/Johannesburg' }, 'sell', DEMO_METERS.plain, '20', '--float', '500');
     const after = Date.now();
     expect(sold.code, sold.out).toBe(0);
     expect(sold.out).toMatch(/SUCCEEDED/);
@@ -54,5 +58,15 @@ describe('ppu-till exit codes', () => {
 
     const wrong = till('sell', DEMO_METERS.plain, '20', '--simulate', 'sideways');
     expect(wrong.code, wrong.out).toBe(1);
+
+    // The session the first sale opened: its X-read has no expected figure; the blind close shows it.
+    const x = till('x-read');
+    expect(x.code, x.out).toBe(0);
+    expect(x.out).toMatch(/X-READ[\s\S]*Opening float\s+R500\.00/);
+    expect(x.out).not.toMatch(/Expected/);
+    const close = till('close-session', '--cash', '520');
+    expect(close.code, close.out).toBe(0);
+    expect(close.out).toMatch(/Expected\s+R540\.00/); // float 500 + sold 20 + pending 20 held
+    expect(close.out).toMatch(/SHORT\s+-R20\.00/);
   }, 300_000);
 });

@@ -70,6 +70,8 @@ describe.skipIf(!binary.found)('the till in Electron', () => {
     await page.getByLabel('Operator').fill('cashier');
     await page.getByLabel('PIN').fill('1111');
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Float in the drawer (R)').fill('500'); // sign-in opens no drawer session
+    await page.getByRole('button', { name: 'Open my drawer' }).click();
     await page.getByLabel('Meter number').fill('00100000017');
     await page.keyboard.press('Enter');
     await page.getByLabel('Amount (R)').fill('50');

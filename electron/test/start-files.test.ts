@@ -25,7 +25,7 @@ const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
 it("a fresh till's first commands finish their background work; backups and slips are the owner's alone", () => {
   const changed = run(dataDir, { PPU_TILL_PIN: '9999', PPU_TILL_NEW_PIN: '4826' }, 'change-pin');
   expect(changed.code, changed.out + changed.err).toBe(0);
-  const sold = run(dataDir, { PPU_TILL_PIN: '4826' }, 'sell', DEMO_METERS.plain, '20');
+  const sold = run(dataDir, { PPU_TILL_PIN: '4826' }, 'sell', DEMO_METERS.plain, '20', '--float', '500');
   expect(sold.code, sold.out + sold.err).toBe(0);
   for (const r of [changed, sold]) expect(r.out + r.err).not.toMatch(/background error|connection is not open/);
 

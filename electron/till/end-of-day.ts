@@ -8,6 +8,7 @@
  */
 import { decimalAmount, rands } from '../../common/money';
 import { isOpenSaleState, type CashCount, type CashUpRow, type EodReport, type EodRow, type SaleSummary, type TenderKind } from '../api/contract';
+import { receiptColumns } from './receipt-columns';
 import { localDay, localMidnight, localTime, nextDay } from '../../common/local-time';
 import type { DrawerOpenRow, SaleRow } from './store/repository';
 
@@ -44,14 +45,8 @@ export const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g,
 
 /** Receipt width: 32 columns fit 58 mm paper and every 80 mm font. */
 export const REPORT_COLUMNS = 32;
-/** Label left, value right, within the receipt width; a label too long for both gets its own line. */
-export function pair(label: string, value: string): string[] {
-  const gap = REPORT_COLUMNS - label.length - value.length;
-  if (gap >= 1) return [label + ' '.repeat(gap) + value];
-  return [label.slice(0, REPORT_COLUMNS), ' '.repeat(Math.max(0, REPORT_COLUMNS - value.length)) + value];
-}
-export const rule = '-'.repeat(REPORT_COLUMNS);
-export const center = (t: string) => ' '.repeat(Math.max(0, Math.floor((REPORT_COLUMNS - t.length) / 2))) + t;
+/** Label left, value right; headings centred; rules across (the store's end of day lays out with them too). */
+export const { pair, rule, center, fit } = receiptColumns(REPORT_COLUMNS);
 
 export const TENDERS = [
   ['CASH', 'Cash'],
@@ -69,6 +64,21 @@ export function cashUp(rows: readonly SaleRow[], count: CashCount): CashUpRow[] 
   });
 }
 
+export const tenderLabel = (k: string) => TENDERS.find(([t]) => t === k)?.[1] ?? k;
+
+/** Count and amount of the sold rows per key, in key order. */
+export function totalsBy(sold: readonly SaleRow[], key: (r: SaleRow) => string, label: (k: string) => string = (k) => k): EodRow[] {
+  const m = new Map<string, EodRow>();
+  for (const r of sold) {
+    const k = key(r);
+    const e = m.get(k) ?? { key: k, label: label(k), count: 0, amountCents: 0 };
+    e.count++;
+    e.amountCents += r.amountCents;
+    m.set(k, e);
+  }
+  return [...m.values()].sort((a, b) => a.key.localeCompare(b.key));
+}
+
 /** Cash the cashiers kept for sales still pending: in the drawer, owed as a token or a refund. */
 export function heldForPending(rows: readonly SaleRow[]): number {
   return rows.filter((r) => r.tenderType === 'CASH' && isOpenSaleState(r.state)).reduce((s, r) => s + r.amountCents, 0);
@@ -78,18 +88,7 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
   /** "YYYY-MM-DD HH:MM" in the shop's time. */
   const local = (iso: string) => localTime(iso, zone);
   const sold = rows.filter((r) => r.state === 'succeeded');
-  const group = (key: (r: SaleRow) => string, label: (k: string) => string = (k) => k): EodRow[] => {
-    const m = new Map<string, EodRow>();
-    for (const r of sold) {
-      const k = key(r);
-      const e = m.get(k) ?? { key: k, label: label(k), count: 0, amountCents: 0 };
-      e.count++;
-      e.amountCents += r.amountCents;
-      m.set(k, e);
-    }
-    return [...m.values()].sort((a, b) => a.key.localeCompare(b.key));
-  };
-  const tenderLabel = (k: string) => TENDERS.find(([t]) => t === k)?.[1] ?? k;
+  const group = (key: (r: SaleRow) => string, label?: (k: string) => string) => totalsBy(sold, key, label);
   const counted = count ?? { openingFloatCents: 0, dropsCents: 0, counted: {} };
   const report: Omit<EodReport, 'csv' | 'csvFileName' | 'lines'> = {
     from,
@@ -154,7 +153,7 @@ export function buildEodReport({ from, to, generatedAt, terminalId, rows, operat
     ...pair('Reversed (refunded)', String(report.reversed.length)),
     ...report.reversed.flatMap(saleLines),
     ...pair('Drawer opened, no sale', String(report.drawerOpens.length)),
-    ...report.drawerOpens.flatMap((d) => [`  ${local(d.at).slice(11)} ${d.operator}`.slice(0, REPORT_COLUMNS), `    ${d.reason}${d.opened ? '' : ' (did not open)'}`.slice(0, REPORT_COLUMNS)]),
+    ...report.drawerOpens.flatMap((d) => [fit(`  ${local(d.at).slice(11)} ${d.operator}`), fit(`    ${d.reason}${d.opened ? '' : ' (did not open)'}`)]),
     rule,
     '',
     'Counted by: ____________________',

@@ -7,7 +7,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { OperatorView, Role } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
-import { CLEAR_PIN_STATE, attemptPin, lockedForMs, type PinState } from './pin-attempts';
+import { CLEAR_PIN_STATE, attemptPin, lockedForMs, weakPinReason, type PinState } from './pin-attempts';
 import type { OperatorRow } from './store/repository';
 
 export function hashPin(pin: string): string {
@@ -110,15 +110,23 @@ export function operatorView(row: OperatorRow, now: number): OperatorView {
 }
 
 export function operatorHandlers({ store, clock, settings }: TillContext): Handlers<'listOperators' | 'saveOperator'> {
+  const shippedPins = DEFAULT_OPERATORS.map((o) => o.pin);
   return {
     listOperators: () => store.listOperators().map((r) => operatorView(r, clock())),
-    saveOperator({ id, name, role, pin }, manager) {
+    saveOperator({ id, name, role, pin, currentPin }, manager) {
       const existing = store.getOperator(id);
       if (!existing && !pin) throw new ApiFail('INVALID_INPUT', 'A new operator needs a PIN.', { field: 'pin' });
-      const min = settings().security.pinMinLength;
-      if (pin && pin.length < min) throw new ApiFail('INVALID_INPUT', `The PIN must have at least ${min} digits.`, { field: 'pin' });
+      const own = id === manager.id;
+      if (pin && own) {
+        // Your own PIN: the one you have now first, under the same lockout as sign-in.
+        if (!currentPin) throw new ApiFail('INVALID_INPUT', 'Type the PIN you have now to change your own PIN.', { field: 'currentPin' });
+        if (!verifyOperatorPin(store, id, currentPin, clock()).row) throw new ApiFail('WRONG_PIN', 'The PIN you have now is wrong: your PIN is not changed.', { field: 'currentPin' });
+      }
+      // The rules a PIN chosen at sign-in follows: no PIN anybody could guess, given or chosen.
+      const weak = pin ? weakPinReason(pin, settings().security.pinMinLength, shippedPins) : null;
+      if (weak) throw new ApiFail('INVALID_INPUT', `The PIN ${weak}.`, { field: 'pin' });
       // A PIN given to someone else is theirs to replace at their next sign-in.
-      const mustChangePin = pin ? id !== manager.id : (existing?.mustChangePin ?? false);
+      const mustChangePin = pin ? !own : (existing?.mustChangePin ?? false);
       store.upsertOperator({ id, name, role, pinHash: pin ? hashPin(pin) : existing!.pinHash, mustChangePin });
       return { id, name, role };
     },

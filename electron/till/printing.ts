@@ -93,6 +93,8 @@ export interface SlipPrinter {
   resend(key: string): Promise<PrintResult | null>;
   /** Sends every job still owed (the printer may be back); answers the keys of the jobs printed now. */
   drain(): Promise<string[]>;
+  /** The key of the till's job a printer received these bytes of (null: not a keyed job of this till — a report, a test page, a reprint). */
+  keyOfReceived(bytes: Uint8Array): string | null;
   status(): Promise<SinkStatus>;
   close(): void;
 }
@@ -177,6 +179,7 @@ export function createSlipPrinter(sink: () => ByteSink, paper: () => 58 | 80, jo
       const { printed } = await queue.drain();
       return printed.map((id) => queue.get(id)?.key).filter((k): k is string => k !== undefined);
     },
+    keyOfReceived: (bytes) => (bytes.length ? (store.startingWith(bytes)?.key ?? null) : null),
     status: () => sink().status(),
     close: () => store.close(),
   };

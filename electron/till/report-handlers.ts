@@ -11,15 +11,22 @@ import type { SaleViews } from './sale-views';
 
 export interface Reports {
   /** The end-of-day report for a period (today by default). */
-  eod(from?: string, to?: string, count?: CashCount): EodReport;
+  eod(from?: string, to?: string, count?: Partial<CashCount>): EodReport;
   handlers: Handlers<'listTransactions' | 'getTransaction' | 'eodReport' | 'printEodReport'>;
 }
 
 export function createReports(ctx: TillContext, views: SaleViews): Reports {
   const { store, clock, nowIso, printer } = ctx;
 
-  function eod(fromArg?: string, toArg?: string, count?: CashCount): EodReport {
+  function eod(fromArg?: string, toArg?: string, typed?: Partial<CashCount>): EodReport {
     const { from, to } = dayRange(clock(), ctx.zone(), fromArg, toArg);
+    // The floats and drops are the drawer sessions' own (typed at opening, recorded when taken), not retyped at end of day.
+    const sessions = store.shiftsOpenedBetween(from, to);
+    const count: CashCount = {
+      openingFloatCents: typed?.openingFloatCents ?? sessions.reduce((t, s) => t + s.floatCents, 0),
+      dropsCents: typed?.dropsCents ?? sessions.reduce((t, s) => t + store.cashDrops(s.id).reduce((d, x) => d + x.amountCents, 0), 0),
+      counted: typed?.counted ?? {},
+    };
     return buildEodReport({
       from,
       to,
@@ -30,7 +37,7 @@ export function createReports(ctx: TillContext, views: SaleViews): Reports {
       drawerOpens: store.drawerOpens(from, to),
       summary: views.summary,
       zone: ctx.zone(),
-      ...(count ? { count } : {}),
+      count,
     });
   }
 

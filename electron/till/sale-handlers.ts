@@ -12,6 +12,7 @@ import { ppuErrorWords } from './ppu-error-words';
 import { DISK_MARGIN_BYTES, isStorageFull, megabytes } from './disk-space';
 import { verifyOperatorPin } from './operators';
 import { checkAmount, checkMeter } from './sale-machine';
+import { NO_SESSION_WORDS } from './shift-handlers';
 import type { SaleChanges } from './sale-changes';
 import type { SaleRunner } from './sale-runner';
 import { needSale, type ApplySale } from './sale-transitions';
@@ -112,10 +113,10 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
     },
 
     purchase(args, op) {
-      const shift = store.currentShift(op.id);
-      if (!shift) throw new ApiFail('NO_SHIFT', 'Your shift is closed. Open a shift before selling.');
       const m = checkMeter({ meterId: args.meterId });
       if (!m.ok) throw new ApiFail('INVALID_INPUT', m.message, { field: 'meterId' });
+      const shift = store.currentShift(op.id);
+      if (!shift) throw new ApiFail('NO_SHIFT', NO_SESSION_WORDS);
       // A second Sell for the same lookup (double press, resubmitted request) answers the first sale: never two.
       const already = args.lookupRef ? store.saleByLookupRef(args.lookupRef) : null;
       if (already) return views.saleView(already);

@@ -21,6 +21,11 @@ export interface SaleSlips {
 }
 
 export const slipKey = (saleId: string, kind: SlipKind) => `sale:${saleId}:${kind}`;
+/** The sale and kind a slip key names; null for any other job (a report, a test page). */
+export function slipOfKey(key: string | null): { saleId: string; kind: SlipKind } | null {
+  const m = key ? /^sale:(.+):(sale|pending)$/.exec(key) : null;
+  return m ? { saleId: m[1] as string, kind: m[2] as SlipKind } : null;
+}
 
 /** The till as slips name it: its terminal id, and its name when it has one ("T4K9P2QX Till 2"). */
 export const tillLabel = (s: { terminalId: string; terminalName: string }): string => (s.terminalName ? `${s.terminalId} ${s.terminalName}` : s.terminalId);
@@ -67,11 +72,11 @@ export function createSaleSlips(ctx: TillContext, changes: SaleChanges): SaleSli
 
   function markPrinted(keys: string[]): void {
     for (const key of keys) {
-      const m = /^sale:(.+):(sale|pending)$/.exec(key);
-      const row = m ? store.getSale(m[1] as string) : undefined;
+      const slip = slipOfKey(key);
+      const row = slip ? store.getSale(slip.saleId) : undefined;
       // Only the slip the sale is owed: a pending slip printing late does not stand for the sale's own.
-      if (!m || !row || row.slipPrinted || (row.slipKind !== null && row.slipKind !== m[2])) continue;
-      store.transitionSale(row.id, { slipPrinted: true, slipKind: m[2] as SlipKind, printError: null, updatedAt: nowIso() });
+      if (!slip || !row || row.slipPrinted || (row.slipKind !== null && row.slipKind !== slip.kind)) continue;
+      store.transitionSale(row.id, { slipPrinted: true, slipKind: slip.kind, printError: null, updatedAt: nowIso() });
       changes.notify(row.id);
     }
   }

@@ -103,7 +103,7 @@ export function createTillBackend(deps: TillDeps): TillBackend {
 
   const handlers: Handlers = {
     ...sessions.handlers,
-    ...shiftHandlers(ctx, reports, errors),
+    ...shiftHandlers(ctx, views, errors),
     ...operatorHandlers(ctx),
     ...saleHandlers(ctx, { link, views, apply, runner, changes, advices }),
     ...saleSplitHandlers(link),

@@ -5,9 +5,9 @@
  * sign-out or after the idle time in Settings. The role check every non-public method passes is here,
  * and so is the wrong-PIN lockout at sign-in (pin-attempts.ts), the same for known and unknown ids.
  */
-import { newId } from '../../switch-core/protocol';
 import { METHODS, type MethodName, type Operator, type SessionView } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
+import { shiftOf } from './shift-report';
 import { DEFAULT_OPERATORS, hashPin, verifyOperatorPin } from './operators';
 import { CLEAR_PIN_STATE, WRONG_PINS_BEFORE_LOCK, lockedForMs, waitInWords, weakPinReason } from './pin-attempts';
 
@@ -33,14 +33,20 @@ export interface Sessions {
   handlers: Handlers<'signIn' | 'signOut' | 'session' | 'changePin' | 'unlockOperator'>;
 }
 
-export function createSessions({ store, clock, nowIso, settings, zone }: TillContext): Sessions {
+export function createSessions({ store, clock, settings, zone }: TillContext): Sessions {
   const open = new Map<string, OpenSession>();
   const shippedPins = DEFAULT_OPERATORS.map((o) => o.pin);
 
   const idleMs = () => settings().security.sessionIdleMinutes * 60_000;
   const view = (key: string | null): SessionView => {
     const s = key ? open.get(key) : undefined;
-    return { operator: s?.operator ?? null, shift: s ? store.currentShift(s.operator.id) : null, mustChangePin: s?.mustChangePin ?? false, timeZone: zone() };
+    return {
+      operator: s?.operator ?? null,
+      shift: s ? shiftOf(store.currentShift(s.operator.id)) : null,
+      mustChangePin: s?.mustChangePin ?? false,
+      fieldTools: s ? s.operator.role === 'manager' || settings().security.cashierFieldTools : false,
+      timeZone: zone(),
+    };
   };
 
   /** The live session for `key`, ending it first when it sat idle too long. */
@@ -79,6 +85,9 @@ export function createSessions({ store, clock, nowIso, settings, zone }: TillCon
       if (!s) throw new ApiFail('NOT_SIGNED_IN', 'Sign in with your operator id and PIN first.');
       if (s.mustChangePin && !BEFORE_PIN_CHANGE.has(method)) throw new ApiFail('PIN_CHANGE_REQUIRED', 'Choose your own PIN first: the one you signed in with was given to you.');
       if (role === 'manager' && s.operator.role !== 'manager') throw new ApiFail('FORBIDDEN', 'Only a manager can do this. Ask a manager to sign in.');
+      if (role === 'fieldTech' && s.operator.role !== 'manager' && !settings().security.cashierFieldTools) {
+        throw new ApiFail('FORBIDDEN', "This is a field technician's tool. A manager can show it to cashiers in Settings.");
+      }
       return s.operator;
     },
     view,
@@ -90,7 +99,6 @@ export function createSessions({ store, clock, nowIso, settings, zone }: TillCon
         open.delete(key);
         open.set(key, { operator: { id: row.id, name: row.name, role: row.role }, mustChangePin: row.mustChangePin, lastUsed: clock() });
         if (open.size > MAX_SESSIONS) open.delete(open.keys().next().value!);
-        if (!store.currentShift(row.id)) store.openShift({ id: newId(), operatorId: row.id, openedAt: nowIso(), closedAt: null });
         return view(key);
       },
       signOut(_args, _caller, key) {

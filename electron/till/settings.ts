@@ -32,7 +32,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   merchantCountry: 'ZA',
   printer: { address: 'virtual', paperWidth: 80, drawer: { kickOnCash: true, pin: 2, pulseMs: 100 } },
   timeouts: { requestMs: 60_000, retryBaseMs: 2_000, retryMaxMs: 60_000, foregroundRetries: 3 },
-  security: { pinMinLength: 4, sessionIdleMinutes: 15 },
+  security: { pinMinLength: 4, sessionIdleMinutes: 15, cashierFieldTools: false },
   timeZone: '',
 };
 
@@ -76,6 +76,7 @@ const Full = z.object({
   security: z.object({
     pinMinLength: z.number().int().min(4, 'must be 4 to 8 digits').max(8, 'must be 4 to 8 digits'),
     sessionIdleMinutes: z.number().int().min(1, 'at least 1 minute').max(240, 'at most 240 minutes'),
+    cashierFieldTools: z.boolean(),
   }),
   timeZone: z.string().refine((z) => z === '' || isTimeZone(z), 'is not a time zone this till knows: use a name such as Africa/Johannesburg, or leave it empty for the system’s'),
 });
@@ -127,6 +128,8 @@ export function upgradeSettings(stored: Partial<StoredSettings> | null): StoredS
   }
   return {
     ...s,
+    // A setting added later (cashierFieldTools) takes its default on a till that stored the group before it.
+    security: { ...DEFAULT_SETTINGS.security, ...(stored?.security ?? {}) },
     printer: {
       address: address ?? DEFAULT_SETTINGS.printer.address,
       paperWidth: p.paperWidth ?? DEFAULT_SETTINGS.printer.paperWidth,

@@ -1,30 +1,31 @@
 /**
  * The status bar and the printer tools: switch reachability, printer state, pending and advice
  * counts, who is signed in; serial ports; the virtual printer's jobs, files and simulated faults.
- * A slip carries its tokens, so a cashier sees only the jobs of her own sales (found by the sale's
- * short reference, which every slip prints); a manager sees every job.
+ * A slip carries its tokens, so a cashier sees only the slips of her own sales — the till's jobs keyed
+ * to her sales, matched by the bytes the printer received — and never a report; a manager sees every job.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { shortReference } from '../../switch-core/protocol/ids';
 import type { Operator, StatusView } from '../api/contract';
-import { ApiFail, type Handlers, type TillContext } from './backend-context';
+import { ApiFail, type Handlers, type TillContext, type VirtualJobsSource } from './backend-context';
+import { slipOfKey } from './sale-slips';
 import type { BackgroundErrors } from './background-errors';
 import { printerKindOf } from './settings';
+import { shiftOf } from './shift-report';
 import type { SwitchLink } from './switch-link';
 import { switchLabel } from './switch-list';
 
+type VirtualJob = ReturnType<VirtualJobsSource['jobs']>[number];
 type StatusMethod = 'status' | 'listSerialPorts' | 'virtualPrinterJobs' | 'setVirtualPrinterStatus' | 'virtualPrinterFile';
 
 export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () => StatusView['storage'], errors: BackgroundErrors): Handlers<StatusMethod> {
   const { store, printer, deps } = ctx;
-  /** The virtual printer's jobs this operator may see. */
-  function visibleJobs(op: Operator | null) {
-    const jobs = deps.virtualPrinter?.jobs() ?? [];
-    if (op?.role === 'manager') return jobs;
-    if (!op) return [];
-    const refs = store.findSales({ operatorId: op.id, limit: 1000 }).map((r) => shortReference(r.id));
-    return jobs.filter((j) => refs.some((ref) => j.text.includes(ref)));
-  }
+  /** A manager sees every job; a cashier only the slips of her own sales, never a report (docs/till.md). */
+  const maySee = (op: Operator, job: VirtualJob): boolean => {
+    if (op.role === 'manager') return true;
+    if (job.refused !== null || !existsSync(job.files.bin)) return false;
+    const slip = slipOfKey(printer.keyOfReceived(readFileSync(job.files.bin)));
+    return slip !== null && store.getSale(slip.saleId)?.operatorId === op.id;
+  };
   return {
     async status(_args, operator) {
       const last = await link.contact(); // first: a probe finding the switch gone fails over
@@ -50,7 +51,7 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () =
         storage: storage(),
         lastBackgroundError: errors.latest(),
         operator,
-        shift: operator ? store.currentShift(operator.id) : null,
+        shift: operator ? shiftOf(store.currentShift(operator.id)) : null,
       };
     },
     async listSerialPorts() {
@@ -60,7 +61,7 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () =
     virtualPrinterJobs({ limit }, op) {
       const vp = deps.virtualPrinter;
       if (!vp) return { enabled: false, status: null, jobs: [] };
-      const jobs = visibleJobs(op).slice(-(limit ?? 50)).reverse();
+      const jobs = vp.jobs().filter((j) => maySee(op, j)).slice(-(limit ?? 50)).reverse();
       return {
         enabled: true,
         status: vp.status?.() ?? null,
@@ -82,8 +83,8 @@ export function statusHandlers(ctx: TillContext, link: SwitchLink, storage: () =
       return set(s);
     },
     virtualPrinterFile({ id, kind }, op) {
-      const job = visibleJobs(op).find((j) => String(j.n) === id);
-      if (!job) throw new ApiFail('NOT_FOUND', 'No such print job.');
+      const job = deps.virtualPrinter?.jobs().find((j) => String(j.n) === id);
+      if (!job || !maySee(op, job)) throw new ApiFail('NOT_FOUND', 'No such print job.');
       const file = kind === 'png' ? job.files.png : job.files.bin;
       if (!existsSync(file)) {
         throw new ApiFail('NOT_FOUND', job.refused === null ? 'This print job\'s file is no longer on disk.' : `Job ${id} was refused (${job.refused}): the printer kept no ${kind === 'png' ? 'slip image' : 'bytes'} of it.`);

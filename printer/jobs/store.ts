@@ -89,6 +89,16 @@ export class PrintJobStore {
     return r ? toJob(r) : undefined;
   }
 
+  /**
+   * The newest job whose bytes begin with `bytes`: a printer splits a job at its cut, so what it
+   * received for a job is the job's bytes up to the cut.
+   */
+  startingWith(bytes: Uint8Array): PrintJob | undefined {
+    const b = Buffer.from(bytes);
+    const r = this.db.prepare('SELECT * FROM print_jobs WHERE length(bytes) >= ? AND substr(bytes, 1, ?) = ? ORDER BY seq DESC LIMIT 1').get(b.length, b.length, b) as Row | undefined;
+    return r ? toJob(r) : undefined;
+  }
+
   get(id: string): PrintJob | undefined {
     const r = this.db.prepare('SELECT * FROM print_jobs WHERE id = ?').get(id) as Row | undefined;
     return r ? toJob(r) : undefined;

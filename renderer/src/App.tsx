@@ -4,6 +4,7 @@ import { Cashier } from './screens/Cashier';
 import { CounterHeader, LateNotices, ProblemBanner } from './screens/Counter';
 import { SignIn } from './screens/SignIn';
 import { ChangePin } from './screens/ChangePin';
+import { Drawer } from './screens/Drawer';
 import type { SessionView } from '../../electron/api/contract';
 import { useTill, type Screen } from './store';
 
@@ -23,24 +24,35 @@ const Store = lazyScreen(() => import('./screens/Store'), 'Store');
 const Certification = lazyScreen(() => import('./screens/Certification'), 'Certification');
 const VirtualMeter = lazyScreen(() => import('./screens/VirtualMeter'), 'VirtualMeter');
 
-/** Screens in the order of the navigation; `manager` ones are for managers and field techs only. Add a screen here and in SCREENS. */
-const NAV: { id: Screen; label: string; manager: boolean }[] = [
-  { id: 'cashier', label: 'Sell', manager: false },
-  { id: 'reprint', label: 'Reprint', manager: true },
-  { id: 'queue', label: 'Pending queue', manager: true },
-  { id: 'transactions', label: 'Transactions', manager: true },
-  { id: 'eod', label: 'End of day', manager: true },
-  { id: 'store', label: 'Store', manager: true },
-  { id: 'settings', label: 'Settings', manager: true },
-  { id: 'meters', label: 'Meters', manager: true },
-  { id: 'routing', label: 'Routing', manager: true },
-  { id: 'providers', label: 'Providers', manager: true },
-  { id: 'printer', label: 'Virtual printer', manager: false },
-  { id: 'faults', label: 'Provider faults', manager: true },
-  { id: 'virtualMeter', label: 'Virtual meter', manager: false },
-  { id: 'certification', label: 'Certification', manager: true },
+/**
+ * Screens in the order of the navigation and who sees them: everyone, managers, or the field-tech
+ * screens (managers, and cashiers when Settings say so — the back end refuses them otherwise too).
+ * Add a screen here and in SCREENS.
+ */
+const NAV: { id: Screen; label: string; who: 'all' | 'manager' | 'fieldTech' }[] = [
+  { id: 'cashier', label: 'Sell', who: 'all' },
+  { id: 'drawer', label: 'My drawer', who: 'all' },
+  { id: 'reprint', label: 'Reprint', who: 'manager' },
+  { id: 'queue', label: 'Pending queue', who: 'manager' },
+  { id: 'transactions', label: 'Transactions', who: 'manager' },
+  { id: 'eod', label: 'End of day', who: 'manager' },
+  { id: 'store', label: 'Store', who: 'manager' },
+  { id: 'settings', label: 'Settings', who: 'manager' },
+  { id: 'meters', label: 'Meters', who: 'manager' },
+  { id: 'routing', label: 'Routing', who: 'manager' },
+  { id: 'providers', label: 'Providers', who: 'manager' },
+  { id: 'printer', label: 'Virtual printer', who: 'fieldTech' },
+  { id: 'faults', label: 'Provider faults', who: 'fieldTech' },
+  { id: 'virtualMeter', label: 'Virtual meter', who: 'fieldTech' },
+  { id: 'certification', label: 'Certification', who: 'manager' },
 ];
-const SCREENS = { cashier: Cashier, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults, virtualMeter: VirtualMeter, store: Store, certification: Certification };
+const SCREENS = { cashier: Cashier, drawer: Drawer, reprint: Reprint, queue: Queue, transactions: Transactions, eod: Eod, settings: Settings, meters: Meters, routing: Routing, providers: Providers, printer: PrinterView, faults: Faults, virtualMeter: VirtualMeter, store: Store, certification: Certification };
+
+/** The screens this sign-in sees, in navigation order. */
+function navFor(session: SessionView): typeof NAV {
+  const manager = session.operator?.role === 'manager';
+  return NAV.filter((n) => n.who === 'all' || manager || (n.who === 'fieldTech' && session.fieldTools));
+}
 
 const SCREEN_KEYS = '1234567890';
 
@@ -48,8 +60,7 @@ const SCREEN_KEYS = '1234567890';
 function screenForKey(key: string, session: SessionView | null): Screen | null {
   const i = SCREEN_KEYS.indexOf(key);
   if (i < 0 || !session?.operator || session.mustChangePin) return null;
-  const role = session.operator.role;
-  return NAV.filter((n) => role === 'manager' || !n.manager)[i]?.id ?? null;
+  return navFor(session)[i]?.id ?? null;
 }
 
 export function App() {
@@ -81,8 +92,9 @@ export function App() {
   }
   if (!session.operator) return <SignIn />;
   if (session.mustChangePin) return <ChangePin />;
-  const manager = session.operator.role === 'manager';
-  const Current = SCREENS[screen];
+  const nav = navFor(session);
+  // A screen this sign-in no longer sees (Settings changed, another operator signed in) falls back to Sell.
+  const Current = SCREENS[nav.some((n) => n.id === screen) ? screen : 'cashier'];
   return (
     <div className="shell">
       <div className="top">
@@ -91,7 +103,7 @@ export function App() {
         <LateNotices />
       </div>
       <nav aria-label="Screens">
-        {NAV.filter((n) => manager || !n.manager).map((n, i) => (
+        {nav.map((n, i) => (
           <button
             key={n.id}
             className={`nav ${screen === n.id ? 'active' : ''}`}

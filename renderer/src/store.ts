@@ -5,13 +5,13 @@
  * as a notice.
  */
 import { create } from 'zustand';
-import type { ApiError, LookupView, SaleApproval, SaleView, SessionView, StatusView, TenderInput } from '../../electron/api/contract';
+import type { ApiError, LookupView, SaleApproval, SaleView, SessionView, Shift, StatusView, TenderInput } from '../../electron/api/contract';
 import { call } from './api';
 import { fetchSession } from './boot';
 import { setTillZone } from './format';
 import { loadNotices, loadWatch, noticeFor, saveNotices, saveWatch, settleWatch, watchSale, type LateNotice } from './late-sales';
 
-export type Screen = 'cashier' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter' | 'store' | 'certification';
+export type Screen = 'cashier' | 'drawer' | 'reprint' | 'queue' | 'transactions' | 'eod' | 'settings' | 'meters' | 'routing' | 'providers' | 'printer' | 'faults' | 'virtualMeter' | 'store' | 'certification';
 
 interface TillState {
   session: SessionView | null;
@@ -49,6 +49,10 @@ interface TillState {
   checkLate(): Promise<void>;
   acknowledgeLate(saleId: string): void;
 }
+
+/** The signed-in operator's drawer session: the status bar's when it is about the same operator (fresher), else the session's. */
+export const currentShift = (s: Pick<TillState, 'status' | 'session'>): Shift | null =>
+  s.status && s.status.operator?.id === s.session?.operator?.id ? s.status.shift : (s.session?.shift ?? null);
 
 const isWaiting = (s: SaleView | null): s is SaleView => s !== null && (s.state === 'purchasing' || s.state === 'retrying');
 const isSettled = (s: SaleView) => s.state === 'failed' || s.state === 'cancelled' || s.state === 'pending' || (s.state === 'succeeded' && s.progress.stage === 'done');
@@ -122,16 +126,12 @@ export const useTill = create<TillState>((set, get) => ({
     const r = await call('signIn', { operatorId, pin });
     if (!r.ok) return r.error;
     set({ session: r.value, screen: 'cashier' });
-    if (!r.value.shift && !r.value.mustChangePin) {
-      const s = await call('openShift', {});
-      if (s.ok) set({ session: { ...r.value, shift: s.value } });
-    }
     void get().refreshStatus();
     return null;
   },
   async signOut() {
     await call('signOut', {});
-    set({ session: { operator: null, shift: null, mustChangePin: false, timeZone: get().session?.timeZone ?? 'UTC' }, lookup: null, sale: null, error: null });
+    set({ session: { operator: null, shift: null, mustChangePin: false, fieldTools: false, timeZone: get().session?.timeZone ?? 'UTC' }, lookup: null, sale: null, error: null });
   },
   async changePin(currentPin, newPin) {
     const r = await call('changePin', { currentPin, newPin });

@@ -81,11 +81,32 @@ export interface OperatorRow {
   mustChangePin: boolean;
   pinState: PinState;
 }
+/** A drawer session: one operator's float, sales, drops and blind count, from opening to close. */
 export interface ShiftRow {
   id: string;
   operatorId: string;
   openedAt: string;
   closedAt: string | null;
+  floatCents: number;
+  /** What was counted at the close, per tender (null while open). */
+  counted: Partial<Record<'CASH' | 'DEBIT_CARD' | 'CREDIT_CARD', number>> | null;
+  closedBy: string | null;
+  /** The Z-read (day close) that took this session in; null until the day is closed. */
+  dayCloseId: string | null;
+}
+export interface CashDropRow {
+  id: string;
+  shiftId: string;
+  at: string;
+  amountCents: number;
+  operatorId: string;
+}
+export interface DayCloseRow {
+  id: string;
+  zNumber: number;
+  fromAt: string;
+  closedAt: string;
+  closedBy: string;
 }
 export interface ReprintRow {
   saleId: string;
@@ -162,6 +183,12 @@ export type TillStore = ReturnType<typeof openTillStore>;
 
 /** Guessed operator ids whose wrong-PIN state is kept (each row about 100 bytes). */
 export const UNKNOWN_PIN_IDS_KEPT = 10_000;
+
+const SHIFT_SELECT = `SELECT id, operator_id AS operatorId, opened_at AS openedAt, closed_at AS closedAt, float_cents AS floatCents, counted_json AS counted,
+  closed_by AS closedBy, day_close_id AS dayCloseId FROM shifts`;
+function toShift(r: Raw | undefined): ShiftRow | null {
+  return r ? { ...(r as unknown as ShiftRow), counted: r.counted ? (JSON.parse(r.counted as string) as ShiftRow['counted']) : null } : null;
+}
 
 const OPERATOR_SELECT = `SELECT id, name, role, pin_hash AS pinHash, must_change_pin AS must, failed_pins AS failedPins, lockouts, locked_until AS lockedUntil FROM operators`;
 interface OperatorRaw {
@@ -326,21 +353,44 @@ export function openTillStore(path: string) {
         }
       })();
     },
-    openShift(s: ShiftRow): void {
-      db.prepare(`INSERT INTO shifts (id, operator_id, opened_at, closed_at) VALUES (@id, @operatorId, @openedAt, NULL)`).run(s);
+    openShift(s: Pick<ShiftRow, 'id' | 'operatorId' | 'openedAt' | 'floatCents'>): void {
+      db.prepare(`INSERT INTO shifts (id, operator_id, opened_at, closed_at, float_cents) VALUES (@id, @operatorId, @openedAt, NULL, @floatCents)`).run(s);
     },
-    closeShift(id: string, at: string): void {
-      db.prepare(`UPDATE shifts SET closed_at = ? WHERE id = ?`).run(at, id);
+    /** Saves the counted figures and closes the session in one write; false when it was closed already. */
+    closeShift(id: string, at: string, closedBy: string, counted: NonNullable<ShiftRow['counted']>): boolean {
+      return db.prepare(`UPDATE shifts SET closed_at = ?, closed_by = ?, counted_json = ? WHERE id = ? AND closed_at IS NULL`).run(at, closedBy, JSON.stringify(counted), id).changes === 1;
     },
     currentShift(operatorId: string): ShiftRow | null {
-      return (
-        (db.prepare(`SELECT id, operator_id AS operatorId, opened_at AS openedAt, closed_at AS closedAt FROM shifts WHERE operator_id = ? AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1`).get(operatorId) as
-          | ShiftRow
-          | undefined) ?? null
-      );
+      return toShift(db.prepare(`${SHIFT_SELECT} WHERE operator_id = ? AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1`).get(operatorId) as Raw | undefined);
     },
     getShift(id: string): ShiftRow | null {
-      return (db.prepare(`SELECT id, operator_id AS operatorId, opened_at AS openedAt, closed_at AS closedAt FROM shifts WHERE id = ?`).get(id) as ShiftRow | undefined) ?? null;
+      return toShift(db.prepare(`${SHIFT_SELECT} WHERE id = ?`).get(id) as Raw | undefined);
+    },
+    /** Sessions no Z-read has taken in yet (the till's day so far), open or closed, oldest first. */
+    shiftsOfOpenDay(): ShiftRow[] {
+      return (db.prepare(`${SHIFT_SELECT} WHERE day_close_id IS NULL ORDER BY opened_at, rowid`).all() as Raw[]).map((r) => toShift(r)!);
+    },
+    shiftsOpenedBetween(from: string, to: string): ShiftRow[] {
+      return (db.prepare(`${SHIFT_SELECT} WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, rowid`).all(from, to) as Raw[]).map((r) => toShift(r)!);
+    },
+    salesOfShift(shiftId: string): SaleRow[] {
+      return (db.prepare(`${SALE_SELECT} WHERE shift_id = ? ORDER BY created_at, rowid`).all(shiftId) as Raw[]).map((r) => toSale(r)!);
+    },
+    addCashDrop(d: CashDropRow): void {
+      db.prepare(`INSERT INTO cash_drops (id, shift_id, at, amount_cents, operator_id) VALUES (@id, @shiftId, @at, @amountCents, @operatorId)`).run(d);
+    },
+    cashDrops(shiftId: string): CashDropRow[] {
+      return db.prepare(`SELECT id, shift_id AS shiftId, at, amount_cents AS amountCents, operator_id AS operatorId FROM cash_drops WHERE shift_id = ? ORDER BY at, rowid`).all(shiftId) as CashDropRow[];
+    },
+    /** Records a Z-read and takes the given (closed) sessions into it, in one transaction; its number. */
+    closeDay(d: Omit<DayCloseRow, 'zNumber'>, shiftIds: readonly string[]): number {
+      return db.transaction(() => {
+        const z = (db.prepare(`SELECT COALESCE(MAX(z_number), 0) + 1 AS z FROM day_closes`).get() as { z: number }).z;
+        db.prepare(`INSERT INTO day_closes (id, z_number, from_at, closed_at, closed_by) VALUES (@id, @z, @fromAt, @closedAt, @closedBy)`).run({ ...d, z });
+        const take = db.prepare(`UPDATE shifts SET day_close_id = ? WHERE id = ? AND closed_at IS NOT NULL`);
+        for (const id of shiftIds) take.run(d.id, id);
+        return z;
+      })();
     },
 
     // ── reprints and traces ──

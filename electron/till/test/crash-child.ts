@@ -25,6 +25,7 @@ const backend = createTillBackend({
 });
 const api = apiFromInvoke(backend.invoke);
 await api.signIn({ operatorId: 'manager', pin: '9999' });
+await api.openShift({ floatCents: 0 }); // the session from before the kill stays open: this finds it
 await api.setSettings({ timeouts: { requestMs: 2000, retryBaseMs: 10, retryMaxMs: 100 } });
 process.stdout.write('ready\n');
 

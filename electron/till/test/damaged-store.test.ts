@@ -35,9 +35,10 @@ it('a damaged database is refused with its message, kept, and restored from the 
   let api = await start(dir);
   await api.signIn({ operatorId: 'manager', pin: '9999' });
   expect((await api.changePin({ currentPin: '9999', newPin: '4826' })).ok).toBe(true); // a fresh till's default PIN is changed first
+  expect((await api.openShift({ floatCents: 0 })).ok).toBe(true);
   const sale = await api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } }); // no switch: it stays open
   expect(sale.ok).toBe(true);
-  expect((await api.closeShift({})).ok).toBe(true); // shift close takes a backup
+  expect((await api.closeShift({ counted: { CASH: 0 } })).ok).toBe(true); // a session's close takes a backup
   let backups = await api.listBackups({});
   for (let i = 0; i < 100 && backups.ok && backups.value.backups.length === 0; i++) {
     await new Promise((r) => setTimeout(r, 20));

@@ -4,12 +4,13 @@
  * is present, else the simulated provider that serves the certification meters directly — also a
  * conformant PPU v3 server, which is all the till may assume.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ProviderBehaviour } from '../../../switch-core/providers';
-import { createSlipPrinter, type ByteSink } from '../printing';
-import { DEFAULT_OPERATORS, createTillBackend, type SecretStore, type TillBackend } from '../service';
+import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../../../printer';
+import { createSlipPrinter, sinkFromTransport, type ByteSink } from '../printing';
+import { DEFAULT_OPERATORS, createTillBackend, type SecretStore, type TillBackend, type VirtualJobsSource } from '../service';
 import { openTillStore } from '../store/repository';
 import { apiFromInvoke, type TillApi } from '../../api/contract';
 
@@ -117,7 +118,7 @@ export interface TestTill {
   dir: string;
 }
 
-export async function startTill(target: Pick<Target, 'url' | 'username' | 'password'>, opts: { dir?: string; workerIntervalMs?: number; printer?: ByteSink; freeBytes?: () => number } = {}): Promise<TestTill> {
+export async function startTill(target: Pick<Target, 'url' | 'username' | 'password'>, opts: { dir?: string; workerIntervalMs?: number; printer?: ByteSink; freeBytes?: () => number; virtualPrinter?: VirtualJobsSource } = {}): Promise<TestTill> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'till-'));
   const store = openTillStore(join(dir, 'till.db'));
   const sink = memorySink();
@@ -130,11 +131,17 @@ export async function startTill(target: Pick<Target, 'url' | 'username' | 'passw
     workerIntervalMs: opts.workerIntervalMs ?? 20,
     operators: DEFAULT_OPERATORS,
     freeBytes: opts.freeBytes,
+    virtualPrinter: opts.virtualPrinter ?? null,
     log: () => undefined,
   });
   const api = apiFromInvoke(backend.invoke);
-  const signed = await api.signIn({ operatorId: 'manager', pin: '9999' });
-  if (!signed.ok) throw new Error(signed.error.message);
+  // Both operators' drawer sessions open with a R500 float, as each would at the start of a day (sign-in opens none).
+  for (const [operatorId, pin] of [['cashier', '1111'], ['manager', '9999']] as const) {
+    const signed = await api.signIn({ operatorId, pin });
+    if (!signed.ok) throw new Error(signed.error.message);
+    const opened = await api.openShift({ floatCents: 50_000 });
+    if (!opened.ok) throw new Error(opened.error.message);
+  }
   const set = await api.setSettings({ timeouts: { requestMs: 3000, retryBaseMs: 20, retryMaxMs: 200 } });
   if (!set.ok) throw new Error(set.error.message);
   return { backend, api, sink, dir };
@@ -150,4 +157,28 @@ export async function waitSale(api: TillApi, saleId: string, until: (s: string) 
     version = r.value.version;
   }
   throw new Error(`sale ${saleId} did not reach the expected state`);
+}
+
+/**
+ * A till printing to a real virtual printer over TCP (its jobs also listed as the till's virtual
+ * printer), in a fresh directory; `close` stops both and removes the directory.
+ */
+export async function startTillOnVirtualPrinter(target: Pick<Target, 'url' | 'username' | 'password'>, name: string): Promise<{ till: TestTill; vp: VirtualPrinter; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
+  const vp = await startVirtualPrinter({ port: 0, outDir: join(dir, 'vp') });
+  const till = await startTill(target, {
+    dir: join(dir, 'till'),
+    workerIntervalMs: 0, // nothing retries or prints behind the test's back: tests call tick()
+    printer: sinkFromTransport(createTransport({ kind: 'virtual', port: vp.port, timeoutMs: 2000 })),
+    virtualPrinter: { jobs: () => vp.jobs() },
+  });
+  return {
+    till,
+    vp,
+    async close() {
+      await till.backend.close();
+      await vp.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

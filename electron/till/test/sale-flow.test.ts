@@ -170,14 +170,14 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     expect(target.purchaseCount(saleId)).toBe(1);
   });
 
-  it('no sale without an open shift: after closing the shift the till refuses, and sells again once a shift is open', async () => {
-    const closed = await till.api.closeShift({});
+  it('no sale without an open drawer session: after the blind close the till refuses, and sells again once a session is open', async () => {
+    const closed = await till.api.closeShift({ counted: { CASH: 50_000 } });
     expect(closed.ok).toBe(true);
     const refused = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: cash });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'NO_SHIFT', message: expect.stringMatching(/Open a shift/) } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NO_SHIFT', message: expect.stringMatching(/Open it with the float/) } });
     const list = await till.api.listTransactions({});
     expect(list.ok && list.value.length).toBe(0); // nothing stored, nothing sent
-    expect((await till.api.openShift({})).ok).toBe(true);
+    expect((await till.api.openShift({ floatCents: 20_000 })).ok).toBe(true);
     const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: cash });
     expect(p.ok && (await waitSale(till.api, p.value.saleId, (s) => s === 'succeeded')).state).toBe('succeeded');
   });

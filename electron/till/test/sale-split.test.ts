@@ -22,8 +22,6 @@ beforeAll(async () => {
   const none = async (): Promise<void> => undefined;
   const target: Target = { url: sw.url, username: sw.username, password: sw.password, kind: 'switch', setBehaviour: () => undefined, purchaseCount: () => -1, down: none, up: none, close: none };
   till = await startTill(target);
-  const shift = await till.api.openShift({});
-  if (!shift.ok) throw new Error(shift.error.message);
 });
 
 afterAll(async () => {

@@ -46,7 +46,7 @@ const settingsOf = (dataDir: string) => {
     store.close();
   }
 };
-const sell = async (till: typeof tillA, meter: string, rands: string, tender = 'CASH') => valueOf<SaleView>(await till(['--json', 'sell', meter, rands, '--tender', tender], asCashier));
+const sell = async (till: typeof tillA, meter: string, rands: string, tender = 'CASH') => valueOf<SaleView>(await till(['--json', 'sell', meter, rands, '--tender', tender, '--float', '0'], asCashier));
 
 beforeAll(async () => {
   sw = await startSwitchProcess([
@@ -122,7 +122,7 @@ describe('two tills of one store on one switch', () => {
 
   it('a till killed mid-sale reconciles with the switch once its retry has settled the sale', async () => {
     // TST011's first purchase waits 4 s at the switch: the till dies while it waits.
-    const run = startTillProcess(A, ['--operator', 'cas', 'sell', 'TST011', '100'], asCashier('till-a'));
+    const run = startTillProcess(A, ['--operator', 'cas', 'sell', 'TST011', '100', '--float', '0'], asCashier('till-a'));
     const seen = async () => ((await (await fetch(`${sw.url}/admin/v1/transactions?meter=TST011&type=PURCHASE`, { headers: basic('op', 'op-secret') })).json()) as { transactions: unknown[] }).transactions.length;
     for (let i = 0; i < 300 && (await seen()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     run.child.kill('SIGKILL');

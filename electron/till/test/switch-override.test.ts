@@ -35,6 +35,7 @@ describe('the till runtime under PPU_TILL_SWITCH_*', () => {
       expect(rt.embeddedSwitch).toBeNull();
       const api = apiFromInvoke(rt.backend.invoke);
       expect((await api.signIn({ operatorId: 'manager', pin: '9999' })).ok).toBe(true);
+      expect((await api.openShift({ floatCents: 0 })).ok).toBe(true);
       const lk = await api.lookupMeter({ meterId: 'TST001' });
       expect(lk.ok && lk.value.customerName).toMatch(/Pierre/);
       const p = await api.purchase({ lookupRef: lk.ok ? lk.value.lookupRef : undefined, meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } });

@@ -12,8 +12,9 @@ import type { OpenSaleFlag, SaleApproval, TenderKind } from '../../../electron/a
 import { CARD_APPROVAL_CODE, MASKED_CARD } from '../../../electron/api/masked-card';
 import { call } from '../api';
 import { parseRand, rand } from '../format';
-import { useTill } from '../store';
+import { currentShift, useTill } from '../store';
 import { shortRef, TENDER_WORDS } from '../words';
+import { OpenDrawer } from './Drawer';
 import { SaleOutcome, SaleProgressLine } from './SaleOutcome';
 import { SaleSplit } from './SaleSplit';
 
@@ -28,6 +29,7 @@ const PAD = ['7', '8', '9', '4', '5', '6', '1', '2', '3', '00', '0', '.'];
 export function Cashier() {
   const { lookup, sale, busy, error, readyTick, doLookup, sell, newSale, leavePending, setError } = useTill();
   const manager = useTill((s) => s.session?.operator?.role === 'manager');
+  const drawerOpen = useTill((s) => currentShift(s) !== null);
   const [meter, setMeter] = useState('');
   const [amount, setAmount] = useState('');
   const [tender, setTender] = useState<TenderKind>('CASH');
@@ -44,7 +46,7 @@ export function Cashier() {
   const amountRef = useRef<HTMLInputElement>(null);
   const cashRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => meterRef.current?.focus(), []);
+  useEffect(() => meterRef.current?.focus(), [drawerOpen]);
   // After a lookup the amount takes focus, unless the meter has a sale still open: then the manager's approval does.
   useEffect(() => {
     if (!lookup || sale) return;
@@ -175,6 +177,15 @@ export function Cashier() {
     return () => window.removeEventListener('keydown', onKey);
   });
 
+  // No drawer session: the cashier opens hers here (a sale still in progress stays on screen until it settles).
+  if (!drawerOpen && !busy) {
+    return (
+      <section aria-labelledby="cashier-h" className="cashier">
+        <h1 id="cashier-h" className="sr">Sell a token</h1>
+        <OpenDrawer />
+      </section>
+    );
+  }
   const cents = parseRand(amount);
   const selling = Boolean(busy) || Boolean(sale);
   return (

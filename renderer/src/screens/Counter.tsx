@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import type { StatusView } from '../../../electron/api/contract';
 import { exactTime, rand } from '../format';
-import { useTill } from '../store';
+import { currentShift, useTill } from '../store';
 import { shortRef, switchWords } from '../words';
 
 const PRINTER_WORDS = { ready: 'ready', 'paper-out': 'PAPER OUT', problem: 'PROBLEM', offline: 'OFFLINE', none: 'none set up' } as const;
@@ -34,14 +34,14 @@ export function CounterHeader() {
   const session = useTill((s) => s.session);
   const signOut = useTill((s) => s.signOut);
   const reachable = useTill((s) => s.backendReachable);
-  const shift = st ? st.shift : session?.shift ?? null;
+  const shift = useTill(currentShift);
   return (
     <header className="counter-header" aria-label="Till status">
       <span className="store" data-testid="store">{st?.till.storeName || 'PPU Till'}</span>
       <span className="till-id" data-testid="till-id">{st ? `${st.till.terminalName || 'Till'} ${st.till.terminalId}` : 'Till …'}</span>
       <Clock />
       <span data-testid="shift" className={shift ? 'ok' : 'warn'} title={shift ? exactTime(shift.openedAt) : undefined}>
-        {shift ? `Shift since ${since(shift.openedAt)}` : 'No shift open'}
+        {shift ? `Drawer open since ${since(shift.openedAt)}` : 'Drawer not open'}
       </span>
       {!reachable && <span className="warn" data-testid="backend-status">Till back end unreachable</span>}
       {st && reachable && (

@@ -1,26 +1,25 @@
 /**
- * Manager: the end-of-day cash-up. Pick the days, enter the opening float, cash drops and what is
- * counted per tender; the till shows expected against counted with the difference, the pending and
- * reversed sales, the receipt it prints, and a CSV row per sale. Only the shift action that applies.
+ * Manager: the Z-read of the till's day (drawer sessions, closing those still open, closing the day),
+ * then the end-of-day report for any days: the floats and drops are the sessions' own; enter what is
+ * counted per tender and the till shows expected against counted with the difference, the pending
+ * and reversed sales, the receipt it prints, and a CSV row per sale.
  */
 import { useEffect, useState } from 'react';
 import type { ApiError, CashCount, EodReport, TenderKind } from '../../../electron/api/contract';
 import { call } from '../api';
 import { parseRand, rand, tillToday } from '../format';
-import { useTill } from '../store';
 import { Err } from './ErrorLine';
+import { ZRead } from './ZRead';
 
-type CountDraft = { float: string; drops: string } & Record<TenderKind, string>;
+type CountDraft = Record<TenderKind, string>;
 const COUNT_FIELDS: { key: keyof CountDraft; label: string }[] = [
-  { key: 'float', label: 'Opening float (R)' },
-  { key: 'drops', label: 'Cash drops to the safe (R)' },
   { key: 'CASH', label: 'Cash counted in the drawer (R)' },
   { key: 'DEBIT_CARD', label: 'Debit card total from the terminal (R)' },
   { key: 'CREDIT_CARD', label: 'Credit card total from the terminal (R)' },
 ];
 
-/** The typed count as cents; a field left empty is not counted (float and drops count as none). */
-function countOf(d: CountDraft): CashCount | string {
+/** The typed count as cents; a field left empty is not counted. */
+function countOf(d: CountDraft): Pick<CashCount, 'counted'> | string {
   const cents = (key: keyof CountDraft) => (d[key].trim() === '' ? null : parseRand(d[key]));
   for (const f of COUNT_FIELDS) if (d[f.key].trim() !== '' && cents(f.key) === null) return `${f.label}: type an amount in rand, e.g. 500 or 500.00.`;
   const counted: CashCount['counted'] = {};
@@ -28,17 +27,15 @@ function countOf(d: CountDraft): CashCount | string {
     const c = cents(t);
     if (c !== null) counted[t] = c;
   }
-  return { openingFloatCents: cents('float') ?? 0, dropsCents: cents('drops') ?? 0, counted };
+  return { counted };
 }
 
 export function Eod() {
   const [range, setRange] = useState({ from: tillToday(), to: tillToday() });
-  const [draft, setDraft] = useState<CountDraft>({ float: '', drops: '', CASH: '', DEBIT_CARD: '', CREDIT_CARD: '' });
+  const [draft, setDraft] = useState<CountDraft>({ CASH: '', DEBIT_CARD: '', CREDIT_CARD: '' });
   const [rep, setRep] = useState<EodReport | null>(null);
   const [err, setErr] = useState<ApiError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
-  const shift = useTill((s) => (s.status ? s.status.shift : s.session?.shift ?? null));
-  const refreshStatus = useTill((s) => s.refreshStatus);
   const args = () => {
     const count = countOf(draft);
     if (typeof count === 'string') {
@@ -55,15 +52,12 @@ export function Eod() {
     if (r.ok) setRep(r.value);
   };
   useEffect(() => void load(), []);
-  const shiftAction = async (open: boolean) => {
-    const r = open ? await call('openShift', {}) : await call('closeShift', {});
-    setMsg(r.ok ? (open ? 'Shift open.' : 'Shift closed.') : r.error.message);
-    await refreshStatus();
-  };
   const csvHref = rep ? `data:text/csv;charset=utf-8,${encodeURIComponent(rep.csv)}` : undefined;
   return (
     <section aria-labelledby="e-h">
       <h1 id="e-h">End of day — cash-up</h1>
+      <ZRead />
+      <h2>End-of-day report</h2>
       <form className="row" onSubmit={(e) => { e.preventDefault(); void load(); }}>
         <div className="field"><label htmlFor="e-from">From day</label><input id="e-from" type="date" value={range.from} onChange={(e) => setRange({ ...range, from: e.target.value })} /></div>
         <div className="field"><label htmlFor="e-to">To day</label><input id="e-to" type="date" value={range.to} onChange={(e) => setRange({ ...range, to: e.target.value })} /></div>
@@ -94,7 +88,7 @@ export function Eod() {
               ))}
             </tbody>
           </table>
-          <p className="hint">Cash expected: opening float {rand(rep.openingFloatCents)} + cash sales + cash kept for pending sales − drops {rand(rep.dropsCents)}. Reversed sales were refunded and are not in the drawer.</p>
+          <p className="hint">Cash expected: the sessions' floats {rand(rep.openingFloatCents)} + cash sales + cash kept for pending sales − drops {rand(rep.dropsCents)}. Reversed sales were refunded and are not in the drawer.</p>
           <div className="jobcols">
             <div>
               <h2>Pending ({rep.pending.length})</h2>
@@ -107,11 +101,6 @@ export function Eod() {
           <button className="btn" onClick={() => { const a = args(); if (a) void call('printEodReport', a).then((r) => setMsg(r.ok ? (r.value.printed ? 'Report printed.' : r.value.message) : r.error.message)); }}>Print report</button>
           <a className="btn" href={csvHref} download={rep.csvFileName}>Download CSV ({rep.csvFileName})</a>
         </>
-      )}
-      {shift ? (
-        <button className="btn danger" onClick={() => void shiftAction(false)}>Close shift</button>
-      ) : (
-        <button className="btn" onClick={() => void shiftAction(true)}>Open shift</button>
       )}
       {msg && <p role="status">{msg}</p>}
     </section>

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiError, OperatorView, Role } from '../../../electron/api/contract';
 import { call } from '../api';
+import { useTill } from '../store';
 import { Err } from './ErrorLine';
 import { When } from './When';
 
@@ -13,7 +14,10 @@ export function Operators() {
   const [list, setList] = useState<OperatorView[]>([]);
   const [err, setErr] = useState<ApiError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
-  const [form, setForm] = useState<{ id: string; name: string; role: Role; pin: string }>({ id: '', name: '', role: 'cashier', pin: '' });
+  const me = useTill((s) => s.session?.operator?.id);
+  const blank = { id: '', name: '', role: 'cashier' as Role, pin: '', currentPin: '' };
+  const [form, setForm] = useState(blank);
+  const own = form.id.trim() === me;
   const load = () => void call('listOperators', {}).then((r) => (r.ok ? setList(r.value) : setErr(r.error)));
   useEffect(load, []);
 
@@ -24,11 +28,11 @@ export function Operators() {
     load();
   };
   const save = async () => {
-    const r = await call('saveOperator', { id: form.id.trim(), name: form.name.trim(), role: form.role, ...(form.pin ? { pin: form.pin } : {}) });
+    const r = await call('saveOperator', { id: form.id.trim(), name: form.name.trim(), role: form.role, ...(form.pin ? { pin: form.pin } : {}), ...(form.pin && own ? { currentPin: form.currentPin } : {}) });
     setErr(r.ok ? null : r.error);
     if (r.ok) {
-      setMsg(form.pin ? `Saved. ${r.value.name} chooses their own PIN at the next sign-in.` : `Saved ${r.value.name}.`);
-      setForm({ id: '', name: '', role: 'cashier', pin: '' });
+      setMsg(form.pin && !own ? `Saved. ${r.value.name} chooses their own PIN at the next sign-in.` : `Saved ${r.value.name}.`);
+      setForm(blank);
     }
     load();
   };
@@ -86,8 +90,14 @@ export function Operators() {
           <option value="cashier">Cashier</option>
           <option value="manager">Manager</option>
         </select>
-        <label htmlFor="op-pin">New PIN (they replace it at their next sign-in)</label>
+        <label htmlFor="op-pin">{own ? 'Your new PIN' : 'New PIN (they replace it at their next sign-in)'}</label>
         <input id="op-pin" type="password" inputMode="numeric" value={form.pin} onChange={(e) => setForm({ ...form, pin: e.target.value })} autoComplete="new-password" />
+        {own && form.pin && (
+          <>
+            <label htmlFor="op-current">Your current PIN</label>
+            <input id="op-current" type="password" inputMode="numeric" value={form.currentPin} onChange={(e) => setForm({ ...form, currentPin: e.target.value })} autoComplete="current-password" />
+          </>
+        )}
         <button className="btn" type="submit">
           Save operator
         </button>

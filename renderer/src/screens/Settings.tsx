@@ -165,6 +165,9 @@ export function Settings() {
           <legend>Sign-in and PINs</legend>
           <Field id="s-pinlen" label="Shortest PIN (4 to 8 digits)" type="number" value={form.security.pinMinLength} error={fieldErr('security.pinMinLength')} onChange={(v) => setSecurity({ pinMinLength: num(v) })} />
           <Field id="s-idle" label="Sign out after this many minutes without use" type="number" value={form.security.sessionIdleMinutes} error={fieldErr('security.sessionIdleMinutes')} onChange={(v) => setSecurity({ sessionIdleMinutes: num(v) })} />
+          <label className="choice switch" htmlFor="s-fieldtools">
+            <input id="s-fieldtools" type="checkbox" checked={form.security.cashierFieldTools} onChange={(e) => setSecurity({ cashierFieldTools: e.target.checked })} /> Show cashiers the field-tech screens (Virtual printer with their own slips only, Virtual meter, Provider faults)
+          </label>
         </fieldset>
         <fieldset className="group">
           <legend>Time</legend>

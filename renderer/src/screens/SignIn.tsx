@@ -4,8 +4,7 @@
  */
 import { useRef, useState } from 'react';
 import { useTill } from '../store';
-
-const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+import { PinPad, padKey } from './PinPad';
 
 export function SignIn() {
   const signIn = useTill((s) => s.signIn);
@@ -20,7 +19,7 @@ export function SignIn() {
     pinRef.current?.focus();
   };
   const key = (k: string) => {
-    setPin((p) => (k === 'back' ? p.slice(0, -1) : k === 'clear' ? '' : (p + k).slice(0, 8)));
+    setPin((p) => padKey(p, k));
     pinRef.current?.focus();
   };
   return (
@@ -37,14 +36,7 @@ export function SignIn() {
         <label htmlFor="pin">PIN</label>
         <input id="pin" ref={pinRef} className="big pin" type="password" inputMode="numeric" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="current-password" autoFocus aria-describedby="pin-dots" />
         <p id="pin-dots" className="hint" aria-live="polite">{pin.length ? `${pin.length} digit${pin.length === 1 ? '' : 's'} typed` : 'Type your PIN or tap it on the pad.'}</p>
-        <div className="pinpad" role="group" aria-label="Keypad">
-          {KEYS.map((k) => (
-            <button type="button" key={k} className="btn key" onClick={() => key(k)}>{k}</button>
-          ))}
-          <button type="button" className="btn key" aria-label="Clear all digits" onClick={() => key('clear')}>C</button>
-          <button type="button" className="btn key" onClick={() => key('0')}>0</button>
-          <button type="button" className="btn key" aria-label="Delete last digit" onClick={() => key('back')}>⌫</button>
-        </div>
+        <PinPad onKey={key} />
         <button className="btn primary sell" type="submit">Sign in <kbd>Enter</kbd></button>
         {err && <p role="alert" className="state failed">{err}</p>}
       </form>

@@ -1,0 +1,190 @@
+/**
+ * Drawer-session reports, pure: a session's X-read (open: what was sold, float, drops, pending cash
+ * held — never what the drawer should hold, so the close stays a blind count), its close report
+ * (counted, expected, variance per tender) and the till's Z-read over every session of the day.
+ * Laid out as receipts at 32, 42 or 48 columns. Plain rows in, reports out.
+ */
+import { isOpenSaleState, type CashDropView, type DayReport, type ReportWidth, type SaleSummary, type Shift, type ShiftReport, type ShiftSummary } from '../api/contract';
+import { rands } from '../../common/money';
+import { localTime } from '../../common/local-time';
+import { cashUp, tenderLabel, totalsBy } from './end-of-day';
+import { receiptColumns } from './receipt-columns';
+import type { CashDropRow, SaleRow, ShiftRow } from './store/repository';
+
+export function shiftOf(row: ShiftRow): Shift;
+export function shiftOf(row: ShiftRow | null): Shift | null;
+export function shiftOf(row: ShiftRow | null): Shift | null {
+  return row ? { id: row.id, operatorId: row.operatorId, openedAt: row.openedAt, closedAt: row.closedAt, floatCents: row.floatCents } : null;
+}
+
+/** A session's rows as read from the store. */
+export interface ShiftInput {
+  shift: ShiftRow;
+  sales: readonly SaleRow[];
+  drops: readonly CashDropRow[];
+}
+export interface ReportContext {
+  generatedAt: string;
+  terminalId: string;
+  /** The till's time zone: the times a report prints are local to it. */
+  zone: string;
+  operatorName: (id: string) => string;
+  summary: (row: SaleRow) => SaleSummary;
+  columns: ReportWidth;
+}
+
+/** Expected and counted per tender, and the cash variance; null while the session is open (blind). */
+function countOf({ shift, sales, drops }: ShiftInput) {
+  if (!shift.counted) return null;
+  const rows = cashUp(sales, { openingFloatCents: shift.floatCents, dropsCents: sumDrops(drops), counted: shift.counted });
+  return { rows, varianceCents: rows.find((r) => r.tender === 'CASH')?.differenceCents ?? 0 };
+}
+const sumDrops = (drops: readonly CashDropRow[]) => drops.reduce((s, d) => s + d.amountCents, 0);
+const soldOf = (sales: readonly SaleRow[]) => sales.filter((r) => r.state === 'succeeded');
+const named = (row: ShiftRow, c: Pick<ReportContext, 'operatorName'>) => ({ ...shiftOf(row), operatorName: c.operatorName(row.operatorId), closedBy: row.closedBy ? c.operatorName(row.closedBy) : null });
+
+export function buildShiftReport(input: ShiftInput, c: ReportContext): ShiftReport {
+  const { shift, sales, drops } = input;
+  const sold = soldOf(sales);
+  const counted = countOf(input);
+  const dropViews: CashDropView[] = drops.map((d) => ({ at: d.at, amountCents: d.amountCents, by: c.operatorName(d.operatorId) }));
+  const report: Omit<ShiftReport, 'lines'> = {
+    shift: named(shift, c),
+    kind: shift.closedAt ? 'session close' : 'X-read',
+    generatedAt: c.generatedAt,
+    floatCents: shift.floatCents,
+    drops: dropViews,
+    dropsCents: sumDrops(drops),
+    sold: { count: sold.length, amountCents: sold.reduce((s, r) => s + r.amountCents, 0) },
+    byTender: totalsBy(sold, (r) => r.tenderType, tenderLabel),
+    pending: sales.filter((r) => isOpenSaleState(r.state)).map(c.summary),
+    counted: shift.counted ? { CASH: 0, ...shift.counted } : null,
+    cashUp: counted?.rows ?? null,
+    varianceCents: counted?.varianceCents ?? null,
+    columns: c.columns,
+  };
+  return { ...report, lines: shiftLines(report, c) };
+}
+
+const differenceWords = (d: number) => (d < 0 ? 'SHORT' : d > 0 ? 'OVER' : 'Balances');
+
+function shiftLines(r: Omit<ShiftReport, 'lines'>, c: ReportContext): string[] {
+  const { pair, rule, center, fit } = receiptColumns(c.columns);
+  const local = (iso: string) => localTime(iso, c.zone);
+  return [
+    center(r.kind === 'X-read' ? 'X-READ' : 'DRAWER SESSION CLOSE'),
+    center(`Terminal ${c.terminalId}`),
+    ...pair('Cashier', r.shift.operatorName),
+    ...pair('Opened', local(r.shift.openedAt)),
+    ...pair('Closed', r.shift.closedAt ? local(r.shift.closedAt) : 'still open'),
+    ...(r.shift.closedBy ? pair('Closed by', r.shift.closedBy) : []),
+    ...pair('Printed', local(r.generatedAt)),
+    rule,
+    ...pair('Opening float', rands(r.floatCents)),
+    ...pair(`Cash drops (${r.drops.length})`, rands(-r.dropsCents)),
+    ...r.drops.flatMap((d) => pair(fit(`  ${local(d.at).slice(11)} ${d.by}`), rands(d.amountCents))),
+    ...pair(`Sales (${r.sold.count})`, rands(r.sold.amountCents)),
+    ...r.byTender.flatMap((t) => pair(`  ${t.label} (${t.count})`, rands(t.amountCents))),
+    ...pair(`Pending, cash held (${r.pending.length})`, rands(r.pending.reduce((s, p) => s + p.amountCents, 0))),
+    ...r.pending.flatMap((p) => pair(`  ${p.meterId} ref ${p.saleId.slice(-8)}`, rands(p.amountCents))),
+    rule,
+    ...(r.cashUp
+      ? [
+          'COUNT',
+          ...r.cashUp
+            .filter((u) => u.tender === 'CASH' || u.countedCents !== null || u.expectedCents !== 0)
+            .flatMap((u) => [
+              u.label,
+              ...pair('  Counted', u.countedCents === null ? 'not counted' : rands(u.countedCents)),
+              ...pair('  Expected', rands(u.expectedCents)),
+              ...(u.differenceCents === null ? [] : pair(`  ${differenceWords(u.differenceCents)}`, rands(u.differenceCents))),
+            ]),
+          rule,
+          '',
+          fit('Counted by: ' + '_'.repeat(c.columns)),
+          '',
+          fit('Checked by: ' + '_'.repeat(c.columns)),
+        ]
+      : [fit('Blind count: what the drawer'), fit('should hold shows at the close.')]),
+  ];
+}
+
+/** A session as the Z-read lists it. */
+export function summarizeShift(input: ShiftInput, c: Pick<ReportContext, 'operatorName'>): ShiftSummary {
+  const counted = countOf(input);
+  const cash = counted?.rows.find((r) => r.tender === 'CASH');
+  return {
+    shift: named(input.shift, c),
+    dropsCents: sumDrops(input.drops),
+    soldCents: soldOf(input.sales).reduce((s, r) => s + r.amountCents, 0),
+    countedCashCents: cash?.countedCents ?? null,
+    expectedCashCents: cash?.expectedCents ?? null,
+    varianceCents: counted?.varianceCents ?? null,
+  };
+}
+
+/** The Z-read over the day's sessions (every session no earlier Z-read took in). */
+export function buildDayReport(sessions: readonly ShiftInput[], z: { zNumber: number | null; closedBy: string | null; to: string }, c: ReportContext): DayReport {
+  const all = sessions.map((s) => summarizeShift(s, c));
+  const closed = all.filter((s) => s.shift.closedAt !== null);
+  const sales = sessions.flatMap((s) => s.sales);
+  const sold = soldOf(sales);
+  const sum = (f: (s: ShiftSummary) => number | null, list = closed) => list.reduce((t, s) => t + (f(s) ?? 0), 0);
+  const report: Omit<DayReport, 'lines'> = {
+    zNumber: z.zNumber,
+    from: sessions.reduce((m, s) => (s.shift.openedAt < m ? s.shift.openedAt : m), z.to),
+    to: z.to,
+    closedBy: z.closedBy,
+    sessions: all,
+    openSessions: all.filter((s) => s.shift.closedAt === null),
+    floatCents: sum((s) => s.shift.floatCents, all),
+    dropsCents: sum((s) => s.dropsCents, all),
+    sold: { count: sold.length, amountCents: sold.reduce((s, r) => s + r.amountCents, 0) },
+    byTender: totalsBy(sold, (r) => r.tenderType, tenderLabel),
+    pending: sales.filter((r) => isOpenSaleState(r.state)).map(c.summary),
+    countedCashCents: sum((s) => s.countedCashCents),
+    expectedCashCents: sum((s) => s.expectedCashCents),
+    varianceCents: sum((s) => s.varianceCents),
+    columns: c.columns,
+  };
+  return { ...report, lines: dayLines(report, c) };
+}
+
+function dayLines(r: Omit<DayReport, 'lines'>, c: ReportContext): string[] {
+  const { pair, rule, center, fit } = receiptColumns(c.columns);
+  const local = (iso: string) => localTime(iso, c.zone);
+  const variance = (v: number | null) => (v === null ? 'open' : v === 0 ? 'balances' : `${v < 0 ? 'short' : 'over'} ${rands(Math.abs(v))}`);
+  return [
+    center(r.zNumber === null ? 'Z-READ (PREVIEW)' : `Z-READ No. ${r.zNumber}`),
+    center(`Terminal ${c.terminalId}`),
+    ...pair('From', local(r.from)),
+    ...pair('To', local(r.to)),
+    ...(r.closedBy ? pair('Day closed by', r.closedBy) : []),
+    rule,
+    ...pair(`Sales (${r.sold.count})`, rands(r.sold.amountCents)),
+    ...r.byTender.flatMap((t) => pair(`  ${t.label} (${t.count})`, rands(t.amountCents))),
+    ...pair(`Pending, cash held (${r.pending.length})`, rands(r.pending.reduce((s, p) => s + p.amountCents, 0))),
+    ...pair('Floats', rands(r.floatCents)),
+    ...pair('Cash drops', rands(-r.dropsCents)),
+    rule,
+    `SESSIONS (${r.sessions.length})`,
+    ...r.sessions.flatMap((s) => [
+      fit(`${s.shift.operatorName} ${local(s.shift.openedAt).slice(11)}-${s.shift.closedAt ? local(s.shift.closedAt).slice(11) : 'open'}`),
+      ...pair('  Float', rands(s.shift.floatCents)),
+      ...pair('  Counted cash', s.countedCashCents === null ? 'not counted' : rands(s.countedCashCents)),
+      ...pair('  Expected cash', s.expectedCashCents === null ? '-' : rands(s.expectedCashCents)),
+      ...pair('  Variance', variance(s.varianceCents)),
+    ]),
+    ...(r.openSessions.length ? [fit(`STILL OPEN: ${r.openSessions.length}`), ...r.openSessions.map((s) => fit(`  ${s.shift.operatorName} since ${local(s.shift.openedAt).slice(11)}`))] : []),
+    rule,
+    ...pair('Cash counted', rands(r.countedCashCents)),
+    ...pair('Cash expected', rands(r.expectedCashCents)),
+    ...pair('Variance', variance(r.varianceCents)),
+    rule,
+    '',
+    fit('Manager: ' + '_'.repeat(c.columns)),
+  ];
+}
+
+/** The report width for the paper in use: 32 columns on 58 mm, 48 on 80 mm. */
+export const columnsForPaper = (paper: 58 | 80): ReportWidth => (paper === 58 ? 32 : 48);
