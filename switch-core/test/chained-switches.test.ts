@@ -83,7 +83,8 @@ describe('a switch with --providers pointing at a certification switch', () => {
     sold.set(meterId, r.body);
     const tokens = scenario.issued?.tokens ?? [];
     expect(r.body.tokens.map((t) => [t.token, t.receiptNum])).toEqual(tokens.map((t) => [t.token, t.receiptNum]));
-    expect(r.body.tokens.map((t) => t.amount?.amount)).toEqual(scenario.plan.tokens.map((t) => t.amountCents));
+    // On the wire a taxed amount is net of its VAT, as the public server sends TST001 (8600 + tax 1400 = R100).
+    expect(r.body.tokens.map((t) => t.amount?.amount)).toEqual(scenario.plan.tokens.map((t) => t.amountCents - t.taxCents));
     expect((r.body.debtRecoveryCharges ?? []).length + (r.body.serviceCharges ?? []).length).toBe(
       scenario.plan.debtRecoveryCharges.length + scenario.plan.serviceCharges.length,
     );
