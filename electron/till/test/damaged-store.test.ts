@@ -128,6 +128,7 @@ it('an empty database file where backups exist is damage, not a new till: refuse
 it('a write-ahead log that fails its checksums before committed sales is damage, not six sales silently gone', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'till-wal-'));
   const api = await tillWithOwnPin(dir, true);
+  expect((await api.openShift({ floatCents: 0 })).ok).toBe(true);
   for (let i = 0; i < 6; i++) {
     const p = await api.purchase({ meterId: '00100000017', amountCents: 5000, tender: { type: 'CASH' } });
     if (!p.ok) throw new Error(p.error.message);
@@ -184,6 +185,7 @@ it('a backup from before a PIN change is restored by `ppu-till restore` with the
 it('completed sales the switch knows and the restored till lost come back at the next start, marked recovered', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'till-recover-'));
   const api = await tillWithOwnPin(dir, true); // the PIN change is backed up: the sales below are not in any backup
+  expect((await api.openShift({ floatCents: 0 })).ok).toBe(true);
   const sold: { saleId: string; tokens: string[] }[] = [];
   for (let i = 0; i < 2; i++) {
     const p = await api.purchase({ meterId: '00100000017', amountCents: 5000 + 1000 * i, tender: { type: 'CASH' } });
