@@ -304,6 +304,9 @@ export class SwitchState {
     if (this.unwrittenLookups.has(id)) throw new DuplicateIdError(id);
     const started = await this.insertRow(tx);
     this.rowRequests.set(id, request);
+    // A store finds its sales by these: one still in flight (a till killed while it waits) must show too.
+    const storeRefs = storeReferencesOf(id, type, request);
+    if (storeRefs.length > 0) this.traces.addRefs(id, storeRefs);
     return started;
   }
 
