@@ -9,6 +9,8 @@
  * run, so every exit code can be produced from a terminal.
  * The PIN comes from PPU_TILL_PIN or the first line of standard input (--pin-stdin) so it never shows
  * in `ps`; --pin still works for a quick test on a bench till.
+ * Over 400 lines: one commander program, ~30 subcommands of a few lines each over one TillApi method,
+ * sharing the sign-in, output and exit-code helpers above them; split by group it would scatter those.
  */
 import { Command } from 'commander';
 import { localTime } from '../common/local-time';

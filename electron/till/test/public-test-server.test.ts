@@ -45,7 +45,7 @@ describe("the till selling straight from the public test server's answers", () =
     expect(sale.tokens.map((t) => [t.type, t.amountCents])).toEqual([
       ['KC', 0],
       ['KC', 0],
-      ['STD', 8600],
+      ['STD', 10000], // 8600 + tax 1400 on the wire: the customer paid R100.00, VAT included
     ]);
     expect(printed).toContain('KEY CHANGE TOKEN 1 OF 2');
   });
@@ -53,8 +53,8 @@ describe("the till selling straight from the public test server's answers", () =
   it('TST007: charges without a description are shown and printed under their kind', async () => {
     const { sale, printed } = await sell('TST007');
     expect(sale.charges.map((c) => [c.kind, c.description, c.amountCents])).toEqual([
-      ['debt', 'Debt recovery', 4300],
-      ['service', 'Service charge', 4300],
+      ['debt', 'Debt recovery', 5000], // 4300 + tax 700 on the wire, VAT included
+      ['service', 'Service charge', 5000],
     ]);
     expect(printed).toContain('Debt recovery');
     expect(printed).toContain('R273.00'); // the balance left
