@@ -108,7 +108,10 @@ test('a failed sale says why in plain words, that nothing was charged, and what 
     await page.keyboard.press('Escape');
     await page.keyboard.type('00100000017', { delay: 5 });
     await page.keyboard.press('Enter');
-    await expect(page.getByRole('alert')).toContainText('Try again in a few minutes');
+    // No provider could be asked: said as such (503 UPSTREAM_UNAVAILABLE), never as an unknown meter.
+    await expect(page.getByRole('alert')).toContainText('No provider can be reached right now');
+    await expect(page.getByRole('alert')).toContainText('Try again in a minute');
+    await expect(page.getByRole('alert')).not.toContainText(/unknown meter|not known/i);
   });
   await expect(page.getByTestId('pending-count')).toHaveText('Pending: 0');
 });
