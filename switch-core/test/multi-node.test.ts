@@ -23,7 +23,7 @@ import { until } from './helpers';
 const AUTH = { username: 'till', password: 'multi-node-pw' };
 const PURCHASES = 120;
 const CONCURRENT = 6;
-/** The node dies during the first lookup sent to it once this many sales have ended. */
+/** The node dies once this many sales have ended, while a lookup and a purchase are under way at it. */
 const KILL_AFTER = 40;
 
 const adminGet = async <T>(node: SwitchProcess, path: string): Promise<T> => {
@@ -99,6 +99,23 @@ describeWithPostgres('two switch nodes on one PostgreSQL database', (serverUrl) 
     let failedOver = 0;
     let lookupsFailedOver = 0;
     const lookups: string[] = [];
+    // What is under way at A right now: the kill waits until a lookup and a purchase both are, so
+    // it catches each kind mid-flight however the load has spread the sales.
+    const atA = { lookups: 0, purchases: 0 };
+    const maybeKill = () => {
+      const both = atA.lookups > 0 && atA.purchases > 0;
+      if (!killed && ended >= KILL_AFTER && (both || ended >= KILL_AFTER * 2)) killed = sleep(5).then(() => a.kill());
+    };
+    const atAWhile = async <T>(node: SwitchProcess, kind: keyof typeof atA, call: () => Promise<T>): Promise<T> => {
+      if (node !== a || killed) return call();
+      atA[kind]++;
+      maybeKill();
+      try {
+        return await call();
+      } finally {
+        atA[kind]--;
+      }
+    };
 
     /**
      * One till's sale: a lookup, then the purchase, to its node; no answer at all → the same request
@@ -107,10 +124,7 @@ describeWithPostgres('two switch nodes on one PostgreSQL database', (serverUrl) 
     const sell = async (i: number) => {
       let node = i % 2 === 0 ? a : b;
       const lookup = lookupRequest(STAND_IN_METERS.published);
-      const asking = clients.get(node)!.meterLookup(lookup);
-      // The kill lands while this lookup waits for the provider at A (other sales are mid-purchase).
-      if (!killed && ended >= KILL_AFTER && node === a) killed = sleep(5).then(() => a.kill());
-      let lk = await asking;
+      let lk = await atAWhile(node, 'lookups', () => clients.get(node)!.meterLookup(lookup));
       for (let attempt = 0; lk.outcome === 'unknown' && attempt < 10; attempt++) {
         if (attempt === 0) lookupsFailedOver++;
         node = other(node);
@@ -119,7 +133,8 @@ describeWithPostgres('two switch nodes on one PostgreSQL database', (serverUrl) 
       }
       lookups.push(lk.outcome === 'successful' ? 'answered' : `${lk.outcome} ${lk.status} ${lk.error?.errorType}`);
       const req = purchaseRequest(STAND_IN_METERS.published, 10_000);
-      let r = await clients.get(node)!.purchase(req);
+      const buying = node;
+      let r = await atAWhile(buying, 'purchases', () => clients.get(buying)!.purchase(req));
       for (let attempt = 0; r.outcome === 'unknown' && attempt < 10; attempt++) {
         if (attempt === 0) failedOver++;
         node = other(node);
