@@ -110,6 +110,25 @@ describe('switch store (SQLite)', () => {
     await store.close();
   });
 
+  it('a write that finds the file locked by another process past the busy timeout is refused with SQLITE_BUSY, and the store writes on once it is free', async () => {
+    const file = join(dir, 'busy.db');
+    const store = openSqliteStore(file);
+    await store.insertTransaction(purchase('before'));
+    const other = new Database(file);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      const refused = await store.insertTransaction(purchase('while-locked')).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(Database.SqliteError);
+      expect((refused as { code: string }).code).toBe('SQLITE_BUSY');
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    await store.insertTransaction(purchase('after'));
+    expect((await store.listTransactions({})).map((t) => t.id).sort()).toEqual(['after', 'before']);
+    await store.close();
+  }, 30_000);
+
   it('a late last-response time never puts back a support status that changed meanwhile, and reads see every write', async () => {
     const file = join(dir, 'support.db');
     const store = openSqliteStore(file);

@@ -99,6 +99,14 @@ function tryBegin(): unknown {
   }
 }
 
+function tryRollback(): void {
+  try {
+    rollback.run();
+  } catch {
+    // SQLite ended the transaction itself meanwhile: nothing is left to roll back.
+  }
+}
+
 /** Commits every write that arrived since the last group, then acknowledges them. */
 function commitGroup(): void {
   scheduled = false;
@@ -132,7 +140,8 @@ function commitGroup(): void {
     try {
       commit.run();
     } catch (err) {
-      if (db.inTransaction) rollback.run();
+      // A commit refused (a full disk, an I/O error) leaves nothing of the group: roll it back, or find it gone.
+      if (db.inTransaction) tryRollback();
       fail(applied.map((a) => a.op), err);
       applied = [];
     }
