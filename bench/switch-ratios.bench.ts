@@ -5,7 +5,7 @@
  * process of its own with the ten simulated providers inside it (switch-node.child.ts), so proxy
  * and switch do the same hops — the node's server request, its client request to the provider, the
  * provider's server request — and differ only by the switch's own work. 100 clients run in a
- * worker thread here (switch-outside-world.ts). The three processes are measured in turn, round
+ * worker thread here (switch-outside-world.ts). The processes are measured in turn, round
  * by round, so a slow moment of the shared machine falls on all of them.
  *
  * Targets, as ratios to the proxy measured in the same run (the machine's speed cancels out):
@@ -20,6 +20,13 @@
  * p99 is printed beside each figure, with no target: on this machine a proxy that does nothing has a
  * p99 of several ms under this load (the load generator's GC, loopback wake-ups, the other thread).
  * A path that cannot run (PostgreSQL not installed) fails its rows, saying how to install it.
+ *
+ * Beside the SQLite switch, the same switch as of a baseline commit (PPU_BENCH_BASELINE): its tree
+ * checked out in a temp worktree (baseline-tree.ts) and run by this tree's node child, with this
+ * tree's providers, in the saturated and CPU rounds. Targets, current / baseline: saturated
+ * throughput ≥ 0.9×, main-thread CPU per request ≤ 1.1× (no more than 10% slower). On SQLite only:
+ * the switch's own work is what changed, and it shows on either store. A baseline that cannot be
+ * checked out or started fails its rows, saying what to do.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +35,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { DEMO_METERS } from '../switch-core/providers';
 import { createTestDatabase, findPostgresBinaries, startScratchPostgres } from '../test-support/postgres';
+import { checkOutBaseline } from './baseline-tree';
 import { stopOnInterrupt } from './interrupt';
 import type { BenchNode, NodeCpu, NodeReady } from './switch-node.child';
 import { startOutsideWorld, type Run } from './switch-outside-world';
@@ -43,6 +51,13 @@ const CPU_COUNT = 3_000;
 const ROUNDS = 3;
 const OPS = ['lookup', 'purchase'] as const;
 type Op = (typeof OPS)[number];
+/**
+ * The commit the SQLite switch is measured against: 57842d0 is issue 21's baseline (main before the
+ * work that made issue 21's change), which that change must not be more than 10% slower than.
+ */
+const BASELINE = process.env.PPU_BENCH_BASELINE ?? '57842d0';
+/** Current / baseline: saturated throughput at least, main-thread CPU per request at most. */
+const AGAINST_BASELINE = { throughput: 0.9, cpu: 1.1 };
 
 const root = resolve(import.meta.dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'switch-ratios-'));
@@ -86,8 +101,28 @@ interface Path {
   name: string;
   label: string;
   node: Node;
-  /** Saturated throughput targets (× the proxy's), or null for the proxy itself. */
+  /** Saturated throughput targets (× the proxy's), or null for the proxy and the baseline. */
   targets: Record<Op, number> | null;
+  /** The SQLite switch as of BASELINE: in the saturated and CPU rounds only, the current one's yardstick. */
+  baseline?: true;
+}
+
+/** The SQLite switch as of BASELINE in a node of its own, or why it cannot run; its worktree goes when it stops. */
+async function startBaselineNode(): Promise<Node | { missing: string }> {
+  const tree = checkOutBaseline(root, BASELINE, join(scratch, `tree-${BASELINE}`));
+  if ('missing' in tree) return tree;
+  const unregister = stopOnInterrupt(async () => tree.remove());
+  const done = () => {
+    tree.remove();
+    unregister();
+  };
+  try {
+    const node = await startNode('baseline', { kind: 'switch', store: { dataDir: join(scratch, 'sqlite-baseline') }, nodeId: 'baseline', tree: tree.dir });
+    return { ...node, stop: () => node.stop().finally(done) };
+  } catch (e) {
+    done();
+    return { missing: `the switch as of ${BASELINE} did not start (${e instanceof Error ? e.message : String(e)}): adapt bench/switch-node.child.ts to its startSwitch` };
+  }
 }
 
 /** What the PostgreSQL node's database holds after the run: its size per transaction, traces and indexes included (for the capacity sums in docs/switch.md). */
@@ -117,13 +152,22 @@ export default async function (): Promise<TargetCheck[]> {
   const paths: Path[] = [];
   try {
     const pgDatabase = cluster ? (await createTestDatabase(cluster.url)).url : null;
-    const [proxy, sqlite, onPg] = await Promise.all([
+    const [proxy, sqlite, atBaseline, onPg] = await Promise.all([
       startNode('proxy', { kind: 'proxy' }),
       startNode('sqlite', { kind: 'switch', store: { dataDir: join(scratch, 'sqlite') }, nodeId: 'sqlite' }),
+      startBaselineNode(),
       pgDatabase ? startNode('postgres', { kind: 'switch', store: { url: pgDatabase }, nodeId: 'pg1' }) : null,
     ]);
     paths.push({ name: 'proxy', label: 'bare proxy', node: proxy, targets: null });
     paths.push({ name: 'sqlite', label: 'switch, SQLite', node: sqlite, targets: { lookup: 0.6, purchase: 0.5 } });
+    const baselineLabel = `switch, SQLite @ ${BASELINE}`;
+    const againstBaseline = (what: string) => `switch, SQLite / ${baselineLabel}: ${what}`;
+    if ('missing' in atBaseline) {
+      console.log(`-- ${baselineLabel}: NOT RUN — ${atBaseline.missing}`);
+      for (const op of OPS) {
+        checks.push(missing(againstBaseline(`saturated ${op}s`), atBaseline.missing), missing(againstBaseline(`main-thread CPU per ${op}`), atBaseline.missing));
+      }
+    } else paths.push({ name: 'baseline', label: baselineLabel, node: atBaseline, targets: null, baseline: true });
     if (onPg) paths.push({ name: 'postgres', label: 'switch, PostgreSQL 1 node', node: onPg, targets: { lookup: 0.5, purchase: 0.4 } });
     else {
       const why = 'missing' in binaries ? binaries.missing : 'PostgreSQL did not start';
@@ -150,7 +194,12 @@ export default async function (): Promise<TargetCheck[]> {
       for (const p of paths) {
         const r = best.get(`${p.name}/${op}`)!;
         const x = r.rps / floor.rps;
-        const target = p.targets ? ` ${ratio(x)} the proxy (target ≥ ${p.targets[op]}×)` : '';
+        let target = p.targets ? ` ${ratio(x)} the proxy (target ≥ ${p.targets[op]}×)` : '';
+        if (p.baseline) {
+          const y = best.get(`sqlite/${op}`)!.rps / r.rps;
+          target = ` ${ratio(x)} the proxy; switch, SQLite ${ratio(y)} this (target ≥ ${AGAINST_BASELINE.throughput}×)`;
+          checks.push(atLeast(againstBaseline(`saturated ${op}s`), y, AGAINST_BASELINE.throughput, '×'));
+        }
         console.log(`${op.padEnd(8)} ${p.label.padEnd(26)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${f(r.p50)} ms  p99 ${f(r.p99)} ms${target}${r.errors ? ` [${r.errors} errors]` : ''}`);
         if (p.targets) checks.push(atLeast(`${p.label}: saturated ${op}s / bare proxy`, x, p.targets[op], '×'));
         if (r.errors) checks.push({ name: `${p.label}: saturated ${op}s answered`, met: false, detail: `${r.errors} of ${r.n} failed` });
@@ -170,19 +219,26 @@ export default async function (): Promise<TargetCheck[]> {
       for (const p of paths) {
         const c = perRequest.get(p.name)!;
         const x = c.main / floor.main;
-        const target = p.targets ? ` ${ratio(x)} the proxy (target ≤ 2×); process ${ratio(c.cpu / floor.cpu)}` : '';
+        let target = p.targets ? ` ${ratio(x)} the proxy (target ≤ 2×); process ${ratio(c.cpu / floor.cpu)}` : '';
+        if (p.baseline) {
+          const current = perRequest.get('sqlite')!;
+          const y = current.main / c.main;
+          target = ` ${ratio(x)} the proxy; switch, SQLite ${ratio(y)} this (target ≤ ${AGAINST_BASELINE.cpu}×); process ${ratio(current.cpu / c.cpu)}`;
+          checks.push(atMost(againstBaseline(`main-thread CPU per ${op}`), y, AGAINST_BASELINE.cpu, '×'));
+        }
         console.log(`${op.padEnd(8)} ${p.label.padEnd(26)} main thread ${f(c.main, 5)} ms/request  process ${f(c.cpu, 5)} ms/request${target}`);
         if (p.targets) checks.push(atMost(`${p.label}: main-thread CPU per ${op} / bare proxy`, x, 2, '×'));
       }
     }
 
+    const paced = paths.filter((p) => !p.baseline);
     console.log(`-- paced: p50 added to the provider's own answer (clients straight to P04); ${ROUNDS} interleaved rounds per path (path, then straight), the median round's p50 difference is the figure`);
     for (const op of OPS) {
       const limit = op === 'lookup' ? 1 : 2;
-      const offered = Math.min(500, Math.min(...paths.map((p) => best.get(`${p.name}/${op}`)!.rps)) / 3);
+      const offered = Math.min(500, Math.min(...paced.map((p) => best.get(`${p.name}/${op}`)!.rps)) / 3);
       const everyMs = Math.round((CONCURRENCY * 1000) / offered);
       console.log(`   ${op}s: each client every ${everyMs} ms (${offered.toFixed(0)} req/s offered)`);
-      for (const p of paths) {
+      for (const p of paced) {
         const { via, base, overhead, all } = await gen.medianPacedRound(op, ROUNDS, p.name, 'direct', everyMs);
         const target = p.targets ? ` (target ≤ ${limit} ms)` : '';
         console.log(
