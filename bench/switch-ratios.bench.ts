@@ -126,7 +126,8 @@ async function startBaselineNode(): Promise<Node | { missing: string }> {
     return { ...node, stop: () => node.stop().finally(done) };
   } catch (e) {
     done();
-    return { missing: `the switch as of ${BASELINE} did not start (${e instanceof Error ? e.message : String(e)}): adapt bench/switch-node.child.ts to its startSwitch` };
+    const why = e instanceof Error ? e.message : String(e);
+    return { missing: `the switch as of ${BASELINE} did not start (${why}; its error is above): a baseline whose switch-core/index.ts differs needs an adapter in bench/switch-node.child.ts` };
   }
 }
 
@@ -150,6 +151,8 @@ const ratio = (x: number) => `${x.toFixed(2)}×`;
 
 export default async function (): Promise<TargetCheck[]> {
   const checks: TargetCheck[] = [];
+  // An interrupted run takes its scratch files (node stores, the baseline's worktree) away too.
+  const unregisterScratch = stopOnInterrupt(async () => rmSync(scratch, { recursive: true, force: true }));
   const binaries = findPostgresBinaries();
   const cluster = 'binDir' in binaries ? await startScratchPostgres() : null;
   const unregisterPg = cluster ? stopOnInterrupt(() => cluster.stop()) : () => undefined;
@@ -260,6 +263,7 @@ export default async function (): Promise<TargetCheck[]> {
     await cluster?.stop();
     unregisterPg();
     rmSync(scratch, { recursive: true, force: true });
+    unregisterScratch();
   }
   return checks;
 }
