@@ -6,7 +6,9 @@
  * Exit codes: 0 ok/sold, 1 error (sign-in, arguments, the till itself), 2 sale failed (nothing
  * charged: a refused lookup — unknown or blocked meter — or a declined sale), 3 sale pending.
  * `sell --simulate slow|down|no-answer` rehearses a provider fault on the embedded switch of this
- * run, so every exit code can be produced from a terminal.
+ * run, so every exit code can be produced from a terminal. `sell` takes payment as the Sell screen
+ * does (cli-sale-input.ts): --cash-received for the slip's change, and a card only with the card
+ * terminal's approval (--card-approval, or the screen's question at a terminal).
  * The PIN comes from PPU_TILL_PIN or the first line of standard input (--pin-stdin) so it never shows
  * in `ps`; --pin still works for a quick test on a bench till.
  * Over 400 lines: one commander program, ~30 subcommands of a few lines each over one TillApi method,
