@@ -14,7 +14,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { decodeEscPos, type DecodedCommand } from './decode';
-import { decodeStar, starScanForCut } from './decode-star';
+import { decodeStar, starScanForCuts } from './decode-star';
 import { JobFramer, type FramedJob } from './job-framer';
 import type { Paper } from './layout';
 import { commandsRefusal, JobRefused, type JobRefusal } from './limits';
@@ -273,7 +273,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       stream.on('close', () => sockets.delete(stream));
       return;
     }
-    const framer = new JobFramer(star ? { scan: starScanForCut } : {});
+    const framer = new JobFramer(star ? { scan: starScanForCuts } : {});
     let received = 0;
     let dropped = false;
     stream.on('data', (chunk: Buffer) => {
