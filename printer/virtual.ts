@@ -1,6 +1,6 @@
 /**
- * The virtual printer: listens like a network printer (raw TCP, any port) or sits at the far end of
- * a serial line, answers DLE EOT status queries and GS a (automatic status back) from its simulated
+ * The virtual printer: listens like a network printer (raw TCP, any port), on a local socket only
+ * its owner may open (a Unix socket or a Windows named pipe), or sits at the far end of a serial line, answers DLE EOT status queries and GS a (automatic status back) from its simulated
  * state, and turns each job (bytes up to a cut, or up to the connection's close) into <n>.bin,
  * <n>.png, <n>.txt and <n>.json in outDir. A job past the limits (limits.ts) or one it cannot
  * print is listed as refused with the reason; nothing a job holds throws out of it. Job numbers
@@ -9,7 +9,7 @@
  * are open, and the job files kept are bounded in count and bytes — the oldest job's files go first,
  * each drop written to dropped.txt in outDir and logged.
  */
-import { appendFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -22,6 +22,7 @@ import { renderSlipPng, slipText } from './render';
 
 /** Job files: the owner's alone. */
 const PRIVATE = 0o600;
+const isPipe = (path: string) => path.startsWith('\\\\.\\pipe\\') || path.startsWith('\\\\?\\pipe\\');
 
 export interface VirtualStatus {
   paperOut: boolean;
@@ -58,6 +59,11 @@ export interface VirtualJob {
 export interface VirtualPrinterOptions {
   host?: string;
   port?: number;
+  /**
+   * Listen on this Unix socket (or Windows named pipe, `\\.\pipe\…`) instead of TCP: only processes
+   * that may open the path reach the printer (the till's embedded printer, in its 0700 data folder).
+   */
+  path?: string;
   outDir: string;
   paper?: Paper;
   /** The command set it understands: an Epson (ESC/POS, default) or a Star in Star Line mode. */
@@ -81,6 +87,7 @@ export interface DrawerKick {
 }
 
 export interface VirtualPrinter {
+  /** The TCP port it listens on; 0 when it listens on a socket path. */
   port: number;
   jobs(): VirtualJob[];
   onJob(cb: (job: VirtualJob) => void): void;
@@ -334,10 +341,15 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     serve(socket, true);
   });
   server.maxConnections = opts.maxConnections ?? 16;
+  const path = opts.path;
+  // A socket file left by a printer that ended (a crashed thread) would refuse the new one.
+  if (path && !isPipe(path)) rmSync(path, { force: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+    if (path) server.listen(path, () => resolve());
+    else server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
+  if (path && !isPipe(path)) chmodSync(path, PRIVATE);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
