@@ -6,8 +6,9 @@
  * print is listed as refused with the reason; nothing a job holds throws out of it. Job numbers
  * continue from the files already in outDir, so a restart never overwrites an earlier job.
  * It cannot be held or filled: a connection idle for idleTimeoutMs is closed, at most maxConnections
- * are open, and the job files kept are bounded in count and bytes — the oldest job's files go first,
- * each drop written to dropped.txt in outDir and logged.
+ * are open (when full, a newcomer takes the place of the connection idle longest, if idle a second),
+ * and the job files kept are bounded in count and bytes — the oldest job's files go first, each drop
+ * written to dropped.txt in outDir and logged.
  */
 import { appendFileSync, chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -76,6 +77,8 @@ export interface VirtualPrinterOptions {
   idleTimeoutMs?: number;
   /** TCP connections open at once (default 16: a till holds one). */
   maxConnections?: number;
+  /** When full, a new connection takes the place of the one idle longest if that one sent nothing this long (default 1 s). */
+  evictIdleMs?: number;
   /** Job files kept in outDir (defaults: 500 jobs, 32 MB), the oldest dropped first. */
   keepJobs?: { count: number; bytes: number };
 }
@@ -335,12 +338,27 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     });
   };
 
+  const maxConnections = opts.maxConnections ?? 16;
+  const evictIdleMs = opts.evictIdleMs ?? 1_000;
+  /** Open connections and when each last sent a byte. */
+  const lastSent = new Map<net.Socket, number>();
   const server = net.createServer((socket) => {
+    if (lastSent.size >= maxConnections) {
+      // Full: the connection idle longest gives its place, if it has been idle a while; else the newcomer is refused.
+      let idlest: net.Socket | null = null;
+      let since = Infinity;
+      for (const [s, t] of lastSent) if (t < since) [idlest, since] = [s, t];
+      if (!idlest || Date.now() - since < evictIdleMs) return socket.destroy();
+      idlest.destroy();
+      lastSent.delete(idlest);
+    }
+    lastSent.set(socket, Date.now());
+    socket.on('data', () => lastSent.set(socket, Date.now()));
+    socket.on('close', () => lastSent.delete(socket));
     // A connection that sends nothing (a hung or hostile client) gives its place back.
     socket.setTimeout(opts.idleTimeoutMs ?? 30_000, () => socket.destroy());
     serve(socket, true);
   });
-  server.maxConnections = opts.maxConnections ?? 16;
   const path = opts.path;
   // A socket file left by a printer that ended (a crashed thread) would refuse the new one.
   if (path && !isPipe(path)) rmSync(path, { force: true });
