@@ -6,7 +6,7 @@
  *   with the switch's own answer (tokens, utility); nothing is sent again and no slip is printed (the
  *   customer had both); the manager finds the sale in the transaction list;
  * - a completed one the till still holds open (its later writes lost) takes the switch's answer as its
- *   own, marked recovered, as if the answer had just come — the normal late-sale path (slip, advice);
+ *   own, marked recovered, as a late answer — the customer is gone: its slip prints, no drawer opens;
  * - one still open at the switch (in flight when the till lost it) is written back as a pending sale,
  *   marked recovered, which the till's retries complete with the same id — never sold twice.
  */
@@ -52,7 +52,8 @@ export async function recoverLostSales(ctx: TillContext, link: SwitchLink, apply
       if (held) {
         // Open when the till lost its later writes: the switch's answer completes it, sold once.
         if (!answer || !Array.isArray(answer.tokens)) continue;
-        apply(saleId, { type: 'answer', outcome: 'successful' }, { ...answerFields(answer, held.customerName), recoveredAt: now });
+        // Late: the customer left long ago, so no drawer opens for it; its slip prints for when they come back.
+        apply(saleId, { type: 'answer', outcome: 'successful', late: true }, { ...answerFields(answer, held.customerName), recoveredAt: now });
       } else {
         const completed = status === 'SUCCESSFUL' && answer !== null && Array.isArray(answer.tokens);
         if (status === 'SUCCESSFUL' && !completed) continue;
