@@ -212,6 +212,10 @@ it('completed sales the switch knows and the restored till lost come back at the
   }
   const list = await after.listTransactions({});
   expect(list.ok && list.value.map((x) => x.saleId).sort()).toEqual(sold.map((x) => x.saleId).sort());
+  // Their drawer session is lost with them: they count in the day's cash-up.
+  const eod = await after.eodReport({});
+  expect(eod.ok && eod.value.succeeded).toEqual({ count: 2, amountCents: 11000 });
+  expect(eod.ok && eod.value.cashUp.find((r) => r.tender === 'CASH')?.expectedCents).toBe(11000);
 }, 120_000);
 
 /** Every provider of the embedded switch given this behaviour (its admin API, as a field tech would). */
