@@ -72,6 +72,7 @@ export function prepareWrites(db: Database.Database) {
   const claimAdvice = s<[string, string, string, string, string]>(SQL.claimAdvice);
   const insertAdviceAlert = s<[string, string, string, string]>(SQL.insertAdviceAlert);
   const insertHealthAlert = s<[string, string, string, string, string]>(SQL.insertHealthAlert);
+  const insertAuthAlert = s<[string, string, string, string]>(SQL.insertAuthAlert);
   const insertSample = s<Value[]>('INSERT INTO health_history (at, provider_id, latency_ms, error_rate, up) VALUES (?, ?, ?, ?, ?)');
   const writeSupport = (m: MeterValues) => {
     for (const sv of m.support) upsertSupport.run(m.meterId, ...sv);
@@ -124,6 +125,7 @@ export function prepareWrites(db: Database.Database) {
       insertAdviceAlert.run(...alert);
     },
     insertAlert: (values: [string, string, string, string, string]) => void insertHealthAlert.run(...values),
+    insertAuthAlert: (values: [string, string, string, string]) => void insertAuthAlert.run(...values),
     insertHealthSamples: (rows: readonly Value[][]) => {
       for (const r of rows) insertSample.run(...r);
     },
