@@ -28,8 +28,8 @@ export function startBackgroundWorker(ctx: TillContext, runner: SaleRunner, slip
     await errors.guard('retrying open sales', async () => {
       for (const row of store.dueSales(clock())) if (!runner.busy(row.id)) jobs.push(runner.attempt(row.id));
       // Slips owed after a crash between the answer and the print.
-      for (const row of store.findSales({ state: 'succeeded', limit: 50 })) {
-        if (!row.slipPrinted && !row.printError && !row.slipKind && !slips.isPrinting(row.id)) jobs.push(errors.guard('printing a slip', () => slips.printFor(row.id, 'sale')));
+      for (const row of store.slipsOwed(50)) {
+        if (!slips.isPrinting(row.id)) jobs.push(errors.guard('printing a slip', () => slips.printFor(row.id, 'sale')));
       }
     });
     // Slips that could not print before go out when the printer is back, in order.

@@ -9,11 +9,15 @@
 import type { DrawerPulse } from '../../printer';
 import { newId } from '../../switch-core/protocol';
 import type { Handlers, TillContext } from './backend-context';
+import type { OnSaleChanged } from './sale-transitions';
 import type { DrawerOpenKind, SaleRow } from './store/repository';
 
 export interface CashDrawer {
-  /** Called after every change of a sale's state (`before` is the row as it was). */
-  saleChanged(before: SaleRow, after: SaleRow): void;
+  /**
+   * Called inside the transaction of every change of a sale's state (`before` is the row as it was):
+   * records the opening the change owes there; answers the kick, to send once that is committed.
+   */
+  saleChanged: OnSaleChanged;
   handlers: Handlers<'openDrawer'>;
 }
 
@@ -43,12 +47,12 @@ export function createCashDrawer(ctx: TillContext): CashDrawer {
   return {
     saleChanged(before, after) {
       const kind = drawerKindFor(before, after);
-      if (!kind || !ctx.settings().printer.drawer.kickOnCash) return;
+      if (!kind || !ctx.settings().printer.drawer.kickOnCash) return null;
       const id = newId();
       // A refund opens it for the manager who approved the cancel; a sale for its cashier.
       const operatorId = kind === 'refund' ? (after.cancelledBy ?? after.operatorId) : after.operatorId;
-      if (!store.addDrawerOpen({ id, at: nowIso(), operatorId, saleId: after.id, kind, reason: kind === 'refund' ? 'refund of a cancelled pending sale' : null })) return;
-      void kick(id);
+      if (!store.addDrawerOpen({ id, at: nowIso(), operatorId, saleId: after.id, kind, reason: kind === 'refund' ? 'refund of a cancelled pending sale' : null })) return null;
+      return () => void kick(id);
     },
     handlers: {
       async openDrawer({ reason }, op) {

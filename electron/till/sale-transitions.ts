@@ -57,15 +57,24 @@ export function planSale(ctx: TillContext, row: SaleRow, event: SaleEvent, extra
   return { patch, advice, effects: t.effects };
 }
 
-export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: SaleSlips, errors: BackgroundErrors, onChanged: (before: SaleRow, after: SaleRow) => void = () => undefined): ApplySale {
+/**
+ * What else a change of a sale's state writes, inside the change's own transaction; answers what to
+ * do once that is committed (kick the drawer), or null.
+ */
+export type OnSaleChanged = (before: SaleRow, after: SaleRow) => (() => void) | null;
+
+export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: SaleSlips, errors: BackgroundErrors, onChanged: OnSaleChanged = () => null): ApplySale {
   return (saleId, event, extra = {}) => {
     const row = needSale(ctx, saleId);
     const plan = planSale(ctx, row, event, extra);
     if (!plan) return { row, effects: [] };
-    const next = ctx.store.transitionSale(saleId, plan.patch, plan.advice)!;
+    const committed: { then: (() => void) | null } = { then: null };
+    const next = ctx.store.transitionSale(saleId, plan.patch, plan.advice, (n) => {
+      if (n.state !== row.state) committed.then = onChanged(row, n);
+    })!;
     changes.notify(saleId);
     // The drawer opens before the slip prints, while the customer waits.
-    if (next.state !== row.state) onChanged(row, next);
+    committed.then?.();
     for (const e of plan.effects) if (e.type === 'print') void errors.guard('printing a slip', () => slips.printFor(saleId, e.slip));
     return { row: next, effects: plan.effects };
   };

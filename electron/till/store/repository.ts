@@ -214,6 +214,7 @@ export function openTillStore(path: string) {
     `INSERT INTO sales (${Object.values(SALE_COLS).join(', ')}) VALUES (${Object.keys(SALE_COLS).map((k) => '@' + k).join(', ')})`,
   );
   const getSaleStmt = db.prepare(`${SALE_SELECT} WHERE id = ?`);
+  const slipsOwedStmt = db.prepare(`${SALE_SELECT} WHERE state = 'succeeded' AND slip_printed = 0 AND print_error IS NULL AND slip_kind IS NULL ORDER BY created_at LIMIT ?`);
   const insertAdviceStmt = db.prepare(
     `INSERT INTO advices (id, seq, kind, sale_id, body_json, status, attempts, created_at)
      VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM advices), @kind, @saleId, @bodyJson, 'queued', 0, @createdAt)`,
@@ -240,11 +241,21 @@ export function openTillStore(path: string) {
     getSale(id: string): SaleRow | null {
       return toSale(getSaleStmt.get(id) as Raw | undefined);
     },
-    /** Updates a sale and (optionally) queues an advice in ONE transaction: a confirmation is never lost between the two. */
-    transitionSale(id: string, patch: Partial<SaleRow>, advice?: { id: string; kind: 'confirmation' | 'reversal'; bodyJson: string; createdAt: string }): SaleRow | null {
+    /**
+     * Updates a sale and (optionally) queues an advice in ONE transaction: a confirmation is never
+     * lost between the two. `within` writes what goes with the change (the drawer opening a cash
+     * sale owes) in that same commit: one synchronous=FULL flush per answer, not two.
+     */
+    transitionSale(
+      id: string,
+      patch: Partial<SaleRow>,
+      advice?: { id: string; kind: 'confirmation' | 'reversal'; bodyJson: string; createdAt: string },
+      within?: (row: SaleRow) => void,
+    ): SaleRow | null {
       return db.transaction(() => {
         const row = updateSaleRaw(id, patch);
         if (advice) insertAdviceStmt.run({ ...advice, saleId: id });
+        if (row && within) within(row);
         return row;
       })();
     },
@@ -253,6 +264,13 @@ export function openTillStore(path: string) {
       return (db.prepare(`${SALE_SELECT} WHERE state IN (${OPEN_IN}) AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at`).all(now) as Raw[]).map(
         (r) => toSale(r)!,
       );
+    },
+    /**
+     * Succeeded sales whose slip was never tried (a crash between the answer and the print), oldest
+     * first. The worker asks on every tick: the filter runs in SQL, so a tick reads the few owed, not a page of sales.
+     */
+    slipsOwed(limit: number): SaleRow[] {
+      return (slipsOwedStmt.all(limit) as Raw[]).map((r) => toSale(r)!);
     },
     saleByLookupRef(lookupRef: string): SaleRow | null {
       return toSale(db.prepare(`${SALE_SELECT} WHERE lookup_ref = ? LIMIT 1`).get(lookupRef) as Raw | undefined);
