@@ -220,6 +220,31 @@ export function openTillStore(path: string) {
      VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM advices), @kind, @saleId, @bodyJson, 'queued', 0, @createdAt)`,
   );
 
+  /**
+   * Traces are diagnostics, not money: each is written in the next commit the till makes anyway (the
+   * answer that follows a purchase's trace, the advice's status after its trace), else in a commit of
+   * their own at the end of the tick, so a sale pays no synchronous=FULL flush of its own for them.
+   */
+  const insertTraceStmt = db.prepare(`INSERT INTO traces (sale_id, at, operation, url, status, outcome, ms, request_json, response_json)
+    VALUES (@saleId, @at, @operation, @url, @status, @outcome, @ms, @requestJson, @responseJson)`);
+  const pendingTraces: TraceRow[] = [];
+  let traceFlush: NodeJS.Immediate | null = null;
+  /** Inside a transaction: writes the traces waiting. One that cannot be written is dropped: a trace never fails what it rides with. */
+  function writeTraces(): void {
+    for (const t of pendingTraces.splice(0)) {
+      try {
+        insertTraceStmt.run(t);
+      } catch {
+        /* diagnostics only */
+      }
+    }
+  }
+  function flushTraces(): void {
+    if (traceFlush) clearImmediate(traceFlush);
+    traceFlush = null;
+    if (pendingTraces.length > 0 && db.open) db.transaction(writeTraces)();
+  }
+
   function updateSaleRaw(id: string, patch: Partial<SaleRow>): SaleRow | null {
     const p = toDb({ ...patch });
     delete p.id;
@@ -232,7 +257,13 @@ export function openTillStore(path: string) {
 
   const store = {
     db,
-    close: () => db.close(),
+    close: () => {
+      try {
+        flushTraces();
+      } finally {
+        db.close();
+      }
+    },
 
     // ── sales ──
     insertSale(row: SaleRow): void {
@@ -256,6 +287,7 @@ export function openTillStore(path: string) {
         const row = updateSaleRaw(id, patch);
         if (advice) insertAdviceStmt.run({ ...advice, saleId: id });
         if (row && within) within(row);
+        writeTraces();
         return row;
       })();
     },
@@ -314,9 +346,12 @@ export function openTillStore(path: string) {
       return (db.prepare(`${ADVICE_SELECT} WHERE status = 'queued' ORDER BY seq LIMIT 1`).get() as AdviceRow | undefined) ?? null;
     },
     updateAdvice(id: string, patch: Pick<AdviceRow, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt'> & { deliveredAt?: string | null }): void {
-      db.prepare(
-        `UPDATE advices SET status=@status, attempts=@attempts, last_error=@lastError, next_attempt_at=@nextAttemptAt, delivered_at=@deliveredAt WHERE id=@id`,
-      ).run({ ...patch, deliveredAt: patch.deliveredAt ?? null, id });
+      db.transaction(() => {
+        db.prepare(
+          `UPDATE advices SET status=@status, attempts=@attempts, last_error=@lastError, next_attempt_at=@nextAttemptAt, delivered_at=@deliveredAt WHERE id=@id`,
+        ).run({ ...patch, deliveredAt: patch.deliveredAt ?? null, id });
+        writeTraces();
+      })();
     },
     getAdvice(id: string): AdviceRow | null {
       return (db.prepare(`${ADVICE_SELECT} WHERE id = ?`).get(id) as AdviceRow | undefined) ?? null;
@@ -434,11 +469,19 @@ export function openTillStore(path: string) {
     storeReprints(limit = 500): StoreReprintEntry[] {
       return db.prepare(`${STORE_REPRINT_SELECT} ORDER BY at DESC LIMIT ?`).all(limit) as StoreReprintEntry[];
     },
+    /** Queues the trace for the next commit (see writeTraces). */
     addTrace(t: TraceRow): void {
-      db.prepare(`INSERT INTO traces (sale_id, at, operation, url, status, outcome, ms, request_json, response_json)
-        VALUES (@saleId, @at, @operation, @url, @status, @outcome, @ms, @requestJson, @responseJson)`).run(t);
+      pendingTraces.push(t);
+      traceFlush ??= setImmediate(() => {
+        try {
+          flushTraces();
+        } catch {
+          traceFlush = null; // a full disk: they wait for the next commit
+        }
+      });
     },
     tracesFor(saleId: string): TraceRow[] {
+      flushTraces();
       return db.prepare(`SELECT sale_id AS saleId, at, operation, url, status, outcome, ms, request_json AS requestJson, response_json AS responseJson FROM traces WHERE sale_id = ? ORDER BY id`).all(saleId) as TraceRow[];
     },
 
