@@ -99,6 +99,7 @@ export interface TillContext {
 export function createContext(deps: TillDeps): TillContext & { close(): void } {
   const clock = deps.clock ?? Date.now;
   let settings: StoredSettings = upgradeSettings(deps.store.getSetting<StoredSettings>('settings'));
+  let zone = zoneOf(settings);
   let closed = false;
   return {
     deps,
@@ -108,9 +109,11 @@ export function createContext(deps: TillDeps): TillContext & { close(): void } {
     clock,
     nowIso: () => new Date(clock()).toISOString(),
     settings: () => settings,
-    zone: () => zoneOf(settings),
+    // Kept with the settings it comes from: asking Intl for the system's zone on every sale costs more than the sale's slip layout.
+    zone: () => zone,
     replaceSettings: (s) => {
       settings = s;
+      zone = zoneOf(s);
     },
     closed: () => closed,
     close: () => {

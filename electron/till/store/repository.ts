@@ -7,6 +7,7 @@
  * every statement against the migrations in one place; its row types sit beside the queries that
  * fill them.
  */
+import type { Statement } from 'better-sqlite3';
 import { openDatabase } from '../../../common/sqlite';
 import { migrate } from './migrations';
 import type { PinState } from '../pin-attempts';
@@ -209,40 +210,56 @@ export function openTillStore(path: string) {
   // FULL: a sale stored before it is sent must survive a power cut, not only a crash.
   const db = openDatabase(path, { synchronous: 'FULL', foreignKeys: true });
   migrate(db);
+  /** Each statement is compiled once and kept: a sale runs a dozen of them, and compiling costs more than running. */
+  const statements = new Map<string, Statement>();
+  const prepare = (sql: string): Statement => {
+    let st = statements.get(sql);
+    if (!st) statements.set(sql, (st = db.prepare(sql)));
+    return st;
+  };
 
-  const insertSaleStmt = db.prepare(
+  const insertSaleStmt = prepare(
     `INSERT INTO sales (${Object.values(SALE_COLS).join(', ')}) VALUES (${Object.keys(SALE_COLS).map((k) => '@' + k).join(', ')})`,
   );
-  const getSaleStmt = db.prepare(`${SALE_SELECT} WHERE id = ?`);
-  const slipsOwedStmt = db.prepare(`${SALE_SELECT} WHERE state = 'succeeded' AND slip_printed = 0 AND print_error IS NULL AND slip_kind IS NULL ORDER BY created_at LIMIT ?`);
-  const insertAdviceStmt = db.prepare(
+  const getSaleStmt = prepare(`${SALE_SELECT} WHERE id = ?`);
+  const slipsOwedStmt = prepare(`${SALE_SELECT} WHERE state = 'succeeded' AND slip_printed = 0 AND print_error IS NULL AND slip_kind IS NULL ORDER BY created_at LIMIT ?`);
+  const insertAdviceStmt = prepare(
     `INSERT INTO advices (id, seq, kind, sale_id, body_json, status, attempts, created_at)
      VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM advices), @kind, @saleId, @bodyJson, 'queued', 0, @createdAt)`,
   );
 
   /**
-   * Traces are diagnostics, not money: each is written in the next commit the till makes anyway (the
-   * answer that follows a purchase's trace, the advice's status after its trace), else in a commit of
-   * their own at the end of the tick, so a sale pays no synchronous=FULL flush of its own for them.
+   * Records no money depends on — switch traces, whether a drawer kick worked — are written in the
+   * next commit the till makes anyway (the answer after a purchase's trace, the slip's print after the
+   * drawer's kick, an advice's status after its trace), else in a commit of their own at the end of the
+   * tick: a sale pays no synchronous=FULL flush of its own for them.
    */
-  const insertTraceStmt = db.prepare(`INSERT INTO traces (sale_id, at, operation, url, status, outcome, ms, request_json, response_json)
-    VALUES (@saleId, @at, @operation, @url, @status, @outcome, @ms, @requestJson, @responseJson)`);
-  const pendingTraces: TraceRow[] = [];
-  let traceFlush: NodeJS.Immediate | null = null;
-  /** Inside a transaction: writes the traces waiting. One that cannot be written is dropped: a trace never fails what it rides with. */
-  function writeTraces(): void {
-    for (const t of pendingTraces.splice(0)) {
+  const deferred: (() => void)[] = [];
+  let deferredFlush: NodeJS.Immediate | null = null;
+  /** Inside a transaction: the deferred writes. One that fails is dropped: it never fails what it rides with. */
+  function writeDeferred(): void {
+    for (const write of deferred.splice(0)) {
       try {
-        insertTraceStmt.run(t);
+        write();
       } catch {
         /* diagnostics only */
       }
     }
   }
-  function flushTraces(): void {
-    if (traceFlush) clearImmediate(traceFlush);
-    traceFlush = null;
-    if (pendingTraces.length > 0 && db.open) db.transaction(writeTraces)();
+  function flushDeferred(): void {
+    if (deferredFlush) clearImmediate(deferredFlush);
+    deferredFlush = null;
+    if (deferred.length > 0 && db.open) db.transaction(writeDeferred)();
+  }
+  function later(write: () => void): void {
+    deferred.push(write);
+    deferredFlush ??= setImmediate(() => {
+      try {
+        flushDeferred();
+      } catch {
+        deferredFlush = null; // a full disk: they wait for the next commit
+      }
+    });
   }
 
   function updateSaleRaw(id: string, patch: Partial<SaleRow>): SaleRow | null {
@@ -251,7 +268,7 @@ export function openTillStore(path: string) {
     delete p.version;
     const sets = Object.keys(p).map((k) => `${SALE_COLS[k as keyof SaleRow]} = @${k}`);
     sets.push('version = version + 1');
-    db.prepare(`UPDATE sales SET ${sets.join(', ')} WHERE id = @id`).run({ ...p, id });
+    prepare(`UPDATE sales SET ${sets.join(', ')} WHERE id = @id`).run({ ...p, id });
     return toSale(getSaleStmt.get(id) as Raw | undefined);
   }
 
@@ -259,7 +276,7 @@ export function openTillStore(path: string) {
     db,
     close: () => {
       try {
-        flushTraces();
+        flushDeferred();
       } finally {
         db.close();
       }
@@ -287,13 +304,13 @@ export function openTillStore(path: string) {
         const row = updateSaleRaw(id, patch);
         if (advice) insertAdviceStmt.run({ ...advice, saleId: id });
         if (row && within) within(row);
-        writeTraces();
+        writeDeferred();
         return row;
       })();
     },
     /** Sales still waiting for a final answer whose next attempt is due (or all open ones with due = Infinity). */
     dueSales(now: number): SaleRow[] {
-      return (db.prepare(`${SALE_SELECT} WHERE state IN (${OPEN_IN}) AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at`).all(now) as Raw[]).map(
+      return (prepare(`${SALE_SELECT} WHERE state IN (${OPEN_IN}) AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at`).all(now) as Raw[]).map(
         (r) => toSale(r)!,
       );
     },
@@ -305,19 +322,19 @@ export function openTillStore(path: string) {
       return (slipsOwedStmt.all(limit) as Raw[]).map((r) => toSale(r)!);
     },
     saleByLookupRef(lookupRef: string): SaleRow | null {
-      return toSale(db.prepare(`${SALE_SELECT} WHERE lookup_ref = ? LIMIT 1`).get(lookupRef) as Raw | undefined);
+      return toSale(prepare(`${SALE_SELECT} WHERE lookup_ref = ? LIMIT 1`).get(lookupRef) as Raw | undefined);
     },
     /** The oldest sale to this meter still waiting for its answer (purchasing, retrying or pending). */
     openSaleForMeter(meterId: string): SaleRow | null {
-      return toSale(db.prepare(`${SALE_SELECT} WHERE meter_id = ? AND state IN (${OPEN_IN}) ORDER BY created_at LIMIT 1`).get(meterId) as Raw | undefined);
+      return toSale(prepare(`${SALE_SELECT} WHERE meter_id = ? AND state IN (${OPEN_IN}) ORDER BY created_at LIMIT 1`).get(meterId) as Raw | undefined);
     },
     openSales(): SaleRow[] {
-      return (db.prepare(`${SALE_SELECT} WHERE state IN (${OPEN_IN}) ORDER BY created_at`).all() as Raw[]).map((r) => toSale(r)!);
+      return (prepare(`${SALE_SELECT} WHERE state IN (${OPEN_IN}) ORDER BY created_at`).all() as Raw[]).map((r) => toSale(r)!);
     },
     lastSale(operatorId?: string): SaleRow | null {
       const r = operatorId
-        ? db.prepare(`${SALE_SELECT} WHERE operator_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(operatorId)
-        : db.prepare(`${SALE_SELECT} ORDER BY created_at DESC, rowid DESC LIMIT 1`).get();
+        ? prepare(`${SALE_SELECT} WHERE operator_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(operatorId)
+        : prepare(`${SALE_SELECT} ORDER BY created_at DESC, rowid DESC LIMIT 1`).get();
       return toSale(r as Raw | undefined);
     },
     findSales(q: SaleQuery): SaleRow[] {
@@ -333,43 +350,43 @@ export function openTillStore(path: string) {
         where.push(`(id LIKE @q OR meter_id LIKE @q OR token_text LIKE @q OR response_json LIKE @q)`);
         params.q = `%${q.q.replace(/\s+/g, '')}%`;
       }
-      const sql = `${SALE_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, rowid DESC LIMIT ${Math.min(q.limit ?? 200, 5000)}`;
-      return (db.prepare(sql).all(params) as Raw[]).map((r) => toSale(r)!);
+      const sql = `${SALE_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, rowid DESC LIMIT @limit`;
+      return (prepare(sql).all({ ...params, limit: Math.min(q.limit ?? 200, 5000) }) as Raw[]).map((r) => toSale(r)!);
     },
     countOpenSales(): number {
-      return Number((db.prepare(`SELECT COUNT(*) AS n FROM sales WHERE state IN (${OPEN_IN})`).get() as { n: number }).n);
+      return Number((prepare(`SELECT COUNT(*) AS n FROM sales WHERE state IN (${OPEN_IN})`).get() as { n: number }).n);
     },
 
     // ── advices (must-deliver outbox) ──
     /** The head of the queue: the oldest advice without a final status. */
     headAdvice(): AdviceRow | null {
-      return (db.prepare(`${ADVICE_SELECT} WHERE status = 'queued' ORDER BY seq LIMIT 1`).get() as AdviceRow | undefined) ?? null;
+      return (prepare(`${ADVICE_SELECT} WHERE status = 'queued' ORDER BY seq LIMIT 1`).get() as AdviceRow | undefined) ?? null;
     },
     updateAdvice(id: string, patch: Pick<AdviceRow, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt'> & { deliveredAt?: string | null }): void {
       db.transaction(() => {
-        db.prepare(
+        prepare(
           `UPDATE advices SET status=@status, attempts=@attempts, last_error=@lastError, next_attempt_at=@nextAttemptAt, delivered_at=@deliveredAt WHERE id=@id`,
         ).run({ ...patch, deliveredAt: patch.deliveredAt ?? null, id });
-        writeTraces();
+        writeDeferred();
       })();
     },
     getAdvice(id: string): AdviceRow | null {
-      return (db.prepare(`${ADVICE_SELECT} WHERE id = ?`).get(id) as AdviceRow | undefined) ?? null;
+      return (prepare(`${ADVICE_SELECT} WHERE id = ?`).get(id) as AdviceRow | undefined) ?? null;
     },
     listAdvices(includeFinal: boolean): AdviceRow[] {
-      return db.prepare(`${ADVICE_SELECT} ${includeFinal ? '' : "WHERE status = 'queued'"} ORDER BY seq`).all() as AdviceRow[];
+      return prepare(`${ADVICE_SELECT} ${includeFinal ? '' : "WHERE status = 'queued'"} ORDER BY seq`).all() as AdviceRow[];
     },
     advicesForSale(saleId: string): AdviceRow[] {
-      return db.prepare(`${ADVICE_SELECT} WHERE sale_id = ? ORDER BY seq`).all(saleId) as AdviceRow[];
+      return prepare(`${ADVICE_SELECT} WHERE sale_id = ? ORDER BY seq`).all(saleId) as AdviceRow[];
     },
     countQueuedAdvices(): number {
-      return Number((db.prepare(`SELECT COUNT(*) AS n FROM advices WHERE status = 'queued'`).get() as { n: number }).n);
+      return Number((prepare(`SELECT COUNT(*) AS n FROM advices WHERE status = 'queued'`).get() as { n: number }).n);
     },
 
     // ── operators and shifts ──
     /** Adds or updates an operator; a new PIN hash clears their lockout. */
     upsertOperator(op: Pick<OperatorRow, 'id' | 'name' | 'role' | 'pinHash' | 'mustChangePin'>): void {
-      db.prepare(`INSERT INTO operators (id, name, role, pin_hash, must_change_pin) VALUES (@id, @name, @role, @pinHash, @must)
+      prepare(`INSERT INTO operators (id, name, role, pin_hash, must_change_pin) VALUES (@id, @name, @role, @pinHash, @must)
         ON CONFLICT(id) DO UPDATE SET name=excluded.name, role=excluded.role, must_change_pin=excluded.must_change_pin,
           failed_pins = CASE WHEN pin_hash = excluded.pin_hash THEN failed_pins ELSE 0 END,
           lockouts = CASE WHEN pin_hash = excluded.pin_hash THEN lockouts ELSE 0 END,
@@ -377,18 +394,18 @@ export function openTillStore(path: string) {
           pin_hash=excluded.pin_hash`).run({ ...op, must: op.mustChangePin ? 1 : 0 });
     },
     getOperator(id: string): OperatorRow | null {
-      const r = db.prepare(`${OPERATOR_SELECT} WHERE id = ?`).get(id) as OperatorRaw | undefined;
+      const r = prepare(`${OPERATOR_SELECT} WHERE id = ?`).get(id) as OperatorRaw | undefined;
       return r ? operatorRow(r) : null;
     },
     listOperators(): OperatorRow[] {
-      return (db.prepare(`${OPERATOR_SELECT} ORDER BY id`).all() as OperatorRaw[]).map(operatorRow);
+      return (prepare(`${OPERATOR_SELECT} ORDER BY id`).all() as OperatorRaw[]).map(operatorRow);
     },
     setPinState(id: string, st: PinState): void {
-      db.prepare(`UPDATE operators SET failed_pins = ?, lockouts = ?, locked_until = ? WHERE id = ?`).run(st.failedPins, st.lockouts, st.lockedUntil, id);
+      prepare(`UPDATE operators SET failed_pins = ?, lockouts = ?, locked_until = ? WHERE id = ?`).run(st.failedPins, st.lockouts, st.lockedUntil, id);
     },
     /** The lockout state of an operator id that does not exist (a guess), or null when it has none. */
     unknownPinState(id: string): PinState | null {
-      const r = db.prepare(`SELECT failed_pins AS failedPins, lockouts, locked_until AS lockedUntil FROM unknown_pin_ids WHERE id = ?`).get(id) as PinState | undefined;
+      const r = prepare(`SELECT failed_pins AS failedPins, lockouts, locked_until AS lockedUntil FROM unknown_pin_ids WHERE id = ?`).get(id) as PinState | undefined;
       return r ?? null;
     },
     /**
@@ -398,49 +415,49 @@ export function openTillStore(path: string) {
      */
     setUnknownPinState(id: string, st: PinState, at: string): void {
       db.transaction(() => {
-        db.prepare(`INSERT INTO unknown_pin_ids (id, failed_pins, lockouts, locked_until, updated_at) VALUES (?, ?, ?, ?, ?)
+        prepare(`INSERT INTO unknown_pin_ids (id, failed_pins, lockouts, locked_until, updated_at) VALUES (?, ?, ?, ?, ?)
           ON CONFLICT(id) DO UPDATE SET failed_pins = excluded.failed_pins, lockouts = excluded.lockouts, locked_until = excluded.locked_until, updated_at = excluded.updated_at`).run(id, st.failedPins, st.lockouts, st.lockedUntil, at);
-        const over = (db.prepare(`SELECT COUNT(*) AS n FROM unknown_pin_ids`).get() as { n: number }).n - UNKNOWN_PIN_IDS_KEPT;
+        const over = (prepare(`SELECT COUNT(*) AS n FROM unknown_pin_ids`).get() as { n: number }).n - UNKNOWN_PIN_IDS_KEPT;
         if (over > 0) {
-          db.prepare(`DELETE FROM unknown_pin_ids WHERE id IN (SELECT id FROM unknown_pin_ids WHERE id <> ? ORDER BY (locked_until IS NOT NULL AND locked_until > ?), updated_at LIMIT ?)`).run(id, at, over);
+          prepare(`DELETE FROM unknown_pin_ids WHERE id IN (SELECT id FROM unknown_pin_ids WHERE id <> ? ORDER BY (locked_until IS NOT NULL AND locked_until > ?), updated_at LIMIT ?)`).run(id, at, over);
         }
       })();
     },
     openShift(s: Pick<ShiftRow, 'id' | 'operatorId' | 'openedAt' | 'floatCents'>): void {
-      db.prepare(`INSERT INTO shifts (id, operator_id, opened_at, closed_at, float_cents) VALUES (@id, @operatorId, @openedAt, NULL, @floatCents)`).run(s);
+      prepare(`INSERT INTO shifts (id, operator_id, opened_at, closed_at, float_cents) VALUES (@id, @operatorId, @openedAt, NULL, @floatCents)`).run(s);
     },
     /** Saves the counted figures and closes the session in one write; false when it was closed already. */
     closeShift(id: string, at: string, closedBy: string, counted: NonNullable<ShiftRow['counted']>): boolean {
-      return db.prepare(`UPDATE shifts SET closed_at = ?, closed_by = ?, counted_json = ? WHERE id = ? AND closed_at IS NULL`).run(at, closedBy, JSON.stringify(counted), id).changes === 1;
+      return prepare(`UPDATE shifts SET closed_at = ?, closed_by = ?, counted_json = ? WHERE id = ? AND closed_at IS NULL`).run(at, closedBy, JSON.stringify(counted), id).changes === 1;
     },
     currentShift(operatorId: string): ShiftRow | null {
-      return toShift(db.prepare(`${SHIFT_SELECT} WHERE operator_id = ? AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1`).get(operatorId) as Raw | undefined);
+      return toShift(prepare(`${SHIFT_SELECT} WHERE operator_id = ? AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1`).get(operatorId) as Raw | undefined);
     },
     getShift(id: string): ShiftRow | null {
-      return toShift(db.prepare(`${SHIFT_SELECT} WHERE id = ?`).get(id) as Raw | undefined);
+      return toShift(prepare(`${SHIFT_SELECT} WHERE id = ?`).get(id) as Raw | undefined);
     },
     /** Sessions no Z-read has taken in yet (the till's day so far), open or closed, oldest first. */
     shiftsOfOpenDay(): ShiftRow[] {
-      return (db.prepare(`${SHIFT_SELECT} WHERE day_close_id IS NULL ORDER BY opened_at, rowid`).all() as Raw[]).map((r) => toShift(r)!);
+      return (prepare(`${SHIFT_SELECT} WHERE day_close_id IS NULL ORDER BY opened_at, rowid`).all() as Raw[]).map((r) => toShift(r)!);
     },
     shiftsOpenedBetween(from: string, to: string): ShiftRow[] {
-      return (db.prepare(`${SHIFT_SELECT} WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, rowid`).all(from, to) as Raw[]).map((r) => toShift(r)!);
+      return (prepare(`${SHIFT_SELECT} WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, rowid`).all(from, to) as Raw[]).map((r) => toShift(r)!);
     },
     salesOfShift(shiftId: string): SaleRow[] {
-      return (db.prepare(`${SALE_SELECT} WHERE shift_id = ? ORDER BY created_at, rowid`).all(shiftId) as Raw[]).map((r) => toSale(r)!);
+      return (prepare(`${SALE_SELECT} WHERE shift_id = ? ORDER BY created_at, rowid`).all(shiftId) as Raw[]).map((r) => toSale(r)!);
     },
     addCashDrop(d: CashDropRow): void {
-      db.prepare(`INSERT INTO cash_drops (id, shift_id, at, amount_cents, operator_id) VALUES (@id, @shiftId, @at, @amountCents, @operatorId)`).run(d);
+      prepare(`INSERT INTO cash_drops (id, shift_id, at, amount_cents, operator_id) VALUES (@id, @shiftId, @at, @amountCents, @operatorId)`).run(d);
     },
     cashDrops(shiftId: string): CashDropRow[] {
-      return db.prepare(`SELECT id, shift_id AS shiftId, at, amount_cents AS amountCents, operator_id AS operatorId FROM cash_drops WHERE shift_id = ? ORDER BY at, rowid`).all(shiftId) as CashDropRow[];
+      return prepare(`SELECT id, shift_id AS shiftId, at, amount_cents AS amountCents, operator_id AS operatorId FROM cash_drops WHERE shift_id = ? ORDER BY at, rowid`).all(shiftId) as CashDropRow[];
     },
     /** Records a Z-read and takes the given (closed) sessions into it, in one transaction; its number. */
     closeDay(d: Omit<DayCloseRow, 'zNumber'>, shiftIds: readonly string[]): number {
       return db.transaction(() => {
-        const z = (db.prepare(`SELECT COALESCE(MAX(z_number), 0) + 1 AS z FROM day_closes`).get() as { z: number }).z;
-        db.prepare(`INSERT INTO day_closes (id, z_number, from_at, closed_at, closed_by) VALUES (@id, @z, @fromAt, @closedAt, @closedBy)`).run({ ...d, z });
-        const take = db.prepare(`UPDATE shifts SET day_close_id = ? WHERE id = ? AND closed_at IS NOT NULL`);
+        const z = (prepare(`SELECT COALESCE(MAX(z_number), 0) + 1 AS z FROM day_closes`).get() as { z: number }).z;
+        prepare(`INSERT INTO day_closes (id, z_number, from_at, closed_at, closed_by) VALUES (@id, @z, @fromAt, @closedAt, @closedBy)`).run({ ...d, z });
+        const take = prepare(`UPDATE shifts SET day_close_id = ? WHERE id = ? AND closed_at IS NOT NULL`);
         for (const id of shiftIds) take.run(d.id, id);
         return z;
       })();
@@ -448,64 +465,62 @@ export function openTillStore(path: string) {
 
     // ── reprints and traces ──
     addReprint(r: ReprintRow): number {
-      db.prepare(`INSERT INTO reprints (sale_id, operator_id, at, source, printed) VALUES (@saleId, @operatorId, @at, @source, @printed)`).run({ ...r, printed: r.printed ? 1 : 0 });
+      prepare(`INSERT INTO reprints (sale_id, operator_id, at, source, printed) VALUES (@saleId, @operatorId, @at, @source, @printed)`).run({ ...r, printed: r.printed ? 1 : 0 });
       return store.reprintCount(r.saleId);
     },
     reprintsFor(saleId: string): ReprintRow[] {
-      return (db.prepare(`SELECT sale_id AS saleId, operator_id AS operatorId, at, source, printed FROM reprints WHERE sale_id = ? ORDER BY id`).all(saleId) as Raw[]).map(
+      return (prepare(`SELECT sale_id AS saleId, operator_id AS operatorId, at, source, printed FROM reprints WHERE sale_id = ? ORDER BY id`).all(saleId) as Raw[]).map(
         (r) => ({ ...(r as unknown as ReprintRow), printed: Boolean(r.printed) }),
       );
     },
     reprintCount(saleId: string): number {
-      return Number((db.prepare(`SELECT COUNT(*) AS n FROM reprints WHERE sale_id = ?`).get(saleId) as { n: number }).n);
+      return Number((prepare(`SELECT COUNT(*) AS n FROM reprints WHERE sale_id = ?`).get(saleId) as { n: number }).n);
     },
     /** False when this reprint (its id at the switch) is already recorded. */
     addStoreReprint(r: StoreReprintEntry): boolean {
-      return db.prepare(`INSERT OR IGNORE INTO store_reprints (reprint_id, purchase_id, sold_at, reprinted_at, operator_id, at) VALUES (@reprintId, @purchaseId, @soldAt, @reprintedAt, @operatorId, @at)`).run(r).changes === 1;
+      return prepare(`INSERT OR IGNORE INTO store_reprints (reprint_id, purchase_id, sold_at, reprinted_at, operator_id, at) VALUES (@reprintId, @purchaseId, @soldAt, @reprintedAt, @operatorId, @at)`).run(r).changes === 1;
     },
     storeReprintsOf(purchaseId: string): StoreReprintEntry[] {
-      return db.prepare(`${STORE_REPRINT_SELECT} WHERE purchase_id = ? ORDER BY at`).all(purchaseId) as StoreReprintEntry[];
+      return prepare(`${STORE_REPRINT_SELECT} WHERE purchase_id = ? ORDER BY at`).all(purchaseId) as StoreReprintEntry[];
     },
     storeReprints(limit = 500): StoreReprintEntry[] {
-      return db.prepare(`${STORE_REPRINT_SELECT} ORDER BY at DESC LIMIT ?`).all(limit) as StoreReprintEntry[];
+      return prepare(`${STORE_REPRINT_SELECT} ORDER BY at DESC LIMIT ?`).all(limit) as StoreReprintEntry[];
     },
-    /** Queues the trace for the next commit (see writeTraces). */
+    /** Written with the next commit (see later). */
     addTrace(t: TraceRow): void {
-      pendingTraces.push(t);
-      traceFlush ??= setImmediate(() => {
-        try {
-          flushTraces();
-        } catch {
-          traceFlush = null; // a full disk: they wait for the next commit
-        }
-      });
+      later(() =>
+        prepare(`INSERT INTO traces (sale_id, at, operation, url, status, outcome, ms, request_json, response_json)
+          VALUES (@saleId, @at, @operation, @url, @status, @outcome, @ms, @requestJson, @responseJson)`).run(t),
+      );
     },
     tracesFor(saleId: string): TraceRow[] {
-      flushTraces();
-      return db.prepare(`SELECT sale_id AS saleId, at, operation, url, status, outcome, ms, request_json AS requestJson, response_json AS responseJson FROM traces WHERE sale_id = ? ORDER BY id`).all(saleId) as TraceRow[];
+      flushDeferred();
+      return prepare(`SELECT sale_id AS saleId, at, operation, url, status, outcome, ms, request_json AS requestJson, response_json AS responseJson FROM traces WHERE sale_id = ? ORDER BY id`).all(saleId) as TraceRow[];
     },
 
     // ── cash drawer ──
     /** Records an opening before the kick is sent; false when this sale already opened the drawer for this kind. */
     addDrawerOpen(r: Omit<DrawerOpenRow, 'opened' | 'error'>): boolean {
-      return db.prepare(`INSERT OR IGNORE INTO drawer_opens (id, at, operator_id, sale_id, kind, reason) VALUES (@id, @at, @operatorId, @saleId, @kind, @reason)`).run(r).changes === 1;
+      return prepare(`INSERT OR IGNORE INTO drawer_opens (id, at, operator_id, sale_id, kind, reason) VALUES (@id, @at, @operatorId, @saleId, @kind, @reason)`).run(r).changes === 1;
     },
+    /** Whether the kick worked: written with the next commit (see later); the opening itself is already on disk. */
     markDrawerOpen(id: string, opened: boolean, error: string | null): void {
-      db.prepare(`UPDATE drawer_opens SET opened = ?, error = ? WHERE id = ?`).run(opened ? 1 : 0, error, id);
+      later(() => prepare(`UPDATE drawer_opens SET opened = ?, error = ? WHERE id = ?`).run(opened ? 1 : 0, error, id));
     },
     drawerOpens(from: string, to: string): DrawerOpenRow[] {
-      return (db.prepare(`SELECT id, at, operator_id AS operatorId, sale_id AS saleId, kind, reason, opened, error FROM drawer_opens WHERE at >= ? AND at < ? ORDER BY at, id`).all(from, to) as Raw[]).map(
+      flushDeferred();
+      return (prepare(`SELECT id, at, operator_id AS operatorId, sale_id AS saleId, kind, reason, opened, error FROM drawer_opens WHERE at >= ? AND at < ? ORDER BY at, id`).all(from, to) as Raw[]).map(
         (r) => ({ ...(r as unknown as DrawerOpenRow), opened: Boolean(r.opened) }),
       );
     },
 
     // ── settings ──
     getSetting<T>(key: string): T | null {
-      const r = db.prepare(`SELECT value_json FROM settings WHERE key = ?`).get(key) as { value_json: string } | undefined;
+      const r = prepare(`SELECT value_json FROM settings WHERE key = ?`).get(key) as { value_json: string } | undefined;
       return r ? (JSON.parse(r.value_json) as T) : null;
     },
     setSetting(key: string, value: unknown): void {
-      db.prepare(`INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json`).run(key, JSON.stringify(value));
+      prepare(`INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json`).run(key, JSON.stringify(value));
     },
   };
   return store;
