@@ -357,7 +357,8 @@ export class SwitchState {
       final,
     };
     const meterId = (request as { meter?: { meterId?: unknown } } | null)?.meter?.meterId;
-    this.traces.addRefs(txId, [...referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body), ...storeReferencesOf(txId, TX_OF_OPERATION[op], request)]);
+    // The store's own references were filed when it began (begin).
+    this.traces.addRefs(txId, referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body));
     const row = started.unwritten;
     if (row) {
       // A lookup: one finished row, and no till->switch trace (the row is that exchange; see tracesOf).

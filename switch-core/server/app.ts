@@ -68,7 +68,8 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
     if (request.routeOptions.url === HEALTH_PATH) return; // load balancers probe without the till's credentials
     const header = request.headers.authorization;
     const address = addressOf(request);
-    const user = basicCredentials(header)?.id ?? null;
+    const given = basicCredentials(header);
+    const user = given?.id ?? null;
     const refusal = guard.refusal(address, user);
     if (refusal) return reply.code(429).header('retry-after', '60').send(errorDetail('GENERAL_ERROR', `Authentication refused unchecked: ${refusal}`));
     if (tokens && request.routeOptions.url === OAUTH2_TOKEN_PATH) return; // the token endpoint checks the client itself (its failures count: onResponse)
@@ -83,7 +84,6 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
         .header('www-authenticate', ['Bearer realm="ppu-switch", error="invalid_token", error_description="the token is unknown or expired"', basicChallenge])
         .send(errorDetail('GENERAL_ERROR', `Authentication failed: the bearer token is unknown or expired; fetch a new one at ${OAUTH2_TOKEN_PATH}`));
     }
-    const given = basicCredentials(header);
     const apiUser = given ? userOf(given.id, given.secret) : null;
     if (apiUser?.kind === 'store' && request.url.startsWith(ADMIN_BASE_PATH)) {
       guard.succeeded(address);
@@ -128,9 +128,13 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
     reply.code(404).send(errorDetail('UNABLE_TO_LOCATE_RECORD', `No such resource: ${request.method} ${request.url}`));
   });
 
-  app.addHook('preHandler', async (request, reply) => {
-    const refusal = await storeUserRefusal(engine.store, request.apiUser, request.routeOptions.url, request.body);
-    if (refusal) return reply.code(403).send(errorDetail('INVALID_MERCHANT', refusal, ppuMessageAt(request.routeOptions.url, request.params)));
+  // The operator (every request a till of the whole chain sends) passes at once, without a promise per request.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.apiUser?.kind !== 'store') return done();
+    storeUserRefusal(engine.store, request.apiUser, request.routeOptions.url, request.body).then((refusal) => {
+      if (!refusal) return done();
+      reply.code(403).send(errorDetail('INVALID_MERCHANT', refusal, ppuMessageAt(request.routeOptions.url, request.params)));
+    }, done);
   });
 
   registerHealthRoute(app, opts.health ?? (async () => undefined));
