@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL store's transactions, their references and message traces. A transaction's row
  * goes in before anything is sent, through the durable pool where the store contract asks; the
- * writes that follow an answer go as one batch of array-bound statements in one transaction.
+ * writes that follow an answer go as one statement over arrays (a batch's response times first, in a
+ * transaction of their own).
  */
 import pg from 'pg';
 import type { TraceRecord, TransactionSummary } from '../../engine/model';
@@ -26,6 +27,26 @@ const TX_WITH_REFS = `SELECT t.*, ARRAY(SELECT r.ref FROM transaction_refs r WHE
 
 /** A batch's response times, and the support rows they move forward (only ever to a newer time). */
 const TOUCHES = 'unnest($1::text[], $2::text[], $3::text[]) AS x(meter_id, provider_id, at)';
+/**
+ * A batch's writes after the answers: finished rows (a lookup's, on one node), outcomes, traces and
+ * references, as data-modifying CTEs of one statement over arrays (the rows of each kind differ:
+ * an outcome is for a row begun earlier).
+ */
+const WRITE_BATCH = `WITH finished AS (
+    INSERT INTO transactions (id, type, meter_id, provider_id, status, error_type, amount, started_at, ms, purchase_id, request, response_status, response_body, final)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::float8[],
+                         $10::text[], $11::text[], $12::int[], $13::text[], $14::int[])
+  ), outcomes AS (
+    UPDATE transactions t SET provider_id = o.provider_id, status = o.status, error_type = o.error_type, ms = o.ms,
+      response_status = o.response_status, response_body = o.response_body, final = o.final
+    FROM unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::float8[], $20::int[], $21::text[], $22::int[])
+      AS o(id, provider_id, status, error_type, ms, response_status, response_body, final)
+    WHERE t.id = o.id
+  ), traced AS (
+    INSERT INTO traces (tx_id, direction, provider_id, operation, url, request_body, status, response_body, started_at, ms)
+    SELECT * FROM unnest($23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::int[], $30::text[], $31::text[], $32::float8[])
+  )
+  INSERT INTO transaction_refs (ref, tx_id) SELECT * FROM unnest($33::text[], $34::text[]) ON CONFLICT DO NOTHING`;
 const TOUCHED = 's.meter_id = x.meter_id AND s.provider_id = x.provider_id AND (s.last_response_at IS NULL OR s.last_response_at < x.at)';
 
 export function transactionQueries(conn: PgConnection, news: Notifications, cache: MeterCache): TransactionQueries {
@@ -84,80 +105,12 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
         [...batch.touches].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
         (t) => `${t.meterId}\u0000${t.providerId}`,
       ).sort((a, b) => (a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : a.providerId < b.providerId ? -1 : 1));
-      if (traces.length + refs.length + finishedRows.length + outcomes.length + touches.length === 0) return;
-      try {
-        await conn.write(async (c) => {
-          if (finishedRows.length > 0) {
-            const rows = finishedRows.map(({ tx, outcome }) => ({ tx, o: outcome }));
-            await c.query(
-              `INSERT INTO transactions (id, type, meter_id, provider_id, status, error_type, amount, started_at, ms, purchase_id, request, response_status, response_body, final)
-               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::float8[],
-                                    $10::text[], $11::text[], $12::int[], $13::text[], $14::int[])`,
-              [
-                rows.map((r) => r.tx.id),
-                rows.map((r) => r.tx.type),
-                rows.map((r) => r.tx.meterId),
-                rows.map((r) => r.o.providerId),
-                rows.map((r) => r.o.status),
-                rows.map((r) => r.o.errorType),
-                rows.map((r) => r.tx.amount),
-                rows.map((r) => r.tx.startedAt),
-                rows.map((r) => r.o.ms),
-                rows.map((r) => r.tx.purchaseId),
-                rows.map((r) => JSON.stringify(r.tx.request)),
-                rows.map((r) => r.o.responseStatus),
-                rows.map((r) => r.o.responseJson ?? jsonOrNull(r.o.responseBody)),
-                rows.map((r) => (r.o.final ? 1 : 0)),
-              ],
-            );
-          }
-          if (outcomes.length > 0) {
-            const rows = lastByKey(outcomes, (o) => o.id);
-            await c.query(
-              `UPDATE transactions t SET provider_id = o.provider_id, status = o.status, error_type = o.error_type, ms = o.ms,
-                 response_status = o.response_status, response_body = o.response_body, final = o.final
-               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::int[], $7::text[], $8::int[])
-                 AS o(id, provider_id, status, error_type, ms, response_status, response_body, final)
-               WHERE t.id = o.id`,
-              [
-                rows.map((r) => r.id),
-                rows.map((r) => r.outcome.providerId),
-                rows.map((r) => r.outcome.status),
-                rows.map((r) => r.outcome.errorType),
-                rows.map((r) => r.outcome.ms),
-                rows.map((r) => r.outcome.responseStatus),
-                rows.map((r) => r.outcome.responseJson ?? jsonOrNull(r.outcome.responseBody)),
-                rows.map((r) => (r.outcome.final ? 1 : 0)),
-              ],
-            );
-          }
-          if (traces.length > 0) {
-            const column = <K extends keyof TraceRecord>(k: K) => traces.map((t) => t[k]);
-            await c.query(
-              `INSERT INTO traces (tx_id, direction, provider_id, operation, url, request_body, status, response_body, started_at, ms)
-               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::float8[])`,
-              [
-                column('txId'),
-                column('direction'),
-                column('providerId'),
-                column('operation'),
-                column('url'),
-                traces.map(traceRequestColumn),
-                column('status'),
-                traces.map((t) => t.responseJson ?? jsonOrNull(t.responseBody)),
-                column('startedAt'),
-                column('ms'),
-              ],
-            );
-          }
-          if (refs.length > 0) {
-            await c.query('INSERT INTO transaction_refs (ref, tx_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [
-              refs.map((r) => r.ref),
-              refs.map((r) => r.txId),
-            ]);
-          }
-          if (touches.length > 0) {
-            const columns = [touches.map((t) => t.meterId), touches.map((t) => t.providerId), touches.map((t) => t.at)];
+      // The touches first, in a transaction of their own: they only ever move a time forward, so a
+      // batch whose later statement failed is written again whole without harm.
+      if (touches.length > 0) {
+        const columns = [touches.map((t) => t.meterId), touches.map((t) => t.providerId), touches.map((t) => t.at)];
+        try {
+          await conn.write(async (c) => {
             // Rows locked in key order first: the UPDATE's join may visit them in the table's physical
             // order, which differs between nodes' batches and deadlocked them under load.
             await c.query(
@@ -167,10 +120,60 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
             );
             await c.query(`UPDATE meter_support s SET last_response_at = x.at FROM ${TOUCHES} WHERE ${TOUCHED}`, columns);
             await news.notify(c, { meters: [...new Set(touches.map((t) => t.meterId))] });
-          }
-        });
-      } finally {
-        for (const t of touches) cache.drop(t.meterId);
+          });
+        } catch (err) {
+          for (const t of touches) cache.drop(t.meterId);
+          throw err;
+        }
+        // Written as the cache would have read it back: no meter read after every batch.
+        for (const t of touches) cache.touch(t.meterId, t.providerId, t.at);
+      }
+      if (traces.length + refs.length + finishedRows.length + outcomes.length > 0) {
+        // One statement, so one round trip and its own transaction: a kind the batch lacks is an empty array.
+        const done = lastByKey(outcomes, (o) => o.id);
+        const column = <K extends keyof TraceRecord>(k: K) => traces.map((t) => t[k]);
+        await conn.retryingDeadlocks(() =>
+          pool.query({
+            name: 'write-batch',
+            text: WRITE_BATCH,
+            values: [
+              finishedRows.map((r) => r.tx.id),
+              finishedRows.map((r) => r.tx.type),
+              finishedRows.map((r) => r.tx.meterId),
+              finishedRows.map((r) => r.outcome.providerId),
+              finishedRows.map((r) => r.outcome.status),
+              finishedRows.map((r) => r.outcome.errorType),
+              finishedRows.map((r) => r.tx.amount),
+              finishedRows.map((r) => r.tx.startedAt),
+              finishedRows.map((r) => r.outcome.ms),
+              finishedRows.map((r) => r.tx.purchaseId),
+              finishedRows.map((r) => JSON.stringify(r.tx.request)),
+              finishedRows.map((r) => r.outcome.responseStatus),
+              finishedRows.map((r) => r.outcome.responseJson ?? jsonOrNull(r.outcome.responseBody)),
+              finishedRows.map((r) => (r.outcome.final ? 1 : 0)),
+              done.map((r) => r.id),
+              done.map((r) => r.outcome.providerId),
+              done.map((r) => r.outcome.status),
+              done.map((r) => r.outcome.errorType),
+              done.map((r) => r.outcome.ms),
+              done.map((r) => r.outcome.responseStatus),
+              done.map((r) => r.outcome.responseJson ?? jsonOrNull(r.outcome.responseBody)),
+              done.map((r) => (r.outcome.final ? 1 : 0)),
+              column('txId'),
+              column('direction'),
+              column('providerId'),
+              column('operation'),
+              column('url'),
+              traces.map(traceRequestColumn),
+              column('status'),
+              traces.map((t) => t.responseJson ?? jsonOrNull(t.responseBody)),
+              column('startedAt'),
+              column('ms'),
+              refs.map((r) => r.ref),
+              refs.map((r) => r.txId),
+            ],
+          }),
+        );
       }
     },
     /** A transaction's message traces in order (its till->switch exchange from its row: see tracesOfRows). */
