@@ -22,16 +22,33 @@ const compiled = new WeakMap<z.ZodType, Reader>();
 const never: Reader = () => FAIL;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** zod's own payload shape, for running a schema's checks and transforms on one value. */
-function payloadOf(value: unknown): { value: unknown; issues: unknown[]; addIssue: (issue: unknown) => void } {
-  const issues: unknown[] = [];
-  return { value, issues, addIssue: (issue) => issues.push(issue) };
+/**
+ * zod's own payload shape, for running a schema's checks and transforms on one value: one object
+ * reused by every check (they run one after another, never inside each other), so reading a
+ * message allocates nothing per field.
+ */
+interface Payload {
+  value: unknown;
+  issues: unknown[];
+  addIssue: (issue: unknown) => void;
+}
+const payload: Payload = {
+  value: undefined,
+  issues: [],
+  addIssue(issue) {
+    this.issues.push(issue);
+  },
+};
+function payloadOf(value: unknown): Payload {
+  payload.value = value;
+  if (payload.issues.length > 0) payload.issues = [];
+  return payload;
 }
 
 interface Internals {
   def: {
     type: string;
-    checks?: { _zod: { check: (payload: ReturnType<typeof payloadOf>) => void } }[];
+    checks?: { _zod: { check: (payload: Payload) => void } }[];
     shape?: Record<string, z.ZodType>;
     catchall?: z.ZodType;
     options?: z.ZodType[];
@@ -43,7 +60,7 @@ interface Internals {
     valueType?: z.ZodType;
     entries?: Record<string, unknown>;
     values?: unknown[];
-    transform?: (value: unknown, payload: ReturnType<typeof payloadOf>) => unknown;
+    transform?: (value: unknown, payload: Payload) => unknown;
   };
 }
 
@@ -76,10 +93,10 @@ function withChecks(schema: z.ZodType, typed: Reader): Reader {
   return (v) => {
     const read = typed(v);
     if (read === FAIL) return FAIL;
-    const payload = payloadOf(read);
+    const p = payloadOf(read);
     for (const c of checks) {
-      c._zod.check(payload);
-      if (payload.issues.length > 0) return FAIL;
+      c._zod.check(p);
+      if (p.issues.length > 0) return FAIL;
     }
     return read;
   };
@@ -174,10 +191,10 @@ function compile(schema: z.ZodType): Reader {
     case 'transform': {
       const transform = def.transform!;
       return (v) => {
-        const payload = payloadOf(v);
-        const out = transform(v, payload);
+        const p = payloadOf(v);
+        const out = transform(v, p);
         // Unchanged, or an absent value filled in: anything else is a conversion, zod's to make.
-        return payload.issues.length === 0 && (out === v || v === undefined || v === null) ? out : FAIL;
+        return p.issues.length === 0 && (out === v || v === undefined || v === null) ? out : FAIL;
       };
     }
     default:
