@@ -5,7 +5,7 @@
  * transaction of their own).
  */
 import pg from 'pg';
-import type { TraceRecord, TransactionSummary } from '../../engine/model';
+import type { TransactionSummary } from '../../engine/model';
 import { jsonOrNull, outcomeValues, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
 import { DuplicateIdError, type SwitchStore } from '../switch-store';
 import { lastByKey, type PgConnection } from './connection';
@@ -29,24 +29,24 @@ const TX_WITH_REFS = `SELECT t.*, ARRAY(SELECT r.ref FROM transaction_refs r WHE
 const TOUCHES = 'unnest($1::text[], $2::text[], $3::text[]) AS x(meter_id, provider_id, at)';
 /**
  * A batch's writes after the answers: finished rows (a lookup's, on one node), outcomes, traces and
- * references, as data-modifying CTEs of one statement over arrays (the rows of each kind differ:
+ * references, as data-modifying CTEs of one statement over JSON rows (the rows of each kind differ:
  * an outcome is for a row begun earlier).
  */
 const WRITE_BATCH = `WITH finished AS (
     INSERT INTO transactions (id, type, meter_id, provider_id, status, error_type, amount, started_at, ms, purchase_id, request, response_status, response_body, final)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::float8[],
-                         $10::text[], $11::text[], $12::int[], $13::text[], $14::int[])
+    SELECT * FROM json_to_recordset($1::json) AS x(id text, type text, meter_id text, provider_id text, status text, error_type text, amount bigint,
+      started_at text, ms float8, purchase_id text, request text, response_status int, response_body text, final int)
   ), outcomes AS (
     UPDATE transactions t SET provider_id = o.provider_id, status = o.status, error_type = o.error_type, ms = o.ms,
       response_status = o.response_status, response_body = o.response_body, final = o.final
-    FROM unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::float8[], $20::int[], $21::text[], $22::int[])
-      AS o(id, provider_id, status, error_type, ms, response_status, response_body, final)
+    FROM json_to_recordset($2::json) AS o(id text, provider_id text, status text, error_type text, ms float8, response_status int, response_body text, final int)
     WHERE t.id = o.id
   ), traced AS (
     INSERT INTO traces (tx_id, direction, provider_id, operation, url, request_body, status, response_body, started_at, ms)
-    SELECT * FROM unnest($23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::int[], $30::text[], $31::text[], $32::float8[])
+    SELECT * FROM json_to_recordset($3::json) AS x(tx_id text, direction text, provider_id text, operation text, url text, request_body text,
+      status int, response_body text, started_at text, ms float8)
   )
-  INSERT INTO transaction_refs (ref, tx_id) SELECT * FROM unnest($33::text[], $34::text[]) ON CONFLICT DO NOTHING`;
+  INSERT INTO transaction_refs (ref, tx_id) SELECT * FROM json_to_recordset($4::json) AS x(ref text, tx_id text) ON CONFLICT DO NOTHING`;
 const TOUCHED = 's.meter_id = x.meter_id AND s.provider_id = x.provider_id AND (s.last_response_at IS NULL OR s.last_response_at < x.at)';
 
 export function transactionQueries(conn: PgConnection, news: Notifications, cache: MeterCache): TransactionQueries {
@@ -129,51 +129,57 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
         for (const t of touches) cache.touch(t.meterId, t.providerId, t.at);
       }
       if (traces.length + refs.length + finishedRows.length + outcomes.length > 0) {
-        // One statement, so one round trip and its own transaction: a kind the batch lacks is an empty array.
-        const done = lastByKey(outcomes, (o) => o.id);
-        const column = <K extends keyof TraceRecord>(k: K) => traces.map((t) => t[k]);
-        await conn.retryingDeadlocks(() =>
-          pool.query({
-            name: 'write-batch',
-            text: WRITE_BATCH,
-            values: [
-              finishedRows.map((r) => r.tx.id),
-              finishedRows.map((r) => r.tx.type),
-              finishedRows.map((r) => r.tx.meterId),
-              finishedRows.map((r) => r.outcome.providerId),
-              finishedRows.map((r) => r.outcome.status),
-              finishedRows.map((r) => r.outcome.errorType),
-              finishedRows.map((r) => r.tx.amount),
-              finishedRows.map((r) => r.tx.startedAt),
-              finishedRows.map((r) => r.outcome.ms),
-              finishedRows.map((r) => r.tx.purchaseId),
-              finishedRows.map((r) => JSON.stringify(r.tx.request)),
-              finishedRows.map((r) => r.outcome.responseStatus),
-              finishedRows.map((r) => r.outcome.responseJson ?? jsonOrNull(r.outcome.responseBody)),
-              finishedRows.map((r) => (r.outcome.final ? 1 : 0)),
-              done.map((r) => r.id),
-              done.map((r) => r.outcome.providerId),
-              done.map((r) => r.outcome.status),
-              done.map((r) => r.outcome.errorType),
-              done.map((r) => r.outcome.ms),
-              done.map((r) => r.outcome.responseStatus),
-              done.map((r) => r.outcome.responseJson ?? jsonOrNull(r.outcome.responseBody)),
-              done.map((r) => (r.outcome.final ? 1 : 0)),
-              column('txId'),
-              column('direction'),
-              column('providerId'),
-              column('operation'),
-              column('url'),
-              traces.map(traceRequestColumn),
-              column('status'),
-              traces.map((t) => t.responseJson ?? jsonOrNull(t.responseBody)),
-              column('startedAt'),
-              column('ms'),
-              refs.map((r) => r.ref),
-              refs.map((r) => r.txId),
-            ],
-          }),
-        );
+        // One statement, so one round trip and its own transaction: a kind the batch lacks is an empty list.
+        // Each kind as one JSON document of rows: serialised natively, where pg would escape every
+        // element of an array parameter (a JSON answer is mostly quotes) in JavaScript.
+        const values = [
+          JSON.stringify(
+            finishedRows.map(({ tx, outcome: o }) => ({
+              id: tx.id,
+              type: tx.type,
+              meter_id: tx.meterId,
+              provider_id: o.providerId,
+              status: o.status,
+              error_type: o.errorType,
+              amount: tx.amount,
+              started_at: tx.startedAt,
+              ms: o.ms,
+              purchase_id: tx.purchaseId,
+              request: JSON.stringify(tx.request),
+              response_status: o.responseStatus,
+              response_body: o.responseJson ?? jsonOrNull(o.responseBody),
+              final: o.final ? 1 : 0,
+            })),
+          ),
+          JSON.stringify(
+            lastByKey(outcomes, (o) => o.id).map(({ id, outcome: o }) => ({
+              id,
+              provider_id: o.providerId,
+              status: o.status,
+              error_type: o.errorType,
+              ms: o.ms,
+              response_status: o.responseStatus,
+              response_body: o.responseJson ?? jsonOrNull(o.responseBody),
+              final: o.final ? 1 : 0,
+            })),
+          ),
+          JSON.stringify(
+            traces.map((t) => ({
+              tx_id: t.txId,
+              direction: t.direction,
+              provider_id: t.providerId,
+              operation: t.operation,
+              url: t.url,
+              request_body: traceRequestColumn(t),
+              status: t.status,
+              response_body: t.responseJson ?? jsonOrNull(t.responseBody),
+              started_at: t.startedAt,
+              ms: t.ms,
+            })),
+          ),
+          JSON.stringify(refs.map((r) => ({ ref: r.ref, tx_id: r.txId }))),
+        ];
+        await conn.retryingDeadlocks(() => pool.query({ name: 'write-batch', text: WRITE_BATCH, values }));
       }
     },
     /** A transaction's message traces in order (its till->switch exchange from its row: see tracesOfRows). */
