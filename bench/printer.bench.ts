@@ -6,10 +6,12 @@
  * (2) virtual-printer decode + render per slip against writing a PNG of the same size with the
  * same settings (the floor of any renderer). (3) the hostile jobs of issue 10 refused by the
  * virtual printer, and framing 16 MB vs 4 MB without a cut (linear: about 4×, quadratic 16×).
- * Targets: layout+encode ≥ 5,000 slips/s and ≤ 0.9× node-thermal-printer's time per slip (measured
- * 0.62× on the day this target was set, on a loaded machine: a margin of about 45% for noise, where
- * the old 3× left room for our encoder to grow five times slower unnoticed);
- * decode+render ≤ 20 ms per slip; each hostile job refused within 1 s; framing 16 MB ≤ 8× 4 MB.
+ * Targets, all ratios to a baseline measured in the same run (absolute times on a shared 2-core
+ * machine are noise): layout+encode ≤ 0.9× node-thermal-printer's time per slip (measured 0.62× on
+ * the day this target was set, on a loaded machine: a margin of about 45% for noise, where the old 3×
+ * left room for our encoder to grow five times slower unnoticed); decode+render ≤ 4× the blank PNG's
+ * time (measured 2.5× on a loaded machine: 60% margin); each hostile job refused within 1 s; framing
+ * 16 MB ≤ 8× 4 MB.
  */
 import pkg from 'node-thermal-printer';
 import { PNG } from 'pngjs';
@@ -17,7 +19,7 @@ import { decodeEscPos, encodeEscPos, layoutSlip, PAPER_DOTS, renderSlipPng, slip
 import { JobFramer } from '../printer/job-framer';
 import { commandsRefusal, JobRefused } from '../printer/limits';
 import { SAMPLES } from '../printer/test/samples';
-import { atLeast, atMost, type TargetCheck } from './targets';
+import { atMost, type TargetCheck } from './targets';
 
 const { ThermalPrinter, PrinterTypes, CharacterSet, BreakLine } = pkg;
 const papers = ['58mm', '80mm'] as const;
@@ -143,9 +145,8 @@ export default async function (): Promise<TargetCheck[]> {
   row('framing without a cut: 16 MB vs 4 MB ms', frame16.toFixed(0), frame4.toFixed(0), `${(frame16 / frame4).toFixed(2)}x`);
 
   return [
-    atLeast('layout+encode slips/s', ours, 5000, 'slips/s'),
     atMost('layout+encode time vs node-thermal-printer direct', ntp / ours, 0.9, '×'),
-    atMost('decode+render per slip', renderMs, 20, 'ms'),
+    atMost('decode+render per slip vs a blank PNG of the same size', renderMs / floorMs, 4, '×'),
     ...refusals.map((r) => ({ name: `hostile job refused: ${r.name}`, met: r.reason !== null && r.ms <= 1000, detail: `${r.reason === null ? 'printed' : 'refused'} in ${r.ms.toFixed(0)} ms (target: refused within 1,000 ms)` })),
     atMost('framing 16 MB vs 4 MB without a cut (linear ≈ 4, quadratic ≈ 16)', frame16 / frame4, 8, '×'),
   ];

@@ -6,8 +6,8 @@
  *     given 5–50 ms;
  *  2. meter prefix search over 1M meters vs the bare indexed range query on the same table
  *     (what the search costs beyond SQLite's own best).
- * Targets: broadcast p50 ≤ parallel pooled baseline p50 + 10 ms; prefix search p50 ≤ 3× the bare
- * range query's (p99 printed beside it).
+ * Targets, as ratios: broadcast wall p50 ≤ 1.2× the parallel pooled baseline's p50; prefix search
+ * ≤ 3× the bare range query's mean time.
  * The ten simulated providers run in a worker thread (switch-load.worker.ts): the switch has the
  * main thread to itself, as it would in production.
  */
@@ -56,12 +56,12 @@ export default async function (): Promise<TargetCheck[]> {
     walls.sort((a, b) => a - b);
     baseline.sort((a, b) => a - b);
     const sum = endpoints.reduce((acc, _p, i) => acc + 5 + i * 5, 0);
-    const extra = percentile(walls, 50) - percentile(baseline, 50);
+    const wallRatio = percentile(walls, 50) / percentile(baseline, 50);
     console.log(
       `broadcast wall p50 ${f(percentile(walls, 50))} ms p99 ${f(percentile(walls, 99))} ms | pooled clients in parallel p50 ${f(percentile(baseline, 50))} ms p99 ${f(percentile(baseline, 99))} ms | ` +
-        `wall − baseline p50 ${f(extra)} ms (target ≤ 10) | sum of latencies would be ${sum} ms`,
+        `wall p50 ${wallRatio.toFixed(2)}× the pooled baseline's (target ≤ 1.2×) | sum of latencies would be ${sum} ms`,
     );
-    checks.push(atMost('broadcast wall beyond pooled parallel lookups (p50)', extra, 10, 'ms'));
+    checks.push(atMost('broadcast wall p50 / pooled parallel lookups p50', wallRatio, 1.2, '×'));
   } finally {
     await viaSwitch.close();
     await sw.close();
@@ -78,29 +78,33 @@ export default async function (): Promise<TargetCheck[]> {
   await store.insertMeters(meters(), new Date().toISOString());
   const loaded = (performance.now() - t0) / 1000;
   const prefixes = Array.from({ length: 2_000 }, (_, i) => String(10 + ((i * 37) % 89)) + String(i % 1000).padStart(3, '0').slice(0, 1 + (i % 3)));
-  const lat: number[] = [];
-  for (const p of prefixes) {
-    const s = performance.now();
-    await store.searchMeters(p, 20);
-    lat.push(performance.now() - s);
-  }
-  lat.sort((a, b) => a - b);
-  // Baseline: the bare range query over the primary key, no join, same limit — SQLite's best.
+  // Each query takes microseconds, near performance.now()'s resolution: the figure is the mean over
+  // all prefixes (the whole loop timed), best of three rounds each, interleaved.
   const range = store.db.prepare<[string, string], { meter_id: string }>('SELECT meter_id FROM meters WHERE meter_id >= ? AND meter_id < ? ORDER BY meter_id LIMIT 20');
-  const rangeLat: number[] = [];
-  for (const p of prefixes) {
+  const searchRound = async () => {
     const s = performance.now();
-    range.all(p, p + '\uffff');
-    rangeLat.push(performance.now() - s);
+    for (const p of prefixes) await store.searchMeters(p, 20);
+    return (performance.now() - s) / prefixes.length;
+  };
+  // Baseline: the bare range query over the primary key, no join, same limit — SQLite's best.
+  const rangeRound = () => {
+    const s = performance.now();
+    for (const p of prefixes) range.all(p, p + '\uffff');
+    return (performance.now() - s) / prefixes.length;
+  };
+  let searchMs = Infinity;
+  let rangeMs = Infinity;
+  for (let round = 0; round < 3; round++) {
+    searchMs = Math.min(searchMs, await searchRound());
+    rangeMs = Math.min(rangeMs, rangeRound());
   }
-  rangeLat.sort((a, b) => a - b);
-  const searchRatio = percentile(lat, 50) / percentile(rangeLat, 50);
+  const searchRatio = searchMs / rangeMs;
   console.log(
-    `-- meter prefix search over ${N.toLocaleString('en')} meters (loaded in ${loaded.toFixed(1)} s)\n` +
-      `prefix search p50 ${f(percentile(lat, 50))} ms p99 ${f(percentile(lat, 99))} ms | bare indexed range query p50 ${f(percentile(rangeLat, 50))} ms p99 ${f(percentile(rangeLat, 99))} ms | ` +
-      `p50 ${searchRatio.toFixed(2)}× the bare query (target ≤ 3×)`,
+    `-- meter prefix search over ${N.toLocaleString('en')} meters (loaded in ${loaded.toFixed(1)} s), mean of ${prefixes.length} prefixes, best of 3\n` +
+      `prefix search ${(searchMs * 1000).toFixed(1)} µs | bare indexed range query ${(rangeMs * 1000).toFixed(1)} µs | ` +
+      `${searchRatio.toFixed(2)}× the bare query (target ≤ 3×)`,
   );
-  checks.push(atMost('meter prefix search p50 / bare indexed range query p50', searchRatio, 3, '×'));
+  checks.push(atMost('meter prefix search / bare indexed range query (mean)', searchRatio, 3, '×'));
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   return checks;

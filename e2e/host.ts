@@ -1,6 +1,6 @@
 /**
  * The e2e target: the till back end with its embedded switch (demo profile) and virtual printer,
- * behind the browser host on a fixed port with a fixed token (both from the environment), serving
+ * behind the browser host on the run's port with a fixed token (both from the environment), serving
  * the built renderer, over a fresh data directory removed at the end (or E2E_DATA_DIR, kept, for a
  * spec that restarts a till of its own on the same data). Playwright starts it as its
  * webServer and stops it after the run. It writes its virtual printer's port to
@@ -15,7 +15,8 @@ import { startTillRuntime } from '../electron/till/runtime';
 import { fileSecretStore } from '../electron/till/secrets';
 import { DEFAULT_OPERATORS } from '../electron/till/service';
 
-const port = Number(process.env.E2E_PORT ?? 47311);
+// The run's port from the config (0 when started by hand: a free one, printed below).
+const port = Number(process.env.E2E_PORT ?? 0);
 const token = process.env.E2E_TOKEN ?? 'e2e-token-0123456789';
 const keep = process.env.E2E_DATA_DIR;
 const dataDir = keep ?? mkdtempSync(join(tmpdir(), 'till-e2e-'));

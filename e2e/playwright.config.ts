@@ -2,8 +2,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { e2ePort } from './free-port';
 
-export const E2E_PORT = Number(process.env.E2E_PORT ?? 47311);
+/** E2E_PORT, else a free port chosen once per run (e2e/free-port.ts). */
+export const E2E_PORT = e2ePort();
 export const E2E_TOKEN = process.env.E2E_TOKEN ?? 'e2e-token-0123456789';
 /** Where the e2e host writes its virtual printer's port, for specs that send it raw jobs. */
 export const E2E_PRINTER_PORT_FILE = join(tmpdir(), `till-e2e-printer-port-${E2E_PORT}`);

@@ -6,7 +6,9 @@
  * Exit codes: 0 ok/sold, 1 error (sign-in, arguments, the till itself), 2 sale failed (nothing
  * charged: a refused lookup — unknown or blocked meter — or a declined sale), 3 sale pending.
  * `sell --simulate slow|down|no-answer` rehearses a provider fault on the embedded switch of this
- * run, so every exit code can be produced from a terminal.
+ * run, so every exit code can be produced from a terminal. `sell` takes payment as the Sell screen
+ * does (cli-sale-input.ts): --cash-received for the slip's change, and a card only with the card
+ * terminal's approval (--card-approval, or the screen's question at a terminal).
  * The PIN comes from PPU_TILL_PIN or the first line of standard input (--pin-stdin) so it never shows
  * in `ps`; --pin still works for a quick test on a bench till.
  * Over 400 lines: one commander program, ~30 subcommands of a few lines each over one TillApi method,
@@ -19,6 +21,7 @@ import { apiFromInvoke, isFinalSaleState, type ApiError, type CertifyReport, typ
 import type { SecretStore } from './till/backend-context';
 import { tillDataDir } from './till/data-dir';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
+import { askCardApproval, centsOf, checkTender, CLI_FIELDS, notAmount, TENDER_WORDS, type TenderOptions } from './cli-sale-input';
 
 const program = new Command();
 program
@@ -60,13 +63,6 @@ async function pinOf(g: Global): Promise<string | undefined> {
 }
 
 
-/** Rands as typed ("50", "50.00") in cents; null when it is not an amount. */
-function centsOf(typed: string): number | null {
-  if (!/^\d+(\.\d{1,2})?$/.test(typed)) return null;
-  const [r, c = ''] = typed.split('.');
-  return Number(r) * 100 + Number(c.padEnd(2, '0'));
-}
-const notAmount = (field: string, what: string): Result<never> => ({ ok: false, error: { code: 'INVALID_INPUT', message: `${what} must be rands with up to 2 decimals, e.g. 50 or 50.00`, field } });
 /** From a terminal the drawer session opens with --float (the screens have a button for it). */
 const CLI_NO_SESSION = 'No drawer session is open for this operator: give the float in the drawer with --float, e.g. --float 500 (once; later sales use the open session).';
 
@@ -104,8 +100,15 @@ async function withTill<T>(
   process.exitCode = code;
 }
 
+/** How the sale was paid, as the screen's outcome shows it: cash received and change, or the card and its approval code. */
+function tenderText({ amountCents, tender: t }: SaleView): string {
+  const how = [TENDER_WORDS[t.type], t.maskedCard, t.approvalCode ? `approval ${t.approvalCode}` : undefined].filter(Boolean).join(' ');
+  return `${rands(amountCents)} ${how}${t.cashReceivedCents !== undefined ? `: received ${rands(t.cashReceivedCents)}, change ${rands(t.cashReceivedCents - amountCents)}` : ''}`;
+}
+
 function saleText(s: SaleView, zone: string): string {
   const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  ${localTime(s.createdAt, zone)}  meter ${s.meterId}  ${rands(s.amountCents)}  attempts ${s.attempts}`];
+  lines.push(`  Tender: ${tenderText(s)}`);
   for (const t of s.tokens) lines.push(`  ${(t.type ?? 'TOKEN').padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} units` : ''}`);
   if (s.failure) lines.push(`  ${s.failure.message}`);
   if (s.state === 'pending') lines.push('  PENDING: do not sell again; the till keeps retrying. Reference: ' + s.saleId);
@@ -150,17 +153,21 @@ program
   .command('sell <meter> <amount>')
   .description('sell a token: amount in rands, e.g. 50 or 50.00')
   .option('--tender <type>', 'CASH | DEBIT_CARD | CREDIT_CARD', 'CASH')
+  .option('--cash-received <rands>', 'cash: what the customer handed over (at least the amount); the slip shows it and the change')
+  .option('--card-approval [code]', "card: the card terminal approved the amount — its approval code from the terminal's slip (alone: its slip shows none); without it a card sale is asked about at a terminal, else refused")
   .option('--card <masked>', 'masked card number, e.g. 123456******7890')
   .option('--wait <ms>', 'how long to wait for a final answer before leaving the sale pending', '60000')
   .option('--simulate <fault>', 'rehearse a provider fault on the embedded switch for this sale: slow (3 s), down (refuses: exit 2), no-answer (times out: pending, exit 3)')
   .option('--approve-over <saleId>', "sell although the meter has this pending sale; a manager approves (--approver, PIN in PPU_TILL_APPROVER_PIN)")
   .option('--approver <id>', 'the approving manager', 'manager')
   .option('--float <rands>', "open the operator's drawer session with this float first, when none is open")
-  .action((meter: string, amount: string, o: { tender: string; card?: string; wait: string; simulate?: string; approveOver?: string; approver: string; float?: string }) =>
+  .action((meter: string, amount: string, o: TenderOptions & { wait: string; simulate?: string; approveOver?: string; approver: string; float?: string }) =>
     withTill<SaleView>(
       async (api, rt) => {
         const amountCents = centsOf(amount);
         if (amountCents === null) return notAmount('amountCents', 'Amount');
+        const checked = checkTender(o, amountCents, Boolean(process.stdin.isTTY) && !program.opts<Global>().pinStdin);
+        if (!checked.ok) return checked;
         if (o.float !== undefined) {
           const floatCents = centsOf(o.float);
           if (floatCents === null) return notAmount('float', '--float');
@@ -174,8 +181,11 @@ program
         }
         const lk = await api.lookupMeter({ meterId: meter });
         if (!lk.ok) return lk;
+        // Asked once the meter is known to take the sale, as the screen asks at Sell: the card is run only then.
+        const tender = checked.value.ask ? await askCardApproval(checked.value.tender, amountCents) : { ok: true as const, value: checked.value.tender };
+        if (!tender.ok) return tender;
         const approval = o.approveOver ? { managerId: o.approver, pin: process.env.PPU_TILL_APPROVER_PIN ?? '', pendingSaleId: o.approveOver } : undefined;
-        const p = await api.purchase({ lookupRef: lk.value.lookupRef, meterId: meter, amountCents, tender: { type: o.tender as 'CASH', ...(o.card ? { maskedCard: o.card } : {}) }, ...(approval ? { approval } : {}) });
+        const p = await api.purchase({ lookupRef: lk.value.lookupRef, meterId: meter, amountCents, tender: tender.value, ...(approval ? { approval } : {}) });
         if (!p.ok) return p.error.code === 'NO_SHIFT' ? { ok: false, error: { ...p.error, message: CLI_NO_SESSION } } : p;
         const deadline = Date.now() + Number(o.wait);
         let s = p.value;
@@ -196,7 +206,7 @@ program
       },
       saleText,
       (s) => (s.state === 'succeeded' ? 0 : s.state === 'failed' ? 2 : 3),
-      (e) => (SALE_FAILED.has(e.code) && e.field !== 'amountCents' && e.field !== 'simulate' && e.field !== 'float' ? 2 : 1),
+      (e) => (SALE_FAILED.has(e.code) && !(e.field && CLI_FIELDS.has(e.field)) ? 2 : 1),
     ),
   );
 

@@ -114,8 +114,9 @@ function asTransport(sink: ByteSink): Transport {
 
 function resultOf(job: PrintJob): PrintResult {
   if (job.state === 'printed') return { printed: true, message: null, jobId: job.id };
-  const why = job.lastError ?? 'the printer has not taken it yet';
-  return { printed: false, message: `The slip did not print (${why}). Fix the printer: the slip then prints by itself, or a manager reprints it.`, jobId: job.id };
+  // A job with no error is only waiting its turn: telling the cashier to fix a working printer sends her to the wrong place.
+  if (job.lastError === undefined) return { printed: false, message: 'The slip is waiting for the printer: it prints by itself in a moment.', jobId: job.id };
+  return { printed: false, message: `The slip did not print (${job.lastError}). Fix the printer: the slip then prints by itself, or a manager reprints it.`, jobId: job.id };
 }
 
 /**

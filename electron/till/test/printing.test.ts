@@ -4,16 +4,19 @@
  * back the slip prints by itself exactly once and the sale says "printed"; a till restarted on the
  * same data does not print a sale's slip a second time; a manager's reprint of a sale whose slip
  * never printed sends that first slip, not a COPY beside it; 100 back-to-back sales while the
- * background worker drains the queue all say "printed", and the printer holds exactly their 100 slips.
+ * background worker drains the queue all say "printed", and the printer holds exactly their 100 slips;
+ * an X-read asked for while another job is being sent is printed by the drain running then (not left
+ * for the next worker tick) and says printed.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../../../printer';
-import { sinkFromTransport } from '../printing';
+import { sinkFromTransport, type ByteSink } from '../printing';
 import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
 
 let target: Target;
@@ -205,6 +208,47 @@ describe('print status is true', () => {
       expect(dateOf(copy)).toBe(dateOf(slipsFor(saleId)[0]?.text));
       expect(copy).toMatch(/^TOTAL\s+R100\.00$/m);
     } finally {
+      await till.backend.close();
+    }
+  });
+});
+
+describe('a job stored while a drain is sending', () => {
+  it('an X-read asked for while another slip is being sent prints in that drain and says printed, not "not printed yet"', async () => {
+    const data = join(dir, 'x');
+    const real = printer();
+    // The first job sent (a test page) is held at the printer until the X-read's job is stored.
+    let arrived!: () => void;
+    const sending = new Promise<void>((r) => (arrived = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let first = true;
+    const held: ByteSink = {
+      description: real.description,
+      status: () => real.status(),
+      async send(bytes) {
+        if (first) {
+          first = false;
+          arrived();
+          await gate;
+        }
+        return real.send(bytes);
+      },
+    };
+    const till = await startTill(target, { dir: data, workerIntervalMs: 0, printer: held });
+    const jobs = new Database(join(data, 'print-jobs.db'), { readonly: true });
+    try {
+      const testPage = till.api.printTestPage({});
+      await sending;
+      const xRead = till.api.printShiftReport({});
+      await expect.poll(() => (jobs.prepare('SELECT count(*) AS n FROM print_jobs').get() as { n: number }).n).toBe(2);
+      release();
+      expect(await testPage).toMatchObject({ ok: true, value: { printed: true } });
+      expect(await xRead).toMatchObject({ ok: true, value: { printed: true, message: null } });
+      expect(vp.jobs().filter((j) => j.complete && j.text.includes('X-READ'))).toHaveLength(1);
+    } finally {
+      release();
+      jobs.close();
       await till.backend.close();
     }
   });
