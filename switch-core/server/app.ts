@@ -140,7 +140,7 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
     reply.code(404).send(errorDetail('UNABLE_TO_LOCATE_RECORD', `No such resource: ${request.method} ${request.url}`));
   });
 
-  // The operator (every request a till of the whole chain sends) passes at once, without a promise per request.
+  // Only a store user's request is looked at here; any other passes at once, without a promise.
   app.addHook('preHandler', (request, reply, done) => {
     if (request.apiUser?.kind !== 'store') return done();
     storeUserRefusal(engine.store, request.apiUser, request.routeOptions.url, request.body).then((refusal) => {
