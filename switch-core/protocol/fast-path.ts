@@ -94,8 +94,8 @@ function withChecks(schema: z.ZodType, typed: Reader): Reader {
     const read = typed(v);
     if (read === FAIL) return FAIL;
     const p = payloadOf(read);
-    for (const c of checks) {
-      c._zod.check(p);
+    for (let i = 0; i < checks.length; i++) {
+      checks[i]!._zod.check(p);
       if (p.issues.length > 0) return FAIL;
     }
     return read;
@@ -155,26 +155,33 @@ function compile(schema: z.ZodType): Reader {
       return (v) => (isObject(v) && fieldsRead(v, Object.keys(v), value, key) ? v : FAIL);
     }
     case 'object': {
-      const fields = Object.entries(def.shape ?? {}).map(([k, s]) => [k, readerOf(s)] as const);
-      const known = new Set(fields.map(([k]) => k));
+      const keys = Object.keys(def.shape ?? {});
+      const readers = keys.map((k) => readerOf(def.shape![k]!));
+      const known = new Set(keys);
       // A loose object keeps what it does not know; a stripping or strict one would not pass it on as it is.
       const keepsUnknown = def.catchall !== undefined && (def.catchall as unknown as { _zod: Internals })._zod.def.type === 'unknown';
       return (v) => {
         if (!isObject(v)) return FAIL;
         if (!keepsUnknown) for (const k in v) if (!known.has(k)) return FAIL;
-        for (const [k, field] of fields) {
-          const read = field(v[k]);
+        for (let i = 0; i < keys.length; i++) {
+          const k = keys[i]!;
+          const value = v[k];
+          const read = readers[i]!(value);
           if (read === FAIL) return FAIL;
-          if (read !== v[k]) v[k] = read;
+          if (read !== value) v[k] = read;
         }
         return v;
       };
     }
     case 'union': {
       const options = (def.options ?? []).map(readerOf);
+      // A model String (a string, or a number read as its text): a string is taken without a call.
+      const first = (def.options?.[0] as unknown as { _zod: Internals } | undefined)?._zod.def;
+      const stringFirst = first?.type === 'string' && (first.checks ?? []).length === 0;
       return (v) => {
-        for (const o of options) {
-          const read = o(v);
+        if (stringFirst && typeof v === 'string') return v;
+        for (let i = 0; i < options.length; i++) {
+          const read = options[i]!(v);
           if (read !== FAIL) return read;
         }
         return FAIL;
