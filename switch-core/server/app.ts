@@ -72,7 +72,8 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
   const holdBack = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : undefined);
 
   app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.url === HEALTH_PATH) return; // load balancers probe without the till's credentials
+    const route = request.routeOptions.url; // read once: fastify builds the routeOptions object at each read
+    if (route === HEALTH_PATH) return; // load balancers probe without the till's credentials
     const header = request.headers.authorization;
     const address = addressOf(request);
     const known = header === undefined ? undefined : verified.get(header);
@@ -80,7 +81,7 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
     const user = known?.id ?? given?.id ?? null;
     const refusal = guard.refusal(address, user);
     if (refusal) return reply.code(429).header('retry-after', '60').send(errorDetail('GENERAL_ERROR', `Authentication refused unchecked: ${refusal}`));
-    if (tokens && request.routeOptions.url === OAUTH2_TOKEN_PATH) return; // the token endpoint checks the client itself (its failures count: onResponse)
+    if (tokens && route === OAUTH2_TOKEN_PATH) return; // the token endpoint checks the client itself (its failures count: onResponse)
     if (tokens && header?.startsWith('Bearer ')) {
       if (await tokens.verify(header.slice(7).trim())) {
         request.apiUser = { kind: 'operator', id: 'oauth2' }; // tokens are issued to the operator's credentials only
