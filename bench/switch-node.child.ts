@@ -5,15 +5,26 @@
  * request per sale. Started from a JSON description in the file PPU_BENCH_NODE names, it prints
  * `ready {…}` (its URL, and where its provider P04 answers for the direct baseline) once it serves;
  * over the IPC channel it answers 'cpu' with its main thread's CPU time, its process.cpuUsage() and main-thread busy time; it
- * stops on SIGTERM or when the bench that started it is gone.
+ * stops on SIGTERM or when the bench that started it is gone. A switch description may name another
+ * tree's switch-core (a baseline commit's worktree, baseline-tree.ts): that switch then runs with
+ * this tree's providers, so the two differ only by the switch's code.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startSwitch } from '../switch-core/index';
+import { pathToFileURL } from 'node:url';
 import { startSimulatedProviders } from '../switch-core/providers';
 import { startBareProxy, type Upstream } from './bare-proxy';
 
-export type BenchNode = { kind: 'proxy' } | { kind: 'switch'; store: { url: string } | { dataDir: string }; nodeId: string };
+export type BenchNode =
+  | { kind: 'proxy' }
+  | {
+      kind: 'switch';
+      store: { url: string } | { dataDir: string };
+      nodeId: string;
+      /** The top directory of the tree whose switch-core runs; this one's when absent. */
+      tree?: string;
+    };
 /** What the node prints after `ready `. */
 export interface NodeReady {
   url: string;
@@ -51,10 +62,16 @@ const node = JSON.parse(readFileSync(file, 'utf8')) as BenchNode;
 const sims = await startSimulatedProviders({ profile: 'demo', behaviours: { P09: { latencyMs: 0 } } });
 const routed = sims.get(ROUTED);
 const direct: Upstream = { baseUrl: routed.baseUrl, username: routed.username, password: routed.password };
+/**
+ * Typed as this tree's: another tree's startSwitch is trusted to take the options below the same
+ * way (57842d0's SwitchOptions, the switch bench's baseline, has each of them as they are now).
+ */
+const switchCore = (tree: string | undefined) =>
+  (tree ? import(pathToFileURL(join(tree, 'switch-core/index.ts')).href) : import('../switch-core/index')) as Promise<typeof import('../switch-core/index')>;
 const started =
   node.kind === 'proxy'
     ? await startBareProxy(direct)
-    : await startSwitch({
+    : await (await switchCore(node.tree)).startSwitch({
         ...('url' in node.store ? { storeUrl: node.store.url } : { dataDir: node.store.dataDir }),
         nodeId: node.nodeId,
         port: 0,
