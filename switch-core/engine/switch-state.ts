@@ -204,23 +204,23 @@ export class SwitchState {
     const answered = !(t.outcome === 'unknown' && t.status === null);
     // The answer is kept as it came, except a card number in it (a provider's free text), masked.
     const responseText = t.responseText === null ? null : maskCardNumbersIn(t.responseText);
-    const parsed = typeof t.responseBody === 'object' && t.responseBody !== null;
-    const responseBody = responseText === t.responseText ? t.responseBody : parsed ? (JSON.parse(responseText!) as unknown) : responseText;
+    // An answer that parsed as JSON is stored as the text that came (an empty 202 or an HTML error page is not).
+    const asJson = answered && typeof t.responseBody === 'object' && t.responseBody !== null && responseText !== null;
+    // The store writes the JSON as it crossed the wire (the request's, or the row's own): the parsed
+    // bodies are not kept waiting for the batch, where they outlived young-generation collections.
     const trace: TraceRecord = {
       txId: link.txId,
       direction: 'switch->provider',
       providerId,
       operation: t.operation,
       url: t.url,
-      requestBody: t.requestBody,
+      requestBody: null,
       status: t.status,
-      responseBody: answered ? responseBody : { reason: t.reason ?? 'no answer' },
+      responseBody: !answered ? { reason: t.reason ?? 'no answer' } : asJson ? null : responseText === t.responseText ? t.responseBody : responseText,
       startedAt: t.startedAt,
       ms: t.ms,
-      // The bytes as they crossed the wire, instead of serialising the bodies again.
       ...(link.asRow ? { requestAsRow: true as const } : { requestJson: t.requestText }),
-      // Only an answer that parsed as JSON is stored as sent (an empty 202 or an HTML error page is not).
-      ...(answered && typeof responseBody === 'object' && responseBody !== null && responseText ? { responseJson: responseText } : {}),
+      ...(asJson ? { responseJson: responseText } : {}),
     };
     const row = this.rowsBeingWritten.get(link.txId);
     if (row) row.then(() => this.traces.add(trace), () => undefined);
