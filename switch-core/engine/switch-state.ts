@@ -375,7 +375,8 @@ export class SwitchState {
       errorType: status === 'SUCCESSFUL' ? null : body?.errorType ?? null,
       ms,
       responseStatus: reply.status,
-      responseBody: reply.body,
+      // Stored from its JSON: the body itself would only wait in the batch (a lookup's) for nobody.
+      responseBody: null,
       responseJson: json,
       final,
     };
