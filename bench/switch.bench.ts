@@ -4,10 +4,11 @@
  *  1. a broadcast lookup's wall time vs the same lookup sent to all ten providers in parallel by
  *     pooled keep-alive clients (created once and warmed, as the switch's own are), providers
  *     given 5–50 ms;
- *  2. meter prefix search over 1M meters vs the bare indexed range query on the same table
- *     (what the search costs beyond SQLite's own best).
+ *  2. meter prefix search over 1M meters vs raw SQLite running the store's statement, and that
+ *     statement vs the bare indexed range query on the same table (SQLite's own best).
  * Targets, as ratios: broadcast wall p50 ≤ 1.2× the parallel pooled baseline's p50; prefix search
- * ≤ 3× the bare range query's mean time.
+ * ≤ 1.5× raw SQLite running the same statement, and that statement ≤ 10× the bare key range query
+ * (a lost index would be hundreds of times).
  * The ten simulated providers run in a worker thread (switch-load.worker.ts): the switch has the
  * main thread to itself, as it would in production.
  */
@@ -18,6 +19,7 @@ import { PpuClient } from '../switch-core/protocol';
 import { lookupRequest } from '../switch-core/protocol/test/fixtures';
 import { startSwitch, openSqliteStore } from '../switch-core/index';
 import { percentile } from '../switch-core/engine/health';
+import { SQL } from '../switch-core/store/statements';
 import { startOutsideWorld } from './switch-outside-world';
 import { atMost, type TargetCheck } from './targets';
 
@@ -78,33 +80,34 @@ export default async function (): Promise<TargetCheck[]> {
   await store.insertMeters(meters(), new Date().toISOString());
   const loaded = (performance.now() - t0) / 1000;
   const prefixes = Array.from({ length: 2_000 }, (_, i) => String(10 + ((i * 37) % 89)) + String(i % 1000).padStart(3, '0').slice(0, 1 + (i % 3)));
-  // Each query takes microseconds, near performance.now()'s resolution: the figure is the mean over
+  // Each query takes microseconds, near performance.now()'s resolution: a figure is the mean over
   // all prefixes (the whole loop timed), best of three rounds each, interleaved.
+  const timeRound = async (query: (prefix: string) => unknown) => {
+    const s = performance.now();
+    for (const p of prefixes) await query(p);
+    return (performance.now() - s) / prefixes.length;
+  };
+  // Baselines: raw better-sqlite3 running the store's own statement (the same work: what the store
+  // adds is its own cost), and the bare key range with no join (SQLite's best: a lost index or a scan
+  // in the store's statement would show as hundreds of times this).
+  const same = store.db.prepare<[string, string, number], { meter_id: string; name: string | null }>(SQL.searchMeters);
   const range = store.db.prepare<[string, string], { meter_id: string }>('SELECT meter_id FROM meters WHERE meter_id >= ? AND meter_id < ? ORDER BY meter_id LIMIT 20');
-  const searchRound = async () => {
-    const s = performance.now();
-    for (const p of prefixes) await store.searchMeters(p, 20);
-    return (performance.now() - s) / prefixes.length;
-  };
-  // Baseline: the bare range query over the primary key, no join, same limit — SQLite's best.
-  const rangeRound = () => {
-    const s = performance.now();
-    for (const p of prefixes) range.all(p, p + '\uffff');
-    return (performance.now() - s) / prefixes.length;
-  };
   let searchMs = Infinity;
+  let sameMs = Infinity;
   let rangeMs = Infinity;
   for (let round = 0; round < 3; round++) {
-    searchMs = Math.min(searchMs, await searchRound());
-    rangeMs = Math.min(rangeMs, rangeRound());
+    searchMs = Math.min(searchMs, await timeRound((p) => store.searchMeters(p, 20)));
+    sameMs = Math.min(sameMs, await timeRound((p) => same.all(p, p + '\uffff', 20)));
+    rangeMs = Math.min(rangeMs, await timeRound((p) => range.all(p, p + '\uffff')));
   }
-  const searchRatio = searchMs / rangeMs;
+  const µs = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
   console.log(
     `-- meter prefix search over ${N.toLocaleString('en')} meters (loaded in ${loaded.toFixed(1)} s), mean of ${prefixes.length} prefixes, best of 3\n` +
-      `prefix search ${(searchMs * 1000).toFixed(1)} µs | bare indexed range query ${(rangeMs * 1000).toFixed(1)} µs | ` +
-      `${searchRatio.toFixed(2)}× the bare query (target ≤ 3×)`,
+      `prefix search ${µs(searchMs)} | raw SQLite, same statement ${µs(sameMs)}: ${(searchMs / sameMs).toFixed(2)}× (target ≤ 1.5×) | ` +
+      `bare key range, no join ${µs(rangeMs)}: the statement ${(sameMs / rangeMs).toFixed(2)}× it (target ≤ 10×)`,
   );
-  checks.push(atMost('meter prefix search / bare indexed range query (mean)', searchRatio, 3, '×'));
+  checks.push(atMost('meter prefix search / raw SQLite running the same statement (mean)', searchMs / sameMs, 1.5, '×'));
+  checks.push(atMost("the search's statement / the bare key range query (mean; a scan would be hundreds of times)", sameMs / rangeMs, 10, '×'));
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   return checks;

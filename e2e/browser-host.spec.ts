@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
 /** Starts e2e/host.ts on `port` over `dataDir` with `token`; resolves once it serves. */
 async function startTill(port: number, dataDir: string, token: string): Promise<ChildProcess> {
   // One process (node with tsx's loader), so a SIGTERM reaches the host itself and it closes its till.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'e2e/host.ts'], { env: { ...process.env, E2E_PORT: String(port), E2E_TOKEN: token, E2E_DATA_DIR: dataDir, E2E_PRINTER_PORT_FILE: '' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'e2e/host.ts'], { env: { ...process.env, E2E_PORT: String(port), E2E_TOKEN: token, E2E_DATA_DIR: dataDir, E2E_PRINTER_SOCKET_FILE: '' }, stdio: 'ignore' });
   await expect
     .poll(async () => fetch(`http://127.0.0.1:${port}/`).then((r) => r.status, () => 0), { timeout: 60_000, intervals: [250] })
     .toBe(200);

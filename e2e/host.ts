@@ -3,8 +3,8 @@
  * behind the browser host on the run's port with a fixed token (both from the environment), serving
  * the built renderer, over a fresh data directory removed at the end (or E2E_DATA_DIR, kept, for a
  * spec that restarts a till of its own on the same data). Playwright starts it as its
- * webServer and stops it after the run. It writes its virtual printer's port to
- * E2E_PRINTER_PORT_FILE for specs that send the printer raw jobs. The cashier's and manager's
+ * webServer and stops it after the run. It writes its virtual printer's socket path to
+ * E2E_PRINTER_SOCKET_FILE for specs that send the printer raw jobs. The cashier's and manager's
  * drawer sessions are open from the start, and cashiers see the field-tech screens.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ if (!restart) {
 }
 const accessKey = browserAccessKey(fileSecretStore(join(dataDir, 'secrets.json')));
 const host = await startBrowserHost({ invokeAs: runtime.backend.invokeAs, port, token, accessKey });
-if (process.env.E2E_PRINTER_PORT_FILE) writeFileSync(process.env.E2E_PRINTER_PORT_FILE, String(runtime.virtualPrinter?.port ?? ''));
+if (process.env.E2E_PRINTER_SOCKET_FILE) writeFileSync(process.env.E2E_PRINTER_SOCKET_FILE, runtime.virtualPrinter?.path ?? '');
 console.log(`e2e till at ${host.openUrl} (data ${dataDir})`);
 const stop = async () => {
   await host.close();

@@ -8,7 +8,7 @@ import { e2ePort } from './free-port';
 export const E2E_PORT = e2ePort();
 export const E2E_TOKEN = process.env.E2E_TOKEN ?? 'e2e-token-0123456789';
 /** Where the e2e host writes its virtual printer's port, for specs that send it raw jobs. */
-export const E2E_PRINTER_PORT_FILE = join(tmpdir(), `till-e2e-printer-port-${E2E_PORT}`);
+export const E2E_PRINTER_SOCKET_FILE = join(tmpdir(), `till-e2e-printer-socket-${E2E_PORT}`);
 
 export default defineConfig({
   testDir: '.',
@@ -34,7 +34,7 @@ export default defineConfig({
     cwd: '..',
     url: `http://127.0.0.1:${E2E_PORT}/`,
     // A South African shop's till: the host's system zone is the shop's (e2e/till-day.spec.ts reads the slip's local time).
-    env: { E2E_PORT: String(E2E_PORT), E2E_TOKEN, E2E_PRINTER_PORT_FILE, TZ: process.env.E2E_TZ ?? 'Africa/Johannesburg' },
+    env: { E2E_PORT: String(E2E_PORT), E2E_TOKEN, E2E_PRINTER_SOCKET_FILE, TZ: process.env.E2E_TZ ?? 'Africa/Johannesburg' },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

@@ -1,18 +1,18 @@
 /**
  * The field tech's Virtual printer screen when a hostile job reaches the till's embedded printer
- * over TCP: the job is listed as refused with the printer's reason and no slip, and the till
+ * (from a process of the till's own user, on the printer's local socket): the job is listed as refused with the printer's reason and no slip, and the till
  * keeps printing its own slips (the printer runs on its own thread).
  */
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { expect, test } from '@playwright/test';
 import { api, signIn } from './helpers';
-import { E2E_PRINTER_PORT_FILE } from './playwright.config';
+import { E2E_PRINTER_SOCKET_FILE } from './playwright.config';
 
 function sendRaw(bytes: Buffer): Promise<void> {
-  const port = Number(readFileSync(E2E_PRINTER_PORT_FILE, 'utf8'));
+  const path = readFileSync(E2E_PRINTER_SOCKET_FILE, 'utf8');
   return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1', () => s.end(bytes));
+    const s = net.connect(path, () => s.end(bytes));
     s.resume();
     s.on('error', reject);
     s.on('close', () => resolve());

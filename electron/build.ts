@@ -3,7 +3,8 @@
  * (ESM, Node platform, native modules left external), preload → dist-electron/preload.cjs (CommonJS,
  * as a sandboxed preload must be), the worker threads beside main.js where common/module-worker.ts
  * finds them: the virtual printer's → dist-electron/virtual-printer.worker.js, the embedded switch's
- * SQLite checkpointer → dist-electron/switch-checkpointer.worker.js. The renderer is built separately by vite into dist/renderer.
+ * SQLite writer and checkpointer → dist-electron/switch-writer.worker.js, switch-checkpointer.worker.js.
+ * The renderer is built separately by vite into dist/renderer.
  */
 import { build } from 'esbuild';
 import { resolve } from 'node:path';
@@ -15,7 +16,11 @@ export async function buildElectron(): Promise<void> {
   await build({ entryPoints: [resolve(root, 'electron/main.ts')], outfile: resolve(root, 'dist-electron/main.js'), bundle: true, platform: 'node', format: 'esm', target: 'node20', external, sourcemap: true, logLevel: 'warning' });
   // Its CommonJS dependencies (iconv-lite) require Node built-ins, which an ESM bundle needs a require for.
   const requireShim = { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" };
-  const workers = { 'virtual-printer.worker.js': 'printer/virtual-printer.worker.ts', 'switch-checkpointer.worker.js': 'switch-core/store/sqlite/checkpointer.worker.ts' };
+  const workers = {
+    'virtual-printer.worker.js': 'printer/virtual-printer.worker.ts',
+    'switch-writer.worker.js': 'switch-core/store/sqlite/writer.worker.ts',
+    'switch-checkpointer.worker.js': 'switch-core/store/sqlite/checkpointer.worker.ts',
+  };
   for (const [bundle, source] of Object.entries(workers)) {
     await build({ entryPoints: [resolve(root, source)], outfile: resolve(root, 'dist-electron', bundle), bundle: true, platform: 'node', format: 'esm', target: 'node20', external, banner: requireShim, sourcemap: true, logLevel: 'warning' });
   }

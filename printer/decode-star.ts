@@ -25,15 +25,15 @@ export function decodeStar(input: Uint8Array): DecodedCommand[] {
 }
 
 /**
- * Where a Star printer ends a job on a stream (the job framer's cut scanner, as decode.ts's
- * scanForCut for ESC/POS): just past the first cut at or after `from`, else where to scan again
- * from once more bytes arrive (the start of a command cut short, else the end).
+ * Where a Star printer ends its jobs on a stream (the job framer's cut scanner, as decode.ts's
+ * scanForCuts for ESC/POS): just past every cut at or after `from`, and where to scan again from once
+ * more bytes arrive (the start of a command cut short, else the end).
  */
-export function starScanForCut(input: Uint8Array, from: number): { cutEnd: number } | { resumeAt: number } {
+export function starScanForCuts(input: Uint8Array, from: number): { cutEnds: number[]; resumeAt: number } {
   const { commands, ends, truncatedAt } = decodeStarWithEnds(input, from);
-  const k = commands.findIndex((c) => c.op === 'cut');
-  if (k >= 0) return { cutEnd: ends[k] ?? input.length };
-  return { resumeAt: truncatedAt >= 0 ? truncatedAt : input.length };
+  const cutEnds: number[] = [];
+  commands.forEach((c, k) => c.op === 'cut' && cutEnds.push(ends[k] ?? input.length));
+  return { cutEnds, resumeAt: truncatedAt >= 0 ? truncatedAt : input.length };
 }
 
 function decodeStarWithEnds(b: Uint8Array, from = 0): { commands: DecodedCommand[]; ends: number[]; truncatedAt: number } {

@@ -79,17 +79,17 @@ export function decodeEscPos(input: Uint8Array): DecodedCommand[] {
 const SCAN_BATCH = 4096;
 
 /**
- * Where a streaming printer ends a job: the byte offset just past the first cut at or after `from`,
- * or, when there is none yet, the offset to scan again from once more bytes arrive (the start of a
- * command cut short by the end of the input, else the end). Each byte is scanned about once, so
- * framing a stream is linear in its length.
+ * Where a streaming printer ends its jobs: the byte offsets just past every cut at or after `from`,
+ * and the offset to scan again from once more bytes arrive (the start of a command cut short by the
+ * end of the input, else the end). Each byte is scanned about once in a batch of commands, so framing
+ * a stream is linear in its length, however many cuts it holds.
  */
-export function scanForCut(input: Uint8Array, from: number): { cutEnd: number } | { resumeAt: number } {
+export function scanForCuts(input: Uint8Array, from: number): { cutEnds: number[]; resumeAt: number } {
+  const cutEnds: number[] = [];
   for (let at = from; ; ) {
     const { commands, ends, truncatedAt, stoppedAt } = decodeWithEnds(input, at, SCAN_BATCH);
-    const k = commands.findIndex((c) => c.op === 'cut');
-    if (k >= 0) return { cutEnd: ends[k] ?? input.length };
-    if (stoppedAt < 0) return { resumeAt: truncatedAt >= 0 ? truncatedAt : input.length };
+    commands.forEach((c, k) => c.op === 'cut' && cutEnds.push(ends[k] ?? input.length));
+    if (stoppedAt < 0) return { cutEnds, resumeAt: truncatedAt >= 0 ? truncatedAt : input.length };
     at = stoppedAt;
   }
 }

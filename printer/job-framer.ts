@@ -1,13 +1,21 @@
 /**
  * Splits a printer's byte stream into jobs, as a printer does: a job ends at a cut, or where the
  * stream ends. Bounded and linear: bytes are kept only up to the job size cap, each byte is scanned
- * about once, and a job that passes the cap is refused once and skipped up to its cut.
+ * about once and moved at most once per chunk (a chunk of a thousand cuts costs its length, not its
+ * length a thousand times), a job that passes the cap is refused once and skipped up to its cut, and
+ * the cuts past SEPARATE_JOBS_PER_PUSH in one arrival are page boundaries of one last job.
  */
-import { scanForCut } from './decode';
+import { scanForCuts } from './decode';
 import { jobTooLarge, PRINT_LIMITS } from './limits';
 
-/** Finds the end of the first cut at or after `from`, else where to scan again from (decode.ts's scanForCut). */
-export type CutScanner = (input: Uint8Array, from: number) => { cutEnd: number } | { resumeAt: number };
+/** Finds the ends of the cuts at or after `from`, and where to scan again from (decode.ts's scanForCuts). */
+export type CutScanner = (input: Uint8Array, from: number) => { cutEnds: number[]; resumeAt: number };
+
+/**
+ * Jobs one arrival of bytes is split into at most; the cuts past them end one job holding the rest, so
+ * a stream of thousands of tiny jobs costs the printer a few jobs' work per read, not a job's per cut.
+ */
+export const SEPARATE_JOBS_PER_PUSH = 8;
 
 export type FramedJob =
   | { kind: 'job'; bytes: Buffer; complete: boolean }
@@ -27,33 +35,42 @@ export class JobFramer {
   /** `scan` is the command set's cut scanner (ESC/POS by default; a Star decoder passes its own). */
   constructor(opts: { maxJobBytes?: number; scan?: CutScanner } = {}) {
     this.maxJobBytes = opts.maxJobBytes ?? PRINT_LIMITS.maxJobBytes;
-    this.scan = opts.scan ?? scanForCut;
+    this.scan = opts.scan ?? scanForCuts;
   }
 
   /** Adds bytes; answers the jobs they complete (or refuse). */
   push(chunk: Uint8Array): FramedJob[] {
     const out: FramedJob[] = [];
     this.append(chunk);
-    for (;;) {
-      const view = this.buf.subarray(0, this.len);
-      const found = this.scan(view, this.scanned);
-      if ('cutEnd' in found) {
-        if (found.cutEnd > this.maxJobBytes && !this.skipping) out.push(this.refuse(found.cutEnd));
-        else if (!this.skipping) out.push({ kind: 'job', bytes: Buffer.from(view.subarray(0, found.cutEnd)), complete: true });
-        this.skipping = false;
-        this.drop(found.cutEnd);
-        continue;
-      }
-      if (this.skipping) {
-        // Refused already: keep only a command cut short, and not even that once it passes the cap.
-        this.drop(this.len - found.resumeAt > this.maxJobBytes ? this.len : found.resumeAt);
-      } else if (this.len > this.maxJobBytes) {
-        out.push(this.refuse(this.len));
-        this.skipping = true;
-        this.drop(this.len);
-      } else this.scanned = found.resumeAt;
-      return out;
+    const view = this.buf.subarray(0, this.len);
+    const found = this.scan(view, this.scanned);
+    let head = 0;
+    let k = 0;
+    for (; k < found.cutEnds.length && out.length < SEPARATE_JOBS_PER_PUSH; k++) {
+      const cutEnd = found.cutEnds[k]!;
+      if (this.skipping) this.skipping = false;
+      else if (cutEnd - head > this.maxJobBytes) out.push(this.refuse(cutEnd - head));
+      else out.push({ kind: 'job', bytes: Buffer.from(view.subarray(head, cutEnd)), complete: true });
+      head = cutEnd;
     }
+    if (k < found.cutEnds.length) {
+      // More cuts than a till sends at once: the rest is one job, its cuts page boundaries in it.
+      const lastCut = found.cutEnds[found.cutEnds.length - 1]!;
+      out.push(lastCut - head > this.maxJobBytes ? this.refuse(lastCut - head) : { kind: 'job', bytes: Buffer.from(view.subarray(head, lastCut)), complete: true });
+      head = lastCut;
+    }
+    // What follows the last cut moves down once.
+    this.drop(head);
+    const resumeAt = found.resumeAt - head;
+    if (this.skipping) {
+      // Refused already: keep only a command cut short, and not even that once it passes the cap.
+      this.drop(this.len - resumeAt > this.maxJobBytes ? this.len : resumeAt);
+    } else if (this.len > this.maxJobBytes) {
+      out.push(this.refuse(this.len));
+      this.skipping = true;
+      this.drop(this.len);
+    } else this.scanned = resumeAt;
+    return out;
   }
 
   /** The stream ended (connection closed, cable pulled): what was pending is a job without a cut. */

@@ -20,7 +20,8 @@ export type { PrinterStatus } from './status';
 export type PrinterConfig =
   | { kind: 'tcp'; host: string; port: number; timeoutMs?: number }
   | { kind: 'serial'; path: string; baudRate: number; flowControl?: FlowControl; timeoutMs?: number }
-  | { kind: 'virtual'; host?: string; port: number; timeoutMs?: number }
+  /** `path`: the till's embedded printer on its local socket (Unix socket or named pipe) instead of TCP. */
+  | { kind: 'virtual'; host?: string; port: number; path?: string; timeoutMs?: number }
   | { kind: 'device'; path: string; timeoutMs?: number }
   /** `server`: a CUPS server other than the default (lp -h), e.g. a private test scheduler's socket. */
   | { kind: 'cups'; queue: string; server?: string; timeoutMs?: number }
@@ -53,9 +54,9 @@ export function createTransport(config: PrinterConfig): Transport {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT;
   switch (config.kind) {
     case 'tcp':
-      return tcpTransport(config.host, config.port, timeoutMs, 'tcp');
+      return tcpTransport({ host: config.host, port: config.port }, timeoutMs, 'tcp');
     case 'virtual':
-      return tcpTransport(config.host ?? '127.0.0.1', config.port, timeoutMs, 'virtual printer');
+      return tcpTransport(config.path ? { path: config.path } : { host: config.host ?? '127.0.0.1', port: config.port }, timeoutMs, 'virtual printer');
     case 'serial':
       return serialTransport(config);
     case 'device':

@@ -18,6 +18,8 @@ export type FromPrinterThread = { type: 'ready'; port: number } | { type: 'job';
 
 /** The printer on its own thread: everything a VirtualPrinter does except serving a local stream. */
 export type ThreadedVirtualPrinter = Omit<VirtualPrinter, 'attach'> & {
+  /** The local socket it listens on instead of TCP (options.path), else null. */
+  readonly path: string | null;
   /** How many times the thread ended unexpectedly and was started again. */
   restarts(): number;
   /**
@@ -59,7 +61,7 @@ export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOp
 
   const start = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const w = spawnPrinterThread({ options: { host: opts.host, port, outDir: opts.outDir, paper, commandSet: opts.commandSet, model: opts.model }, status: { ...status } }, opts.heapMb ?? HEAP_MB);
+      const w = spawnPrinterThread({ options: { host: opts.host, port, path: opts.path, outDir: opts.outDir, paper, commandSet: opts.commandSet, model: opts.model }, status: { ...status } }, opts.heapMb ?? HEAP_MB);
       worker = w;
       let ready = false;
       w.on('message', (m: FromPrinterThread) => {
@@ -67,7 +69,7 @@ export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOp
           ready = true;
           alive = true;
           port = m.port;
-          if (restarts > 0) log(`virtual printer thread started again on port ${port}`);
+          if (restarts > 0) log(`virtual printer thread started again on ${opts.path ?? `port ${port}`}`);
           resolve();
         } else if (m.type === 'log') log(m.line);
         else if (m.type === 'drawer') {
@@ -93,7 +95,7 @@ export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOp
           return;
         }
         restarts++;
-        log(`virtual printer thread ended (exit code ${code}); starting it again on port ${port}`);
+        log(`virtual printer thread ended (exit code ${code}); starting it again on ${opts.path ?? `port ${port}`}`);
         start().catch((e: Error) => log(e.message));
       });
     });
@@ -103,6 +105,7 @@ export async function startThreadedVirtualPrinter(opts: ThreadedVirtualPrinterOp
     get port() {
       return port;
     },
+    path: opts.path ?? null,
     jobs: () => [...jobs],
     onJob: (cb) => listeners.push(cb),
     drawerKicks: () => [...kicks],

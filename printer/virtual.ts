@@ -1,20 +1,21 @@
 /**
- * The virtual printer: listens like a network printer (raw TCP, any port) or sits at the far end of
- * a serial line, answers DLE EOT status queries and GS a (automatic status back) from its simulated
+ * The virtual printer: listens like a network printer (raw TCP, any port), on a local socket only
+ * its owner may open (a Unix socket or a Windows named pipe), or sits at the far end of a serial line, answers DLE EOT status queries and GS a (automatic status back) from its simulated
  * state, and turns each job (bytes up to a cut, or up to the connection's close) into <n>.bin,
  * <n>.png, <n>.txt and <n>.json in outDir. A job past the limits (limits.ts) or one it cannot
  * print is listed as refused with the reason; nothing a job holds throws out of it. Job numbers
  * continue from the files already in outDir, so a restart never overwrites an earlier job.
  * It cannot be held or filled: a connection idle for idleTimeoutMs is closed, at most maxConnections
- * are open, and the job files kept are bounded in count and bytes — the oldest job's files go first,
- * each drop written to dropped.txt in outDir and logged.
+ * are open (when full, a newcomer takes the place of the connection idle longest, if idle a second),
+ * and the job files kept are bounded in count and bytes — the oldest job's files go first, each drop
+ * written to dropped.txt in outDir and logged.
  */
-import { appendFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { decodeEscPos, type DecodedCommand } from './decode';
-import { decodeStar, starScanForCut } from './decode-star';
+import { decodeStar, starScanForCuts } from './decode-star';
 import { JobFramer, type FramedJob } from './job-framer';
 import type { Paper } from './layout';
 import { commandsRefusal, JobRefused, type JobRefusal } from './limits';
@@ -22,6 +23,7 @@ import { renderSlipPng, slipText } from './render';
 
 /** Job files: the owner's alone. */
 const PRIVATE = 0o600;
+const isPipe = (path: string) => path.startsWith('\\\\.\\pipe\\') || path.startsWith('\\\\?\\pipe\\');
 
 export interface VirtualStatus {
   paperOut: boolean;
@@ -58,6 +60,11 @@ export interface VirtualJob {
 export interface VirtualPrinterOptions {
   host?: string;
   port?: number;
+  /**
+   * Listen on this Unix socket (or Windows named pipe, `\\.\pipe\…`) instead of TCP: only processes
+   * that may open the path reach the printer (the till's embedded printer, in its 0700 data folder).
+   */
+  path?: string;
   outDir: string;
   paper?: Paper;
   /** The command set it understands: an Epson (ESC/POS, default) or a Star in Star Line mode. */
@@ -70,6 +77,8 @@ export interface VirtualPrinterOptions {
   idleTimeoutMs?: number;
   /** TCP connections open at once (default 16: a till holds one). */
   maxConnections?: number;
+  /** When full, a new connection takes the place of the one idle longest if that one sent nothing this long (default 1 s). */
+  evictIdleMs?: number;
   /** Job files kept in outDir (defaults: 500 jobs, 32 MB), the oldest dropped first. */
   keepJobs?: { count: number; bytes: number };
 }
@@ -81,6 +90,7 @@ export interface DrawerKick {
 }
 
 export interface VirtualPrinter {
+  /** The TCP port it listens on; 0 when it listens on a socket path. */
   port: number;
   jobs(): VirtualJob[];
   onJob(cb: (job: VirtualJob) => void): void;
@@ -273,7 +283,7 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
       stream.on('close', () => sockets.delete(stream));
       return;
     }
-    const framer = new JobFramer(star ? { scan: starScanForCut } : {});
+    const framer = new JobFramer(star ? { scan: starScanForCuts } : {});
     let received = 0;
     let dropped = false;
     stream.on('data', (chunk: Buffer) => {
@@ -328,16 +338,36 @@ export async function startVirtualPrinter(opts: VirtualPrinterOptions): Promise<
     });
   };
 
+  const maxConnections = opts.maxConnections ?? 16;
+  const evictIdleMs = opts.evictIdleMs ?? 1_000;
+  /** Open connections and when each last sent a byte. */
+  const lastSent = new Map<net.Socket, number>();
   const server = net.createServer((socket) => {
+    if (lastSent.size >= maxConnections) {
+      // Full: the connection idle longest gives its place, if it has been idle a while; else the newcomer is refused.
+      let idlest: net.Socket | null = null;
+      let since = Infinity;
+      for (const [s, t] of lastSent) if (t < since) [idlest, since] = [s, t];
+      if (!idlest || Date.now() - since < evictIdleMs) return socket.destroy();
+      idlest.destroy();
+      lastSent.delete(idlest);
+    }
+    lastSent.set(socket, Date.now());
+    socket.on('data', () => lastSent.set(socket, Date.now()));
+    socket.on('close', () => lastSent.delete(socket));
     // A connection that sends nothing (a hung or hostile client) gives its place back.
     socket.setTimeout(opts.idleTimeoutMs ?? 30_000, () => socket.destroy());
     serve(socket, true);
   });
-  server.maxConnections = opts.maxConnections ?? 16;
+  const path = opts.path;
+  // A socket file left by a printer that ended (a crashed thread) would refuse the new one.
+  if (path && !isPipe(path)) rmSync(path, { force: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+    if (path) server.listen(path, () => resolve());
+    else server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
+  if (path && !isPipe(path)) chmodSync(path, PRIVATE);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 

@@ -14,7 +14,7 @@ import { SwitchEngine, type EngineConfig } from './engine/switch-engine';
 import { buildServer } from './server/app';
 import type { StoreUser } from './server/api-users';
 import type { ConnectionLimits } from './server/connection-limits';
-import type { AuthAlert, AuthLimits } from './server/auth-limits';
+import { alertLine, type AuthAlert, type AuthLimits } from './server/auth-limits';
 import type { HealthCheck } from './server/health-routes';
 import { startBackgroundJobs } from './background-jobs';
 import { openPostgresStore, openSqliteStore, type SwitchStore } from './store';
@@ -64,7 +64,7 @@ export interface SwitchOptions {
   rng?: () => number;
   /** Request/header timeouts and open-connection caps (server/connection-limits.ts). */
   limits?: Partial<ConnectionLimits>;
-  /** Slowing and locking after wrong credentials (server/auth-limits.ts), and where its alerts go. */
+  /** Slowing and locking after wrong credentials (server/auth-limits.ts); each lockout's alert is filed in the store and told here (default: a line on standard error). */
   authLimits?: Partial<AuthLimits>;
   onAlert?: (a: AuthAlert) => void;
   /** What GET /healthz checks (server/health-routes.ts); by default that the store answers its ping. */
@@ -165,7 +165,12 @@ export async function startSwitch(options: SwitchOptions): Promise<RunningSwitch
     cleanup.unshift(() => engine.close());
 
     const simulated = new Map((sim?.providers ?? []).map((p) => [p.descriptor.id, p]));
-    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, authLimits: opts.authLimits, onAlert: opts.onAlert, oauth2: opts.oauth2, storeUsers: opts.storeUsers, health: opts.health ?? (() => store.ping()) });
+    // A lockout is filed where the operator reads the other alerts (GET /admin/v1/alerts), and told.
+    const onAlert = (a: AuthAlert) => {
+      store.insertAuthAlert(a).catch((e: unknown) => console.error(`alert not filed (${e instanceof Error ? e.message : String(e)})`));
+      (opts.onAlert ?? alertLine)(a);
+    };
+    const app = buildServer(engine, simulated, { auth: opts.auth, tls: opts.tls, log: opts.log, limits: opts.limits, authLimits: opts.authLimits, onAlert, oauth2: opts.oauth2, storeUsers: opts.storeUsers, health: opts.health ?? (() => store.ping()) });
     const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
     cleanup.unshift(() => app.close());
     const port = new URL(address).port;

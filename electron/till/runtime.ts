@@ -118,6 +118,7 @@ async function startRuntime(opts: TillRuntimeOptions): Promise<TillRuntime> {
   }
 
   let vp: ThreadedVirtualPrinter | null = null;
+  const printerPath = embeddedPrinterPath(opts.dataDir);
   const vpState = { paperOut: false, coverOpen: false, offline: false, paperLow: false };
   let sink: ByteSink = NO_PRINTER;
   let format: PrinterFormat = { commandSet: 'epson' };
@@ -150,12 +151,12 @@ async function startRuntime(opts: TillRuntimeOptions): Promise<TillRuntime> {
     }
     if (!vp) {
       const paper = (a.paper ?? s.printer.paperWidth) === 58 ? '58mm' : '80mm';
-      vp = await startThreadedVirtualPrinter({ port: 0, outDir: join(opts.dataDir, 'virtual-printer'), paper, commandSet, log });
+      vp = await startThreadedVirtualPrinter({ path: printerPath, outDir: join(opts.dataDir, 'virtual-printer'), paper, commandSet, log });
       const started = vp;
       closers.push(() => started.close());
-      log(`virtual printer (${commandSet === 'star' ? 'Star' : 'Epson'}) on 127.0.0.1:${vp.port} (jobs in ${join(opts.dataDir, 'virtual-printer')})`);
+      log(`virtual printer (${commandSet === 'star' ? 'Star' : 'Epson'}) on ${printerPath}, for this till only (jobs in ${join(opts.dataDir, 'virtual-printer')})`);
     }
-    sink = sinkFromTransport(createTransport({ kind: 'virtual', host: '127.0.0.1', port: vp.port }));
+    sink = sinkFromTransport(createTransport({ kind: 'virtual', path: printerPath, port: 0 }));
   };
   await buildSink(settings);
   let paper: 58 | 80 = settings.printer.paperWidth;
@@ -207,6 +208,18 @@ async function startRuntime(opts: TillRuntimeOptions): Promise<TillRuntime> {
       for (const c of closers.reverse()) await c().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Where the embedded virtual printer listens: a Unix socket in the till's 0700 data folder (in a
+ * private 0700 folder of the temp dir when that path is too long for a socket), or a named pipe with
+ * a name new at every launch on Windows (writable by its owner only) — never a TCP port, which any
+ * local process could send jobs to. A field tech's printer on TCP is `ppu-printer` (docs/printing.md).
+ */
+export function embeddedPrinterPath(dataDir: string): string {
+  if (process.platform === 'win32') return `\\\\.\\pipe\\ppu-till-printer-${randomBytes(12).toString('hex')}`;
+  const inData = join(dataDir, 'virtual-printer', 'printer.sock');
+  return Buffer.byteLength(inData) <= 100 ? inData : join(mkdtempSync(join(tmpdir(), 'ppu-till-printer-')), 'printer.sock');
 }
 
 /** The store as the back end sees it: the environment's switch settings read over the stored ones, never saved. */

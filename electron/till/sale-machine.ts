@@ -31,7 +31,8 @@ export interface MachineSale {
 
 export type SaleEvent =
   | { type: 'send' } // an attempt is about to go out (persisted before sending)
-  | { type: 'answer'; outcome: Outcome; error?: string }
+  /** `late`: the customer is known to be gone (an answer the till took back after a restart). */
+  | { type: 'answer'; outcome: Outcome; error?: string; late?: boolean }
   | { type: 'leave-pending' }
   | { type: 'cancel' }
   | { type: 'retry-now' };
@@ -64,7 +65,7 @@ export function nextSale(sale: MachineSale, event: SaleEvent, now: number, polic
       if (event.outcome === 'successful') {
         return {
           ok: true,
-          sale: { ...sale, state: 'succeeded', late: s === 'pending', nextAttemptAt: null, lastError: null },
+          sale: { ...sale, state: 'succeeded', late: s === 'pending' || event.late === true, nextAttemptAt: null, lastError: null },
           effects: [{ type: 'queue-confirmation' }, { type: 'print', slip: 'sale' }],
         };
       }

@@ -95,8 +95,8 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   // before. A switch that cannot be asked (down, or no console rights) is noted in the log, not as a fault.
   const recovery = damage || !deps.backups?.list().length
     ? Promise.resolve()
-    : recoverLostSales(ctx, link).then(
-        (ids) => void (ids.length > 0 && deps.log?.(`took back ${ids.length} completed sale(s) the switch knows and this till had lost: ${ids.join(', ')}`)),
+    : recoverLostSales(ctx, link, apply).then(
+        (ids) => void (ids.length > 0 && deps.log?.(`took back ${ids.length} sale(s) the switch knows and this till had lost or held open: ${ids.join(', ')}`)),
         (err: unknown) => void deps.log?.(`could not compare this till's sales with the switch's: ${err instanceof Error ? err.message : String(err)}`),
       );
   const storage = () => storageStatus(deps.freeBytes?.(), unsaved.count(), damage);

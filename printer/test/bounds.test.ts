@@ -70,3 +70,21 @@ it('closes an idle connection after the idle time and refuses connections over t
   for (let k = 0; k < 100 && vp.jobs().length < 1; k++) await new Promise((r) => setTimeout(r, 20));
   expect(vp.jobs()[0]?.text).toContain('JOB-1');
 });
+
+it('when every place is held by idle connections, a slip takes the place of the one idle longest and prints at once', async () => {
+  const vp = await startVirtualPrinter({ port: 0, outDir: join(dir, 'evict'), idleTimeoutMs: 60_000, maxConnections: 3, evictIdleMs: 200, log: () => undefined });
+  printers.push(vp);
+  const held = [];
+  for (let k = 0; k < 3; k++) {
+    held.push(idle(vp.port));
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  await sendJob(vp.port, slip(2)); // long before the idle time (60 s) would free a place
+  for (let k = 0; k < 100 && vp.jobs().length < 1; k++) await new Promise((r) => setTimeout(r, 20));
+  expect(vp.jobs()[0]?.text).toContain('JOB-2');
+  // The first holder gave its place; the two after it are still open.
+  expect(await Promise.race([held[0]!.closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('open'), 200))])).toBe('closed');
+  expect(await Promise.race([held[2]!.closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('open'), 200))])).toBe('open');
+  for (const h of held) h.socket.destroy();
+});

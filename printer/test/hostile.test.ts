@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEscPos, layoutSlip, startThreadedVirtualPrinter, type ThreadedVirtualPrinter, type VirtualJob } from '../index';
-import { JobFramer } from '../job-framer';
+import { JobFramer, SEPARATE_JOBS_PER_PUSH } from '../job-framer';
 import { SAMPLES } from './samples';
 import { sendJob } from './tcp-send';
 
@@ -126,5 +126,18 @@ describe('job framing', () => {
       { kind: 'refused', bytes: 1600, reason: 'job of 1,600 bytes or more is larger than the 1 KB a job may have' },
       { kind: 'job', bytes: Buffer.from([0x42, ...CUT]), complete: true },
     ]);
+  });
+
+  it('ends at most 8 jobs per arrival of bytes: the cuts past them are page boundaries of one last job', () => {
+    const framer = new JobFramer();
+    const tiny = (k: number) => [0x41 + (k % 26), ...CUT];
+    const arrival = Buffer.from(Array.from({ length: 1000 }, (_, k) => tiny(k)).flat());
+    const jobs = framer.push(arrival);
+    expect(jobs.map((j) => (j.kind === 'job' ? j.bytes.length : j.reason))).toEqual([...Array<number>(SEPARATE_JOBS_PER_PUSH).fill(4), (1000 - SEPARATE_JOBS_PER_PUSH) * 4]);
+    // Nothing is lost or repeated: the jobs put back together are the bytes that came.
+    expect(Buffer.concat(jobs.map((j) => (j.kind === 'job' ? j.bytes : Buffer.alloc(0))))).toEqual(arrival);
+    // A till's slips, one arrival each, stay jobs of their own.
+    expect(framer.push(Buffer.from(tiny(0))).length).toBe(1);
+    expect(framer.push(Buffer.from(tiny(1))).length).toBe(1);
   });
 });

@@ -1,17 +1,23 @@
 /**
- * Raw TCP (port 9100) printers and the virtual printer: one connection per job, closed by us after
- * the last byte, the job done when the printer closes its side; status on a connection of its own.
+ * Raw TCP (port 9100) printers and the virtual printer (over TCP, or over the till's local socket):
+ * one connection per job, closed by us after the last byte, the job done when the printer closes its
+ * side; status on a connection of its own.
  */
 import net from 'node:net';
 import { PrinterError, type Transport } from '../transport';
 import { questionsOver, type Converse } from './questions';
 
-function tcpConnect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+/** Where the printer listens: a host and TCP port, or a local socket path (Unix socket, named pipe). */
+export type PrinterEndpoint = { host: string; port: number } | { path: string };
+const nameOf = (at: PrinterEndpoint) => ('path' in at ? at.path : `${at.host}:${at.port}`);
+
+function tcpConnect(at: PrinterEndpoint, timeoutMs: number): Promise<net.Socket> {
+  const name = nameOf(at);
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    const socket = net.connect(at);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new PrinterError(`No connection to printer ${host}:${port} within ${timeoutMs} ms`, 'CONNECT_TIMEOUT'));
+      reject(new PrinterError(`No connection to printer ${name} within ${timeoutMs} ms`, 'CONNECT_TIMEOUT'));
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -19,15 +25,16 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<net.
     });
     socket.once('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new PrinterError(`Printer ${host}:${port} unreachable (${e.code ?? e.message})`, 'UNREACHABLE'));
+      reject(new PrinterError(`Printer ${name} unreachable (${e.code ?? e.message})`, 'UNREACHABLE'));
     });
   });
 }
 
-export function tcpTransport(host: string, port: number, timeoutMs: number, label: string): Transport {
+export function tcpTransport(at: PrinterEndpoint, timeoutMs: number, label: string): Transport {
+  const name = nameOf(at);
   /** A connection of its own for a question and its answer. */
   const converse: Converse = async (ask) => {
-    const socket = await tcpConnect(host, port, timeoutMs);
+    const socket = await tcpConnect(at, timeoutMs);
     socket.on('error', () => undefined);
     try {
       return await ask({ write: (b) => socket.write(b), onData: (cb) => socket.on('data', cb) });
@@ -36,23 +43,23 @@ export function tcpTransport(host: string, port: number, timeoutMs: number, labe
     }
   };
   return {
-    description: `${label} ${host}:${port}`,
+    description: `${label} ${name}`,
     async send(bytes) {
-      const socket = await tcpConnect(host, port, timeoutMs);
+      const socket = await tcpConnect(at, timeoutMs);
       await new Promise<void>((resolve, reject) => {
         let failed: PrinterError | undefined;
         const timer = setTimeout(() => {
-          failed = new PrinterError(`Printer ${host}:${port} did not take the job within ${timeoutMs} ms (stalled)`, 'WRITE_TIMEOUT');
+          failed = new PrinterError(`Printer ${name} did not take the job within ${timeoutMs} ms (stalled)`, 'WRITE_TIMEOUT');
           socket.destroy();
         }, timeoutMs);
         socket.on('error', (e: NodeJS.ErrnoException) => {
-          failed ??= new PrinterError(`Connection to printer ${host}:${port} lost mid-job (${e.code ?? e.message})`, 'CONNECTION_LOST');
+          failed ??= new PrinterError(`Connection to printer ${name} lost mid-job (${e.code ?? e.message})`, 'CONNECTION_LOST');
         });
         socket.on('data', () => undefined); // ASB/status bytes the printer may push
         socket.once('close', (hadError) => {
           clearTimeout(timer);
           if (failed) reject(failed);
-          else if (hadError) reject(new PrinterError(`Connection to printer ${host}:${port} lost mid-job`, 'CONNECTION_LOST'));
+          else if (hadError) reject(new PrinterError(`Connection to printer ${name} lost mid-job`, 'CONNECTION_LOST'));
           else resolve();
         });
         // end() after the write: the printer sees the whole job, then we wait for its side to close.

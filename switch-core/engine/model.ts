@@ -119,8 +119,17 @@ export interface AdviceAlert {
   message: string;
 }
 
-/** What the alerts list shows: provider health changes and parked advices. */
-export type SwitchAlert = ({ kind: 'HEALTH' } & HealthAlert) | ({ kind: 'ADVICE_NEEDS_RECONCILIATION' } & AdviceAlert);
+/** A client address or API user name locked after wrong credentials (server/auth-limits.ts). */
+export interface AuthAlert {
+  at: string;
+  kind: 'AUTH_LOCKED_ADDRESS' | 'AUTH_LOCKED_USER';
+  /** The address or the user name that was locked. */
+  subject: string;
+  message: string;
+}
+
+/** What the alerts list shows: provider health changes, parked advices and sign-in lockouts. */
+export type SwitchAlert = ({ kind: 'HEALTH' } & HealthAlert) | ({ kind: 'ADVICE_NEEDS_RECONCILIATION' } & AdviceAlert) | AuthAlert;
 
 export interface HealthSample {
   at: string;

@@ -13,7 +13,7 @@ import type { SwitchEngine } from '../engine/switch-engine';
 import { ADMIN_BASE_PATH, registerAdminRoutes } from './admin-routes';
 import { apiUserResolver, type ApiUser, type StoreUser } from './api-users';
 import { basicCredentials, bearerTokens, credentialsChecker, registerTokenEndpoint } from './auth';
-import { DEFAULT_AUTH_LIMITS, createAuthGuard, type AuthAlert, type AuthLimits } from './auth-limits';
+import { DEFAULT_AUTH_LIMITS, alertLine, createAuthGuard, type AuthAlert, type AuthLimits } from './auth-limits';
 import { DEFAULT_CONNECTION_LIMITS, applyConnectionLimits, type ConnectionLimits } from './connection-limits';
 import { HEALTH_PATH, registerHealthRoute, type HealthCheck } from './health-routes';
 import { ppuMessageAt, registerPpuRoutes } from './ppu-routes';
@@ -67,7 +67,7 @@ export function buildServer(engine: SwitchEngine, simulated: ReadonlyMap<string,
   const basicChallenge = 'Basic realm="ppu-switch", charset="UTF-8"';
 
   app.decorateRequest('apiUser', null);
-  const guard = createAuthGuard({ ...DEFAULT_AUTH_LIMITS, ...opts.authLimits }, opts.onAlert ?? ((a) => console.error(`ALERT ${a.kind} ${a.at}: ${a.message}`)));
+  const guard = createAuthGuard({ ...DEFAULT_AUTH_LIMITS, ...opts.authLimits }, opts.onAlert ?? alertLine);
   const addressOf = (request: { socket: { remoteAddress?: string } }) => request.socket.remoteAddress ?? 'unknown';
   const holdBack = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : undefined);
 

@@ -5,9 +5,10 @@
  * requests are refused (429) without their credentials being checked, so guessing gains nothing.
  * An address that authenticated rightly lately (the tills) is never locked, only slowed, so the right
  * client keeps working while someone guesses beside it. Each lock raises one alert. Pure state over
- * a clock; the server hook in app.ts applies it.
+ * a clock; the server hook in app.ts applies it, and index.ts files each alert in the store's alerts.
  */
 import { backoffMs } from '../../common/backoff';
+import type { AuthAlert } from '../engine/model';
 
 export interface AuthLimits {
   /** Failures (per address, per user) after which each wrong answer is slowed. */
@@ -46,12 +47,7 @@ interface Count {
   lockedUntil: number;
 }
 
-export interface AuthAlert {
-  at: string;
-  kind: 'AUTH_LOCKED_ADDRESS' | 'AUTH_LOCKED_USER';
-  subject: string;
-  message: string;
-}
+export type { AuthAlert };
 
 export interface AuthGuard {
   /** Why a request from `address` naming `user` is refused unchecked now, or null when it may be checked. */
@@ -59,6 +55,11 @@ export interface AuthGuard {
   /** Counts a failure; answers how long to hold the answer back. */
   failed(address: string, user: string | null): number;
   succeeded(address: string): void;
+}
+
+/** A lockout's alert as one line on standard error. */
+export function alertLine(a: AuthAlert): void {
+  console.error(`ALERT ${a.kind} ${a.at}: ${a.message}`);
 }
 
 export function createAuthGuard(limits: AuthLimits, onAlert: (a: AuthAlert) => void, clock: () => number = Date.now): AuthGuard {

@@ -68,10 +68,11 @@ export interface AdviceRow {
 export interface AlertRow {
   at: string;
   kind: SwitchAlert['kind'];
-  provider_id: string;
+  provider_id: string | null;
   from_health: HealthAlert['from'] | null;
   to_health: HealthAlert['to'] | null;
   advice_id: string | null;
+  subject: string | null;
   message: string;
 }
 
@@ -199,9 +200,14 @@ export function toAdvice(r: AdviceRow): AdviceRecord {
 }
 
 export function toAlert(r: AlertRow): SwitchAlert {
-  return r.kind === 'HEALTH'
-    ? { kind: r.kind, at: r.at, providerId: r.provider_id, from: r.from_health!, to: r.to_health!, message: r.message }
-    : { kind: r.kind, at: r.at, providerId: r.provider_id, adviceId: r.advice_id!, message: r.message };
+  switch (r.kind) {
+    case 'HEALTH':
+      return { kind: r.kind, at: r.at, providerId: r.provider_id!, from: r.from_health!, to: r.to_health!, message: r.message };
+    case 'ADVICE_NEEDS_RECONCILIATION':
+      return { kind: r.kind, at: r.at, providerId: r.provider_id!, adviceId: r.advice_id!, message: r.message };
+    default:
+      return { kind: r.kind, at: r.at, subject: r.subject!, message: r.message };
+  }
 }
 
 export function toHealthSample(r: HealthRow): HealthSample {

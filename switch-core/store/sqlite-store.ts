@@ -1,8 +1,9 @@
 /**
  * The switch's SQLite engine (better-sqlite3, WAL): the embedded default, one switch process on one
- * file. It puts together the connection (sqlite/connection.ts: migrations, the checkpointer, the
- * shared WAL fsync) and each table family's queries (sqlite/*.ts, with the statements both engines
- * share in statements.ts) behind the SwitchStore interface (switch-store.ts).
+ * file. It puts together the connection (sqlite/connection.ts: migrations, reads on the main
+ * thread, the writer thread and its group commit, the checkpointer) and each table family's
+ * queries (sqlite/*.ts, with the statements both engines share in statements.ts) behind the
+ * SwitchStore interface (switch-store.ts).
  */
 import type Database from 'better-sqlite3';
 import type { MeterState } from '../engine/model';
@@ -18,8 +19,10 @@ export { SWITCH_PAGE_SIZE, type StoreOptions } from './sqlite/connection';
 
 export interface SqliteSwitchStore extends SwitchStore {
   readonly engine: 'sqlite';
-  /** The open file, for tests and benches that look at it beside the store. */
+  /** The main thread's connection to the file (reads only), for tests and benches that look at it beside the store. */
   readonly db: Database.Database;
+  /** fdatasyncs of the WAL that durable writes have waited for since the store opened. */
+  durableSyncs(): number;
 }
 
 export function openSqliteStore(file: string, opts: StoreOptions = {}): SqliteSwitchStore {
@@ -29,6 +32,7 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): SqliteSw
     engine: 'sqlite',
     sharedByNodes: false,
     db: conn.db,
+    durableSyncs: () => conn.syncs(),
     close: () => conn.close(),
     async ping() {
       conn.db.prepare('SELECT 1').get();

@@ -49,6 +49,7 @@ export const SQL = {
   insertAdviceAlert: "INSERT INTO alerts (at, kind, provider_id, advice_id, message) VALUES (?, 'ADVICE_NEEDS_RECONCILIATION', ?, ?, ?)",
   // alerts and health history
   insertHealthAlert: "INSERT INTO alerts (at, kind, provider_id, from_health, to_health, message) VALUES (?, 'HEALTH', ?, ?, ?, ?)",
+  insertAuthAlert: 'INSERT INTO alerts (at, kind, subject, message) VALUES (?, ?, ?, ?)',
   listAlerts: 'SELECT * FROM alerts ORDER BY seq DESC LIMIT ?',
   listHealthSamples: 'SELECT * FROM (SELECT * FROM health_history ORDER BY seq DESC LIMIT ?) h ORDER BY seq',
 } as const;

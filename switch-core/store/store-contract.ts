@@ -369,6 +369,8 @@ export function storeContract(name: string, open: () => Promise<SwitchStore>): v
         { kind: 'HEALTH', at: at(1), providerId: 'P01', from: 'UP', to: 'DEGRADED', message: 'P01 slow' },
       ]);
       expect(await s.listAlerts(1)).toHaveLength(1);
+      await s.insertAuthAlert({ at: at(3), kind: 'AUTH_LOCKED_ADDRESS', subject: '203.0.113.9', message: '20 failed sign-ins from 203.0.113.9' });
+      expect((await s.listAlerts(1))[0]).toEqual({ kind: 'AUTH_LOCKED_ADDRESS', at: at(3), subject: '203.0.113.9', message: '20 failed sign-ins from 203.0.113.9' });
       const samples = [1, 2, 3].map((i) => ({ at: at(i), providerId: i === 2 ? 'P02' : 'P01', latencyMs: i * 10.5, errorRate: i / 10, up: i !== 3 }));
       await s.insertHealthSamples(samples);
       await s.insertHealthSamples([]);

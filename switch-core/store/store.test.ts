@@ -1,11 +1,10 @@
-/** The switch's SQLite store on a real file: migrating old databases, prefix search, duplicates, group-committed durable writes. */
+/** The switch's SQLite store on a real file: migrating old databases, prefix search, duplicates, the writer thread's group-committed durable writes. */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DuplicateIdError, LATEST_VERSION, migrate, newerSchemaMessage, openSqliteStore, type NewTransaction } from './index';
 
 const dir = mkdtempSync(join(tmpdir(), 'switch-store-'));
@@ -70,42 +69,65 @@ describe('switch store (SQLite)', () => {
     await store.close();
   });
 
-  it('a purchase and its provider resolve only after an fdatasync of the WAL begun after their commit, one shared by a burst', async () => {
+  it('a purchase and its provider resolve only after an fdatasync of the WAL, one shared by a burst, and the event loop never waits for a commit', async () => {
     const file = join(dir, 'durable.db');
     const store = openSqliteStore(file);
-    const probe = await open(file, 'r');
-    const handleProto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
-    await probe.close();
-    const events: string[] = [];
-    const realSync = handleProto.datasync;
-    const spy = vi.spyOn(handleProto, 'datasync').mockImplementation(async function (this: unknown) {
-      events.push('fsync-start');
-      await realSync.call(this);
-      events.push('fsync-end');
-    });
-    try {
-      const writes = Array.from({ length: 50 }, (_, i) => store.insertTransaction(purchase(`p${i}`)).then(() => events.push(`p${i} durable`)));
-      await Promise.all(writes);
-      // Every purchase waited for an fsync that ended after it was committed (all committed before the first began).
-      expect(events.indexOf('p0 durable')).toBeGreaterThan(events.indexOf('fsync-end'));
-      // Fifty purchases arriving together cost one or two fsyncs, not fifty.
-      const fsyncs = events.filter((e) => e === 'fsync-start').length;
-      expect(fsyncs).toBeGreaterThanOrEqual(1);
-      expect(fsyncs).toBeLessThanOrEqual(2);
-      events.length = 0;
-      await store.setTransactionProvider('p1', 'P02');
-      expect(events).toEqual(['fsync-start', 'fsync-end']);
-      events.length = 0;
-      // Everything else is a plain commit: no fsync waited for.
-      await store.finishTransaction('p1', { providerId: 'P02', status: 'SUCCESSFUL', errorType: null, ms: 1, responseStatus: 201, responseBody: {}, final: true });
-      expect(events).toEqual([]);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(Number(store.db.pragma('synchronous', { simple: true }))).toBe(1); // NORMAL: the event loop never waits for a disk
+    await store.setMeta('warm', 'writer thread started');
+    const before = store.durableSyncs();
+    // Fifty purchases arriving together: one group on the writer thread, one commit, one fsync.
+    const writes = Array.from({ length: 50 }, (_, i) => store.insertTransaction(purchase(`p${i}`)).then(() => store.durableSyncs()));
+    // Posted, not written: nothing ran on this thread, so the file has none of them yet.
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM transactions').get()).toEqual({ n: 0 });
+    const syncsSeen = await Promise.all(writes);
+    // Every purchase resolved only once a sync had ended after it was committed.
+    expect(Math.min(...syncsSeen)).toBeGreaterThan(before);
+    expect(store.durableSyncs() - before).toBe(1);
+    // And every later read on this thread sees them (read-your-writes after the acknowledgement).
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM transactions').get()).toEqual({ n: 50 });
+    await store.setTransactionProvider('p1', 'P02');
+    expect(store.durableSyncs() - before).toBe(2);
+    // Everything else is a plain commit: no fsync waited for.
+    await store.finishTransaction('p1', { providerId: 'P02', status: 'SUCCESSFUL', errorType: null, ms: 1, responseStatus: 201, responseBody: {}, final: true });
+    await store.insertTransaction({ ...purchase('lookup'), type: 'LOOKUP' }, { durable: false });
+    expect(store.durableSyncs() - before).toBe(2);
     expect(await store.getTransaction('p1')).toMatchObject({ providerId: 'P02', status: 'SUCCESSFUL' });
     await store.close();
   });
+
+  it('a refused write fails alone, with the error the caller had when writes ran on its thread, and the store writes on', async () => {
+    const file = join(dir, 'refused.db');
+    const store = openSqliteStore(file);
+    await store.insertTransaction(purchase('taken'));
+    // Three writes in one group: the middle one reuses an id.
+    const results = await Promise.allSettled([store.insertTransaction(purchase('a')), store.insertTransaction(purchase('taken')), store.insertTransaction(purchase('b'))]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateIdError);
+    // A write SQLite refuses for another reason keeps SQLite's own error and code.
+    const other = await store.setMeta('k', null as unknown as string).catch((e: unknown) => e);
+    expect(other).toBeInstanceOf(Database.SqliteError);
+    expect((other as { code: string }).code).toBe('SQLITE_CONSTRAINT_NOTNULL');
+    expect((await store.listTransactions({})).map((t) => t.id).sort()).toEqual(['a', 'b', 'taken']);
+    await store.close();
+  });
+
+  it('a write that finds the file locked by another process past the busy timeout is refused with SQLITE_BUSY, and the store writes on once it is free', async () => {
+    const file = join(dir, 'busy.db');
+    const store = openSqliteStore(file);
+    await store.insertTransaction(purchase('before'));
+    const other = new Database(file);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      const refused = await store.insertTransaction(purchase('while-locked')).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(Database.SqliteError);
+      expect((refused as { code: string }).code).toBe('SQLITE_BUSY');
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    await store.insertTransaction(purchase('after'));
+    expect((await store.listTransactions({})).map((t) => t.id).sort()).toEqual(['after', 'before']);
+    await store.close();
+  }, 30_000);
 
   it('a late last-response time never puts back a support status that changed meanwhile, and reads see every write', async () => {
     const file = join(dir, 'support.db');
@@ -129,11 +151,12 @@ describe('switch store (SQLite)', () => {
   it('a purchase writes little into the WAL: its row and its answer take under 16 KB of frames (10.2 KB measured; 28.2 KB with the default 4 KB pages)', async () => {
     const file = join(dir, 'frames.db');
     const store = openSqliteStore(file);
-    store.db.pragma('wal_autocheckpoint = 0');
     const wal = () => statSync(`${file}-wal`).size;
     const answer = JSON.stringify({ tokens: [{ stsCipher: '1234'.repeat(5) }], slipData: { lines: Array.from({ length: 30 }, (_, i) => `line ${i}`.padEnd(42, '.')) } });
+    await store.setMeta('warm', 'the WAL exists');
     const before = wal();
-    const n = 100;
+    // 50 purchases: about 500 frames, under the 1,000 at which SQLite's own checkpoint starts the WAL over.
+    const n = 50;
     for (let i = 0; i < n; i++) {
       const id = randomUUID();
       await store.insertTransaction({ ...purchase(id), request: { id, meter: { meterId: '01234567890' }, purchaseValue: { amount: 5000 }, pad: 'x'.repeat(400) } }, { durable: false });
@@ -148,30 +171,35 @@ describe('switch store (SQLite)', () => {
     const file = join(dir, 'steady.db');
     const store = openSqliteStore(file, { backgroundCheckpointMs: 50 });
     const walSize = () => statSync(`${file}-wal`).size;
+    // The WAL header's checkpoint sequence number (bytes 12–15): SQLite adds one each time it starts the WAL over.
+    const restarts = () => readFileSync(`${file}-wal`).subarray(0, 16).readUInt32BE(12);
     const row = 'r'.repeat(2_000);
-    let written = 0;
+    const n = 6_000;
     let largest = 0;
-    const until = performance.now() + 3_000;
-    while (performance.now() < until) {
+    for (let i = 0; i < n; i++) {
       // A write every turn of the event loop, as a busy switch makes them: never a quiet moment.
-      const id = randomUUID();
-      await store.insertTransaction({ ...purchase(id), request: row }, { durable: false });
-      written += row.length;
+      await store.insertTransaction({ ...purchase(randomUUID()), request: row }, { durable: false });
       largest = Math.max(largest, walSize());
       await new Promise((r) => setImmediate(r));
     }
+    const restarted = restarts();
     const rows = (await store.listTransactions({ limit: 1000 })).length;
     await store.close();
     expect(rows).toBe(1000);
-    expect(written).toBeGreaterThan(8_000_000);
-    // Without the restart the WAL holds every frame written: more than the rows themselves.
-    expect(largest).toBeLessThan(written / 2);
-  });
+    // Without the restarts the WAL would hold every frame written: 9.9 KB for each 2 KB row committed
+    // alone (its pages and its indexes'), 60 MB here. It started over again and again instead (10–19
+    // times measured on a quiet machine; twice before the checkpointer runs) and stayed under half of
+    // that. More than those two shows the checkpointer's; how many more depends on the CPU it gets (a
+    // loaded machine gave fewer than six once), so the bound on size is the one that matters.
+    const withoutRestarts = n * 9_900;
+    expect(restarted).toBeGreaterThanOrEqual(3);
+    expect(largest).toBeLessThan(withoutRestarts / 2);
+  }, 60_000);
 
-  it('closes promptly while its checkpointer keeps asking to hold the writes (a request crossing the stop once hung close for ever)', async () => {
+  it('closes promptly while its checkpointer keeps asking the writer to finish a checkpoint (a request crossing the stop once hung close for ever)', async () => {
     for (let round = 0; round < 25; round++) {
       const file = join(dir, `closing-${round}.db`);
-      // A checkpoint every millisecond with a tiny WAL: a hold is asked for nearly all the time.
+      // A checkpoint every millisecond with a tiny WAL: the writer is asked to finish one nearly all the time.
       const store = openSqliteStore(file, { backgroundCheckpointMs: 1 });
       for (let i = 0; i < 20 + round; i++) {
         await store.insertTransaction(purchase(randomUUID()), { durable: false });

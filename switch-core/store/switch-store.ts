@@ -10,6 +10,7 @@
  */
 import type {
   AdviceAlert,
+  AuthAlert,
   AdviceRecord,
   AdviceStatus,
   HealthAlert,
@@ -170,6 +171,8 @@ export interface SwitchStore {
   parkAdvice(a: Pick<AdviceRecord, 'id' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'status'>, alert: AdviceAlert): Promise<void>;
 
   insertAlert(a: HealthAlert): Promise<void>;
+  /** Files a sign-in lockout (server/auth-limits.ts) where the operator reads the other alerts. */
+  insertAuthAlert(a: AuthAlert): Promise<void>;
   listAlerts(limit?: number): Promise<SwitchAlert[]>;
   insertHealthSamples(samples: readonly HealthSample[]): Promise<void>;
   listHealthSamples(limit?: number): Promise<HealthSample[]>;

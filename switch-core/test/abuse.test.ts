@@ -1,7 +1,7 @@
 /**
  * The switch under abuse, over real TCP from several loopback addresses: nine addresses holding
  * half-sent requests up to their cap (more than the total) cannot shut out a till on a tenth; wrong passwords are locked per address and per user name, with an alert
- * for each, while the till that signed in rightly keeps selling; `serve --auth-file` takes the
+ * for each filed where the operator reads the switch's alerts (GET /admin/v1/alerts), while the till that signed in rightly keeps selling; `serve --auth-file` takes the
  * credentials from a file, and the password is not in the process's command line (what `ps` shows).
  */
 import { spawn } from 'node:child_process';
@@ -53,6 +53,19 @@ function lookupFrom(port: number, localAddress: string, auth: string): Promise<n
   });
 }
 
+/** An admin API GET from `localAddress`: its JSON body. */
+function adminGet(port: number, localAddress: string, auth: string, path: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, localAddress, path, auth, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`${res.statusCode}: ${body}`))));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 it('nine addresses at their socket cap cannot starve a till on a tenth', async () => {
   sw = await startSwitch({
     dataDir: join(dir, 'caps'),
@@ -93,6 +106,16 @@ it('wrong passwords lock the address, then the user name for new addresses, with
   expect(await lookupFrom(port, '127.0.5.1', 'till:pw')).toBe(429);
   // The till that signed in rightly before keeps selling throughout.
   for (let i = 0; i < 3; i++) expect(await lookupFrom(port, till, 'till:pw')).toBe(SERVED);
+
+  // The operator reads both lockouts where the switch's other alerts are (the admin API, the console), after a restart too.
+  await sw.close();
+  sw = await startSwitch({ dataDir: join(dir, 'auth'), profile: 'certification', host: '0.0.0.0', auth: { username: 'till', password: 'pw' } });
+  const listed = (await adminGet(portOf(sw.url), till, 'till:pw', '/admin/v1/alerts')) as { alerts: Array<{ kind: string; subject?: string; message: string }> };
+  expect(listed.alerts.filter((a) => a.kind.startsWith('AUTH_')).map((a) => [a.kind, a.subject])).toEqual([
+    ['AUTH_LOCKED_USER', 'till'],
+    ['AUTH_LOCKED_ADDRESS', guesser],
+  ]);
+  expect(listed.alerts[0]!.message).toMatch(/failed sign-ins for user "till"/);
 });
 
 it('serve --auth-file: the credentials come from the file and are not on the command line', async () => {

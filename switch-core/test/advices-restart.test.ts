@@ -78,7 +78,7 @@ describe('advice queue', () => {
     expect((await till.purchase(purchase)).outcome).toBe('successful');
     const advice = { id: newId(), requestId: purchase.id, time: new Date().toISOString(), thirdPartyIdentifiers: [], tenders: [{ tenderType: 'CASH' as const, amount: { amount: 5000, currency: '710' } }] };
     // What a SIGKILL between the two writes leaves: the advice's transaction row, no queued advice.
-    sw.store.insertTransaction({ id: advice.id, type: 'CONFIRMATION', meterId: purchase.meter.meterId, providerId: null, status: 'UNKNOWN', amount: 5000, startedAt: new Date().toISOString(), purchaseId: purchase.id, request: advice });
+    await sw.store.insertTransaction({ id: advice.id, type: 'CONFIRMATION', meterId: purchase.meter.meterId, providerId: null, status: 'UNKNOWN', amount: 5000, startedAt: new Date().toISOString(), purchaseId: purchase.id, request: advice });
     expect((await till.confirm(advice)).status).toBe(202);
     const queued = await until(async () => (await admin(sw).get<Queue>('/advices')).body.queue.find((a) => a.id === advice.id));
     expect(queued).toMatchObject({ kind: 'confirmation', purchaseId: purchase.id });

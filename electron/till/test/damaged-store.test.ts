@@ -212,4 +212,85 @@ it('completed sales the switch knows and the restored till lost come back at the
   }
   const list = await after.listTransactions({});
   expect(list.ok && list.value.map((x) => x.saleId).sort()).toEqual(sold.map((x) => x.saleId).sort());
+  // Their drawer session is lost with them: they count in the day's cash-up.
+  const eod = await after.eodReport({});
+  expect(eod.ok && eod.value.succeeded).toEqual({ count: 2, amountCents: 11000 });
+  expect(eod.ok && eod.value.cashUp.find((r) => r.tender === 'CASH')?.expectedCents).toBe(11000);
+}, 120_000);
+
+/** Every provider of the embedded switch given this behaviour (its admin API, as a field tech would). */
+async function providersBehave(patch: Record<string, unknown>): Promise<void> {
+  const sw = rt!.embeddedSwitch!;
+  const auth = `Basic ${Buffer.from(`${sw.username}:${sw.password}`).toString('base64')}`;
+  const res = await fetch(`${sw.url}/admin/v1/providers`, { headers: { authorization: auth } });
+  const body = (await res.json()) as { providers?: Array<{ id: string }> } | Array<{ id: string }>;
+  const list = Array.isArray(body) ? body : (body.providers ?? []);
+  for (const p of list) {
+    const r = await fetch(`${sw.url}/admin/v1/providers/${p.id}/behaviour`, { method: 'PATCH', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+    expect(r.status).toBe(200);
+  }
+}
+
+/** Restores the newest good backup over a database emptied as if the disk had lost it, then starts the till again and waits for its comparison with the switch. */
+async function emptiedAndRestored(dir: string, pin: string): Promise<TillApi> {
+  await stop();
+  writeFileSync(join(dir, 'till.db'), '');
+  const damaged = await start(dir, true);
+  await damaged.signIn({ operatorId: 'manager', pin });
+  const good = await damaged.listBackups({});
+  expect(await damaged.restoreBackup({ name: good.ok ? good.value.newestGood! : '' })).toMatchObject({ ok: true });
+  await stop();
+  const api = await start(dir, true);
+  await rt!.backend.recovered();
+  await api.signIn({ operatorId: 'manager', pin });
+  return api;
+}
+
+it('a sale open when the newest backup was taken, which the switch then completed, comes back from the switch once, marked recovered, its cash counted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'till-open-'));
+  let api = await tillWithOwnPin(dir, true);
+  expect((await api.openShift({ floatCents: 0 })).ok).toBe(true);
+  expect((await api.setSettings({ timeouts: { requestMs: 3000, retryBaseMs: 20, retryMaxMs: 200, foregroundRetries: 1 } })).ok).toBe(true);
+  await providersBehave({ serverErrorRate: 1 });
+  const p = await api.purchase({ meterId: '00100000017', amountCents: 7000, tender: { type: 'CASH' } });
+  if (!p.ok) throw new Error(p.error.message);
+  const saleId = p.value.saleId;
+  await waitSale(api, saleId, (x) => x === 'retrying' || x === 'pending');
+  // An operator change backs the till up with the sale still open; then the switch completes it.
+  expect((await api.changePin({ currentPin: '4826', newPin: '4827' })).ok).toBe(true);
+  await providersBehave({ serverErrorRate: 0 });
+  expect((await api.retryNow({ saleId })).ok).toBe(true);
+  const tokens = (await waitSale(api, saleId, (x) => x === 'succeeded')).tokens.map((t) => t.grouped);
+
+  api = await emptiedAndRestored(dir, '4827');
+  // Taken from the switch's record at start, not by a send of the till's own (no worker runs here).
+  const t = await api.getTransaction({ saleId });
+  // Late: the customer left long ago, so the drawer does not open for it.
+  expect(t).toMatchObject({ ok: true, value: { sale: { state: 'succeeded', recovered: true, late: true, amountCents: 7000 } } });
+  expect(t.ok && t.value.sale.tokens.map((x) => x.grouped)).toEqual(tokens); // the same tokens: sold once
+  const eod = await api.eodReport({});
+  expect(eod.ok && eod.value.succeeded).toEqual({ count: 1, amountCents: 7000 });
+  expect(eod.ok && eod.value.cashUp.find((r) => r.tender === 'CASH')?.expectedCents).toBe(7000);
+}, 120_000);
+
+it('a sale in flight at the switch when the till lost it comes back pending, marked recovered, and completes with its own id', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'till-inflight-'));
+  let api = await tillWithOwnPin(dir, true); // the PIN change is the newest backup: the sale below is in none
+  expect((await api.openShift({ floatCents: 0 })).ok).toBe(true);
+  expect((await api.setSettings({ timeouts: { requestMs: 3000, retryBaseMs: 20, retryMaxMs: 200, foregroundRetries: 1 } })).ok).toBe(true);
+  await providersBehave({ serverErrorRate: 1 }); // the purchase takes effect at the provider; its answer is lost
+  const p = await api.purchase({ meterId: '00100000017', amountCents: 6000, tender: { type: 'CASH' } });
+  if (!p.ok) throw new Error(p.error.message);
+  const saleId = p.value.saleId;
+  await waitSale(api, saleId, (x) => x === 'retrying' || x === 'pending');
+
+  api = await emptiedAndRestored(dir, '4826'); // the restarted switch's provider answers again
+  const back = await api.getTransaction({ saleId });
+  expect(back).toMatchObject({ ok: true, value: { sale: { state: 'pending', recovered: true, amountCents: 6000, tokens: [] } } });
+  await rt!.backend.tick();
+  const done = await waitSale(api, saleId, (x) => x === 'succeeded' || x === 'failed');
+  expect(done).toMatchObject({ state: 'succeeded', recovered: true });
+  expect(done.tokens).toHaveLength(1);
+  const ops = await api.getTransaction({ saleId });
+  expect(ops.ok && ops.value.traces.map((x) => x.operation)).toEqual(['purchaseRetry']); // the same purchase retried, never a new one
 }, 120_000);

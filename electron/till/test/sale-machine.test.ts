@@ -45,6 +45,13 @@ describe('sale machine', () => {
     expect(t.ok && t.sale.late).toBe(true);
   });
 
+  it('a retrying sale is late when its answer comes after the customer left (taken back after a restart), and on time otherwise', () => {
+    const taken = nextSale(sale('retrying'), { type: 'answer', outcome: 'successful', late: true }, 0, policy);
+    expect(taken.ok && [taken.sale.late, taken.effects]).toEqual([true, [{ type: 'queue-confirmation' }, { type: 'print', slip: 'sale' }]]);
+    const counter = nextSale(sale('retrying'), { type: 'answer', outcome: 'successful' }, 0, policy);
+    expect(counter.ok && counter.sale.late).toBe(false);
+  });
+
   const refused: [MachineSale['state'], SaleEvent][] = [
     ['succeeded', { type: 'cancel' }],
     ['failed', { type: 'cancel' }],

@@ -1,14 +1,17 @@
-/** The PostgreSQL store's alerts and providers' health history. */
+/** The PostgreSQL store's alerts (provider health, sign-in lockouts) and providers' health history. */
 import { toAlert, toHealthSample, type AlertRow, type HealthRow } from '../rows';
 import type { SwitchStore } from '../switch-store';
 import type { PgConnection } from './connection';
 
-export type HealthQueries = Pick<SwitchStore, 'insertAlert' | 'listAlerts' | 'insertHealthSamples' | 'listHealthSamples'>;
+export type HealthQueries = Pick<SwitchStore, 'insertAlert' | 'insertAuthAlert' | 'listAlerts' | 'insertHealthSamples' | 'listHealthSamples'>;
 
 export function healthQueries(conn: PgConnection): HealthQueries {
   return {
     async insertAlert(a) {
       await conn.run('insertHealthAlert', [a.at, a.providerId, a.from, a.to, a.message]);
+    },
+    async insertAuthAlert(a) {
+      await conn.run('insertAuthAlert', [a.at, a.kind, a.subject, a.message]);
     },
     async listAlerts(limit = 200) {
       const { rows } = await conn.run<AlertRow>('listAlerts', [limit]);

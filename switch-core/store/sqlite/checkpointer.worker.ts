@@ -1,30 +1,31 @@
 /**
  * The SQLite store's checkpointer, on a worker thread with a connection of its own (started by
- * checkpointer.ts): copying the WAL's pages into the database, and that copy's fsync, never stall
- * the event loop that serves purchases. Every `everyMs` it runs a passive checkpoint; once one
- * leaves at most `finishFrames` frames behind it asks the store to hold its hot writes ('pause'),
- * runs a last checkpoint while they are held ('paused'), and lets them go on ('resume') — the next
- * write then starts the WAL over instead of growing it (see checkpointer.ts for why).
+ * checkpointer.ts): copying the WAL's pages into the database, and that copy's fsync, run beside
+ * the writer thread's commits, never in their way. Every `everyMs` it runs a passive checkpoint;
+ * once one leaves at most `finishFrames` frames behind, it asks the writer thread for the last,
+ * short one ('finish'), which that thread runs between two of its groups so the next group starts
+ * the WAL over instead of growing it (see checkpointer.ts for why).
  */
 import Database from 'better-sqlite3';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { FromCheckpointer } from './writer.worker';
 
 export interface CheckpointerSetup {
   file: string;
   everyMs: number;
   finishFrames: number;
+  /** Its channel to the writer thread (writer.worker.ts). */
+  writer: MessagePort;
 }
-/** From the store: its writes are held ('paused'), or the checkpointer is to stop. */
-export type ToCheckpointer = 'paused' | 'stop';
-/** To the store: checkpoints are running ('ready'), hold the hot writes ('pause'), or let them go on ('resume'). */
-export type FromCheckpointer = 'ready' | 'pause' | 'resume';
+/** From the store: the checkpointer is to stop. */
+export type ToCheckpointer = 'stop';
 
 const port = parentPort;
 if (!port) throw new Error('checkpointer.worker.ts runs as a worker thread (see checkpointer.ts)');
 const setup = workerData as CheckpointerSetup;
 const db = new Database(setup.file);
 db.pragma('busy_timeout = 5000');
-const say = (m: FromCheckpointer) => port.postMessage(m);
+const tell = (m: FromCheckpointer) => setup.writer.postMessage(m);
 
 /** A checkpoint's frame counts, or null when it could not run (busy, or the file went away): the next tick tries again. */
 function checkpoint(): { log: number; checkpointed: number } | null {
@@ -44,27 +45,19 @@ function tick(): void {
   timer = null;
   const r = checkpoint();
   if (!r || r.log === 0) return later(setup.everyMs);
-say('ready');
-  if (r.log - r.checkpointed <= setup.finishFrames) return say('pause');
-  later(10);
+  if (r.log - r.checkpointed > setup.finishFrames) return later(10);
+  tell('finish');
+  later(setup.everyMs);
 }
 
-// A 'paused' already on its way when 'stop' arrives must not start the timers again: a worker with a
-// timer running never exits, and the store's close waited for it for ever (CI caught it twice).
-let stopped = false;
 port.on('message', (m: ToCheckpointer) => {
-  if (stopped) return;
-  if (m === 'paused') {
-    checkpoint();
-    say('resume');
-    later(setup.everyMs);
-say('ready');
-    return;
-  }
-  stopped = true;
+  if (m !== 'stop') return;
   if (timer) clearTimeout(timer);
+  timer = null;
   db.close();
+  setup.writer.close();
   port.close();
 });
+// Checkpoints run from here on: the writer's connection stops running its own.
+tell('ready');
 later(setup.everyMs);
-say('ready');

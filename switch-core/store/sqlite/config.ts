@@ -1,7 +1,6 @@
-/** The SQLite store's configuration tables: meta, providers, utilities and their preferences (statements.ts holds the shared SQL). */
+/** The SQLite store's configuration tables: meta, providers, utilities and their preferences (statements.ts holds the shared SQL, writes.ts the writes). */
 import type { ProviderRecord } from '../../engine/model';
 import { toProvider, toRoutingRows, toUtilities, type PreferenceRow, type ProviderRow, type UtilityRow } from '../rows';
-import type { UtilityType } from '../../protocol';
 import { SQL } from '../statements';
 import type { SwitchStore, UtilityRoutingRow } from '../switch-store';
 import type { SqliteConnection } from './connection';
@@ -11,15 +10,8 @@ export type ConfigQueries = Pick<
   'getMeta' | 'setMeta' | 'upsertProviders' | 'setProviderWeight' | 'listProviders' | 'upsertUtility' | 'listUtilities' | 'utilityRouting'
 >;
 
-export function configQueries({ db }: SqliteConnection): ConfigQueries {
+export function configQueries({ db, write }: SqliteConnection): ConfigQueries {
   const getMeta = db.prepare<[string], { value: string }>(SQL.getMeta);
-  const setMeta = db.prepare<[string, string]>(SQL.setMeta);
-  const upsertProvider = db.prepare<[string, string, number, number]>(
-    'INSERT INTO providers (id, name, weight, enabled) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name',
-  );
-  const upsertUtility = db.prepare<[string, string, UtilityType]>(SQL.upsertUtility);
-  const deletePreferences = db.prepare<[string]>(SQL.deletePreferences);
-  const insertPreference = db.prepare<[string, string, 'RANKED' | 'EXCLUDED', number]>('INSERT INTO utility_preferences (utility_id, provider_id, kind, rank) VALUES (?, ?, ?, ?)');
   const utilities = db.prepare<[], UtilityRow>('SELECT * FROM utilities ORDER BY name');
   const preferences = db.prepare<[], PreferenceRow>('SELECT * FROM utility_preferences ORDER BY utility_id, rank, provider_id');
   const listUtilities = () => toUtilities(utilities.all(), preferences.all());
@@ -27,28 +19,13 @@ export function configQueries({ db }: SqliteConnection): ConfigQueries {
     async getMeta(key) {
       return getMeta.get(key)?.value ?? null;
     },
-    async setMeta(key, value) {
-      setMeta.run(key, value);
-    },
-    async upsertProviders(providers) {
-      db.transaction(() => {
-        for (const p of providers) upsertProvider.run(p.id, p.name, p.weight, p.enabled ? 1 : 0);
-      })();
-    },
-    async setProviderWeight(id, weight) {
-      db.prepare<[number, string]>(SQL.setProviderWeight).run(weight, id);
-    },
+    setMeta: (key, value) => write('setMeta', [key, value]),
+    upsertProviders: (providers) => write('upsertProviders', providers.map((p) => [p.id, p.name, p.weight, p.enabled ? 1 : 0] as const)),
+    setProviderWeight: (id, weight) => write('setProviderWeight', [id, weight]),
     async listProviders(): Promise<ProviderRecord[]> {
       return db.prepare<[], ProviderRow>('SELECT * FROM providers ORDER BY id').all().map(toProvider);
     },
-    async upsertUtility(u) {
-      db.transaction(() => {
-        upsertUtility.run(u.id, u.name, u.utilityType);
-        deletePreferences.run(u.id);
-        u.ranked.forEach((p, i) => insertPreference.run(u.id, p, 'RANKED', i));
-        for (const p of u.excluded) insertPreference.run(u.id, p, 'EXCLUDED', 0);
-      })();
-    },
+    upsertUtility: (u) => write('upsertUtility', { id: u.id, name: u.name, utilityType: u.utilityType, ranked: u.ranked, excluded: u.excluded }),
     async listUtilities() {
       return listUtilities();
     },

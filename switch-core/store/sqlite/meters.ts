@@ -1,35 +1,39 @@
 /**
  * The SQLite store's contract table (meters and which providers support them), read through a
  * cache kept in step by every write here: this store is the table's only writer, and a lookup or
- * purchase reads its meter two or three times.
+ * purchase reads its meter two or three times. Its writes run on the writer thread (writes.ts).
  */
-import type { MeterState, SupportStatus } from '../../engine/model';
+import type { MeterState, ProviderSupport, SupportStatus } from '../../engine/model';
 import { cacheMeter } from '../rows';
 import { SQL } from '../statements';
 import type { SwitchStore } from '../switch-store';
 import type { SqliteConnection } from './connection';
+import type { MeterValues, SupportValues } from './writes';
 
 export type MeterQueries = Pick<SwitchStore, 'getMeter' | 'saveMeter' | 'setSupport' | 'insertMeters' | 'searchMeters' | 'meterIdsAfter'>;
 
 /** The cache, shared with the transaction writes that move a provider's last-response time (transactions.ts). */
 export type MeterCache = Map<string, MeterState | null>;
 
-export function meterQueries({ db }: SqliteConnection, cache: MeterCache): MeterQueries {
+const supportValues = (s: ProviderSupport): SupportValues => [s.providerId, s.status, s.lastResponseAt];
+/** A meter's row as the writer thread's column values (writes.ts). */
+const meterValues = (m: { meterId: string; utilityId: string | null; rebroadcastFlag?: boolean; preferredProviderId?: string | null; support?: readonly ProviderSupport[] }): MeterValues => ({
+  meterId: m.meterId,
+  utilityId: m.utilityId,
+  rebroadcastFlag: m.rebroadcastFlag ? 1 : 0,
+  preferredProviderId: m.preferredProviderId ?? null,
+  support: (m.support ?? []).map(supportValues),
+});
+
+/** Meters a bulk load gives the writer thread per write: a million-meter load never sits in one message. */
+const LOAD_CHUNK = 5_000;
+
+export function meterQueries({ db, write }: SqliteConnection, cache: MeterCache): MeterQueries {
   const getMeter = db.prepare<[string], { meter_id: string; utility_id: string | null; rebroadcast_flag: number; preferred_provider_id: string | null }>(
     'SELECT meter_id, utility_id, rebroadcast_flag, preferred_provider_id FROM meters WHERE meter_id = ?',
   );
   const getSupport = db.prepare<[string], { provider_id: string; status: SupportStatus; last_response_at: string | null }>(
     'SELECT provider_id, status, last_response_at FROM meter_support WHERE meter_id = ? ORDER BY provider_id',
-  );
-  const insertMeter = db.prepare<[string, string | null, number, string | null, string]>(
-    'INSERT INTO meters (meter_id, utility_id, rebroadcast_flag, preferred_provider_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (meter_id) DO NOTHING',
-  );
-  const updateMeter = db.prepare<[string | null, number, string | null, string]>(
-    'UPDATE meters SET utility_id = ?, rebroadcast_flag = ?, preferred_provider_id = ? WHERE meter_id = ?',
-  );
-  const upsertSupport = db.prepare<[string, string, SupportStatus, string | null]>(
-    `INSERT INTO meter_support (meter_id, provider_id, status, last_response_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (meter_id, provider_id) DO UPDATE SET status = excluded.status, last_response_at = excluded.last_response_at`,
   );
   const search = db.prepare<[string, string, number], { meter_id: string; name: string | null }>(SQL.searchMeters);
   const idsAfter = db.prepare<[string, number], { meter_id: string }>(SQL.meterIdsAfter);
@@ -50,29 +54,30 @@ export function meterQueries({ db }: SqliteConnection, cache: MeterCache): Meter
       cacheMeter(cache, meterId, state);
       return state;
     },
+    // The cached row goes once the write is acknowledged: a read meanwhile cached the row as it was.
     async saveMeter(state, now) {
-      db.transaction(() => {
-        insertMeter.run(state.meterId, state.utilityId, state.rebroadcastFlag ? 1 : 0, state.preferredProviderId, now);
-        updateMeter.run(state.utilityId, state.rebroadcastFlag ? 1 : 0, state.preferredProviderId, state.meterId);
-        for (const s of state.support) upsertSupport.run(state.meterId, s.providerId, s.status, s.lastResponseAt);
-      })();
+      await write('saveMeter', [meterValues(state), now]);
       // Providers the state leaves out keep their stored rows: read the merged row back on next use.
       cache.delete(state.meterId);
     },
     async setSupport(meterId, s) {
-      upsertSupport.run(meterId, s.providerId, s.status, s.lastResponseAt);
+      await write('setSupport', [meterId, supportValues(s)]);
       cache.delete(meterId);
     },
     async insertMeters(meters, now) {
       let n = 0;
-      cache.clear();
-      db.transaction(() => {
-        for (const m of meters) {
-          insertMeter.run(m.meterId, m.utilityId, 0, m.preferredProviderId ?? null, now);
-          for (const s of m.support ?? []) upsertSupport.run(m.meterId, s.providerId, s.status, s.lastResponseAt);
-          n++;
+      let chunk: MeterValues[] = [];
+      for (const m of meters) {
+        chunk.push(meterValues(m));
+        n++;
+        if (chunk.length === LOAD_CHUNK) {
+          await write('insertMeters', [chunk, now]);
+          chunk = [];
         }
-      })();
+      }
+      if (chunk.length > 0) await write('insertMeters', [chunk, now]);
+      // Rows read while the load ran may be cached as they were before it.
+      cache.clear();
       return n;
     },
     async searchMeters(prefix, limit) {

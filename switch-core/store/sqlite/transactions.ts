@@ -1,12 +1,19 @@
 /**
- * The SQLite store's transactions, their references and message traces. A transaction is
- * committed before anything is sent (a reused id is refused, every later read sees it) and, where
- * the store contract asks, durable once the shared WAL fsync has run (connection.ts).
+ * The SQLite store's transactions, their references and message traces: read here, written by the
+ * writer thread (writes.ts). A transaction is committed before anything is sent (a reused id is
+ * refused, every later read sees it) and, where the store contract asks, durable: its insert and
+ * its provider are acknowledged only after an fdatasync of the WAL (writer.worker.ts).
+ *
+ * A lookup's row is not written up front on this store: the engine answers first and hands the
+ * finished row to the batch after its answer (writeBatch), refusing the id meanwhile from memory
+ * (switch-state.ts). That holds because a repeated lookup is answered, not refused: a repeat of
+ * one still in the batch waits for the batch, then gets the stored answer (engine/repeats.ts) —
+ * and a lookup moves no money, so one lost to a crash before its batch is only asked again.
  */
 import type { TraceRecord, TransactionSummary } from '../../engine/model';
 import { jsonOrNull, outcomeValues, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
 import { SQL } from '../statements';
-import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../switch-store';
+import { DuplicateIdError, type NewTransaction, type SwitchStore } from '../switch-store';
 import type { SqliteConnection } from './connection';
 import type { MeterCache } from './meters';
 
@@ -15,75 +22,32 @@ export type TransactionQueries = Pick<
   'insertTransaction' | 'hasTransaction' | 'setTransactionProvider' | 'finishTransaction' | 'getTransaction' | 'listTransactions' | 'writeBatch' | 'tracesOf'
 >;
 
-type Value = string | number | null;
-
 const txValues = (tx: NewTransaction) =>
-  [tx.id, tx.type, tx.meterId, tx.providerId, tx.status, tx.amount, tx.startedAt, tx.purchaseId, JSON.stringify(tx.request)] as const;
+  [tx.id, tx.type, tx.meterId, tx.providerId, tx.status, tx.amount, tx.startedAt, tx.purchaseId, JSON.stringify(tx.request)];
 
-export function transactionQueries(conn: SqliteConnection, meters: MeterCache): TransactionQueries {
-  const { db } = conn;
-  const insertTx = db.prepare<Value[]>(SQL.insertTransaction);
-  const finishTx = db.prepare<Value[]>(SQL.finishTransaction);
-  // An answered transaction written once: its request's columns, then its outcome's (outcomeValues).
-  const insertFinishedTx = db.prepare<Value[]>(
-    `INSERT INTO transactions (id, type, meter_id, amount, started_at, purchase_id, request, provider_id, status, error_type, ms, response_status, response_body, final)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const setTxProvider = db.prepare<[string | null, string]>(SQL.setTransactionProvider);
+const traceValues = (t: TraceRecord) =>
+  [t.txId, t.direction, t.providerId, t.operation, t.url, traceRequestColumn(t), t.status, t.responseJson ?? jsonOrNull(t.responseBody), t.startedAt, t.ms];
+
+export function transactionQueries({ db, write }: SqliteConnection, meters: MeterCache): TransactionQueries {
   const getTx = db.prepare<[string], TxRow>(SQL.getTransactionRow);
   const hasTx = db.prepare<[string], { one: number }>(SQL.hasTransaction);
   const refsOf = db.prepare<[string], { ref: string }>('SELECT ref FROM transaction_refs WHERE tx_id = ?');
-  const insertRef = db.prepare<[string, string]>('INSERT OR IGNORE INTO transaction_refs (ref, tx_id) VALUES (?, ?)');
-  const insertTrace = db.prepare<Value[]>(
-    `INSERT INTO traces (tx_id, direction, provider_id, operation, url, request_body, status, response_body, started_at, ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const touchSupport = db.prepare<[string, string, string, string]>(
-    `UPDATE meter_support SET last_response_at = ? WHERE meter_id = ? AND provider_id = ?
-     AND (last_response_at IS NULL OR last_response_at < ?)`,
-  );
   const tracesOf = db.prepare<[string], TraceRow>(SQL.tracesOf);
   const refs = (txId: string) => refsOf.all(txId).map((x) => x.ref);
-  const writeTrace = (t: TraceRecord) =>
-    insertTrace.run(
-      t.txId,
-      t.direction,
-      t.providerId,
-      t.operation,
-      t.url,
-      traceRequestColumn(t),
-      t.status,
-      t.responseJson ?? jsonOrNull(t.responseBody),
-      t.startedAt,
-      t.ms,
-    );
-  const finish = (id: string, o: TransactionOutcome) => finishTx.run(...outcomeValues(o), id);
   return {
     async insertTransaction(tx, opts = {}) {
-      const held = conn.held();
-      if (held) await held;
       try {
-        insertTx.run(...txValues(tx));
+        await write('insertTransaction', txValues(tx), opts.durable !== false);
       } catch (err) {
         if (err instanceof Error && (err as Error & { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateIdError(tx.id);
         throw err;
       }
-      if (opts.durable !== false) await conn.durable();
     },
     async hasTransaction(id) {
       return hasTx.get(id) !== undefined;
     },
-    async setTransactionProvider(id, providerId) {
-      const held = conn.held();
-      if (held) await held;
-      setTxProvider.run(providerId, id);
-      await conn.durable();
-    },
-    async finishTransaction(id, o) {
-      const held = conn.held();
-      if (held) await held;
-      finish(id, o);
-    },
+    setTransactionProvider: (id, providerId) => write('setTransactionProvider', [id, providerId], true),
+    finishTransaction: (id, o) => write('finishTransaction', [...outcomeValues(o), id]),
     async getTransaction(id) {
       const row = getTx.get(id);
       return row ? toStored(row, refs(row.id)) : null;
@@ -107,19 +71,14 @@ export function transactionQueries(conn: SqliteConnection, meters: MeterCache): 
         .map((r) => toSummary(r, refs(r.id)));
     },
     async writeBatch(b) {
-      const held = conn.held();
-      if (held) await held;
-      db.transaction(() => {
-        for (const { tx, outcome } of b.finishedRows)
-          insertFinishedTx.run(tx.id, tx.type, tx.meterId, tx.amount, tx.startedAt, tx.purchaseId, JSON.stringify(tx.request), ...outcomeValues(outcome));
-        for (const { id, outcome } of b.outcomes) finish(id, outcome);
-        for (const t of b.touches) {
-          touchSupport.run(t.at, t.meterId, t.providerId, t.at);
-          meters.delete(t.meterId);
-        }
-        for (const t of b.traces) writeTrace(t);
-        for (const r of b.refs) insertRef.run(r.ref, r.txId);
-      })();
+      await write('writeBatch', {
+        finishedRows: b.finishedRows.map(({ tx, outcome }) => [tx.id, tx.type, tx.meterId, tx.amount, tx.startedAt, tx.purchaseId, JSON.stringify(tx.request), ...outcomeValues(outcome)]),
+        outcomes: b.outcomes.map(({ id, outcome }) => [...outcomeValues(outcome), id]),
+        touches: b.touches.map((t) => [t.at, t.meterId, t.providerId] as const),
+        traces: b.traces.map(traceValues),
+        refs: b.refs.map((r) => [r.ref, r.txId] as const),
+      });
+      for (const t of b.touches) meters.delete(t.meterId);
     },
     async tracesOf(txId) {
       return tracesOfRows(txId, tracesOf.all(txId), getTx.get(txId));
