@@ -3,13 +3,13 @@ import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { Cashier } from './screens/Cashier';
 import { CounterHeader, LateNotices, ProblemBanner } from './screens/Counter';
 import { SignIn } from './screens/SignIn';
-import { ChangePin } from './screens/ChangePin';
-import { Drawer } from './screens/Drawer';
 import type { SessionView } from '../../electron/api/contract';
 import { useTill, type Screen } from './store';
 
-// Only the cashier's screen is in the first bundle: the meter field is ready sooner; the rest load on first use.
+// Only sign-in and the Sell screen are in the first bundle: the meter field is ready sooner; the rest load on first use.
 const lazyScreen = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
+const ChangePin = lazyScreen(() => import('./screens/ChangePin'), 'ChangePin');
+const Drawer = lazyScreen(() => import('./screens/Drawer'), 'Drawer');
 const Eod = lazyScreen(() => import('./screens/Eod'), 'Eod');
 const Faults = lazyScreen(() => import('./screens/Faults'), 'Faults');
 const Meters = lazyScreen(() => import('./screens/Meters'), 'Meters');
@@ -23,6 +23,9 @@ const Transactions = lazyScreen(() => import('./screens/Transactions'), 'Transac
 const Store = lazyScreen(() => import('./screens/Store'), 'Store');
 const Certification = lazyScreen(() => import('./screens/Certification'), 'Certification');
 const VirtualMeter = lazyScreen(() => import('./screens/VirtualMeter'), 'VirtualMeter');
+
+/** What shows while a screen's code loads (a moment, once per screen). */
+const OPENING = <p role="status">Opening…</p>;
 
 /**
  * Screens in the order of the navigation and who sees them: everyone, managers, or the field-tech
@@ -91,7 +94,13 @@ export function App() {
     );
   }
   if (!session.operator) return <SignIn />;
-  if (session.mustChangePin) return <ChangePin />;
+  if (session.mustChangePin) {
+    return (
+      <Suspense fallback={OPENING}>
+        <ChangePin />
+      </Suspense>
+    );
+  }
   const nav = navFor(session);
   // A screen this sign-in no longer sees (Settings changed, another operator signed in) falls back to Sell.
   const Current = SCREENS[nav.some((n) => n.id === screen) ? screen : 'cashier'];
@@ -117,7 +126,7 @@ export function App() {
         ))}
       </nav>
       <main>
-        <Suspense fallback={<p role="status">Opening…</p>}>
+        <Suspense fallback={OPENING}>
           <Current key={screen} />
         </Suspense>
       </main>
