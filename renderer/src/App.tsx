@@ -1,7 +1,8 @@
 /** App shell: sign-in, the counter header, problem banner and late-sale notices, navigation by role, the current screen. */
-import { lazy, Suspense, useEffect, type ComponentType } from 'react';
+import { lazy, useEffect, type ComponentType } from 'react';
 import { Cashier } from './screens/Cashier';
 import { CounterHeader, LateNotices, ProblemBanner } from './screens/Counter';
+import { LoadScreen } from './screens/LoadScreen';
 import { SignIn } from './screens/SignIn';
 import type { SessionView } from '../../electron/api/contract';
 import { useTill, type Screen } from './store';
@@ -23,9 +24,6 @@ const Transactions = lazyScreen(() => import('./screens/Transactions'), 'Transac
 const Store = lazyScreen(() => import('./screens/Store'), 'Store');
 const Certification = lazyScreen(() => import('./screens/Certification'), 'Certification');
 const VirtualMeter = lazyScreen(() => import('./screens/VirtualMeter'), 'VirtualMeter');
-
-/** What shows while a screen's code loads (a moment, once per screen). */
-const OPENING = <p role="status">Opening…</p>;
 
 /**
  * Screens in the order of the navigation and who sees them: everyone, managers, or the field-tech
@@ -96,9 +94,9 @@ export function App() {
   if (!session.operator) return <SignIn />;
   if (session.mustChangePin) {
     return (
-      <Suspense fallback={OPENING}>
+      <LoadScreen>
         <ChangePin />
-      </Suspense>
+      </LoadScreen>
     );
   }
   const nav = navFor(session);
@@ -126,9 +124,9 @@ export function App() {
         ))}
       </nav>
       <main>
-        <Suspense fallback={OPENING}>
-          <Current key={screen} />
-        </Suspense>
+        <LoadScreen key={screen}>
+          <Current />
+        </LoadScreen>
       </main>
     </div>
   );
