@@ -12,16 +12,25 @@ import { answerRepeat } from './repeats';
 import type { Started, SwitchState } from './switch-state';
 
 export async function lookup(s: SwitchState, req: MeterLookupRequest): Promise<Reply> {
+  const repeat = () => answerRepeat(s, 'meterLookup', req, () => answer(s, req, { startedAt: s.now(), t0: performance.now() }));
   let started: Started;
   try {
     started = await s.begin(req.id, 'LOOKUP', req.meter.meterId, null, null, req);
   } catch (e) {
-    if (e instanceof DuplicateIdError) return answerRepeat(s, 'meterLookup', req, () => answer(s, req, { startedAt: s.now(), t0: performance.now() }));
+    if (e instanceof DuplicateIdError) return repeat();
     throw e;
   }
   const p = answer(s, req, started);
-  s.trackInFlight(req.id, p);
-  return p;
+  if (!started.written) {
+    s.trackInFlight(req.id, p);
+    return p;
+  }
+  // The row went in beside the broadcast (several nodes): an id already taken shows at finish.
+  started.written.then(() => s.trackInFlight(req.id, p), () => undefined);
+  return p.catch((e: unknown) => {
+    if (e instanceof DuplicateIdError) return repeat();
+    throw e;
+  });
 }
 
 async function answer(s: SwitchState, req: MeterLookupRequest, started: Started): Promise<Reply> {

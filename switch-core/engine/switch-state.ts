@@ -31,7 +31,7 @@ import { DuplicateIdError, type NewTransaction, type SwitchStore, type Transacti
 import type { Backoff } from '../../common/backoff';
 import { DEFAULT_ADVICE_MAX_AGE_MS, DEFAULT_BACKOFF } from './advices';
 import { DEFAULT_HEALTH_CONFIG, ProviderMonitor, type HealthConfig } from './health';
-import type { MeterState, TxStatus, TxType, UtilityPrefs } from './model';
+import type { MeterState, TraceRecord, TxStatus, TxType, UtilityPrefs } from './model';
 import { referencesOf } from './references';
 import { storeReferencesOf } from './store-scope';
 import { fail, isProviderError, type Reply } from './replies';
@@ -106,6 +106,8 @@ export interface Started {
   t0: number;
   providerId?: string | null;
   unwritten?: NewTransaction;
+  /** A lookup's row on a store shared by nodes, being inserted while its broadcast runs: finish waits for it. */
+  written?: Promise<void>;
 }
 
 export const TX_OF_OPERATION: Record<PpuOperation, TxType> = {
@@ -151,6 +153,8 @@ export class SwitchState {
    * object sends the row's JSON again, so its trace need not store it twice (TraceRecord.requestAsRow).
    */
   private readonly rowRequests = new Map<string, unknown>();
+  /** Lookup rows still being inserted while their broadcast runs: a provider's trace waits for its row (the id may prove taken). */
+  private readonly rowsBeingWritten = new Map<string, Promise<void>>();
   private readonly background = new Set<Promise<unknown>>();
   private readonly meterSteps = new Map<string, Promise<void>>();
   private utilities: Promise<Map<string, UtilityPrefs>> | null = null;
@@ -200,24 +204,27 @@ export class SwitchState {
     const answered = !(t.outcome === 'unknown' && t.status === null);
     // The answer is kept as it came, except a card number in it (a provider's free text), masked.
     const responseText = t.responseText === null ? null : maskCardNumbersIn(t.responseText);
-    const parsed = typeof t.responseBody === 'object' && t.responseBody !== null;
-    const responseBody = responseText === t.responseText ? t.responseBody : parsed ? (JSON.parse(responseText!) as unknown) : responseText;
-    this.traces.add({
+    // An answer that parsed as JSON is stored as the text that came (an empty 202 or an HTML error page is not).
+    const asJson = answered && typeof t.responseBody === 'object' && t.responseBody !== null && responseText !== null;
+    // The store writes the JSON as it crossed the wire (the request's, or the row's own): the parsed
+    // bodies are not kept waiting for the batch, where they outlived young-generation collections.
+    const trace: TraceRecord = {
       txId: link.txId,
       direction: 'switch->provider',
       providerId,
       operation: t.operation,
       url: t.url,
-      requestBody: t.requestBody,
+      requestBody: null,
       status: t.status,
-      responseBody: answered ? responseBody : { reason: t.reason ?? 'no answer' },
+      responseBody: !answered ? { reason: t.reason ?? 'no answer' } : asJson ? null : responseText === t.responseText ? t.responseBody : responseText,
       startedAt: t.startedAt,
       ms: t.ms,
-      // The bytes as they crossed the wire, instead of serialising the bodies again.
       ...(link.asRow ? { requestAsRow: true as const } : { requestJson: t.requestText }),
-      // Only an answer that parsed as JSON is stored as sent (an empty 202 or an HTML error page is not).
-      ...(answered && typeof responseBody === 'object' && responseBody !== null && responseText ? { responseJson: responseText } : {}),
-    });
+      ...(asJson ? { responseJson: responseText } : {}),
+    };
+    const row = this.rowsBeingWritten.get(link.txId);
+    if (row) row.then(() => this.traces.add(trace), () => undefined);
+    else this.traces.add(trace);
   }
 
   async enabledIds(): Promise<string[]> {
@@ -315,10 +322,19 @@ export class SwitchState {
     const { id, type, providerId, startedAt } = tx;
     if (type === 'LOOKUP') {
       if (this.store.sharedByNodes) {
-        // Another node may get the same id at the same moment: the insert refuses it now. No money
-        // moves on a lookup, so the row need not survive a power cut before the broadcast.
-        await this.store.insertTransaction(tx, { durable: false });
-        return { startedAt, t0: performance.now(), providerId };
+        // Another node may get the same id at the same moment: the insert refuses it. No money
+        // moves on a lookup, so the row need not survive a power cut before the broadcast, and the
+        // broadcast need not wait for it: finish does (one round trip less before a provider is
+        // asked). The same id under way here already waits, as before, so a repeat never asks twice.
+        if (this.inFlight.has(id) || this.rowsBeingWritten.has(id)) {
+          await this.store.insertTransaction(tx, { durable: false });
+          return { startedAt, t0: performance.now(), providerId };
+        }
+        const written = this.store.insertTransaction(tx, { durable: false });
+        this.rowsBeingWritten.set(id, written);
+        // Written: the row exists, traces go straight on. Refused: kept until finish, so none is filed under another's id.
+        written.then(() => this.rowsBeingWritten.delete(id), () => undefined);
+        return { startedAt, t0: performance.now(), providerId, written };
       }
       // One node: the row is written once, finished, with the next batch; a reused id is still refused now.
       this.unwrittenLookups.add(id);
@@ -336,13 +352,20 @@ export class SwitchState {
     txId: string,
     op: PpuOperation,
     request: unknown,
-    started: Pick<Started, 'startedAt' | 't0' | 'unwritten'>,
+    started: Pick<Started, 'startedAt' | 't0' | 'unwritten' | 'written'>,
     reply: Reply,
     providerId: string | null,
     status: TxStatus,
     final: boolean,
   ): Promise<Reply> {
     this.rowRequests.delete(txId);
+    if (started.written) {
+      try {
+        await started.written; // a reused id throws here (DuplicateIdError): nothing of this attempt is recorded
+      } finally {
+        if (this.rowsBeingWritten.get(txId) === started.written) this.rowsBeingWritten.delete(txId);
+      }
+    }
     const ms = performance.now() - started.t0;
     const body = reply.body as { errorType?: string } | null;
     const json = JSON.stringify(reply.body); // once: stored, traced and sent
@@ -352,12 +375,14 @@ export class SwitchState {
       errorType: status === 'SUCCESSFUL' ? null : body?.errorType ?? null,
       ms,
       responseStatus: reply.status,
-      responseBody: reply.body,
+      // Stored from its JSON: the body itself would only wait in the batch (a lookup's) for nobody.
+      responseBody: null,
       responseJson: json,
       final,
     };
     const meterId = (request as { meter?: { meterId?: unknown } } | null)?.meter?.meterId;
-    this.traces.addRefs(txId, [...referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body), ...storeReferencesOf(txId, TX_OF_OPERATION[op], request)]);
+    // The store's own references were filed when it began (begin).
+    this.traces.addRefs(txId, referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body));
     const row = started.unwritten;
     if (row) {
       // A lookup: one finished row, and no till->switch trace (the row is that exchange; see tracesOf).

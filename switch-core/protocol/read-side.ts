@@ -12,6 +12,7 @@
  * The walk over the definition runs once per answer type at load, never per answer.
  */
 import { z } from 'zod';
+import { safeParseFast } from './fast-path';
 
 /** Leaves whose read form differs from their definition (a pattern reads as any string). */
 const readForms = new WeakMap<z.ZodType, z.ZodType>();
@@ -36,7 +37,7 @@ export const AbsentCurrency = z
 export function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, currency: string | undefined): z.ZodSafeParseResult<T> {
   requestCurrency = currency;
   try {
-    return schema.safeParse(body);
+    return safeParseFast(schema, body);
   } finally {
     requestCurrency = undefined;
   }

@@ -3,6 +3,8 @@
  * body id, and the FORMAT_ERROR body the interface asks for. Never throws on bad input.
  */
 import { formatError, formatErrorsFromZod } from './errors';
+import type { z } from 'zod';
+import { safeParseFast } from './fast-path';
 import { OPERATIONS, type PpuOperation, type RequestOf } from './operations';
 import type { ErrorDetail } from './schemas';
 
@@ -15,7 +17,7 @@ export function validateRequest<Op extends PpuOperation>(
 ): Validated<RequestOf<Op>> {
   const spec = OPERATIONS[op];
   const bodyId = typeof body === 'object' && body !== null && 'id' in body ? String(body.id) : undefined;
-  const parsed = spec.request.safeParse(body, { reportInput: true });
+  const parsed = safeParseFast(spec.request as z.ZodType, body, { reportInput: true });
   if (!parsed.success) {
     return { ok: false, status: 400, error: formatError(spec.requestType, formatErrorsFromZod(parsed.error), bodyId) };
   }

@@ -58,6 +58,23 @@ describeWithPostgres('postgres store', (serverUrl) => {
       await expect(openPostgresStore(url)).rejects.toThrow(newerSchemaMessage(LATEST_VERSION + 1));
     });
 
+    it("a node's own response-time writes move the meter it has cached as they move the row: forward only, never over a newer status", async () => {
+      const url = await newDatabase();
+      const a = await node(url, 'A');
+      const touch = (t: string) => a.writeBatch({ traces: [], refs: [], finishedRows: [], outcomes: [], touches: [{ meterId: 'm2', providerId: 'P01', at: t }] });
+      const support = async () => (await a.getMeter('m2'))?.support;
+      await a.saveMeter({ meterId: 'm2', utilityId: null, rebroadcastFlag: false, preferredProviderId: null, support: [{ providerId: 'P01', status: 'SUPPORTED', lastResponseAt: at(1) }] }, at(0));
+      await a.setSupport('m2', { providerId: 'P01', status: 'NOT_SUPPORTED', lastResponseAt: at(3) });
+      expect(await support()).toEqual([{ providerId: 'P01', status: 'NOT_SUPPORTED', lastResponseAt: at(3) }]); // cached now
+      await touch(at(2)); // an answer from before the refusal, written late
+      expect(await support()).toEqual([{ providerId: 'P01', status: 'NOT_SUPPORTED', lastResponseAt: at(3) }]);
+      await touch(at(4));
+      expect(await support()).toEqual([{ providerId: 'P01', status: 'NOT_SUPPORTED', lastResponseAt: at(4) }]);
+      // What the cache says is what the database holds.
+      const fresh = await node(url, 'C');
+      expect((await fresh.getMeter('m2'))?.support).toEqual(await support());
+    });
+
     it('reads BIGINT amounts as numbers without changing pg for anyone else in the process', async () => {
       const s = await node(await newDatabase());
       await s.insertTransaction(newTx('big', { amount: 2 ** 45 + 1 }));

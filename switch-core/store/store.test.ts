@@ -188,9 +188,11 @@ describe('switch store (SQLite)', () => {
     expect(rows).toBe(1000);
     // Without the restarts the WAL would hold every frame written: 9.9 KB for each 2 KB row committed
     // alone (its pages and its indexes'), 60 MB here. It started over again and again instead (10–19
-    // times measured; twice before the checkpointer runs) and stayed under half of that.
+    // times measured on a quiet machine; twice before the checkpointer runs) and stayed under half of
+    // that. More than those two shows the checkpointer's; how many more depends on the CPU it gets (a
+    // loaded machine gave fewer than six once), so the bound on size is the one that matters.
     const withoutRestarts = n * 9_900;
-    expect(restarted).toBeGreaterThanOrEqual(6);
+    expect(restarted).toBeGreaterThanOrEqual(3);
     expect(largest).toBeLessThan(withoutRestarts / 2);
   }, 60_000);
 

@@ -84,6 +84,11 @@ describeWithPostgres('two switch nodes on one PostgreSQL database', (serverUrl) 
     expect([again.status, again.outcome === 'successful' && again.body.customer?.firstName]).toEqual([201, 'Thandeka']);
     const reused = await cb!.meterLookup({ ...req, meter: { meterId: STAND_IN_METERS.noTokens } });
     expect(reused.outcome === 'failed' && reused.error?.errorType).toBe('DUPLICATE_RECORD');
+    // B asks the provider while its row goes in (its insert refused only then): none of that is filed under A's lookup
+    // (reading at B writes out what B holds first).
+    const traced = async () => (await adminGet<{ traces: { direction: string; requestBody: { meter?: { meterId?: string } } | null }[] }>(b, `/transactions/${req.id}`)).traces;
+    await until(async () => (await traced()).length > 0, 100, 50);
+    expect((await traced()).filter((t) => t.direction === 'switch->provider').map((t) => t.requestBody?.meter?.meterId)).toEqual([STAND_IN_METERS.published]);
     await Promise.all([ca!.close(), cb!.close()]);
   });
 

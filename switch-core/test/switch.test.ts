@@ -51,6 +51,10 @@ describe('auth and bad input', () => {
     const r = await wrong.meterLookup(lookupRequest(DEMO_METERS.plain));
     expect(r.status).toBe(401);
     await wrong.close();
+    // Once the right password was seen, a wrong one for the same user is still refused.
+    const basic = (password: string) => ({ authorization: 'Basic ' + Buffer.from(`till:${password}`).toString('base64') });
+    expect((await fetch(sw.url + '/admin/v1/health', { headers: basic('s3cret') })).status).toBe(200);
+    expect((await fetch(sw.url + '/admin/v1/health', { headers: basic('s3cret-not') })).status).toBe(401);
   });
 
   it('answers unparsable JSON (naming the path id and request type, as ErrorDetail requires) and a path id that differs from the body id with 400 FORMAT_ERROR', async () => {

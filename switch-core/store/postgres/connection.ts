@@ -38,6 +38,8 @@ export interface PgConnection {
    * between nodes touching the same rows is retried: the loser's transaction did nothing.
    */
   write<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T>;
+  /** One statement, tried again when it lost a deadlock with another node's (it did nothing then). */
+  retryingDeadlocks<T>(statement: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -74,15 +76,8 @@ export async function connect(url: string, poolSize = 10): Promise<PgConnection>
     durablePool,
     config,
     run: (name, values, on = pool) => on.query({ name, text: POSTGRES_SQL[name], values: values as unknown[] }),
-    async write(work) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await inTransaction(pool, work);
-        } catch (err) {
-          if (!(err instanceof pg.DatabaseError && err.code === '40P01' && attempt < 3)) throw err;
-        }
-      }
-    },
+    write: (work) => retryingDeadlocks(() => inTransaction(pool, work)),
+    retryingDeadlocks,
     close,
   };
 }
@@ -110,6 +105,17 @@ async function migrate(pool: pg.Pool): Promise<void> {
       return false;
     });
     if (done) return;
+  }
+}
+
+/** A statement or transaction that lost a deadlock did nothing: it is tried again, up to three times. */
+async function retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof pg.DatabaseError && err.code === '40P01' && attempt < 3)) throw err;
+    }
   }
 }
 

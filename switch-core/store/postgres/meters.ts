@@ -57,6 +57,16 @@ export class MeterCache {
     if (under) under.stale = true;
   }
 
+  /** A provider's last response at this meter moved to `at` (written): the cached row follows, nothing is read again. */
+  touch(meterId: string, providerId: string, at: string): void {
+    const under = this.loading.get(meterId);
+    if (under) under.stale = true;
+    const cached = this.meters.get(meterId);
+    if (!cached) return;
+    const support = cached.support.map((s) => (s.providerId === providerId && (s.lastResponseAt === null || s.lastResponseAt < at) ? { ...s, lastResponseAt: at } : s));
+    this.meters.set(meterId, { ...cached, support });
+  }
+
   dropAll(): void {
     this.meters.clear();
     for (const under of this.loading.values()) under.stale = true;

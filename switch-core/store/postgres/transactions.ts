@@ -1,10 +1,11 @@
 /**
  * The PostgreSQL store's transactions, their references and message traces. A transaction's row
  * goes in before anything is sent, through the durable pool where the store contract asks; the
- * writes that follow an answer go as one batch of array-bound statements in one transaction.
+ * writes that follow an answer go as one statement over arrays (a batch's response times first, in a
+ * transaction of their own).
  */
 import pg from 'pg';
-import type { TraceRecord, TransactionSummary } from '../../engine/model';
+import type { TransactionSummary } from '../../engine/model';
 import { jsonOrNull, outcomeValues, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
 import { DuplicateIdError, type SwitchStore } from '../switch-store';
 import { lastByKey, type PgConnection } from './connection';
@@ -26,6 +27,26 @@ const TX_WITH_REFS = `SELECT t.*, ARRAY(SELECT r.ref FROM transaction_refs r WHE
 
 /** A batch's response times, and the support rows they move forward (only ever to a newer time). */
 const TOUCHES = 'unnest($1::text[], $2::text[], $3::text[]) AS x(meter_id, provider_id, at)';
+/**
+ * A batch's writes after the answers: finished rows (a lookup's, on one node), outcomes, traces and
+ * references, as data-modifying CTEs of one statement over JSON rows (the rows of each kind differ:
+ * an outcome is for a row begun earlier).
+ */
+const WRITE_BATCH = `WITH finished AS (
+    INSERT INTO transactions (id, type, meter_id, provider_id, status, error_type, amount, started_at, ms, purchase_id, request, response_status, response_body, final)
+    SELECT * FROM json_to_recordset($1::json) AS x(id text, type text, meter_id text, provider_id text, status text, error_type text, amount bigint,
+      started_at text, ms float8, purchase_id text, request text, response_status int, response_body text, final int)
+  ), outcomes AS (
+    UPDATE transactions t SET provider_id = o.provider_id, status = o.status, error_type = o.error_type, ms = o.ms,
+      response_status = o.response_status, response_body = o.response_body, final = o.final
+    FROM json_to_recordset($2::json) AS o(id text, provider_id text, status text, error_type text, ms float8, response_status int, response_body text, final int)
+    WHERE t.id = o.id
+  ), traced AS (
+    INSERT INTO traces (tx_id, direction, provider_id, operation, url, request_body, status, response_body, started_at, ms)
+    SELECT * FROM json_to_recordset($3::json) AS x(tx_id text, direction text, provider_id text, operation text, url text, request_body text,
+      status int, response_body text, started_at text, ms float8)
+  )
+  INSERT INTO transaction_refs (ref, tx_id) SELECT * FROM json_to_recordset($4::json) AS x(ref text, tx_id text) ON CONFLICT DO NOTHING`;
 const TOUCHED = 's.meter_id = x.meter_id AND s.provider_id = x.provider_id AND (s.last_response_at IS NULL OR s.last_response_at < x.at)';
 
 export function transactionQueries(conn: PgConnection, news: Notifications, cache: MeterCache): TransactionQueries {
@@ -84,80 +105,12 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
         [...batch.touches].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
         (t) => `${t.meterId}\u0000${t.providerId}`,
       ).sort((a, b) => (a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : a.providerId < b.providerId ? -1 : 1));
-      if (traces.length + refs.length + finishedRows.length + outcomes.length + touches.length === 0) return;
-      try {
-        await conn.write(async (c) => {
-          if (finishedRows.length > 0) {
-            const rows = finishedRows.map(({ tx, outcome }) => ({ tx, o: outcome }));
-            await c.query(
-              `INSERT INTO transactions (id, type, meter_id, provider_id, status, error_type, amount, started_at, ms, purchase_id, request, response_status, response_body, final)
-               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::float8[],
-                                    $10::text[], $11::text[], $12::int[], $13::text[], $14::int[])`,
-              [
-                rows.map((r) => r.tx.id),
-                rows.map((r) => r.tx.type),
-                rows.map((r) => r.tx.meterId),
-                rows.map((r) => r.o.providerId),
-                rows.map((r) => r.o.status),
-                rows.map((r) => r.o.errorType),
-                rows.map((r) => r.tx.amount),
-                rows.map((r) => r.tx.startedAt),
-                rows.map((r) => r.o.ms),
-                rows.map((r) => r.tx.purchaseId),
-                rows.map((r) => JSON.stringify(r.tx.request)),
-                rows.map((r) => r.o.responseStatus),
-                rows.map((r) => r.o.responseJson ?? jsonOrNull(r.o.responseBody)),
-                rows.map((r) => (r.o.final ? 1 : 0)),
-              ],
-            );
-          }
-          if (outcomes.length > 0) {
-            const rows = lastByKey(outcomes, (o) => o.id);
-            await c.query(
-              `UPDATE transactions t SET provider_id = o.provider_id, status = o.status, error_type = o.error_type, ms = o.ms,
-                 response_status = o.response_status, response_body = o.response_body, final = o.final
-               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::int[], $7::text[], $8::int[])
-                 AS o(id, provider_id, status, error_type, ms, response_status, response_body, final)
-               WHERE t.id = o.id`,
-              [
-                rows.map((r) => r.id),
-                rows.map((r) => r.outcome.providerId),
-                rows.map((r) => r.outcome.status),
-                rows.map((r) => r.outcome.errorType),
-                rows.map((r) => r.outcome.ms),
-                rows.map((r) => r.outcome.responseStatus),
-                rows.map((r) => r.outcome.responseJson ?? jsonOrNull(r.outcome.responseBody)),
-                rows.map((r) => (r.outcome.final ? 1 : 0)),
-              ],
-            );
-          }
-          if (traces.length > 0) {
-            const column = <K extends keyof TraceRecord>(k: K) => traces.map((t) => t[k]);
-            await c.query(
-              `INSERT INTO traces (tx_id, direction, provider_id, operation, url, request_body, status, response_body, started_at, ms)
-               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::float8[])`,
-              [
-                column('txId'),
-                column('direction'),
-                column('providerId'),
-                column('operation'),
-                column('url'),
-                traces.map(traceRequestColumn),
-                column('status'),
-                traces.map((t) => t.responseJson ?? jsonOrNull(t.responseBody)),
-                column('startedAt'),
-                column('ms'),
-              ],
-            );
-          }
-          if (refs.length > 0) {
-            await c.query('INSERT INTO transaction_refs (ref, tx_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [
-              refs.map((r) => r.ref),
-              refs.map((r) => r.txId),
-            ]);
-          }
-          if (touches.length > 0) {
-            const columns = [touches.map((t) => t.meterId), touches.map((t) => t.providerId), touches.map((t) => t.at)];
+      // The touches first, in a transaction of their own: they only ever move a time forward, so a
+      // batch whose later statement failed is written again whole without harm.
+      if (touches.length > 0) {
+        const columns = [touches.map((t) => t.meterId), touches.map((t) => t.providerId), touches.map((t) => t.at)];
+        try {
+          await conn.write(async (c) => {
             // Rows locked in key order first: the UPDATE's join may visit them in the table's physical
             // order, which differs between nodes' batches and deadlocked them under load.
             await c.query(
@@ -167,10 +120,66 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
             );
             await c.query(`UPDATE meter_support s SET last_response_at = x.at FROM ${TOUCHES} WHERE ${TOUCHED}`, columns);
             await news.notify(c, { meters: [...new Set(touches.map((t) => t.meterId))] });
-          }
-        });
-      } finally {
-        for (const t of touches) cache.drop(t.meterId);
+          });
+        } catch (err) {
+          for (const t of touches) cache.drop(t.meterId);
+          throw err;
+        }
+        // Written as the cache would have read it back: no meter read after every batch.
+        for (const t of touches) cache.touch(t.meterId, t.providerId, t.at);
+      }
+      if (traces.length + refs.length + finishedRows.length + outcomes.length > 0) {
+        // One statement, so one round trip and its own transaction: a kind the batch lacks is an empty list.
+        // Each kind as one JSON document of rows: serialised natively, where pg would escape every
+        // element of an array parameter (a JSON answer is mostly quotes) in JavaScript.
+        const values = [
+          JSON.stringify(
+            finishedRows.map(({ tx, outcome: o }) => ({
+              id: tx.id,
+              type: tx.type,
+              meter_id: tx.meterId,
+              provider_id: o.providerId,
+              status: o.status,
+              error_type: o.errorType,
+              amount: tx.amount,
+              started_at: tx.startedAt,
+              ms: o.ms,
+              purchase_id: tx.purchaseId,
+              request: JSON.stringify(tx.request),
+              response_status: o.responseStatus,
+              response_body: o.responseJson ?? jsonOrNull(o.responseBody),
+              final: o.final ? 1 : 0,
+            })),
+          ),
+          JSON.stringify(
+            lastByKey(outcomes, (o) => o.id).map(({ id, outcome: o }) => ({
+              id,
+              provider_id: o.providerId,
+              status: o.status,
+              error_type: o.errorType,
+              ms: o.ms,
+              response_status: o.responseStatus,
+              response_body: o.responseJson ?? jsonOrNull(o.responseBody),
+              final: o.final ? 1 : 0,
+            })),
+          ),
+          JSON.stringify(
+            traces.map((t) => ({
+              tx_id: t.txId,
+              direction: t.direction,
+              provider_id: t.providerId,
+              operation: t.operation,
+              url: t.url,
+              request_body: traceRequestColumn(t),
+              status: t.status,
+              response_body: t.responseJson ?? jsonOrNull(t.responseBody),
+              started_at: t.startedAt,
+              ms: t.ms,
+            })),
+          ),
+          JSON.stringify(refs.map((r) => ({ ref: r.ref, tx_id: r.txId }))),
+        ];
+        await conn.retryingDeadlocks(() => pool.query({ name: 'write-batch', text: WRITE_BATCH, values }));
       }
     },
     /** A transaction's message traces in order (its till->switch exchange from its row: see tracesOfRows). */
