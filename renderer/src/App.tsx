@@ -1,15 +1,16 @@
 /** App shell: sign-in, the counter header, problem banner and late-sale notices, navigation by role, the current screen. */
-import { lazy, Suspense, useEffect, type ComponentType } from 'react';
+import { lazy, useEffect, type ComponentType } from 'react';
 import { Cashier } from './screens/Cashier';
 import { CounterHeader, LateNotices, ProblemBanner } from './screens/Counter';
+import { LoadScreen } from './screens/LoadScreen';
 import { SignIn } from './screens/SignIn';
-import { ChangePin } from './screens/ChangePin';
-import { Drawer } from './screens/Drawer';
 import type { SessionView } from '../../electron/api/contract';
 import { useTill, type Screen } from './store';
 
-// Only the cashier's screen is in the first bundle: the meter field is ready sooner; the rest load on first use.
+// Only sign-in and the Sell screen are in the first bundle: the meter field is ready sooner; the rest load on first use.
 const lazyScreen = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
+const ChangePin = lazyScreen(() => import('./screens/ChangePin'), 'ChangePin');
+const Drawer = lazyScreen(() => import('./screens/Drawer'), 'Drawer');
 const Eod = lazyScreen(() => import('./screens/Eod'), 'Eod');
 const Faults = lazyScreen(() => import('./screens/Faults'), 'Faults');
 const Meters = lazyScreen(() => import('./screens/Meters'), 'Meters');
@@ -91,7 +92,13 @@ export function App() {
     );
   }
   if (!session.operator) return <SignIn />;
-  if (session.mustChangePin) return <ChangePin />;
+  if (session.mustChangePin) {
+    return (
+      <LoadScreen>
+        <ChangePin />
+      </LoadScreen>
+    );
+  }
   const nav = navFor(session);
   // A screen this sign-in no longer sees (Settings changed, another operator signed in) falls back to Sell.
   const Current = SCREENS[nav.some((n) => n.id === screen) ? screen : 'cashier'];
@@ -117,9 +124,9 @@ export function App() {
         ))}
       </nav>
       <main>
-        <Suspense fallback={<p role="status">Opening…</p>}>
-          <Current key={screen} />
-        </Suspense>
+        <LoadScreen key={screen}>
+          <Current />
+        </LoadScreen>
       </main>
     </div>
   );

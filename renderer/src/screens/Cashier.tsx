@@ -14,7 +14,7 @@ import { call } from '../api';
 import { parseRand, rand } from '../format';
 import { currentShift, useTill } from '../store';
 import { shortRef, TENDER_WORDS } from '../words';
-import { OpenDrawer } from './Drawer';
+import { OpenDrawer } from './OpenDrawer';
 import { SaleOutcome, SaleProgressLine } from './SaleOutcome';
 import { SaleSplit } from './SaleSplit';
 

@@ -2,8 +2,8 @@
  * My drawer: the operator's drawer session. Open it with the float in the drawer; while open, the
  * X-read (what was sold, float, drops, pending cash held — nothing the drawer should hold), print it,
  * record cash taken to the safe; close it with a blind count: the counted figures are saved first,
- * and only the answer to that shows what was expected and the variance. `OpenDrawer` also stands on
- * the Sell screen while no session is open.
+ * and only the answer to that shows what was expected and the variance. Opening it is OpenDrawer.tsx
+ * (it also stands on the Sell screen, so it is in the first bundle and this screen is not).
  */
 import { useEffect, useState } from 'react';
 import type { ApiError, ShiftCount, ShiftReport } from '../../../electron/api/contract';
@@ -11,43 +11,7 @@ import { call } from '../api';
 import { exactTime, parseRand, rand } from '../format';
 import { currentShift, useTill } from '../store';
 import { Err } from './ErrorLine';
-
-/** Re-reads session and status so the header and the Sell screen follow an opened or closed session. */
-const refreshAll = async () => {
-  const { refreshSession, refreshStatus } = useTill.getState();
-  await Promise.all([refreshSession(), refreshStatus()]);
-};
-const typedError = (message: string, field: string): ApiError => ({ code: 'INVALID_INPUT', message, field });
-
-export function OpenDrawer() {
-  const [float, setFloat] = useState('');
-  const [err, setErr] = useState<ApiError | null>(null);
-  return (
-    <form
-      className="card"
-      aria-labelledby="od-h"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const floatCents = parseRand(float);
-        if (floatCents === null) return setErr(typedError('Type the float in rand, e.g. 500 or 500.00 (0 when the drawer starts empty).', 'floatCents'));
-        const r = await call('openShift', { floatCents });
-        setErr(r.ok ? null : r.error);
-        if (r.ok) await refreshAll();
-      }}
-    >
-      <h2 id="od-h">Open my drawer</h2>
-      <p>Count the float in the drawer and type it in: your drawer session starts with it. Sales need an open session.</p>
-      <div className="row">
-        <div className="field">
-          <label htmlFor="od-float">Float in the drawer (R)</label>
-          <input id="od-float" className="big" inputMode="decimal" autoComplete="off" autoFocus value={float} onChange={(e) => setFloat(e.target.value)} />
-        </div>
-        <button className="btn primary" type="submit">Open my drawer</button>
-      </div>
-      <Err e={err} />
-    </form>
-  );
-}
+import { OpenDrawer, refreshAll, typedError } from './OpenDrawer';
 
 const COUNT_FIELDS: { key: keyof ShiftCount; label: string }[] = [
   { key: 'CASH', label: 'Cash counted in the drawer (R)' },
