@@ -1,6 +1,6 @@
 /** Every money form the till, switch, printer and screens print, as a table. */
 import { describe, expect, it } from 'vitest';
-import { decimalAmount, formatMoney, rands } from './money';
+import { decimalAmount, formatMoney, rands, centsFromRands } from './money';
 
 describe('money text from integer cents', () => {
   it.each([
@@ -27,5 +27,21 @@ describe('money text from integer cents', () => {
     ['screen', '840', -100, '-840 1.00'],
   ] as const)('a currency other than rand shows its code (%s, %s, %i → %s)', (form, currency, cents, text) => {
     expect(formatMoney(cents, form, currency)).toBe(text);
+  });
+});
+
+describe('rands as typed, to integer cents', () => {
+  it.each([
+    ['50', 5000],
+    ['50.5', 5050],
+    ['19.99', 1999],
+    ['0.07', 7],
+    ['1000000.01', 100000001],
+    ['5O', null],
+    ['1.234', null],
+    ['-5', null],
+    ['', null],
+  ])('%j → %j', (typed, cents) => {
+    expect(centsFromRands(typed)).toBe(cents);
   });
 });

@@ -39,3 +39,10 @@ export function formatMoney(cents: number, form: MoneyForm = 'plain', currency =
 export function rands(cents: number): string {
   return formatMoney(cents, 'plain');
 }
+
+/** Rands as typed ("50", "50.00") in integer cents, digit by digit (no float); null when it is not an amount. */
+export function centsFromRands(typed: string): number | null {
+  if (!/^\d+(\.\d{1,2})?$/.test(typed)) return null;
+  const [whole, fraction = ''] = typed.split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+}

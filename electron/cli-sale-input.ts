@@ -6,16 +6,9 @@
  * a terminal). Without the approval a card sale is refused and nothing reaches the switch.
  */
 import { createInterface } from 'node:readline/promises';
-import { rands } from '../common/money';
+import { centsFromRands, rands } from '../common/money';
 import type { Result, TenderInput, TenderKind } from './api/contract';
 import { CARD_APPROVAL_CODE, MASKED_CARD } from './api/masked-card';
-
-/** Rands as typed ("50", "50.00") in cents; null when it is not an amount. */
-export function centsOf(typed: string): number | null {
-  if (!/^\d+(\.\d{1,2})?$/.test(typed)) return null;
-  const [r, c = ''] = typed.split('.');
-  return Number(r) * 100 + Number(c.padEnd(2, '0'));
-}
 
 const refuse = (field: string, message: string): Result<never> => ({ ok: false, error: { code: 'INVALID_INPUT', message, field } });
 export const notAmount = (field: string, what: string): Result<never> => refuse(field, `${what} must be rands with up to 2 decimals, e.g. 50 or 50.00`);
@@ -50,7 +43,7 @@ export function checkTender(o: TenderOptions, amountCents: number, canAsk: boole
   if (type === 'CASH') {
     if (o.cardApproval !== undefined || o.card !== undefined) return refuse('cardApproval', '--card-approval and --card go with a card sale only: leave them out, or give --tender DEBIT_CARD or CREDIT_CARD.');
     if (o.cashReceived === undefined) return { ok: true, value: { tender: { type }, ask: false } };
-    const received = centsOf(o.cashReceived);
+    const received = centsFromRands(o.cashReceived);
     if (received === null) return notAmount('cashReceived', '--cash-received');
     if (received < amountCents) return refuse('cashReceived', `Cash received (${rands(received)}) is less than the sale's ${rands(amountCents)}: give at least ${rands(amountCents)} with --cash-received, or leave it out. Nothing was sent.`);
     return { ok: true, value: { tender: { type, cashReceivedCents: received }, ask: false } };

@@ -16,12 +16,12 @@
  */
 import { Command } from 'commander';
 import { localTime } from '../common/local-time';
-import { rands } from '../common/money';
+import { centsFromRands, rands } from '../common/money';
 import { apiFromInvoke, isFinalSaleState, type ApiError, type CertifyReport, type ReconcileReport, type Result, type SaleView, type SessionView, type ShiftCount, type StoreReprintEntry, type StoreSale, type TillApi } from './api/contract';
 import type { SecretStore } from './till/backend-context';
 import { tillDataDir } from './till/data-dir';
 import { startTillRuntime, type TillRuntime } from './till/runtime';
-import { askCardApproval, centsOf, checkTender, CLI_FIELDS, notAmount, TENDER_WORDS, type TenderOptions } from './cli-sale-input';
+import { askCardApproval, checkTender, CLI_FIELDS, notAmount, TENDER_WORDS, type TenderOptions } from './cli-sale-input';
 
 const program = new Command();
 program
@@ -164,12 +164,12 @@ program
   .action((meter: string, amount: string, o: TenderOptions & { wait: string; simulate?: string; approveOver?: string; approver: string; float?: string }) =>
     withTill<SaleView>(
       async (api, rt) => {
-        const amountCents = centsOf(amount);
+        const amountCents = centsFromRands(amount);
         if (amountCents === null) return notAmount('amountCents', 'Amount');
         const checked = checkTender(o, amountCents, Boolean(process.stdin.isTTY) && !program.opts<Global>().pinStdin);
         if (!checked.ok) return checked;
         if (o.float !== undefined) {
-          const floatCents = centsOf(o.float);
+          const floatCents = centsFromRands(o.float);
           if (floatCents === null) return notAmount('float', '--float');
           const opened = await api.openShift({ floatCents });
           if (!opened.ok) return opened;
@@ -374,7 +374,7 @@ program
         const counted: Record<string, number> = {};
         for (const [tender, flag, rands] of typed) {
           if (rands === undefined) continue;
-          const cents = centsOf(rands);
+          const cents = centsFromRands(rands);
           if (cents === null) return notAmount(tender, flag);
           counted[tender] = cents;
         }

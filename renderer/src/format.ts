@@ -1,6 +1,6 @@
 /** Display helpers: money in rand from integer cents, relative times, wall-clock times in the till's zone. */
 import { localTime } from '../../common/local-time';
-import { formatMoney } from '../../common/money';
+import { centsFromRands, formatMoney } from '../../common/money';
 
 /** Money as the screens show it ("R 50.00", common/money.ts); a dash when there is no amount. */
 export const rand = (cents: number | null | undefined) => (cents == null ? '—' : formatMoney(cents, 'screen'));
@@ -16,9 +16,7 @@ export const ageText = (ms: number) => ago(new Date(Date.now() - ms).toISOString
 
 /** Parses "50", "50.5", "R 50,00" to cents; null when not a number. */
 export function parseRand(text: string): number | null {
-  const t = text.replace(/[R\s]/gi, '').replace(',', '.');
-  if (!/^\d+(\.\d{1,2})?$/.test(t)) return null;
-  return Math.round(Number(t) * 100);
+  return centsFromRands(text.replace(/[R\s]/gi, '').replace(',', '.'));
 }
 
 /** The till's zone when it differs from the browser's (Settings may set one); null = the browser's own, by plain arithmetic. */
