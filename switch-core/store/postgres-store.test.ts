@@ -153,7 +153,13 @@ describeWithPostgres('postgres store', (serverUrl) => {
         const refused = results.find((r) => r.status === 'rejected');
         expect(refused?.status === 'rejected' && refused.reason).toBeInstanceOf(DuplicateIdError);
       }
-      expect(await a.listTransactions({ limit: 100 })).toHaveLength(10);
+      // Many at once: each node sends its rows as one statement, and every id is still stored once.
+      const many = Array.from({ length: 20 }, (_, i) => newTx(`many-${i}`));
+      const results = await Promise.allSettled([...many.map((tx) => a.insertTransaction(tx)), ...many.map((tx) => b.insertTransaction(tx))]);
+      for (let i = 0; i < many.length; i++) {
+        expect([results[i]!.status, results[i + many.length]!.status].sort()).toEqual(['fulfilled', 'rejected']);
+      }
+      expect(await a.listTransactions({ limit: 100 })).toHaveLength(30);
     });
 
     it('writes batches from two nodes touching the same meters at once without deadlocking, keeping each newest response time', async () => {
@@ -249,6 +255,9 @@ describeWithPostgres('postgres store', (serverUrl) => {
         }
       };
       expect(await crashThenRead((s) => s.insertTransaction(newTx('sale', { providerId: 'P01' })), 'sale')).toMatchObject({ id: 'sale', providerId: 'P01' });
+      // Purchases begun together go as one statement: each is on disk once it resolves.
+      const together = ['t1', 't2', 't3'].map((id) => newTx(id, { providerId: 'P03' }));
+      expect(await crashThenRead(async (s) => void (await Promise.all(together.map((tx) => s.insertTransaction(tx)))), 't3')).toMatchObject({ id: 't3', providerId: 'P03' });
       // The provider a sale is re-routed to, written last before the crash.
       expect(await crashThenRead((s) => s.setTransactionProvider('sale', 'P02'), 'sale')).toMatchObject({ id: 'sale', providerId: 'P02' });
     }, 120_000);

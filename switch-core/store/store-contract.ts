@@ -223,6 +223,32 @@ export function storeContract(name: string, open: () => Promise<SwitchStore>): v
       expect(await s.getTransaction('nope')).toBeNull();
     });
 
+    it('begins rows given at once each on its own: an id already stored, or given twice, is refused alone; outcomes given at once each land', async () => {
+      const s = await fresh();
+      await s.insertTransaction(newTx('old'));
+      // One turn of the event loop: the PostgreSQL store sends these as one statement per pool.
+      const begun = await Promise.allSettled([
+        s.insertTransaction(newTx('a1')),
+        s.insertTransaction(newTx('old')),
+        s.insertTransaction(newTx('a2', { type: 'LOOKUP' }), { durable: false }),
+        s.insertTransaction(newTx('a1', { amount: 1 })),
+        s.insertTransaction(newTx('a3')),
+        s.insertTransaction(newTx('old', { type: 'LOOKUP' }), { durable: false }),
+      ]);
+      expect(begun.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      for (const r of begun) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(DuplicateIdError);
+      expect((await s.listTransactions({ limit: 10 })).map((t) => t.id).sort()).toEqual(['a1', 'a2', 'a3', 'old']);
+      expect(await s.getTransaction('a1')).toMatchObject({ amount: 5000, request: { id: 'a1' } });
+      await Promise.all([
+        s.finishTransaction('a1', outcome({ status: 'FAILED', final: false })),
+        s.finishTransaction('a3', outcome({ providerId: 'P03', ms: 7 })),
+        s.finishTransaction('a1', outcome({ responseJson: '{"last":true}' })),
+      ]);
+      expect(await s.getTransaction('a1')).toMatchObject({ status: 'SUCCESSFUL', responseBody: { last: true }, final: true });
+      expect(await s.getTransaction('a3')).toMatchObject({ providerId: 'P03', status: 'SUCCESSFUL', ms: 7 });
+      expect(await s.getTransaction('a2')).toMatchObject({ type: 'LOOKUP', status: 'UNKNOWN' });
+    });
+
     it('lists transactions newest first (ties in insert order, newest first), filtered, searched by id, meter or reference, limited', async () => {
       const s = await fresh();
       await s.insertTransaction(newTx('a', { startedAt: at(1), meterId: 'm1', providerId: 'P01', type: 'LOOKUP', amount: null }), { durable: false });

@@ -1,16 +1,18 @@
 /**
  * The PostgreSQL store's transactions, their references and message traces. A transaction's row
- * goes in before anything is sent, through the durable pool where the store contract asks; the
- * writes that follow an answer go as one statement over arrays (a batch's response times first, in a
- * transaction of their own).
+ * goes in before anything is sent, through the durable pool where the store contract asks; the rows
+ * begun (and the outcomes written) in one turn of the event loop go as one statement
+ * (tick-batch.ts). The writes that follow an answer go as one statement over JSON rows (a batch's
+ * response times first, in a transaction of their own).
  */
 import pg from 'pg';
 import type { TransactionSummary } from '../../engine/model';
 import { jsonOrNull, outcomeValues, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
-import { DuplicateIdError, type SwitchStore } from '../switch-store';
+import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../switch-store';
 import { lastByKey, type PgConnection } from './connection';
 import type { Notifications } from './notifications';
 import type { MeterCache } from './meters';
+import { TickBatch, type Settled } from './tick-batch';
 
 export type TransactionQueries = Pick<
   SwitchStore,
@@ -27,6 +29,51 @@ const TX_WITH_REFS = `SELECT t.*, ARRAY(SELECT r.ref FROM transaction_refs r WHE
 
 /** A batch's response times, and the support rows they move forward (only ever to a newer time). */
 const TOUCHES = 'unnest($1::text[], $2::text[], $3::text[]) AS x(meter_id, provider_id, at)';
+
+/** Outcomes (outcomeColumns rows, each with its id) of rows begun earlier, as one JSON document in `param`. */
+function writeOutcomes(param: string): string {
+  return `UPDATE transactions t SET provider_id = o.provider_id, status = o.status, error_type = o.error_type, ms = o.ms,
+      response_status = o.response_status, response_body = o.response_body, final = o.final
+    FROM json_to_recordset(${param}::json) AS o(id text, provider_id text, status text, error_type text, ms float8, response_status int, response_body text, final int)
+    WHERE t.id = o.id`;
+}
+/** Rows begun in one turn (txColumns rows): those whose id another took are missing from what it returns. */
+const BEGIN_MANY = `INSERT INTO transactions (id, type, meter_id, provider_id, status, amount, started_at, purchase_id, request)
+  SELECT * FROM json_to_recordset($1::json) AS x(id text, type text, meter_id text, provider_id text, status text, amount bigint,
+    started_at text, purchase_id text, request text)
+  ON CONFLICT (id) DO NOTHING RETURNING id`;
+const FINISH_MANY = writeOutcomes('$1');
+/**
+ * Statements of one kind under way at once from this node before the next turn's rows wait to join
+ * one: a pool holds 10 connections, and the batch's reads and other writes need some.
+ */
+const MAX_IN_FLIGHT = 4;
+
+/** A new row's columns, as the JSON the batched statements read (request serialised once, here). */
+const txColumns = (tx: NewTransaction) => ({
+  id: tx.id,
+  type: tx.type,
+  meter_id: tx.meterId,
+  provider_id: tx.providerId,
+  status: tx.status,
+  amount: tx.amount,
+  started_at: tx.startedAt,
+  purchase_id: tx.purchaseId,
+  request: JSON.stringify(tx.request),
+});
+/** An outcome's columns, as the JSON the batched statements read. */
+const outcomeColumns = (o: TransactionOutcome) => ({
+  provider_id: o.providerId,
+  status: o.status,
+  error_type: o.errorType,
+  ms: o.ms,
+  response_status: o.responseStatus,
+  response_body: o.responseJson ?? jsonOrNull(o.responseBody),
+  final: o.final ? 1 : 0,
+});
+
+const settled = <R>(p: Promise<R>): Promise<Settled<R>> => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+
 /**
  * A batch's writes after the answers: finished rows (a lookup's, on one node), outcomes, traces and
  * references, as data-modifying CTEs of one statement over JSON rows (the rows of each kind differ:
@@ -36,12 +83,7 @@ const WRITE_BATCH = `WITH finished AS (
     INSERT INTO transactions (id, type, meter_id, provider_id, status, error_type, amount, started_at, ms, purchase_id, request, response_status, response_body, final)
     SELECT * FROM json_to_recordset($1::json) AS x(id text, type text, meter_id text, provider_id text, status text, error_type text, amount bigint,
       started_at text, ms float8, purchase_id text, request text, response_status int, response_body text, final int)
-  ), outcomes AS (
-    UPDATE transactions t SET provider_id = o.provider_id, status = o.status, error_type = o.error_type, ms = o.ms,
-      response_status = o.response_status, response_body = o.response_body, final = o.final
-    FROM json_to_recordset($2::json) AS o(id text, provider_id text, status text, error_type text, ms float8, response_status int, response_body text, final int)
-    WHERE t.id = o.id
-  ), traced AS (
+  ), outcomes AS (${writeOutcomes('$2')}), traced AS (
     INSERT INTO traces (tx_id, direction, provider_id, operation, url, request_body, status, response_body, started_at, ms)
     SELECT * FROM json_to_recordset($3::json) AS x(tx_id text, direction text, provider_id text, operation text, url text, request_body text,
       status int, response_body text, started_at text, ms float8)
@@ -51,26 +93,58 @@ const TOUCHED = 's.meter_id = x.meter_id AND s.provider_id = x.provider_id AND (
 
 export function transactionQueries(conn: PgConnection, news: Notifications, cache: MeterCache): TransactionQueries {
   const { pool, durablePool } = conn;
+  // The hot path's statements are named (conn.run): each connection parses and plans them once, not per sale.
+  const beginOne = async (tx: NewTransaction, on: pg.Pool) => {
+    const values = [tx.id, tx.type, tx.meterId, tx.providerId, tx.status, tx.amount, tx.startedAt, tx.purchaseId, JSON.stringify(tx.request)];
+    try {
+      await conn.run('insertTransaction', values, on);
+    } catch (err) {
+      if (err instanceof pg.DatabaseError && err.code === '23505' && err.constraint === 'transactions_pkey') throw new DuplicateIdError(tx.id);
+      throw err;
+    }
+  };
+  const beginMany = (on: pg.Pool) => async (txs: readonly NewTransaction[]): Promise<Settled<void>[]> => {
+    if (txs.length === 1) return [await settled(beginOne(txs[0]!, on))];
+    // An id twice in one turn: the second is refused without asking (one statement may insert a key once).
+    const firstOf = new Map<string, NewTransaction>();
+    for (const tx of txs) if (!firstOf.has(tx.id)) firstOf.set(tx.id, tx);
+    try {
+      const { rows } = await on.query<[string]>({
+        name: 'begin-many',
+        text: BEGIN_MANY,
+        values: [JSON.stringify([...firstOf.values()].map(txColumns))],
+        rowMode: 'array',
+      });
+      const inserted = new Set(rows.map((r) => r[0]));
+      return txs.map((tx) => (firstOf.get(tx.id) === tx && inserted.has(tx.id) ? { value: undefined } : { error: new DuplicateIdError(tx.id) }));
+    } catch {
+      // One row's fault (a reused id is not one: it is answered above) must not fail the others: each alone.
+      return Promise.all(txs.map((tx) => settled(beginOne(tx, on))));
+    }
+  };
+  const finishOne = (id: string, o: TransactionOutcome) => conn.run('finishTransaction', [...outcomeValues(o), id]).then(() => undefined);
+  const finishMany = async (items: readonly { id: string; outcome: TransactionOutcome }[]): Promise<Settled<void>[]> => {
+    if (items.length === 1) return [await settled(finishOne(items[0]!.id, items[0]!.outcome))];
+    try {
+      // The same row twice in one turn: its last outcome is what writing both in order would leave.
+      const rows = lastByKey(items, (i) => i.id).map(({ id, outcome }) => ({ id, ...outcomeColumns(outcome) }));
+      await conn.retryingDeadlocks(() => pool.query({ name: 'finish-many', text: FINISH_MANY, values: [JSON.stringify(rows)] }));
+      return items.map(() => ({ value: undefined }));
+    } catch {
+      return Promise.all(items.map((i) => settled(finishOne(i.id, i.outcome))));
+    }
+  };
+  const begins = { relaxed: new TickBatch(beginMany(pool), MAX_IN_FLIGHT), durable: new TickBatch(beginMany(durablePool), MAX_IN_FLIGHT) };
+  const finishes = new TickBatch(finishMany, MAX_IN_FLIGHT);
   return {
-    // The hot path's statements are named (conn.run): each connection parses and plans them once, not per sale.
-    async insertTransaction(tx, opts = {}) {
-      const values = [tx.id, tx.type, tx.meterId, tx.providerId, tx.status, tx.amount, tx.startedAt, tx.purchaseId, JSON.stringify(tx.request)];
-      try {
-        await conn.run('insertTransaction', values, opts.durable === false ? pool : durablePool);
-      } catch (err) {
-        if (err instanceof pg.DatabaseError && err.code === '23505' && err.constraint === 'transactions_pkey') throw new DuplicateIdError(tx.id);
-        throw err;
-      }
-    },
+    insertTransaction: (tx, opts = {}) => (opts.durable === false ? begins.relaxed : begins.durable).add(tx),
     async hasTransaction(id) {
       return (await conn.run('hasTransaction', [id])).rowCount === 1;
     },
     async setTransactionProvider(id, providerId) {
       await conn.run('setTransactionProvider', [providerId, id], durablePool);
     },
-    async finishTransaction(id, o) {
-      await conn.run('finishTransaction', [...outcomeValues(o), id]);
-    },
+    finishTransaction: (id, outcome) => finishes.add({ id, outcome }),
     async getTransaction(id) {
       const { rows } = await pool.query<TxWithRefs>(`${TX_WITH_REFS} WHERE t.id = $1`, [id]);
       return rows[0] ? toStored(rows[0], rows[0].refs) : null;
@@ -134,35 +208,9 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
         // element of an array parameter (a JSON answer is mostly quotes) in JavaScript.
         const values = [
           JSON.stringify(
-            finishedRows.map(({ tx, outcome: o }) => ({
-              id: tx.id,
-              type: tx.type,
-              meter_id: tx.meterId,
-              provider_id: o.providerId,
-              status: o.status,
-              error_type: o.errorType,
-              amount: tx.amount,
-              started_at: tx.startedAt,
-              ms: o.ms,
-              purchase_id: tx.purchaseId,
-              request: JSON.stringify(tx.request),
-              response_status: o.responseStatus,
-              response_body: o.responseJson ?? jsonOrNull(o.responseBody),
-              final: o.final ? 1 : 0,
-            })),
+            finishedRows.map(({ tx, outcome }) => ({ ...txColumns(tx), ...outcomeColumns(outcome) })),
           ),
-          JSON.stringify(
-            lastByKey(outcomes, (o) => o.id).map(({ id, outcome: o }) => ({
-              id,
-              provider_id: o.providerId,
-              status: o.status,
-              error_type: o.errorType,
-              ms: o.ms,
-              response_status: o.responseStatus,
-              response_body: o.responseJson ?? jsonOrNull(o.responseBody),
-              final: o.final ? 1 : 0,
-            })),
-          ),
+          JSON.stringify(lastByKey(outcomes, (o) => o.id).map(({ id, outcome }) => ({ id, ...outcomeColumns(outcome) }))),
           JSON.stringify(
             traces.map((t) => ({
               tx_id: t.txId,
