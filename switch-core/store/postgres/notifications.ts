@@ -40,6 +40,9 @@ function noticePayloads(node: string, meters: readonly string[]): string[] {
   return payloads;
 }
 
+/** SQL that sends each payload of the text[] parameter `param` as a notice (delivered when its transaction commits). */
+export const notifyEach = (param: string) => `SELECT pg_notify('${CHANNEL}', p) FROM unnest(${param}::text[]) AS p`;
+
 export class Notifications {
   /** The LISTEN connection; while it is down nothing is cached (another node's news could be missed). */
   private listener: pg.Client | null = null;
@@ -66,8 +69,13 @@ export class Notifications {
 
   /** Tells the other nodes, inside the transaction that made the change. */
   async notify(c: pg.PoolClient, notice: Omit<Notice, 'node'>): Promise<void> {
-    const payloads = notice.meters ? noticePayloads(this.nodeId, notice.meters) : [JSON.stringify({ node: this.nodeId, ...notice } satisfies Notice)];
-    if (payloads.length > 0) await c.query(`SELECT pg_notify('${CHANNEL}', p) FROM unnest($1::text[]) AS p`, [payloads]);
+    const payloads = this.payloads(notice);
+    if (payloads.length > 0) await c.query(notifyEach('$1'), [payloads]);
+  }
+
+  /** A notice as the payloads a statement of notifyEach sends: for a write that tells the others in its own statement. */
+  payloads(notice: Omit<Notice, 'node'>): string[] {
+    return notice.meters ? noticePayloads(this.nodeId, notice.meters) : [JSON.stringify({ node: this.nodeId, ...notice } satisfies Notice)];
   }
 
   /** Connects the LISTEN client; on any loss it reconnects with bounded backoff. */
