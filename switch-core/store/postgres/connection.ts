@@ -52,6 +52,9 @@ export async function connect(url: string, poolSize = 10): Promise<PgConnection>
     const p = new pg.Pool({
       ...config,
       max: poolSize,
+      // Connections are kept, not closed after 10 s idle: each release would set an idle timer, and
+      // a connection opened again pays SCRAM and parses its named statements anew mid-sale.
+      idleTimeoutMillis: 0,
       onConnect: async (client) => {
         await client.query(`SET synchronous_commit = ${synchronousCommit}`);
       },
