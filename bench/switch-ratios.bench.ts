@@ -28,10 +28,6 @@
  * of the rounds' ratios: the two sides of a round ran back to back, under the same load. On SQLite only:
  * the switch's own work is what changed, and it shows on either store. A baseline that cannot be
  * checked out or started fails its rows, saying what to do.
- *
- * A part of the run, while working on one path: PPU_BENCH_PATHS=proxy,postgres (any of proxy,
- * sqlite, postgres, baseline; the proxy always runs: every ratio is to it; baseline needs sqlite)
- * and PPU_BENCH_OPS=lookup (lookup, purchase). Unset, the whole run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,22 +56,8 @@ const CPU_COUNT = 2_000;
 const CPU_ROUNDS = 3;
 /** Paced rounds per path and operation; the median round is the figure. */
 const ROUNDS = 3;
-const ALL_OPS = ['lookup', 'purchase'] as const;
-type Op = (typeof ALL_OPS)[number];
-const ALL_PATHS = ['proxy', 'sqlite', 'postgres', 'baseline'] as const;
-
-/** The names a comma-separated env variable lists (all of them when it is unset); an unknown name stops the run. */
-function chosen<T extends string>(variable: string, all: readonly T[]): readonly T[] {
-  const value = process.env[variable];
-  if (!value) return all;
-  const names = value.split(',').map((n) => n.trim());
-  const unknown = names.filter((n) => !(all as readonly string[]).includes(n));
-  if (unknown.length > 0) throw new Error(`${variable}: ${unknown.join(', ')} unknown (known: ${all.join(', ')})`);
-  return all.filter((n) => names.includes(n));
-}
-const OPS = chosen('PPU_BENCH_OPS', ALL_OPS);
-const PATHS = new Set(chosen('PPU_BENCH_PATHS', ALL_PATHS));
-if (PATHS.has('baseline') && !PATHS.has('sqlite')) throw new Error('PPU_BENCH_PATHS: baseline is measured against sqlite: list both');
+const OPS = ['lookup', 'purchase'] as const;
+type Op = (typeof OPS)[number];
 /**
  * The commit the SQLite switch is measured against: 57842d0 is issue 21's baseline (main before the
  * work that made issue 21's change), which that change must not be more than 10% slower than.
@@ -181,7 +163,7 @@ export default async function (): Promise<TargetCheck[]> {
   // An interrupted run takes its scratch files (node stores, the baseline's worktree) away too.
   const unregisterScratch = stopOnInterrupt(async () => rmSync(scratch, { recursive: true, force: true }));
   const binaries = findPostgresBinaries();
-  const cluster = PATHS.has('postgres') && 'binDir' in binaries ? await startScratchPostgres() : null;
+  const cluster = 'binDir' in binaries ? await startScratchPostgres() : null;
   const unregisterPg = cluster ? stopOnInterrupt(() => cluster.stop()) : () => undefined;
   const gen = await startOutsideWorld();
   const paths: Path[] = [];
@@ -189,22 +171,22 @@ export default async function (): Promise<TargetCheck[]> {
     const pgDatabase = cluster ? (await createTestDatabase(cluster.url)).url : null;
     const [proxy, sqlite, atBaseline, onPg] = await Promise.all([
       startNode('proxy', { kind: 'proxy' }),
-      PATHS.has('sqlite') ? startNode('sqlite', { kind: 'switch', store: { dataDir: join(scratch, 'sqlite') }, nodeId: 'sqlite' }) : null,
-      PATHS.has('baseline') ? startBaselineNode() : null,
+      startNode('sqlite', { kind: 'switch', store: { dataDir: join(scratch, 'sqlite') }, nodeId: 'sqlite' }),
+      startBaselineNode(),
       pgDatabase ? startNode('postgres', { kind: 'switch', store: { url: pgDatabase }, nodeId: 'pg1' }) : null,
     ]);
     paths.push({ name: 'proxy', label: 'bare proxy', node: proxy, targets: null });
-    if (sqlite) paths.push({ name: 'sqlite', label: 'switch, SQLite', node: sqlite, targets: { lookup: 0.6, purchase: 0.5 } });
+    paths.push({ name: 'sqlite', label: 'switch, SQLite', node: sqlite, targets: { lookup: 0.6, purchase: 0.5 } });
     const baselineLabel = `switch, SQLite @ ${BASELINE}`;
     const againstBaseline = (what: string) => `switch, SQLite / ${baselineLabel}: ${what}`;
-    if (atBaseline && 'missing' in atBaseline) {
+    if ('missing' in atBaseline) {
       console.log(`-- ${baselineLabel}: NOT RUN — ${atBaseline.missing}`);
       for (const op of OPS) {
         checks.push(missing(againstBaseline(`saturated ${op}s`), atBaseline.missing), missing(againstBaseline(`main-thread CPU per ${op}`), atBaseline.missing));
       }
-    } else if (atBaseline) paths.push({ name: 'baseline', label: baselineLabel, node: atBaseline, targets: null, baseline: true });
+    } else paths.push({ name: 'baseline', label: baselineLabel, node: atBaseline, targets: null, baseline: true });
     if (onPg) paths.push({ name: 'postgres', label: 'switch, PostgreSQL 1 node', node: onPg, targets: { lookup: 0.5, purchase: 0.4 } });
-    else if (PATHS.has('postgres')) {
+    else {
       const why = 'missing' in binaries ? binaries.missing : 'PostgreSQL did not start';
       console.log(`-- switch, PostgreSQL 1 node: NOT RUN — ${why}`);
       for (const op of OPS) checks.push(missing(`switch, PostgreSQL 1 node: ${op}s`, why));
