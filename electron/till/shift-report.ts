@@ -36,9 +36,9 @@ export interface ReportContext {
 
 /**
  * A closed session as it was counted: a sale it held cash for then (pending, or waiting for its answer)
- * that failed or was cancelled since stays held in its figures — the refund comes out of whichever
- * drawer pays it — and one sold since moves from held to sold, the same cash; so the session's expected
- * cash and variance never change after the count.
+ * that failed or was cancelled since stays held in its figures (its refund is paid later, from
+ * another drawer or the safe), and one sold since moves from held to sold, the same cash; so the
+ * session's expected cash and variance never change after the count.
  */
 export function asCounted(input: ShiftInput): ShiftInput {
   const held = new Set(input.shift.heldAtClose ?? []);
