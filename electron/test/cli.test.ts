@@ -45,6 +45,11 @@ describe('ppu-till exit codes', () => {
     expect(sold.out).toMatch(/SUCCEEDED/);
     const printed = /SUCCEEDED {2}(\d{4}-\d\d-\d\d \d\d:\d\d) {2}meter/.exec(sold.out)?.[1];
     expect([johannesburg(before), johannesburg(after)], sold.out).toContain(printed);
+    // A token's units carry the unit its slip prints: kWh for electricity, kl for water.
+    expect(sold.out).toMatch(/STD +[\d ]+ {2}\d+(\.\d+)? kWh$/m);
+    const water = till('sell', DEMO_METERS.water, '100');
+    expect(water.code, water.out).toBe(0);
+    expect(water.out).toMatch(/STD +[\d ]+ {2}\d+(\.\d+)? kl$/m);
 
     const blocked = till('sell', DEMO_METERS.blocked, '20');
     expect(blocked.code, blocked.out).toBe(2);
@@ -77,9 +82,9 @@ describe('ppu-till exit codes', () => {
     expect(x.code, x.out).toBe(0);
     expect(x.out).toMatch(/X-READ[\s\S]*Opening float\s+R500\.00/);
     expect(x.out).not.toMatch(/Expected/);
-    const close = till('close-session', '--cash', '520');
+    const close = till('close-session', '--cash', '620');
     expect(close.code, close.out).toBe(0);
-    expect(close.out).toMatch(/Expected\s+R540\.00/); // float 500 + sold 20 + pending 20 held
+    expect(close.out).toMatch(/Expected\s+R640\.00/); // float 500 + sold 20 + water 100 + pending 20 held
     expect(close.out).toMatch(/SHORT\s+-R20\.00/);
   }, 300_000);
 });
