@@ -21,8 +21,8 @@ afterEach(async () => {
   rt = null;
 });
 
-async function start(dataDir: string, embedSwitch = false): Promise<TillApi> {
-  rt = await startTillRuntime({ dataDir, mode: 'cli', embedSwitch, virtualPrinter: false, workerIntervalMs: 0 });
+async function start(dataDir: string, embedSwitch = false, virtualPrinter = false): Promise<TillApi> {
+  rt = await startTillRuntime({ dataDir, mode: 'cli', embedSwitch, virtualPrinter, workerIntervalMs: 0 });
   return apiFromInvoke(rt.backend.invoke);
 }
 async function stop(): Promise<void> {
@@ -216,6 +216,34 @@ it('completed sales the switch knows and the restored till lost come back at the
   const eod = await after.eodReport({});
   expect(eod.ok && eod.value.succeeded).toEqual({ count: 2, amountCents: 11000 });
   expect(eod.ok && eod.value.cashUp.find((r) => r.tender === 'CASH')?.expectedCents).toBe(11000);
+}, 120_000);
+
+it('a card sale taken back from the switch keeps the card terminal’s approval code and masked card: its reprint shows them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'till-card-'));
+  const api = await tillWithOwnPin(dir, true); // the newest backup: the sale below is in none
+  expect((await api.openShift({ floatCents: 0 })).ok).toBe(true);
+  const p = await api.purchase({ meterId: '00100000017', amountCents: 8000, tender: { type: 'DEBIT_CARD', maskedCard: '123456******7890', approvalCode: 'A1B2C3' } });
+  if (!p.ok) throw new Error(p.error.message);
+  expect((await waitSale(api, p.value.saleId, (x) => x === 'succeeded')).state).toBe('succeeded');
+  await stop();
+  writeFileSync(join(dir, 'till.db'), '');
+  const damaged = await start(dir, true);
+  await damaged.signIn({ operatorId: 'manager', pin: '4826' });
+  const good = await damaged.listBackups({});
+  expect(await damaged.restoreBackup({ name: good.ok ? good.value.newestGood! : '' })).toMatchObject({ ok: true });
+  await stop();
+
+  const after = await start(dir, true, true);
+  await rt!.backend.recovered();
+  await after.signIn({ operatorId: 'manager', pin: '4826' });
+  const t = await after.getTransaction({ saleId: p.value.saleId });
+  expect(t).toMatchObject({ ok: true, value: { sale: { recovered: true, tender: { type: 'DEBIT_CARD', maskedCard: '123456******7890', approvalCode: 'A1B2C3' } } } });
+  expect(await after.reprintLocal({ saleId: p.value.saleId })).toMatchObject({ ok: true, value: { printed: true } });
+  const jobs = await after.virtualPrinterJobs({ limit: 1 });
+  const slip = jobs.ok ? (jobs.value.jobs[0]?.text ?? '') : '';
+  expect(slip).toMatch(/COPY/);
+  expect(slip).toMatch(/123456\*{6}7890/);
+  expect(slip).toMatch(/Approval code:\s+A1B2C3/);
 }, 120_000);
 
 /** Every provider of the embedded switch given this behaviour (its admin API, as a field tech would). */
