@@ -225,17 +225,8 @@ it('a card sale taken back from the switch keeps the card terminal’s approval 
   const p = await api.purchase({ meterId: '00100000017', amountCents: 8000, tender: { type: 'DEBIT_CARD', maskedCard: '123456******7890', approvalCode: 'A1B2C3' } });
   if (!p.ok) throw new Error(p.error.message);
   expect((await waitSale(api, p.value.saleId, (x) => x === 'succeeded')).state).toBe('succeeded');
-  await stop();
-  writeFileSync(join(dir, 'till.db'), '');
-  const damaged = await start(dir, true);
-  await damaged.signIn({ operatorId: 'manager', pin: '4826' });
-  const good = await damaged.listBackups({});
-  expect(await damaged.restoreBackup({ name: good.ok ? good.value.newestGood! : '' })).toMatchObject({ ok: true });
-  await stop();
 
-  const after = await start(dir, true, true);
-  await rt!.backend.recovered();
-  await after.signIn({ operatorId: 'manager', pin: '4826' });
+  const after = await emptiedAndRestored(dir, '4826', true); // on the virtual printer: the reprint is read back
   const t = await after.getTransaction({ saleId: p.value.saleId });
   expect(t).toMatchObject({ ok: true, value: { sale: { recovered: true, tender: { type: 'DEBIT_CARD', maskedCard: '123456******7890', approvalCode: 'A1B2C3' } } } });
   expect(await after.reprintLocal({ saleId: p.value.saleId })).toMatchObject({ ok: true, value: { printed: true } });
@@ -260,7 +251,7 @@ async function providersBehave(patch: Record<string, unknown>): Promise<void> {
 }
 
 /** Restores the newest good backup over a database emptied as if the disk had lost it, then starts the till again and waits for its comparison with the switch. */
-async function emptiedAndRestored(dir: string, pin: string): Promise<TillApi> {
+async function emptiedAndRestored(dir: string, pin: string, virtualPrinter = false): Promise<TillApi> {
   await stop();
   writeFileSync(join(dir, 'till.db'), '');
   const damaged = await start(dir, true);
@@ -268,7 +259,7 @@ async function emptiedAndRestored(dir: string, pin: string): Promise<TillApi> {
   const good = await damaged.listBackups({});
   expect(await damaged.restoreBackup({ name: good.ok ? good.value.newestGood! : '' })).toMatchObject({ ok: true });
   await stop();
-  const api = await start(dir, true);
+  const api = await start(dir, true, virtualPrinter);
   await rt!.backend.recovered();
   await api.signIn({ operatorId: 'manager', pin });
   return api;
