@@ -5,9 +5,9 @@
  * as a notice.
  */
 import { create } from 'zustand';
-import type { ApiError, LookupView, SaleApproval, SaleView, SessionView, Shift, StatusView, TenderInput } from '../../electron/api/contract';
+import type { ApiError, LookupView, Result, SaleApproval, SaleView, SessionView, Shift, StatusView, TenderInput } from '../../electron/api/contract';
 import { call } from './api';
-import { fetchSession } from './boot';
+import { fetchSession, sessionInPage } from './boot';
 import { setTillZone } from './format';
 import { loadNotices, loadWatch, noticeFor, saveNotices, saveWatch, settleWatch, watchSale, type LateNotice } from './late-sales';
 
@@ -54,12 +54,16 @@ interface TillState {
 export const currentShift = (s: Pick<TillState, 'status' | 'session'>): Shift | null =>
   s.status && s.status.operator?.id === s.session?.operator?.id ? s.status.shift : (s.session?.shift ?? null);
 
+const sessionState = (r: Result<SessionView>): Pick<TillState, 'session' | 'sessionProblem'> | Pick<TillState, 'sessionProblem'> =>
+  r.ok ? { session: r.value, sessionProblem: null } : { sessionProblem: r.error.message };
+
 const isWaiting = (s: SaleView | null): s is SaleView => s !== null && (s.state === 'purchasing' || s.state === 'retrying');
 const isSettled = (s: SaleView) => s.state === 'failed' || s.state === 'cancelled' || s.state === 'pending' || (s.state === 'succeeded' && s.progress.stage === 'done');
 
 export const useTill = create<TillState>((set, get) => ({
   session: null,
   sessionProblem: null,
+  ...(sessionInPage ? sessionState(sessionInPage) : {}),
   status: null,
   screen: 'cashier',
   lookup: null,
@@ -119,8 +123,7 @@ export const useTill = create<TillState>((set, get) => ({
     set({ lateNotices: notices });
   },
   async refreshSession() {
-    const r = await fetchSession();
-    set(r.ok ? { session: r.value, sessionProblem: null } : { sessionProblem: r.error.message });
+    set(sessionState(await fetchSession()));
   },
   async signIn(operatorId, pin) {
     const r = await call('signIn', { operatorId, pin });
