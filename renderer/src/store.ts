@@ -217,7 +217,9 @@ function leaveIfWaiting(sale: SaleView | null): void {
   void call('leavePending', { saleId: sale.saleId });
 }
 
-// Every time on screen reads in the till's zone, as its slips and reports do.
+// Every time on screen reads in the till's zone, as its slips and reports do: from the first render when the page brought the session.
+const first = useTill.getState().session;
+if (first) setTillZone(first.timeZone);
 useTill.subscribe((s, before) => {
   if (s.session && s.session.timeZone !== before.session?.timeZone) setTillZone(s.session.timeZone);
 });
