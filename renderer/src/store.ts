@@ -54,7 +54,8 @@ interface TillState {
 export const currentShift = (s: Pick<TillState, 'status' | 'session'>): Shift | null =>
   s.status && s.status.operator?.id === s.session?.operator?.id ? s.status.shift : (s.session?.shift ?? null);
 
-const sessionState = (r: Result<SessionView>): Pick<TillState, 'session' | 'sessionProblem'> | Pick<TillState, 'sessionProblem'> =>
+/** The session's answer as state: a refusal keeps the session there was and says why. */
+const sessionState = (r: Result<SessionView>): Partial<Pick<TillState, 'session' | 'sessionProblem'>> =>
   r.ok ? { session: r.value, sessionProblem: null } : { sessionProblem: r.error.message };
 
 const isWaiting = (s: SaleView | null): s is SaleView => s !== null && (s.state === 'purchasing' || s.state === 'retrying');
