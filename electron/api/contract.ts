@@ -1018,7 +1018,7 @@ export function validateArgs<M extends MethodName>(method: M, args: unknown): Re
 
 // ───────────────────────────── transport constants ─────────────────────────────
 
-export { API_PREFIX, IPC_CHANNEL, RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY } from './transport';
+export { API_PREFIX, IPC_CHANNEL, PAGE_SESSION_ID, RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY } from './transport';
 
 /** What preload puts on `window.till` (contextBridge). */
 export interface TillBridge {
