@@ -42,8 +42,8 @@ export interface ReportContext {
 /**
  * A closed session as it was counted: a sale it held cash for then (pending, or waiting for its answer)
  * that failed or was cancelled since stays held in its figures (a cancel's refund is paid out of the
- * drawer open at the till then, or the safe: refund-payouts.ts), and one sold since moves from held to sold, the same cash; so the
- * session's expected cash and variance never change after the count.
+ * drawer open at the till then, or the safe: refund-payouts.ts), and one sold since moves from held
+ * to sold, the same cash; so the session's expected cash and variance never change after the count.
  */
 export function asCounted(input: ShiftInput): ShiftInput {
   const held = new Set(input.shift.heldAtClose ?? []);
@@ -57,7 +57,7 @@ export function asCounted(input: ShiftInput): ShiftInput {
  */
 export function sessionCashUp(session: ShiftInput): CashUpRow[] {
   const { shift, sales, drops, refunds } = asCounted(session);
-  return cashUp(sales, { openingFloatCents: shift.floatCents, dropsCents: sumDrops(drops), counted: shift.counted ?? {} }, sumDrops(refunds));
+  return cashUp(sales, { openingFloatCents: shift.floatCents, dropsCents: sumCents(drops), counted: shift.counted ?? {} }, sumCents(refunds));
 }
 /** Expected and counted per tender, and the cash variance; null while the session is open (blind). */
 function countOf(input: ShiftInput) {
@@ -65,7 +65,7 @@ function countOf(input: ShiftInput) {
   const rows = sessionCashUp(input);
   return { rows, varianceCents: rows.find((r) => r.tender === 'CASH')?.differenceCents ?? 0 };
 }
-const sumDrops = (drops: readonly { amountCents: number }[]) => drops.reduce((s, d) => s + d.amountCents, 0);
+const sumCents = (items: readonly { amountCents: number }[]) => items.reduce((s, d) => s + d.amountCents, 0);
 /** A refund paid out as reports show it: by whom, from which drawer (or the safe), for which session's sale. */
 export function refundView(r: RefundPayoutRow, c: Pick<ReportContext, 'operatorName' | 'shiftOperator'>): RefundPayoutView {
   const session = (id: string | null) => (id ? { shiftId: id, operatorName: c.shiftOperator(id) ?? 'unknown' } : null);
@@ -86,9 +86,9 @@ export function buildShiftReport(counted: ShiftInput, c: ReportContext): ShiftRe
     generatedAt: c.generatedAt,
     floatCents: shift.floatCents,
     drops: dropViews,
-    dropsCents: sumDrops(drops),
+    dropsCents: sumCents(drops),
     refunds: input.refunds.map((r) => refundView(r, c)),
-    refundsCents: sumDrops(input.refunds),
+    refundsCents: sumCents(input.refunds),
     sold: { count: sold.length, amountCents: sold.reduce((s, r) => s + r.amountCents, 0) },
     byTender: totalsBy(sold, (r) => r.tenderType, tenderLabel),
     pending: sales.filter((r) => isOpenSaleState(r.state)).map(c.summary),
@@ -117,7 +117,7 @@ function shiftLines(r: Omit<ShiftReport, 'lines'>, c: ReportContext): string[] {
     ...pair('Opening float', rands(r.floatCents)),
     ...pair(`Cash drops (${r.drops.length})`, rands(-r.dropsCents)),
     ...r.drops.flatMap((d) => pair(fit(`  ${local(d.at).slice(11)} ${d.by}`), rands(d.amountCents))),
-    ...(r.refunds.length ? [...pair(`Refunds paid out (${r.refunds.length})`, rands(-r.refundsCents)), ...refundLines(r.refunds, receiptColumns(c.columns))] : []),
+    ...(r.refunds.length ? [...pair(`Refunds paid out (${r.refunds.length})`, rands(-r.refundsCents)), ...refundLines(r.refunds, { pair, fit })] : []),
     ...pair(`Sales (${r.sold.count})`, rands(r.sold.amountCents)),
     ...r.byTender.flatMap((t) => pair(`  ${t.label} (${t.count})`, rands(t.amountCents))),
     ...pair(`Pending, cash held (${r.pending.length})`, rands(r.pending.reduce((s, p) => s + p.amountCents, 0))),
@@ -151,8 +151,8 @@ export function summarizeShift(session: ShiftInput, c: Pick<ReportContext, 'oper
   const cash = counted?.rows.find((r) => r.tender === 'CASH');
   return {
     shift: named(input.shift, c),
-    dropsCents: sumDrops(input.drops),
-    refundsCents: sumDrops(input.refunds),
+    dropsCents: sumCents(input.drops),
+    refundsCents: sumCents(input.refunds),
     soldCents: soldOf(input.sales).reduce((s, r) => s + r.amountCents, 0),
     countedCashCents: cash?.countedCents ?? null,
     expectedCashCents: cash?.expectedCents ?? null,
@@ -177,7 +177,7 @@ export function buildDayReport(sessions: readonly ShiftInput[], safeRefunds: rea
     floatCents: sum((s) => s.shift.floatCents, all),
     dropsCents: sum((s) => s.dropsCents, all),
     refunds: [...sessions.flatMap((s) => s.refunds), ...safeRefunds].map((r) => refundView(r, c)),
-    safeRefundsCents: sumDrops(safeRefunds),
+    safeRefundsCents: sumCents(safeRefunds),
     sold: { count: sold.length, amountCents: sold.reduce((s, r) => s + r.amountCents, 0) },
     byTender: totalsBy(sold, (r) => r.tenderType, tenderLabel),
     pending: sales.filter((r) => isOpenSaleState(r.state)).map(c.summary),
@@ -205,11 +205,11 @@ function dayLines(r: Omit<DayReport, 'lines'>, c: ReportContext): string[] {
     ...pair('Floats', rands(r.floatCents)),
     ...pair('Cash drops', rands(-r.dropsCents)),
     ...(r.refunds.length
-      ? [...pair(`Refunds paid (${r.refunds.length})`, rands(-r.refunds.reduce((t, x) => t + x.amountCents, 0))), ...(r.safeRefundsCents ? pair('  of which from the safe', rands(-r.safeRefundsCents)) : []), ...refundLines(r.refunds, receiptColumns(c.columns))]
+      ? [...pair(`Refunds paid (${r.refunds.length})`, rands(-r.refunds.reduce((t, x) => t + x.amountCents, 0))), ...(r.safeRefundsCents ? pair('  of which from the safe', rands(-r.safeRefundsCents)) : []), ...refundLines(r.refunds, { pair, fit })]
       : []),
     rule,
     `SESSIONS (${r.sessions.length})`,
-    ...sessionLines(r.sessions, receiptColumns(c.columns), c.zone),
+    ...sessionLines(r.sessions, { pair, fit }, c.zone),
     ...(r.openSessions.length ? [fit(`STILL OPEN: ${r.openSessions.length}`), ...r.openSessions.map((s) => fit(`  ${s.shift.operatorName} since ${local(s.shift.openedAt).slice(11)}`))] : []),
     rule,
     ...pair('Cash counted', rands(r.countedCashCents)),
