@@ -3,8 +3,8 @@
  * the end-of-day report takes each session's own blind count (expected against counted per session,
  * the day's variance their sum) and says "not counted" only for a session that was not; the refund
  * of a pending cash sale whose session was closed is paid out of the drawer session open at the till
- * (its expected cash less the refund, so it balances when counted with the refund taken out) or, with
- * none open, from the safe — each named in the Z-read.
+ * (its expected cash less the refund, so it balances when counted with the refund taken out; the drawer
+ * opens for it) or, with none open, from the safe (the drawer stays shut) — each named in the Z-read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
@@ -36,6 +36,9 @@ async function leftPending(till: TestTill): Promise<string> {
   target.setBehaviour({ timeoutRate: 0 });
   return p.value.saleId;
 }
+/** The drawer kicks the till sent its printer, and the openings it recorded for one sale (kinds in order). */
+const kicks = (till: TestTill) => till.sink.jobs.filter((b) => b[0] === 0x1b && b[1] === 0x70).length;
+const opensOf = (till: TestTill, saleId: string) => till.backend.store.drawerOpens('', '~').filter((d) => d.saleId === saleId).map((d) => d.kind);
 async function closeOwn(till: TestTill, cashCents: number): Promise<{ shiftId: string; varianceCents: number | null }> {
   const r = await till.api.closeShift({ counted: { CASH: cashCents } });
   if (!r.ok) throw new Error(r.error.message);
@@ -93,6 +96,9 @@ describe('the refund of a pending cash sale whose session was closed', () => {
     const x = await till.api.shiftReport({});
     if (!x.ok) throw new Error(x.error.message);
     expect(x.value.refunds).toMatchObject([{ saleId: pending, amountCents: 10_000, paidFrom: { operatorName: 'Manager' }, soldIn: { shiftId: cashierSession.shiftId, operatorName: 'Cashier One' } }]);
+    // Paid from her drawer: it opens for the refund (the sale's own opening, then the refund's).
+    expect(opensOf(till, pending)).toEqual(['sale', 'refund']);
+    await expect.poll(() => kicks(till)).toBe(2);
     // R500 float less the R100 refund handed to the customer: R400 in the drawer balances.
     const managerSession = await closeOwn(till, 40_000);
     expect(managerSession.varianceCents).toBe(0);
@@ -109,6 +115,8 @@ describe('the refund of a pending cash sale whose session was closed', () => {
     expect((await closeOwn(till, 30_000)).varianceCents).toBe(0);
     await as(till, 'manager');
     expect((await till.api.cancelPending({ saleId: second })).ok).toBe(true);
+    // Paid from the safe: the drawer stays shut — no opening recorded, no kick (checked after the Z-read's print below).
+    expect(opensOf(till, second)).toEqual(['sale']);
 
     const z = await till.api.zRead({});
     if (!z.ok) throw new Error(z.error.message);
@@ -128,6 +136,7 @@ describe('the refund of a pending cash sale whose session was closed', () => {
     expect((await till.api.closeDay({})).ok).toBe(true);
     const next = await till.api.zRead({});
     expect(next.ok && next.value.refunds).toEqual([]);
+    expect(kicks(till)).toBe(3); // the two sales left pending and the one refund from a drawer
     await till.backend.close();
   }, 120_000);
 });
