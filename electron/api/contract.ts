@@ -181,7 +181,7 @@ export interface TokenView {
   grouped: string;
   /** Units as the provider gave them (the model's BigDecimal), e.g. 73.8. */
   units: number | null;
-  /** The unit the slip prints beside them (kWh, kl, kg: common/tax-invoice.ts commodityOf); '' when the utility type is not one the till knows. */
+  /** The unit the slip prints beside them (kWh, kL, kg: common/tax-invoice.ts commodityOf); '' when the utility type is not one the till knows. */
   unit: string;
   amountCents: number | null;
   receiptNum: string | null;

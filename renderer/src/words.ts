@@ -36,15 +36,16 @@ export function problemWords(code: string | null | undefined): string {
   return code;
 }
 
-// The units the utilities sell in (the demo back office's UnitName): gas by mass.
-const UNIT: Record<string, string> = { ELECTRICITY: 'kWh', WATER: 'kL', GAS: 'kg' };
-
-/** Units with their unit name: "20.7 kWh"; units that already carry a name are left as the provider wrote them. */
-export function unitsText(units: string | null, utilityType: UtilityType): string | null {
-  if (units == null || units.trim() === '') return null;
-  if (!/^[\d.,\s]+$/.test(units)) return units;
-  const unit = utilityType ? UNIT[utilityType] : undefined;
-  return unit ? `${units.trim()} ${unit}` : `${units.trim()} units`;
+/**
+ * Units with their unit name as the slip prints it ("20.7 kWh", "2.76 kL": the unit a token view
+ * carries, or `commodityOf` in common/tax-invoice.ts); "units" for a unit the till does not know ('');
+ * units that already carry a name are left as the provider wrote them.
+ */
+export function unitsText(units: string | number | null, unit: string): string | null {
+  const text = units == null ? '' : String(units).trim();
+  if (text === '') return null;
+  if (!/^[\d.,\s]+$/.test(text)) return text;
+  return `${text} ${unit || 'units'}`;
 }
 
 const COMMODITY: Record<string, string> = { ELECTRICITY: 'Electricity', WATER: 'Water', GAS: 'Gas' };
