@@ -243,8 +243,8 @@ export interface SaleView {
   slip: SlipStatus;
   /** Confirmation/reversal delivery for this sale. */
   advice: { kind: 'confirmation' | 'reversal'; delivered: boolean; attempts: number } | null;
-  /** Who cancelled a pending sale, and when. */
-  cancelled: { by: string; at: string } | null;
+  /** Who cancelled a pending sale, and when; a cash refund's drawer (this till's open session's) or the safe (none open), as recorded; null for a card. */
+  cancelled: { by: string; at: string; refundFrom: 'drawer' | 'safe' | null } | null;
   createdAt: string;
   updatedAt: string;
   /** False while the switch's answer is shown but not yet written (disk full); it is written when space returns. */

@@ -8,7 +8,7 @@
  */
 import { newId } from '../../switch-core/protocol';
 import type { TillContext } from './backend-context';
-import type { SaleRow } from './store/repository';
+import type { SaleRow, TillStore } from './store/repository';
 
 /** Where a refund's cash comes from: a drawer at this till, or the safe (no drawer session open). */
 export type RefundSource = 'drawer' | 'safe';
@@ -33,3 +33,9 @@ export function refundPayouts(ctx: TillContext): (before: SaleRow, after: SaleRo
   };
 }
 
+
+/** Where a cancelled cash sale's refund was paid from, as recorded (no payout row: its own drawer, then open, paid it); null for a card. */
+export function refundSourceOf(store: TillStore, row: SaleRow): RefundSource | null {
+  if (row.tenderType !== 'CASH' || row.state !== 'cancelled') return null;
+  return store.refundPayoutOfSale(row.id)?.shiftId === null ? 'safe' : 'drawer';
+}

@@ -3,7 +3,8 @@
  * tenders, units, sale states, the switch in use. Pure functions over plain values; one place so every screen says
  * the same thing.
  */
-import type { SaleState, SwitchStatus, TenderKind, TokenView } from '../../electron/api/contract';
+import type { SaleState, SaleView, SwitchStatus, TenderKind, TokenView } from '../../electron/api/contract';
+import { rand } from './format';
 
 type UtilityType = 'ELECTRICITY' | 'WATER' | 'GAS' | null | undefined;
 
@@ -109,4 +110,10 @@ export function switchWords(sw: Pick<SwitchStatus, 'reachable' | 'inUse' | 'posi
   if (sw.count < 2) return state;
   if (!sw.reachable) return `${state} (none of the ${sw.count} listed answers)`;
   return `${state}, using ${sw.inUse} (${sw.position} of ${sw.count})${sw.failedOverFrom ? `, failed over from ${sw.failedOverFrom}` : ''}`;
+}
+
+/** A cancel's refund in words: for cash, where it is paid from as the till recorded it (this drawer, or the safe when no drawer session was open). */
+export function refundWords(sale: Pick<SaleView, 'amountCents' | 'cancelled'>): string {
+  const from = sale.cancelled?.refundFrom;
+  return `Refund ${rand(sale.amountCents)}${from === 'safe' ? ': pay from the safe' : from === 'drawer' ? ': pay from this drawer' : ' to the customer'}.`;
 }

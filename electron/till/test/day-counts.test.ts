@@ -92,7 +92,7 @@ describe('the refund of a pending cash sale whose session was closed', () => {
     expect(cashierSession.varianceCents).toBe(0);
 
     await as(till, 'manager'); // her own session is open with R500
-    expect(await till.api.cancelPending({ saleId: pending })).toMatchObject({ ok: true, value: { state: 'cancelled' } });
+    expect(await till.api.cancelPending({ saleId: pending })).toMatchObject({ ok: true, value: { state: 'cancelled', cancelled: { by: 'manager', refundFrom: 'drawer' } } });
     const x = await till.api.shiftReport({});
     if (!x.ok) throw new Error(x.error.message);
     expect(x.value.refunds).toMatchObject([{ saleId: pending, amountCents: 10_000, paidFrom: { operatorName: 'Manager' }, soldIn: { shiftId: cashierSession.shiftId, operatorName: 'Cashier One' } }]);
@@ -114,7 +114,7 @@ describe('the refund of a pending cash sale whose session was closed', () => {
     const second = await leftPending(till);
     expect((await closeOwn(till, 30_000)).varianceCents).toBe(0);
     await as(till, 'manager');
-    expect((await till.api.cancelPending({ saleId: second })).ok).toBe(true);
+    expect(await till.api.cancelPending({ saleId: second })).toMatchObject({ ok: true, value: { cancelled: { refundFrom: 'safe' } } });
     // Paid from the safe: the drawer stays shut — no opening recorded, no kick (checked after the Z-read's print below).
     expect(opensOf(till, second)).toEqual(['sale']);
 
