@@ -140,3 +140,51 @@ describe('the refund of a pending cash sale whose session was closed', () => {
     await till.backend.close();
   }, 120_000);
 });
+
+describe('a held pending cash sale that fails on its own', () => {
+  it('owes the customer her cash back: paid out of the drawer session open at the till, or from the safe with none open', async () => {
+    const till = await startTill(target);
+    /** A R50 cash sale (one the certification switch refuses outright) left pending while the switch is off the network. */
+    async function heldWhileDown(): Promise<string> {
+      await target.down();
+      const p = await till.api.purchase({ meterId: 'TST001', amountCents: 5_000, tender: { type: 'CASH' } });
+      if (!p.ok) throw new Error(p.error.message);
+      await waitSale(till.api, p.value.saleId, (s) => s === 'retrying' || s === 'pending');
+      expect((await till.api.leavePending({ saleId: p.value.saleId })).ok).toBe(true);
+      return p.value.saleId;
+    }
+    /** The switch back: the retry's answer is the provider's refusal, final. */
+    async function failsOnItsOwn(saleId: string): Promise<void> {
+      await target.up();
+      const done = await waitSale(till.api, saleId, (s) => s !== 'pending');
+      expect(done.state).toBe('failed');
+    }
+
+    await as(till, 'cashier');
+    const first = await heldWhileDown();
+    expect((await closeOwn(till, 55_000)).varianceCents).toBe(0); // R500 float + R50 held
+    await failsOnItsOwn(first);
+    await as(till, 'manager'); // her session, open with R500, pays the R50 back
+    const x = await till.api.shiftReport({});
+    if (!x.ok) throw new Error(x.error.message);
+    expect(x.value.refunds).toMatchObject([{ saleId: first, amountCents: 5_000, paidFrom: { operatorName: 'Manager' }, soldIn: { operatorName: 'Cashier One' } }]);
+    expect((await closeOwn(till, 45_000)).varianceCents).toBe(0); // R500 less the R50 handed back: balances
+
+    await as(till, 'cashier');
+    expect((await till.api.openShift({ floatCents: 20_000 })).ok).toBe(true);
+    const second = await heldWhileDown();
+    expect((await closeOwn(till, 25_000)).varianceCents).toBe(0);
+    await failsOnItsOwn(second); // no drawer session open at the till: from the safe
+    await as(till, 'manager');
+    const z = await till.api.zRead({});
+    if (!z.ok) throw new Error(z.error.message);
+    expect(z.value.refunds.map((r) => [r.saleId, r.paidFrom?.operatorName ?? 'safe', r.soldIn?.operatorName])).toEqual([
+      [first, 'Manager', 'Cashier One'],
+      [second, 'safe', 'Cashier One'],
+    ]);
+    expect(z.value).toMatchObject({ safeRefundsCents: 5_000, varianceCents: 0 });
+    // Failed in the background with nobody at the counter: the drawer opened only for the two sales taken.
+    expect([first, second].map((id) => opensOf(till, id))).toEqual([['sale'], ['sale']]);
+    await till.backend.close();
+  }, 120_000);
+});
