@@ -39,6 +39,17 @@ async function leftPending(till: TestTill): Promise<string> {
 /** The drawer kicks the till sent its printer, and the openings it recorded for one sale (kinds in order). */
 const kicks = (till: TestTill) => till.sink.jobs.filter((b) => b[0] === 0x1b && b[1] === 0x70).length;
 const opensOf = (till: TestTill, saleId: string) => till.backend.store.drawerOpens('', '~').filter((d) => d.saleId === saleId).map((d) => d.kind);
+/** The Z-read of a day whose Cashier One sales were paid back: the first from the manager's drawer, the second from the safe; it balances. */
+async function zReadOfRefunds(till: TestTill, fromDrawer: string, fromSafe: string, safeCents: number) {
+  const z = await till.api.zRead({});
+  if (!z.ok) throw new Error(z.error.message);
+  expect(z.value.refunds.map((r) => [r.saleId, r.paidFrom?.operatorName ?? 'safe', r.soldIn?.operatorName])).toEqual([
+    [fromDrawer, 'Manager', 'Cashier One'],
+    [fromSafe, 'safe', 'Cashier One'],
+  ]);
+  expect(z.value).toMatchObject({ safeRefundsCents: safeCents, varianceCents: 0 });
+  return z.value;
+}
 async function closeOwn(till: TestTill, cashCents: number): Promise<{ shiftId: string; varianceCents: number | null }> {
   const r = await till.api.closeShift({ counted: { CASH: cashCents } });
   if (!r.ok) throw new Error(r.error.message);
@@ -118,14 +129,8 @@ describe('the refund of a pending cash sale whose session was closed', () => {
     // Paid from the safe: the drawer stays shut — no opening recorded, no kick (checked after the Z-read's print below).
     expect(opensOf(till, second)).toEqual(['sale']);
 
-    const z = await till.api.zRead({});
-    if (!z.ok) throw new Error(z.error.message);
-    expect(z.value.refunds.map((r) => [r.saleId, r.paidFrom?.operatorName ?? 'safe', r.soldIn?.operatorName])).toEqual([
-      [pending, 'Manager', 'Cashier One'],
-      [second, 'safe', 'Cashier One'],
-    ]);
-    expect(z.value).toMatchObject({ safeRefundsCents: 10_000, varianceCents: 0 });
-    const text = z.value.lines.join('\n');
+    const z = await zReadOfRefunds(till, pending, second, 10_000);
+    const text = z.lines.join('\n');
     expect(text).toMatch(/Refunds paid \(2\)\s+-R200\.00\n\s+of which from the safe\s+-R100\.00/);
     expect(text).toMatch(new RegExp(`ref ${second.slice(-8)} safe\\s+R100\\.00`));
     const eod = await till.api.eodReport({});
@@ -176,13 +181,7 @@ describe('a held pending cash sale that fails on its own', () => {
     expect((await closeOwn(till, 25_000)).varianceCents).toBe(0);
     await failsOnItsOwn(second); // no drawer session open at the till: from the safe
     await as(till, 'manager');
-    const z = await till.api.zRead({});
-    if (!z.ok) throw new Error(z.error.message);
-    expect(z.value.refunds.map((r) => [r.saleId, r.paidFrom?.operatorName ?? 'safe', r.soldIn?.operatorName])).toEqual([
-      [first, 'Manager', 'Cashier One'],
-      [second, 'safe', 'Cashier One'],
-    ]);
-    expect(z.value).toMatchObject({ safeRefundsCents: 5_000, varianceCents: 0 });
+    await zReadOfRefunds(till, first, second, 5_000);
     // Failed in the background with nobody at the counter: the drawer opened only for the two sales taken.
     expect([first, second].map((id) => opensOf(till, id))).toEqual([['sale'], ['sale']]);
     await till.backend.close();
