@@ -434,6 +434,11 @@ export class SwitchState {
     return run;
   }
 
+  /** Whether read-modify-write steps on this meter's row are queued or running (withMeter). */
+  meterBusy(meterId: string): boolean {
+    return this.meterSteps.has(meterId);
+  }
+
   /** Work under way for an id: a retry or repeat with its id waits for it (its failure is its caller's to handle). */
   trackInFlight(id: string, p: Promise<Reply>): Promise<Reply> {
     const tracked: Promise<Reply> = p.finally(() => {
