@@ -39,9 +39,10 @@ export async function discover(
   const wasFlagged = before?.rebroadcastFlag ?? false;
   const enabled = await s.enabledIds();
   const unasked = whomToBroadcast(before, enabled);
-  const broadcast = unasked.filter((id) => s.monitor.circuit(id) !== 'open');
+  const anyShut = unasked.some(s.isOpen) || (before?.support.some((x) => x.status === 'SUPPORTED' && s.isOpen(x.providerId)) ?? false);
+  const broadcast = anyShut ? unasked.filter((id) => !s.isOpen(id)) : unasked;
   // Providers left out because their circuit is open: they have not said they do not know the meter.
-  const shut = [...new Set([...unasked, ...(before ? supportingProviders(before) : [])])].filter((id) => enabled.includes(id) && s.monitor.circuit(id) === 'open');
+  const shut = anyShut ? [...new Set([...unasked, ...(before ? supportingProviders(before) : [])])].filter((id) => enabled.includes(id) && s.isOpen(id)) : [];
   const route = before ? await s.route(before) : null;
   const primaries = route && route.ok ? route.candidates : [];
   const first = primaries.find((p) => !broadcast.includes(p));
@@ -61,7 +62,8 @@ export async function discover(
     let refusal: { providerId: string; result: PpuResult<unknown> } | null = null;
     let anyAnswer = false;
     let supported: { providerId: string; result: PpuResult<unknown> } | null = null;
-    const heard = new Set(s.providerIds().filter((p) => !ask.includes(p)));
+    const heard = new Set<string>();
+    for (const p of s.providerIds()) if (!ask.includes(p)) heard.add(p);
     const silent: string[] = shut.map((p) => `${s.nameOf(p)}: circuit open`);
     const decide = (v: { providerId: string; result: PpuResult<unknown> } | null, unreachable: boolean) => {
       if (decided) return;

@@ -160,6 +160,7 @@ export class SwitchState {
   private utilities: Promise<Map<string, UtilityPrefs>> | null = null;
   /** Connected providers in id order with their stored weights. */
   private routingProviders: Promise<RoutingProvider[]> | null = null;
+  private enabled: Promise<readonly string[]> | null = null;
 
   constructor(deps: EngineDeps) {
     this.store = deps.store;
@@ -181,8 +182,8 @@ export class SwitchState {
     });
   }
 
-  providerIds(): string[] {
-    return [...this.sortedIds];
+  providerIds(): readonly string[] {
+    return this.sortedIds;
   }
   descriptor(id: string): ProviderDescriptor | null {
     return this.providers.get(id)?.descriptor ?? null;
@@ -227,8 +228,16 @@ export class SwitchState {
     else this.traces.add(trace);
   }
 
-  async enabledIds(): Promise<string[]> {
-    return (await this.routing()).filter((p) => p.enabled).map((p) => p.id);
+  /** The enabled providers' ids, in id order: one list per read of the providers' settings, not one per lookup. */
+  enabledIds(): Promise<readonly string[]> {
+    this.enabled ??= this.routing().then(
+      (list) => list.filter((p) => p.enabled).map((p) => p.id),
+      (err: unknown) => {
+        this.enabled = null;
+        throw err;
+      },
+    );
+    return this.enabled;
   }
 
   utilityCache(): Promise<Map<string, UtilityPrefs>> {
@@ -248,6 +257,7 @@ export class SwitchState {
   /** After a provider's weight changed (here or on another node). */
   forgetProviders(): void {
     this.routingProviders = null;
+    this.enabled = null;
   }
 
   private routing(): Promise<RoutingProvider[]> {
@@ -281,6 +291,8 @@ export class SwitchState {
     });
   }
   private readonly circuitOf = (id: string) => this.monitor.circuit(id);
+  /** Whether a provider's circuit is open (nothing is sent to it now); bound once, passed to array methods. */
+  readonly isOpen = (id: string): boolean => this.monitor.circuit(id) === 'open';
 
   /** Sends through a provider's client with the body linked to `txId`, and feeds health. */
   async call<T>(txId: string, providerId: string, body: object, send: (c: ProviderClient, b: never) => Promise<PpuResult<T>>): Promise<PpuResult<T>> {
