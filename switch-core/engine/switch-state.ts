@@ -153,6 +153,12 @@ export class SwitchState {
    * object sends the row's JSON again, so its trace need not store it twice (TraceRecord.requestAsRow).
    */
   private readonly rowRequests = new Map<string, unknown>();
+  /**
+   * The JSON a provider was sent for a lookup whose row waits for the batch, when it was the row's
+   * own request (the client serialised it): the row is written from it, so the request is neither
+   * serialised twice nor kept, parsed, in the batch until it is written.
+   */
+  private readonly sentRowJson = new Map<string, string>();
   /** Lookup rows still being inserted while their broadcast runs: a provider's trace waits for its row (the id may prove taken). */
   private readonly rowsBeingWritten = new Map<string, Promise<void>>();
   private readonly background = new Set<Promise<unknown>>();
@@ -223,6 +229,8 @@ export class SwitchState {
       ...(link.asRow ? { requestAsRow: true as const } : { requestJson: t.requestText }),
       ...(asJson ? { responseJson: responseText } : {}),
     };
+    // Not after finish (a late broadcast answer): nobody would take it.
+    if (link.asRow && this.unwrittenLookups.has(link.txId) && this.rowRequests.has(link.txId)) this.sentRowJson.set(link.txId, t.requestText);
     const row = this.rowsBeingWritten.get(link.txId);
     if (row) row.then(() => this.traces.add(trace), () => undefined);
     else this.traces.add(trace);
@@ -396,9 +404,12 @@ export class SwitchState {
     // The store's own references were filed when it began (begin).
     this.traces.addRefs(txId, referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body));
     const row = started.unwritten;
+    const sentJson = this.sentRowJson.get(txId);
+    if (sentJson !== undefined) this.sentRowJson.delete(txId);
     if (row) {
       // A lookup: one finished row, and no till->switch trace (the row is that exchange; see tracesOf).
-      this.traces.addFinishedRow(row, outcome, () => this.unwrittenLookups.delete(row.id));
+      const requestJson = sentJson ?? JSON.stringify(row.request);
+      this.traces.addFinishedRow({ ...row, request: null, requestJson }, outcome, () => this.unwrittenLookups.delete(row.id));
       return { ...reply, json };
     }
     if (TX_OF_OPERATION[op] === 'LOOKUP') {
