@@ -129,25 +129,6 @@ describe('switch store (SQLite)', () => {
     await store.close();
   }, 30_000);
 
-  it('knows every id its file holds, those written before it opened included, and no id it never wrote', async () => {
-    const file = join(dir, 'ids.db');
-    const first = openSqliteStore(file);
-    const earlier = Array.from({ length: 300 }, () => randomUUID());
-    for (const id of earlier.slice(0, 150)) await first.insertTransaction(purchase(id));
-    const outcome = { providerId: 'P01', status: 'SUCCESSFUL' as const, errorType: null, ms: 1, responseStatus: 201, responseBody: {}, final: true };
-    await first.writeBatch({ traces: [], refs: [], outcomes: [], touches: [], finishedRows: earlier.slice(150).map((id) => ({ tx: { ...purchase(id), type: 'LOOKUP' as const }, outcome })) });
-    await first.close();
-    const store = openSqliteStore(file);
-    const [later, laterLookup] = [randomUUID(), randomUUID()];
-    await store.insertTransaction(purchase(later));
-    await store.writeBatch({ traces: [], refs: [], outcomes: [], touches: [], finishedRows: [{ tx: { ...purchase(laterLookup), type: 'LOOKUP' }, outcome }] });
-    for (const id of [...earlier, later, laterLookup]) expect(await store.hasTransaction(id)).toBe(true);
-    const unused = Array.from({ length: 2_000 }, () => randomUUID());
-    expect((await Promise.all(unused.map((id) => store.hasTransaction(id)))).filter(Boolean)).toEqual([]);
-    await expect(store.insertTransaction(purchase(earlier[0]!))).rejects.toThrow(DuplicateIdError);
-    await store.close();
-  });
-
   it('a late last-response time never puts back a support status that changed meanwhile, and reads see every write', async () => {
     const file = join(dir, 'support.db');
     const store = openSqliteStore(file);

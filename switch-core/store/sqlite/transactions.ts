@@ -9,15 +9,12 @@
  * (switch-state.ts). That holds because a repeated lookup is answered, not refused: a repeat of
  * one still in the batch waits for the batch, then gets the stored answer (engine/repeats.ts) —
  * and a lookup moves no money, so one lost to a crash before its batch is only asked again.
- * Whether an id is taken is first asked of an in-memory filter of the file's ids (id-filter.ts).
  */
-import type Database from 'better-sqlite3';
 import type { TraceRecord, TransactionSummary } from '../../engine/model';
 import { jsonOrNull, outcomeValues, requestJsonOf, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
 import { SQL } from '../statements';
 import { DuplicateIdError, type NewTransaction, type SwitchStore } from '../switch-store';
 import type { SqliteConnection } from './connection';
-import { IdFilter } from './id-filter';
 import type { MeterCache } from './meters';
 
 export type TransactionQueries = Pick<
@@ -31,24 +28,14 @@ const txValues = (tx: NewTransaction) =>
 const traceValues = (t: TraceRecord) =>
   [t.txId, t.direction, t.providerId, t.operation, t.url, traceRequestColumn(t), t.status, t.responseJson ?? jsonOrNull(t.responseBody), t.startedAt, t.ms];
 
-/** Every id the file holds, in a filter with room for as many again before it grows (id-filter.ts). */
-function idsOf(db: Database.Database): IdFilter {
-  const count = db.prepare<[], number>('SELECT count(*) FROM transactions').pluck().get() ?? 0;
-  const ids = new IdFilter(Math.max(1 << 16, 2 * count));
-  for (const id of db.prepare<[], string>('SELECT id FROM transactions').pluck().iterate()) ids.add(id);
-  return ids;
-}
-
 export function transactionQueries({ db, write }: SqliteConnection, meters: MeterCache): TransactionQueries {
   const getTx = db.prepare<[string], TxRow>(SQL.getTransactionRow);
   const hasTx = db.prepare<[string], { one: number }>(SQL.hasTransaction);
-  const ids = idsOf(db);
   const refsOf = db.prepare<[string], { ref: string }>('SELECT ref FROM transaction_refs WHERE tx_id = ?');
   const tracesOf = db.prepare<[string], TraceRow>(SQL.tracesOf);
   const refs = (txId: string) => refsOf.all(txId).map((x) => x.ref);
   return {
     async insertTransaction(tx, opts = {}) {
-      ids.add(tx.id);
       try {
         await write('insertTransaction', txValues(tx), opts.durable !== false);
       } catch (err) {
@@ -57,7 +44,7 @@ export function transactionQueries({ db, write }: SqliteConnection, meters: Mete
       }
     },
     async hasTransaction(id) {
-      return ids.mayHave(id) && hasTx.get(id) !== undefined;
+      return hasTx.get(id) !== undefined;
     },
     setTransactionProvider: (id, providerId) => write('setTransactionProvider', [id, providerId], true),
     finishTransaction: (id, o) => write('finishTransaction', [...outcomeValues(o), id]),
@@ -84,7 +71,6 @@ export function transactionQueries({ db, write }: SqliteConnection, meters: Mete
         .map((r) => toSummary(r, refs(r.id)));
     },
     async writeBatch(b) {
-      for (const { tx } of b.finishedRows) ids.add(tx.id);
       await write('writeBatch', {
         finishedRows: b.finishedRows.map(({ tx, outcome }) => [tx.id, tx.type, tx.meterId, tx.amount, tx.startedAt, tx.purchaseId, requestJsonOf(tx), ...outcomeValues(outcome)]),
         outcomes: b.outcomes.map(({ id, outcome }) => [...outcomeValues(outcome), id]),
