@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import type { TransactionSummary } from '../../engine/model';
-import { jsonOrNull, outcomeValues, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
+import { jsonOrNull, outcomeValues, requestJsonOf, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
 import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../switch-store';
 import { lastByKey, type PgConnection } from './connection';
 import { notifyEach, type Notifications } from './notifications';
@@ -45,7 +45,7 @@ const FINISH_MANY = writeOutcomes('$1');
  */
 const MAX_IN_FLIGHT = 4;
 
-/** A new row's columns, as the JSON the batched statements read (request serialised once, here). */
+/** A new row's columns, as the JSON the batched statements read (the request as its caller serialised it, or serialised here). */
 const txColumns = (tx: NewTransaction) => ({
   id: tx.id,
   type: tx.type,
@@ -55,7 +55,7 @@ const txColumns = (tx: NewTransaction) => ({
   amount: tx.amount,
   started_at: tx.startedAt,
   purchase_id: tx.purchaseId,
-  request: JSON.stringify(tx.request),
+  request: requestJsonOf(tx),
 });
 /** An outcome's columns, as the JSON the batched statements read. */
 const outcomeColumns = (o: TransactionOutcome) => ({
@@ -103,7 +103,7 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
   const { pool, durablePool } = conn;
   // The hot path's statements are named (conn.run): each connection parses and plans them once, not per sale.
   const beginOne = async (tx: NewTransaction, on: pg.Pool) => {
-    const values = [tx.id, tx.type, tx.meterId, tx.providerId, tx.status, tx.amount, tx.startedAt, tx.purchaseId, JSON.stringify(tx.request)];
+    const values = [tx.id, tx.type, tx.meterId, tx.providerId, tx.status, tx.amount, tx.startedAt, tx.purchaseId, requestJsonOf(tx)];
     try {
       await conn.run('insertTransaction', values, on);
     } catch (err) {
