@@ -20,6 +20,11 @@ import type { UnsavedAnswers } from './unsaved-answers';
 export interface SaleRunner {
   /** Sends the sale once (or joins the send in flight). */
   attempt(saleId: string): Promise<void>;
+  /**
+   * The first send of a sale just stored with that send counted in its row (`purchase` writes the
+   * row and its first attempt in one flush, not two): it goes out as a purchase, with no write before.
+   */
+  sendNew(saleId: string): Promise<void>;
   busy(saleId: string): boolean;
   /** Resolves when every send in flight now has settled. */
   settled(): Promise<void>;
@@ -40,12 +45,12 @@ export function answerFields(b: PurchaseAnswer, customerName: string | null): Pi
 export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: ApplySale, changes: SaleChanges, unsaved: UnsavedAnswers, errors: BackgroundErrors): SaleRunner {
   const inflight = new Map<string, Promise<void>>();
 
-  async function send(saleId: string): Promise<void> {
+  async function send(saleId: string, counted: boolean): Promise<void> {
     let row = ctx.store.getSale(saleId);
     // A sale whose answer waits in memory for disk space is not sent again.
     if (!row || !isOpenSaleState(row.state) || unsaved.has(saleId)) return;
-    const first = row.attempts === 0;
-    row = apply(saleId, { type: 'send' }).row; // attempt counted on disk before the bytes leave
+    const first = counted || row.attempts === 0;
+    if (!counted) row = apply(saleId, { type: 'send' }).row; // attempt counted on disk before the bytes leave
     const req = JSON.parse(row.requestJson) as PurchaseRequest;
     let res: PpuResult<PurchaseAnswer>;
     try {
@@ -76,11 +81,11 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
     }
   }
 
-  function attempt(saleId: string): Promise<void> {
+  function attempt(saleId: string, counted = false): Promise<void> {
     const running = inflight.get(saleId);
     if (running) return running;
     const p = errors
-      .guard(`sending sale ${saleId}`, () => send(saleId))
+      .guard(`sending sale ${saleId}`, () => send(saleId, counted))
       .finally(() => {
         inflight.delete(saleId);
         changes.notify(saleId);
@@ -90,7 +95,8 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
   }
 
   return {
-    attempt,
+    attempt: (saleId) => attempt(saleId),
+    sendNew: (saleId) => attempt(saleId, true),
     busy: (id) => inflight.has(id),
     settled: async () => {
       await Promise.all(inflight.values());

@@ -76,7 +76,7 @@ export function createSaleSlips(ctx: TillContext, changes: SaleChanges): SaleSli
       const row = slip ? store.getSale(slip.saleId) : undefined;
       // Only the slip the sale is owed: a pending slip printing late does not stand for the sale's own.
       if (!slip || !row || row.slipPrinted || (row.slipKind !== null && row.slipKind !== slip.kind)) continue;
-      store.transitionSale(row.id, { slipPrinted: true, slipKind: slip.kind, printError: null, updatedAt: nowIso() });
+      store.noteSlip(row.id, { slipPrinted: true, slipKind: slip.kind, printError: null, updatedAt: nowIso() });
       changes.notify(row.id);
     }
   }
@@ -94,7 +94,7 @@ export function createSaleSlips(ctx: TillContext, changes: SaleChanges): SaleSli
           ? await printer.printSale(resp, saleSlipContext(ctx, row), { key })
           : await printer.printPending(pendingInfoOf(row), { ...saleSlipContext(ctx, row), footer: PENDING_FOOTER }, key);
       if (ctx.closed()) return;
-      store.transitionSale(saleId, { slipPrinted: res.printed, slipKind: kind, printError: res.message, updatedAt: nowIso() });
+      store.noteSlip(saleId, { slipPrinted: res.printed, slipKind: kind, printError: res.message, updatedAt: nowIso() });
       changes.notify(saleId);
     } finally {
       printing.delete(saleId);
