@@ -24,7 +24,7 @@ export interface SaleRunner {
    * The first send of a sale just stored with that send counted in its row (`purchase` writes the
    * row and its first attempt in one flush, not two): it goes out as a purchase, with no write before.
    */
-  sendNew(saleId: string): Promise<void>;
+  sendNew(stored: SaleRow): Promise<void>;
   busy(saleId: string): boolean;
   /** Resolves when every send in flight now has settled. */
   settled(): Promise<void>;
@@ -45,12 +45,12 @@ export function answerFields(b: PurchaseAnswer, customerName: string | null): Pi
 export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: ApplySale, changes: SaleChanges, unsaved: UnsavedAnswers, errors: BackgroundErrors): SaleRunner {
   const inflight = new Map<string, Promise<void>>();
 
-  async function send(saleId: string, counted: boolean): Promise<void> {
-    let row = ctx.store.getSale(saleId);
+  async function send(saleId: string, stored?: SaleRow): Promise<void> {
+    let row = stored ?? ctx.store.getSale(saleId);
     // A sale whose answer waits in memory for disk space is not sent again.
     if (!row || !isOpenSaleState(row.state) || unsaved.has(saleId)) return;
-    const first = counted || row.attempts === 0;
-    if (!counted) row = apply(saleId, { type: 'send' }).row; // attempt counted on disk before the bytes leave
+    const first = stored !== undefined || row.attempts === 0;
+    if (!stored) row = apply(saleId, { type: 'send' }).row; // attempt counted on disk before the bytes leave
     const req = JSON.parse(row.requestJson) as PurchaseRequest;
     let res: PpuResult<PurchaseAnswer>;
     try {
@@ -81,11 +81,11 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
     }
   }
 
-  function attempt(saleId: string, counted = false): Promise<void> {
+  function attempt(saleId: string, stored?: SaleRow): Promise<void> {
     const running = inflight.get(saleId);
     if (running) return running;
     const p = errors
-      .guard(`sending sale ${saleId}`, () => send(saleId, counted))
+      .guard(`sending sale ${saleId}`, () => send(saleId, stored))
       .finally(() => {
         inflight.delete(saleId);
         changes.notify(saleId);
@@ -96,7 +96,7 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
 
   return {
     attempt: (saleId) => attempt(saleId),
-    sendNew: (saleId) => attempt(saleId, true),
+    sendNew: (stored) => attempt(stored.id, stored),
     busy: (id) => inflight.has(id),
     settled: async () => {
       await Promise.all(inflight.values());

@@ -12,8 +12,8 @@ import { responseOf } from './sale-views';
 export type SlipKind = 'sale' | 'pending';
 
 export interface SaleSlips {
-  /** Prints the slip a sale is owed now; records printed / the print error on the sale. */
-  printFor(saleId: string, kind: SlipKind): Promise<void>;
+  /** Prints the slip a sale is owed now (the sale as just read or written); records printed / the print error on the sale. */
+  printFor(row: SaleRow, kind: SlipKind): Promise<void>;
   /** Jobs printed later (printer back): their sales say so now. */
   markPrinted(keys: string[]): void;
   isPrinting(saleId: string): boolean;
@@ -81,12 +81,11 @@ export function createSaleSlips(ctx: TillContext, changes: SaleChanges): SaleSli
     }
   }
 
-  async function printFor(saleId: string, kind: SlipKind): Promise<void> {
+  async function printFor(row: SaleRow, kind: SlipKind): Promise<void> {
+    const saleId = row.id;
     if (printing.has(saleId) || ctx.closed()) return;
     printing.add(saleId);
     try {
-      const row = store.getSale(saleId);
-      if (!row) return;
       const resp = responseOf(row);
       const key = slipKey(saleId, kind);
       const res =
