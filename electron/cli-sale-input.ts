@@ -13,8 +13,12 @@ import { CARD_APPROVAL_CODE, MASKED_CARD } from './api/masked-card';
 const refuse = (field: string, message: string): Result<never> => ({ ok: false, error: { code: 'INVALID_INPUT', message, field } });
 export const notAmount = (field: string, what: string): Result<never> => refuse(field, `${what} must be rands with up to 2 decimals, e.g. 50 or 50.00`);
 
-/** The fields of the command line's own checks: a refusal there is a wrong argument (exit 1), not a failed sale. */
-export const CLI_FIELDS: ReadonlySet<string> = new Set(['amountCents', 'simulate', 'float', 'tenderType', 'cashReceived', 'cardApproval', 'card']);
+/**
+ * The fields of the command line's own checks: a refusal there is a wrong argument (exit 1), not a
+ * refused sale. None is a field the back end names (its `amountCents`: an amount outside the meter's
+ * limits is a refused sale, exit 2).
+ */
+export const CLI_FIELDS: ReadonlySet<string> = new Set(['amount', 'simulate', 'float', 'tenderType', 'cashReceived', 'cardApproval', 'card']);
 
 const TENDERS: readonly TenderKind[] = ['CASH', 'DEBIT_CARD', 'CREDIT_CARD'];
 export const TENDER_WORDS: Record<TenderKind, string> = { CASH: 'cash', DEBIT_CARD: 'debit card', CREDIT_CARD: 'credit card' };

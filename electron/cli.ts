@@ -3,8 +3,9 @@
  * reprint, eod, backups, restore; certify (the field tech's first command on a new till); the store's
  * store-find, store-reprint, store-reprints, store-eod and reconcile. Same back end and store as the app (default data dir ~/.ppu-till; PPU_TILL_SWITCH_URL,
  * _USERNAME and _PASSWORD point it at any PPU server); `--json` prints the TillApi result as JSON.
- * Exit codes: 0 ok/sold, 1 error (sign-in, arguments, the till itself), 2 sale failed (nothing
- * charged: a refused lookup — unknown or blocked meter — or a declined sale), 3 sale pending.
+ * Exit codes: 0 ok/sold, 1 error (sign-in, an argument the command line cannot take as it is, the
+ * till itself), 2 sale refused or failed (nothing charged: a refused lookup — unknown or blocked meter
+ * —, an amount outside the meter's limits, no drawer session, a declined sale), 3 sale pending.
  * `sell --simulate slow|down|no-answer` rehearses a provider fault on the embedded switch of this
  * run, so every exit code can be produced from a terminal. `sell` takes payment as the Sell screen
  * does (cli-sale-input.ts): --cash-received for the slip's change, and a card only with the card
@@ -165,7 +166,7 @@ program
     withTill<SaleView>(
       async (api, rt) => {
         const amountCents = centsFromRands(amount);
-        if (amountCents === null) return notAmount('amountCents', 'Amount');
+        if (amountCents === null) return notAmount('amount', 'Amount');
         const checked = checkTender(o, amountCents, Boolean(process.stdin.isTTY) && !program.opts<Global>().pinStdin);
         if (!checked.ok) return checked;
         if (o.float !== undefined) {

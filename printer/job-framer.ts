@@ -3,7 +3,8 @@
  * stream ends. Bounded and linear: bytes are kept only up to the job size cap, each byte is scanned
  * about once and moved at most once per chunk (a chunk of a thousand cuts costs its length, not its
  * length a thousand times), a job that passes the cap is refused once and skipped up to its cut, and
- * the cuts past SEPARATE_JOBS_PER_PUSH in one arrival are page boundaries of one last job.
+ * the cuts past SEPARATE_JOBS_PER_PUSH in one arrival are page boundaries of one job — all but the
+ * arrival's last cut, whose job (a slip right behind a flood) stays its own.
  */
 import { scanForCuts } from './decode';
 import { jobTooLarge, PRINT_LIMITS } from './limits';
@@ -12,8 +13,9 @@ import { jobTooLarge, PRINT_LIMITS } from './limits';
 export type CutScanner = (input: Uint8Array, from: number) => { cutEnds: number[]; resumeAt: number };
 
 /**
- * Jobs one arrival of bytes is split into at most; the cuts past them end one job holding the rest, so
- * a stream of thousands of tiny jobs costs the printer a few jobs' work per read, not a job's per cut.
+ * Jobs one arrival of bytes is split into before the rest is merged: the cuts past them end one job
+ * holding all but the arrival's last job, and that one (so at most 10 jobs per arrival); a stream of
+ * thousands of tiny jobs costs the printer a few jobs' work per read, not a job's per cut.
  */
 export const SEPARATE_JOBS_PER_PUSH = 8;
 
@@ -44,21 +46,21 @@ export class JobFramer {
     this.append(chunk);
     const view = this.buf.subarray(0, this.len);
     const found = this.scan(view, this.scanned);
+    const cutEnds = found.cutEnds;
     let head = 0;
-    let k = 0;
-    for (; k < found.cutEnds.length && out.length < SEPARATE_JOBS_PER_PUSH; k++) {
-      const cutEnd = found.cutEnds[k]!;
+    /** Ends a job at `cutEnd` (or the refused one being skipped). */
+    const endJob = (cutEnd: number) => {
       if (this.skipping) this.skipping = false;
       else if (cutEnd - head > this.maxJobBytes) out.push(this.refuse(cutEnd - head));
       else out.push({ kind: 'job', bytes: Buffer.from(view.subarray(head, cutEnd)), complete: true });
       head = cutEnd;
-    }
-    if (k < found.cutEnds.length) {
-      // More cuts than a till sends at once: the rest is one job, its cuts page boundaries in it.
-      const lastCut = found.cutEnds[found.cutEnds.length - 1]!;
-      out.push(lastCut - head > this.maxJobBytes ? this.refuse(lastCut - head) : { kind: 'job', bytes: Buffer.from(view.subarray(head, lastCut)), complete: true });
-      head = lastCut;
-    }
+    };
+    let k = 0;
+    for (; k < cutEnds.length && out.length < SEPARATE_JOBS_PER_PUSH; k++) endJob(cutEnds[k]!);
+    // More cuts than a till sends at once: those up to the arrival's last job are page boundaries of one
+    // job; that last job stays its own — a slip sent right behind a flood of cuts prints as itself.
+    if (k < cutEnds.length - 1) endJob(cutEnds[cutEnds.length - 2]!);
+    if (k < cutEnds.length) endJob(cutEnds[cutEnds.length - 1]!);
     // What follows the last cut moves down once.
     this.drop(head);
     const resumeAt = found.resumeAt - head;

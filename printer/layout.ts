@@ -209,10 +209,11 @@ function header(b: Builder, slip: Slip): void {
 
 const TENDER_WORDS: Record<SlipPayment['tender'], string> = { CASH: 'Cash', DEBIT_CARD: 'Debit card', CREDIT_CARD: 'Credit card' };
 
-/** Tender, and for cash what was handed over and the change given. */
+/** Tender; for a card its approval code, for cash what was handed over and the change given. */
 function payment(b: Builder, p: SlipPayment | undefined, currency: string): void {
   if (!p) return;
   b.pair('Paid by:', p.maskedCard ? `${TENDER_WORDS[p.tender]} ${p.maskedCard}` : TENDER_WORDS[p.tender]);
+  if (p.tender !== 'CASH' && p.approvalCode) b.pair('Approval code:', p.approvalCode);
   if (p.tender === 'CASH' && p.receivedCents !== undefined) {
     b.pair('Cash received:', slipMoney(p.receivedCents, currency));
     b.pair('Change:', slipMoney(p.receivedCents - p.paidCents, currency), { bold: true });

@@ -27,12 +27,16 @@ export interface SlipContext {
   payment?: SlipPayment;
 }
 
-/** The tender, what was paid and, for cash, what was handed over (change = received − paid). */
+/**
+ * The tender, what was paid and, for cash, what was handed over (change = received − paid); for a
+ * card, its masked number and the card terminal's approval code when the till has them.
+ */
 export interface SlipPayment {
   tender: 'CASH' | 'DEBIT_CARD' | 'CREDIT_CARD';
   paidCents: number;
   receivedCents?: number;
   maskedCard?: string;
+  approvalCode?: string;
 }
 
 /** A tariff block as the interface gives it: units, and the rate per unit in (possibly fractional) cents. */

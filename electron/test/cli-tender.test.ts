@@ -3,7 +3,7 @@
  * the embedded demo switch and the virtual printer: a cash sale with --cash-received prints the cash
  * received and the change on its slip, and less than the amount is refused; a card sale reaches the
  * switch only once the card terminal's approval is given (--card-approval, or "y" at a terminal's
- * question), with its approval code stored and sent — without it nothing is sent.
+ * question), with its approval code stored, sent and printed on its slip — without it nothing is sent.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -123,8 +123,8 @@ describe('ppu-till sell: a card sale needs the card terminal\'s approval', () =>
     const sent = switchPurchases().filter((p) => p.request.includes(sale.saleId));
     expect(sent.length).toBeGreaterThan(0);
     expect(JSON.parse(sent[0]!.request)).toMatchObject({ tenders: [{ tenderType: 'DEBIT_CARD', reference: 'A1B2C3', cardNumber: '492181******7890' }] });
-    // The slip names the card as the screen's does (the screen's slip carries no approval code either).
-    expect(slipOf(sale.saleId)).toMatch(/Paid by:\s+Debit card 492181\*{6}7890\n/);
+    // The printed slip (the virtual printer's decoded text) names the card and its approval code.
+    expect(slipOf(sale.saleId)).toMatch(/Paid by:\s+Debit card 492181\*{6}7890\nApproval code:\s+A1B2C3\n/);
   }, 300_000);
 
   it('at a terminal it asks "Card terminal approved R50.00?": no sends nothing (exit 2), yes sells with the code typed', async () => {

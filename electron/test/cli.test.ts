@@ -1,7 +1,8 @@
 /**
  * `ppu-till` as a script sees it: real processes over a real data directory with the embedded demo
- * switch. Exit codes as documented: 0 sold, 2 failed (a blocked meter's refused lookup, providers
- * down, no drawer session open), 3 pending (providers not answering, made so with --simulate); the
+ * switch. Exit codes as documented: 0 sold, 2 refused or failed (a blocked meter's refused lookup, an
+ * amount outside the meter's limits, providers down, no drawer session open), 3 pending (providers not
+ * answering, made so with --simulate), 1 an argument the command line cannot read; the
  * drawer session the first sale opened with --float, its X-read and its blind close. A sale's time
  * is printed in the system's zone (TZ).
  */
@@ -48,6 +49,18 @@ describe('ppu-till exit codes', () => {
     const blocked = till('sell', DEMO_METERS.blocked, '20');
     expect(blocked.code, blocked.out).toBe(2);
     expect(blocked.out).toMatch(/blocked/i);
+
+    const unreadable = till('sell', DEMO_METERS.plain, 'twenty');
+    expect(unreadable.code, unreadable.out).toBe(1);
+    expect(unreadable.out).toMatch(/Amount must be rands/);
+
+    // An amount the meter does not take is a refused sale, as a refused meter is: nothing charged, exit 2.
+    const small = till('sell', DEMO_METERS.plain, '5');
+    expect(small.code, small.out).toBe(2);
+    expect(small.out).toMatch(/The smallest amount for this meter is R ?10\.00/);
+    const large = till('sell', DEMO_METERS.plain, '3000.01');
+    expect(large.code, large.out).toBe(2);
+    expect(large.out).toMatch(/The largest amount for this meter is R ?3 ?000\.00/);
 
     const down = till('sell', DEMO_METERS.plain, '20', '--simulate', 'down');
     expect(down.code, down.out).toBe(2);

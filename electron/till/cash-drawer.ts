@@ -2,8 +2,9 @@
  * The cash drawer on the printer's drawer port: it opens for every cash sale the cashier takes money
  * for — when it succeeds at the counter or is left pending (the cash stays in the till) — once per
  * sale, recorded before the kick is sent; it opens again, under the approving manager's id, when a
- * cancelled pending cash sale is refunded. A card sale, a failed sale or a pending sale that succeeds
- * later never opens it. A manager opens it for change ("no sale") saying why; every opening is kept
+ * cancelled pending cash sale is refunded. A card sale, a failed sale, a pending sale that succeeds
+ * later, and a sale the till finds still open when it starts (a restart, a crash) and completes or
+ * leaves pending in the background never open it: the cashier has moved on. A manager opens it for change ("no sale") saying why; every opening is kept
  * for the end-of-day report.
  */
 import type { DrawerPulse } from '../../printer';
@@ -29,8 +30,8 @@ export function pulseOf(d: { pin: 2 | 5; pulseMs: number }): DrawerPulse {
 /** Why a change of a cash sale opens the drawer, if it does: money taken (sold or left pending), or money refunded. */
 export function drawerKindFor(before: SaleRow, after: SaleRow): Exclude<DrawerOpenKind, 'no-sale'> | null {
   if (after.tenderType !== 'CASH' || after.state === before.state) return null;
-  if (after.state === 'succeeded' && !after.late) return 'sale';
-  if (after.state === 'pending') return 'sale';
+  // A late sale completes (or is left pending by itself) with nobody at the counter: the cash was taken at tender.
+  if ((after.state === 'succeeded' || after.state === 'pending') && !after.late) return 'sale';
   if (after.state === 'cancelled' && before.state === 'pending') return 'refund';
   return null;
 }

@@ -11,6 +11,8 @@
  *              does not wait for ever; the till keeps retrying in the background
  *   pending    ─successful→ succeeded (late) · ─failed→ failed · ─unknown→ pending · ─cancel→ cancelled (+reversal)
  *   retrying   ─cancel────→ cancelled (+reversal)
+ * An answer marked late (the sale was open when the till started: the cashier who waited has moved on)
+ * makes the sale late when it succeeds or is left pending by itself, so no drawer opens for it.
  * Final states ignore answers that arrive late: a cancelled sale's reversal covers a token issued after it.
  * An event that changes nothing answers the very sale object it was given (callers then write nothing).
  */
@@ -31,7 +33,10 @@ export interface MachineSale {
 
 export type SaleEvent =
   | { type: 'send' } // an attempt is about to go out (persisted before sending)
-  /** `late`: the customer is known to be gone (an answer the till took back after a restart). */
+  /**
+   * `late`: the customer is known to be gone — the answer to a sale that was open when the till
+   * started (a restart, a crash), or one the till took back from the switch after a restore.
+   */
   | { type: 'answer'; outcome: Outcome; error?: string; late?: boolean }
   | { type: 'leave-pending' }
   | { type: 'cancel' }
@@ -77,7 +82,8 @@ export function nextSale(sale: MachineSale, event: SaleEvent, now: number, polic
       const next: SaleState = s === 'pending' || leave ? 'pending' : 'retrying';
       return {
         ok: true,
-        sale: { ...sale, state: next, nextAttemptAt: now + backoffMs(Math.max(sale.attempts, 1), policy), lastError: event.error ?? 'no answer' },
+        // Left pending by itself with nobody waiting at the counter (`late`): no cash is taken then either.
+        sale: { ...sale, state: next, late: sale.late || (leave && event.late === true), nextAttemptAt: now + backoffMs(Math.max(sale.attempts, 1), policy), lastError: event.error ?? 'no answer' },
         effects: leave ? [{ type: 'print', slip: 'pending' }] : [],
       };
     }

@@ -2,7 +2,7 @@
  * Sends a sale: one send of its purchase id at a time — first as a purchase, later as a retry of
  * the same request (also at the next listed switch when the first gave no answer) — with the attempt
  * counted on disk before the bytes leave, and the switch's answer (token, failure or no answer)
- * applied to the sale.
+ * applied to the sale. Answers to sales that were open when the till started are late (sale-machine).
  */
 import type { PpuResult, PurchaseRequest, PurchaseAnswer } from '../../switch-core/protocol';
 import { isOpenSaleState } from '../api/contract';
@@ -44,6 +44,9 @@ export function answerFields(b: PurchaseAnswer, customerName: string | null): Pi
 
 export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: ApplySale, changes: SaleChanges, unsaved: UnsavedAnswers, errors: BackgroundErrors): SaleRunner {
   const inflight = new Map<string, Promise<void>>();
+  // Sales still waiting for their answer when this till started (a restart, a crash): the cashier who
+  // waited on them has moved on, so their answers come late — the drawer opens for none of them.
+  const resumed = new Set(ctx.store.openSales().filter((r) => r.state !== 'pending').map((r) => r.id));
 
   async function send(saleId: string, stored?: SaleRow): Promise<void> {
     let row = stored ?? ctx.store.getSale(saleId);
@@ -72,12 +75,12 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
     };
     if (res.outcome === 'successful') {
       const b = res.body;
-      record({ type: 'answer', outcome: 'successful' }, answerFields(b, row.customerName));
+      record({ type: 'answer', outcome: 'successful', late: resumed.has(saleId) }, answerFields(b, row.customerName));
     } else if (res.outcome === 'failed') {
       // A retry the switch has no record of means the first send never arrived: nothing was charged.
       record({ type: 'answer', outcome: 'failed', error: res.error?.errorType ?? `HTTP ${res.status}` }, { failureMessage: ppuErrorWords(res.error, res.status) + ' Nothing was charged.', failureType: res.error?.errorType ?? null });
     } else {
-      record({ type: 'answer', outcome: 'unknown', error: res.error?.errorType ?? res.reason });
+      record({ type: 'answer', outcome: 'unknown', error: res.error?.errorType ?? res.reason, late: resumed.has(saleId) });
     }
   }
 

@@ -46,13 +46,14 @@ export function slipContext(ctx: TillContext, operatorName?: string): SlipContex
   };
 }
 
-/** How the customer paid for a sale, as its slip shows it (cash received and change when the cashier typed it). */
+/** How the customer paid for a sale, as its slip shows it (cash received and change when the cashier typed it; a card's approval code). */
 export function paymentOf(row: SaleRow): SlipPayment {
   return {
     tender: row.tenderType as SlipPayment['tender'],
     paidCents: row.amountCents,
     ...(row.cashReceivedCents !== null ? { receivedCents: row.cashReceivedCents } : {}),
     ...(row.maskedCard ? { maskedCard: row.maskedCard } : {}),
+    ...(row.cardApproval ? { approvalCode: row.cardApproval } : {}),
   };
 }
 

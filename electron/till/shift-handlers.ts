@@ -6,7 +6,7 @@
  * and is refused until they are closed. Closing a session or the day takes a database backup.
  */
 import { newId } from '../../switch-core/protocol';
-import type { Operator, ReportWidth } from '../api/contract';
+import { isOpenSaleState, type Operator, type ReportWidth } from '../api/contract';
 import { ApiFail, type Handlers, type TillContext } from './backend-context';
 import type { BackgroundErrors } from './background-errors';
 import { localTime } from '../../common/local-time';
@@ -68,8 +68,10 @@ export function shiftHandlers(ctx: TillContext, views: SaleViews, errors: Backgr
     },
     async closeShift({ shiftId, counted }, op) {
       const s = openTarget(shiftId, op);
-      // The count is written before anything expected is worked out: the close is blind.
-      if (!store.closeShift(s.id, nowIso(), op.id, counted)) throw new ApiFail('CONFLICT', 'That drawer session was closed meanwhile.', { field: 'shiftId' });
+      // The count is written before anything expected is worked out: the close is blind. With it go
+      // the sales the drawer holds cash for, so the session's figures stay as counted.
+      const held = store.salesOfShift(s.id).filter((r) => isOpenSaleState(r.state)).map((r) => r.id);
+      if (!store.closeShift(s.id, nowIso(), op.id, counted, held)) throw new ApiFail('CONFLICT', 'That drawer session was closed meanwhile.', { field: 'shiftId' });
       await backup();
       return buildShiftReport(inputOf(store.getShift(s.id)!), reportContext());
     },

@@ -1,7 +1,8 @@
 /**
  * Drawer-session reports, pure: a session's X-read (open: what was sold, float, drops, pending cash
  * held — never what the drawer should hold, so the close stays a blind count), its close report
- * (counted, expected, variance per tender) and the till's Z-read over every session of the day.
+ * (counted, expected, variance per tender, as they stood at the count) and the till's Z-read over
+ * every session of the day.
  * Laid out as receipts at 32, 42 or 48 columns. Plain rows in, reports out.
  */
 import { isOpenSaleState, type CashDropView, type DayReport, type ReportWidth, type SaleSummary, type Shift, type ShiftReport, type ShiftSummary } from '../api/contract';
@@ -33,6 +34,18 @@ export interface ReportContext {
   columns: ReportWidth;
 }
 
+/**
+ * A closed session as it was counted: a sale it held cash for then (pending, or waiting for its answer)
+ * that failed or was cancelled since stays held in its figures (its refund is paid later, from
+ * another drawer or the safe), and one sold since moves from held to sold, the same cash; so the
+ * session's expected cash and variance never change after the count.
+ */
+export function asCounted(input: ShiftInput): ShiftInput {
+  const held = new Set(input.shift.heldAtClose ?? []);
+  if (held.size === 0) return input;
+  return { ...input, sales: input.sales.map((r) => (held.has(r.id) && (r.state === 'failed' || r.state === 'cancelled') ? { ...r, state: 'pending' } : r)) };
+}
+
 /** Expected and counted per tender, and the cash variance; null while the session is open (blind). */
 function countOf({ shift, sales, drops }: ShiftInput) {
   if (!shift.counted) return null;
@@ -43,10 +56,11 @@ const sumDrops = (drops: readonly CashDropRow[]) => drops.reduce((s, d) => s + d
 const soldOf = (sales: readonly SaleRow[]) => sales.filter((r) => r.state === 'succeeded');
 const named = (row: ShiftRow, c: Pick<ReportContext, 'operatorName'>) => ({ ...shiftOf(row), operatorName: c.operatorName(row.operatorId), closedBy: row.closedBy ? c.operatorName(row.closedBy) : null });
 
-export function buildShiftReport(input: ShiftInput, c: ReportContext): ShiftReport {
+export function buildShiftReport(counted: ShiftInput, c: ReportContext): ShiftReport {
+  const input = asCounted(counted);
   const { shift, sales, drops } = input;
   const sold = soldOf(sales);
-  const counted = countOf(input);
+  const count = countOf(input);
   const dropViews: CashDropView[] = drops.map((d) => ({ at: d.at, amountCents: d.amountCents, by: c.operatorName(d.operatorId) }));
   const report: Omit<ShiftReport, 'lines'> = {
     shift: named(shift, c),
@@ -59,8 +73,8 @@ export function buildShiftReport(input: ShiftInput, c: ReportContext): ShiftRepo
     byTender: totalsBy(sold, (r) => r.tenderType, tenderLabel),
     pending: sales.filter((r) => isOpenSaleState(r.state)).map(c.summary),
     counted: shift.counted ? { CASH: 0, ...shift.counted } : null,
-    cashUp: counted?.rows ?? null,
-    varianceCents: counted?.varianceCents ?? null,
+    cashUp: count?.rows ?? null,
+    varianceCents: count?.varianceCents ?? null,
     columns: c.columns,
   };
   return { ...report, lines: shiftLines(report, c) };
@@ -110,7 +124,8 @@ function shiftLines(r: Omit<ShiftReport, 'lines'>, c: ReportContext): string[] {
 }
 
 /** A session as the Z-read lists it. */
-export function summarizeShift(input: ShiftInput, c: Pick<ReportContext, 'operatorName'>): ShiftSummary {
+export function summarizeShift(session: ShiftInput, c: Pick<ReportContext, 'operatorName'>): ShiftSummary {
+  const input = asCounted(session);
   const counted = countOf(input);
   const cash = counted?.rows.find((r) => r.tender === 'CASH');
   return {

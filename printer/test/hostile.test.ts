@@ -1,7 +1,8 @@
 /**
  * Hostile jobs against the virtual printer as the till runs it (its own thread), over real TCP:
  * each is refused with its reason in the job list, the printer keeps serving, the process stays
- * under 700 MB, a normal slip prints afterwards, and job numbers carry on after a restart.
+ * under 700 MB, a normal slip prints afterwards — also right behind a flood of cuts on one connection,
+ * as a job of its own — and job numbers carry on after a restart.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -66,6 +67,20 @@ describe('virtual printer on its own thread, against hostile jobs over TCP', () 
     expect(process.resourceUsage().maxRSS / 1024).toBeLessThan(700);
   });
 
+  it('prints a slip sent right behind a flood of cuts on the same connection as its own job, with its own content', async () => {
+    const alone = vp.jobs().length;
+    await sendJob(vp.port, normalSlip());
+    const [own] = await jobsAfter(vp, alone, 1);
+    const before = vp.jobs().length;
+    // One write on one connection: 2,000 cuts, then the slip.
+    await sendJob(vp.port, Buffer.concat([Buffer.from(Array.from({ length: 2000 }, () => CUT).flat()), normalSlip()]));
+    await expect.poll(() => vp.jobs().slice(before).some((j) => j.text.includes('Reference:')), { timeout: 10_000 }).toBe(true);
+    const flood = vp.jobs().slice(before);
+    const slips = flood.filter((j) => j.text.includes('Reference:'));
+    expect(slips.map((j) => j.text)).toEqual([own!.text]);
+    expect(existsSync(slips[0]!.files.png)).toBe(true);
+  });
+
   it('continues job numbers after a restart and overwrites no earlier job', async () => {
     await sendJob(vp.port, normalSlip());
     const last = (await jobsAfter(vp, vp.jobs().length - 1, 1)).at(-1)!;
@@ -128,16 +143,23 @@ describe('job framing', () => {
     ]);
   });
 
-  it('ends at most 8 jobs per arrival of bytes: the cuts past them are page boundaries of one last job', () => {
+  it('ends 8 jobs per arrival of bytes, then one whose cuts are page boundaries, and the arrival\'s last job', () => {
     const framer = new JobFramer();
     const tiny = (k: number) => [0x41 + (k % 26), ...CUT];
     const arrival = Buffer.from(Array.from({ length: 1000 }, (_, k) => tiny(k)).flat());
     const jobs = framer.push(arrival);
-    expect(jobs.map((j) => (j.kind === 'job' ? j.bytes.length : j.reason))).toEqual([...Array<number>(SEPARATE_JOBS_PER_PUSH).fill(4), (1000 - SEPARATE_JOBS_PER_PUSH) * 4]);
+    expect(jobs.map((j) => (j.kind === 'job' ? j.bytes.length : j.reason))).toEqual([...Array<number>(SEPARATE_JOBS_PER_PUSH).fill(4), (1000 - SEPARATE_JOBS_PER_PUSH - 1) * 4, 4]);
     // Nothing is lost or repeated: the jobs put back together are the bytes that came.
     expect(Buffer.concat(jobs.map((j) => (j.kind === 'job' ? j.bytes : Buffer.alloc(0))))).toEqual(arrival);
     // A till's slips, one arrival each, stay jobs of their own.
     expect(framer.push(Buffer.from(tiny(0))).length).toBe(1);
     expect(framer.push(Buffer.from(tiny(1))).length).toBe(1);
+  });
+
+  it('a slip right behind a flood of cuts, in the same arrival, is a job of its own', () => {
+    const slip = normalSlip();
+    const cutAt = slip.lastIndexOf(Buffer.from(CUT)) + CUT.length;
+    const jobs = new JobFramer().push(Buffer.concat([Buffer.from(Array.from({ length: 1000 }, () => CUT).flat()), slip]));
+    expect(jobs.at(-1)).toEqual({ kind: 'job', bytes: slip.subarray(0, cutAt), complete: true });
   });
 });

@@ -48,6 +48,17 @@ describe('layoutSlip', () => {
     expect(t).not.toMatch(/excl VAT\)/);
   });
 
+  it("prints a card sale's tender: the card, its masked number and the card terminal's approval code; a cash sale has none", () => {
+    const card = { ...SAMPLES.debt!, payment: { tender: 'CREDIT_CARD' as const, paidCents: 20000, maskedCard: '123456******7890', approvalCode: 'A1B2C3' } };
+    for (const [paper, columns] of [['58mm', 32], ['80mm', 48]] as const) {
+      const t = layoutSlip(card, { paper }).lines.flatMap((l) => (l.kind === 'text' ? [l.text] : []));
+      expect(t.join('\n'), paper).toMatch(/Paid by:\s+Credit card 123456\*{6}7890\nApproval code:\s+A1B2C3\n/);
+      expect(t.find((l) => l.startsWith('Approval code:'))?.length).toBe(columns);
+    }
+    const cash = layoutSlip({ ...SAMPLES.std!, payment: { ...SAMPLES.std!.payment!, approvalCode: 'A1B2C3' } }, { paper: '80mm' }).lines;
+    expect(cash.some((l) => l.kind === 'text' && l.text.includes('Approval'))).toBe(false);
+  });
+
   it('fills the paper: label/value pairs end at the last column (48 on 80 mm, 32 on 58 mm), headings centred, the reference on one line where it fits', () => {
     for (const [paper, cols] of [['80mm', 48], ['58mm', 32]] as const) {
       const lines = texts('std', paper);

@@ -96,6 +96,8 @@ export interface ShiftRow {
   closedBy: string | null;
   /** The Z-read (day close) that took this session in; null until the day is closed. */
   dayCloseId: string | null;
+  /** Ids of its sales still open when it was counted (null while open, and for sessions closed before this was kept). */
+  heldAtClose: string[] | null;
 }
 export interface CashDropRow {
   id: string;
@@ -188,9 +190,10 @@ export type TillStore = ReturnType<typeof openTillStore>;
 export const UNKNOWN_PIN_IDS_KEPT = 10_000;
 
 const SHIFT_SELECT = `SELECT id, operator_id AS operatorId, opened_at AS openedAt, closed_at AS closedAt, float_cents AS floatCents, counted_json AS counted,
-  closed_by AS closedBy, day_close_id AS dayCloseId FROM shifts`;
+  closed_by AS closedBy, day_close_id AS dayCloseId, held_json AS heldAtClose FROM shifts`;
 function toShift(r: Raw | undefined): ShiftRow | null {
-  return r ? { ...(r as unknown as ShiftRow), counted: r.counted ? (JSON.parse(r.counted as string) as ShiftRow['counted']) : null } : null;
+  const json = <T>(v: unknown): T | null => (v ? (JSON.parse(v as string) as T) : null);
+  return r ? { ...(r as unknown as ShiftRow), counted: json<ShiftRow['counted']>(r.counted), heldAtClose: json<string[]>(r.heldAtClose) } : null;
 }
 
 const OPERATOR_SELECT = `SELECT id, name, role, pin_hash AS pinHash, must_change_pin AS must, failed_pins AS failedPins, lockouts, locked_until AS lockedUntil FROM operators`;
@@ -224,7 +227,7 @@ export function openTillStore(path: string) {
     `INSERT INTO sales (${Object.values(SALE_COLS).join(', ')}) VALUES (${Object.keys(SALE_COLS).map((k) => '@' + k).join(', ')})`,
   );
   const getSaleStmt = prepare(`${SALE_SELECT} WHERE id = ?`);
-  // By the partial index made for it (migration 14): without table statistics SQLite would walk every succeeded sale.
+  // By the partial index made for it (migration 15): without table statistics SQLite would walk every succeeded sale.
   const slipsOwedStmt = prepare(`${SALE_SELECT} INDEXED BY sales_slips_owed WHERE state = 'succeeded' AND slip_printed = 0 AND print_error IS NULL AND slip_kind IS NULL ORDER BY created_at LIMIT ?`);
   const insertAdviceStmt = prepare(
     `INSERT INTO advices (id, seq, kind, sale_id, body_json, status, attempts, created_at)
@@ -448,8 +451,9 @@ export function openTillStore(path: string) {
       prepare(`INSERT INTO shifts (id, operator_id, opened_at, closed_at, float_cents) VALUES (@id, @operatorId, @openedAt, NULL, @floatCents)`).run(s);
     },
     /** Saves the counted figures and closes the session in one write; false when it was closed already. */
-    closeShift(id: string, at: string, closedBy: string, counted: NonNullable<ShiftRow['counted']>): boolean {
-      return prepare(`UPDATE shifts SET closed_at = ?, closed_by = ?, counted_json = ? WHERE id = ? AND closed_at IS NULL`).run(at, closedBy, JSON.stringify(counted), id).changes === 1;
+    /** Closes a session with its count and the sales it held then (`held`: ids of its sales still open). */
+    closeShift(id: string, at: string, closedBy: string, counted: NonNullable<ShiftRow['counted']>, held: readonly string[]): boolean {
+      return prepare(`UPDATE shifts SET closed_at = ?, closed_by = ?, counted_json = ?, held_json = ? WHERE id = ? AND closed_at IS NULL`).run(at, closedBy, JSON.stringify(counted), JSON.stringify(held), id).changes === 1;
     },
     currentShift(operatorId: string): ShiftRow | null {
       return toShift(prepare(`${SHIFT_SELECT} WHERE operator_id = ? AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1`).get(operatorId) as Raw | undefined);

@@ -3,7 +3,8 @@
  * once, a card sale does not; a cash sale left pending opens it (the cash stays in the till) and its
  * slip shows the change, and cancelling it opens it again for the refund, recorded under the manager
  * who cancelled; a manager's "no sale" opens it with a reason that the end-of-day report shows; the
- * drawer-open sensor shows in the till's status.
+ * drawer-open sensor shows in the till's status; a cash sale still retrying when the till restarts,
+ * completed afterwards by its worker, opens nothing (the cashier has moved on) and counts in the cash-up.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport, startVirtualPrinter, type VirtualPrinter } from '../../../printer';
+import type { SaleView } from '../../api/contract';
 import { sinkFromTransport } from '../printing';
 import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
 
@@ -107,6 +109,46 @@ describe('cash drawer', () => {
     } finally {
       target.setBehaviour({ serverErrorRate: 0 });
       await own.backend.close();
+    }
+  }, 60_000);
+
+  it('stays shut for a cash sale still retrying at a restart that the till completes afterwards; its cash counts in the cash-up', async () => {
+    const printer = () => sinkFromTransport(createTransport({ kind: 'virtual', port: vp.port, timeoutMs: 1000 }));
+    const own = await startTill(target, { dir: join(dir, 'resumed'), workerIntervalMs: 0, printer: printer() });
+    const before = vp.drawerKicks().length;
+    await target.down(); // the first send gets no answer: the sale is retrying when the till stops
+    const p = await own.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } });
+    expect(p.ok, JSON.stringify(p)).toBe(true);
+    const saleId = p.ok ? p.value.saleId : '';
+    expect((await waitSale(own.api, saleId, (s) => s !== 'purchasing')).state).toBe('retrying');
+    await own.backend.close();
+    own.backend.store.close();
+    await target.up();
+
+    // The till starts again on the same file; the cashier has moved on. Its worker completes the sale.
+    const again = await startTill(target, { dir: join(dir, 'resumed'), workerIntervalMs: 0, printer: printer() });
+    try {
+      let sale: SaleView | null = null;
+      for (let i = 0; i < 50 && sale?.state !== 'succeeded'; i++) {
+        await again.backend.tick();
+        await again.backend.idle();
+        const r = await again.api.getSale({ saleId });
+        sale = r.ok ? r.value : null;
+      }
+      expect(sale).toMatchObject({ state: 'succeeded', late: true });
+      await expect.poll(() => slipOf(saleId)).toBeDefined(); // its slip still prints
+      expect(vp.drawerKicks()).toHaveLength(before);
+      const db = new Database(join(dir, 'resumed', 'till.db'), { readonly: true });
+      try {
+        expect(db.prepare('SELECT kind FROM drawer_opens WHERE sale_id = ?').all(saleId)).toEqual([]);
+      } finally {
+        db.close();
+      }
+      // The cash was taken at tender: the session expects it (float R500 + R100).
+      const closed = await again.api.closeShift({ counted: { CASH: 60_000 } });
+      expect(closed.ok && closed.value.cashUp?.find((c) => c.tender === 'CASH'), JSON.stringify(closed)).toMatchObject({ expectedCents: 60_000, countedCents: 60_000, differenceCents: 0 });
+    } finally {
+      await again.backend.close();
     }
   }, 60_000);
 });

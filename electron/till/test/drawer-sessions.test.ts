@@ -2,7 +2,8 @@
  * Drawer sessions, roles and PINs over a real till store file and a real switch over HTTP, with a
  * real virtual printer on TCP: sign-in opens no session; a session opens with its float, takes drops,
  * its X-read shows nothing expected, and its close is blind (expected and variance only in the
- * answer to the saved count); pending cash counts as held; only a manager closes another's session;
+ * answer to the saved count); pending cash counts as held, and stays held in the closed session's
+ * figures when the sale is cancelled after the count; only a manager closes another's session;
  * the Z-read lists open sessions and the day closes only when none is; a cashier's virtual printer
  * shows her own slips and never a report; PIN rules for saveOperator and the approval lockout.
  */
@@ -111,6 +112,31 @@ describe('drawer sessions', () => {
     expect(next.ok && next.value.sessions).toEqual([]);
     expect(await till.api.closeDay({})).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/Nothing to close/) } });
   });
+
+  it('a closed session stays as it was counted: a pending cash sale it held, cancelled after the close, is still held there', async () => {
+    await as('cashier');
+    expect((await till.api.openShift({ floatCents: 20_000 })).ok).toBe(true);
+    target.setBehaviour({ timeoutRate: 1 });
+    const pending = await sell('TST001');
+    expect((await till.api.leavePending({ saleId: pending })).ok).toBe(true);
+    target.setBehaviour({ timeoutRate: 0 });
+    // Float 200 + pending cash held 100: the cashier counts R300, and her drawer balances.
+    const closed = await till.api.closeShift({ counted: { CASH: 30_000 } });
+    if (!closed.ok) throw new Error(closed.error.message);
+    expect(closed.value.varianceCents).toBe(0);
+
+    await as('manager');
+    expect(await till.api.cancelPending({ saleId: pending })).toMatchObject({ ok: true, value: { state: 'cancelled' } });
+    const again = await till.api.shiftReport({ shiftId: closed.value.shift.id });
+    if (!again.ok) throw new Error(again.error.message);
+    expect(again.value).toMatchObject({ varianceCents: 0, pending: [{ saleId: pending }] });
+    expect(again.value.cashUp?.find((c) => c.tender === 'CASH')).toMatchObject({ expectedCents: 30_000, countedCents: 30_000 });
+    expect(again.value.lines.join('\n')).toMatch(/Balances/);
+    const z = await till.api.zRead({});
+    expect(z.ok && z.value.sessions.find((x) => x.shift.id === closed.value.shift.id)).toMatchObject({ expectedCashCents: 30_000, varianceCents: 0 });
+    // The day's own list is as things are now: the sale is no longer pending.
+    expect(z.ok && z.value.pending.map((p) => p.saleId)).not.toContain(pending);
+  }, 60_000);
 });
 
 describe('roles: the virtual printer and the field-tech screens', () => {

@@ -52,6 +52,15 @@ describe('sale machine', () => {
     expect(counter.ok && counter.sale.late).toBe(false);
   });
 
+  it('a sale resumed after a restart that is left pending by itself is late (no drawer opens); one the cashier leaves is not', () => {
+    const itself = nextSale(sale('retrying', 4), { type: 'answer', outcome: 'unknown', late: true }, 0, policy);
+    expect(itself.ok && [itself.sale.state, itself.sale.late]).toEqual(['pending', true]);
+    const still = nextSale(sale('retrying', 2), { type: 'answer', outcome: 'unknown', late: true }, 0, policy);
+    expect(still.ok && [still.sale.state, still.sale.late]).toEqual(['retrying', false]);
+    const left = nextSale(sale('retrying', 2), { type: 'leave-pending' }, 0, policy);
+    expect(left.ok && [left.sale.state, left.sale.late]).toEqual(['pending', false]);
+  });
+
   const refused: [MachineSale['state'], SaleEvent][] = [
     ['succeeded', { type: 'cancel' }],
     ['failed', { type: 'cancel' }],
