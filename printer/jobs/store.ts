@@ -78,9 +78,13 @@ export class PrintJobStore {
     return st;
   }
 
-  /** Stores a job; with a key already stored, returns that job instead (nothing new is inserted). */
-  insert(job: { id: string; label: string; bytes: Uint8Array; at: string; reprintOf?: string; key?: string }): PrintJob {
-    return this.db.transaction(() => {
+  /**
+   * Stores a job; with a key already stored, returns that job instead (nothing new is inserted).
+   * `withoutFlush`: committed with no flush of its own, for a caller that makes sure a flushed commit
+   * of this file follows before it relies on the job (PrintQueue.print).
+   */
+  insert(job: { id: string; label: string; bytes: Uint8Array; at: string; reprintOf?: string; key?: string }, o: { withoutFlush?: boolean } = {}): PrintJob {
+    const write = () => {
       const existing = job.key === undefined ? undefined : this.byKey(job.key);
       if (existing) return existing;
       const seq = (this.sql('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM print_jobs').get() as { s: number }).s;
@@ -90,7 +94,13 @@ export class PrintJobStore {
         )
         .run(job.id, seq, job.label, Buffer.from(job.bytes), job.at, job.at, job.reprintOf ?? null, job.key ?? null);
       return this.get(job.id) as PrintJob;
-    })();
+    };
+    return o.withoutFlush ? commitWithoutFlush(this.db, write) : this.db.transaction(write)();
+  }
+
+  /** A flushed commit touching the job: it carries the job, stored without a flush, to disk. */
+  flush(id: string, at: string): void {
+    this.sql(`UPDATE print_jobs SET updated_at = ? WHERE id = ?`).run(at, id);
   }
 
   byKey(key: string): PrintJob | undefined {
