@@ -64,7 +64,7 @@ export class PrintQueue {
    * carries the stored job to disk too, before this answers; a job the drain did not reach (one
    * before it failed) is flushed here. So whoever hears the answer can count on the job after a
    * power cut, as on one stored with a flush. Lost with a power cut before that: the printer has
-   * not finished it, as with a job cut off in `printing`, and a slip the till owes is stored again
+   * not finished it, as with a job cut off in `printing`, and a sale slip the till owes is stored again
    * from its sale (slipsOwed).
    */
   async print(bytes: Uint8Array, label: string, key?: string): Promise<PrintJob> {
