@@ -28,6 +28,12 @@
  * of the rounds' ratios: the two sides of a round ran back to back, under the same load. On SQLite only:
  * the switch's own work is what changed, and it shows on either store. A baseline that cannot be
  * checked out or started fails its rows, saying what to do.
+ *
+ * For work on one path, a part of the run (the default, with neither set, is the whole run; a part
+ * left out is neither measured nor checked): PPU_BENCH_PATHS=proxy,sqlite (of proxy, sqlite,
+ * baseline, postgres; the proxy always runs, every ratio is to it) and PPU_BENCH_OPS=lookup (of
+ * lookup, purchase) and PPU_BENCH_PARTS=saturated,cpu (of saturated, cpu, paced; paced without
+ * saturated offers 500 req/s). `PPU_BENCH_PATHS=sqlite PPU_BENCH_OPS=lookup npx tsx bench/run-all.ts switch-ratios`
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,8 +62,14 @@ const CPU_COUNT = 2_000;
 const CPU_ROUNDS = 3;
 /** Paced rounds per path and operation; the median round is the figure. */
 const ROUNDS = 3;
-const OPS = ['lookup', 'purchase'] as const;
-type Op = (typeof OPS)[number];
+const ALL_OPS = ['lookup', 'purchase'] as const;
+type Op = (typeof ALL_OPS)[number];
+/** A comma-separated env filter: null (everything) when unset. */
+const only = (name: string) => (process.env[name] ? new Set(process.env[name].split(',').map((x) => x.trim())) : null);
+const OPS = ALL_OPS.filter((op) => only('PPU_BENCH_OPS')?.has(op) ?? true);
+const PARTS = only('PPU_BENCH_PARTS');
+const part = (name: 'saturated' | 'cpu' | 'paced') => PARTS?.has(name) ?? true;
+const wanted = (path: string) => path === 'proxy' || (only('PPU_BENCH_PATHS')?.has(path) ?? true);
 /**
  * The commit the SQLite switch is measured against: 57842d0 is issue 21's baseline (main before the
  * work that made issue 21's change), which that change must not be more than 10% slower than.
@@ -148,7 +160,7 @@ export default async function (): Promise<TargetCheck[]> {
   // An interrupted run takes its scratch files (node stores, the baseline's worktree) away too.
   const unregisterScratch = stopOnInterrupt(async () => rmSync(scratch, { recursive: true, force: true }));
   const binaries = findPostgresBinaries();
-  const cluster = 'binDir' in binaries ? await startScratchPostgres() : null;
+  const cluster = wanted('postgres') && 'binDir' in binaries ? await startScratchPostgres() : null;
   const unregisterPg = cluster ? stopOnInterrupt(() => cluster.stop()) : () => undefined;
   const gen = await startOutsideWorld();
   const paths: Path[] = [];
@@ -156,22 +168,22 @@ export default async function (): Promise<TargetCheck[]> {
     const pgDatabase = cluster ? (await createTestDatabase(cluster.url)).url : null;
     const [proxy, sqlite, atBaseline, onPg] = await Promise.all([
       startNode('proxy', { kind: 'proxy' }),
-      startNode('sqlite', { kind: 'switch', store: { dataDir: join(scratch, 'sqlite') }, nodeId: 'sqlite' }),
-      startBaselineNode(),
+      wanted('sqlite') ? startNode('sqlite', { kind: 'switch', store: { dataDir: join(scratch, 'sqlite') }, nodeId: 'sqlite' }) : null,
+      wanted('baseline') && wanted('sqlite') ? startBaselineNode() : null,
       pgDatabase ? startNode('postgres', { kind: 'switch', store: { url: pgDatabase }, nodeId: 'pg1' }) : null,
     ]);
     paths.push({ name: 'proxy', label: 'bare proxy', node: proxy, targets: null });
-    paths.push({ name: 'sqlite', label: 'switch, SQLite', node: sqlite, targets: { lookup: 0.6, purchase: 0.5 } });
+    if (sqlite) paths.push({ name: 'sqlite', label: 'switch, SQLite', node: sqlite, targets: { lookup: 0.6, purchase: 0.5 } });
     const baselineLabel = `switch, SQLite @ ${BASELINE}`;
     const againstBaseline = (what: string) => `switch, SQLite / ${baselineLabel}: ${what}`;
-    if ('missing' in atBaseline) {
+    if (atBaseline && 'missing' in atBaseline) {
       console.log(`-- ${baselineLabel}: NOT RUN — ${atBaseline.missing}`);
       for (const op of OPS) {
         checks.push(missing(againstBaseline(`saturated ${op}s`), atBaseline.missing), missing(againstBaseline(`main-thread CPU per ${op}`), atBaseline.missing));
       }
-    } else paths.push({ name: 'baseline', label: baselineLabel, node: atBaseline, targets: null, baseline: true });
+    } else if (atBaseline) paths.push({ name: 'baseline', label: baselineLabel, node: atBaseline, targets: null, baseline: true });
     if (onPg) paths.push({ name: 'postgres', label: 'switch, PostgreSQL 1 node', node: onPg, targets: { lookup: 0.5, purchase: 0.4 } });
-    else {
+    else if (wanted('postgres')) {
       const why = 'missing' in binaries ? binaries.missing : 'PostgreSQL did not start';
       console.log(`-- switch, PostgreSQL 1 node: NOT RUN — ${why}`);
       for (const op of OPS) checks.push(missing(`switch, PostgreSQL 1 node: ${op}s`, why));
@@ -185,7 +197,7 @@ export default async function (): Promise<TargetCheck[]> {
     console.log(`-- saturated: each client sends its next request as soon as the last is answered; best of ${SATURATED_RUNS} interleaved ${SATURATED_MS / 1000} s runs, every other round in reverse order`);
     const best = new Map<string, Run>();
     const runs = new Map<string, number[]>();
-    for (const op of OPS) {
+    for (const op of part('saturated') ? OPS : []) {
       for (let i = 0; i < SATURATED_RUNS; i++) {
         for (const p of inRound(paths, i)) {
           const r = await gen.run({ shape: 'saturated', target: p.name, op, ms: SATURATED_MS });
@@ -213,7 +225,7 @@ export default async function (): Promise<TargetCheck[]> {
     console.log(
       `-- CPU per request over ${CPU_ROUNDS} interleaved rounds of ${CPU_COUNT.toLocaleString('en')} saturated requests: the main thread's, and the whole process's (its providers, libuv's pool, the checkpointer) beside it`,
     );
-    for (const op of OPS) {
+    for (const op of part('cpu') ? OPS : []) {
       const totals = new Map<string, { main: number; cpu: number; n: number }>();
       const mainPerRound = new Map<string, number[]>();
       for (let i = 0; i < CPU_ROUNDS; i++) {
@@ -244,9 +256,9 @@ export default async function (): Promise<TargetCheck[]> {
 
     const paced = paths.filter((p) => !p.baseline);
     console.log(`-- paced: p50 added to the provider's own answer (clients straight to P04); ${ROUNDS} interleaved rounds per path (path, then straight), the median round's p50 difference is the figure`);
-    for (const op of OPS) {
+    for (const op of part('paced') ? OPS : []) {
       const limit = op === 'lookup' ? 1 : 2;
-      const offered = Math.min(500, Math.min(...paced.map((p) => best.get(`${p.name}/${op}`)!.rps)) / 3);
+      const offered = Math.min(500, Math.min(...paced.map((p) => best.get(`${p.name}/${op}`)?.rps ?? 1500)) / 3);
       const everyMs = Math.round((CONCURRENCY * 1000) / offered);
       console.log(`   ${op}s: each client every ${everyMs} ms (${offered.toFixed(0)} req/s offered)`);
       for (const p of paced) {

@@ -30,7 +30,10 @@ test('the slip is dated in the shop’s local time (Africa/Johannesburg), not UT
   expect(date).toBe(wallClock(sale!.createdAt, 'Africa/Johannesburg'));
   expect(date).not.toBe(wallClock(sale!.createdAt, 'UTC'));
   expect(slip!.text).not.toMatch(/UTC|Africa\/Johannesburg/);
-  // The screen's clock reads the same zone.
+  // The screen's clock reads the same zone, also when the page is opened with the sign-in standing (it brings the session with it).
+  await expect(page.getByTestId('clock')).toHaveText(wallClock(new Date().toISOString(), 'Africa/Johannesburg').slice(11));
+  await page.reload();
+  await expect(page.getByLabel('Meter number')).toBeFocused();
   await expect(page.getByTestId('clock')).toHaveText(wallClock(new Date().toISOString(), 'Africa/Johannesburg').slice(11));
 });
 

@@ -181,6 +181,8 @@ export interface TokenView {
   grouped: string;
   /** Units as the provider gave them (the model's BigDecimal), e.g. 73.8. */
   units: number | null;
+  /** The unit the slip prints beside them (kWh, kl, kg: common/tax-invoice.ts commodityOf); '' when the utility type is not one the till knows. */
+  unit: string;
   amountCents: number | null;
   receiptNum: string | null;
 }
@@ -337,6 +339,26 @@ export interface CashUpRow {
   countedCents: number | null;
   /** Counted − expected: negative is short, positive is over. */
   differenceCents: number | null;
+  /**
+   * End of day, counts from the sessions: the expected money no count covers (sessions not counted,
+   * sales in no session), so counted − difference + this = expected. Absent on a session's own rows.
+   */
+  uncountedCents?: number;
+}
+/**
+ * The refund of a cancelled pending cash sale whose own drawer session was closed by then (or that had
+ * none): paid out of the drawer session open at the till then, or from the safe when none was.
+ */
+export interface RefundPayoutView {
+  saleId: string;
+  amountCents: number;
+  at: string;
+  /** Who cancelled the sale and paid the refund. */
+  by: string;
+  /** The session whose drawer paid it; null: paid from the safe. */
+  paidFrom: { shiftId: string; operatorName: string } | null;
+  /** The (closed) session that took the sale's cash; null for a sale that had none (recovered). */
+  soldIn: { shiftId: string; operatorName: string } | null;
 }
 export interface DrawerOpenView {
   at: string;
@@ -363,7 +385,17 @@ export interface EodReport {
   reversed: SaleSummary[];
   openingFloatCents: number;
   dropsCents: number;
+  /** Refunds the sessions' drawers paid out for sales of closed sessions (already taken off their expected cash). */
+  refundsPaidCents: number;
+  /**
+   * Per tender, expected over the drawer sessions of the period and the sales in none; counted and the
+   * difference are the sessions' own counts (summed over those counted) unless the manager typed a count.
+   */
   cashUp: CashUpRow[];
+  /** The drawer sessions of the period (opened in it, or with sales in it), each with its own count or "not counted". */
+  sessions: ShiftSummary[];
+  /** Refunds paid from the safe in the period: in no drawer's figures. */
+  safeRefunds: RefundPayoutView[];
   /** Drawer opened by a manager without a sale ("no sale"), with who and why. */
   drawerOpens: DrawerOpenView[];
   /** One row per sale in the period (every state), as CSV text (RFC 4180), ready to save. */
@@ -397,6 +429,9 @@ export interface ShiftReport {
   floatCents: number;
   drops: CashDropView[];
   dropsCents: number;
+  /** Refunds this drawer paid for sales of sessions closed before (less cash expected). */
+  refunds: RefundPayoutView[];
+  refundsCents: number;
   sold: { count: number; amountCents: number };
   byTender: EodRow[];
   /** Pending sales of this session: their cash is held in the drawer. */
@@ -413,6 +448,8 @@ export interface ShiftReport {
 export interface ShiftSummary {
   shift: Shift & { operatorName: string; closedBy: string | null };
   dropsCents: number;
+  /** Refunds its drawer paid out for sales of closed sessions. */
+  refundsCents: number;
   soldCents: number;
   /** Null while the session is open (not counted yet). */
   countedCashCents: number | null;
@@ -431,6 +468,9 @@ export interface DayReport {
   openSessions: ShiftSummary[];
   floatCents: number;
   dropsCents: number;
+  /** Refunds of the day's sessions' closed sales: paid from a drawer (in its figures) or from the safe (in none). */
+  refunds: RefundPayoutView[];
+  safeRefundsCents: number;
   sold: { count: number; amountCents: number };
   byTender: EodRow[];
   pending: SaleSummary[];
@@ -630,11 +670,9 @@ const Pin = z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits');
 const IsoOrDate = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be a date (YYYY-MM-DD) or an ISO time');
 export const Cents = z.number().int('must be whole cents').min(0, 'cannot be negative').max(100_000_000, 'is too large');
 export const MaskedCard = z.string().regex(MASKED_CARD, 'must be masked as on the card terminal slip: the first 6 digits, * for the hidden ones, the last 4 (e.g. 123456******7890)');
-/** A count for the end-of-day report; float and drops default to the drawer sessions' own. */
+/** A count the manager types at end of day, per tender; a tender left out takes the drawer sessions' own counts. */
 export const CashCountArgs = z
   .object({
-    openingFloatCents: Cents.optional(),
-    dropsCents: Cents.optional(),
     counted: z.object({ CASH: Cents.optional(), DEBIT_CARD: Cents.optional(), CREDIT_CARD: Cents.optional() }).strict(),
   })
   .strict();
@@ -980,7 +1018,7 @@ export function validateArgs<M extends MethodName>(method: M, args: unknown): Re
 
 // ───────────────────────────── transport constants ─────────────────────────────
 
-export { API_PREFIX, IPC_CHANNEL, RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY } from './transport';
+export { API_PREFIX, IPC_CHANNEL, PAGE_SESSION_ID, RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY } from './transport';
 
 /** What preload puts on `window.till` (contextBridge). */
 export interface TillBridge {

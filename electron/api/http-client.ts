@@ -4,8 +4,8 @@
  * `connectTill()` picks whichever is present. No Node imports, and only types from the contract
  * (values from transport.ts), so zod stays out of the screens' bundle. Never throws.
  */
-import type { ArgsOf, Invoke, MethodName, Result, TillBridge, TillValues } from './contract';
-import { API_PREFIX, TOKEN_HEADER, TOKEN_QUERY } from './transport';
+import type { ArgsOf, Invoke, MethodName, Result, SessionView, TillBridge, TillValues } from './contract';
+import { API_PREFIX, PAGE_SESSION_ID, TOKEN_HEADER, TOKEN_QUERY } from './transport';
 
 const TOKEN_KEY = 'till-token';
 
@@ -26,6 +26,19 @@ export function httpInvoke(baseUrl: string, token: string, fetchImpl: typeof fet
       return { ok: false, error: { code: 'BACKEND_UNREACHABLE', message: 'Cannot reach the till back end. Check that the till is running, then try again.' } };
     }
   };
+}
+
+/** The session's answer the browser host wrote into the page (browser-host.ts withPageSession), or null when there is none (Electron). */
+export function pageSession(): Result<SessionView> | null {
+  const g = globalThis as unknown as { document?: Document };
+  const text = g.document?.getElementById(PAGE_SESSION_ID)?.textContent;
+  if (!text) return null;
+  try {
+    const r = JSON.parse(text) as Result<SessionView> | null;
+    return r && typeof r === 'object' && 'ok' in r ? r : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The token from `window.__TILL_TOKEN__` or the page URL (`?token=` or `#token=`); kept in sessionStorage across reloads. */

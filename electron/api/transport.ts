@@ -10,3 +10,9 @@ export const TOKEN_QUERY = 'token';
 export const API_PREFIX = '/api/';
 /** Where vite puts the built renderer, relative to the repository root; the browser host serves it. */
 export const RENDERER_DIST = 'dist/renderer';
+/**
+ * The id of the `<script type="application/json">` the browser host writes into the page it serves:
+ * the session's answer for that browser, so the first screen needs no round trip (a data block, not
+ * run, so the CSP's script-src does not apply).
+ */
+export const PAGE_SESSION_ID = 'till-session';

@@ -10,15 +10,19 @@
  * a second tab or client with the launch token but no sign-in of its own can do nothing. A request whose
  * Host is not loopback at our port (DNS rebinding) or whose Origin is another site is refused first.
  * A virtual printer file (`GET /print-jobs/<n>.png|bin`) is the TillApi's virtualPrinterFile on the
- * caller's session: the same sign-in and the same rule of whose slips may be seen.
+ * caller's session: the same sign-in and the same rule of whose slips may be seen. The page itself
+ * (`/`, never cached) carries the answer `POST /api/session` would give this browser, so the first
+ * screen (the cashier's meter field) is drawn without waiting for a round trip; the hashed assets are
+ * cached for good.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY, fail, isMethodName, type SessionInvoke } from '../api/contract';
+import { PAGE_SESSION_ID, RENDERER_DIST, TOKEN_HEADER, TOKEN_QUERY, fail, isMethodName, type Result, type SessionInvoke, type SessionView } from '../api/contract';
 import type { SecretStore } from '../till/service';
 import { CSP_HEADER } from './app-protocol';
 import { isOwnHost, isOwnOrigin } from './request-origin';
@@ -38,6 +42,22 @@ export function browserAccessKey(secrets: SecretStore): string {
   const key = randomBytes(32).toString('base64url');
   secrets.set('browserAccessKey', key);
   return key;
+}
+
+const NO_ACCESS = 'This browser has no access to the till yet. Open the address the till printed at start (with its token) once.';
+
+/** Where a page wants the session's answer: an empty JSON data block in its html (renderer/index.html has one). */
+const SLOT_OPEN = `<script type="application/json" id="${PAGE_SESSION_ID}">`;
+const PAGE_SESSION_SLOT = `${SLOT_OPEN}</script>`;
+
+/**
+ * The built page with the session's answer in its slot, or as it is when it has none; `<` is
+ * escaped so no operator name can close the block.
+ */
+export async function withPageSession(html: string, session: () => Promise<Result<SessionView>>): Promise<string> {
+  if (!html.includes(PAGE_SESSION_SLOT)) return html;
+  const json = JSON.stringify(await session()).replace(/</g, '\\u003c');
+  return html.replace(PAGE_SESSION_SLOT, () => `${SLOT_OPEN}${json}</script>`);
 }
 
 /** A refused file download's HTTP status (the API itself answers 200 with the Result). */
@@ -105,7 +125,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
 
   app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
-    if (!admitted(req)) return reply.code(401).send(fail('UNAUTHORIZED', 'This browser has no access to the till yet. Open the address the till printed at start (with its token) once.'));
+    if (!admitted(req)) return reply.code(401).send(fail('UNAUTHORIZED', NO_ACCESS));
     const name = req.params.method;
     if (!isMethodName(name)) return reply.code(404).send(fail('NOT_FOUND', `Unknown till method "${name}".`));
     const current = req.cookies[SESSION_COOKIE] ?? null;
@@ -139,7 +159,17 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
 
   if (existsSync(join(rendererDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: rendererDir, index: ['index.html'] });
+    const page = async (req: FastifyRequest) =>
+      withPageSession(await readFile(join(rendererDir, 'index.html'), 'utf8'), async () => (admitted(req) ? opts.invokeAs(req.cookies[SESSION_COOKIE] ?? null, 'session', {}) : fail('UNAUTHORIZED', NO_ACCESS)));
+    for (const path of ['/', '/index.html']) app.get(path, async (req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(await page(req)));
+    // Vite names every asset by its content hash: a file under assets/ never changes.
+    await app.register(fastifyStatic, {
+      root: rendererDir,
+      index: false,
+      setHeaders: (reply, path) => {
+        if (path.startsWith(join(rendererDir, 'assets'))) void reply.header('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
   } else {
     app.get('/', async (_req, reply) =>
       reply.type('text/html').send(`<!doctype html><meta charset="utf-8"><title>Till</title><p>The till's screens are not built yet. Run <code>npx vite build</code> (renderer) and reload. The API is up at /api/&lt;method&gt;.</p>`),

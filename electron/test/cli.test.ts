@@ -3,8 +3,9 @@
  * switch. Exit codes as documented: 0 sold, 2 refused or failed (a blocked meter's refused lookup, an
  * amount outside the meter's limits, providers down, no drawer session open), 3 pending (providers not
  * answering, made so with --simulate), 1 an argument the command line cannot read; the
- * drawer session the first sale opened with --float, its X-read and its blind close. A sale's time
- * is printed in the system's zone (TZ).
+ * drawer session the first sale opened with --float, its X-read and its blind close, which the
+ * manager's end of day takes as counted. A sale's time is printed in the system's zone (TZ); a
+ * token's units in the slip's unit.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,6 +46,11 @@ describe('ppu-till exit codes', () => {
     expect(sold.out).toMatch(/SUCCEEDED/);
     const printed = /SUCCEEDED {2}(\d{4}-\d\d-\d\d \d\d:\d\d) {2}meter/.exec(sold.out)?.[1];
     expect([johannesburg(before), johannesburg(after)], sold.out).toContain(printed);
+    // A token's units carry the unit its slip prints: kWh for electricity, kl for water.
+    expect(sold.out).toMatch(/STD +[\d ]+ {2}\d+(\.\d+)? kWh$/m);
+    const water = till('sell', DEMO_METERS.water, '100');
+    expect(water.code, water.out).toBe(0);
+    expect(water.out).toMatch(/STD +[\d ]+ {2}\d+(\.\d+)? kl$/m);
 
     const blocked = till('sell', DEMO_METERS.blocked, '20');
     expect(blocked.code, blocked.out).toBe(2);
@@ -77,9 +83,17 @@ describe('ppu-till exit codes', () => {
     expect(x.code, x.out).toBe(0);
     expect(x.out).toMatch(/X-READ[\s\S]*Opening float\s+R500\.00/);
     expect(x.out).not.toMatch(/Expected/);
-    const close = till('close-session', '--cash', '520');
+    const close = till('close-session', '--cash', '620');
     expect(close.code, close.out).toBe(0);
-    expect(close.out).toMatch(/Expected\s+R540\.00/); // float 500 + sold 20 + pending 20 held
+    expect(close.out).toMatch(/Expected\s+R640\.00/); // float 500 + sold 20 + water 100 + pending 20 held
     expect(close.out).toMatch(/SHORT\s+-R20\.00/);
+
+    // The manager's end of day takes that blind count as the session's own: nothing to retype, nothing "not counted".
+    const manager = run({ PPU_TILL_PIN: '9999', PPU_TILL_NEW_PIN: '7913' }, '--operator', 'manager', 'change-pin');
+    expect(manager.code, manager.out).toBe(0);
+    const eod = run({ PPU_TILL_PIN: '7913' }, '--operator', 'manager', 'eod');
+    expect(eod.code, eod.out).toBe(0);
+    expect(eod.out).toMatch(/Cash\n\s+Expected\s+R640\.00\n(\s+incl\. held for pending\s+R20\.00\n)?\s+Counted\s+R620\.00\n\s+SHORT\s+-R20\.00/);
+    expect(eod.out).not.toMatch(/not counted/);
   }, 300_000);
 });

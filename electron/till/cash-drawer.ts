@@ -10,6 +10,7 @@
 import type { DrawerPulse } from '../../printer';
 import { newId } from '../../switch-core/protocol';
 import type { Handlers, TillContext } from './backend-context';
+import { isCashRefund } from './refund-payouts';
 import type { OnSaleChanged } from './sale-transitions';
 import type { DrawerOpenKind, SaleRow } from './store/repository';
 
@@ -32,7 +33,7 @@ export function drawerKindFor(before: SaleRow, after: SaleRow): Exclude<DrawerOp
   if (after.tenderType !== 'CASH' || after.state === before.state) return null;
   // A late sale completes (or is left pending by itself) with nobody at the counter: the cash was taken at tender.
   if ((after.state === 'succeeded' || after.state === 'pending') && !after.late) return 'sale';
-  if (after.state === 'cancelled' && before.state === 'pending') return 'refund';
+  if (isCashRefund(before, after)) return 'refund';
   return null;
 }
 

@@ -2,7 +2,7 @@
  * What the screens see of a stored sale: the full SaleView (tokens, charges, progress words, slip
  * and advice status), the one-line summary for lists, and queue items for the pending/advice queue.
  */
-import { inclusiveCents } from '../../common/tax-invoice';
+import { commodityOf, inclusiveCents } from '../../common/tax-invoice';
 import type { PurchaseAnswer } from '../../switch-core/protocol';
 import type { ChargeView, QueueItem, SaleState, SaleSummary, SaleView, TenderKind, TokenView } from '../api/contract';
 import type { TillContext } from './backend-context';
@@ -42,6 +42,7 @@ export function tokensOf(resp: PurchaseAnswer | null): TokenView[] {
     token: t.token.replace(/\s+/g, ''),
     grouped: groupToken(t.token),
     units: t.units ?? null,
+    unit: commodityOf(resp?.utilityType).unit,
     amountCents: inclusiveCents(t.amount),
     receiptNum: t.receiptNum ?? null,
   }));

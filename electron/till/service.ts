@@ -10,6 +10,7 @@
  */
 import { METHODS, fail, ok, validateArgs, type Invoke, type MethodName, type Result, type SessionInvoke, type TillValues } from '../api/contract';
 import { createAdviceDelivery } from './advice-delivery';
+import { refundPayouts } from './refund-payouts';
 import { createCashDrawer } from './cash-drawer';
 import { ApiFail, createContext, type Handlers, type TillDeps } from './backend-context';
 import { createBackgroundErrors } from './background-errors';
@@ -82,7 +83,12 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   const changes = createSaleChanges();
   const slips = createSaleSlips(ctx, changes);
   const drawer = createCashDrawer(ctx);
-  const apply = createApplySale(ctx, changes, slips, errors, drawer.saleChanged);
+  const payouts = refundPayouts(ctx);
+  // A refund's payout is written before the drawer opens for it, in the cancel's one transaction.
+  const apply = createApplySale(ctx, changes, slips, errors, (before, after) => {
+    payouts(before, after);
+    return drawer.saleChanged(before, after);
+  });
   const unsaved = createUnsavedAnswers(ctx, apply);
   const runner = createSaleRunner(ctx, link, apply, changes, unsaved, errors);
   const views = createSaleViews(ctx, runner.busy, unsaved.overlay);

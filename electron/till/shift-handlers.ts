@@ -19,21 +19,31 @@ type ShiftMethod = 'openShift' | 'closeShift' | 'addCashDrop' | 'shiftReport' | 
 
 export const NO_SESSION_WORDS = 'Your drawer session is not open. Open it with the float in your drawer (Open my drawer), then sell.';
 
+/** What a report of drawer sessions reads besides their rows: names, the time zone, the paper's width. */
+export function sessionReportContext(ctx: TillContext, views: SaleViews, columns?: ReportWidth): ReportContext {
+  const { store } = ctx;
+  const names = new Map(store.listOperators().map((o) => [o.id, o.name]));
+  return {
+    generatedAt: ctx.nowIso(),
+    terminalId: ctx.settings().terminalId,
+    zone: ctx.zone(),
+    operatorName: (id) => names.get(id) ?? id,
+    shiftOperator: (id) => {
+      const s = store.getShift(id);
+      return s ? (names.get(s.operatorId) ?? s.operatorId) : null;
+    },
+    summary: views.summary,
+    columns: columns ?? columnsForPaper(ctx.settings().printer.paperWidth),
+  };
+}
+
+/** A session's rows as its reports read them. */
+export const sessionInput = (ctx: TillContext, shift: ShiftRow): ShiftInput => ({ shift, sales: ctx.store.salesOfShift(shift.id), drops: ctx.store.cashDrops(shift.id), refunds: ctx.store.refundPayouts(shift.id) });
+
 export function shiftHandlers(ctx: TillContext, views: SaleViews, errors: BackgroundErrors): Handlers<ShiftMethod> {
   const { store, nowIso, deps, printer } = ctx;
-
-  const reportContext = (columns?: ReportWidth): ReportContext => {
-    const names = new Map(store.listOperators().map((o) => [o.id, o.name]));
-    return {
-      generatedAt: nowIso(),
-      terminalId: ctx.settings().terminalId,
-      zone: ctx.zone(),
-      operatorName: (id) => names.get(id) ?? id,
-      summary: views.summary,
-      columns: columns ?? columnsForPaper(ctx.settings().printer.paperWidth),
-    };
-  };
-  const inputOf = (shift: ShiftRow): ShiftInput => ({ shift, sales: store.salesOfShift(shift.id), drops: store.cashDrops(shift.id) });
+  const reportContext = (columns?: ReportWidth) => sessionReportContext(ctx, views, columns);
+  const inputOf = (shift: ShiftRow) => sessionInput(ctx, shift);
 
   /** The session a call is about: the caller's open one, or one named by id (another operator's: managers only). */
   function target(shiftId: string | undefined, op: Operator): ShiftRow {
@@ -85,7 +95,7 @@ export function shiftHandlers(ctx: TillContext, views: SaleViews, errors: Backgr
       const r = buildShiftReport(inputOf(target(shiftId, op)), reportContext());
       return printer.printLines(r.lines, slipContext(ctx, op.name));
     },
-    zRead: ({ columns }) => buildDayReport(store.shiftsOfOpenDay().map(inputOf), { zNumber: null, closedBy: null, to: nowIso() }, reportContext(columns)),
+    zRead: ({ columns }) => buildDayReport(store.shiftsOfOpenDay().map(inputOf), store.safeRefundsOfOpenDay(), { zNumber: null, closedBy: null, to: nowIso() }, reportContext(columns)),
     async closeDay(_args, op) {
       const day = store.shiftsOfOpenDay();
       const c = reportContext();
@@ -96,8 +106,9 @@ export function shiftHandlers(ctx: TillContext, views: SaleViews, errors: Backgr
       }
       if (!day.length) throw new ApiFail('CONFLICT', 'Nothing to close: no drawer session since the last Z-read.');
       const at = nowIso();
+      const safeRefunds = store.safeRefundsOfOpenDay();
       const zNumber = store.closeDay({ id: newId(), fromAt: day[0]!.openedAt, closedAt: at, closedBy: op.id }, day.map((s) => s.id));
-      const report = buildDayReport(day.map(inputOf), { zNumber, closedBy: op.name, to: at }, c);
+      const report = buildDayReport(day.map(inputOf), safeRefunds, { zNumber, closedBy: op.name, to: at }, c);
       await backup();
       return { ...report, print: await printer.printLines(report.lines, slipContext(ctx, op.name)) };
     },

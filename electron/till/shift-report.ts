@@ -5,12 +5,13 @@
  * every session of the day.
  * Laid out as receipts at 32, 42 or 48 columns. Plain rows in, reports out.
  */
-import { isOpenSaleState, type CashDropView, type DayReport, type ReportWidth, type SaleSummary, type Shift, type ShiftReport, type ShiftSummary } from '../api/contract';
+import { isOpenSaleState, type CashDropView, type CashUpRow, type DayReport, type RefundPayoutView, type ReportWidth, type SaleSummary, type Shift, type ShiftReport, type ShiftSummary } from '../api/contract';
 import { rands } from '../../common/money';
 import { localTime } from '../../common/local-time';
 import { cashUp, tenderLabel, totalsBy } from './end-of-day';
 import { receiptColumns } from './receipt-columns';
-import type { CashDropRow, SaleRow, ShiftRow } from './store/repository';
+import { refundLines, sessionLines, varianceWords } from './session-lines';
+import type { CashDropRow, RefundPayoutRow, SaleRow, ShiftRow } from './store/repository';
 
 export function shiftOf(row: ShiftRow): Shift;
 export function shiftOf(row: ShiftRow | null): Shift | null;
@@ -23,6 +24,8 @@ export interface ShiftInput {
   shift: ShiftRow;
   sales: readonly SaleRow[];
   drops: readonly CashDropRow[];
+  /** Refunds its drawer paid out for sales of sessions closed before. */
+  refunds: readonly RefundPayoutRow[];
 }
 export interface ReportContext {
   generatedAt: string;
@@ -30,15 +33,17 @@ export interface ReportContext {
   /** The till's time zone: the times a report prints are local to it. */
   zone: string;
   operatorName: (id: string) => string;
+  /** The name of the operator whose drawer session this is; null for a session the till has no record of. */
+  shiftOperator: (shiftId: string) => string | null;
   summary: (row: SaleRow) => SaleSummary;
   columns: ReportWidth;
 }
 
 /**
  * A closed session as it was counted: a sale it held cash for then (pending, or waiting for its answer)
- * that failed or was cancelled since stays held in its figures (its refund is paid later, from
- * another drawer or the safe), and one sold since moves from held to sold, the same cash; so the
- * session's expected cash and variance never change after the count.
+ * that failed or was cancelled since stays held in its figures (a cancel's refund is paid out of the
+ * drawer open at the till then, or the safe: refund-payouts.ts), and one sold since moves from held
+ * to sold, the same cash; so the session's expected cash and variance never change after the count.
  */
 export function asCounted(input: ShiftInput): ShiftInput {
   const held = new Set(input.shift.heldAtClose ?? []);
@@ -46,13 +51,26 @@ export function asCounted(input: ShiftInput): ShiftInput {
   return { ...input, sales: input.sales.map((r) => (held.has(r.id) && (r.state === 'failed' || r.state === 'cancelled') ? { ...r, state: 'pending' } : r)) };
 }
 
+/**
+ * A session's expected money per tender (float + cash sales + pending cash held − drops − refunds paid
+ * out) as it stood at its count, and what was counted (null per tender not counted, all while open).
+ */
+export function sessionCashUp(session: ShiftInput): CashUpRow[] {
+  const { shift, sales, drops, refunds } = asCounted(session);
+  return cashUp(sales, { openingFloatCents: shift.floatCents, dropsCents: sumCents(drops), counted: shift.counted ?? {} }, sumCents(refunds));
+}
 /** Expected and counted per tender, and the cash variance; null while the session is open (blind). */
-function countOf({ shift, sales, drops }: ShiftInput) {
-  if (!shift.counted) return null;
-  const rows = cashUp(sales, { openingFloatCents: shift.floatCents, dropsCents: sumDrops(drops), counted: shift.counted });
+function countOf(input: ShiftInput) {
+  if (!input.shift.counted) return null;
+  const rows = sessionCashUp(input);
   return { rows, varianceCents: rows.find((r) => r.tender === 'CASH')?.differenceCents ?? 0 };
 }
-const sumDrops = (drops: readonly CashDropRow[]) => drops.reduce((s, d) => s + d.amountCents, 0);
+const sumCents = (items: readonly { amountCents: number }[]) => items.reduce((s, d) => s + d.amountCents, 0);
+/** A refund paid out as reports show it: by whom, from which drawer (or the safe), for which session's sale. */
+export function refundView(r: RefundPayoutRow, c: Pick<ReportContext, 'operatorName' | 'shiftOperator'>): RefundPayoutView {
+  const session = (id: string | null) => (id ? { shiftId: id, operatorName: c.shiftOperator(id) ?? 'unknown' } : null);
+  return { saleId: r.saleId, amountCents: r.amountCents, at: r.at, by: c.operatorName(r.operatorId), paidFrom: session(r.shiftId), soldIn: session(r.soldShiftId) };
+}
 const soldOf = (sales: readonly SaleRow[]) => sales.filter((r) => r.state === 'succeeded');
 const named = (row: ShiftRow, c: Pick<ReportContext, 'operatorName'>) => ({ ...shiftOf(row), operatorName: c.operatorName(row.operatorId), closedBy: row.closedBy ? c.operatorName(row.closedBy) : null });
 
@@ -68,7 +86,9 @@ export function buildShiftReport(counted: ShiftInput, c: ReportContext): ShiftRe
     generatedAt: c.generatedAt,
     floatCents: shift.floatCents,
     drops: dropViews,
-    dropsCents: sumDrops(drops),
+    dropsCents: sumCents(drops),
+    refunds: input.refunds.map((r) => refundView(r, c)),
+    refundsCents: sumCents(input.refunds),
     sold: { count: sold.length, amountCents: sold.reduce((s, r) => s + r.amountCents, 0) },
     byTender: totalsBy(sold, (r) => r.tenderType, tenderLabel),
     pending: sales.filter((r) => isOpenSaleState(r.state)).map(c.summary),
@@ -97,6 +117,7 @@ function shiftLines(r: Omit<ShiftReport, 'lines'>, c: ReportContext): string[] {
     ...pair('Opening float', rands(r.floatCents)),
     ...pair(`Cash drops (${r.drops.length})`, rands(-r.dropsCents)),
     ...r.drops.flatMap((d) => pair(fit(`  ${local(d.at).slice(11)} ${d.by}`), rands(d.amountCents))),
+    ...(r.refunds.length ? [...pair(`Refunds paid out (${r.refunds.length})`, rands(-r.refundsCents)), ...refundLines(r.refunds, { pair, fit })] : []),
     ...pair(`Sales (${r.sold.count})`, rands(r.sold.amountCents)),
     ...r.byTender.flatMap((t) => pair(`  ${t.label} (${t.count})`, rands(t.amountCents))),
     ...pair(`Pending, cash held (${r.pending.length})`, rands(r.pending.reduce((s, p) => s + p.amountCents, 0))),
@@ -130,7 +151,8 @@ export function summarizeShift(session: ShiftInput, c: Pick<ReportContext, 'oper
   const cash = counted?.rows.find((r) => r.tender === 'CASH');
   return {
     shift: named(input.shift, c),
-    dropsCents: sumDrops(input.drops),
+    dropsCents: sumCents(input.drops),
+    refundsCents: sumCents(input.refunds),
     soldCents: soldOf(input.sales).reduce((s, r) => s + r.amountCents, 0),
     countedCashCents: cash?.countedCents ?? null,
     expectedCashCents: cash?.expectedCents ?? null,
@@ -138,8 +160,8 @@ export function summarizeShift(session: ShiftInput, c: Pick<ReportContext, 'oper
   };
 }
 
-/** The Z-read over the day's sessions (every session no earlier Z-read took in). */
-export function buildDayReport(sessions: readonly ShiftInput[], z: { zNumber: number | null; closedBy: string | null; to: string }, c: ReportContext): DayReport {
+/** The Z-read over the day's sessions (every session no earlier Z-read took in) and the refunds paid from the safe meanwhile. */
+export function buildDayReport(sessions: readonly ShiftInput[], safeRefunds: readonly RefundPayoutRow[], z: { zNumber: number | null; closedBy: string | null; to: string }, c: ReportContext): DayReport {
   const all = sessions.map((s) => summarizeShift(s, c));
   const closed = all.filter((s) => s.shift.closedAt !== null);
   const sales = sessions.flatMap((s) => s.sales);
@@ -154,6 +176,8 @@ export function buildDayReport(sessions: readonly ShiftInput[], z: { zNumber: nu
     openSessions: all.filter((s) => s.shift.closedAt === null),
     floatCents: sum((s) => s.shift.floatCents, all),
     dropsCents: sum((s) => s.dropsCents, all),
+    refunds: [...sessions.flatMap((s) => s.refunds), ...safeRefunds].map((r) => refundView(r, c)),
+    safeRefundsCents: sumCents(safeRefunds),
     sold: { count: sold.length, amountCents: sold.reduce((s, r) => s + r.amountCents, 0) },
     byTender: totalsBy(sold, (r) => r.tenderType, tenderLabel),
     pending: sales.filter((r) => isOpenSaleState(r.state)).map(c.summary),
@@ -168,7 +192,6 @@ export function buildDayReport(sessions: readonly ShiftInput[], z: { zNumber: nu
 function dayLines(r: Omit<DayReport, 'lines'>, c: ReportContext): string[] {
   const { pair, rule, center, fit } = receiptColumns(c.columns);
   const local = (iso: string) => localTime(iso, c.zone);
-  const variance = (v: number | null) => (v === null ? 'open' : v === 0 ? 'balances' : `${v < 0 ? 'short' : 'over'} ${rands(Math.abs(v))}`);
   return [
     center(r.zNumber === null ? 'Z-READ (PREVIEW)' : `Z-READ No. ${r.zNumber}`),
     center(`Terminal ${c.terminalId}`),
@@ -181,20 +204,17 @@ function dayLines(r: Omit<DayReport, 'lines'>, c: ReportContext): string[] {
     ...pair(`Pending, cash held (${r.pending.length})`, rands(r.pending.reduce((s, p) => s + p.amountCents, 0))),
     ...pair('Floats', rands(r.floatCents)),
     ...pair('Cash drops', rands(-r.dropsCents)),
+    ...(r.refunds.length
+      ? [...pair(`Refunds paid (${r.refunds.length})`, rands(-r.refunds.reduce((t, x) => t + x.amountCents, 0))), ...(r.safeRefundsCents ? pair('  of which from the safe', rands(-r.safeRefundsCents)) : []), ...refundLines(r.refunds, { pair, fit })]
+      : []),
     rule,
     `SESSIONS (${r.sessions.length})`,
-    ...r.sessions.flatMap((s) => [
-      fit(`${s.shift.operatorName} ${local(s.shift.openedAt).slice(11)}-${s.shift.closedAt ? local(s.shift.closedAt).slice(11) : 'open'}`),
-      ...pair('  Float', rands(s.shift.floatCents)),
-      ...pair('  Counted cash', s.countedCashCents === null ? 'not counted' : rands(s.countedCashCents)),
-      ...pair('  Expected cash', s.expectedCashCents === null ? '-' : rands(s.expectedCashCents)),
-      ...pair('  Variance', variance(s.varianceCents)),
-    ]),
+    ...sessionLines(r.sessions, { pair, fit }, c.zone),
     ...(r.openSessions.length ? [fit(`STILL OPEN: ${r.openSessions.length}`), ...r.openSessions.map((s) => fit(`  ${s.shift.operatorName} since ${local(s.shift.openedAt).slice(11)}`))] : []),
     rule,
     ...pair('Cash counted', rands(r.countedCashCents)),
     ...pair('Cash expected', rands(r.expectedCashCents)),
-    ...pair('Variance', variance(r.varianceCents)),
+    ...pair('Variance', varianceWords(r.varianceCents)),
     rule,
     '',
     fit('Manager: ' + '_'.repeat(c.columns)),

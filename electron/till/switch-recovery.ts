@@ -3,7 +3,8 @@
  * start, it lists the switch's purchases and retries of the last RECOVER_DAYS days through the
  * switch's admin API; of those this till sent (its terminal and client id in the request):
  * - a completed one the till has no record of is written back as a succeeded sale, marked recovered,
- *   with the switch's own answer (tokens, utility); nothing is sent again and no slip is printed (the
+ *   with the switch's own answer (tokens, utility) and the tender the till sent (a card's masked
+ *   number and approval code, so its reprint shows them); nothing is sent again and no slip is printed (the
  *   customer had both); the manager finds the sale in the transaction list;
  * - a completed one the till still holds open (its later writes lost) takes the switch's answer as its
  *   own, marked recovered, as a late answer — the customer is gone: its slip prints, no drawer opens;
@@ -14,6 +15,7 @@ import type { PurchaseAnswer, PurchaseRequest } from '../../switch-core/protocol
 import type { TillContext } from './backend-context';
 import { switchAdmin } from './console-proxy';
 import { isOpenSaleState } from '../api/contract';
+import { CARD_APPROVAL_CODE, MASKED_CARD } from '../api/masked-card';
 import { answerFields } from './sale-runner';
 import type { ApplySale } from './sale-transitions';
 import type { SwitchLink } from './switch-link';
@@ -26,6 +28,17 @@ interface TxSummary {
 }
 interface TxDetail {
   transaction: { request: PurchaseRequest | null; responseBody: PurchaseAnswer | null; startedAt?: string };
+}
+
+/**
+ * A card tender's masked number and the card terminal's approval code as the till sent them (the
+ * approval code goes as the tender's reference), so the recovered sale's reprint shows both.
+ */
+function cardOf(tender: NonNullable<PurchaseRequest['tenders']>[number] | undefined): { maskedCard: string | null; cardApproval: string | null } {
+  const card = tender !== undefined && tender.tenderType !== 'CASH';
+  const masked = card && typeof tender.cardNumber === 'string' && MASKED_CARD.test(tender.cardNumber) ? tender.cardNumber : null;
+  const approval = card && typeof tender.reference === 'string' && CARD_APPROVAL_CODE.test(tender.reference) ? tender.reference : null;
+  return { maskedCard: masked, cardApproval: approval };
 }
 
 /** Answers the ids of the sales taken back. */
@@ -60,7 +73,7 @@ export async function recoverLostSales(ctx: TillContext, link: SwitchLink, apply
         const tender = req.tenders?.[0];
         store.insertSale({
           id: saleId, version: 1, late: false, meterId: req.meter.meterId ?? '', amountCents: req.purchaseAmount.amount, currency: req.purchaseAmount.currency,
-          tenderType: tender?.tenderType ?? 'CASH', maskedCard: tender?.cardNumber ?? null, cardApproval: null, cashReceivedCents: null, operatorId: req.originator.operatorId ?? 'unknown', shiftId: null, lookupRef: null,
+          tenderType: tender?.tenderType ?? 'CASH', ...cardOf(tender), cashReceivedCents: null, operatorId: req.originator.operatorId ?? 'unknown', shiftId: null, lookupRef: null,
           requestJson: JSON.stringify(req), failureMessage: null, failureType: null, attempts: 1, lastError: null, nextAttemptAt: null,
           ...(completed
             ? // The customer left with the slip: a recovered sale owes none.

@@ -67,7 +67,9 @@ function screenForKey(key: string, session: SessionView | null): Screen | null {
 export function App() {
   const { session, sessionProblem, screen, setScreen, refreshSession, refreshStatus } = useTill();
   useEffect(() => {
-    void refreshSession();
+    // The page may have brought the session with it (boot.ts): then the first render was already the right screen.
+    const known = useTill.getState();
+    if (!known.session && !known.sessionProblem) void refreshSession();
     void refreshStatus();
     const t = setInterval(() => void refreshStatus(), 2000);
     return () => clearInterval(t);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ago, exactTime, parseRand, rand } from './format';
+import { ago, exactTime, parseRand, rand, setTillZone } from './format';
 
 describe('display helpers', () => {
   it('shows money in rand from integer cents', () => {
@@ -29,5 +29,16 @@ describe('display helpers', () => {
     const d = new Date(2026, 10, 23, 9, 5, 7); // local time, whatever the machine's zone
     expect(exactTime(d.toISOString())).toBe('2026-11-23 09:05:07');
     expect(exactTime('not a time')).toBe('not a time');
+  });
+
+  it("shows times in the till's zone when it is not the browser's, and by the browser's clock when it is", () => {
+    const browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const other = browser === 'Asia/Tokyo' ? 'America/New_York' : 'Asia/Tokyo';
+    const wall = new Intl.DateTimeFormat('sv-SE', { timeZone: other, dateStyle: 'short', timeStyle: 'medium' }).format(new Date('2026-11-23T09:05:07Z'));
+    setTillZone(other);
+    expect(exactTime('2026-11-23T09:05:07Z')).toBe(wall);
+    setTillZone(browser);
+    const d = new Date(2026, 10, 23, 9, 5, 7);
+    expect(exactTime(d.toISOString())).toBe('2026-11-23 09:05:07');
   });
 });

@@ -21,9 +21,17 @@ export function parseRand(text: string): number | null {
 
 /** The till's zone when it differs from the browser's (Settings may set one); null = the browser's own, by plain arithmetic. */
 let tillZone: string | null = null;
+/**
+ * The browser's own zone: Temporal's answer where the browser has it (Debian's Chromium does), as Intl's first use costs
+ * 20-35 ms and this runs before the first screen is drawn.
+ */
+function browserZone(): string {
+  const temporal = (globalThis as { Temporal?: { Now: { timeZoneId(): string } } }).Temporal;
+  return temporal ? temporal.Now.timeZoneId() : Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
 /** Called with the session's time zone: times on screen then read as the till's slips and reports do. */
 export function setTillZone(zone: string): void {
-  tillZone = zone === Intl.DateTimeFormat().resolvedOptions().timeZone ? null : zone;
+  tillZone = zone === browserZone() ? null : zone;
 }
 
 /** The exact local time for a hover: "2026-11-23 14:05:09". */

@@ -5,9 +5,9 @@
  * as a notice.
  */
 import { create } from 'zustand';
-import type { ApiError, LookupView, SaleApproval, SaleView, SessionView, Shift, StatusView, TenderInput } from '../../electron/api/contract';
+import type { ApiError, LookupView, Result, SaleApproval, SaleView, SessionView, Shift, StatusView, TenderInput } from '../../electron/api/contract';
 import { call } from './api';
-import { fetchSession } from './boot';
+import { fetchSession, sessionInPage } from './boot';
 import { setTillZone } from './format';
 import { loadNotices, loadWatch, noticeFor, saveNotices, saveWatch, settleWatch, watchSale, type LateNotice } from './late-sales';
 
@@ -54,12 +54,17 @@ interface TillState {
 export const currentShift = (s: Pick<TillState, 'status' | 'session'>): Shift | null =>
   s.status && s.status.operator?.id === s.session?.operator?.id ? s.status.shift : (s.session?.shift ?? null);
 
+/** The session's answer as state: a refusal keeps the session there was and says why. */
+const sessionState = (r: Result<SessionView>): Partial<Pick<TillState, 'session' | 'sessionProblem'>> =>
+  r.ok ? { session: r.value, sessionProblem: null } : { sessionProblem: r.error.message };
+
 const isWaiting = (s: SaleView | null): s is SaleView => s !== null && (s.state === 'purchasing' || s.state === 'retrying');
 const isSettled = (s: SaleView) => s.state === 'failed' || s.state === 'cancelled' || s.state === 'pending' || (s.state === 'succeeded' && s.progress.stage === 'done');
 
 export const useTill = create<TillState>((set, get) => ({
   session: null,
   sessionProblem: null,
+  ...(sessionInPage ? sessionState(sessionInPage) : {}),
   status: null,
   screen: 'cashier',
   lookup: null,
@@ -119,8 +124,7 @@ export const useTill = create<TillState>((set, get) => ({
     set({ lateNotices: notices });
   },
   async refreshSession() {
-    const r = await fetchSession();
-    set(r.ok ? { session: r.value, sessionProblem: null } : { sessionProblem: r.error.message });
+    set(sessionState(await fetchSession()));
   },
   async signIn(operatorId, pin) {
     const r = await call('signIn', { operatorId, pin });
@@ -214,7 +218,9 @@ function leaveIfWaiting(sale: SaleView | null): void {
   void call('leavePending', { saleId: sale.saleId });
 }
 
-// Every time on screen reads in the till's zone, as its slips and reports do.
+// Every time on screen reads in the till's zone, as its slips and reports do: from the first render when the page brought the session.
+const first = useTill.getState().session;
+if (first) setTillZone(first.timeZone);
 useTill.subscribe((s, before) => {
   if (s.session && s.session.timeZone !== before.session?.timeZone) setTillZone(s.session.timeZone);
 });

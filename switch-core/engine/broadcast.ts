@@ -39,9 +39,10 @@ export async function discover(
   const wasFlagged = before?.rebroadcastFlag ?? false;
   const enabled = await s.enabledIds();
   const unasked = whomToBroadcast(before, enabled);
-  const broadcast = unasked.filter((id) => s.monitor.circuit(id) !== 'open');
+  const anyShut = unasked.some(s.isOpen) || (before?.support.some((x) => x.status === 'SUPPORTED' && s.isOpen(x.providerId)) ?? false);
+  const broadcast = anyShut ? unasked.filter((id) => !s.isOpen(id)) : unasked;
   // Providers left out because their circuit is open: they have not said they do not know the meter.
-  const shut = [...new Set([...unasked, ...(before ? supportingProviders(before) : [])])].filter((id) => enabled.includes(id) && s.monitor.circuit(id) === 'open');
+  const shut = anyShut ? [...new Set([...unasked, ...(before ? supportingProviders(before) : [])])].filter((id) => enabled.includes(id) && s.isOpen(id)) : [];
   const route = before ? await s.route(before) : null;
   const primaries = route && route.ok ? route.candidates : [];
   const first = primaries.find((p) => !broadcast.includes(p));
@@ -61,7 +62,8 @@ export async function discover(
     let refusal: { providerId: string; result: PpuResult<unknown> } | null = null;
     let anyAnswer = false;
     let supported: { providerId: string; result: PpuResult<unknown> } | null = null;
-    const heard = new Set(s.providerIds().filter((p) => !ask.includes(p)));
+    const heard = new Set<string>();
+    for (const p of s.providerIds()) if (!ask.includes(p)) heard.add(p);
     const silent: string[] = shut.map((p) => `${s.nameOf(p)}: circuit open`);
     const decide = (v: { providerId: string; result: PpuResult<unknown> } | null, unreachable: boolean) => {
       if (decided) return;
@@ -135,20 +137,32 @@ function silenceOf(r: PpuResult<unknown>): string {
   return r.error?.errorType ? `${r.error.errorType} (HTTP ${r.status})` : `HTTP ${r.status}`;
 }
 
-/** One provider's answer (null: none in time) into the meter's row, writing as little as it can. */
-export function applyAnswer(s: SwitchState, meterId: string, providerId: string, r: PpuResult<unknown> | null): Promise<LookupAnswer> {
+/**
+ * One provider's answer (null: none in time) into the meter's row, writing as little as it can. A
+ * known meter answered as the table already says (the hot path: every sale's lookup) changes no
+ * status: its response time is touched in the next batch, outside the meter's queue of
+ * read-modify-write steps — unless a step is queued, which may be changing that very status.
+ */
+export async function applyAnswer(s: SwitchState, meterId: string, providerId: string, r: PpuResult<unknown> | null): Promise<LookupAnswer> {
   const answer = r ? classifyLookupResult(r) : 'NO_ANSWER';
+  const known = await s.store.getMeter(meterId);
+  const before = known && !(r?.outcome === 'successful' && known.utilityId === null) ? known.support.find((x) => x.providerId === providerId) : undefined;
+  if (before && (answer === 'NO_ANSWER' || answer === before.status) && !s.meterBusy(meterId)) {
+    const at = s.now();
+    if (answer !== 'NO_ANSWER' && at !== before.lastResponseAt) s.traces.addTouch(meterId, providerId, at);
+    return answer;
+  }
   return s.withMeter(meterId, async () => {
     const at = s.now();
     const current = (await s.store.getMeter(meterId)) ?? newMeter(meterId);
     const utilityId = r && r.outcome === 'successful' && current.utilityId === null ? await utilityIdFor(s, r.body) : null;
     const next = applyLookupAnswers(current, [{ providerId, answer, at }], { utilityId });
     if (current.support.length > 0 && utilityId === null) {
-      // Hot path (a known meter answered again): write only the provider's row that changed.
+      // A known meter: write only the provider's row that changed.
       const row = next.support.find((x) => x.providerId === providerId);
-      const before = current.support.find((x) => x.providerId === providerId);
-      if (row && row.status !== before?.status) await s.store.setSupport(meterId, row);
-      else if (row?.lastResponseAt && row.lastResponseAt !== before?.lastResponseAt) s.traces.addTouch(meterId, providerId, row.lastResponseAt); // only the time moved
+      const was = current.support.find((x) => x.providerId === providerId);
+      if (row && row.status !== was?.status) await s.store.setSupport(meterId, row);
+      else if (row?.lastResponseAt && row.lastResponseAt !== was?.lastResponseAt) s.traces.addTouch(meterId, providerId, row.lastResponseAt); // only the time moved
     } else {
       await s.store.saveMeter(next, at);
     }

@@ -21,11 +21,18 @@ export interface ProviderLookupAnswer {
  */
 export function whomToBroadcast(meter: MeterState | null, enabledProviders: readonly string[]): string[] {
   if (meter === null) return [...enabledProviders];
-  const status = new Map(meter.support.map((s) => [s.providerId, s.status]));
-  return enabledProviders.filter((p) => {
-    const s = status.get(p);
-    return s === undefined || s === 'UNCONFIRMED';
-  });
+  const out: string[] = [];
+  for (const p of enabledProviders) {
+    const s = statusOf(meter, p);
+    if (s === undefined || s === 'UNCONFIRMED') out.push(p);
+  }
+  return out;
+}
+
+/** A provider's status on a meter's row (a handful of rows: a scan, no Map built per lookup). */
+function statusOf(meter: MeterState, providerId: string): SupportStatus | undefined {
+  for (const s of meter.support) if (s.providerId === providerId) return s.status;
+  return undefined;
 }
 
 /**

@@ -12,12 +12,11 @@ import { answerRepeat } from './repeats';
 import type { Started, SwitchState } from './switch-state';
 
 export async function lookup(s: SwitchState, req: MeterLookupRequest): Promise<Reply> {
-  const repeat = () => answerRepeat(s, 'meterLookup', req, () => answer(s, req, { startedAt: s.now(), t0: performance.now() }));
   let started: Started;
   try {
     started = await s.begin(req.id, 'LOOKUP', req.meter.meterId, null, null, req);
   } catch (e) {
-    if (e instanceof DuplicateIdError) return repeat();
+    if (e instanceof DuplicateIdError) return repeat(s, req);
     throw e;
   }
   const p = answer(s, req, started);
@@ -28,9 +27,14 @@ export async function lookup(s: SwitchState, req: MeterLookupRequest): Promise<R
   // The row went in beside the broadcast (several nodes): an id already taken shows at finish.
   started.written.then(() => s.trackInFlight(req.id, p), () => undefined);
   return p.catch((e: unknown) => {
-    if (e instanceof DuplicateIdError) return repeat();
+    if (e instanceof DuplicateIdError) return repeat(s, req);
     throw e;
   });
+}
+
+/** A lookup whose id is taken: the stored answer, or asked afresh when its first run never finished. */
+function repeat(s: SwitchState, req: MeterLookupRequest): Promise<Reply> {
+  return answerRepeat(s, 'meterLookup', req, () => answer(s, req, { startedAt: s.now(), t0: performance.now() }));
 }
 
 async function answer(s: SwitchState, req: MeterLookupRequest, started: Started): Promise<Reply> {

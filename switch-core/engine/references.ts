@@ -16,22 +16,27 @@ const PARTY_KEYS = new Set(['originator', 'client', 'receiver', 'settlementEntit
  */
 export function referencesOf(txId: string, meterId: string | null, ...bodies: unknown[]): string[] {
   const out = new Set<string>();
-  const visit = (v: unknown, key: string, depth: number) => {
-    if (depth > 6 || v === null || v === undefined) return;
-    if (typeof v === 'string' || typeof v === 'number') {
-      if (REFERENCE_KEYS.has(key)) out.add(String(v));
-      return;
-    }
-    if (Array.isArray(v)) return v.forEach((x) => visit(x, key, depth + 1));
-    if (typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      for (const k in o) if (!PARTY_KEYS.has(k) && Object.hasOwn(o, k)) visit(o[k], k, depth + 1);
-    }
-  };
-  for (const b of bodies) visit(b, '', 0);
+  for (const b of bodies) visit(out, b, '', 0);
   out.delete(txId);
   if (meterId !== null) out.delete(meterId);
   return [...out];
+}
+
+/** Adds the references under one value; a function of the module, not a closure made per transaction. */
+function visit(out: Set<string>, v: unknown, key: string, depth: number): void {
+  if (depth > 6 || v === null || v === undefined) return;
+  if (typeof v === 'string' || typeof v === 'number') {
+    if (REFERENCE_KEYS.has(key)) out.add(String(v));
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (const x of v) visit(out, x, key, depth + 1);
+    return;
+  }
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k in o) if (!PARTY_KEYS.has(k) && Object.hasOwn(o, k)) visit(out, o[k], k, depth + 1);
+  }
 }
 
 /** The meter's last successful purchase through the switch: the one a reprint without a reference means. */

@@ -34,40 +34,54 @@ export function weightedOrder(ids: readonly string[], weightOf: (id: string) => 
   const left = [...ids].sort();
   const out: string[] = [];
   while (left.length > 0) {
-    const total = left.reduce((sum, id) => sum + Math.max(0, weightOf(id)), 0);
+    let total = 0;
+    for (const id of left) total += Math.max(0, weightOf(id));
     let index = 0;
     if (total > 0) {
       let r = rng() * total;
-      index = left.findIndex((id) => (r -= Math.max(0, weightOf(id))) < 0);
-      if (index < 0) index = left.length - 1;
+      index = left.length - 1;
+      for (let i = 0; i < left.length; i++) {
+        r -= Math.max(0, weightOf(left[i]!));
+        if (r < 0) {
+          index = i;
+          break;
+        }
+      }
     }
-    out.push(...left.splice(index, 1));
+    out.push(left.splice(index, 1)[0]!);
   }
   return out;
 }
 
+/** An enabled provider by id (a handful: a scan, no Map built per sale). */
+function enabledProvider(providers: readonly RoutingProvider[], id: string): RoutingProvider | undefined {
+  for (const p of providers) if (p.id === id) return p.enabled ? p : undefined;
+  return undefined;
+}
+
 export function routePurchase(input: RouteInput): RouteDecision {
   const { meter, utility, providers, circuit, rng, capability } = input;
-  const enabled = new Map(providers.filter((p) => p.enabled).map((p) => [p.id, p]));
-  const excluded = new Set(utility?.excluded ?? []);
-  const supporting = meter.support
-    .filter((s) => s.status === 'SUPPORTED' && enabled.has(s.providerId) && !excluded.has(s.providerId))
-    .map((s) => s.providerId);
-  if (supporting.length === 0) return { ok: false, reason: 'NO_SUPPORTING_PROVIDER' };
-  const capable = capability ? supporting.filter((id) => enabled.get(id)?.capabilities[capability] === true) : supporting;
+  const excluded = utility?.excluded ?? [];
+  const capable: string[] = [];
+  let supported = false;
+  for (const s of meter.support) {
+    if (s.status !== 'SUPPORTED' || excluded.includes(s.providerId)) continue;
+    const p = enabledProvider(providers, s.providerId);
+    if (!p) continue;
+    supported = true;
+    if (!capability || p.capabilities[capability] === true) capable.push(p.id);
+  }
+  if (!supported) return { ok: false, reason: 'NO_SUPPORTING_PROVIDER' };
   if (capable.length === 0) return { ok: false, reason: 'NOT_CAPABLE' };
 
-  const pool = new Set(capable);
   const ordered: string[] = [];
   const take = (id: string | null | undefined) => {
-    if (id && pool.has(id)) {
-      ordered.push(id);
-      pool.delete(id);
-    }
+    if (id && capable.includes(id) && !ordered.includes(id)) ordered.push(id);
   };
   take(meter.preferredProviderId);
   for (const id of utility?.ranked ?? []) take(id);
-  for (const id of weightedOrder([...pool], (id) => enabled.get(id)?.weight ?? 0, rng)) take(id);
+  const rest = capable.filter((id) => !ordered.includes(id));
+  for (const id of weightedOrder(rest, (id) => enabledProvider(providers, id)?.weight ?? 0, rng)) take(id);
 
   const candidates = ordered.filter((id) => circuit(id) !== 'open');
   if (candidates.length === 0) return { ok: false, reason: 'ALL_UNAVAILABLE' };

@@ -51,7 +51,7 @@ export class SwitchEngine {
   get monitor(): ProviderMonitor {
     return this.s.monitor;
   }
-  providerIds(): string[] {
+  providerIds(): readonly string[] {
     return this.s.providerIds();
   }
   descriptor(id: string): ProviderDescriptor | null {

@@ -153,6 +153,12 @@ export class SwitchState {
    * object sends the row's JSON again, so its trace need not store it twice (TraceRecord.requestAsRow).
    */
   private readonly rowRequests = new Map<string, unknown>();
+  /**
+   * The JSON a provider was sent for a lookup whose row waits for the batch, when it was the row's
+   * own request (the client serialised it): the row is written from it, so the request is neither
+   * serialised twice nor kept, parsed, in the batch until it is written.
+   */
+  private readonly sentRowJson = new Map<string, string>();
   /** Lookup rows still being inserted while their broadcast runs: a provider's trace waits for its row (the id may prove taken). */
   private readonly rowsBeingWritten = new Map<string, Promise<void>>();
   private readonly background = new Set<Promise<unknown>>();
@@ -160,6 +166,7 @@ export class SwitchState {
   private utilities: Promise<Map<string, UtilityPrefs>> | null = null;
   /** Connected providers in id order with their stored weights. */
   private routingProviders: Promise<RoutingProvider[]> | null = null;
+  private enabled: Promise<readonly string[]> | null = null;
 
   constructor(deps: EngineDeps) {
     this.store = deps.store;
@@ -181,8 +188,8 @@ export class SwitchState {
     });
   }
 
-  providerIds(): string[] {
-    return [...this.sortedIds];
+  providerIds(): readonly string[] {
+    return this.sortedIds;
   }
   descriptor(id: string): ProviderDescriptor | null {
     return this.providers.get(id)?.descriptor ?? null;
@@ -222,13 +229,23 @@ export class SwitchState {
       ...(link.asRow ? { requestAsRow: true as const } : { requestJson: t.requestText }),
       ...(asJson ? { responseJson: responseText } : {}),
     };
+    // Not after finish (a late broadcast answer): nobody would take it.
+    if (link.asRow && this.unwrittenLookups.has(link.txId) && this.rowRequests.has(link.txId)) this.sentRowJson.set(link.txId, t.requestText);
     const row = this.rowsBeingWritten.get(link.txId);
     if (row) row.then(() => this.traces.add(trace), () => undefined);
     else this.traces.add(trace);
   }
 
-  async enabledIds(): Promise<string[]> {
-    return (await this.routing()).filter((p) => p.enabled).map((p) => p.id);
+  /** The enabled providers' ids, in id order: one list per read of the providers' settings, not one per lookup. */
+  enabledIds(): Promise<readonly string[]> {
+    this.enabled ??= this.routing().then(
+      (list) => list.filter((p) => p.enabled).map((p) => p.id),
+      (err: unknown) => {
+        this.enabled = null;
+        throw err;
+      },
+    );
+    return this.enabled;
   }
 
   utilityCache(): Promise<Map<string, UtilityPrefs>> {
@@ -248,6 +265,7 @@ export class SwitchState {
   /** After a provider's weight changed (here or on another node). */
   forgetProviders(): void {
     this.routingProviders = null;
+    this.enabled = null;
   }
 
   private routing(): Promise<RoutingProvider[]> {
@@ -281,6 +299,8 @@ export class SwitchState {
     });
   }
   private readonly circuitOf = (id: string) => this.monitor.circuit(id);
+  /** Whether a provider's circuit is open (nothing is sent to it now); bound once, passed to array methods. */
+  readonly isOpen = (id: string): boolean => this.monitor.circuit(id) === 'open';
 
   /** Sends through a provider's client with the body linked to `txId`, and feeds health. */
   async call<T>(txId: string, providerId: string, body: object, send: (c: ProviderClient, b: never) => Promise<PpuResult<T>>): Promise<PpuResult<T>> {
@@ -384,9 +404,12 @@ export class SwitchState {
     // The store's own references were filed when it began (begin).
     this.traces.addRefs(txId, referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body));
     const row = started.unwritten;
+    const sentJson = this.sentRowJson.get(txId);
+    if (sentJson !== undefined) this.sentRowJson.delete(txId);
     if (row) {
       // A lookup: one finished row, and no till->switch trace (the row is that exchange; see tracesOf).
-      this.traces.addFinishedRow(row, outcome, () => this.unwrittenLookups.delete(row.id));
+      const requestJson = sentJson ?? JSON.stringify(row.request);
+      this.traces.addFinishedRow({ ...row, request: null, requestJson }, outcome, () => this.unwrittenLookups.delete(row.id));
       return { ...reply, json };
     }
     if (TX_OF_OPERATION[op] === 'LOOKUP') {
@@ -432,6 +455,11 @@ export class SwitchState {
       if (this.meterSteps.get(meterId) === tail) this.meterSteps.delete(meterId);
     });
     return run;
+  }
+
+  /** Whether read-modify-write steps on this meter's row are queued or running (withMeter). */
+  meterBusy(meterId: string): boolean {
+    return this.meterSteps.has(meterId);
   }
 
   /** Work under way for an id: a retry or repeat with its id waits for it (its failure is its caller's to handle). */

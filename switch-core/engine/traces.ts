@@ -15,6 +15,12 @@ const sizeOf = (b: Buffers) => b.traces.length + b.refs.length + b.finishedRows.
 
 export class TraceWriter {
   private buf: Buffers = emptyBuffers();
+  /**
+   * The touches buffered, by meter and provider: a meter answered again before the batch moves its
+   * buffered time instead of adding a row (under load, one meter's provider is touched hundreds of
+   * times a batch, and only the last time is kept). Emptied whenever touches leave the buffer.
+   */
+  private touchOf = new Map<string, { meterId: string; providerId: string; at: string }>();
   /** Run once a batch holding a finished lookup row is written (the row is then the store's). */
   private afterWrite: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -57,7 +63,15 @@ export class TraceWriter {
 
   /** A provider's last-response time moved forward, nothing else. */
   addTouch(meterId: string, providerId: string, at: string): void {
-    this.buf.touches.push({ meterId, providerId, at });
+    const key = `${meterId}\u0000${providerId}`;
+    const buffered = this.touchOf.get(key);
+    if (buffered) {
+      if (at > buffered.at) buffered.at = at;
+      return;
+    }
+    const touch = { meterId, providerId, at };
+    this.touchOf.set(key, touch);
+    this.buf.touches.push(touch);
     this.schedule();
   }
 
@@ -85,6 +99,7 @@ export class TraceWriter {
       outcomes: b.outcomes.splice(0, this.slice),
       touches: b.touches.splice(0, this.slice),
     };
+    this.touchOf.clear();
     const after = this.afterWrite.splice(0, part.finishedRows.length);
     void this.write(part, after);
     if (sizeOf(this.buf) > 0) {
@@ -101,6 +116,7 @@ export class TraceWriter {
     const part = this.buf;
     const after = this.afterWrite;
     this.buf = emptyBuffers();
+    this.touchOf.clear();
     this.afterWrite = [];
     return this.write(part, after);
   }

@@ -97,10 +97,16 @@ export class PpuClient {
   private readonly transport: typeof http.request;
   private readonly authHeader: string;
   private readonly baseUrl: string;
+  /** The base URL as request options, parsed once: a URL string would be parsed again for every request. */
+  private readonly origin: { protocol: string; hostname: string; port: string | undefined; pathname: string };
   private readonly timeoutMs: number;
 
   constructor(private readonly options: PpuClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    const u = new URL(this.baseUrl);
+    // As node:http reads a URL: an IPv6 host without its brackets, the scheme's port when none is given.
+    const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+    this.origin = { protocol: u.protocol, hostname, port: u.port === '' ? undefined : u.port, pathname: u.pathname === '/' ? '' : u.pathname };
     this.authHeader = 'Basic ' + Buffer.from(`${options.username}:${options.password}`).toString('base64');
     this.timeoutMs = options.timeoutMs ?? 60_000;
     // An idle kept-alive socket is closed after 4 s (sooner if the server's Keep-Alive hint says
@@ -148,9 +154,14 @@ export class PpuClient {
   }
 
   /** One POST; resolves with the status and the body's text, rejects on a connection error or timeout. */
-  private post(url: string, body: string, authorization: string): Promise<{ status: number; text: string }> {
+  private post(path: string, body: string, authorization: string): Promise<{ status: number; text: string }> {
+    const { protocol, hostname, port, pathname } = this.origin;
     return new Promise((resolve, reject) => {
-      const req = this.transport(url, {
+      const req = this.transport({
+        protocol,
+        hostname,
+        port,
+        path: pathname + path,
         method: 'POST',
         agent: this.agent,
         headers: { 'content-type': 'application/json', accept: 'application/json', authorization, 'content-length': Buffer.byteLength(body) },
@@ -183,7 +194,8 @@ export class PpuClient {
   }
 
   private async send<T>(op: PpuOperation, params: Record<string, string>, body: unknown): Promise<PpuResult<T>> {
-    const url = this.baseUrl + pathFor(op, params);
+    const path = pathFor(op, params);
+    const url = this.baseUrl + path;
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
     let result: PpuResult<T>;
@@ -193,7 +205,7 @@ export class PpuClient {
     try {
       // A token that cannot be fetched means nothing was sent; still reported as this exchange's reason.
       const authorization = this.options.authorization ? await this.options.authorization() : this.authHeader;
-      const res = await this.post(url, requestText, authorization);
+      const res = await this.post(path, requestText, authorization);
       responseText = res.text;
       responseBody = parseJson(res.text);
       result = classify<T>(op, res.status, responseBody, currencyOf(body), performance.now() - t0);

@@ -20,7 +20,7 @@ import type {
 } from '../engine/model';
 import type { UtilityType } from '../protocol';
 import { OPERATIONS, type PpuOperation } from '../protocol';
-import type { TransactionOutcome, UtilityRoutingRow } from './switch-store';
+import type { NewTransaction, TransactionOutcome, UtilityRoutingRow } from './switch-store';
 
 export interface TxRow {
   id: string;
@@ -98,6 +98,8 @@ export function cacheMeter(cache: Map<string, MeterState | null>, meterId: strin
 
 export const parse = (text: string | null): unknown => (text === null || text === '' ? null : (JSON.parse(text) as unknown));
 
+/** A new transaction's request column: its JSON as the caller made it, or made here. */
+export const requestJsonOf = (tx: NewTransaction): string => tx.requestJson ?? JSON.stringify(tx.request);
 export const jsonOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
 /** A transaction's outcome as its row's columns, in the order of the finishing statement (statements.ts). */

@@ -265,7 +265,10 @@ export function storeContract(name: string, open: () => Promise<SwitchStore>): v
       await s.writeBatch({
         traces: [trace('p1', 'till->switch', 1), trace('p1', 'switch->provider', 2, { requestJson: '{"raw":1}', responseJson: '{"raw":2}' }), trace('p1', 'switch->provider', 3, { responseBody: null, status: null })],
         refs: [{ txId: 'p1', ref: 'R1' }, { txId: 'p1', ref: 'R1' }, { txId: 'p1', ref: 'R2' }],
-        finishedRows: [{ tx: newTx('p1', { type: 'LOOKUP', meterId: 'm1', amount: null, request: { q: 1 } }), outcome: outcome({ ms: 7.75, responseBody: { meter: 'm1' } }) }],
+        finishedRows: [
+          { tx: newTx('p1', { type: 'LOOKUP', meterId: 'm1', amount: null, request: { q: 1 } }), outcome: outcome({ ms: 7.75, responseBody: { meter: 'm1' } }) },
+          { tx: newTx('p2', { type: 'LOOKUP', meterId: 'm1', amount: null, request: null, requestJson: '{"q":2}' }), outcome: outcome() },
+        ],
         outcomes: [{ id: 'up-front', outcome: outcome({ status: 'FAILED', errorType: 'METER_NOT_FOUND', responseStatus: 404, responseJson: '{"e":1}', final: true }) }],
         touches: [
           { meterId: 'm1', providerId: 'P01', at: at(4) }, // older than stored: ignored
@@ -274,6 +277,7 @@ export function storeContract(name: string, open: () => Promise<SwitchStore>): v
         ],
       });
       expect(await s.getTransaction('p1')).toMatchObject({ type: 'LOOKUP', status: 'SUCCESSFUL', ms: 7.75, request: { q: 1 }, responseBody: { meter: 'm1' }, final: true, references: ['p1', 'm1', 'R1', 'R2'] });
+      expect((await s.getTransaction('p2'))?.request).toEqual({ q: 2 }); // written from the JSON it came with
       expect(await s.getTransaction('up-front')).toMatchObject({ status: 'FAILED', errorType: 'METER_NOT_FOUND', responseStatus: 404, responseBody: { e: 1 }, final: true });
       expect((await s.getMeter('m1'))?.support).toEqual([
         { providerId: 'P01', status: 'SUPPORTED', lastResponseAt: at(5) },

@@ -49,6 +49,8 @@ export interface NewTransaction {
   startedAt: string;
   purchaseId: string | null;
   request: unknown;
+  /** request already serialised, when the caller has it: written as is (request is then not read). */
+  requestJson?: string;
 }
 
 export interface TransactionOutcome {

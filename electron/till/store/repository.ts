@@ -106,6 +106,19 @@ export interface CashDropRow {
   amountCents: number;
   operatorId: string;
 }
+/** A refund paid out for a cancelled pending cash sale whose own session was closed (or that had none). */
+export interface RefundPayoutRow {
+  id: string;
+  saleId: string;
+  /** The session whose drawer paid it; null: paid from the safe (no session was open at the till). */
+  shiftId: string | null;
+  /** The session that took the sale's cash; null for a sale that had none (recovered). */
+  soldShiftId: string | null;
+  amountCents: number;
+  at: string;
+  /** Who cancelled the sale (and so paid the refund). */
+  operatorId: string;
+}
 export interface DayCloseRow {
   id: string;
   zNumber: number;
@@ -191,6 +204,7 @@ export const UNKNOWN_PIN_IDS_KEPT = 10_000;
 
 const SHIFT_SELECT = `SELECT id, operator_id AS operatorId, opened_at AS openedAt, closed_at AS closedAt, float_cents AS floatCents, counted_json AS counted,
   closed_by AS closedBy, day_close_id AS dayCloseId, held_json AS heldAtClose FROM shifts`;
+const PAYOUT_SELECT = `SELECT id, sale_id AS saleId, shift_id AS shiftId, sold_shift_id AS soldShiftId, amount_cents AS amountCents, at, operator_id AS operatorId FROM refund_payouts`;
 function toShift(r: Raw | undefined): ShiftRow | null {
   const json = <T>(v: unknown): T | null => (v ? (JSON.parse(v as string) as T) : null);
   return r ? { ...(r as unknown as ShiftRow), counted: json<ShiftRow['counted']>(r.counted), heldAtClose: json<string[]>(r.heldAtClose) } : null;
@@ -227,7 +241,7 @@ export function openTillStore(path: string) {
     `INSERT INTO sales (${Object.values(SALE_COLS).join(', ')}) VALUES (${Object.keys(SALE_COLS).map((k) => '@' + k).join(', ')})`,
   );
   const getSaleStmt = prepare(`${SALE_SELECT} WHERE id = ?`);
-  // By the partial index made for it (migration 15): without table statistics SQLite would walk every succeeded sale.
+  // By the partial index made for it (migration 16): without table statistics SQLite would walk every succeeded sale.
   const slipsOwedStmt = prepare(`${SALE_SELECT} INDEXED BY sales_slips_owed WHERE state = 'succeeded' AND slip_printed = 0 AND print_error IS NULL AND slip_kind IS NULL ORDER BY created_at LIMIT ?`);
   const insertAdviceStmt = prepare(
     `INSERT INTO advices (id, seq, kind, sale_id, body_json, status, attempts, created_at)
@@ -458,6 +472,10 @@ export function openTillStore(path: string) {
     currentShift(operatorId: string): ShiftRow | null {
       return toShift(prepare(`${SHIFT_SELECT} WHERE operator_id = ? AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1`).get(operatorId) as Raw | undefined);
     },
+    /** The sessions open at this till now, the latest opened first. */
+    openShifts(): ShiftRow[] {
+      return (prepare(`${SHIFT_SELECT} WHERE closed_at IS NULL ORDER BY opened_at DESC, rowid DESC`).all() as Raw[]).map((r) => toShift(r)!);
+    },
     getShift(id: string): ShiftRow | null {
       return toShift(prepare(`${SHIFT_SELECT} WHERE id = ?`).get(id) as Raw | undefined);
     },
@@ -477,15 +495,32 @@ export function openTillStore(path: string) {
     cashDrops(shiftId: string): CashDropRow[] {
       return prepare(`SELECT id, shift_id AS shiftId, at, amount_cents AS amountCents, operator_id AS operatorId FROM cash_drops WHERE shift_id = ? ORDER BY at, rowid`).all(shiftId) as CashDropRow[];
     },
-    /** Records a Z-read and takes the given (closed) sessions into it, in one transaction; its number. */
+    /** Records a Z-read and takes the given (closed) sessions into it, with the refunds paid from the safe meanwhile, in one transaction; its number. */
     closeDay(d: Omit<DayCloseRow, 'zNumber'>, shiftIds: readonly string[]): number {
       return db.transaction(() => {
         const z = (prepare(`SELECT COALESCE(MAX(z_number), 0) + 1 AS z FROM day_closes`).get() as { z: number }).z;
         prepare(`INSERT INTO day_closes (id, z_number, from_at, closed_at, closed_by) VALUES (@id, @z, @fromAt, @closedAt, @closedBy)`).run({ ...d, z });
         const take = prepare(`UPDATE shifts SET day_close_id = ? WHERE id = ? AND closed_at IS NOT NULL`);
         for (const id of shiftIds) take.run(d.id, id);
+        prepare(`UPDATE refund_payouts SET day_close_id = ? WHERE shift_id IS NULL AND day_close_id IS NULL AND at <= ?`).run(d.id, d.closedAt);
         return z;
       })();
+    },
+    /** Written inside the cancel's own transaction; false when this sale's refund is already recorded. */
+    addRefundPayout(r: RefundPayoutRow): boolean {
+      return prepare(`INSERT OR IGNORE INTO refund_payouts (id, sale_id, shift_id, sold_shift_id, amount_cents, at, operator_id) VALUES (@id, @saleId, @shiftId, @soldShiftId, @amountCents, @at, @operatorId)`).run(r).changes === 1;
+    },
+    /** Refunds a session's drawer paid out. */
+    refundPayouts(shiftId: string): RefundPayoutRow[] {
+      return prepare(`${PAYOUT_SELECT} WHERE shift_id = ? ORDER BY at, rowid`).all(shiftId) as RefundPayoutRow[];
+    },
+    /** Refunds paid from the safe that no Z-read has taken in yet. */
+    safeRefundsOfOpenDay(): RefundPayoutRow[] {
+      return prepare(`${PAYOUT_SELECT} WHERE shift_id IS NULL AND day_close_id IS NULL ORDER BY at, rowid`).all() as RefundPayoutRow[];
+    },
+    /** Refunds paid from the safe in a period. */
+    safeRefundsBetween(from: string, to: string): RefundPayoutRow[] {
+      return prepare(`${PAYOUT_SELECT} WHERE shift_id IS NULL AND at >= ? AND at < ? ORDER BY at, rowid`).all(from, to) as RefundPayoutRow[];
     },
 
     // ── reprints and traces ──

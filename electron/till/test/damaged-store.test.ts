@@ -21,8 +21,8 @@ afterEach(async () => {
   rt = null;
 });
 
-async function start(dataDir: string, embedSwitch = false): Promise<TillApi> {
-  rt = await startTillRuntime({ dataDir, mode: 'cli', embedSwitch, virtualPrinter: false, workerIntervalMs: 0 });
+async function start(dataDir: string, embedSwitch = false, virtualPrinter = false): Promise<TillApi> {
+  rt = await startTillRuntime({ dataDir, mode: 'cli', embedSwitch, virtualPrinter, workerIntervalMs: 0 });
   return apiFromInvoke(rt.backend.invoke);
 }
 async function stop(): Promise<void> {
@@ -218,6 +218,25 @@ it('completed sales the switch knows and the restored till lost come back at the
   expect(eod.ok && eod.value.cashUp.find((r) => r.tender === 'CASH')?.expectedCents).toBe(11000);
 }, 120_000);
 
+it('a card sale taken back from the switch keeps the card terminal’s approval code and masked card: its reprint shows them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'till-card-'));
+  const api = await tillWithOwnPin(dir, true); // the newest backup: the sale below is in none
+  expect((await api.openShift({ floatCents: 0 })).ok).toBe(true);
+  const p = await api.purchase({ meterId: '00100000017', amountCents: 8000, tender: { type: 'DEBIT_CARD', maskedCard: '123456******7890', approvalCode: 'A1B2C3' } });
+  if (!p.ok) throw new Error(p.error.message);
+  expect((await waitSale(api, p.value.saleId, (x) => x === 'succeeded')).state).toBe('succeeded');
+
+  const after = await emptiedAndRestored(dir, '4826', true); // on the virtual printer: the reprint is read back
+  const t = await after.getTransaction({ saleId: p.value.saleId });
+  expect(t).toMatchObject({ ok: true, value: { sale: { recovered: true, tender: { type: 'DEBIT_CARD', maskedCard: '123456******7890', approvalCode: 'A1B2C3' } } } });
+  expect(await after.reprintLocal({ saleId: p.value.saleId })).toMatchObject({ ok: true, value: { printed: true } });
+  const jobs = await after.virtualPrinterJobs({ limit: 1 });
+  const slip = jobs.ok ? (jobs.value.jobs[0]?.text ?? '') : '';
+  expect(slip).toMatch(/COPY/);
+  expect(slip).toMatch(/123456\*{6}7890/);
+  expect(slip).toMatch(/Approval code:\s+A1B2C3/);
+}, 120_000);
+
 /** Every provider of the embedded switch given this behaviour (its admin API, as a field tech would). */
 async function providersBehave(patch: Record<string, unknown>): Promise<void> {
   const sw = rt!.embeddedSwitch!;
@@ -232,7 +251,7 @@ async function providersBehave(patch: Record<string, unknown>): Promise<void> {
 }
 
 /** Restores the newest good backup over a database emptied as if the disk had lost it, then starts the till again and waits for its comparison with the switch. */
-async function emptiedAndRestored(dir: string, pin: string): Promise<TillApi> {
+async function emptiedAndRestored(dir: string, pin: string, virtualPrinter = false): Promise<TillApi> {
   await stop();
   writeFileSync(join(dir, 'till.db'), '');
   const damaged = await start(dir, true);
@@ -240,7 +259,7 @@ async function emptiedAndRestored(dir: string, pin: string): Promise<TillApi> {
   const good = await damaged.listBackups({});
   expect(await damaged.restoreBackup({ name: good.ok ? good.value.newestGood! : '' })).toMatchObject({ ok: true });
   await stop();
-  const api = await start(dir, true);
+  const api = await start(dir, true, virtualPrinter);
   await rt!.backend.recovered();
   await api.signIn({ operatorId: 'manager', pin });
   return api;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SaleSummary } from '../../api/contract';
 import { buildEodReport, dayRange, REPORT_COLUMNS } from '../end-of-day';
+import { sessionCashUp, summarizeShift, type ShiftInput } from '../shift-report';
 import type { SaleRow } from '../store/repository';
 
 let n = 0;
@@ -8,7 +9,7 @@ function row(state: string, tenderType: string, amountCents: number, extra: Part
   n++;
   return {
     id: `00000000-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`, version: 1, state, late: false, meterId: '01234567890', amountCents, currency: '710', tenderType, maskedCard: null, cardApproval: null, cashReceivedCents: null,
-    operatorId: 'cashier', shiftId: null, lookupRef: null, requestJson: '{}', responseJson: null, customerName: null, utilityName: 'City of Cape Town', provider: 'EasyPay',
+    operatorId: 'cashier', shiftId: 'S1', lookupRef: null, requestJson: '{}', responseJson: null, customerName: null, utilityName: 'City of Cape Town', provider: 'EasyPay',
     failureMessage: null, failureType: null, attempts: 1, lastError: null, nextAttemptAt: null, slipPrinted: true, slipKind: 'sale', printError: null, tokenText: null,
     cancelledBy: null, cancelledAt: null, approvedBy: null, approvedOver: null, recoveredAt: null, createdAt: `2026-11-30T0${n % 10}:15:00.000Z`, updatedAt: '2026-11-30T10:00:00.000Z', ...extra,
   };
@@ -24,18 +25,27 @@ describe('end-of-day cash-up', () => {
     row('failed', 'CASH', 7_000), // never charged
     row('succeeded', 'DEBIT_CARD', 4_000),
   ];
+  // The cashier's session: R500 float, R200 to the safe, closed counting R475 cash and the card terminal's R40.
+  const session: ShiftInput = {
+    shift: { id: 'S1', operatorId: 'cashier', openedAt: '2026-11-30T06:00:00.000Z', closedAt: '2026-11-30T17:00:00.000Z', floatCents: 50_000, counted: { CASH: 47_500, DEBIT_CARD: 4_000 }, closedBy: 'cashier', dayCloseId: null, heldAtClose: [] },
+    sales: rows,
+    drops: [{ id: 'x1', shiftId: 'S1', at: '2026-11-30T12:00:00.000Z', amountCents: 20_000, operatorId: 'cashier' }],
+    refunds: [],
+  };
+  const names = { operatorName: (id: string) => (id === 'cashier' ? 'Cashier One' : id), shiftOperator: () => 'Cashier One' };
   const report = buildEodReport({
     from: '2026-11-30T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', generatedAt: '2026-11-30T18:00:00.000Z', terminalId: 'TILL0001', rows, operatorNames: new Map([['cashier', 'Cashier One'], ['manager', 'Manager']]), summary,
     drawerOpens: [{ id: 'd1', at: '2026-11-30T10:15:00.000Z', operatorId: 'manager', reason: 'change for the float', opened: true, saleId: null, kind: 'no-sale', error: null }],
-    count: { openingFloatCents: 50_000, dropsCents: 20_000, counted: { CASH: 47_500, DEBIT_CARD: 4_000 } },
+    sessions: [{ summary: summarizeShift(session, names), cashUp: sessionCashUp(session) }],
+    safeRefunds: [],
     zone: 'Africa/Johannesburg',
   });
 
-  it('expects float + cash sales + pending cash − drops in the drawer and shows the difference per tender', () => {
+  it("expects float + cash sales + pending cash − drops in the drawer and shows the difference per tender, from the session's own count", () => {
     const cash = report.cashUp.find((c) => c.tender === 'CASH');
-    expect(cash).toEqual({ tender: 'CASH', label: 'Cash', expectedCents: 50_000 + 10_000 + 5_000 + 3_000 - 20_000, countedCents: 47_500, differenceCents: -500 });
+    expect(cash).toEqual({ tender: 'CASH', label: 'Cash', expectedCents: 50_000 + 10_000 + 5_000 + 3_000 - 20_000, countedCents: 47_500, differenceCents: -500, uncountedCents: 0 });
     expect(report.cashUp.find((c) => c.tender === 'DEBIT_CARD')).toMatchObject({ expectedCents: 4_000, differenceCents: 0 });
-    expect(report.cashUp.find((c) => c.tender === 'CREDIT_CARD')).toMatchObject({ expectedCents: 0, countedCents: null, differenceCents: null });
+    expect(report.cashUp.find((c) => c.tender === 'CREDIT_CARD')).toBeUndefined(); // nothing taken, nothing counted: no row
   });
 
   it('prints a receipt within 32 columns with the float, drops, what is short, and the pending and reversed sales', () => {

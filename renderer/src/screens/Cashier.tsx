@@ -6,7 +6,7 @@
  * meter field takes focus back after every outcome, so a scan starts the next sale at once. Keys: Enter look up, F2 sell, F3 cash received, F4 leave pending / new sale,
  * F5 cash, F6 debit card, F7 credit card, F8 reprint last (managers), Esc new sale.
  */
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { decimalAmount } from '../../../common/money';
 import type { OpenSaleFlag, SaleApproval, TenderKind } from '../../../electron/api/contract';
 import { CARD_APPROVAL_CODE, MASKED_CARD } from '../../../electron/api/masked-card';
@@ -46,7 +46,8 @@ export function Cashier() {
   const amountRef = useRef<HTMLInputElement>(null);
   const cashRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => meterRef.current?.focus(), [drawerOpen]);
+  // In the commit, before the first paint: a keystroke right after the screen shows lands in the field.
+  useLayoutEffect(() => meterRef.current?.focus(), [drawerOpen]);
   // After a lookup the amount takes focus, unless the meter has a sale still open: then the manager's approval does.
   useEffect(() => {
     if (!lookup || sale) return;

@@ -1,8 +1,9 @@
 /**
  * Manager: the Z-read of the till's day (drawer sessions, closing those still open, closing the day),
- * then the end-of-day report for any days: the floats and drops are the sessions' own; enter what is
- * counted per tender and the till shows expected against counted with the difference, the pending
- * and reversed sales, the receipt it prints, and a CSV row per sale.
+ * then the end-of-day report for any days: the floats, drops, refunds paid out and counts are the
+ * sessions' own (a session not counted is named so); a count typed here for a tender replaces theirs.
+ * It shows expected against counted with the difference, the pending and reversed sales, the receipt
+ * it prints, and a CSV row per sale.
  */
 import { useEffect, useState } from 'react';
 import type { ApiError, CashCount, EodReport, TenderKind } from '../../../electron/api/contract';
@@ -88,7 +89,7 @@ export function Eod() {
               ))}
             </tbody>
           </table>
-          <p className="hint">Cash expected: the sessions' floats {rand(rep.openingFloatCents)} + cash sales + cash kept for pending sales − drops {rand(rep.dropsCents)}. Reversed sales were refunded and are not in the drawer.</p>
+          <p className="hint">Cash expected: the sessions' floats {rand(rep.openingFloatCents)} + cash sales + cash kept for pending sales − drops {rand(rep.dropsCents)} − refunds paid out {rand(rep.refundsPaidCents)}. Counted: each drawer session's own count at its close, unless you type one above. Reversed sales were refunded and are not in the drawer.</p>
           <div className="jobcols">
             <div>
               <h2>Pending ({rep.pending.length})</h2>

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import type { TransactionSummary } from '../../engine/model';
-import { jsonOrNull, outcomeValues, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
+import { jsonOrNull, outcomeValues, requestJsonOf, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
 import { DuplicateIdError, type SwitchStore } from '../switch-store';
 import { lastByKey, type PgConnection } from './connection';
 import type { Notifications } from './notifications';
@@ -54,7 +54,7 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
   return {
     // The hot path's statements are named (conn.run): each connection parses and plans them once, not per sale.
     async insertTransaction(tx, opts = {}) {
-      const values = [tx.id, tx.type, tx.meterId, tx.providerId, tx.status, tx.amount, tx.startedAt, tx.purchaseId, JSON.stringify(tx.request)];
+      const values = [tx.id, tx.type, tx.meterId, tx.providerId, tx.status, tx.amount, tx.startedAt, tx.purchaseId, requestJsonOf(tx)];
       try {
         await conn.run('insertTransaction', values, opts.durable === false ? pool : durablePool);
       } catch (err) {
@@ -145,7 +145,7 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
               started_at: tx.startedAt,
               ms: o.ms,
               purchase_id: tx.purchaseId,
-              request: JSON.stringify(tx.request),
+              request: requestJsonOf(tx),
               response_status: o.responseStatus,
               response_body: o.responseJson ?? jsonOrNull(o.responseBody),
               final: o.final ? 1 : 0,

@@ -11,7 +11,7 @@
  * and a lookup moves no money, so one lost to a crash before its batch is only asked again.
  */
 import type { TraceRecord, TransactionSummary } from '../../engine/model';
-import { jsonOrNull, outcomeValues, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
+import { jsonOrNull, outcomeValues, requestJsonOf, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
 import { SQL } from '../statements';
 import { DuplicateIdError, type NewTransaction, type SwitchStore } from '../switch-store';
 import type { SqliteConnection } from './connection';
@@ -23,7 +23,7 @@ export type TransactionQueries = Pick<
 >;
 
 const txValues = (tx: NewTransaction) =>
-  [tx.id, tx.type, tx.meterId, tx.providerId, tx.status, tx.amount, tx.startedAt, tx.purchaseId, JSON.stringify(tx.request)];
+  [tx.id, tx.type, tx.meterId, tx.providerId, tx.status, tx.amount, tx.startedAt, tx.purchaseId, requestJsonOf(tx)];
 
 const traceValues = (t: TraceRecord) =>
   [t.txId, t.direction, t.providerId, t.operation, t.url, traceRequestColumn(t), t.status, t.responseJson ?? jsonOrNull(t.responseBody), t.startedAt, t.ms];
@@ -72,7 +72,7 @@ export function transactionQueries({ db, write }: SqliteConnection, meters: Mete
     },
     async writeBatch(b) {
       await write('writeBatch', {
-        finishedRows: b.finishedRows.map(({ tx, outcome }) => [tx.id, tx.type, tx.meterId, tx.amount, tx.startedAt, tx.purchaseId, JSON.stringify(tx.request), ...outcomeValues(outcome)]),
+        finishedRows: b.finishedRows.map(({ tx, outcome }) => [tx.id, tx.type, tx.meterId, tx.amount, tx.startedAt, tx.purchaseId, requestJsonOf(tx), ...outcomeValues(outcome)]),
         outcomes: b.outcomes.map(({ id, outcome }) => [...outcomeValues(outcome), id]),
         touches: b.touches.map((t) => [t.at, t.meterId, t.providerId] as const),
         traces: b.traces.map(traceValues),

@@ -8,7 +8,7 @@
 import type { Migration } from '../../../../common/sqlite';
 
 const m: Migration = {
-  version: 15,
+  version: 16,
   name: 'sale-path-indexes',
   up(db) {
     db.exec(`

@@ -1,0 +1,133 @@
+/**
+ * The day's money as the drawer sessions counted it, on a real till file with the switch over HTTP:
+ * the end-of-day report takes each session's own blind count (expected against counted per session,
+ * the day's variance their sum) and says "not counted" only for a session that was not; the refund
+ * of a pending cash sale whose session was closed is paid out of the drawer session open at the till
+ * (its expected cash less the refund, so it balances when counted with the refund taken out) or, with
+ * none open, from the safe — each named in the Z-read.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
+
+let target: Target;
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target?.close();
+});
+
+const pins = { cashier: '1111', manager: '9999' };
+async function as(till: TestTill, operatorId: 'cashier' | 'manager'): Promise<void> {
+  const r = await till.api.signIn({ operatorId, pin: pins[operatorId] });
+  expect(r.ok, JSON.stringify(r)).toBe(true);
+}
+async function sold(till: TestTill): Promise<string> {
+  const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10_000, tender: { type: 'CASH' } });
+  if (!p.ok) throw new Error(p.error.message);
+  expect((await waitSale(till.api, p.value.saleId, (s) => s === 'succeeded' || s === 'failed')).state).toBe('succeeded');
+  return p.value.saleId;
+}
+async function leftPending(till: TestTill): Promise<string> {
+  target.setBehaviour({ timeoutRate: 1 });
+  const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10_000, tender: { type: 'CASH' } });
+  if (!p.ok) throw new Error(p.error.message);
+  expect((await till.api.leavePending({ saleId: p.value.saleId })).ok).toBe(true);
+  target.setBehaviour({ timeoutRate: 0 });
+  return p.value.saleId;
+}
+async function closeOwn(till: TestTill, cashCents: number): Promise<{ shiftId: string; varianceCents: number | null }> {
+  const r = await till.api.closeShift({ counted: { CASH: cashCents } });
+  if (!r.ok) throw new Error(r.error.message);
+  return { shiftId: r.value.shift.id, varianceCents: r.value.varianceCents };
+}
+
+describe('end of day from the sessions’ own counts', () => {
+  it('two counted sessions give the day’s counted cash and summed variance; a session left open is the only one not counted', async () => {
+    const till = await startTill(target); // both operators' sessions open with R500
+    await as(till, 'cashier');
+    await sold(till);
+    expect(await closeOwn(till, 60_000)).toMatchObject({ varianceCents: 0 }); // R500 + R100: balances
+    await as(till, 'manager');
+    await sold(till);
+    expect(await closeOwn(till, 59_500)).toMatchObject({ varianceCents: -500 }); // R5 short
+
+    const eod = await till.api.eodReport({});
+    if (!eod.ok) throw new Error(eod.error.message);
+    expect(eod.value.cashUp.find((c) => c.tender === 'CASH')).toEqual({ tender: 'CASH', label: 'Cash', expectedCents: 120_000, countedCents: 119_500, differenceCents: -500, uncountedCents: 0 });
+    expect(eod.value.sessions.map((s) => [s.shift.operatorName, s.countedCashCents, s.varianceCents])).toEqual([
+      ['Cashier One', 60_000, 0],
+      ['Manager', 59_500, -500],
+    ]);
+    const text = eod.value.lines.join('\n');
+    expect(text).not.toMatch(/not counted/);
+    expect(text).toMatch(/Cash\n\s+Expected\s+R1 ?200\.00\n\s+Counted\s+R1 ?195\.00\n\s+SHORT\s+-R5\.00/);
+    expect(text).toMatch(/DRAWER SESSIONS \(2\)\nCashier One [\d:]+-[\d:]+\n\s+Float\s+R500\.00\n\s+Counted cash\s+R600\.00\n\s+Expected cash\s+R600\.00\n\s+Variance\s+balances/);
+
+    // A third session opened and left open: named as not counted; the counted ones stand as they were.
+    await as(till, 'cashier');
+    expect((await till.api.openShift({ floatCents: 10_000 })).ok).toBe(true);
+    await as(till, 'manager');
+    const later = await till.api.eodReport({});
+    if (!later.ok) throw new Error(later.error.message);
+    expect(later.value.cashUp.find((c) => c.tender === 'CASH')).toMatchObject({ expectedCents: 130_000, countedCents: 119_500, differenceCents: -500, uncountedCents: 10_000 });
+    expect(later.value.sessions.filter((s) => s.countedCashCents === null).map((s) => [s.shift.operatorName, s.shift.closedAt])).toEqual([['Cashier One', null]]);
+    const lines = later.value.lines.join('\n');
+    expect(lines.match(/not counted/g)).toHaveLength(1);
+    expect(lines).toMatch(/Cashier One [\d:]+-open\n\s+Float\s+R100\.00\n\s+Counted cash\s+not counted/);
+    expect(lines).toMatch(/in no count\s+R100\.00/);
+    await till.backend.close();
+  }, 120_000);
+});
+
+describe('the refund of a pending cash sale whose session was closed', () => {
+  it('is paid out of the drawer session open at the till, which balances counted without it, and named in the Z-read; with none open, from the safe', async () => {
+    const till = await startTill(target);
+    await as(till, 'cashier');
+    const pending = await leftPending(till);
+    const cashierSession = await closeOwn(till, 60_000); // R500 float + R100 held for the pending sale
+    expect(cashierSession.varianceCents).toBe(0);
+
+    await as(till, 'manager'); // her own session is open with R500
+    expect(await till.api.cancelPending({ saleId: pending })).toMatchObject({ ok: true, value: { state: 'cancelled' } });
+    const x = await till.api.shiftReport({});
+    if (!x.ok) throw new Error(x.error.message);
+    expect(x.value.refunds).toMatchObject([{ saleId: pending, amountCents: 10_000, paidFrom: { operatorName: 'Manager' }, soldIn: { shiftId: cashierSession.shiftId, operatorName: 'Cashier One' } }]);
+    // R500 float less the R100 refund handed to the customer: R400 in the drawer balances.
+    const managerSession = await closeOwn(till, 40_000);
+    expect(managerSession.varianceCents).toBe(0);
+    const closed = await till.api.shiftReport({ shiftId: managerSession.shiftId });
+    expect(closed.ok && closed.value.lines.join('\n')).toMatch(new RegExp(`Refunds paid out \\(1\\)\\s+-R100\\.00\\n\\s+ref ${pending.slice(-8)} Manager's drawer\\s+R100\\.00\\n\\s+sold in Cashier One's session`));
+    // The cashier's session stays as counted: the sale still held there.
+    const theirs = await till.api.shiftReport({ shiftId: cashierSession.shiftId });
+    expect(theirs.ok && theirs.value.varianceCents).toBe(0);
+
+    // Another pending sale, its session closed, and no session open at all: the refund comes from the safe.
+    await as(till, 'cashier');
+    expect((await till.api.openShift({ floatCents: 20_000 })).ok).toBe(true);
+    const second = await leftPending(till);
+    expect((await closeOwn(till, 30_000)).varianceCents).toBe(0);
+    await as(till, 'manager');
+    expect((await till.api.cancelPending({ saleId: second })).ok).toBe(true);
+
+    const z = await till.api.zRead({});
+    if (!z.ok) throw new Error(z.error.message);
+    expect(z.value.refunds.map((r) => [r.saleId, r.paidFrom?.operatorName ?? 'safe', r.soldIn?.operatorName])).toEqual([
+      [pending, 'Manager', 'Cashier One'],
+      [second, 'safe', 'Cashier One'],
+    ]);
+    expect(z.value).toMatchObject({ safeRefundsCents: 10_000, varianceCents: 0 });
+    const text = z.value.lines.join('\n');
+    expect(text).toMatch(/Refunds paid \(2\)\s+-R200\.00\n\s+of which from the safe\s+-R100\.00/);
+    expect(text).toMatch(new RegExp(`ref ${second.slice(-8)} safe\\s+R100\\.00`));
+    const eod = await till.api.eodReport({});
+    expect(eod.ok && eod.value.safeRefunds.map((r) => r.saleId)).toEqual([second]);
+    expect(eod.ok && eod.value.cashUp.find((c) => c.tender === 'CASH')).toMatchObject({ differenceCents: 0, uncountedCents: 0 });
+
+    // The day's close takes the safe's refund in: the next Z-read starts without it.
+    expect((await till.api.closeDay({})).ok).toBe(true);
+    const next = await till.api.zRead({});
+    expect(next.ok && next.value.refunds).toEqual([]);
+    await till.backend.close();
+  }, 120_000);
+});
