@@ -62,7 +62,7 @@ export interface InvoiceSource {
 
 const COMMODITY: Record<string, { name: string; unit: string }> = {
   ELECTRICITY: { name: 'Electricity', unit: 'kWh' },
-  WATER: { name: 'Water', unit: 'kl' },
+  WATER: { name: 'Water', unit: 'kL' },
   GAS: { name: 'Gas', unit: 'kg' },
 };
 

@@ -110,7 +110,7 @@ function tenderText({ amountCents, tender: t }: SaleView): string {
 function saleText(s: SaleView, zone: string): string {
   const lines = [`Sale ${s.saleId}  ${s.state.toUpperCase()}${s.late ? ' (late)' : ''}  ${localTime(s.createdAt, zone)}  meter ${s.meterId}  ${rands(s.amountCents)}  attempts ${s.attempts}`];
   lines.push(`  Tender: ${tenderText(s)}`);
-  // The unit as the slip prints it (kWh, kl, kg); "units" only for a utility type the till does not know.
+  // The unit as the slip prints it (kWh, kL, kg); "units" only for a utility type the till does not know.
   for (const t of s.tokens) lines.push(`  ${(t.type ?? 'TOKEN').padEnd(6)} ${t.grouped}${t.units ? `  ${t.units} ${t.unit || 'units'}` : ''}`);
   if (s.failure) lines.push(`  ${s.failure.message}`);
   if (s.state === 'pending') lines.push('  PENDING: do not sell again; the till keeps retrying. Reference: ' + s.saleId);

@@ -181,7 +181,7 @@ export interface TokenView {
   grouped: string;
   /** Units as the provider gave them (the model's BigDecimal), e.g. 73.8. */
   units: number | null;
-  /** The unit the slip prints beside them (kWh, kl, kg: common/tax-invoice.ts commodityOf); '' when the utility type is not one the till knows. */
+  /** The unit the slip prints beside them (kWh, kL, kg: common/tax-invoice.ts commodityOf); '' when the utility type is not one the till knows. */
   unit: string;
   amountCents: number | null;
   receiptNum: string | null;
@@ -243,8 +243,8 @@ export interface SaleView {
   slip: SlipStatus;
   /** Confirmation/reversal delivery for this sale. */
   advice: { kind: 'confirmation' | 'reversal'; delivered: boolean; attempts: number } | null;
-  /** Who cancelled a pending sale, and when. */
-  cancelled: { by: string; at: string } | null;
+  /** Who cancelled a pending sale, and when; a cash refund's drawer (this till's open session's) or the safe (none open), as recorded; null for a card. */
+  cancelled: { by: string; at: string; refundFrom: 'drawer' | 'safe' | null } | null;
   createdAt: string;
   updatedAt: string;
   /** False while the switch's answer is shown but not yet written (disk full); it is written when space returns. */

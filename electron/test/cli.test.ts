@@ -46,11 +46,11 @@ describe('ppu-till exit codes', () => {
     expect(sold.out).toMatch(/SUCCEEDED/);
     const printed = /SUCCEEDED {2}(\d{4}-\d\d-\d\d \d\d:\d\d) {2}meter/.exec(sold.out)?.[1];
     expect([johannesburg(before), johannesburg(after)], sold.out).toContain(printed);
-    // A token's units carry the unit its slip prints: kWh for electricity, kl for water.
+    // A token's units carry the unit its slip prints: kWh for electricity, kL for water.
     expect(sold.out).toMatch(/STD +[\d ]+ {2}\d+(\.\d+)? kWh$/m);
     const water = till('sell', DEMO_METERS.water, '100');
     expect(water.code, water.out).toBe(0);
-    expect(water.out).toMatch(/STD +[\d ]+ {2}\d+(\.\d+)? kl$/m);
+    expect(water.out).toMatch(/STD +[\d ]+ {2}\d+(\.\d+)? kL$/m);
 
     const blocked = till('sell', DEMO_METERS.blocked, '20');
     expect(blocked.code, blocked.out).toBe(2);

@@ -6,6 +6,7 @@ import { commodityOf, inclusiveCents } from '../../common/tax-invoice';
 import type { PurchaseAnswer } from '../../switch-core/protocol';
 import type { ChargeView, QueueItem, SaleState, SaleSummary, SaleView, TenderKind, TokenView } from '../api/contract';
 import type { TillContext } from './backend-context';
+import { refundSourceOf } from './refund-payouts';
 import { groupToken } from './sale-machine';
 import type { AdviceRow, SaleRow } from './store/repository';
 
@@ -113,7 +114,7 @@ export function createSaleViews({ store, clock, settings }: TillContext, busy: (
       },
       slip: { printed: row.slipPrinted, kind: (row.slipKind as 'sale' | 'pending' | null) ?? null, printError: row.printError, reprintCount: store.reprintCount(row.id) },
       advice: adv ? { kind: adv.kind, delivered: adv.status === 'delivered', attempts: adv.attempts } : null,
-      cancelled: row.cancelledBy ? { by: row.cancelledBy, at: row.cancelledAt ?? row.updatedAt } : null,
+      cancelled: row.cancelledBy ? { by: row.cancelledBy, at: row.cancelledAt ?? row.updatedAt, refundFrom: refundSourceOf(store, row) } : null,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
       saved,

@@ -84,11 +84,9 @@ export function createTillBackend(deps: TillDeps): TillBackend {
   const slips = createSaleSlips(ctx, changes);
   const drawer = createCashDrawer(ctx);
   const payouts = refundPayouts(ctx);
-  // A refund's payout is written before the drawer opens for it, in the cancel's one transaction.
-  const apply = createApplySale(ctx, changes, slips, errors, (before, after) => {
-    payouts(before, after);
-    return drawer.saleChanged(before, after);
-  });
+  // A refund's payout is written before the drawer opens for it, in the cancel's one transaction;
+  // a refund paid from the safe leaves the drawer shut (no kick, no opening recorded).
+  const apply = createApplySale(ctx, changes, slips, errors, (before, after) => (payouts(before, after) === 'safe' ? null : drawer.saleChanged(before, after)));
   const unsaved = createUnsavedAnswers(ctx, apply);
   const runner = createSaleRunner(ctx, link, apply, changes, unsaved, errors);
   const views = createSaleViews(ctx, runner.busy, unsaved.overlay);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SaleView } from '../../electron/api/contract';
+import { commodityOf } from '../../common/tax-invoice';
 import { noticeFor, settleWatch } from './late-sales';
-import { creditTokenIndex, duration, problemWords, shortRef, switchWords, tokenNames, unitsText } from './words';
+import { creditTokenIndex, duration, problemWords, refundWords, shortRef, switchWords, tokenNames, unitsText } from './words';
 
 describe('codes in words', () => {
   it('says why a send got no answer, never the raw code', () => {
@@ -19,12 +20,23 @@ describe('codes in words', () => {
     expect(creditTokenIndex(tokens)).toBe(2);
   });
 
-  it('gives units their unit, leaves a provider’s own unit alone', () => {
-    expect(unitsText('20.70', 'ELECTRICITY')).toBe('20.70 kWh');
-    expect(unitsText('2.76', 'WATER')).toBe('2.76 kL');
-    expect(unitsText('1.13', 'GAS')).toBe('1.13 kg');
-    expect(unitsText('5 GJ', 'GAS')).toBe('5 GJ');
-    expect(unitsText(null, 'GAS')).toBeNull();
+  it('gives units the unit the slip prints (one table, commodityOf), SI spelling; leaves a provider’s own unit alone', () => {
+    const unit = (t: string) => commodityOf(t).unit;
+    expect(unitsText('20.70', unit('ELECTRICITY'))).toBe('20.70 kWh');
+    expect(unitsText(2.76, unit('WATER'))).toBe('2.76 kL');
+    expect(unitsText('1.13', unit('GAS'))).toBe('1.13 kg');
+    expect(unitsText('5 GJ', unit('GAS'))).toBe('5 GJ');
+    expect(unitsText(null, unit('GAS'))).toBeNull();
+    // The Sell screen prints the unit its token view carries, whatever it is: the till's, not a table of the screen's own.
+    expect(unitsText(12, 'm³')).toBe('12 m³');
+    expect(unitsText(12, '')).toBe('12 units');
+  });
+
+  it('says where a cancel’s refund is paid from, as the till recorded it', () => {
+    const cancelled = (refundFrom: 'drawer' | 'safe' | null) => ({ amountCents: 3000, cancelled: { by: 'manager', at: '2026-12-07T10:00:00Z', refundFrom } });
+    expect(refundWords(cancelled('drawer'))).toBe('Refund R 30.00: pay from this drawer.');
+    expect(refundWords(cancelled('safe'))).toBe('Refund R 30.00: pay from the safe.');
+    expect(refundWords(cancelled(null))).toBe('Refund R 30.00 to the customer.');
   });
 
   it('rounds durations and shortens references to the last 8 characters', () => {

@@ -3,7 +3,8 @@
  * tenders, units, sale states, the switch in use. Pure functions over plain values; one place so every screen says
  * the same thing.
  */
-import type { SaleState, SwitchStatus, TenderKind, TokenView } from '../../electron/api/contract';
+import type { SaleState, SaleView, SwitchStatus, TenderKind, TokenView } from '../../electron/api/contract';
+import { rand } from './format';
 
 type UtilityType = 'ELECTRICITY' | 'WATER' | 'GAS' | null | undefined;
 
@@ -36,15 +37,16 @@ export function problemWords(code: string | null | undefined): string {
   return code;
 }
 
-// The units the utilities sell in (the demo back office's UnitName): gas by mass.
-const UNIT: Record<string, string> = { ELECTRICITY: 'kWh', WATER: 'kL', GAS: 'kg' };
-
-/** Units with their unit name: "20.7 kWh"; units that already carry a name are left as the provider wrote them. */
-export function unitsText(units: string | null, utilityType: UtilityType): string | null {
-  if (units == null || units.trim() === '') return null;
-  if (!/^[\d.,\s]+$/.test(units)) return units;
-  const unit = utilityType ? UNIT[utilityType] : undefined;
-  return unit ? `${units.trim()} ${unit}` : `${units.trim()} units`;
+/**
+ * Units with their unit name as the slip prints it ("20.7 kWh", "2.76 kL": the unit a token view
+ * carries, or `commodityOf` in common/tax-invoice.ts); "units" for a unit the till does not know ('');
+ * units that already carry a name are left as the provider wrote them.
+ */
+export function unitsText(units: string | number | null, unit: string): string | null {
+  const text = units == null ? '' : String(units).trim();
+  if (text === '') return null;
+  if (!/^[\d.,\s]+$/.test(text)) return text;
+  return `${text} ${unit || 'units'}`;
 }
 
 const COMMODITY: Record<string, string> = { ELECTRICITY: 'Electricity', WATER: 'Water', GAS: 'Gas' };
@@ -108,4 +110,10 @@ export function switchWords(sw: Pick<SwitchStatus, 'reachable' | 'inUse' | 'posi
   if (sw.count < 2) return state;
   if (!sw.reachable) return `${state} (none of the ${sw.count} listed answers)`;
   return `${state}, using ${sw.inUse} (${sw.position} of ${sw.count})${sw.failedOverFrom ? `, failed over from ${sw.failedOverFrom}` : ''}`;
+}
+
+/** A cancel's refund in words: for cash, where it is paid from as the till recorded it (this drawer, or the safe when no drawer session was open). */
+export function refundWords(sale: Pick<SaleView, 'amountCents' | 'cancelled'>): string {
+  const from = sale.cancelled?.refundFrom;
+  return `Refund ${rand(sale.amountCents)}${from === 'safe' ? ': pay from the safe' : from === 'drawer' ? ': pay from this drawer' : ' to the customer'}.`;
 }

@@ -510,6 +510,10 @@ export function openTillStore(path: string) {
     addRefundPayout(r: RefundPayoutRow): boolean {
       return prepare(`INSERT OR IGNORE INTO refund_payouts (id, sale_id, shift_id, sold_shift_id, amount_cents, at, operator_id) VALUES (@id, @saleId, @shiftId, @soldShiftId, @amountCents, @at, @operatorId)`).run(r).changes === 1;
     },
+    /** The payout recorded for a sale's refund, if one was (none: the sale's own open drawer paid it, or no refund). */
+    refundPayoutOfSale(saleId: string): RefundPayoutRow | null {
+      return (prepare(`${PAYOUT_SELECT} WHERE sale_id = ?`).get(saleId) as RefundPayoutRow | undefined) ?? null;
+    },
     /** Refunds a session's drawer paid out. */
     refundPayouts(shiftId: string): RefundPayoutRow[] {
       return prepare(`${PAYOUT_SELECT} WHERE shift_id = ? ORDER BY at, rowid`).all(shiftId) as RefundPayoutRow[];

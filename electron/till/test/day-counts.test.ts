@@ -3,8 +3,8 @@
  * the end-of-day report takes each session's own blind count (expected against counted per session,
  * the day's variance their sum) and says "not counted" only for a session that was not; the refund
  * of a pending cash sale whose session was closed is paid out of the drawer session open at the till
- * (its expected cash less the refund, so it balances when counted with the refund taken out) or, with
- * none open, from the safe — each named in the Z-read.
+ * (its expected cash less the refund, so it balances when counted with the refund taken out; the drawer
+ * opens for it) or, with none open, from the safe (the drawer stays shut) — each named in the Z-read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
@@ -35,6 +35,20 @@ async function leftPending(till: TestTill): Promise<string> {
   expect((await till.api.leavePending({ saleId: p.value.saleId })).ok).toBe(true);
   target.setBehaviour({ timeoutRate: 0 });
   return p.value.saleId;
+}
+/** The drawer kicks the till sent its printer, and the openings it recorded for one sale (kinds in order). */
+const kicks = (till: TestTill) => till.sink.jobs.filter((b) => b[0] === 0x1b && b[1] === 0x70).length;
+const opensOf = (till: TestTill, saleId: string) => till.backend.store.drawerOpens('', '~').filter((d) => d.saleId === saleId).map((d) => d.kind);
+/** The Z-read of a day whose Cashier One sales were paid back: the first from the manager's drawer, the second from the safe; it balances. */
+async function zReadOfRefunds(till: TestTill, fromDrawer: string, fromSafe: string, safeCents: number) {
+  const z = await till.api.zRead({});
+  if (!z.ok) throw new Error(z.error.message);
+  expect(z.value.refunds.map((r) => [r.saleId, r.paidFrom?.operatorName ?? 'safe', r.soldIn?.operatorName])).toEqual([
+    [fromDrawer, 'Manager', 'Cashier One'],
+    [fromSafe, 'safe', 'Cashier One'],
+  ]);
+  expect(z.value).toMatchObject({ safeRefundsCents: safeCents, varianceCents: 0 });
+  return z.value;
 }
 async function closeOwn(till: TestTill, cashCents: number): Promise<{ shiftId: string; varianceCents: number | null }> {
   const r = await till.api.closeShift({ counted: { CASH: cashCents } });
@@ -89,10 +103,13 @@ describe('the refund of a pending cash sale whose session was closed', () => {
     expect(cashierSession.varianceCents).toBe(0);
 
     await as(till, 'manager'); // her own session is open with R500
-    expect(await till.api.cancelPending({ saleId: pending })).toMatchObject({ ok: true, value: { state: 'cancelled' } });
+    expect(await till.api.cancelPending({ saleId: pending })).toMatchObject({ ok: true, value: { state: 'cancelled', cancelled: { by: 'manager', refundFrom: 'drawer' } } });
     const x = await till.api.shiftReport({});
     if (!x.ok) throw new Error(x.error.message);
     expect(x.value.refunds).toMatchObject([{ saleId: pending, amountCents: 10_000, paidFrom: { operatorName: 'Manager' }, soldIn: { shiftId: cashierSession.shiftId, operatorName: 'Cashier One' } }]);
+    // Paid from her drawer: it opens for the refund (the sale's own opening, then the refund's).
+    expect(opensOf(till, pending)).toEqual(['sale', 'refund']);
+    await expect.poll(() => kicks(till)).toBe(2);
     // R500 float less the R100 refund handed to the customer: R400 in the drawer balances.
     const managerSession = await closeOwn(till, 40_000);
     expect(managerSession.varianceCents).toBe(0);
@@ -108,16 +125,12 @@ describe('the refund of a pending cash sale whose session was closed', () => {
     const second = await leftPending(till);
     expect((await closeOwn(till, 30_000)).varianceCents).toBe(0);
     await as(till, 'manager');
-    expect((await till.api.cancelPending({ saleId: second })).ok).toBe(true);
+    expect(await till.api.cancelPending({ saleId: second })).toMatchObject({ ok: true, value: { cancelled: { refundFrom: 'safe' } } });
+    // Paid from the safe: the drawer stays shut — no opening recorded, no kick (checked after the Z-read's print below).
+    expect(opensOf(till, second)).toEqual(['sale']);
 
-    const z = await till.api.zRead({});
-    if (!z.ok) throw new Error(z.error.message);
-    expect(z.value.refunds.map((r) => [r.saleId, r.paidFrom?.operatorName ?? 'safe', r.soldIn?.operatorName])).toEqual([
-      [pending, 'Manager', 'Cashier One'],
-      [second, 'safe', 'Cashier One'],
-    ]);
-    expect(z.value).toMatchObject({ safeRefundsCents: 10_000, varianceCents: 0 });
-    const text = z.value.lines.join('\n');
+    const z = await zReadOfRefunds(till, pending, second, 10_000);
+    const text = z.lines.join('\n');
     expect(text).toMatch(/Refunds paid \(2\)\s+-R200\.00\n\s+of which from the safe\s+-R100\.00/);
     expect(text).toMatch(new RegExp(`ref ${second.slice(-8)} safe\\s+R100\\.00`));
     const eod = await till.api.eodReport({});
@@ -128,6 +141,49 @@ describe('the refund of a pending cash sale whose session was closed', () => {
     expect((await till.api.closeDay({})).ok).toBe(true);
     const next = await till.api.zRead({});
     expect(next.ok && next.value.refunds).toEqual([]);
+    expect(kicks(till)).toBe(3); // the two sales left pending and the one refund from a drawer
+    await till.backend.close();
+  }, 120_000);
+});
+
+describe('a held pending cash sale that fails on its own', () => {
+  it('owes the customer her cash back: paid out of the drawer session open at the till, or from the safe with none open', async () => {
+    const till = await startTill(target);
+    /** A R50 cash sale (one the certification switch refuses outright) left pending while the switch is off the network. */
+    async function heldWhileDown(): Promise<string> {
+      await target.down();
+      const p = await till.api.purchase({ meterId: 'TST001', amountCents: 5_000, tender: { type: 'CASH' } });
+      if (!p.ok) throw new Error(p.error.message);
+      await waitSale(till.api, p.value.saleId, (s) => s === 'retrying' || s === 'pending');
+      expect((await till.api.leavePending({ saleId: p.value.saleId })).ok).toBe(true);
+      return p.value.saleId;
+    }
+    /** The switch back: the retry's answer is the provider's refusal, final. */
+    async function failsOnItsOwn(saleId: string): Promise<void> {
+      await target.up();
+      const done = await waitSale(till.api, saleId, (s) => s !== 'pending');
+      expect(done.state).toBe('failed');
+    }
+
+    await as(till, 'cashier');
+    const first = await heldWhileDown();
+    expect((await closeOwn(till, 55_000)).varianceCents).toBe(0); // R500 float + R50 held
+    await failsOnItsOwn(first);
+    await as(till, 'manager'); // her session, open with R500, pays the R50 back
+    const x = await till.api.shiftReport({});
+    if (!x.ok) throw new Error(x.error.message);
+    expect(x.value.refunds).toMatchObject([{ saleId: first, amountCents: 5_000, paidFrom: { operatorName: 'Manager' }, soldIn: { operatorName: 'Cashier One' } }]);
+    expect((await closeOwn(till, 45_000)).varianceCents).toBe(0); // R500 less the R50 handed back: balances
+
+    await as(till, 'cashier');
+    expect((await till.api.openShift({ floatCents: 20_000 })).ok).toBe(true);
+    const second = await heldWhileDown();
+    expect((await closeOwn(till, 25_000)).varianceCents).toBe(0);
+    await failsOnItsOwn(second); // no drawer session open at the till: from the safe
+    await as(till, 'manager');
+    await zReadOfRefunds(till, first, second, 5_000);
+    // Failed in the background with nobody at the counter: the drawer opened only for the two sales taken.
+    expect([first, second].map((id) => opensOf(till, id))).toEqual([['sale'], ['sale']]);
     await till.backend.close();
   }, 120_000);
 });

@@ -2,14 +2,15 @@
  * Manager: the pending sales and the advice queue, with age, attempts and last error in words; retry
  * now, or cancel a pending sale into a reversal after a confirmation that says what to refund and
  * what the customer hands back (the safe "No" has the focus). Each item shows the short reference
- * its pending slip prints; the list refreshes by itself.
+ * its pending slip prints; the list refreshes by itself. After a cancel it says where the refund is
+ * paid from, as the till recorded it: this drawer, or the safe when no drawer session was open.
  */
 import { useState } from 'react';
 import type { ApiError, QueueItem } from '../../../electron/api/contract';
 import { call } from '../api';
 import { ageText, rand } from '../format';
 import { useEvery } from '../poll';
-import { problemWords, shortRef } from '../words';
+import { problemWords, refundWords, shortRef } from '../words';
 import { Err } from './ErrorLine';
 import { When } from './When';
 
@@ -57,7 +58,11 @@ export function Queue() {
             onClick={() => {
               const q = confirming;
               setConfirming(null);
-              void act(call('cancelPending', { saleId: q.saleId })).then(() => setDone(`Cancelled. Refund ${rand(q.amountCents)} to the customer for meter ${q.meterId}.`));
+              void call('cancelPending', { saleId: q.saleId }).then(async (r) => {
+                setErr(r.ok ? null : r.error);
+                if (r.ok) setDone(`Cancelled the sale for meter ${q.meterId}. ${refundWords(r.value)}`);
+                await load();
+              });
             }}
           >
             Yes — cancel and refund {rand(confirming.amountCents)}

@@ -65,7 +65,7 @@ function CashLine({ sale }: { sale: SaleView }) {
   );
 }
 
-function Sold({ sale, utilityType }: { sale: SaleView; utilityType: Parameters<typeof unitsText>[1] }) {
+function Sold({ sale, utilityType }: { sale: SaleView; utilityType: Parameters<typeof tokenNames>[1] }) {
   const names = tokenNames(sale.tokens, utilityType);
   const credit = creditTokenIndex(sale.tokens);
   const tokenCents = sale.tokens.reduce((a, t) => a + (t.amountCents ?? 0), 0);
@@ -89,7 +89,7 @@ function Sold({ sale, utilityType }: { sale: SaleView; utilityType: Parameters<t
           {sale.tokens.map((t, i) => (
             <li key={i} className={`token-row ${i === credit ? 'credit' : ''}`} data-testid="token-row">
               <span className="token-type" data-testid="token-type">{names[i]}{sale.tokens.length > 1 && i === credit ? ' — load this for credit' : ''}</span>
-              {t.type !== 'KC' && unitsText(t.units === null ? null : String(t.units), utilityType) && <span className="units" data-testid="token-units">{unitsText(t.units === null ? null : String(t.units), utilityType)}</span>}
+              {t.type !== 'KC' && unitsText(t.units, t.unit) && <span className="units" data-testid="token-units">{unitsText(t.units, t.unit)}</span>}
               <span className="token" data-testid="token">{t.grouped}</span>
             </li>
           ))}
@@ -158,7 +158,7 @@ function Pending({ sale }: { sale: SaleView }) {
   );
 }
 
-export function SaleOutcome({ utilityType }: { utilityType: Parameters<typeof unitsText>[1] }) {
+export function SaleOutcome({ utilityType }: { utilityType: Parameters<typeof tokenNames>[1] }) {
   const sale = useTill((s) => s.sale);
   if (!sale) return null;
   if (sale.state === 'succeeded') return <Sold sale={sale} utilityType={utilityType} />;
@@ -176,7 +176,7 @@ export function SaleOutcome({ utilityType }: { utilityType: Parameters<typeof un
     return (
       <div className="state failed" role="alert" data-testid="outcome-cancelled">
         <h2>Cancelled — refund {rand(sale.amountCents)} to the customer</h2>
-        <p>{sale.tender.type === 'CASH' ? 'The cash drawer opens for the refund. ' : ''}The till sends a reversal to the switch; take back the pending slip.</p>
+        <p>{sale.cancelled?.refundFrom === 'drawer' ? 'The cash drawer opens for the refund. ' : sale.cancelled?.refundFrom === 'safe' ? 'Pay it from the safe: no drawer session is open at this till. ' : ''}The till sends a reversal to the switch; take back the pending slip.</p>
       </div>
     );
   }

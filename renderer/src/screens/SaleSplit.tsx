@@ -7,6 +7,7 @@
  */
 import { useEffect, useState } from 'react';
 import { decimalAmount } from '../../../common/money';
+import { commodityOf } from '../../../common/tax-invoice';
 import type { ApiError, ChargeView, SaleSplitView } from '../../../electron/api/contract';
 import { call } from '../api';
 import { parseRand, rand } from '../format';
@@ -73,7 +74,7 @@ export function SaleSplit({ amount, onAmount }: { amount: string; onAmount: (tex
           <tr data-testid="split-credit">
             <th scope="row">Units</th>
             <td>{split.credit ? rand(split.credit.amountCents) : '—'}</td>
-            <td>{split.credit?.units != null ? unitsText(String(split.credit.units), lookup.utilityType) : ''}</td>
+            <td>{split.credit?.units != null ? unitsText(split.credit.units, commodityOf(lookup.utilityType).unit) : ''}</td>
           </tr>
         </tbody>
       </table>
