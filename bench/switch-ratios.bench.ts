@@ -35,7 +35,6 @@
  * lookup, purchase) and PPU_BENCH_PARTS=saturated,cpu (of saturated, cpu, paced; paced without
  * saturated offers 500 req/s). `PPU_BENCH_PATHS=sqlite PPU_BENCH_OPS=lookup npx tsx bench/run-all.ts switch-ratios`
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,6 +42,7 @@ import pg from 'pg';
 import { DEMO_METERS } from '../switch-core/providers';
 import { createTestDatabase, findPostgresBinaries, startScratchPostgres } from '../test-support/postgres';
 import { checkOutBaseline } from './baseline-tree';
+import { startBenchChild } from './child-process';
 import { stopOnInterrupt } from './interrupt';
 import type { BenchNode, NodeCpu, NodeReady } from './switch-node.child';
 import { startOutsideWorld, type Run } from './switch-outside-world';
@@ -86,34 +86,19 @@ interface Node extends NodeReady {
   stop(): Promise<void>;
 }
 
-function startNode(name: string, node: BenchNode): Promise<Node> {
+async function startNode(name: string, node: BenchNode): Promise<Node> {
   const description = join(scratch, `${name}.json`);
   writeFileSync(description, JSON.stringify(node));
   // PPU_BENCH_CPU_PROF=dir: each process writes its threads' CPU profiles into dir/<name> when it stops
   // (the largest is the main thread's; bench/profile-top.ts reads it).
   const profile = process.env.PPU_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.PPU_BENCH_CPU_PROF, name)}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/switch-node.child.ts'], {
-    cwd: root,
-    env: { ...process.env, PPU_BENCH_NODE: description },
-    // stdin stays open while this process lives: the node stops when it closes, even after a SIGKILL here.
-    stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
-  });
-  const stop = () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM'))));
-  const unregister = stopOnInterrupt(stop);
+  const { ready, child, stop } = await startBenchChild<NodeReady>(name, 'bench/switch-node.child.ts', { PPU_BENCH_NODE: description }, profile);
   const cpu = () =>
     new Promise<NodeCpu>((ok) => {
       child.once('message', (m) => ok(m as NodeCpu));
       child.send('cpu');
     });
-  return new Promise((ok, fail) => {
-    let out = '';
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /ready (\{.*\})/.exec(out);
-      if (m?.[1]) ok({ ...(JSON.parse(m[1]) as NodeReady), cpu, stop: () => stop().finally(unregister) });
-    });
-    child.once('exit', (code) => fail(new Error(`${name} exited ${code} before it served: ${out}`)));
-  });
+  return { ...ready, cpu, stop };
 }
 
 interface Path {

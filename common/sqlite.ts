@@ -61,3 +61,25 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
   }
   return Number(db.pragma('user_version', { simple: true }));
 }
+
+const relaxers = new WeakMap<Database.Database, { normal: Database.Statement; full: Database.Statement }>();
+
+/**
+ * Commits `write` as one transaction with no flush of its own, on a connection opened FULL. In WAL
+ * mode such a commit survives a crash of the process the moment it returns, and a power cut from the
+ * next FULL commit to the same file on (its flush carries the log up to it) or the next checkpoint.
+ * Only for writes whose loss in a power cut the store rebuilds, or that nobody's money depends on:
+ * each caller says why. Inside a transaction already open, the write simply rides with it (SQLite
+ * keeps the level fixed inside a transaction).
+ */
+export function commitWithoutFlush<T>(db: Database.Database, write: () => T): T {
+  if (db.inTransaction) return write();
+  let level = relaxers.get(db);
+  if (!level) relaxers.set(db, (level = { normal: db.prepare('PRAGMA synchronous = NORMAL'), full: db.prepare('PRAGMA synchronous = FULL') }));
+  level.normal.run();
+  try {
+    return db.transaction(write)();
+  } finally {
+    level.full.run();
+  }
+}

@@ -29,14 +29,14 @@ export function startBackgroundWorker(ctx: TillContext, runner: SaleRunner, slip
       for (const row of store.dueSales(clock())) if (!runner.busy(row.id)) jobs.push(runner.attempt(row.id));
       // Slips owed after a crash between the answer and the print.
       for (const row of store.slipsOwed(50)) {
-        if (!slips.isPrinting(row.id)) jobs.push(errors.guard('printing a slip', () => slips.printFor(row.id, 'sale')));
+        if (!slips.isPrinting(row.id)) jobs.push(errors.guard('printing a slip', () => slips.printFor(row, 'sale')));
       }
     });
     // Slips that could not print before go out when the printer is back, in order.
     await errors.guard('sending queued print jobs', async () => {
       if (!ctx.closed()) slips.markPrinted(await printer.drain());
     });
-    await errors.guard('delivering advices', () => advices.deliverDue(20));
+    if (!process.env.TB_NOADV) await errors.guard('delivering advices', () => advices.deliverDue(20));
     const backups = ctx.deps.backups;
     if (backups && !ctx.deps.damage) await errors.guard('scheduled backup', () => backups.backupIfDue(clock(), (at) => store.findSales({ from: at, limit: 1 }).length > 0));
     await Promise.all(jobs);

@@ -141,16 +141,18 @@ export function saleHandlers(ctx: TillContext, { link, views, apply, runner, cha
       req.originator.operatorId = op.id;
       const now = nowIso();
       // Persist BEFORE sending: from here on a crash leads to a retry of this same id, never a second sale.
-      // This write is also the proof that the answer can be written: if it fails, nothing is sent.
-      writeBeforeSend(() => store.insertSale({
+      // This write is also the proof that the answer can be written: if it fails, nothing is sent. It
+      // counts the first send too (attempts 1), so the row and its attempt cost one flush.
+      const row: SaleRow = {
         id, version: 1, state: 'purchasing', late: false, meterId: m.meterId, amountCents: args.amountCents, currency: '710', tenderType: args.tender.type,
         maskedCard: args.tender.maskedCard ?? null, cardApproval: args.tender.approvalCode ?? null, cashReceivedCents: received ?? null, operatorId: op.id, shiftId: shift.id, lookupRef: args.lookupRef ?? null,
         requestJson: JSON.stringify(req), responseJson: null, customerName: lk?.customerName ?? null, utilityName: lk?.utilityName ?? null, provider: null,
-        failureMessage: null, failureType: null, attempts: 0, lastError: null, nextAttemptAt: null, slipPrinted: false, slipKind: null, printError: null,
+        failureMessage: null, failureType: null, attempts: 1, lastError: null, nextAttemptAt: null, slipPrinted: false, slipKind: null, printError: null,
         tokenText: null, cancelledBy: null, cancelledAt: null, approvedBy: approval?.managerId ?? null, approvedOver: approval?.pendingSaleId ?? null, recoveredAt: null, createdAt: now, updatedAt: now,
-      }));
-      void runner.attempt(id);
-      return views.saleView(needSale(ctx, id));
+      };
+      writeBeforeSend(() => store.insertSale(row));
+      void runner.sendNew(row);
+      return views.saleView(row);
     },
 
     async getSale({ saleId, sinceVersion, waitMs }) {

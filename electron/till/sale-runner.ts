@@ -20,6 +20,11 @@ import type { UnsavedAnswers } from './unsaved-answers';
 export interface SaleRunner {
   /** Sends the sale once (or joins the send in flight). */
   attempt(saleId: string): Promise<void>;
+  /**
+   * The first send of a sale just stored with that send counted in its row (`purchase` writes the
+   * row and its first attempt in one flush, not two): it goes out as a purchase, with no write before.
+   */
+  sendNew(stored: SaleRow): Promise<void>;
   busy(saleId: string): boolean;
   /** Resolves when every send in flight now has settled. */
   settled(): Promise<void>;
@@ -43,12 +48,12 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
   // waited on them has moved on, so their answers come late — the drawer opens for none of them.
   const resumed = new Set(ctx.store.openSales().filter((r) => r.state !== 'pending').map((r) => r.id));
 
-  async function send(saleId: string): Promise<void> {
-    let row = ctx.store.getSale(saleId);
+  async function send(saleId: string, stored?: SaleRow): Promise<void> {
+    let row = stored ?? ctx.store.getSale(saleId);
     // A sale whose answer waits in memory for disk space is not sent again.
     if (!row || !isOpenSaleState(row.state) || unsaved.has(saleId)) return;
-    const first = row.attempts === 0;
-    row = apply(saleId, { type: 'send' }).row; // attempt counted on disk before the bytes leave
+    const first = stored !== undefined || row.attempts === 0;
+    if (!stored) row = apply(saleId, { type: 'send' }).row; // attempt counted on disk before the bytes leave
     const req = JSON.parse(row.requestJson) as PurchaseRequest;
     let res: PpuResult<PurchaseAnswer>;
     try {
@@ -79,11 +84,11 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
     }
   }
 
-  function attempt(saleId: string): Promise<void> {
+  function attempt(saleId: string, stored?: SaleRow): Promise<void> {
     const running = inflight.get(saleId);
     if (running) return running;
     const p = errors
-      .guard(`sending sale ${saleId}`, () => send(saleId))
+      .guard(`sending sale ${saleId}`, () => send(saleId, stored))
       .finally(() => {
         inflight.delete(saleId);
         changes.notify(saleId);
@@ -93,7 +98,8 @@ export function createSaleRunner(ctx: TillContext, link: SwitchLink, apply: Appl
   }
 
   return {
-    attempt,
+    attempt: (saleId) => attempt(saleId),
+    sendNew: (stored) => attempt(stored.id, stored),
     busy: (id) => inflight.has(id),
     settled: async () => {
       await Promise.all(inflight.values());

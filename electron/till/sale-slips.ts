@@ -12,8 +12,8 @@ import { responseOf } from './sale-views';
 export type SlipKind = 'sale' | 'pending';
 
 export interface SaleSlips {
-  /** Prints the slip a sale is owed now; records printed / the print error on the sale. */
-  printFor(saleId: string, kind: SlipKind): Promise<void>;
+  /** Prints the slip a sale is owed now (the sale as just read or written); records printed / the print error on the sale. */
+  printFor(row: SaleRow, kind: SlipKind): Promise<void>;
   /** Jobs printed later (printer back): their sales say so now. */
   markPrinted(keys: string[]): void;
   isPrinting(saleId: string): boolean;
@@ -77,17 +77,16 @@ export function createSaleSlips(ctx: TillContext, changes: SaleChanges): SaleSli
       const row = slip ? store.getSale(slip.saleId) : undefined;
       // Only the slip the sale is owed: a pending slip printing late does not stand for the sale's own.
       if (!slip || !row || row.slipPrinted || (row.slipKind !== null && row.slipKind !== slip.kind)) continue;
-      store.transitionSale(row.id, { slipPrinted: true, slipKind: slip.kind, printError: null, updatedAt: nowIso() });
+      store.noteSlip(row.id, { slipPrinted: true, slipKind: slip.kind, printError: null, updatedAt: nowIso() });
       changes.notify(row.id);
     }
   }
 
-  async function printFor(saleId: string, kind: SlipKind): Promise<void> {
+  async function printFor(row: SaleRow, kind: SlipKind): Promise<void> {
+    const saleId = row.id;
     if (printing.has(saleId) || ctx.closed()) return;
     printing.add(saleId);
     try {
-      const row = store.getSale(saleId);
-      if (!row) return;
       const resp = responseOf(row);
       const key = slipKey(saleId, kind);
       const res =
@@ -95,7 +94,7 @@ export function createSaleSlips(ctx: TillContext, changes: SaleChanges): SaleSli
           ? await printer.printSale(resp, saleSlipContext(ctx, row), { key })
           : await printer.printPending(pendingInfoOf(row), { ...saleSlipContext(ctx, row), footer: PENDING_FOOTER }, key);
       if (ctx.closed()) return;
-      store.transitionSale(saleId, { slipPrinted: res.printed, slipKind: kind, printError: res.message, updatedAt: nowIso() });
+      store.noteSlip(saleId, { slipPrinted: res.printed, slipKind: kind, printError: res.message, updatedAt: nowIso() });
       changes.notify(saleId);
     } finally {
       printing.delete(saleId);

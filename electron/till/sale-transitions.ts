@@ -75,7 +75,7 @@ export function createApplySale(ctx: TillContext, changes: SaleChanges, slips: S
     changes.notify(saleId);
     // The drawer opens before the slip prints, while the customer waits.
     committed.then?.();
-    for (const e of plan.effects) if (e.type === 'print') void errors.guard('printing a slip', () => slips.printFor(saleId, e.slip));
+    for (const e of plan.effects) if (e.type === 'print') void errors.guard('printing a slip', () => slips.printFor(next, e.slip));
     return { row: next, effects: plan.effects };
   };
 }

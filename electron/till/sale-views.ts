@@ -54,7 +54,8 @@ export function tokensOf(resp: PurchaseAnswer | null): TokenView[] {
  * what the cashier sees ("Trying again…" → "Attempt 2 of 4 in 3 s") without writing the row; when
  * only the row's version counted, a long poll that started after that moment slept through the whole
  * countdown (CI and a loaded machine showed "Trying again" for 10 s). Every send starts by writing
- * the row, so the number only grows: send 2v, answer 2v+2, send ended 2v+3, next send 2v+4.
+ * the row — a new sale's first send with the row itself, in the same turn — so the number only
+ * grows: send 2v, answer 2v+2, send ended 2v+3, next send 2v+4.
  */
 export const viewVersion = (rowVersion: number, sending: boolean): number => rowVersion * 2 + (sending ? 0 : 1);
 

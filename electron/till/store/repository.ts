@@ -1,6 +1,8 @@
 /**
  * The till's store: ALL of its SQL. SQLite (better-sqlite3) in WAL mode with synchronous=FULL, so a
  * row written before a purchase is sent survives a crash or power cut the moment the call returns.
+ * A few writes commit without a flush of their own (commitWithoutFlush), each saying why: a power cut
+ * may lose them, and losing them costs no money and nothing the till cannot rebuild.
  * Callers see functions over plain rows, never statements.
  *
  * Over 400 lines on purpose: "all of the till's SQL in one file" is the rule that lets a reader check
@@ -8,7 +10,7 @@
  * fill them.
  */
 import type { Statement } from 'better-sqlite3';
-import { openDatabase } from '../../../common/sqlite';
+import { commitWithoutFlush, openDatabase } from '../../../common/sqlite';
 import { migrate } from './migrations';
 import type { PinState } from '../pin-attempts';
 import { OPEN_SALE_STATES, type StoreReprintEntry } from '../../api/contract';
@@ -239,7 +241,8 @@ export function openTillStore(path: string) {
     `INSERT INTO sales (${Object.values(SALE_COLS).join(', ')}) VALUES (${Object.keys(SALE_COLS).map((k) => '@' + k).join(', ')})`,
   );
   const getSaleStmt = prepare(`${SALE_SELECT} WHERE id = ?`);
-  const slipsOwedStmt = prepare(`${SALE_SELECT} WHERE state = 'succeeded' AND slip_printed = 0 AND print_error IS NULL AND slip_kind IS NULL ORDER BY created_at LIMIT ?`);
+  // By the partial index made for it (migration 16): without table statistics SQLite would walk every succeeded sale.
+  const slipsOwedStmt = prepare(`${SALE_SELECT} INDEXED BY sales_slips_owed WHERE state = 'succeeded' AND slip_printed = 0 AND print_error IS NULL AND slip_kind IS NULL ORDER BY created_at LIMIT ?`);
   const insertAdviceStmt = prepare(
     `INSERT INTO advices (id, seq, kind, sale_id, body_json, status, attempts, created_at)
      VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM advices), @kind, @saleId, @bodyJson, 'queued', 0, @createdAt)`,
@@ -248,8 +251,8 @@ export function openTillStore(path: string) {
   /**
    * Records no money depends on — switch traces, whether a drawer kick worked — are written in the
    * next commit the till makes anyway (the answer after a purchase's trace, the slip's print after the
-   * drawer's kick, an advice's status after its trace), else in a commit of their own at the end of the
-   * tick: a sale pays no synchronous=FULL flush of its own for them.
+   * drawer's kick, an advice's status after its trace), else at the end of the tick in a commit of
+   * their own without a flush (diagnostics a power cut may take): a sale pays no flush for them.
    */
   const deferred: (() => void)[] = [];
   let deferredFlush: NodeJS.Immediate | null = null;
@@ -266,7 +269,7 @@ export function openTillStore(path: string) {
   function flushDeferred(): void {
     if (deferredFlush) clearImmediate(deferredFlush);
     deferredFlush = null;
-    if (deferred.length > 0 && db.open) db.transaction(writeDeferred)();
+    if (deferred.length > 0 && db.open) commitWithoutFlush(db, writeDeferred);
   }
   function later(write: () => void): void {
     deferred.push(write);
@@ -325,6 +328,19 @@ export function openTillStore(path: string) {
         return row;
       })();
     },
+    /**
+     * How a sale's slip went (printed, which slip, the print error): no flush of its own. The print
+     * job store's record that the keyed job printed is the durable one: after a power cut that lost
+     * this, the worker finds the slip owed again (slipsOwed), the keyed job answers that it printed,
+     * and nothing prints twice; a failed job is tried again.
+     */
+    noteSlip(id: string, patch: Pick<SaleRow, 'slipPrinted' | 'slipKind' | 'printError' | 'updatedAt'>): SaleRow | null {
+      return commitWithoutFlush(db, () => {
+        const row = updateSaleRaw(id, patch);
+        writeDeferred();
+        return row;
+      });
+    },
     /** Sales still waiting for a final answer whose next attempt is due (or all open ones with due = Infinity). */
     dueSales(now: number): SaleRow[] {
       return (prepare(`${SALE_SELECT} WHERE state IN (${OPEN_IN}) AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at`).all(now) as Raw[]).map(
@@ -379,13 +395,18 @@ export function openTillStore(path: string) {
     headAdvice(): AdviceRow | null {
       return (prepare(`${ADVICE_SELECT} WHERE status = 'queued' ORDER BY seq LIMIT 1`).get() as AdviceRow | undefined) ?? null;
     },
+    /**
+     * An advice's delivery status: no flush of its own. A status a power cut takes leaves the advice
+     * queued, and it is delivered again: an advice is idempotent by its id (a switch answers the
+     * repeat of one it has as it did the first), so a repeat costs one request, never money.
+     */
     updateAdvice(id: string, patch: Pick<AdviceRow, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt'> & { deliveredAt?: string | null }): void {
-      db.transaction(() => {
+      commitWithoutFlush(db, () => {
         prepare(
           `UPDATE advices SET status=@status, attempts=@attempts, last_error=@lastError, next_attempt_at=@nextAttemptAt, delivered_at=@deliveredAt WHERE id=@id`,
         ).run({ ...patch, deliveredAt: patch.deliveredAt ?? null, id });
         writeDeferred();
-      })();
+      });
     },
     getAdvice(id: string): AdviceRow | null {
       return (prepare(`${ADVICE_SELECT} WHERE id = ?`).get(id) as AdviceRow | undefined) ?? null;

@@ -190,6 +190,10 @@ describe(`till sale flow (against the ${process.env.TILL_TEST_PROVIDER_ONLY ? 'p
     const pending = await waitSale(till.api, saleId, (s) => s === 'pending');
     expect(pending.attempts).toBe(3); // the first send and the 2 retries the cashier waited for
     await till.backend.idle();
+    // Exactly those three went out, the first as a purchase: the first send is counted in the row the
+    // sale is stored with, so the cashier never waits through a send more than the setting says.
+    const sends = await till.api.getTransaction({ saleId });
+    expect(sends.ok && sends.value.traces.filter((t) => t.operation === 'purchase' || t.operation === 'purchaseRetry').map((t) => t.operation)).toEqual(['purchase', 'purchaseRetry', 'purchaseRetry']);
     const view = await till.api.getSale({ saleId });
     expect(view.ok && view.value.slip).toMatchObject({ kind: 'pending', printed: true });
   });
