@@ -2,15 +2,14 @@
  * The PostgreSQL store's transactions, their references and message traces. A transaction's row
  * goes in before anything is sent, through the durable pool where the store contract asks; the rows
  * begun (and the outcomes written) in one turn of the event loop go as one statement
- * (tick-batch.ts). The writes that follow an answer go as one statement over JSON rows (a batch's
- * response times first, in a transaction of their own).
+ * (tick-batch.ts). The writes that follow an answer go as one statement over JSON rows.
  */
 import pg from 'pg';
 import type { TransactionSummary } from '../../engine/model';
 import { jsonOrNull, outcomeValues, requestJsonOf, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
 import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../switch-store';
 import { lastByKey, type PgConnection } from './connection';
-import type { Notifications } from './notifications';
+import { notifyEach, type Notifications } from './notifications';
 import type { MeterCache } from './meters';
 import { TickBatch, type Settled } from './tick-batch';
 
@@ -26,9 +25,6 @@ interface TxWithRefs extends TxRow {
 
 /** A transaction's row with its references: the stored references plus its own id and meter number. */
 const TX_WITH_REFS = `SELECT t.*, ARRAY(SELECT r.ref FROM transaction_refs r WHERE r.tx_id = t.id ORDER BY r.ref COLLATE "C") AS refs FROM transactions t`;
-
-/** A batch's response times, and the support rows they move forward (only ever to a newer time). */
-const TOUCHES = 'unnest($1::text[], $2::text[], $3::text[]) AS x(meter_id, provider_id, at)';
 
 /** Outcomes (outcomeColumns rows, each with its id) of rows begun earlier, as one JSON document in `param`. */
 function writeOutcomes(param: string): string {
@@ -75,9 +71,13 @@ const outcomeColumns = (o: TransactionOutcome) => ({
 const settled = <R>(p: Promise<R>): Promise<Settled<R>> => p.then((value) => ({ value }), (error: unknown) => ({ error }));
 
 /**
- * A batch's writes after the answers: finished rows (a lookup's, on one node), outcomes, traces and
- * references, as data-modifying CTEs of one statement over JSON rows (the rows of each kind differ:
- * an outcome is for a row begun earlier).
+ * A batch's writes after the answers, as data-modifying CTEs of one statement over JSON rows (one
+ * round trip, one transaction: a batch that fails is written again whole): finished rows (a
+ * lookup's, on one node), outcomes, traces, references, and response times moved forward (only ever
+ * to a newer time) with the notices that tell other nodes (NOTIFY, sent at commit). The support rows
+ * a batch touches are locked in key order first (`locked`): an UPDATE's join may visit them in the
+ * table's physical order, which differs between nodes' batches and deadlocked them under load; the
+ * UPDATE reaches a row only through `locked`, so only once it is held.
  */
 const WRITE_BATCH = `WITH finished AS (
     INSERT INTO transactions (id, type, meter_id, provider_id, status, error_type, amount, started_at, ms, purchase_id, request, response_status, response_body, final)
@@ -87,9 +87,17 @@ const WRITE_BATCH = `WITH finished AS (
     INSERT INTO traces (tx_id, direction, provider_id, operation, url, request_body, status, response_body, started_at, ms)
     SELECT * FROM json_to_recordset($3::json) AS x(tx_id text, direction text, provider_id text, operation text, url text, request_body text,
       status int, response_body text, started_at text, ms float8)
+  ), referenced AS (
+    INSERT INTO transaction_refs (ref, tx_id) SELECT * FROM json_to_recordset($4::json) AS x(ref text, tx_id text) ON CONFLICT DO NOTHING
+  ), locked AS (
+    SELECT s.meter_id, s.provider_id, x.at FROM meter_support s
+    JOIN json_to_recordset($5::json) AS x(meter_id text, provider_id text, at text) ON s.meter_id = x.meter_id AND s.provider_id = x.provider_id
+    ORDER BY s.meter_id, s.provider_id FOR UPDATE OF s
+  ), touched AS (
+    UPDATE meter_support s SET last_response_at = l.at FROM locked l
+    WHERE s.meter_id = l.meter_id AND s.provider_id = l.provider_id AND (s.last_response_at IS NULL OR s.last_response_at < l.at)
   )
-  INSERT INTO transaction_refs (ref, tx_id) SELECT * FROM json_to_recordset($4::json) AS x(ref text, tx_id text) ON CONFLICT DO NOTHING`;
-const TOUCHED = 's.meter_id = x.meter_id AND s.provider_id = x.provider_id AND (s.last_response_at IS NULL OR s.last_response_at < x.at)';
+  ${notifyEach('$6')}`;
 
 export function transactionQueries(conn: PgConnection, news: Notifications, cache: MeterCache): TransactionQueries {
   const { pool, durablePool } = conn;
@@ -179,56 +187,39 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
         [...batch.touches].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
         (t) => `${t.meterId}\u0000${t.providerId}`,
       ).sort((a, b) => (a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : a.providerId < b.providerId ? -1 : 1));
-      // The touches first, in a transaction of their own: they only ever move a time forward, so a
-      // batch whose later statement failed is written again whole without harm.
-      if (touches.length > 0) {
-        const columns = [touches.map((t) => t.meterId), touches.map((t) => t.providerId), touches.map((t) => t.at)];
-        try {
-          await conn.write(async (c) => {
-            // Rows locked in key order first: the UPDATE's join may visit them in the table's physical
-            // order, which differs between nodes' batches and deadlocked them under load.
-            await c.query(
-              `SELECT 1 FROM meter_support s JOIN ${TOUCHES} ON s.meter_id = x.meter_id AND s.provider_id = x.provider_id
-               ORDER BY s.meter_id, s.provider_id FOR UPDATE OF s`,
-              columns,
-            );
-            await c.query(`UPDATE meter_support s SET last_response_at = x.at FROM ${TOUCHES} WHERE ${TOUCHED}`, columns);
-            await news.notify(c, { meters: [...new Set(touches.map((t) => t.meterId))] });
-          });
-        } catch (err) {
-          for (const t of touches) cache.drop(t.meterId);
-          throw err;
-        }
-        // Written as the cache would have read it back: no meter read after every batch.
-        for (const t of touches) cache.touch(t.meterId, t.providerId, t.at);
-      }
-      if (traces.length + refs.length + finishedRows.length + outcomes.length > 0) {
-        // One statement, so one round trip and its own transaction: a kind the batch lacks is an empty list.
-        // Each kind as one JSON document of rows: serialised natively, where pg would escape every
-        // element of an array parameter (a JSON answer is mostly quotes) in JavaScript.
-        const values = [
-          JSON.stringify(
-            finishedRows.map(({ tx, outcome }) => ({ ...txColumns(tx), ...outcomeColumns(outcome) })),
-          ),
-          JSON.stringify(lastByKey(outcomes, (o) => o.id).map(({ id, outcome }) => ({ id, ...outcomeColumns(outcome) }))),
-          JSON.stringify(
-            traces.map((t) => ({
-              tx_id: t.txId,
-              direction: t.direction,
-              provider_id: t.providerId,
-              operation: t.operation,
-              url: t.url,
-              request_body: traceRequestColumn(t),
-              status: t.status,
-              response_body: t.responseJson ?? jsonOrNull(t.responseBody),
-              started_at: t.startedAt,
-              ms: t.ms,
-            })),
-          ),
-          JSON.stringify(refs.map((r) => ({ ref: r.ref, tx_id: r.txId }))),
-        ];
+      if (traces.length + refs.length + finishedRows.length + outcomes.length + touches.length === 0) return;
+      // A kind the batch lacks is an empty list. Each kind as one JSON document of rows: serialised
+      // natively, where pg would escape every element of an array parameter (a JSON answer is mostly
+      // quotes) in JavaScript.
+      const values = [
+        JSON.stringify(finishedRows.map(({ tx, outcome }) => ({ ...txColumns(tx), ...outcomeColumns(outcome) }))),
+        JSON.stringify(lastByKey(outcomes, (o) => o.id).map(({ id, outcome }) => ({ id, ...outcomeColumns(outcome) }))),
+        JSON.stringify(
+          traces.map((t) => ({
+            tx_id: t.txId,
+            direction: t.direction,
+            provider_id: t.providerId,
+            operation: t.operation,
+            url: t.url,
+            request_body: traceRequestColumn(t),
+            status: t.status,
+            response_body: t.responseJson ?? jsonOrNull(t.responseBody),
+            started_at: t.startedAt,
+            ms: t.ms,
+          })),
+        ),
+        JSON.stringify(refs.map((r) => ({ ref: r.ref, tx_id: r.txId }))),
+        JSON.stringify(touches.map((t) => ({ meter_id: t.meterId, provider_id: t.providerId, at: t.at }))),
+        touches.length > 0 ? news.payloads({ meters: [...new Set(touches.map((t) => t.meterId))] }) : [],
+      ];
+      try {
         await conn.retryingDeadlocks(() => pool.query({ name: 'write-batch', text: WRITE_BATCH, values }));
+      } catch (err) {
+        for (const t of touches) cache.drop(t.meterId);
+        throw err;
       }
+      // Written as the cache would have read it back: no meter read after every batch.
+      for (const t of touches) cache.touch(t.meterId, t.providerId, t.at);
     },
     /** A transaction's message traces in order (its till->switch exchange from its row: see tracesOfRows). */
     async tracesOf(txId) {
