@@ -206,7 +206,6 @@ function header(b: Builder, slip: Slip): void {
   copyBanner(b, slip);
   b.rule();
 }
-
 const TENDER_WORDS: Record<SlipPayment['tender'], string> = { CASH: 'Cash', DEBIT_CARD: 'Debit card', CREDIT_CARD: 'Credit card' };
 
 /** Tender; for a card its approval code, for cash what was handed over and the change given. */
