@@ -121,7 +121,8 @@ it('wrong passwords lock the address, then the user name for new addresses, with
 it('serve --auth-file: the credentials come from the file and are not on the command line', async () => {
   const file = join(dir, 'auth.txt');
   writeFileSync(file, 'till:file-secret-42\n', { mode: 0o600 });
-  const child = spawn('npx', ['tsx', 'switch-core/cli.ts', 'serve', '--port', '0', '--data', join(dir, 'cli'), '--auth-file', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Node itself, not npx → tsx → node: a SIGTERM to npx left the switch running after the test.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'switch-core/cli.ts', 'serve', '--port', '0', '--data', join(dir, 'cli'), '--auth-file', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -141,6 +142,8 @@ it('serve --auth-file: the credentials come from the file and are not on the com
     expect(ps).not.toContain('file-secret-42');
     expect(readFileSync(file, 'utf8')).toContain('file-secret-42');
   } finally {
+    const exited = new Promise((done) => (child.exitCode !== null ? done(null) : child.once('exit', done)));
     child.kill('SIGTERM');
+    await exited;
   }
 }, 60_000);
