@@ -4,14 +4,17 @@
  * append or fsync runs on the event loop that serves tills. Group commit: every write that arrived
  * while the last group was being committed goes in the next one — one transaction, each write in a
  * savepoint of its own so one refused write (a reused id) fails alone — and, when any of them must
- * survive a power cut, one fdatasync of the WAL after the commit. Writes that need only survive a
- * crash of the process are acknowledged at the commit, before that fsync; the others after it.
+ * survive a power cut, an fdatasync of the WAL begun after the commit. Writes that need only survive a
+ * crash of the process are acknowledged at the commit, before that fsync; the others after it. The
+ * fsync runs on libuv's pool while this thread commits the next groups (one fsync at a time: the
+ * groups committed meanwhile share the next), so a write that needs no fsync — a purchase's answer —
+ * never waits behind another purchase's.
  *
  * It also runs the last, short checkpoint the checkpointer asks for ('finish', checkpointer.ts):
  * between two groups, so no write of this store runs beside it, and the next group starts the WAL
  * over instead of growing it.
  */
-import { closeSync, fdatasyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from '../../../common/sqlite';
 import { prepareWrites, type WriteName } from './writes';
@@ -74,16 +77,41 @@ const failureOf = (err: unknown): WriteFailure => {
 
 /** The WAL, opened for its fsyncs once it exists (SQLite keeps the same file while any connection is open). */
 let walFd: number | null = null;
+/** Committed durable writes waiting for an fdatasync begun after their commit. */
+let unsynced: { id: number; value: unknown }[] = [];
+/** The fdatasync under way, if any: it may not cover a commit made after it began. */
+let syncing: Promise<void> | null = null;
+
+function closeWal(): void {
+  if (walFd !== null) closeSync(walFd);
+  walFd = null;
+}
+
+/** Starts an fdatasync of the WAL for every durable write committed so far, unless one runs: its end starts the next. */
 function syncWal(): void {
-  walFd ??= openSync(`${file}-wal`, 'r');
-  try {
-    // fdatasync: the WAL's frames and length, not its timestamps — SQLite's own choice on Linux.
-    fdatasyncSync(walFd);
-  } catch (err) {
-    closeSync(walFd);
-    walFd = null;
-    throw err;
-  }
+  if (syncing || unsynced.length === 0) return;
+  const batch = unsynced;
+  unsynced = [];
+  syncing = new Promise<void>((done) => {
+    const settle = (err: unknown) => {
+      if (err) closeWal();
+      port!.postMessage(
+        err
+          ? ({ results: [], failures: batch.map((w) => [w.id, failureOf(err)]), synced: false } satisfies WritesDone)
+          : ({ results: batch.map((w) => [w.id, w.value]), failures: [], synced: true } satisfies WritesDone),
+      );
+      syncing = null;
+      done();
+      syncWal();
+    };
+    try {
+      walFd ??= openSync(`${file}-wal`, 'r');
+      // fdatasync: the WAL's frames and length, not its timestamps — SQLite's own choice on Linux.
+      fdatasync(walFd, settle);
+    } catch (err) {
+      settle(err);
+    }
+  });
 }
 
 let pending: WriteOp[] = [];
@@ -149,13 +177,8 @@ function commitGroup(): void {
   const durable = applied.filter((a) => a.op.durable);
   const plain = applied.filter((a) => !a.op.durable);
   if (plain.length > 0 || failures.length > 0) port!.postMessage({ results: plain.map((a) => [a.op.id, a.value]), failures, synced: false } satisfies WritesDone);
-  if (durable.length === 0) return;
-  try {
-    syncWal();
-    port!.postMessage({ results: durable.map((a) => [a.op.id, a.value]), failures: [], synced: true } satisfies WritesDone);
-  } catch (err) {
-    port!.postMessage({ results: [], failures: durable.map((a) => [a.op.id, failureOf(err)]), synced: false } satisfies WritesDone);
-  }
+  for (const a of durable) unsynced.push({ id: a.op.id, value: a.value });
+  syncWal();
 }
 
 /** The checkpoint that finishes what the checkpointer began: no write runs beside it, so the next one starts the WAL over. */
@@ -190,11 +213,16 @@ port.on('message', (m: ToWriter) => {
     db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
     return;
   }
-  // Stop: what was posted before it is written first.
+  // Stop: what was posted before it is written first, and on disk.
   commitGroup();
   checkpointer?.close();
-  if (walFd !== null) closeSync(walFd);
-  db.close();
-  port.close();
+  void stopWhenSynced();
 });
+
+async function stopWhenSynced(): Promise<void> {
+  while (syncing) await syncing;
+  closeWal();
+  db.close();
+  port!.close();
+}
 
