@@ -16,12 +16,12 @@ import type { SaleRow, TillStore } from './store/repository';
 /** Where a refund's cash comes from: a drawer at this till, or the safe (no drawer session open). */
 export type RefundSource = 'drawer' | 'safe';
 
-/** True for the manager's cancel that refunds a pending cash sale's cash to the customer. */
-export const isCashRefund = (before: SaleRow, after: SaleRow): boolean => after.tenderType === 'CASH' && before.state === 'pending' && after.state === 'cancelled';
-
 /** True for every change that owes a pending cash sale's cash back: the cancel, or the sale's failure. */
 const owesCashBack = (before: SaleRow, after: SaleRow): boolean =>
   after.tenderType === 'CASH' && before.state === 'pending' && (after.state === 'cancelled' || after.state === 'failed');
+
+/** True for the manager's cancel that refunds a pending cash sale's cash to the customer. */
+export const isCashRefund = (before: SaleRow, after: SaleRow): boolean => owesCashBack(before, after) && after.state === 'cancelled';
 
 /**
  * Called inside the transaction of every change of a sale's state (`before` is the row as it was):
