@@ -159,6 +159,12 @@ export class SwitchState {
    * serialised twice nor kept, parsed, in the batch until it is written.
    */
   private readonly sentRowJson = new Map<string, string>();
+  /**
+   * The provider call of a lookup whose row waits for the batch, held to be written in that row
+   * (WriteBatch.finishedRows' upstream) rather than as a trace row of its own; null once the lookup
+   * asked a second provider (a broadcast), whose calls are all written as traces.
+   */
+  private readonly upstreamOf = new Map<string, TraceRecord | null>();
   /** Lookup rows still being inserted while their broadcast runs: a provider's trace waits for its row (the id may prove taken). */
   private readonly rowsBeingWritten = new Map<string, Promise<void>>();
   private readonly background = new Set<Promise<unknown>>();
@@ -230,7 +236,16 @@ export class SwitchState {
       ...(asJson ? { responseJson: responseText } : {}),
     };
     // Not after finish (a late broadcast answer): nobody would take it.
-    if (link.asRow && this.unwrittenLookups.has(link.txId) && this.rowRequests.has(link.txId)) this.sentRowJson.set(link.txId, t.requestText);
+    if (link.asRow && this.unwrittenLookups.has(link.txId) && this.rowRequests.has(link.txId)) {
+      this.sentRowJson.set(link.txId, t.requestText);
+      const held = this.upstreamOf.get(link.txId);
+      if (held === undefined) {
+        this.upstreamOf.set(link.txId, trace);
+        return;
+      }
+      this.upstreamOf.set(link.txId, null);
+      if (held) this.traces.add(held);
+    }
     const row = this.rowsBeingWritten.get(link.txId);
     if (row) row.then(() => this.traces.add(trace), () => undefined);
     else this.traces.add(trace);
@@ -406,12 +421,15 @@ export class SwitchState {
     const row = started.unwritten;
     const sentJson = this.sentRowJson.get(txId);
     if (sentJson !== undefined) this.sentRowJson.delete(txId);
+    const upstream = this.upstreamOf.get(txId);
+    if (upstream !== undefined) this.upstreamOf.delete(txId);
     if (row) {
-      // A lookup: one finished row, and no till->switch trace (the row is that exchange; see tracesOf).
+      // A lookup: one finished row holding its provider call, and no till->switch trace (the row is that exchange; see tracesOf).
       const requestJson = sentJson ?? JSON.stringify(row.request);
-      this.traces.addFinishedRow({ ...row, request: null, requestJson }, outcome, () => this.unwrittenLookups.delete(row.id));
+      this.traces.addFinishedRow({ ...row, request: null, requestJson }, outcome, () => this.unwrittenLookups.delete(row.id), upstream ?? undefined);
       return { ...reply, json };
     }
+    if (upstream) this.traces.add(upstream);
     if (TX_OF_OPERATION[op] === 'LOOKUP') {
       // A lookup whose row was written up front (several nodes): its outcome may ride the batch.
       this.traces.addOutcome(txId, outcome);

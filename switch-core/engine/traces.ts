@@ -48,9 +48,9 @@ export class TraceWriter {
     this.schedule();
   }
 
-  /** A transaction written once, already answered (a lookup); `written` runs once it is stored. */
-  addFinishedRow(tx: NewTransaction, outcome: TransactionOutcome, written: () => void): void {
-    this.buf.finishedRows.push({ tx, outcome });
+  /** A transaction written once, already answered (a lookup), with its one provider call if it made one; `written` runs once it is stored. */
+  addFinishedRow(tx: NewTransaction, outcome: TransactionOutcome, written: () => void, upstream?: TraceRecord): void {
+    this.buf.finishedRows.push(upstream ? { tx, outcome, upstream } : { tx, outcome });
     this.afterWrite.push(written);
     this.schedule();
   }

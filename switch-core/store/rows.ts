@@ -37,6 +37,9 @@ export interface TxRow {
   response_status: number | null;
   response_body: string | null;
   final: number;
+  /** The one provider call of a lookup written finished (upstreamColumns), or null. */
+  upstream: string | null;
+  upstream_response: string | null;
 }
 
 export interface TraceRow {
@@ -150,10 +153,32 @@ export const OPERATION_OF_ROW: Readonly<Partial<Record<TxType, PpuOperation>>> =
 /** A trace's request_body column: none where the request is its transaction row's own (TraceRecord.requestAsRow). */
 export const traceRequestColumn = (t: TraceRecord): string | null => (t.requestAsRow ? null : (t.requestJson ?? jsonOrNull(t.requestBody)));
 
+/** What a finished row's one provider call is stored as (migration 8): no trace row, no random index insert. */
+type UpstreamMeta = Pick<TraceRecord, 'providerId' | 'operation' | 'url' | 'status' | 'startedAt' | 'ms'>;
+
+/**
+ * A finished row's provider call as its two columns: the call's particulars, and its answer as it
+ * came unless that is the row's own response, byte for byte (a lookup's answer passed on as it came).
+ */
+export function upstreamColumns(t: TraceRecord | undefined, rowResponse: string | null): [upstream: string | null, upstreamResponse: string | null] {
+  if (!t) return [null, null];
+  const meta: UpstreamMeta = { providerId: t.providerId, operation: t.operation, url: t.url, status: t.status, startedAt: t.startedAt, ms: t.ms };
+  const response = t.responseJson ?? jsonOrNull(t.responseBody);
+  return [JSON.stringify(meta), response === rowResponse ? null : response];
+}
+
+/** The provider call a finished row holds (upstreamColumns), as the trace it was; it sent the row's request. */
+function upstreamTrace(txId: string, tx: TxRow): TraceRecord | null {
+  if (tx.upstream === null || tx.upstream === undefined) return null;
+  const meta = JSON.parse(tx.upstream) as UpstreamMeta;
+  return { txId, direction: 'switch->provider', ...meta, requestBody: parse(tx.request), responseBody: parse(tx.upstream_response ?? tx.response_body) };
+}
+
 /**
  * A transaction's message traces in order, its till->switch exchange read from its row (see
  * OPERATION_OF_ROW); rows stored before that change carry it as a trace and are shown as stored.
- * A provider call stored without its request (traceRequestColumn) sent the row's request.
+ * A provider call stored without its request (traceRequestColumn) sent the row's request; a
+ * lookup's one provider call may be in its row (upstreamColumns), before any trace stored apart.
  */
 export function tracesOfRows(txId: string, rows: readonly TraceRow[], tx: TxRow | undefined): TraceRecord[] {
   const stored: TraceRecord[] = rows.map((t) => ({
@@ -168,6 +193,8 @@ export function tracesOfRows(txId: string, rows: readonly TraceRow[], tx: TxRow 
     startedAt: t.started_at,
     ms: t.ms,
   }));
+  const inRow = tx ? upstreamTrace(txId, tx) : null;
+  if (inRow) stored.unshift(inRow);
   const operation = tx ? OPERATION_OF_ROW[tx.type] : undefined;
   if (!tx || !operation || stored.some((t) => t.direction === 'till->switch')) return stored;
   const outer: TraceRecord = {

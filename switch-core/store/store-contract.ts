@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdviceRecord, TraceRecord } from '../engine/model';
 import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from './switch-store';
+import { OPERATIONS } from '../protocol';
 
 /** An ISO time `s` seconds into 2026 (distinct, ordered strings). */
 export const at = (s: number): string => new Date(Date.UTC(2026, 0, 1) + s * 1000).toISOString();
@@ -326,6 +327,29 @@ export function storeContract(name: string, open: () => Promise<SwitchStore>): v
       await s.writeBatch({ ...emptyBatch, traces: [{ ...trace('R', 'switch->provider', 41), requestBody: { not: 'stored' }, requestAsRow: true }] });
       const [, sent] = await s.tracesOf('R');
       expect(sent).toMatchObject({ direction: 'switch->provider', requestBody: { id: 'R', meter: { meterId: 'm9' } }, status: 200 });
+    });
+
+    it("keeps a finished lookup's one provider call in its row and shows it as the trace it was, with the provider's own answer where it differs", async () => {
+      const s = await fresh();
+      const lookup = (id: string) => newTx(id, { type: 'LOOKUP', meterId: 'm1', amount: null, startedAt: at(50), request: { id, meter: { meterId: 'm1' } } });
+      const call = (id: string, over: Partial<TraceRecord>) => trace(id, 'switch->provider', 51, { operation: 'meterLookup', requestBody: null, requestAsRow: true, ...over });
+      await s.writeBatch({
+        ...emptyBatch,
+        finishedRows: [
+          // Passed on as it came: stored once, in the row's response.
+          { tx: lookup('same'), outcome: outcome({ responseJson: '{"meter":"m1"}' }), upstream: call('same', { responseJson: '{"meter":"m1"}' }) },
+          // Answered otherwise than the provider said: the provider's answer is kept as it came.
+          { tx: lookup('other'), outcome: outcome({ status: 'FAILED', responseStatus: 404, responseJson: '{"errorType":"UNKNOWN_METER_ID"}' }), upstream: call('other', { status: 404, responseJson: '{"provider":"said this"}' }) },
+        ],
+      });
+      const sent = { id: 'same', meter: { meterId: 'm1' } };
+      expect(await s.tracesOf('same')).toEqual([
+        { txId: 'same', direction: 'till->switch', providerId: null, operation: 'meterLookup', url: OPERATIONS.meterLookup.route, requestBody: sent, status: 200, responseBody: { meter: 'm1' }, startedAt: at(50), ms: 12.5 },
+        { txId: 'same', direction: 'switch->provider', providerId: 'P01', operation: 'meterLookup', url: '/purchases/x', requestBody: sent, status: 200, responseBody: { meter: 'm1' }, startedAt: at(51), ms: 51.25 },
+      ]);
+      const [outer, provider] = await s.tracesOf('other');
+      expect(outer).toMatchObject({ direction: 'till->switch', status: 404, responseBody: { errorType: 'UNKNOWN_METER_ID' } });
+      expect(provider).toMatchObject({ direction: 'switch->provider', status: 404, requestBody: { id: 'other', meter: { meterId: 'm1' } }, responseBody: { provider: 'said this' } });
     });
 
     it("shows a transaction's own exchange (its row) as its first trace, except where its type is shared by two operations", async () => {

@@ -80,8 +80,11 @@ export interface UtilityRoutingRow {
 export interface WriteBatch {
   traces: readonly TraceRecord[];
   refs: readonly { txId: string; ref: string }[];
-  /** Transactions written once, already answered (lookups on a store that defers their rows). */
-  finishedRows: readonly { tx: NewTransaction; outcome: TransactionOutcome }[];
+  /**
+   * Transactions written once, already answered (lookups on a store that defers their rows), each
+   * with its one provider call when it made exactly one: stored in the row, read back by tracesOf.
+   */
+  finishedRows: readonly { tx: NewTransaction; outcome: TransactionOutcome; upstream?: TraceRecord }[];
   /** Outcomes of transactions whose rows exist (lookups on a store that writes their rows up front). */
   outcomes: readonly { id: string; outcome: TransactionOutcome }[];
   /** A provider's last-response time moved forward, and nothing else about its support. */

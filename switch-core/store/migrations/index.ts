@@ -11,10 +11,11 @@ import m0004 from './0004-advice-reconciliation';
 import m0005 from './0005-advice-leases';
 import m0006 from './0006-auth-alerts';
 import m0007 from './0007-refs-by-transaction';
+import m0008 from './0008-provider-call-in-row';
 import { migrate as migrateWith } from '../../../common/sqlite';
 import type { SwitchMigration } from './migration';
 
-export const MIGRATIONS: readonly SwitchMigration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];
+export const MIGRATIONS: readonly SwitchMigration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 /** What either engine says of a database at a schema version this switch does not know. */

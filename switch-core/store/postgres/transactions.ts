@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import type { TransactionSummary } from '../../engine/model';
-import { jsonOrNull, outcomeValues, requestJsonOf, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
+import { jsonOrNull, outcomeValues, requestJsonOf, toStored, toSummary, traceRequestColumn, tracesOfRows, upstreamColumns, type TraceRow, type TxRow } from '../rows';
 import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../switch-store';
 import { lastByKey, type PgConnection } from './connection';
 import { notifyEach, type Notifications } from './notifications';
@@ -80,9 +80,10 @@ const settled = <R>(p: Promise<R>): Promise<Settled<R>> => p.then((value) => ({ 
  * UPDATE reaches a row only through `locked`, so only once it is held.
  */
 const WRITE_BATCH = `WITH finished AS (
-    INSERT INTO transactions (id, type, meter_id, provider_id, status, error_type, amount, started_at, ms, purchase_id, request, response_status, response_body, final)
+    INSERT INTO transactions (id, type, meter_id, provider_id, status, error_type, amount, started_at, ms, purchase_id, request, response_status, response_body, final,
+      upstream, upstream_response)
     SELECT * FROM json_to_recordset($1::json) AS x(id text, type text, meter_id text, provider_id text, status text, error_type text, amount bigint,
-      started_at text, ms float8, purchase_id text, request text, response_status int, response_body text, final int)
+      started_at text, ms float8, purchase_id text, request text, response_status int, response_body text, final int, upstream text, upstream_response text)
   ), outcomes AS (${writeOutcomes('$2')}), traced AS (
     INSERT INTO traces (tx_id, direction, provider_id, operation, url, request_body, status, response_body, started_at, ms)
     SELECT * FROM json_to_recordset($3::json) AS x(tx_id text, direction text, provider_id text, operation text, url text, request_body text,
@@ -192,7 +193,13 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
       // natively, where pg would escape every element of an array parameter (a JSON answer is mostly
       // quotes) in JavaScript.
       const values = [
-        JSON.stringify(finishedRows.map(({ tx, outcome }) => ({ ...txColumns(tx), ...outcomeColumns(outcome) }))),
+        JSON.stringify(
+          finishedRows.map(({ tx, outcome, upstream }) => {
+            const done = outcomeColumns(outcome);
+            const [call, callResponse] = upstreamColumns(upstream, done.response_body);
+            return { ...txColumns(tx), ...done, upstream: call, upstream_response: callResponse };
+          }),
+        ),
         JSON.stringify(lastByKey(outcomes, (o) => o.id).map(({ id, outcome }) => ({ id, ...outcomeColumns(outcome) }))),
         JSON.stringify(
           traces.map((t) => ({

@@ -11,7 +11,7 @@
  * and a lookup moves no money, so one lost to a crash before its batch is only asked again.
  */
 import type { TraceRecord, TransactionSummary } from '../../engine/model';
-import { jsonOrNull, outcomeValues, requestJsonOf, toStored, toSummary, traceRequestColumn, tracesOfRows, type TraceRow, type TxRow } from '../rows';
+import { jsonOrNull, outcomeValues, requestJsonOf, toStored, toSummary, traceRequestColumn, tracesOfRows, upstreamColumns, type TraceRow, type TxRow } from '../rows';
 import { SQL } from '../statements';
 import { DuplicateIdError, type NewTransaction, type SwitchStore } from '../switch-store';
 import type { SqliteConnection } from './connection';
@@ -72,7 +72,10 @@ export function transactionQueries({ db, write }: SqliteConnection, meters: Mete
     },
     async writeBatch(b) {
       await write('writeBatch', {
-        finishedRows: b.finishedRows.map(({ tx, outcome }) => [tx.id, tx.type, tx.meterId, tx.amount, tx.startedAt, tx.purchaseId, requestJsonOf(tx), ...outcomeValues(outcome)]),
+        finishedRows: b.finishedRows.map(({ tx, outcome, upstream }) => {
+          const done = outcomeValues(outcome);
+          return [tx.id, tx.type, tx.meterId, tx.amount, tx.startedAt, tx.purchaseId, requestJsonOf(tx), ...done, ...upstreamColumns(upstream, done[5])];
+        }),
         outcomes: b.outcomes.map(({ id, outcome }) => [...outcomeValues(outcome), id]),
         touches: b.touches.map((t) => [t.at, t.meterId, t.providerId] as const),
         traces: b.traces.map(traceValues),

@@ -47,10 +47,11 @@ export function prepareWrites(db: Database.Database) {
   );
   const insertTx = s<Value[]>(SQL.insertTransaction);
   const finishTx = s<Value[]>(SQL.finishTransaction);
-  // An answered transaction written once: its request's columns, then its outcome's (outcomeValues in rows.ts).
+  // An answered transaction written once: its request's columns, its outcome's (outcomeValues in rows.ts), its provider call's (upstreamColumns).
   const insertFinishedTx = s<Value[]>(
-    `INSERT INTO transactions (id, type, meter_id, amount, started_at, purchase_id, request, provider_id, status, error_type, ms, response_status, response_body, final)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO transactions (id, type, meter_id, amount, started_at, purchase_id, request, provider_id, status, error_type, ms, response_status, response_body, final,
+       upstream, upstream_response)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const setTxProvider = s<[string | null, string]>(SQL.setTransactionProvider);
   const insertRef = s<[string, string]>('INSERT OR IGNORE INTO transaction_refs (ref, tx_id) VALUES (?, ?)');
