@@ -16,9 +16,11 @@ import type { SaleRow, TillStore } from './store/repository';
 /** Where a refund's cash comes from: a drawer at this till, or the safe (no drawer session open). */
 export type RefundSource = 'drawer' | 'safe';
 
+/** A cash sale that ended cancelled or failed: the customer's cash goes back to her. */
+const refundsCash = (row: SaleRow): boolean => row.tenderType === 'CASH' && (row.state === 'cancelled' || row.state === 'failed');
+
 /** True for every change that owes a pending cash sale's cash back: the cancel, or the sale's failure. */
-const owesCashBack = (before: SaleRow, after: SaleRow): boolean =>
-  after.tenderType === 'CASH' && before.state === 'pending' && (after.state === 'cancelled' || after.state === 'failed');
+const owesCashBack = (before: SaleRow, after: SaleRow): boolean => before.state === 'pending' && refundsCash(after);
 
 /** True for the manager's cancel that refunds a pending cash sale's cash to the customer. */
 export const isCashRefund = (before: SaleRow, after: SaleRow): boolean => owesCashBack(before, after) && after.state === 'cancelled';
@@ -40,9 +42,12 @@ export function refundPayouts(ctx: TillContext): (before: SaleRow, after: SaleRo
   };
 }
 
-
-/** Where a cancelled cash sale's refund was paid from, as recorded (no payout row: its own drawer, then open, paid it); null for a card. */
+/**
+ * Where a cancelled or failed cash sale's cash goes back to the customer from, as recorded (no payout
+ * row: its own drawer, then open, pays it); null for a card or a sale that did not end so. The screens
+ * word it (the Queue's cancel, the Sell screen's notice of a pending sale that failed) from this alone.
+ */
 export function refundSourceOf(store: TillStore, row: SaleRow): RefundSource | null {
-  if (row.tenderType !== 'CASH' || row.state !== 'cancelled') return null;
+  if (!refundsCash(row)) return null;
   return store.refundPayoutOfSale(row.id)?.shiftId === null ? 'safe' : 'drawer';
 }
