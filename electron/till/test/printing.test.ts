@@ -2,7 +2,8 @@
  * Slips through the durable print queue, against the real virtual printer over TCP: a sale made
  * while the printer is out of paper shows the printer problem and keeps its slip; when paper is
  * back the slip prints by itself exactly once and the sale says "printed"; a till restarted on the
- * same data does not print a sale's slip a second time; a manager's reprint of a sale whose slip
+ * same data does not print a sale's slip a second time; a pending slip whose first print a power cut
+ * took with it prints after the restart, once; a manager's reprint of a sale whose slip
  * never printed sends that first slip, not a COPY beside it; 100 back-to-back sales while the
  * background worker drains the queue all say "printed", and the printer holds exactly their 100 slips;
  * an X-read asked for while another job is being sent is printed by the drain running then (not left
@@ -127,6 +128,52 @@ describe('till slips through the durable print queue', () => {
       expect(await slipState(till, saleId)).toMatchObject({ printed: true });
       expect(slipsFor(saleId)).toHaveLength(1);
     } finally {
+      await till.backend.close();
+    }
+  });
+
+  it('a pending slip whose first print a power cut took with it prints after the restart, once', async () => {
+    const data = join(dir, 'p');
+    // The till as it was before the cut prints to a sink of its own: whatever reached that paper was cut off.
+    let till = await startTill(target, { dir: data, workerIntervalMs: 0 });
+    const noted = { slipPrinted: false, slipKind: null, printError: null, updatedAt: new Date().toISOString() };
+    await target.down(); // no answer: the cashier leaves the sale pending and hands over its pending slip
+    try {
+      const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } });
+      if (!p.ok) throw new Error(p.error.message);
+      const saleId = p.value.saleId;
+      await waitSale(till.api, saleId, (s) => s === 'retrying');
+      expect((await till.api.leavePending({ saleId })).ok).toBe(true);
+      await till.backend.idle();
+      // The power cut during that print: its job, stored without a flush of its own until the printer
+      // finished it, is lost, and so is the note of how it went; the sale itself, pending, was flushed.
+      till.backend.store.transitionSale(saleId, noted);
+      await till.backend.close();
+      const jobs = new Database(join(data, 'print-jobs.db'));
+      expect(jobs.prepare('DELETE FROM print_jobs WHERE job_key = ?').run(`sale:${saleId}:pending`).changes).toBe(1);
+      jobs.close();
+
+      const pendingSlips = () => vp.jobs().filter((j) => j.complete && /PENDING/.test(j.text) && j.text.includes(saleId.slice(-8)));
+      const restartAndTick = async () => {
+        till = await startTill(target, { dir: data, workerIntervalMs: 0, printer: printer() });
+        await till.backend.tick();
+        await till.backend.idle();
+        await till.backend.tick();
+        await till.backend.idle();
+      };
+      await restartAndTick();
+      expect(pendingSlips()).toHaveLength(1);
+      expect(await slipState(till, saleId)).toMatchObject({ printed: true, kind: 'pending' });
+      expect(await till.api.getSale({ saleId })).toMatchObject({ ok: true, value: { state: 'pending' } });
+
+      // Cut again after it printed, before its note was kept: the stored job answers that it printed, nothing prints twice.
+      till.backend.store.transitionSale(saleId, noted);
+      await till.backend.close();
+      await restartAndTick();
+      expect(pendingSlips()).toHaveLength(1);
+      expect(await slipState(till, saleId)).toMatchObject({ printed: true, kind: 'pending' });
+    } finally {
+      await target.up();
       await till.backend.close();
     }
   });
