@@ -4,7 +4,8 @@
  * the day's variance their sum) and says "not counted" only for a session that was not; the refund
  * of a pending cash sale whose session was closed is paid out of the drawer session open at the till
  * (its expected cash less the refund, so it balances when counted with the refund taken out; the drawer
- * opens for it) or, with none open, from the safe (the drawer stays shut) — each named in the Z-read.
+ * opens for it) or, with none open, from the safe (the drawer stays shut) — each named in the Z-read;
+ * a cash sale still retrying (not pending) when its session closed is paid back the same way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
@@ -184,6 +185,37 @@ describe('a held pending cash sale that fails on its own', () => {
     await zReadOfRefunds(till, first, second, 5_000);
     // Failed in the background with nobody at the counter: the drawer opened only for the two sales taken.
     expect([first, second].map((id) => opensOf(till, id))).toEqual([['sale'], ['sale']]);
+    await till.backend.close();
+  }, 120_000);
+});
+
+describe('a cash sale still retrying when its session closes, that then fails', () => {
+  it('is paid back like a pending one: out of the drawer session open at the till, which balances counted without it', async () => {
+    const till = await startTill(target);
+    // Retries ten minutes apart: the sale stays retrying (not pending) until the test says retry now.
+    expect((await till.api.setSettings({ timeouts: { retryBaseMs: 600_000, retryMaxMs: 600_000 } })).ok).toBe(true);
+    await as(till, 'cashier');
+    await target.down(); // no answer: the sale waits at the counter, retrying
+    const p = await till.api.purchase({ meterId: 'TST001', amountCents: 5_000, tender: { type: 'CASH' } });
+    if (!p.ok) throw new Error(p.error.message);
+    const saleId = p.value.saleId;
+    expect((await waitSale(till.api, saleId, (s) => s !== 'purchasing')).state).toBe('retrying');
+    // Her session closes with the R50 held (R500 float + R50): balances.
+    const closed = await closeOwn(till, 55_000);
+    expect(closed.varianceCents).toBe(0);
+    expect(await till.api.getSale({ saleId })).toMatchObject({ ok: true, value: { state: 'retrying' } });
+
+    // The switch back: the retry's answer is the refusal, final (the certification switch refuses R50 for TST001).
+    await target.up();
+    expect(await till.api.retryNow({ saleId })).toMatchObject({ ok: true, value: { state: 'failed', refundFrom: 'drawer' } });
+    await as(till, 'manager'); // her session, open with R500, pays the R50 back
+    const x = await till.api.shiftReport({});
+    if (!x.ok) throw new Error(x.error.message);
+    expect(x.value.refunds).toMatchObject([{ saleId, amountCents: 5_000, paidFrom: { operatorName: 'Manager' }, soldIn: { shiftId: closed.shiftId, operatorName: 'Cashier One' } }]);
+    expect((await closeOwn(till, 45_000)).varianceCents).toBe(0); // R500 less the R50 handed back: balances
+    // The cashier's session stays as counted, the sale still held in it.
+    const theirs = await till.api.shiftReport({ shiftId: closed.shiftId });
+    expect(theirs.ok && theirs.value.varianceCents).toBe(0);
     await till.backend.close();
   }, 120_000);
 });
