@@ -243,7 +243,7 @@ export function openTillStore(path: string) {
   const getSaleStmt = prepare(`${SALE_SELECT} WHERE id = ?`);
   // By the partial index made for it (migrations 16, 17): without table statistics SQLite would walk every succeeded sale.
   const slipsOwedStmt = prepare(
-    `${SALE_SELECT} INDEXED BY sales_slips_owed WHERE slip_printed = 0 AND print_error IS NULL AND slip_kind IS NULL AND (state = 'succeeded' OR (state = 'pending' AND recovered_at IS NULL)) ORDER BY created_at LIMIT ?`,
+    `${SALE_SELECT} INDEXED BY sales_slips_owed WHERE (slip_kind IS NULL AND slip_printed = 0 AND print_error IS NULL AND (state = 'succeeded' OR (state = 'pending' AND recovered_at IS NULL))) OR (state = 'succeeded' AND slip_kind = 'pending') ORDER BY created_at LIMIT ?`,
   );
   const insertAdviceStmt = prepare(
     `INSERT INTO advices (id, seq, kind, sale_id, body_json, status, attempts, created_at)
@@ -351,8 +351,9 @@ export function openTillStore(path: string) {
     },
     /**
      * Sales whose slip was never tried or whose first print a power cut took with it — a succeeded
-     * sale's slip, a pending sale's pending slip (not a recovered one's: the till lost it with its
-     * customer long gone) —, oldest first. The worker asks on every tick: the filter runs in SQL, so a
+     * sale's slip (also one whose note still names the pending slip it printed before it succeeded), a
+     * pending sale's pending slip (not a recovered one's: the till lost it with its customer long
+     * gone) —, oldest first. The worker asks on every tick: the filter runs in SQL, so a
      * tick reads the few owed, not a page of sales.
      */
     slipsOwed(limit: number): SaleRow[] {
