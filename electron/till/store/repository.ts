@@ -353,8 +353,8 @@ export function openTillStore(path: string) {
      * Sales whose slip was never tried or whose first print a power cut took with it — a succeeded
      * sale's slip (also one whose note still names the pending slip it printed before it succeeded), a
      * pending sale's pending slip (not a recovered one's: the till lost it with its customer long
-     * gone) —, oldest first. The worker asks on every tick: the filter runs in SQL, so a
-     * tick reads the few owed, not a page of sales.
+     * gone) —, oldest first. The worker asks on every tick: the filter runs in SQL, so a tick reads the
+     * few owed, not a page of sales.
      */
     slipsOwed(limit: number): SaleRow[] {
       return (slipsOwedStmt.all(limit) as Raw[]).map((r) => toSale(r)!);
