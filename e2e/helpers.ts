@@ -1,4 +1,5 @@
 /** Shared e2e steps: open the till, sign in, call the TillApi directly for set-up and read-back. */
+import net from 'node:net';
 import { expect, type Page } from '@playwright/test';
 import type { ArgsOf, MethodName, Result, TillValues } from '../electron/api/contract';
 import { E2E_PORT, E2E_TOKEN } from './playwright.config';
@@ -161,4 +162,13 @@ export async function recordProgress(page: Page): Promise<() => Promise<string[]
     }).observe(document, { subtree: true, childList: true, characterData: true });
   });
   return () => page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
+}
+
+/** A switch address nothing listens on: connections to it are refused. */
+export async function refusingUrl(): Promise<string> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return `http://127.0.0.1:${port}`;
 }

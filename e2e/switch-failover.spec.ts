@@ -3,18 +3,8 @@
  * entry is named beside it, and with [a port that refuses, the embedded switch] the status bar says
  * the till failed over and which switch it uses. The switch setting is put back afterwards.
  */
-import net from 'node:net';
 import { expect, test } from '@playwright/test';
-import { api, asManager, shot, signIn } from './helpers';
-
-/** A port nothing listens on: connections to it are refused. */
-async function refusingUrl(): Promise<string> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return `http://127.0.0.1:${port}`;
-}
+import { api, asManager, refusingUrl, shot, signIn } from './helpers';
 
 test('settings list two switches; the status bar names the one in use and the one it failed over from', async ({ page }) => {
   const st = await api('status', {});

@@ -243,8 +243,10 @@ export interface SaleView {
   slip: SlipStatus;
   /** Confirmation/reversal delivery for this sale. */
   advice: { kind: 'confirmation' | 'reversal'; delivered: boolean; attempts: number } | null;
-  /** Who cancelled a pending sale, and when; a cash refund's drawer (this till's open session's) or the safe (none open), as recorded; null for a card. */
-  cancelled: { by: string; at: string; refundFrom: 'drawer' | 'safe' | null } | null;
+  /** Who cancelled a pending sale, and when. */
+  cancelled: { by: string; at: string } | null;
+  /** A cash sale cancelled or failed: where its cash goes back to the customer from, as recorded — a drawer at this till, or the safe (no drawer session open); null for a card or any other outcome. */
+  refundFrom: 'drawer' | 'safe' | null;
   createdAt: string;
   updatedAt: string;
   /** False while the switch's answer is shown but not yet written (disk full); it is written when space returns. */

@@ -1,13 +1,14 @@
 /**
  * The till's background worker: on every tick it retries the open sales that are due, prints the
- * slips owed after a crash, sends the print jobs that could not print before, and delivers the due
- * advices, after first writing answers kept in memory while the disk was full. Every error is
- * caught and reported (background-errors); one tick at a time; tests and the CLI call `tick()` too.
+ * slips owed after a crash (a sale's, a pending sale's), sends the print jobs that could not print
+ * before, and delivers the due advices, after first writing answers kept in memory while the disk was
+ * full. Every error is caught and reported (background-errors); one tick at a time; tests and the CLI
+ * call `tick()` too.
  */
 import type { TillContext } from './backend-context';
 import type { AdviceDelivery } from './advice-delivery';
 import type { SaleRunner } from './sale-runner';
-import type { SaleSlips } from './sale-slips';
+import { owedSlipKind, type SaleSlips } from './sale-slips';
 import type { BackgroundErrors } from './background-errors';
 import type { UnsavedAnswers } from './unsaved-answers';
 
@@ -27,9 +28,9 @@ export function startBackgroundWorker(ctx: TillContext, runner: SaleRunner, slip
     const jobs: Promise<void>[] = [];
     await errors.guard('retrying open sales', async () => {
       for (const row of store.dueSales(clock())) if (!runner.busy(row.id)) jobs.push(runner.attempt(row.id));
-      // Slips owed after a crash between the answer and the print.
+      // Slips owed after a crash between the answer (or leaving the sale pending) and the print.
       for (const row of store.slipsOwed(50)) {
-        if (!slips.isPrinting(row.id)) jobs.push(errors.guard('printing a slip', () => slips.printFor(row, 'sale')));
+        if (!slips.isPrinting(row.id)) jobs.push(errors.guard('printing a slip', () => slips.printFor(row, owedSlipKind(row))));
       }
     });
     // Slips that could not print before go out when the printer is back, in order.

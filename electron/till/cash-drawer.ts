@@ -2,11 +2,11 @@
  * The cash drawer on the printer's drawer port: it opens for every cash sale the cashier takes money
  * for — when it succeeds at the counter or is left pending (the cash stays in the till) — once per
  * sale, recorded before the kick is sent; it opens again, under the approving manager's id, when a
- * cancelled pending cash sale is refunded from a drawer (not when the safe pays it: refund-payouts.ts).
- * A card sale, a failed sale, a pending sale that succeeds later, and a sale the till finds still open
- * when it starts (a restart, a crash) and completes or leaves pending in the background never open it:
- * the cashier has moved on. A manager opens it for change ("no sale") saying why; every opening is
- * kept for the end-of-day report.
+ * cancelled cash sale still waiting for its answer (pending or retrying) is refunded from a drawer
+ * (not when the safe pays it: refund-payouts.ts). A card sale, a failed sale, a pending sale that
+ * succeeds later, and a sale the till finds still open when it starts (a restart, a crash) and
+ * completes or leaves pending in the background never open it: the cashier has moved on. A manager
+ * opens it for change ("no sale") saying why; every opening is kept for the end-of-day report.
  */
 import type { DrawerPulse } from '../../printer';
 import { newId } from '../../switch-core/protocol';

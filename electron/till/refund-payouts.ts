@@ -1,26 +1,34 @@
 /**
- * Who pays the refund of a pending cash sale the customer gets her cash back for: a manager's cancel,
- * or the provider's final answer failing a sale left pending. While the sale's own drawer session is
- * open, that drawer pays it and the change takes the sale off what the drawer should hold: nothing more
- * to record. Once that session is closed (it was counted with the cash held) or when the sale had none
- * (recovered), the refund is a payout of its own, written in the change's transaction: from the drawer
- * session open at this till then — the cancelling operator's own (for a failure, the sale's cashier's),
- * else the latest opened — whose expected cash it lowers, or, with none open, from the safe, named so
- * in the Z-read. Only a cancel's refund paid from a drawer opens the drawer (cash-drawer.ts): a failure
- * comes in the background, with nobody at the counter.
+ * Who pays the refund of a cash sale still waiting for its answer (pending, or still retrying) that
+ * the customer gets her cash back for: a manager's cancel, or the provider's final answer failing it.
+ * While the sale's own drawer session is open, that drawer pays it and the change takes the sale off
+ * what the drawer should hold: nothing more to record. Once that session is closed (it was counted
+ * with the cash held) or when the sale had none (recovered), the refund is a payout of its own,
+ * written in the change's transaction: from the drawer session open at this till then — the
+ * cancelling operator's own (for a failure, the sale's cashier's), else the latest opened — whose
+ * expected cash it lowers, or, with none open, from the safe, named so in the Z-read. Only a cancel's
+ * refund paid from a drawer opens the drawer (cash-drawer.ts): a failure comes in the background,
+ * with nobody at the counter.
  */
 import { newId } from '../../switch-core/protocol';
+import { isOpenSaleState } from '../api/contract';
 import type { TillContext } from './backend-context';
 import type { SaleRow, TillStore } from './store/repository';
 
 /** Where a refund's cash comes from: a drawer at this till, or the safe (no drawer session open). */
 export type RefundSource = 'drawer' | 'safe';
 
-/** True for every change that owes a pending cash sale's cash back: the cancel, or the sale's failure. */
-const owesCashBack = (before: SaleRow, after: SaleRow): boolean =>
-  after.tenderType === 'CASH' && before.state === 'pending' && (after.state === 'cancelled' || after.state === 'failed');
+/** A cash sale that ended cancelled or failed: the customer's cash goes back to her. */
+const refundsCash = (row: SaleRow): boolean => row.tenderType === 'CASH' && (row.state === 'cancelled' || row.state === 'failed');
 
-/** True for the manager's cancel that refunds a pending cash sale's cash to the customer. */
+/**
+ * True for every change that owes the cash of a sale still waiting for its answer back — pending, or
+ * still retrying (its drawer session holds the cash as it does a pending sale's, and counts it so at
+ * its close): the cancel, or the sale's failure.
+ */
+const owesCashBack = (before: SaleRow, after: SaleRow): boolean => isOpenSaleState(before.state) && refundsCash(after);
+
+/** True for the manager's cancel that refunds a waiting (pending or retrying) cash sale's cash to the customer. */
 export const isCashRefund = (before: SaleRow, after: SaleRow): boolean => owesCashBack(before, after) && after.state === 'cancelled';
 
 /**
@@ -40,9 +48,12 @@ export function refundPayouts(ctx: TillContext): (before: SaleRow, after: SaleRo
   };
 }
 
-
-/** Where a cancelled cash sale's refund was paid from, as recorded (no payout row: its own drawer, then open, paid it); null for a card. */
+/**
+ * Where a cancelled or failed cash sale's cash goes back to the customer from, as recorded (no payout
+ * row: its own drawer, then open, pays it); null for a card or a sale that did not end so. The screens
+ * word it (the Queue's cancel, the Sell screen's notice of a pending sale that failed) from this alone.
+ */
 export function refundSourceOf(store: TillStore, row: SaleRow): RefundSource | null {
-  if (row.tenderType !== 'CASH' || row.state !== 'cancelled') return null;
+  if (!refundsCash(row)) return null;
   return store.refundPayoutOfSale(row.id)?.shiftId === null ? 'safe' : 'drawer';
 }

@@ -21,6 +21,8 @@ export interface SaleSlips {
 }
 
 export const slipKey = (saleId: string, kind: SlipKind) => `sale:${saleId}:${kind}`;
+/** The slip a sale owed one (TillStore.slipsOwed) is owed: its pending slip while it is pending, else its sale slip. */
+export const owedSlipKind = (row: SaleRow): SlipKind => (row.state === 'pending' ? 'pending' : 'sale');
 /** The sale and kind a slip key names; null for any other job (a report, a test page). */
 export function slipOfKey(key: string | null): { saleId: string; kind: SlipKind } | null {
   const m = key ? /^sale:(.+):(sale|pending)$/.exec(key) : null;

@@ -1,5 +1,6 @@
 /** App shell: sign-in, the counter header, problem banner and late-sale notices, navigation by role, the current screen. */
 import { lazy, useEffect, type ComponentType } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { Cashier } from './screens/Cashier';
 import { CounterHeader, LateNotices, ProblemBanner } from './screens/Counter';
 import { LoadScreen } from './screens/LoadScreen';
@@ -65,7 +66,10 @@ function screenForKey(key: string, session: SessionView | null): Screen | null {
 }
 
 export function App() {
-  const { session, sessionProblem, screen, setScreen, refreshSession, refreshStatus } = useTill();
+  // Only what the shell reads: the status poll (every 2 s) and the cashier's sale do not redraw it.
+  const { session, sessionProblem, screen, setScreen, refreshSession, refreshStatus } = useTill(
+    useShallow((s) => ({ session: s.session, sessionProblem: s.sessionProblem, screen: s.screen, setScreen: s.setScreen, refreshSession: s.refreshSession, refreshStatus: s.refreshStatus })),
+  );
   useEffect(() => {
     // The page may have brought the session with it (boot.ts): then the first render was already the right screen.
     const known = useTill.getState();

@@ -13,6 +13,8 @@ export interface LateNotice {
   outcome?: 'succeeded' | 'failed';
   meterId: string;
   amountCents: number;
+  /** A failure's cash refund: a drawer or the safe, as the till recorded it (absent in notices stored before it was said). */
+  refundFrom?: SaleView['refundFrom'];
   printed: boolean;
   at: string;
 }
@@ -34,7 +36,8 @@ export function settleWatch(watched: readonly string[], stillOpen: readonly stri
 export function noticeFor(sale: SaleView, offScreen: boolean): LateNotice | null {
   const announced = sale.state === 'succeeded' ? sale.late || offScreen : sale.state === 'failed' && offScreen;
   if (!announced) return null;
-  return { saleId: sale.saleId, outcome: sale.state === 'failed' ? 'failed' : 'succeeded', meterId: sale.meterId, amountCents: sale.amountCents, printed: sale.slip.printed, at: sale.updatedAt };
+  const failed = sale.state === 'failed';
+  return { saleId: sale.saleId, outcome: failed ? 'failed' : 'succeeded', meterId: sale.meterId, amountCents: sale.amountCents, ...(failed ? { refundFrom: sale.refundFrom } : {}), printed: sale.slip.printed, at: sale.updatedAt };
 }
 
 function read<T>(key: string): T[] {

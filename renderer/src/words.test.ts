@@ -32,11 +32,11 @@ describe('codes in words', () => {
     expect(unitsText(12, '')).toBe('12 units');
   });
 
-  it('says where a cancel’s refund is paid from, as the till recorded it', () => {
-    const cancelled = (refundFrom: 'drawer' | 'safe' | null) => ({ amountCents: 3000, cancelled: { by: 'manager', at: '2026-12-07T10:00:00Z', refundFrom } });
-    expect(refundWords(cancelled('drawer'))).toBe('Refund R 30.00: pay from this drawer.');
-    expect(refundWords(cancelled('safe'))).toBe('Refund R 30.00: pay from the safe.');
-    expect(refundWords(cancelled(null))).toBe('Refund R 30.00 to the customer.');
+  it('says where a refund is paid from, as the till recorded it', () => {
+    const refunded = (refundFrom: 'drawer' | 'safe' | null) => ({ amountCents: 3000, refundFrom });
+    expect(refundWords(refunded('drawer'))).toBe('Refund R 30.00: pay from this drawer.');
+    expect(refundWords(refunded('safe'))).toBe('Refund R 30.00: pay from the safe.');
+    expect(refundWords(refunded(null))).toBe('Refund R 30.00 to the customer.');
   });
 
   it('rounds durations and shortens references to the last 8 characters', () => {
@@ -58,7 +58,7 @@ describe('late outcomes', () => {
     expect(noticeFor(sale, false)).toEqual({ ...notice, outcome: 'succeeded' });
     expect(noticeFor({ ...sale, late: false }, false)).toBeNull(); // the cashier sees it sold on her screen
     expect(noticeFor({ ...sale, late: false }, true)).toEqual({ ...notice, outcome: 'succeeded' }); // answered while she was leaving it
-    expect(noticeFor({ ...sale, state: 'failed' }, true)).toEqual({ ...notice, outcome: 'failed' });
+    expect(noticeFor({ ...sale, state: 'failed', refundFrom: 'safe' }, true)).toEqual({ ...notice, outcome: 'failed', refundFrom: 'safe' });
     expect(noticeFor({ ...sale, state: 'failed' }, false)).toBeNull();
     expect(noticeFor({ ...sale, state: 'cancelled' }, true)).toBeNull();
   });

@@ -112,8 +112,8 @@ export function switchWords(sw: Pick<SwitchStatus, 'reachable' | 'inUse' | 'posi
   return `${state}, using ${sw.inUse} (${sw.position} of ${sw.count})${sw.failedOverFrom ? `, failed over from ${sw.failedOverFrom}` : ''}`;
 }
 
-/** A cancel's refund in words: for cash, where it is paid from as the till recorded it (this drawer, or the safe when no drawer session was open). */
-export function refundWords(sale: Pick<SaleView, 'amountCents' | 'cancelled'>): string {
-  const from = sale.cancelled?.refundFrom;
+/** A refund in words (a cancel, a pending sale that failed): for cash, where it is paid from as the till recorded it (this drawer, or the safe when no drawer session was open). */
+export function refundWords(sale: Pick<SaleView, 'amountCents' | 'refundFrom'>): string {
+  const from = sale.refundFrom;
   return `Refund ${rand(sale.amountCents)}${from === 'safe' ? ': pay from the safe' : from === 'drawer' ? ': pay from this drawer' : ' to the customer'}.`;
 }

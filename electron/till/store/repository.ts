@@ -241,8 +241,10 @@ export function openTillStore(path: string) {
     `INSERT INTO sales (${Object.values(SALE_COLS).join(', ')}) VALUES (${Object.keys(SALE_COLS).map((k) => '@' + k).join(', ')})`,
   );
   const getSaleStmt = prepare(`${SALE_SELECT} WHERE id = ?`);
-  // By the partial index made for it (migration 16): without table statistics SQLite would walk every succeeded sale.
-  const slipsOwedStmt = prepare(`${SALE_SELECT} INDEXED BY sales_slips_owed WHERE state = 'succeeded' AND slip_printed = 0 AND print_error IS NULL AND slip_kind IS NULL ORDER BY created_at LIMIT ?`);
+  // By the partial index made for it (migrations 16, 17): without table statistics SQLite would walk every succeeded sale.
+  const slipsOwedStmt = prepare(
+    `${SALE_SELECT} INDEXED BY sales_slips_owed WHERE (slip_kind IS NULL AND slip_printed = 0 AND print_error IS NULL AND (state = 'succeeded' OR (state = 'pending' AND recovered_at IS NULL))) OR (state = 'succeeded' AND slip_kind = 'pending') ORDER BY created_at LIMIT ?`,
+  );
   const insertAdviceStmt = prepare(
     `INSERT INTO advices (id, seq, kind, sale_id, body_json, status, attempts, created_at)
      VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM advices), @kind, @saleId, @bodyJson, 'queued', 0, @createdAt)`,
@@ -348,8 +350,11 @@ export function openTillStore(path: string) {
       );
     },
     /**
-     * Succeeded sales whose slip was never tried (a crash between the answer and the print), oldest
-     * first. The worker asks on every tick: the filter runs in SQL, so a tick reads the few owed, not a page of sales.
+     * Sales whose slip was never tried or whose first print a power cut took with it — a succeeded
+     * sale's slip (also one whose note still names the pending slip it printed before it succeeded), a
+     * pending sale's pending slip (not a recovered one's: the till lost it with its customer long
+     * gone) —, oldest first. The worker asks on every tick: the filter runs in SQL, so a tick reads the
+     * few owed, not a page of sales.
      */
     slipsOwed(limit: number): SaleRow[] {
       return (slipsOwedStmt.all(limit) as Raw[]).map((r) => toSale(r)!);

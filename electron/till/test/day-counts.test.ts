@@ -4,7 +4,8 @@
  * the day's variance their sum) and says "not counted" only for a session that was not; the refund
  * of a pending cash sale whose session was closed is paid out of the drawer session open at the till
  * (its expected cash less the refund, so it balances when counted with the refund taken out; the drawer
- * opens for it) or, with none open, from the safe (the drawer stays shut) — each named in the Z-read.
+ * opens for it) or, with none open, from the safe (the drawer stays shut) — each named in the Z-read;
+ * a cash sale still retrying (not pending) when its session closed is paid back the same way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTarget, startTill, waitSale, type Target, type TestTill } from './harness';
@@ -103,7 +104,7 @@ describe('the refund of a pending cash sale whose session was closed', () => {
     expect(cashierSession.varianceCents).toBe(0);
 
     await as(till, 'manager'); // her own session is open with R500
-    expect(await till.api.cancelPending({ saleId: pending })).toMatchObject({ ok: true, value: { state: 'cancelled', cancelled: { by: 'manager', refundFrom: 'drawer' } } });
+    expect(await till.api.cancelPending({ saleId: pending })).toMatchObject({ ok: true, value: { state: 'cancelled', cancelled: { by: 'manager' }, refundFrom: 'drawer' } });
     const x = await till.api.shiftReport({});
     if (!x.ok) throw new Error(x.error.message);
     expect(x.value.refunds).toMatchObject([{ saleId: pending, amountCents: 10_000, paidFrom: { operatorName: 'Manager' }, soldIn: { shiftId: cashierSession.shiftId, operatorName: 'Cashier One' } }]);
@@ -125,7 +126,7 @@ describe('the refund of a pending cash sale whose session was closed', () => {
     const second = await leftPending(till);
     expect((await closeOwn(till, 30_000)).varianceCents).toBe(0);
     await as(till, 'manager');
-    expect(await till.api.cancelPending({ saleId: second })).toMatchObject({ ok: true, value: { cancelled: { refundFrom: 'safe' } } });
+    expect(await till.api.cancelPending({ saleId: second })).toMatchObject({ ok: true, value: { refundFrom: 'safe' } });
     // Paid from the safe: the drawer stays shut — no opening recorded, no kick (checked after the Z-read's print below).
     expect(opensOf(till, second)).toEqual(['sale']);
 
@@ -159,16 +160,16 @@ describe('a held pending cash sale that fails on its own', () => {
       return p.value.saleId;
     }
     /** The switch back: the retry's answer is the provider's refusal, final. */
-    async function failsOnItsOwn(saleId: string): Promise<void> {
+    async function failsOnItsOwn(saleId: string, refundFrom: 'drawer' | 'safe'): Promise<void> {
       await target.up();
       const done = await waitSale(till.api, saleId, (s) => s !== 'pending');
-      expect(done.state).toBe('failed');
+      expect(done).toMatchObject({ state: 'failed', refundFrom }); // what the cashier's notice of the failure says
     }
 
     await as(till, 'cashier');
     const first = await heldWhileDown();
     expect((await closeOwn(till, 55_000)).varianceCents).toBe(0); // R500 float + R50 held
-    await failsOnItsOwn(first);
+    await failsOnItsOwn(first, 'drawer');
     await as(till, 'manager'); // her session, open with R500, pays the R50 back
     const x = await till.api.shiftReport({});
     if (!x.ok) throw new Error(x.error.message);
@@ -179,11 +180,42 @@ describe('a held pending cash sale that fails on its own', () => {
     expect((await till.api.openShift({ floatCents: 20_000 })).ok).toBe(true);
     const second = await heldWhileDown();
     expect((await closeOwn(till, 25_000)).varianceCents).toBe(0);
-    await failsOnItsOwn(second); // no drawer session open at the till: from the safe
+    await failsOnItsOwn(second, 'safe'); // no drawer session open at the till: from the safe
     await as(till, 'manager');
     await zReadOfRefunds(till, first, second, 5_000);
     // Failed in the background with nobody at the counter: the drawer opened only for the two sales taken.
     expect([first, second].map((id) => opensOf(till, id))).toEqual([['sale'], ['sale']]);
+    await till.backend.close();
+  }, 120_000);
+});
+
+describe('a cash sale still retrying when its session closes, that then fails', () => {
+  it('is paid back like a pending one: out of the drawer session open at the till, which balances counted without it', async () => {
+    const till = await startTill(target);
+    // Retries ten minutes apart: the sale stays retrying (not pending) until the test says retry now.
+    expect((await till.api.setSettings({ timeouts: { retryBaseMs: 600_000, retryMaxMs: 600_000 } })).ok).toBe(true);
+    await as(till, 'cashier');
+    await target.down(); // no answer: the sale waits at the counter, retrying
+    const p = await till.api.purchase({ meterId: 'TST001', amountCents: 5_000, tender: { type: 'CASH' } });
+    if (!p.ok) throw new Error(p.error.message);
+    const saleId = p.value.saleId;
+    expect((await waitSale(till.api, saleId, (s) => s !== 'purchasing')).state).toBe('retrying');
+    // Her session closes with the R50 held (R500 float + R50): balances.
+    const closed = await closeOwn(till, 55_000);
+    expect(closed.varianceCents).toBe(0);
+    expect(await till.api.getSale({ saleId })).toMatchObject({ ok: true, value: { state: 'retrying' } });
+
+    // The switch back: the retry's answer is the refusal, final (the certification switch refuses R50 for TST001).
+    await target.up();
+    expect(await till.api.retryNow({ saleId })).toMatchObject({ ok: true, value: { state: 'failed', refundFrom: 'drawer' } });
+    await as(till, 'manager'); // her session, open with R500, pays the R50 back
+    const x = await till.api.shiftReport({});
+    if (!x.ok) throw new Error(x.error.message);
+    expect(x.value.refunds).toMatchObject([{ saleId, amountCents: 5_000, paidFrom: { operatorName: 'Manager' }, soldIn: { shiftId: closed.shiftId, operatorName: 'Cashier One' } }]);
+    expect((await closeOwn(till, 45_000)).varianceCents).toBe(0); // R500 less the R50 handed back: balances
+    // The cashier's session stays as counted, the sale still held in it.
+    const theirs = await till.api.shiftReport({ shiftId: closed.shiftId });
+    expect(theirs.ok && theirs.value.varianceCents).toBe(0);
     await till.backend.close();
   }, 120_000);
 });

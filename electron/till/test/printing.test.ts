@@ -2,7 +2,8 @@
  * Slips through the durable print queue, against the real virtual printer over TCP: a sale made
  * while the printer is out of paper shows the printer problem and keeps its slip; when paper is
  * back the slip prints by itself exactly once and the sale says "printed"; a till restarted on the
- * same data does not print a sale's slip a second time; a manager's reprint of a sale whose slip
+ * same data does not print a sale's slip a second time; a pending slip whose first print a power cut
+ * took with it prints after the restart, once, and so does a late success's token slip; a manager's reprint of a sale whose slip
  * never printed sends that first slip, not a COPY beside it; 100 back-to-back sales while the
  * background worker drains the queue all say "printed", and the printer holds exactly their 100 slips;
  * an X-read asked for while another job is being sent is printed by the drain running then (not left
@@ -127,6 +128,82 @@ describe('till slips through the durable print queue', () => {
       expect(await slipState(till, saleId)).toMatchObject({ printed: true });
       expect(slipsFor(saleId)).toHaveLength(1);
     } finally {
+      await till.backend.close();
+    }
+  });
+
+  /** A R100 cash sale left pending while the switch is off the network (the pending slip handed over); the switch stays down. */
+  async function leftPendingWhileDown(till: TestTill): Promise<string> {
+    await target.down();
+    const p = await till.api.purchase({ meterId: 'TST001', amountCents: 10000, tender: { type: 'CASH' } });
+    if (!p.ok) throw new Error(p.error.message);
+    await waitSale(till.api, p.value.saleId, (s) => s === 'retrying');
+    expect((await till.api.leavePending({ saleId: p.value.saleId })).ok).toBe(true);
+    await till.backend.idle();
+    return p.value.saleId;
+  }
+  /**
+   * A power cut while the printer took a sale's `kind` slip: the job, stored without a flush of its own
+   * until the printer finished it, is lost, and so is the sale's note of how that print went (`noted`:
+   * what it said before); the sale's own state was flushed. The till is closed, as the cut leaves it.
+   */
+  async function cutDuringPrint(till: TestTill, data: string, saleId: string, kind: 'sale' | 'pending', noted: { slipPrinted: boolean; slipKind: 'pending' | null }): Promise<void> {
+    till.backend.store.transitionSale(saleId, { ...noted, printError: null, updatedAt: new Date().toISOString() });
+    await till.backend.close();
+    const jobs = new Database(join(data, 'print-jobs.db'));
+    expect(jobs.prepare('DELETE FROM print_jobs WHERE job_key = ?').run(`sale:${saleId}:${kind}`).changes).toBe(1);
+    jobs.close();
+  }
+  /** The till started again on the same data, printing to the virtual printer; two worker ticks. */
+  async function restartAndTick(data: string): Promise<TestTill> {
+    const till = await startTill(target, { dir: data, workerIntervalMs: 0, printer: printer() });
+    for (let i = 0; i < 2; i++) {
+      await till.backend.tick();
+      await till.backend.idle();
+    }
+    return till;
+  }
+
+  it('a pending slip whose first print a power cut took with it prints after the restart, once', async () => {
+    const data = join(dir, 'p');
+    // The till as it was before the cut prints to a sink of its own: whatever reached that paper was cut off.
+    let till = await startTill(target, { dir: data, workerIntervalMs: 0 });
+    try {
+      const saleId = await leftPendingWhileDown(till);
+      await cutDuringPrint(till, data, saleId, 'pending', { slipPrinted: false, slipKind: null });
+      const pendingSlips = () => vp.jobs().filter((j) => j.complete && /PENDING/.test(j.text) && j.text.includes(saleId.slice(-8)));
+      till = await restartAndTick(data);
+      expect(pendingSlips()).toHaveLength(1);
+      expect(await slipState(till, saleId)).toMatchObject({ printed: true, kind: 'pending' });
+      expect(await till.api.getSale({ saleId })).toMatchObject({ ok: true, value: { state: 'pending' } });
+
+      // Cut again after it printed, before its note was kept: the stored job answers that it printed, nothing prints twice.
+      till.backend.store.transitionSale(saleId, { slipPrinted: false, slipKind: null, printError: null, updatedAt: new Date().toISOString() });
+      await till.backend.close();
+      till = await restartAndTick(data);
+      expect(pendingSlips()).toHaveLength(1);
+      expect(await slipState(till, saleId)).toMatchObject({ printed: true, kind: 'pending' });
+    } finally {
+      await target.up();
+      await till.backend.close();
+    }
+  });
+
+  it("a late success's token slip whose first print a power cut took with it (its pending slip had printed) prints after the restart", async () => {
+    const data = join(dir, 'q');
+    let till = await startTill(target, { dir: data, workerIntervalMs: 0 });
+    try {
+      const saleId = await leftPendingWhileDown(till);
+      await target.up();
+      expect(await till.api.retryNow({ saleId })).toMatchObject({ ok: true, value: { state: 'succeeded' } });
+      await till.backend.idle();
+      // The sale's note still says what it said after the pending slip printed.
+      await cutDuringPrint(till, data, saleId, 'sale', { slipPrinted: true, slipKind: 'pending' });
+      till = await restartAndTick(data);
+      expect(slipsFor(saleId).filter((j) => /^TOTAL\s+R100\.00$/m.test(j.text))).toHaveLength(1);
+      expect(await slipState(till, saleId)).toMatchObject({ printed: true, kind: 'sale' });
+    } finally {
+      await target.up();
       await till.backend.close();
     }
   });

@@ -7,6 +7,7 @@
  * F5 cash, F6 debit card, F7 credit card, F8 reprint last (managers), Esc new sale.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { decimalAmount } from '../../../common/money';
 import type { OpenSaleFlag, SaleApproval, TenderKind } from '../../../electron/api/contract';
 import { CARD_APPROVAL_CODE, MASKED_CARD } from '../../../electron/api/masked-card';
@@ -27,7 +28,10 @@ const TENDERS: { type: TenderKind; key: string }[] = [
 const PAD = ['7', '8', '9', '4', '5', '6', '1', '2', '3', '00', '0', '.'];
 
 export function Cashier() {
-  const { lookup, sale, busy, error, readyTick, doLookup, sell, newSale, leavePending, setError } = useTill();
+  // Only what this screen reads: the status poll (every 2 s) and the late notices do not redraw it.
+  const { lookup, sale, busy, error, readyTick, doLookup, sell, newSale, leavePending, setError } = useTill(
+    useShallow((s) => ({ lookup: s.lookup, sale: s.sale, busy: s.busy, error: s.error, readyTick: s.readyTick, doLookup: s.doLookup, sell: s.sell, newSale: s.newSale, leavePending: s.leavePending, setError: s.setError })),
+  );
   const manager = useTill((s) => s.session?.operator?.role === 'manager');
   const drawerOpen = useTill((s) => currentShift(s) !== null);
   const [meter, setMeter] = useState('');

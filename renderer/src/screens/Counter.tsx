@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import type { StatusView } from '../../../electron/api/contract';
 import { exactTime, rand } from '../format';
 import { currentShift, useTill } from '../store';
-import { shortRef, switchWords } from '../words';
+import { refundWords, shortRef, switchWords } from '../words';
 
 const PRINTER_WORDS = { ready: 'ready', 'paper-out': 'PAPER OUT', problem: 'PROBLEM', offline: 'OFFLINE', none: 'none set up' } as const;
 
@@ -106,8 +106,8 @@ export function LateNotices() {
         <div key={n.saleId} className={`late-notice ${n.outcome === 'failed' ? 'failed' : ''}`} role="alert" data-testid="late-notice">
           {n.outcome === 'failed' ? (
             <p>
-              <strong>Pending sale for meter {n.meterId} ({rand(n.amountCents)}, ref {shortRef(n.saleId)}) failed</strong> — nothing was charged. Refund{' '}
-              {rand(n.amountCents)} to the customer when they bring the pending slip back.
+              <strong>Pending sale for meter {n.meterId} ({rand(n.amountCents)}, ref {shortRef(n.saleId)}) failed</strong> — nothing was charged. {refundWords({ amountCents: n.amountCents, refundFrom: n.refundFrom ?? null })}{' '}
+              The customer brings the pending slip back for it.
             </p>
           ) : (
             <p>

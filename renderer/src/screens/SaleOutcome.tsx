@@ -176,7 +176,7 @@ export function SaleOutcome({ utilityType }: { utilityType: Parameters<typeof to
     return (
       <div className="state failed" role="alert" data-testid="outcome-cancelled">
         <h2>Cancelled — refund {rand(sale.amountCents)} to the customer</h2>
-        <p>{sale.cancelled?.refundFrom === 'drawer' ? 'The cash drawer opens for the refund. ' : sale.cancelled?.refundFrom === 'safe' ? 'Pay it from the safe: no drawer session is open at this till. ' : ''}The till sends a reversal to the switch; take back the pending slip.</p>
+        <p>{sale.refundFrom === 'drawer' ? 'The cash drawer opens for the refund. ' : sale.refundFrom === 'safe' ? 'Pay it from the safe: no drawer session is open at this till. ' : ''}The till sends a reversal to the switch; take back the pending slip.</p>
       </div>
     );
   }

@@ -16,9 +16,10 @@ import m0013 from './0013-drawer-sessions';
 import m0014 from './0014-held-at-close';
 import m0015 from './0015-refund-payouts';
 import m0016 from './0016-sale-path-indexes';
+import m0017 from './0017-pending-slips-owed';
 import { migrate as migrateWith, type Migration } from '../../../../common/sqlite';
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0017];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 /** Applies every migration above the file's user_version (see common/sqlite.ts). */
