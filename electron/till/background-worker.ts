@@ -37,7 +37,7 @@ export function startBackgroundWorker(ctx: TillContext, runner: SaleRunner, slip
     await errors.guard('sending queued print jobs', async () => {
       if (!ctx.closed()) slips.markPrinted(await printer.drain());
     });
-    if (!process.env.TB_NOADV) await errors.guard('delivering advices', () => advices.deliverDue(20));
+    await errors.guard('delivering advices', () => advices.deliverDue(20));
     const backups = ctx.deps.backups;
     if (backups && !ctx.deps.damage) await errors.guard('scheduled backup', () => backups.backupIfDue(clock(), (at) => store.findSales({ from: at, limit: 1 }).length > 0));
     await Promise.all(jobs);
