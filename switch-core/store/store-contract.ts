@@ -198,6 +198,8 @@ export function storeContract(name: string, open: () => Promise<SwitchStore>): v
       await s.insertTransaction(tx);
       expect(await s.hasTransaction('t1')).toBe(true);
       expect(await s.hasTransaction('t2')).toBe(false);
+      // Asked together (one turn of the event loop, as lookups arriving at once are), each gets its own answer.
+      expect(await Promise.all(['t2', 't1', 't3', 't1'].map((id) => s.hasTransaction(id)))).toEqual([false, true, false, true]);
       await expect(s.insertTransaction(tx)).rejects.toBeInstanceOf(DuplicateIdError);
       await expect(s.insertTransaction({ ...tx, type: 'LOOKUP' }, { durable: false })).rejects.toBeInstanceOf(DuplicateIdError);
       expect(await s.getTransaction('t1')).toEqual({
