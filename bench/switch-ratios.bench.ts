@@ -14,12 +14,9 @@
  *  - main-thread CPU per request over a counted run of saturated requests ≤ 2× the proxy's (the
  *    thread's own CPU time from /proc on Linux; the whole process's, process.cpuUsage, printed beside);
  *  - paced: p50 added to the provider's own answer ≤ 1 ms a lookup, ≤ 2 ms a purchase, printed
- *    beside the proxy's. Each operation is offered at the rate the capacity plan sizes one node for
- *    (docs/switch.md, "Capacity for a chain": the Friday peak of 8,000 tills, ≈ 190 purchases/s and as many
- *    lookups, on one node alone), 200 req/s — or a third of the slowest path's saturated throughput
- *    in this run where that is less: a latency figure taken beyond a path's capacity would measure
- *    its queue, not the time it adds. A rate fixed by the load the switch must carry, not by how
- *    fast this run's paths are, so a faster path is never measured under a heavier load.
+ *    beside the proxy's. The offered load is 500 req/s, or a third of the slowest path's saturated
+ *    throughput in this run where that is less: a latency figure taken beyond a path's capacity
+ *    would measure its queue, not the time it adds.
  * p99 is printed beside each figure, with no target: on this machine a proxy that does nothing has a
  * p99 of several ms under this load (the load generator's GC, loopback wake-ups, the other thread).
  * A path that cannot run (PostgreSQL not installed) fails its rows, saying how to install it.
@@ -36,7 +33,7 @@
  * left out is neither measured nor checked): PPU_BENCH_PATHS=proxy,sqlite (of proxy, sqlite,
  * baseline, postgres; the proxy always runs, every ratio is to it) and PPU_BENCH_OPS=lookup (of
  * lookup, purchase) and PPU_BENCH_PARTS=saturated,cpu (of saturated, cpu, paced; paced without
- * saturated offers 200 req/s). `PPU_BENCH_PATHS=sqlite PPU_BENCH_OPS=lookup npx tsx bench/run-all.ts switch-ratios`
+ * saturated offers 500 req/s). `PPU_BENCH_PATHS=sqlite PPU_BENCH_OPS=lookup npx tsx bench/run-all.ts switch-ratios`
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,8 +66,6 @@ const ALL_OPS = ['lookup', 'purchase'] as const;
 type Op = (typeof ALL_OPS)[number];
 /** A comma-separated env filter: null (everything) when unset. */
 const only = (name: string) => (process.env[name] ? new Set(process.env[name].split(',').map((x) => x.trim())) : null);
-/** Requests/s of one operation at the peak one node is sized to carry alone (docs/switch.md, "Capacity for a chain"): the paced rounds' offered load. */
-const PEAK_RATE = 200;
 const OPS = ALL_OPS.filter((op) => only('PPU_BENCH_OPS')?.has(op) ?? true);
 const PARTS = only('PPU_BENCH_PARTS');
 const part = (name: 'saturated' | 'cpu' | 'paced') => PARTS?.has(name) ?? true;
@@ -263,7 +258,7 @@ export default async function (): Promise<TargetCheck[]> {
     console.log(`-- paced: p50 added to the provider's own answer (clients straight to P04); ${ROUNDS} interleaved rounds per path (path, then straight), the median round's p50 difference is the figure`);
     for (const op of part('paced') ? OPS : []) {
       const limit = op === 'lookup' ? 1 : 2;
-      const offered = Math.min(PEAK_RATE, Math.min(...paced.map((p) => best.get(`${p.name}/${op}`)?.rps ?? 1500)) / 3);
+      const offered = Math.min(500, Math.min(...paced.map((p) => best.get(`${p.name}/${op}`)?.rps ?? 1500)) / 3);
       const everyMs = Math.round((CONCURRENCY * 1000) / offered);
       console.log(`   ${op}s: each client every ${everyMs} ms (${offered.toFixed(0)} req/s offered)`);
       for (const p of paced) {
