@@ -160,11 +160,11 @@ export class SwitchState {
    */
   private readonly sentRowJson = new Map<string, string>();
   /**
-   * The provider call of a lookup whose row waits for the batch, held to be written in that row
-   * (WriteBatch.finishedRows' upstream) rather than as a trace row of its own; null once the lookup
-   * asked a second provider (a broadcast), whose calls are all written as traces.
+   * The provider call of each lookup under way, held to be written with its outcome, in its row
+   * (WriteBatch's upstream), rather than as a trace row of its own; a lookup that asks a second
+   * provider (a broadcast) has every call written as a trace.
    */
-  private readonly upstreamOf = new Map<string, TraceRecord | null>();
+  private readonly upstreamOf = new Map<string, { call: TraceRecord | null; several: boolean }>();
   /** Lookup rows still being inserted while their broadcast runs: a provider's trace waits for its row (the id may prove taken). */
   private readonly rowsBeingWritten = new Map<string, Promise<void>>();
   private readonly background = new Set<Promise<unknown>>();
@@ -236,17 +236,24 @@ export class SwitchState {
       ...(asJson ? { responseJson: responseText } : {}),
     };
     // Not after finish (a late broadcast answer): nobody would take it.
-    if (link.asRow && this.unwrittenLookups.has(link.txId) && this.rowRequests.has(link.txId)) {
-      this.sentRowJson.set(link.txId, t.requestText);
-      const held = this.upstreamOf.get(link.txId);
-      if (held === undefined) {
-        this.upstreamOf.set(link.txId, trace);
+    if (link.asRow && this.unwrittenLookups.has(link.txId) && this.rowRequests.has(link.txId)) this.sentRowJson.set(link.txId, t.requestText);
+    const held = link.asRow ? this.upstreamOf.get(link.txId) : undefined;
+    if (held && !held.several) {
+      if (!held.call) {
+        held.call = trace;
         return;
       }
-      this.upstreamOf.set(link.txId, null);
-      if (held) this.traces.add(held);
+      // A second provider asked (a broadcast): every call is a trace of its own.
+      this.fileTrace(held.call);
+      held.call = null;
+      held.several = true;
     }
-    const row = this.rowsBeingWritten.get(link.txId);
+    this.fileTrace(trace);
+  }
+
+  /** Files a provider call's trace; one whose row is still being inserted waits for it (the id may prove taken). */
+  private fileTrace(trace: TraceRecord): void {
+    const row = this.rowsBeingWritten.get(trace.txId);
     if (row) row.then(() => this.traces.add(trace), () => undefined);
     else this.traces.add(trace);
   }
@@ -346,6 +353,7 @@ export class SwitchState {
     if (this.unwrittenLookups.has(id)) throw new DuplicateIdError(id);
     const started = await this.insertRow(tx);
     this.rowRequests.set(id, request);
+    if (type === 'LOOKUP') this.upstreamOf.set(id, { call: null, several: false });
     // A store finds its sales by these: one still in flight (a till killed while it waits) must show too.
     const storeRefs = storeReferencesOf(id, type, request);
     if (storeRefs.length > 0) this.traces.addRefs(id, storeRefs);
@@ -394,6 +402,9 @@ export class SwitchState {
     final: boolean,
   ): Promise<Reply> {
     this.rowRequests.delete(txId);
+    // Taken before the row is known to be this lookup's: one whose id proves taken records nothing.
+    const upstream = this.upstreamOf.get(txId)?.call ?? undefined;
+    this.upstreamOf.delete(txId);
     if (started.written) {
       try {
         await started.written; // a reused id throws here (DuplicateIdError): nothing of this attempt is recorded
@@ -421,18 +432,15 @@ export class SwitchState {
     const row = started.unwritten;
     const sentJson = this.sentRowJson.get(txId);
     if (sentJson !== undefined) this.sentRowJson.delete(txId);
-    const upstream = this.upstreamOf.get(txId);
-    if (upstream !== undefined) this.upstreamOf.delete(txId);
     if (row) {
       // A lookup: one finished row holding its provider call, and no till->switch trace (the row is that exchange; see tracesOf).
       const requestJson = sentJson ?? JSON.stringify(row.request);
-      this.traces.addFinishedRow({ ...row, request: null, requestJson }, outcome, () => this.unwrittenLookups.delete(row.id), upstream ?? undefined);
+      this.traces.addFinishedRow({ ...row, request: null, requestJson }, outcome, () => this.unwrittenLookups.delete(row.id), upstream);
       return { ...reply, json };
     }
-    if (upstream) this.traces.add(upstream);
     if (TX_OF_OPERATION[op] === 'LOOKUP') {
-      // A lookup whose row was written up front (several nodes): its outcome may ride the batch.
-      this.traces.addOutcome(txId, outcome);
+      // A lookup whose row was written up front (several nodes): its outcome may ride the batch, with its provider call.
+      this.traces.addOutcome(txId, outcome, upstream);
       return { ...reply, json };
     }
     // Anything but a lookup may have moved money: its outcome is written before the answer leaves, so

@@ -55,9 +55,9 @@ export class TraceWriter {
     this.schedule();
   }
 
-  /** The outcome of a transaction whose row exists and which moved no money (a lookup). */
-  addOutcome(id: string, outcome: TransactionOutcome): void {
-    this.buf.outcomes.push({ id, outcome });
+  /** The outcome of a transaction whose row exists and which moved no money (a lookup), with its one provider call if it made one. */
+  addOutcome(id: string, outcome: TransactionOutcome, upstream?: TraceRecord): void {
+    this.buf.outcomes.push(upstream ? { id, outcome, upstream } : { id, outcome });
     this.schedule();
   }
 

@@ -352,6 +352,13 @@ export function storeContract(name: string, open: () => Promise<SwitchStore>): v
       const [outer, provider] = await s.tracesOf('other');
       expect(outer).toMatchObject({ direction: 'till->switch', status: 404, responseBody: { errorType: 'UNKNOWN_METER_ID' } });
       expect(provider).toMatchObject({ direction: 'switch->provider', status: 404, requestBody: { id: 'other', meter: { meterId: 'm1' } }, responseBody: { provider: 'said this' } });
+      // A row written up front (several nodes) gets its call with its outcome.
+      await s.insertTransaction(lookup('early'), { durable: false });
+      await s.writeBatch({ ...emptyBatch, outcomes: [{ id: 'early', outcome: outcome({ responseJson: '{"meter":"m1"}' }), upstream: call('early', { responseJson: '{"meter":"m1"}' }) }] });
+      expect(await s.tracesOf('early')).toMatchObject([
+        { direction: 'till->switch', requestBody: { id: 'early', meter: { meterId: 'm1' } }, responseBody: { meter: 'm1' } },
+        { direction: 'switch->provider', providerId: 'P01', operation: 'meterLookup', requestBody: { id: 'early', meter: { meterId: 'm1' } }, responseBody: { meter: 'm1' }, ms: 51.25 },
+      ]);
     });
 
     it("shows a transaction's own exchange (its row) as its first trace, except where its type is shared by two operations", async () => {

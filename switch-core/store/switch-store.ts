@@ -85,8 +85,8 @@ export interface WriteBatch {
    * with its one provider call when it made exactly one: stored in the row, read back by tracesOf.
    */
   finishedRows: readonly { tx: NewTransaction; outcome: TransactionOutcome; upstream?: TraceRecord }[];
-  /** Outcomes of transactions whose rows exist (lookups on a store that writes their rows up front). */
-  outcomes: readonly { id: string; outcome: TransactionOutcome }[];
+  /** Outcomes of transactions whose rows exist (lookups on a store that writes their rows up front), each with its one provider call as for finishedRows. */
+  outcomes: readonly { id: string; outcome: TransactionOutcome; upstream?: TraceRecord }[];
   /** A provider's last-response time moved forward, and nothing else about its support. */
   touches: readonly { meterId: string; providerId: string; at: string }[];
 }

@@ -26,11 +26,13 @@ interface TxWithRefs extends TxRow {
 /** A transaction's row with its references: the stored references plus its own id and meter number. */
 const TX_WITH_REFS = `SELECT t.*, ARRAY(SELECT r.ref FROM transaction_refs r WHERE r.tx_id = t.id ORDER BY r.ref COLLATE "C") AS refs FROM transactions t`;
 
-/** Outcomes (outcomeColumns rows, each with its id) of rows begun earlier, as one JSON document in `param`. */
+/** Outcomes (outcomeColumns rows, each with its id and any provider call: upstreamColumns) of rows begun earlier, as one JSON document in `param`. */
 function writeOutcomes(param: string): string {
   return `UPDATE transactions t SET provider_id = o.provider_id, status = o.status, error_type = o.error_type, ms = o.ms,
-      response_status = o.response_status, response_body = o.response_body, final = o.final
-    FROM json_to_recordset(${param}::json) AS o(id text, provider_id text, status text, error_type text, ms float8, response_status int, response_body text, final int)
+      response_status = o.response_status, response_body = o.response_body, final = o.final,
+      upstream = coalesce(o.upstream, t.upstream), upstream_response = coalesce(o.upstream_response, t.upstream_response)
+    FROM json_to_recordset(${param}::json) AS o(id text, provider_id text, status text, error_type text, ms float8, response_status int, response_body text, final int,
+      upstream text, upstream_response text)
     WHERE t.id = o.id`;
 }
 /** Rows begun in one turn (txColumns rows): those whose id another took are missing from what it returns. */
@@ -200,7 +202,13 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
             return { ...txColumns(tx), ...done, upstream: call, upstream_response: callResponse };
           }),
         ),
-        JSON.stringify(lastByKey(outcomes, (o) => o.id).map(({ id, outcome }) => ({ id, ...outcomeColumns(outcome) }))),
+        JSON.stringify(
+          lastByKey(outcomes, (o) => o.id).map(({ id, outcome, upstream }) => {
+            const done = outcomeColumns(outcome);
+            const [call, callResponse] = upstreamColumns(upstream, done.response_body);
+            return { id, ...done, upstream: call, upstream_response: callResponse };
+          }),
+        ),
         JSON.stringify(
           traces.map((t) => ({
             tx_id: t.txId,

@@ -94,7 +94,10 @@ export function transactionQueries({ db, write }: SqliteConnection, meters: Mete
           const done = outcomeValues(outcome);
           return [tx.id, tx.type, tx.meterId, tx.amount, tx.startedAt, tx.purchaseId, requestJsonOf(tx), ...done, ...upstreamColumns(upstream, done[5])];
         }),
-        outcomes: b.outcomes.map(({ id, outcome }) => [...outcomeValues(outcome), id]),
+        outcomes: b.outcomes.map(({ id, outcome, upstream }) => {
+          const done = outcomeValues(outcome);
+          return [...done, ...upstreamColumns(upstream, done[5]), id];
+        }),
         touches: b.touches.map((t) => [t.at, t.meterId, t.providerId] as const),
         traces: b.traces.map(traceValues),
         refs: b.refs.map((r) => [r.ref, r.txId] as const),

@@ -53,6 +53,11 @@ export function prepareWrites(db: Database.Database) {
        upstream, upstream_response)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // An outcome after the answer, with the provider call it came from (upstreamColumns; null where none).
+  const finishTxWithCall = s<Value[]>(
+    `UPDATE transactions SET provider_id = ?, status = ?, error_type = ?, ms = ?, response_status = ?, response_body = ?, final = ?,
+       upstream = coalesce(?, upstream), upstream_response = coalesce(?, upstream_response) WHERE id = ?`,
+  );
   const setTxProvider = s<[string | null, string]>(SQL.setTransactionProvider);
   const insertRef = s<[string, string]>('INSERT OR IGNORE INTO transaction_refs (ref, tx_id) VALUES (?, ?)');
   const insertTrace = s<Value[]>(
@@ -111,7 +116,7 @@ export function prepareWrites(db: Database.Database) {
     finishTransaction: (values: Value[]) => void finishTx.run(...values),
     writeBatch: (b: BatchValues) => {
       for (const r of b.finishedRows) insertFinishedTx.run(...r);
-      for (const r of b.outcomes) finishTx.run(...r);
+      for (const r of b.outcomes) finishTxWithCall.run(...r);
       for (const [at, meterId, providerId] of b.touches) touchSupport.run(at, meterId, providerId, at);
       for (const r of b.traces) insertTrace.run(...r);
       for (const r of b.refs) insertRef.run(...r);
