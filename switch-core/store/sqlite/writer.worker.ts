@@ -14,8 +14,8 @@
  * between two groups, so no write of this store runs beside it, and the next group starts the WAL
  * over instead of growing it.
  */
-import { closeSync, fdatasync, openSync } from 'node:fs';
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from '../../../common/sqlite';
 import { prepareWrites, type WriteName } from './writes';
 
@@ -87,31 +87,57 @@ function closeWal(): void {
   walFd = null;
 }
 
-/** Starts an fdatasync of the WAL for every durable write committed so far, unless one runs: its end starts the next. */
+/** Acknowledges durable writes once their fdatasync has ended (or fails them with its error). */
+function acknowledgeSynced(batch: readonly { id: number; value: unknown }[], err: unknown): void {
+  if (err) closeWal();
+  port!.postMessage(
+    err
+      ? ({ results: [], failures: batch.map((w) => [w.id, failureOf(err)]), synced: false } satisfies WritesDone)
+      : ({ results: batch.map((w) => [w.id, w.value]), failures: [], synced: true } satisfies WritesDone),
+  );
+}
+
+/**
+ * Starts an fdatasync of the WAL for every durable write committed so far, unless one runs: its end
+ * starts the next. With nothing else to write, it runs here, on this thread: a trip to libuv's
+ * pool and back would add two thread wake-ups to a purchase's wait for no overlap; with writes
+ * waiting, it runs on the pool while this thread commits them.
+ */
 function syncWal(): void {
   if (syncing || unsynced.length === 0) return;
   const batch = unsynced;
   unsynced = [];
-  syncing = new Promise<void>((done) => {
-    const settle = (err: unknown) => {
-      if (err) closeWal();
-      port!.postMessage(
-        err
-          ? ({ results: [], failures: batch.map((w) => [w.id, failureOf(err)]), synced: false } satisfies WritesDone)
-          : ({ results: batch.map((w) => [w.id, w.value]), failures: [], synced: true } satisfies WritesDone),
-      );
-      syncing = null;
-      done();
-      syncWal();
-    };
-    try {
-      walFd ??= openSync(`${file}-wal`, 'r');
-      // fdatasync: the WAL's frames and length, not its timestamps — SQLite's own choice on Linux.
-      fdatasync(walFd, settle);
-    } catch (err) {
-      settle(err);
+  // Writes already posted are taken now; anything else posted (a stop, the checkpointer's channel) waits for this fsync to be under way.
+  let later: ToWriter | null = null;
+  for (let next = receiveMessageOnPort(port!); next; next = pending.length === 0 ? receiveMessageOnPort(port!) : undefined) {
+    const m = next.message as ToWriter;
+    if (m.kind !== 'ops') {
+      later = m;
+      break;
     }
-  });
+    onMessage(m);
+  }
+  try {
+    walFd ??= openSync(`${file}-wal`, 'r');
+    const fd = walFd;
+    if (pending.length === 0) {
+      // fdatasync: the WAL's frames and length, not its timestamps — SQLite's own choice on Linux.
+      fdatasyncSync(fd);
+      acknowledgeSynced(batch, null);
+    } else {
+      syncing = new Promise<void>((done) => {
+        fdatasync(fd, (err) => {
+          acknowledgeSynced(batch, err);
+          syncing = null;
+          done();
+          syncWal();
+        });
+      });
+    }
+  } catch (err) {
+    acknowledgeSynced(batch, err);
+  }
+  if (later) onMessage(later);
 }
 
 let pending: WriteOp[] = [];
@@ -191,7 +217,9 @@ function finishCheckpoint(): void {
 }
 
 let checkpointer: MessagePort | null = null;
-port.on('message', (m: ToWriter) => {
+port.on('message', onMessage);
+
+function onMessage(m: ToWriter): void {
   if (m.kind === 'ops') {
     for (const op of m.ops) pending.push(op);
     // Messages that arrived while a group was committed are all delivered before the immediate
@@ -217,7 +245,7 @@ port.on('message', (m: ToWriter) => {
   commitGroup();
   checkpointer?.close();
   void stopWhenSynced();
-});
+}
 
 async function stopWhenSynced(): Promise<void> {
   while (syncing) await syncing;
