@@ -5,10 +5,11 @@
  * while the last group was being committed goes in the next one — one transaction, each write in a
  * savepoint of its own so one refused write (a reused id) fails alone — and, when any of them must
  * survive a power cut, an fdatasync of the WAL begun after the commit. Writes that need only survive a
- * crash of the process are acknowledged at the commit, before that fsync; the others after it. The
- * fsync runs on libuv's pool while this thread commits the next groups (one fsync at a time: the
- * groups committed meanwhile share the next), so a write that needs no fsync — a purchase's answer —
- * never waits behind another purchase's.
+ * crash of the process are acknowledged at the commit, before that fsync; the others after it. With
+ * other writes already posted, the fsync runs on libuv's pool while this thread commits them (one
+ * fsync at a time: the groups committed meanwhile share the next), so a write that needs no fsync — a
+ * purchase's answer — never waits behind another purchase's; with none, it runs on this thread (see
+ * syncWal).
  *
  * It also runs the last, short checkpoint the checkpointer asks for ('finish', checkpointer.ts):
  * between two groups, so no write of this store runs beside it, and the next group starts the WAL
