@@ -167,9 +167,16 @@ export function upstreamColumns(t: TraceRecord | undefined, rowResponse: string 
   return [JSON.stringify(meta), response === rowResponse ? null : response];
 }
 
+/** An outcome's columns (outcomeValues) followed by its provider call's (upstreamColumns), in the order the statements take them. */
+export function outcomeWithCallValues(o: TransactionOutcome, upstream: TraceRecord | undefined) {
+  const done = outcomeValues(o);
+  const responseBody = done[5];
+  return [...done, ...upstreamColumns(upstream, responseBody)] as const;
+}
+
 /** The provider call a finished row holds (upstreamColumns), as the trace it was; it sent the row's request. */
 function upstreamTrace(txId: string, tx: TxRow): TraceRecord | null {
-  if (tx.upstream === null || tx.upstream === undefined) return null;
+  if (tx.upstream === null) return null;
   const meta = JSON.parse(tx.upstream) as UpstreamMeta;
   return { txId, direction: 'switch->provider', ...meta, requestBody: parse(tx.request), responseBody: parse(tx.upstream_response ?? tx.response_body) };
 }

@@ -5,7 +5,7 @@
  * (tick-batch.ts). The writes that follow an answer go as one statement over JSON rows.
  */
 import pg from 'pg';
-import type { TransactionSummary } from '../../engine/model';
+import type { TraceRecord, TransactionSummary } from '../../engine/model';
 import { jsonOrNull, outcomeValues, requestJsonOf, toStored, toSummary, traceRequestColumn, tracesOfRows, upstreamColumns, type TraceRow, type TxRow } from '../rows';
 import { DuplicateIdError, type NewTransaction, type SwitchStore, type TransactionOutcome } from '../switch-store';
 import { lastByKey, type PgConnection } from './connection';
@@ -69,6 +69,12 @@ const outcomeColumns = (o: TransactionOutcome) => ({
   response_body: o.responseJson ?? jsonOrNull(o.responseBody),
   final: o.final ? 1 : 0,
 });
+/** An outcome's columns with its provider call's (upstreamColumns), as the batch's statement reads them. */
+function outcomeWithCallColumns(o: TransactionOutcome, upstream: TraceRecord | undefined) {
+  const done = outcomeColumns(o);
+  const [call, callResponse] = upstreamColumns(upstream, done.response_body);
+  return { ...done, upstream: call, upstream_response: callResponse };
+}
 
 const settled = <R>(p: Promise<R>): Promise<Settled<R>> => p.then((value) => ({ value }), (error: unknown) => ({ error }));
 
@@ -195,20 +201,8 @@ export function transactionQueries(conn: PgConnection, news: Notifications, cach
       // natively, where pg would escape every element of an array parameter (a JSON answer is mostly
       // quotes) in JavaScript.
       const values = [
-        JSON.stringify(
-          finishedRows.map(({ tx, outcome, upstream }) => {
-            const done = outcomeColumns(outcome);
-            const [call, callResponse] = upstreamColumns(upstream, done.response_body);
-            return { ...txColumns(tx), ...done, upstream: call, upstream_response: callResponse };
-          }),
-        ),
-        JSON.stringify(
-          lastByKey(outcomes, (o) => o.id).map(({ id, outcome, upstream }) => {
-            const done = outcomeColumns(outcome);
-            const [call, callResponse] = upstreamColumns(upstream, done.response_body);
-            return { id, ...done, upstream: call, upstream_response: callResponse };
-          }),
-        ),
+        JSON.stringify(finishedRows.map(({ tx, outcome, upstream }) => ({ ...txColumns(tx), ...outcomeWithCallColumns(outcome, upstream) }))),
+        JSON.stringify(lastByKey(outcomes, (o) => o.id).map(({ id, outcome, upstream }) => ({ id, ...outcomeWithCallColumns(outcome, upstream) }))),
         JSON.stringify(
           traces.map((t) => ({
             tx_id: t.txId,

@@ -11,7 +11,7 @@
  * and a lookup moves no money, so one lost to a crash before its batch is only asked again.
  */
 import type { TraceRecord, TransactionSummary } from '../../engine/model';
-import { jsonOrNull, outcomeValues, requestJsonOf, toStored, toSummary, traceRequestColumn, tracesOfRows, upstreamColumns, type TraceRow, type TxRow } from '../rows';
+import { jsonOrNull, outcomeValues, requestJsonOf, toStored, toSummary, traceRequestColumn, tracesOfRows, outcomeWithCallValues, type TraceRow, type TxRow } from '../rows';
 import { SQL } from '../statements';
 import { DuplicateIdError, type NewTransaction, type SwitchStore } from '../switch-store';
 import type { SqliteConnection } from './connection';
@@ -90,14 +90,10 @@ export function transactionQueries({ db, write }: SqliteConnection, meters: Mete
     },
     async writeBatch(b) {
       await write('writeBatch', {
-        finishedRows: b.finishedRows.map(({ tx, outcome, upstream }) => {
-          const done = outcomeValues(outcome);
-          return [tx.id, tx.type, tx.meterId, tx.amount, tx.startedAt, tx.purchaseId, requestJsonOf(tx), ...done, ...upstreamColumns(upstream, done[5])];
-        }),
-        outcomes: b.outcomes.map(({ id, outcome, upstream }) => {
-          const done = outcomeValues(outcome);
-          return [...done, ...upstreamColumns(upstream, done[5]), id];
-        }),
+        finishedRows: b.finishedRows.map(({ tx, outcome, upstream }) => [
+          tx.id, tx.type, tx.meterId, tx.amount, tx.startedAt, tx.purchaseId, requestJsonOf(tx), ...outcomeWithCallValues(outcome, upstream),
+        ]),
+        outcomes: b.outcomes.map(({ id, outcome, upstream }) => [...outcomeWithCallValues(outcome, upstream), id]),
         touches: b.touches.map((t) => [t.at, t.meterId, t.providerId] as const),
         traces: b.traces.map(traceValues),
         refs: b.refs.map((r) => [r.ref, r.txId] as const),
