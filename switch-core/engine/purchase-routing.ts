@@ -96,7 +96,7 @@ export async function routeAndSend(s: SwitchState, req: PurchaseRequest, op: Pur
   }
   let lastFailure: { providerId: string; result: PpuResult<unknown> } | null = null;
   for (const providerId of decision.candidates) {
-    if (s.monitor.circuit(providerId) === 'open') continue;
+    if (s.isOpen(providerId)) continue;
     if (started.providerId !== providerId) {
       await s.store.setTransactionProvider(req.id, providerId); // persist before send
       started.providerId = providerId;
