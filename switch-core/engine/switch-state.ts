@@ -154,17 +154,15 @@ export class SwitchState {
    */
   private readonly rowRequests = new Map<string, unknown>();
   /**
-   * The JSON a provider was sent for a lookup whose row waits for the batch, when it was the row's
-   * own request (the client serialised it): the row is written from it, so the request is neither
-   * serialised twice nor kept, parsed, in the batch until it is written.
+   * Each lookup under way, from its begin to its finish, with what its provider calls leave for its
+   * row. `call`: its provider call, held to be written with its outcome, in its row (WriteBatch's
+   * upstream), rather than as a trace row of its own; a lookup that asks a second provider (a
+   * broadcast, `several`) has every call written as a trace. `sentJson`, for a row that waits for
+   * the batch: the JSON a provider was sent, the row's own request (the client serialised it), so
+   * the row is written from it and the request is neither serialised twice nor kept, parsed, in the
+   * batch until it is written.
    */
-  private readonly sentRowJson = new Map<string, string>();
-  /**
-   * The provider call of each lookup under way, held to be written with its outcome, in its row
-   * (WriteBatch's upstream), rather than as a trace row of its own; a lookup that asks a second
-   * provider (a broadcast) has every call written as a trace.
-   */
-  private readonly upstreamOf = new Map<string, { call: TraceRecord | null; several: boolean }>();
+  private readonly lookupCalls = new Map<string, { call: TraceRecord | null; several: boolean; sentJson?: string }>();
   /** Lookup rows still being inserted while their broadcast runs: a provider's trace waits for its row (the id may prove taken). */
   private readonly rowsBeingWritten = new Map<string, Promise<void>>();
   private readonly background = new Set<Promise<unknown>>();
@@ -235,9 +233,9 @@ export class SwitchState {
       ...(link.asRow ? { requestAsRow: true as const } : { requestJson: t.requestText }),
       ...(asJson ? { responseJson: responseText } : {}),
     };
-    // Not after finish (a late broadcast answer): nobody would take it.
-    if (link.asRow && this.unwrittenLookups.has(link.txId) && this.rowRequests.has(link.txId)) this.sentRowJson.set(link.txId, t.requestText);
-    const held = link.asRow ? this.upstreamOf.get(link.txId) : undefined;
+    // A call answered after its lookup finished (a late broadcast answer) finds no entry: it is a trace.
+    const held = link.asRow ? this.lookupCalls.get(link.txId) : undefined;
+    if (held && this.unwrittenLookups.has(link.txId)) held.sentJson = t.requestText;
     if (held && !held.several) {
       if (!held.call) {
         held.call = trace;
@@ -322,7 +320,7 @@ export class SwitchState {
   }
   private readonly circuitOf = (id: string) => this.monitor.circuit(id);
   /** Whether a provider's circuit is open (nothing is sent to it now); bound once, passed to array methods. */
-  readonly isOpen = (id: string): boolean => this.monitor.circuit(id) === 'open';
+  readonly isOpen = (id: string): boolean => this.circuitOf(id) === 'open';
 
   /** Sends through a provider's client with the body linked to `txId`, and feeds health. */
   async call<T>(txId: string, providerId: string, body: object, send: (c: ProviderClient, b: never) => Promise<PpuResult<T>>): Promise<PpuResult<T>> {
@@ -353,7 +351,7 @@ export class SwitchState {
     if (this.unwrittenLookups.has(id)) throw new DuplicateIdError(id);
     const started = await this.insertRow(tx);
     this.rowRequests.set(id, request);
-    if (type === 'LOOKUP') this.upstreamOf.set(id, { call: null, several: false });
+    if (type === 'LOOKUP') this.lookupCalls.set(id, { call: null, several: false });
     // A store finds its sales by these: one still in flight (a till killed while it waits) must show too.
     const storeRefs = storeReferencesOf(id, type, request);
     if (storeRefs.length > 0) this.traces.addRefs(id, storeRefs);
@@ -403,8 +401,9 @@ export class SwitchState {
   ): Promise<Reply> {
     this.rowRequests.delete(txId);
     // Taken before the row is known to be this lookup's: one whose id proves taken records nothing.
-    const upstream = this.upstreamOf.get(txId)?.call ?? undefined;
-    this.upstreamOf.delete(txId);
+    const calls = this.lookupCalls.get(txId);
+    this.lookupCalls.delete(txId);
+    const upstream = calls?.call ?? undefined;
     if (started.written) {
       try {
         await started.written; // a reused id throws here (DuplicateIdError): nothing of this attempt is recorded
@@ -430,11 +429,9 @@ export class SwitchState {
     // The store's own references were filed when it began (begin).
     this.traces.addRefs(txId, referencesOf(txId, typeof meterId === 'string' ? meterId : null, request, reply.body));
     const row = started.unwritten;
-    const sentJson = this.sentRowJson.get(txId);
-    if (sentJson !== undefined) this.sentRowJson.delete(txId);
     if (row) {
       // A lookup: one finished row holding its provider call, and no till->switch trace (the row is that exchange; see tracesOf).
-      const requestJson = sentJson ?? JSON.stringify(row.request);
+      const requestJson = calls?.sentJson ?? JSON.stringify(row.request);
       this.traces.addFinishedRow({ ...row, request: null, requestJson }, outcome, () => this.unwrittenLookups.delete(row.id), upstream);
       return { ...reply, json };
     }
