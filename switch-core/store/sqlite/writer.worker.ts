@@ -109,15 +109,10 @@ function syncWal(): void {
   const batch = unsynced;
   unsynced = [];
   // Writes already posted are taken now; anything else posted (a stop, the checkpointer's channel) waits for this fsync to be under way.
-  let later: ToWriter | null = null;
-  for (let next = receiveMessageOnPort(port!); next; next = pending.length === 0 ? receiveMessageOnPort(port!) : undefined) {
-    const m = next.message as ToWriter;
-    if (m.kind !== 'ops') {
-      later = m;
-      break;
-    }
-    onMessage(m);
-  }
+  const posted = receiveMessageOnPort(port!)?.message as ToWriter | undefined;
+  let later: ToWriter | undefined;
+  if (posted?.kind === 'ops') onMessage(posted);
+  else later = posted;
   try {
     walFd ??= openSync(`${file}-wal`, 'r');
     const fd = walFd;
